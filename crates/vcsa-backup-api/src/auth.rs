@@ -1,0 +1,128 @@
+//! Credentials and the session token, shared by every clone of a [`Client`](crate::Client).
+//!
+//! Progenitor does not implement security schemes; [`hooks`](crate::hooks) applies the spec's two
+//! schemes from this state: HTTP Basic on log in, the `vmware-api-session-id` header everywhere else.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+
+use base64::Engine as _;
+use reqwest::header::HeaderValue;
+
+use crate::Secret;
+
+/// The user name and password for log in, and the current session token.
+///
+/// Cloning is cheap and clones share state: a token stored after log in is seen by every clone.
+///
+/// ```
+/// use vcsa_backup_api::{Auth, Secret};
+///
+/// let auth = Auth::with_credentials("administrator@vsphere.local", Secret::new("VMware1!"));
+/// assert!(auth.session().is_none());
+/// auth.set_session(Secret::new("token"));
+/// assert_eq!(auth.clone().session().unwrap().expose(), "token");
+/// assert!(!format!("{auth:?}").contains("VMware1!"));
+/// ```
+#[derive(Clone, Default)]
+pub struct Auth(Arc<State>);
+
+#[derive(Default)]
+struct State {
+    credentials: RwLock<Option<(String, Secret)>>,
+    session: RwLock<Option<Secret>>,
+}
+
+impl Auth {
+    /// No credentials and no session: only calls that need neither will succeed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Credentials for log in, no session yet.
+    pub fn with_credentials(user: impl Into<String>, password: Secret) -> Self {
+        let auth = Self::new();
+        auth.set_credentials(user, password);
+        auth
+    }
+
+    /// Replaces the credentials used by the next log in.
+    pub fn set_credentials(&self, user: impl Into<String>, password: Secret) {
+        *write(&self.0.credentials) = Some((user.into(), password));
+    }
+
+    /// The user name, if credentials are set.
+    pub fn user(&self) -> Option<String> {
+        read(&self.0.credentials)
+            .as_ref()
+            .map(|(user, _)| user.clone())
+    }
+
+    /// Stores the token returned by log in; later calls send it.
+    pub fn set_session(&self, token: Secret) {
+        *write(&self.0.session) = Some(token);
+    }
+
+    /// Forgets the session token (after log out, or when the appliance says it expired).
+    pub fn clear_session(&self) {
+        *write(&self.0.session) = None;
+    }
+
+    /// The current session token, if any.
+    pub fn session(&self) -> Option<Secret> {
+        read(&self.0.session).clone()
+    }
+
+    /// The `Authorization: Basic ...` value for log in, marked sensitive so it is never logged.
+    pub(crate) fn basic_header(&self) -> Option<HeaderValue> {
+        let guard = read(&self.0.credentials);
+        let (user, password) = guard.as_ref()?;
+        let mut plain = format!("{user}:{}", password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(plain.as_bytes());
+        zeroize_string(&mut plain);
+        sensitive(format!("Basic {encoded}"))
+    }
+
+    /// The `vmware-api-session-id` value, marked sensitive.
+    pub(crate) fn session_header(&self) -> Option<HeaderValue> {
+        sensitive(read(&self.0.session).as_ref()?.expose().to_string())
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("user", &self.user())
+            .field(
+                "password",
+                &read(&self.0.credentials).as_ref().map(|(_, p)| p.clone()),
+            )
+            .field("session", &self.session())
+            .finish()
+    }
+}
+
+fn sensitive(mut value: String) -> Option<HeaderValue> {
+    let header = HeaderValue::from_str(&value).ok().map(|mut h| {
+        h.set_sensitive(true);
+        h
+    });
+    zeroize_string(&mut value);
+    header
+}
+
+fn zeroize_string(value: &mut String) {
+    use secrecy::zeroize::Zeroize;
+    value.zeroize();
+}
+
+// A panic in another thread while holding the lock must not take the client down with it:
+// the state is a plain value that is always valid, so a poisoned lock is simply used.
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

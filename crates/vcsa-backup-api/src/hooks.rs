@@ -1,0 +1,91 @@
+//! What progenitor leaves to hand-written code, applied to every request before it is sent:
+//! the spec's security schemes, and the `/rest` details filter in its documented indexed form.
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderName};
+
+use crate::{Auth, Client};
+
+/// The header that carries the session token.
+pub const SESSION_HEADER: HeaderName = HeaderName::from_static("vmware-api-session-id");
+
+/// Operations secured by HTTP Basic (log in); every other operation sends the session header.
+pub const BASIC_AUTH_OPERATIONS: [&str; 2] = ["create_session", "rest_create_session"];
+
+/// The `/rest` operation whose array filter the appliance documents in indexed form.
+const INDEXED_FILTER_OPERATION: &str = "rest_list_job_details";
+const INDEXED_FILTER_PARAM: &str = "filter.jobs";
+
+impl ClientHooks<Auth> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let auth = self.inner();
+        if BASIC_AUTH_OPERATIONS.contains(&info.operation_id) {
+            if let Some(value) = auth.basic_header() {
+                request.headers_mut().insert(AUTHORIZATION, value);
+            }
+        } else if let Some(value) = auth.session_header() {
+            request.headers_mut().insert(SESSION_HEADER, value);
+        }
+        if info.operation_id == INDEXED_FILTER_OPERATION {
+            index_array_param(request.url_mut(), INDEXED_FILTER_PARAM);
+        }
+        Ok(())
+    }
+}
+
+/// Rewrites `name=A&name=B` into `name.1=A&name.2=B`, leaving other parameters and their order alone.
+pub fn index_array_param(url: &mut reqwest::Url, name: &str) {
+    if !url.query_pairs().any(|(key, _)| key == name) {
+        return;
+    }
+    let mut n = 0;
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(key, value)| {
+            if key == name {
+                n += 1;
+                (format!("{name}.{n}"), value.into_owned())
+            } else {
+                (key.into_owned(), value.into_owned())
+            }
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_array_param;
+
+    fn rewrite(url: &str) -> String {
+        let mut url = reqwest::Url::parse(url).unwrap();
+        index_array_param(&mut url, "filter.jobs");
+        url.to_string()
+    }
+
+    #[test]
+    fn repeated_filter_becomes_indexed() {
+        assert_eq!(
+            rewrite("https://h/rest/x?filter.jobs=A&filter.jobs=B"),
+            "https://h/rest/x?filter.jobs.1=A&filter.jobs.2=B"
+        );
+    }
+
+    #[test]
+    fn other_parameters_and_encoding_survive() {
+        assert_eq!(
+            rewrite("https://h/rest/x?a=1&filter.jobs=2018%2001&b=2"),
+            "https://h/rest/x?a=1&filter.jobs.1=2018+01&b=2"
+        );
+    }
+
+    #[test]
+    fn no_filter_leaves_the_url_alone() {
+        assert_eq!(rewrite("https://h/rest/x"), "https://h/rest/x");
+        assert_eq!(rewrite("https://h/rest/x?a=1"), "https://h/rest/x?a=1");
+    }
+}
