@@ -95,3 +95,111 @@ fn run(root: &Path, check: bool) -> Result<(), String> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch workspace holding a copy of the real spec.
+    fn scratch() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("spec")).unwrap();
+        std::fs::create_dir_all(dir.path().join("crates/vcsa-backup-api/src")).unwrap();
+        std::fs::copy(
+            workspace_root().join("spec/vcsa-backup.yaml"),
+            dir.path().join("spec/vcsa-backup.yaml"),
+        )
+        .unwrap();
+        dir
+    }
+
+    fn edit_spec(root: &Path, from: &str, to: &str) {
+        let path = root.join("spec/vcsa-backup.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "the spec no longer contains {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn checked_in_code_is_what_the_spec_generates() {
+        run(&workspace_root(), true).unwrap();
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let dir = scratch();
+        run(dir.path(), false).unwrap();
+        let first =
+            std::fs::read_to_string(dir.path().join("crates/vcsa-backup-api/src/generated.rs"))
+                .unwrap();
+        run(dir.path(), false).unwrap();
+        let second =
+            std::fs::read_to_string(dir.path().join("crates/vcsa-backup-api/src/generated.rs"))
+                .unwrap();
+        assert_eq!(first, second);
+        assert!(first.starts_with("// @generated"));
+    }
+
+    #[test]
+    fn a_changed_description_makes_check_fail_with_a_diff_showing_it() {
+        let dir = scratch();
+        run(dir.path(), false).unwrap();
+        run(dir.path(), true).unwrap();
+        edit_spec(
+            dir.path(),
+            "description: See backup job progress/result.",
+            "description: See how the backup job is doing.",
+        );
+        let error = run(dir.path(), true).unwrap_err();
+        assert!(error.contains("generated.rs is stale"), "{error}");
+        assert!(
+            error
+                .lines()
+                .any(|l| l.starts_with('-') && l.contains("See backup job progress/result.")),
+            "{error}"
+        );
+        assert!(
+            error
+                .lines()
+                .any(|l| l.starts_with('+') && l.contains("See how the backup job is doing.")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_lint_failure_names_the_operation_and_writes_nothing() {
+        let dir = scratch();
+        edit_spec(
+            dir.path(),
+            "operationId: rest_list_parts",
+            "operationId: rest_parts",
+        );
+        let error = run(dir.path(), false).unwrap_err();
+        assert!(error.contains("nothing was written"), "{error}");
+        assert!(error.contains("operation list_parts (GET /api/appliance/recovery/backup/parts): has no /rest twin named rest_list_parts"), "{error}");
+        assert!(
+            !dir.path()
+                .join("crates/vcsa-backup-api/src/generated.rs")
+                .exists()
+        );
+    }
+
+    #[test]
+    fn a_generator_panic_names_the_operation() {
+        // Two different success schemas pass YAML and OpenAPI parsing but make progenitor panic;
+        // the lints would refuse this spec, so go straight to the generator.
+        let dir = scratch();
+        edit_spec(
+            dir.path(),
+            "        \"200\":\n          description: The backup parts.\n",
+            "        \"201\":\n          description: Other.\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/ReturnResult\"\n        \"200\":\n          description: The backup parts.\n",
+        );
+        let spec = spec::load(&dir.path().join("spec/vcsa-backup.yaml")).unwrap();
+        assert!(!lint::lint(&spec.raw).is_empty());
+        let error = generate::generate(&spec).unwrap_err();
+        assert!(
+            error.starts_with("progenitor panicked on operation list_parts (GET /api/appliance/recovery/backup/parts)"),
+            "{error}"
+        );
+    }
+}
