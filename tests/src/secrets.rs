@@ -1,0 +1,51 @@
+//! The secret values the tests put on the wire or into fixtures.
+//!
+//! Every one of them must reach the wire where it belongs and must never appear in a snapshot;
+//! `tests/tests/snapshot_secrets.rs` scans the snapshots for [`all`].
+
+use base64::Engine as _;
+
+/// The user name for log in (not a secret; it appears in snapshots on purpose).
+pub const USER: &str = "administrator@vsphere.local";
+/// The log-in password sent through HTTP Basic.
+pub const PASSWORD: &str = "Wire-Login-Pa55!";
+/// The session token the tests install and expect in `vmware-api-session-id`.
+pub const SESSION_TOKEN: &str = "5e55-wire-t0ken-b7c3e2f0";
+/// The token the loopback server hands out on log in.
+pub const ISSUED_TOKEN: &str = "155ued-t0ken-9d41a07c";
+/// The backup encryption password sent in backup requests.
+pub const BACKUP_PASSWORD: &str = "Wire-Bkp-Pa55!";
+/// The backup location password sent in backup requests.
+pub const LOCATION_PASSWORD: &str = "Wire-Loc-Pa55!";
+/// The backup password of the repaired vendor request example (`tests/fixtures/seeds`).
+pub const SEED_BACKUP_PASSWORD: &str = "Seed-Bkp-Pa55!";
+/// The location password of the repaired vendor request example (`tests/fixtures/seeds`).
+pub const SEED_LOCATION_PASSWORD: &str = "Seed-Loc-Pa55!";
+/// What the instance generator puts into every `format: password` field.
+pub const GENERATED_PASSWORD: &str = "Gen-Inst-Pa55!";
+
+/// The `Authorization` value HTTP Basic log in must send for [`USER`] and [`PASSWORD`].
+pub fn basic_authorization() -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    format!("Basic {encoded}")
+}
+
+/// Every secret value, plain and in the encoded forms it takes on the wire.
+pub fn all() -> Vec<String> {
+    let mut values: Vec<String> = [
+        PASSWORD,
+        SESSION_TOKEN,
+        ISSUED_TOKEN,
+        BACKUP_PASSWORD,
+        LOCATION_PASSWORD,
+        SEED_BACKUP_PASSWORD,
+        SEED_LOCATION_PASSWORD,
+        GENERATED_PASSWORD,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let basic = basic_authorization();
+    values.push(basic.trim_start_matches("Basic ").to_string());
+    values
+}
