@@ -25,7 +25,11 @@ pub fn of(doc: &Value, name: &str) -> Value {
 
 fn build(doc: &Value, schema: &Value, depth: usize) -> Value {
     let schema = resolve(doc, schema);
-    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|v| v.first()) {
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|v| v.first())
+    {
         return first.clone();
     }
     match schema.get("type").and_then(Value::as_str) {

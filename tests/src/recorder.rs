@@ -32,7 +32,10 @@ impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
         let mut values = self.headers.iter().filter(|(n, _)| n == name);
         let first = values.next().map(|(_, v)| v.as_str());
-        assert!(values.next().is_none(), "header {name} was sent more than once");
+        assert!(
+            values.next().is_none(),
+            "header {name} was sent more than once"
+        );
         first
     }
 }
@@ -117,7 +120,11 @@ impl Recorder {
     /// The one request received; panics if there were none or several.
     pub fn single(&self) -> Recorded {
         let mut requests = self.requests();
-        assert_eq!(requests.len(), 1, "expected exactly one request: {requests:#?}");
+        assert_eq!(
+            requests.len(),
+            1,
+            "expected exactly one request: {requests:#?}"
+        );
         requests.remove(0)
     }
 }
@@ -169,5 +176,7 @@ async fn answer(
         }
         None => Bytes::new(),
     };
-    response.body(Full::new(body)).expect("a valid canned response")
+    response
+        .body(Full::new(body))
+        .expect("a valid canned response")
 }

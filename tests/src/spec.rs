@@ -25,7 +25,8 @@ pub fn load() -> Value {
     let path = workspace_root().join("spec/vcsa-backup.yaml");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+    serde_saphyr::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
 }
 
 /// Follows `$ref` (local JSON pointers only) until a value that is not a reference.

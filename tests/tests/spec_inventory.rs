@@ -40,7 +40,13 @@ fn inventory() {
         .iter()
         .map(|op| {
             let (success, error) = success_and_error(&doc, op);
-            [op.method.clone(), op.path.clone(), op.id.clone(), success, error]
+            [
+                op.method.clone(),
+                op.path.clone(),
+                op.id.clone(),
+                success,
+                error,
+            ]
         })
         .collect();
     let header = [
@@ -101,9 +107,19 @@ fn basic_auth_operations_are_exactly_the_hooks_list() {
     for op in spec::operations(&doc) {
         let schemes = op.security_schemes(&doc);
         if !from_hooks.contains(&op.id) {
-            assert_eq!(schemes, ["sessionId"], "{} must be secured by the session", op.id);
+            assert_eq!(
+                schemes,
+                ["sessionId"],
+                "{} must be secured by the session",
+                op.id
+            );
         } else {
-            assert_eq!(schemes, ["basicAuth"], "{} must be secured by HTTP Basic only", op.id);
+            assert_eq!(
+                schemes,
+                ["basicAuth"],
+                "{} must be secured by HTTP Basic only",
+                op.id
+            );
         }
     }
 }
@@ -117,17 +133,29 @@ fn every_open_enum_knows_the_spec_values_in_order() {
             continue;
         }
         let entry = registry::get(name);
-        let known = entry
-            .known
-            .unwrap_or_else(|| panic!("{name} is an enum in the spec but {} is not an open enum", entry.rust_type))();
-        assert_eq!(known, spec::enum_values(schema), "{name} ({})", entry.rust_type);
+        let known = entry.known.unwrap_or_else(|| {
+            panic!(
+                "{name} is an enum in the spec but {} is not an open enum",
+                entry.rust_type
+            )
+        })();
+        assert_eq!(
+            known,
+            spec::enum_values(schema),
+            "{name} ({})",
+            entry.rust_type
+        );
         checked += 1;
     }
     assert_eq!(checked, 7, "the spec's seven enums");
     // And the registry claims no open enum for a schema that is not an enum.
     for entry in registry::all() {
         if entry.known.is_some() {
-            assert!(spec::is_enum(&spec::schemas(&doc)[entry.name]), "{} is not an enum", entry.name);
+            assert!(
+                spec::is_enum(&spec::schemas(&doc)[entry.name]),
+                "{} is not an enum",
+                entry.name
+            );
         }
     }
 }

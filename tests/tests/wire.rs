@@ -57,12 +57,17 @@ where
 
     let answer = call(&harness::client(server.base_url()))
         .await
-        .unwrap_or_else(|e| panic!("{op_id}: the documented success {status} was not accepted: {e:?}"));
+        .unwrap_or_else(|e| {
+            panic!("{op_id}: the documented success {status} was not accepted: {e:?}")
+        });
     assert_eq!(answer.status().as_u16(), status);
     if let Some(body) = &canned.body {
         let sent: Value = serde_json::from_str(body).expect("canned JSON");
         let decoded = serde_json::to_value(answer.into_inner()).expect("re-encode the answer");
-        assert_eq!(decoded, sent, "{op_id}: the decoded answer lost or changed a field");
+        assert_eq!(
+            decoded, sent,
+            "{op_id}: the decoded answer lost or changed a field"
+        );
     }
 
     let request = server.single();
@@ -79,7 +84,11 @@ fn assert_matches_template(template: &str, target: &str) {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let template_segments: Vec<&str> = template_path.split('/').collect();
     let segments: Vec<&str> = path.split('/').collect();
-    assert_eq!(template_segments.len(), segments.len(), "{target} does not follow {template}");
+    assert_eq!(
+        template_segments.len(),
+        segments.len(),
+        "{target} does not follow {template}"
+    );
     for (expected, actual) in template_segments.iter().zip(&segments) {
         if expected.starts_with('{') {
             assert!(!actual.is_empty(), "{target}: {expected} is empty");
@@ -89,7 +98,10 @@ fn assert_matches_template(template: &str, target: &str) {
     }
     let pairs: Vec<&str> = query.split('&').collect();
     for fixed in template_query.split('&').filter(|p| !p.is_empty()) {
-        assert!(pairs.contains(&fixed), "{target} lacks the fixed query {fixed} of {template}");
+        assert!(
+            pairs.contains(&fixed),
+            "{target} lacks the fixed query {fixed} of {template}"
+        );
     }
 }
 
@@ -102,7 +114,11 @@ fn snapshot(op_id: &str, request: &Recorded) {
         .filter(|(name, _)| name != "host")
         .cloned()
         .collect();
-    assert_eq!(headers.len(), request.headers.len() - 1, "{op_id}: a header was sent twice");
+    assert_eq!(
+        headers.len(),
+        request.headers.len() - 1,
+        "{op_id}: a header was sent twice"
+    );
 
     let session_header = vcsa_backup_api::hooks::SESSION_HEADER;
     let session = session_header.as_str();
@@ -112,7 +128,10 @@ fn snapshot(op_id: &str, request: &Recorded) {
             Some(secrets::basic_authorization().as_str()),
             "{op_id}: log in must send the credentials through HTTP Basic"
         );
-        assert!(!headers.contains_key(session), "{op_id}: log in must not send a session");
+        assert!(
+            !headers.contains_key(session),
+            "{op_id}: log in must not send a session"
+        );
         headers.insert("authorization".into(), format!("Basic {REDACTED}"));
     } else {
         assert_eq!(
@@ -149,7 +168,10 @@ fn snapshot(op_id: &str, request: &Recorded) {
     };
     let text = serde_json::to_string(&snapshot).expect("snapshot serializes");
     for secret in secrets::all() {
-        assert!(!text.contains(&secret), "{op_id}: a secret survived redaction");
+        assert!(
+            !text.contains(&secret),
+            "{op_id}: a secret survived redaction"
+        );
     }
     insta::assert_yaml_snapshot!(op_id, snapshot);
 }
@@ -166,7 +188,11 @@ fn redact_passwords(value: &mut Value) {
                 };
                 match expected {
                     Some(expected) => {
-                        assert_eq!(field.as_str(), Some(expected), "{key} must carry the real password");
+                        assert_eq!(
+                            field.as_str(),
+                            Some(expected),
+                            "{key} must carry the real password"
+                        );
                         *field = Value::String(REDACTED.into());
                     }
                     None => redact_passwords(field),
@@ -219,7 +245,10 @@ async fn list_jobs() {
 
 #[tokio::test]
 async fn create_job() {
-    let request = exchange("create_job", async |c| c.create_job(&backup_request()).await).await;
+    let request = exchange("create_job", async |c| {
+        c.create_job(&backup_request()).await
+    })
+    .await;
     assert_eq!(body_json(&request)["location_type"], "SFTP");
 }
 
@@ -241,7 +270,10 @@ async fn cancel_job() {
 #[tokio::test]
 async fn list_job_details() {
     let jobs = two_jobs();
-    let request = exchange("list_job_details", async |c| c.list_job_details(Some(&jobs)).await).await;
+    let request = exchange("list_job_details", async |c| {
+        c.list_job_details(Some(&jobs)).await
+    })
+    .await;
     assert_eq!(
         request.path_and_query,
         format!("/api/appliance/recovery/backup/job/details?jobs={JOB_A}&jobs={JOB_B}")
@@ -253,7 +285,10 @@ async fn run_schedule() {
     let body = types::RunScheduleRequest {
         comment: Some("before upgrade".into()),
     };
-    let request = exchange("run_schedule", async |c| c.run_schedule("default", &body).await).await;
+    let request = exchange("run_schedule", async |c| {
+        c.run_schedule("default", &body).await
+    })
+    .await;
     assert_eq!(
         request.path_and_query,
         "/api/appliance/recovery/backup/schedules/default?action=run"
@@ -271,20 +306,29 @@ async fn validate_backup() {
         c.validate_backup(&backup_request()).await
     })
     .await;
-    assert!(body_json(&request).get("piece").is_none(), "/api sends the request unwrapped");
+    assert!(
+        body_json(&request).get("piece").is_none(),
+        "/api sends the request unwrapped"
+    );
 }
 
 // ------------------------------------------------------------------------------------ /rest
 
 #[tokio::test]
 async fn rest_create_session() {
-    let request = exchange("rest_create_session", async |c| c.rest_create_session().await).await;
+    let request = exchange("rest_create_session", async |c| {
+        c.rest_create_session().await
+    })
+    .await;
     assert!(request.body.is_empty(), "log in sends no body");
 }
 
 #[tokio::test]
 async fn rest_delete_session() {
-    exchange("rest_delete_session", async |c| c.rest_delete_session().await).await;
+    exchange("rest_delete_session", async |c| {
+        c.rest_delete_session().await
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -341,7 +385,10 @@ async fn rest_list_job_details_without_filter_sends_no_query() {
         .expect("an empty list decodes")
         .into_inner();
     assert!(details.value.is_empty());
-    assert_eq!(server.single().path_and_query, "/rest/appliance/recovery/backup/job/details");
+    assert_eq!(
+        server.single().path_and_query,
+        "/rest/appliance/recovery/backup/job/details"
+    );
 }
 
 #[tokio::test]
@@ -353,7 +400,11 @@ async fn rest_run_schedule() {
         c.rest_run_schedule("default", &body).await
     })
     .await;
-    assert_eq!(body_json(&request), serde_json::json!({"comment": "before upgrade"}), "not wrapped");
+    assert_eq!(
+        body_json(&request),
+        serde_json::json!({"comment": "before upgrade"}),
+        "not wrapped"
+    );
 }
 
 #[tokio::test]
@@ -366,7 +417,10 @@ async fn rest_validate_backup() {
     let piece = types::RestBackupRequestPiece {
         piece: backup_request(),
     };
-    exchange("rest_validate_backup", async |c| c.rest_validate_backup(&piece).await).await;
+    exchange("rest_validate_backup", async |c| {
+        c.rest_validate_backup(&piece).await
+    })
+    .await;
 }
 
 /// Every operation of the spec has its wire test above: a new operation must get one.
@@ -376,6 +430,11 @@ fn every_operation_has_a_wire_snapshot() {
     let dir = spec::workspace_root().join("tests/tests/snapshots");
     for op in spec::operations(&doc) {
         let file = dir.join(format!("wire__{}.snap", op.id));
-        assert!(file.exists(), "{} has no wire snapshot ({})", op.id, file.display());
+        assert!(
+            file.exists(),
+            "{} has no wire snapshot ({})",
+            op.id,
+            file.display()
+        );
     }
 }
