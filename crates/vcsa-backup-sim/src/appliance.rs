@@ -1,0 +1,436 @@
+//! The simulated appliance: sessions, jobs, schedules and faults behind one lock, with one
+//! method per vendor operation. Flavour-free: the routes decide how answers look on the wire.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::time::Instant;
+use vcsa_backup_api::enums::{DetailsType, ErrorType, LocationType, ReturnStatus};
+use vcsa_backup_api::types::{
+    BackupJobStatus, BackupRequest, DetailsInfo, LocalizableMessage, Part, ReturnResult,
+};
+
+use crate::clock::Clock;
+use crate::config::SimConfig;
+use crate::error::{VapiError, message};
+use crate::faults::{EnumField, Faults, JobFailure};
+use crate::jobs::{JobSpec, Jobs};
+use crate::sessions::Sessions;
+use crate::validate;
+use crate::{SimState, parts};
+
+/// Where a schedule writes its backups.
+#[derive(Clone, Debug)]
+struct Schedule {
+    location: String,
+    location_user: String,
+    parts: Vec<String>,
+}
+
+/// The id of the schedule every appliance has.
+pub(crate) const DEFAULT_SCHEDULE: &str = "default";
+
+pub(crate) struct Inner {
+    pub(crate) config: SimConfig,
+    pub(crate) faults: Faults,
+    sessions: Sessions,
+    jobs: Jobs,
+    /// Folders that already hold a backup (see `validate::folder_key`).
+    used_folders: HashSet<String>,
+    schedules: BTreeMap<String, Schedule>,
+}
+
+/// One simulated appliance, shared by every connection.
+pub(crate) struct Appliance {
+    pub(crate) clock: Clock,
+    inner: Mutex<Inner>,
+}
+
+/// Hosts under the reserved `.invalid` top-level domain stand for unreachable backup servers.
+fn unreachable(location: &url::Url) -> bool {
+    location
+        .host_str()
+        .is_some_and(|h| h.trim_end_matches('.').ends_with(".invalid"))
+}
+
+impl Appliance {
+    pub(crate) fn new(config: SimConfig) -> Self {
+        let mut schedules = BTreeMap::new();
+        schedules.insert(
+            DEFAULT_SCHEDULE.to_string(),
+            Schedule {
+                location: "sftp://backup.example.com/vcsa/scheduled".to_string(),
+                location_user: "backup".to_string(),
+                parts: vec!["common".to_string(), "seat".to_string()],
+            },
+        );
+        Self {
+            clock: Clock::new(),
+            inner: Mutex::new(Inner {
+                config,
+                faults: Faults::default(),
+                sessions: Sessions::default(),
+                jobs: Jobs::default(),
+                used_folders: HashSet::new(),
+                schedules,
+            }),
+        }
+    }
+
+    /// The state, even if a panic elsewhere poisoned the lock: every update is a single step,
+    /// so the data stays consistent.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    pub(crate) fn login(&self, user: &str, password: &str) -> Result<String, VapiError> {
+        let mut inner = self.lock();
+        let ok_user = user == inner.config.user;
+        let ok_password = vcsa_backup_api::Secret::new(password) == inner.config.password;
+        if !(ok_user && ok_password) {
+            return Err(VapiError::new(
+                ErrorType::Unauthenticated,
+                "com.vmware.vapi.endpoint.failedToLoginWithCredentials",
+                "Authentication failed: the user name or password is incorrect.",
+            ));
+        }
+        let now = self.clock.now();
+        inner.sessions.open(user, now).map_err(|_| {
+            VapiError::new(
+                ErrorType::ServiceUnavailable,
+                "com.vmware.vapi.endpoint.session.unavailable",
+                "The appliance could not create a session (no randomness available). Try again.",
+            )
+        })
+    }
+
+    /// The user of a live session; refreshes its idle timer.
+    pub(crate) fn authenticate(&self, token: &str) -> Result<String, VapiError> {
+        let mut inner = self.lock();
+        let idle = inner.config.session_idle_timeout;
+        inner
+            .sessions
+            .touch(token, self.clock.now(), idle)
+            .ok_or_else(VapiError::unauthenticated)
+    }
+
+    pub(crate) fn logout(&self, token: &str) -> Result<(), VapiError> {
+        if self.lock().sessions.close(token) {
+            Ok(())
+        } else {
+            Err(VapiError::unauthenticated())
+        }
+    }
+
+    // ------------------------------------------------------------------ jobs
+
+    pub(crate) fn list_jobs(&self) -> Vec<String> {
+        self.lock()
+            .jobs
+            .newest_first()
+            .map(|j| j.id.clone())
+            .collect()
+    }
+
+    fn job_not_found(id: &str) -> VapiError {
+        VapiError::not_found(
+            "com.vmware.applmgmt.backup.job.not_found",
+            format!("The backup job '{id}' does not exist. List the jobs to see which ids exist."),
+        )
+    }
+
+    fn feature_in_use(running: &str) -> VapiError {
+        VapiError::new(
+            ErrorType::FeatureInUse,
+            "com.vmware.applmgmt.backup.job.in_progress",
+            format!(
+                "A backup or restore is already in progress (job {running}). Wait for it to finish, then try again."
+            ),
+        )
+    }
+
+    pub(crate) fn create_job(
+        &self,
+        req: &BackupRequest,
+        user: &str,
+    ) -> Result<BackupJobStatus, VapiError> {
+        let location = validate::backup_request(req)?;
+        let mut inner = self.lock();
+        let now = self.clock.now();
+        if let Some(running) = inner.jobs.running(now) {
+            return Err(Self::feature_in_use(&running.id));
+        }
+        let folder = validate::folder_key(&location);
+        if inner.used_folders.contains(&folder) {
+            return Err(VapiError::invalid_argument(vec![message(
+                "com.vmware.applmgmt.backup.location.not_empty",
+                format!(
+                    "The folder {} already contains a backup. Back up to an empty folder.",
+                    req.location
+                ),
+            )]));
+        }
+        let mut failure = inner.faults.next_job_failure.take();
+        if failure.is_none() && unreachable(&location) {
+            failure = Some(JobFailure::at(
+                0,
+                format!(
+                    "Cannot connect to the backup server {}.",
+                    location.host_str().unwrap_or_default()
+                ),
+            ));
+        }
+        inner.used_folders.insert(folder);
+        let spec = JobSpec {
+            kind: DetailsType::Manual,
+            location: req.location.clone(),
+            location_user: req.location_user.clone().unwrap_or_default(),
+            comment: req.comment.clone().unwrap_or_default(),
+            fast_backup: req.fast_backup,
+            user: user.to_string(),
+            total_bytes: parts::backup_bytes(&req.parts),
+        };
+        Ok(self.start(&mut inner, spec, now, failure))
+    }
+
+    fn start(
+        &self,
+        inner: &mut Inner,
+        spec: JobSpec,
+        now: Instant,
+        failure: Option<JobFailure>,
+    ) -> BackupJobStatus {
+        let duration = inner.config.job_duration;
+        let build = inner.config.build.clone();
+        let job = inner
+            .jobs
+            .start(spec, now, &self.clock, duration, failure, &build);
+        job.status(now, &inner.faults)
+    }
+
+    pub(crate) fn run_schedule(
+        &self,
+        schedule: &str,
+        comment: Option<String>,
+        user: &str,
+    ) -> Result<BackupJobStatus, VapiError> {
+        let mut inner = self.lock();
+        let Some(plan) = inner.schedules.get(schedule).cloned() else {
+            return Err(VapiError::not_found(
+                "com.vmware.applmgmt.backup.schedule.not_found",
+                format!(
+                    "The backup schedule '{schedule}' does not exist. The appliance has the schedule '{DEFAULT_SCHEDULE}'."
+                ),
+            ));
+        };
+        let now = self.clock.now();
+        if let Some(running) = inner.jobs.running(now) {
+            return Err(Self::feature_in_use(&running.id));
+        }
+        let failure = inner.faults.next_job_failure.take();
+        let spec = JobSpec {
+            kind: DetailsType::Scheduled,
+            location: plan.location,
+            location_user: plan.location_user,
+            total_bytes: parts::backup_bytes(&plan.parts),
+            comment: comment.unwrap_or_default(),
+            fast_backup: None,
+            user: user.to_string(),
+        };
+        Ok(self.start(&mut inner, spec, now, failure))
+    }
+
+    pub(crate) fn get_job(&self, id: &str) -> Result<BackupJobStatus, VapiError> {
+        let inner = self.lock();
+        let job = inner.jobs.get(id).ok_or_else(|| Self::job_not_found(id))?;
+        Ok(job.status(self.clock.now(), &inner.faults))
+    }
+
+    pub(crate) fn cancel_job(&self, id: &str) -> Result<ReturnResult, VapiError> {
+        let mut inner = self.lock();
+        let now = self.clock.now();
+        let job = inner
+            .jobs
+            .get_mut(id)
+            .ok_or_else(|| Self::job_not_found(id))?;
+        let result = if job.cancel(now) {
+            (
+                ReturnStatus::Ok,
+                message(
+                    "com.vmware.applmgmt.backup.job.cancel.ok",
+                    format!("The backup job {id} is canceled."),
+                ),
+            )
+        } else {
+            (
+                ReturnStatus::Fail,
+                message(
+                    "com.vmware.applmgmt.backup.job.cancel.ended",
+                    format!("The backup job {id} has already ended; there is nothing to cancel."),
+                ),
+            )
+        };
+        Ok(return_result(&inner.faults, result.0, vec![result.1]))
+    }
+
+    /// Details of the given jobs (all when `None`), newest first.
+    pub(crate) fn details(
+        &self,
+        filter: Option<&[String]>,
+    ) -> Result<Vec<(String, DetailsInfo)>, VapiError> {
+        let inner = self.lock();
+        let now = self.clock.now();
+        let render = |job: &crate::jobs::Job| {
+            (
+                job.id.clone(),
+                job.details(now, &inner.faults, &inner.config),
+            )
+        };
+        match filter {
+            None => Ok(inner.jobs.newest_first().map(render).collect()),
+            Some(ids) => {
+                let mut out = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let job = inner.jobs.get(id).ok_or_else(|| Self::job_not_found(id))?;
+                    if !out.iter().any(|(seen, _)| seen == id) {
+                        out.push(render(job));
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    pub(crate) fn parts(&self) -> Vec<Part> {
+        parts::list()
+    }
+
+    pub(crate) fn validate(&self, req: &BackupRequest) -> Result<ReturnResult, VapiError> {
+        let location = validate::backup_request(req)?;
+        let inner = self.lock();
+        let mut failures = Vec::new();
+        let mut warnings = Vec::new();
+        if inner
+            .used_folders
+            .contains(&validate::folder_key(&location))
+        {
+            failures.push(message(
+                "com.vmware.applmgmt.backup.location.not_empty",
+                format!(
+                    "The folder {} already contains a backup. Choose an empty folder.",
+                    req.location
+                ),
+            ));
+        }
+        if unreachable(&location) {
+            failures.push(message(
+                "com.vmware.applmgmt.backup.location.unreachable",
+                format!(
+                    "Cannot connect to the backup server {}. Check the address and that the server is running.",
+                    location.host_str().unwrap_or_default()
+                ),
+            ));
+        }
+        if req.location_type == LocationType::Scp {
+            warnings.push(message(
+                "com.vmware.applmgmt.backup.location.scp_deprecated",
+                "SCP is deprecated on this appliance version; use SFTP instead.",
+            ));
+        }
+        let status = match (failures.is_empty(), warnings.is_empty()) {
+            (false, _) => ReturnStatus::Fail,
+            (true, false) => ReturnStatus::Warning,
+            (true, true) => ReturnStatus::Ok,
+        };
+        failures.extend(warnings);
+        Ok(return_result(&inner.faults, status, failures))
+    }
+
+    // ------------------------------------------------------------------ control
+
+    pub(crate) fn snapshot(&self) -> SimState {
+        let inner = self.lock();
+        let now = self.clock.now();
+        SimState {
+            jobs: inner.jobs.len(),
+            running_job: inner.jobs.running(now).map(|j| j.id.clone()),
+            live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
+            used_folders: inner.used_folders.len(),
+            faults: inner.faults.clone(),
+        }
+    }
+
+    pub(crate) fn expire_sessions(&self) {
+        self.lock().sessions.expire_all();
+    }
+
+    pub(crate) fn seed_history(&self, count: usize) {
+        let mut inner = self.lock();
+        let now = self.clock.now();
+        let (location, user) = match inner.schedules.get(DEFAULT_SCHEDULE) {
+            Some(s) => (s.location.clone(), s.location_user.clone()),
+            None => (String::new(), String::new()),
+        };
+        let parts = vec!["common".to_string(), "seat".to_string()];
+        let spec = JobSpec {
+            kind: DetailsType::Scheduled,
+            location,
+            location_user: user,
+            total_bytes: parts::backup_bytes(&parts),
+            comment: String::new(),
+            fast_backup: None,
+            user: inner.config.user.clone(),
+        };
+        let build = inner.config.build.clone();
+        inner.jobs.seed_history(
+            count,
+            &spec,
+            now,
+            &self.clock,
+            Duration::from_secs(14 * 60 + 7),
+            &build,
+        );
+    }
+
+    pub(crate) fn set_job_duration(&self, duration: Duration) {
+        self.lock().config.job_duration = duration;
+    }
+
+    pub(crate) fn set_session_idle_timeout(&self, idle: Duration) {
+        self.lock().config.session_idle_timeout = idle;
+    }
+
+    pub(crate) fn update_faults(&self, f: impl FnOnce(&mut Faults)) {
+        f(&mut self.lock().faults);
+    }
+
+    /// Counts one vendor call against `fail_next`; true when this call must fail.
+    pub(crate) fn take_injected_failure(&self) -> bool {
+        let mut inner = self.lock();
+        if inner.faults.fail_next > 0 {
+            inner.faults.fail_next -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn return_result(
+    faults: &Faults,
+    status: ReturnStatus,
+    messages: Vec<LocalizableMessage>,
+) -> ReturnResult {
+    ReturnResult {
+        status: match faults.unknown(EnumField::ReturnStatus) {
+            Some(v) => ReturnStatus::from(v),
+            None => status,
+        },
+        messages,
+    }
+}

@@ -1,0 +1,38 @@
+//! Settings of one simulated appliance.
+
+use std::time::Duration;
+
+use vcsa_backup_api::Secret;
+
+/// The user name the simulator accepts unless told otherwise.
+pub const DEFAULT_USER: &str = "administrator@vsphere.local";
+/// The password the simulator accepts unless told otherwise.
+pub const DEFAULT_PASSWORD: &str = "VMware1!";
+/// The appliance build number in job ids (`YYYYMMDD-hhmmss-<build>`) and job details.
+pub const DEFAULT_BUILD: &str = "24322831";
+
+/// Everything that shapes the simulated appliance's behaviour.
+#[derive(Clone, Debug)]
+pub(crate) struct SimConfig {
+    pub(crate) user: String,
+    pub(crate) password: Secret,
+    pub(crate) job_duration: Duration,
+    pub(crate) session_idle_timeout: Duration,
+    pub(crate) build: String,
+    pub(crate) version: String,
+    pub(crate) version_name: String,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            user: DEFAULT_USER.to_string(),
+            password: Secret::new(DEFAULT_PASSWORD),
+            job_duration: Duration::from_secs(30),
+            session_idle_timeout: Duration::from_secs(30 * 60),
+            build: DEFAULT_BUILD.to_string(),
+            version: "8.0.3.00400".to_string(),
+            version_name: "vCenter Server 8.0 Update 3".to_string(),
+        }
+    }
+}

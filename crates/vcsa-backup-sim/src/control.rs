@@ -1,0 +1,120 @@
+//! The control handle: fault injection and inspection from the library, the same controls the
+//! admin endpoint (`/__sim/...`) offers over HTTP.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::appliance::Appliance;
+use crate::faults::{EnumField, Faults, JobFailure};
+
+/// A snapshot of the simulator's state, for assertions and the admin endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimState {
+    /// Jobs in the history, running or ended.
+    pub jobs: usize,
+    /// The id of the job running now, if any.
+    pub running_job: Option<String>,
+    /// Sessions that have not expired.
+    pub live_sessions: usize,
+    /// Backup folders that already hold a backup.
+    pub used_folders: usize,
+    /// The faults in force.
+    pub faults: Faults,
+}
+
+/// Controls a running simulator: inject faults, expire sessions, seed history, inspect state.
+///
+/// Cheap to clone; every clone controls the same simulator.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use vcsa_backup_sim::{EnumField, JobFailure, Simulator};
+///
+/// let sim = Simulator::builder().tls(false).start().await?;
+/// let control = sim.control();
+/// control.fail_next(2); // the next two vendor calls answer 503
+/// control.fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+/// control.inject_unknown_enum(EnumField::JobState, "PAUSED");
+/// control.set_response_delay(Duration::from_millis(10));
+/// assert_eq!(control.state().faults.fail_next, 2);
+/// control.clear_faults();
+/// assert_eq!(control.state().faults, Default::default());
+/// sim.shutdown().await;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Control {
+    pub(crate) appliance: Arc<Appliance>,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control").finish_non_exhaustive()
+    }
+}
+
+impl Control {
+    /// The current state: jobs, running job, live sessions and faults in force.
+    pub fn state(&self) -> SimState {
+        self.appliance.snapshot()
+    }
+
+    /// Job ids, newest first (what the list operation answers).
+    pub fn job_ids(&self) -> Vec<String> {
+        self.appliance.list_jobs()
+    }
+
+    /// The next `count` vendor API calls (log in included) answer 503 SERVICE_UNAVAILABLE.
+    pub fn fail_next(&self, count: u32) {
+        self.appliance.update_faults(|f| f.fail_next = count);
+    }
+
+    /// Every vendor API answer is held back by `delay` (simulated time: instant on a paused clock).
+    pub fn set_response_delay(&self, delay: Duration) {
+        let millis = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.appliance.update_faults(|f| f.delay_ms = millis);
+    }
+
+    /// The next backup job started (manual or scheduled) fails when it reaches the given percentage.
+    pub fn fail_next_job(&self, failure: JobFailure) {
+        self.appliance
+            .update_faults(|f| f.next_job_failure = Some(failure));
+    }
+
+    /// Every response carries `value`, a value no client knows, in place of `field`'s real value.
+    pub fn inject_unknown_enum(&self, field: EnumField, value: impl Into<String>) {
+        let value = value.into();
+        self.appliance.update_faults(|f| {
+            f.unknown_enums.insert(field, value);
+        });
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        self.appliance.update_faults(|f| *f = Faults::default());
+    }
+
+    /// Ends every session now, as if each had been idle too long.
+    pub fn expire_sessions(&self) {
+        self.appliance.expire_sessions();
+    }
+
+    /// Adds `count` finished scheduled jobs to the history, older than every job already there.
+    pub fn seed_history(&self, count: usize) {
+        self.appliance.seed_history(count);
+    }
+
+    /// How long jobs started from now on take to reach 100%.
+    pub fn set_job_duration(&self, duration: Duration) {
+        self.appliance.set_job_duration(duration);
+    }
+
+    /// How long a session may stay idle before it expires.
+    pub fn set_session_idle_timeout(&self, idle: Duration) {
+        self.appliance.set_session_idle_timeout(idle);
+    }
+}

@@ -1,0 +1,101 @@
+//! A stateful simulator of the vCenter Server Appliance backup API.
+//!
+//! It serves every operation of `spec/vcsa-backup.yaml` in both wire flavours (`/api` and the
+//! legacy `/rest`) with the appliance's body shapes, status codes and error shapes, and behaves
+//! like an appliance: HTTP Basic log in and idle-expiring sessions; backup jobs that advance over
+//! time (progress 0 to 100, size growing, then `SUCCEEDED`) with ids like
+//! `20260522-061503-24322831`, newest first; one backup at a time (`FEATURE_IN_USE`); a `default`
+//! schedule; cancel; parts; validation that remembers which folders already hold a backup; and
+//! `INVALID_ARGUMENT` with messages for bad input, never a 500.
+//!
+//! Time comes from tokio's clock, so a test on a paused clock (`#[tokio::test(start_paused =
+//! true)]`, `tokio::time::advance`) moves jobs and sessions forward deterministically.
+//!
+//! # Embedding it in a test
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+//!
+//! let sim = Simulator::builder()
+//!     .tls(false) // plain HTTP; the default is HTTPS with a fresh self-signed certificate
+//!     .job_duration(Duration::from_secs(10))
+//!     .start()
+//!     .await?;
+//!
+//! let http = reqwest::Client::new();
+//! let token: String = http
+//!     .post(format!("{}/api/session", sim.url()))
+//!     .basic_auth(DEFAULT_USER, Some(DEFAULT_PASSWORD))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! let parts: serde_json::Value = http
+//!     .get(format!("{}/api/appliance/recovery/backup/parts", sim.url()))
+//!     .header("vmware-api-session-id", &token)
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(parts[0]["id"], "common");
+//!
+//! sim.control().fail_next(1); // inject a fault: the next call answers 503
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! For HTTPS, trust [`RunningSimulator::ca_certificate_pem`] or pin
+//! [`RunningSimulator::thumbprint`].
+//!
+//! # Fault injection
+//!
+//! From the library, through [`Control`]; over HTTP, through the admin endpoint under
+//! [`ADMIN_PREFIX`] (`/__sim`), which needs no session and answers the [`SimState`] as JSON:
+//!
+//! | request | effect |
+//! |---|---|
+//! | `GET /__sim/state` | inspect jobs, running job, live sessions and faults |
+//! | `POST /__sim/faults/fail-next` `{"count": 3}` | the next 3 vendor calls answer 503 SERVICE_UNAVAILABLE |
+//! | `POST /__sim/faults/delay` `{"millis": 500}` | every vendor answer is held back 500 ms |
+//! | `POST /__sim/faults/job-failure` `{"at_percent": 40, "messages": ["..."]}` | the next job fails at 40% |
+//! | `POST /__sim/faults/unknown-enum` `{"field": "job_state", "value": "PAUSED"}` | responses carry an enum value from the future (fields: [`EnumField`]) |
+//! | `DELETE /__sim/faults` | clear every fault |
+//! | `POST /__sim/sessions/expire` | every session expires now |
+//! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history |
+//! | `POST /__sim/settings` `{"job_duration_ms": 5000, "session_idle_timeout_ms": 60000}` | change timings |
+//!
+//! Backup servers under the reserved `.invalid` domain (`sftp://nas.invalid/backups`) stand for
+//! unreachable servers: validation answers FAIL and a backup there fails at once.
+//!
+//! # Features
+//!
+//! - `cli` (default): the `vcsa-backup-sim` binary. Embedders can use `default-features = false`.
+
+#![warn(missing_docs)]
+
+mod appliance;
+mod clock;
+mod config;
+mod control;
+mod error;
+mod faults;
+mod flavour;
+mod jobs;
+mod parts;
+mod routes;
+mod server;
+mod sessions;
+mod tls;
+mod validate;
+
+pub use config::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER};
+pub use control::{Control, SimState};
+pub use faults::{EnumField, Faults, JobFailure};
+pub use routes::ADMIN_PREFIX;
+pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
+
+/// The header that carries the session token on every call after log in.
+pub const SESSION_HEADER: &str = routes::SESSION_HEADER;

@@ -1,0 +1,96 @@
+//! `vcsa-backup-sim`: serve a simulated vCenter Server Appliance backup API.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use vcsa_backup_sim::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+
+/// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
+///
+/// Prints the URL it serves and, for HTTPS, the SHA-256 thumbprint of its certificate, then
+/// serves until interrupted (Ctrl-C). Faults can be injected over HTTP under /__sim (see the
+/// crate documentation).
+#[derive(Debug, Parser)]
+#[command(name = "vcsa-backup-sim", version, about, long_about)]
+struct Args {
+    /// Address and port to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR:PORT")]
+    listen: SocketAddr,
+
+    /// User name that log in accepts.
+    #[arg(long, default_value = DEFAULT_USER, env = "VCSA_SIM_USER")]
+    user: String,
+
+    /// Password that log in accepts. Prefer the environment variable to keep it out of the
+    /// process list.
+    #[arg(long, default_value = DEFAULT_PASSWORD, env = "VCSA_SIM_PASSWORD", hide_default_value = true, hide_env_values = true)]
+    password: String,
+
+    /// Serve plain HTTP instead of HTTPS with a fresh self-signed certificate.
+    #[arg(long)]
+    http: bool,
+
+    /// How long a backup job takes from 0 to 100%, like "30s", "2m" or "500ms".
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    job_duration: Duration,
+
+    /// How long a session may stay idle before it expires, like "30m".
+    #[arg(long, default_value = "30m", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    session_timeout: Duration,
+
+    /// Appliance build number, the last part of job ids (YYYYMMDD-hhmmss-BUILD).
+    #[arg(long, default_value = DEFAULT_BUILD)]
+    build: String,
+
+    /// Number of finished jobs to place in the history at start.
+    #[arg(long, default_value_t = 0, value_name = "JOBS")]
+    history: usize,
+
+    /// Write the CA certificate (PEM) to this file, for clients to trust (HTTPS only).
+    #[arg(long, value_name = "FILE")]
+    ca_cert_out: Option<std::path::PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let sim = match Simulator::builder()
+        .listen(args.listen)
+        .user(args.user)
+        .password(args.password)
+        .tls(!args.http)
+        .job_duration(args.job_duration)
+        .session_idle_timeout(args.session_timeout)
+        .build_number(args.build)
+        .history(args.history)
+        .start()
+        .await
+    {
+        Ok(sim) => sim,
+        Err(err) => {
+            eprintln!("vcsa-backup-sim: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let (Some(path), Some(pem)) = (&args.ca_cert_out, sim.ca_certificate_pem())
+        && let Err(err) = std::fs::write(path, pem)
+    {
+        eprintln!(
+            "vcsa-backup-sim: cannot write the CA certificate to {}: {err}",
+            path.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    // The first line is the URL, so scripts can read it; the thumbprint follows for HTTPS.
+    println!("{}", sim.url());
+    if let Some(thumbprint) = sim.thumbprint() {
+        println!("SHA-256 thumbprint: {thumbprint}");
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        eprintln!("vcsa-backup-sim: cannot listen for Ctrl-C; stopping.");
+    }
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,297 @@
+//! Starting and stopping a simulator: the builder, the listener (HTTPS or plain HTTP) and the
+//! handle of a running instance.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+use vcsa_backup_api::Secret;
+
+use crate::appliance::Appliance;
+use crate::config::SimConfig;
+use crate::control::Control;
+use crate::{routes, tls};
+
+/// Why a simulator could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The listen address could not be bound (in use, not local, or not permitted).
+    #[error(
+        "cannot listen on {addr}: {source}. Choose another address or port (port 0 picks a free one)."
+    )]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The self-signed certificate or the TLS configuration could not be made.
+    #[error("cannot set up HTTPS ({0}). Start the simulator with plain HTTP instead.")]
+    Tls(String),
+}
+
+/// Entry point: `Simulator::builder()...start().await`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use vcsa_backup_sim::Simulator;
+///
+/// let sim = Simulator::builder()
+///     .user("backup-admin@vsphere.local")
+///     .password("S3cret!pass")
+///     .job_duration(Duration::from_secs(5))
+///     .start()
+///     .await?;
+/// assert!(sim.url().starts_with("https://127.0.0.1:"));
+/// assert_eq!(sim.thumbprint().map(|t| t.len()), Some(32 * 3 - 1));
+/// sim.shutdown().await;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Simulator;
+
+impl Simulator {
+    /// A builder with the defaults: HTTPS on `127.0.0.1:0`, user
+    /// [`DEFAULT_USER`](crate::DEFAULT_USER), password [`DEFAULT_PASSWORD`](crate::DEFAULT_PASSWORD),
+    /// 30 s jobs, 30 min session idle timeout.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder {
+            config: SimConfig::default(),
+            tls: true,
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            history: 0,
+        }
+    }
+}
+
+/// Settings of a simulator to start; see [`Simulator::builder`].
+#[derive(Debug, Clone)]
+pub struct SimulatorBuilder {
+    config: SimConfig,
+    tls: bool,
+    listen: SocketAddr,
+    history: usize,
+}
+
+impl SimulatorBuilder {
+    /// The user name log in accepts.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.config.user = user.into();
+        self
+    }
+
+    /// The password log in accepts.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.config.password = Secret::new(password.into());
+        self
+    }
+
+    /// HTTPS with a fresh self-signed certificate (`true`, the default) or plain HTTP.
+    pub fn tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    /// The address to listen on; port 0 picks a free port. Defaults to `127.0.0.1:0`.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// How long a backup job takes to go from 0 to 100%. Zero finishes jobs at once.
+    pub fn job_duration(mut self, duration: Duration) -> Self {
+        self.config.job_duration = duration;
+        self
+    }
+
+    /// How long a session may stay idle before it expires.
+    pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
+        self.config.session_idle_timeout = idle;
+        self
+    }
+
+    /// The appliance build number, the last part of job ids.
+    pub fn build_number(mut self, build: impl Into<String>) -> Self {
+        self.config.build = build.into();
+        self
+    }
+
+    /// Finished jobs to place in the history before the simulator starts serving.
+    pub fn history(mut self, jobs: usize) -> Self {
+        self.history = jobs;
+        self
+    }
+
+    /// Binds the address and starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<RunningSimulator, StartError> {
+        let listener = TcpListener::bind(self.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: self.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: self.listen,
+            source,
+        })?;
+        let tls = if self.tls {
+            let mut names = vec![
+                "localhost".to_string(),
+                "127.0.0.1".to_string(),
+                "::1".to_string(),
+            ];
+            if !addr.ip().is_unspecified() && !addr.ip().is_loopback() {
+                names.push(addr.ip().to_string());
+            }
+            Some(tls::generate(names)?)
+        } else {
+            None
+        };
+        let appliance = Arc::new(Appliance::new(self.config));
+        if self.history > 0 {
+            appliance.seed_history(self.history);
+        }
+        let app = routes::router(appliance.clone());
+        let (stop_tx, stop_rx) = oneshot::channel();
+        let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
+        let task = tokio::spawn(serve(listener, app, acceptor, stop_rx));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let host = match addr.ip() {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        Ok(RunningSimulator {
+            url: format!("{scheme}://{host}:{}", addr.port()),
+            addr,
+            thumbprint: tls.as_ref().map(|t| t.thumbprint.clone()),
+            certificate_pem: tls.as_ref().map(|t| t.server_pem.clone()),
+            ca_certificate_pem: tls.map(|t| t.ca_pem),
+            control: Control { appliance },
+            stop: Some(stop_tx),
+            task: Some(task),
+        })
+    }
+}
+
+/// A simulator serving in the background. Dropping it stops the server at once;
+/// [`shutdown`](Self::shutdown) lets requests in flight finish first.
+#[derive(Debug)]
+pub struct RunningSimulator {
+    url: String,
+    addr: SocketAddr,
+    thumbprint: Option<String>,
+    certificate_pem: Option<String>,
+    ca_certificate_pem: Option<String>,
+    control: Control,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningSimulator {
+    /// The base URL, like `https://127.0.0.1:50123`: no path, as the client crates expect.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The address the simulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// For HTTPS, the SHA-256 thumbprint of the server certificate (`AB:CD:...`), to pin it.
+    pub fn thumbprint(&self) -> Option<&str> {
+        self.thumbprint.as_deref()
+    }
+
+    /// For HTTPS, the server certificate (PEM).
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
+    }
+
+    /// For HTTPS, the certificate of the CA that signed the server certificate (PEM): add it to
+    /// a client's trust store, as administrators do with the appliance's CA.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca_certificate_pem.as_deref()
+    }
+
+    /// A handle to inject faults and inspect state.
+    pub fn control(&self) -> Control {
+        self.control.clone()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to 5 s), then returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningSimulator {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Accepts connections until told to stop; each connection (and its TLS handshake) runs in its
+/// own task so a slow client never holds up the others.
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    tls: Option<TlsAcceptor>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    let graceful = GracefulShutdown::new();
+    let builder = auto::Builder::new(TokioExecutor::new());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors and the like: back off briefly instead of spinning.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(app.clone());
+                let builder = builder.clone();
+                let watcher = graceful.watcher();
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    match tls {
+                        Some(acceptor) => {
+                            let Ok(stream) = acceptor.accept(stream).await else { return };
+                            let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                            let _ = watcher.watch(conn).await;
+                        }
+                        None => {
+                            let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                            let _ = watcher.watch(conn).await;
+                        }
+                    }
+                });
+            }
+            _ = &mut stop => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}
