@@ -1,0 +1,303 @@
+//! Settings for a [`Client`]: where the appliance is, who logs in, and whom to trust.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::tls::Thumbprint;
+use crate::{Client, Error, Flavour, Secret};
+
+/// How long one request may take unless [`ClientBuilder::timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest wait for a connection, whatever the request time-out.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Builds a [`Client`]; made by [`Client::builder`]. Settings are checked by [`build`](Self::build),
+/// which reports every problem at once.
+///
+/// ```
+/// use std::time::Duration;
+/// use vcsa_backup::{Client, Flavour, Secret};
+///
+/// let client = Client::builder("https://vcsa.example.com")
+///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
+///     .flavour(Flavour::Auto)
+///     .timeout(Duration::from_secs(30))
+///     .pin_thumbprint_sha256(
+///         "6F:3B:2A:91:0C:55:7E:14:C8:D2:09:AB:4E:77:10:F3:25:9A:C4:E8:01:B6:7D:53:9E:2F:11:A0:C7:48:E5:36",
+///     )
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://vcsa.example.com");
+/// # Ok::<(), vcsa_backup::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<(String, Secret)>,
+    flavour: Flavour,
+    timeout: Duration,
+    user_agent: String,
+    root_certificates: Vec<Vec<u8>>,
+    pins: Vec<String>,
+    accept_invalid_certs: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("user", &self.credentials.as_ref().map(|(u, _)| u))
+            .field("password", &self.credentials.as_ref().map(|(_, p)| p))
+            .field("flavour", &self.flavour)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("pins", &self.pins)
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            credentials: None,
+            flavour: Flavour::Auto,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: concat!("vcsa-backup/", env!("CARGO_PKG_VERSION")).to_string(),
+            root_certificates: Vec::new(),
+            pins: Vec::new(),
+            accept_invalid_certs: false,
+        }
+    }
+
+    /// The user who logs in, such as `administrator@vsphere.local`, and the password.
+    pub fn credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+        self.credentials = Some((user.into(), password));
+        self
+    }
+
+    /// Which API to speak; [`Flavour::Auto`] (the default) finds out on first use.
+    pub fn flavour(mut self, flavour: Flavour) -> Self {
+        self.flavour = flavour;
+        self
+    }
+
+    /// How long one request may take, from connecting to reading the whole answer (default 60 s).
+    /// Waiting for a backup to finish is many requests, each with this limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` sent with every request (default `vcsa-backup/<version>`); appears in the
+    /// appliance's logs.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Also trusts the certificate authorities in this PEM data (one or more certificates), such
+    /// as the appliance's own CA from `https://<appliance>/certs/download.zip`. The system's
+    /// trusted authorities stay trusted.
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
+        self.root_certificates.push(pem.to_vec());
+        self
+    }
+
+    /// Trusts the appliance's certificate by its SHA-256 thumbprint, as shown by the vSphere
+    /// client or `openssl x509 -noout -fingerprint -sha256` (`AB:CD:...`, or plain hex).
+    ///
+    /// Call it more than once to accept any of several certificates (while one is being
+    /// replaced). Pinning replaces the usual checks: only a pinned certificate is accepted,
+    /// whoever signed it and whatever host name it carries. Needs the `rustls` feature.
+    pub fn pin_thumbprint_sha256(mut self, thumbprint: &str) -> Self {
+        self.pins.push(thumbprint.to_string());
+        self
+    }
+
+    /// **Dangerous**: accepts any certificate, so anyone between the client and the appliance
+    /// can read the credentials and the backup passwords. For throw-away lab appliances only;
+    /// pin the thumbprint instead ([`pin_thumbprint_sha256`](Self::pin_thumbprint_sha256)).
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.accept_invalid_certs = true;
+        self
+    }
+
+    /// Checks the settings and builds the client. Nothing is sent until the first call.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Configuration`] listing every problem: a base URL that is not `http(s)://host[:port]`,
+    /// PEM data with no certificate, a malformed thumbprint, pinning together with accepting any
+    /// certificate, or pinning without the `rustls` feature.
+    pub fn build(self) -> Result<Client, Error> {
+        let mut problems = Vec::new();
+        let base_url = check_base_url(&self.base_url)
+            .map_err(|p| problems.push(p))
+            .ok();
+        let user_agent = reqwest::header::HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| problems.push("the user agent must be visible ASCII text".to_string()))
+            .ok();
+        if self.timeout.is_zero() {
+            problems.push("the time-out must be longer than zero".into());
+        }
+
+        let mut http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(MAX_CONNECT_TIMEOUT))
+            // Session tokens and Basic credentials must never follow a redirect elsewhere.
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(agent) = user_agent {
+            http = http.user_agent(agent);
+        }
+        for (i, pem) in self.root_certificates.iter().enumerate() {
+            match reqwest::Certificate::from_pem_bundle(pem) {
+                Ok(certs) if !certs.is_empty() => {
+                    for cert in certs {
+                        http = http.add_root_certificate(cert);
+                    }
+                }
+                _ => problems.push(format!(
+                    "root certificate #{} is not PEM data holding a certificate \
+                     (-----BEGIN CERTIFICATE-----)",
+                    i + 1
+                )),
+            }
+        }
+        let pins: Vec<Thumbprint> = self
+            .pins
+            .iter()
+            .filter_map(|p| Thumbprint::parse(p).map_err(|e| problems.push(e)).ok())
+            .collect();
+        if self.accept_invalid_certs {
+            if !self.pins.is_empty() {
+                problems.push(
+                    "a pinned thumbprint and accepting any certificate contradict each other; \
+                     keep the pin"
+                        .into(),
+                );
+            }
+            http = http.tls_danger_accept_invalid_certs(true);
+        }
+        if !pins.is_empty() {
+            http = pin(http, pins, &mut problems);
+        }
+
+        let http = if problems.is_empty() {
+            http.build()
+                .map_err(|e| problems.push(format!("the HTTP client could not be set up: {e}")))
+                .ok()
+        } else {
+            None
+        };
+        match (base_url, http) {
+            (Some(base_url), Some(http)) if problems.is_empty() => Ok(Client::from_parts(
+                base_url,
+                http,
+                self.credentials,
+                self.flavour,
+            )),
+            _ => Err(Error::Configuration { problems }),
+        }
+    }
+}
+
+#[cfg(feature = "rustls")]
+fn pin(
+    http: reqwest::ClientBuilder,
+    pins: Vec<Thumbprint>,
+    problems: &mut Vec<String>,
+) -> reqwest::ClientBuilder {
+    match crate::tls::config(pins) {
+        Ok(config) => http.tls_backend_preconfigured(config),
+        Err(e) => {
+            problems.push(e);
+            http
+        }
+    }
+}
+
+#[cfg(not(feature = "rustls"))]
+fn pin(
+    http: reqwest::ClientBuilder,
+    _pins: Vec<Thumbprint>,
+    problems: &mut Vec<String>,
+) -> reqwest::ClientBuilder {
+    problems.push("pinning a thumbprint needs the `rustls` feature of vcsa-backup".into());
+    http
+}
+
+/// `https://host[:port]`, with nothing after the authority but an optional `/`.
+fn check_base_url(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        format!("\"{raw}\" is not a URL ({e}); give the appliance's address, such as https://vcsa.example.com")
+    })?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(format!(
+            "\"{raw}\" must start with https:// (or http:// for a local test server)"
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("\"{raw}\" names no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("give the user name and password with credentials(), not in the URL".into());
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "\"{raw}\" must be the appliance's address alone, without a path such as /api or \
+             /rest: the client adds those itself"
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            check_base_url("https://vcsa.example.com/").unwrap(),
+            "https://vcsa.example.com"
+        );
+        assert_eq!(
+            check_base_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(
+            check_base_url("https://vcsa/api")
+                .unwrap_err()
+                .contains("without a path")
+        );
+        assert!(check_base_url("vcsa.example.com").is_err());
+        assert!(
+            check_base_url("ftp://vcsa")
+                .unwrap_err()
+                .contains("https://")
+        );
+        let with_password = check_base_url("https://root:VMware1!@vcsa").unwrap_err();
+        assert!(!with_password.contains("VMware1!"));
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let Err(Error::Configuration { problems }) = Client::builder("https://vcsa/rest")
+            .add_root_certificate_pem(b"not pem")
+            .pin_thumbprint_sha256("12:34")
+            .timeout(Duration::ZERO)
+            .build()
+        else {
+            panic!("expected a configuration error");
+        };
+        assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let builder = Client::builder("https://vcsa").credentials("root", Secret::new("VMware1!"));
+        assert!(!format!("{builder:?}").contains("VMware1!"));
+    }
+}

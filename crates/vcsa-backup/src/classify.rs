@@ -1,0 +1,434 @@
+//! Turning what the generated client returns into the SDK's [`Error`]: by the error type in the
+//! body (either flavour's shape), and by the HTTP status only when the body names no type.
+
+use std::error::Error as StdError;
+
+use progenitor_client::Error as WireError;
+use serde_json::Value;
+use vcsa_backup_api::types;
+
+use crate::error::{Error, InvalidRequest, ServerError, ServerErrorType};
+use crate::message::{Message, convert_all};
+
+/// How much of a body an error keeps for diagnosis.
+const EXCERPT_CHARS: usize = 160;
+/// How much of an unexpected response is read at most.
+const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
+/// The prefix of the `/rest` flavour's fully qualified error type names.
+const REST_TYPE_PREFIX: &str = "com.vmware.vapi.std.errors.";
+
+/// Whether an operation's answer may hold a session token, so must never be quoted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Body {
+    Quotable,
+    Secret,
+}
+
+/// An error body of either flavour, converted into one form.
+pub(crate) trait IntoServerError {
+    fn into_server_error(self, status: u16) -> ServerError;
+}
+
+impl IntoServerError for types::StdError {
+    fn into_server_error(self, status: u16) -> ServerError {
+        ServerError {
+            error_type: self.error_type,
+            messages: convert_all(self.messages),
+            data: (!self.data.is_empty()).then_some(Value::Object(self.data)),
+            status: Some(status),
+        }
+    }
+}
+
+impl IntoServerError for types::RestError {
+    fn into_server_error(self, status: u16) -> ServerError {
+        let mut e = self.value.into_server_error(status);
+        // `/rest` names the type only outside the body: the outer name wins.
+        e.error_type = Some(rest_type_to_api(self.type_.as_str()));
+        e
+    }
+}
+
+/// `com.vmware.vapi.std.errors.feature_in_use` -> `FEATURE_IN_USE`; foreign names kept whole.
+pub(crate) fn rest_type_to_api(name: &str) -> ServerErrorType {
+    match name.strip_prefix(REST_TYPE_PREFIX) {
+        Some(short) if !short.is_empty() => ServerErrorType::from(short.to_ascii_uppercase()),
+        _ => ServerErrorType::from(name),
+    }
+}
+
+/// Sorts an error the appliance reported into the variant that says what to do next.
+pub(crate) fn from_server(server: ServerError) -> Error {
+    use ServerErrorType as T;
+    match &server.error_type {
+        Some(T::FeatureInUse) => Error::BackupInProgress(server),
+        Some(T::NotFound) => Error::NotFound(server),
+        Some(T::Unauthenticated) => not_authenticated(server),
+        Some(T::Unauthorized) => Error::NotAuthorized(server),
+        Some(T::InvalidArgument) => Error::InvalidRequest(InvalidRequest::Rejected(server)),
+        Some(T::ServiceUnavailable | T::TimedOut | T::ResourceBusy) => transient_server(server),
+        Some(_) => Error::Server(server),
+        None => match server.status {
+            Some(400) => Error::InvalidRequest(InvalidRequest::Rejected(server)),
+            Some(401) => not_authenticated(server),
+            Some(403) => Error::NotAuthorized(server),
+            Some(404) => Error::NotFound(server),
+            Some(408 | 429 | 502 | 503 | 504) => transient_server(server),
+            _ => Error::Server(server),
+        },
+    }
+}
+
+fn not_authenticated(server: ServerError) -> Error {
+    Error::NotAuthenticated {
+        reason: "the appliance did not accept the session or the credentials".into(),
+        server: Some(Box::new(server)),
+    }
+}
+
+fn transient_server(server: ServerError) -> Error {
+    Error::Transient {
+        reason: "the appliance is busy, starting up or did not finish in time".into(),
+        server: Some(Box::new(server)),
+        source: None,
+    }
+}
+
+/// Maps any failure of a generated call. `E` is the operation's error body (either flavour).
+pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Body) -> Error {
+    match error {
+        WireError::ErrorResponse(rv) => {
+            let status = rv.status().as_u16();
+            from_server(rv.into_inner().into_server_error(status))
+        }
+        WireError::CommunicationError(e) => from_transport(e),
+        WireError::ResponseBodyError(e) => Error::Transient {
+            reason: "the connection broke while the appliance's answer was being read".into(),
+            server: None,
+            source: Some(Box::new(e)),
+        },
+        WireError::InvalidResponsePayload(bytes, e) => from_undecodable(None, &bytes, &e, body),
+        WireError::UnexpectedResponse(response) => from_unexpected(response, body).await,
+        WireError::InvalidRequest(reason) => Error::problems_found(vec![crate::Problem::new(
+            "request",
+            format!("the request could not be built: {reason}"),
+        )]),
+        WireError::InvalidUpgrade(e) => Error::MalformedResponse {
+            status: e.status().map(|s| s.as_u16()),
+            reason: e.to_string(),
+            excerpt: String::new(),
+        },
+        WireError::Custom(reason) => Error::MalformedResponse {
+            status: None,
+            reason,
+            excerpt: String::new(),
+        },
+    }
+}
+
+/// A connection-level failure: transient, unless the TLS layer distrusted the certificate.
+pub(crate) fn from_transport(e: reqwest::Error) -> Error {
+    if let Some(reason) = certificate_problem(&e) {
+        return Error::UntrustedCertificate { reason };
+    }
+    let reason = if e.is_timeout() {
+        "the appliance did not answer within the time-out"
+    } else if e.is_connect() {
+        "the appliance could not be reached"
+    } else {
+        "the connection to the appliance failed"
+    };
+    Error::Transient {
+        reason: reason.into(),
+        server: None,
+        source: Some(Box::new(e)),
+    }
+}
+
+/// Looks through the error's causes for a TLS certificate failure.
+fn certificate_problem(e: &(dyn StdError + 'static)) -> Option<String> {
+    let mut cause: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(c) = cause {
+        #[cfg(feature = "rustls")]
+        if let Some(tls) = c.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && let Some(reason) = certificate_problem(inner)
+        {
+            return Some(reason);
+        }
+        cause = c.source();
+    }
+    None
+}
+
+/// A status the spec does not list for the operation: read a bounded part of the body and
+/// classify it like any error.
+async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
+    let status = response.status().as_u16();
+    let mut bytes = Vec::new();
+    let mut truncated = false;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = UNEXPECTED_BODY_LIMIT - bytes.len();
+                if chunk.len() > room {
+                    bytes.extend_from_slice(&chunk[..room]);
+                    truncated = true;
+                    break;
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            // What arrived is still worth classifying: the status alone says much.
+            Err(_) => break,
+        }
+    }
+    if (200..300).contains(&status) {
+        return Error::MalformedResponse {
+            status: Some(status),
+            reason: format!("HTTP {status} is not an answer this operation documents"),
+            excerpt: excerpt(&bytes, body),
+        };
+    }
+    match (truncated, decode_error_body(&bytes, false)) {
+        (false, Some(mut server)) => {
+            server.status = Some(status);
+            from_server(server)
+        }
+        _ => from_server(ServerError {
+            error_type: None,
+            messages: status_message(status, &bytes, body),
+            data: None,
+            status: Some(status),
+        }),
+    }
+}
+
+/// A body the generated types could not decode: an error of the other flavour's shape (which
+/// must name its type to count, since job statuses have `messages` too), or malformed.
+pub(crate) fn from_undecodable(
+    status: Option<u16>,
+    bytes: &[u8],
+    error: &serde_json::Error,
+    body: Body,
+) -> Error {
+    if let Some(mut server) = decode_error_body(bytes, true) {
+        server.status = status;
+        return from_server(server);
+    }
+    let reason = if bytes.is_empty() {
+        "the answer was empty".to_string()
+    } else if error.is_eof() {
+        "the answer ended too early (truncated)".to_string()
+    } else if error.is_syntax() {
+        "the answer is not JSON".to_string()
+    } else {
+        format!("the answer does not have the documented shape ({error})")
+    };
+    Error::MalformedResponse {
+        status,
+        reason,
+        excerpt: excerpt(bytes, body),
+    }
+}
+
+/// Reads an error body of either flavour, forgiving missing or mistyped fields.
+///
+/// `/api`: `{"error_type": "...", "messages": [...], "data": {...}}`;
+/// `/rest`: `{"type": "com.vmware.vapi.std.errors....", "value": {"messages": [...], ...}}`.
+pub(crate) fn decode_error_body(bytes: &[u8], require_type: bool) -> Option<ServerError> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    let object = value.as_object()?;
+    let (error_type, inner) = match (object.get("type"), object.get("value")) {
+        (Some(Value::String(t)), Some(Value::Object(inner))) => (Some(rest_type_to_api(t)), inner),
+        _ => {
+            let t = match object.get("error_type") {
+                Some(Value::String(t)) => Some(ServerErrorType::from(t.as_str())),
+                _ => None,
+            };
+            if t.is_none() && !object.contains_key("messages") {
+                return None;
+            }
+            (t, object)
+        }
+    };
+    if require_type && error_type.is_none() {
+        return None;
+    }
+    let messages = match inner.get("messages") {
+        Some(Value::Array(items)) => items.iter().filter_map(lenient_message).collect(),
+        _ => Vec::new(),
+    };
+    let data = inner.get("data").filter(|d| !d.is_null()).cloned();
+    Some(ServerError {
+        error_type,
+        messages,
+        data,
+        status: None,
+    })
+}
+
+fn lenient_message(value: &Value) -> Option<Message> {
+    let object = value.as_object()?;
+    let text = |key: &str| match object.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let args = match object.get("args") {
+        Some(Value::Array(args)) => args
+            .iter()
+            .map(|a| match a {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(Message::new(text("id"), text("default_message")).with_args(args))
+}
+
+/// A message for an error body that named no type: the status, and what the body began with.
+fn status_message(status: u16, bytes: &[u8], body: Body) -> Vec<Message> {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("unknown status");
+    let mut text = format!("HTTP {status} {reason}");
+    let shown = excerpt(bytes, body);
+    if !shown.is_empty() {
+        text.push_str(": ");
+        text.push_str(&shown);
+    }
+    vec![Message::new(format!("http.status.{status}"), text)]
+}
+
+/// The start of a body on one line, or a note that it was withheld.
+pub(crate) fn excerpt(bytes: &[u8], body: Body) -> String {
+    if bytes.is_empty() {
+        return String::new();
+    }
+    if body == Body::Secret {
+        return "[withheld: this answer can hold a session token]".into();
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let mut out: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(EXCERPT_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn both_shapes_give_the_same_error() {
+        let api = br#"{"error_type":"FEATURE_IN_USE","messages":[{"id":"a","default_message":"Busy.","args":[]}]}"#;
+        let rest = br#"{"type":"com.vmware.vapi.std.errors.feature_in_use","value":{"messages":[{"id":"a","default_message":"Busy.","args":[]}]}}"#;
+        assert_eq!(decode_error_body(api, true), decode_error_body(rest, true));
+        assert!(matches!(
+            from_server(decode_error_body(api, true).unwrap()),
+            Error::BackupInProgress(_)
+        ));
+    }
+
+    #[test]
+    fn unknown_rest_types_are_kept() {
+        assert_eq!(
+            rest_type_to_api("com.vmware.vapi.std.errors.brand_new"),
+            ServerErrorType::Unknown("BRAND_NEW".into())
+        );
+        assert_eq!(
+            rest_type_to_api("com.acme.oops"),
+            ServerErrorType::Unknown("com.acme.oops".into())
+        );
+    }
+
+    #[test]
+    fn job_status_bodies_are_not_mistaken_for_errors() {
+        let status = br#"{"id":"x","state":"FAILED","messages":[],"progress":"lots"}"#;
+        assert_eq!(decode_error_body(status, true), None);
+    }
+
+    #[test]
+    fn secret_bodies_are_withheld() {
+        assert!(!excerpt(b"\"session-token-123\"", Body::Secret).contains("token-123"));
+    }
+
+    proptest! {
+        /// Whatever the bytes, decoding and classifying never panics, and excerpts stay short.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), status in proptest::option::of(100u16..600)) {
+            let e = serde_json::from_slice::<Value>(&bytes).err()
+                .unwrap_or_else(|| serde_json::from_str::<u8>("x").unwrap_err());
+            let error = from_undecodable(status, &bytes, &e, Body::Quotable);
+            let _ = error.to_string();
+            prop_assert!(excerpt(&bytes, Body::Quotable).chars().count() <= EXCERPT_CHARS + 1);
+        }
+
+        /// JSON of any shape (not only bytes) never panics either.
+        #[test]
+        fn arbitrary_json_never_panics(value in arb_json()) {
+            let bytes = serde_json::to_vec(&value).unwrap();
+            if let Some(server) = decode_error_body(&bytes, false) {
+                let _ = from_server(server).to_string();
+            }
+        }
+
+        /// Every cut of a valid error body either decodes or is reported as truncated.
+        #[test]
+        fn truncated_bodies_are_typed(cut in 0usize..120) {
+            let full = br#"{"type":"com.vmware.vapi.std.errors.not_found","value":{"messages":[{"id":"x","default_message":"No job.","args":["a"]}]}}"#;
+            let cut = cut.min(full.len() - 1);
+            let part = &full[..cut];
+            let e = serde_json::from_slice::<Value>(part).unwrap_err();
+            let error = from_undecodable(Some(404), part, &e, Body::Quotable);
+            let is_malformed = matches!(error, Error::MalformedResponse { .. });
+            prop_assert!(is_malformed);
+        }
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            prop_oneof![
+                Just("type".to_string()),
+                Just("value".to_string()),
+                Just("messages".to_string()),
+                Just("com.vmware.vapi.std.errors.".to_string()),
+                ".*".prop_map(|s: String| s),
+            ]
+            .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(
+                    prop_oneof![
+                        Just("type".to_string()),
+                        Just("value".to_string()),
+                        Just("messages".to_string()),
+                        Just("error_type".to_string()),
+                        Just("data".to_string()),
+                        Just("args".to_string()),
+                        Just("default_message".to_string()),
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+}

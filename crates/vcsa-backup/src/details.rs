@@ -1,0 +1,258 @@
+//! Detailed information about backup jobs: the same result whichever flavour the appliance speaks.
+
+use std::fmt;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use vcsa_backup_api::{enums, types};
+
+use crate::error::ServerError;
+use crate::message::{Message, convert_all};
+
+/// Everything the appliance records about one backup job.
+///
+/// Which optional fields are present depends on [`status`](Self::status): finished jobs carry
+/// `duration`, `size`, `progress`, `started_at` and `ended_at` (failed ones may carry `error`);
+/// running jobs carry all of those but `ended_at`; blocked jobs only `started_at`; pending jobs none.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct JobDetails {
+    /// Whether the job was started by a schedule, by hand, or is a local backup.
+    pub kind: JobKind,
+    /// Where the job is in its life.
+    pub status: TaskStatus,
+    /// What the job is, in the appliance's words.
+    pub description: Message,
+    /// Information, warnings and errors the job reported.
+    pub messages: Vec<Message>,
+    /// Where the backup goes (a URL).
+    pub location: String,
+    /// The user name for the backup location (empty when none is used).
+    pub location_user: String,
+    /// Whether the job can still be cancelled; this changes as the job progresses.
+    pub cancelable: bool,
+    /// How long the job has run, or took.
+    pub duration: Option<TimeDelta>,
+    /// Bytes transferred to the backup location.
+    pub size_bytes: Option<u64>,
+    /// Work done so far.
+    pub progress: Option<TaskProgress>,
+    /// The appliance build that made the backup.
+    pub build: Option<BuildInfo>,
+    /// Whether the fast database backup was asked for.
+    pub fast_backup: Option<bool>,
+    /// Why the job failed, when it did.
+    pub error: Option<ServerError>,
+    /// When the job started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When the job ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Who started the job; `None` when the appliance itself did (a schedule).
+    pub user: Option<String>,
+    /// The service that ran the job (a vAPI service id).
+    pub service: String,
+    /// The operation the job ran (a vAPI operation id).
+    pub operation: String,
+    /// The parent task, if any.
+    pub parent: Option<String>,
+    /// The resource the job worked on, if one.
+    pub target: Option<Target>,
+}
+
+impl JobDetails {
+    /// Converts the wire form; a negative size, duration or progress figure is malformed.
+    pub(crate) fn from_wire(info: types::DetailsInfo) -> Result<Self, String> {
+        let non_negative = |value: i64, what: &str| {
+            u64::try_from(value).map_err(|_| format!("the job's {what} is negative ({value})"))
+        };
+        let duration = info
+            .duration
+            .map(|s| non_negative(s, "duration").map(|_| TimeDelta::seconds(s)))
+            .transpose()?;
+        let size_bytes = info.size.map(|s| non_negative(s, "size")).transpose()?;
+        let progress = match info.progress {
+            Some(p) => Some(TaskProgress {
+                completed: non_negative(p.completed, "completed work")?,
+                total: non_negative(p.total, "total work")?,
+                message: p.message.into(),
+            }),
+            None => None,
+        };
+        Ok(Self {
+            kind: info.type_.into(),
+            status: info.status.into(),
+            description: info.description.into(),
+            messages: convert_all(info.messages),
+            location: info.location,
+            location_user: info.location_user,
+            cancelable: info.cancelable,
+            duration,
+            size_bytes,
+            progress,
+            build: info.build.map(|b| BuildInfo {
+                version_name: b.version_name,
+                version: b.version,
+                build_number: b.build_number,
+            }),
+            fast_backup: info.fast_backup,
+            error: info.error.map(ServerError::from_details),
+            started_at: info.start_time,
+            ended_at: info.end_time,
+            user: info.user,
+            service: info.service,
+            operation: info.operation,
+            parent: info.parent,
+            target: info.target.map(|t| Target {
+                kind: t.type_,
+                id: t.id,
+            }),
+        })
+    }
+}
+
+/// Work done by a job, in the appliance's own units.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct TaskProgress {
+    /// Work done so far; it only grows.
+    pub completed: u64,
+    /// All the work there is.
+    pub total: u64,
+    /// What the job is doing now.
+    pub message: Message,
+}
+
+impl TaskProgress {
+    /// `completed` as a share of `total`; `None` when the total is zero.
+    pub fn percent(&self) -> Option<crate::Percent> {
+        if self.total == 0 {
+            return None;
+        }
+        let share = (u128::from(self.completed.min(self.total)) * 100) / u128::from(self.total);
+        crate::Percent::new(share as u8)
+    }
+}
+
+/// The appliance build recorded with a job.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct BuildInfo {
+    /// The release name.
+    pub version_name: String,
+    /// The version, such as `8.0.2.00100`.
+    pub version: String,
+    /// The build number.
+    pub build_number: String,
+}
+
+/// A resource a job worked on.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Target {
+    /// The resource type, such as `com.vmware.appliance.recovery.backup.job`.
+    pub kind: String,
+    /// The resource's id.
+    pub id: String,
+}
+
+macro_rules! open_domain_enum {
+    ($(#[$meta:meta])* $name:ident from $wire:ty { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this SDK does not know (from a newer appliance), as it was sent.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value as the appliance writes it.
+            pub fn as_wire(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_wire())
+            }
+        }
+
+        impl From<$wire> for $name {
+            fn from(value: $wire) -> Self {
+                match value.as_str() {
+                    $($text => Self::$variant,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+    };
+}
+
+open_domain_enum! {
+    /// The status of a job as job details report it (finer than [`JobState`](crate::JobState)).
+    TaskStatus from enums::DetailsStatus {
+        /// Waiting to start.
+        Pending = "PENDING",
+        /// Running.
+        Running = "RUNNING",
+        /// Waiting on something else.
+        Blocked = "BLOCKED",
+        /// Finished with a complete backup.
+        Succeeded = "SUCCEEDED",
+        /// Ended without a complete backup.
+        Failed = "FAILED",
+    }
+}
+
+impl TaskStatus {
+    /// Whether the job has ended and will not change any more.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed)
+    }
+}
+
+open_domain_enum! {
+    /// How a job was started.
+    JobKind from enums::DetailsType {
+        /// By the appliance's backup schedule.
+        Scheduled = "SCHEDULED",
+        /// By a user or a program.
+        Manual = "MANUAL",
+        /// A backup kept on the appliance itself (vSphere 9 and later).
+        LocalBackup = "LOCAL_BACKUP",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_share() {
+        let p = |completed, total| TaskProgress {
+            completed,
+            total,
+            message: Message::new("m", "m"),
+        };
+        assert_eq!(p(1, 3).percent().unwrap().value(), 33);
+        assert_eq!(p(5, 0).percent(), None);
+        assert_eq!(p(9, 4).percent().unwrap().value(), 100);
+        assert_eq!(p(u64::MAX, u64::MAX).percent().unwrap().value(), 100);
+    }
+
+    #[test]
+    fn unknown_values_are_kept() {
+        assert_eq!(
+            TaskStatus::from(enums::DetailsStatus::from("PAUSED")),
+            TaskStatus::Unknown("PAUSED".into())
+        );
+        assert_eq!(
+            JobKind::from(enums::DetailsType::from("LOCAL_BACKUP")),
+            JobKind::LocalBackup
+        );
+    }
+}

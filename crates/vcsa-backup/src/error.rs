@@ -1,0 +1,334 @@
+//! The SDK's one error type, with a variant for each case that changes what the caller does next.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use crate::message::{Message, convert_all};
+
+/// The appliance's error type, such as `FEATURE_IN_USE`, in the `/api` flavour's spelling
+/// whichever flavour sent it.
+///
+/// Open: a type this SDK does not know is kept in `Unknown`, as received.
+pub use vcsa_backup_api::enums::ErrorType as ServerErrorType;
+
+/// Everything that can go wrong, sorted by what to do next.
+///
+/// Each operation of [`Client`](crate::Client) lists the variants it can return. `Display` says
+/// what happened and what to do, and prints the appliance's message stack when there is one.
+///
+/// ```
+/// use vcsa_backup::{BackupRequest, Error};
+///
+/// let error = BackupRequest::builder().build().unwrap_err();
+/// assert!(matches!(error, Error::InvalidRequest(_)));
+/// assert!(!error.is_retryable());
+/// assert!(error.to_string().contains("location"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A backup or restore is already running (`FEATURE_IN_USE`): only one runs at a time.
+    /// Wait for it to end, then try again.
+    BackupInProgress(ServerError),
+    /// The job, schedule or other resource named in the request does not exist (`NOT_FOUND`).
+    NotFound(ServerError),
+    /// The appliance refused the credentials, or refused a fresh session too. Check the user name
+    /// and password; retrying will not help.
+    NotAuthenticated {
+        /// What was refused, in words an administrator understands.
+        reason: String,
+        /// The appliance's own answer, when it gave one.
+        server: Option<Box<ServerError>>,
+    },
+    /// The session expired before the appliance accepted a call that changes something (start a
+    /// backup, run a schedule, cancel a job). The call had no effect and was not repeated, so it
+    /// cannot run twice; a new session is open, so calling again is safe.
+    SessionExpired {
+        /// The operation that was not carried out.
+        operation: &'static str,
+    },
+    /// The user may not do this (`UNAUTHORIZED`): use an account with the backup privilege.
+    NotAuthorized(ServerError),
+    /// The request is wrong: found before sending it, or refused by the appliance
+    /// (`INVALID_ARGUMENT`). Fix it; retrying unchanged will not help.
+    InvalidRequest(InvalidRequest),
+    /// The appliance could not be reached, did not answer in time, or is busy or starting
+    /// (`SERVICE_UNAVAILABLE`, `TIMED_OUT`, `RESOURCE_BUSY`, connection failures). Try again later.
+    Transient {
+        /// What went wrong.
+        reason: String,
+        /// The appliance's own answer, when it gave one.
+        server: Option<Box<ServerError>>,
+        /// The underlying transport error, when there was one.
+        source: Option<Box<dyn StdError + Send + Sync>>,
+    },
+    /// The appliance's TLS certificate is not trusted: it does not match the pinned thumbprint or
+    /// is not signed by a trusted authority. Check the thumbprint or the CA certificate.
+    UntrustedCertificate {
+        /// What the TLS layer reported.
+        reason: String,
+    },
+    /// Any other error the appliance reported; its type, messages and data are kept.
+    Server(ServerError),
+    /// The appliance's answer could not be understood: the wrong shape, truncated, or not JSON.
+    MalformedResponse {
+        /// The HTTP status, when known.
+        status: Option<u16>,
+        /// What was wrong with it.
+        reason: String,
+        /// The start of the body, for diagnosis (redacted where it could hold a session token).
+        excerpt: String,
+    },
+    /// The client's own settings are wrong (base URL, certificates, thumbprints).
+    Configuration {
+        /// Every problem found.
+        problems: Vec<String>,
+    },
+}
+
+/// Why a request is invalid: problems found before sending it, or the appliance's refusal.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// Problems found before anything was sent, every one of them.
+    Problems(Vec<Problem>),
+    /// The appliance refused the request.
+    Rejected(ServerError),
+}
+
+/// One problem with a request, found before sending it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// The setting at fault, such as `location` or `backup_password`.
+    pub field: &'static str,
+    /// What is wrong and how to fix it. Never holds a password.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with `field`.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// An error as the appliance reported it, in the same form from both flavours.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ServerError {
+    /// The error type; `None` when the appliance sent none.
+    pub error_type: Option<ServerErrorType>,
+    /// The message stack: the first says what failed, each next one its cause.
+    pub messages: Vec<Message>,
+    /// Extra data the appliance attached, if any.
+    pub data: Option<serde_json::Value>,
+    /// The HTTP status it came with, when it came in a response (not inside job details).
+    pub status: Option<u16>,
+}
+
+impl ServerError {
+    /// An error with a type and a message stack.
+    pub fn new(error_type: Option<ServerErrorType>, messages: Vec<Message>) -> Self {
+        Self {
+            error_type,
+            messages,
+            data: None,
+            status: None,
+        }
+    }
+
+    pub(crate) fn from_details(e: vcsa_backup_api::types::DetailsError) -> Self {
+        Self {
+            error_type: e.error_type,
+            messages: convert_all(e.messages),
+            data: (!e.data.is_empty()).then_some(serde_json::Value::Object(e.data)),
+            status: None,
+        }
+    }
+}
+
+impl fmt::Display for ServerError {
+    /// The message stack on one line: `First message. Cause: second message.`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines = self
+            .messages
+            .iter()
+            .map(|m| m.to_string())
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        match lines.next() {
+            None => match &self.error_type {
+                Some(t) => write!(f, "the appliance reported {t} without a message"),
+                None => f.write_str("the appliance reported an error without a message"),
+            },
+            Some(first) => {
+                write_sentence(f, &first)?;
+                for cause in lines {
+                    f.write_str(" Cause: ")?;
+                    write_sentence(f, &cause)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn write_sentence(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    f.write_str(text)?;
+    if !text.ends_with(['.', '!', '?']) {
+        f.write_str(".")?;
+    }
+    Ok(())
+}
+
+impl Error {
+    /// Whether the same call may succeed later without changing anything: a backup already
+    /// running (once it ends), a transient failure, or a session that expired before a change.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::BackupInProgress(_) | Self::Transient { .. } | Self::SessionExpired { .. }
+        )
+    }
+
+    /// The appliance's own report, for the variants that carry one.
+    pub fn server_error(&self) -> Option<&ServerError> {
+        match self {
+            Self::BackupInProgress(e)
+            | Self::NotFound(e)
+            | Self::NotAuthorized(e)
+            | Self::Server(e)
+            | Self::InvalidRequest(InvalidRequest::Rejected(e)) => Some(e),
+            Self::NotAuthenticated { server, .. } | Self::Transient { server, .. } => {
+                server.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The problems found before sending, for an invalid request caught by the SDK.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Self::InvalidRequest(InvalidRequest::Problems(p)) => p,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn problems_found(problems: Vec<Problem>) -> Self {
+        Self::InvalidRequest(InvalidRequest::Problems(problems))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BackupInProgress(e) => write!(
+                f,
+                "a backup or restore is already running on the appliance; wait for it to finish, \
+                 then try again ({e})"
+            ),
+            Self::NotFound(e) => write!(f, "not found on the appliance: {e}"),
+            Self::NotAuthenticated { reason, server } => {
+                write!(f, "not logged in: {reason}")?;
+                if let Some(e) = server {
+                    write!(f, " ({e})")?;
+                }
+                f.write_str("; check the user name and password")
+            }
+            Self::SessionExpired { operation } => write!(
+                f,
+                "the session expired before the appliance accepted \"{operation}\", so nothing \
+                 was done; a new session is open, so it is safe to call again"
+            ),
+            Self::NotAuthorized(e) => write!(
+                f,
+                "the user is not allowed to do this; use an account with the backup privilege \
+                 ({e})"
+            ),
+            Self::InvalidRequest(InvalidRequest::Problems(problems)) => {
+                f.write_str("the request is invalid and was not sent: ")?;
+                for (i, p) in problems.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{p}")?;
+                }
+                Ok(())
+            }
+            Self::InvalidRequest(InvalidRequest::Rejected(e)) => {
+                write!(f, "the appliance refused the request as invalid: {e}")
+            }
+            Self::Transient { reason, server, .. } => {
+                write!(f, "{reason}")?;
+                if let Some(e) = server {
+                    write!(f, " ({e})")?;
+                }
+                f.write_str("; this is usually temporary, try again in a moment")
+            }
+            Self::UntrustedCertificate { reason } => write!(
+                f,
+                "the appliance's TLS certificate is not trusted ({reason}); check the pinned \
+                 thumbprint or the CA certificate you configured"
+            ),
+            Self::Server(e) => {
+                f.write_str("the appliance reported an error")?;
+                if let Some(t) = &e.error_type {
+                    write!(f, " ({t})")?;
+                }
+                write!(f, ": {e}")
+            }
+            Self::MalformedResponse {
+                status,
+                reason,
+                excerpt,
+            } => {
+                f.write_str("the appliance's answer could not be understood")?;
+                if let Some(s) = status {
+                    write!(f, " (HTTP {s})")?;
+                }
+                write!(f, ": {reason}")?;
+                if !excerpt.is_empty() {
+                    write!(f, "; it began: {excerpt}")?;
+                }
+                f.write_str(
+                    "; check that the base URL points at the appliance itself, not a proxy or \
+                     another service",
+                )
+            }
+            Self::Configuration { problems } => {
+                write!(
+                    f,
+                    "the client settings are invalid: {}",
+                    problems.join("; ")
+                )
+            }
+        }
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::Transient {
+                source: Some(s), ..
+            } => Some(s.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::PasswordError> for Error {
+    fn from(e: crate::PasswordError) -> Self {
+        Self::problems_found(vec![Problem::new("backup_password", e.to_string())])
+    }
+}

@@ -1,0 +1,250 @@
+//! A backup job's status and progress, as the SDK reports them.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use vcsa_backup_api::{enums, types};
+
+use crate::JobId;
+use crate::message::{Message, convert_all};
+
+/// Where a backup job is in its life.
+///
+/// Open: a state this SDK does not know (from a newer appliance) is kept in `Unknown`.
+///
+/// ```
+/// use vcsa_backup::JobState;
+///
+/// assert!(!JobState::InProgress.is_terminal());
+/// assert!(JobState::Failed.is_terminal());
+/// assert_eq!(JobState::Unknown("PAUSED".into()).to_string(), "PAUSED");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum JobState {
+    /// The job has not started yet (`NONE` on the wire).
+    NotStarted,
+    /// The job is running.
+    InProgress,
+    /// The job finished and the backup is complete.
+    Succeeded,
+    /// The job ended without a complete backup; its messages say why.
+    Failed,
+    /// A state this SDK does not know, as the appliance sent it.
+    Unknown(String),
+}
+
+impl JobState {
+    /// Whether the job has ended: it succeeded or failed, and will not change any more.
+    ///
+    /// An unknown state is not terminal: a newer appliance's extra states are assumed to be
+    /// intermediate, so waiting goes on until a known final state arrives.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed)
+    }
+
+    /// The state as the appliance writes it (`NONE`, `INPROGRESS`, `SUCCEEDED`, `FAILED`).
+    pub fn as_wire(&self) -> &str {
+        match self {
+            Self::NotStarted => "NONE",
+            Self::InProgress => "INPROGRESS",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl fmt::Display for JobState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotStarted => "not started",
+            Self::InProgress => "in progress",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        })
+    }
+}
+
+impl From<enums::BackupRestoreProcessState> for JobState {
+    fn from(state: enums::BackupRestoreProcessState) -> Self {
+        use enums::BackupRestoreProcessState as S;
+        match state {
+            S::None => Self::NotStarted,
+            S::Inprogress => Self::InProgress,
+            S::Succeeded => Self::Succeeded,
+            S::Failed => Self::Failed,
+            other => Self::Unknown(other.as_str().to_string()),
+        }
+    }
+}
+
+/// A percentage from 0 to 100.
+///
+/// ```
+/// use vcsa_backup::Percent;
+///
+/// assert_eq!(Percent::new(42).unwrap().value(), 42);
+/// assert!(Percent::new(101).is_none());
+/// assert_eq!(Percent::new(7).unwrap().to_string(), "7%");
+/// ```
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Percent(u8);
+
+impl Percent {
+    /// Nothing done yet.
+    pub const ZERO: Self = Self(0);
+    /// All done.
+    pub const FULL: Self = Self(100);
+
+    /// A percentage, if `value` is at most 100.
+    pub fn new(value: u8) -> Option<Self> {
+        (value <= 100).then_some(Self(value))
+    }
+
+    /// The percentage, from 0 to 100.
+    pub fn value(self) -> u8 {
+        self.0
+    }
+
+    /// The appliance's progress figure; values outside 0..=100 are clamped, because progress is
+    /// advisory and a stray figure must not make a running job unreadable.
+    pub(crate) fn clamped(value: i64) -> Self {
+        Self(value.clamp(0, 100) as u8)
+    }
+}
+
+impl TryFrom<u8> for Percent {
+    type Error = String;
+
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Self::new(value).ok_or_else(|| format!("{value} is not a percentage (0 to 100)"))
+    }
+}
+
+impl From<Percent> for u8 {
+    fn from(value: Percent) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
+}
+
+/// The status of one backup job.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct JobStatus {
+    /// The job.
+    pub id: JobId,
+    /// Where the job is in its life.
+    pub state: JobState,
+    /// How far the job has got.
+    pub progress: Percent,
+    /// What the appliance says about the job, oldest first.
+    pub messages: Vec<Message>,
+    /// When the job started.
+    pub started_at: DateTime<Utc>,
+    /// When the job ended; `None` while it runs.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl From<types::BackupJobStatus> for JobStatus {
+    fn from(s: types::BackupJobStatus) -> Self {
+        Self {
+            id: JobId::new(s.id),
+            state: s.state.into(),
+            progress: Percent::clamped(s.progress),
+            messages: convert_all(s.messages),
+            started_at: s.start_time,
+            ended_at: s.end_time,
+        }
+    }
+}
+
+/// The appliance's verdict on a cancel or validate request.
+///
+/// ```
+/// use vcsa_backup::{Outcome, OutcomeStatus};
+///
+/// let outcome = Outcome::new(OutcomeStatus::Warning, vec![]);
+/// assert!(outcome.is_accepted());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Outcome {
+    /// Accepted, accepted with warnings, or refused.
+    pub status: OutcomeStatus,
+    /// Why: read these especially on a warning or a refusal.
+    pub messages: Vec<Message>,
+}
+
+impl Outcome {
+    /// An outcome with the given status and messages.
+    pub fn new(status: OutcomeStatus, messages: Vec<Message>) -> Self {
+        Self { status, messages }
+    }
+
+    /// Whether the appliance accepted the request (possibly with warnings).
+    pub fn is_accepted(&self) -> bool {
+        matches!(self.status, OutcomeStatus::Ok | OutcomeStatus::Warning)
+    }
+}
+
+impl From<types::ReturnResult> for Outcome {
+    fn from(r: types::ReturnResult) -> Self {
+        use enums::ReturnStatus as S;
+        let status = match r.status {
+            S::Ok => OutcomeStatus::Ok,
+            S::Warning => OutcomeStatus::Warning,
+            S::Fail => OutcomeStatus::Fail,
+            other => OutcomeStatus::Unknown(other.as_str().to_string()),
+        };
+        Self {
+            status,
+            messages: convert_all(r.messages),
+        }
+    }
+}
+
+/// Whether the appliance accepted a cancel or validate request. Open, like every appliance enum.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum OutcomeStatus {
+    /// Accepted.
+    Ok,
+    /// Accepted, but the messages say something needs attention.
+    Warning,
+    /// Refused; the messages say why.
+    Fail,
+    /// A verdict this SDK does not know, as the appliance sent it.
+    Unknown(String),
+}
+
+impl fmt::Display for OutcomeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Ok => "OK",
+            Self::Warning => "WARNING",
+            Self::Fail => "FAIL",
+            Self::Unknown(other) => other,
+        })
+    }
+}

@@ -1,0 +1,297 @@
+//! Backup locations: the protocol and the URL, which must agree.
+
+use std::fmt;
+
+use crate::error::Problem;
+
+/// The protocol of a backup location.
+///
+/// ```
+/// use vcsa_backup::LocationType;
+///
+/// assert_eq!(LocationType::from_scheme("SFTP"), Some(LocationType::Sftp));
+/// assert_eq!(LocationType::Nfs.scheme(), "nfs");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LocationType {
+    /// FTP.
+    Ftp,
+    /// FTP over TLS.
+    Ftps,
+    /// HTTP (WebDAV).
+    Http,
+    /// HTTPS (WebDAV).
+    Https,
+    /// SCP. Appliances from 7.0 expect SFTP instead.
+    Scp,
+    /// SFTP.
+    Sftp,
+    /// NFS (6.7 U2 and later), written `nfs://host:/export/path`.
+    Nfs,
+    /// SMB (6.7 U2 and later), written `smb://server/share/path`.
+    Smb,
+}
+
+impl LocationType {
+    /// Every protocol the appliance knows.
+    pub const ALL: [Self; 8] = [
+        Self::Ftp,
+        Self::Ftps,
+        Self::Http,
+        Self::Https,
+        Self::Scp,
+        Self::Sftp,
+        Self::Nfs,
+        Self::Smb,
+    ];
+
+    /// The URL scheme, such as `sftp`.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            Self::Ftp => "ftp",
+            Self::Ftps => "ftps",
+            Self::Http => "http",
+            Self::Https => "https",
+            Self::Scp => "scp",
+            Self::Sftp => "sftp",
+            Self::Nfs => "nfs",
+            Self::Smb => "smb",
+        }
+    }
+
+    /// The protocol for a URL scheme, in any letter case.
+    pub fn from_scheme(scheme: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.scheme().eq_ignore_ascii_case(scheme))
+    }
+
+    /// Whether the protocol logs in with a user name and password (all but NFS).
+    pub fn takes_credentials(self) -> bool {
+        self != Self::Nfs
+    }
+
+    pub(crate) fn to_wire(self) -> vcsa_backup_api::enums::LocationType {
+        use vcsa_backup_api::enums::LocationType as W;
+        match self {
+            Self::Ftp => W::Ftp,
+            Self::Ftps => W::Ftps,
+            Self::Http => W::Http,
+            Self::Https => W::Https,
+            Self::Scp => W::Scp,
+            Self::Sftp => W::Sftp,
+            Self::Nfs => W::Nfs,
+            Self::Smb => W::Smb,
+        }
+    }
+}
+
+impl fmt::Display for LocationType {
+    /// The name the appliance uses: `SFTP`, `NFS`...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.scheme().to_ascii_uppercase())
+    }
+}
+
+impl std::str::FromStr for LocationType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_scheme(s).ok_or_else(|| {
+            format!("\"{s}\" is not a location type; use one of FTP, FTPS, HTTP, HTTPS, SCP, SFTP, NFS, SMB")
+        })
+    }
+}
+
+/// A location checked against its protocol, in the form sent to the appliance.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Checked {
+    pub(crate) location_type: LocationType,
+    pub(crate) url: String,
+}
+
+/// Checks a location and its (optional) type, and writes the location in the appliance's form.
+///
+/// Leniency, decided once for all callers:
+/// - with a scheme (`sftp://host/path`), the type may be left out and is taken from the scheme;
+///   when given, it must agree with the scheme;
+/// - without a scheme (`host/path`, as some scripts write it), the type must be given, and the
+///   scheme is added: `backup.example.com/vcsa` with SFTP becomes `sftp://backup.example.com/vcsa`;
+/// - NFS locations are written `nfs://host:/export/path`; `nfs://host/export/path` and the bare
+///   `host:/export/path` are accepted and rewritten to that form.
+pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, Vec<Problem>> {
+    let problem = |message: String| vec![Problem::new("location", message)];
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(problem(
+            "no backup location given; set one such as sftp://backup.example.com/vcsa".into(),
+        ));
+    }
+    if raw.chars().any(char::is_control) {
+        return Err(problem("the location contains control characters".into()));
+    }
+    let (location_type, rest) = match raw.split_once("://") {
+        Some((scheme, rest)) => {
+            let Some(from_scheme) = LocationType::from_scheme(scheme) else {
+                return Err(problem(format!(
+                    "\"{scheme}\" is not a protocol the appliance can back up to; use ftp, ftps, \
+                     http, https, scp, sftp, nfs or smb"
+                )));
+            };
+            if let Some(given) = given
+                && given != from_scheme
+            {
+                return Err(vec![Problem::new(
+                    "location_type",
+                    format!(
+                        "the location type is {given} but the location is a {from_scheme} URL; \
+                         make them agree"
+                    ),
+                )]);
+            }
+            (from_scheme, rest)
+        }
+        None => match given {
+            Some(given) => (given, raw),
+            None => {
+                return Err(problem(format!(
+                    "cannot tell the protocol of \"{raw}\"; write it as a URL such as \
+                     sftp://{raw} or set the location type"
+                )));
+            }
+        },
+    };
+    let (host, path) = split_host(rest, location_type).map_err(problem)?;
+    if host.contains('@') {
+        return Err(problem(
+            "put the user name and password in location_user and location_password, not in the \
+             location URL"
+                .into(),
+        ));
+    }
+    if host.is_empty() || host.starts_with(':') {
+        return Err(problem(format!(
+            "the location names no server; write it as {}://server/path",
+            location_type.scheme()
+        )));
+    }
+    if host.chars().any(char::is_whitespace) {
+        return Err(problem("the server name contains spaces".into()));
+    }
+    let folder = path.trim_matches('/');
+    if folder.is_empty() {
+        return Err(problem(format!(
+            "the location names no folder on {host}; the backup needs its own folder, such as \
+             {}",
+            example(location_type, host)
+        )));
+    }
+    if location_type == LocationType::Smb && !folder.contains('/') {
+        // smb://server/share alone would write into the share's root, next to anything else.
+        return Err(problem(format!(
+            "an SMB location needs a share and a folder in it, such as smb://{host}/{folder}/vcsa"
+        )));
+    }
+    let url = match location_type {
+        LocationType::Nfs => format!("nfs://{host}:{path}"),
+        other => format!("{}://{host}{path}", other.scheme()),
+    };
+    url::Url::parse(&url).map_err(|e| problem(format!("\"{url}\" is not a valid URL ({e})")))?;
+    Ok(Checked { location_type, url })
+}
+
+/// Splits `host[:port]/path` (or NFS's `host:/path`) into the host part and the path with its `/`.
+fn split_host(rest: &str, location_type: LocationType) -> Result<(&str, &str), String> {
+    if location_type == LocationType::Nfs
+        && let Some((host, _)) = rest.split_once(":/")
+    {
+        return Ok((host, &rest[host.len() + 1..]));
+    }
+    match rest.find('/') {
+        Some(at) => Ok((&rest[..at], &rest[at..])),
+        None => Ok((rest, "")),
+    }
+}
+
+fn example(location_type: LocationType, host: &str) -> String {
+    match location_type {
+        LocationType::Nfs => format!("nfs://{host}:/export/vcsa"),
+        LocationType::Smb => format!("smb://{host}/share/vcsa"),
+        other => format!("{}://{host}/vcsa", other.scheme()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LocationType::*;
+
+    fn ok(raw: &str, given: Option<LocationType>) -> (LocationType, String) {
+        let c = check(raw, given).unwrap_or_else(|p| panic!("{raw}: {p:?}"));
+        (c.location_type, c.url)
+    }
+
+    fn err(raw: &str, given: Option<LocationType>) -> String {
+        check(raw, given).unwrap_err()[0].to_string()
+    }
+
+    #[test]
+    fn urls_with_schemes() {
+        assert_eq!(
+            ok("sftp://10.0.0.5/backups/vcsa", None),
+            (Sftp, "sftp://10.0.0.5/backups/vcsa".into())
+        );
+        assert_eq!(
+            ok("SFTP://host:2222/b", Some(Sftp)),
+            (Sftp, "sftp://host:2222/b".into())
+        );
+        assert_eq!(ok("ftps://h/b", None).0, Ftps);
+        assert_eq!(ok("https://h/dav/b", None).0, Https);
+        assert_eq!(
+            ok("smb://server/share/vcsa", None),
+            (Smb, "smb://server/share/vcsa".into())
+        );
+        assert_eq!(
+            ok("sftp://[fd00::5]/b", None),
+            (Sftp, "sftp://[fd00::5]/b".into())
+        );
+    }
+
+    #[test]
+    fn nfs_forms_are_normalised() {
+        let want = (Nfs, "nfs://10.0.0.5:/export/vcsa".to_string());
+        assert_eq!(ok("nfs://10.0.0.5:/export/vcsa", None), want);
+        assert_eq!(ok("nfs://10.0.0.5/export/vcsa", None), want);
+        assert_eq!(ok("10.0.0.5:/export/vcsa", Some(Nfs)), want);
+    }
+
+    #[test]
+    fn bare_form_needs_a_type() {
+        assert_eq!(
+            ok("backup.example.com/vcsa", Some(Sftp)),
+            (Sftp, "sftp://backup.example.com/vcsa".into())
+        );
+        assert!(err("backup.example.com/vcsa", None).contains("cannot tell the protocol"));
+    }
+
+    #[test]
+    fn disagreements_and_gaps_are_reported() {
+        assert!(
+            err("sftp://h/b", Some(Nfs)).starts_with(
+                "location_type: the location type is NFS but the location is a SFTP URL"
+            )
+        );
+        assert!(err("gopher://h/b", None).contains("\"gopher\" is not a protocol"));
+        assert!(err("sftp://h", None).contains("names no folder"));
+        assert!(err("sftp://h/", None).contains("names no folder"));
+        assert!(err("sftp:///b", None).contains("names no server"));
+        assert!(err("sftp://user:pw@h/b", None).contains("not in the location URL"));
+        assert!(!err("sftp://user:pw@h/b", None).contains("pw"));
+        assert!(err("smb://server/share", None).contains("needs a share and a folder"));
+        assert!(err("nfs://h:/", None).contains("names no folder"));
+        assert!(err("   ", None).contains("no backup location"));
+        assert!(err("sftp://h/\u{7}b", None).contains("control characters"));
+        assert!(err("sftp://h b/x", None).contains("spaces"));
+    }
+}

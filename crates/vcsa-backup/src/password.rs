@@ -1,0 +1,288 @@
+//! The backup encryption password, as a type that can only hold a value the appliance accepts.
+
+use std::fmt;
+
+use crate::Secret;
+
+/// The shortest backup password the appliance accepts, in characters.
+pub const MIN_LEN: usize = 8;
+/// The longest backup password the appliance accepts, in characters.
+pub const MAX_LEN: usize = 20;
+
+/// A password that encrypts the backup, checked against the appliance's rules.
+///
+/// The rules, from the appliance's documentation: 8 to 20 characters; at least one upper-case
+/// letter, one lower-case letter, one digit and one character outside `[0-9a-zA-Z]`; visible ASCII
+/// characters only (so no space). A value that breaks any rule is refused with a
+/// [`PasswordError`] naming every rule it breaks, never the password itself.
+///
+/// ```
+/// use vcsa_backup::{BackupPassword, PasswordRule};
+///
+/// let password = BackupPassword::new("Backup-2024!")?;
+/// assert_eq!(format!("{password:?}"), "BackupPassword([redacted])");
+///
+/// let error = BackupPassword::new("short").unwrap_err();
+/// assert!(error.broken_rules().contains(&PasswordRule::MinLength));
+/// assert!(!error.to_string().contains("short"));
+/// # Ok::<(), vcsa_backup::PasswordError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct BackupPassword(Secret);
+
+impl BackupPassword {
+    /// Checks `value` against every rule and keeps it if all pass.
+    pub fn new(value: impl Into<Secret>) -> Result<Self, PasswordError> {
+        let secret = value.into();
+        let broken = broken_rules(secret.expose());
+        if broken.is_empty() {
+            Ok(Self(secret))
+        } else {
+            Err(PasswordError { broken })
+        }
+    }
+
+    /// The password as a [`Secret`], for sending it to the appliance.
+    pub fn secret(&self) -> &Secret {
+        &self.0
+    }
+
+    /// The password itself: call this only where it must be sent or stored.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl fmt::Debug for BackupPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BackupPassword({})", vcsa_backup_api::REDACTED)
+    }
+}
+
+impl TryFrom<Secret> for BackupPassword {
+    type Error = PasswordError;
+
+    fn try_from(value: Secret) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<&str> for BackupPassword {
+    type Error = PasswordError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+/// One of the appliance's rules for backup passwords.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PasswordRule {
+    /// At least 8 characters.
+    MinLength,
+    /// At most 20 characters.
+    MaxLength,
+    /// At least one upper-case letter (A-Z).
+    Uppercase,
+    /// At least one lower-case letter (a-z).
+    Lowercase,
+    /// At least one digit (0-9).
+    Digit,
+    /// At least one character that is not a letter or a digit, such as `!` or `-`.
+    Special,
+    /// Visible ASCII characters only: no spaces, accented letters or control characters.
+    VisibleAscii,
+}
+
+impl PasswordRule {
+    /// Every rule, in the order the appliance's documentation lists them.
+    pub const ALL: [Self; 7] = [
+        Self::MinLength,
+        Self::MaxLength,
+        Self::Uppercase,
+        Self::Lowercase,
+        Self::Digit,
+        Self::Special,
+        Self::VisibleAscii,
+    ];
+
+    /// The rule in words an administrator understands.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::MinLength => "it must be at least 8 characters long",
+            Self::MaxLength => "it must be at most 20 characters long",
+            Self::Uppercase => "it needs at least one upper-case letter (A-Z)",
+            Self::Lowercase => "it needs at least one lower-case letter (a-z)",
+            Self::Digit => "it needs at least one digit (0-9)",
+            Self::Special => {
+                "it needs at least one character that is not a letter or a digit, such as ! or -"
+            }
+            Self::VisibleAscii => {
+                "it may hold only visible ASCII characters (no spaces, accented letters or control characters)"
+            }
+        }
+    }
+}
+
+impl fmt::Display for PasswordRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// A backup password broke one or more of the appliance's rules. Names the rules, never the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswordError {
+    broken: Vec<PasswordRule>,
+}
+
+impl PasswordError {
+    /// The rules the password breaks, in the order of [`PasswordRule::ALL`]; never empty.
+    pub fn broken_rules(&self) -> &[PasswordRule] {
+        &self.broken
+    }
+}
+
+impl fmt::Display for PasswordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the backup password does not meet the appliance's rules: ")?;
+        for (i, rule) in self.broken.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            f.write_str(rule.describe())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PasswordError {}
+
+/// Every rule `value` breaks, in the order of [`PasswordRule::ALL`].
+fn broken_rules(value: &str) -> Vec<PasswordRule> {
+    let len = value.chars().count();
+    let has = |pred: fn(&char) -> bool| value.chars().any(|c| pred(&c));
+    PasswordRule::ALL
+        .into_iter()
+        .filter(|rule| match rule {
+            PasswordRule::MinLength => len < MIN_LEN,
+            PasswordRule::MaxLength => len > MAX_LEN,
+            PasswordRule::Uppercase => !has(char::is_ascii_uppercase),
+            PasswordRule::Lowercase => !has(char::is_ascii_lowercase),
+            PasswordRule::Digit => !has(char::is_ascii_digit),
+            PasswordRule::Special => !has(|c| !c.is_ascii_alphanumeric()),
+            PasswordRule::VisibleAscii => !value.chars().all(|c| c.is_ascii_graphic()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The rules restated independently, straight from the appliance's wording, as ranges.
+    #[allow(clippy::manual_is_ascii_check)]
+    fn oracle(value: &str) -> Vec<PasswordRule> {
+        let mut broken = Vec::new();
+        let chars: Vec<char> = value.chars().collect();
+        if chars.len() < 8 {
+            broken.push(PasswordRule::MinLength);
+        }
+        if chars.len() > 20 {
+            broken.push(PasswordRule::MaxLength);
+        }
+        if !chars.iter().any(|c| ('A'..='Z').contains(c)) {
+            broken.push(PasswordRule::Uppercase);
+        }
+        if !chars.iter().any(|c| ('a'..='z').contains(c)) {
+            broken.push(PasswordRule::Lowercase);
+        }
+        if !chars.iter().any(|c| ('0'..='9').contains(c)) {
+            broken.push(PasswordRule::Digit);
+        }
+        let alnum = |c: &char| {
+            ('0'..='9').contains(c) || ('a'..='z').contains(c) || ('A'..='Z').contains(c)
+        };
+        if !chars.iter().any(|c| !alnum(c)) {
+            broken.push(PasswordRule::Special);
+        }
+        // Visible ASCII is 0x21 ('!') to 0x7E ('~'): space and DEL are not visible.
+        if !chars.iter().all(|&c| ('\u{21}'..='\u{7e}').contains(&c)) {
+            broken.push(PasswordRule::VisibleAscii);
+        }
+        broken
+    }
+
+    #[test]
+    fn documented_examples() {
+        assert!(BackupPassword::new("VMware1!").is_ok());
+        assert!(BackupPassword::new("Aa1!Aa1!Aa1!Aa1!Aa1!").is_ok()); // exactly 20
+        assert_eq!(
+            BackupPassword::new("Aa1!Aa1!Aa1!Aa1!Aa1!x")
+                .unwrap_err()
+                .broken_rules(),
+            [PasswordRule::MaxLength]
+        );
+        assert_eq!(
+            BackupPassword::new("VMware 1!").unwrap_err().broken_rules(),
+            [PasswordRule::VisibleAscii]
+        );
+        assert_eq!(
+            BackupPassword::new("").unwrap_err().broken_rules(),
+            [
+                PasswordRule::MinLength,
+                PasswordRule::Uppercase,
+                PasswordRule::Lowercase,
+                PasswordRule::Digit,
+                PasswordRule::Special
+            ]
+        );
+        // A non-ASCII letter counts as "not a letter or digit" but is not visible ASCII.
+        assert_eq!(
+            BackupPassword::new("Passwört1").unwrap_err().broken_rules(),
+            [PasswordRule::VisibleAscii]
+        );
+    }
+
+    #[test]
+    fn error_never_echoes_the_password() {
+        let error = BackupPassword::new("secret pass").unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert_eq!(
+            error.to_string(),
+            "the backup password does not meet the appliance's rules: it needs at least one \
+             upper-case letter (A-Z); it needs at least one digit (0-9); it may hold only visible \
+             ASCII characters (no spaces, accented letters or control characters)"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_the_oracle_on_any_text(value in any::<String>()) {
+            let expected = oracle(&value);
+            match BackupPassword::new(value.as_str()) {
+                Ok(p) => { prop_assert!(expected.is_empty()); prop_assert_eq!(p.expose(), value.as_str()); }
+                Err(e) => prop_assert_eq!(e.broken_rules(), expected.as_slice()),
+            }
+        }
+
+        #[test]
+        fn agrees_with_the_oracle_near_the_boundaries(value in "[ -~\u{7f}\u{e9}]{0,24}") {
+            let expected = oracle(&value);
+            let got = BackupPassword::new(value.as_str()).err().map(|e| e.broken_rules().to_vec()).unwrap_or_default();
+            prop_assert_eq!(got, expected);
+        }
+
+        #[test]
+        fn valid_passwords_are_accepted(
+            upper in "[A-Z]", lower in "[a-z]", digit in "[0-9]", special in "[!-/:-@\\[-`{-~]",
+            rest in "[!-~]{4,16}",
+        ) {
+            let value = format!("{rest}{upper}{lower}{digit}{special}");
+            prop_assert!(BackupPassword::new(value.as_str()).is_ok());
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! What to back up, where to, and how to protect it: checked completely before anything is sent.
+
+use std::fmt;
+
+use vcsa_backup_api::types;
+
+use crate::error::{Error, Problem};
+use crate::location::{self, LocationType};
+use crate::{BackupPassword, PartId, Secret};
+
+/// A checked backup request, ready for [`Client::start_backup`](crate::Client::start_backup) or
+/// [`Client::validate`](crate::Client::validate).
+///
+/// Built with [`BackupRequest::builder`]; `Debug` never shows the passwords.
+///
+/// ```
+/// use vcsa_backup::{BackupRequest, LocationType, PartId, Secret};
+///
+/// let request = BackupRequest::builder()
+///     .location("sftp://backup.example.com/vcsa/2024-06-01")
+///     .location_credentials("backup", Secret::new("s3cret"))
+///     .part(PartId::SEAT)
+///     .backup_password(Secret::new("Backup-2024!"))
+///     .comment("before the upgrade")
+///     .build()?;
+/// assert_eq!(request.location_type(), LocationType::Sftp);
+/// assert!(!format!("{request:?}").contains("s3cret"));
+/// # Ok::<(), vcsa_backup::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct BackupRequest {
+    location_type: LocationType,
+    location: String,
+    parts: Vec<PartId>,
+    credentials: Option<(String, Secret)>,
+    backup_password: Option<BackupPassword>,
+    comment: Option<String>,
+    fast_backup: Option<bool>,
+}
+
+impl BackupRequest {
+    /// Starts a request; [`BackupRequestBuilder::build`] checks it.
+    pub fn builder() -> BackupRequestBuilder {
+        BackupRequestBuilder::default()
+    }
+
+    /// The protocol of the location.
+    pub fn location_type(&self) -> LocationType {
+        self.location_type
+    }
+
+    /// The location, in the form sent to the appliance.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The optional parts to include, in the order given.
+    pub fn parts(&self) -> &[PartId] {
+        &self.parts
+    }
+
+    /// The user name for the location, if one is used.
+    pub fn location_user(&self) -> Option<&str> {
+        self.credentials.as_ref().map(|(user, _)| user.as_str())
+    }
+
+    /// Whether the backup will be encrypted with a password.
+    pub fn is_encrypted(&self) -> bool {
+        self.backup_password.is_some()
+    }
+
+    /// The comment stored with the backup.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// Whether the fast database backup is asked for; `None` leaves it to the appliance.
+    pub fn fast_backup(&self) -> Option<bool> {
+        self.fast_backup
+    }
+
+    pub(crate) fn to_wire(&self) -> types::BackupRequest {
+        types::BackupRequest {
+            backup_password: self.backup_password.as_ref().map(|p| p.secret().clone()),
+            comment: self.comment.clone(),
+            fast_backup: self.fast_backup,
+            location: self.location.clone(),
+            location_password: self.credentials.as_ref().map(|(_, p)| p.clone()),
+            location_type: self.location_type.to_wire(),
+            location_user: self.location_user().map(str::to_string),
+            parts: self.parts.iter().map(|p| p.as_str().to_string()).collect(),
+        }
+    }
+}
+
+impl fmt::Debug for BackupRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupRequest")
+            .field("location_type", &self.location_type)
+            .field("location", &self.location)
+            .field("parts", &self.parts)
+            .field("location_user", &self.location_user())
+            .field(
+                "location_password",
+                &self.credentials.as_ref().map(|(_, p)| p),
+            )
+            .field("backup_password", &self.backup_password)
+            .field("comment", &self.comment)
+            .field("fast_backup", &self.fast_backup)
+            .finish()
+    }
+}
+
+/// Collects the settings of a [`BackupRequest`]; [`build`](Self::build) checks them all at once.
+#[derive(Clone, Default)]
+pub struct BackupRequestBuilder {
+    location: Option<String>,
+    location_type: Option<LocationType>,
+    parts: Vec<PartId>,
+    user: Option<String>,
+    password: Option<Secret>,
+    backup_password: Option<Secret>,
+    comment: Option<String>,
+    fast_backup: Option<bool>,
+}
+
+impl fmt::Debug for BackupRequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupRequestBuilder")
+            .field("location", &self.location)
+            .field("location_type", &self.location_type)
+            .field("parts", &self.parts)
+            .field("location_user", &self.user)
+            .field("location_password", &self.password)
+            .field("backup_password", &self.backup_password)
+            .field("comment", &self.comment)
+            .field("fast_backup", &self.fast_backup)
+            .finish()
+    }
+}
+
+impl BackupRequestBuilder {
+    /// Where the backup goes: a URL such as `sftp://host/path`, `nfs://host:/export/path` or
+    /// `smb://server/share/path`. The folder must not already hold a backup.
+    ///
+    /// Without a scheme (`host/path`), [`location_type`](Self::location_type) must be set and its
+    /// scheme is added. NFS locations are rewritten to the `nfs://host:/export` form.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// The protocol. Optional when the location is a URL (then it must agree with the scheme).
+    pub fn location_type(mut self, location_type: LocationType) -> Self {
+        self.location_type = Some(location_type);
+        self
+    }
+
+    /// The user name and password for the location (all protocols but NFS).
+    pub fn location_credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+        self.user = Some(user.into());
+        self.password = Some(password);
+        self
+    }
+
+    /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
+    pub fn part(mut self, part: impl Into<PartId>) -> Self {
+        self.parts.push(part.into());
+        self
+    }
+
+    /// Adds several optional parts.
+    pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
+        self.parts.extend(parts.into_iter().map(Into::into));
+        self
+    }
+
+    /// Encrypts the backup with this password; checked against the appliance's rules by
+    /// [`build`](Self::build) (see [`BackupPassword`]).
+    pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
+        self.backup_password = Some(password.into());
+        self
+    }
+
+    /// A comment stored with the backup.
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// Asks for (or declines) the fast database backup (vSphere 7.0 U2 and later).
+    pub fn fast_backup(mut self, fast: bool) -> Self {
+        self.fast_backup = Some(fast);
+        self
+    }
+
+    /// Checks every setting and reports every problem at once, as
+    /// [`Error::InvalidRequest`] with [`InvalidRequest::Problems`](crate::InvalidRequest::Problems).
+    pub fn build(self) -> Result<BackupRequest, Error> {
+        let mut problems = Vec::new();
+
+        let checked = match &self.location {
+            None => {
+                problems.push(Problem::new(
+                    "location",
+                    "no backup location given; set one such as sftp://backup.example.com/vcsa",
+                ));
+                None
+            }
+            Some(raw) => match location::check(raw, self.location_type) {
+                Ok(checked) => Some(checked),
+                Err(found) => {
+                    problems.extend(found);
+                    None
+                }
+            },
+        };
+        let location_type = checked
+            .as_ref()
+            .map(|c| c.location_type)
+            .or(self.location_type);
+
+        let credentials = check_credentials(&self, location_type, &mut problems);
+        check_parts(&self.parts, &mut problems);
+
+        let backup_password = match self.backup_password {
+            None => None,
+            Some(secret) => match BackupPassword::new(secret) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    problems.push(Problem::new("backup_password", e.to_string()));
+                    None
+                }
+            },
+        };
+        if let Some(comment) = &self.comment
+            && comment
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            problems.push(Problem::new(
+                "comment",
+                "the comment contains control characters",
+            ));
+        }
+
+        match checked {
+            Some(checked) if problems.is_empty() => Ok(BackupRequest {
+                location_type: checked.location_type,
+                location: checked.url,
+                parts: self.parts,
+                credentials,
+                backup_password,
+                comment: self.comment,
+                fast_backup: self.fast_backup,
+            }),
+            _ => Err(Error::problems_found(problems)),
+        }
+    }
+}
+
+fn check_credentials(
+    b: &BackupRequestBuilder,
+    location_type: Option<LocationType>,
+    problems: &mut Vec<Problem>,
+) -> Option<(String, Secret)> {
+    let (user, password) = (b.user.as_ref()?, b.password.as_ref()?);
+    let mut ok = true;
+    if location_type == Some(LocationType::Nfs) {
+        problems.push(Problem::new(
+            "location_user",
+            "NFS locations take no user name or password; access is granted by the NFS export",
+        ));
+        ok = false;
+    }
+    if user.trim().is_empty() {
+        problems.push(Problem::new(
+            "location_user",
+            "the user name for the location is empty",
+        ));
+        ok = false;
+    } else if user.chars().any(char::is_control) {
+        problems.push(Problem::new(
+            "location_user",
+            "the user name contains control characters",
+        ));
+        ok = false;
+    }
+    if password.expose().is_empty() {
+        problems.push(Problem::new(
+            "location_password",
+            "the password for the location is empty",
+        ));
+        ok = false;
+    }
+    ok.then(|| (user.clone(), password.clone()))
+}
+
+fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
+    for (i, part) in parts.iter().enumerate() {
+        let id = part.as_str();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        {
+            problems.push(Problem::new(
+                "parts",
+                format!(
+                    "\"{id}\" is not a part id; part ids are words such as common, seat or \
+                     supervisors (list them with list_parts)"
+                ),
+            ));
+        } else if parts[..i].contains(part) {
+            problems.push(Problem::new("parts", format!("\"{id}\" is listed twice")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let error = BackupRequest::builder()
+            .location("nfs://filer/export/vcsa")
+            .location_credentials("", Secret::new(""))
+            .parts(["seat", "seat", "bad part"])
+            .backup_password("weak")
+            .comment("a\u{0}b")
+            .build()
+            .unwrap_err();
+        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "location_user",
+                "location_user",
+                "location_password",
+                "parts",
+                "parts",
+                "backup_password",
+                "comment"
+            ]
+        );
+        assert!(!error.to_string().contains("weak"));
+    }
+
+    #[test]
+    fn missing_location_is_reported_with_the_rest() {
+        let error = BackupRequest::builder()
+            .backup_password("short")
+            .build()
+            .unwrap_err();
+        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["location", "backup_password"]);
+    }
+
+    #[test]
+    fn wire_form() {
+        let request = BackupRequest::builder()
+            .location("10.0.0.5:/export/vcsa")
+            .location_type(LocationType::Nfs)
+            .part(PartId::SEAT)
+            .fast_backup(true)
+            .build()
+            .unwrap();
+        let wire = serde_json::to_value(request.to_wire()).unwrap();
+        assert_eq!(
+            wire,
+            serde_json::json!({
+                "location": "nfs://10.0.0.5:/export/vcsa",
+                "location_type": "NFS",
+                "parts": ["seat"],
+                "fast_backup": true
+            })
+        );
+    }
+}

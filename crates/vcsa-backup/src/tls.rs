@@ -1,0 +1,182 @@
+//! Trusting the appliance's certificate by its SHA-256 thumbprint, the vendor's usual convention.
+//!
+//! Appliances ship with self-signed certificates, so administrators pin the certificate itself
+//! rather than a chain: the thumbprint replaces chain and host-name checks, while the TLS
+//! handshake signatures are still verified with the certificate's key.
+
+use std::fmt;
+
+/// A SHA-256 certificate thumbprint: 32 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
+
+impl Thumbprint {
+    /// Parses `AB:CD:...`, `ab cd ...` or plain hex, as browsers and `openssl x509 -fingerprint`
+    /// print it.
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        let hex: String = text
+            .trim()
+            .trim_start_matches("SHA256 Fingerprint=")
+            .chars()
+            .filter(|c| !matches!(c, ':' | ' ' | '-'))
+            .collect();
+        let bad = || {
+            format!(
+                "\"{text}\" is not a SHA-256 thumbprint; give 64 hexadecimal digits, optionally \
+                 in pairs separated by colons (as `openssl x509 -noout -fingerprint -sha256` prints)"
+            )
+        };
+        if hex.len() != 64 || !hex.is_ascii() {
+            return Err(bad());
+        }
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+        }
+        Ok(Self(bytes))
+    }
+}
+
+impl fmt::Display for Thumbprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "rustls")]
+pub(crate) use pinned::config;
+
+#[cfg(feature = "rustls")]
+mod pinned {
+    use std::sync::Arc;
+
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
+
+    use super::Thumbprint;
+
+    /// A TLS configuration that accepts exactly the certificates with these thumbprints.
+    pub(crate) fn config(pins: Vec<Thumbprint>) -> Result<rustls::ClientConfig, String> {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let verifier = Arc::new(PinnedVerifier {
+            pins,
+            provider: provider.clone(),
+        });
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS could not be set up: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        Ok(config)
+    }
+
+    #[derive(Debug)]
+    struct PinnedVerifier {
+        pins: Vec<Thumbprint>,
+        provider: Arc<CryptoProvider>,
+    }
+
+    /// The certificate the appliance presented is not a pinned one; says which it was.
+    #[derive(Debug)]
+    struct NotPinned(Thumbprint);
+
+    impl std::fmt::Display for NotPinned {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(
+                f,
+                "the appliance presented a certificate with SHA-256 thumbprint {}, which is not \
+                 the pinned one",
+                self.0
+            )
+        }
+    }
+
+    impl std::error::Error for NotPinned {}
+
+    impl ServerCertVerifier for PinnedVerifier {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _server_name: &ServerName<'_>,
+            _ocsp_response: &[u8],
+            _now: UnixTime,
+        ) -> Result<ServerCertVerified, Error> {
+            let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, end_entity);
+            let mut seen = [0u8; 32];
+            seen.copy_from_slice(digest.as_ref());
+            if self.pins.iter().any(|pin| pin.0 == seen) {
+                Ok(ServerCertVerified::assertion())
+            } else {
+                Err(Error::InvalidCertificate(CertificateError::Other(
+                    OtherError(Arc::new(NotPinned(Thumbprint(seen)))),
+                )))
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.provider
+                .signature_verification_algorithms
+                .supported_schemes()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Thumbprint;
+
+    #[test]
+    fn accepts_the_usual_spellings() {
+        let colons = "AB:".repeat(31) + "CD";
+        let a = Thumbprint::parse(&colons).unwrap();
+        let b = Thumbprint::parse(&colons.replace(':', "").to_lowercase()).unwrap();
+        let c = Thumbprint::parse(&format!("SHA256 Fingerprint={colons}")).unwrap();
+        assert!(a == b && b == c);
+        assert_eq!(a.to_string(), colons);
+    }
+
+    #[test]
+    fn rejects_wrong_lengths_and_digits() {
+        assert!(Thumbprint::parse("AB:CD").is_err());
+        assert!(Thumbprint::parse(&"G".repeat(64)).is_err());
+        assert!(Thumbprint::parse(&"é".repeat(32)).is_err());
+    }
+}

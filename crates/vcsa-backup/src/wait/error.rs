@@ -1,0 +1,344 @@
+//! [`WaitError`]: why a wait ended without a successful job, with what it saw on the way.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::{Error, JobId, JobState, JobStatus};
+
+/// Counters of one wait, for messages and logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitSummary {
+    /// Time from the start of the wait to its end.
+    pub waited: Duration,
+    /// Reads of the job's status, failed ones included.
+    pub polls: u32,
+    /// Reads that failed.
+    pub failed_polls: u32,
+    /// Failed reads in a row at the end of the wait.
+    pub consecutive_failures: u32,
+}
+
+/// A job that kept a new backup from starting, and how long it was waited for.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Blocker {
+    /// The job that was running (the newest in the appliance's job list).
+    pub job: JobId,
+    /// How long the wait for this job took.
+    pub waited: Duration,
+    /// Its state at the end of that wait (`None` if it could no longer be read, e.g. it was
+    /// removed from the appliance's list).
+    pub final_state: Option<JobState>,
+}
+
+/// Why a wait ended without a successful job. See [`WaitError::kind`].
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum WaitErrorKind {
+    /// The job ended in `FAILED`; [`WaitError::last_status`] holds its final status and messages.
+    JobFailed,
+    /// The deadline passed while the job was still running; the job goes on on the appliance.
+    DeadlineExceeded {
+        /// The limit the wait was given.
+        max_wait: Duration,
+        /// The error of the last read, if it failed.
+        last_error: Option<Error>,
+    },
+    /// Reading the job's status (or the job list) failed in a way the fault policy does not
+    /// retry (`NotFound`, `NotAuthorized`, credentials refused), or transient
+    /// failures went on for longer than it allows.
+    PollFailed(Error),
+    /// The appliance refused to start the new backup for a reason other than a backup in
+    /// progress (start-when-idle only).
+    StartFailed(Error),
+}
+
+/// A wait that did not end with a successful job.
+///
+/// It says what happened ([`kind`](Self::kind)), which job was waited on, what the last status
+/// read was, how long the wait took and how many reads it made ([`summary`](Self::summary)), and
+/// for start-when-idle which jobs held the start back ([`blocked_by`](Self::blocked_by)).
+/// `Display` writes all of it in one paragraph an administrator can act on.
+#[derive(Debug)]
+pub struct WaitError {
+    kind: WaitErrorKind,
+    job: Option<JobId>,
+    summary: WaitSummary,
+    last_status: Option<Box<JobStatus>>,
+    blocked_by: Vec<Blocker>,
+    /// The wait was part of start-when-idle: nothing was started.
+    starting: bool,
+}
+
+impl WaitError {
+    pub(crate) fn new(
+        kind: WaitErrorKind,
+        job: Option<JobId>,
+        summary: WaitSummary,
+        last_status: Option<JobStatus>,
+    ) -> Self {
+        Self {
+            kind,
+            job,
+            summary,
+            last_status: last_status.map(Box::new),
+            blocked_by: Vec::new(),
+            starting: false,
+        }
+    }
+
+    /// Marks the error as the end of a start-when-idle, after waiting for `blocked_by`.
+    pub(crate) fn while_starting(mut self, blocked_by: Vec<Blocker>) -> Self {
+        self.blocked_by = blocked_by;
+        self.starting = true;
+        self
+    }
+
+    /// What ended the wait.
+    pub fn kind(&self) -> &WaitErrorKind {
+        &self.kind
+    }
+
+    /// The same, by value (to take the inner [`Error`] out).
+    pub fn into_kind(self) -> WaitErrorKind {
+        self.kind
+    }
+
+    /// The job the wait was on (for start-when-idle: the job that blocked the start), if any.
+    pub fn job(&self) -> Option<&JobId> {
+        self.job.as_ref()
+    }
+
+    /// The last status read: the final one for [`WaitErrorKind::JobFailed`].
+    pub fn last_status(&self) -> Option<&JobStatus> {
+        self.last_status.as_deref()
+    }
+
+    /// How long the wait took and how many reads it made.
+    pub fn summary(&self) -> &WaitSummary {
+        &self.summary
+    }
+
+    /// For start-when-idle: the jobs that were waited for before the wait ended.
+    pub fn blocked_by(&self) -> &[Blocker] {
+        &self.blocked_by
+    }
+
+    /// Whether the job itself failed (as opposed to the wait).
+    pub fn is_job_failed(&self) -> bool {
+        matches!(self.kind, WaitErrorKind::JobFailed)
+    }
+
+    /// Whether the deadline passed.
+    pub fn is_deadline_exceeded(&self) -> bool {
+        matches!(self.kind, WaitErrorKind::DeadlineExceeded { .. })
+    }
+
+    fn job_name(&self) -> String {
+        self.job
+            .as_ref()
+            .map_or_else(|| "the running job".to_string(), |job| format!("backup job {job}"))
+    }
+
+    fn write_counts(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.summary;
+        write!(
+            f,
+            "{} and {} read{}",
+            HumanDuration(s.waited),
+            s.polls,
+            if s.polls == 1 { "" } else { "s" }
+        )?;
+        if s.failed_polls > 0 {
+            write!(f, ", {} failed", s.failed_polls)?;
+        }
+        Ok(())
+    }
+
+    fn write_last_status(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.last_status() {
+            Some(status) => write!(
+                f,
+                "last seen {} at {}",
+                status.state.as_wire(),
+                status.progress
+            ),
+            None => f.write_str("its status could not be read even once"),
+        }
+    }
+
+    fn write_blockers(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.blocked_by.is_empty() {
+            return Ok(());
+        }
+        f.write_str(" Waited first for ")?;
+        for (n, blocker) in self.blocked_by.iter().enumerate() {
+            if n > 0 {
+                f.write_str(", then ")?;
+            }
+            write!(f, "job {} ({}", blocker.job, HumanDuration(blocker.waited))?;
+            if let Some(state) = &blocker.final_state {
+                write!(f, ", ended {}", state.as_wire())?;
+            }
+            f.write_str(")")?;
+        }
+        f.write_str(".")
+    }
+}
+
+impl fmt::Display for WaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let job = self.job_name();
+        match &self.kind {
+            WaitErrorKind::JobFailed => {
+                write!(f, "{job} FAILED")?;
+                let messages = self.last_status().map(|s| s.messages.as_slice());
+                if let Some(messages) = messages.filter(|m| !m.is_empty()) {
+                    f.write_str(": ")?;
+                    for (n, message) in messages.iter().enumerate() {
+                        if n > 0 {
+                            f.write_str("; ")?;
+                        }
+                        write!(f, "{message}")?;
+                    }
+                } else {
+                    f.write_str(" without a message from the appliance")?;
+                }
+                f.write_str(" (seen after ")?;
+                self.write_counts(f)?;
+                f.write_str("). Its details (`job_details`) and the appliance's backup log say more.")?;
+            }
+            WaitErrorKind::DeadlineExceeded {
+                max_wait,
+                last_error,
+            } if self.starting && self.job.is_none() => {
+                write!(
+                    f,
+                    "gave up starting the backup after {} (the limit): ",
+                    HumanDuration(*max_wait)
+                )?;
+                self.write_counts(f)?;
+                if let Some(error) = last_error {
+                    write!(f, "; the last answer was: {error}")?;
+                }
+                f.write_str(". Nothing was started; try again later, or with a longer limit.")?;
+            }
+            WaitErrorKind::DeadlineExceeded {
+                max_wait,
+                last_error,
+            } => {
+                write!(
+                    f,
+                    "gave up waiting for {job} after {} (the limit): ",
+                    HumanDuration(*max_wait)
+                )?;
+                self.write_counts(f)?;
+                f.write_str("; ")?;
+                self.write_last_status(f)?;
+                if let Some(error) = last_error {
+                    write!(f, ", and the last read failed: {error}")?;
+                }
+                f.write_str(
+                    ". The job is still running on the appliance: wait again with a longer \
+                     limit, or cancel it (`cancel_job`).",
+                )?;
+            }
+            WaitErrorKind::PollFailed(error) if self.job.is_none() => {
+                write!(f, "could not read the appliance's job list: {error}")?;
+                if self.summary.consecutive_failures > 1 {
+                    write!(
+                        f,
+                        " ({} failed reads in a row)",
+                        self.summary.consecutive_failures
+                    )?;
+                }
+            }
+            WaitErrorKind::PollFailed(error) => {
+                write!(f, "stopped waiting for {job} after ")?;
+                self.write_counts(f)?;
+                if self.summary.consecutive_failures > 1 {
+                    write!(
+                        f,
+                        " ({} failed reads in a row)",
+                        self.summary.consecutive_failures
+                    )?;
+                }
+                if self.last_status.is_some() {
+                    f.write_str("; ")?;
+                    self.write_last_status(f)?;
+                }
+                write!(f, ": {error}")?;
+            }
+            WaitErrorKind::StartFailed(error) => {
+                write!(f, "the appliance refused to start the backup: {error}")?;
+            }
+        }
+        if self.starting {
+            if self.job.is_some() {
+                f.write_str(" That job was blocking the new backup: nothing was started.")?;
+            }
+        }
+        self.write_blockers(f)
+    }
+}
+
+impl std::error::Error for WaitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            WaitErrorKind::PollFailed(error) | WaitErrorKind::StartFailed(error) => Some(error),
+            WaitErrorKind::DeadlineExceeded {
+                last_error: Some(error),
+                ..
+            } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// A duration as a person reads it: `850ms`, `4.5s`, `12m 5s`, `2h 0m 14s`.
+pub(crate) struct HumanDuration(pub(crate) Duration);
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        if d < Duration::from_secs(1) {
+            return write!(f, "{}ms", d.as_millis());
+        }
+        if d < Duration::from_secs(60) {
+            let tenths = d.as_millis() / 100;
+            return if tenths % 10 == 0 {
+                write!(f, "{}s", tenths / 10)
+            } else {
+                write!(f, "{}.{}s", tenths / 10, tenths % 10)
+            };
+        }
+        let secs = d.as_secs();
+        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+        if h > 0 {
+            write!(f, "{h}h {m}m {s}s")
+        } else {
+            write!(f, "{m}m {s}s")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HumanDuration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_like_a_person_writes_them() {
+        let h = |ms| HumanDuration(Duration::from_millis(ms)).to_string();
+        assert_eq!(h(0), "0ms");
+        assert_eq!(h(850), "850ms");
+        assert_eq!(h(1000), "1s");
+        assert_eq!(h(4_560), "4.5s");
+        assert_eq!(h(59_999), "59.9s");
+        assert_eq!(h(60_000), "1m 0s");
+        assert_eq!(h(725_000), "12m 5s");
+        assert_eq!(h(7_214_000), "2h 0m 14s");
+        assert_eq!(h(u64::MAX), "5124095576030h 25m 51s");
+    }
+}

@@ -1,0 +1,183 @@
+//! Waiting for backup jobs: wait for the end, watch the progress, start when the appliance is
+//! free.
+//!
+//! Three methods on [`Client`] replace the polling loop every backup script writes by hand:
+//!
+//! - [`Client::wait_for_job`]: waits until the job ends; its final status if it `SUCCEEDED`, a
+//!   [`WaitError`] if it `FAILED` (with the job's messages), if the deadline passed (with how long
+//!   the wait took, how many reads it made and the last status seen), or if a read failed for
+//!   good.
+//! - [`Client::watch_job`]: the same wait as a [`Stream`](futures_core::Stream) of status updates
+//!   ([`JobWatch`]), for progress bars and logs.
+//! - [`Client::start_backup_when_idle`] and [`Client::run_schedule_when_idle`]: start a backup; if
+//!   the appliance answers that one is already in progress, wait for the running job (the newest
+//!   in the job list) and try again, all within one deadline ([`IdleStart`] says what blocked it).
+//!
+//! ```no_run
+//! use vcsa_backup::wait::WaitOptions;
+//! # async fn run(client: vcsa_backup::Client, job: vcsa_backup::JobId) -> Result<(), Box<dyn std::error::Error>> {
+//! let status = client.wait_for_job(&job, &WaitOptions::default()).await?;
+//! println!("{} ended {}", status.id, status.state);
+//! # Ok(()) }
+//! ```
+//!
+//! # States
+//!
+//! `NONE` (not started yet), `INPROGRESS` and any state this SDK does not know (from a newer
+//! appliance) count as running: the wait goes on, and a watch reports them. `SUCCEEDED` and
+//! `FAILED` end the wait.
+//!
+//! # Schedule and deadline
+//!
+//! The first read is at once. After each read that finds the job running, the wait sleeps as the
+//! [`Backoff`] policy says: by default 1 s, then 1.2 times longer each time, never more than 30 s
+//! ([`ExponentialBackoff`]). The deadline ([`WaitOptions::max_wait`], 12 hours by default) is never
+//! slept past: when the next delay would cross it, the wait sleeps until the deadline and reads
+//! one last time there. Timing uses tokio's clock, so tests run on a paused clock.
+//!
+//! # Faults
+//!
+//! The [`FaultPolicy`] decides about failed reads. The default ([`RetryTransient`]) retries
+//! transient failures (the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502,
+//! 503, 504) with the same backoff, inside the deadline, up to 10 in a row; logs in again when the
+//! session expired and goes on; and ends the wait at once on `NOT_FOUND`, missing rights or
+//! anything else.
+//!
+//! # Observability
+//!
+//! Each wait runs in a `tracing` span (`wait_for_backup_job`, with the job id and the limit);
+//! each read emits an event with the job id, state, progress and the delay before the next read
+//! (`debug` while running, `info` at the end, `warn` for failed reads). No secrets are logged.
+//!
+#![doc = include_str!("performance.md")]
+
+mod backoff;
+mod deadline;
+mod error;
+mod faults;
+mod options;
+mod poller;
+mod watch;
+mod when_idle;
+
+#[cfg(test)]
+mod simulation;
+
+pub use backoff::{Backoff, ConstantBackoff, ExponentialBackoff};
+pub use error::{Blocker, WaitError, WaitErrorKind, WaitSummary};
+pub use faults::{FaultAction, FaultPolicy, RetryTransient};
+pub use options::WaitOptions;
+pub use watch::JobWatch;
+pub use when_idle::IdleStart;
+
+use tracing::Instrument;
+
+use crate::{BackupRequest, Client, JobId, JobStatus};
+use poller::Poller;
+
+impl Client {
+    /// Waits until the backup job `job` ends, reading its status on the schedule and within the
+    /// deadline of `options`.
+    ///
+    /// Returns the final status if the job `SUCCEEDED`. Otherwise a [`WaitError`] whose
+    /// [`kind`](WaitError::kind) says what happened: the job `FAILED` (its final status and
+    /// messages are in [`WaitError::last_status`]), the deadline passed (the job goes on on the
+    /// appliance), or a read failed in a way the fault policy does not retry (`NotFound`,
+    /// `NotAuthorized`, too many transient failures in a row).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
+    /// # async fn run(client: vcsa_backup::Client, request: vcsa_backup::BackupRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let job = client.start_backup(&request).await?;
+    /// let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
+    /// match client.wait_for_job(&job.id, &options).await {
+    ///     Ok(status) => println!("backup {} done", status.id),
+    ///     Err(e) if matches!(e.kind(), WaitErrorKind::JobFailed) => eprintln!("backup failed: {e}"),
+    ///     Err(e) => eprintln!("could not follow the backup: {e}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_job(
+        &self,
+        job: &JobId,
+        options: &WaitOptions,
+    ) -> Result<JobStatus, WaitError> {
+        let mut poller = Poller::new(self.clone(), job.clone(), options);
+        let span = poller.span().clone();
+        async move { poller.until_done().await }
+            .instrument(span)
+            .await
+    }
+
+    /// Watches the backup job `job`: a stream of its status updates (see [`JobWatch`]).
+    ///
+    /// The deadline of `options` runs from this call. Dropping the watch stops reading the
+    /// status; **the backup goes on on the appliance** (cancel it with [`Client::cancel_job`]).
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    /// use vcsa_backup::wait::WaitOptions;
+    /// # async fn run(client: vcsa_backup::Client, job: vcsa_backup::JobId) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut updates = client.watch_job(&job, &WaitOptions::default());
+    /// while let Some(update) = updates.next().await {
+    ///     let status = update?;
+    ///     println!("{}: {} {}", status.id, status.state, status.progress);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn watch_job(&self, job: &JobId, options: &WaitOptions) -> JobWatch {
+        JobWatch::new(Poller::new(self.clone(), job.clone(), options))
+    }
+
+    /// Starts a backup, waiting first for a backup or restore already in progress.
+    ///
+    /// Tries [`Client::start_backup`]; while the appliance answers that a backup is already in
+    /// progress ([`Error::BackupInProgress`](crate::Error::BackupInProgress)), waits for the
+    /// newest job in the job list to end and tries again, all within the deadline of `options`.
+    /// When no running job can be found (a restore, or a job not listed yet), it tries again
+    /// after the backoff. [`IdleStart::blocked_by`] lists the jobs it waited for and for how long.
+    ///
+    /// A start that fails for another reason ends at once with
+    /// [`WaitErrorKind::StartFailed`]. Failed starts are never retried on a transient error: the
+    /// appliance may have started the backup before the answer was lost, and a retry would then
+    /// queue a second backup behind the first.
+    ///
+    /// ```no_run
+    /// use vcsa_backup::wait::WaitOptions;
+    /// # async fn run(client: vcsa_backup::Client, request: vcsa_backup::BackupRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
+    /// for blocker in &started.blocked_by {
+    ///     println!("waited {:?} for job {}", blocker.waited, blocker.job);
+    /// }
+    /// let status = client.wait_for_job(&started.status.id, &WaitOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn start_backup_when_idle(
+        &self,
+        request: &BackupRequest,
+        options: &WaitOptions,
+    ) -> Result<IdleStart, WaitError> {
+        let span = tracing::info_span!("start_backup_when_idle");
+        when_idle::start_when_idle(self.clone(), options, || self.start_backup(request))
+            .instrument(span)
+            .await
+    }
+
+    /// Runs the backup schedule `schedule` now (with an optional `comment`), waiting first for a
+    /// backup or restore already in progress; the same as [`Client::start_backup_when_idle`]
+    /// otherwise.
+    pub async fn run_schedule_when_idle(
+        &self,
+        schedule: &str,
+        comment: Option<&str>,
+        options: &WaitOptions,
+    ) -> Result<IdleStart, WaitError> {
+        let span = tracing::info_span!("run_schedule_when_idle", schedule);
+        when_idle::start_when_idle(self.clone(), options, || {
+            self.run_schedule(schedule, comment)
+        })
+        .instrument(span)
+        .await
+    }
+}

@@ -1,0 +1,85 @@
+//! [`WaitOptions`]: the deadline and the policies of one wait.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::backoff::{Backoff, ExponentialBackoff};
+use super::faults::{FaultPolicy, RetryTransient};
+
+/// How long a wait may take, how often it polls and which failures it survives.
+///
+/// `WaitOptions::default()` waits up to 12 hours, reads after 1 s, 1.2 s, 1.44 s, … up to every
+/// 30 s ([`ExponentialBackoff::default`]), and survives 10 transient failures in a row and expired
+/// sessions ([`RetryTransient::default`]).
+///
+/// ```
+/// use std::time::Duration;
+/// use vcsa_backup::wait::{RetryTransient, WaitOptions};
+///
+/// let options = WaitOptions::default()
+///     .max_wait(Duration::from_secs(2 * 3600))
+///     .delays(Duration::from_secs(5), Duration::from_secs(60))
+///     .fault_policy(RetryTransient::new(3));
+/// assert_eq!(options.max_wait_duration(), Duration::from_secs(7200));
+/// ```
+#[derive(Debug, Clone)]
+pub struct WaitOptions {
+    pub(crate) max_wait: Duration,
+    pub(crate) backoff: Arc<dyn Backoff>,
+    pub(crate) faults: Arc<dyn FaultPolicy>,
+}
+
+impl WaitOptions {
+    /// The default deadline: 12 hours. Backups of large appliances with historical data (the
+    /// `seat` part) can run for several hours; a job still running after 12 hours has stalled.
+    pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(12 * 3600);
+
+    /// The defaults: see the type's documentation.
+    pub fn new() -> Self {
+        Self {
+            max_wait: Self::DEFAULT_MAX_WAIT,
+            backoff: Arc::new(ExponentialBackoff::default()),
+            faults: Arc::new(RetryTransient::default()),
+        }
+    }
+
+    /// Gives up after `max_wait` (measured from the start of the wait). When the next delay
+    /// would cross this deadline, the wait sleeps only until it and polls one last time there.
+    #[must_use]
+    pub fn max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = max_wait;
+        self
+    }
+
+    /// Truncated exponential backoff from `min` to `max` (growth factor 1.2, no jitter); a
+    /// shorthand for `.backoff(ExponentialBackoff::new(min, max))`.
+    #[must_use]
+    pub fn delays(self, min: Duration, max: Duration) -> Self {
+        self.backoff(ExponentialBackoff::new(min, max))
+    }
+
+    /// Replaces the schedule of polls.
+    #[must_use]
+    pub fn backoff(mut self, backoff: impl Backoff + 'static) -> Self {
+        self.backoff = Arc::new(backoff);
+        self
+    }
+
+    /// Replaces the decision about failed reads.
+    #[must_use]
+    pub fn fault_policy(mut self, policy: impl FaultPolicy + 'static) -> Self {
+        self.faults = Arc::new(policy);
+        self
+    }
+
+    /// The deadline, as a duration from the start of the wait.
+    pub fn max_wait_duration(&self) -> Duration {
+        self.max_wait
+    }
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
