@@ -328,3 +328,52 @@ fn a_full_instance_of_every_schema_survives_decoding_and_encoding() {
         assert_no_secret(name, &decoded.debug);
     }
 }
+
+/// Adds an unknown field to every structure inside `value` (not to maps, where any key is an entry).
+fn add_unknown_fields(doc: &Value, schema: &Value, value: &mut Value) {
+    let schema = spec::resolve(doc, schema);
+    match value {
+        Value::Object(map) => {
+            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+                for (key, field) in map.iter_mut() {
+                    if let Some(property) = properties.get(key) {
+                        add_unknown_fields(doc, property, field);
+                    }
+                }
+                map.insert(
+                    "field_from_a_newer_appliance".into(),
+                    json!({"any": [1, "x"]}),
+                );
+            } else if let Some(values @ Value::Object(_)) = schema.get("additionalProperties") {
+                map.values_mut()
+                    .for_each(|entry| add_unknown_fields(doc, values, entry));
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                items
+                    .iter_mut()
+                    .for_each(|item| add_unknown_fields(doc, item_schema, item));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Fields a newer appliance adds are ignored, in every structure, at every depth.
+#[test]
+fn fields_this_client_does_not_know_are_ignored() {
+    let doc = spec::load();
+    for (name, schema) in spec::schemas(&doc) {
+        let plain = instance::of(&doc, name);
+        let mut extended = plain.clone();
+        add_unknown_fields(&doc, schema, &mut extended);
+        let entry = registry::get(name);
+        let decoded = (entry.decode)(&extended)
+            .unwrap_or_else(|e| panic!("{name}: an unknown field breaks decoding: {e}"));
+        assert_eq!(
+            decoded.reencoded, plain,
+            "{name}: the unknown fields changed the value"
+        );
+    }
+}
