@@ -151,7 +151,7 @@ fn certificate_problem(e: &(dyn StdError + 'static)) -> Option<String> {
     while let Some(c) = cause {
         #[cfg(feature = "rustls")]
         if let Some(tls) = c.downcast_ref::<rustls::Error>() {
-            return Some(tls.to_string());
+            return Some(describe_tls(tls));
         }
         if let Some(io) = c.downcast_ref::<std::io::Error>()
             && let Some(inner) = io.get_ref()
@@ -162,6 +162,27 @@ fn certificate_problem(e: &(dyn StdError + 'static)) -> Option<String> {
         cause = c.source();
     }
     None
+}
+
+/// A TLS failure in an administrator's words.
+#[cfg(feature = "rustls")]
+fn describe_tls(error: &rustls::Error) -> String {
+    use rustls::{CertificateError as C, Error as E};
+    match error {
+        E::InvalidCertificate(C::Other(other)) => other.0.to_string(),
+        E::InvalidCertificate(C::UnknownIssuer) => "it is signed by an authority this client does \
+             not trust; appliances often use their own CA: pin the certificate's thumbprint or \
+             add the appliance's CA certificate"
+            .into(),
+        E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            "it was not issued for the host name in the base URL".into()
+        }
+        E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => "it has expired".into(),
+        E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
+            "it is not valid yet (check the clocks)".into()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A status the spec does not list for the operation: read a bounded part of the body and
