@@ -34,30 +34,52 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/settings", post(settings))
 }
 
-fn control(app: Arc<Appliance>) -> Control {
-    Control { appliance: app }
+fn bad_request(reason: String) -> Response {
+    json_response(StatusCode::BAD_REQUEST, &json!({ "error": reason }))
 }
 
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|err| {
-        json_response(
-            StatusCode::BAD_REQUEST,
-            &json!({ "error": format!("The admin request body is invalid: {err}. See the crate documentation for its shape.") }),
-        )
-    })
-}
-
-fn done(app: Arc<Appliance>) -> Response {
-    json_response(StatusCode::OK, &app.snapshot())
+/// Decodes the body, applies it through the control handle and answers the new state; a body
+/// that does not decode, or that `apply` refuses, answers 400 with the reason.
+fn apply<T: DeserializeOwned>(
+    app: Arc<Appliance>,
+    body: &[u8],
+    apply: impl FnOnce(&Control, T) -> Result<(), String>,
+) -> Response {
+    let request = match serde_json::from_slice::<T>(body) {
+        Ok(request) => request,
+        Err(err) => {
+            return bad_request(format!(
+                "The admin request body is invalid: {err}. See the crate documentation for its shape."
+            ));
+        }
+    };
+    let control = Control {
+        appliance: app.clone(),
+    };
+    match apply(&control, request) {
+        Ok(()) => json_response(StatusCode::OK, &app.snapshot()),
+        Err(reason) => bad_request(reason),
+    }
 }
 
 async fn state(State(app): App) -> Response {
-    done(app)
+    json_response(StatusCode::OK, &app.snapshot())
 }
 
 async fn clear_faults(State(app): App) -> Response {
-    control(app.clone()).clear_faults();
-    done(app)
+    Control {
+        appliance: app.clone(),
+    }
+    .clear_faults();
+    json_response(StatusCode::OK, &app.snapshot())
+}
+
+async fn expire_sessions(State(app): App) -> Response {
+    Control {
+        appliance: app.clone(),
+    }
+    .expire_sessions();
+    json_response(StatusCode::OK, &app.snapshot())
 }
 
 #[derive(Deserialize)]
@@ -66,13 +88,10 @@ struct Count {
 }
 
 async fn fail_next(State(app): App, body: Bytes) -> Response {
-    match parse::<Count>(&body) {
-        Ok(c) => {
-            control(app.clone()).fail_next(c.count);
-            done(app)
-        }
-        Err(r) => r,
-    }
+    apply(app, &body, |c, r: Count| {
+        c.fail_next(r.count);
+        Ok(())
+    })
 }
 
 #[derive(Deserialize)]
@@ -81,23 +100,17 @@ struct Delay {
 }
 
 async fn delay(State(app): App, body: Bytes) -> Response {
-    match parse::<Delay>(&body) {
-        Ok(d) => {
-            control(app.clone()).set_response_delay(Duration::from_millis(d.millis));
-            done(app)
-        }
-        Err(r) => r,
-    }
+    apply(app, &body, |c, r: Delay| {
+        c.set_response_delay(Duration::from_millis(r.millis));
+        Ok(())
+    })
 }
 
 async fn job_failure(State(app): App, body: Bytes) -> Response {
-    match parse::<JobFailure>(&body) {
-        Ok(f) => {
-            control(app.clone()).fail_next_job(f);
-            done(app)
-        }
-        Err(r) => r,
-    }
+    apply(app, &body, |c, r: JobFailure| {
+        c.fail_next_job(r);
+        Ok(())
+    })
 }
 
 #[derive(Deserialize)]
@@ -107,18 +120,10 @@ struct UnknownEnum {
 }
 
 async fn unknown_enum(State(app): App, body: Bytes) -> Response {
-    match parse::<UnknownEnum>(&body) {
-        Ok(u) => {
-            control(app.clone()).inject_unknown_enum(u.field, u.value);
-            done(app)
-        }
-        Err(r) => r,
-    }
-}
-
-async fn expire_sessions(State(app): App) -> Response {
-    control(app.clone()).expire_sessions();
-    done(app)
+    apply(app, &body, |c, r: UnknownEnum| {
+        c.inject_unknown_enum(r.field, r.value);
+        Ok(())
+    })
 }
 
 /// Bounds one history request, so a typo cannot exhaust memory.
@@ -130,17 +135,15 @@ struct History {
 }
 
 async fn seed_history(State(app): App, body: Bytes) -> Response {
-    match parse::<History>(&body) {
-        Ok(h) if h.count > MAX_SEED => json_response(
-            StatusCode::BAD_REQUEST,
-            &json!({ "error": format!("At most {MAX_SEED} jobs can be added at once; ask for fewer.") }),
-        ),
-        Ok(h) => {
-            control(app.clone()).seed_history(h.count);
-            done(app)
+    apply(app, &body, |c, r: History| {
+        if r.count > MAX_SEED {
+            return Err(format!(
+                "At most {MAX_SEED} jobs can be added at once; ask for fewer."
+            ));
         }
-        Err(r) => r,
-    }
+        c.seed_history(r.count);
+        Ok(())
+    })
 }
 
 #[derive(Deserialize)]
@@ -151,17 +154,13 @@ struct Settings {
 }
 
 async fn settings(State(app): App, body: Bytes) -> Response {
-    match parse::<Settings>(&body) {
-        Ok(s) => {
-            let control = control(app.clone());
-            if let Some(ms) = s.job_duration_ms {
-                control.set_job_duration(Duration::from_millis(ms));
-            }
-            if let Some(ms) = s.session_idle_timeout_ms {
-                control.set_session_idle_timeout(Duration::from_millis(ms));
-            }
-            done(app)
+    apply(app, &body, |c, r: Settings| {
+        if let Some(ms) = r.job_duration_ms {
+            c.set_job_duration(Duration::from_millis(ms));
         }
-        Err(r) => r,
-    }
+        if let Some(ms) = r.session_idle_timeout_ms {
+            c.set_session_idle_timeout(Duration::from_millis(ms));
+        }
+        Ok(())
+    })
 }
