@@ -129,12 +129,13 @@ impl ExponentialBackoff {
         self.max
     }
 
-    /// The delay before jitter: `min × factor^(polls-1)`, truncated at `max`.
+    /// The delay before jitter: `min × factor^(polls-1)`, truncated at `max`, in whole
+    /// milliseconds (tokio's timer resolution, so the schedule slept is the one computed).
     fn base_delay(&self, polls: u32) -> Duration {
         let exponent = i32::try_from(polls.saturating_sub(1)).unwrap_or(i32::MAX);
-        let secs = self.min.as_secs_f64() * self.factor.powi(exponent);
+        let millis = (self.min.as_secs_f64() * self.factor.powi(exponent) * 1000.0).round();
         // Overflow gives infinity, which `try_from_secs_f64` rejects: that is the truncation.
-        Duration::try_from_secs_f64(secs)
+        Duration::try_from_secs_f64(millis / 1000.0)
             .map_or(self.max, |delay| delay.min(self.max))
             .max(self.min)
     }
@@ -214,16 +215,12 @@ impl Backoff for ConstantBackoff {
 mod tests {
     use super::*;
 
-    fn secs(d: Duration) -> f64 {
-        d.as_secs_f64()
-    }
-
     #[test]
     fn default_grows_by_a_fifth_and_truncates_at_thirty_seconds() {
         let b = ExponentialBackoff::default();
         let millis = |n| b.delay(n, Duration::ZERO).as_millis();
         let first: Vec<u128> = (1..=6).map(millis).collect();
-        assert_eq!(first, [1000, 1200, 1440, 1728, 2073, 2488]);
+        assert_eq!(first, [1000, 1200, 1440, 1728, 2074, 2488]);
         // 1.2^18 = 26.6, 1.2^19 = 31.9: the 20th delay is the first truncated one.
         assert_eq!(millis(19), 26_623);
         assert_eq!(millis(20), 30_000);

@@ -141,19 +141,19 @@ impl WaitError {
             .map_or_else(|| "the running job".to_string(), |job| format!("backup job {job}"))
     }
 
+    /// `5 reads over 12.3s (2 failed, the last 2 in a row)`.
     fn write_counts(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.summary;
-        write!(
-            f,
-            "{} and {} read{}",
-            HumanDuration(s.waited),
-            s.polls,
-            if s.polls == 1 { "" } else { "s" }
-        )?;
-        if s.failed_polls > 0 {
-            write!(f, ", {} failed", s.failed_polls)?;
+        write!(f, "{} read{}", s.polls, if s.polls == 1 { "" } else { "s" })?;
+        if !s.waited.is_zero() {
+            write!(f, " over {}", HumanDuration(s.waited))?;
         }
-        Ok(())
+        match (s.failed_polls, s.consecutive_failures) {
+            (0, _) => Ok(()),
+            (failed, last) if last > 1 && last == failed => write!(f, " ({failed} failed in a row)"),
+            (failed, last) if last > 1 => write!(f, " ({failed} failed, the last {last} in a row)"),
+            (failed, _) => write!(f, " ({failed} failed)"),
+        }
     }
 
     fn write_last_status(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -196,12 +196,7 @@ impl fmt::Display for WaitError {
                 let messages = self.last_status().map(|s| s.messages.as_slice());
                 if let Some(messages) = messages.filter(|m| !m.is_empty()) {
                     f.write_str(": ")?;
-                    for (n, message) in messages.iter().enumerate() {
-                        if n > 0 {
-                            f.write_str("; ")?;
-                        }
-                        write!(f, "{message}")?;
-                    }
+                    write_messages(f, messages)?;
                 } else {
                     f.write_str(" without a message from the appliance")?;
                 }
@@ -215,10 +210,12 @@ impl fmt::Display for WaitError {
             } if self.starting && self.job.is_none() => {
                 write!(
                     f,
-                    "gave up starting the backup after {} (the limit): ",
-                    HumanDuration(*max_wait)
+                    "gave up starting the backup when the limit of {} was reached, after {} \
+                     attempt{}",
+                    HumanDuration(*max_wait),
+                    self.summary.polls,
+                    if self.summary.polls == 1 { "" } else { "s" }
                 )?;
-                self.write_counts(f)?;
                 if let Some(error) = last_error {
                     write!(f, "; the last answer was: {error}")?;
                 }
@@ -230,7 +227,7 @@ impl fmt::Display for WaitError {
             } => {
                 write!(
                     f,
-                    "gave up waiting for {job} after {} (the limit): ",
+                    "gave up waiting for {job} when the limit of {} was reached, after ",
                     HumanDuration(*max_wait)
                 )?;
                 self.write_counts(f)?;
@@ -257,13 +254,6 @@ impl fmt::Display for WaitError {
             WaitErrorKind::PollFailed(error) => {
                 write!(f, "stopped waiting for {job} after ")?;
                 self.write_counts(f)?;
-                if self.summary.consecutive_failures > 1 {
-                    write!(
-                        f,
-                        " ({} failed reads in a row)",
-                        self.summary.consecutive_failures
-                    )?;
-                }
                 if self.last_status.is_some() {
                     f.write_str("; ")?;
                     self.write_last_status(f)?;
@@ -294,6 +284,18 @@ impl std::error::Error for WaitError {
             _ => None,
         }
     }
+}
+
+/// Messages as one sentence sequence: `First. Second.`, or `first; second` without full stops.
+fn write_messages(f: &mut fmt::Formatter<'_>, messages: &[crate::Message]) -> fmt::Result {
+    for (n, message) in messages.iter().enumerate() {
+        if n > 0 {
+            let previous = messages[n - 1].to_string();
+            f.write_str(if previous.ends_with(['.', '!', '?']) { " " } else { "; " })?;
+        }
+        write!(f, "{message}")?;
+    }
+    Ok(())
 }
 
 /// A duration as a person reads it: `850ms`, `4.5s`, `12m 5s`, `2h 0m 14s`.

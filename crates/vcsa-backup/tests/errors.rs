@@ -1,0 +1,450 @@
+//! Every error kind from both body shapes, classification by type before status, malformed
+//! answers, and what happens to sessions around them, against scripted loopback servers.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use vcsa_backup::{Error, Flavour, JobId, ServerErrorType};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ID: &str = "20240601-100000-24322831";
+
+/// Serves `body` for job status in the flavour, after a working log in.
+async fn job_status_answering(flavour: Flavour, body: ResponseTemplate) -> Error {
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    let prefix = if flavour == Flavour::Rest {
+        REST_JOB
+    } else {
+        API_JOB
+    };
+    Mock::given(method("GET"))
+        .and(path(format!("{prefix}/{ID}")))
+        .respond_with(body)
+        .mount(&server)
+        .await;
+    client(&server, flavour)
+        .job_status(&JobId::new(ID))
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn every_error_kind_from_both_body_shapes() {
+    let table = [
+        ("FEATURE_IN_USE", 400, "BackupInProgress", true),
+        ("NOT_FOUND", 404, "NotFound", false),
+        ("UNAUTHORIZED", 403, "NotAuthorized", false),
+        ("INVALID_ARGUMENT", 400, "InvalidRequest", false),
+        ("SERVICE_UNAVAILABLE", 503, "Transient", true),
+        ("TIMED_OUT", 504, "Transient", true),
+        ("RESOURCE_BUSY", 400, "Transient", true),
+        ("ALREADY_EXISTS", 400, "Server", false),
+        ("INTERNAL_SERVER_ERROR", 500, "Server", false),
+        ("ERROR", 500, "Server", false),
+        ("BRAND_NEW_ERROR", 400, "Server", false),
+        // Read again after a fresh log in, refused again: the caller must check credentials.
+        ("UNAUTHENTICATED", 401, "NotAuthenticated", false),
+    ];
+    let mut rendered = String::new();
+    for (error_type, status, expected, retryable) in table {
+        let mut shown = Vec::new();
+        for flavour in [Flavour::Api, Flavour::Rest] {
+            let body = error_body(flavour, error_type, "What went wrong");
+            let error =
+                job_status_answering(flavour, ResponseTemplate::new(status).set_body_json(body))
+                    .await;
+            assert_eq!(
+                kind(&error),
+                expected,
+                "{error_type} in {flavour}: {error:?}"
+            );
+            assert_eq!(error.is_retryable(), retryable, "{error_type}");
+            let server = error
+                .server_error()
+                .expect("the appliance's report is kept");
+            assert_eq!(
+                server.error_type,
+                Some(ServerErrorType::from(error_type)),
+                "{flavour}"
+            );
+            assert_eq!(server.messages.len(), 2);
+            assert_eq!(server.status, Some(status));
+            shown.push(error.to_string());
+        }
+        assert_eq!(
+            shown[0], shown[1],
+            "both flavours render {error_type} alike"
+        );
+        rendered.push_str(&format!(
+            "{error_type} ({status}) -> {expected}\n  {}\n",
+            shown[0]
+        ));
+    }
+    insta::assert_snapshot!("errors_by_type", rendered);
+}
+
+#[tokio::test]
+async fn the_type_wins_over_the_status() {
+    // A 400 is "already running" or "invalid" depending on the type, never on the status.
+    for (error_type, expected) in [
+        ("FEATURE_IN_USE", "BackupInProgress"),
+        ("INVALID_ARGUMENT", "InvalidRequest"),
+    ] {
+        let body = error_body(Flavour::Api, error_type, "x");
+        let error =
+            job_status_answering(Flavour::Api, ResponseTemplate::new(400).set_body_json(body))
+                .await;
+        assert_eq!(kind(&error), expected);
+    }
+    // Some /rest servers send a generic error as 400: still a server error, not invalid input.
+    let body = error_body(Flavour::Rest, "ERROR", "x");
+    let error = job_status_answering(
+        Flavour::Rest,
+        ResponseTemplate::new(400).set_body_json(body),
+    )
+    .await;
+    assert_eq!(kind(&error), "Server");
+}
+
+#[tokio::test]
+async fn the_status_decides_only_when_the_body_names_no_type() {
+    for (status, expected) in [
+        (400, "InvalidRequest"),
+        (403, "NotAuthorized"),
+        (404, "NotFound"),
+        (409, "Server"),
+        (503, "Transient"),
+        (504, "Transient"),
+        (500, "Server"),
+    ] {
+        let body =
+            json!({"messages": [{"id": "m", "default_message": "No type here.", "args": []}]});
+        let error = job_status_answering(
+            Flavour::Api,
+            ResponseTemplate::new(status).set_body_json(body),
+        )
+        .await;
+        assert_eq!(kind(&error), expected, "{status}: {error:?}");
+        assert_eq!(error.server_error().unwrap().error_type, None);
+        assert!(error.to_string().contains("No type here."), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_answers_are_typed_errors() {
+    let huge = format!("[{}]", "\"x\",".repeat(500_000) + "1");
+    let cases = [
+        (
+            "not JSON",
+            ResponseTemplate::new(200).set_body_string("<html><body>Gateway</body></html>"),
+        ),
+        (
+            "truncated",
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"id": "20240601-100000-1", "state": "INPR"#),
+        ),
+        (
+            "wrong shape",
+            ResponseTemplate::new(200).set_body_json(json!({"id": 5})),
+        ),
+        ("empty", ResponseTemplate::new(200)),
+        (
+            "oversized",
+            ResponseTemplate::new(200).set_body_string(huge),
+        ),
+        (
+            "HTML error page",
+            ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"),
+        ),
+    ];
+    let mut rendered = String::new();
+    for (name, template) in cases {
+        for flavour in [Flavour::Api, Flavour::Rest] {
+            let error = job_status_answering(flavour, template.clone()).await;
+            let Error::MalformedResponse { excerpt, .. } = &error else {
+                panic!("{name} in {flavour}: {error:?}");
+            };
+            assert!(
+                excerpt.chars().count() <= 161,
+                "{name}: excerpt stays short"
+            );
+            assert!(!error.is_retryable());
+            if flavour == Flavour::Api {
+                rendered.push_str(&format!("{name}:\n  {error}\n"));
+            }
+        }
+    }
+    insta::assert_snapshot!("malformed_answers", rendered);
+}
+
+#[tokio::test]
+async fn statuses_the_spec_does_not_list_are_classified() {
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    // The job list lists no 404: an unlisted status with a typed body is still classified.
+    Mock::given(method("GET"))
+        .and(path(API_JOB))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "https://elsewhere/"))
+        .mount(&server)
+        .await;
+    let error = client(&server, Flavour::Api).list_jobs().await.unwrap_err();
+    assert_eq!(kind(&error), "Server", "{error:?}");
+    assert_eq!(error.server_error().unwrap().status, Some(302));
+    assert!(error.to_string().contains("HTTP 302 Found"), "{error}");
+}
+
+#[tokio::test]
+async fn a_start_answered_401_is_not_repeated() {
+    for flavour in [Flavour::Api, Flavour::Rest] {
+        let server = MockServer::start().await;
+        mount_login(&server).await;
+        let prefix = if flavour == Flavour::Rest {
+            REST_JOB
+        } else {
+            API_JOB
+        };
+        Mock::given(method("POST"))
+            .and(path(prefix))
+            .respond_with(ResponseTemplate::new(401).set_body_json(error_body(
+                flavour,
+                "UNAUTHENTICATED",
+                "Session expired.",
+            )))
+            .mount(&server)
+            .await;
+        let request = vcsa_backup::BackupRequest::builder()
+            .location("nfs://10.0.0.5:/export/vcsa")
+            .build()
+            .unwrap();
+        let error = client(&server, flavour)
+            .start_backup(&request)
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&error), "SessionExpired", "{error:?}");
+        assert_eq!(
+            requests_to(&server, "POST", prefix).await.len(),
+            1,
+            "{flavour}: sent once"
+        );
+        let login = if flavour == Flavour::Rest {
+            "/rest/com/vmware/cis/session"
+        } else {
+            "/api/session"
+        };
+        assert_eq!(
+            requests_to(&server, "POST", login).await.len(),
+            2,
+            "logged in again for the next call"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_read_answered_401_is_repeated_once_with_the_new_session() {
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    Mock::given(method("GET"))
+        .and(path(format!("{API_JOB}/{ID}")))
+        .respond_with(ResponseTemplate::new(401).set_body_json(error_body(
+            Flavour::Api,
+            "UNAUTHENTICATED",
+            "Expired.",
+        )))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{API_JOB}/{ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job_status_json(ID)))
+        .mount(&server)
+        .await;
+    let status = client(&server, Flavour::Api)
+        .job_status(&JobId::new(ID))
+        .await
+        .unwrap();
+    assert_eq!(status.progress.value(), 42);
+    let reads = requests_to(&server, "GET", &format!("{API_JOB}/{ID}")).await;
+    let tokens: Vec<_> = reads
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("vmware-api-session-id")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(tokens, ["token-1", "token-2"]);
+}
+
+#[tokio::test]
+async fn auto_falls_back_to_rest_when_api_is_missing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
+        .mount(&server)
+        .await;
+    mount_login(&server).await; // the /api mock above has priority: it was mounted first
+    Mock::given(method("GET"))
+        .and(path(REST_JOB))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [ID]})))
+        .mount(&server)
+        .await;
+    let client = client(&server, Flavour::Auto);
+    assert_eq!(client.list_jobs().await.unwrap(), [JobId::new(ID)]);
+    assert_eq!(client.flavour().await.unwrap(), Flavour::Rest);
+    let probe = requests_to(&server, "POST", "/api/session").await;
+    assert_eq!(probe.len(), 1, "detected once");
+    assert!(
+        probe[0]
+            .headers
+            .get("authorization")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    client.list_jobs().await.unwrap();
+    assert_eq!(
+        requests_to(&server, "POST", "/api/session").await.len(),
+        1,
+        "and only once"
+    );
+}
+
+#[tokio::test]
+async fn detection_classifies_failures_by_status() {
+    for (status, expected) in [
+        (503, "Transient"),
+        (401, "NotAuthenticated"),
+        (500, "Server"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/session"))
+            .respond_with(ResponseTemplate::new(status).set_body_string("<html>down</html>"))
+            .mount(&server)
+            .await;
+        let error = client(&server, Flavour::Auto)
+            .list_jobs()
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&error), expected, "{status}: {error:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_log_in_answer_never_shows_the_token() {
+    for (flavour, at, status) in [
+        (Flavour::Api, "/api/session", 201),
+        (Flavour::Rest, "/rest/com/vmware/cis/session", 200),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(at))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(json!({"token": "tok-abc-123"})),
+            )
+            .mount(&server)
+            .await;
+        for client_flavour in [flavour, Flavour::Auto] {
+            if client_flavour == Flavour::Auto && flavour == Flavour::Rest {
+                continue;
+            }
+            let error = client(&server, client_flavour)
+                .list_jobs()
+                .await
+                .unwrap_err();
+            assert_eq!(kind(&error), "MalformedResponse", "{error:?}");
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains("tok-abc-123"), "{shown}");
+            assert!(shown.contains("withheld"), "{shown}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_tolerates_an_expired_one() {
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    Mock::given(method("GET"))
+        .and(path(API_JOB))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(204))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(error_body(
+            Flavour::Api,
+            "UNAUTHENTICATED",
+            "gone",
+        )))
+        .mount(&server)
+        .await;
+    let client = client(&server, Flavour::Api);
+    client.logout().await.unwrap(); // no session yet: nothing sent
+    assert!(
+        requests_to(&server, "DELETE", "/api/session")
+            .await
+            .is_empty()
+    );
+    client.list_jobs().await.unwrap();
+    client.logout().await.unwrap();
+    let deletes = requests_to(&server, "DELETE", "/api/session").await;
+    assert_eq!(
+        deletes[0].headers.get("vmware-api-session-id").unwrap(),
+        "token-1"
+    );
+    client.list_jobs().await.unwrap(); // logs in again
+    client.logout().await.unwrap(); // the appliance already forgot it: still fine
+    assert!(!format!("{client:?}").contains("token"));
+}
+
+#[tokio::test]
+async fn negative_figures_in_details_are_malformed_and_progress_is_clamped() {
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    let details = json!({
+        "location": "sftp://h/b", "location_user": "u", "type": "MANUAL", "messages": [],
+        "description": {"id": "d", "default_message": "Backup", "args": []},
+        "service": "s", "operation": "o", "status": "RUNNING", "cancelable": true,
+        "size": -5
+    });
+    Mock::given(method("GET"))
+        .and(path(format!("{API_JOB}/details")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ ID: details })))
+        .mount(&server)
+        .await;
+    let mut over = job_status_json(ID);
+    over["progress"] = json!(250);
+    Mock::given(method("GET"))
+        .and(path(format!("{API_JOB}/{ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(over))
+        .mount(&server)
+        .await;
+    let client = client(&server, Flavour::Api);
+    let error = client.job_details(None).await.unwrap_err();
+    assert!(error.to_string().contains("size is negative"), "{error}");
+    assert_eq!(
+        client
+            .job_status(&JobId::new(ID))
+            .await
+            .unwrap()
+            .progress
+            .value(),
+        100
+    );
+}
