@@ -145,8 +145,8 @@ pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, V
                 return Err(vec![Problem::new(
                     "location_type",
                     format!(
-                        "the location type is {given} but the location is a {from_scheme} URL; \
-                         make them agree"
+                        "the location type is {given} but the location URL is for \
+                         {from_scheme}; make them agree"
                     ),
                 )]);
             }
@@ -277,11 +277,9 @@ mod tests {
 
     #[test]
     fn disagreements_and_gaps_are_reported() {
-        assert!(
-            err("sftp://h/b", Some(Nfs)).starts_with(
-                "location_type: the location type is NFS but the location is a SFTP URL"
-            )
-        );
+        assert!(err("sftp://h/b", Some(Nfs)).starts_with(
+            "location_type: the location type is NFS but the location URL is for SFTP"
+        ));
         assert!(err("gopher://h/b", None).contains("\"gopher\" is not a protocol"));
         assert!(err("sftp://h", None).contains("names no folder"));
         assert!(err("sftp://h/", None).contains("names no folder"));

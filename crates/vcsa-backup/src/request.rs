@@ -215,10 +215,16 @@ impl BackupRequestBuilder {
                 }
             },
         };
+        // Even when the location is refused, its scheme says which protocol was meant, so the
+        // credential checks below still report everything at once.
         let location_type = checked
             .as_ref()
             .map(|c| c.location_type)
-            .or(self.location_type);
+            .or(self.location_type)
+            .or_else(|| {
+                let (scheme, _) = self.location.as_deref()?.trim().split_once("://")?;
+                LocationType::from_scheme(scheme)
+            });
 
         let credentials = check_credentials(&self, location_type, &mut problems);
         check_parts(&self.parts, &mut problems);

@@ -88,6 +88,16 @@ impl WaitError {
         }
     }
 
+    /// Reports the whole start-when-idle's limit and time rather than those of the wait on one
+    /// blocking job.
+    pub(crate) fn with_total(mut self, total_max_wait: Duration, total_waited: Duration) -> Self {
+        if let WaitErrorKind::DeadlineExceeded { max_wait, .. } = &mut self.kind {
+            *max_wait = total_max_wait;
+        }
+        self.summary.waited = total_waited;
+        self
+    }
+
     /// Marks the error as the end of a start-when-idle, after waiting for `blocked_by`.
     pub(crate) fn while_starting(mut self, blocked_by: Vec<Blocker>) -> Self {
         self.blocked_by = blocked_by;

@@ -1,5 +1,6 @@
 //! Start a backup when the appliance is free: wait behind the job that is running, then start.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::time::Duration;
 
@@ -45,6 +46,8 @@ where
     let mut last_attempt = false;
     let mut attempts: u32 = 0;
     let mut retried_expired = false;
+    // Jobs known to have ended: not read again when the list still shows them as the newest.
+    let mut ended: HashSet<JobId> = HashSet::new();
     loop {
         attempts += 1;
         let refused = match start().await {
@@ -85,41 +88,21 @@ where
         tracing::info!(job = ?running.as_ref().map(JobId::as_str), "a backup or restore is already in progress; waiting for it");
 
         let mut waited_for_it = false;
-        if let Some(job) = running {
-            let already_seen = blocked_by.iter().any(|b| b.job == job);
-            if !already_seen {
-                let remaining = deadline.remaining(Instant::now());
-                let mut poller = Poller::new(
-                    source.clone(),
-                    job.clone(),
-                    &options.clone().max_wait(remaining),
-                );
-                let wait_started = Instant::now();
-                let outcome = wait_for_blocker(&mut poller).await;
-                let waited = wait_started.elapsed();
-                match outcome {
-                    Ok((status, was_running)) => {
-                        if was_running {
-                            waited_for_it = true;
-                            blocked_by.push(Blocker {
-                                job,
-                                waited,
-                                final_state: Some(status.state),
-                            });
-                        }
-                    }
-                    Err(error) if matches!(error.kind(), WaitErrorKind::PollFailed(Error::NotFound { .. })) => {
-                        // The job went away while we waited: the appliance may be free now.
-                        waited_for_it = true;
-                        blocked_by.push(Blocker {
-                            job,
-                            waited,
-                            final_state: None,
-                        });
-                    }
-                    Err(error) => return Err(error.while_starting(blocked_by)),
+        if let Some(job) = running.filter(|job| !ended.contains(job)) {
+            match wait_behind(&source, options, &deadline, job.clone()).await {
+                Ok(Some(blocker)) => {
+                    waited_for_it = true;
+                    blocked_by.push(blocker);
+                }
+                // It had already ended: something else holds the appliance.
+                Ok(None) => {}
+                Err(error) => {
+                    return Err(error
+                        .with_total(options.max_wait, deadline.elapsed(Instant::now()))
+                        .while_starting(blocked_by));
                 }
             }
+            ended.insert(job);
         }
         if waited_for_it {
             idle_retries = 0;
@@ -146,17 +129,35 @@ where
     }
 }
 
-/// Waits for a blocking job to end; also says whether it was still running when first read.
-async fn wait_for_blocker<S: JobSource>(
-    poller: &mut Poller<S>,
-) -> Result<(JobStatus, bool), WaitError> {
+/// Waits, within the deadline, for `job` to end: `Some` if it was running (it blocked the
+/// start), `None` if it had already ended.
+async fn wait_behind<S: JobSource>(
+    source: &S,
+    options: &WaitOptions,
+    deadline: &Deadline,
+    job: JobId,
+) -> Result<Option<Blocker>, WaitError> {
+    let started = Instant::now();
+    let limited = options.clone().max_wait(deadline.remaining(started));
+    let mut poller = Poller::new(source.clone(), job.clone(), &limited);
     let mut was_running = false;
-    loop {
-        match poller.step().await? {
-            Step::Running(_) => was_running = true,
-            Step::Ended(status) => return Ok((status, was_running)),
+    let final_state = loop {
+        match poller.step().await {
+            Ok(Step::Running(_)) => was_running = true,
+            Ok(Step::Ended(status)) => break Some(status.state),
+            // The job went away while we waited: the appliance may be free now.
+            Err(error) if matches!(error.kind(), WaitErrorKind::PollFailed(Error::NotFound(_))) => {
+                was_running = true;
+                break None;
+            }
+            Err(error) => return Err(error),
         }
-    }
+    };
+    Ok(was_running.then(|| Blocker {
+        job,
+        waited: started.elapsed(),
+        final_state,
+    }))
 }
 
 /// The newest job on the appliance, read with the wait's fault policy and backoff.
