@@ -57,7 +57,7 @@ impl JobState {
 
 impl fmt::Display for JobState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Self::NotStarted => "not started",
             Self::InProgress => "in progress",
             Self::Succeeded => "succeeded",

@@ -98,7 +98,7 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
 
 impl fmt::Display for JobId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.pad(&self.text)
     }
 }
 

@@ -52,6 +52,7 @@ mod part;
 mod password;
 mod request;
 mod tls;
+pub mod wait;
 
 pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};
 pub use client::Client;

@@ -153,9 +153,10 @@ impl Clone for ExponentialBackoff {
             min: self.min,
             max: self.max,
             factor: self.factor,
-            jitter: self.jitter.as_ref().map(|rng| {
-                Mutex::new(rng.lock().unwrap_or_else(PoisonError::into_inner).clone())
-            }),
+            jitter: self
+                .jitter
+                .as_ref()
+                .map(|rng| Mutex::new(rng.lock().unwrap_or_else(PoisonError::into_inner).clone())),
         }
     }
 }
@@ -255,7 +256,10 @@ mod tests {
             let base = b.base_delay(polls);
             let d = b.delay(polls, Duration::ZERO);
             assert!(d <= base, "poll {polls}: {d:?} > {base:?}");
-            assert!(d >= (base / 2).max(Duration::from_secs(2)), "poll {polls}: {d:?}");
+            assert!(
+                d >= (base / 2).max(Duration::from_secs(2)),
+                "poll {polls}: {d:?}"
+            );
         }
     }
 
@@ -263,7 +267,9 @@ mod tests {
     fn the_same_seed_gives_the_same_delays_and_jitter_actually_varies() {
         let schedule = |seed| {
             let b = ExponentialBackoff::default().with_jitter_seed(seed);
-            (1..40).map(|n| b.delay(n, Duration::ZERO)).collect::<Vec<_>>()
+            (1..40)
+                .map(|n| b.delay(n, Duration::ZERO))
+                .collect::<Vec<_>>()
         };
         assert_eq!(schedule(42), schedule(42));
         assert_ne!(schedule(42), schedule(43));

@@ -61,11 +61,15 @@ pub enum WaitErrorKind {
 /// for start-when-idle which jobs held the start back ([`blocked_by`](Self::blocked_by)).
 /// `Display` writes all of it in one paragraph an administrator can act on.
 #[derive(Debug)]
-pub struct WaitError {
+pub struct WaitError(Box<Details>);
+
+// Boxed: a wait's error is rare, and a small `Result` keeps every poll's happy path cheap.
+#[derive(Debug)]
+struct Details {
     kind: WaitErrorKind,
     job: Option<JobId>,
     summary: WaitSummary,
-    last_status: Option<Box<JobStatus>>,
+    last_status: Option<JobStatus>,
     blocked_by: Vec<Blocker>,
     /// The wait was part of start-when-idle: nothing was started.
     starting: bool,
@@ -78,89 +82,92 @@ impl WaitError {
         summary: WaitSummary,
         last_status: Option<JobStatus>,
     ) -> Self {
-        Self {
+        Self(Box::new(Details {
             kind,
             job,
             summary,
-            last_status: last_status.map(Box::new),
+            last_status,
             blocked_by: Vec::new(),
             starting: false,
-        }
+        }))
     }
 
     /// Reports the whole start-when-idle's limit and time rather than those of the wait on one
     /// blocking job.
     pub(crate) fn with_total(mut self, total_max_wait: Duration, total_waited: Duration) -> Self {
-        if let WaitErrorKind::DeadlineExceeded { max_wait, .. } = &mut self.kind {
+        if let WaitErrorKind::DeadlineExceeded { max_wait, .. } = &mut self.0.kind {
             *max_wait = total_max_wait;
         }
-        self.summary.waited = total_waited;
+        self.0.summary.waited = total_waited;
         self
     }
 
     /// Marks the error as the end of a start-when-idle, after waiting for `blocked_by`.
     pub(crate) fn while_starting(mut self, blocked_by: Vec<Blocker>) -> Self {
-        self.blocked_by = blocked_by;
-        self.starting = true;
+        self.0.blocked_by = blocked_by;
+        self.0.starting = true;
         self
     }
 
     /// What ended the wait.
     pub fn kind(&self) -> &WaitErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The same, by value (to take the inner [`Error`] out).
     pub fn into_kind(self) -> WaitErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The job the wait was on (for start-when-idle: the job that blocked the start), if any.
     pub fn job(&self) -> Option<&JobId> {
-        self.job.as_ref()
+        self.0.job.as_ref()
     }
 
     /// The last status read: the final one for [`WaitErrorKind::JobFailed`].
     pub fn last_status(&self) -> Option<&JobStatus> {
-        self.last_status.as_deref()
+        self.0.last_status.as_ref()
     }
 
     /// How long the wait took and how many reads it made.
     pub fn summary(&self) -> &WaitSummary {
-        &self.summary
+        &self.0.summary
     }
 
     /// For start-when-idle: the jobs that were waited for before the wait ended.
     pub fn blocked_by(&self) -> &[Blocker] {
-        &self.blocked_by
+        &self.0.blocked_by
     }
 
     /// Whether the job itself failed (as opposed to the wait).
     pub fn is_job_failed(&self) -> bool {
-        matches!(self.kind, WaitErrorKind::JobFailed)
+        matches!(self.0.kind, WaitErrorKind::JobFailed)
     }
 
     /// Whether the deadline passed.
     pub fn is_deadline_exceeded(&self) -> bool {
-        matches!(self.kind, WaitErrorKind::DeadlineExceeded { .. })
+        matches!(self.0.kind, WaitErrorKind::DeadlineExceeded { .. })
     }
 
     fn job_name(&self) -> String {
-        self.job
-            .as_ref()
-            .map_or_else(|| "the running job".to_string(), |job| format!("backup job {job}"))
+        self.0.job.as_ref().map_or_else(
+            || "the running job".to_string(),
+            |job| format!("backup job {job}"),
+        )
     }
 
     /// `5 reads over 12.3s (2 failed, the last 2 in a row)`.
     fn write_counts(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = &self.summary;
+        let s = &self.0.summary;
         write!(f, "{} read{}", s.polls, if s.polls == 1 { "" } else { "s" })?;
         if !s.waited.is_zero() {
             write!(f, " over {}", HumanDuration(s.waited))?;
         }
         match (s.failed_polls, s.consecutive_failures) {
             (0, _) => Ok(()),
-            (failed, last) if last > 1 && last == failed => write!(f, " ({failed} failed in a row)"),
+            (failed, last) if last > 1 && last == failed => {
+                write!(f, " ({failed} failed in a row)")
+            }
             (failed, last) if last > 1 => write!(f, " ({failed} failed, the last {last} in a row)"),
             (failed, _) => write!(f, " ({failed} failed)"),
         }
@@ -179,11 +186,11 @@ impl WaitError {
     }
 
     fn write_blockers(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.blocked_by.is_empty() {
+        if self.0.blocked_by.is_empty() {
             return Ok(());
         }
         f.write_str(" Waited first for ")?;
-        for (n, blocker) in self.blocked_by.iter().enumerate() {
+        for (n, blocker) in self.0.blocked_by.iter().enumerate() {
             if n > 0 {
                 f.write_str(", then ")?;
             }
@@ -200,7 +207,7 @@ impl WaitError {
 impl fmt::Display for WaitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let job = self.job_name();
-        match &self.kind {
+        match &self.0.kind {
             WaitErrorKind::JobFailed => {
                 write!(f, "{job} FAILED")?;
                 let messages = self.last_status().map(|s| s.messages.as_slice());
@@ -212,19 +219,21 @@ impl fmt::Display for WaitError {
                 }
                 f.write_str(" (seen after ")?;
                 self.write_counts(f)?;
-                f.write_str("). Its details (`job_details`) and the appliance's backup log say more.")?;
+                f.write_str(
+                    "). Its details (`job_details`) and the appliance's backup log say more.",
+                )?;
             }
             WaitErrorKind::DeadlineExceeded {
                 max_wait,
                 last_error,
-            } if self.starting && self.job.is_none() => {
+            } if self.0.starting && self.0.job.is_none() => {
                 write!(
                     f,
                     "gave up starting the backup when the limit of {} was reached, after {} \
                      attempt{}",
                     HumanDuration(*max_wait),
-                    self.summary.polls,
-                    if self.summary.polls == 1 { "" } else { "s" }
+                    self.0.summary.polls,
+                    if self.0.summary.polls == 1 { "" } else { "s" }
                 )?;
                 if let Some(error) = last_error {
                     write!(f, "; the last answer was: {error}")?;
@@ -251,20 +260,20 @@ impl fmt::Display for WaitError {
                      limit, or cancel it (`cancel_job`).",
                 )?;
             }
-            WaitErrorKind::PollFailed(error) if self.job.is_none() => {
+            WaitErrorKind::PollFailed(error) if self.0.job.is_none() => {
                 write!(f, "could not read the appliance's job list: {error}")?;
-                if self.summary.consecutive_failures > 1 {
+                if self.0.summary.consecutive_failures > 1 {
                     write!(
                         f,
                         " ({} failed reads in a row)",
-                        self.summary.consecutive_failures
+                        self.0.summary.consecutive_failures
                     )?;
                 }
             }
             WaitErrorKind::PollFailed(error) => {
                 write!(f, "stopped waiting for {job} after ")?;
                 self.write_counts(f)?;
-                if self.last_status.is_some() {
+                if self.0.last_status.is_some() {
                     f.write_str("; ")?;
                     self.write_last_status(f)?;
                 }
@@ -274,10 +283,8 @@ impl fmt::Display for WaitError {
                 write!(f, "the appliance refused to start the backup: {error}")?;
             }
         }
-        if self.starting {
-            if self.job.is_some() {
-                f.write_str(" That job was blocking the new backup: nothing was started.")?;
-            }
+        if self.0.starting && self.0.job.is_some() {
+            f.write_str(" That job was blocking the new backup: nothing was started.")?;
         }
         self.write_blockers(f)
     }
@@ -285,7 +292,7 @@ impl fmt::Display for WaitError {
 
 impl std::error::Error for WaitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &self.0.kind {
             WaitErrorKind::PollFailed(error) | WaitErrorKind::StartFailed(error) => Some(error),
             WaitErrorKind::DeadlineExceeded {
                 last_error: Some(error),
@@ -301,7 +308,11 @@ fn write_messages(f: &mut fmt::Formatter<'_>, messages: &[crate::Message]) -> fm
     for (n, message) in messages.iter().enumerate() {
         if n > 0 {
             let previous = messages[n - 1].to_string();
-            f.write_str(if previous.ends_with(['.', '!', '?']) { " " } else { "; " })?;
+            f.write_str(if previous.ends_with(['.', '!', '?']) {
+                " "
+            } else {
+                "; "
+            })?;
         }
         write!(f, "{message}")?;
     }
@@ -319,7 +330,7 @@ impl fmt::Display for HumanDuration {
         }
         if d < Duration::from_secs(60) {
             let tenths = d.as_millis() / 100;
-            return if tenths % 10 == 0 {
+            return if tenths.is_multiple_of(10) {
                 write!(f, "{}s", tenths / 10)
             } else {
                 write!(f, "{}.{}s", tenths / 10, tenths % 10)

@@ -79,7 +79,11 @@ async fn measure(length: Duration, options: &WaitOptions) -> (f64, Duration, Dur
         total_lag += lag;
         worst = worst.max(lag);
     }
-    (reads as f64 / f64::from(SAMPLES), total_lag / SAMPLES, worst)
+    (
+        reads as f64 / f64::from(SAMPLES),
+        total_lag / SAMPLES,
+        worst,
+    )
 }
 
 fn label(length: Duration) -> String {

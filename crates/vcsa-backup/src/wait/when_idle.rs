@@ -78,7 +78,9 @@ where
         };
         retried_expired = false;
         if last_attempt {
-            return Err(deadline_error(&deadline, options, attempts, refused).while_starting(blocked_by));
+            return Err(
+                deadline_error(&deadline, options, attempts, refused).while_starting(blocked_by)
+            );
         }
 
         let running = match newest_job(&source, options, &deadline, attempts).await {
@@ -113,9 +115,7 @@ where
         // appliance: try again after the backoff, within the deadline.
         idle_retries += 1;
         let now = Instant::now();
-        let delay = options
-            .backoff
-            .delay(idle_retries, deadline.elapsed(now));
+        let delay = options.backoff.delay(idle_retries, deadline.elapsed(now));
         match deadline.next_poll(now, delay) {
             NextPoll::After(delay) => tokio::time::sleep(delay).await,
             NextPoll::LastAt(at) => {
@@ -123,7 +123,8 @@ where
                 tokio::time::sleep_until(at).await;
             }
             NextPoll::Stop => {
-                return Err(deadline_error(&deadline, options, attempts, refused).while_starting(blocked_by));
+                return Err(deadline_error(&deadline, options, attempts, refused)
+                    .while_starting(blocked_by));
             }
         }
     }

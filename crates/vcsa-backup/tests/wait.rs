@@ -1,0 +1,354 @@
+//! `Client::wait_for_job` against a scripted appliance on loopback, on tokio's paused clock.
+
+mod wait_support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use vcsa_backup::wait::{Backoff, ExponentialBackoff, RetryTransient, WaitErrorKind, WaitOptions};
+use vcsa_backup::{Error, JobId, JobState};
+use wait_support::*;
+
+fn job_id() -> JobId {
+    JobId::new(JOB)
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_poll_schedule_of_a_two_minute_job_follows_the_default_backoff() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(120)))
+    })
+    .await;
+    let client = appliance.client();
+
+    let status = client
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect("the job succeeds");
+
+    assert_eq!(status.state, JobState::Succeeded);
+    assert_eq!(status.progress.value(), 100);
+    insta::assert_yaml_snapshot!(appliance.log());
+
+    // The logged times are the backoff's delays added up: the schedule is the policy's, not an
+    // artefact of the clock.
+    let backoff = ExponentialBackoff::default();
+    let log = appliance.log();
+    let mut at = Duration::ZERO;
+    for (n, line) in log.iter().skip(1).enumerate() {
+        let logged = line.split_whitespace().next().unwrap_or_default();
+        assert_eq!(logged, format!("{:.3}", at.as_secs_f64()), "poll {n}");
+        at += backoff.delay(n as u32 + 1, at);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_job_ends_the_wait_with_its_final_status_and_messages() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path).then(|| {
+            if call.at < secs(4) {
+                job(JOB, "INPROGRESS", 30, &[])
+            } else {
+                job(
+                    JOB,
+                    "FAILED",
+                    30,
+                    &[
+                        "Backup job failed.",
+                        "Could not write to sftp://nas.example.com/backups: permission denied.",
+                    ],
+                )
+            }
+        })
+    })
+    .await;
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect_err("the job failed");
+
+    assert!(error.is_job_failed());
+    let last = error.last_status().expect("the final status");
+    assert_eq!(last.state, JobState::Failed);
+    assert_eq!(last.messages.len(), 2);
+    assert_eq!(error.job(), Some(&job_id()));
+    assert_eq!(error.summary().polls, 5);
+    insta::assert_snapshot!(error.to_string(), @"backup job 20260522-061503-24322831 FAILED: Backup job failed. Could not write to sftp://nas.example.com/backups: permission denied. (seen after 5 reads over 5.3s). Its details (`job_details`) and the appliance's backup log say more.");
+}
+
+#[tokio::test(start_paused = true)]
+async fn at_the_deadline_the_wait_polls_one_last_time_then_reports_what_it_saw() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| job(JOB, "INPROGRESS", 42, &[]))
+    })
+    .await;
+    let options = WaitOptions::default().max_wait(secs(60));
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &options)
+        .await
+        .expect_err("the job never ends");
+
+    assert!(error.is_deadline_exceeded());
+    let log = appliance.log();
+    // The delay before the last read would have crossed the deadline: the read is at 60 s
+    // exactly, and there is none after it.
+    assert!(
+        log.last()
+            .is_some_and(|l| l.trim_start().starts_with("60.000 s")),
+        "{log:#?}"
+    );
+    assert_eq!(error.summary().waited, secs(60));
+    assert_eq!(error.summary().polls as usize, log.len() - 1);
+    assert_eq!(error.last_status().map(|s| s.progress.value()), Some(42));
+    insta::assert_yaml_snapshot!(log);
+    insta::assert_snapshot!(error.to_string(), @"gave up waiting for backup job 20260522-061503-24322831 when the limit of 1m 0s was reached, after 16 reads over 1m 0s; last seen INPROGRESS at 42%. The job is still running on the appliance: wait again with a longer limit, or cancel it (`cancel_job`).");
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_failures_are_retried_on_the_same_schedule_and_the_wait_goes_on() {
+    let path = job_path(JOB);
+    let mut reads = 0;
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path).then(|| {
+            reads += 1;
+            match reads {
+                2 => error(503, "SERVICE_UNAVAILABLE", "The service is starting."),
+                3 => error(504, "TIMED_OUT", "The operation timed out."),
+                // A gateway's answer: the vAPI error shape without an error type.
+                4 => Reply {
+                    status: 502,
+                    body: serde_json::json!({"messages": []}),
+                },
+                1 | 5 => job(JOB, "INPROGRESS", 50, &[]),
+                _ => job(JOB, "SUCCEEDED", 100, &[]),
+            }
+        })
+    })
+    .await;
+
+    let status = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect("the wait survives three transient failures");
+
+    assert_eq!(status.state, JobState::Succeeded);
+    insta::assert_yaml_snapshot!(appliance.log());
+}
+
+#[tokio::test(start_paused = true)]
+async fn too_many_transient_failures_in_a_row_end_the_wait() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path).then(|| {
+            if call.at.is_zero() {
+                job(JOB, "INPROGRESS", 10, &[])
+            } else {
+                error(
+                    503,
+                    "SERVICE_UNAVAILABLE",
+                    "The appliance management service is down.",
+                )
+            }
+        })
+    })
+    .await;
+    let options = WaitOptions::default().fault_policy(RetryTransient::new(3));
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &options)
+        .await
+        .expect_err("the appliance stays down");
+
+    let WaitErrorKind::PollFailed(cause) = error.kind() else {
+        panic!("expected a failed read, got {error:?}");
+    };
+    assert!(matches!(cause, Error::Transient { .. }), "{cause:?}");
+    // One good read, then the first failure and 3 retries.
+    assert_eq!(error.summary().polls, 5);
+    assert_eq!(error.summary().consecutive_failures, 4);
+    assert_eq!(error.summary().failed_polls, 4);
+    insta::assert_snapshot!(error.to_string(), @"stopped waiting for backup job 20260522-061503-24322831 after 5 reads over 5.3s (4 failed in a row); last seen INPROGRESS at 10%: the appliance is busy, starting up or did not finish in time (The appliance management service is down.); this is usually temporary, try again in a moment");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expired_session_is_renewed_and_the_wait_goes_on() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(10)))
+    })
+    .await;
+    let expire = appliance.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(secs(3)).await;
+        expire.expire_sessions();
+    });
+
+    let status = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect("the wait survives the session's expiry");
+
+    assert_eq!(status.state, JobState::Succeeded);
+    assert_eq!(appliance.count("POST", "/api/session"), 2);
+    insta::assert_yaml_snapshot!(appliance.log());
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_credentials_mid_wait_end_the_wait_at_once() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| job(JOB, "INPROGRESS", 5, &[]))
+    })
+    .await;
+    let admin = appliance.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(secs(3)).await;
+        admin.expire_sessions();
+        admin.refuse_logins();
+    });
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect_err("the new log-in is refused");
+
+    assert!(
+        matches!(
+            error.kind(),
+            WaitErrorKind::PollFailed(Error::NotAuthenticated { .. })
+        ),
+        "{error:?}"
+    );
+    let rendered = error.to_string();
+    assert!(!rendered.contains(PASSWORD) && !rendered.contains("session-token"));
+    insta::assert_yaml_snapshot!(appliance.log());
+    insta::assert_snapshot!(rendered, @r#"stopped waiting for backup job 20260522-061503-24322831 after 4 reads over 3.6s (1 failed); last seen INPROGRESS at 5%: not logged in: the appliance refused the log in of "administrator@vsphere.local" (Authentication required.); check the user name and password"#);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unknown_state_counts_as_running() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path).then(|| match call.at.as_secs() {
+            0..2 => job(JOB, "INPROGRESS", 20, &[]),
+            2..6 => job(JOB, "PAUSED_FOR_SNAPSHOT", 20, &[]),
+            _ => job(JOB, "SUCCEEDED", 100, &[]),
+        })
+    })
+    .await;
+
+    let status = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect("an unknown state is not an error");
+
+    assert_eq!(status.state, JobState::Succeeded);
+    assert!(
+        appliance
+            .log()
+            .iter()
+            .any(|l| l.contains("PAUSED_FOR_SNAPSHOT"))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_that_does_not_exist_ends_the_wait_at_once() {
+    let appliance = Appliance::start(|_| None).await; // every job path answers NOT_FOUND
+
+    let error = appliance
+        .client()
+        .wait_for_job(&JobId::new("20260101-000000-1"), &WaitOptions::default())
+        .await
+        .expect_err("no such job");
+
+    assert!(
+        matches!(error.kind(), WaitErrorKind::PollFailed(Error::NotFound(_))),
+        "{error:?}"
+    );
+    assert_eq!(error.summary().polls, 1);
+    assert_eq!(appliance.log().len(), 2, "one log-in, one read, no retry");
+    insta::assert_snapshot!(error.to_string(), @"stopped waiting for backup job 20260101-000000-1 after 1 read (1 failed): not found on the appliance: No such resource.");
+}
+
+#[tokio::test(start_paused = true)]
+async fn missing_rights_end_the_wait_at_once() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path).then(|| {
+            error(
+                403,
+                "UNAUTHORIZED",
+                "Permission to perform this operation was denied.",
+            )
+        })
+    })
+    .await;
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect_err("no rights");
+
+    assert!(
+        matches!(
+            error.kind(),
+            WaitErrorKind::PollFailed(Error::NotAuthorized(_))
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.summary().polls, 1);
+}
+
+/// A backoff that counts how often it is asked, to show a replacement policy is honoured.
+#[derive(Debug, Default)]
+struct EveryTenSeconds(Arc<AtomicU32>);
+
+impl Backoff for EveryTenSeconds {
+    fn delay(&self, _polls: u32, _elapsed: Duration) -> Duration {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        secs(10)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replacement_backoff_sets_the_schedule() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(35)))
+    })
+    .await;
+    let asked = Arc::new(AtomicU32::new(0));
+    let options = WaitOptions::default().backoff(EveryTenSeconds(asked.clone()));
+
+    appliance
+        .client()
+        .wait_for_job(&job_id(), &options)
+        .await
+        .expect("the job succeeds");
+
+    let times: Vec<String> = appliance.log()[1..]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(times, ["0.000", "10.000", "20.000", "30.000", "40.000"]);
+    assert_eq!(asked.load(Ordering::Relaxed), 4);
+}
