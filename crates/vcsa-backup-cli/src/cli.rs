@@ -1,0 +1,378 @@
+//! The command line: every subcommand and option, with the help texts users read.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the backup job (or the check, or the cancel request) failed
+  2  invalid input: a wrong option, a refused request, an unknown job or schedule
+  3  the deadline given with --deadline passed before the job ended
+  4  another backup or restore is already running on the appliance
+  5  authentication: wrong user or password, or the user lacks the backup privilege
+  6  connection: the appliance could not be reached, timed out, is busy, or its certificate is not trusted
+  7  the appliance answered with an unexpected error or an answer that could not be understood
+  130 interrupted (Ctrl-C) while following a job; the job goes on on the appliance
+
+Passwords are never taken as plain arguments. The appliance password comes from the
+VCSA_PASSWORD environment variable, from --password-file, or from a prompt on the terminal.";
+
+/// Start, follow, list and cancel backups of a vCenter Server Appliance.
+///
+/// Talks to the appliance's backup API (`/api` from vSphere 7.0 U2, or the older `/rest`).
+/// Try `vcsa-backup demo` first: it runs everything against a simulated appliance.
+#[derive(Debug, Parser)]
+#[command(name = "vcsa-backup", version, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    /// Settings shared by every subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How to reach and log in to the appliance, and how to print the results.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// The appliance: a host name, `host:port`, or a URL such as `https://vcsa.example.com`.
+    #[arg(
+        long,
+        short = 's',
+        env = "VCSA_SERVER",
+        global = true,
+        value_name = "HOST"
+    )]
+    pub server: Option<String>,
+
+    /// The user to log in as.
+    #[arg(
+        long,
+        short = 'u',
+        env = "VCSA_USER",
+        global = true,
+        default_value = "administrator@vsphere.local"
+    )]
+    pub user: String,
+
+    /// Read the appliance password from the first line of this file (`-` reads standard input).
+    /// Without it, the VCSA_PASSWORD environment variable is used, or the password is asked for
+    /// on the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Trust the appliance's certificate when it is signed by this CA (PEM file); download it
+    /// from `https://<appliance>/certs/download.zip`.
+    #[arg(long, global = true, value_name = "PEM_FILE")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Trust the appliance's certificate only if its SHA-256 thumbprint is this one (hex, with or
+    /// without colons), as shown by `openssl x509 -noout -fingerprint -sha256`.
+    #[arg(long, global = true, value_name = "SHA256")]
+    pub thumbprint: Option<String>,
+
+    /// Accept any certificate, without checking it. Anyone on the network path can then read
+    /// the password; use --thumbprint or --ca-cert instead where you can.
+    #[arg(long, global = true, conflicts_with_all = ["thumbprint", "ca_cert"])]
+    pub insecure: bool,
+
+    /// Which flavour of the API to speak: `api` (vSphere 7.0 U2 and later), `rest` (6.5 and
+    /// later) or `auto` (try `/api`, fall back to `/rest`).
+    #[arg(long, global = true, value_enum, default_value_t = FlavourArg::Auto)]
+    pub flavour: FlavourArg,
+
+    /// How to print results: `table` for people, `json` for scripts (stable field names).
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// How long to wait for each answer from the appliance, such as `30s` or `2m`.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Log what the tool does on standard error: `-v` for warnings and steps, `-vv` for requests, `-vvv`
+    /// for everything.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print no progress while waiting; only the result (and errors).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+/// The wire flavour chosen on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FlavourArg {
+    /// `/api`: vSphere 7.0 Update 2 and later.
+    Api,
+    /// `/rest`: vSphere 6.5 and later (deprecated by the vendor, still served).
+    Rest,
+    /// Try `/api` first, fall back to `/rest`.
+    Auto,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document on standard output, with stable field names, for scripts.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a backup of the appliance; with --wait, follow it to the end.
+    #[command(after_long_help = BACKUP_EXAMPLES)]
+    Backup(BackupArgs),
+    /// Show the state of one backup job.
+    Status(StatusArgs),
+    /// List recent backup jobs with their type, status, size, duration and location.
+    List(ListArgs),
+    /// Ask the appliance to cancel a running backup job.
+    Cancel(JobArgs),
+    /// Backup schedules defined on the appliance.
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+    /// List the parts of the appliance that a backup can include.
+    Parts,
+    /// Check a backup location and its settings without starting a backup.
+    Validate(RequestArgs),
+    /// Run a complete backup against a built-in simulated appliance, to see the tool at work.
+    #[cfg(feature = "demo")]
+    Demo(DemoArgs),
+}
+
+const BACKUP_EXAMPLES: &str = "\
+Examples:
+  # Back up to an SFTP server and wait for the end, asking for both passwords:
+  vcsa-backup --server vcsa.example.com backup --location sftp://backup.example.com/vcsa \\
+      --location-user backup --wait
+
+  # In cron: passwords from files, encrypted backup, wait behind a scheduled backup first:
+  vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/admin.pw backup \\
+      --location nfs://10.0.0.5:/export/vcsa --backup-password-file /etc/vcsa/backup.pw \\
+      --when-idle --wait --deadline 4h";
+
+/// Where and what to back up: shared by `backup` and `validate`.
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// Where the backup goes: `sftp://host/path`, `ftp://`, `ftps://`, `http://`, `https://`,
+    /// `scp://`, `smb://server/share/path` or `nfs://host:/export/path`. The folder must not
+    /// already hold a backup.
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub location: String,
+
+    /// The protocol, when the location has no scheme (otherwise it is taken from the URL).
+    #[arg(long, value_enum)]
+    pub location_type: Option<LocationTypeArg>,
+
+    /// The user name on the backup server. Its password comes from VCSA_LOCATION_PASSWORD,
+    /// from --location-password-file, or is asked for on the terminal.
+    #[arg(long, value_name = "USER")]
+    pub location_user: Option<String>,
+
+    /// Read the backup server's password from the first line of this file.
+    #[arg(long, value_name = "FILE", requires = "location_user")]
+    pub location_password_file: Option<PathBuf>,
+
+    /// A part to include besides the core configuration, such as `seat` (statistics, events and
+    /// tasks) or `supervisors`; repeat it or separate with commas. `vcsa-backup parts` lists them.
+    #[arg(long = "part", short = 'p', value_name = "PART", value_delimiter = ',')]
+    pub parts: Vec<String>,
+
+    /// Encrypt the backup, asking for the encryption password on the terminal. It is needed
+    /// again to restore: keep it safe.
+    #[arg(long, conflicts_with = "backup_password_file")]
+    pub encrypt: bool,
+
+    /// Encrypt the backup with the password on the first line of this file. The
+    /// VCSA_BACKUP_PASSWORD environment variable does the same.
+    #[arg(long, value_name = "FILE")]
+    pub backup_password_file: Option<PathBuf>,
+
+    /// A comment stored with the backup.
+    #[arg(long, short = 'c')]
+    pub comment: Option<String>,
+
+    /// Use fast backup (vSphere 7.0 U2 and later): quicker, with a short interruption of the
+    /// vCenter services.
+    #[arg(long)]
+    pub fast: bool,
+}
+
+/// `backup`: a request plus how to follow it.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where and what to back up.
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// Follow the job to the end, showing its progress, and exit with its outcome.
+    #[arg(long, short = 'w')]
+    pub wait: bool,
+
+    /// If another backup or restore is running, wait for it to end, then start this one
+    /// (instead of failing with exit code 4).
+    #[arg(long)]
+    pub when_idle: bool,
+
+    /// Give up waiting after this long, such as `90m` or `4h` (exit code 3). The job itself
+    /// goes on: cancel it with `vcsa-backup cancel`.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub deadline: Option<Duration>,
+}
+
+/// `status`: one job, optionally followed.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The job's id, as printed by `backup` or `list` (such as `20250131-020000-24322831`).
+    pub job_id: String,
+
+    /// Follow the job to the end, showing its progress, and exit with its outcome.
+    #[arg(long, short = 'w')]
+    pub wait: bool,
+
+    /// Give up waiting after this long (exit code 3).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, requires = "wait")]
+    pub deadline: Option<Duration>,
+}
+
+/// `list`: how many jobs.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Show at most this many jobs, newest first.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// A job to act on.
+#[derive(Debug, Args)]
+pub struct JobArgs {
+    /// The job's id, as printed by `backup` or `list`.
+    pub job_id: String,
+}
+
+/// `schedule ...`.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Start a backup now with the settings of a schedule defined on the appliance.
+    Run(ScheduleRunArgs),
+}
+
+/// `schedule run`.
+#[derive(Debug, Args)]
+pub struct ScheduleRunArgs {
+    /// The schedule's id, as shown in the appliance's management interface (often `default`).
+    pub schedule: String,
+
+    /// A comment stored with the backup.
+    #[arg(long, short = 'c')]
+    pub comment: Option<String>,
+
+    /// Follow the job to the end, showing its progress, and exit with its outcome.
+    #[arg(long, short = 'w')]
+    pub wait: bool,
+
+    /// If another backup or restore is running, wait for it to end, then start this one
+    /// (instead of failing with exit code 4).
+    #[arg(long)]
+    pub when_idle: bool,
+
+    /// Give up waiting after this long, such as `90m` or `4h` (exit code 3).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub deadline: Option<Duration>,
+}
+
+/// `demo`.
+#[cfg(feature = "demo")]
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How long the simulated backup takes.
+    #[arg(long, value_name = "DURATION", default_value = "6s", value_parser = humantime::parse_duration)]
+    pub job_duration: Duration,
+}
+
+/// The backup location protocols.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LocationTypeArg {
+    /// FTP.
+    Ftp,
+    /// FTP over TLS.
+    Ftps,
+    /// HTTP (WebDAV).
+    Http,
+    /// HTTPS (WebDAV).
+    Https,
+    /// SCP (appliances from 7.0 expect SFTP instead).
+    Scp,
+    /// SFTP.
+    Sftp,
+    /// NFS (`host:/export/path`).
+    Nfs,
+    /// SMB (`server/share/path`).
+    Smb,
+}
+
+impl From<LocationTypeArg> for vcsa_backup::LocationType {
+    fn from(value: LocationTypeArg) -> Self {
+        match value {
+            LocationTypeArg::Ftp => Self::Ftp,
+            LocationTypeArg::Ftps => Self::Ftps,
+            LocationTypeArg::Http => Self::Http,
+            LocationTypeArg::Https => Self::Https,
+            LocationTypeArg::Scp => Self::Scp,
+            LocationTypeArg::Sftp => Self::Sftp,
+            LocationTypeArg::Nfs => Self::Nfs,
+            LocationTypeArg::Smb => Self::Smb,
+        }
+    }
+}
+
+impl From<FlavourArg> for vcsa_backup::Flavour {
+    fn from(value: FlavourArg) -> Self {
+        match value {
+            FlavourArg::Api => Self::Api,
+            FlavourArg::Rest => Self::Rest,
+            FlavourArg::Auto => Self::Auto,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn passwords_cannot_be_given_as_arguments() {
+        let every_arg: Vec<String> = Cli::command()
+            .get_subcommands()
+            .flat_map(|s| {
+                s.get_arguments()
+                    .map(|a| a.get_id().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .chain(
+                Cli::command()
+                    .get_arguments()
+                    .map(|a| a.get_id().to_string()),
+            )
+            .collect();
+        for id in every_arg {
+            assert!(
+                !id.contains("password") || id.ends_with("_file"),
+                "{id} would put a password on the command line"
+            );
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! `cancel`: ask the appliance to stop a running job.
+
+use vcsa_backup::{JobId, OutcomeStatus};
+
+use super::Context;
+use crate::cli::JobArgs;
+use crate::failure::{ExitCode, Failure};
+use crate::output;
+use crate::views::OutcomeView;
+
+/// Runs `cancel`.
+pub async fn run(ctx: &Context, args: &JobArgs) -> Result<(), Failure> {
+    let id = JobId::new(args.job_id.trim());
+    let outcome = ctx.client.cancel_job(&id).await?;
+    let view = OutcomeView::new(&outcome, Some(&id));
+    output::print(ctx.output, &view, || {
+        let mut text = match outcome.status {
+            OutcomeStatus::Ok => format!("Cancel requested for job {id}."),
+            OutcomeStatus::Warning => format!("Cancel requested for job {id}, with warnings:"),
+            _ => format!("The appliance did not cancel job {id}:"),
+        };
+        for m in &view.messages {
+            text.push_str(&format!("\n  {}", m.text));
+        }
+        text
+    });
+    if outcome.is_accepted() {
+        Ok(())
+    } else {
+        Err(
+            Failure::new(ExitCode::JobFailed, format!("job {id} was not cancelled")).with_hint(
+                format!(
+                    "check its state with `vcsa-backup status {id}`: it may have ended already"
+                ),
+            ),
+        )
+    }
+}

@@ -1,0 +1,35 @@
+//! `list`: recent jobs, newest first, with their details.
+
+use serde::Serialize;
+
+use super::Context;
+use crate::cli::ListArgs;
+use crate::failure::Failure;
+use crate::output;
+use crate::views::ListRow;
+
+#[derive(Serialize)]
+struct Jobs {
+    jobs: Vec<ListRow>,
+}
+
+/// Runs `list`.
+pub async fn run(ctx: &Context, args: &ListArgs) -> Result<(), Failure> {
+    let mut ids = ctx.client.list_jobs().await?;
+    ids.truncate(args.limit);
+    let mut details = ctx.client.job_details(Some(&ids)).await?;
+    let jobs = Jobs {
+        jobs: ids
+            .iter()
+            .map(|id| ListRow::new(id, details.remove(id).as_ref()))
+            .collect(),
+    };
+    output::print(ctx.output, &jobs, || {
+        if jobs.jobs.is_empty() {
+            "No backup jobs on the appliance yet.".to_string()
+        } else {
+            output::table(&ListRow::HEADERS, jobs.jobs.iter().map(ListRow::cells))
+        }
+    });
+    Ok(())
+}

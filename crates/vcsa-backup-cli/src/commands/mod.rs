@@ -1,0 +1,27 @@
+//! One module per subcommand; each prints its result and returns how it ended.
+
+pub mod backup;
+pub mod cancel;
+#[cfg(feature = "demo")]
+pub mod demo;
+pub mod list;
+pub mod parts;
+pub mod request;
+pub mod schedule;
+pub mod status;
+pub mod validate;
+
+use vcsa_backup::Client;
+
+use crate::cli::OutputFormat;
+use crate::progress::Mode;
+
+/// What every subcommand that talks to an appliance needs.
+pub struct Context {
+    /// The appliance.
+    pub client: Client,
+    /// How to print results.
+    pub output: OutputFormat,
+    /// How to show progress while waiting.
+    pub progress: Mode,
+}

@@ -1,0 +1,36 @@
+//! `validate`: let the appliance check a backup location and settings without backing up.
+
+use vcsa_backup::OutcomeStatus;
+
+use super::Context;
+use crate::cli::RequestArgs;
+use crate::failure::{ExitCode, Failure};
+use crate::output;
+use crate::views::OutcomeView;
+
+/// Runs `validate`.
+pub async fn run(ctx: &Context, args: &RequestArgs) -> Result<(), Failure> {
+    let request = super::request::build(args)?;
+    let outcome = ctx.client.validate(&request).await?;
+    let view = OutcomeView::new(&outcome, None);
+    output::print(ctx.output, &view, || {
+        let mut text = match outcome.status {
+            OutcomeStatus::Ok => format!("The appliance can back up to {}.", request.location()),
+            OutcomeStatus::Warning => format!(
+                "The appliance can back up to {}, with warnings:",
+                request.location()
+            ),
+            _ => format!("The appliance cannot back up to {}:", request.location()),
+        };
+        for m in &view.messages {
+            text.push_str(&format!("\n  {}", m.text));
+        }
+        text
+    });
+    if outcome.is_accepted() {
+        Ok(())
+    } else {
+        Err(Failure::new(ExitCode::JobFailed, "the check failed")
+            .with_hint("fix what the appliance reported above, then check again"))
+    }
+}

@@ -1,0 +1,359 @@
+//! Why a command failed, the exit code that tells a script, and the words that tell a person.
+
+use std::fmt;
+use std::time::Duration;
+
+use vcsa_backup::{Error, InvalidRequest, Problem, ServerError};
+
+/// The documented exit codes (see `vcsa-backup --help`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Everything worked.
+    Success = 0,
+    /// The job, the check or the cancel request failed.
+    JobFailed = 1,
+    /// A wrong option, a refused request, an unknown job or schedule.
+    InvalidInput = 2,
+    /// The deadline passed before the job ended.
+    DeadlinePassed = 3,
+    /// Another backup or restore is running.
+    BackupInProgress = 4,
+    /// Wrong credentials, or not allowed.
+    Authentication = 5,
+    /// The appliance could not be reached, timed out, is busy, or is not trusted.
+    Connection = 6,
+    /// The appliance answered with something unexpected.
+    Appliance = 7,
+    /// Ctrl-C while following a job (the job goes on).
+    Interrupted = 130,
+}
+
+impl ExitCode {
+    /// A stable name for scripts reading JSON errors.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::JobFailed => "job_failed",
+            Self::InvalidInput => "invalid_input",
+            Self::DeadlinePassed => "deadline_passed",
+            Self::BackupInProgress => "backup_in_progress",
+            Self::Authentication => "authentication",
+            Self::Connection => "connection",
+            Self::Appliance => "appliance",
+            Self::Interrupted => "interrupted",
+        }
+    }
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        Self::from(code as u8)
+    }
+}
+
+/// A command's failure: a headline, the appliance's message stack, and what to do next.
+#[derive(Debug)]
+pub struct Failure {
+    code: ExitCode,
+    headline: String,
+    details: Vec<String>,
+    hint: Option<String>,
+}
+
+impl Failure {
+    /// Bad input from the user (options, files, prompts).
+    pub fn input(headline: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            code: ExitCode::InvalidInput,
+            headline: headline.into(),
+            details: Vec::new(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    /// A failure with an exit code and headline of the caller's choice.
+    pub fn new(code: ExitCode, headline: impl Into<String>) -> Self {
+        Self {
+            code,
+            headline: headline.into(),
+            details: Vec::new(),
+            hint: None,
+        }
+    }
+
+    /// The same failure with what to do next.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The same failure with more lines of detail (such as the appliance's messages).
+    pub fn with_details(mut self, details: impl IntoIterator<Item = String>) -> Self {
+        self.details.extend(details);
+        self
+    }
+
+    /// Waiting gave up before the job ended.
+    pub fn deadline(job: &str, waited: Duration) -> Self {
+        Self::new(
+            ExitCode::DeadlinePassed,
+            format!(
+                "gave up waiting for job {job} after {}; the job goes on on the appliance",
+                crate::human::duration(waited)
+            ),
+        )
+        .with_hint(format!(
+            "follow it with `vcsa-backup status {job} --wait`, or stop it with `vcsa-backup cancel {job}`"
+        ))
+    }
+
+    /// The headline, detail lines and hint, for JSON.
+    pub fn parts(&self) -> (&str, &[String], Option<&str>) {
+        (&self.headline, &self.details, self.hint.as_deref())
+    }
+
+    /// The exit code for this failure.
+    pub fn exit_code(&self) -> ExitCode {
+        self.code
+    }
+}
+
+impl fmt::Display for Failure {
+    /// `error: <headline>`, indented detail lines, then `hint: <what to do>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.headline)?;
+        for line in &self.details {
+            write!(f, "\n  {line}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The appliance's message stack as lines: the message, then each cause.
+pub fn message_stack(error: &ServerError) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for (i, message) in error.messages.iter().enumerate() {
+        let text = message.to_string();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if i == 0 {
+            lines.push(format!("the appliance said: {text}"));
+        } else {
+            lines.push(format!("  because: {text}"));
+        }
+    }
+    lines
+}
+
+/// A problem found by the SDK, named by the option that sets it.
+fn problem(p: &Problem) -> String {
+    let option = match p.field {
+        "location" => "--location",
+        "location_type" => "--location-type",
+        "location_user" => "--location-user",
+        "location_password" => "the backup server password",
+        "parts" => "--part",
+        "backup_password" => "the backup encryption password",
+        "comment" => "--comment",
+        other => other,
+    };
+    let message = p.message.replace("list_parts", "`vcsa-backup parts`");
+    format!("{option}: {message}")
+}
+
+/// What the TLS layer said. Some of its errors carry a debug rendering of their cause, which
+/// helps nobody at a shell prompt: those are replaced by plain words.
+fn tls_reason(reason: &str) -> String {
+    if reason.contains("([") || reason.contains("Other(") {
+        "it does not match the configured trust (--thumbprint or --ca-cert)".to_string()
+    } else {
+        reason.to_string()
+    }
+}
+
+fn with_stack(failure: Failure, server: Option<&ServerError>) -> Failure {
+    match server {
+        Some(e) => failure.with_details(message_stack(e)),
+        None => failure,
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let server = error.server_error().cloned();
+        let failure = match &error {
+            Error::BackupInProgress(_) => Failure::new(
+                ExitCode::BackupInProgress,
+                "another backup or restore is already running on the appliance",
+            )
+            .with_hint(
+                "only one runs at a time: wait for it to end (`vcsa-backup list` shows it), or \
+                 start with `backup --when-idle` to begin as soon as it does",
+            ),
+            Error::NotFound(_) => {
+                Failure::new(ExitCode::InvalidInput, "not found on the appliance")
+                    .with_hint("check the id: `vcsa-backup list` shows recent jobs")
+            }
+            Error::NotAuthenticated { reason, .. } => Failure::new(
+                ExitCode::Authentication,
+                format!("could not log in: {reason}"),
+            )
+            .with_hint(
+                "check --user and the password (VCSA_PASSWORD, --password-file or the prompt)",
+            ),
+            Error::NotAuthorized(_) => Failure::new(
+                ExitCode::Authentication,
+                "the user is not allowed to do this",
+            )
+            .with_hint("log in with an account that has the appliance's backup privilege"),
+            Error::SessionExpired { .. } => Failure::new(ExitCode::Connection, error.to_string()),
+            Error::InvalidRequest(InvalidRequest::Problems(problems)) => Failure::new(
+                ExitCode::InvalidInput,
+                "the request is invalid and was not sent",
+            )
+            .with_details(problems.iter().map(|p| format!("- {}", problem(p))))
+            .with_hint("fix the options above and run the command again"),
+            Error::InvalidRequest(_) => Failure::new(
+                ExitCode::InvalidInput,
+                "the appliance refused the request as invalid",
+            )
+            .with_hint("fix the request; repeating it unchanged will not help"),
+            Error::Transient { reason, source, .. } => {
+                let mut headline = format!("could not talk to the appliance: {reason}");
+                // The transport's own chain says *why* (refused, DNS, timeout); keep its words.
+                let mut cause = source.as_deref().map(|s| s as &dyn std::error::Error);
+                while let Some(c) = cause {
+                    let text = c.to_string();
+                    if !headline.contains(&text) {
+                        headline.push_str(": ");
+                        headline.push_str(&text);
+                    }
+                    cause = c.source();
+                }
+                Failure::new(ExitCode::Connection, headline)
+                    .with_hint("check --server and the network; if the appliance is busy or starting, try again in a moment")
+            }
+            Error::UntrustedCertificate { reason } => Failure::new(
+                ExitCode::Connection,
+                format!(
+                    "the appliance's TLS certificate is not trusted: {}",
+                    tls_reason(reason)
+                ),
+            )
+            .with_hint(
+                "pass the certificate's SHA-256 thumbprint with --thumbprint, or its CA with \
+                 --ca-cert (or, at your own risk, --insecure)",
+            ),
+            Error::Server(e) => Failure::new(
+                ExitCode::Appliance,
+                match &e.error_type {
+                    Some(t) => format!("the appliance reported an error ({t})"),
+                    None => "the appliance reported an error".to_string(),
+                },
+            ),
+            Error::MalformedResponse { .. } => Failure::new(ExitCode::Appliance, error.to_string()),
+            Error::Configuration { problems } => Failure::new(
+                ExitCode::InvalidInput,
+                "the connection settings are invalid",
+            )
+            .with_details(problems.iter().map(|p| format!("- {p}")))
+            .with_hint("fix --server, --ca-cert or --thumbprint"),
+            _ => Failure::new(ExitCode::Appliance, error.to_string()),
+        };
+        with_stack(failure, server.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vcsa_backup::{Message, ServerErrorType};
+
+    fn in_use() -> Error {
+        let mut e = ServerError::new(
+            Some(ServerErrorType::FeatureInUse),
+            vec![
+                Message::new(
+                    "com.vmware.backup.in_progress",
+                    "A backup is already running.",
+                ),
+                Message::new("com.vmware.backup.job", "Job 20250101-000000-1 is at 40%"),
+            ],
+        );
+        e.status = Some(400);
+        Error::BackupInProgress(e)
+    }
+
+    #[test]
+    fn a_backup_in_progress_prints_the_stack_and_a_hint() {
+        let failure = Failure::from(in_use());
+        assert_eq!(failure.exit_code(), ExitCode::BackupInProgress);
+        assert_eq!(
+            failure.to_string(),
+            "error: another backup or restore is already running on the appliance\n  \
+             the appliance said: A backup is already running.\n    because: Job \
+             20250101-000000-1 is at 40%\nhint: only one runs at a time: wait for it to end \
+             (`vcsa-backup list` shows it), or start with `backup --when-idle` to begin as soon \
+             as it does"
+        );
+    }
+
+    #[test]
+    fn every_error_kind_has_its_exit_code() {
+        let server = || ServerError::new(None, vec![Message::new("x", "broken")]);
+        let cases = [
+            (in_use(), ExitCode::BackupInProgress),
+            (Error::NotFound(server()), ExitCode::InvalidInput),
+            (Error::NotAuthorized(server()), ExitCode::Authentication),
+            (
+                Error::NotAuthenticated {
+                    reason: "bad password".into(),
+                    server: None,
+                },
+                ExitCode::Authentication,
+            ),
+            (
+                Error::Transient {
+                    reason: "no route".into(),
+                    server: None,
+                    source: None,
+                },
+                ExitCode::Connection,
+            ),
+            (
+                Error::UntrustedCertificate {
+                    reason: "thumbprint differs".into(),
+                },
+                ExitCode::Connection,
+            ),
+            (Error::Server(server()), ExitCode::Appliance),
+            (
+                Error::Configuration {
+                    problems: vec!["bad url".into()],
+                },
+                ExitCode::InvalidInput,
+            ),
+        ];
+        for (error, code) in cases {
+            let shown = error.to_string();
+            assert_eq!(Failure::from(error).exit_code(), code, "{shown}");
+        }
+    }
+
+    #[test]
+    fn the_deadline_says_the_job_goes_on() {
+        let failure = Failure::deadline("20250101-000000-1", Duration::from_secs(90));
+        assert_eq!(failure.exit_code(), ExitCode::DeadlinePassed);
+        assert!(failure.to_string().contains("after 1m 30s"), "{failure}");
+        assert!(
+            failure
+                .to_string()
+                .contains("vcsa-backup cancel 20250101-000000-1")
+        );
+    }
+}

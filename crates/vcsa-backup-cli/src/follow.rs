@@ -1,0 +1,146 @@
+//! Following a job to its end with the SDK's watch, feeding the progress display, and turning
+//! how the wait ended into the command's outcome.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use vcsa_backup::wait::{WaitError, WaitErrorKind, WaitOptions};
+use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus};
+
+use crate::failure::{ExitCode, Failure};
+use crate::progress::{Mode, Progress, Update};
+
+/// How a followed job ended.
+pub struct Followed {
+    /// The final status (`SUCCEEDED` or `FAILED`).
+    pub status: JobStatus,
+    /// The job's details at the end, when the appliance gave them.
+    pub details: Option<JobDetails>,
+}
+
+/// Wait options for `--deadline` (the SDK's defaults otherwise: 12 hours, 1 s to 30 s apart).
+pub fn options(deadline: Option<Duration>) -> WaitOptions {
+    let options = WaitOptions::default();
+    match deadline {
+        Some(d) => options.max_wait(d),
+        None => options,
+    }
+}
+
+/// How long the job has run, by the appliance's start and end times.
+pub fn elapsed(status: &JobStatus) -> Duration {
+    let end = status.ended_at.unwrap_or_else(Utc::now);
+    (end - status.started_at).to_std().unwrap_or(Duration::ZERO)
+}
+
+/// The job's details, or `None` when the appliance has none or the read fails: they only add
+/// the size and location to what the status says, so a failed read is logged, not fatal.
+pub async fn details_of(client: &Client, id: &JobId) -> Option<JobDetails> {
+    match client.job_details(Some(std::slice::from_ref(id))).await {
+        Ok(mut map) => map.remove(id),
+        Err(e) => {
+            tracing::debug!(job = %id, error = %e, "could not read the job's details");
+            None
+        }
+    }
+}
+
+/// Follows `id` until it ends, showing progress in `mode`. Ctrl-C stops following (the job goes
+/// on) and reports how to pick it up again.
+pub async fn follow(
+    client: &Client,
+    id: &JobId,
+    options: &WaitOptions,
+    mode: Mode,
+) -> Result<Followed, Failure> {
+    let mut progress = Progress::new(mode);
+    let mut watch = client.watch_job(id, options);
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
+    loop {
+        let next = tokio::select! {
+            next = watch.next() => next,
+            _ = &mut interrupted => {
+                progress.abandon();
+                return Err(Failure::new(
+                    ExitCode::Interrupted,
+                    format!("stopped following job {id}; the job goes on on the appliance"),
+                )
+                .with_hint(format!(
+                    "follow it again with `vcsa-backup status {id} --wait`, or stop it with \
+                     `vcsa-backup cancel {id}`"
+                )));
+            }
+        };
+        match next {
+            Some(Ok(status)) => {
+                let details = details_of(client, id).await;
+                let update = Update {
+                    status: &status,
+                    size_bytes: details.as_ref().and_then(|d| d.size_bytes),
+                    elapsed: elapsed(&status),
+                };
+                if status.state.is_terminal() {
+                    progress.finish(&update);
+                    return Ok(Followed { status, details });
+                }
+                progress.update(&update);
+            }
+            Some(Err(error)) => {
+                progress.abandon();
+                return Err(wait_failure(id, error));
+            }
+            None => {
+                // The watch ends only after a final status or an error, both handled above.
+                progress.abandon();
+                return Err(Failure::new(
+                    ExitCode::Appliance,
+                    format!("stopped hearing about job {id} before it ended"),
+                )
+                .with_hint(format!("check it with `vcsa-backup status {id}`")));
+            }
+        }
+    }
+}
+
+/// The failure for a wait that ended without a final status.
+pub fn wait_failure(id: &JobId, error: WaitError) -> Failure {
+    let waited = error.summary().waited;
+    let said = error.to_string();
+    let job = error.job().cloned().unwrap_or_else(|| id.clone());
+    match error.into_kind() {
+        WaitErrorKind::DeadlineExceeded { .. } => Failure::deadline(job.as_str(), waited),
+        WaitErrorKind::PollFailed(e) | WaitErrorKind::StartFailed(e) => Failure::from(e),
+        WaitErrorKind::JobFailed => {
+            Failure::new(ExitCode::JobFailed, format!("backup job {job} failed"))
+        }
+        _ => Failure::new(ExitCode::Appliance, said),
+    }
+}
+
+/// The failure for a job that ended `FAILED`, with its messages and error stack.
+pub fn job_failed(followed: &Followed) -> Option<Failure> {
+    if followed.status.state != JobState::Failed {
+        return None;
+    }
+    let id = &followed.status.id;
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(error) = followed.details.as_ref().and_then(|d| d.error.as_ref()) {
+        lines.extend(crate::failure::message_stack(error));
+    }
+    for m in &followed.status.messages {
+        let text = m.to_string();
+        if !lines.iter().any(|l| l.contains(&text)) {
+            lines.push(format!("job message: {text}"));
+        }
+    }
+    Some(
+        Failure::new(ExitCode::JobFailed, format!("backup job {id} failed"))
+            .with_details(lines)
+            .with_hint(
+                "fix the cause above (space, permissions or reachability of the location are the \
+                 usual ones), then start a new backup into an empty folder",
+            ),
+    )
+}

@@ -1,0 +1,56 @@
+//! Sizes, durations and times in the units a person reads at a glance.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// Bytes in binary units: `512 B`, `1.5 KiB`, `3.2 GiB`.
+pub fn size(bytes: u64) -> String {
+    bytesize::ByteSize::b(bytes).display().iec().to_string()
+}
+
+/// A duration rounded to the nearest second: `0s`, `45s`, `1m 30s`, `2h 5m 3s`.
+pub fn duration(d: Duration) -> String {
+    let seconds = d.as_secs() + u64::from(d.subsec_millis() >= 500);
+    humantime::format_duration(Duration::from_secs(seconds)).to_string()
+}
+
+/// A span of whole seconds as the appliance reports it; a negative span (clock skew) shows as 0s.
+pub fn seconds(seconds: i64) -> String {
+    duration(Duration::from_secs(u64::try_from(seconds).unwrap_or(0)))
+}
+
+/// A point in time, in UTC to the second: `2025-01-31 02:00:07 UTC`.
+pub fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_use_binary_units() {
+        assert_eq!(size(0), "0 B");
+        assert_eq!(size(1023), "1023 B");
+        assert_eq!(size(1536), "1.5 KiB");
+        assert_eq!(size(3 * 1024 * 1024 * 1024 + 200 * 1024 * 1024), "3.2 GiB");
+    }
+
+    #[test]
+    fn durations_round_to_the_nearest_second() {
+        assert_eq!(duration(Duration::from_millis(499)), "0s");
+        assert_eq!(duration(Duration::from_millis(1900)), "2s");
+        assert_eq!(duration(Duration::from_millis(90_400)), "1m 30s");
+        assert_eq!(seconds(7503), "2h 5m 3s");
+        assert_eq!(seconds(-4), "0s");
+    }
+
+    #[test]
+    fn times_are_utc_to_the_second() {
+        let t = DateTime::parse_from_rfc3339("2025-01-31T02:00:07.651Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(time(t), "2025-01-31 02:00:07 UTC");
+    }
+}

@@ -1,0 +1,95 @@
+//! `vcsa-backup`: start, follow, list and cancel vCenter Server Appliance backups from a shell,
+//! cron or CI. See `vcsa-backup --help`, and `vcsa-backup demo` for a tour against a simulated
+//! appliance.
+
+mod cli;
+mod commands;
+mod connect;
+mod failure;
+mod follow;
+mod human;
+mod output;
+mod progress;
+mod secrets;
+mod views;
+
+use clap::Parser;
+use tracing_subscriber::filter::LevelFilter;
+
+use cli::{Cli, Command, GlobalArgs};
+use commands::Context;
+use failure::{ExitCode, Failure};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::Appliance.into();
+        }
+    };
+    match runtime.block_on(run(&cli)) {
+        Ok(()) => ExitCode::Success.into(),
+        Err(failure) => {
+            output::report(cli.global.output, &failure);
+            failure.exit_code().into()
+        }
+    }
+}
+
+/// No logs by default: failures are reported once, as the command's error, in plain words.
+/// `-v`: warnings and steps (`info`); `-vv`: `debug` (each request); `-vvv`: everything.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => LevelFilter::OFF,
+        1 => LevelFilter::INFO,
+        2 => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    };
+    // Logs share standard error with the progress display; standard output stays for results.
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(verbose >= 2)
+        .try_init();
+}
+
+async fn run(cli: &Cli) -> Result<(), Failure> {
+    #[cfg(feature = "demo")]
+    if let Command::Demo(args) = &cli.command {
+        return commands::demo::run(&cli.global, args).await;
+    }
+    let ctx = context(&cli.global)?;
+    let result = match &cli.command {
+        Command::Backup(args) => commands::backup::run(&ctx, args).await,
+        Command::Status(args) => commands::status::run(&ctx, args).await,
+        Command::List(args) => commands::list::run(&ctx, args).await,
+        Command::Cancel(args) => commands::cancel::run(&ctx, args).await,
+        Command::Schedule(cli::ScheduleCommand::Run(args)) => {
+            commands::schedule::run(&ctx, args).await
+        }
+        Command::Parts => commands::parts::run(&ctx).await,
+        Command::Validate(args) => commands::validate::run(&ctx, args).await,
+        #[cfg(feature = "demo")]
+        Command::Demo(_) => Ok(()),
+    };
+    // Appliances allow a limited number of sessions: give this one back.
+    if let Err(e) = ctx.client.logout().await {
+        tracing::debug!(error = %e, "logging out failed");
+    }
+    result
+}
+
+fn context(global: &GlobalArgs) -> Result<Context, Failure> {
+    Ok(Context {
+        client: connect::client(global)?,
+        output: global.output,
+        progress: progress::Mode::detect(global.quiet),
+    })
+}

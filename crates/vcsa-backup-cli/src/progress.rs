@@ -1,0 +1,174 @@
+//! Showing a running job: a progress bar on a terminal, one plain line per change otherwise
+//! (logs, cron mail, CI), nothing with `--quiet`. Always on standard error, so standard output
+//! holds only the result.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use vcsa_backup::{JobState, JobStatus};
+
+use crate::human;
+
+/// How progress is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// An animated bar (standard error is a terminal).
+    Bar,
+    /// One line per change of state or percentage.
+    Lines,
+    /// Nothing.
+    Silent,
+}
+
+impl Mode {
+    /// The bar on a terminal, lines otherwise, nothing when `quiet`.
+    pub fn detect(quiet: bool) -> Self {
+        if quiet {
+            Self::Silent
+        } else if std::io::stderr().is_terminal() {
+            Self::Bar
+        } else {
+            Self::Lines
+        }
+    }
+}
+
+/// What one update shows.
+#[derive(Clone, Debug)]
+pub struct Update<'a> {
+    /// The job's status.
+    pub status: &'a JobStatus,
+    /// Bytes written so far, when the appliance's job details say.
+    pub size_bytes: Option<u64>,
+    /// How long the job has run.
+    pub elapsed: Duration,
+}
+
+impl Update<'_> {
+    /// `in progress, 1.2 GiB written`: the state and the size, without the percentage.
+    fn summary(&self) -> String {
+        let mut text = self.status.state.to_string();
+        if let Some(bytes) = self.size_bytes {
+            text.push_str(&format!(", {} written", human::size(bytes)));
+        }
+        text
+    }
+
+    /// The plain line: `job <id>: in progress 40%, 12s, 1.2 GiB written`.
+    pub fn line(&self) -> String {
+        let mut text = format!(
+            "job {}: {} {}%, {}",
+            self.status.id,
+            self.status.state,
+            self.status.progress.value(),
+            human::duration(self.elapsed)
+        );
+        if let Some(bytes) = self.size_bytes {
+            text.push_str(&format!(", {} written", human::size(bytes)));
+        }
+        text
+    }
+}
+
+/// The display of one job's progress.
+pub struct Progress {
+    mode: Mode,
+    bar: Option<ProgressBar>,
+    last: Option<(JobState, u8, Option<u64>)>,
+}
+
+impl Progress {
+    /// A display in `mode`; nothing is shown before the first update.
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            bar: None,
+            last: None,
+        }
+    }
+
+    /// Shows `update`.
+    pub fn update(&mut self, update: &Update<'_>) {
+        match self.mode {
+            Mode::Silent => {}
+            Mode::Lines => {
+                let key = (
+                    update.status.state.clone(),
+                    update.status.progress.value(),
+                    update.size_bytes,
+                );
+                if self.last.as_ref() != Some(&key) {
+                    self.last = Some(key);
+                    let mut err = std::io::stderr().lock();
+                    let _ = writeln!(err, "{}", update.line());
+                }
+            }
+            Mode::Bar => {
+                let bar = self.bar.get_or_insert_with(|| new_bar(update));
+                bar.set_position(u64::from(update.status.progress.value()));
+                bar.set_message(update.summary());
+            }
+        }
+    }
+
+    /// Shows the final `update` and leaves it on screen.
+    pub fn finish(&mut self, update: &Update<'_>) {
+        self.update(update);
+        if let Some(bar) = self.bar.take() {
+            // The job's own duration, not how long this tool happened to watch it.
+            bar.set_elapsed(update.elapsed);
+            let style = bar
+                .style()
+                .tick_chars(if update.status.state == JobState::Succeeded {
+                    "✔✔"
+                } else {
+                    "✘✘"
+                });
+            bar.set_style(style);
+            bar.finish();
+            end_line();
+        }
+    }
+
+    /// Stops showing progress, leaving what was shown (on an error or an interrupt).
+    pub fn abandon(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.abandon();
+            end_line();
+        }
+    }
+}
+
+/// indicatif leaves the cursor after the last frame; what follows belongs on the next line.
+fn end_line() {
+    let _ = writeln!(std::io::stderr());
+}
+
+/// Job id, bar, percentage, time since the job started, then state and size.
+const TEMPLATE: &str =
+    "{spinner:.cyan} {prefix} [{bar:30.cyan/blue}] {pos:>3}% {elapsed_precise} {msg}";
+
+fn new_bar(first: &Update<'_>) -> ProgressBar {
+    let style = ProgressStyle::with_template(TEMPLATE)
+        // The template is a constant checked by the tests; fall back to the default style rather
+        // than failing a backup over how it is drawn.
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("##-");
+    let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr())
+        .with_style(style)
+        .with_prefix(first.status.id.to_string())
+        .with_elapsed(first.elapsed);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_template_is_valid() {
+        assert!(ProgressStyle::with_template(TEMPLATE).is_ok());
+    }
+}

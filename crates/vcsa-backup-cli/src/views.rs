@@ -1,0 +1,283 @@
+//! What each command prints, in one shape for JSON (stable field names for scripts) and one for
+//! tables (for people). The SDK's types are mapped here so that a change in the SDK does not
+//! silently change what scripts read.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use vcsa_backup::{JobDetails, JobId, JobStatus, Message, Outcome, Part};
+
+use crate::human;
+
+/// A message from the appliance.
+#[derive(Debug, Serialize)]
+pub struct MessageView {
+    /// The message's id in the appliance's catalogue.
+    pub id: String,
+    /// The English text.
+    pub text: String,
+}
+
+impl From<&Message> for MessageView {
+    fn from(m: &Message) -> Self {
+        Self {
+            id: m.id.clone(),
+            text: m.to_string(),
+        }
+    }
+}
+
+fn messages(list: &[Message]) -> Vec<MessageView> {
+    list.iter().map(MessageView::from).collect()
+}
+
+/// One job: its status, and its details when the appliance gave them.
+#[derive(Debug, Serialize)]
+pub struct JobView {
+    /// The job's id.
+    pub id: String,
+    /// `NONE`, `INPROGRESS`, `SUCCEEDED`, `FAILED` or a newer value, as the appliance sends it.
+    pub state: String,
+    /// Percent done, 0 to 100.
+    pub progress: u8,
+    /// When the job started.
+    pub started_at: DateTime<Utc>,
+    /// When the job ended; `null` while it runs.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The appliance's messages about the job.
+    pub messages: Vec<MessageView>,
+    /// The job's details; `null` when the appliance had none.
+    pub details: Option<DetailsView>,
+}
+
+impl JobView {
+    /// The view of `status`, with `details` when known.
+    pub fn new(status: &JobStatus, details: Option<&JobDetails>) -> Self {
+        Self {
+            id: status.id.to_string(),
+            state: status.state.as_wire().to_string(),
+            progress: status.progress.value(),
+            started_at: status.started_at,
+            ended_at: status.ended_at,
+            messages: messages(&status.messages),
+            details: details.map(DetailsView::from),
+        }
+    }
+
+    /// Field and value pairs for a table.
+    pub fn fields(&self, status: &JobStatus) -> Vec<(&'static str, String)> {
+        let mut rows = vec![
+            ("Job", self.id.clone()),
+            ("State", status.state.to_string()),
+            ("Progress", format!("{}%", self.progress)),
+            ("Started", human::time(self.started_at)),
+        ];
+        if let Some(ended) = self.ended_at {
+            rows.push(("Ended", human::time(ended)));
+        }
+        if let Some(d) = &self.details {
+            rows.push(("Type", d.kind.clone()));
+            if let Some(s) = d.duration_seconds {
+                rows.push(("Duration", human::seconds(s)));
+            }
+            if let Some(b) = d.size_bytes {
+                rows.push(("Size", human::size(b)));
+            }
+            rows.push(("Location", d.location.clone()));
+            if !d.location_user.is_empty() {
+                rows.push(("Location user", d.location_user.clone()));
+            }
+            if let Some(user) = &d.started_by {
+                rows.push(("Started by", user.clone()));
+            }
+            if let Some(version) = &d.appliance_version {
+                rows.push(("Appliance", version.clone()));
+            }
+            for m in &d.error {
+                rows.push(("Error", m.text.clone()));
+            }
+        }
+        for m in &self.messages {
+            // A failed job often repeats its error among its messages: show it once.
+            if !rows.iter().any(|(k, v)| *k == "Error" && *v == m.text) {
+                rows.push(("Message", m.text.clone()));
+            }
+        }
+        rows
+    }
+}
+
+/// A job's details: what it is, where it writes, how much and how long.
+#[derive(Debug, Serialize)]
+pub struct DetailsView {
+    /// `MANUAL`, `SCHEDULED` or a newer value.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `PENDING`, `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or a newer value.
+    pub status: String,
+    /// Where the backup goes.
+    pub location: String,
+    /// The user on the backup server (empty when none).
+    pub location_user: String,
+    /// Bytes written so far.
+    pub size_bytes: Option<u64>,
+    /// Seconds the job has run.
+    pub duration_seconds: Option<i64>,
+    /// Who started the job.
+    pub started_by: Option<String>,
+    /// The appliance's version, such as `vCenter Server 8.0 Update 3 (8.0.3.00400, build 24322831)`.
+    pub appliance_version: Option<String>,
+    /// Whether the job can still be cancelled.
+    pub cancelable: bool,
+    /// Why the job failed: the appliance's message stack.
+    pub error: Vec<MessageView>,
+}
+
+impl From<&JobDetails> for DetailsView {
+    fn from(d: &JobDetails) -> Self {
+        Self {
+            kind: d.kind.as_wire().to_string(),
+            status: d.status.as_wire().to_string(),
+            location: d.location.clone(),
+            location_user: d.location_user.clone(),
+            size_bytes: d.size_bytes,
+            duration_seconds: d.duration.map(|t| t.num_seconds()),
+            started_by: d.user.clone(),
+            appliance_version: d.build.as_ref().map(|b| {
+                format!(
+                    "{} ({}, build {})",
+                    b.version_name, b.version, b.build_number
+                )
+            }),
+            cancelable: d.cancelable,
+            error: d
+                .error
+                .as_ref()
+                .map(|e| messages(&e.messages))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// One line of `list`.
+#[derive(Debug, Serialize)]
+pub struct ListRow {
+    /// The job's id.
+    pub id: String,
+    /// `MANUAL`, `SCHEDULED`..., `null` when the appliance gave no details.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// `RUNNING`, `SUCCEEDED`, `FAILED`..., `null` when the appliance gave no details.
+    pub status: Option<String>,
+    /// Bytes written.
+    pub size_bytes: Option<u64>,
+    /// Seconds the job ran.
+    pub duration_seconds: Option<i64>,
+    /// When the job started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Where the backup went.
+    pub location: Option<String>,
+}
+
+impl ListRow {
+    /// The row for `id`, with its details when the appliance gave them.
+    pub fn new(id: &JobId, details: Option<&JobDetails>) -> Self {
+        Self {
+            id: id.to_string(),
+            kind: details.map(|d| d.kind.as_wire().to_string()),
+            status: details.map(|d| d.status.as_wire().to_string()),
+            size_bytes: details.and_then(|d| d.size_bytes),
+            duration_seconds: details.and_then(|d| d.duration.map(|t| t.num_seconds())),
+            started_at: details
+                .and_then(|d| d.started_at)
+                .or_else(|| id.started_at()),
+            location: details.map(|d| d.location.clone()),
+        }
+    }
+
+    /// The table columns.
+    pub const HEADERS: [&'static str; 7] = [
+        "JOB", "TYPE", "STATUS", "SIZE", "DURATION", "STARTED", "LOCATION",
+    ];
+
+    /// The table cells, `-` where unknown.
+    pub fn cells(&self) -> Vec<String> {
+        let dash = || "-".to_string();
+        vec![
+            self.id.clone(),
+            self.kind.clone().unwrap_or_else(dash),
+            self.status.clone().unwrap_or_else(dash),
+            self.size_bytes.map(human::size).unwrap_or_else(dash),
+            self.duration_seconds
+                .map(human::seconds)
+                .unwrap_or_else(dash),
+            self.started_at.map(human::time).unwrap_or_else(dash),
+            self.location.clone().unwrap_or_else(dash),
+        ]
+    }
+}
+
+/// One part a backup can include.
+#[derive(Debug, Serialize)]
+pub struct PartView {
+    /// The id to pass to `--part`.
+    pub id: String,
+    /// The part's name.
+    pub name: String,
+    /// What it holds.
+    pub description: String,
+    /// Whether the appliance includes it unless told otherwise.
+    pub selected_by_default: bool,
+    /// Whether it may be left out.
+    pub optional: bool,
+}
+
+impl From<&Part> for PartView {
+    fn from(p: &Part) -> Self {
+        Self {
+            id: p.id.as_str().to_string(),
+            name: p.name.to_string(),
+            description: p.description.to_string(),
+            selected_by_default: p.selected_by_default,
+            optional: p.optional,
+        }
+    }
+}
+
+impl PartView {
+    /// The table columns.
+    pub const HEADERS: [&'static str; 4] = ["PART", "DEFAULT", "OPTIONAL", "DESCRIPTION"];
+
+    /// The table cells.
+    pub fn cells(&self) -> Vec<String> {
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        vec![
+            self.id.clone(),
+            yes_no(self.selected_by_default),
+            yes_no(self.optional),
+            format!("{}: {}", self.name, self.description),
+        ]
+    }
+}
+
+/// The appliance's verdict on a cancel request or a check.
+#[derive(Debug, Serialize)]
+pub struct OutcomeView {
+    /// The job, for a cancel request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// `OK`, `WARNING`, `FAIL` or a newer value.
+    pub status: String,
+    /// Why.
+    pub messages: Vec<MessageView>,
+}
+
+impl OutcomeView {
+    /// The view of `outcome`, for `job` when it is about one.
+    pub fn new(outcome: &Outcome, job: Option<&JobId>) -> Self {
+        Self {
+            job_id: job.map(ToString::to_string),
+            status: outcome.status.to_string(),
+            messages: messages(&outcome.messages),
+        }
+    }
+}

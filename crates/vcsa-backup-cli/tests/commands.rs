@@ -1,0 +1,448 @@
+//! Every subcommand against the embedded simulator: what it prints (snapshots, with ids, times
+//! and ports redacted) and how it exits.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Run, Sim, bare_command};
+use vcsa_backup_sim::{DEFAULT_PASSWORD, JobFailure, Simulator};
+
+const SHORT: Duration = Duration::from_millis(1500);
+const LONG: Duration = Duration::from_secs(120);
+
+#[test]
+fn parts_as_a_table_and_as_json() {
+    let sim = Sim::http(SHORT);
+    let table = sim.run(&["parts"]);
+    assert_eq!(table.code, 0, "{table}");
+    snapshot!("parts_table", table.transcript());
+
+    let json = sim.run(&["--output", "json", "parts"]);
+    assert_eq!(json.code, 0, "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["parts"][0]["id"], "common");
+    snapshot!("parts_json", json.transcript());
+}
+
+#[test]
+fn backup_starts_a_job_and_a_second_one_is_refused_with_exit_code_4() {
+    let sim = Sim::http(LONG);
+    let first = sim.run(&[
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/one",
+        "--comment",
+        "nightly",
+    ]);
+    assert_eq!(first.code, 0, "{first}");
+    snapshot!("backup_started", first.transcript());
+
+    let second = sim.run(&["backup", "--location", "sftp://backup.example.com/vcsa/two"]);
+    assert_eq!(second.code, 4, "{second}");
+    snapshot!("backup_in_progress", second.transcript());
+
+    let json = sim.run(&[
+        "-o",
+        "json",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/two",
+    ]);
+    assert_eq!(json.code, 4, "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["error"]["kind"], "backup_in_progress");
+    assert_eq!(doc["error"]["exit_code"], 4);
+}
+
+#[test]
+fn backup_wait_follows_the_job_to_success_with_plain_progress_lines() {
+    let sim = Sim::http(SHORT);
+    let run = sim.run(&[
+        "backup",
+        "--location",
+        "nfs://10.0.0.5:/export/vcsa",
+        "--part",
+        "seat",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    // Standard error is not a terminal here: one plain line per change, the last one final.
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("job "))
+        .collect();
+    assert!(lines.len() >= 2, "{run}");
+    assert!(lines.last().unwrap().contains(": succeeded 100%"), "{run}");
+    assert!(lines.first().unwrap().contains(": in progress"), "{run}");
+    snapshot!("backup_wait_stdout", run.stdout.clone());
+}
+
+#[test]
+fn backup_wait_json_is_one_document_with_the_details() {
+    let sim = Sim::http(SHORT);
+    let run = sim.run(&[
+        "--quiet",
+        "-o",
+        "json",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/json",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(run.stderr, "", "quiet prints nothing on stderr");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["state"], "SUCCEEDED");
+    assert_eq!(doc["progress"], 100);
+    assert_eq!(doc["details"]["status"], "SUCCEEDED");
+    assert_eq!(
+        doc["details"]["location"],
+        "sftp://backup.example.com/vcsa/json"
+    );
+    assert!(doc["details"]["size_bytes"].as_u64().unwrap() > 0);
+    snapshot!("backup_wait_json", run.stdout.clone());
+}
+
+#[test]
+fn a_failed_job_exits_1_with_the_appliance_messages() {
+    let sim = Sim::http(SHORT);
+    sim.control()
+        .fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+    let run = sim.run(&[
+        "-q",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/full",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("ran out of space"), "{run}");
+    snapshot!("backup_failed", run.transcript());
+}
+
+#[test]
+fn the_deadline_exits_3_and_says_the_job_goes_on() {
+    let sim = Sim::http(LONG);
+    let run = sim.run(&[
+        "-q",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/slow",
+        "--wait",
+        "--deadline",
+        "2s",
+    ]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(
+        sim.control().state().running_job.is_some(),
+        "the job goes on after the tool gave up"
+    );
+    snapshot!("backup_deadline", run.transcript());
+}
+
+#[test]
+fn when_idle_waits_for_the_running_backup_then_starts() {
+    let sim = Sim::http(Duration::from_secs(2));
+    let blocker = sim.start_backup("sftp://backup.example.com/vcsa/first");
+    let run = sim.run(&[
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/second",
+        "--when-idle",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stderr.contains("waiting for it to end before starting"),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains(&format!("for job {blocker} to end")),
+        "{run}"
+    );
+    let ids = sim.control().job_ids();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[1], blocker, "the new job started after the blocker");
+}
+
+#[test]
+fn status_of_a_job_and_of_an_unknown_job() {
+    let sim = Sim::http(SHORT);
+    let id = sim.start_backup("sftp://backup.example.com/vcsa/status");
+    let waited = sim.run(&["status", &id, "--wait", "-q"]);
+    assert_eq!(waited.code, 0, "{waited}");
+    let run = sim.run(&["status", &id]);
+    assert_eq!(run.code, 0, "{run}");
+    snapshot!("status_succeeded", run.transcript());
+
+    let missing = sim.run(&["status", "20200101-000000-1"]);
+    assert_eq!(missing.code, 2, "{missing}");
+    snapshot!("status_not_found", missing.transcript());
+}
+
+#[test]
+fn list_shows_recent_jobs_newest_first() {
+    let sim = Sim::start(
+        Simulator::builder()
+            .tls(false)
+            .job_duration(SHORT)
+            .history(4),
+    );
+    let table = sim.run(&["list", "--limit", "3"]);
+    assert_eq!(table.code, 0, "{table}");
+    assert_eq!(
+        table.stdout.lines().count(),
+        4,
+        "a header and 3 jobs: {table}"
+    );
+    snapshot!("list_table", table.transcript());
+
+    let json = sim.run(&["-o", "json", "list"]);
+    assert_eq!(json.code, 0, "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let jobs = doc["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 4);
+    assert_eq!(jobs[0]["id"], sim.control().job_ids()[0].as_str());
+    snapshot!("list_json", json.stdout.clone());
+}
+
+#[test]
+fn list_on_a_fresh_appliance_says_there_is_nothing() {
+    let sim = Sim::http(SHORT);
+    let run = sim.run(&["list"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(run.stdout.trim(), "No backup jobs on the appliance yet.");
+}
+
+#[test]
+fn cancel_a_running_job_and_an_unknown_one() {
+    let sim = Sim::http(LONG);
+    let id = sim.start_backup("sftp://backup.example.com/vcsa/cancel");
+    let run = sim.run(&["cancel", &id]);
+    assert_eq!(run.code, 0, "{run}");
+    snapshot!("cancel_running", run.transcript());
+
+    let missing = sim.run(&["cancel", "20200101-000000-1"]);
+    assert_eq!(missing.code, 2, "{missing}");
+    snapshot!("cancel_not_found", missing.transcript());
+}
+
+#[test]
+fn schedule_run_starts_the_default_schedule_and_refuses_an_unknown_one() {
+    let sim = Sim::http(SHORT);
+    let run = sim.run(&[
+        "schedule",
+        "run",
+        "default",
+        "--comment",
+        "before upgrade",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    snapshot!("schedule_run_stdout", run.stdout.clone());
+
+    let missing = sim.run(&["schedule", "run", "weekly"]);
+    assert_eq!(missing.code, 2, "{missing}");
+    snapshot!("schedule_not_found", missing.transcript());
+}
+
+#[test]
+fn validate_passes_fails_and_catches_bad_input_before_sending() {
+    let sim = Sim::http(SHORT);
+    let ok = sim.run(&[
+        "validate",
+        "--location",
+        "sftp://backup.example.com/vcsa/new",
+    ]);
+    assert_eq!(ok.code, 0, "{ok}");
+    snapshot!("validate_ok", ok.transcript());
+
+    let unreachable = sim.run(&["validate", "--location", "sftp://nas.invalid/backups"]);
+    assert_eq!(unreachable.code, 1, "{unreachable}");
+    snapshot!("validate_fail", unreachable.transcript());
+
+    let invalid = sim.run(&[
+        "validate",
+        "--location",
+        "gopher://backup.example.com/x",
+        "--part",
+        "bad part",
+    ]);
+    assert_eq!(invalid.code, 2, "{invalid}");
+    snapshot!("validate_invalid_input", invalid.transcript());
+}
+
+#[test]
+fn the_rest_flavour_works_the_same() {
+    let sim = Sim::http(SHORT);
+    let run = sim.run(&[
+        "--flavour",
+        "rest",
+        "-q",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/rest",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("succeeded"), "{run}");
+}
+
+#[test]
+fn a_wrong_password_exits_5() {
+    let sim = Sim::http(SHORT);
+    let run = Run::of(
+        sim.command()
+            .env("VCSA_PASSWORD", "wrong-password")
+            .arg("parts"),
+    );
+    assert_eq!(run.code, 5, "{run}");
+    assert!(!run.stderr.contains("wrong-password"), "{run}");
+    snapshot!("wrong_password", run.transcript());
+}
+
+#[test]
+fn an_unreachable_appliance_exits_6() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = Run::of(bare_command().env("VCSA_PASSWORD", "x").args([
+        "--server",
+        &format!("http://127.0.0.1:{port}"),
+        "parts",
+    ]));
+    assert_eq!(run.code, 6, "{run}");
+    assert!(
+        run.stderr
+            .starts_with("error: could not talk to the appliance"),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_busy_appliance_exits_6() {
+    let sim = Sim::http(SHORT);
+    sim.control().fail_next(50);
+    let run = sim.run(&["parts"]);
+    assert_eq!(run.code, 6, "{run}");
+    assert!(run.stderr.contains("hint: "), "{run}");
+}
+
+#[test]
+fn without_a_password_and_without_a_terminal_exits_2() {
+    let sim = Sim::http(SHORT);
+    let run = Run::of(sim.command().env_remove("VCSA_PASSWORD").arg("parts"));
+    assert_eq!(run.code, 2, "{run}");
+    snapshot!("no_password", run.transcript());
+}
+
+#[test]
+fn without_a_server_exits_2_and_points_at_the_demo() {
+    let run = Run::of(bare_command().arg("parts"));
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("vcsa-backup demo"), "{run}");
+}
+
+#[test]
+fn passwords_come_from_files_and_never_show() {
+    let sim = Sim::http(SHORT);
+    let dir = std::env::temp_dir().join(format!("vcsa-cli-pw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let appliance = write("appliance", &format!("{DEFAULT_PASSWORD}\n"));
+    let location = write("location", "Sftp-Pass-123\n");
+    let backup = write("backup", "Encrypt-Me-456!\n");
+    let run = Run::of(sim.command().env_remove("VCSA_PASSWORD").args([
+        "-vvv",
+        "--password-file",
+        &appliance,
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/secret",
+        "--location-user",
+        "backup",
+        "--location-password-file",
+        &location,
+        "--backup-password-file",
+        &backup,
+        "--wait",
+    ]));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code, 0, "{run}");
+    for secret in [DEFAULT_PASSWORD, "Sftp-Pass-123", "Encrypt-Me-456!"] {
+        assert!(!run.stdout.contains(secret), "{secret} in stdout");
+        assert!(!run.stderr.contains(secret), "{secret} in stderr");
+    }
+    // -vvv logged the requests, so the test above looked at something.
+    assert!(run.stderr.lines().count() > 5, "{run}");
+}
+
+#[test]
+fn a_weak_backup_password_is_refused_before_sending_without_showing_it() {
+    let sim = Sim::http(SHORT);
+    let run = Run::of(sim.command().env("VCSA_BACKUP_PASSWORD", "weak").args([
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/weak",
+    ]));
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        !run.stderr.contains("weak\n") && !run.stderr.contains("\"weak\""),
+        "{run}"
+    );
+    assert!(sim.control().job_ids().is_empty(), "nothing was started");
+    snapshot!("weak_backup_password", run.transcript());
+}
+
+#[test]
+fn tls_trust_by_thumbprint_by_ca_and_a_wrong_thumbprint() {
+    let sim = Sim::start(Simulator::builder().job_duration(SHORT));
+    let thumbprint = sim.sim.thumbprint().unwrap().to_string();
+    let pinned = sim.run(&["--thumbprint", &thumbprint, "parts"]);
+    assert_eq!(pinned.code, 0, "{pinned}");
+
+    let dir = std::env::temp_dir().join(format!("vcsa-cli-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, sim.sim.ca_certificate_pem().unwrap()).unwrap();
+    let by_ca = sim.run(&["--ca-cert", ca.to_str().unwrap(), "parts"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(by_ca.code, 0, "{by_ca}");
+
+    let untrusted = sim.run(&["parts"]);
+    assert_eq!(untrusted.code, 6, "{untrusted}");
+    snapshot!("untrusted_certificate", untrusted.transcript());
+
+    let wrong = sim.run(&["--thumbprint", &format!("{}CD", "AB:".repeat(31)), "parts"]);
+    assert_eq!(wrong.code, 6, "{wrong}");
+    snapshot!("wrong_thumbprint", wrong.transcript());
+
+    let insecure = sim.run(&["--insecure", "parts"]);
+    assert_eq!(insecure.code, 0, "{insecure}");
+}
+
+#[test]
+fn bad_options_exit_2() {
+    let run = Run::of(bare_command().args(["backup"]));
+    assert_eq!(run.code, 2, "{run}");
+    let run = Run::of(bare_command().args(["--password", "x", "parts"]));
+    assert_eq!(run.code, 2, "a password is never an argument: {run}");
+}
+
+#[test]
+fn the_demo_runs_a_backup_and_shows_the_refused_second_one() {
+    let run = Run::of(bare_command().args(["demo", "--job-duration", "1500ms"]));
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("exit code 4"), "{run}");
+    assert!(run.stdout.contains("State          succeeded"), "{run}");
+    snapshot!("demo_stdout", run.stdout.clone());
+}

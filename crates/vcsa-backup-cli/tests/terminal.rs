@@ -1,0 +1,197 @@
+//! The tool on a real (pseudo-)terminal: the progress bar as drawn on screen, and the password
+//! prompt.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{BIN, Sim};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use vcsa_backup_sim::DEFAULT_PASSWORD;
+
+const ROWS: u16 = 40;
+const COLS: u16 = 160;
+
+/// A child process on a pseudo-terminal, with everything it wrote collected.
+struct OnTerminal {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Vec<u8>>>,
+    // Kept open until the end: closing it early hangs up the child's terminal.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl OnTerminal {
+    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        for var in [
+            "VCSA_SERVER",
+            "VCSA_USER",
+            "VCSA_PASSWORD",
+            "VCSA_LOCATION_PASSWORD",
+            "VCSA_BACKUP_PASSWORD",
+            "NO_COLOR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("the binary starts");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Ends with EOF or EIO once the child has exited.
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            child,
+            writer,
+            output,
+            _master: pair.master,
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the output contains `needle`.
+    fn expect(&self, needle: &str) {
+        let until = Instant::now() + Duration::from_secs(30);
+        while !self.text().contains(needle) {
+            assert!(
+                Instant::now() < until,
+                "never saw {needle:?} in:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the screen satisfies `check`, and returns it.
+    fn wait_for_screen(&self, check: impl Fn(&str) -> bool) -> String {
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < until,
+                "the screen never showed it:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for the exit code, then for the last output to be read.
+    fn wait(&mut self) -> u32 {
+        let until = Instant::now() + Duration::from_secs(60);
+        let code = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status.exit_code();
+            }
+            if Instant::now() > until {
+                let _ = self.child.kill();
+                panic!("the command did not end:\n{}", self.text());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::thread::sleep(Duration::from_millis(200));
+        code
+    }
+
+    /// The screen as a terminal shows it at the end.
+    fn screen(&self) -> String {
+        let mut parser = vt100::Parser::new(ROWS, COLS, 0);
+        parser.process(&self.output.lock().unwrap());
+        parser.screen().contents()
+    }
+}
+
+#[test]
+fn the_progress_bar_shows_percentage_state_elapsed_time_and_size() {
+    let sim = Sim::http(Duration::from_secs(4));
+    let mut term = OnTerminal::spawn(
+        &[
+            "--server",
+            sim.url(),
+            "backup",
+            "--location",
+            "sftp://backup.example.com/vcsa/tty",
+            "--wait",
+        ],
+        &[("VCSA_PASSWORD", DEFAULT_PASSWORD)],
+    );
+    // While the job runs, the bar is partly filled and says the job is in progress.
+    let partial = term.wait_for_screen(|screen| {
+        screen.lines().any(|line| {
+            line.contains("in progress, ")
+                && line.split('[').nth(1).is_some_and(|rest| {
+                    let bar: String = rest.chars().take_while(|c| *c != ']').collect();
+                    bar.len() == 30 && bar.starts_with('#') && bar.ends_with('-')
+                })
+        })
+    });
+    assert!(partial.contains("% 00:00:0"), "{partial}");
+    let code = term.wait();
+    assert_eq!(code, 0, "{}", term.text());
+
+    let screen = term.screen();
+    let id = &sim.control().job_ids()[0];
+    let bar_line = screen
+        .lines()
+        .map(str::trim_end)
+        .find(|l| l.contains(id.as_str()) && l.contains('['))
+        .unwrap_or_else(|| panic!("no progress bar for {id} on screen:\n{screen}"));
+    // `✔ <job id> [##############################] 100% 00:00:04 succeeded, 1.2 GiB written`
+    let full = format!("{id} [{}] 100% 00:00:0", "#".repeat(30));
+    assert!(bar_line.contains(&full), "{bar_line}");
+    assert!(bar_line.contains("succeeded, "), "{bar_line}");
+    assert!(bar_line.ends_with("written"), "{bar_line}");
+    assert!(bar_line.starts_with('✔'), "{bar_line}");
+    // The result follows the bar, on standard output.
+    assert!(
+        screen.contains("State     ") || screen.contains("State  "),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_password_is_asked_for_on_the_terminal_and_not_echoed() {
+    let sim = Sim::http(Duration::from_secs(1));
+    let mut term = OnTerminal::spawn(&["--server", sim.url(), "parts"], &[]);
+    term.expect("Appliance password: ");
+    write!(term.writer, "{DEFAULT_PASSWORD}\r").unwrap();
+    term.writer.flush().unwrap();
+    let code = term.wait();
+    let text = term.text();
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("common"), "{text}");
+    assert!(
+        !text.contains(DEFAULT_PASSWORD),
+        "the password was echoed:\n{text}"
+    );
+}
