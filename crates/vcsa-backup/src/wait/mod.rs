@@ -13,12 +13,27 @@
 //!   the appliance answers that one is already in progress, wait for the running job (the newest
 //!   in the job list) and try again, all within one deadline ([`IdleStart`] says what blocked it).
 //!
-//! ```no_run
+//! ```
+//! # use std::time::Duration;
+//! # use vcsa_backup::{BackupRequest, Client, Secret};
+//! # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+//! # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+//! # runtime.block_on(async {
+//! # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+//! # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+//! # let request = BackupRequest::builder()
+//! #     .location("sftp://nas.example.com/backups/vcsa")
+//! #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+//! #     .build()?;
+//! use vcsa_backup::JobState;
 //! use vcsa_backup::wait::WaitOptions;
-//! # async fn run(client: vcsa_backup::Client, job: vcsa_backup::JobId) -> Result<(), Box<dyn std::error::Error>> {
-//! let status = client.wait_for_job(&job, &WaitOptions::default()).await?;
-//! println!("{} ended {}", status.id, status.state);
-//! # Ok(()) }
+//!
+//! let job = client.start_backup(&request).await?;
+//! let status = client.wait_for_job(&job.id, &WaitOptions::default()).await?;
+//! assert_eq!(status.state, JobState::Succeeded);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # States
@@ -85,10 +100,20 @@ impl Client {
     /// appliance), or a read failed in a way the fault policy does not retry (`NotFound`,
     /// `NotAuthorized`, too many transient failures in a row).
     ///
-    /// ```no_run
-    /// use std::time::Duration;
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(3600)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
     /// use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
-    /// # async fn run(client: vcsa_backup::Client, request: vcsa_backup::BackupRequest) -> Result<(), Box<dyn std::error::Error>> {
+    ///
     /// let job = client.start_backup(&request).await?;
     /// let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
     /// match client.wait_for_job(&job.id, &options).await {
@@ -96,7 +121,9 @@ impl Client {
     ///     Err(e) if matches!(e.kind(), WaitErrorKind::JobFailed) => eprintln!("backup failed: {e}"),
     ///     Err(e) => eprintln!("could not follow the backup: {e}"),
     /// }
-    /// # Ok(()) }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn wait_for_job(
         &self,
@@ -115,16 +142,30 @@ impl Client {
     /// The deadline of `options` runs from this call. Dropping the watch stops reading the
     /// status; **the backup goes on on the appliance** (cancel it with [`Client::cancel_job`]).
     ///
-    /// ```no_run
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// # let job = client.start_backup(&request).await?.id;
     /// use futures_util::StreamExt;
     /// use vcsa_backup::wait::WaitOptions;
-    /// # async fn run(client: vcsa_backup::Client, job: vcsa_backup::JobId) -> Result<(), Box<dyn std::error::Error>> {
+    ///
     /// let mut updates = client.watch_job(&job, &WaitOptions::default());
     /// while let Some(update) = updates.next().await {
     ///     let status = update?;
     ///     println!("{}: {} {}", status.id, status.state, status.progress);
     /// }
-    /// # Ok(()) }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn watch_job(&self, job: &JobId, options: &WaitOptions) -> JobWatch {
         JobWatch::new(Poller::new(self.clone(), job.clone(), options))
@@ -143,15 +184,33 @@ impl Client {
     /// appliance may have started the backup before the answer was lost, and a retry would then
     /// queue a second backup behind the first.
     ///
-    /// ```no_run
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(900)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
     /// use vcsa_backup::wait::WaitOptions;
-    /// # async fn run(client: vcsa_backup::Client, request: vcsa_backup::BackupRequest) -> Result<(), Box<dyn std::error::Error>> {
+    ///
+    /// // The nightly schedule is running...
+    /// let nightly = client.run_schedule("default", None).await?;
+    /// // ...so this backup waits for it, then starts.
     /// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
     /// for blocker in &started.blocked_by {
     ///     println!("waited {:?} for job {}", blocker.waited, blocker.job);
     /// }
+    /// assert_eq!(started.blocked_by[0].job, nightly.id);
     /// let status = client.wait_for_job(&started.status.id, &WaitOptions::default()).await?;
-    /// # Ok(()) }
+    /// assert_eq!(status.state, vcsa_backup::JobState::Succeeded);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn start_backup_when_idle(
         &self,

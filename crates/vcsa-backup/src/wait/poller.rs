@@ -131,7 +131,7 @@ impl<S: JobSource> Poller<S> {
         if status.state.is_terminal() {
             tracing::info!(
                 job = %self.job,
-                state = status.state.as_wire(),
+                state = %status.state.as_wire(),
                 progress = status.progress.value(),
                 polls = self.summary.polls,
                 waited_ms = self.deadline.elapsed(Instant::now()).as_millis() as u64,
@@ -144,7 +144,7 @@ impl<S: JobSource> Poller<S> {
             Some(delay) => {
                 tracing::debug!(
                     job = %self.job,
-                    state = status.state.as_wire(),
+                    state = %status.state.as_wire(),
                     progress = status.progress.value(),
                     poll = self.summary.polls,
                     next_delay_ms = delay.as_millis() as u64,
