@@ -2,6 +2,7 @@
 //! INVALID_ARGUMENT with messages that say what to fix, never a 500.
 
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use url::Url;
 use vcsa_backup_api::enums::LocationType;
 use vcsa_backup_api::types::{BackupRequest, LocalizableMessage};
@@ -9,31 +10,72 @@ use vcsa_backup_api::types::{BackupRequest, LocalizableMessage};
 use crate::error::{VapiError, message};
 use crate::parts;
 
-/// Decodes a JSON body into `T`, naming the offending field when a value is missing or mistyped.
+fn invalid_body(detail: String) -> VapiError {
+    VapiError::invalid_argument(vec![message("vapi.bindings.typeconverter.invalid", detail)])
+}
+
+/// Decodes a JSON request body into `T`, naming the offending field when a value is missing,
+/// mistyped or `null` (no field of a request body is nullable: leave an unset field out).
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, VapiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+    let value: Value = serde_json::from_slice(body).map_err(|err| {
+        invalid_body(format!(
+            "The request body is not valid JSON ({err}). Send {what} as a JSON object."
+        ))
+    })?;
+    if let Some(path) = first_null_field(&value, String::new()) {
+        return Err(invalid_body(format!(
+            "The field '{path}' is null. Leave an optional field out instead of sending null."
+        )));
+    }
+    decode_value(value, what)
+}
+
+/// Like [`decode`], but `null` fields count as unset: for bodies the vendor's spec does not
+/// describe, such as the JSON filter of the `/rest` details operation.
+pub(crate) fn decode_lenient<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, VapiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|err| {
+        invalid_body(format!(
+            "The request body is not valid JSON ({err}). Send {what} as a JSON object."
+        ))
+    })?;
+    decode_value(value, what)
+}
+
+fn decode_value<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, VapiError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        let detail = if inner.is_syntax() || inner.is_eof() {
-            format!("The request body is not valid JSON ({inner}). Send {what} as a JSON object.")
-        } else if path.contains("password") {
+        invalid_body(if path.contains("password") {
             // The serde message may quote the value; a password never goes back on the wire.
             format!("The field '{path}' has the wrong type: it must be a string.")
         } else if path == "." {
             format!("The request body is not {what}: {inner}.")
         } else {
             format!("The field '{path}' is invalid: {inner}.")
-        };
-        VapiError::invalid_argument(vec![message("vapi.bindings.typeconverter.invalid", detail)])
-    })?;
-    de.end().map_err(|_| {
-        VapiError::invalid_argument(vec![message(
-            "vapi.bindings.typeconverter.invalid",
-            format!("The request body has data after {what}; send a single JSON object."),
-        )])
-    })?;
-    Ok(value)
+        })
+    })
+}
+
+/// The path of the first object field whose value is `null`, like `piece.comment`.
+fn first_null_field(value: &Value, at: String) -> Option<String> {
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match value {
+        Value::Object(map) => map.iter().find_map(|(key, v)| match v {
+            Value::Null => Some(join(key)),
+            other => first_null_field(other, join(key)),
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| first_null_field(v, format!("{at}[{i}]"))),
+        _ => None,
+    }
 }
 
 /// The URL scheme each location type expects.
@@ -208,6 +250,23 @@ mod tests {
         assert_eq!(folder_key(&a), folder_key(&b));
         let nfs = Url::parse("nfs://10.0.0.5:/export/path").unwrap();
         assert_eq!(folder_key(&nfs), "nfs://10.0.0.5/export/path");
+    }
+
+    #[test]
+    fn null_fields_are_refused_with_their_path() {
+        let err = decode::<vcsa_backup_api::types::RestBackupRequestPiece>(
+            br#"{"piece":{"parts":[],"location_type":"SFTP","location":"sftp://h/p","comment":null}}"#,
+            "a backup request",
+        )
+        .unwrap_err();
+        assert!(
+            err.messages[0]
+                .default_message
+                .contains("'piece.comment' is null"),
+            "{:?}",
+            err.messages
+        );
+        assert!(decode_lenient::<serde_json::Value>(br#"{"filter":null}"#, "a filter").is_ok());
     }
 
     #[test]

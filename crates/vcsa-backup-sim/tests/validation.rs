@@ -70,6 +70,10 @@ async fn missing_and_mistyped_fields_are_named() {
         ),
         (json!([]), "backup request"),
         (json!(null), "backup request"),
+        (
+            json!({"parts": [], "location_type": "SFTP", "location": "sftp://h/p", "comment": null}),
+            "'comment' is null",
+        ),
     ];
     for (body, field) in cases {
         let (status, err) = h.post(&format!("{API}/job"), body.clone()).await;
@@ -88,6 +92,15 @@ async fn missing_and_mistyped_fields_are_named() {
             .await;
         assert_eq!(status, 400, "validate {body}: {err}");
     }
+    // The optional run body may be left out, but its field may not be null.
+    let (status, err) = h
+        .post(
+            &format!("{API}/schedules/default?action=run"),
+            json!({"comment": null}),
+        )
+        .await;
+    assert_eq!((status, api_error_type(&err)), (400, "INVALID_ARGUMENT"));
+    assert!(error_text(&err).contains("'comment' is null"), "{err}");
     // /rest needs the piece wrapper.
     let (status, err) = h
         .post(&format!("{REST}/job"), backup_request("sftp://h/p"))

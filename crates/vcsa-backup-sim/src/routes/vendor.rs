@@ -20,7 +20,7 @@ use super::error_response;
 use crate::appliance::Appliance;
 use crate::error::{VapiError, message};
 use crate::flavour::Flavour;
-use crate::validate::decode;
+use crate::validate::{decode, decode_lenient};
 
 type App = State<Arc<Appliance>>;
 
@@ -243,7 +243,7 @@ async fn details(
             if body.iter().all(u8::is_ascii_whitespace) {
                 return Ok(None);
             }
-            decode::<RestDetailsBody>(
+            decode_lenient::<RestDetailsBody>(
                 &body,
                 "a details filter like {\"filter\": {\"jobs\": [...]}}",
             )

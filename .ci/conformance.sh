@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Conformance of vcsa-backup-sim with spec/vcsa-backup.yaml, checked by schemathesis.
+#
+# Installs a pinned schemathesis into a virtualenv under target/ (not tracked), builds and
+# starts the simulator over plain HTTP on 127.0.0.1 (port 0), logs in, runs schemathesis against
+# every operation of the spec, bounded in examples and time, and stops the simulator. Fails when
+# any response does not match the spec or any generated input produces a 5xx.
+#
+# Environment: CONFORMANCE_MAX_EXAMPLES (default 60), CONFORMANCE_MAX_TIME seconds per run
+# (default 120; the run repeats fuzzing until it is spent), CONFORMANCE_SEED (default 1, for reproducible runs).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+SCHEMATHESIS_VERSION="4.32.5"
+VENV="$ROOT/target/conformance-venv"
+REPORT_DIR="$ROOT/target/conformance-report"
+MAX_EXAMPLES="${CONFORMANCE_MAX_EXAMPLES:-60}"
+MAX_TIME="${CONFORMANCE_MAX_TIME:-120}"
+SEED="${CONFORMANCE_SEED:-1}"
+SIM_USER="administrator@vsphere.local"
+SIM_PASSWORD="Conf0rmance!"
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# -- schemathesis, pinned, in its own virtualenv
+if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+# -- the simulator
+log "building vcsa-backup-sim"
+cargo build --quiet -p vcsa-backup-sim --bin vcsa-backup-sim
+SIM_BIN="$ROOT/target/debug/vcsa-backup-sim"
+
+SIM_OUT="$(mktemp)"
+SIM_PID=""
+cleanup() {
+    if [[ -n "$SIM_PID" ]] && kill -0 "$SIM_PID" 2>/dev/null; then
+        kill "$SIM_PID" 2>/dev/null || true
+        wait "$SIM_PID" 2>/dev/null || true
+    fi
+    rm -f "$SIM_OUT"
+}
+trap cleanup EXIT
+
+# Short jobs, so a backup started by one test does not block the others for long.
+VCSA_SIM_PASSWORD="$SIM_PASSWORD" "$SIM_BIN" --listen 127.0.0.1:0 --http --user "$SIM_USER" \
+    --job-duration 2s --history 5 >"$SIM_OUT" 2>&1 &
+SIM_PID=$!
+
+URL=""
+for _ in $(seq 1 100); do
+    URL="$(head -n 1 "$SIM_OUT" 2>/dev/null || true)"
+    [[ "$URL" == http://* ]] && break
+    kill -0 "$SIM_PID" 2>/dev/null || { cat "$SIM_OUT" >&2; log "the simulator exited"; exit 1; }
+    sleep 0.1
+done
+[[ "$URL" == http://* ]] || { cat "$SIM_OUT" >&2; log "the simulator printed no URL"; exit 1; }
+log "simulator at $URL"
+
+login() {
+    curl --silent --show-error --fail -X POST -u "$SIM_USER:$SIM_PASSWORD" "$URL/api/session" | tr -d '"'
+}
+
+# Known identifiers and a well-formed backup target, mixed with generated values, so the tests
+# reach the simulator's logic instead of stopping at NOT_FOUND or INVALID_ARGUMENT.
+write_config() {
+    local token ids
+    token="$(login)"
+    ids="$(curl --silent --show-error --fail -H "vmware-api-session-id: $token" \
+        "$URL/api/appliance/recovery/backup/job" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))')"
+    mkdir -p "$REPORT_DIR"
+    cat >"$REPORT_DIR/schemathesis.toml" <<TOML
+[dictionaries.job_ids]
+values = $ids
+[dictionaries.schedules]
+values = ["default"]
+[dictionaries.location_types]
+values = ["SFTP"]
+[dictionaries.locations]
+values = ["sftp://backup.example.com/conformance"]
+[dictionaries.backup_passwords]
+values = ["VMware1!"]
+
+[parameters]
+"path.id" = { dictionary = "job_ids", probability = 0.5 }
+"path.schedule" = { dictionary = "schedules", probability = 0.5 }
+"body.location_type" = { dictionary = "location_types", probability = 0.5 }
+"body.location" = { dictionary = "locations", probability = 0.5 }
+"body.backup_password" = { dictionary = "backup_passwords", probability = 0.5 }
+"body.piece.location_type" = { dictionary = "location_types", probability = 0.5 }
+"body.piece.location" = { dictionary = "locations", probability = 0.5 }
+"body.piece.backup_password" = { dictionary = "backup_passwords", probability = 0.5 }
+TOML
+}
+write_config
+
+# One schemathesis run over the operations selected by the extra arguments.
+# Checks: every response must match the spec (status code, content type, headers, body
+# schema) and no input may produce a 5xx; schema-invalid input must be refused (4xx).
+run_schemathesis() {
+    local name="$1"
+    shift
+    local token
+    token="$(login)"
+    log "schemathesis: $name"
+    "$VENV/bin/schemathesis" --config-file "$REPORT_DIR/schemathesis.toml" run "$ROOT/spec/vcsa-backup.yaml" \
+        --url "$URL" \
+        --header "vmware-api-session-id: $token" \
+        --auth "$SIM_USER:$SIM_PASSWORD" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection \
+        --phases examples,coverage,fuzzing \
+        --max-examples "$MAX_EXAMPLES" \
+        --max-time "$MAX_TIME" \
+        --seed "$SEED" \
+        --workers 2 \
+        --request-timeout 10 \
+        --report junit --report-dir "$REPORT_DIR/$name" \
+        "$@"
+}
+
+status=0
+# Log out ends the session the other operations use: run them on their own, last.
+run_schemathesis operations --exclude-operation-id delete_session --exclude-operation-id rest_delete_session || status=1
+MAX_TIME=20 run_schemathesis logout --include-operation-id delete_session --include-operation-id rest_delete_session || status=1
+
+if kill -0 "$SIM_PID" 2>/dev/null; then
+    log "simulator still serving after the run"
+else
+    log "the simulator died during the run"
+    cat "$SIM_OUT" >&2
+    status=1
+fi
+
+if [[ $status -eq 0 ]]; then log "conformance: passed"; else log "conformance: FAILED"; fi
+exit $status
