@@ -352,3 +352,23 @@ async fn a_replacement_backoff_sets_the_schedule() {
     assert_eq!(times, ["0.000", "10.000", "20.000", "30.000", "40.000"]);
     assert_eq!(asked.load(Ordering::Relaxed), 4);
 }
+
+/// Waits can be spawned on a multi-threaded runtime.
+#[test]
+fn the_futures_and_the_watch_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let client = vcsa_backup::Client::builder("https://vcsa.example.com")
+        .build()
+        .expect("a client");
+    let request = vcsa_backup::BackupRequest::builder()
+        .location("sftp://nas.example.com/backups/vcsa")
+        .location_credentials("backup", vcsa_backup::Secret::new("Nas-Pa55word!"))
+        .build()
+        .expect("a request");
+    let options = WaitOptions::default();
+    send(&client.wait_for_job(&job_id(), &options));
+    send(&client.watch_job(&job_id(), &options));
+    send(&client.watch_job(&job_id(), &options).until_done());
+    send(&client.start_backup_when_idle(&request, &options));
+    send(&client.run_schedule_when_idle("default", None, &options));
+}

@@ -235,3 +235,77 @@ async fn a_start_refused_for_an_expired_session_is_tried_again_at_once() {
     assert_eq!(started.status.id, JobId::new(NEW_JOB));
     insta::assert_yaml_snapshot!(appliance.log());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_job_list_that_cannot_be_read_ends_the_attempt() {
+    let appliance = Appliance::start(|call| {
+        if call.is("POST", JOBS_PATH) {
+            Some(in_use())
+        } else if call.is("GET", JOBS_PATH) {
+            Some(error(
+                403,
+                "UNAUTHORIZED",
+                "Permission to list backup jobs was denied.",
+            ))
+        } else {
+            None
+        }
+    })
+    .await;
+
+    let error = appliance
+        .client()
+        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .await
+        .expect_err("the job list is forbidden");
+
+    assert!(
+        matches!(
+            error.kind(),
+            WaitErrorKind::PollFailed(Error::NotAuthorized(_))
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.job(), None);
+    insta::assert_snapshot!(error.to_string(), @"could not read the appliance's job list to find the job that blocks the new backup: the user is not allowed to do this; use an account with the backup privilege (Permission to list backup jobs was denied.); nothing was started.");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_job_list_is_read_again_after_transient_failures() {
+    let mut list_reads = 0;
+    let appliance = Appliance::start(move |call| {
+        if call.is("POST", JOBS_PATH) {
+            Some(if call.at < Duration::from_secs(20) {
+                in_use()
+            } else {
+                started(201)
+            })
+        } else if call.is("GET", JOBS_PATH) {
+            list_reads += 1;
+            Some(if list_reads <= 2 {
+                error(503, "SERVICE_UNAVAILABLE", "The service is restarting.")
+            } else {
+                job_list()
+            })
+        } else if call.is("GET", &job_path(JOB)) {
+            Some(timed_job(
+                JOB,
+                call.at,
+                Duration::ZERO,
+                Duration::from_secs(20),
+            ))
+        } else {
+            None
+        }
+    })
+    .await;
+
+    let started = appliance
+        .client()
+        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .await
+        .expect("the list is read once the service is back");
+
+    assert_eq!(started.blocked_by.len(), 1);
+    assert_eq!(appliance.count("GET", JOBS_PATH), 3);
+}

@@ -261,7 +261,11 @@ impl fmt::Display for WaitError {
                 )?;
             }
             WaitErrorKind::PollFailed(error) if self.0.job.is_none() => {
-                write!(f, "could not read the appliance's job list: {error}")?;
+                write!(
+                    f,
+                    "could not read the appliance's job list to find the job that blocks the new \
+                     backup: {error}"
+                )?;
                 if self.0.summary.consecutive_failures > 1 {
                     write!(
                         f,
@@ -283,8 +287,14 @@ impl fmt::Display for WaitError {
                 write!(f, "the appliance refused to start the backup: {error}")?;
             }
         }
-        if self.0.starting && self.0.job.is_some() {
-            f.write_str(" That job was blocking the new backup: nothing was started.")?;
+        if self.0.starting {
+            match (&self.0.kind, &self.0.job) {
+                (WaitErrorKind::StartFailed(_) | WaitErrorKind::DeadlineExceeded { .. }, None) => {}
+                (_, Some(_)) => {
+                    f.write_str(" That job was blocking the new backup: nothing was started.")?
+                }
+                (_, None) => f.write_str("; nothing was started.")?,
+            }
         }
         self.write_blockers(f)
     }

@@ -87,7 +87,10 @@ where
             Ok(job) => job,
             Err(error) => return Err(error.while_starting(blocked_by)),
         };
-        tracing::info!(job = ?running.as_ref().map(JobId::as_str), "a backup or restore is already in progress; waiting for it");
+        tracing::info!(
+            newest_job = running.as_ref().map_or("none", JobId::as_str),
+            "a backup or restore is already in progress"
+        );
 
         let mut waited_for_it = false;
         if let Some(job) = running.filter(|job| !ended.contains(job)) {
