@@ -8,7 +8,8 @@
 //!   the wait took, how many reads it made and the last status seen), or if a read failed for
 //!   good.
 //! - [`Client::watch_job`]: the same wait as a [`Stream`](futures_core::Stream) of status updates
-//!   ([`JobWatch`]), for progress bars and logs.
+//!   ([`JobWatch`]), for progress bars and logs. Dropping it stops the polling; the backup goes
+//!   on on the appliance (stop it with [`Client::cancel_job`]).
 //! - [`Client::start_backup_when_idle`] and [`Client::run_schedule_when_idle`]: start a backup; if
 //!   the appliance answers that one is already in progress, wait for the running job (the newest
 //!   in the job list) and try again, all within one deadline ([`IdleStart`] says what blocked it).
@@ -54,9 +55,10 @@
 //!
 //! The [`FaultPolicy`] decides about failed reads. The default ([`RetryTransient`]) retries
 //! transient failures (the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502,
-//! 503, 504) with the same backoff, inside the deadline, up to 10 in a row; logs in again when the
-//! session expired and goes on; and ends the wait at once on `NOT_FOUND`, missing rights or
-//! anything else.
+//! 503, 504) with the same backoff, inside the deadline, up to 10 in a row, and ends the wait at
+//! once on `NOT_FOUND`, missing rights, refused credentials or anything else. A session that
+//! expires during a long wait is no fault: the client logs in again by itself and repeats the
+//! read, and the wait goes on.
 //!
 //! # Observability
 //!

@@ -151,6 +151,8 @@ fn the_documented_performance_table_is_what_the_wait_loop_does() {
         .build()
         .expect("a current-thread runtime");
     let computed = runtime.block_on(table());
+    // Shown with `--nocapture`.
+    println!("{computed}");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wait/performance.md");
     if std::env::var_os("VCSA_BACKUP_BLESS").is_some() {
         std::fs::write(path, &computed).expect("write performance.md");
