@@ -131,15 +131,25 @@ pub(crate) fn from_transport(e: reqwest::Error) -> Error {
     if let Some(reason) = certificate_problem(&e) {
         return Error::UntrustedCertificate { reason };
     }
-    let reason = if e.is_timeout() {
+    let what = if e.is_timeout() {
         "the appliance did not answer within the time-out"
     } else if e.is_connect() {
         "the appliance could not be reached"
     } else {
         "the connection to the appliance failed"
     };
+    // The innermost cause ("Connection refused", "dns error") is what an administrator acts on.
+    let mut root: &(dyn StdError + 'static) = &e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let reason = if std::ptr::addr_eq(root, &e as &(dyn StdError + 'static)) {
+        what.to_string()
+    } else {
+        format!("{what} ({root})")
+    };
     Error::Transient {
-        reason: reason.into(),
+        reason,
         server: None,
         source: Some(Box::new(e)),
     }

@@ -448,3 +448,27 @@ async fn negative_figures_in_details_are_malformed_and_progress_is_clamped() {
         100
     );
 }
+
+#[tokio::test]
+async fn an_unreachable_appliance_is_transient_and_says_why() {
+    // Bind then drop a listener: the port is known to be closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = vcsa_backup::Client::builder(format!("http://127.0.0.1:{port}"))
+        .credentials(USER, vcsa_backup::Secret::new(PASSWORD))
+        .build()
+        .unwrap();
+    let error = client.list_jobs().await.unwrap_err();
+    assert_eq!(kind(&error), "Transient", "{error:?}");
+    assert!(error.is_retryable());
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with("the appliance could not be reached ("),
+        "{shown}"
+    );
+    assert!(shown.to_lowercase().contains("refused"), "{shown}");
+    assert!(std::error::Error::source(&error).is_some());
+}
