@@ -125,11 +125,13 @@ async fn transient_failures_are_retried_on_the_same_schedule_and_the_wait_goes_o
                 2 => error(503, "SERVICE_UNAVAILABLE", "The service is starting."),
                 3 => error(504, "TIMED_OUT", "The operation timed out."),
                 // A gateway's answer: the vAPI error shape without an error type.
-                4 => Reply {
-                    status: 502,
-                    body: serde_json::json!({"messages": []}),
-                },
-                1 | 5 => job(JOB, "INPROGRESS", 50, &[]),
+                4 => Reply::json(502, serde_json::json!({"messages": []})),
+                // The appliance's reverse proxy while the API service restarts.
+                5 => Reply::text(
+                    503,
+                    "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                ),
+                1 | 6 => job(JOB, "INPROGRESS", 50, &[]),
                 _ => job(JOB, "SUCCEEDED", 100, &[]),
             }
         })
@@ -140,7 +142,7 @@ async fn transient_failures_are_retried_on_the_same_schedule_and_the_wait_goes_o
         .client()
         .wait_for_job(&job_id(), &WaitOptions::default())
         .await
-        .expect("the wait survives three transient failures");
+        .expect("the wait survives four transient failures");
 
     assert_eq!(status.state, JobState::Succeeded);
     insta::assert_yaml_snapshot!(appliance.log());

@@ -34,10 +34,7 @@ fn started(status: u16) -> Reply {
 }
 
 fn job_list() -> Reply {
-    Reply {
-        status: 200,
-        body: json!([JOB, OLDER_JOB]),
-    }
+    Reply::json(200, json!([JOB, OLDER_JOB]))
 }
 
 /// An appliance where job `JOB` runs until `ends` and refuses any other backup until then.
@@ -164,10 +161,7 @@ async fn an_invisible_blocker_is_retried_with_backoff() {
                 started(201)
             })
         } else if call.is("GET", JOBS_PATH) {
-            Some(Reply {
-                status: 200,
-                body: json!([OLDER_JOB]),
-            })
+            Some(Reply::json(200, json!([OLDER_JOB])))
         } else if call.is("GET", &job_path(OLDER_JOB)) {
             Some(job(OLDER_JOB, "SUCCEEDED", 100, &[]))
         } else {

@@ -49,7 +49,9 @@ impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
 /// The default fault policy:
 ///
 /// - transient failures (the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502,
-///   503 and 504: whatever [`Error::is_retryable`] accepts) are retried with the wait's backoff,
+///   503 and 504: whatever [`Error::is_retryable`] accepts, and answers that could not be decoded
+///   when they came with a gateway status or none known, which is what the appliance's reverse
+///   proxy sends while the API service restarts) are retried with the wait's backoff,
 ///   up to [`max_consecutive`](Self::max_consecutive) failures in a row (default 10: with the
 ///   default backoff, about 25 seconds of outage early in a wait and 5 minutes late in it, long
 ///   enough for the appliance's services to restart);
@@ -95,10 +97,99 @@ impl Default for RetryTransient {
 
 impl FaultPolicy for RetryTransient {
     fn on_error(&self, error: &Error, consecutive_failures: u32) -> FaultAction {
-        if error.is_retryable() && consecutive_failures <= self.max_consecutive {
+        if is_transient(error) && consecutive_failures <= self.max_consecutive {
             FaultAction::Retry
         } else {
             FaultAction::GiveUp
+        }
+    }
+}
+
+/// Retryable errors, plus undecodable answers that a gateway, not the API, most likely sent: an
+/// undecodable error body loses its HTTP status on the way up, so "none known" counts too. A
+/// persistently malformed answer still ends the wait once the budget is spent.
+fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::MalformedResponse { status, .. } => {
+            matches!(status, None | Some(502..=504))
+        }
+        other => other.is_retryable(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ServerError;
+
+    fn transient() -> Error {
+        Error::Transient {
+            reason: "the appliance could not be reached".into(),
+            server: None,
+            source: None,
+        }
+    }
+
+    fn malformed(status: Option<u16>) -> Error {
+        Error::MalformedResponse {
+            status,
+            reason: "the answer is not JSON".into(),
+            excerpt: "upstream connect error".into(),
+        }
+    }
+
+    #[test]
+    fn transient_failures_are_retried_up_to_the_budget() {
+        let policy = RetryTransient::new(3);
+        let actions: Vec<FaultAction> = (1..=4).map(|n| policy.on_error(&transient(), n)).collect();
+        assert_eq!(
+            actions,
+            [
+                FaultAction::Retry,
+                FaultAction::Retry,
+                FaultAction::Retry,
+                FaultAction::GiveUp
+            ]
+        );
+        assert_eq!(
+            RetryTransient::new(0).on_error(&transient(), 1),
+            FaultAction::GiveUp
+        );
+    }
+
+    #[test]
+    fn permanent_failures_end_the_wait_at_once() {
+        let policy = RetryTransient::default();
+        let server = || ServerError::new(None, Vec::new());
+        for error in [
+            Error::NotFound(server()),
+            Error::NotAuthorized(server()),
+            Error::Server(server()),
+            Error::NotAuthenticated {
+                reason: "refused".into(),
+                server: None,
+            },
+        ] {
+            assert_eq!(policy.on_error(&error, 1), FaultAction::GiveUp, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn undecodable_answers_are_transient_only_from_a_gateway_or_of_unknown_status() {
+        let policy = RetryTransient::default();
+        for status in [None, Some(502), Some(503), Some(504)] {
+            assert_eq!(
+                policy.on_error(&malformed(status), 1),
+                FaultAction::Retry,
+                "{status:?}"
+            );
+        }
+        for status in [Some(200), Some(201), Some(500)] {
+            assert_eq!(
+                policy.on_error(&malformed(status), 1),
+                FaultAction::GiveUp,
+                "{status:?}"
+            );
         }
     }
 }

@@ -41,11 +41,31 @@ impl Call {
     }
 }
 
-/// An answer: HTTP status and JSON body.
+/// An answer: HTTP status and JSON body, or plain text (what a proxy in front of the appliance
+/// sends).
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: u16,
     pub body: Value,
+    pub plain_text: bool,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Self {
+        Self {
+            status,
+            body,
+            plain_text: false,
+        }
+    }
+
+    pub fn text(status: u16, text: &str) -> Self {
+        Self {
+            status,
+            body: Value::String(text.to_string()),
+            plain_text: true,
+        }
+    }
 }
 
 /// What the script decides for a call: an answer, or the appliance's usual behaviour.
@@ -156,10 +176,7 @@ async fn answer(
             inner.logins += 1;
             let token = format!("session-token-{}", inner.logins);
             inner.sessions.insert(token.clone());
-            Reply {
-                status: 201,
-                body: json!(token),
-            }
+            Reply::json(201, json!(token))
         }
     } else if !session.is_some_and(|s| inner.sessions.contains(&s)) {
         error(
@@ -181,10 +198,15 @@ async fn answer(
         let _ = write!(line, " {} {}%", state.as_str().unwrap_or("?"), progress);
     } else if let Some(kind) = reply.body.get("error_type") {
         let _ = write!(line, " {}", kind.as_str().unwrap_or("?"));
+    } else if reply.plain_text {
+        line.push_str(" (plain text)");
     }
     inner.log.push(line);
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(reply.body)).into_response()
+    match reply.body {
+        Value::String(text) if reply.plain_text => (status, text).into_response(),
+        body => (status, axum::Json(body)).into_response(),
+    }
 }
 
 /// A job status body in the `/api` shape.
@@ -203,7 +225,7 @@ pub fn job(id: &str, state: &str, progress: u8, messages: &[&str]) -> Reply {
     if state == "SUCCEEDED" || state == "FAILED" {
         body["end_time"] = json!("2026-05-22T06:45:03.000Z");
     }
-    Reply { status: 200, body }
+    Reply::json(200, body)
 }
 
 /// A job that runs from `from` for `length` of appliance time and then succeeds.
@@ -219,13 +241,13 @@ pub fn timed_job(id: &str, at: Duration, from: Duration, length: Duration) -> Re
 
 /// A vAPI error body in the `/api` shape.
 pub fn error(status: u16, error_type: &str, message: &str) -> Reply {
-    Reply {
+    Reply::json(
         status,
-        body: json!({
+        json!({
             "error_type": error_type,
             "messages": [{"id": format!("vapi.{}", error_type.to_lowercase()), "default_message": message, "args": []}],
         }),
-    }
+    )
 }
 
 /// The path of a job's status.
