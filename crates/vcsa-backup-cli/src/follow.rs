@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use vcsa_backup::wait::{WaitError, WaitErrorKind, WaitOptions};
 use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus};
 
@@ -56,21 +56,18 @@ pub async fn follow(
 ) -> Result<Followed, Failure> {
     let mut progress = Progress::new(mode);
     let mut watch = client.watch_job(id, options);
-    let interrupted = tokio::signal::ctrl_c();
-    tokio::pin!(interrupted);
+    let mut interrupted = Box::pin(tokio::signal::ctrl_c());
+    // Polling once installs the handler now, before the first frame is drawn, so a Ctrl-C the
+    // user sees take effect is never the default (killing, silent) one.
+    if (&mut interrupted).now_or_never().is_some() {
+        return Err(interrupted_failure(id));
+    }
     loop {
         let next = tokio::select! {
             next = watch.next() => next,
             _ = &mut interrupted => {
                 progress.abandon();
-                return Err(Failure::new(
-                    ExitCode::Interrupted,
-                    format!("stopped following job {id}; the job goes on on the appliance"),
-                )
-                .with_hint(format!(
-                    "follow it again with `vcsa-backup status {id} --wait`, or stop it with \
-                     `vcsa-backup cancel {id}`"
-                )));
+                return Err(interrupted_failure(id));
             }
         };
         match next {
@@ -102,6 +99,17 @@ pub async fn follow(
             }
         }
     }
+}
+
+fn interrupted_failure(id: &JobId) -> Failure {
+    Failure::new(
+        ExitCode::Interrupted,
+        format!("stopped following job {id}; the job goes on on the appliance"),
+    )
+    .with_hint(format!(
+        "follow it again with `vcsa-backup status {id} --wait`, or stop it with `vcsa-backup \
+         cancel {id}`"
+    ))
 }
 
 /// The failure for a wait that ended without a final status.

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Run, Sim, bare_command};
-use vcsa_backup_sim::{DEFAULT_PASSWORD, JobFailure, Simulator};
+use vcsa_backup_sim::{DEFAULT_PASSWORD, EnumField, JobFailure, Simulator};
 
 const SHORT: Duration = Duration::from_millis(1500);
 const LONG: Duration = Duration::from_secs(120);
@@ -445,4 +445,48 @@ fn the_demo_runs_a_backup_and_shows_the_refused_second_one() {
     assert!(run.stdout.contains("exit code 4"), "{run}");
     assert!(run.stdout.contains("State          succeeded"), "{run}");
     snapshot!("demo_stdout", run.stdout.clone());
+}
+
+#[test]
+fn values_from_a_newer_appliance_are_shown_as_sent() {
+    let sim = Sim::http(LONG);
+    let id = sim.start_backup("sftp://backup.example.com/vcsa/future");
+    sim.control()
+        .inject_unknown_enum(EnumField::JobState, "PAUSED");
+    sim.control()
+        .inject_unknown_enum(EnumField::DetailsType, "LOCAL_BACKUP_V2");
+    let run = sim.run(&["status", &id]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(field(&run.stdout, "State"), Some("PAUSED"), "{run}");
+    assert_eq!(field(&run.stdout, "Type"), Some("LOCAL_BACKUP_V2"), "{run}");
+    let json = sim.run(&["-o", "json", "status", &id]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["state"], "PAUSED");
+    assert_eq!(doc["details"]["type"], "LOCAL_BACKUP_V2");
+}
+
+#[test]
+fn the_password_can_come_from_standard_input() {
+    use std::io::Write;
+    let sim = Sim::http(SHORT);
+    let mut child = sim
+        .command()
+        .env_remove("VCSA_PASSWORD")
+        .args(["--password-file", "-", "parts"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{DEFAULT_PASSWORD}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("common"));
+}
+
+/// The value of `name` in `Field   value` output.
+fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).filter(|rest| rest.starts_with("  ")))
+        .map(str::trim)
 }

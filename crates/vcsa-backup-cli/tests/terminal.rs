@@ -195,3 +195,34 @@ fn the_password_is_asked_for_on_the_terminal_and_not_echoed() {
         "the password was echoed:\n{text}"
     );
 }
+
+#[test]
+fn ctrl_c_stops_following_but_not_the_backup() {
+    let sim = Sim::http(Duration::from_secs(120));
+    let mut term = OnTerminal::spawn(
+        &[
+            "--server",
+            sim.url(),
+            "backup",
+            "--location",
+            "sftp://backup.example.com/vcsa/interrupted",
+            "--wait",
+        ],
+        &[("VCSA_PASSWORD", DEFAULT_PASSWORD)],
+    );
+    term.expect("in progress");
+    // The terminal turns ^C into SIGINT for the foreground process, as for a person.
+    term.writer.write_all(b"\x03").unwrap();
+    term.writer.flush().unwrap();
+    let code = term.wait();
+    let screen = term.screen();
+    assert_eq!(code, 130, "exit code {code}:\n{screen}");
+    assert!(
+        screen.contains("the job goes on on the appliance"),
+        "{screen}"
+    );
+    assert!(
+        sim.control().state().running_job.is_some(),
+        "the backup still runs"
+    );
+}
