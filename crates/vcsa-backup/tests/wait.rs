@@ -374,3 +374,36 @@ fn the_futures_and_the_watch_are_send() {
     send(&client.start_backup_when_idle(&request, &options));
     send(&client.run_schedule_when_idle("default", None, &options));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_job_that_stops_moving_is_reported_as_stalled_but_a_slow_one_is_not() {
+    let path = job_path(JOB);
+    // Moves every 100 s up to 40%, then never again.
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path).then(|| {
+            let step = (call.at.as_secs() / 100).min(4);
+            job(JOB, "INPROGRESS", (step * 10) as u8, &[])
+        })
+    })
+    .await;
+    let options = WaitOptions::default().stall_timeout(secs(120));
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &options)
+        .await
+        .expect_err("the job stalls at 40%");
+
+    assert!(error.is_stalled(), "{error:?}");
+    let WaitErrorKind::Stalled { unchanged_for, .. } = error.kind() else {
+        unreachable!("checked above");
+    };
+    // 40% was first seen at the first read after 400 s; the stall is noticed at the first read
+    // after 120 more seconds.
+    assert!(
+        *unchanged_for >= secs(120) && *unchanged_for < secs(150),
+        "{unchanged_for:?}"
+    );
+    assert_eq!(error.last_status().map(|s| s.progress.value()), Some(40));
+    insta::assert_snapshot!(error.to_string(), @"gave up waiting for backup job 20260522-061503-24322831: it has stayed INPROGRESS at 40% for 2m 0s (the stall limit is 2m 0s), after 33 reads over 9m 4s. The job is still running on the appliance: look at it there (its details and the backup log), then wait again or cancel it (`cancel_job`).");
+}

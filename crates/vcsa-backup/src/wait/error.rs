@@ -45,6 +45,15 @@ pub enum WaitErrorKind {
         /// The error of the last read, if it failed.
         last_error: Option<Error>,
     },
+    /// Neither the job's state nor its progress changed for longer than
+    /// [`WaitOptions::stall_timeout`](super::WaitOptions::stall_timeout); the job goes on on the
+    /// appliance.
+    Stalled {
+        /// The limit the wait was given.
+        limit: Duration,
+        /// How long the state and progress had been the same when the wait gave up.
+        unchanged_for: Duration,
+    },
     /// Reading the job's status (or the job list) failed in a way the fault policy does not
     /// retry (`NotFound`, `NotAuthorized`, credentials refused), or transient
     /// failures went on for longer than it allows.
@@ -142,6 +151,11 @@ impl WaitError {
     /// Whether the job itself failed (as opposed to the wait).
     pub fn is_job_failed(&self) -> bool {
         matches!(self.0.kind, WaitErrorKind::JobFailed)
+    }
+
+    /// Whether the job stalled (see [`WaitOptions::stall_timeout`](super::WaitOptions::stall_timeout)).
+    pub fn is_stalled(&self) -> bool {
+        matches!(self.0.kind, WaitErrorKind::Stalled { .. })
     }
 
     /// Whether the deadline passed.
@@ -258,6 +272,32 @@ impl fmt::Display for WaitError {
                 f.write_str(
                     ". The job is still running on the appliance: wait again with a longer \
                      limit, or cancel it (`cancel_job`).",
+                )?;
+            }
+            WaitErrorKind::Stalled {
+                limit,
+                unchanged_for,
+            } => {
+                write!(f, "gave up waiting for {job}: ")?;
+                match self.last_status() {
+                    Some(status) => write!(
+                        f,
+                        "it has stayed {} at {}",
+                        status.state.as_wire(),
+                        status.progress
+                    )?,
+                    None => f.write_str("it has not changed")?,
+                }
+                write!(
+                    f,
+                    " for {} (the stall limit is {}), after ",
+                    HumanDuration(*unchanged_for),
+                    HumanDuration(*limit)
+                )?;
+                self.write_counts(f)?;
+                f.write_str(
+                    ". The job is still running on the appliance: look at it there (its details \
+                     and the backup log), then wait again or cancel it (`cancel_job`).",
                 )?;
             }
             WaitErrorKind::PollFailed(error) if self.0.job.is_none() => {

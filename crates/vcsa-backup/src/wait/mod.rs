@@ -51,6 +51,10 @@
 //! slept past: when the next delay would cross it, the wait sleeps until the deadline and reads
 //! one last time there. Timing uses tokio's clock, so tests run on a paused clock.
 //!
+//! A job can also stall: running, but no longer moving. With [`WaitOptions::stall_timeout`] a
+//! wait gives up once the state and progress have stayed the same for that long, rather than at
+//! the deadline.
+//!
 //! # Faults
 //!
 //! The [`FaultPolicy`] decides about failed reads. The default ([`RetryTransient`]) retries

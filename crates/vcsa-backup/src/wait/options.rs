@@ -27,6 +27,7 @@ pub struct WaitOptions {
     pub(crate) max_wait: Duration,
     pub(crate) backoff: Arc<dyn Backoff>,
     pub(crate) faults: Arc<dyn FaultPolicy>,
+    pub(crate) stall_timeout: Option<Duration>,
 }
 
 impl WaitOptions {
@@ -40,6 +41,7 @@ impl WaitOptions {
             max_wait: Self::DEFAULT_MAX_WAIT,
             backoff: Arc::new(ExponentialBackoff::default()),
             faults: Arc::new(RetryTransient::default()),
+            stall_timeout: None,
         }
     }
 
@@ -69,6 +71,19 @@ impl WaitOptions {
     #[must_use]
     pub fn fault_policy(mut self, policy: impl FaultPolicy + 'static) -> Self {
         self.faults = Arc::new(policy);
+        self
+    }
+
+    /// Gives up early when neither the job's state nor its progress has changed for `limit`:
+    /// a stalled job is reported in `limit` rather than at the deadline. The stall is noticed at
+    /// the first read after `limit` has passed.
+    ///
+    /// Off by default: some phases of a backup (exporting a large database, uploading a big
+    /// file to a slow server) report no progress for a long time, and only the administrator
+    /// knows how long is too long on their appliance.
+    #[must_use]
+    pub fn stall_timeout(mut self, limit: Duration) -> Self {
+        self.stall_timeout = Some(limit);
         self
     }
 

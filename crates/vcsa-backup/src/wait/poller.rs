@@ -64,6 +64,9 @@ pub(crate) struct Poller<S> {
     finished: Option<Finished>,
     summary: WaitSummary,
     last_status: Option<JobStatus>,
+    stall_timeout: Option<Duration>,
+    /// When the state or progress last changed (or the wait began).
+    last_change: Instant,
     span: Span,
 }
 
@@ -86,6 +89,8 @@ impl<S: JobSource> Poller<S> {
             finished: None,
             summary: WaitSummary::default(),
             last_status: None,
+            stall_timeout: options.stall_timeout,
+            last_change: Instant::now(),
             span,
         }
     }
@@ -127,6 +132,13 @@ impl<S: JobSource> Poller<S> {
 
     fn on_status(&mut self, status: JobStatus) -> Result<Step, WaitError> {
         self.summary.consecutive_failures = 0;
+        let changed = self
+            .last_status
+            .as_ref()
+            .is_none_or(|last| last.state != status.state || last.progress != status.progress);
+        if changed {
+            self.last_change = Instant::now();
+        }
         self.last_status = Some(status.clone());
         if status.state.is_terminal() {
             tracing::info!(
@@ -139,6 +151,20 @@ impl<S: JobSource> Poller<S> {
             );
             self.finished = Some(Finished::Ended(status.clone()));
             return Ok(Step::Ended(status));
+        }
+        let unchanged_for = self.last_change.elapsed();
+        if let Some(limit) = self.stall_timeout.filter(|limit| unchanged_for >= *limit) {
+            let error = WaitError::new(
+                WaitErrorKind::Stalled {
+                    limit,
+                    unchanged_for,
+                },
+                Some(self.job.clone()),
+                self.summary(),
+                self.last_status.clone(),
+            );
+            tracing::warn!(job = %self.job, "{error}");
+            return Err(error);
         }
         match self.schedule() {
             Some(delay) => {
