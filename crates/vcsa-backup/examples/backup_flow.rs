@@ -101,7 +101,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {} {}", status.state, status.progress);
     }
 
-    let details = client.job_details(Some(&[status.id.clone()])).await?;
+    let details = client
+        .job_details(Some(std::slice::from_ref(&status.id)))
+        .await?;
     if let Some(info) = details.get(&status.id) {
         println!(
             "job {}: {} to {}, {} bytes in {} s",

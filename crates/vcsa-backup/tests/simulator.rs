@@ -65,7 +65,10 @@ async fn every_operation_in_both_flavours() {
         let listed = client.list_jobs().await.unwrap();
         assert_eq!(listed.first(), Some(&job.id));
 
-        let details = client.job_details(Some(&[job.id.clone()])).await.unwrap();
+        let details = client
+            .job_details(Some(std::slice::from_ref(&job.id)))
+            .await
+            .unwrap();
         assert_eq!(details.keys().collect::<Vec<_>>(), [&job.id]);
         let info = &details[&job.id];
         assert_eq!(info.kind, JobKind::Manual);
@@ -90,7 +93,7 @@ async fn every_operation_in_both_flavours() {
             .unwrap();
         assert_ne!(scheduled.id, job.id);
         let kinds = client
-            .job_details(Some(&[scheduled.id.clone()]))
+            .job_details(Some(std::slice::from_ref(&scheduled.id)))
             .await
             .unwrap();
         assert_eq!(kinds[&scheduled.id].kind, JobKind::Scheduled);
