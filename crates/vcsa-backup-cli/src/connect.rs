@@ -36,8 +36,15 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
              against a simulated appliance",
         ));
     };
+    let url = base_url(server);
+    if plain_http_off_this_machine(&url) {
+        eprintln!(
+            "warning: {url} is plain HTTP: the password and the backup passwords cross the \
+             network unencrypted; use https://"
+        );
+    }
     let password = secrets::required(&secrets::APPLIANCE, global.password_file.as_deref())?;
-    let mut builder = Client::builder(base_url(server))
+    let mut builder = Client::builder(url)
         .credentials(global.user.clone(), password)
         .flavour(global.flavour.into())
         .timeout(global.request_timeout)
@@ -64,9 +71,29 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
     Ok(builder.build()?)
 }
 
+/// Plain HTTP to anything but this machine (a simulator or a tunnel on loopback is fine).
+fn plain_http_off_this_machine(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    !(host == "localhost" || host.starts_with("127.") || rest.starts_with("[::1]"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::base_url;
+
+    #[test]
+    fn plain_http_is_flagged_unless_on_loopback() {
+        use super::plain_http_off_this_machine as flagged;
+        assert!(flagged("http://vcsa.example.com"));
+        assert!(flagged("http://10.0.0.5:8080"));
+        assert!(!flagged("http://127.0.0.1:8080"));
+        assert!(!flagged("http://localhost:80"));
+        assert!(!flagged("http://[::1]:80"));
+        assert!(!flagged("https://vcsa.example.com"));
+    }
 
     #[test]
     fn a_bare_host_means_https() {

@@ -2,6 +2,8 @@
 //! cron or CI. See `vcsa-backup --help`, and `vcsa-backup demo` for a tour against a simulated
 //! appliance.
 
+#![warn(missing_docs)]
+
 mod cli;
 mod commands;
 mod connect;

@@ -47,6 +47,9 @@ pub struct JobView {
     pub messages: Vec<MessageView>,
     /// The job's details; `null` when the appliance had none.
     pub details: Option<DetailsView>,
+    /// The state in words (`in progress`), for tables.
+    #[serde(skip)]
+    pub state_words: String,
 }
 
 impl JobView {
@@ -60,14 +63,15 @@ impl JobView {
             ended_at: status.ended_at,
             messages: messages(&status.messages),
             details: details.map(DetailsView::from),
+            state_words: status.state.to_string(),
         }
     }
 
     /// Field and value pairs for a table.
-    pub fn fields(&self, status: &JobStatus) -> Vec<(&'static str, String)> {
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
         let mut rows = vec![
             ("Job", self.id.clone()),
-            ("State", status.state.to_string()),
+            ("State", self.state_words.clone()),
             ("Progress", format!("{}%", self.progress)),
             ("Started", human::time(self.started_at)),
         ];
@@ -279,5 +283,36 @@ impl OutcomeView {
             status: outcome.status.to_string(),
             messages: messages(&outcome.messages),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_without_details_shows_dashes_and_the_start_from_its_id() {
+        let row = ListRow::new(&JobId::new("20250131-020007-24322831"), None);
+        assert_eq!(
+            row.cells(),
+            [
+                "20250131-020007-24322831",
+                "-",
+                "-",
+                "-",
+                "-",
+                "2025-01-31 02:00:07 UTC",
+                "-"
+            ]
+        );
+        let json = serde_json::to_value(&row).unwrap();
+        assert_eq!(json["type"], serde_json::Value::Null);
+        assert_eq!(json["started_at"], "2025-01-31T02:00:07Z");
+    }
+
+    #[test]
+    fn an_opaque_id_has_no_start_time() {
+        let row = ListRow::new(&JobId::new("restore-7"), None);
+        assert_eq!(row.started_at, None);
     }
 }

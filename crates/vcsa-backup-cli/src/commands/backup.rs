@@ -92,9 +92,7 @@ pub async fn start_and_follow(ctx: &Context, start: Start<'_>, plan: &Plan) -> R
     )
     .await?;
     let view = JobView::new(&followed.status, followed.details.as_ref());
-    output::print(ctx.output, &view, || {
-        output::fields(&view.fields(&followed.status))
-    });
+    output::print(ctx.output, &view, || output::fields(&view.fields()));
     match follow::job_failed(&followed) {
         Some(failure) => Err(failure),
         None => Ok(()),
@@ -153,7 +151,7 @@ fn print_started(format: OutputFormat, status: &JobStatus) {
     output::print(format, &view, || {
         format!(
             "{}\n\nFollow it with: vcsa-backup status {} --wait",
-            output::fields(&view.fields(status)),
+            output::fields(&view.fields()),
             status.id
         )
     });
