@@ -407,3 +407,23 @@ async fn a_job_that_stops_moving_is_reported_as_stalled_but_a_slow_one_is_not() 
     assert_eq!(error.last_status().map(|s| s.progress.value()), Some(40));
     insta::assert_snapshot!(error.to_string(), @"gave up waiting for backup job 20260522-061503-24322831: it has stayed INPROGRESS at 40% for 2m 0s (the stall limit is 2m 0s), after 33 reads over 9m 4s. The job is still running on the appliance: look at it there (its details and the backup log), then wait again or cancel it (`cancel_job`).");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_limit_reads_once() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| job(JOB, "INPROGRESS", 70, &[]))
+    })
+    .await;
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default().max_wait(Duration::ZERO))
+        .await
+        .expect_err("no time to wait");
+
+    assert!(error.is_deadline_exceeded());
+    assert_eq!(error.summary().polls, 1);
+    assert_eq!(appliance.count("GET", &job_path(JOB)), 1);
+}

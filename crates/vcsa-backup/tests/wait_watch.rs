@@ -214,3 +214,20 @@ async fn the_deadline_of_a_watch_runs_from_its_creation() {
     assert!(error.is_deadline_exceeded());
     assert_eq!(error.summary().waited, Duration::from_secs(20));
 }
+
+#[tokio::test(start_paused = true)]
+async fn until_done_after_the_stream_ended_answers_without_reading_again() {
+    let path = job_path(JOB);
+    let appliance =
+        Appliance::start(move |call| call.is("GET", &path).then(|| stepped(call, "SUCCEEDED")))
+            .await;
+    let client = appliance.client();
+
+    let mut watch = client.watch_job(&job_id(), &WaitOptions::default());
+    while watch.next().await.is_some() {}
+    let reads = appliance.log().len();
+
+    let status = watch.until_done().await.expect("the job succeeded");
+    assert_eq!(status.state, JobState::Succeeded);
+    assert_eq!(appliance.log().len(), reads);
+}
