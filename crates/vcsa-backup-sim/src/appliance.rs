@@ -12,7 +12,7 @@ use vcsa_backup_api::types::{
 };
 
 use crate::clock::Clock;
-use crate::config::SimConfig;
+use crate::config::{MAX_HISTORY, MAX_JOB_DURATION, SimConfig};
 use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults, JobFailure};
 use crate::jobs::{JobSpec, Jobs};
@@ -205,7 +205,7 @@ impl Appliance {
         now: Instant,
         failure: Option<JobFailure>,
     ) -> BackupJobStatus {
-        let duration = inner.config.job_duration;
+        let duration = inner.config.job_duration.min(MAX_JOB_DURATION);
         let build = inner.config.build.clone();
         let job = inner
             .jobs
@@ -370,6 +370,7 @@ impl Appliance {
     }
 
     pub(crate) fn seed_history(&self, count: usize) {
+        let count = count.min(MAX_HISTORY);
         let mut inner = self.lock();
         let now = self.clock.now();
         let (location, user) = match inner.schedules.get(DEFAULT_SCHEDULE) {

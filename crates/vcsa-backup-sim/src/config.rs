@@ -11,6 +11,11 @@ pub const DEFAULT_PASSWORD: &str = "VMware1!";
 /// The appliance build number in job ids (`YYYYMMDD-hhmmss-<build>`) and job details.
 pub const DEFAULT_BUILD: &str = "24322831";
 
+/// The longest job duration; longer ones are clamped, which keeps time arithmetic in range.
+pub const MAX_JOB_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
+/// The most finished jobs one history request adds; larger counts are clamped.
+pub const MAX_HISTORY: usize = 1_000_000;
+
 /// Everything that shapes the simulated appliance's behaviour.
 #[derive(Clone, Debug)]
 pub(crate) struct SimConfig {

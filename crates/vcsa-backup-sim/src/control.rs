@@ -103,12 +103,14 @@ impl Control {
         self.appliance.expire_sessions();
     }
 
-    /// Adds `count` finished scheduled jobs to the history, older than every job already there.
+    /// Adds `count` finished scheduled jobs to the history, older than every job already there
+    /// (at most [`MAX_HISTORY`](crate::MAX_HISTORY) at once).
     pub fn seed_history(&self, count: usize) {
         self.appliance.seed_history(count);
     }
 
-    /// How long jobs started from now on take to reach 100%.
+    /// How long jobs started from now on take to reach 100% (at most
+    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION)).
     pub fn set_job_duration(&self, duration: Duration) {
         self.appliance.set_job_duration(duration);
     }

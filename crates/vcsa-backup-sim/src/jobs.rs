@@ -73,6 +73,7 @@ impl Job {
     fn failure_at(&self) -> Option<(Instant, i64)> {
         let failure = self.failure.as_ref()?;
         let pct = u32::from(failure.clamped_percent());
+        // The duration is at most MAX_JOB_DURATION, so neither step can overflow.
         Some((self.started + self.duration * pct / 100, i64::from(pct)))
     }
 

@@ -91,7 +91,7 @@ mod sessions;
 mod tls;
 mod validate;
 
-pub use config::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER};
+pub use config::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, MAX_HISTORY, MAX_JOB_DURATION};
 pub use control::{Control, SimState};
 pub use faults::{EnumField, Faults, JobFailure};
 pub use routes::ADMIN_PREFIX;

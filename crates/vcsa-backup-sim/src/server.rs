@@ -109,7 +109,8 @@ impl SimulatorBuilder {
         self
     }
 
-    /// How long a backup job takes to go from 0 to 100%. Zero finishes jobs at once.
+    /// How long a backup job takes to go from 0 to 100%. Zero finishes jobs at once; at most
+    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION).
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.config.job_duration = duration;
         self
@@ -127,7 +128,8 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Finished jobs to place in the history before the simulator starts serving.
+    /// Finished jobs to place in the history before the simulator starts serving (at most
+    /// [`MAX_HISTORY`](crate::MAX_HISTORY)).
     pub fn history(mut self, jobs: usize) -> Self {
         self.history = jobs;
         self

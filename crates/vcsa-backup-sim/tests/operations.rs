@@ -517,3 +517,25 @@ async fn seeded_history_is_newest_first_and_unique() {
     let (_, old) = h.get(&format!("{API}/job/{}", ids[1000])).await;
     assert_eq!(old["state"], "SUCCEEDED");
 }
+
+#[tokio::test(start_paused = true)]
+async fn absurd_durations_are_clamped_not_fatal() {
+    let h = start(
+        Simulator::builder()
+            .job_duration(Duration::MAX)
+            .session_idle_timeout(Duration::MAX),
+    )
+    .await;
+    h.sim
+        .control()
+        .fail_next_job(vcsa_backup_sim::JobFailure::at(99, "late"));
+    let id = h.start_backup("sftp://nas.example.com/b/forever").await;
+    tokio::time::advance(vcsa_backup_sim::MAX_JOB_DURATION / 2).await;
+    let (status, job) = h.get(&format!("{API}/job/{id}")).await;
+    assert_eq!(
+        (status, job["state"].clone(), job["progress"].clone()),
+        (200, json!("INPROGRESS"), json!(50))
+    );
+    let (status, _) = h.get(&format!("{API}/job/details")).await;
+    assert_eq!(status, 200);
+}

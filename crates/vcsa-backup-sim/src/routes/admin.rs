@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::appliance::Appliance;
+use crate::config::MAX_HISTORY;
 use crate::control::Control;
 use crate::faults::{EnumField, JobFailure};
 use crate::flavour::json_response;
@@ -126,9 +127,6 @@ async fn unknown_enum(State(app): App, body: Bytes) -> Response {
     })
 }
 
-/// Bounds one history request, so a typo cannot exhaust memory.
-const MAX_SEED: usize = 1_000_000;
-
 #[derive(Deserialize)]
 struct History {
     count: usize,
@@ -136,9 +134,9 @@ struct History {
 
 async fn seed_history(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: History| {
-        if r.count > MAX_SEED {
+        if r.count > MAX_HISTORY {
             return Err(format!(
-                "At most {MAX_SEED} jobs can be added at once; ask for fewer."
+                "At most {MAX_HISTORY} jobs can be added at once; ask for fewer."
             ));
         }
         c.seed_history(r.count);
