@@ -13,6 +13,7 @@ use crate::classify::{self, Body, IntoServerError};
 use crate::details::JobDetails;
 use crate::error::{Error, Problem};
 use crate::message::Message;
+use crate::wire::IntoDomain;
 use crate::{BackupRequest, ClientBuilder, Flavour, JobId, JobStatus, Outcome, Part, Secret};
 
 /// A client for one appliance's backup API.
@@ -215,10 +216,10 @@ impl Client {
             match flavour {
                 Flavour::Rest => wire(api.rest_create_job(piece), Body::Quotable)
                     .await
-                    .map(|v| v.value.into()),
+                    .map(|v| v.value.into_domain()),
                 _ => wire(api.create_job(body), Body::Quotable)
                     .await
-                    .map(Into::into),
+                    .map(IntoDomain::into_domain),
             }
         })
         .await
@@ -237,10 +238,10 @@ impl Client {
             match flavour {
                 Flavour::Rest => wire(api.rest_get_job(id.as_str()), Body::Quotable)
                     .await
-                    .map(|v| v.value.into()),
+                    .map(|v| v.value.into_domain()),
                 _ => wire(api.get_job(id.as_str()), Body::Quotable)
                     .await
-                    .map(Into::into),
+                    .map(IntoDomain::into_domain),
             }
         })
         .await
@@ -335,10 +336,10 @@ impl Client {
             match flavour {
                 Flavour::Rest => wire(api.rest_cancel_job(id.as_str()), Body::Quotable)
                     .await
-                    .map(|v| v.value.into()),
+                    .map(|v| v.value.into_domain()),
                 _ => wire(api.cancel_job(id.as_str()), Body::Quotable)
                     .await
-                    .map(Into::into),
+                    .map(IntoDomain::into_domain),
             }
         })
         .await
@@ -386,10 +387,10 @@ impl Client {
             match flavour {
                 Flavour::Rest => wire(api.rest_run_schedule(schedule, body), Body::Quotable)
                     .await
-                    .map(|v| v.value.into()),
+                    .map(|v| v.value.into_domain()),
                 _ => wire(api.run_schedule(schedule, body), Body::Quotable)
                     .await
-                    .map(Into::into),
+                    .map(IntoDomain::into_domain),
             }
         })
         .await
@@ -413,7 +414,7 @@ impl Client {
                 }
             })
             .await?;
-        Ok(parts.into_iter().map(Into::into).collect())
+        Ok(parts.into_iter().map(IntoDomain::into_domain).collect())
     }
 
     /// Asks the appliance to check a request without starting a backup: it can reach the
@@ -439,10 +440,10 @@ impl Client {
                 match flavour {
                     Flavour::Rest => wire(api.rest_validate_backup(piece), Body::Quotable)
                         .await
-                        .map(|v| v.value.into()),
+                        .map(|v| v.value.into_domain()),
                     _ => wire(api.validate_backup(body), Body::Quotable)
                         .await
-                        .map(Into::into),
+                        .map(IntoDomain::into_domain),
                 }
             },
         )

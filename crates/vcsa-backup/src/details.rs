@@ -7,6 +7,7 @@ use vcsa_backup_api::{enums, types};
 
 use crate::error::ServerError;
 use crate::message::{Message, convert_all};
+use crate::wire::{FromWire, IntoDomain};
 
 /// Everything the appliance records about one backup job.
 ///
@@ -73,14 +74,14 @@ impl JobDetails {
             Some(p) => Some(TaskProgress {
                 completed: non_negative(p.completed, "completed work")?,
                 total: non_negative(p.total, "total work")?,
-                message: p.message.into(),
+                message: p.message.into_domain(),
             }),
             None => None,
         };
         Ok(Self {
-            kind: info.type_.into(),
-            status: info.status.into(),
-            description: info.description.into(),
+            kind: info.type_.into_domain(),
+            status: info.status.into_domain(),
+            description: info.description.into_domain(),
             messages: convert_all(info.messages),
             location: info.location,
             location_user: info.location_user,
@@ -181,8 +182,8 @@ macro_rules! open_domain_enum {
             }
         }
 
-        impl From<$wire> for $name {
-            fn from(value: $wire) -> Self {
+        impl FromWire<$wire> for $name {
+            fn from_wire(value: $wire) -> Self {
                 match value.as_str() {
                     $($text => Self::$variant,)*
                     other => Self::Unknown(other.to_string()),
@@ -247,11 +248,11 @@ mod tests {
     #[test]
     fn unknown_values_are_kept() {
         assert_eq!(
-            TaskStatus::from(enums::DetailsStatus::from("PAUSED")),
+            TaskStatus::from_wire(enums::DetailsStatus::from("PAUSED")),
             TaskStatus::Unknown("PAUSED".into())
         );
         assert_eq!(
-            JobKind::from(enums::DetailsType::from("LOCAL_BACKUP")),
+            JobKind::from_wire(enums::DetailsType::from("LOCAL_BACKUP")),
             JobKind::LocalBackup
         );
     }

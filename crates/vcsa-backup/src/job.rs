@@ -7,6 +7,7 @@ use vcsa_backup_api::{enums, types};
 
 use crate::JobId;
 use crate::message::{Message, convert_all};
+use crate::wire::{FromWire, IntoDomain};
 
 /// Where a backup job is in its life.
 ///
@@ -67,8 +68,8 @@ impl fmt::Display for JobState {
     }
 }
 
-impl From<enums::BackupRestoreProcessState> for JobState {
-    fn from(state: enums::BackupRestoreProcessState) -> Self {
+impl FromWire<enums::BackupRestoreProcessState> for JobState {
+    fn from_wire(state: enums::BackupRestoreProcessState) -> Self {
         use enums::BackupRestoreProcessState as S;
         match state {
             S::None => Self::NotStarted,
@@ -166,11 +167,11 @@ pub struct JobStatus {
     pub ended_at: Option<DateTime<Utc>>,
 }
 
-impl From<types::BackupJobStatus> for JobStatus {
-    fn from(s: types::BackupJobStatus) -> Self {
+impl FromWire<types::BackupJobStatus> for JobStatus {
+    fn from_wire(s: types::BackupJobStatus) -> Self {
         Self {
             id: JobId::new(s.id),
-            state: s.state.into(),
+            state: s.state.into_domain(),
             progress: Percent::clamped(s.progress),
             messages: convert_all(s.messages),
             started_at: s.start_time,
@@ -208,8 +209,8 @@ impl Outcome {
     }
 }
 
-impl From<types::ReturnResult> for Outcome {
-    fn from(r: types::ReturnResult) -> Self {
+impl FromWire<types::ReturnResult> for Outcome {
+    fn from_wire(r: types::ReturnResult) -> Self {
         use enums::ReturnStatus as S;
         let status = match r.status {
             S::Ok => OutcomeStatus::Ok,

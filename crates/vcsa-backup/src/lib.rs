@@ -53,6 +53,7 @@ mod password;
 mod request;
 mod tls;
 pub mod wait;
+mod wire;
 
 pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};
 pub use client::Client;

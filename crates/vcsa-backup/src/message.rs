@@ -4,6 +4,8 @@ use std::fmt;
 
 use vcsa_backup_api::types;
 
+use crate::wire::{FromWire, IntoDomain};
+
 /// A message from the appliance: what happened, in English, with an id for looking it up.
 ///
 /// ```
@@ -51,8 +53,8 @@ impl fmt::Display for Message {
     }
 }
 
-impl From<types::LocalizableMessage> for Message {
-    fn from(m: types::LocalizableMessage) -> Self {
+impl FromWire<types::LocalizableMessage> for Message {
+    fn from_wire(m: types::LocalizableMessage) -> Self {
         Self {
             id: m.id,
             text: m.default_message,
@@ -61,8 +63,8 @@ impl From<types::LocalizableMessage> for Message {
     }
 }
 
-impl From<types::JobMessage> for Message {
-    fn from(m: types::JobMessage) -> Self {
+impl FromWire<types::JobMessage> for Message {
+    fn from_wire(m: types::JobMessage) -> Self {
         Self {
             id: m.id,
             text: m.default_message,
@@ -71,6 +73,6 @@ impl From<types::JobMessage> for Message {
     }
 }
 
-pub(crate) fn convert_all<T: Into<Message>>(messages: Vec<T>) -> Vec<Message> {
-    messages.into_iter().map(Into::into).collect()
+pub(crate) fn convert_all<T: IntoDomain<Message>>(messages: Vec<T>) -> Vec<Message> {
+    messages.into_iter().map(IntoDomain::into_domain).collect()
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use vcsa_backup_api::types;
 
 use crate::message::Message;
+use crate::wire::{FromWire, IntoDomain};
 
 /// The id of a part of the appliance that a backup can include.
 ///
@@ -81,12 +82,12 @@ pub struct Part {
     pub optional: bool,
 }
 
-impl From<types::Part> for Part {
-    fn from(p: types::Part) -> Self {
+impl FromWire<types::Part> for Part {
+    fn from_wire(p: types::Part) -> Self {
         Self {
             id: PartId::new(p.id),
-            name: p.name.into(),
-            description: p.description.into(),
+            name: p.name.into_domain(),
+            description: p.description.into_domain(),
             selected_by_default: p.selected_by_default,
             optional: p.optional,
         }
