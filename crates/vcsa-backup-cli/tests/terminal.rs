@@ -11,7 +11,8 @@ use common::{BIN, Sim};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use vcsa_backup_sim::DEFAULT_PASSWORD;
 
-const ROWS: u16 = 40;
+// Tall enough that the whole demo stays on screen.
+const ROWS: u16 = 100;
 const COLS: u16 = 160;
 
 /// A child process on a pseudo-terminal, with everything it wrote collected.
@@ -224,5 +225,20 @@ fn ctrl_c_stops_following_but_not_the_backup() {
     assert!(
         sim.control().state().running_job.is_some(),
         "the backup still runs"
+    );
+}
+
+#[test]
+fn the_demo_draws_its_progress_bar_on_a_terminal() {
+    let mut term = OnTerminal::spawn(&["demo", "--job-duration", "2s"], &[]);
+    let code = term.wait();
+    let screen = term.screen();
+    assert_eq!(code, 0, "{}", term.text());
+    let bar = format!("[{}] 100% 00:00:02 succeeded, ", "#".repeat(30));
+    assert!(screen.contains(&bar), "{screen}");
+    assert!(screen.contains("(exit code 4:"), "{screen}");
+    assert!(
+        screen.contains("Point the same commands at a real appliance"),
+        "{screen}"
     );
 }
