@@ -24,11 +24,14 @@ use crate::{BackupRequest, ClientBuilder, Flavour, JobId, JobStatus, Outcome, Pa
 /// are never repeated behind the caller's back: they fail with [`Error::SessionExpired`] instead,
 /// after a new session has been opened.
 ///
-/// ```no_run
+/// ```
 /// use vcsa_backup::{BackupRequest, Client, Secret};
 ///
-/// # async fn run() -> Result<(), vcsa_backup::Error> {
-/// let client = Client::builder("https://vcsa.example.com")
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+/// # let base_url = sim.url(); // such as "https://vcsa.example.com"
+/// let client = Client::builder(base_url)
 ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
 ///     .build()?;
 /// let request = BackupRequest::builder()
@@ -37,6 +40,11 @@ use crate::{BackupRequest, ClientBuilder, Flavour, JobId, JobStatus, Outcome, Pa
 ///     .build()?;
 /// let job = client.start_backup(&request).await?;
 /// println!("{}: {} ({})", job.id, job.state, job.progress);
+///
+/// // Clones share the session; the client can move into other tasks.
+/// let other = client.clone();
+/// let status = tokio::spawn(async move { other.job_status(&job.id).await }).await??;
+/// println!("{}: {}", status.id, status.state);
 /// client.logout().await?;
 /// # Ok(()) }
 /// ```
@@ -627,3 +635,9 @@ async fn wire<T, E: IntoServerError>(
         Err(e) => Err(classify::from_wire(e, body).await),
     }
 }
+
+// Shared across tasks is the point of the client: keep it so.
+const _: () = {
+    const fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Client>();
+};

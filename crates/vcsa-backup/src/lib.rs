@@ -6,13 +6,18 @@
 //! A [`BackupRequest`] is checked completely before it is sent, including the appliance's rules
 //! for a [`BackupPassword`].
 //!
-//! ```no_run
+//! ```
 //! use vcsa_backup::{BackupRequest, Client, Error, PartId, Secret};
 //!
-//! # async fn run() -> Result<(), Error> {
-//! let client = Client::builder("https://vcsa.example.com")
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let sim = vcsa_backup_sim::Simulator::builder().start().await?;
+//! # let (base_url, thumbprint) = (sim.url(), sim.thumbprint().unwrap());
+//! // base_url: the appliance, such as "https://vcsa.example.com";
+//! // thumbprint: its certificate's SHA-256 thumbprint, "6F:3B:2A:..."
+//! let client = Client::builder(base_url)
 //!     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
-//!     .pin_thumbprint_sha256("6F:3B:2A:91:0C:55:7E:14:C8:D2:09:AB:4E:77:10:F3:25:9A:C4:E8:01:B6:7D:53:9E:2F:11:A0:C7:48:E5:36")
+//!     .pin_thumbprint_sha256(thumbprint)
 //!     .build()?;
 //!
 //! let request = BackupRequest::builder()
@@ -25,8 +30,9 @@
 //! match client.start_backup(&request).await {
 //!     Ok(job) => println!("started {} at {}", job.id, job.started_at),
 //!     Err(Error::BackupInProgress(e)) => println!("another backup is running: {e}"),
-//!     Err(e) => return Err(e),
+//!     Err(e) => return Err(e.into()),
 //! }
+//! client.logout().await?;
 //! # Ok(()) }
 //! ```
 //!
