@@ -118,7 +118,10 @@ pub fn wait_failure(id: &JobId, error: WaitError) -> Failure {
     let said = error.to_string();
     let job = error.job().cloned().unwrap_or_else(|| id.clone());
     match error.into_kind() {
-        WaitErrorKind::DeadlineExceeded { .. } => Failure::deadline(job.as_str(), waited),
+        WaitErrorKind::DeadlineExceeded { .. } => {
+            tracing::info!(job = %job, waited_ms = waited.as_millis() as u64, "deadline passed");
+            Failure::deadline(job.as_str())
+        }
         WaitErrorKind::PollFailed(e) | WaitErrorKind::StartFailed(e) => Failure::from(e),
         WaitErrorKind::JobFailed => {
             Failure::new(ExitCode::JobFailed, format!("backup job {job} failed"))

@@ -440,7 +440,8 @@ fn bad_options_exit_2() {
 
 #[test]
 fn the_demo_runs_a_backup_and_shows_the_refused_second_one() {
-    let run = Run::of(bare_command().args(["demo", "--job-duration", "1500ms"]));
+    // Long enough that the second start surely meets the first job still running.
+    let run = Run::of(bare_command().args(["demo", "--job-duration", "3s"]));
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("exit code 4"), "{run}");
     assert!(run.stdout.contains("State          succeeded"), "{run}");
