@@ -48,7 +48,7 @@ pub(crate) struct Appliance {
 }
 
 /// Hosts under the reserved `.invalid` top-level domain stand for unreachable backup servers.
-fn unreachable(location: &url::Url) -> bool {
+fn is_unreachable_host(location: &url::Url) -> bool {
     location
         .host_str()
         .is_some_and(|h| h.trim_end_matches('.').ends_with(".invalid"))
@@ -176,7 +176,7 @@ impl Appliance {
             )]));
         }
         let mut failure = inner.faults.next_job_failure.take();
-        if failure.is_none() && unreachable(&location) {
+        if failure.is_none() && is_unreachable_host(&location) {
             failure = Some(JobFailure::at(
                 0,
                 format!(
@@ -327,7 +327,7 @@ impl Appliance {
                 ),
             ));
         }
-        if unreachable(&location) {
+        if is_unreachable_host(&location) {
             failures.push(message(
                 "com.vmware.applmgmt.backup.location.unreachable",
                 format!(
