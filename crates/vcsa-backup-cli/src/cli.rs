@@ -246,8 +246,8 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Show at most this many jobs, newest first.
-    #[arg(long, short = 'n', default_value_t = 20)]
-    pub limit: usize,
+    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
 }
 
 /// A job to act on.

@@ -522,3 +522,30 @@ fn a_server_that_is_not_an_appliance_exits_7() {
     assert_eq!(run.code, 7, "{run}");
     snapshot!("not_an_appliance", run.transcript());
 }
+
+#[test]
+fn waiting_survives_sessions_that_expire_between_reads() {
+    // Sessions expire after 300 ms idle; the reads of a 3 s job are about a second apart, so
+    // nearly every read finds its session gone and must log in again.
+    let sim = Sim::start(
+        Simulator::builder()
+            .tls(false)
+            .job_duration(Duration::from_secs(3))
+            .session_idle_timeout(Duration::from_millis(300)),
+    );
+    let run = sim.run(&[
+        "-q",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/expiring",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(field(&run.stdout, "State"), Some("succeeded"), "{run}");
+}
+
+#[test]
+fn a_limit_of_zero_is_refused() {
+    let run = Run::of(bare_command().args(["list", "--limit", "0"]));
+    assert_eq!(run.code, 2, "{run}");
+}

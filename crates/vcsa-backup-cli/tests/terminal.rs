@@ -242,3 +242,44 @@ fn the_demo_draws_its_progress_bar_on_a_terminal() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_encryption_password_is_asked_for_twice() {
+    let sim = Sim::http(Duration::from_secs(1));
+    let args = [
+        "--server",
+        sim.url(),
+        "validate",
+        "--location",
+        "sftp://backup.example.com/vcsa/encrypted",
+        "--encrypt",
+    ];
+    let env = [("VCSA_PASSWORD", DEFAULT_PASSWORD)];
+
+    let mut term = OnTerminal::spawn(&args, &env);
+    term.expect("Backup encryption password: ");
+    term.writer.write_all(b"Encrypt-Me-456!\r").unwrap();
+    term.expect("Repeat it: ");
+    term.writer.write_all(b"Encrypt-Me-456!\r").unwrap();
+    let code = term.wait();
+    let screen = term.screen();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("The appliance can back up to"), "{screen}");
+    assert!(
+        !screen.contains("Encrypt-Me"),
+        "the password was echoed:\n{screen}"
+    );
+
+    let mut term = OnTerminal::spawn(&args, &env);
+    term.expect("Backup encryption password: ");
+    term.writer.write_all(b"Encrypt-Me-456!\r").unwrap();
+    term.expect("Repeat it: ");
+    term.writer.write_all(b"Encrypt-Me-457!\r").unwrap();
+    let code = term.wait();
+    let screen = term.screen();
+    assert_eq!(code, 2, "{screen}");
+    assert!(
+        screen.contains("the two entries of the backup encryption password differ"),
+        "{screen}"
+    );
+}

@@ -16,7 +16,7 @@ struct Jobs {
 /// Runs `list`.
 pub async fn run(ctx: &Context, args: &ListArgs) -> Result<(), Failure> {
     let mut ids = ctx.client.list_jobs().await?;
-    ids.truncate(args.limit);
+    ids.truncate(usize::try_from(args.limit).unwrap_or(usize::MAX));
     let mut details = ctx.client.job_details(Some(&ids)).await?;
     let jobs = Jobs {
         jobs: ids
