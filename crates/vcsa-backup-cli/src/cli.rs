@@ -143,6 +143,13 @@ pub enum Command {
     /// Check a backup location and its settings without starting a backup.
     Validate(RequestArgs),
     /// Run a complete backup against a built-in simulated appliance, to see the tool at work.
+    ///
+    /// Starts a simulated appliance on 127.0.0.1 (HTTPS with a self-signed certificate), then
+    /// lists the parts a backup can include, starts a backup, tries to start a second one to
+    /// show the "backup in progress" error and its exit code, follows the first to the end with
+    /// a progress bar, shows its details and the job list, and says how to point the same
+    /// commands at a real appliance. Nothing leaves this machine; global options other than
+    /// --quiet do not apply.
     #[cfg(feature = "demo")]
     Demo(DemoArgs),
 }
