@@ -78,9 +78,11 @@ impl Auth {
         let guard = read(&self.0.credentials);
         let (user, password) = guard.as_ref()?;
         let mut plain = format!("{user}:{}", password.expose());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(plain.as_bytes());
+        let mut encoded = base64::engine::general_purpose::STANDARD.encode(plain.as_bytes());
         zeroize_string(&mut plain);
-        sensitive(format!("Basic {encoded}"))
+        let header = sensitive(format!("Basic {encoded}"));
+        zeroize_string(&mut encoded);
+        header
     }
 
     /// The `vmware-api-session-id` value, marked sensitive.

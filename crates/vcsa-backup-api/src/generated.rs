@@ -1072,7 +1072,7 @@ Arguments:
     }
     /**Validate a backup request
 
-Checks a backup request without starting a backup: the location type and URL agree, the location is reachable and the destination folder does not already hold a backup.
+Checks a backup request without starting a backup, for example that the destination folder does not already hold a backup.
 
 Sends a `POST` request to `/api/appliance/recovery/backup?action=validate`
 

@@ -1,5 +1,6 @@
 //! What progenitor leaves to hand-written code, applied to every request before it is sent:
-//! the spec's security schemes, and the `/rest` details filter in its documented indexed form.
+//! the spec's security schemes, the `/rest` details filter in its documented indexed form, and
+//! no `api-version` header (progenitor's own, which the appliance does not document).
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName};
@@ -12,6 +13,9 @@ pub const SESSION_HEADER: HeaderName = HeaderName::from_static("vmware-api-sessi
 /// Operations secured by HTTP Basic (log in); every other operation sends the session header.
 pub const BASIC_AUTH_OPERATIONS: [&str; 2] = ["create_session", "rest_create_session"];
 
+/// The header progenitor adds to every request, removed before sending.
+const API_VERSION_HEADER: &str = "api-version";
+
 /// The `/rest` operation whose array filter the appliance documents in indexed form.
 const INDEXED_FILTER_OPERATION: &str = "rest_list_job_details";
 const INDEXED_FILTER_PARAM: &str = "filter.jobs";
@@ -22,6 +26,9 @@ impl ClientHooks<Auth> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        // progenitor sends the spec's `info.version` as `api-version`; the appliance documents no
+        // such header, so the wire carries only what the vendor's pages describe.
+        request.headers_mut().remove(API_VERSION_HEADER);
         let auth = self.inner();
         if BASIC_AUTH_OPERATIONS.contains(&info.operation_id) {
             if let Some(value) = auth.basic_header() {

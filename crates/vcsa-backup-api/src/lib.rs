@@ -35,6 +35,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Use [`Client::new_with_client`], never the generated `Client::new`: that one builds its own
+//! `reqwest::Client` with a fixed 15-second time-out and the default trust store, neither of
+//! which suits an appliance (long calls, self-signed certificates).
+//!
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls with the platform's trust roots.

@@ -13,7 +13,9 @@ macro_rules! open_enum {
         $(#[$meta])*
         ///
         /// This enum is open: a value this client does not know is kept in `Unknown`, exactly as it
-        /// was received, and serializes back unchanged.
+        /// was received, and serializes back unchanged. Build values with `From<&str>` or `FromStr`,
+        /// which map known wire values to their named variant; an `Unknown` built by hand around a
+        /// known value is not equal to that variant.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum $name {
