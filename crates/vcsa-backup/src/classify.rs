@@ -195,10 +195,29 @@ fn describe_tls(error: &rustls::Error) -> String {
     }
 }
 
+/// A redirect: not followed, so credentials never leave for another address; the base URL is
+/// what needs fixing.
+pub(crate) fn redirected(status: u16, headers: &reqwest::header::HeaderMap) -> Error {
+    let to = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(|l| format!(" to {l}"))
+        .unwrap_or_default();
+    Error::Configuration {
+        problems: vec![format!(
+            "the appliance answered with a redirect (HTTP {status}){to}; set the base URL to the \
+             address the appliance answers on directly, usually https://<appliance>"
+        )],
+    }
+}
+
 /// A status the spec does not list for the operation: read a bounded part of the body and
 /// classify it like any error.
 async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
     let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        return redirected(status, response.headers());
+    }
     let mut bytes = Vec::new();
     let mut truncated = false;
     loop {

@@ -575,6 +575,9 @@ impl Client {
             .await
             .map_err(classify::from_transport)?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            return Err(classify::redirected(status, response.headers()));
+        }
         let bytes = response.bytes().await.map_err(|e| Error::Transient {
             reason: "the connection broke while the appliance's answer was being read".into(),
             server: None,

@@ -79,7 +79,8 @@ pub enum Error {
         /// The start of the body, for diagnosis (redacted where it could hold a session token).
         excerpt: String,
     },
-    /// The client's own settings are wrong (base URL, certificates, thumbprints).
+    /// The client's own settings are wrong: found by [`ClientBuilder::build`](crate::ClientBuilder::build)
+    /// (base URL, certificates, thumbprints), or a base URL the appliance redirects away from.
     Configuration {
         /// Every problem found.
         problems: Vec<String>,

@@ -184,16 +184,41 @@ async fn malformed_answers_are_typed_errors() {
 async fn statuses_the_spec_does_not_list_are_classified() {
     let server = MockServer::start().await;
     mount_login(&server).await;
-    // The job list lists no 404: an unlisted status with a typed body is still classified.
+    // A redirect (here from a plain-HTTP front door) is not followed: the base URL is wrong.
     Mock::given(method("GET"))
         .and(path(API_JOB))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", "https://elsewhere/"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            "https://vcsa.example.com/api/appliance/recovery/backup/job",
+        ))
         .mount(&server)
         .await;
-    let error = client(&server, Flavour::Api).list_jobs().await.unwrap_err();
-    assert_eq!(kind(&error), "Server", "{error:?}");
-    assert_eq!(error.server_error().unwrap().status, Some(302));
-    assert!(error.to_string().contains("HTTP 302 Found"), "{error}");
+    // A 2xx the operation does not document is not silently accepted.
+    Mock::given(method("GET"))
+        .and(path(format!("{API_JOB}/{ID}")))
+        .respond_with(ResponseTemplate::new(202).set_body_json(job_status_json(ID)))
+        .mount(&server)
+        .await;
+    let client = client(&server, Flavour::Api);
+    let error = client.list_jobs().await.unwrap_err();
+    assert_eq!(kind(&error), "Configuration", "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("redirect (HTTP 302) to https://vcsa.example.com/"),
+        "{error}"
+    );
+    assert_eq!(
+        requests_to(&server, "GET", API_JOB).await.len(),
+        1,
+        "not followed"
+    );
+
+    let error = client.job_status(&JobId::new(ID)).await.unwrap_err();
+    let Error::MalformedResponse { status, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(*status, Some(202));
 }
 
 #[tokio::test]
@@ -324,6 +349,7 @@ async fn detection_classifies_failures_by_status() {
         (503, "Transient"),
         (401, "NotAuthenticated"),
         (500, "Server"),
+        (301, "Configuration"),
     ] {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
