@@ -60,7 +60,13 @@ async fn setup(url: &str) -> Setup {
         .await
         .unwrap();
     let status_url = format!("{url}/api/appliance/recovery/backup/job/{id}");
-    Setup { client, id, bare, token, status_url }
+    Setup {
+        client,
+        id,
+        bare,
+        token,
+        status_url,
+    }
 }
 
 async fn bare_call(s: &Setup) {
@@ -86,11 +92,17 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let mode = args.first().map(String::as_str).unwrap_or("interleaved");
     let n: u32 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(200);
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let sim = Simulator::builder()
             .tls(false)
