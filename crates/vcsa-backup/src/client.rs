@@ -196,6 +196,7 @@ impl Client {
         };
         match result {
             Ok(()) | Err(Error::NotAuthenticated { .. }) => {
+                tracing::debug!(%flavour, "logged out");
                 self.inner.auth.clear_session();
                 Ok(())
             }
@@ -472,9 +473,19 @@ impl Client {
         let (flavour, epoch) = self.session().await?;
         match send(flavour).await {
             Err(Error::NotAuthenticated { .. }) => {
+                tracing::info!(
+                    operation,
+                    "the appliance says the session expired; logging in again"
+                );
                 self.relogin(epoch).await?;
                 match repeat {
-                    Repeat::No => Err(Error::SessionExpired { operation }),
+                    Repeat::No => {
+                        tracing::warn!(
+                            operation,
+                            "not repeated after the session expired: it changes something"
+                        );
+                        Err(Error::SessionExpired { operation })
+                    }
                     Repeat::Yes => match send(flavour).await {
                         Err(Error::NotAuthenticated { server, .. }) => {
                             Err(Error::NotAuthenticated {
@@ -530,16 +541,21 @@ impl Client {
             Some(flavour) => flavour,
             None => match self.detect().await? {
                 Detected::Api(token) => {
+                    tracing::info!(user, "the appliance speaks /api; logged in");
                     self.inner.auth.set_session(token);
                     let _ = self.inner.resolved.set(Flavour::Api);
                     return Ok(Flavour::Api);
                 }
                 Detected::Rest => {
+                    tracing::info!(
+                        "the appliance has no /api (before vSphere 7.0 U2); using /rest"
+                    );
                     let _ = self.inner.resolved.set(Flavour::Rest);
                     Flavour::Rest
                 }
             },
         };
+        tracing::debug!(user, %flavour, "logging in");
         let api = &self.inner.api;
         let token = match flavour {
             Flavour::Rest => wire(api.rest_create_session(), Body::Secret)

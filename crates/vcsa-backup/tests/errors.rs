@@ -498,3 +498,59 @@ async fn an_unreachable_appliance_is_transient_and_says_why() {
     assert!(shown.to_lowercase().contains("refused"), "{shown}");
     assert!(std::error::Error::source(&error).is_some());
 }
+
+#[tokio::test]
+async fn session_events_are_logged_without_secrets() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    Mock::given(method("GET"))
+        .and(path(API_JOB))
+        .respond_with(ResponseTemplate::new(401).set_body_json(error_body(
+            Flavour::Api,
+            "UNAUTHENTICATED",
+            "Expired.",
+        )))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(API_JOB))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([ID])))
+        .mount(&server)
+        .await;
+    client(&server, Flavour::Auto).list_jobs().await.unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("the appliance speaks /api"), "{log}");
+    assert!(log.contains("session expired; logging in again"), "{log}");
+    assert!(log.contains(USER), "{log}");
+    for secret in [PASSWORD, "token-1", "token-2"] {
+        assert!(
+            !log.contains(secret),
+            "{secret} leaked into the log:\n{log}"
+        );
+    }
+}
