@@ -152,6 +152,17 @@ pub enum Command {
     /// --quiet do not apply.
     #[cfg(feature = "demo")]
     Demo(DemoArgs),
+    /// Print a shell completion script, for example
+    /// `vcsa-backup completions bash > /etc/bash_completion.d/vcsa-backup`.
+    Completions(CompletionsArgs),
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const BACKUP_EXAMPLES: &str = "\

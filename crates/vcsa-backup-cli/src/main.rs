@@ -63,29 +63,48 @@ fn init_logging(verbose: u8) {
 }
 
 async fn run(cli: &Cli) -> Result<(), Failure> {
-    #[cfg(feature = "demo")]
-    if let Command::Demo(args) = &cli.command {
-        return commands::demo::run(&cli.global, args).await;
-    }
-    let ctx = context(&cli.global)?;
-    let result = match &cli.command {
-        Command::Backup(args) => commands::backup::run(&ctx, args).await,
-        Command::Status(args) => commands::status::run(&ctx, args).await,
-        Command::List(args) => commands::list::run(&ctx, args).await,
-        Command::Cancel(args) => commands::cancel::run(&ctx, args).await,
-        Command::Schedule(cli::ScheduleCommand::Run(args)) => {
-            commands::schedule::run(&ctx, args).await
+    match &cli.command {
+        #[cfg(feature = "demo")]
+        Command::Demo(args) => commands::demo::run(&cli.global, args).await,
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(
+                args.shell,
+                &mut command,
+                "vcsa-backup",
+                &mut std::io::stdout(),
+            );
+            Ok(())
         }
-        Command::Parts => commands::parts::run(&ctx).await,
-        Command::Validate(args) => commands::validate::run(&ctx, args).await,
+        command => {
+            let ctx = context(&cli.global)?;
+            let result = on_appliance(&ctx, command).await;
+            // Appliances allow a limited number of sessions: give this one back.
+            if let Err(e) = ctx.client.logout().await {
+                tracing::debug!(error = %e, "logging out failed");
+            }
+            result
+        }
+    }
+}
+
+/// The subcommands that talk to the appliance.
+async fn on_appliance(ctx: &Context, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Backup(args) => commands::backup::run(ctx, args).await,
+        Command::Status(args) => commands::status::run(ctx, args).await,
+        Command::List(args) => commands::list::run(ctx, args).await,
+        Command::Cancel(args) => commands::cancel::run(ctx, args).await,
+        Command::Schedule(cli::ScheduleCommand::Run(args)) => {
+            commands::schedule::run(ctx, args).await
+        }
+        Command::Parts => commands::parts::run(ctx).await,
+        Command::Validate(args) => commands::validate::run(ctx, args).await,
+        // Handled by `run`: they need no appliance.
         #[cfg(feature = "demo")]
         Command::Demo(_) => Ok(()),
-    };
-    // Appliances allow a limited number of sessions: give this one back.
-    if let Err(e) = ctx.client.logout().await {
-        tracing::debug!(error = %e, "logging out failed");
+        Command::Completions(_) => Ok(()),
     }
-    result
 }
 
 fn context(global: &GlobalArgs) -> Result<Context, Failure> {

@@ -24,6 +24,7 @@ fn every_subcommand_has_complete_help() {
         &["parts"],
         &["validate"],
         &["demo"],
+        &["completions"],
     ];
     for args in commands {
         let text = help(args);
@@ -45,5 +46,20 @@ fn the_help_documents_every_exit_code() {
                 .any(|l| l.trim_start().starts_with(&format!("{code} "))),
             "exit code {code} is not documented"
         );
+    }
+}
+
+#[test]
+fn completions_cover_the_subcommands() {
+    let run = Run::of(bare_command().args(["completions", "bash"]));
+    assert_eq!(run.code, 0, "{run}");
+    for word in [
+        "backup",
+        "status",
+        "schedule",
+        "--when-idle",
+        "--thumbprint",
+    ] {
+        assert!(run.stdout.contains(word), "{word} is not completed");
     }
 }
