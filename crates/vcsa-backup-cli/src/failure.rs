@@ -57,6 +57,7 @@ pub struct Failure {
     headline: String,
     details: Vec<String>,
     hint: Option<String>,
+    result_printed: bool,
 }
 
 impl Failure {
@@ -67,6 +68,7 @@ impl Failure {
             headline: headline.into(),
             details: Vec::new(),
             hint: Some(hint.into()),
+            result_printed: false,
         }
     }
 
@@ -77,6 +79,7 @@ impl Failure {
             headline: headline.into(),
             details: Vec::new(),
             hint: None,
+            result_printed: false,
         }
     }
 
@@ -90,6 +93,18 @@ impl Failure {
     pub fn with_details(mut self, details: impl IntoIterator<Item = String>) -> Self {
         self.details.extend(details);
         self
+    }
+
+    /// Marks a failure whose command already printed its result (the failed job, the refused
+    /// check): with JSON output that result is the one document on standard output.
+    pub fn after_result(mut self) -> Self {
+        self.result_printed = true;
+        self
+    }
+
+    /// Whether the command printed its result before failing.
+    pub fn result_printed(&self) -> bool {
+        self.result_printed
     }
 
     /// Waiting gave up at the deadline, before the job ended.

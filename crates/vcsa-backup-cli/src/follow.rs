@@ -152,6 +152,8 @@ pub fn job_failed(followed: &Followed) -> Option<Failure> {
             .with_hint(
                 "fix the cause above (space, permissions or reachability of the location are the \
                  usual ones), then start a new backup into an empty folder",
-            ),
+            )
+            // Every caller prints the job's final view first.
+            .after_result(),
     )
 }

@@ -75,10 +75,10 @@ struct ErrorBody<'a> {
 }
 
 /// Reports `failure`: always as text on standard error; with JSON output also as a JSON document
-/// on standard output, so a script reading it sees why there is no result.
+/// on standard output when there is no result there, so a script always reads one document.
 pub fn report(format: OutputFormat, failure: &Failure) {
     eprintln!("{failure}");
-    if format == OutputFormat::Json {
+    if format == OutputFormat::Json && !failure.result_printed() {
         let (headline, details, hint) = failure.parts();
         let doc = ErrorDocument {
             error: ErrorBody {

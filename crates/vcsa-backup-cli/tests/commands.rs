@@ -549,3 +549,45 @@ fn a_limit_of_zero_is_refused() {
     let run = Run::of(bare_command().args(["list", "--limit", "0"]));
     assert_eq!(run.code, 2, "{run}");
 }
+
+#[test]
+fn json_output_is_one_document_even_when_the_command_fails() {
+    let sim = Sim::http(SHORT);
+    sim.control()
+        .fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+    let failed = sim.run(&[
+        "-q",
+        "-o",
+        "json",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/one-doc",
+        "--wait",
+    ]);
+    assert_eq!(failed.code, 1, "{failed}");
+    let doc: serde_json::Value = serde_json::from_str(&failed.stdout).expect("one JSON document");
+    assert_eq!(doc["state"], "FAILED");
+    assert_eq!(
+        doc["details"]["error"][0]["text"],
+        "The backup server ran out of space."
+    );
+
+    let refused = sim.run(&[
+        "-o",
+        "json",
+        "validate",
+        "--location",
+        "sftp://nas.invalid/x",
+    ]);
+    assert_eq!(refused.code, 1, "{refused}");
+    let doc: serde_json::Value = serde_json::from_str(&refused.stdout).expect("one JSON document");
+    assert_eq!(doc["status"], "FAIL");
+
+    let id = sim.control().job_ids()[0].clone();
+    let not_cancelled = sim.run(&["-o", "json", "cancel", &id]);
+    assert_eq!(not_cancelled.code, 1, "{not_cancelled}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&not_cancelled.stdout).expect("one JSON document");
+    assert_eq!(doc["status"], "FAIL");
+    assert_eq!(doc["job_id"], id.as_str());
+}

@@ -28,11 +28,11 @@ pub async fn run(ctx: &Context, args: &JobArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(
-            Failure::new(ExitCode::JobFailed, format!("job {id} was not cancelled")).with_hint(
-                format!(
+            Failure::new(ExitCode::JobFailed, format!("job {id} was not cancelled"))
+                .with_hint(format!(
                     "check its state with `vcsa-backup status {id}`: it may have ended already"
-                ),
-            ),
+                ))
+                .after_result(),
         )
     }
 }

@@ -31,6 +31,7 @@ pub async fn run(ctx: &Context, args: &RequestArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::new(ExitCode::JobFailed, "the check failed")
-            .with_hint("fix what the appliance reported above, then check again"))
+            .with_hint("fix what the appliance reported above, then check again")
+            .after_result())
     }
 }
