@@ -6,7 +6,8 @@
 //! - [`instance`]: a valid JSON instance of any spec schema, built from the spec itself;
 //! - [`recorder`]: a loopback HTTP server that records the request and answers a canned response;
 //! - [`harness`]: a generated client pointed at the recorder, with the test credentials;
-//! - [`secrets`]: the secret values the tests send, so no snapshot may ever contain them.
+//! - [`secrets`]: the secret values the tests send, so no snapshot may ever contain them;
+//! - [`secret_scan`]: every secret of the workspace's tests, and the scan of every snapshot for them.
 
 #![warn(missing_docs)]
 
@@ -14,5 +15,6 @@ pub mod harness;
 pub mod instance;
 pub mod recorder;
 pub mod registry;
+pub mod secret_scan;
 pub mod secrets;
 pub mod spec;

@@ -1,7 +1,8 @@
 //! The secret values the tests put on the wire or into fixtures.
 //!
 //! Every one of them must reach the wire where it belongs and must never appear in a snapshot;
-//! `tests/tests/snapshot_secrets.rs` scans the snapshots for [`all`].
+//! `tests/tests/snapshot_secrets.rs` scans every snapshot of the workspace for [`all`], for
+//! [`ELSEWHERE`] and for the literals [`crate::secret_scan::harvest`] finds in the sources.
 
 use base64::Engine as _;
 
@@ -23,6 +24,39 @@ pub const SEED_BACKUP_PASSWORD: &str = "Seed-Bkp-Pa55!";
 pub const SEED_LOCATION_PASSWORD: &str = "Seed-Loc-Pa55!";
 /// What the instance generator puts into every `format: password` field.
 pub const GENERATED_PASSWORD: &str = "Gen-Inst-Pa55!";
+
+/// Passwords and tokens the other crates' tests, doc examples and demo use, listed here as well as
+/// harvested from their sources: some are built at run time (`format!("token-{n}")`), some sit
+/// where the harvest does not look (a file written by a test), and the list keeps them scanned if
+/// a source changes shape.
+pub const ELSEWHERE: &[&str] = &[
+    // vcsa-backup-sim: the default password, the doc example's, and its tests'.
+    "VMware1!",
+    "S3cret!pass",
+    "Pa55word!",
+    "Corr3ct!pw",
+    "Secr3t!pw",
+    // vcsa-backup: its tests' and doc examples' passwords, and the tokens its mock servers issue.
+    "Sup3r-Secret!",
+    "Appliance-Pa55word!",
+    "Nas-Pa55word!",
+    "Wr0ng-Passw0rd",
+    "L0cation-Pass",
+    "Backup-2024!",
+    "hunter2",
+    "s3cret",
+    "token-1",
+    "token-2",
+    "session-token-1",
+    "session-token-2",
+    "tok-abc-123",
+    "token-from-test-server",
+    // vcsa-backup-cli: its tests' password files and the demo's location password.
+    "Sftp-Pass-123",
+    "Encrypt-Me-456!",
+    "demo-sftp-password",
+    "wrong-password",
+];
 
 /// The `Authorization` value HTTP Basic log in must send for [`USER`] and [`PASSWORD`].
 pub fn basic_authorization() -> String {

@@ -164,3 +164,31 @@ pub fn response_schema_name(response: &Value) -> Option<String> {
 pub fn is_success_status(status: &str) -> bool {
     status.starts_with('2')
 }
+
+/// The request target follows the spec's path: fixed segments equal, `{param}` segments filled,
+/// and the path's fixed query (`?action=run`) present. Panics naming the difference.
+pub fn assert_matches_template(template: &str, target: &str) {
+    let (template_path, template_query) = template.split_once('?').unwrap_or((template, ""));
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let template_segments: Vec<&str> = template_path.split('/').collect();
+    let segments: Vec<&str> = path.split('/').collect();
+    assert_eq!(
+        template_segments.len(),
+        segments.len(),
+        "{target} does not follow {template}"
+    );
+    for (expected, actual) in template_segments.iter().zip(&segments) {
+        if expected.starts_with('{') {
+            assert!(!actual.is_empty(), "{target}: {expected} is empty");
+        } else {
+            assert_eq!(expected, actual, "{target} does not follow {template}");
+        }
+    }
+    let pairs: Vec<&str> = query.split('&').collect();
+    for fixed in template_query.split('&').filter(|p| !p.is_empty()) {
+        assert!(
+            pairs.contains(&fixed),
+            "{target} lacks the fixed query {fixed} of {template}"
+        );
+    }
+}
