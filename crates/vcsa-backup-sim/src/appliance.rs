@@ -14,8 +14,8 @@ use vcsa_backup_api::types::{
 use crate::clock::Clock;
 use crate::config::{MAX_HISTORY, MAX_JOB_DURATION, SimConfig};
 use crate::error::{VapiError, message};
-use crate::faults::{EnumField, Faults, JobFailure};
-use crate::jobs::{JobSpec, Jobs};
+use crate::faults::{EnumField, Faults, JobFailure, JobWait};
+use crate::jobs::{JobSpec, Jobs, RunPlan};
 use crate::sessions::Sessions;
 use crate::validate;
 use crate::{SimState, parts};
@@ -65,6 +65,14 @@ impl Appliance {
                 parts: vec!["common".to_string(), "seat".to_string()],
             },
         );
+        // Ids are checked at start (`config::is_valid_schedule_id`): they fit a URL unchanged.
+        for id in &config.schedules {
+            schedules.entry(id.clone()).or_insert_with(|| Schedule {
+                location: format!("sftp://backup.example.com/vcsa/{id}"),
+                location_user: "backup".to_string(),
+                parts: vec!["common".to_string()],
+            });
+        }
         Self {
             clock: Clock::new(),
             inner: Mutex::new(Inner {
@@ -162,7 +170,7 @@ impl Appliance {
         let location = validate::backup_request(req)?;
         let mut inner = self.lock();
         let now = self.clock.now();
-        if let Some(running) = inner.jobs.running(now) {
+        if let Some(running) = inner.jobs.active(now) {
             return Err(Self::feature_in_use(&running.id));
         }
         let folder = validate::folder_key(&location);
@@ -175,6 +183,7 @@ impl Appliance {
                 ),
             )]));
         }
+        let wait = inner.faults.next_job_wait.take();
         let mut failure = inner.faults.next_job_failure.take();
         if failure.is_none() && is_unreachable_host(&location) {
             failure = Some(JobFailure::at(
@@ -195,7 +204,7 @@ impl Appliance {
             user: user.to_string(),
             total_bytes: parts::backup_bytes(&req.parts),
         };
-        Ok(self.start(&mut inner, spec, now, failure))
+        Ok(self.start(&mut inner, spec, now, failure, wait))
     }
 
     fn start(
@@ -204,12 +213,17 @@ impl Appliance {
         spec: JobSpec,
         now: Instant,
         failure: Option<JobFailure>,
+        wait: Option<JobWait>,
     ) -> BackupJobStatus {
-        let duration = inner.config.job_duration.min(MAX_JOB_DURATION);
+        let wait = wait.unwrap_or_default();
+        let plan = RunPlan {
+            duration: inner.config.job_duration.min(MAX_JOB_DURATION),
+            pending: wait.pending(),
+            blocked: wait.blocked(),
+            failure,
+        };
         let build = inner.config.build.clone();
-        let job = inner
-            .jobs
-            .start(spec, now, &self.clock, duration, failure, &build);
+        let job = inner.jobs.start(spec, now, &self.clock, plan, &build);
         job.status(now, &inner.faults)
     }
 
@@ -221,17 +235,23 @@ impl Appliance {
     ) -> Result<BackupJobStatus, VapiError> {
         let mut inner = self.lock();
         let Some(plan) = inner.schedules.get(schedule).cloned() else {
+            let known: Vec<String> = inner.schedules.keys().map(|k| format!("'{k}'")).collect();
+            let has = match known.as_slice() {
+                [one] => format!("the schedule {one}"),
+                many => format!("the schedules {}", many.join(", ")),
+            };
             return Err(VapiError::not_found(
                 "com.vmware.applmgmt.backup.schedule.not_found",
                 format!(
-                    "The backup schedule '{schedule}' does not exist. The appliance has the schedule '{DEFAULT_SCHEDULE}'."
+                    "The backup schedule '{schedule}' does not exist. The appliance has {has}."
                 ),
             ));
         };
         let now = self.clock.now();
-        if let Some(running) = inner.jobs.running(now) {
+        if let Some(running) = inner.jobs.active(now) {
             return Err(Self::feature_in_use(&running.id));
         }
+        let wait = inner.faults.next_job_wait.take();
         let failure = inner.faults.next_job_failure.take();
         let spec = JobSpec {
             kind: DetailsType::Scheduled,
@@ -242,7 +262,7 @@ impl Appliance {
             fast_backup: None,
             user: user.to_string(),
         };
-        Ok(self.start(&mut inner, spec, now, failure))
+        Ok(self.start(&mut inner, spec, now, failure, wait))
     }
 
     pub(crate) fn get_job(&self, id: &str) -> Result<BackupJobStatus, VapiError> {
@@ -358,9 +378,10 @@ impl Appliance {
         let now = self.clock.now();
         SimState {
             jobs: inner.jobs.len(),
-            running_job: inner.jobs.running(now).map(|j| j.id.clone()),
+            running_job: inner.jobs.active(now).map(|j| j.id.clone()),
             live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
             used_folders: inner.used_folders.len(),
+            schedules: inner.schedules.keys().cloned().collect(),
             faults: inner.faults.clone(),
         }
     }

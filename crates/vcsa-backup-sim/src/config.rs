@@ -26,6 +26,8 @@ pub(crate) struct SimConfig {
     pub(crate) build: String,
     pub(crate) version: String,
     pub(crate) version_name: String,
+    /// Schedule ids the appliance has besides `default`.
+    pub(crate) schedules: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -38,6 +40,18 @@ impl Default for SimConfig {
             build: DEFAULT_BUILD.to_string(),
             version: "8.0.3.00400".to_string(),
             version_name: "vCenter Server 8.0 Update 3".to_string(),
+            schedules: Vec::new(),
         }
     }
+}
+
+/// Whether `id` can name a schedule: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, so it fits
+/// in a URL path segment unchanged.
+pub(crate) fn is_valid_schedule_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && id != "."
+        && id != ".."
 }

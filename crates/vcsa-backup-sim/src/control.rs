@@ -7,19 +7,21 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::appliance::Appliance;
-use crate::faults::{EnumField, Faults, JobFailure};
+use crate::faults::{EnumField, Faults, JobFailure, JobWait};
 
 /// A snapshot of the simulator's state, for assertions and the admin endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimState {
     /// Jobs in the history, running or ended.
     pub jobs: usize,
-    /// The id of the job running now, if any.
+    /// The id of the job that holds the appliance now (pending, blocked or running), if any.
     pub running_job: Option<String>,
     /// Sessions that have not expired.
     pub live_sessions: usize,
     /// Backup folders that already hold a backup.
     pub used_folders: usize,
+    /// Ids of the backup schedules, `default` among them, in alphabetical order.
+    pub schedules: Vec<String>,
     /// The faults in force.
     pub faults: Faults,
 }
@@ -32,12 +34,14 @@ pub struct SimState {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
-/// use vcsa_backup_sim::{EnumField, JobFailure, Simulator};
+/// use vcsa_backup_sim::{EnumField, JobFailure, JobWait, Simulator};
 ///
 /// let sim = Simulator::builder().tls(false).start().await?;
 /// let control = sim.control();
 /// control.fail_next(2); // the next two vendor calls answer 503
 /// control.fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+/// // PENDING (state NONE) for 5 s, then BLOCKED for 2 s, then running.
+/// control.delay_next_job(JobWait::new(Duration::from_secs(5), Duration::from_secs(2)));
 /// control.inject_unknown_enum(EnumField::JobState, "PAUSED");
 /// control.set_response_delay(Duration::from_millis(10));
 /// assert_eq!(control.state().faults.fail_next, 2);
@@ -83,6 +87,14 @@ impl Control {
     pub fn fail_next_job(&self, failure: JobFailure) {
         self.appliance
             .update_faults(|f| f.next_job_failure = Some(failure));
+    }
+
+    /// The next backup job started (manual or scheduled) first waits as PENDING, then as
+    /// BLOCKED, before it runs. While it waits it still counts as the backup in progress:
+    /// starting another answers FEATURE_IN_USE.
+    pub fn delay_next_job(&self, wait: JobWait) {
+        self.appliance
+            .update_faults(|f| f.next_job_wait = Some(wait));
     }
 
     /// Every response carries `value`, a value no client knows, in place of `field`'s real value.

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::MAX_JOB_DURATION;
+
 /// Which enumeration in responses an injected unknown value replaces.
 ///
 /// The vendor declares all its enumerations open; a client must survive a value it has never seen.
@@ -47,6 +49,40 @@ impl JobFailure {
     }
 }
 
+/// Makes a job wait before it runs, as a job queued behind other work on the appliance does:
+/// first PENDING (job state `NONE`, not started), then BLOCKED (started, job state
+/// `INPROGRESS`, progress 0), then RUNNING as usual. Either wait may be zero.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobWait {
+    /// Milliseconds the job stays PENDING after it is requested.
+    #[serde(default)]
+    pub pending_ms: u64,
+    /// Milliseconds the job then stays BLOCKED before it runs.
+    #[serde(default)]
+    pub blocked_ms: u64,
+}
+
+impl JobWait {
+    /// A wait of `pending` as PENDING, then `blocked` as BLOCKED (each at most
+    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION); longer waits are clamped).
+    pub fn new(pending: Duration, blocked: Duration) -> Self {
+        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        Self {
+            pending_ms: millis(pending),
+            blocked_ms: millis(blocked),
+        }
+    }
+
+    pub(crate) fn pending(&self) -> Duration {
+        Duration::from_millis(self.pending_ms).min(MAX_JOB_DURATION)
+    }
+
+    pub(crate) fn blocked(&self) -> Duration {
+        Duration::from_millis(self.blocked_ms).min(MAX_JOB_DURATION)
+    }
+}
+
 /// The faults in force, as the admin endpoint reports them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Faults {
@@ -56,6 +92,9 @@ pub struct Faults {
     pub delay_ms: u64,
     /// How the next backup job (manual or scheduled) fails, if it should.
     pub next_job_failure: Option<JobFailure>,
+    /// How long the next backup job (manual or scheduled) waits as PENDING, then BLOCKED.
+    #[serde(default)]
+    pub next_job_wait: Option<JobWait>,
     /// Enumerations whose value in every response is replaced by the given unknown value.
     pub unknown_enums: BTreeMap<EnumField, String>,
 }

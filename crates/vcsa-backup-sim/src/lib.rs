@@ -4,9 +4,11 @@
 //! legacy `/rest`) with the appliance's body shapes, status codes and error shapes, and behaves
 //! like an appliance: HTTP Basic log in and idle-expiring sessions; backup jobs that advance over
 //! time (progress 0 to 100, size growing, then `SUCCEEDED`) with ids like
-//! `20260522-061503-24322831`, newest first; one backup at a time (`FEATURE_IN_USE`); a `default`
-//! schedule; cancel; parts; validation that remembers which folders already hold a backup; and
-//! `INVALID_ARGUMENT` with messages for bad input, never a 500.
+//! `20260522-061503-24322831`, newest first; on request, jobs that wait `PENDING` then `BLOCKED`
+//! before they run ([`Control::delay_next_job`]); one backup at a time (`FEATURE_IN_USE`); a
+//! `default` schedule and others ([`SimulatorBuilder::schedule`]); cancel; parts; validation
+//! that remembers which folders already hold a backup; and `INVALID_ARGUMENT` with messages for
+//! bad input, never a 500.
 //!
 //! Time comes from tokio's clock, so a test on a paused clock (`#[tokio::test(start_paused =
 //! true)]`, `tokio::time::advance`) moves jobs and sessions forward deterministically.
@@ -61,6 +63,7 @@
 //! | `POST /__sim/faults/fail-next` `{"count": 3}` | the next 3 vendor calls answer 503 SERVICE_UNAVAILABLE |
 //! | `POST /__sim/faults/delay` `{"millis": 500}` | every vendor answer is held back 500 ms |
 //! | `POST /__sim/faults/job-failure` `{"at_percent": 40, "messages": ["..."]}` | the next job fails at 40% |
+//! | `POST /__sim/faults/job-wait` `{"pending_ms": 5000, "blocked_ms": 3000}` | the next job is PENDING (state `NONE`) for 5 s, then BLOCKED for 3 s, then runs |
 //! | `POST /__sim/faults/unknown-enum` `{"field": "job_state", "value": "PAUSED"}` | responses carry an enum value from the future (fields: [`EnumField`]) |
 //! | `DELETE /__sim/faults` | clear every fault |
 //! | `POST /__sim/sessions/expire` | every session expires now |
@@ -93,7 +96,7 @@ mod validate;
 
 pub use config::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, MAX_HISTORY, MAX_JOB_DURATION};
 pub use control::{Control, SimState};
-pub use faults::{EnumField, Faults, JobFailure};
+pub use faults::{EnumField, Faults, JobFailure, JobWait};
 pub use routes::ADMIN_PREFIX;
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
 

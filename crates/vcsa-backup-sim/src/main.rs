@@ -44,6 +44,11 @@ struct Args {
     #[arg(long, default_value = DEFAULT_BUILD)]
     build: String,
 
+    /// Another backup schedule id the appliance has, besides "default" (which always exists);
+    /// repeat for more. Ids are 1 to 64 letters, digits, '-', '_' or '.'.
+    #[arg(long = "schedule", value_name = "ID")]
+    schedules: Vec<String>,
+
     /// Number of finished jobs to place in the history at start.
     #[arg(long, default_value_t = 0, value_name = "JOBS")]
     history: usize,
@@ -56,7 +61,11 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let sim = match Simulator::builder()
+    let builder = args
+        .schedules
+        .iter()
+        .fold(Simulator::builder(), |b, id| b.schedule(id.clone()));
+    let sim = match builder
         .listen(args.listen)
         .user(args.user)
         .password(args.password)

@@ -16,7 +16,7 @@ use tokio_rustls::TlsAcceptor;
 use vcsa_backup_api::Secret;
 
 use crate::appliance::Appliance;
-use crate::config::SimConfig;
+use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
 use crate::{routes, tls};
 
@@ -34,6 +34,11 @@ pub enum StartError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A schedule id given to [`SimulatorBuilder::schedule`] cannot be used.
+    #[error(
+        "the schedule id {0:?} is not usable: use 1 to 64 letters, digits, '-', '_' or '.' (like \"weekly\")."
+    )]
+    Schedule(String),
     /// The self-signed certificate or the TLS configuration could not be made.
     #[error("cannot set up HTTPS ({0}). Start the simulator with plain HTTP instead.")]
     Tls(String),
@@ -64,7 +69,7 @@ pub struct Simulator;
 impl Simulator {
     /// A builder with the defaults: HTTPS on `127.0.0.1:0`, user
     /// [`DEFAULT_USER`](crate::DEFAULT_USER), password [`DEFAULT_PASSWORD`](crate::DEFAULT_PASSWORD),
-    /// 30 s jobs, 30 min session idle timeout.
+    /// 30 s jobs, 30 min session idle timeout, only the `default` schedule.
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder {
             config: SimConfig::default(),
@@ -135,8 +140,38 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Another backup schedule the appliance has, besides `default` (which always exists):
+    /// running it starts a scheduled backup to `sftp://backup.example.com/vcsa/<id>`. Call once
+    /// per schedule. Ids are 1 to 64 letters, digits, `-`, `_` or `.`; others make
+    /// [`start`](Self::start) fail.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sim = vcsa_backup_sim::Simulator::builder()
+    ///     .tls(false)
+    ///     .schedule("weekly")
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(sim.control().state().schedules, ["default", "weekly"]);
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn schedule(mut self, id: impl Into<String>) -> Self {
+        self.config.schedules.push(id.into());
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<RunningSimulator, StartError> {
+        if let Some(bad) = self
+            .config
+            .schedules
+            .iter()
+            .find(|id| !is_valid_schedule_id(id))
+        {
+            return Err(StartError::Schedule(bad.clone()));
+        }
         let listener = TcpListener::bind(self.listen)
             .await
             .map_err(|source| StartError::Bind {

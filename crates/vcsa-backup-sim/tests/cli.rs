@@ -21,6 +21,7 @@ async fn help_documents_every_option() {
         "--session-timeout",
         "--build",
         "--history",
+        "--schedule",
         "--ca-cert-out",
         "--help",
         "--version",
@@ -77,6 +78,39 @@ async fn prints_the_url_and_serves_plain_http() {
     let (url, second) = run_and_log_in(&["--http", "--job-duration", "2s"]).await;
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert_eq!(second, None);
+}
+
+#[tokio::test]
+async fn serves_the_schedules_it_is_given() {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--http"])
+        .args(["--schedule", "weekly", "--schedule", "monthly"])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next_line().await.unwrap().unwrap();
+    let state: serde_json::Value = reqwest::get(format!("{url}/__sim/state"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        state["schedules"],
+        serde_json::json!(["default", "monthly", "weekly"])
+    );
+    child.kill().await.unwrap();
+
+    let out = Command::new(BIN)
+        .args(["--http", "--schedule", "a b"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\"a b\""), "{stderr}");
 }
 
 #[tokio::test]

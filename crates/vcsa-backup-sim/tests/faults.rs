@@ -228,7 +228,7 @@ async fn the_admin_endpoint_offers_the_same_controls() {
     let (_, state) = admin(&h, Method::DELETE, "/faults", None).await;
     assert_eq!(
         state["faults"],
-        json!({"fail_next": 0, "delay_ms": 0, "next_job_failure": null, "unknown_enums": {}})
+        json!({"fail_next": 0, "delay_ms": 0, "next_job_failure": null, "next_job_wait": null, "unknown_enums": {}})
     );
 
     let (_, state) = admin(&h, Method::POST, "/history", Some(json!({"count": 25}))).await;

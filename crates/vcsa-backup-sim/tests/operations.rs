@@ -390,6 +390,64 @@ async fn run_schedule_in_both_flavours() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn more_schedules_than_default() {
+    let h = start(
+        Simulator::builder()
+            .job_duration(Duration::from_secs(10))
+            .schedule("weekly")
+            .schedule("hourly"),
+    )
+    .await;
+    assert_eq!(
+        h.sim.control().state().schedules,
+        vec!["default", "hourly", "weekly"]
+    );
+    let (status, job) = h
+        .post(&format!("{API}/schedules/weekly?action=run"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{job}");
+    let id = job["id"].as_str().unwrap().to_string();
+    let (_, details) = h.get(&format!("{API}/job/details?jobs={id}")).await;
+    assert_eq!(details[&id]["type"], "SCHEDULED");
+    assert_eq!(
+        details[&id]["location"],
+        "sftp://backup.example.com/vcsa/weekly"
+    );
+    tokio::time::advance(Duration::from_secs(10)).await;
+    let (status, body) = h
+        .post(&format!("{REST}/schedules/hourly?action=run"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // An unknown id names every schedule there is.
+    let (status, body) = h
+        .post(&format!("{API}/schedules/daily?action=run"), json!({}))
+        .await;
+    assert_eq!((status, api_error_type(&body)), (404, "NOT_FOUND"));
+    assert!(
+        error_text(&body).contains("the schedules 'default', 'hourly', 'weekly'"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn unusable_schedule_ids_are_refused_at_start() {
+    for bad in ["", "a/b", "week ly", ".."] {
+        let err = Simulator::builder()
+            .tls(false)
+            .schedule(bad)
+            .start()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, vcsa_backup_sim::StartError::Schedule(id) if id == bad),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("letters, digits"), "{err}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
 async fn parts_in_both_flavours() {
     let h = start(Simulator::builder()).await;
     let (status, api) = h.get(&format!("{API}/parts")).await;

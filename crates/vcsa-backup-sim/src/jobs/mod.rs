@@ -12,7 +12,7 @@ use vcsa_backup_api::enums::DetailsType;
 use crate::clock::Clock;
 use crate::faults::JobFailure;
 
-/// What a job was asked to do, fixed when it starts.
+/// What a job was asked to do, fixed when it is requested.
 #[derive(Clone, Debug)]
 pub(crate) struct JobSpec {
     pub(crate) kind: DetailsType,
@@ -24,15 +24,31 @@ pub(crate) struct JobSpec {
     pub(crate) total_bytes: i64,
 }
 
+/// How a job will run, fixed when it is requested.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunPlan {
+    /// From 0 to 100% once running.
+    pub(crate) duration: Duration,
+    /// Queued before it starts (details PENDING, job state NONE).
+    pub(crate) pending: Duration,
+    /// Started but waiting before it runs (details BLOCKED, job state INPROGRESS).
+    pub(crate) blocked: Duration,
+    /// Where the job fails, if it should.
+    pub(crate) failure: Option<JobFailure>,
+}
+
 /// One backup job. Its state is never stored: it is computed from the clock when asked.
+///
+/// Its life on the clock: requested at `created`, PENDING until `began()`, BLOCKED until
+/// `runs_from()`, RUNNING for `plan.duration`, then ended (unless a failure or a cancel ends it
+/// sooner).
 #[derive(Debug)]
 pub(crate) struct Job {
     pub(crate) id: String,
     pub(crate) spec: JobSpec,
-    started: Instant,
-    started_utc: DateTime<Utc>,
-    duration: Duration,
-    failure: Option<JobFailure>,
+    created: Instant,
+    created_utc: DateTime<Utc>,
+    plan: RunPlan,
     cancelled_at: Option<Instant>,
     /// Time a job of the seeded history took before the simulator started; zero for live jobs,
     /// whose whole run happens on the simulator's clock.
@@ -42,6 +58,10 @@ pub(crate) struct Job {
 /// Where a job stands at one instant.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Phase {
+    /// Queued, not started.
+    Pending,
+    /// Started, waiting for the appliance before it runs.
+    Blocked,
     Running {
         progress: i64,
     },
@@ -55,26 +75,57 @@ pub(crate) enum Phase {
     },
 }
 
+impl Phase {
+    /// Not ended yet: pending, blocked or running. Such a job holds the appliance.
+    pub(crate) fn is_active(&self) -> bool {
+        matches!(
+            self,
+            Phase::Pending | Phase::Blocked | Phase::Running { .. }
+        )
+    }
+
+    /// When the job ended, if it has.
+    pub(crate) fn ended(&self) -> Option<Instant> {
+        match self {
+            Phase::Succeeded { ended } | Phase::Failed { ended, .. } => Some(*ended),
+            _ => None,
+        }
+    }
+}
+
 impl Job {
-    /// Progress (0..=100) reached after `elapsed`.
+    /// When the job leaves PENDING (its start time).
+    fn began(&self) -> Instant {
+        self.created + self.plan.pending
+    }
+
+    /// When the job leaves BLOCKED and progress starts counting.
+    fn runs_from(&self) -> Instant {
+        self.began() + self.plan.blocked
+    }
+
+    /// Progress (0..=100) reached `elapsed` after running began.
     fn progress_after(&self, elapsed: Duration) -> i64 {
-        if self.duration.is_zero() {
+        if self.plan.duration.is_zero() {
             return 100;
         }
-        let pct = elapsed.as_nanos().saturating_mul(100) / self.duration.as_nanos();
+        let pct = elapsed.as_nanos().saturating_mul(100) / self.plan.duration.as_nanos();
         pct.min(100) as i64
     }
 
     /// When a planned failure strikes: the moment progress reaches its percentage.
     fn failure_at(&self) -> Option<(Instant, i64)> {
-        let failure = self.failure.as_ref()?;
+        let failure = self.plan.failure.as_ref()?;
         let pct = u32::from(failure.clamped_percent());
         // The duration is at most MAX_JOB_DURATION, so neither step can overflow.
-        Some((self.started + self.duration * pct / 100, i64::from(pct)))
+        Some((
+            self.runs_from() + self.plan.duration * pct / 100,
+            i64::from(pct),
+        ))
     }
 
     pub(crate) fn phase(&self, now: Instant) -> Phase {
-        let done_at = self.started + self.duration;
+        let done_at = self.runs_from() + self.plan.duration;
         let mut end: (Instant, Phase) = (done_at, Phase::Succeeded { ended: done_at });
         if let Some((at, progress)) = self.failure_at() {
             end = (
@@ -89,7 +140,11 @@ impl Job {
         if let Some(at) = self.cancelled_at
             && at < end.0
         {
-            let progress = self.progress_after(at.saturating_duration_since(self.started));
+            let progress = if at < self.runs_from() {
+                0
+            } else {
+                self.progress_after(at.saturating_duration_since(self.runs_from()))
+            };
             end = (
                 at,
                 Phase::Failed {
@@ -101,26 +156,56 @@ impl Job {
         }
         if now >= end.0 {
             end.1
+        } else if now < self.began() {
+            Phase::Pending
+        } else if now < self.runs_from() {
+            Phase::Blocked
         } else {
             Phase::Running {
-                progress: self.progress_after(now.saturating_duration_since(self.started)),
+                progress: self.progress_after(now.saturating_duration_since(self.runs_from())),
             }
         }
     }
 
-    /// Wall-clock time of an instant of this job's run.
+    /// Wall-clock time of an instant of this job's life.
     fn utc_at(&self, at: Instant) -> DateTime<Utc> {
-        let offset = at.saturating_duration_since(self.started) + self.recorded;
-        self.started_utc + chrono::Duration::from_std(offset).unwrap_or(chrono::Duration::zero())
+        let offset = at.saturating_duration_since(self.created);
+        self.created_utc + chrono::Duration::from_std(offset).unwrap_or(chrono::Duration::zero())
     }
 
-    pub(crate) fn is_running(&self, now: Instant) -> bool {
-        matches!(self.phase(now), Phase::Running { .. })
+    /// When the job started: when it left PENDING, or ended if it was cancelled before that.
+    fn start_instant(&self, phase: &Phase) -> Instant {
+        match phase.ended() {
+            Some(ended) => ended.min(self.began()),
+            None => self.began(),
+        }
+    }
+
+    /// Wall-clock start time (see [`Self::start_instant`]).
+    fn start_utc(&self, phase: &Phase) -> DateTime<Utc> {
+        self.utc_at(self.start_instant(phase))
+    }
+
+    /// Wall-clock end time; seeded jobs end `recorded` after their start.
+    fn end_utc(&self, ended: Instant) -> DateTime<Utc> {
+        self.utc_at(ended) + chrono::Duration::from_std(self.recorded).unwrap_or_default()
+    }
+
+    /// Seconds from the start until the end, or until `now` while the job is active.
+    fn duration_secs(&self, phase: &Phase, now: Instant) -> i64 {
+        let until = phase.ended().unwrap_or(now);
+        let took = until.saturating_duration_since(self.start_instant(phase)) + self.recorded;
+        i64::try_from(took.as_secs()).unwrap_or(i64::MAX)
+    }
+
+    /// Pending, blocked or running: the job holds the appliance.
+    pub(crate) fn is_active(&self, now: Instant) -> bool {
+        self.phase(now).is_active()
     }
 
     /// Asks the job to stop; false when it has already ended.
     pub(crate) fn cancel(&mut self, now: Instant) -> bool {
-        if !self.is_running(now) {
+        if !self.is_active(now) {
             return false;
         }
         self.cancelled_at = Some(now);
@@ -136,36 +221,34 @@ pub(crate) struct Jobs {
 }
 
 impl Jobs {
-    /// Starts a job at `started`. Ids are `YYYYMMDD-hhmmss-<build>` of the start time; two jobs
+    /// Records a job requested at `created`. Ids are `YYYYMMDD-hhmmss-<build>` of that time; two jobs
     /// in the same second take the next free second, as ids must stay unique.
     pub(crate) fn start(
         &mut self,
         spec: JobSpec,
-        started: Instant,
+        created: Instant,
         clock: &Clock,
-        duration: Duration,
-        failure: Option<JobFailure>,
+        plan: RunPlan,
         build: &str,
     ) -> &Job {
-        let mut started_utc = clock.utc(started);
-        let mut id = format!("{}-{build}", started_utc.format("%Y%m%d-%H%M%S"));
+        let mut created_utc = clock.utc(created);
+        let mut id = format!("{}-{build}", created_utc.format("%Y%m%d-%H%M%S"));
         let mut bump = 0;
         while self.index.contains_key(&id) {
             bump += 1;
-            let at = started_utc + chrono::Duration::seconds(bump);
+            let at = created_utc + chrono::Duration::seconds(bump);
             id = format!("{}-{build}", at.format("%Y%m%d-%H%M%S"));
         }
         if bump > 0 {
-            started_utc += chrono::Duration::seconds(bump);
+            created_utc += chrono::Duration::seconds(bump);
         }
         self.index.insert(id.clone(), self.order.len());
         self.order.push(Job {
             id,
             spec,
-            started,
-            started_utc,
-            duration,
-            failure,
+            created,
+            created_utc,
+            plan,
             cancelled_at: None,
             recorded: Duration::ZERO,
         });
@@ -186,7 +269,7 @@ impl Jobs {
         let oldest = self
             .order
             .first()
-            .map(|j| j.started_utc)
+            .map(|j| j.created_utc)
             .unwrap_or_else(|| clock.utc(now));
         let mut seeded: Vec<Job> = (1..=count)
             .rev()
@@ -195,10 +278,9 @@ impl Jobs {
                 Job {
                     id: format!("{}-{build}", started_utc.format("%Y%m%d-%H%M%S")),
                     spec: spec.clone(),
-                    started: now,
-                    started_utc,
-                    duration: Duration::ZERO,
-                    failure: None,
+                    created: now,
+                    created_utc: started_utc,
+                    plan: RunPlan::default(),
                     cancelled_at: None,
                     recorded: took,
                 }
@@ -228,9 +310,10 @@ impl Jobs {
         self.order.iter().rev()
     }
 
-    pub(crate) fn running(&self, now: Instant) -> Option<&Job> {
-        // Only the newest job can still run: a new one starts only when none is running.
-        self.order.last().filter(|j| j.is_running(now))
+    /// The job that holds the appliance (pending, blocked or running), if any.
+    pub(crate) fn active(&self, now: Instant) -> Option<&Job> {
+        // Only the newest job can still be active: a new one starts only when none is.
+        self.order.last().filter(|j| j.is_active(now))
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -254,13 +337,74 @@ mod tests {
         }
     }
 
+    fn plan(duration: Duration, failure: Option<JobFailure>) -> RunPlan {
+        RunPlan {
+            duration,
+            failure,
+            ..RunPlan::default()
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pending_then_blocked_then_running() {
+        let clock = Clock::new();
+        let mut jobs = Jobs::default();
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let waiting = RunPlan {
+            duration: s(100),
+            pending: s(10),
+            blocked: s(5),
+            failure: None,
+        };
+        let id = jobs.start(spec(), t0, &clock, waiting, "1").id.clone();
+        let job = jobs.get(&id).unwrap();
+        assert_eq!(job.phase(t0), Phase::Pending);
+        assert_eq!(job.phase(t0 + s(9)), Phase::Pending);
+        assert_eq!(job.phase(t0 + s(10)), Phase::Blocked);
+        assert_eq!(job.phase(t0 + s(14)), Phase::Blocked);
+        assert_eq!(job.phase(t0 + s(15)), Phase::Running { progress: 0 });
+        assert_eq!(job.phase(t0 + s(65)), Phase::Running { progress: 50 });
+        let done = t0 + s(115);
+        assert_eq!(job.phase(done), Phase::Succeeded { ended: done });
+        // The start is when it left PENDING; the duration counts from there.
+        assert_eq!(job.start_utc(&job.phase(done)), clock.utc(t0 + s(10)));
+        assert_eq!(job.duration_secs(&job.phase(done), done), 105);
+        assert_eq!(jobs.active(t0).map(|j| j.id.as_str()), Some(id.as_str()));
+        assert!(jobs.active(done).is_none());
+
+        // Cancelled while pending: failed at 0%, started and ended at the cancel.
+        let pending = RunPlan {
+            pending: s(10),
+            ..plan(s(100), None)
+        };
+        let id = jobs.start(spec(), done, &clock, pending, "1").id.clone();
+        let job = jobs.get_mut(&id).unwrap();
+        let at = done + s(3);
+        assert!(job.cancel(at));
+        let phase = job.phase(at + s(1));
+        assert_eq!(
+            phase,
+            Phase::Failed {
+                ended: at,
+                progress: 0,
+                cancelled: true
+            }
+        );
+        assert_eq!(job.start_utc(&phase), job.utc_at(at));
+        assert_eq!(job.duration_secs(&phase, at + s(50)), 0);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn progress_then_success_failure_and_cancel() {
         let clock = Clock::new();
         let mut jobs = Jobs::default();
         let t0 = Instant::now();
         let d = Duration::from_secs(100);
-        let id = jobs.start(spec(), t0, &clock, d, None, "1").id.clone();
+        let id = jobs
+            .start(spec(), t0, &clock, plan(d, None), "1")
+            .id
+            .clone();
         let job = jobs.get(&id).unwrap();
         assert_eq!(job.phase(t0), Phase::Running { progress: 0 });
         assert_eq!(
@@ -271,7 +415,10 @@ mod tests {
 
         // Same second: the id moves to the next free second.
         let failing = Some(JobFailure::at(30, "disk full"));
-        let id2 = jobs.start(spec(), t0, &clock, d, failing, "1").id.clone();
+        let id2 = jobs
+            .start(spec(), t0, &clock, plan(d, failing), "1")
+            .id
+            .clone();
         assert_ne!(id, id2);
         let job = jobs.get(&id2).unwrap();
         assert_eq!(
@@ -288,7 +435,10 @@ mod tests {
             }
         );
 
-        let id3 = jobs.start(spec(), t0, &clock, d, None, "1").id.clone();
+        let id3 = jobs
+            .start(spec(), t0, &clock, plan(d, None), "1")
+            .id
+            .clone();
         let job = jobs.get_mut(&id3).unwrap();
         let at = t0 + Duration::from_secs(10);
         assert!(job.cancel(at));

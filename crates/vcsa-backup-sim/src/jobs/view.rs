@@ -22,6 +22,7 @@ impl Job {
             )];
         }
         let texts = self
+            .plan
             .failure
             .as_ref()
             .map(|f| f.messages.as_slice())
@@ -38,28 +39,25 @@ impl Job {
             .collect()
     }
 
-    /// The job as the job status operation returns it.
+    /// The job as the job status operation returns it: state NONE while pending (with the time it
+    /// was requested as `start_time`, which the shape requires), INPROGRESS while blocked or
+    /// running, then SUCCEEDED or FAILED with an `end_time`.
     pub(crate) fn status(&self, now: Instant, faults: &Faults) -> BackupJobStatus {
-        let (state, progress, end_time, messages) = match self.phase(now) {
-            Phase::Running { progress } => (
-                BackupRestoreProcessState::Inprogress,
-                progress,
-                None,
-                vec![],
-            ),
-            Phase::Succeeded { ended } => (
-                BackupRestoreProcessState::Succeeded,
-                100,
-                Some(self.utc_at(ended)),
-                vec![],
-            ),
+        let phase = self.phase(now);
+        let (state, progress, messages) = match &phase {
+            Phase::Pending => (BackupRestoreProcessState::None, 0, vec![]),
+            Phase::Blocked => (BackupRestoreProcessState::Inprogress, 0, vec![]),
+            Phase::Running { progress } => {
+                (BackupRestoreProcessState::Inprogress, *progress, vec![])
+            }
+            Phase::Succeeded { .. } => (BackupRestoreProcessState::Succeeded, 100, vec![]),
             Phase::Failed {
-                ended,
                 progress,
                 cancelled,
+                ..
             } => {
                 let messages = self
-                    .failure_messages(cancelled)
+                    .failure_messages(*cancelled)
                     .into_iter()
                     .map(|m| JobMessage {
                         id: m.id,
@@ -67,12 +65,7 @@ impl Job {
                         args: m.args,
                     })
                     .collect();
-                (
-                    BackupRestoreProcessState::Failed,
-                    progress,
-                    Some(self.utc_at(ended)),
-                    messages,
-                )
+                (BackupRestoreProcessState::Failed, *progress, messages)
             }
         };
         BackupJobStatus {
@@ -83,25 +76,26 @@ impl Job {
             },
             messages,
             progress,
-            start_time: self.started_utc,
-            end_time,
+            start_time: match phase {
+                Phase::Pending => self.created_utc,
+                _ => self.start_utc(&phase),
+            },
+            end_time: phase.ended().map(|e| self.end_utc(e)),
         }
     }
 
     /// The job as the details operation returns it; which optional fields appear depends on
-    /// the status, exactly as the vendor's SDK expects.
+    /// the status, exactly as the vendor's SDK expects: PENDING carries none of `duration`,
+    /// `size`, `progress`, `start_time` and `end_time`; BLOCKED only `start_time`; RUNNING all
+    /// but `end_time`; SUCCEEDED and FAILED all of them (FAILED also `error`).
     pub(crate) fn details(&self, now: Instant, faults: &Faults, config: &SimConfig) -> DetailsInfo {
         let phase = self.phase(now);
-        let (status, progress, ended, error, messages) = match &phase {
-            Phase::Running { progress } => (DetailsStatus::Running, *progress, None, None, vec![]),
-            Phase::Succeeded { ended } => {
-                (DetailsStatus::Succeeded, 100, Some(*ended), None, vec![])
-            }
-            Phase::Failed {
-                ended,
-                progress,
-                cancelled,
-            } => {
+        let (status, error, messages) = match &phase {
+            Phase::Pending => (DetailsStatus::Pending, None, vec![]),
+            Phase::Blocked => (DetailsStatus::Blocked, None, vec![]),
+            Phase::Running { .. } => (DetailsStatus::Running, None, vec![]),
+            Phase::Succeeded { .. } => (DetailsStatus::Succeeded, None, vec![]),
+            Phase::Failed { cancelled, .. } => {
                 let messages = self.failure_messages(*cancelled);
                 let error = DetailsError {
                     error_type: Some(if *cancelled {
@@ -112,28 +106,29 @@ impl Job {
                     messages: messages.clone(),
                     data: Default::default(),
                 };
-                (
-                    DetailsStatus::Failed,
-                    *progress,
-                    Some(*ended),
-                    Some(error),
-                    messages,
-                )
+                (DetailsStatus::Failed, Some(error), messages)
             }
         };
-        let until = ended.unwrap_or(now);
-        let progress_message = match &phase {
-            Phase::Running { .. } => message(
-                "com.vmware.applmgmt.backup.job.progress",
-                "Backup in progress.",
-            ),
-            Phase::Succeeded { .. } => {
-                message("com.vmware.applmgmt.backup.job.done", "Backup completed.")
-            }
-            Phase::Failed { .. } => {
-                message("com.vmware.applmgmt.backup.job.failed", "Backup failed.")
-            }
+        // (progress %, what the progress says) for the statuses that report progress.
+        let progress = match &phase {
+            Phase::Pending | Phase::Blocked => None,
+            Phase::Running { progress } => Some((
+                *progress,
+                message(
+                    "com.vmware.applmgmt.backup.job.progress",
+                    "Backup in progress.",
+                ),
+            )),
+            Phase::Succeeded { .. } => Some((
+                100,
+                message("com.vmware.applmgmt.backup.job.done", "Backup completed."),
+            )),
+            Phase::Failed { progress, .. } => Some((
+                *progress,
+                message("com.vmware.applmgmt.backup.job.failed", "Backup failed."),
+            )),
         };
+        let started = !matches!(phase, Phase::Pending);
         let (service, operation, description) = match self.spec.kind {
             DetailsType::Scheduled => (
                 "com.vmware.appliance.recovery.backup.schedules",
@@ -170,15 +165,15 @@ impl Job {
                 Some(v) => DetailsStatus::from(v),
                 None => status,
             },
-            cancelable: matches!(phase, Phase::Running { .. }),
-            duration: Some(
-                (until.saturating_duration_since(self.started) + self.recorded).as_secs() as i64,
-            ),
-            size: Some(self.spec.total_bytes.saturating_mul(progress) / 100),
-            progress: Some(DetailsProgress {
+            cancelable: phase.is_active(),
+            duration: progress.as_ref().map(|_| self.duration_secs(&phase, now)),
+            size: progress
+                .as_ref()
+                .map(|(pct, _)| self.spec.total_bytes.saturating_mul(*pct) / 100),
+            progress: progress.map(|(completed, message)| DetailsProgress {
                 total: 100,
-                completed: progress,
-                message: progress_message,
+                completed,
+                message,
             }),
             build: Some(DetailsBuildInfo {
                 version_name: config.version_name.clone(),
@@ -189,8 +184,8 @@ impl Job {
             parent: None,
             target: None,
             error,
-            start_time: Some(self.started_utc),
-            end_time: ended.map(|e| self.utc_at(e)),
+            start_time: started.then(|| self.start_utc(&phase)),
+            end_time: phase.ended().map(|e| self.end_utc(e)),
             user: Some(self.spec.user.clone()),
         }
     }

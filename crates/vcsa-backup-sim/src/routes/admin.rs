@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::appliance::Appliance;
 use crate::config::MAX_HISTORY;
 use crate::control::Control;
-use crate::faults::{EnumField, JobFailure};
+use crate::faults::{EnumField, JobFailure, JobWait};
 use crate::flavour::json_response;
 
 type App = State<Arc<Appliance>>;
@@ -29,6 +29,7 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/faults/fail-next", post(fail_next))
         .route("/faults/delay", post(delay))
         .route("/faults/job-failure", post(job_failure))
+        .route("/faults/job-wait", post(job_wait))
         .route("/faults/unknown-enum", post(unknown_enum))
         .route("/sessions/expire", post(expire_sessions))
         .route("/history", post(seed_history))
@@ -110,6 +111,13 @@ async fn delay(State(app): App, body: Bytes) -> Response {
 async fn job_failure(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: JobFailure| {
         c.fail_next_job(r);
+        Ok(())
+    })
+}
+
+async fn job_wait(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: JobWait| {
+        c.delay_next_job(r);
         Ok(())
     })
 }
