@@ -42,6 +42,15 @@ impl ClientHooks<Auth> for Client {
         }
         Ok(())
     }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        crate::status::record(result.as_ref().ok().map(reqwest::Response::status));
+        Ok(())
+    }
 }
 
 /// Rewrites `name=A&name=B` into `name.1=A&name.2=B`, leaving other parameters and their order alone.
