@@ -215,7 +215,7 @@ impl Appliance {
         failure: Option<JobFailure>,
         wait: Option<JobWait>,
     ) -> BackupJobStatus {
-        let wait = wait.unwrap_or_default();
+        let wait = wait.unwrap_or_else(|| inner.config.job_wait.clone());
         let plan = RunPlan {
             duration: inner.config.job_duration.min(MAX_JOB_DURATION),
             pending: wait.pending(),
@@ -382,6 +382,7 @@ impl Appliance {
             live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.keys().cloned().collect(),
+            job_wait: inner.config.job_wait.clone(),
             faults: inner.faults.clone(),
         }
     }
@@ -421,6 +422,10 @@ impl Appliance {
 
     pub(crate) fn set_job_duration(&self, duration: Duration) {
         self.lock().config.job_duration = duration;
+    }
+
+    pub(crate) fn set_job_wait(&self, wait: JobWait) {
+        self.lock().config.job_wait = wait;
     }
 
     pub(crate) fn set_session_idle_timeout(&self, idle: Duration) {

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use vcsa_backup_api::Secret;
 
+use crate::faults::JobWait;
+
 /// The user name the simulator accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "administrator@vsphere.local";
 /// The password the simulator accepts unless told otherwise.
@@ -22,6 +24,8 @@ pub(crate) struct SimConfig {
     pub(crate) user: String,
     pub(crate) password: Secret,
     pub(crate) job_duration: Duration,
+    /// How long every job waits as PENDING, then BLOCKED, before it runs.
+    pub(crate) job_wait: JobWait,
     pub(crate) session_idle_timeout: Duration,
     pub(crate) build: String,
     pub(crate) version: String,
@@ -36,6 +40,7 @@ impl Default for SimConfig {
             user: DEFAULT_USER.to_string(),
             password: Secret::new(DEFAULT_PASSWORD),
             job_duration: Duration::from_secs(30),
+            job_wait: JobWait::default(),
             session_idle_timeout: Duration::from_secs(30 * 60),
             build: DEFAULT_BUILD.to_string(),
             version: "8.0.3.00400".to_string(),

@@ -22,6 +22,9 @@ pub struct SimState {
     pub used_folders: usize,
     /// Ids of the backup schedules, `default` among them, in alphabetical order.
     pub schedules: Vec<String>,
+    /// How long every job waits as PENDING, then BLOCKED, before it runs (a setting, not a
+    /// fault: [`Control::clear_faults`] keeps it).
+    pub job_wait: JobWait,
     /// The faults in force.
     pub faults: Faults,
 }
@@ -125,6 +128,17 @@ impl Control {
     /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION)).
     pub fn set_job_duration(&self, duration: Duration) {
         self.appliance.set_job_duration(duration);
+    }
+
+    /// How long every job started from now on waits as PENDING, then BLOCKED, before it runs
+    /// ([`delay_next_job`](Self::delay_next_job) overrides it for one job).
+    pub fn set_job_wait(&self, wait: JobWait) {
+        self.appliance.set_job_wait(wait);
+    }
+
+    /// How long every job waits before it runs (see [`set_job_wait`](Self::set_job_wait)).
+    pub fn job_wait(&self) -> JobWait {
+        self.appliance.lock().config.job_wait.clone()
     }
 
     /// How long a session may stay idle before it expires.

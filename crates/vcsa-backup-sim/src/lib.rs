@@ -68,7 +68,7 @@
 //! | `DELETE /__sim/faults` | clear every fault |
 //! | `POST /__sim/sessions/expire` | every session expires now |
 //! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history |
-//! | `POST /__sim/settings` `{"job_duration_ms": 5000, "session_idle_timeout_ms": 60000}` | change timings |
+//! | `POST /__sim/settings` `{"job_duration_ms": 5000, "job_pending_ms": 0, "job_blocked_ms": 0, "session_idle_timeout_ms": 60000}` | change timings (each field optional; the job waits apply to every job) |
 //!
 //! Backup servers under the reserved `.invalid` domain (`sftp://nas.invalid/backups`) stand for
 //! unreachable servers: validation answers FAIL and a backup there fails at once.

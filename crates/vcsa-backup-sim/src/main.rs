@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use vcsa_backup_sim::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+use vcsa_backup_sim::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, JobWait, Simulator};
 
 /// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
 ///
@@ -35,6 +35,15 @@ struct Args {
     /// How long a backup job takes from 0 to 100%, like "30s", "2m" or "500ms".
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     job_duration: Duration,
+
+    /// How long every backup job waits as PENDING (job state NONE, not started) before it
+    /// starts, like "5s".
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    job_pending: Duration,
+
+    /// How long every backup job then waits as BLOCKED (started, progress 0) before it runs.
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    job_blocked: Duration,
 
     /// How long a session may stay idle before it expires, like "30m".
     #[arg(long, default_value = "30m", value_parser = humantime::parse_duration, value_name = "DURATION")]
@@ -71,6 +80,7 @@ async fn main() -> ExitCode {
         .password(args.password)
         .tls(!args.http)
         .job_duration(args.job_duration)
+        .job_wait(JobWait::new(args.job_pending, args.job_blocked))
         .session_idle_timeout(args.session_timeout)
         .build_number(args.build)
         .history(args.history)

@@ -18,6 +18,7 @@ use vcsa_backup_api::Secret;
 use crate::appliance::Appliance;
 use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
+use crate::faults::JobWait;
 use crate::{routes, tls};
 
 /// Why a simulator could not start.
@@ -118,6 +119,13 @@ impl SimulatorBuilder {
     /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION).
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.config.job_duration = duration;
+        self
+    }
+
+    /// How long every job waits as PENDING (job state `NONE`), then BLOCKED, before it runs.
+    /// No wait by default.
+    pub fn job_wait(mut self, wait: JobWait) -> Self {
+        self.config.job_wait = wait;
         self
     }
 

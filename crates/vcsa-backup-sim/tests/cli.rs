@@ -18,6 +18,8 @@ async fn help_documents_every_option() {
         "--password",
         "--http",
         "--job-duration",
+        "--job-pending",
+        "--job-blocked",
         "--session-timeout",
         "--build",
         "--history",

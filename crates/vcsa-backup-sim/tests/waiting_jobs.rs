@@ -236,6 +236,55 @@ async fn the_admin_endpoint_delays_the_next_job() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn every_job_can_wait_by_setting() {
+    let h = start(
+        Simulator::builder()
+            .job_duration(Duration::from_secs(10))
+            .job_wait(JobWait::new(Duration::from_secs(3), Duration::ZERO)),
+    )
+    .await;
+    let control = h.sim.control();
+    for folder in 1..=2 {
+        let id = h
+            .start_backup(&format!("sftp://nas.example.com/s/{folder}"))
+            .await;
+        assert_eq!(details_both(&h, &id).await["status"], "PENDING");
+        tokio::time::advance(Duration::from_secs(3)).await;
+        assert_eq!(details_both(&h, &id).await["status"], "RUNNING");
+        tokio::time::advance(Duration::from_secs(10)).await;
+    }
+
+    // The setting is not a fault: clearing faults keeps it. The admin endpoint changes it.
+    control.clear_faults();
+    assert_eq!(
+        control.job_wait(),
+        JobWait::new(Duration::from_secs(3), Duration::ZERO)
+    );
+    let (status, state) = send(
+        h.http
+            .post(h.url(&format!("{ADMIN_PREFIX}/settings")))
+            .json(&json!({"job_blocked_ms": 4000})),
+    )
+    .await;
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(
+        state["job_wait"],
+        json!({"pending_ms": 3000, "blocked_ms": 4000})
+    );
+    let id = h.start_backup("sftp://nas.example.com/s/3").await;
+    tokio::time::advance(Duration::from_secs(3)).await;
+    assert_eq!(details_both(&h, &id).await["status"], "BLOCKED");
+    tokio::time::advance(Duration::from_secs(4)).await;
+    assert_eq!(details_both(&h, &id).await["status"], "RUNNING");
+    tokio::time::advance(Duration::from_secs(10)).await;
+
+    // The next-job wait overrides the setting for one job.
+    control.delay_next_job(JobWait::default());
+    let id = h.start_backup("sftp://nas.example.com/s/4").await;
+    assert_eq!(details_both(&h, &id).await["status"], "RUNNING");
+}
+
+#[tokio::test(start_paused = true)]
 async fn pending_and_blocked_details_decode_through_the_generated_client() {
     let sim = Simulator::builder()
         .tls(false)

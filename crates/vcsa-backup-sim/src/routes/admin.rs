@@ -156,6 +156,8 @@ async fn seed_history(State(app): App, body: Bytes) -> Response {
 #[serde(deny_unknown_fields)]
 struct Settings {
     job_duration_ms: Option<u64>,
+    job_pending_ms: Option<u64>,
+    job_blocked_ms: Option<u64>,
     session_idle_timeout_ms: Option<u64>,
 }
 
@@ -163,6 +165,13 @@ async fn settings(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: Settings| {
         if let Some(ms) = r.job_duration_ms {
             c.set_job_duration(Duration::from_millis(ms));
+        }
+        if r.job_pending_ms.is_some() || r.job_blocked_ms.is_some() {
+            let now = c.job_wait();
+            c.set_job_wait(JobWait {
+                pending_ms: r.job_pending_ms.unwrap_or(now.pending_ms),
+                blocked_ms: r.job_blocked_ms.unwrap_or(now.blocked_ms),
+            });
         }
         if let Some(ms) = r.session_idle_timeout_ms {
             c.set_session_idle_timeout(Duration::from_millis(ms));
