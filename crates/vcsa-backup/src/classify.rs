@@ -94,8 +94,13 @@ fn transient_server(server: ServerError) -> Error {
     }
 }
 
-/// Maps any failure of a generated call. `E` is the operation's error body (either flavour).
-pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Body) -> Error {
+/// Maps any failure of a generated call. `E` is the operation's error body (either flavour);
+/// `status` is the HTTP status of the answer, when one came (see `capture_status`).
+pub(crate) async fn from_wire<E: IntoServerError>(
+    error: WireError<E>,
+    status: Option<u16>,
+    body: Body,
+) -> Error {
     match error {
         WireError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
@@ -107,7 +112,7 @@ pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Bod
             server: None,
             source: Some(Box::new(e)),
         },
-        WireError::InvalidResponsePayload(bytes, e) => from_undecodable(None, &bytes, &e, body),
+        WireError::InvalidResponsePayload(bytes, e) => from_undecodable(status, &bytes, &e, body),
         WireError::UnexpectedResponse(response) => from_unexpected(response, body).await,
         WireError::InvalidRequest(reason) => Error::problems_found(vec![crate::Problem::new(
             "request",
@@ -268,6 +273,22 @@ pub(crate) fn from_undecodable(
     if let Some(mut server) = decode_error_body(bytes, true) {
         server.status = status;
         return from_server(server);
+    }
+    if let Some(gateway @ 502..=504) = status {
+        // A page from the web front end or a proxy, not from the API: the appliance's services
+        // are restarting or overloaded, which passes.
+        return Error::Transient {
+            reason: "the appliance's web front end answered instead of the backup API, which \
+                     may be starting or restarting"
+                .into(),
+            server: Some(Box::new(ServerError {
+                error_type: None,
+                messages: status_message(gateway, bytes, body),
+                data: None,
+                status: Some(gateway),
+            })),
+            source: None,
+        };
     }
     let reason = if bytes.is_empty() {
         "the answer was empty".to_string()

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use progenitor_client::{Error as WireError, ResponseValue};
+use vcsa_backup_api::status::capture_status;
 use vcsa_backup_api::{Auth, types};
 
 use crate::classify::{self, Body, IntoServerError};
@@ -644,14 +645,15 @@ fn refused_log_in(error: Error, user: &str) -> Error {
     }
 }
 
-/// Awaits a generated call and converts its failure.
+/// Awaits a generated call and converts its failure, keeping the HTTP status of an answer whose
+/// body could not be decoded (the generated error drops it).
 async fn wire<T, E: IntoServerError>(
     call: impl Future<Output = Result<ResponseValue<T>, WireError<E>>>,
     body: Body,
 ) -> Result<T, Error> {
-    match call.await {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(classify::from_wire(e, body).await),
+    match capture_status(call).await {
+        (Ok(value), _) => Ok(value.into_inner()),
+        (Err(e), status) => Err(classify::from_wire(e, status.map(|s| s.as_u16()), body).await),
     }
 }
 

@@ -155,18 +155,22 @@ async fn malformed_answers_are_typed_errors() {
             "oversized",
             ResponseTemplate::new(200).set_body_string(huge),
         ),
-        (
-            "HTML error page",
-            ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"),
-        ),
     ];
     let mut rendered = String::new();
     for (name, template) in cases {
         for flavour in [Flavour::Api, Flavour::Rest] {
             let error = job_status_answering(flavour, template.clone()).await;
-            let Error::MalformedResponse { excerpt, .. } = &error else {
+            let Error::MalformedResponse {
+                excerpt, status, ..
+            } = &error
+            else {
                 panic!("{name} in {flavour}: {error:?}");
             };
+            assert_eq!(
+                *status,
+                Some(200),
+                "{name} in {flavour}: the status is kept"
+            );
             assert!(
                 excerpt.chars().count() <= 161,
                 "{name}: excerpt stays short"
@@ -178,6 +182,41 @@ async fn malformed_answers_are_typed_errors() {
         }
     }
     insta::assert_snapshot!("malformed_answers", rendered);
+}
+
+#[tokio::test]
+async fn gateway_pages_are_transient_with_their_status_and_excerpt() {
+    for status in [502, 503, 504] {
+        for flavour in [Flavour::Api, Flavour::Rest] {
+            let page = format!("<html><body><h1>{status}</h1>Upstream unavailable</body></html>");
+            let error =
+                job_status_answering(flavour, ResponseTemplate::new(status).set_body_string(page))
+                    .await;
+            assert_eq!(
+                kind(&error),
+                "Transient",
+                "{status} in {flavour}: {error:?}"
+            );
+            assert!(error.is_retryable());
+            let server = error
+                .server_error()
+                .expect("the page is kept as the report");
+            assert_eq!(server.status, Some(status));
+            assert_eq!(server.error_type, None);
+            let shown = error.to_string();
+            assert!(shown.contains(&format!("HTTP {status}")), "{shown}");
+            assert!(
+                shown.contains("Upstream unavailable"),
+                "excerpt kept: {shown}"
+            );
+        }
+    }
+    let error = job_status_answering(
+        Flavour::Api,
+        ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"),
+    )
+    .await;
+    insta::assert_snapshot!("gateway_page", error.to_string());
 }
 
 #[tokio::test]

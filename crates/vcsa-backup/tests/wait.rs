@@ -185,6 +185,29 @@ async fn too_many_transient_failures_in_a_row_end_the_wait() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_undecodable_answer_ends_the_wait_at_once() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| Reply::text(200, "<html><body>Welcome to the portal</body></html>"))
+    })
+    .await;
+
+    let error = appliance
+        .client()
+        .wait_for_job(&job_id(), &WaitOptions::default())
+        .await
+        .expect_err("an answer that is not a job status");
+
+    let WaitErrorKind::PollFailed(Error::MalformedResponse { status, .. }) = error.kind() else {
+        panic!("expected a malformed answer, got {error:?}");
+    };
+    assert_eq!(*status, Some(200));
+    assert_eq!(error.summary().polls, 1, "not retried");
+    assert_eq!(appliance.log().len(), 2, "one log-in, one read");
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_expired_session_is_renewed_and_the_wait_goes_on() {
     let path = job_path(JOB);
     let appliance = Appliance::start(move |call| {

@@ -49,13 +49,14 @@ impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
 /// The default fault policy:
 ///
 /// - transient failures (the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502,
-///   503 and 504: whatever [`Error::is_retryable`] accepts, and answers that could not be decoded
-///   when they came with a gateway status or none known, which is what the appliance's reverse
-///   proxy sends while the API service restarts) are retried with the wait's backoff,
+///   503 and 504 even when a proxy sent them as an HTML page while the API service restarts:
+///   whatever [`Error::is_retryable`] accepts) are retried with the wait's backoff,
 ///   up to [`max_consecutive`](Self::max_consecutive) failures in a row (default 10: with the
 ///   default backoff, about 25 seconds of outage early in a wait and 5 minutes late in it, long
 ///   enough for the appliance's services to restart);
-/// - anything else (`NotFound`, `NotAuthorized`, `NotAuthenticated`, a malformed answer...) ends
+/// - anything else (`NotFound`, `NotAuthorized`, `NotAuthenticated`, an answer that could not be
+///   understood, such as an undecodable `200`, which means the base URL points at something
+///   other than the appliance's API and will not pass) ends
 ///   the wait at once.
 ///
 /// An expired session never reaches the policy: the client logs in again by itself and repeats
@@ -105,16 +106,11 @@ impl FaultPolicy for RetryTransient {
     }
 }
 
-/// Retryable errors, plus undecodable answers that a gateway, not the API, most likely sent: an
-/// undecodable error body loses its HTTP status on the way up, so "none known" counts too. A
-/// persistently malformed answer still ends the wait once the budget is spent.
+/// Only what the error itself calls retryable: the classification already turned gateway
+/// statuses (502, 503, 504) into [`Error::Transient`], keeping them apart from answers that were
+/// undecodable for good.
 fn is_transient(error: &Error) -> bool {
-    match error {
-        Error::MalformedResponse { status, .. } => {
-            matches!(status, None | Some(502..=504))
-        }
-        other => other.is_retryable(),
-    }
+    error.is_retryable()
 }
 
 #[cfg(test)]
@@ -175,16 +171,11 @@ mod tests {
     }
 
     #[test]
-    fn undecodable_answers_are_transient_only_from_a_gateway_or_of_unknown_status() {
+    fn undecodable_answers_end_the_wait_whatever_their_status() {
+        // Gateway pages arrive as `Error::Transient` (the classification sees their status);
+        // whatever is still malformed is malformed for good.
         let policy = RetryTransient::default();
-        for status in [None, Some(502), Some(503), Some(504)] {
-            assert_eq!(
-                policy.on_error(&malformed(status), 1),
-                FaultAction::Retry,
-                "{status:?}"
-            );
-        }
-        for status in [Some(200), Some(201), Some(500)] {
+        for status in [None, Some(200), Some(201), Some(500), Some(503)] {
             assert_eq!(
                 policy.on_error(&malformed(status), 1),
                 FaultAction::GiveUp,
