@@ -129,7 +129,8 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Configuration`] listing every problem: a base URL that is not `http(s)://host[:port]`,
-    /// PEM data with no certificate, a malformed thumbprint, pinning together with accepting any
+    /// an empty user name or password, a user name holding `:` or control characters (HTTP Basic
+    /// log-in cannot carry them), PEM data with no certificate, a malformed thumbprint, pinning together with accepting any
     /// certificate, or pinning without the `rustls` feature.
     pub fn build(self) -> Result<Client, Error> {
         let mut problems = Vec::new();
@@ -141,6 +142,9 @@ impl ClientBuilder {
             .ok();
         if self.timeout.is_zero() {
             problems.push("the time-out must be longer than zero".into());
+        }
+        if let Some((user, password)) = &self.credentials {
+            problems.extend(check_credentials(user, password));
         }
 
         let mut http = reqwest::Client::builder()
@@ -228,6 +232,40 @@ fn pin(
     http
 }
 
+/// What HTTP Basic authentication can carry: a user name without `:` (the separator) or control
+/// characters, and a password at all. Never quotes the password.
+fn check_credentials(user: &str, password: &Secret) -> Vec<String> {
+    let mut problems = Vec::new();
+    if user.trim().is_empty() {
+        problems.push(
+            "the user name is empty; give the appliance account that logs in, such as \
+             administrator@vsphere.local"
+                .into(),
+        );
+    } else {
+        if user.contains(':') {
+            problems.push(format!(
+                "the user name \"{}\" contains ':', which HTTP Basic log-in cannot carry; check \
+                 that the user name and password were not swapped or joined",
+                user.escape_debug()
+            ));
+        }
+        if user.chars().any(char::is_control) {
+            problems.push(format!(
+                "the user name \"{}\" contains control characters (such as a line break from a \
+                 file it was read from); remove them",
+                user.escape_debug()
+            ));
+        }
+    }
+    if password.expose().is_empty() {
+        problems.push(
+            "the password is empty; give the password of the appliance account that logs in".into(),
+        );
+    }
+    problems
+}
+
 /// `https://host[:port]`, with nothing after the authority but an optional `/`.
 fn check_base_url(raw: &str) -> Result<String, String> {
     let url = url::Url::parse(raw.trim()).map_err(|e| {
@@ -293,6 +331,51 @@ mod tests {
             panic!("expected a configuration error");
         };
         assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn credentials_basic_auth_cannot_carry_are_refused() {
+        let problems = |user: &str, password: &str| match Client::builder("https://vcsa")
+            .credentials(user, Secret::new(password))
+            .build()
+        {
+            Ok(_) => Vec::new(),
+            Err(Error::Configuration { problems }) => problems,
+            Err(other) => panic!("{other:?}"),
+        };
+        assert!(problems("administrator@vsphere.local", "VMware1!").is_empty());
+        assert!(
+            problems("root", "pa:ss word").is_empty(),
+            "a password may hold anything"
+        );
+
+        let empty = problems("", "");
+        assert_eq!(empty.len(), 2, "{empty:?}");
+        assert!(empty[0].starts_with("the user name is empty"), "{empty:?}");
+        assert!(empty[1].starts_with("the password is empty"), "{empty:?}");
+        assert_eq!(problems("  ", "VMware1!").len(), 1, "blank is empty");
+
+        let colon = problems("administrator@vsphere.local:VMware1!", "x");
+        assert_eq!(colon.len(), 1, "{colon:?}");
+        assert!(colon[0].contains("contains ':'"), "{colon:?}");
+
+        let control = problems("root\n", "VMware1!");
+        assert_eq!(control.len(), 1, "{control:?}");
+        assert!(
+            control[0].contains("\"root\\n\""),
+            "shown escaped: {control:?}"
+        );
+        assert!(control[0].contains("control characters"), "{control:?}");
+
+        // Reported with the other settings problems, and never with the password.
+        let Err(Error::Configuration { problems }) = Client::builder("https://vcsa/api")
+            .credentials("a:b\t", Secret::new("Secret-Pa55"))
+            .build()
+        else {
+            panic!("expected a configuration error");
+        };
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(!problems.join(" ").contains("Secret-Pa55"));
     }
 
     #[test]
