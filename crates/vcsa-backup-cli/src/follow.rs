@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::Utc;
 use futures_util::{FutureExt, StreamExt};
 use vcsa_backup::wait::{WaitError, WaitErrorKind, WaitOptions};
-use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus};
+use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskStatus};
 
 use crate::failure::{ExitCode, Failure};
 use crate::progress::{Mode, Progress, Update};
@@ -25,6 +25,14 @@ pub fn options(deadline: Option<Duration>) -> WaitOptions {
     match deadline {
         Some(d) => options.max_wait(d),
         None => options,
+    }
+}
+
+/// Why a job has not started, when its details say it waits.
+fn waiting(status: &TaskStatus) -> Option<String> {
+    match status {
+        TaskStatus::Pending | TaskStatus::Blocked => Some(status.as_wire().to_lowercase()),
+        _ => None,
     }
 }
 
@@ -76,6 +84,7 @@ pub async fn follow(
                 let update = Update {
                     status: &status,
                     size_bytes: details.as_ref().and_then(|d| d.size_bytes),
+                    waiting: details.as_ref().and_then(|d| waiting(&d.status)),
                     elapsed: elapsed(&status),
                 };
                 if status.state.is_terminal() {

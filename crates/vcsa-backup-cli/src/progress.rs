@@ -41,14 +41,24 @@ pub struct Update<'a> {
     pub status: &'a JobStatus,
     /// Bytes written so far, when the appliance's job details say.
     pub size_bytes: Option<u64>,
+    /// Why a job that has not started yet waits (`pending`, `blocked`), from its details.
+    pub waiting: Option<String>,
     /// How long the job has run.
     pub elapsed: Duration,
 }
 
 impl Update<'_> {
+    /// The state in words: `in progress`, or `not started (blocked)` for a waiting job.
+    fn state(&self) -> String {
+        match (&self.status.state, &self.waiting) {
+            (JobState::NotStarted, Some(why)) => format!("{} ({why})", self.status.state),
+            (state, _) => state.to_string(),
+        }
+    }
+
     /// `in progress, 1.2 GiB written`: the state and the size, without the percentage.
     fn summary(&self) -> String {
-        let mut text = self.status.state.to_string();
+        let mut text = self.state();
         if let Some(bytes) = self.size_bytes {
             text.push_str(&format!(", {} written", human::size(bytes)));
         }
@@ -60,7 +70,7 @@ impl Update<'_> {
         let mut text = format!(
             "job {}: {} {}%, {}",
             self.status.id,
-            self.status.state,
+            self.state(),
             self.status.progress.value(),
             human::duration(self.elapsed)
         );
@@ -75,7 +85,7 @@ impl Update<'_> {
 pub struct Progress {
     mode: Mode,
     bar: Option<ProgressBar>,
-    last: Option<(JobState, u8, Option<u64>)>,
+    last: Option<(String, u8, Option<u64>)>,
 }
 
 impl Progress {
@@ -94,7 +104,7 @@ impl Progress {
             Mode::Silent => {}
             Mode::Lines => {
                 let key = (
-                    update.status.state.clone(),
+                    update.state(),
                     update.status.progress.value(),
                     update.size_bytes,
                 );

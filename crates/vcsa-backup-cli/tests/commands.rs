@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Run, Sim, bare_command};
-use vcsa_backup_sim::{DEFAULT_PASSWORD, EnumField, JobFailure, Simulator};
+use vcsa_backup_sim::{DEFAULT_PASSWORD, EnumField, JobFailure, JobWait, Simulator};
 
 const SHORT: Duration = Duration::from_millis(1500);
 const LONG: Duration = Duration::from_secs(120);
@@ -590,4 +590,29 @@ fn json_output_is_one_document_even_when_the_command_fails() {
         serde_json::from_str(&not_cancelled.stdout).expect("one JSON document");
     assert_eq!(doc["status"], "FAIL");
     assert_eq!(doc["job_id"], id.as_str());
+}
+
+#[test]
+fn a_job_that_waits_before_it_runs_says_why() {
+    let sim = Sim::http(SHORT);
+    sim.control().delay_next_job(JobWait::new(
+        Duration::from_millis(2000),
+        Duration::from_millis(500),
+    ));
+    let run = sim.run(&[
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/queued",
+        "--wait",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("job "))
+        .collect();
+    // The first read finds the job queued; the watch reports changes of the job's own state,
+    // so the next line is the job running.
+    assert!(lines[0].contains(": not started (pending) 0%"), "{run}");
+    assert!(lines.last().unwrap().contains(": succeeded 100%"), "{run}");
 }
