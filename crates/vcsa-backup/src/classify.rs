@@ -9,13 +9,12 @@ use vcsa_backup_api::types;
 
 use crate::error::{Error, InvalidRequest, ServerError, ServerErrorType};
 use crate::message::{Message, convert_all};
+use crate::wire::{IntoDomain, rest_type_to_api};
 
 /// How much of a body an error keeps for diagnosis.
 const EXCERPT_CHARS: usize = 160;
 /// How much of an unexpected response is read at most.
 const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
-/// The prefix of the `/rest` flavour's fully qualified error type names.
-const REST_TYPE_PREFIX: &str = "com.vmware.vapi.std.errors.";
 
 /// Whether an operation's answer may hold a session token, so must never be quoted.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -32,7 +31,7 @@ pub(crate) trait IntoServerError {
 impl IntoServerError for types::StdError {
     fn into_server_error(self, status: u16) -> ServerError {
         ServerError {
-            error_type: self.error_type,
+            error_type: self.error_type.map(IntoDomain::into_domain),
             messages: convert_all(self.messages),
             data: (!self.data.is_empty()).then_some(Value::Object(self.data)),
             status: Some(status),
@@ -44,16 +43,8 @@ impl IntoServerError for types::RestError {
     fn into_server_error(self, status: u16) -> ServerError {
         let mut e = self.value.into_server_error(status);
         // `/rest` names the type only outside the body: the outer name wins.
-        e.error_type = Some(rest_type_to_api(self.type_.as_str()));
+        e.error_type = Some(self.type_.into_domain());
         e
-    }
-}
-
-/// `com.vmware.vapi.std.errors.feature_in_use` -> `FEATURE_IN_USE`; foreign names kept whole.
-pub(crate) fn rest_type_to_api(name: &str) -> ServerErrorType {
-    match name.strip_prefix(REST_TYPE_PREFIX) {
-        Some(short) if !short.is_empty() => ServerErrorType::from(short.to_ascii_uppercase()),
-        _ => ServerErrorType::from(name),
     }
 }
 
@@ -410,18 +401,6 @@ mod tests {
             from_server(decode_error_body(api, true).unwrap()),
             Error::BackupInProgress(_)
         ));
-    }
-
-    #[test]
-    fn unknown_rest_types_are_kept() {
-        assert_eq!(
-            rest_type_to_api("com.vmware.vapi.std.errors.brand_new"),
-            ServerErrorType::Unknown("BRAND_NEW".into())
-        );
-        assert_eq!(
-            rest_type_to_api("com.acme.oops"),
-            ServerErrorType::Unknown("com.acme.oops".into())
-        );
     }
 
     #[test]

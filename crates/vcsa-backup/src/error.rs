@@ -4,12 +4,9 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use crate::message::{Message, convert_all};
+use crate::wire::IntoDomain;
 
-/// The appliance's error type, such as `FEATURE_IN_USE`, in the `/api` flavour's spelling
-/// whichever flavour sent it.
-///
-/// Open: a type this SDK does not know is kept in `Unknown`, as received.
-pub use vcsa_backup_api::enums::ErrorType as ServerErrorType;
+pub use crate::error_type::ServerErrorType;
 
 /// Everything that can go wrong, sorted by what to do next.
 ///
@@ -150,7 +147,7 @@ impl ServerError {
 
     pub(crate) fn from_details(e: vcsa_backup_api::types::DetailsError) -> Self {
         Self {
-            error_type: e.error_type,
+            error_type: e.error_type.map(IntoDomain::into_domain),
             messages: convert_all(e.messages),
             data: (!e.data.is_empty()).then_some(serde_json::Value::Object(e.data)),
             status: None,

@@ -49,6 +49,7 @@ mod classify;
 mod client;
 mod details;
 mod error;
+mod error_type;
 mod flavour;
 mod job;
 mod job_id;

@@ -2,6 +2,13 @@
 //! generated types mirror the wire and may change with the spec, so they stay out of the public
 //! API (a public `From` impl would put them there).
 
+use vcsa_backup_api::enums;
+
+use crate::ServerErrorType;
+
+/// The prefix of the `/rest` flavour's fully qualified error type names.
+const REST_TYPE_PREFIX: &str = "com.vmware.vapi.std.errors.";
+
 /// Builds a domain value from its wire form.
 pub(crate) trait FromWire<T>: Sized {
     fn from_wire(value: T) -> Self;
@@ -15,5 +22,65 @@ pub(crate) trait IntoDomain<D> {
 impl<T, D: FromWire<T>> IntoDomain<D> for T {
     fn into_domain(self) -> D {
         D::from_wire(self)
+    }
+}
+
+/// `/api` names error types in upper case: the same spelling as [`ServerErrorType`].
+impl FromWire<enums::ErrorType> for ServerErrorType {
+    fn from_wire(value: enums::ErrorType) -> Self {
+        match value {
+            enums::ErrorType::Unknown(other) => Self::from(other),
+            known => Self::from(known.as_str()),
+        }
+    }
+}
+
+/// `/rest` names them fully qualified, in lower case:
+/// `com.vmware.vapi.std.errors.feature_in_use` is `FEATURE_IN_USE`. A name from outside the
+/// standard errors is kept whole.
+impl FromWire<enums::RestErrorType> for ServerErrorType {
+    fn from_wire(value: enums::RestErrorType) -> Self {
+        rest_type_to_api(value.as_str())
+    }
+}
+
+/// The `/api` spelling of a `/rest` error type name.
+pub(crate) fn rest_type_to_api(name: &str) -> ServerErrorType {
+    match name.strip_prefix(REST_TYPE_PREFIX) {
+        Some(short) if !short.is_empty() => ServerErrorType::from(short.to_ascii_uppercase()),
+        _ => ServerErrorType::from(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_flavours_give_the_same_type() {
+        for known in enums::ErrorType::KNOWN {
+            let from_api: ServerErrorType = known.clone().into_domain();
+            let rest = enums::RestErrorType::from(format!(
+                "{REST_TYPE_PREFIX}{}",
+                known.as_str().to_ascii_lowercase()
+            ));
+            assert!(rest.is_known(), "{rest}");
+            let from_rest: ServerErrorType = rest.into_domain();
+            assert!(from_api.is_known(), "{from_api}");
+            assert_eq!(from_api, from_rest);
+            assert_eq!(from_api.as_str(), known.as_str());
+        }
+        assert_eq!(enums::ErrorType::KNOWN.len(), ServerErrorType::KNOWN.len());
+    }
+
+    #[test]
+    fn unknown_types_are_kept() {
+        let api: ServerErrorType = enums::ErrorType::from("QUOTA_EXCEEDED").into_domain();
+        assert_eq!(api, ServerErrorType::Unknown("QUOTA_EXCEEDED".into()));
+        let rest: ServerErrorType =
+            enums::RestErrorType::from("com.vmware.vapi.std.errors.brand_new").into_domain();
+        assert_eq!(rest, ServerErrorType::Unknown("BRAND_NEW".into()));
+        let foreign: ServerErrorType = enums::RestErrorType::from("com.acme.oops").into_domain();
+        assert_eq!(foreign, ServerErrorType::Unknown("com.acme.oops".into()));
     }
 }
