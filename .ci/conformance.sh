@@ -47,9 +47,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Short jobs, so a backup started by one test does not block the others for long.
+# Short jobs, so a backup started by one test does not block the others for long. Each job
+# first waits PENDING then BLOCKED, so those shapes of job status and details are checked too;
+# a second schedule besides "default" is run as well.
 VCSA_SIM_PASSWORD="$SIM_PASSWORD" "$SIM_BIN" --listen 127.0.0.1:0 --http --user "$SIM_USER" \
-    --job-duration 2s --history 5 >"$SIM_OUT" 2>&1 &
+    --job-duration 2s --job-pending 500ms --job-blocked 500ms --schedule weekly --history 5 \
+    >"$SIM_OUT" 2>&1 &
 SIM_PID=$!
 
 URL=""
@@ -78,7 +81,7 @@ write_config() {
 [dictionaries.job_ids]
 values = $ids
 [dictionaries.schedules]
-values = ["default"]
+values = ["default", "weekly"]
 [dictionaries.location_types]
 values = ["SFTP"]
 [dictionaries.locations]
