@@ -47,6 +47,8 @@ async fn each_read_is_an_event_inside_the_wait_span_and_no_secret_is_logged() {
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(captured.clone())
+        // Colour codes depend on the environment (a terminal, NO_COLOR); the snapshot must not.
+        .with_ansi(false)
         .with_max_level(tracing::Level::DEBUG)
         .without_time()
         .finish();
