@@ -382,7 +382,7 @@ impl Client {
         if comment.is_some_and(|c| c.chars().any(|c| c.is_control() && c != '\n' && c != '\t')) {
             problems.push(Problem::new(
                 "comment",
-                "the comment contains control characters",
+                "the comment contains control characters (such as a carriage return); remove them",
             ));
         }
         if !problems.is_empty() {
@@ -490,7 +490,7 @@ impl Client {
                     Repeat::Yes => match send(flavour).await {
                         Err(Error::NotAuthenticated { server, .. }) => {
                             Err(Error::NotAuthenticated {
-                                reason: "the appliance refused a freshly opened session".into(),
+                                reason: crate::error::FRESH_SESSION_REFUSED.into(),
                                 server,
                             })
                         }

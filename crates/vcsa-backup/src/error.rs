@@ -8,6 +8,11 @@ use crate::wire::IntoDomain;
 
 pub use crate::error_type::ServerErrorType;
 
+/// The reason of [`Error::NotAuthenticated`] when a log in had just succeeded but the appliance
+/// refused the new session on the next call.
+pub(crate) const FRESH_SESSION_REFUSED: &str =
+    "the log in succeeded, but the appliance refused the new session at once";
+
 /// Everything that can go wrong, sorted by what to do next.
 ///
 /// Each operation of [`Client`](crate::Client) lists the variants it can return. `Display` says
@@ -29,8 +34,9 @@ pub enum Error {
     BackupInProgress(ServerError),
     /// The job, schedule or other resource named in the request does not exist (`NOT_FOUND`).
     NotFound(ServerError),
-    /// The appliance refused the credentials, or refused a fresh session too. Check the user name
-    /// and password; retrying will not help.
+    /// The appliance refused the credentials (check the user name and password; retrying will
+    /// not help), or refused the session it had just opened (check that a proxy in between
+    /// passes the session header).
     NotAuthenticated {
         /// What was refused, in words an administrator understands.
         reason: String,
@@ -166,8 +172,8 @@ impl fmt::Display for ServerError {
             .filter(|t| !t.is_empty());
         match lines.next() {
             None => match &self.error_type {
-                Some(t) => write!(f, "the appliance reported {t} without a message"),
-                None => f.write_str("the appliance reported an error without a message"),
+                Some(t) => write!(f, "the appliance reported {t} without a message."),
+                None => f.write_str("the appliance reported an error without a message."),
             },
             Some(first) => {
                 write_sentence(f, &first)?;
@@ -235,13 +241,27 @@ impl fmt::Display for Error {
                 "a backup or restore is already running on the appliance; wait for it to finish, \
                  then try again ({e})"
             ),
-            Self::NotFound(e) => write!(f, "not found on the appliance: {e}"),
+            Self::NotFound(e) => write!(
+                f,
+                "the appliance has no such job or schedule ({e}); check the job id against \
+                 `list_jobs`, or the schedule id (appliances have one, usually \"default\")"
+            ),
             Self::NotAuthenticated { reason, server } => {
                 write!(f, "not logged in: {reason}")?;
                 if let Some(e) = server {
                     write!(f, " ({e})")?;
                 }
-                f.write_str("; check the user name and password")
+                if reason == FRESH_SESSION_REFUSED {
+                    // The credentials were just accepted: suspecting them would mislead.
+                    f.write_str(
+                        "; if a proxy stands between the client and the appliance, check that it \
+                         passes the vmware-api-session-id header, otherwise try again later",
+                    )
+                } else {
+                    f.write_str(
+                        "; check the user name and password, and that the account is not locked",
+                    )
+                }
             }
             Self::SessionExpired { operation } => write!(
                 f,
@@ -261,11 +281,13 @@ impl fmt::Display for Error {
                     }
                     write!(f, "{p}")?;
                 }
-                Ok(())
+                f.write_str(". Fix these settings, then send the request again")
             }
-            Self::InvalidRequest(InvalidRequest::Rejected(e)) => {
-                write!(f, "the appliance refused the request as invalid: {e}")
-            }
+            Self::InvalidRequest(InvalidRequest::Rejected(e)) => write!(
+                f,
+                "the appliance refused the request as invalid: {e} Fix the request as the \
+                 messages say, then send it again; retrying it unchanged will fail the same way"
+            ),
             Self::Transient { reason, server, .. } => {
                 write!(f, "{reason}")?;
                 if let Some(e) = server {
@@ -283,7 +305,7 @@ impl fmt::Display for Error {
                 if let Some(t) = &e.error_type {
                     write!(f, " ({t})")?;
                 }
-                write!(f, ": {e}")
+                write!(f, ": {e} {}", server_advice(e.error_type.as_ref()))
             }
             Self::MalformedResponse {
                 status,
@@ -306,10 +328,46 @@ impl fmt::Display for Error {
             Self::Configuration { problems } => {
                 write!(
                     f,
-                    "the client settings are invalid: {}",
+                    "the client settings are invalid, so nothing was sent: {}",
                     problems.join("; ")
                 )
             }
+        }
+    }
+}
+
+/// What an administrator can do about an error the SDK has no dedicated variant for.
+fn server_advice(error_type: Option<&ServerErrorType>) -> &'static str {
+    use ServerErrorType as T;
+    match error_type {
+        Some(T::AlreadyExists) => {
+            "Something by that name already exists, such as a backup in the target folder; \
+             choose another folder or name."
+        }
+        Some(T::NotAllowedInCurrentState | T::ResourceInUse | T::ConcurrentChange) => {
+            "The appliance is busy with something that prevents this now; wait for it to finish, \
+             then try again."
+        }
+        Some(T::ResourceInaccessible) => {
+            "The appliance could not reach the backup location; check from the appliance that \
+             the server is reachable and the location's credentials are right."
+        }
+        Some(T::UnableToAllocateResource) => {
+            "The appliance or the backup location ran out of resources, such as disk space; free \
+             some, then try again."
+        }
+        Some(T::UnverifiedPeer) => {
+            "The appliance could not verify the backup server's identity; check the server's \
+             certificate or host key."
+        }
+        Some(T::Unsupported | T::OperationNotFound) => {
+            "This appliance's version does not support it; check the vSphere version's \
+             documentation."
+        }
+        Some(T::Canceled) => "The operation was cancelled; start it again if it is still needed.",
+        _ => {
+            "See the appliance's backup log (/var/log/vmware/applmgmt/backup.log) for the cause; \
+             try again later, and contact VMware support if it keeps failing."
         }
     }
 }

@@ -246,7 +246,7 @@ impl BackupRequestBuilder {
         {
             problems.push(Problem::new(
                 "comment",
-                "the comment contains control characters",
+                "the comment contains control characters (such as a carriage return); remove them",
             ));
         }
 
@@ -282,20 +282,20 @@ fn check_credentials(
     if user.trim().is_empty() {
         problems.push(Problem::new(
             "location_user",
-            "the user name for the location is empty",
+            "the user name for the location is empty; give the account that logs in to the backup server",
         ));
         ok = false;
     } else if user.chars().any(char::is_control) {
         problems.push(Problem::new(
             "location_user",
-            "the user name contains control characters",
+            "the user name for the location contains control characters; remove them",
         ));
         ok = false;
     }
     if password.expose().is_empty() {
         problems.push(Problem::new(
             "location_password",
-            "the password for the location is empty",
+            "the password for the location is empty; give the password of the backup server's account",
         ));
         ok = false;
     }
@@ -318,7 +318,10 @@ fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
                 ),
             ));
         } else if parts[..i].contains(part) {
-            problems.push(Problem::new("parts", format!("\"{id}\" is listed twice")));
+            problems.push(Problem::new(
+                "parts",
+                format!("\"{id}\" is listed twice; list each part once"),
+            ));
         }
     }
 }

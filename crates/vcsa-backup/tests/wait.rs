@@ -263,7 +263,7 @@ async fn refused_credentials_mid_wait_end_the_wait_at_once() {
     let rendered = error.to_string();
     assert!(!rendered.contains(PASSWORD) && !rendered.contains("session-token"));
     insta::assert_yaml_snapshot!(appliance.log());
-    insta::assert_snapshot!(rendered, @r#"stopped waiting for backup job 20260522-061503-24322831 after 4 reads over 3.6s (1 failed); last seen INPROGRESS at 5%: not logged in: the appliance refused the log in of "administrator@vsphere.local" (Authentication required.); check the user name and password"#);
+    insta::assert_snapshot!(rendered, @r#"stopped waiting for backup job 20260522-061503-24322831 after 4 reads over 3.6s (1 failed); last seen INPROGRESS at 5%: not logged in: the appliance refused the log in of "administrator@vsphere.local" (Authentication required.); check the user name and password, and that the account is not locked"#);
 }
 
 #[tokio::test(start_paused = true)]
@@ -309,7 +309,7 @@ async fn a_job_that_does_not_exist_ends_the_wait_at_once() {
     );
     assert_eq!(error.summary().polls, 1);
     assert_eq!(appliance.log().len(), 2, "one log-in, one read, no retry");
-    insta::assert_snapshot!(error.to_string(), @"stopped waiting for backup job 20260101-000000-1 after 1 read (1 failed): not found on the appliance: No such resource.");
+    insta::assert_snapshot!(error.to_string(), @r#"stopped waiting for backup job 20260101-000000-1 after 1 read (1 failed): the appliance has no such job or schedule (No such resource.); check the job id against `list_jobs`, or the schedule id (appliances have one, usually "default")"#);
 }
 
 #[tokio::test(start_paused = true)]

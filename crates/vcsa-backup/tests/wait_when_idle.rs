@@ -211,7 +211,7 @@ async fn a_refusal_for_another_reason_ends_at_once() {
         "{error:?}"
     );
     assert_eq!(appliance.count("POST", JOBS_PATH), 1);
-    insta::assert_snapshot!(error.to_string(), @"the appliance refused to start the backup: the appliance refused the request as invalid: The destination folder already contains a backup.");
+    insta::assert_snapshot!(error.to_string(), @"the appliance refused to start the backup: the appliance refused the request as invalid: The destination folder already contains a backup. Fix the request as the messages say, then send it again; retrying it unchanged will fail the same way");
 }
 
 #[tokio::test(start_paused = true)]
