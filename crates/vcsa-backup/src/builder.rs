@@ -106,7 +106,9 @@ impl ClientBuilder {
     }
 
     /// Trusts the appliance's certificate by its SHA-256 thumbprint, as shown by the vSphere
-    /// client or `openssl x509 -noout -fingerprint -sha256` (`AB:CD:...`, or plain hex).
+    /// client or `openssl x509 -noout -fingerprint -sha256`: hex digits in any case, in pairs
+    /// separated by colons or spaces or not at all; the `SHA256 Fingerprint=` label OpenSSL
+    /// prints (`sha256 Fingerprint=` from OpenSSL 3) may be left on.
     ///
     /// Call it more than once to accept any of several certificates (while one is being
     /// replaced). Pinning replaces the usual checks: only a pinned certificate is accepted,

@@ -11,14 +11,14 @@ use std::fmt;
 pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
 
 impl Thumbprint {
-    /// Parses `AB:CD:...`, `ab cd ...` or plain hex, as browsers and `openssl x509 -fingerprint`
-    /// print it.
+    /// Parses `AB:CD:...`, `ab cd ...` or plain hex, in either case, as browsers and
+    /// `openssl x509 -fingerprint -sha256` print it; that command's label (`SHA256 Fingerprint=`
+    /// from OpenSSL 1.x, `sha256 Fingerprint=` from OpenSSL 3) may be left on.
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
-        let hex: String = text
-            .trim()
-            .trim_start_matches("SHA256 Fingerprint=")
+        let digits = strip_label(text.trim());
+        let hex: String = digits
             .chars()
-            .filter(|c| !matches!(c, ':' | ' ' | '-'))
+            .filter(|c| !(matches!(c, ':' | '-') || c.is_whitespace()))
             .collect();
         let bad = || {
             format!(
@@ -34,6 +34,25 @@ impl Thumbprint {
             *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
         }
         Ok(Self(bytes))
+    }
+}
+
+/// What follows a `<digest> Fingerprint=` label whose digest is SHA-256 (any case, with or
+/// without a dash: `SHA256`, `sha256`, `SHA-256`); the text unchanged when it has no label.
+fn strip_label(text: &str) -> &str {
+    let Some((label, digits)) = text.split_once('=') else {
+        return text;
+    };
+    let label: String = label
+        .chars()
+        .filter(|c| !(c.is_whitespace() || *c == '-'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if label == "sha256fingerprint" {
+        digits
+    } else {
+        // Another digest's fingerprint (SHA1 is the old default) would never match: refuse it.
+        text
     }
 }
 
@@ -171,6 +190,20 @@ mod tests {
         let c = Thumbprint::parse(&format!("SHA256 Fingerprint={colons}")).unwrap();
         assert!(a == b && b == c);
         assert_eq!(a.to_string(), colons);
+        let lower = colons.to_lowercase();
+        for spelling in [
+            format!("sha256 Fingerprint={colons}"), // OpenSSL 3
+            format!("sha256 Fingerprint={lower}"),
+            format!("SHA-256 fingerprint={colons}"),
+            format!("  sha256 Fingerprint={colons}\n"), // pasted with its line break
+            colons.replace(':', " "),                   // space-separated
+            lower.replace(':', " "),
+            colons.replace(':', ""), // plain, upper case
+            lower.replace(':', ""),  // plain, lower case
+            "aB:".repeat(31) + "cD", // mixed case
+        ] {
+            assert_eq!(Thumbprint::parse(&spelling), Ok(a), "{spelling:?}");
+        }
     }
 
     #[test]
@@ -178,5 +211,12 @@ mod tests {
         assert!(Thumbprint::parse("AB:CD").is_err());
         assert!(Thumbprint::parse(&"G".repeat(64)).is_err());
         assert!(Thumbprint::parse(&"é".repeat(32)).is_err());
+        // A SHA-1 fingerprint's label is refused rather than stripped, whatever follows.
+        let sha1 = format!("SHA1 Fingerprint={}", "AB:".repeat(31) + "CD");
+        assert!(Thumbprint::parse(&sha1).is_err());
+        assert!(
+            Thumbprint::parse(&("AB:".repeat(32) + "CD")).is_err(),
+            "33 bytes"
+        );
     }
 }
