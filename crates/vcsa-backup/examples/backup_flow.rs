@@ -1,5 +1,5 @@
-//! A whole backup: log in, check the request, start it, follow it to the end, read its details,
-//! log out.
+//! A whole backup: log in, check the request, start it, follow it to the end with
+//! `Client::watch_job`, read its details, log out.
 //!
 //! Against a real appliance:
 //!
@@ -15,6 +15,8 @@
 use std::env;
 use std::time::Duration;
 
+use futures_util::StreamExt;
+use vcsa_backup::wait::WaitOptions;
 use vcsa_backup::{BackupRequest, Client, Error, JobState, PartId, Secret};
 
 #[tokio::main]
@@ -93,12 +95,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("started job {} at {}", job.id, job.started_at);
 
+    // Follow it to the end. The watch reads often at first and less often as the job goes on,
+    // survives an expired session and short outages, and gives up at the deadline (the backup
+    // goes on on the appliance then; `cancel_job` stops it). Without progress lines,
+    // `client.wait_for_job(&job.id, &options)` does the same in one call.
+    let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
+    let mut updates = client.watch_job(&job.id, &options);
     let mut status = job;
-    while !status.state.is_terminal() {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        // Reads survive an expired session: the client logs in again by itself.
-        status = client.job_status(&status.id).await?;
-        println!("  {} {}", status.state, status.progress);
+    while let Some(update) = updates.next().await {
+        match update {
+            Ok(update) => {
+                println!("  {} {}", update.state, update.progress);
+                status = update;
+            }
+            Err(error) if error.is_deadline_exceeded() => {
+                eprintln!("{error}");
+                client.logout().await?;
+                std::process::exit(2);
+            }
+            Err(error) => return Err(error.into()),
+        }
     }
 
     let details = client
