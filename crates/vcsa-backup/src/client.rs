@@ -93,6 +93,23 @@ impl fmt::Debug for Client {
 impl Client {
     /// Starts building a client for the appliance at `base_url`, such as
     /// `https://vcsa.example.com` (no path: the client adds `/api` or `/rest`).
+    ///
+    /// ```
+    /// use vcsa_backup::{Client, Error, Secret};
+    ///
+    /// let client = Client::builder("https://vcsa.example.com")
+    ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
+    ///     .build()?;
+    /// // Every settings problem is reported at once, before anything is sent.
+    /// let Err(Error::Configuration { problems }) = Client::builder("vcsa.example.com/api")
+    ///     .credentials("", Secret::new(""))
+    ///     .build()
+    /// else {
+    ///     panic!("expected a configuration error");
+    /// };
+    /// assert_eq!(problems.len(), 3);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(base_url)
     }
@@ -134,6 +151,16 @@ impl Client {
     }
 
     /// The appliance's address, as configured.
+    ///
+    /// ```
+    /// use vcsa_backup::{Client, Flavour};
+    ///
+    /// let client = Client::builder("https://vcsa.example.com/").flavour(Flavour::Rest).build()?;
+    /// assert_eq!(client.base_url(), "https://vcsa.example.com");
+    /// assert_eq!(client.configured_flavour(), Flavour::Rest);
+    /// assert_eq!(client.flavour_if_known(), Some(Flavour::Rest)); // no detection needed
+    /// # Ok::<(), vcsa_backup::Error>(())
+    /// ```
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
@@ -152,6 +179,22 @@ impl Client {
     /// The flavour in use: [`Flavour::Api`] or [`Flavour::Rest`], never `Auto`. With
     /// [`Flavour::Auto`], the first call detects it by logging in.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::Flavour;
+    ///
+    /// assert_eq!(client.flavour_if_known(), None); // Auto, not detected yet
+    /// let flavour = client.flavour().await?; // logs in on /api, or falls back to /rest
+    /// assert_eq!(flavour, Flavour::Api);
+    /// assert_eq!(client.flavour_if_known(), Some(Flavour::Api));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// Those of [`login`](Self::login), when detection is needed.
@@ -164,6 +207,24 @@ impl Client {
 
     /// Logs in now, replacing any current session. Calls log in by themselves when needed, so
     /// this is only for checking credentials early.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::Error;
+    ///
+    /// // Check the credentials before a long script starts working.
+    /// match client.login().await {
+    ///     Ok(()) => println!("logged in"),
+    ///     Err(e @ Error::NotAuthenticated { .. }) => return Err(format!("fix the credentials: {e}").into()),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
@@ -180,6 +241,19 @@ impl Client {
 
     /// Ends the session on the appliance. Does nothing when there is none; a session the
     /// appliance has already forgotten counts as ended.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// client.list_jobs().await?; // logs in
+    /// client.logout().await?; // ends the session on the appliance
+    /// client.logout().await?; // nothing left to end: does nothing
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
@@ -206,6 +280,30 @@ impl Client {
     }
 
     /// Starts a backup. Never repeated by the client: a backup runs at most once per call.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// use vcsa_backup::{Error, JobState};
+    ///
+    /// match client.start_backup(&request).await {
+    ///     Ok(job) => {
+    ///         assert_eq!(job.state, JobState::InProgress);
+    ///         println!("started {} at {}", job.id, job.started_at);
+    ///     }
+    ///     Err(Error::BackupInProgress(e)) => println!("another backup is running, try later: {e}"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
@@ -237,6 +335,26 @@ impl Client {
 
     /// The status of one job: state, progress and messages.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// let status = client.job_status(&job.id).await?;
+    /// println!("{}: {} {}", status.id, status.state, status.progress);
+    /// for message in &status.messages {
+    ///     println!("  {message}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// - [`Error::NotFound`]: no job has this id.
@@ -261,6 +379,23 @@ impl Client {
     ///
     /// Ids of the documented form are sorted by their start time; if the appliance sends any
     /// other id, its own order (documented as newest first) is kept.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// let jobs = client.list_jobs().await?;
+    /// assert_eq!(jobs.first(), Some(&job.id), "newest first");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
@@ -287,6 +422,27 @@ impl Client {
 
     /// Details of the given jobs, or of every job with `None`, keyed by job id; the same from
     /// both flavours. An empty list asks for nothing and sends nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// // One job; `None` asks for every job the appliance remembers.
+    /// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+    /// let info = &details[&job.id];
+    /// println!("{} to {} ({}, started by {})", info.status, info.location, info.description, info.kind);
+    /// let all = client.job_details(None).await?;
+    /// assert!(all.contains_key(&job.id));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
@@ -334,6 +490,27 @@ impl Client {
     /// Asks the appliance to cancel a job; the outcome says whether it agreed. Not repeated
     /// after a session expiry.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// let outcome = client.cancel_job(&job.id).await?;
+    /// if outcome.is_accepted() {
+    ///     println!("cancelling {}", job.id);
+    /// } else {
+    ///     println!("the appliance would not cancel it: {:?}", outcome.messages);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// - [`Error::NotFound`]: no job has this id.
@@ -357,6 +534,22 @@ impl Client {
 
     /// Runs a backup schedule now (usually the schedule `default`), with an optional comment.
     /// Never repeated by the client.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// let job = client.run_schedule("default", Some("before the upgrade")).await?;
+    /// println!("the schedule runs as job {}", job.id);
+    ///
+    /// // A bad id is refused before anything is sent.
+    /// let error = client.run_schedule("", None).await.unwrap_err();
+    /// assert!(matches!(error, vcsa_backup::Error::InvalidRequest(_)));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
@@ -408,6 +601,23 @@ impl Client {
 
     /// The parts of the appliance a backup can include, with which are included by default.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::PartId;
+    ///
+    /// let parts = client.list_parts().await?;
+    /// for part in &parts {
+    ///     println!("{:<12} {} (default: {})", part.id, part.name, part.selected_by_default);
+    /// }
+    /// assert!(parts.iter().any(|p| p.id == PartId::SEAT));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
@@ -430,6 +640,28 @@ impl Client {
     /// Asks the appliance to check a request without starting a backup: it can reach the
     /// location, log in there, and the folder holds no backup yet. Repeated after a session
     /// expiry, since it changes nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let check = client.validate(&request).await?;
+    /// if check.is_accepted() {
+    ///     client.start_backup(&request).await?;
+    /// } else {
+    ///     for message in &check.messages {
+    ///         eprintln!("{}: {message}", check.status);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///

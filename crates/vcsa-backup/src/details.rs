@@ -14,6 +14,41 @@ use crate::wire::{FromWire, IntoDomain};
 /// Which optional fields are present depends on [`status`](Self::status): finished jobs carry
 /// `duration`, `size`, `progress`, `started_at` and `ended_at` (failed ones may carry `error`);
 /// running jobs carry all of those but `ended_at`; blocked jobs only `started_at`; pending jobs none.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// # let job = client.start_backup(&request).await?;
+/// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
+/// use vcsa_backup::{JobKind, TaskStatus};
+///
+/// // `job` has just finished.
+/// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+/// let info = &details[&job.id];
+/// assert_eq!(info.status, TaskStatus::Succeeded);
+/// assert_eq!(info.kind, JobKind::Manual);
+/// println!(
+///     "{}: {} to {}, {} bytes in {} s",
+///     info.description,
+///     info.status,
+///     info.location,
+///     info.size_bytes.unwrap_or(0),
+///     info.duration.map_or(0, |d| d.num_seconds()),
+/// );
+/// assert!(info.ended_at >= info.started_at);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct JobDetails {
@@ -111,6 +146,30 @@ impl JobDetails {
 }
 
 /// Work done by a job, in the appliance's own units.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// # let job = client.start_backup(&request).await?;
+/// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
+/// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+/// if let Some(progress) = &details[&job.id].progress {
+///     println!("{} of {} ({:?}): {}", progress.completed, progress.total, progress.percent(), progress.message);
+///     assert!(progress.completed <= progress.total);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TaskProgress {
@@ -123,7 +182,8 @@ pub struct TaskProgress {
 }
 
 impl TaskProgress {
-    /// `completed` as a share of `total`; `None` when the total is zero.
+    /// `completed` as a share of `total`; `None` when the total is zero. See the example on
+    /// [`TaskProgress`].
     pub fn percent(&self) -> Option<crate::Percent> {
         if self.total == 0 {
             return None;
@@ -134,6 +194,29 @@ impl TaskProgress {
 }
 
 /// The appliance build recorded with a job.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// # let job = client.start_backup(&request).await?;
+/// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
+/// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+/// if let Some(build) = &details[&job.id].build {
+///     println!("backed up from {} {} (build {})", build.version_name, build.version, build.build_number);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BuildInfo {
@@ -146,6 +229,31 @@ pub struct BuildInfo {
 }
 
 /// A resource a job worked on.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// # let job = client.start_backup(&request).await?;
+/// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
+/// let details = client.job_details(None).await?;
+/// for (id, info) in &details {
+///     if let Some(target) = &info.target {
+///         println!("job {id} worked on {} {}", target.kind, target.id);
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Target {
@@ -195,6 +303,17 @@ macro_rules! open_domain_enum {
 
 open_domain_enum! {
     /// The status of a job as job details report it (finer than [`JobState`](crate::JobState)).
+    ///
+    /// ```
+    /// use vcsa_backup::TaskStatus;
+    ///
+    /// assert!(TaskStatus::Failed.is_terminal());
+    /// assert!(!TaskStatus::Blocked.is_terminal());
+    /// assert_eq!(TaskStatus::Running.as_wire(), "RUNNING");
+    /// // A status from a newer appliance is kept, as sent.
+    /// let new = TaskStatus::Unknown("PAUSED".into());
+    /// assert_eq!(new.to_string(), "PAUSED");
+    /// ```
     TaskStatus from enums::DetailsStatus {
         /// Waiting to start.
         Pending = "PENDING",
@@ -211,6 +330,14 @@ open_domain_enum! {
 
 impl TaskStatus {
     /// Whether the job has ended and will not change any more.
+    ///
+    /// ```
+    /// use vcsa_backup::TaskStatus;
+    ///
+    /// assert!(TaskStatus::Succeeded.is_terminal());
+    /// assert!(!TaskStatus::Pending.is_terminal());
+    /// assert!(!TaskStatus::Unknown("PAUSED".into()).is_terminal());
+    /// ```
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Succeeded | Self::Failed)
     }
@@ -218,6 +345,13 @@ impl TaskStatus {
 
 open_domain_enum! {
     /// How a job was started.
+    ///
+    /// ```
+    /// use vcsa_backup::JobKind;
+    ///
+    /// assert_eq!(JobKind::Scheduled.as_wire(), "SCHEDULED");
+    /// assert_eq!(JobKind::LocalBackup.to_string(), "LOCAL_BACKUP");
+    /// ```
     JobKind from enums::DetailsType {
         /// By the appliance's backup schedule.
         Scheduled = "SCHEDULED",

@@ -6,6 +6,32 @@ use std::time::Duration;
 use crate::{Error, JobId, JobState, JobStatus};
 
 /// Counters of one wait, for messages and logs.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+/// # sim.control().fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// use vcsa_backup::wait::WaitOptions;
+///
+/// let job = client.start_backup(&request).await?;
+/// let error = client.wait_for_job(&job.id, &WaitOptions::default()).await.unwrap_err();
+/// let summary = error.summary();
+/// println!("{} reads over {:?}, {} failed", summary.polls, summary.waited, summary.failed_polls);
+/// assert!(summary.polls > 1);
+/// assert_eq!(summary.consecutive_failures, 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WaitSummary {
@@ -20,6 +46,32 @@ pub struct WaitSummary {
 }
 
 /// A job that kept a new backup from starting, and how long it was waited for.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// use vcsa_backup::JobState;
+/// use vcsa_backup::wait::WaitOptions;
+///
+/// let nightly = client.run_schedule("default", None).await?;
+/// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
+/// let blocker = &started.blocked_by[0];
+/// assert_eq!(blocker.job, nightly.id);
+/// assert_eq!(blocker.final_state, Some(JobState::Succeeded));
+/// println!("waited {:?} for {}", blocker.waited, blocker.job);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Blocker {
@@ -33,6 +85,41 @@ pub struct Blocker {
 }
 
 /// Why a wait ended without a successful job. See [`WaitError::kind`].
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// use std::time::Duration;
+/// use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
+///
+/// let job = client.start_backup(&request).await?;
+/// let options = WaitOptions::default().max_wait(Duration::from_secs(60));
+/// match client.wait_for_job(&job.id, &options).await {
+///     Ok(status) => println!("{} succeeded", status.id),
+///     Err(e) => match e.kind() {
+///         WaitErrorKind::JobFailed => eprintln!("the backup failed: {e}"),
+///         WaitErrorKind::DeadlineExceeded { max_wait, .. } => {
+///             assert_eq!(*max_wait, Duration::from_secs(60));
+///             eprintln!("still running after {max_wait:?}; waiting again later")
+///         }
+///         WaitErrorKind::Stalled { unchanged_for, .. } => eprintln!("stuck for {unchanged_for:?}"),
+///         WaitErrorKind::PollFailed(cause) => eprintln!("could not read the job: {cause}"),
+///         other => eprintln!("{other:?}"),
+///     },
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum WaitErrorKind {
@@ -69,6 +156,33 @@ pub enum WaitErrorKind {
 /// read was, how long the wait took and how many reads it made ([`summary`](Self::summary)), and
 /// for start-when-idle which jobs held the start back ([`blocked_by`](Self::blocked_by)).
 /// `Display` writes all of it in one paragraph an administrator can act on.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+/// # sim.control().fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// use vcsa_backup::wait::WaitOptions;
+///
+/// let job = client.start_backup(&request).await?;
+/// let error = client.wait_for_job(&job.id, &WaitOptions::default()).await.unwrap_err();
+/// assert!(error.is_job_failed());
+/// assert_eq!(error.job(), Some(&job.id));
+/// // One paragraph: what happened, what the job said, where to look next.
+/// eprintln!("{error}");
+/// assert!(error.to_string().contains("ran out of space"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct WaitError(Box<Details>);
 
@@ -119,46 +233,269 @@ impl WaitError {
     }
 
     /// What ended the wait.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # sim.control().fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let job = client.start_backup(&request).await?;
+    /// let error = client.wait_for_job(&job.id, &WaitOptions::default()).await.unwrap_err();
+    /// assert!(matches!(error.kind(), vcsa_backup::wait::WaitErrorKind::JobFailed));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn kind(&self) -> &WaitErrorKind {
         &self.0.kind
     }
 
     /// The same, by value (to take the inner [`Error`] out).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
+    ///
+    /// let missing = vcsa_backup::JobId::new("20240101-000000-1");
+    /// let error = client.wait_for_job(&missing, &WaitOptions::default()).await.unwrap_err();
+    /// let WaitErrorKind::PollFailed(cause) = error.into_kind() else { panic!() };
+    /// assert!(matches!(cause, vcsa_backup::Error::NotFound(_)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_kind(self) -> WaitErrorKind {
         self.0.kind
     }
 
     /// The job the wait was on (for start-when-idle: the job that blocked the start), if any.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # sim.control().fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let job = client.start_backup(&request).await?;
+    /// let error = client.wait_for_job(&job.id, &WaitOptions::default()).await.unwrap_err();
+    /// assert_eq!(error.job(), Some(&job.id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn job(&self) -> Option<&JobId> {
         self.0.job.as_ref()
     }
 
     /// The last status read: the final one for [`WaitErrorKind::JobFailed`].
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # sim.control().fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let job = client.start_backup(&request).await?;
+    /// let error = client.wait_for_job(&job.id, &WaitOptions::default()).await.unwrap_err();
+    /// let last = error.last_status().expect("the final status");
+    /// assert_eq!(last.state, vcsa_backup::JobState::Failed);
+    /// for message in &last.messages {
+    ///     eprintln!("  {message}");
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn last_status(&self) -> Option<&JobStatus> {
         self.0.last_status.as_ref()
     }
 
     /// How long the wait took and how many reads it made.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # sim.control().fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let job = client.start_backup(&request).await?;
+    /// let error = client.wait_for_job(&job.id, &WaitOptions::default()).await.unwrap_err();
+    /// println!("gave up after {} reads over {:?}", error.summary().polls, error.summary().waited);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn summary(&self) -> &WaitSummary {
         &self.0.summary
     }
 
     /// For start-when-idle: the jobs that were waited for before the wait ended.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use std::time::Duration;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let nightly = client.run_schedule("default", None).await?;
+    /// // Too short a limit: the nightly backup is still running when it passes.
+    /// let options = WaitOptions::default().max_wait(Duration::from_secs(30));
+    /// let error = client.start_backup_when_idle(&request, &options).await.unwrap_err();
+    /// assert!(error.is_deadline_exceeded());
+    /// // The job still blocking the start is `job()`; `blocked_by` lists those that had ended.
+    /// assert_eq!(error.job(), Some(&nightly.id));
+    /// assert!(error.blocked_by().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn blocked_by(&self) -> &[Blocker] {
         &self.0.blocked_by
     }
 
     /// Whether the job itself failed (as opposed to the wait).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # sim.control().fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let job = client.start_backup(&request).await?;
+    /// let error = client.wait_for_job(&job.id, &WaitOptions::default()).await.unwrap_err();
+    /// assert!(error.is_job_failed());
+    /// assert!(!error.is_deadline_exceeded() && !error.is_stalled());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_job_failed(&self) -> bool {
         matches!(self.0.kind, WaitErrorKind::JobFailed)
     }
 
     /// Whether the job stalled (see [`WaitOptions::stall_timeout`](super::WaitOptions::stall_timeout)).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use std::time::Duration;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// // A job that has not moved for 10 minutes is reported, not waited on for hours.
+    /// let options = WaitOptions::default().stall_timeout(Duration::from_secs(600));
+    /// let job = client.start_backup(&request).await?;
+    /// match client.wait_for_job(&job.id, &options).await {
+    ///     Err(e) if e.is_stalled() => eprintln!("look at the appliance: {e}"),
+    ///     Err(e) => eprintln!("{e}"),
+    ///     Ok(status) => println!("{} done", status.id),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_stalled(&self) -> bool {
         matches!(self.0.kind, WaitErrorKind::Stalled { .. })
     }
 
     /// Whether the deadline passed.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use std::time::Duration;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let job = client.start_backup(&request).await?;
+    /// let options = WaitOptions::default().max_wait(Duration::from_secs(60));
+    /// let error = client.wait_for_job(&job.id, &options).await.unwrap_err();
+    /// assert!(error.is_deadline_exceeded()); // the 10-minute job goes on on the appliance
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_deadline_exceeded(&self) -> bool {
         matches!(self.0.kind, WaitErrorKind::DeadlineExceeded { .. })
     }

@@ -122,6 +122,36 @@ impl<S: JobSource> Stream for Watch<S> {
 ///
 /// **Dropping a watch stops the polling, not the backup**: the job keeps running on the
 /// appliance. To stop the backup itself, call [`Client::cancel_job`] with its id.
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// use futures_util::StreamExt;
+/// use vcsa_backup::JobState;
+/// use vcsa_backup::wait::WaitOptions;
+///
+/// let job = client.start_backup(&request).await?;
+/// let mut updates = client.watch_job(&job.id, &WaitOptions::default());
+/// let mut last = None;
+/// while let Some(update) = updates.next().await {
+///     let status = update?;
+///     println!("{:>4} {}", status.progress.to_string(), status.state);
+///     last = Some(status.state);
+/// }
+/// assert_eq!(last, Some(JobState::Succeeded));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct JobWatch {
     inner: Watch<Client>,
 }
@@ -136,6 +166,34 @@ impl JobWatch {
     /// Waits until the job ends: its final status if it succeeded, otherwise a [`WaitError`]
     /// ([`WaitErrorKind::JobFailed`](super::WaitErrorKind::JobFailed) with its messages, the
     /// deadline, or a read that failed for good).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use vcsa_backup::{BackupRequest, Client, Secret};
+    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+    /// # runtime.block_on(async {
+    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
+    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+    /// # let request = BackupRequest::builder()
+    /// #     .location("sftp://nas.example.com/backups/vcsa")
+    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    /// #     .build()?;
+    /// use futures_util::StreamExt;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let job = client.start_backup(&request).await?;
+    /// let mut updates = client.watch_job(&job.id, &WaitOptions::default());
+    /// // Show the first update, then just wait for the end.
+    /// if let Some(first) = updates.next().await {
+    ///     println!("{} is {}", job.id, first?.state);
+    /// }
+    /// let status = updates.until_done().await?;
+    /// assert_eq!(status.progress.value(), 100);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub async fn until_done(self) -> Result<JobStatus, WaitError> {
         self.inner.until_done().await
     }

@@ -15,6 +15,33 @@ use crate::{Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
 /// or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
+///
+/// ```
+/// # use std::time::Duration;
+/// # use vcsa_backup::{BackupRequest, Client, Secret};
+/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
+/// # runtime.block_on(async {
+/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
+/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
+/// # let request = BackupRequest::builder()
+/// #     .location("sftp://nas.example.com/backups/vcsa")
+/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+/// #     .build()?;
+/// use vcsa_backup::wait::WaitOptions;
+///
+/// let nightly = client.run_schedule("default", Some("nightly")).await?;
+/// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
+/// println!("started {} after {:?}", started.status.id, started.waited);
+/// for blocker in &started.blocked_by {
+///     println!("  waited {:?} for {}", blocker.waited, blocker.job);
+/// }
+/// assert_eq!(started.blocked_by[0].job, nightly.id);
+/// assert_ne!(started.status.id, nightly.id);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdleStart {
