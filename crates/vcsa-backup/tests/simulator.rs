@@ -216,6 +216,92 @@ async fn a_start_is_not_repeated_after_the_session_expired() {
         sim.control().expire_sessions();
         let error = client.run_schedule("default", None).await.unwrap_err();
         assert!(matches!(error, Error::SessionExpired { .. }), "{error:?}");
+        assert_eq!(sim.control().state().jobs, 1, "{flavour}: no schedule run");
+
+        // Nor is a cancel: the job goes on.
+        let running = sim.control().state().running_job.expect("a job runs");
+        sim.control().expire_sessions();
+        let error = client
+            .cancel_job(&JobId::new(running.clone()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::SessionExpired {
+                    operation: "cancel a job"
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(sim.control().state().running_job, Some(running));
+        sim.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_read_is_repeated_with_the_new_session() {
+    for flavour in [Flavour::Api, Flavour::Rest] {
+        let sim = sim().await;
+        let client = client(&sim, flavour);
+        let job = client.start_backup(&request("r")).await.unwrap();
+        sim.control().expire_sessions();
+        // The simulator refuses the old token, so only a repeat with the new session succeeds.
+        let status = client.job_status(&job.id).await.unwrap();
+        assert_eq!(status.id, job.id, "{flavour}");
+        assert_eq!(sim.control().state().live_sessions, 1, "{flavour}");
+        assert_eq!(
+            sim.control().state().jobs,
+            1,
+            "{flavour}: nothing else done"
+        );
+        sim.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_tolerates_an_expired_one() {
+    for flavour in [Flavour::Api, Flavour::Rest] {
+        let sim = sim().await;
+        let client = client(&sim, flavour);
+
+        // No session yet: nothing is sent (the one failure armed below would be used up).
+        sim.control().fail_next(1);
+        client.logout().await.unwrap();
+        assert_eq!(
+            sim.control().state().faults.fail_next,
+            1,
+            "{flavour}: sent nothing"
+        );
+        sim.control().clear_faults();
+
+        client.list_jobs().await.unwrap();
+        assert_eq!(sim.control().state().live_sessions, 1);
+        client.logout().await.unwrap();
+        assert_eq!(
+            sim.control().state().live_sessions,
+            0,
+            "{flavour}: ended on the appliance"
+        );
+        assert!(!format!("{client:?}").contains("token"));
+
+        // A session the appliance has already forgotten counts as ended.
+        client.list_jobs().await.unwrap();
+        sim.control().expire_sessions();
+        client.logout().await.unwrap();
+        assert!(
+            format!("{client:?}").contains("logged_in: false"),
+            "{client:?}"
+        );
+
+        // A failed log out keeps the session, so it can be tried again.
+        client.list_jobs().await.unwrap();
+        sim.control().fail_next(1);
+        let error = client.logout().await.unwrap_err();
+        assert!(error.is_retryable(), "{error:?}");
+        assert_eq!(sim.control().state().live_sessions, 1);
+        client.logout().await.unwrap();
+        assert_eq!(sim.control().state().live_sessions, 0, "{flavour}");
         sim.shutdown().await;
     }
 }
