@@ -14,8 +14,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SCHEMATHESIS_VERSION="4.32.5"
-VENV="$ROOT/target/conformance-venv"
-REPORT_DIR="$ROOT/target/conformance-report"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+VENV="$TARGET_DIR/conformance-venv"
+REPORT_DIR="$TARGET_DIR/conformance-report"
 MAX_EXAMPLES="${CONFORMANCE_MAX_EXAMPLES:-60}"
 MAX_TIME="${CONFORMANCE_MAX_TIME:-120}"
 SEED="${CONFORMANCE_SEED:-1}"
@@ -33,8 +34,8 @@ fi
 
 # -- the simulator
 log "building vcsa-backup-sim"
-cargo build --quiet -p vcsa-backup-sim --bin vcsa-backup-sim
-SIM_BIN="$ROOT/target/debug/vcsa-backup-sim"
+cargo build --quiet --locked -p vcsa-backup-sim --bin vcsa-backup-sim
+SIM_BIN="$TARGET_DIR/debug/vcsa-backup-sim"
 
 SIM_OUT="$(mktemp)"
 SIM_PID=""
