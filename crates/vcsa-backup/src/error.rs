@@ -56,7 +56,8 @@ pub enum Error {
     /// (`INVALID_ARGUMENT`). Fix it; retrying unchanged will not help.
     InvalidRequest(InvalidRequest),
     /// The appliance could not be reached, did not answer in time, or is busy or starting
-    /// (`SERVICE_UNAVAILABLE`, `TIMED_OUT`, `RESOURCE_BUSY`, connection failures). Try again later.
+    /// (`SERVICE_UNAVAILABLE`, `TIMED_OUT`, `RESOURCE_BUSY`, connection failures, and HTTP 502,
+    /// 503 or 504 pages from its web front end or a proxy). Try again later.
     Transient {
         /// What went wrong.
         reason: String,
@@ -74,8 +75,10 @@ pub enum Error {
     /// Any other error the appliance reported; its type, messages and data are kept.
     Server(ServerError),
     /// The appliance's answer could not be understood: the wrong shape, truncated, or not JSON.
+    /// Not transient: an undecodable answer usually means the base URL points at something other
+    /// than the appliance's API.
     MalformedResponse {
-        /// The HTTP status, when known.
+        /// The HTTP status, when an answer came with one.
         status: Option<u16>,
         /// What was wrong with it.
         reason: String,
