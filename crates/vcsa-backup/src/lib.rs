@@ -76,3 +76,8 @@ pub use password::{BackupPassword, PasswordError, PasswordRule};
 pub use request::{BackupRequest, BackupRequestBuilder};
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
+
+// The top-level README's Rust examples compile as doc tests, so the README cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
