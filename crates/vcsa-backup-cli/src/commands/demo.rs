@@ -68,7 +68,7 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
         "Start a backup of the configuration and the historical data (seat)",
         &format!(
             "{prefix} backup --location sftp://backup.example.com/vcsa/demo \\\n      \
-             --location-user backup --part seat --comment 'vcsa-backup demo' --wait"
+             --location-user backup --part seat --comment 'vcsa-backup demo'"
         ),
     );
     let started = ctx.client.start_backup(&request).await?;
