@@ -322,6 +322,7 @@ fn an_unreachable_appliance_exits_6() {
             .starts_with("error: could not talk to the appliance"),
         "{run}"
     );
+    snapshot!("unreachable", run.transcript());
 }
 
 #[test]
@@ -331,6 +332,7 @@ fn a_busy_appliance_exits_6() {
     let run = sim.run(&["parts"]);
     assert_eq!(run.code, 6, "{run}");
     assert!(run.stderr.contains("hint: "), "{run}");
+    snapshot!("busy", run.transcript());
 }
 
 #[test]

@@ -128,7 +128,8 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// Redactions for snapshots: job ids, times, ports and thumbprints change from run to run.
+/// Redactions for snapshots: job ids, times, ports, thumbprints and OS error numbers change from
+/// run to run or between platforms.
 pub fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (r"\b\d{8}-\d{6}-\d+\b", "[JOB-ID]"),
@@ -139,6 +140,8 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", "[TIME]"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
         (r"([0-9A-F]{2}:){31}[0-9A-F]{2}", "[THUMBPRINT]"),
+        // The OS error number differs between platforms (111 on Linux, 61 on macOS).
+        (r"os error \d+", "os error [N]"),
     ]
 }
 
