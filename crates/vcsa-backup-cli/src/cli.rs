@@ -65,8 +65,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
-    /// Trust the appliance's certificate when it is signed by this CA (PEM file); download it
-    /// from `https://<appliance>/certs/download.zip`.
+    /// Trust the appliance's certificate when it is signed by this CA (PEM file). The appliance
+    /// offers its CA certificates as a zip archive at `https://<appliance>/certs/download.zip`:
+    /// unzip it and pass the `.0` file under `certs/lin/` (PEM).
     #[arg(long, global = true, value_name = "PEM_FILE")]
     pub ca_cert: Option<PathBuf>,
 

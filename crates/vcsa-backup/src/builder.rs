@@ -98,8 +98,9 @@ impl ClientBuilder {
     }
 
     /// Also trusts the certificate authorities in this PEM data (one or more certificates), such
-    /// as the appliance's own CA from `https://<appliance>/certs/download.zip`. The system's
-    /// trusted authorities stay trusted.
+    /// as the appliance's own CA: download `https://<appliance>/certs/download.zip`, unzip it and
+    /// pass the contents of the `.0` file under `certs/lin/` (PEM). The system's trusted
+    /// authorities stay trusted.
     pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
         self.root_certificates.push(pem.to_vec());
         self
