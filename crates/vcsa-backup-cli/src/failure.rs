@@ -236,21 +236,13 @@ impl From<Error> for Failure {
                 "the appliance refused the request as invalid",
             )
             .with_hint("fix the request; repeating it unchanged will not help"),
-            Error::Transient { reason, source, .. } => {
-                let mut headline = format!("could not talk to the appliance: {reason}");
-                // The transport's own chain says *why* (refused, DNS, timeout); keep its words.
-                let mut cause = source.as_deref().map(|s| s as &dyn std::error::Error);
-                while let Some(c) = cause {
-                    let text = c.to_string();
-                    if !headline.contains(&text) {
-                        headline.push_str(": ");
-                        headline.push_str(&text);
-                    }
-                    cause = c.source();
-                }
-                Failure::new(ExitCode::Connection, headline)
-                    .with_hint("check --server and the network; if the appliance is busy or starting, try again in a moment")
-            }
+            // The SDK's reason already names the root cause (refused, DNS, time-out); the rest of
+            // the transport's chain only repeats it in library words.
+            Error::Transient { reason, .. } => Failure::new(
+                ExitCode::Connection,
+                format!("could not talk to the appliance: {reason}"),
+            )
+            .with_hint("check --server and the network; if the appliance is busy or starting, try again in a moment"),
             Error::UntrustedCertificate { reason } => Failure::new(
                 ExitCode::Connection,
                 format!(
