@@ -83,7 +83,7 @@ async fn bare_call(s: &Setup) {
 }
 
 async fn sdk_call(s: &Setup) {
-    std::hint::black_box(s.client.job_status(&s.id).await.unwrap());
+    std::hint::black_box(s.client.get_job(&s.id).await.unwrap());
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -144,7 +144,7 @@ fn main() {
                 }
                 let (b, k) = (median(bare), median(sdk));
                 println!(
-                    "job_status per call, median of {rounds} alternating rounds of {n}: \
+                    "get_job per call, median of {rounds} alternating rounds of {n}: \
                      bare reqwest+serde_json {b:?}, vcsa-backup {k:?}, ratio {:.2}",
                     k.as_secs_f64() / b.as_secs_f64()
                 );

@@ -76,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Every problem with the request is reported here, before anything is sent.
     let request = request.build()?;
 
-    let check = client.validate(&request).await?;
+    let check = client.validate_backup(&request).await?;
     println!("validation: {}", check.status);
     for message in &check.messages {
         println!("  {message}");
@@ -118,7 +118,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let details = client
-        .job_details(Some(std::slice::from_ref(&status.id)))
+        .list_job_details(Some(std::slice::from_ref(&status.id)))
         .await?;
     if let Some(info) = details.get(&status.id) {
         println!(

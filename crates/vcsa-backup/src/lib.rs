@@ -36,6 +36,26 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Operation names
+//!
+//! Every operation of [`Client`] is named `verb_noun`, the verb saying what it does:
+//!
+//! | verb | meaning | examples |
+//! |---|---|---|
+//! | `list_*` | reads many | [`list_jobs`](Client::list_jobs), [`list_job_details`](Client::list_job_details), [`list_parts`](Client::list_parts) |
+//! | `get_*` | reads one | [`get_job`](Client::get_job) |
+//! | `create_*`, `update_*`, `delete_*` | change one thing the appliance keeps | |
+//! | `start_*` | begins a job | [`start_backup`](Client::start_backup) |
+//! | `cancel_*` | asks a job to stop | [`cancel_job`](Client::cancel_job) |
+//! | `run_*` | runs something the appliance keeps, now | [`run_schedule`](Client::run_schedule) |
+//! | `validate_*` | asks the appliance to check without doing | [`validate_backup`](Client::validate_backup) |
+//!
+//! Operations built from several calls are named for what they achieve:
+//! [`wait_for_job`](Client::wait_for_job), [`watch_job`](Client::watch_job),
+//! [`start_backup_when_idle`](Client::start_backup_when_idle). [`login`](Client::login) and
+//! [`logout`](Client::logout) keep their usual names. Reads (`list_*`, `get_*`, `validate_*`)
+//! are repeated after a session expires; calls that change something never are.
+//!
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls; needed for
@@ -44,38 +64,31 @@
 
 #![warn(missing_docs)]
 
-mod builder;
-mod classify;
+// The layers, top down: waiting (`wait`) is built on the client (`client`: operations, sessions,
+// settings), which speaks the wire through `wire` (flavours, TLS, error mapping, conversions);
+// the domain types a caller holds (`job`, `backup`, `message`) and `error` sit beside them.
+mod backup;
 mod client;
-mod details;
 mod error;
-mod error_type;
-mod flavour;
 mod job;
-mod job_id;
-mod location;
 mod message;
-mod part;
-mod password;
-mod request;
-mod tls;
 pub mod wait;
 mod wire;
 
-pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};
-pub use client::Client;
-pub use details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskStatus};
+pub use backup::{
+    BackupPassword, BackupRequest, BackupRequestBuilder, LocationType, Part, PartId, PasswordError,
+    PasswordRule,
+};
+pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use error::{Error, InvalidRequest, Problem, ServerError, ServerErrorType};
-pub use flavour::Flavour;
-pub use job::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};
-pub use job_id::JobId;
-pub use location::LocationType;
+pub use job::{
+    BuildInfo, JobDetails, JobId, JobKind, JobState, JobStatus, Outcome, OutcomeStatus, Percent,
+    Target, TaskProgress, TaskStatus,
+};
 pub use message::Message;
-pub use part::{Part, PartId};
-pub use password::{BackupPassword, PasswordError, PasswordRule};
-pub use request::{BackupRequest, BackupRequestBuilder};
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
+pub use wire::flavour::Flavour;
 
 // The top-level README's Rust examples compile as doc tests, so the README cannot go stale.
 #[cfg(doctest)]

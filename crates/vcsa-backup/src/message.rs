@@ -4,7 +4,7 @@ use std::fmt;
 
 use vcsa_backup_api::types;
 
-use crate::wire::{FromWire, IntoDomain};
+use crate::wire::convert::{FromWire, IntoDomain};
 
 /// A message from the appliance: what happened, in English, with an id for looking it up.
 ///

@@ -155,12 +155,12 @@ proptest! {
                 .unwrap();
             let id = JobId::new("20240601-100000-1");
             let request = BackupRequest::builder().location("nfs://h:/e/b").build().unwrap();
-            if let Err(e) = client.job_status(&id).await { assert!(typed(&e)); }
-            if let Err(e) = client.job_details(None).await { assert!(typed(&e)); }
+            if let Err(e) = client.get_job(&id).await { assert!(typed(&e)); }
+            if let Err(e) = client.list_job_details(None).await { assert!(typed(&e)); }
             if let Err(e) = client.list_jobs().await { assert!(typed(&e)); }
             if let Err(e) = client.start_backup(&request).await { assert!(typed(&e)); }
             if let Err(e) = client.cancel_job(&id).await { assert!(typed(&e)); }
-            if let Err(e) = client.validate(&request).await { assert!(typed(&e)); }
+            if let Err(e) = client.validate_backup(&request).await { assert!(typed(&e)); }
             if let Err(e) = client.list_parts().await { assert!(typed(&e)); }
         });
     }

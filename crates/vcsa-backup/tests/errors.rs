@@ -29,7 +29,7 @@ async fn job_status_answering(flavour: Flavour, body: ResponseTemplate) -> Error
         .mount(&server)
         .await;
     client(&server, flavour)
-        .job_status(&JobId::new(ID))
+        .get_job(&JobId::new(ID))
         .await
         .unwrap_err()
 }
@@ -256,7 +256,7 @@ async fn statuses_the_spec_does_not_list_are_classified() {
         "not followed"
     );
 
-    let error = client.job_status(&JobId::new(ID)).await.unwrap_err();
+    let error = client.get_job(&JobId::new(ID)).await.unwrap_err();
     let Error::MalformedResponse { status, .. } = &error else {
         panic!("{error:?}")
     };
@@ -374,11 +374,11 @@ async fn negative_figures_in_details_are_malformed_and_progress_is_clamped() {
         .mount(&server)
         .await;
     let client = client(&server, Flavour::Api);
-    let error = client.job_details(None).await.unwrap_err();
+    let error = client.list_job_details(None).await.unwrap_err();
     assert!(error.to_string().contains("size is negative"), "{error}");
     assert_eq!(
         client
-            .job_status(&JobId::new(ID))
+            .get_job(&JobId::new(ID))
             .await
             .unwrap()
             .progress

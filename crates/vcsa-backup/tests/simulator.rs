@@ -51,7 +51,7 @@ async fn every_operation_in_both_flavours() {
             "{ids:?}"
         );
 
-        let outcome = client.validate(&request("a")).await.unwrap();
+        let outcome = client.validate_backup(&request("a")).await.unwrap();
         assert_eq!(outcome.status, OutcomeStatus::Ok, "{flavour}: {outcome:?}");
 
         let job = client.start_backup(&request("a")).await.unwrap();
@@ -59,14 +59,14 @@ async fn every_operation_in_both_flavours() {
         assert!(!job.state.is_terminal());
         assert_eq!(job.ended_at, None);
 
-        let status = client.job_status(&job.id).await.unwrap();
+        let status = client.get_job(&job.id).await.unwrap();
         assert_eq!(status.id, job.id);
 
         let listed = client.list_jobs().await.unwrap();
         assert_eq!(listed.first(), Some(&job.id));
 
         let details = client
-            .job_details(Some(std::slice::from_ref(&job.id)))
+            .list_job_details(Some(std::slice::from_ref(&job.id)))
             .await
             .unwrap();
         assert_eq!(details.keys().collect::<Vec<_>>(), [&job.id]);
@@ -75,16 +75,16 @@ async fn every_operation_in_both_flavours() {
         assert_eq!(info.location, "sftp://backup.example.com/vcsa/a");
         assert!(
             client
-                .job_details(None)
+                .list_job_details(None)
                 .await
                 .unwrap()
                 .contains_key(&job.id)
         );
-        assert!(client.job_details(Some(&[])).await.unwrap().is_empty());
+        assert!(client.list_job_details(Some(&[])).await.unwrap().is_empty());
 
         let cancelled = client.cancel_job(&job.id).await.unwrap();
         assert!(cancelled.is_accepted(), "{flavour}: {cancelled:?}");
-        let after = client.job_status(&job.id).await.unwrap();
+        let after = client.get_job(&job.id).await.unwrap();
         assert_eq!(after.state, JobState::Failed, "{flavour}");
 
         let scheduled = client
@@ -93,7 +93,7 @@ async fn every_operation_in_both_flavours() {
             .unwrap();
         assert_ne!(scheduled.id, job.id);
         let kinds = client
-            .job_details(Some(std::slice::from_ref(&scheduled.id)))
+            .list_job_details(Some(std::slice::from_ref(&scheduled.id)))
             .await
             .unwrap();
         assert_eq!(kinds[&scheduled.id].kind, JobKind::Scheduled);
@@ -115,13 +115,19 @@ async fn job_details_are_the_same_from_both_flavours() {
         .start()
         .await
         .unwrap();
-    let api = client(&sim, Flavour::Api).job_details(None).await.unwrap();
-    let rest = client(&sim, Flavour::Rest).job_details(None).await.unwrap();
+    let api = client(&sim, Flavour::Api)
+        .list_job_details(None)
+        .await
+        .unwrap();
+    let rest = client(&sim, Flavour::Rest)
+        .list_job_details(None)
+        .await
+        .unwrap();
     assert_eq!(api.len(), 4);
     assert_eq!(api, rest);
     let ids: Vec<JobId> = api.keys().cloned().collect();
     let some = client(&sim, Flavour::Rest)
-        .job_details(Some(&ids[..2]))
+        .list_job_details(Some(&ids[..2]))
         .await
         .unwrap();
     assert_eq!(
@@ -166,15 +172,15 @@ async fn reads_survive_a_session_expiring_mid_sequence() {
         let sim = sim().await;
         let client = client(&sim, flavour);
         let job = client.start_backup(&request("x")).await.unwrap();
-        client.job_status(&job.id).await.unwrap();
+        client.get_job(&job.id).await.unwrap();
         sim.control().expire_sessions();
         assert_eq!(sim.control().state().live_sessions, 0);
         // Each read re-logs in transparently.
-        assert_eq!(client.job_status(&job.id).await.unwrap().id, job.id);
+        assert_eq!(client.get_job(&job.id).await.unwrap().id, job.id);
         client.list_parts().await.unwrap();
         sim.control().expire_sessions();
-        client.job_details(None).await.unwrap();
-        client.validate(&request("y")).await.unwrap();
+        client.list_job_details(None).await.unwrap();
+        client.validate_backup(&request("y")).await.unwrap();
         sim.shutdown().await;
     }
 }
@@ -247,7 +253,7 @@ async fn a_read_is_repeated_with_the_new_session() {
         let job = client.start_backup(&request("r")).await.unwrap();
         sim.control().expire_sessions();
         // The simulator refuses the old token, so only a repeat with the new session succeeds.
-        let status = client.job_status(&job.id).await.unwrap();
+        let status = client.get_job(&job.id).await.unwrap();
         assert_eq!(status.id, job.id, "{flavour}");
         assert_eq!(sim.control().state().live_sessions, 1, "{flavour}");
         assert_eq!(
@@ -341,7 +347,7 @@ async fn errors_from_the_appliance_in_both_flavours() {
         assert!(busy.to_string().contains(first.id.as_str()), "{busy}");
 
         let missing = client
-            .job_status(&JobId::new("20200101-000000-1"))
+            .get_job(&JobId::new("20200101-000000-1"))
             .await
             .unwrap_err();
         assert!(
@@ -416,7 +422,7 @@ async fn unknown_enum_values_are_kept() {
         let job = client.start_backup(&request("enum")).await.unwrap();
         sim.control()
             .inject_unknown_enum(EnumField::JobState, "PAUSED");
-        let status = client.job_status(&job.id).await.unwrap();
+        let status = client.get_job(&job.id).await.unwrap();
         assert_eq!(status.state, JobState::Unknown("PAUSED".into()));
         assert!(!status.state.is_terminal());
         sim.shutdown().await;

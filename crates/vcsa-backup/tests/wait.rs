@@ -79,7 +79,7 @@ async fn a_failed_job_ends_the_wait_with_its_final_status_and_messages() {
     assert_eq!(last.messages.len(), 2);
     assert_eq!(error.job(), Some(&job_id()));
     assert_eq!(error.summary().polls, 5);
-    insta::assert_snapshot!(error.to_string(), @"backup job 20260522-061503-24322831 FAILED: Backup job failed. Could not write to sftp://nas.example.com/backups: permission denied. (seen after 5 reads over 5.3s). Its details (`job_details`) and the appliance's backup log say more.");
+    insta::assert_snapshot!(error.to_string(), @"backup job 20260522-061503-24322831 FAILED: Backup job failed. Could not write to sftp://nas.example.com/backups: permission denied. (seen after 5 reads over 5.3s). Its details (`list_job_details`) and the appliance's backup log say more.");
 }
 
 #[tokio::test(start_paused = true)]

@@ -17,7 +17,7 @@ struct Jobs {
 pub async fn run(ctx: &Context, args: &ListArgs) -> Result<(), Failure> {
     let mut ids = ctx.client.list_jobs().await?;
     ids.truncate(usize::try_from(args.limit).unwrap_or(usize::MAX));
-    let mut details = ctx.client.job_details(Some(&ids)).await?;
+    let mut details = ctx.client.list_job_details(Some(&ids)).await?;
     let jobs = Jobs {
         jobs: ids
             .iter()

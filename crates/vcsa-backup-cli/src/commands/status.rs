@@ -21,7 +21,7 @@ pub async fn run(ctx: &Context, args: &StatusArgs) -> Result<(), Failure> {
         )
         .await?
     } else {
-        let status = ctx.client.job_status(&id).await?;
+        let status = ctx.client.get_job(&id).await?;
         let details = follow::details_of(&ctx.client, &id).await;
         Followed { status, details }
     };

@@ -11,7 +11,7 @@ use crate::views::OutcomeView;
 /// Runs `validate`.
 pub async fn run(ctx: &Context, args: &RequestArgs) -> Result<(), Failure> {
     let request = super::request::build(args)?;
-    let outcome = ctx.client.validate(&request).await?;
+    let outcome = ctx.client.validate_backup(&request).await?;
     let view = OutcomeView::new(&outcome, None);
     output::print(ctx.output, &view, || {
         let mut text = match outcome.status {

@@ -571,7 +571,7 @@ impl fmt::Display for WaitError {
                 f.write_str(" (seen after ")?;
                 self.write_counts(f)?;
                 f.write_str(
-                    "). Its details (`job_details`) and the appliance's backup log say more.",
+                    "). Its details (`list_job_details`) and the appliance's backup log say more.",
                 )?;
             }
             WaitErrorKind::DeadlineExceeded {

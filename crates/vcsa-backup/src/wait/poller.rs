@@ -18,14 +18,14 @@ use crate::{Client, Error, JobId, JobStatus};
 /// What a wait reads from: the client, or a stand-in in tests and the simulation.
 pub(crate) trait JobSource: Clone + Send + Sync + 'static {
     /// The job's current status.
-    fn job_status(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send;
+    fn get_job(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send;
     /// The appliance's job ids, newest first.
     fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send;
 }
 
 impl JobSource for Client {
-    fn job_status(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send {
-        Client::job_status(self, job)
+    fn get_job(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send {
+        Client::get_job(self, job)
     }
 
     fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send {
@@ -123,7 +123,7 @@ impl<S: JobSource> Poller<S> {
                 tokio::time::sleep_until(at).await;
             }
             self.summary.polls += 1;
-            match self.source.job_status(&self.job).await {
+            match self.source.get_job(&self.job).await {
                 Ok(status) => return self.on_status(status),
                 Err(error) => self.on_error(error)?,
             }

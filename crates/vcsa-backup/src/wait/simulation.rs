@@ -26,7 +26,7 @@ struct SimulatedJob {
 }
 
 impl JobSource for SimulatedJob {
-    async fn job_status(&self, job: &JobId) -> Result<JobStatus, Error> {
+    async fn get_job(&self, job: &JobId) -> Result<JobStatus, Error> {
         self.reads.fetch_add(1, Ordering::Relaxed);
         let elapsed = self.started.elapsed();
         let done = elapsed >= self.length;

@@ -3,10 +3,13 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use crate::backup::password::PasswordError;
 use crate::message::{Message, convert_all};
-use crate::wire::IntoDomain;
+use crate::wire::convert::IntoDomain;
 
-pub use crate::error_type::ServerErrorType;
+pub(crate) mod server_error_type;
+
+pub use server_error_type::ServerErrorType;
 
 /// The reason of [`Error::NotAuthenticated`] when a log in had just succeeded but the appliance
 /// refused the new session on the next call.
@@ -386,8 +389,8 @@ impl StdError for Error {
     }
 }
 
-impl From<crate::PasswordError> for Error {
-    fn from(e: crate::PasswordError) -> Self {
+impl From<PasswordError> for Error {
+    fn from(e: PasswordError) -> Self {
         Self::problems_found(vec![Problem::new("backup_password", e.to_string())])
     }
 }

@@ -5,9 +5,9 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use vcsa_backup_api::{enums, types};
 
-use crate::JobId;
+use crate::job::id::JobId;
 use crate::message::{Message, convert_all};
-use crate::wire::{FromWire, IntoDomain};
+use crate::wire::convert::{FromWire, IntoDomain};
 
 /// Where a backup job is in its life.
 ///

@@ -3,8 +3,12 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::tls::Thumbprint;
-use crate::{Client, Error, Flavour, Secret};
+use vcsa_backup_api::Secret;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::wire::flavour::Flavour;
+use crate::wire::tls::Thumbprint;
 
 /// How long one request may take unless [`ClientBuilder::timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -216,7 +220,7 @@ fn pin(
     pins: Vec<Thumbprint>,
     problems: &mut Vec<String>,
 ) -> reqwest::ClientBuilder {
-    match crate::tls::config(pins) {
+    match crate::wire::tls::config(pins) {
         Ok(config) => http.tls_backend_preconfigured(config),
         Err(e) => {
             problems.push(e);

@@ -6,7 +6,7 @@ use std::fmt;
 use vcsa_backup_api::types;
 
 use crate::message::Message;
-use crate::wire::{FromWire, IntoDomain};
+use crate::wire::convert::{FromWire, IntoDomain};
 
 /// The id of a part of the appliance that a backup can include.
 ///

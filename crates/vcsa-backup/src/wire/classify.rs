@@ -9,7 +9,7 @@ use vcsa_backup_api::types;
 
 use crate::error::{Error, InvalidRequest, ServerError, ServerErrorType};
 use crate::message::{Message, convert_all};
-use crate::wire::{IntoDomain, rest_type_to_api};
+use crate::wire::convert::{IntoDomain, rest_type_to_api};
 
 /// How much of a body an error keeps for diagnosis.
 const EXCERPT_CHARS: usize = 160;
@@ -105,10 +105,12 @@ pub(crate) async fn from_wire<E: IntoServerError>(
         },
         WireError::InvalidResponsePayload(bytes, e) => from_undecodable(status, &bytes, &e, body),
         WireError::UnexpectedResponse(response) => from_unexpected(response, body).await,
-        WireError::InvalidRequest(reason) => Error::problems_found(vec![crate::Problem::new(
-            "request",
-            format!("the request could not be built: {reason}"),
-        )]),
+        WireError::InvalidRequest(reason) => {
+            Error::problems_found(vec![crate::error::Problem::new(
+                "request",
+                format!("the request could not be built: {reason}"),
+            )])
+        }
         WireError::InvalidUpgrade(e) => Error::MalformedResponse {
             status: e.status().map(|s| s.as_u16()),
             reason: e.to_string(),

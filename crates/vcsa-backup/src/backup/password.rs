@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::Secret;
+use vcsa_backup_api::Secret;
 
 /// The shortest backup password the appliance accepts, in characters.
 pub const MIN_LEN: usize = 8;

@@ -2,14 +2,15 @@
 
 use std::fmt;
 
-use vcsa_backup_api::types;
+use vcsa_backup_api::{Secret, types};
 
+use crate::backup::location::{self, LocationType};
+use crate::backup::part::PartId;
+use crate::backup::password::BackupPassword;
 use crate::error::{Error, Problem};
-use crate::location::{self, LocationType};
-use crate::{BackupPassword, PartId, Secret};
 
 /// A checked backup request, ready for [`Client::start_backup`](crate::Client::start_backup) or
-/// [`Client::validate`](crate::Client::validate).
+/// [`Client::validate_backup`](crate::Client::validate_backup).
 ///
 /// Built with [`BackupRequest::builder`]; `Debug` never shows the passwords.
 ///

@@ -10,12 +10,22 @@ use progenitor_client::{Error as WireError, ResponseValue};
 use vcsa_backup_api::status::capture_status;
 use vcsa_backup_api::{Auth, types};
 
-use crate::classify::{self, Body, IntoServerError};
-use crate::details::JobDetails;
-use crate::error::{Error, Problem};
+use vcsa_backup_api::Secret;
+
+use crate::backup::part::Part;
+use crate::backup::request::BackupRequest;
+use crate::error::{Error, Problem, ServerError};
+use crate::job::details::JobDetails;
+use crate::job::id::JobId;
+use crate::job::status::{JobStatus, Outcome};
 use crate::message::Message;
-use crate::wire::IntoDomain;
-use crate::{BackupRequest, ClientBuilder, Flavour, JobId, JobStatus, Outcome, Part, Secret};
+use crate::wire::classify::{self, Body, IntoServerError};
+use crate::wire::convert::IntoDomain;
+use crate::wire::flavour::Flavour;
+
+pub(crate) mod builder;
+
+pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};
 
 /// A client for one appliance's backup API.
 ///
@@ -44,7 +54,7 @@ use crate::{BackupRequest, ClientBuilder, Flavour, JobId, JobStatus, Outcome, Pa
 ///
 /// // Clones share the session; the client can move into other tasks.
 /// let other = client.clone();
-/// let status = tokio::spawn(async move { other.job_status(&job.id).await }).await??;
+/// let status = tokio::spawn(async move { other.get_job(&job.id).await }).await??;
 /// println!("{}: {}", status.id, status.state);
 /// client.logout().await?;
 /// # Ok(()) }
@@ -347,7 +357,7 @@ impl Client {
     /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
     /// #     .build()?;
     /// let job = client.start_backup(&request).await?;
-    /// let status = client.job_status(&job.id).await?;
+    /// let status = client.get_job(&job.id).await?;
     /// println!("{}: {} {}", status.id, status.state, status.progress);
     /// for message in &status.messages {
     ///     println!("  {message}");
@@ -360,7 +370,7 @@ impl Client {
     /// - [`Error::NotFound`]: no job has this id.
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
-    pub async fn job_status(&self, id: &JobId) -> Result<JobStatus, Error> {
+    pub async fn get_job(&self, id: &JobId) -> Result<JobStatus, Error> {
         let api = &self.inner.api;
         self.call("get a job's status", Repeat::Yes, |flavour| async move {
             match flavour {
@@ -436,10 +446,10 @@ impl Client {
     /// #     .build()?;
     /// let job = client.start_backup(&request).await?;
     /// // One job; `None` asks for every job the appliance remembers.
-    /// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+    /// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
     /// let info = &details[&job.id];
     /// println!("{} to {} ({}, started by {})", info.status, info.location, info.description, info.kind);
-    /// let all = client.job_details(None).await?;
+    /// let all = client.list_job_details(None).await?;
     /// assert!(all.contains_key(&job.id));
     /// # Ok(()) }
     /// ```
@@ -450,7 +460,7 @@ impl Client {
     /// - [`Error::MalformedResponse`]: a negative size, duration or progress figure.
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`].
-    pub async fn job_details(
+    pub async fn list_job_details(
         &self,
         jobs: Option<&[JobId]>,
     ) -> Result<BTreeMap<JobId, JobDetails>, Error> {
@@ -652,7 +662,7 @@ impl Client {
     /// #     .location("sftp://backup.example.com/vcsa/today")
     /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
     /// #     .build()?;
-    /// let check = client.validate(&request).await?;
+    /// let check = client.validate_backup(&request).await?;
     /// if check.is_accepted() {
     ///     client.start_backup(&request).await?;
     /// } else {
@@ -668,7 +678,7 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the appliance refused the request outright.
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
-    pub async fn validate(&self, request: &BackupRequest) -> Result<Outcome, Error> {
+    pub async fn validate_backup(&self, request: &BackupRequest) -> Result<Outcome, Error> {
         let api = &self.inner.api;
         let body = request.to_wire();
         let piece = types::RestBackupRequestPiece {
@@ -843,7 +853,7 @@ impl Client {
                         s.status = Some(status);
                         s
                     })
-                    .unwrap_or_else(|| crate::ServerError {
+                    .unwrap_or_else(|| ServerError {
                         error_type: None,
                         messages: vec![Message::new(
                             format!("http.status.{status}"),

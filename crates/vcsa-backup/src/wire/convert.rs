@@ -4,7 +4,7 @@
 
 use vcsa_backup_api::enums;
 
-use crate::ServerErrorType;
+use crate::error::ServerErrorType;
 
 /// The prefix of the `/rest` flavour's fully qualified error type names.
 const REST_TYPE_PREFIX: &str = "com.vmware.vapi.std.errors.";

@@ -6,8 +6,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use vcsa_backup_api::{enums, types};
 
 use crate::error::ServerError;
+use crate::job::status::Percent;
 use crate::message::{Message, convert_all};
-use crate::wire::{FromWire, IntoDomain};
+use crate::wire::convert::{FromWire, IntoDomain};
 
 /// Everything the appliance records about one backup job.
 ///
@@ -32,7 +33,7 @@ use crate::wire::{FromWire, IntoDomain};
 /// use vcsa_backup::{JobKind, TaskStatus};
 ///
 /// // `job` has just finished.
-/// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
 /// let info = &details[&job.id];
 /// assert_eq!(info.status, TaskStatus::Succeeded);
 /// assert_eq!(info.kind, JobKind::Manual);
@@ -161,7 +162,7 @@ impl JobDetails {
 /// #     .build()?;
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
 /// if let Some(progress) = &details[&job.id].progress {
 ///     println!("{} of {} ({:?}): {}", progress.completed, progress.total, progress.percent(), progress.message);
 ///     assert!(progress.completed <= progress.total);
@@ -184,12 +185,12 @@ pub struct TaskProgress {
 impl TaskProgress {
     /// `completed` as a share of `total`; `None` when the total is zero. See the example on
     /// [`TaskProgress`].
-    pub fn percent(&self) -> Option<crate::Percent> {
+    pub fn percent(&self) -> Option<Percent> {
         if self.total == 0 {
             return None;
         }
         let share = (u128::from(self.completed.min(self.total)) * 100) / u128::from(self.total);
-        crate::Percent::new(share as u8)
+        Percent::new(share as u8)
     }
 }
 
@@ -209,7 +210,7 @@ impl TaskProgress {
 /// #     .build()?;
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.job_details(Some(std::slice::from_ref(&job.id))).await?;
+/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
 /// if let Some(build) = &details[&job.id].build {
 ///     println!("backed up from {} {} (build {})", build.version_name, build.version, build.build_number);
 /// }
@@ -244,7 +245,7 @@ pub struct BuildInfo {
 /// #     .build()?;
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.job_details(None).await?;
+/// let details = client.list_job_details(None).await?;
 /// for (id, info) in &details {
 ///     if let Some(target) = &info.target {
 ///         println!("job {id} worked on {} {}", target.kind, target.id);

@@ -1,0 +1,9 @@
+//! Backup jobs as a caller sees them: ids, statuses, outcomes and details.
+
+pub(crate) mod details;
+pub(crate) mod id;
+pub(crate) mod status;
+
+pub use details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskStatus};
+pub use id::JobId;
+pub use status::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};
