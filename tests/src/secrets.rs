@@ -1,7 +1,7 @@
 //! The secret values the tests put on the wire or into fixtures.
 //!
 //! Every one of them must reach the wire where it belongs and must never appear in a snapshot;
-//! `tests/tests/snapshot_secrets.rs` scans every snapshot of the workspace for [`all`], for
+//! `tests/tests/it/snapshot_secrets.rs` scans every snapshot of the workspace for [`all`], for
 //! [`ELSEWHERE`] and for the literals [`crate::secret_scan::harvest`] finds in the sources.
 
 use base64::Engine as _;

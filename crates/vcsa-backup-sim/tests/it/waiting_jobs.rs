@@ -2,13 +2,13 @@
 //! the optional Details fields each status carries; from the library, over the admin endpoint
 //! and through the generated client.
 
-mod common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use support::*;
 use vcsa_backup_api::enums::{BackupRestoreProcessState, DetailsStatus};
 use vcsa_backup_api::{Auth, Client, Secret};
 use vcsa_backup_sim::{ADMIN_PREFIX, DEFAULT_PASSWORD, DEFAULT_USER, JobWait, Simulator};

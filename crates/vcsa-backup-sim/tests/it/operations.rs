@@ -1,13 +1,13 @@
 //! Every vendor operation in both flavours, over raw HTTP, with the appliance's status codes and
 //! body shapes. Time runs on tokio's paused clock, so job progress is exact.
 
-mod common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use support::*;
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, SESSION_HEADER, Simulator};
 
 fn is_job_id(id: &str) -> bool {

@@ -1,10 +1,10 @@
 //! Built backup requests: what `Debug` shows, what goes on the wire in each flavour (snapshotted
 //! with secrets redacted, after checking the real values were sent), and what is refused.
 
-mod common;
+use crate::support;
 
-use common::*;
 use serde_json::{Value, json};
+use support::*;
 use vcsa_backup::{BackupRequest, Flavour, LocationType, PartId, Secret};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,11 +1,11 @@
 //! Sessions: HTTP Basic log in, idle expiry on tokio's paused clock, and the real 401 bodies.
 
-mod common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::*;
 use serde_json::{Value, json};
+use support::*;
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, SESSION_HEADER, Simulator};
 
 /// The exact `/rest` 401 body of a real appliance.

@@ -1,8 +1,8 @@
 //! `--help` of the tool and of every subcommand, as users read it.
 
-mod common;
+use crate::support;
 
-use common::{Run, bare_command};
+use support::{Run, bare_command};
 
 fn help(args: &[&str]) -> String {
     let run = Run::of(bare_command().args(args).arg("--help"));

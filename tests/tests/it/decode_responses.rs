@@ -16,14 +16,14 @@ use vcsa_backup_tests::recorder::{Canned, Recorder};
 use vcsa_backup_tests::secrets::{self, ISSUED_TOKEN};
 use vcsa_backup_tests::{harness, spec};
 
-const SNAPSHOT_PREFIX: &str = "decode_responses__";
+const SNAPSHOT_PREFIX: &str = "it__decode_responses__";
 
 fn fixtures_dir() -> PathBuf {
     spec::workspace_root().join("tests/fixtures/responses")
 }
 
 fn snapshots_dir() -> PathBuf {
-    spec::workspace_root().join("tests/tests/snapshots")
+    spec::workspace_root().join("tests/tests/it/snapshots")
 }
 
 /// What the client gave back for one call.

@@ -1,7 +1,7 @@
 //! `Client::watch_job`: the stream of status updates, against a scripted appliance on loopback,
 //! on tokio's paused clock.
 
-mod wait_support;
+use crate::support::wait as wait_support;
 
 use std::time::Duration;
 

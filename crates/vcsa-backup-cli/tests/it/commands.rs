@@ -1,11 +1,11 @@
 //! Every subcommand against the embedded simulator: what it prints (snapshots, with ids, times
 //! and ports redacted) and how it exits.
 
-mod common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::{Run, Sim, bare_command};
+use support::{Run, Sim, bare_command};
 use vcsa_backup_sim::{DEFAULT_PASSWORD, EnumField, JobFailure, JobWait, Simulator};
 
 const SHORT: Duration = Duration::from_millis(1500);

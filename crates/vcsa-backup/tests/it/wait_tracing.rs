@@ -1,6 +1,6 @@
 //! What a wait tells `tracing`: a span per wait, an event per read, and never a secret.
 
-mod wait_support;
+use crate::support::wait as wait_support;
 
 use std::io;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -1,12 +1,12 @@
 //! Fault injection from the library and from the admin endpoint.
 
-mod common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use support::*;
 use vcsa_backup_sim::{ADMIN_PREFIX, EnumField, JobFailure, Simulator};
 
 #[tokio::test(start_paused = true)]

@@ -1,11 +1,11 @@
 //! Input checked like the appliance: every bad request is 400 INVALID_ARGUMENT in the flavour's
 //! error shape, with messages that say what to fix; never a 500.
 
-mod common;
+use crate::support;
 
-use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use support::*;
 use vcsa_backup_sim::Simulator;
 
 /// Sends raw bytes as the body.

@@ -1,6 +1,6 @@
 //! `Client::wait_for_job` against a scripted appliance on loopback, on tokio's paused clock.
 
-mod wait_support;
+use crate::support::wait as wait_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,7 +1,7 @@
 //! Start when idle: `Client::start_backup_when_idle` and `Client::run_schedule_when_idle`
 //! against a scripted appliance on loopback, on tokio's paused clock.
 
-mod wait_support;
+use crate::support::wait as wait_support;
 
 use std::time::Duration;
 

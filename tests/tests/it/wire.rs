@@ -1,5 +1,5 @@
 //! The exact request the generated client sends for each of the 20 operations, captured by a
-//! loopback server and snapshotted (`snapshots/wire__<operationId>.snap`).
+//! loopback server and snapshotted (`snapshots/it__wire__<operationId>.snap`).
 //!
 //! The server answers each call with a valid instance of the operation's success schema, built
 //! from the spec, so every test also proves the success status and body decode. Secrets are
@@ -406,9 +406,9 @@ async fn rest_validate_backup() {
 #[test]
 fn every_operation_has_a_wire_snapshot() {
     let doc = spec::load();
-    let dir = spec::workspace_root().join("tests/tests/snapshots");
+    let dir = spec::workspace_root().join("tests/tests/it/snapshots");
     for op in spec::operations(&doc) {
-        let file = dir.join(format!("wire__{}.snap", op.id));
+        let file = dir.join(format!("it__wire__{}.snap", op.id));
         assert!(
             file.exists(),
             "{} has no wire snapshot ({})",

@@ -1,14 +1,14 @@
 //! The tool on a real (pseudo-)terminal: the progress bar as drawn on screen, and the password
 //! prompt.
 
-mod common;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{BIN, Sim};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use support::{BIN, Sim};
 use vcsa_backup_sim::DEFAULT_PASSWORD;
 
 // Tall enough that the whole demo stays on screen.

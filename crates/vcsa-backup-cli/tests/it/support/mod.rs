@@ -146,10 +146,9 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
 }
 
 /// Asserts a snapshot of `text` with the redactions applied.
-#[macro_export]
 macro_rules! snapshot {
     ($name:expr, $text:expr) => {
-        insta::with_settings!({ filters => common::filters(), prepend_module_to_snapshot => false }, {
+        insta::with_settings!({ filters => crate::support::filters(), prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!($name, $text);
         });
     };

@@ -97,3 +97,5 @@ pub async fn requests_to(server: &MockServer, verb: &str, to: &str) -> Vec<wirem
         .filter(|r| r.method.as_str() == verb && r.url.path() == to)
         .collect()
 }
+
+pub mod wait;

@@ -4,10 +4,10 @@
 //! known session tokens). Session expiry, re-login and log out are tested against the simulator
 //! in `simulator.rs`.
 
-mod common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use vcsa_backup::{Error, Flavour, JobId, ServerErrorType};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,0 +1,8 @@
+//! The crate's integration tests, in one binary (one link, one process start per run).
+
+#[macro_use]
+mod support;
+
+mod commands;
+mod help;
+mod terminal;

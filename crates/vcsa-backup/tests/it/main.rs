@@ -1,0 +1,14 @@
+//! The crate's integration tests, in one binary (one link, one process start per run).
+
+mod support;
+
+mod decoding;
+mod errors;
+mod requests;
+mod simulator;
+mod tls;
+mod wait;
+mod wait_sim;
+mod wait_tracing;
+mod wait_watch;
+mod wait_when_idle;
