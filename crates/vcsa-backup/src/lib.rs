@@ -70,6 +70,7 @@
 mod backup;
 mod client;
 mod error;
+pub mod health;
 mod job;
 mod message;
 pub mod wait;
