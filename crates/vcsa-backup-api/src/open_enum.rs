@@ -5,6 +5,11 @@
 //! The xtask writes one `open_enum!` invocation per enum schema into `generated.rs`.
 
 /// Declares an open enum: named variants for the known wire values and `Unknown(String)` for the rest.
+///
+/// Exported so that the SDK declares its own enumerations the same way (its crate needs `serde`
+/// and `schemars` in its dependencies).
+#[macro_export]
+#[doc(hidden)]
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -102,4 +107,4 @@ macro_rules! open_enum {
     };
 }
 
-pub(crate) use open_enum;
+pub(crate) use crate::open_enum;

@@ -68,16 +68,23 @@
 // settings), which speaks the wire through `wire` (flavours, TLS, error mapping, conversions);
 // the domain types a caller holds (`job`, `backup`, `message`) and `error` sit beside them.
 mod backup;
+mod catalog;
 mod client;
 mod error;
+pub mod health;
 mod job;
 mod message;
+mod schedule;
 pub mod wait;
 mod wire;
 
 pub use backup::{
     BackupPassword, BackupRequest, BackupRequestBuilder, LocationType, Part, PartId, PasswordError,
     PasswordRule,
+};
+pub use catalog::{
+    ApplianceLayout, ArchiveFilter, ArchiveFilterBuilder, ArchiveInfo, ArchiveKind, ArchiveName,
+    ArchiveSummary, BackupLocation, BackupLocationBuilder,
 };
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use error::{Error, InvalidRequest, Problem, ServerError, ServerErrorType};
@@ -86,6 +93,10 @@ pub use job::{
     Target, TaskProgress, TaskStatus,
 };
 pub use message::Message;
+pub use schedule::{
+    ApplianceTime, ApplyOptions, Blocker, DayOfWeek, Recurrence, Retention, Schedule,
+    ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField, ScheduleSpec, ScheduleSpecBuilder,
+};
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
 pub use wire::flavour::Flavour;

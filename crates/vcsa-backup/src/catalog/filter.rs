@@ -1,0 +1,187 @@
+//! Which archives the catalog lists.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, Problem};
+
+/// Which archives `Client::list_archives` returns: by start time,
+/// by comment, and how many. Without a filter, the appliance returns its newest 128 archives.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use vcsa_backup::ArchiveFilter;
+///
+/// let filter = ArchiveFilter::builder()
+///     .since(Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap())
+///     .comment_contains("upgrade")
+///     .max_results(10)
+///     .build()?;
+/// assert_eq!(filter.max_results(), Some(10));
+///
+/// let error = ArchiveFilter::builder().max_results(0).build().unwrap_err();
+/// assert!(error.to_string().contains("at least 1"));
+/// # Ok::<(), vcsa_backup::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArchiveFilter {
+    since: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+    comment: Option<String>,
+    max_results: Option<u32>,
+}
+
+impl ArchiveFilter {
+    /// The appliance's most recent archives, first 128 of them: no filter.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Starts a filter; [`ArchiveFilterBuilder::build`] checks it.
+    pub fn builder() -> ArchiveFilterBuilder {
+        ArchiveFilterBuilder::default()
+    }
+
+    /// Only archives taken on or after this time.
+    pub fn since(&self) -> Option<DateTime<Utc>> {
+        self.since
+    }
+
+    /// Only archives taken on or before this time.
+    pub fn until(&self) -> Option<DateTime<Utc>> {
+        self.until
+    }
+
+    /// Only archives whose comment contains this text.
+    pub fn comment_contains(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// At most this many archives, the most recent first (the appliance's default: 128).
+    pub fn max_results(&self) -> Option<u32> {
+        self.max_results
+    }
+}
+
+/// Collects an [`ArchiveFilter`]; [`build`](Self::build) checks it.
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ArchiveFilterBuilder {
+    filter: ArchiveFilter,
+}
+
+impl ArchiveFilterBuilder {
+    /// Only archives taken on or after `time`.
+    pub fn since(mut self, time: DateTime<Utc>) -> Self {
+        self.filter.since = Some(time);
+        self
+    }
+
+    /// Only archives taken on or before `time`.
+    pub fn until(mut self, time: DateTime<Utc>) -> Self {
+        self.filter.until = Some(time);
+        self
+    }
+
+    /// Only archives whose comment contains `text`.
+    pub fn comment_contains(mut self, text: impl Into<String>) -> Self {
+        self.filter.comment = Some(text.into());
+        self
+    }
+
+    /// At most `count` archives (at least 1), the most recent first.
+    pub fn max_results(mut self, count: u32) -> Self {
+        self.filter.max_results = Some(count);
+        self
+    }
+
+    /// Checks the filter, reporting every problem at once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`]: the start is after the end, the maximum is 0, or the comment
+    /// text is empty or holds control characters.
+    pub fn build(self) -> Result<ArchiveFilter, Error> {
+        let f = self.filter;
+        let mut problems = Vec::new();
+        if let (Some(since), Some(until)) = (f.since, f.until)
+            && since > until
+        {
+            problems.push(Problem::new(
+                "until",
+                format!(
+                    "the period ends ({}) before it starts ({}); swap them",
+                    until.to_rfc3339(),
+                    since.to_rfc3339()
+                ),
+            ));
+        }
+        if f.max_results == Some(0) {
+            problems.push(Problem::new(
+                "max_results",
+                "ask for at least 1 archive; without a maximum the appliance returns up to 128",
+            ));
+        }
+        if let Some(comment) = &f.comment {
+            if comment.is_empty() {
+                problems.push(Problem::new(
+                    "comment",
+                    "the comment text to look for is empty; leave it out to list every archive",
+                ));
+            } else if comment.chars().any(char::is_control) {
+                problems.push(Problem::new(
+                    "comment",
+                    "the comment text to look for contains control characters; remove them",
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(f)
+        } else {
+            Err(Error::problems_found(problems))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn every_problem_at_once() {
+        let day = |d| Utc.with_ymd_and_hms(2024, 5, d, 0, 0, 0).unwrap();
+        let error = ArchiveFilter::builder()
+            .since(day(2))
+            .until(day(1))
+            .max_results(0)
+            .comment_contains("a\u{7}")
+            .build()
+            .unwrap_err();
+        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["until", "max_results", "comment"]);
+        assert!(error.to_string().contains("before it starts"), "{error}");
+        assert_eq!(
+            ArchiveFilter::builder()
+                .comment_contains("")
+                .build()
+                .unwrap_err()
+                .problems()[0]
+                .field,
+            "comment"
+        );
+    }
+
+    #[test]
+    fn a_single_instant_and_one_result_are_fine() {
+        let t = Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap();
+        let filter = ArchiveFilter::builder()
+            .since(t)
+            .until(t)
+            .max_results(1)
+            .build()
+            .unwrap();
+        assert_eq!((filter.since(), filter.until()), (Some(t), Some(t)));
+        assert_eq!(ArchiveFilter::all(), ArchiveFilter::default());
+        assert_eq!(ArchiveFilter::all().max_results(), None);
+    }
+}

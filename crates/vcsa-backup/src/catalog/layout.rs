@@ -1,0 +1,471 @@
+//! The appliance's layout at a backup location: `<root>/vCenter/sn_<system name>/` holds one
+//! folder per backup, `S_<version>_<YYYYMMDD-hhmmss>_` for scheduled ones and `M_...` for
+//! manual ones. The catalog lists what is in this layout, and nothing else.
+
+use std::fmt;
+
+use chrono::NaiveDateTime;
+
+use crate::catalog::location::trim_root;
+use crate::error::{Error, Problem};
+use crate::job::details::JobDetails;
+use crate::job::id::JobId;
+
+/// The time-stamp form in backup folder names.
+const STAMP: &str = "%Y%m%d-%H%M%S";
+
+/// Who started a backup, as its folder name's prefix says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ArchiveKind {
+    /// A schedule (`S_`); retention removes the oldest of these.
+    Scheduled,
+    /// A person or a program (`M_`); never removed by retention.
+    Manual,
+}
+
+impl ArchiveKind {
+    /// The folder name's prefix letter: `S` or `M`.
+    pub fn prefix(self) -> char {
+        match self {
+            Self::Scheduled => 'S',
+            Self::Manual => 'M',
+        }
+    }
+}
+
+/// The name of a backup folder in the appliance's layout, which is also the archive's id in the
+/// catalog: `S_8.0.3.00400_20240531-230000_` (a suffix may follow the last `_`).
+///
+/// ```
+/// use vcsa_backup::{ArchiveKind, ArchiveName};
+///
+/// let name = ArchiveName::parse("S_8.0.3.00400_20240531-230000_").unwrap();
+/// assert_eq!(name.kind, ArchiveKind::Scheduled);
+/// assert_eq!(name.version, "8.0.3.00400");
+/// assert_eq!(name.started_at.to_string(), "2024-05-31 23:00:00");
+/// assert_eq!(name.to_string(), "S_8.0.3.00400_20240531-230000_");
+/// assert_eq!(ArchiveName::parse("2024-05-31-before-upgrade"), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct ArchiveName {
+    /// Scheduled or manual.
+    pub kind: ArchiveKind,
+    /// The version of the appliance the backup came from.
+    pub version: String,
+    /// When the backup started, in the appliance's local time.
+    pub started_at: NaiveDateTime,
+    /// Whatever follows the last `_`; usually empty.
+    pub suffix: String,
+}
+
+impl ArchiveName {
+    /// A folder name for a backup of `kind` from an appliance of `version`, started at
+    /// `started_at` in the appliance's local time.
+    pub fn new(kind: ArchiveKind, version: impl Into<String>, started_at: NaiveDateTime) -> Self {
+        Self {
+            kind,
+            version: version.into(),
+            started_at,
+            suffix: String::new(),
+        }
+    }
+
+    /// Reads a folder name of the layout; `None` for any other name.
+    pub fn parse(name: &str) -> Option<Self> {
+        let kind = match name.get(..2)? {
+            "S_" => ArchiveKind::Scheduled,
+            "M_" => ArchiveKind::Manual,
+            _ => return None,
+        };
+        let (version, rest) = name[2..].split_once('_')?;
+        let (stamp, suffix) = rest.split_once('_')?;
+        if !is_version(version) {
+            return None;
+        }
+        let started_at = NaiveDateTime::parse_from_str(stamp, STAMP).ok()?;
+        Some(Self {
+            kind,
+            version: version.to_string(),
+            started_at,
+            suffix: suffix.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for ArchiveName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}_{}_{}_{}",
+            self.kind.prefix(),
+            self.version,
+            self.started_at.format(STAMP),
+            self.suffix
+        )
+    }
+}
+
+/// Versions such as `8.0.3.00400`: letters, digits, `.` and `-`.
+fn is_version(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+/// Host names: letters, digits, `.`, `-` and `_`, not starting with `.`.
+fn is_system_name(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with('.')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// Where an appliance's backups go at a location: its system name (its host name) and its
+/// version, which name the folders of its backups.
+///
+/// A manual backup placed with [`manual_backup_location`](Self::manual_backup_location) gets a
+/// fresh folder, as the appliance requires, beside the scheduled ones, and the catalog lists it.
+/// `Client::get_backup_layout` finds the system name and
+/// version from the appliance itself.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use vcsa_backup::ApplianceLayout;
+///
+/// let layout = ApplianceLayout::new("vcsa-01.example.com", "8.0.3.00400")?;
+/// let at = NaiveDate::from_ymd_opt(2024, 5, 31).unwrap().and_hms_opt(14, 5, 9).unwrap();
+/// assert_eq!(
+///     layout.manual_backup_location("sftp://nas.example.com/backups/", at),
+///     "sftp://nas.example.com/backups/vCenter/sn_vcsa-01.example.com/M_8.0.3.00400_20240531-140509_"
+/// );
+/// # Ok::<(), vcsa_backup::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ApplianceLayout {
+    system_name: String,
+    version: String,
+}
+
+impl ApplianceLayout {
+    /// The layout of an appliance named `system_name` (its host name, as in the catalog) running
+    /// `version` (such as `8.0.3.00400`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the name is not a host name or the version holds more
+    /// than letters, digits, `.` and `-`.
+    pub fn new(system_name: impl Into<String>, version: impl Into<String>) -> Result<Self, Error> {
+        let (system_name, version) = (system_name.into(), version.into());
+        let mut problems = Vec::new();
+        if let Some(p) = check_system_name(&system_name) {
+            problems.push(p);
+        }
+        if let Some(p) = check_version(&version) {
+            problems.push(p);
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                system_name,
+                version,
+            })
+        } else {
+            Err(Error::problems_found(problems))
+        }
+    }
+
+    /// The appliance's system name.
+    pub fn system_name(&self) -> &str {
+        &self.system_name
+    }
+
+    /// The appliance's version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The folder under `root` that holds this appliance's backups:
+    /// `<root>/vCenter/sn_<system name>`.
+    pub fn system_folder(&self, root: &str) -> String {
+        format!("{}/vCenter/sn_{}", trim_root(root), self.system_name)
+    }
+
+    /// The location for a manual backup started at `started_at` (the appliance's local time,
+    /// see [`ApplianceTime::local`](crate::ApplianceTime::local)):
+    /// `<root>/vCenter/sn_<system name>/M_<version>_<YYYYMMDD-hhmmss>_`. Backups started in
+    /// different seconds get different folders.
+    pub fn manual_backup_location(&self, root: &str, started_at: NaiveDateTime) -> String {
+        let name = ArchiveName::new(ArchiveKind::Manual, self.version.as_str(), started_at);
+        format!("{}/{name}", self.system_folder(root))
+    }
+
+    /// Finds the layout: the caller's values first, then the appliance's job history (the
+    /// newest job that recorded a version, and the newest whose location follows the layout,
+    /// which a scheduled backup's does), then for the system name the host of the appliance's
+    /// address when it is a name, not an IP address.
+    #[allow(dead_code)] // Used by the client's layout operation, which comes with the catalog's.
+    pub(crate) fn resolve(
+        system_name: Option<&str>,
+        version: Option<&str>,
+        history: &[(JobId, JobDetails)],
+        appliance_host: Option<&str>,
+    ) -> Result<Self, Error> {
+        let mut newest_first: Vec<&(JobId, JobDetails)> = history.iter().collect();
+        newest_first
+            .sort_by(|(a_id, a), (b_id, b)| (b.started_at, b_id).cmp(&(a.started_at, a_id)));
+        let system_name = system_name
+            .map(str::to_string)
+            .or_else(|| {
+                newest_first
+                    .iter()
+                    .find_map(|(_, d)| system_name_in(&d.location))
+            })
+            .or_else(|| {
+                appliance_host
+                    .filter(|h| h.parse::<std::net::IpAddr>().is_err())
+                    .filter(|h| !h.starts_with('['))
+                    .map(str::to_string)
+            });
+        let version = version.map(str::to_string).or_else(|| {
+            newest_first
+                .iter()
+                .find_map(|(_, d)| d.build.as_ref().map(|b| b.version.clone()))
+                .filter(|v| !v.is_empty())
+        });
+        let mut problems = Vec::new();
+        if system_name.is_none() {
+            problems.push(Problem::new(
+                "system_name",
+                "cannot tell the appliance's system name (no backup in its job history follows \
+                 the appliance's layout, and its address is an IP address); give its host name, \
+                 as the appliance's management interface shows it",
+            ));
+        }
+        if version.is_none() {
+            problems.push(Problem::new(
+                "version",
+                "cannot tell the appliance's version (no job in its history records one); give \
+                 it as the appliance's management interface shows it, such as 8.0.3.00400",
+            ));
+        }
+        match (system_name, version) {
+            (Some(name), Some(version)) if problems.is_empty() => Self::new(name, version),
+            _ => Err(Error::problems_found(problems)),
+        }
+    }
+}
+
+/// The system name in a location of the layout: `.../vCenter/sn_<name>/<backup>`.
+#[allow(dead_code)] // As `resolve`.
+pub(crate) fn system_name_in(location: &str) -> Option<String> {
+    let after = location.split_once("/vCenter/sn_")?.1;
+    let name = after.split('/').next()?;
+    is_system_name(name).then(|| name.to_string())
+}
+
+fn check_system_name(name: &str) -> Option<Problem> {
+    (!is_system_name(name)).then(|| {
+        Problem::new(
+            "system_name",
+            format!(
+                "\"{}\" is not a system name; system names are the appliance's host name, such \
+                 as vcsa-01.example.com",
+                name.escape_debug()
+            ),
+        )
+    })
+}
+
+fn check_version(version: &str) -> Option<Problem> {
+    (!is_version(version)).then(|| {
+        Problem::new(
+            "version",
+            format!(
+                "\"{}\" is not an appliance version; give it as the appliance's management \
+                 interface shows it, such as 8.0.3.00400",
+                version.escape_debug()
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(h: u32, m: u32, s: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2024, 5, 31)
+            .unwrap()
+            .and_hms_opt(h, m, s)
+            .unwrap()
+    }
+
+    #[test]
+    fn archive_names_round_trip() {
+        for text in [
+            "S_8.0.3.00400_20240531-230000_",
+            "M_7.0.3.01700_20240101-000001_",
+            "S_8.0.3.00400_20240531-230000_retry-1",
+        ] {
+            let name = ArchiveName::parse(text).unwrap();
+            assert_eq!(name.to_string(), text);
+        }
+        let name = ArchiveName::parse("M_8.0.3.00400_20240531-140509_").unwrap();
+        assert_eq!(
+            name,
+            ArchiveName::new(ArchiveKind::Manual, "8.0.3.00400", at(14, 5, 9))
+        );
+    }
+
+    #[test]
+    fn other_folder_names_are_not_archive_names() {
+        for text in [
+            "",
+            "S_",
+            "X_8.0.3_20240531-230000_",
+            "S_8.0.3_20240531-230000",
+            "S_8.0.3_20241331-230000_",
+            "S_8.0.3_2024-05-31_",
+            "S__20240531-230000_",
+            "S_8 0 3_20240531-230000_",
+            "sn_vcsa",
+            "é_8.0.3_20240531-230000_",
+        ] {
+            assert_eq!(ArchiveName::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn manual_backups_get_a_fresh_folder_each_second() {
+        let layout = ApplianceLayout::new("vcsa-01", "8.0.3.00400").unwrap();
+        let root = "nfs://filer:/export/backups";
+        let first = layout.manual_backup_location(root, at(14, 5, 9));
+        let second = layout.manual_backup_location(root, at(14, 5, 10));
+        assert_eq!(
+            first,
+            "nfs://filer:/export/backups/vCenter/sn_vcsa-01/M_8.0.3.00400_20240531-140509_"
+        );
+        assert_ne!(first, second);
+        assert_eq!(
+            layout.system_folder(&format!("{root}//")),
+            format!("{root}/vCenter/sn_vcsa-01")
+        );
+        // The catalog reads the folder back as a manual backup of this version.
+        let name = ArchiveName::parse(first.rsplit('/').next().unwrap()).unwrap();
+        assert_eq!(name.kind, ArchiveKind::Manual);
+        assert_eq!(name.version, "8.0.3.00400");
+        assert_eq!(system_name_in(&first).as_deref(), Some("vcsa-01"));
+    }
+
+    #[test]
+    fn bad_names_and_versions_are_refused() {
+        let error = ApplianceLayout::new("vcsa/01", "8.0 U3").unwrap_err();
+        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["system_name", "version"]);
+        for name in ["", ".hidden", "a b", "..", "a\\b"] {
+            assert!(ApplianceLayout::new(name, "8.0").is_err(), "{name}");
+        }
+        assert!(ApplianceLayout::new("vcsa_01.lab-2.example", "8.0.3.00400").is_ok());
+    }
+
+    fn job(id: &str, location: &str, version: Option<&str>) -> (JobId, JobDetails) {
+        let id = JobId::new(id);
+        let details = JobDetails {
+            kind: crate::job::details::JobKind::Scheduled,
+            status: crate::job::details::TaskStatus::Succeeded,
+            description: crate::message::Message::new("d", "d"),
+            messages: Vec::new(),
+            location: location.into(),
+            location_user: String::new(),
+            cancelable: false,
+            duration: None,
+            size_bytes: None,
+            progress: None,
+            build: version.map(|v| crate::job::details::BuildInfo {
+                version_name: "vCenter Server".into(),
+                version: v.into(),
+                build_number: "1".into(),
+            }),
+            fast_backup: None,
+            error: None,
+            started_at: id.started_at(),
+            ended_at: None,
+            user: None,
+            service: String::new(),
+            operation: String::new(),
+            parent: None,
+            target: None,
+        };
+        (id, details)
+    }
+
+    #[test]
+    fn the_caller_s_values_come_first() {
+        let history = [job(
+            "20240530-230000-1",
+            "sftp://nas/b/vCenter/sn_vcsa/S_8.0.2_20240530-230000_",
+            Some("8.0.2"),
+        )];
+        let layout =
+            ApplianceLayout::resolve(Some("mine"), Some("9.0"), &history, Some("host")).unwrap();
+        assert_eq!((layout.system_name(), layout.version()), ("mine", "9.0"));
+    }
+
+    #[test]
+    fn the_job_history_says_the_name_and_the_newest_version() {
+        let history = [
+            job(
+                "20240529-230000-1",
+                "sftp://nas/b/vCenter/sn_old-name/S_8.0.2_20240529-230000_",
+                Some("8.0.2"),
+            ),
+            job(
+                "20240531-120000-1",
+                "sftp://nas/b/manual-folder",
+                Some("8.0.3.00400"),
+            ),
+            job(
+                "20240530-230000-1",
+                "sftp://nas/b/vCenter/sn_vcsa-01/S_8.0.2_20240530-230000_",
+                None,
+            ),
+        ];
+        let layout = ApplianceLayout::resolve(None, None, &history, Some("10.0.0.5")).unwrap();
+        assert_eq!(
+            layout.system_name(),
+            "vcsa-01",
+            "the newest job in the layout"
+        );
+        assert_eq!(
+            layout.version(),
+            "8.0.3.00400",
+            "the newest job with a version"
+        );
+    }
+
+    #[test]
+    fn the_address_names_the_appliance_when_the_history_cannot() {
+        let history = [job(
+            "20240531-120000-1",
+            "sftp://nas/b/manual",
+            Some("8.0.3.00400"),
+        )];
+        let layout =
+            ApplianceLayout::resolve(None, None, &history, Some("vcsa.example.com")).unwrap();
+        assert_eq!(layout.system_name(), "vcsa.example.com");
+        for ip in ["10.0.0.5", "[fd00::5]", "fd00::5"] {
+            let error = ApplianceLayout::resolve(None, None, &history, Some(ip)).unwrap_err();
+            let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
+            assert_eq!(fields, ["system_name"], "{ip}");
+        }
+        let error = ApplianceLayout::resolve(None, None, &[], None).unwrap_err();
+        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["system_name", "version"]);
+        assert!(error.to_string().contains("such as 8.0.3.00400"), "{error}");
+    }
+}

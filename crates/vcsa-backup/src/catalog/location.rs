@@ -1,0 +1,291 @@
+//! A backup location's root and its credentials, as the catalog and schedules take them.
+
+use std::fmt;
+
+use crate::backup::location::{self, LocationType};
+use crate::error::{Error, Problem};
+use vcsa_backup_api::Secret;
+
+/// The root of a backup location and the credentials to read it: where the catalog looks
+/// (`Client::list_system_names`,
+/// `list_archives`, `get_archive`).
+///
+/// The root is the folder that holds `vCenter/`, the same as a schedule's location. It must be a
+/// URL with its scheme (`sftp://`, `nfs://`...). `Debug` never shows the password.
+///
+/// ```
+/// use vcsa_backup::{BackupLocation, LocationType, Secret};
+///
+/// let location = BackupLocation::builder()
+///     .location("sftp://nas.example.com/backups/")
+///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+///     .build()?;
+/// assert_eq!(location.url(), "sftp://nas.example.com/backups");
+/// assert_eq!(location.location_type(), LocationType::Sftp);
+/// assert!(!format!("{location:?}").contains("Nas-Pa55word!"));
+///
+/// let error = BackupLocation::builder().location("nas.example.com/backups").build().unwrap_err();
+/// assert!(error.to_string().contains("sftp://"));
+/// # Ok::<(), vcsa_backup::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct BackupLocation {
+    location_type: LocationType,
+    url: String,
+    credentials: Option<(String, Secret)>,
+}
+
+impl BackupLocation {
+    /// Starts a location; [`BackupLocationBuilder::build`] checks it.
+    pub fn builder() -> BackupLocationBuilder {
+        BackupLocationBuilder::default()
+    }
+
+    /// The root URL, in the appliance's form, without a trailing `/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The protocol, from the URL's scheme.
+    pub fn location_type(&self) -> LocationType {
+        self.location_type
+    }
+
+    /// The user name for the location, if one is used.
+    pub fn user(&self) -> Option<&str> {
+        self.credentials.as_ref().map(|(user, _)| user.as_str())
+    }
+
+    pub(crate) fn password(&self) -> Option<&Secret> {
+        self.credentials.as_ref().map(|(_, password)| password)
+    }
+}
+
+impl fmt::Debug for BackupLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupLocation")
+            .field("url", &self.url)
+            .field("user", &self.user())
+            .field("password", &self.password())
+            .finish()
+    }
+}
+
+/// Collects a [`BackupLocation`]; [`build`](Self::build) checks it, reporting every problem at once.
+#[derive(Clone, Default)]
+#[must_use]
+pub struct BackupLocationBuilder {
+    location: Option<String>,
+    user: Option<String>,
+    password: Option<Secret>,
+}
+
+impl fmt::Debug for BackupLocationBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupLocationBuilder")
+            .field("location", &self.location)
+            .field("user", &self.user)
+            .field("password", &self.password)
+            .finish()
+    }
+}
+
+impl BackupLocationBuilder {
+    /// The root URL, such as `sftp://nas.example.com/backups` or `nfs://filer:/export/backups`.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// The user name and password of the backup server (all protocols but NFS).
+    pub fn credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+        self.user = Some(user.into());
+        self.password = Some(password);
+        self
+    }
+
+    /// Checks the location and credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] listing every problem: no location, a location without a
+    /// scheme or with one the appliance does not know, credentials for NFS, an empty user name
+    /// or password.
+    pub fn build(self) -> Result<BackupLocation, Error> {
+        let mut problems = Vec::new();
+        let root = check_root(
+            self.location.as_deref(),
+            self.user.as_deref(),
+            self.password.as_ref(),
+            &mut problems,
+        );
+        match root {
+            Some(root) if problems.is_empty() => Ok(BackupLocation {
+                location_type: root.location_type,
+                url: root.url,
+                credentials: self.user.zip(self.password),
+            }),
+            _ => Err(Error::problems_found(problems)),
+        }
+    }
+}
+
+/// A root location checked for schedules and the catalog.
+pub(crate) struct Root {
+    pub(crate) location_type: LocationType,
+    pub(crate) url: String,
+}
+
+/// Checks a root location (a URL with its scheme; a trailing `/` is dropped) and the credentials
+/// that go with it, adding every problem found to `problems`.
+pub(crate) fn check_root(
+    raw: Option<&str>,
+    user: Option<&str>,
+    password: Option<&Secret>,
+    problems: &mut Vec<Problem>,
+) -> Option<Root> {
+    let raw = raw.map(str::trim).unwrap_or_default();
+    let checked = if raw.is_empty() {
+        problems.push(Problem::new(
+            "location",
+            "no backup location given; set one such as sftp://backup.example.com/vcsa",
+        ));
+        None
+    } else if !raw.contains("://") {
+        // Schedules and the catalog have no separate protocol setting: the scheme says it.
+        problems.push(Problem::new(
+            "location",
+            format!("\"{raw}\" does not say its protocol; write it as a URL such as sftp://{raw}"),
+        ));
+        None
+    } else {
+        match location::check(raw, None) {
+            Ok(checked) => Some(checked),
+            Err(found) => {
+                problems.extend(found);
+                None
+            }
+        }
+    };
+    let location_type = checked.as_ref().map(|c| c.location_type).or_else(|| {
+        let (scheme, _) = raw.split_once("://")?;
+        LocationType::from_scheme(scheme)
+    });
+    check_credentials(location_type, user, password, problems);
+    checked.map(|c| Root {
+        location_type: c.location_type,
+        url: trim_root(&c.url).to_string(),
+    })
+}
+
+/// A root without its trailing `/`s, which do not change the folder it names.
+pub(crate) fn trim_root(url: &str) -> &str {
+    url.trim().trim_end_matches('/')
+}
+
+fn check_credentials(
+    location_type: Option<LocationType>,
+    user: Option<&str>,
+    password: Option<&Secret>,
+    problems: &mut Vec<Problem>,
+) {
+    if location_type == Some(LocationType::Nfs) && (user.is_some() || password.is_some()) {
+        problems.push(Problem::new(
+            "location_user",
+            "NFS locations take no user name or password; access is granted by the NFS export",
+        ));
+    }
+    if let Some(user) = user {
+        if user.trim().is_empty() {
+            problems.push(Problem::new(
+                "location_user",
+                "the user name for the location is empty; give the account that logs in to the \
+                 backup server",
+            ));
+        } else if user.chars().any(char::is_control) {
+            problems.push(Problem::new(
+                "location_user",
+                "the user name for the location contains control characters; remove them",
+            ));
+        }
+    }
+    if password.is_some_and(|p| p.expose().is_empty()) {
+        problems.push(Problem::new(
+            "location_password",
+            "the password for the location is empty; give the password of the backup server's \
+             account",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(error: &Error) -> Vec<&'static str> {
+        error.problems().iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn roots_are_urls_without_a_trailing_slash() {
+        let root = |raw: &str| {
+            BackupLocation::builder()
+                .location(raw)
+                .build()
+                .map(|l| l.url().to_string())
+        };
+        assert_eq!(root("sftp://nas/backups/").unwrap(), "sftp://nas/backups");
+        assert_eq!(root("SFTP://nas/backups//").unwrap(), "sftp://nas/backups");
+        assert_eq!(
+            root("nfs://filer/export/backups").unwrap(),
+            "nfs://filer:/export/backups"
+        );
+        let bare = root("nas/backups").unwrap_err();
+        assert_eq!(fields(&bare), ["location"]);
+        assert!(bare.to_string().contains("sftp://nas/backups"), "{bare}");
+        assert!(
+            root("gopher://nas/b")
+                .unwrap_err()
+                .to_string()
+                .contains("gopher")
+        );
+        assert!(
+            root(" ")
+                .unwrap_err()
+                .to_string()
+                .contains("no backup location")
+        );
+    }
+
+    #[test]
+    fn credentials_are_checked_with_the_location() {
+        let error = BackupLocation::builder()
+            .location("nfs://filer:/export/b")
+            .credentials("", Secret::new(""))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            fields(&error),
+            ["location_user", "location_user", "location_password"]
+        );
+        // A refused location still tells the protocol, so the credentials are checked too.
+        let error = BackupLocation::builder()
+            .location("sftp://nas")
+            .credentials("backup\n", Secret::new("Pa55-word"))
+            .build()
+            .unwrap_err();
+        assert_eq!(fields(&error), ["location", "location_user"]);
+        assert!(!format!("{error} {error:?}").contains("Pa55-word"));
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let builder = BackupLocation::builder()
+            .location("sftp://nas/b")
+            .credentials("backup", Secret::new("Nas-Pa55word!"));
+        assert!(!format!("{builder:?}").contains("Nas-Pa55word!"));
+        let location = builder.build().unwrap();
+        assert!(!format!("{location:?}").contains("Nas-Pa55word!"));
+        assert_eq!(location.user(), Some("backup"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The backup catalog: which appliances (system names) have backups at a location, which
+//! archives each has, and the folder layout that puts a backup in the catalog.
+
+mod archive;
+mod filter;
+mod layout;
+pub(crate) mod location;
+
+pub use archive::{ArchiveInfo, ArchiveSummary};
+pub use filter::{ArchiveFilter, ArchiveFilterBuilder};
+pub use layout::{ApplianceLayout, ArchiveKind, ArchiveName};
+pub use location::{BackupLocation, BackupLocationBuilder};

@@ -1,0 +1,651 @@
+//! The health check itself: pure logic over what was read from the appliance.
+
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use crate::health::report::human_duration;
+use crate::health::{
+    HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth,
+    ScheduleInput, Verdict,
+};
+use crate::job::{JobDetails, JobId, Percent, TaskStatus};
+
+/// What a check read from the appliance.
+pub(crate) struct Observation<'a> {
+    /// The appliance's clock.
+    pub(crate) now: DateTime<Utc>,
+    /// The appliance's time zone, as an offset from UTC at `now`.
+    pub(crate) offset: FixedOffset,
+    /// Every job the appliance remembers.
+    pub(crate) jobs: &'a BTreeMap<JobId, JobDetails>,
+    /// The schedules, or why they could not be read; `None` when not read at all.
+    pub(crate) schedules: Option<Result<&'a [ScheduleInput], String>>,
+}
+
+/// Judges the observation by the policy.
+pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthReport {
+    let jobs = newest_first(seen.jobs);
+    let mut reasons = Vec::new();
+
+    let success_at = jobs
+        .iter()
+        .position(|(_, d)| d.status == TaskStatus::Succeeded);
+    let failures_since_success = jobs[..success_at.unwrap_or(jobs.len())]
+        .iter()
+        .filter(|(_, d)| d.status == TaskStatus::Failed)
+        .count();
+    let last_success = success_at.and_then(|i| {
+        let (id, details) = jobs[i];
+        last_success(policy, seen.now, id, details, &mut reasons)
+    });
+    if success_at.is_none() {
+        reasons.push(Reason::new(
+            Verdict::Critical,
+            ReasonKind::NoSuccess,
+            match jobs.len() {
+                0 => "the appliance has no backup job on record".to_string(),
+                n => format!(
+                    "none of the {n} backup jobs on record succeeded ({failures_since_success} \
+                     failed)"
+                ),
+            },
+        ));
+    }
+
+    let newest_job = jobs.first().map(|(id, details)| {
+        judge_newest(policy, id, details, &mut reasons);
+        newest(id, details)
+    });
+
+    let schedules = match &seen.schedules {
+        None => None,
+        Some(Ok(schedules)) => Some(judge_schedules(policy, seen, schedules, &mut reasons)),
+        Some(Err(why)) => {
+            reasons.push(Reason::new(
+                Verdict::Unknown,
+                ReasonKind::Unreadable,
+                format!("the backup schedules could not be read: {why}"),
+            ));
+            None
+        }
+    };
+
+    // Most severe first; the order of findings of one severity is kept.
+    reasons.sort_by_key(|r| {
+        Reverse(
+            Verdict::BY_SEVERITY
+                .iter()
+                .position(|v| *v == r.verdict)
+                .unwrap_or_default(),
+        )
+    });
+    let verdict = reasons
+        .iter()
+        .fold(Verdict::Ok, |worst, r| worst.worst(r.verdict));
+    HealthReport {
+        verdict,
+        reasons,
+        checked_at: seen.now,
+        last_success,
+        newest_job,
+        failures_since_success,
+        schedules,
+    }
+}
+
+/// Jobs newest first: by start time (from the details, else from the id), then by id. A job
+/// with neither has not started yet (PENDING), so it counts as the newest.
+fn newest_first(jobs: &BTreeMap<JobId, JobDetails>) -> Vec<(&JobId, &JobDetails)> {
+    let mut sorted: Vec<_> = jobs.iter().collect();
+    sorted.sort_by_key(|(id, d)| {
+        let started = d.started_at.or_else(|| id.started_at());
+        Reverse((started.is_none(), started, (*id).clone()))
+    });
+    sorted
+}
+
+fn last_success(
+    policy: &HealthPolicy,
+    now: DateTime<Utc>,
+    id: &JobId,
+    details: &JobDetails,
+    reasons: &mut Vec<Reason>,
+) -> Option<LastSuccess> {
+    let duration = details.duration.and_then(|d| d.to_std().ok());
+    let ended_at = details.ended_at.or_else(|| {
+        let started = details.started_at.or_else(|| id.started_at())?;
+        Some(started + chrono::TimeDelta::from_std(duration.unwrap_or_default()).ok()?)
+    });
+    let Some(ended_at) = ended_at else {
+        reasons.push(Reason::new(
+            Verdict::Unknown,
+            ReasonKind::ClockMismatch,
+            format!("the newest successful backup, job {id}, has no start or end time"),
+        ));
+        return None;
+    };
+    let age = match (now - ended_at).to_std() {
+        Ok(age) => age,
+        Err(_) => {
+            reasons.push(Reason::new(
+                Verdict::Unknown,
+                ReasonKind::ClockMismatch,
+                format!(
+                    "the newest successful backup, job {id}, ended at {ended_at}, after the \
+                     appliance's clock ({now}); check the appliance's time settings"
+                ),
+            ));
+            Duration::ZERO
+        }
+    };
+    let (verdict, limit) = if age > policy.crit_age() {
+        (Verdict::Critical, Some(("critical", policy.crit_age())))
+    } else if age > policy.warn_age() {
+        (Verdict::Warning, Some(("warning", policy.warn_age())))
+    } else {
+        (Verdict::Ok, None)
+    };
+    let mut message = format!(
+        "the newest successful backup ended {} ago (job {id})",
+        human_duration(age)
+    );
+    if let Some((which, limit)) = limit {
+        message.push_str(&format!(
+            ", older than the {which} age of {}",
+            human_duration(limit)
+        ));
+    }
+    reasons.push(Reason::new(verdict, ReasonKind::LastSuccessAge, message));
+    Some(LastSuccess {
+        job: id.clone(),
+        kind: details.kind.clone(),
+        ended_at,
+        age,
+        duration,
+        size_bytes: details.size_bytes,
+        location: details.location.clone(),
+    })
+}
+
+fn judge_newest(
+    policy: &HealthPolicy,
+    id: &JobId,
+    details: &JobDetails,
+    reasons: &mut Vec<Reason>,
+) {
+    let progress = details.progress.as_ref().and_then(|p| p.percent());
+    match &details.status {
+        TaskStatus::Failed => {
+            let verdict = if policy.is_failed_newest_job_critical() {
+                Verdict::Critical
+            } else {
+                Verdict::Warning
+            };
+            let why = details
+                .error
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| details.messages.last().map(ToString::to_string))
+                .unwrap_or_else(|| "the appliance gave no reason".to_string());
+            reasons.push(Reason::new(
+                verdict,
+                ReasonKind::NewestJobFailed,
+                format!("the newest backup, job {id}, failed: {why}"),
+            ));
+        }
+        TaskStatus::Running => reasons.push(Reason::new(
+            Verdict::Ok,
+            ReasonKind::Running,
+            match progress {
+                Some(p) => format!("backup job {id} is running ({p})"),
+                None => format!("backup job {id} is running"),
+            },
+        )),
+        TaskStatus::Pending | TaskStatus::Blocked => reasons.push(Reason::new(
+            Verdict::Ok,
+            ReasonKind::Running,
+            format!("backup job {id} is waiting to run ({})", details.status),
+        )),
+        _ => {}
+    }
+}
+
+fn newest(id: &JobId, details: &JobDetails) -> NewestJob {
+    let progress = match details.status {
+        TaskStatus::Succeeded => Some(Percent::FULL),
+        _ => details.progress.as_ref().and_then(|p| p.percent()),
+    };
+    let mut messages = details.messages.clone();
+    if let Some(error) = &details.error {
+        messages.extend(error.messages.iter().cloned());
+    }
+    NewestJob {
+        job: id.clone(),
+        kind: details.kind.clone(),
+        status: details.status.clone(),
+        started_at: details.started_at,
+        ended_at: details.ended_at,
+        duration: details.duration.and_then(|d| d.to_std().ok()),
+        size_bytes: details.size_bytes,
+        progress,
+        messages,
+    }
+}
+
+fn judge_schedules(
+    policy: &HealthPolicy,
+    seen: &Observation<'_>,
+    schedules: &[ScheduleInput],
+    reasons: &mut Vec<Reason>,
+) -> Vec<ScheduleHealth> {
+    if policy.is_no_enabled_schedule_a_warning() && !schedules.iter().any(|s| s.enabled) {
+        reasons.push(Reason::new(
+            Verdict::Warning,
+            ReasonKind::NoEnabledSchedule,
+            match schedules.len() {
+                0 => "the appliance has no backup schedule".to_string(),
+                _ => "no backup schedule is enabled".to_string(),
+            } + ", so no backup starts by itself",
+        ));
+    }
+    if let Some(required) = policy.required_schedule() {
+        match schedules.iter().find(|s| s.id == required) {
+            None => reasons.push(Reason::new(
+                Verdict::Critical,
+                ReasonKind::RequiredScheduleMissing,
+                format!("the backup schedule \"{required}\" does not exist"),
+            )),
+            Some(s) if !s.enabled => reasons.push(Reason::new(
+                Verdict::Warning,
+                ReasonKind::RequiredScheduleDisabled,
+                format!("the backup schedule \"{required}\" is disabled"),
+            )),
+            Some(_) => {}
+        }
+    }
+    schedules
+        .iter()
+        .map(|s| ScheduleHealth {
+            id: s.id.clone(),
+            enabled: s.enabled,
+            next_run: s
+                .recurrence
+                .as_ref()
+                .filter(|_| s.enabled)
+                .and_then(|r| r.next_after(seen.now, seen.offset)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeDelta, Weekday};
+
+    use super::*;
+    use crate::error::ServerError;
+    use crate::health::Recurrence;
+    use crate::job::{JobKind, TaskProgress};
+    use crate::message::Message;
+
+    const NOW: &str = "2024-06-07T12:00:00Z";
+
+    fn now() -> DateTime<Utc> {
+        NOW.parse().unwrap()
+    }
+
+    fn hours(h: i64) -> TimeDelta {
+        TimeDelta::hours(h)
+    }
+
+    /// A job that started `ago` before now and ran for 10 minutes (or is still running).
+    fn job(status: TaskStatus, ago: TimeDelta) -> (JobId, JobDetails) {
+        let started = now() - ago;
+        let id = JobId::new(format!("{}-24322831", started.format("%Y%m%d-%H%M%S")));
+        let ended = status
+            .is_terminal()
+            .then(|| started + TimeDelta::minutes(10));
+        let details = JobDetails {
+            kind: JobKind::Scheduled,
+            status: status.clone(),
+            description: Message::new("com.vmware.applmgmt.backup.job", "Backup job"),
+            messages: vec![],
+            location: "sftp://backup.example.com/vcsa/scheduled".into(),
+            location_user: "backup".into(),
+            cancelable: !status.is_terminal(),
+            duration: Some(TimeDelta::minutes(10)),
+            size_bytes: Some(5_000_000_000),
+            progress: Some(TaskProgress {
+                completed: if status.is_terminal() { 100 } else { 42 },
+                total: 100,
+                message: Message::new("m", "Backing up"),
+            }),
+            build: None,
+            fast_backup: None,
+            error: None,
+            started_at: Some(started),
+            ended_at: ended,
+            user: None,
+            service: "com.vmware.applmgmt.backup".into(),
+            operation: "backup".into(),
+            parent: None,
+            target: None,
+        };
+        (id, details)
+    }
+
+    fn failed(ago: TimeDelta, why: &str) -> (JobId, JobDetails) {
+        let (id, mut details) = job(TaskStatus::Failed, ago);
+        details.error = Some(ServerError::new(
+            None,
+            vec![Message::new("com.vmware.backup.failed", why)],
+        ));
+        (id, details)
+    }
+
+    fn daily(id: &str, enabled: bool) -> ScheduleInput {
+        ScheduleInput {
+            id: id.into(),
+            enabled,
+            recurrence: Some(Recurrence {
+                hour: 2,
+                minute: 30,
+                days: vec![],
+            }),
+        }
+    }
+
+    fn check(
+        policy: &HealthPolicy,
+        jobs: impl IntoIterator<Item = (JobId, JobDetails)>,
+        schedules: Result<&[ScheduleInput], String>,
+    ) -> HealthReport {
+        let jobs: BTreeMap<_, _> = jobs.into_iter().collect();
+        evaluate(
+            policy,
+            &Observation {
+                now: now(),
+                offset: FixedOffset::east_opt(0).unwrap(),
+                jobs: &jobs,
+                schedules: Some(schedules),
+            },
+        )
+    }
+
+    fn kinds(report: &HealthReport) -> Vec<(Verdict, ReasonKind)> {
+        report.reasons.iter().map(|r| (r.verdict, r.kind)).collect()
+    }
+
+    #[test]
+    fn a_recent_success_with_an_enabled_schedule_is_ok() {
+        let schedules = [daily("default", true)];
+        let report = check(
+            &HealthPolicy::default(),
+            [
+                job(TaskStatus::Succeeded, hours(10)),
+                job(TaskStatus::Succeeded, hours(34)),
+            ],
+            Ok(&schedules),
+        );
+        assert_eq!(report.verdict, Verdict::Ok);
+        assert_eq!(kinds(&report), [(Verdict::Ok, ReasonKind::LastSuccessAge)]);
+        let last = report.last_success.as_ref().unwrap();
+        // Started 10 h ago, took 10 minutes.
+        assert_eq!(last.age, Duration::from_secs(9 * 3600 + 50 * 60));
+        assert_eq!(last.size_bytes, Some(5_000_000_000));
+        assert_eq!(last.location, "sftp://backup.example.com/vcsa/scheduled");
+        assert_eq!(report.newest_job.as_ref().unwrap().job, last.job);
+        assert_eq!(report.failures_since_success, 0);
+        assert_eq!(
+            report.summary(),
+            format!(
+                "the newest successful backup ended 9h 50m ago (job {})",
+                last.job
+            )
+        );
+        let schedules = report.schedules.unwrap();
+        assert_eq!(
+            schedules[0].next_run.unwrap().to_rfc3339(),
+            "2024-06-08T02:30:00+00:00"
+        );
+    }
+
+    #[test]
+    fn the_age_of_the_newest_success_warns_then_turns_critical() {
+        let schedules = [daily("default", true)];
+        let policy = HealthPolicy::new(
+            Duration::from_secs(26 * 3600),
+            Duration::from_secs(50 * 3600),
+        )
+        .unwrap();
+        // Ended 10 minutes after it started: started 26h10m ago ended exactly 26h ago.
+        let at_limit = TimeDelta::minutes(26 * 60 + 10);
+        for (ago, verdict) in [
+            (at_limit, Verdict::Ok),
+            (at_limit + TimeDelta::seconds(1), Verdict::Warning),
+            (hours(50), Verdict::Warning),
+            (hours(51), Verdict::Critical),
+        ] {
+            let report = check(&policy, [job(TaskStatus::Succeeded, ago)], Ok(&schedules));
+            assert_eq!(report.verdict, verdict, "started {ago} ago");
+        }
+        let report = check(
+            &policy,
+            [job(TaskStatus::Succeeded, hours(30))],
+            Ok(&schedules),
+        );
+        assert!(
+            report
+                .summary()
+                .contains("older than the warning age of 1d 2h"),
+            "{}",
+            report.summary()
+        );
+    }
+
+    #[test]
+    fn a_failed_newest_job_is_critical_or_a_warning_by_the_policy() {
+        let schedules = [daily("default", true)];
+        let jobs = || {
+            [
+                failed(hours(1), "The backup server ran out of space."),
+                failed(hours(25), "Cannot connect to the backup server."),
+                job(TaskStatus::Succeeded, hours(20)),
+                failed(hours(49), "older, before the success"),
+            ]
+        };
+        let report = check(&HealthPolicy::default(), jobs(), Ok(&schedules));
+        assert_eq!(report.verdict, Verdict::Critical);
+        assert_eq!(
+            kinds(&report),
+            [
+                (Verdict::Critical, ReasonKind::NewestJobFailed),
+                (Verdict::Ok, ReasonKind::LastSuccessAge)
+            ]
+        );
+        assert!(
+            report.summary().contains("ran out of space"),
+            "{}",
+            report.summary()
+        );
+        // Only the failure after the success counts: the one at 25 h is older than it.
+        assert_eq!(report.failures_since_success, 1);
+        let newest = report.newest_job.unwrap();
+        assert_eq!(newest.status, TaskStatus::Failed);
+        assert_eq!(
+            newest.messages[0].text,
+            "The backup server ran out of space."
+        );
+
+        let lenient = HealthPolicy::default().failed_newest_job_is_critical(false);
+        assert_eq!(
+            check(&lenient, jobs(), Ok(&schedules)).verdict,
+            Verdict::Warning
+        );
+    }
+
+    #[test]
+    fn a_running_job_is_reported_with_its_progress() {
+        let schedules = [daily("default", true)];
+        let report = check(
+            &HealthPolicy::default(),
+            [
+                job(TaskStatus::Running, TimeDelta::minutes(3)),
+                job(TaskStatus::Succeeded, hours(24)),
+            ],
+            Ok(&schedules),
+        );
+        assert_eq!(report.verdict, Verdict::Ok);
+        let newest = report.newest_job.as_ref().unwrap();
+        assert_eq!(newest.status, TaskStatus::Running);
+        assert_eq!(newest.progress, Percent::new(42));
+        assert!(
+            report
+                .reasons
+                .iter()
+                .any(|r| r.kind == ReasonKind::Running && r.message.ends_with("is running (42%)")),
+            "{:?}",
+            report.reasons
+        );
+    }
+
+    #[test]
+    fn a_job_not_started_yet_is_the_newest() {
+        let (_, mut pending) = job(TaskStatus::Pending, TimeDelta::zero());
+        pending.started_at = None;
+        pending.duration = None;
+        pending.progress = None;
+        let report = check(
+            &HealthPolicy::default(),
+            [
+                (JobId::new("opaque-id"), pending),
+                job(TaskStatus::Succeeded, hours(2)),
+            ],
+            Ok(&[daily("default", true)]),
+        );
+        assert_eq!(report.newest_job.unwrap().job, JobId::new("opaque-id"));
+        assert_eq!(report.verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn no_success_on_record_is_critical() {
+        let schedules = [daily("default", true)];
+        let report = check(
+            &HealthPolicy::default(),
+            [failed(hours(2), "x"), failed(hours(26), "y")],
+            Ok(&schedules),
+        );
+        assert_eq!(report.verdict, Verdict::Critical);
+        assert_eq!(report.failures_since_success, 2);
+        assert!(report.last_success.is_none());
+        assert!(
+            report
+                .summary()
+                .contains("none of the 2 backup jobs on record succeeded")
+        );
+
+        let empty = check(&HealthPolicy::default(), [], Ok(&schedules));
+        assert_eq!(empty.verdict, Verdict::Critical);
+        assert_eq!(empty.summary(), "the appliance has no backup job on record");
+        assert!(empty.newest_job.is_none());
+    }
+
+    #[test]
+    fn schedules_by_the_policy() {
+        let fresh = || [job(TaskStatus::Succeeded, hours(3))];
+        let disabled = [daily("default", false)];
+        let report = check(&HealthPolicy::default(), fresh(), Ok(&disabled));
+        assert_eq!(report.verdict, Verdict::Warning);
+        assert_eq!(
+            report.summary(),
+            "no backup schedule is enabled, so no backup starts by itself"
+        );
+        assert_eq!(report.schedules.as_ref().unwrap()[0].next_run, None);
+
+        let cron_driven = HealthPolicy::default().no_enabled_schedule_is_warning(false);
+        assert_eq!(check(&cron_driven, fresh(), Ok(&[])).verdict, Verdict::Ok);
+
+        let requires = cron_driven.clone().require_schedule("default");
+        let other = [daily("weekly", true)];
+        let report = check(&requires, fresh(), Ok(&other));
+        assert_eq!(report.verdict, Verdict::Critical);
+        assert_eq!(
+            kinds(&report)[0],
+            (Verdict::Critical, ReasonKind::RequiredScheduleMissing)
+        );
+        let report = check(&requires, fresh(), Ok(&disabled));
+        assert_eq!(
+            kinds(&report)[0],
+            (Verdict::Warning, ReasonKind::RequiredScheduleDisabled)
+        );
+
+        let weekly = [ScheduleInput {
+            id: "weekly".into(),
+            enabled: true,
+            recurrence: Some(Recurrence {
+                hour: 1,
+                minute: 0,
+                days: vec![Weekday::Sun],
+            }),
+        }];
+        let report = check(&HealthPolicy::default(), fresh(), Ok(&weekly));
+        // 2024-06-07 is a Friday.
+        assert_eq!(
+            report.schedules.unwrap()[0].next_run.unwrap().to_rfc3339(),
+            "2024-06-09T01:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn unreadable_schedules_are_unknown_unless_something_is_certainly_wrong() {
+        let report = check(
+            &HealthPolicy::default(),
+            [job(TaskStatus::Succeeded, hours(3))],
+            Err("the appliance answered 503".into()),
+        );
+        assert_eq!(report.verdict, Verdict::Unknown);
+        assert!(report.schedules.is_none());
+        assert_eq!(
+            report.summary(),
+            "the backup schedules could not be read: the appliance answered 503"
+        );
+        let report = check(
+            &HealthPolicy::default(),
+            [job(TaskStatus::Succeeded, hours(60))],
+            Err("the appliance answered 503".into()),
+        );
+        assert_eq!(report.verdict, Verdict::Critical);
+    }
+
+    #[test]
+    fn a_success_after_the_appliance_clock_is_unknown() {
+        let report = check(
+            &HealthPolicy::default(),
+            [job(TaskStatus::Succeeded, -hours(1))],
+            Ok(&[daily("default", true)]),
+        );
+        assert_eq!(report.verdict, Verdict::Unknown);
+        assert_eq!(
+            kinds(&report)[0],
+            (Verdict::Unknown, ReasonKind::ClockMismatch)
+        );
+        assert_eq!(report.last_success.unwrap().age, Duration::ZERO);
+    }
+
+    #[test]
+    fn the_report_serializes_for_scripts() {
+        let report = check(
+            &HealthPolicy::default(),
+            [job(TaskStatus::Succeeded, hours(3))],
+            Ok(&[daily("default", true)]),
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["verdict"], "OK");
+        assert_eq!(json["last_success"]["age_seconds"], 3 * 3600 - 600);
+        assert_eq!(json["last_success"]["duration_seconds"], 600);
+        assert_eq!(json["reasons"][0]["kind"], "last_success_age");
+        assert_eq!(json["schedules"][0]["next_run"], "2024-06-08T02:30:00Z");
+    }
+}

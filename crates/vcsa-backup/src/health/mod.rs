@@ -1,0 +1,20 @@
+//! Backup health for monitoring: is the newest successful backup recent enough, did the newest
+//! job fail, will a schedule run the next one?
+//!
+//! [`HealthPolicy`] holds the thresholds; [`HealthReport`] is what a check found, with a
+//! [`Verdict`] in the monitoring convention (OK, WARNING, CRITICAL, UNKNOWN) and the reasons for
+//! it. Ages are judged by the appliance's own clock, so a monitoring host whose clock drifts
+//! does not raise false alarms.
+
+// Used by the client's health check, which lands with the schedule and clock operations.
+#[allow(dead_code)]
+mod evaluate;
+mod policy;
+mod recurrence;
+mod report;
+mod verdict;
+
+pub use policy::{DEFAULT_TIME_LIMIT, HealthPolicy, PolicyError};
+pub use recurrence::{Recurrence, ScheduleInput};
+pub use report::{HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth};
+pub use verdict::Verdict;

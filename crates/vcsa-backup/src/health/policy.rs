@@ -1,0 +1,184 @@
+//! What a health check holds against the appliance's backups.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The thresholds of a backup health check.
+///
+/// The defaults suit a daily backup: WARNING when the newest successful backup is older than
+/// 26 hours (one missed day, with two hours of slack), CRITICAL beyond 50 hours; a failed newest
+/// job is CRITICAL; an appliance with no enabled schedule is a WARNING; no schedule is required
+/// by name; a check gives up after 30 s.
+///
+/// ```
+/// use std::time::Duration;
+/// use vcsa_backup::health::HealthPolicy;
+///
+/// let hour = Duration::from_secs(3600);
+/// let policy = HealthPolicy::new(8 * hour, 24 * hour)? // backups every few hours
+///     .failed_newest_job_is_critical(false) // a failure is a WARNING until the age says more
+///     .require_schedule("default");
+/// assert_eq!(policy.warn_age(), 8 * hour);
+/// assert_eq!(policy.required_schedule(), Some("default"));
+///
+/// // The warning age cannot be the longer one.
+/// assert!(HealthPolicy::new(24 * hour, 8 * hour).is_err());
+/// # Ok::<(), vcsa_backup::health::PolicyError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct HealthPolicy {
+    #[serde(rename = "warn_age_seconds", serialize_with = "seconds")]
+    warn_age: Duration,
+    #[serde(rename = "crit_age_seconds", serialize_with = "seconds")]
+    crit_age: Duration,
+    failed_newest_job_is_critical: bool,
+    no_enabled_schedule_is_warning: bool,
+    required_schedule: Option<String>,
+    #[serde(rename = "time_limit_seconds", serialize_with = "seconds")]
+    time_limit: Duration,
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_secs())
+}
+
+/// The default warning age: a day and two hours.
+pub(crate) const DEFAULT_WARN_AGE: Duration = Duration::from_secs(26 * 3600);
+/// The default critical age: two days and two hours.
+pub(crate) const DEFAULT_CRIT_AGE: Duration = Duration::from_secs(50 * 3600);
+/// How long a check may take by default: well under the 60 s monitoring systems allow a check.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+impl Default for HealthPolicy {
+    fn default() -> Self {
+        Self {
+            warn_age: DEFAULT_WARN_AGE,
+            crit_age: DEFAULT_CRIT_AGE,
+            failed_newest_job_is_critical: true,
+            no_enabled_schedule_is_warning: true,
+            required_schedule: None,
+            time_limit: DEFAULT_TIME_LIMIT,
+        }
+    }
+}
+
+impl HealthPolicy {
+    /// A policy with these ages of the newest successful backup: older than `warn_age` is a
+    /// WARNING, older than `crit_age` CRITICAL. The other settings keep their defaults.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError`] when an age is zero or the warning age is longer than the critical one.
+    pub fn new(warn_age: Duration, crit_age: Duration) -> Result<Self, PolicyError> {
+        if warn_age.is_zero() || crit_age.is_zero() {
+            return Err(PolicyError::ZeroAge);
+        }
+        if warn_age > crit_age {
+            return Err(PolicyError::WarnAfterCrit { warn_age, crit_age });
+        }
+        Ok(Self {
+            warn_age,
+            crit_age,
+            ..Self::default()
+        })
+    }
+
+    /// Whether a failed newest job makes the check CRITICAL (`true`, the default) or a WARNING.
+    #[must_use]
+    pub fn failed_newest_job_is_critical(mut self, critical: bool) -> Self {
+        self.failed_newest_job_is_critical = critical;
+        self
+    }
+
+    /// Whether an appliance without an enabled backup schedule is a WARNING (`true`, the
+    /// default). Turn it off where backups are started from outside, such as by cron.
+    #[must_use]
+    pub fn no_enabled_schedule_is_warning(mut self, warning: bool) -> Self {
+        self.no_enabled_schedule_is_warning = warning;
+        self
+    }
+
+    /// Requires the schedule with this id (usually `default`): CRITICAL when it does not
+    /// exist, WARNING when it is disabled.
+    #[must_use]
+    pub fn require_schedule(mut self, id: impl Into<String>) -> Self {
+        self.required_schedule = Some(id.into());
+        self
+    }
+
+    /// How long the whole check may take, log in included (default 30 s,
+    /// [`DEFAULT_TIME_LIMIT`]); a zero limit is taken as the default.
+    #[must_use]
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = if limit.is_zero() {
+            DEFAULT_TIME_LIMIT
+        } else {
+            limit
+        };
+        self
+    }
+
+    /// How long the whole check may take.
+    pub fn check_time_limit(&self) -> Duration {
+        self.time_limit
+    }
+
+    /// Older than this, the newest successful backup is a WARNING.
+    pub fn warn_age(&self) -> Duration {
+        self.warn_age
+    }
+
+    /// Older than this, the newest successful backup is CRITICAL.
+    pub fn crit_age(&self) -> Duration {
+        self.crit_age
+    }
+
+    /// Whether a failed newest job is CRITICAL (otherwise a WARNING).
+    pub fn is_failed_newest_job_critical(&self) -> bool {
+        self.failed_newest_job_is_critical
+    }
+
+    /// Whether no enabled schedule is a WARNING.
+    pub fn is_no_enabled_schedule_a_warning(&self) -> bool {
+        self.no_enabled_schedule_is_warning
+    }
+
+    /// The schedule that must exist, if one must.
+    pub fn required_schedule(&self) -> Option<&str> {
+        self.required_schedule.as_deref()
+    }
+}
+
+/// Why a [`HealthPolicy`] could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// An age of zero would make every backup too old.
+    ZeroAge,
+    /// The warning age is longer than the critical age, so the warning would never show.
+    WarnAfterCrit {
+        /// The warning age asked for.
+        warn_age: Duration,
+        /// The critical age asked for.
+        crit_age: Duration,
+    },
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ZeroAge => f.write_str(
+                "the warning and critical ages must be longer than zero, such as 26h and 50h",
+            ),
+            Self::WarnAfterCrit { warn_age, crit_age } => write!(
+                f,
+                "the warning age ({}) is longer than the critical age ({}); give a warning age \
+                 no longer than the critical one, such as 26h and 50h",
+                crate::health::report::human_duration(*warn_age),
+                crate::health::report::human_duration(*crit_age),
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PolicyError {}

@@ -1,0 +1,101 @@
+//! The verdict of a check, in the monitoring plugin convention.
+
+use std::fmt;
+
+/// What a health check concluded, as monitoring systems (Nagios, Icinga and their kin)
+/// understand it.
+///
+/// ```
+/// use vcsa_backup::health::Verdict;
+///
+/// assert_eq!(Verdict::Warning.exit_code(), 1);
+/// assert_eq!(Verdict::Warning.to_string(), "WARNING");
+/// // When several findings disagree, the worst one counts.
+/// assert_eq!(Verdict::Ok.worst(Verdict::Unknown).worst(Verdict::Critical), Verdict::Critical);
+/// assert_eq!(Verdict::Ok.worst(Verdict::Unknown), Verdict::Unknown);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Verdict {
+    /// Backups are healthy.
+    Ok,
+    /// Something needs attention soon, such as a backup older than the warning age.
+    Warning,
+    /// Backups are not being made or are too old: act now.
+    Critical,
+    /// The check could not tell, such as when the appliance could not be reached or read.
+    Unknown,
+}
+
+impl Verdict {
+    /// Every verdict, from the least to the most severe.
+    pub const BY_SEVERITY: [Self; 4] = [Self::Ok, Self::Unknown, Self::Warning, Self::Critical];
+
+    /// The exit code of the monitoring plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Ok => 0,
+            Self::Warning => 1,
+            Self::Critical => 2,
+            Self::Unknown => 3,
+        }
+    }
+
+    /// The verdict as monitoring systems spell it: `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "OK",
+            Self::Warning => "WARNING",
+            Self::Critical => "CRITICAL",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The more severe of two verdicts: CRITICAL over WARNING over UNKNOWN over OK. A check that
+    /// found a certain problem reports it even when another part could not be read.
+    #[must_use]
+    pub fn worst(self, other: Self) -> Self {
+        if self.severity() >= other.severity() {
+            self
+        } else {
+            other
+        }
+    }
+
+    fn severity(self) -> usize {
+        Self::BY_SEVERITY
+            .iter()
+            .position(|v| *v == self)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_is_critical_warning_unknown_ok() {
+        use Verdict::*;
+        for (a, b, worst) in [
+            (Ok, Ok, Ok),
+            (Ok, Unknown, Unknown),
+            (Unknown, Warning, Warning),
+            (Critical, Warning, Critical),
+            (Unknown, Critical, Critical),
+        ] {
+            assert_eq!(a.worst(b), worst, "{a} and {b}");
+            assert_eq!(b.worst(a), worst, "{b} and {a}");
+        }
+        assert_eq!(
+            serde_json::to_string(&Verdict::Critical).unwrap(),
+            "\"CRITICAL\""
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! The appliance's clock: schedule times are in its time zone, and a backup's age is best judged
+//! against it.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+
+/// The appliance's clock and time zone, as `Client::get_appliance_time`
+/// reads them.
+///
+/// Schedule times ([`Recurrence`](crate::Recurrence)) are in the appliance's time zone; this is
+/// how to show them beside the caller's own clock.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use vcsa_backup::{ApplianceTime, Recurrence};
+///
+/// let time = ApplianceTime::new(
+///     Utc.with_ymd_and_hms(2024, 5, 31, 12, 0, 0).unwrap(),
+///     "Europe/Berlin",
+///     "Fri 05-31-2024",
+///     "14:00:00",
+/// );
+/// assert_eq!(time.utc_offset().unwrap().to_string(), "+02:00");
+/// let nightly = Recurrence::new(23, 0, []).unwrap();
+/// // 23:00 in Berlin is 21:00 UTC.
+/// assert_eq!(time.next_run(&nightly).unwrap().to_rfc3339(), "2024-05-31T21:00:00+00:00");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ApplianceTime {
+    /// The appliance's time, as an instant.
+    pub now: DateTime<Utc>,
+    /// The appliance's time zone, such as `UTC` or `Europe/Berlin`.
+    pub time_zone: String,
+    /// The appliance's local date as it writes it, such as `Thu 07-31-2014`.
+    pub date: String,
+    /// The appliance's local time of day as it writes it, such as `18:18:32`.
+    pub time: String,
+}
+
+impl ApplianceTime {
+    /// A reading of the appliance's clock.
+    pub fn new(
+        now: DateTime<Utc>,
+        time_zone: impl Into<String>,
+        date: impl Into<String>,
+        time: impl Into<String>,
+    ) -> Self {
+        Self {
+            now,
+            time_zone: time_zone.into(),
+            date: date.into(),
+            time: time.into(),
+        }
+    }
+
+    /// The appliance's local date and time; `None` when its date or time is not in the form
+    /// `Thu 07-31-2014` and `18:18:32`.
+    pub fn local(&self) -> Option<NaiveDateTime> {
+        let date = self.date.trim();
+        // The weekday name is redundant and its spelling may follow the appliance's locale.
+        let date = date.rsplit(' ').next()?;
+        let date = NaiveDate::parse_from_str(date, "%m-%d-%Y").ok()?;
+        let time = NaiveTime::parse_from_str(self.time.trim(), "%H:%M:%S").ok()?;
+        Some(date.and_time(time))
+    }
+
+    /// How far the appliance's local time is from UTC now, to the nearest quarter hour (every
+    /// time zone in use is a whole number of quarter hours from UTC). `None` when
+    /// [`local`](Self::local) cannot be read.
+    ///
+    /// The offset holds for now: across a daylight-saving change it moves by an hour.
+    pub fn utc_offset(&self) -> Option<FixedOffset> {
+        const QUARTER: i64 = 15 * 60;
+        let seconds = (self.local()? - self.now.naive_utc()).num_seconds();
+        let quarters = (seconds as f64 / QUARTER as f64).round() as i64;
+        FixedOffset::east_opt(i32::try_from(quarters * QUARTER).ok()?)
+    }
+
+    /// `instant` in the appliance's local time, at today's [`utc_offset`](Self::utc_offset).
+    pub fn to_local(&self, instant: DateTime<Utc>) -> Option<NaiveDateTime> {
+        Some(instant.with_timezone(&self.utc_offset()?).naive_local())
+    }
+
+    /// When `recurrence` next runs after this reading, as an instant; `None` when the local time
+    /// cannot be read or the recurrence lists only days this SDK does not know.
+    pub fn next_run(&self, recurrence: &crate::Recurrence) -> Option<DateTime<Utc>> {
+        let offset = self.utc_offset()?;
+        let local = self.to_local(self.now)?;
+        let next = recurrence.next_run_after(local)?;
+        Some((next - TimeDelta::seconds(offset.local_minus_utc().into())).and_utc())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn reading(utc: (u32, u32, u32), date: &str, time: &str) -> ApplianceTime {
+        let (h, m, s) = utc;
+        ApplianceTime::new(
+            Utc.with_ymd_and_hms(2014, 7, 31, h, m, s).unwrap() + TimeDelta::milliseconds(651),
+            "zone",
+            date,
+            time,
+        )
+    }
+
+    #[test]
+    fn local_time_from_the_appliance_form() {
+        let t = reading((18, 18, 32), "Thu 07-31-2014", "18:18:32");
+        assert_eq!(t.local().unwrap().to_string(), "2014-07-31 18:18:32");
+        assert_eq!(t.utc_offset().unwrap().local_minus_utc(), 0);
+        assert_eq!(reading((0, 0, 0), "07-31-2014", "x").local(), None);
+        assert_eq!(reading((0, 0, 0), "", "18:18:32").local(), None);
+        assert_eq!(
+            reading((0, 0, 0), "Thu 31-07-2014", "18:18:32").local(),
+            None
+        );
+    }
+
+    #[test]
+    fn offsets_round_to_quarter_hours() {
+        // India: UTC+05:30, read a few seconds after the instant was taken.
+        let india = reading((12, 0, 0), "Thu 07-31-2014", "17:30:03");
+        assert_eq!(india.utc_offset().unwrap().to_string(), "+05:30");
+        // New York in summer, across midnight.
+        let ny = reading((2, 0, 0), "Wed 07-30-2014", "22:00:00");
+        assert_eq!(ny.utc_offset().unwrap().to_string(), "-04:00");
+        assert_eq!(
+            ny.to_local(ny.now).unwrap().to_string(),
+            "2014-07-30 22:00:00.651"
+        );
+    }
+
+    #[test]
+    fn next_run_as_an_instant() {
+        let ny = reading((2, 0, 0), "Wed 07-30-2014", "22:00:00");
+        let at_23 = crate::Recurrence::new(23, 0, []).unwrap();
+        assert_eq!(
+            ny.next_run(&at_23).unwrap().to_rfc3339(),
+            "2014-07-31T03:00:00+00:00"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! Backup schedules: what the appliance runs on its own, checked before it is sent, and compared
+//! with what the appliance has for a declarative apply.
+
+mod clock;
+mod diff;
+mod info;
+mod recurrence;
+mod spec;
+
+pub use clock::ApplianceTime;
+pub use diff::{
+    ApplyOptions, Blocker, ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField,
+};
+pub use info::{Retention, Schedule};
+pub use recurrence::{DayOfWeek, Recurrence};
+pub use spec::{ScheduleSpec, ScheduleSpecBuilder};
+
+use crate::error::Problem;
+
+/// Checks a schedule id before it goes into a URL path: not empty, no `/`, `?`, `#`, spaces or
+/// control characters.
+#[allow(dead_code)] // Used by the client's schedule operations, which come next.
+pub(crate) fn check_id(id: &str) -> Option<Problem> {
+    let bad = id.trim().is_empty()
+        || id
+            .chars()
+            .any(|c| matches!(c, '/' | '?' | '#' | '%') || c.is_whitespace() || c.is_control());
+    bad.then(|| {
+        Problem::new(
+            "schedule",
+            format!(
+                "\"{}\" is not a schedule id; ids are words such as \"default\" (the one the \
+                 appliance's own interface manages)",
+                id.escape_debug()
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schedule_ids() {
+        for good in ["default", "nightly-2", "a.b_c"] {
+            assert!(super::check_id(good).is_none(), "{good}");
+        }
+        for bad in ["", " ", "a/b", "a?b", "a#b", "a b", "a\nb", "50%"] {
+            let problem = super::check_id(bad).unwrap();
+            assert_eq!(problem.field, "schedule");
+        }
+    }
+}

@@ -1,0 +1,509 @@
+//! What a backup schedule should be: checked completely before anything is sent.
+
+use std::fmt;
+
+use crate::backup::location::LocationType;
+use crate::backup::part::PartId;
+use crate::backup::password::BackupPassword;
+use crate::catalog::location::check_root;
+use crate::error::{Error, Problem};
+use crate::schedule::{DayOfWeek, Recurrence, Retention};
+use vcsa_backup_api::Secret;
+
+/// A checked backup schedule, for `Client::create_schedule`,
+/// `update_schedule` and
+/// `apply_schedule`.
+///
+/// Built with [`ScheduleSpec::builder`], which checks every setting and reports every problem at
+/// once. Left unset, a schedule is enabled, backs up only the parts that are always included,
+/// keeps every backup, and has no time of its own (it runs only when asked to, with
+/// [`Client::run_schedule`](crate::Client::run_schedule)). `Debug` never shows the passwords.
+///
+/// ```
+/// use vcsa_backup::{DayOfWeek, PartId, ScheduleSpec, Secret};
+///
+/// let spec = ScheduleSpec::builder()
+///     .location("sftp://nas.example.com/backups/vcsa")
+///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+///     .backup_password(Secret::new("Backup-2024!"))
+///     .part(PartId::SEAT)
+///     .at(23, 30)
+///     .days([DayOfWeek::Monday, DayOfWeek::Wednesday, DayOfWeek::Friday])
+///     .keep(7)
+///     .build()?;
+/// assert_eq!(spec.recurrence().unwrap().to_string(), "Monday, Wednesday and Friday at 23:30");
+/// assert!(!format!("{spec:?}").contains("Backup-2024!"));
+///
+/// // Every problem at once, in an administrator's words.
+/// let error = ScheduleSpec::builder()
+///     .location("sftp://nas.example.com/backups/vcsa")
+///     .at(24, 60)
+///     .keep(0)
+///     .backup_password(Secret::new("weak"))
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(error.problems().len(), 4);
+/// # Ok::<(), vcsa_backup::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct ScheduleSpec {
+    pub(crate) location_type: LocationType,
+    pub(crate) location: String,
+    pub(crate) location_user: Option<String>,
+    pub(crate) location_password: Option<Secret>,
+    pub(crate) backup_password: Option<BackupPassword>,
+    pub(crate) parts: Vec<PartId>,
+    pub(crate) enabled: bool,
+    pub(crate) recurrence: Option<Recurrence>,
+    pub(crate) retention: Option<Retention>,
+    pub(crate) fast_backup: Option<bool>,
+}
+
+impl ScheduleSpec {
+    /// Starts a schedule; [`ScheduleSpecBuilder::build`] checks it.
+    pub fn builder() -> ScheduleSpecBuilder {
+        ScheduleSpecBuilder::default()
+    }
+
+    /// The root of the backup location: the appliance writes each backup under it, in
+    /// `vCenter/sn_<system name>/S_<version>_<time>_`.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The protocol, from the location's scheme.
+    pub fn location_type(&self) -> LocationType {
+        self.location_type
+    }
+
+    /// The user name for the location, if one is used.
+    pub fn location_user(&self) -> Option<&str> {
+        self.location_user.as_deref()
+    }
+
+    /// Whether the spec carries the location's password.
+    pub fn has_location_password(&self) -> bool {
+        self.location_password.is_some()
+    }
+
+    /// Whether the backups will be encrypted with a password.
+    pub fn is_encrypted(&self) -> bool {
+        self.backup_password.is_some()
+    }
+
+    /// The optional parts to include, in the order given (`common` is always included).
+    pub fn parts(&self) -> &[PartId] {
+        &self.parts
+    }
+
+    /// Whether the schedule runs on its own.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// When it runs; `None`: only when asked to.
+    pub fn recurrence(&self) -> Option<&Recurrence> {
+        self.recurrence.as_ref()
+    }
+
+    /// How many backups it keeps; `None`: all of them.
+    pub fn retention(&self) -> Option<Retention> {
+        self.retention
+    }
+
+    /// Whether the fast database backup is asked for; `None` leaves it to the appliance.
+    pub fn fast_backup(&self) -> Option<bool> {
+        self.fast_backup
+    }
+}
+
+impl fmt::Debug for ScheduleSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScheduleSpec")
+            .field("location", &self.location)
+            .field("location_user", &self.location_user)
+            .field("location_password", &self.location_password)
+            .field("backup_password", &self.backup_password)
+            .field("parts", &self.parts)
+            .field("enabled", &self.enabled)
+            .field("recurrence", &self.recurrence)
+            .field("retention", &self.retention)
+            .field("fast_backup", &self.fast_backup)
+            .finish()
+    }
+}
+
+/// Collects the settings of a [`ScheduleSpec`]; [`build`](Self::build) checks them all at once.
+#[derive(Clone, Default)]
+#[must_use]
+pub struct ScheduleSpecBuilder {
+    location: Option<String>,
+    user: Option<String>,
+    password: Option<Secret>,
+    backup_password: Option<Secret>,
+    parts: Vec<PartId>,
+    enabled: Option<bool>,
+    time: Option<(u32, u32)>,
+    days: Vec<DayOfWeek>,
+    keep: Option<u32>,
+    fast_backup: Option<bool>,
+}
+
+impl fmt::Debug for ScheduleSpecBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScheduleSpecBuilder")
+            .field("location", &self.location)
+            .field("location_user", &self.user)
+            .field("location_password", &self.password)
+            .field("backup_password", &self.backup_password)
+            .field("parts", &self.parts)
+            .field("enabled", &self.enabled)
+            .field("time", &self.time)
+            .field("days", &self.days)
+            .field("keep", &self.keep)
+            .field("fast_backup", &self.fast_backup)
+            .finish()
+    }
+}
+
+impl ScheduleSpecBuilder {
+    /// The root of the backup location, a URL such as `sftp://host/path`,
+    /// `nfs://host:/export/path` or `smb://server/share/path`. Schedules have no separate
+    /// protocol setting: the scheme says it. A trailing `/` is dropped.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// The user name and password for the location (all protocols but NFS).
+    pub fn location_credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+        self.user = Some(user.into());
+        self.password = Some(password);
+        self
+    }
+
+    /// The user name for the location without its password, for a spec that only updates a
+    /// schedule and leaves the stored password as it is. Creating a schedule needs the password:
+    /// use [`location_credentials`](Self::location_credentials) then.
+    pub fn location_user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self.password = None;
+        self
+    }
+
+    /// Encrypts the backups with this password, checked against the appliance's rules (see
+    /// [`BackupPassword`]).
+    pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
+        self.backup_password = Some(password.into());
+        self
+    }
+
+    /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
+    pub fn part(mut self, part: impl Into<PartId>) -> Self {
+        self.parts.push(part.into());
+        self
+    }
+
+    /// Adds several optional parts.
+    pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
+        self.parts.extend(parts.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether the schedule runs on its own (default: enabled).
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+
+    /// The time it runs: `hour` 0 to 23 and `minute` 0 to 59 of the appliance's clock, in its
+    /// time zone (usually UTC; see `Client::get_appliance_time`).
+    pub fn at(mut self, hour: u32, minute: u32) -> Self {
+        self.time = Some((hour, minute));
+        self
+    }
+
+    /// The days it runs; without any, it runs every day. Needs [`at`](Self::at).
+    pub fn days(mut self, days: impl IntoIterator<Item = impl Into<DayOfWeek>>) -> Self {
+        self.days.extend(days.into_iter().map(Into::into));
+        self
+    }
+
+    /// Keeps the newest `count` backups of this schedule (at least 1); the appliance removes
+    /// older ones in a daily pass at 00:00 UTC. Without it, every backup is kept.
+    pub fn keep(mut self, count: u32) -> Self {
+        self.keep = Some(count);
+        self
+    }
+
+    /// Asks for (or declines) the fast database backup (vSphere 8.0 and later).
+    pub fn fast_backup(mut self, fast: bool) -> Self {
+        self.fast_backup = Some(fast);
+        self
+    }
+
+    /// Checks every setting and reports every problem at once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] listing every problem: the location (missing, without a
+    /// scheme, a scheme the appliance does not know, no folder), the credentials (for NFS,
+    /// empty), the parts (not a part id, listed twice), an hour outside 0-23 or a minute outside
+    /// 0-59, days that are not days of the week, listed twice or without a time, a retention
+    /// of 0, a backup password that breaks the appliance's rules. Never quotes a password.
+    pub fn build(self) -> Result<ScheduleSpec, Error> {
+        let mut problems = Vec::new();
+        let root = check_root(
+            self.location.as_deref(),
+            self.user.as_deref(),
+            self.password.as_ref(),
+            &mut problems,
+        );
+        check_parts(&self.parts, &mut problems);
+        let recurrence = check_recurrence(self.time, &self.days, &mut problems);
+        let retention = match self.keep {
+            None => None,
+            Some(0) => {
+                problems.push(Problem::new(
+                    "retention",
+                    "a schedule must keep at least 1 backup; to keep every backup, set no \
+                     retention",
+                ));
+                None
+            }
+            Some(max_count) => Some(Retention { max_count }),
+        };
+        let backup_password = match self.backup_password {
+            None => None,
+            Some(secret) => BackupPassword::new(secret)
+                .map_err(|e| problems.push(Problem::new("backup_password", e.to_string())))
+                .ok(),
+        };
+        match root {
+            Some(root) if problems.is_empty() => Ok(ScheduleSpec {
+                location_type: root.location_type,
+                location: root.url,
+                location_user: self.user,
+                location_password: self.password,
+                backup_password,
+                parts: self.parts,
+                enabled: self.enabled.unwrap_or(true),
+                recurrence,
+                retention,
+                fast_backup: self.fast_backup,
+            }),
+            _ => Err(Error::problems_found(problems)),
+        }
+    }
+}
+
+fn check_recurrence(
+    time: Option<(u32, u32)>,
+    days: &[DayOfWeek],
+    problems: &mut Vec<Problem>,
+) -> Option<Recurrence> {
+    let before = problems.len();
+    for (i, day) in days.iter().enumerate() {
+        if !day.is_known() {
+            problems.push(Problem::new(
+                "days",
+                format!(
+                    "\"{day}\" is not a day of the week; use Monday to Sunday (mon, tue, wed, \
+                     thu, fri, sat, sun)"
+                ),
+            ));
+        } else if days[..i].contains(day) {
+            problems.push(Problem::new(
+                "days",
+                format!("{} is listed twice; list each day once", day.name()),
+            ));
+        }
+    }
+    let Some((hour, minute)) = time else {
+        if !days.is_empty() {
+            problems.push(Problem::new(
+                "days",
+                "days are given but no time of day; set the time the backup runs, such as 23:00",
+            ));
+        }
+        return None;
+    };
+    if hour > 23 {
+        problems.push(Problem::new(
+            "hour",
+            format!("{hour} is not an hour; give 0 to 23 (the appliance's 24-hour clock)"),
+        ));
+    }
+    if minute > 59 {
+        problems.push(Problem::new(
+            "minute",
+            format!("{minute} is not a minute; give 0 to 59"),
+        ));
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Recurrence::new(
+        u8::try_from(hour).ok()?,
+        u8::try_from(minute).ok()?,
+        days.iter().cloned(),
+    )
+}
+
+/// The same rules as a backup request's parts: words, each listed once.
+pub(crate) fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
+    for (i, part) in parts.iter().enumerate() {
+        let id = part.as_str();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        {
+            problems.push(Problem::new(
+                "parts",
+                format!(
+                    "\"{id}\" is not a part id; part ids are words such as common, seat or \
+                     supervisors (list them with list_parts)"
+                ),
+            ));
+        } else if parts[..i].contains(part) {
+            problems.push(Problem::new(
+                "parts",
+                format!("\"{id}\" is listed twice; list each part once"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(error: &Error) -> Vec<&'static str> {
+        error.problems().iter().map(|p| p.field).collect()
+    }
+
+    fn base() -> ScheduleSpecBuilder {
+        ScheduleSpec::builder().location("sftp://nas.example.com/backups")
+    }
+
+    #[test]
+    fn defaults() {
+        let spec = base().build().unwrap();
+        assert!(spec.is_enabled());
+        assert_eq!(spec.recurrence(), None);
+        assert_eq!(spec.retention(), None);
+        assert!(spec.parts().is_empty());
+        assert!(!spec.is_encrypted() && !spec.has_location_password());
+        assert_eq!(spec.location_type(), LocationType::Sftp);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let error = ScheduleSpec::builder()
+            .location("nfs://filer:/export/b")
+            .location_credentials("", Secret::new(""))
+            .parts(["seat", "seat", "bad part"])
+            .at(24, 60)
+            .days([
+                DayOfWeek::Monday,
+                DayOfWeek::from("FUNDAY"),
+                DayOfWeek::Monday,
+            ])
+            .keep(0)
+            .backup_password(Secret::new("weak pass"))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            fields(&error),
+            [
+                "location_user",
+                "location_user",
+                "location_password",
+                "parts",
+                "parts",
+                "days",
+                "days",
+                "hour",
+                "minute",
+                "retention",
+                "backup_password",
+            ]
+        );
+        let text = error.to_string();
+        assert!(!text.contains("weak pass"), "{text}");
+        assert!(
+            text.contains("\"FUNDAY\" is not a day of the week"),
+            "{text}"
+        );
+        assert!(text.contains("24 is not an hour"), "{text}");
+        assert!(text.contains("60 is not a minute"), "{text}");
+        assert!(text.contains("at least 1 backup"), "{text}");
+    }
+
+    #[test]
+    fn locations_need_a_known_scheme() {
+        for (raw, says) in [
+            ("nas.example.com/backups", "sftp://nas.example.com/backups"),
+            ("gopher://nas/backups", "\"gopher\" is not a protocol"),
+            ("", "no backup location"),
+        ] {
+            let error = ScheduleSpec::builder().location(raw).build().unwrap_err();
+            assert_eq!(fields(&error), ["location"], "{raw}");
+            assert!(error.to_string().contains(says), "{raw}: {error}");
+        }
+        let missing = ScheduleSpec::builder().keep(0).build().unwrap_err();
+        assert_eq!(fields(&missing), ["location", "retention"]);
+        let trailing = base().location("sftp://nas/backups/").build().unwrap();
+        assert_eq!(trailing.location(), "sftp://nas/backups");
+    }
+
+    #[test]
+    fn days_need_a_time() {
+        let error = base().days([DayOfWeek::Sunday]).build().unwrap_err();
+        assert_eq!(fields(&error), ["days"]);
+        assert!(error.to_string().contains("no time of day"));
+    }
+
+    #[test]
+    fn boundaries_of_the_clock() {
+        let r = base().at(0, 0).build().unwrap();
+        assert_eq!(r.recurrence().unwrap().to_string(), "every day at 00:00");
+        let r = base().at(23, 59).days([DayOfWeek::Sunday]).build().unwrap();
+        assert_eq!(r.recurrence().unwrap().to_string(), "Sunday at 23:59");
+        assert_eq!(fields(&base().at(24, 0).build().unwrap_err()), ["hour"]);
+        assert_eq!(fields(&base().at(0, 60).build().unwrap_err()), ["minute"]);
+        let huge = base().at(u32::MAX, u32::MAX).build().unwrap_err();
+        assert_eq!(fields(&huge), ["hour", "minute"]);
+    }
+
+    #[test]
+    fn retention_of_one_is_the_least() {
+        assert_eq!(
+            base().keep(1).build().unwrap().retention(),
+            Some(Retention { max_count: 1 })
+        );
+        assert_eq!(fields(&base().keep(0).build().unwrap_err()), ["retention"]);
+    }
+
+    #[test]
+    fn a_user_without_its_password_is_allowed() {
+        let spec = base().location_user("backup").build().unwrap();
+        assert_eq!(spec.location_user(), Some("backup"));
+        assert!(!spec.has_location_password());
+        let error = base().location_user(" ").build().unwrap_err();
+        assert_eq!(fields(&error), ["location_user"]);
+    }
+
+    #[test]
+    fn debug_never_shows_passwords() {
+        let builder = base()
+            .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+            .backup_password(Secret::new("Backup-2024!"));
+        let spec = builder.clone().build().unwrap();
+        for shown in [format!("{builder:?}"), format!("{spec:?}")] {
+            assert!(!shown.contains("Nas-Pa55word!"), "{shown}");
+            assert!(!shown.contains("Backup-2024!"), "{shown}");
+        }
+    }
+}
