@@ -73,6 +73,11 @@ impl Auth {
         read(&self.0.session).clone()
     }
 
+    /// Whether there is a session token, without copying it.
+    pub fn has_session(&self) -> bool {
+        read(&self.0.session).is_some()
+    }
+
     /// The `Authorization: Basic ...` value for log in, marked sensitive so it is never logged.
     pub(crate) fn basic_header(&self) -> Option<HeaderValue> {
         let guard = read(&self.0.credentials);

@@ -1,17 +1,22 @@
-//! What progenitor leaves to hand-written code, applied to every request before it is sent:
-//! the spec's security schemes, the `/rest` details filter in its documented indexed form, and
-//! no `api-version` header (progenitor's own, which the appliance does not document).
+//! What progenitor leaves to hand-written code, applied to every request: the spec's security
+//! schemes, the `/rest` details filter in its documented indexed form, no `api-version` header
+//! (progenitor's own, which the appliance does not document), and error answers that the
+//! operation's error type cannot hold (a proxy's page) reported as `Error::UnexpectedResponse`,
+//! with their status and body, rather than as an undecodable payload without a status.
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName};
 
-use crate::{Auth, Client};
+use crate::{Auth, Client, types};
 
 /// The header that carries the session token.
 pub const SESSION_HEADER: HeaderName = HeaderName::from_static("vmware-api-session-id");
 
 /// Operations secured by HTTP Basic (log in); every other operation sends the session header.
 pub const BASIC_AUTH_OPERATIONS: [&str; 2] = ["create_session", "rest_create_session"];
+
+/// The prefix of the `/rest` flavour's operation ids, whose errors have the `/rest` shape.
+const REST_OPERATION_PREFIX: &str = "rest_";
 
 /// The header progenitor adds to every request, removed before sending.
 const API_VERSION_HEADER: &str = "api-version";
@@ -48,8 +53,61 @@ impl ClientHooks<Auth> for Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        crate::status::record(result.as_ref().ok().map(reqwest::Response::status));
-        Ok(())
+        match result {
+            Ok(response) => match response.extensions().get::<Undecodable>() {
+                Some(body) => Err(Error::UnexpectedResponse(body.response(response))),
+                None => Ok(()),
+            },
+            Err(_) => Ok(()),
+        }
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        // An error answer. One the operation's error type cannot hold (a proxy's HTML page, often
+        // with 502, 503 or 504) would come out of the generated code as an undecodable payload,
+        // without its status. Read it here, so that `post` can hand it on whole instead.
+        let (status, version, headers) = (
+            response.status(),
+            response.version(),
+            response.headers().clone(),
+        );
+        let body = response.bytes().await?;
+        let decodes = if info.operation_id.starts_with(REST_OPERATION_PREFIX) {
+            serde_json::from_slice::<types::RestError>(&body).is_ok()
+        } else {
+            serde_json::from_slice::<types::StdError>(&body).is_ok()
+        };
+        let mut rebuilt = http::Response::new(body.clone());
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        if !decodes {
+            rebuilt.extensions_mut().insert(Undecodable(body));
+        }
+        Ok(reqwest::Response::from(rebuilt))
+    }
+}
+
+/// The body of an error answer the operation's error type cannot hold, read by `exec` for `post`.
+#[derive(Clone)]
+struct Undecodable(bytes::Bytes);
+
+impl Undecodable {
+    /// A copy of `response` (status, headers) with this body, for `Error::UnexpectedResponse`.
+    fn response(&self, response: &reqwest::Response) -> reqwest::Response {
+        let mut copy = http::Response::new(self.0.clone());
+        *copy.status_mut() = response.status();
+        *copy.version_mut() = response.version();
+        *copy.headers_mut() = response.headers().clone();
+        reqwest::Response::from(copy)
     }
 }
 

@@ -7,9 +7,9 @@
 //!
 //! - [`enums`]: every enum of the spec is open, so values from a newer appliance are kept;
 //! - [`Secret`]: passwords and session tokens that never print and are zeroized on drop;
-//! - [`Auth`] and [`hooks`]: HTTP Basic for log in, the session header for everything else, and
-//!   the `/rest` details filter in its documented indexed form;
-//! - [`status`]: the HTTP status of an answer whose body could not be decoded.
+//! - [`Auth`] and [`hooks`]: HTTP Basic for log in, the session header for everything else, the
+//!   `/rest` details filter in its documented indexed form, and error answers that do not decode
+//!   (a proxy's page) kept whole, status included, as `Error::UnexpectedResponse`.
 //!
 //! Most users want the `vcsa-backup` crate, which speaks both flavours behind one client. This
 //! crate is for SDK authors who need the wire as it is.
@@ -51,7 +51,6 @@ mod auth;
 pub mod hooks;
 mod open_enum;
 mod secret;
-pub mod status;
 
 // The generated file: its own items carry the spec's descriptions; fields that only reference a
 // schema have none, and progenitor lists specific status codes after the ranges that cover them.

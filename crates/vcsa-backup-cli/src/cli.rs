@@ -352,12 +352,13 @@ impl From<LocationTypeArg> for vcsa_backup::LocationType {
     }
 }
 
-impl From<FlavourArg> for vcsa_backup::Flavour {
-    fn from(value: FlavourArg) -> Self {
-        match value {
-            FlavourArg::Api => Self::Api,
-            FlavourArg::Rest => Self::Rest,
-            FlavourArg::Auto => Self::Auto,
+impl FlavourArg {
+    /// The flavour to speak, or `None` to let the client find it out.
+    pub fn chosen(self) -> Option<vcsa_backup::Flavour> {
+        match self {
+            Self::Api => Some(vcsa_backup::Flavour::Api),
+            Self::Rest => Some(vcsa_backup::Flavour::Rest),
+            Self::Auto => None,
         }
     }
 }

@@ -46,9 +46,11 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
     let password = secrets::required(&secrets::APPLIANCE, global.password_file.as_deref())?;
     let mut builder = Client::builder(url)
         .credentials(global.user.clone(), password)
-        .flavour(global.flavour.into())
         .timeout(global.request_timeout)
         .user_agent(concat!("vcsa-backup-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(flavour) = global.flavour.chosen() {
+        builder = builder.flavour(flavour);
+    }
     if let Some(path) = &global.ca_cert {
         let pem = std::fs::read(path).map_err(|e| {
             Failure::input(

@@ -24,7 +24,7 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// let client = Client::builder("https://vcsa.example.com")
 ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
-///     .flavour(Flavour::Auto)
+///     .flavour(Flavour::Api)
 ///     .timeout(Duration::from_secs(30))
 ///     .pin_thumbprint_sha256(
 ///         "6F:3B:2A:91:0C:55:7E:14:C8:D2:09:AB:4E:77:10:F3:25:9A:C4:E8:01:B6:7D:53:9E:2F:11:A0:C7:48:E5:36",
@@ -37,7 +37,7 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<(String, Secret)>,
-    flavour: Flavour,
+    flavour: Option<Flavour>,
     timeout: Duration,
     user_agent: String,
     root_certificates: Vec<Vec<u8>>,
@@ -66,7 +66,7 @@ impl ClientBuilder {
         Self {
             base_url: base_url.into(),
             credentials: None,
-            flavour: Flavour::Auto,
+            flavour: None,
             timeout: DEFAULT_TIMEOUT,
             user_agent: concat!("vcsa-backup/", env!("CARGO_PKG_VERSION")).to_string(),
             root_certificates: Vec::new(),
@@ -81,9 +81,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Which API to speak; [`Flavour::Auto`] (the default) finds out on first use.
+    /// Speaks this API flavour. Without it the client finds out on first use, at no extra cost.
     pub fn flavour(mut self, flavour: Flavour) -> Self {
-        self.flavour = flavour;
+        self.flavour = Some(flavour);
         self
     }
 
@@ -204,7 +204,7 @@ impl ClientBuilder {
         };
         match (base_url, http) {
             (Some(base_url), Some(http)) if problems.is_empty() => Ok(Client::from_parts(
-                base_url,
+                &base_url,
                 http,
                 self.credentials,
                 self.flavour,

@@ -81,7 +81,8 @@ pub enum Error {
     /// Not transient: an undecodable answer usually means the base URL points at something other
     /// than the appliance's API.
     MalformedResponse {
-        /// The HTTP status, when an answer came with one.
+        /// The HTTP status of an error answer; `None` for a success answer (the generated
+        /// client does not keep the status of a body it could not decode) or no answer.
         status: Option<u16>,
         /// What was wrong with it.
         reason: String,

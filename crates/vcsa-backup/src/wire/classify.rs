@@ -85,13 +85,8 @@ fn transient_server(server: ServerError) -> Error {
     }
 }
 
-/// Maps any failure of a generated call. `E` is the operation's error body (either flavour);
-/// `status` is the HTTP status of the answer, when one came (see `capture_status`).
-pub(crate) async fn from_wire<E: IntoServerError>(
-    error: WireError<E>,
-    status: Option<u16>,
-    body: Body,
-) -> Error {
+/// Maps any failure of a generated call. `E` is the operation's error body (either flavour).
+pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Body) -> Error {
     match error {
         WireError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
@@ -103,7 +98,8 @@ pub(crate) async fn from_wire<E: IntoServerError>(
             server: None,
             source: Some(Box::new(e)),
         },
-        WireError::InvalidResponsePayload(bytes, e) => from_undecodable(status, &bytes, &e, body),
+        // The hooks hand error answers that do not decode on as unexpected: this is a success.
+        WireError::InvalidResponsePayload(bytes, e) => from_undecodable(&bytes, &e, body),
         WireError::UnexpectedResponse(response) => from_unexpected(response, body).await,
         WireError::InvalidRequest(reason) => {
             Error::problems_found(vec![crate::error::Problem::new(
@@ -246,6 +242,20 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
             server.status = Some(status);
             from_server(server)
         }
+        // A page from the web front end or a proxy, not from the API: the appliance's services
+        // are restarting or overloaded, which passes.
+        _ if (502..=504).contains(&status) => Error::Transient {
+            reason: "the appliance's web front end answered instead of the backup API, which \
+                     may be starting or restarting"
+                .into(),
+            server: Some(Box::new(ServerError {
+                error_type: None,
+                messages: status_message(status, &bytes, body),
+                data: None,
+                status: Some(status),
+            })),
+            source: None,
+        },
         _ => from_server(ServerError {
             error_type: None,
             messages: status_message(status, &bytes, body),
@@ -255,33 +265,11 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
     }
 }
 
-/// A body the generated types could not decode: an error of the other flavour's shape (which
-/// must name its type to count, since job statuses have `messages` too), or malformed.
-pub(crate) fn from_undecodable(
-    status: Option<u16>,
-    bytes: &[u8],
-    error: &serde_json::Error,
-    body: Body,
-) -> Error {
-    if let Some(mut server) = decode_error_body(bytes, true) {
-        server.status = status;
+/// A success answer the generated types could not decode: an error of either flavour's shape
+/// (which must name its type to count, since job statuses have `messages` too), or malformed.
+pub(crate) fn from_undecodable(bytes: &[u8], error: &serde_json::Error, body: Body) -> Error {
+    if let Some(server) = decode_error_body(bytes, true) {
         return from_server(server);
-    }
-    if let Some(gateway @ 502..=504) = status {
-        // A page from the web front end or a proxy, not from the API: the appliance's services
-        // are restarting or overloaded, which passes.
-        return Error::Transient {
-            reason: "the appliance's web front end answered instead of the backup API, which \
-                     may be starting or restarting"
-                .into(),
-            server: Some(Box::new(ServerError {
-                error_type: None,
-                messages: status_message(gateway, bytes, body),
-                data: None,
-                status: Some(gateway),
-            })),
-            source: None,
-        };
     }
     let reason = if bytes.is_empty() {
         "the answer was empty".to_string()
@@ -293,7 +281,7 @@ pub(crate) fn from_undecodable(
         format!("the answer does not have the documented shape ({error})")
     };
     Error::MalformedResponse {
-        status,
+        status: None,
         reason,
         excerpt: excerpt(bytes, body),
     }
@@ -419,10 +407,10 @@ mod tests {
     proptest! {
         /// Whatever the bytes, decoding and classifying never panics, and excerpts stay short.
         #[test]
-        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), status in proptest::option::of(100u16..600)) {
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let e = serde_json::from_slice::<Value>(&bytes).err()
                 .unwrap_or_else(|| serde_json::from_str::<u8>("x").unwrap_err());
-            let error = from_undecodable(status, &bytes, &e, Body::Quotable);
+            let error = from_undecodable(&bytes, &e, Body::Quotable);
             let _ = error.to_string();
             prop_assert!(excerpt(&bytes, Body::Quotable).chars().count() <= EXCERPT_CHARS + 1);
         }
@@ -443,7 +431,7 @@ mod tests {
             let cut = cut.min(full.len() - 1);
             let part = &full[..cut];
             let e = serde_json::from_slice::<Value>(part).unwrap_err();
-            let error = from_undecodable(Some(404), part, &e, Body::Quotable);
+            let error = from_undecodable(part, &e, Body::Quotable);
             let is_malformed = matches!(error, Error::MalformedResponse { .. });
             prop_assert!(is_malformed);
         }

@@ -4,23 +4,22 @@ use std::fmt;
 
 /// Which of the appliance's two APIs the client speaks.
 ///
+/// Unless [`ClientBuilder::flavour`](crate::ClientBuilder::flavour) sets one, the client finds
+/// it out on first use: `/api` if the appliance has it, otherwise `/rest`. Finding out costs no
+/// extra request: it is the first log in, tried on `/api`.
+///
 /// ```
 /// use vcsa_backup::Flavour;
 ///
-/// assert_eq!(Flavour::default(), Flavour::Auto);
 /// assert_eq!(Flavour::Rest.to_string(), "/rest");
+/// assert_eq!("api".parse::<Flavour>(), Ok(Flavour::Api));
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Flavour {
     /// The `/api` flavour: vSphere 7.0 Update 2 and later.
     Api,
     /// The `/rest` flavour: vSphere 6.5 and later; deprecated, still served by 8.x.
     Rest,
-    /// Find out on first use: `/api` if the appliance has it, otherwise `/rest`. Detection costs
-    /// no extra request: it is the first log in, tried on `/api`.
-    #[default]
-    Auto,
 }
 
 impl fmt::Display for Flavour {
@@ -28,7 +27,6 @@ impl fmt::Display for Flavour {
         f.write_str(match self {
             Self::Api => "/api",
             Self::Rest => "/rest",
-            Self::Auto => "auto",
         })
     }
 }
@@ -36,13 +34,12 @@ impl fmt::Display for Flavour {
 impl std::str::FromStr for Flavour {
     type Err = String;
 
-    /// `api`, `rest` or `auto`, in any letter case, with or without a leading `/`.
+    /// `api` or `rest`, in any letter case, with or without a leading `/`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim_start_matches('/').to_ascii_lowercase().as_str() {
             "api" => Ok(Self::Api),
             "rest" => Ok(Self::Rest),
-            "auto" => Ok(Self::Auto),
-            _ => Err(format!("\"{s}\" is not a flavour; use api, rest or auto")),
+            _ => Err(format!("\"{s}\" is not a flavour; use api or rest")),
         }
     }
 }

@@ -1,7 +1,10 @@
-//! Below the client: which API flavour to speak, TLS trust, and turning what the generated
-//! client returns (values and errors) into the SDK's own types.
+//! Below the client: which API flavour to speak and the one place that sends an operation in it
+//! (`dispatch`, `twins`), TLS trust, and turning what the generated client returns (values and
+//! errors) into the SDK's own types.
 
 pub(crate) mod classify;
 pub(crate) mod convert;
+pub(crate) mod dispatch;
 pub(crate) mod flavour;
 pub(crate) mod tls;
+pub(crate) mod twins;

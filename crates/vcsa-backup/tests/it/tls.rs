@@ -99,7 +99,10 @@ async fn extra_ca_is_trusted_and_system_roots_alone_are_not() {
     let default = builder(sim.url()).build().unwrap();
     assert_untrusted(default.list_jobs().await);
 
-    let auto = builder(sim.url()).flavour(Flavour::Auto).build().unwrap();
+    let auto = Client::builder(sim.url())
+        .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
+        .build()
+        .unwrap();
     assert!(matches!(
         auto.flavour().await,
         Err(Error::UntrustedCertificate { .. })

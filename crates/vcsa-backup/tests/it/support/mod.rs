@@ -11,12 +11,15 @@ pub const PASSWORD: &str = "Sup3r-Secret!";
 pub const API_JOB: &str = "/api/appliance/recovery/backup/job";
 pub const REST_JOB: &str = "/rest/appliance/recovery/backup/job";
 
-pub fn client(server: &MockServer, flavour: Flavour) -> Client {
-    Client::builder(server.uri())
-        .credentials(USER, Secret::new(PASSWORD))
-        .flavour(flavour)
-        .build()
-        .unwrap()
+/// A client speaking `flavour`, or finding it out with `None`.
+pub fn client(server: &MockServer, flavour: impl Into<Option<Flavour>>) -> Client {
+    let builder = Client::builder(server.uri()).credentials(USER, Secret::new(PASSWORD));
+    match flavour.into() {
+        Some(flavour) => builder.flavour(flavour),
+        None => builder,
+    }
+    .build()
+    .unwrap()
 }
 
 /// Log in answers tokens `token-1`, `token-2`... in both flavours.

@@ -1,0 +1,336 @@
+//! The operations, one method each: a [`Twins`](crate::wire::dispatch::Twins) pair sent by
+//! [`Client::call`](super::Client) with a session, and the answer converted into domain types.
+
+use std::collections::BTreeMap;
+
+use vcsa_backup_api::types;
+
+use crate::backup::part::Part;
+use crate::backup::request::BackupRequest;
+use crate::client::Client;
+use crate::error::{Error, Problem};
+use crate::job::details::JobDetails;
+use crate::job::id::JobId;
+use crate::job::status::{JobStatus, Outcome};
+use crate::wire::convert::IntoDomain;
+use crate::wire::twins::{
+    CancelJob, GetJob, ListJobDetails, ListJobs, ListParts, RunSchedule, StartBackup,
+    ValidateBackup,
+};
+
+impl Client {
+    /// Starts a backup. Never repeated by the client: a backup runs at most once per call.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// use vcsa_backup::{Error, JobState};
+    ///
+    /// match client.start_backup(&request).await {
+    ///     Ok(job) => {
+    ///         assert_eq!(job.state, JobState::InProgress);
+    ///         println!("started {} at {}", job.id, job.started_at);
+    ///     }
+    ///     Err(Error::BackupInProgress(e)) => println!("another backup is running, try later: {e}"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the appliance refused the request (a bad location or
+    ///   password, or a folder that already holds a backup).
+    /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
+    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn start_backup(&self, request: &BackupRequest) -> Result<JobStatus, Error> {
+        self.call(&StartBackup(request))
+            .await
+            .map(IntoDomain::into_domain)
+    }
+
+    /// The status of one job: state, progress and messages.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// let status = client.get_job(&job.id).await?;
+    /// println!("{}: {} {}", status.id, status.state, status.progress);
+    /// for message in &status.messages {
+    ///     println!("  {message}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotFound`]: no job has this id.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn get_job(&self, id: &JobId) -> Result<JobStatus, Error> {
+        self.call(&GetJob(id)).await.map(IntoDomain::into_domain)
+    }
+
+    /// The ids of current and past backup jobs, newest first.
+    ///
+    /// Ids of the documented form are sorted by their start time; if the appliance sends any
+    /// other id, its own order (documented as newest first) is kept.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// let jobs = client.list_jobs().await?;
+    /// assert_eq!(jobs.first(), Some(&job.id), "newest first");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn list_jobs(&self) -> Result<Vec<JobId>, Error> {
+        let ids = self.call(&ListJobs).await?.0;
+        let mut ids: Vec<JobId> = ids.into_iter().map(JobId::new).collect();
+        if ids.iter().all(JobId::is_time_stamped) {
+            ids.sort_by(|a, b| b.cmp(a));
+        }
+        Ok(ids)
+    }
+
+    /// Details of the given jobs, or of every job with `None`, keyed by job id; the same from
+    /// both flavours. An empty list asks for nothing and sends nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// // One job; `None` asks for every job the appliance remembers.
+    /// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
+    /// let info = &details[&job.id];
+    /// println!("{} to {} ({}, started by {})", info.status, info.location, info.description, info.kind);
+    /// let all = client.list_job_details(None).await?;
+    /// assert!(all.contains_key(&job.id));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotFound`]: a listed job does not exist (on appliances that say so).
+    /// - [`Error::MalformedResponse`]: a negative size, duration or progress figure.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`].
+    pub async fn list_job_details(
+        &self,
+        jobs: Option<&[JobId]>,
+    ) -> Result<BTreeMap<JobId, JobDetails>, Error> {
+        if jobs.is_some_and(<[JobId]>::is_empty) {
+            return Ok(BTreeMap::new());
+        }
+        let filter = jobs.map(|ids| ids.iter().map(|id| id.as_str().to_string()).collect());
+        let details = self.call(&ListJobDetails(filter)).await?.0;
+        details
+            .into_iter()
+            .map(|(id, info)| {
+                let details =
+                    JobDetails::from_wire(info).map_err(|reason| Error::MalformedResponse {
+                        status: None,
+                        reason: format!("details of job {id}: {reason}"),
+                        excerpt: String::new(),
+                    })?;
+                Ok((JobId::new(id), details))
+            })
+            .collect()
+    }
+
+    /// Asks the appliance to cancel a job; the outcome says whether it agreed. Not repeated
+    /// after a session expiry.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let job = client.start_backup(&request).await?;
+    /// let outcome = client.cancel_job(&job.id).await?;
+    /// if outcome.is_accepted() {
+    ///     println!("cancelling {}", job.id);
+    /// } else {
+    ///     println!("the appliance would not cancel it: {:?}", outcome.messages);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotFound`]: no job has this id.
+    /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn cancel_job(&self, id: &JobId) -> Result<Outcome, Error> {
+        self.call(&CancelJob(id)).await.map(IntoDomain::into_domain)
+    }
+
+    /// Runs a backup schedule now (usually the schedule `default`), with an optional comment.
+    /// Never repeated by the client.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// let job = client.run_schedule("default", Some("before the upgrade")).await?;
+    /// println!("the schedule runs as job {}", job.id);
+    ///
+    /// // A bad id is refused before anything is sent.
+    /// let error = client.run_schedule("", None).await.unwrap_err();
+    /// assert!(matches!(error, vcsa_backup::Error::InvalidRequest(_)));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the schedule id is empty or holds `/`, `?` or `#`, or
+    ///   the comment holds control characters (nothing is sent).
+    /// - [`Error::NotFound`]: no schedule has this id.
+    /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
+    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn run_schedule(
+        &self,
+        schedule: &str,
+        comment: Option<&str>,
+    ) -> Result<JobStatus, Error> {
+        let mut problems = Vec::new();
+        if schedule.trim().is_empty() || schedule.contains(['/', '?', '#']) {
+            problems.push(Problem::new(
+                "schedule",
+                format!("\"{schedule}\" is not a schedule id; the usual one is \"default\""),
+            ));
+        }
+        if comment.is_some_and(|c| c.chars().any(|c| c.is_control() && c != '\n' && c != '\t')) {
+            problems.push(Problem::new(
+                "comment",
+                "the comment contains control characters (such as a carriage return); remove them",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(Error::problems_found(problems));
+        }
+        let body = types::RunScheduleRequest {
+            comment: comment.map(str::to_string),
+        };
+        self.call(&RunSchedule { schedule, body })
+            .await
+            .map(IntoDomain::into_domain)
+    }
+
+    /// The parts of the appliance a backup can include, with which are included by default.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::PartId;
+    ///
+    /// let parts = client.list_parts().await?;
+    /// for part in &parts {
+    ///     println!("{:<12} {} (default: {})", part.id, part.name, part.selected_by_default);
+    /// }
+    /// assert!(parts.iter().any(|p| p.id == PartId::SEAT));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn list_parts(&self) -> Result<Vec<Part>, Error> {
+        let parts = self.call(&ListParts).await?.0;
+        Ok(parts.into_iter().map(IntoDomain::into_domain).collect())
+    }
+
+    /// Asks the appliance to check a request without starting a backup: it can reach the
+    /// location, log in there, and the folder holds no backup yet. Repeated after a session
+    /// expiry, since it changes nothing.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// # let request = vcsa_backup::BackupRequest::builder()
+    /// #     .location("sftp://backup.example.com/vcsa/today")
+    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
+    /// #     .build()?;
+    /// let check = client.validate_backup(&request).await?;
+    /// if check.is_accepted() {
+    ///     client.start_backup(&request).await?;
+    /// } else {
+    ///     for message in &check.messages {
+    ///         eprintln!("{}: {message}", check.status);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the appliance refused the request outright.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn validate_backup(&self, request: &BackupRequest) -> Result<Outcome, Error> {
+        self.call(&ValidateBackup(request))
+            .await
+            .map(IntoDomain::into_domain)
+    }
+}

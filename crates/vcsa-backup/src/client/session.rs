@@ -1,0 +1,202 @@
+//! Sessions: logging in (finding out the flavour on the way), logging out, and running an
+//! operation with a live session, logging in again once if the appliance says it expired.
+
+use std::sync::atomic::Ordering;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::wire::dispatch::{self, Repeat, Twins};
+use crate::wire::flavour::Flavour;
+use crate::wire::twins::{CreateSession, DeleteSession};
+
+/// Statuses with which an appliance without `/api` (before vSphere 7.0 U2) answers its log in.
+const NO_API: [u16; 3] = [404, 405, 501];
+
+impl Client {
+    /// Logs in now, replacing any current session. Calls log in by themselves when needed, so
+    /// this is only for checking credentials early.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::Error;
+    ///
+    /// // Check the credentials before a long script starts working.
+    /// match client.login().await {
+    ///     Ok(()) => println!("logged in"),
+    ///     Err(e @ Error::NotAuthenticated { .. }) => return Err(format!("fix the credentials: {e}").into()),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotAuthenticated`]: no credentials were given, or the appliance refused them.
+    /// - [`Error::Transient`], [`Error::UntrustedCertificate`]: the appliance could not be reached
+    ///   or trusted.
+    /// - [`Error::Server`], [`Error::MalformedResponse`]: anything else the appliance answered.
+    pub async fn login(&self) -> Result<(), Error> {
+        let _guard = self.inner.login.lock().await;
+        self.log_in_locked().await?;
+        self.inner.epoch.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Ends the session on the appliance. Does nothing when there is none; a session the
+    /// appliance has already forgotten counts as ended.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// client.list_jobs().await?; // logs in
+    /// client.logout().await?; // ends the session on the appliance
+    /// client.logout().await?; // nothing left to end: does nothing
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Transient`], [`Error::UntrustedCertificate`], [`Error::Server`],
+    /// [`Error::MalformedResponse`]; the session is then kept, so log out can be tried again.
+    pub async fn logout(&self) -> Result<(), Error> {
+        let _guard = self.inner.login.lock().await;
+        let Some(flavour) = self.flavour_if_known() else {
+            return Ok(());
+        };
+        if !self.auth().has_session() {
+            return Ok(());
+        }
+        match dispatch::send(&self.inner.api, flavour, &DeleteSession).await {
+            Ok(()) | Err(Error::NotAuthenticated { .. }) => {
+                tracing::debug!(%flavour, "logged out");
+                self.auth().clear_session();
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends one operation with a session, logging in first if there is none, and again once if
+    /// the appliance says the session has expired (then repeating the operation if it may be).
+    pub(crate) async fn call<T: Twins>(&self, operation: &T) -> Result<T::Answer, Error> {
+        let (flavour, epoch) = self.session().await?;
+        let api = &self.inner.api;
+        match dispatch::send(api, flavour, operation).await {
+            Err(Error::NotAuthenticated { .. }) => {
+                tracing::info!(
+                    operation = T::NAME,
+                    "the appliance says the session expired; logging in again"
+                );
+                let (flavour, _) = self.relogin(epoch).await?;
+                match T::REPEAT {
+                    Repeat::No => {
+                        tracing::warn!(
+                            operation = T::NAME,
+                            "not repeated after the session expired: it changes something"
+                        );
+                        Err(Error::SessionExpired { operation: T::DOES })
+                    }
+                    Repeat::Yes => match dispatch::send(api, flavour, operation).await {
+                        Err(Error::NotAuthenticated { server, .. }) => {
+                            Err(Error::NotAuthenticated {
+                                reason: crate::error::FRESH_SESSION_REFUSED.into(),
+                                server,
+                            })
+                        }
+                        other => other,
+                    },
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// The flavour and the log-in count of a live session, logging in if there is none.
+    pub(crate) async fn session(&self) -> Result<(Flavour, u64), Error> {
+        let epoch = self.inner.epoch.load(Ordering::SeqCst);
+        if let Some(flavour) = self.flavour_if_known()
+            && self.auth().has_session()
+        {
+            return Ok((flavour, epoch));
+        }
+        self.relogin(epoch).await
+    }
+
+    /// Logs in, unless another task has done so since log-in count `seen`.
+    async fn relogin(&self, seen: u64) -> Result<(Flavour, u64), Error> {
+        let _guard = self.inner.login.lock().await;
+        let now = self.inner.epoch.load(Ordering::SeqCst);
+        if now != seen
+            && self.auth().has_session()
+            && let Some(flavour) = self.flavour_if_known()
+        {
+            return Ok((flavour, now));
+        }
+        let flavour = self.log_in_locked().await?;
+        Ok((flavour, self.inner.epoch.fetch_add(1, Ordering::SeqCst) + 1))
+    }
+
+    /// Logs in, finding out the flavour first if needed. Call with the log-in lock held.
+    ///
+    /// Finding out costs no extra request: the log in is tried on `/api`, and an appliance
+    /// without it answers 404 (or 405, 501), so speaks `/rest`.
+    async fn log_in_locked(&self) -> Result<Flavour, Error> {
+        let auth = self.auth();
+        let Some(user) = auth.user() else {
+            return Err(Error::NotAuthenticated {
+                reason: "no credentials were given to the client; set them with \
+                         ClientBuilder::credentials"
+                    .into(),
+                server: None,
+            });
+        };
+        auth.clear_session();
+        let api = &self.inner.api;
+        let (flavour, token) = match self.flavour_if_known() {
+            Some(flavour) => {
+                tracing::debug!(user, %flavour, "logging in");
+                (flavour, dispatch::send(api, flavour, &CreateSession).await)
+            }
+            None => match dispatch::exchange(api, Flavour::Api, &CreateSession).await {
+                (Err(_), Some(status)) if NO_API.contains(&status) => {
+                    tracing::info!(
+                        "the appliance has no /api (before vSphere 7.0 U2); using /rest"
+                    );
+                    let _ = self.inner.flavour.set(Flavour::Rest);
+                    let token = dispatch::send(api, Flavour::Rest, &CreateSession).await;
+                    (Flavour::Rest, token)
+                }
+                (token, _) => {
+                    if token.is_ok() {
+                        tracing::info!(user, "the appliance speaks /api; logged in");
+                        let _ = self.inner.flavour.set(Flavour::Api);
+                    }
+                    (Flavour::Api, token)
+                }
+            },
+        };
+        let token = token.map_err(|e| refused_log_in(e, &user))?;
+        auth.set_session(token);
+        Ok(flavour)
+    }
+}
+
+/// Says which user the appliance refused, when it refused the log in itself.
+fn refused_log_in(error: Error, user: &str) -> Error {
+    match error {
+        Error::NotAuthenticated { server, .. } => Error::NotAuthenticated {
+            reason: format!("the appliance refused the log in of \"{user}\""),
+            server,
+        },
+        other => other,
+    }
+}
