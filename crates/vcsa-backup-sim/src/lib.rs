@@ -86,6 +86,7 @@ mod control;
 mod error;
 mod faults;
 mod flavour;
+mod fleet;
 mod jobs;
 mod parts;
 mod routes;
@@ -97,6 +98,7 @@ mod validate;
 pub use config::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, MAX_HISTORY, MAX_JOB_DURATION};
 pub use control::{Control, SimState};
 pub use faults::{EnumField, Faults, JobFailure, JobWait};
+pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
 pub use routes::ADMIN_PREFIX;
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
 

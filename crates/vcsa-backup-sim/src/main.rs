@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use vcsa_backup_sim::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, JobWait, Simulator};
+use vcsa_backup_sim::{
+    DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, JobWait, Simulator, SimulatorBuilder,
+};
 
 /// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
 ///
@@ -63,8 +65,20 @@ struct Args {
     history: usize,
 
     /// Write the CA certificate (PEM) to this file, for clients to trust (HTTPS only).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "appliances")]
     ca_cert_out: Option<std::path::PathBuf>,
+
+    /// Serve this many appliances, each on its own port of the listen address (whose port must
+    /// then be 0), named vcsa-001, vcsa-002...; prints one line per appliance: name, URL and,
+    /// for HTTPS, thumbprint.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    appliances: u16,
+
+    /// Write an inventory naming every appliance (for `vcsa-backup fleet --inventory`) to this
+    /// file; it reads the password from the VCSA_SIM_PASSWORD environment variable. Prints one
+    /// line per appliance, as --appliances does.
+    #[arg(long, value_name = "FILE")]
+    inventory_out: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -73,20 +87,20 @@ async fn main() -> ExitCode {
     let builder = args
         .schedules
         .iter()
-        .fold(Simulator::builder(), |b, id| b.schedule(id.clone()));
-    let sim = match builder
+        .fold(Simulator::builder(), |b, id| b.schedule(id.clone()))
         .listen(args.listen)
-        .user(args.user)
-        .password(args.password)
+        .user(&args.user)
+        .password(args.password.clone())
         .tls(!args.http)
         .job_duration(args.job_duration)
         .job_wait(JobWait::new(args.job_pending, args.job_blocked))
         .session_idle_timeout(args.session_timeout)
-        .build_number(args.build)
-        .history(args.history)
-        .start()
-        .await
-    {
+        .build_number(args.build.clone())
+        .history(args.history);
+    if args.appliances > 1 || args.inventory_out.is_some() {
+        return serve_fleet(&args, builder).await;
+    }
+    let sim = match builder.start().await {
         Ok(sim) => sim,
         Err(err) => {
             eprintln!("vcsa-backup-sim: {err}");
@@ -111,5 +125,55 @@ async fn main() -> ExitCode {
         eprintln!("vcsa-backup-sim: cannot listen for Ctrl-C; stopping.");
     }
     sim.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// `--appliances N` or `--inventory-out`: many appliances, one line each.
+async fn serve_fleet(args: &Args, template: SimulatorBuilder) -> ExitCode {
+    if args.appliances > 1 && args.listen.port() != 0 {
+        eprintln!(
+            "vcsa-backup-sim: --appliances needs port 0 in --listen (each appliance gets its own \
+             free port), such as --listen {}:0",
+            args.listen.ip()
+        );
+        return ExitCode::FAILURE;
+    }
+    let fleet = match Simulator::fleet(args.appliances.into())
+        .template(template)
+        .start()
+        .await
+    {
+        Ok(fleet) => fleet,
+        Err(err) => {
+            eprintln!("vcsa-backup-sim: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(path) = &args.inventory_out
+        && let Err(err) = std::fs::write(path, fleet.inventory(&args.user, "VCSA_SIM_PASSWORD"))
+    {
+        eprintln!(
+            "vcsa-backup-sim: cannot write the inventory to {}: {err}",
+            path.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        for appliance in fleet.appliances() {
+            let _ = match appliance.thumbprint() {
+                Some(thumbprint) => {
+                    writeln!(out, "{} {} {thumbprint}", appliance.name(), appliance.url())
+                }
+                None => writeln!(out, "{} {}", appliance.name(), appliance.url()),
+            };
+        }
+        let _ = out.flush();
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        eprintln!("vcsa-backup-sim: cannot listen for Ctrl-C; stopping.");
+    }
+    fleet.shutdown().await;
     ExitCode::SUCCESS
 }

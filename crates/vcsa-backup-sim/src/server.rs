@@ -115,6 +115,10 @@ impl SimulatorBuilder {
         self
     }
 
+    pub(crate) fn listen_addr(&self) -> SocketAddr {
+        self.listen
+    }
+
     /// How long a backup job takes to go from 0 to 100%. Zero finishes jobs at once; at most
     /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION).
     pub fn job_duration(mut self, duration: Duration) -> Self {

@@ -25,6 +25,8 @@ async fn help_documents_every_option() {
         "--history",
         "--schedule",
         "--ca-cert-out",
+        "--appliances",
+        "--inventory-out",
         "--help",
         "--version",
     ] {
@@ -133,4 +135,84 @@ async fn bad_options_are_refused() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--job-duration"));
+}
+
+#[tokio::test]
+async fn serves_many_appliances_and_writes_their_inventory() {
+    let dir = std::env::temp_dir().join(format!("vcsa-sim-fleet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let inventory = dir.join("fleet.toml");
+    let mut child = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--http",
+            "--appliances",
+            "3",
+            "--history",
+            "2",
+        ])
+        .arg("--inventory-out")
+        .arg(&inventory)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let http = reqwest::Client::new();
+    let mut urls = Vec::new();
+    for expected in ["vcsa-001", "vcsa-002", "vcsa-003"] {
+        let line = lines.next_line().await.unwrap().unwrap();
+        let (name, url) = line.split_once(' ').unwrap();
+        assert_eq!(name, expected);
+        let token: String = http
+            .post(format!("{url}/api/session"))
+            .basic_auth(
+                vcsa_backup_sim::DEFAULT_USER,
+                Some(vcsa_backup_sim::DEFAULT_PASSWORD),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let jobs: Vec<String> = http
+            .get(format!("{url}/api/appliance/recovery/backup/job"))
+            .header("vmware-api-session-id", token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(jobs.len(), 2, "{name}");
+        urls.push(url.to_string());
+    }
+    assert_eq!(
+        urls.iter().collect::<std::collections::HashSet<_>>().len(),
+        3
+    );
+    let written = std::fs::read_to_string(&inventory).unwrap();
+    for url in &urls {
+        assert!(
+            written.contains(&format!("server = \"{url}\"")),
+            "{written}"
+        );
+    }
+    assert!(written.contains("password_env = \"VCSA_SIM_PASSWORD\""));
+    child.kill().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn many_appliances_need_port_zero() {
+    let out = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:9", "--http", "--appliances", "2"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--appliances needs port 0"), "{stderr}");
 }

@@ -4,6 +4,7 @@ mod support;
 
 mod cli;
 mod faults;
+mod fleet;
 mod generated_client;
 mod https;
 mod operations;
