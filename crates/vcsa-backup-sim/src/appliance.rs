@@ -12,10 +12,10 @@ use vcsa_backup_api::types::{
 };
 
 use crate::clock::Clock;
-use crate::config::{MAX_HISTORY, MAX_JOB_DURATION, SimConfig};
+use crate::config::{MAX_HISTORY, SimConfig};
 use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults, JobFailure, JobWait};
-use crate::jobs::{JobSpec, Jobs, RunPlan};
+use crate::jobs::{JobSpec, Jobs, ProgressCurve, RunPlan};
 use crate::sessions::Sessions;
 use crate::validate;
 use crate::{SimState, parts};
@@ -108,13 +108,17 @@ impl Appliance {
             ));
         }
         let now = self.clock.now();
-        inner.sessions.open(user, now).map_err(|_| {
+        let token = inner.sessions.open(user, now).map_err(|_| {
             VapiError::new(
                 ErrorType::ServiceUnavailable,
                 "com.vmware.vapi.endpoint.session.unavailable",
                 "The appliance could not create a session (no randomness available). Try again.",
             )
-        })
+        })?;
+        if inner.faults.refuses_new_sessions(self.clock.utc(now)) {
+            inner.sessions.close(&token);
+        }
+        Ok(token)
     }
 
     /// The user of a live session; refreshes its idle timer.
@@ -216,8 +220,9 @@ impl Appliance {
         wait: Option<JobWait>,
     ) -> BackupJobStatus {
         let wait = wait.unwrap_or_else(|| inner.config.job_wait.clone());
+        let curve = inner.faults.next_job_progress.take();
         let plan = RunPlan {
-            duration: inner.config.job_duration.min(MAX_JOB_DURATION),
+            curve: curve.unwrap_or_else(|| ProgressCurve::steady(inner.config.job_duration)),
             pending: wait.pending(),
             blocked: wait.blocked(),
             failure,
@@ -380,6 +385,7 @@ impl Appliance {
             jobs: inner.jobs.len(),
             running_job: inner.jobs.active(now).map(|j| j.id.clone()),
             live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
+            logins: inner.sessions.opened(),
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.keys().cloned().collect(),
             job_wait: inner.config.job_wait.clone(),
@@ -438,13 +444,8 @@ impl Appliance {
 
     /// Counts one vendor call against `fail_next`; true when this call must fail.
     pub(crate) fn take_injected_failure(&self) -> bool {
-        let mut inner = self.lock();
-        if inner.faults.fail_next > 0 {
-            inner.faults.fail_next -= 1;
-            true
-        } else {
-            false
-        }
+        let now = self.clock.utc(self.clock.now());
+        self.lock().faults.take_failure(now)
     }
 }
 

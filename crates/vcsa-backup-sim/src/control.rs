@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::appliance::Appliance;
-use crate::faults::{EnumField, Faults, JobFailure, JobWait};
+use crate::faults::{EnumField, Faults, JobFailure, JobWait, until};
+use crate::jobs::ProgressCurve;
 
 /// A snapshot of the simulator's state, for assertions and the admin endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +19,9 @@ pub struct SimState {
     pub running_job: Option<String>,
     /// Sessions that have not expired.
     pub live_sessions: usize,
+    /// Successful log-ins since the simulator started (sessions opened, refused ones
+    /// included).
+    pub logins: u64,
     /// Backup folders that already hold a backup.
     pub used_folders: usize,
     /// Ids of the backup schedules, `default` among them, in alphabetical order.
@@ -37,17 +41,23 @@ pub struct SimState {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
-/// use vcsa_backup_sim::{EnumField, JobFailure, JobWait, Simulator};
+/// use vcsa_backup_sim::{EnumField, JobFailure, JobWait, ProgressCurve, Simulator};
 ///
 /// let sim = Simulator::builder().tls(false).start().await?;
 /// let control = sim.control();
 /// control.fail_next(2); // the next two vendor calls answer 503
+/// control.unavailable_for(Duration::from_secs(120)); // and every call for two minutes
+/// control.refuse_sessions_for(Duration::from_secs(120)); // sessions end right after log in
 /// control.fail_next_job(JobFailure::at(40, "The backup server ran out of space."));
+/// // Stalls at 50% for ten minutes before it goes on.
+/// let s = Duration::from_secs;
+/// control.shape_next_job(ProgressCurve::new().then(s(300), 50).hold(s(600)).then(s(300), 100));
 /// // PENDING (state NONE) for 5 s, then BLOCKED for 2 s, then running.
 /// control.delay_next_job(JobWait::new(Duration::from_secs(5), Duration::from_secs(2)));
 /// control.inject_unknown_enum(EnumField::JobState, "PAUSED");
 /// control.set_response_delay(Duration::from_millis(10));
 /// assert_eq!(control.state().faults.fail_next, 2);
+/// assert!(control.state().faults.unavailable_until.is_some());
 /// control.clear_faults();
 /// assert_eq!(control.state().faults, Default::default());
 /// sim.shutdown().await;
@@ -78,6 +88,40 @@ impl Control {
     /// The next `count` vendor API calls (log in included) answer 503 SERVICE_UNAVAILABLE.
     pub fn fail_next(&self, count: u32) {
         self.appliance.update_faults(|f| f.fail_next = count);
+    }
+
+    /// Every vendor API call (log in included) answers 503 SERVICE_UNAVAILABLE for the next
+    /// `span` of simulated time, as while the appliance's services restart. Calls counted by
+    /// [`fail_next`](Self::fail_next) are not used up meanwhile.
+    pub fn unavailable_for(&self, span: Duration) {
+        let until = until(self.now(), span);
+        self.appliance
+            .update_faults(|f| f.unavailable_until = Some(until));
+    }
+
+    /// Ends every session now, and every session opened in the next `span` of simulated time
+    /// right after its log in: the log in succeeds, the first call with the new session answers
+    /// 401 UNAUTHENTICATED. What a client sees while the appliance's services restart over and
+    /// over.
+    pub fn refuse_sessions_for(&self, span: Duration) {
+        let until = until(self.now(), span);
+        self.appliance
+            .update_faults(|f| f.sessions_refused_until = Some(until));
+        self.appliance.expire_sessions();
+    }
+
+    /// The next backup job started (manual or scheduled) moves its progress along `curve`
+    /// once running, and ends where the curve ends, instead of running steadily for the job
+    /// duration.
+    pub fn shape_next_job(&self, curve: ProgressCurve) {
+        self.appliance
+            .update_faults(|f| f.next_job_progress = Some(curve));
+    }
+
+    /// The simulator's clock as wall-clock time (it follows tokio's clock).
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let clock = &self.appliance.clock;
+        clock.utc(clock.now())
     }
 
     /// Every vendor API answer is held back by `delay` (simulated time: instant on a paused clock).

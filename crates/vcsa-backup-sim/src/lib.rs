@@ -5,7 +5,8 @@
 //! like an appliance: HTTP Basic log in and idle-expiring sessions; backup jobs that advance over
 //! time (progress 0 to 100, size growing, then `SUCCEEDED`) with ids like
 //! `20260522-061503-24322831`, newest first; on request, jobs that wait `PENDING` then `BLOCKED`
-//! before they run ([`Control::delay_next_job`]); one backup at a time (`FEATURE_IN_USE`); a
+//! before they run ([`Control::delay_next_job`]) or whose progress jumps, stalls, goes back or
+//! ends early ([`Control::shape_next_job`]); one backup at a time (`FEATURE_IN_USE`); a
 //! `default` schedule and others ([`SimulatorBuilder::schedule`]); cancel; parts; validation
 //! that remembers which folders already hold a backup; and `INVALID_ARGUMENT` with messages for
 //! bad input, never a 500.
@@ -59,11 +60,14 @@
 //!
 //! | request | effect |
 //! |---|---|
-//! | `GET /__sim/state` | inspect jobs, running job, live sessions and faults |
+//! | `GET /__sim/state` | inspect jobs, running job, live sessions, log-ins and faults (times on the simulator's clock) |
 //! | `POST /__sim/faults/fail-next` `{"count": 3}` | the next 3 vendor calls answer 503 SERVICE_UNAVAILABLE |
+//! | `POST /__sim/faults/unavailable` `{"millis": 120000}` | every vendor call answers 503 SERVICE_UNAVAILABLE for the next 120 s |
+//! | `POST /__sim/faults/sessions-refused` `{"millis": 120000}` | every session ends now, and every session opened in the next 120 s ends right after its log in (the next call answers 401) |
 //! | `POST /__sim/faults/delay` `{"millis": 500}` | every vendor answer is held back 500 ms |
 //! | `POST /__sim/faults/job-failure` `{"at_percent": 40, "messages": ["..."]}` | the next job fails at 40% |
 //! | `POST /__sim/faults/job-wait` `{"pending_ms": 5000, "blocked_ms": 3000}` | the next job is PENDING (state `NONE`) for 5 s, then BLOCKED for 3 s, then runs |
+//! | `POST /__sim/faults/job-progress` `{"stretches": [{"over_ms": 60000, "to_percent": 50}, {"over_ms": 120000, "to_percent": 50}, {"over_ms": 0, "to_percent": 90}]}` | the next job's progress follows this [`ProgressCurve`] (here: to 50% in a minute, stalls two minutes, jumps to 90% and ends there, early) instead of a steady run |
 //! | `POST /__sim/faults/unknown-enum` `{"field": "job_state", "value": "PAUSED"}` | responses carry an enum value from the future (fields: [`EnumField`]) |
 //! | `DELETE /__sim/faults` | clear every fault |
 //! | `POST /__sim/sessions/expire` | every session expires now |
@@ -99,6 +103,7 @@ pub use config::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, MAX_HISTORY, MAX
 pub use control::{Control, SimState};
 pub use faults::{EnumField, Faults, JobFailure, JobWait};
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
+pub use jobs::{ProgressCurve, Stretch};
 pub use routes::ADMIN_PREFIX;
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
 

@@ -14,6 +14,8 @@ struct Session {
 #[derive(Default)]
 pub(crate) struct Sessions {
     by_token: HashMap<String, Session>,
+    /// Sessions ever opened: successful log-ins.
+    opened: u64,
 }
 
 /// The token source failed; the operating system could not supply random bytes.
@@ -33,6 +35,7 @@ impl Sessions {
                 last_used: now,
             },
         );
+        self.opened += 1;
         Ok(token)
     }
 
@@ -53,6 +56,11 @@ impl Sessions {
 
     pub(crate) fn expire_all(&mut self) {
         self.by_token.clear();
+    }
+
+    /// How many sessions were ever opened.
+    pub(crate) fn opened(&self) -> u64 {
+        self.opened
     }
 
     /// Sessions not yet idle-expired at `now`.
@@ -98,5 +106,6 @@ mod tests {
         );
         assert!(sessions.touch(&b, t0, idle).is_none());
         assert_eq!(sessions.live(t0 + Duration::from_secs(100), idle), 1);
+        assert_eq!(sessions.opened(), 2);
     }
 }

@@ -1,6 +1,9 @@
 //! Backup jobs: how a job advances over simulated time, and the history of jobs.
 
+mod curve;
 mod view;
+
+pub use curve::{ProgressCurve, Stretch};
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -27,8 +30,8 @@ pub(crate) struct JobSpec {
 /// How a job will run, fixed when it is requested.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RunPlan {
-    /// From 0 to 100% once running.
-    pub(crate) duration: Duration,
+    /// How progress moves once running; the job ends at the end of the curve.
+    pub(crate) curve: ProgressCurve,
     /// Queued before it starts (details PENDING, job state NONE).
     pub(crate) pending: Duration,
     /// Started but waiting before it runs (details BLOCKED, job state INPROGRESS).
@@ -40,7 +43,7 @@ pub(crate) struct RunPlan {
 /// One backup job. Its state is never stored: it is computed from the clock when asked.
 ///
 /// Its life on the clock: requested at `created`, PENDING until `began()`, BLOCKED until
-/// `runs_from()`, RUNNING for `plan.duration`, then ended (unless a failure or a cancel ends it
+/// `runs_from()`, RUNNING along `plan.curve`, then ended (unless a failure or a cancel ends it
 /// sooner).
 #[derive(Debug)]
 pub(crate) struct Job {
@@ -106,26 +109,27 @@ impl Job {
 
     /// Progress (0..=100) reached `elapsed` after running began.
     fn progress_after(&self, elapsed: Duration) -> i64 {
-        if self.plan.duration.is_zero() {
-            return 100;
-        }
-        let pct = elapsed.as_nanos().saturating_mul(100) / self.plan.duration.as_nanos();
-        pct.min(100) as i64
+        i64::from(self.plan.curve.percent_after(elapsed))
     }
 
-    /// When a planned failure strikes: the moment progress reaches its percentage.
+    /// When a planned failure strikes: the moment progress first reaches its percentage, or
+    /// the end of the run where the curve never gets there.
     fn failure_at(&self) -> Option<(Instant, i64)> {
         let failure = self.plan.failure.as_ref()?;
-        let pct = u32::from(failure.clamped_percent());
-        // The duration is at most MAX_JOB_DURATION, so neither step can overflow.
-        Some((
-            self.runs_from() + self.plan.duration * pct / 100,
-            i64::from(pct),
-        ))
+        let pct = failure.clamped_percent();
+        let (after, progress) = match self.plan.curve.first_reaching(pct) {
+            Some(after) => (after, i64::from(pct)),
+            None => {
+                let end = self.plan.curve.duration();
+                (end, self.progress_after(end))
+            }
+        };
+        // Curves last at most MAX_JOB_DURATION, so the sum cannot overflow.
+        Some((self.runs_from() + after, progress))
     }
 
     pub(crate) fn phase(&self, now: Instant) -> Phase {
-        let done_at = self.runs_from() + self.plan.duration;
+        let done_at = self.runs_from() + self.plan.curve.duration();
         let mut end: (Instant, Phase) = (done_at, Phase::Succeeded { ended: done_at });
         if let Some((at, progress)) = self.failure_at() {
             end = (
@@ -339,7 +343,7 @@ mod tests {
 
     fn plan(duration: Duration, failure: Option<JobFailure>) -> RunPlan {
         RunPlan {
-            duration,
+            curve: ProgressCurve::steady(duration),
             failure,
             ..RunPlan::default()
         }
@@ -352,7 +356,7 @@ mod tests {
         let t0 = Instant::now();
         let s = Duration::from_secs;
         let waiting = RunPlan {
-            duration: s(100),
+            curve: ProgressCurve::steady(s(100)),
             pending: s(10),
             blocked: s(5),
             failure: None,
@@ -393,6 +397,47 @@ mod tests {
         );
         assert_eq!(job.start_utc(&phase), job.utc_at(at));
         assert_eq!(job.duration_secs(&phase, at + s(50)), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_job_follows_its_progress_curve_and_ends_where_it_ends() {
+        let clock = Clock::new();
+        let mut jobs = Jobs::default();
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        // Stalls at 50%, then finishes early at 80%.
+        let curve = ProgressCurve::new()
+            .then(s(50), 50)
+            .hold(s(100))
+            .then(s(30), 80);
+        let plan = RunPlan {
+            curve: curve.clone(),
+            ..RunPlan::default()
+        };
+        let id = jobs.start(spec(), t0, &clock, plan, "1").id.clone();
+        let job = jobs.get(&id).unwrap();
+        assert_eq!(job.phase(t0 + s(100)), Phase::Running { progress: 50 });
+        assert_eq!(job.phase(t0 + s(179)), Phase::Running { progress: 79 });
+        let end = t0 + s(180);
+        assert_eq!(job.phase(end), Phase::Succeeded { ended: end });
+
+        // A failure at a percentage the curve never reaches strikes at its end.
+        let plan = RunPlan {
+            curve,
+            failure: Some(JobFailure::at(90, "late")),
+            ..RunPlan::default()
+        };
+        let id = jobs.start(spec(), end, &clock, plan, "1").id.clone();
+        let job = jobs.get(&id).unwrap();
+        let failed = end + s(180);
+        assert_eq!(
+            job.phase(failed + s(1)),
+            Phase::Failed {
+                ended: failed,
+                progress: 80,
+                cancelled: false
+            }
+        );
     }
 
     #[tokio::test(start_paused = true)]

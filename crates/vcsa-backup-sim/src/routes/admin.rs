@@ -19,6 +19,7 @@ use crate::config::MAX_HISTORY;
 use crate::control::Control;
 use crate::faults::{EnumField, JobFailure, JobWait};
 use crate::flavour::json_response;
+use crate::jobs::ProgressCurve;
 
 type App = State<Arc<Appliance>>;
 
@@ -27,6 +28,9 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/state", get(state))
         .route("/faults", delete(clear_faults))
         .route("/faults/fail-next", post(fail_next))
+        .route("/faults/unavailable", post(unavailable))
+        .route("/faults/sessions-refused", post(sessions_refused))
+        .route("/faults/job-progress", post(job_progress))
         .route("/faults/delay", post(delay))
         .route("/faults/job-failure", post(job_failure))
         .route("/faults/job-wait", post(job_wait))
@@ -99,6 +103,27 @@ async fn fail_next(State(app): App, body: Bytes) -> Response {
 #[derive(Deserialize)]
 struct Delay {
     millis: u64,
+}
+
+async fn unavailable(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: Delay| {
+        c.unavailable_for(Duration::from_millis(r.millis));
+        Ok(())
+    })
+}
+
+async fn sessions_refused(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: Delay| {
+        c.refuse_sessions_for(Duration::from_millis(r.millis));
+        Ok(())
+    })
+}
+
+async fn job_progress(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: ProgressCurve| {
+        c.shape_next_job(r);
+        Ok(())
+    })
 }
 
 async fn delay(State(app): App, body: Bytes) -> Response {

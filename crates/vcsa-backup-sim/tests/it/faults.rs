@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 use support::*;
-use vcsa_backup_sim::{ADMIN_PREFIX, EnumField, JobFailure, Simulator};
+use vcsa_backup_sim::{ADMIN_PREFIX, EnumField, JobFailure, ProgressCurve, Simulator};
 
 #[tokio::test(start_paused = true)]
 async fn next_calls_fail_with_503_in_the_flavour_shape() {
@@ -228,7 +228,16 @@ async fn the_admin_endpoint_offers_the_same_controls() {
     let (_, state) = admin(&h, Method::DELETE, "/faults", None).await;
     assert_eq!(
         state["faults"],
-        json!({"fail_next": 0, "delay_ms": 0, "next_job_failure": null, "next_job_wait": null, "unknown_enums": {}})
+        json!({
+            "fail_next": 0,
+            "unavailable_until": null,
+            "sessions_refused_until": null,
+            "delay_ms": 0,
+            "next_job_failure": null,
+            "next_job_wait": null,
+            "next_job_progress": null,
+            "unknown_enums": {}
+        })
     );
 
     let (_, state) = admin(&h, Method::POST, "/history", Some(json!({"count": 25}))).await;
@@ -278,4 +287,179 @@ async fn the_admin_endpoint_offers_the_same_controls() {
     )
     .await;
     assert_eq!(status, 400);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_outage_answers_503_for_its_span_of_time_then_ends_by_itself() {
+    let h = start(Simulator::builder()).await;
+    let control = h.sim.control();
+    control.fail_next(1);
+    control.unavailable_for(Duration::from_secs(120));
+    for _ in 0..5 {
+        let (status, body) = h.get(&format!("{API}/parts")).await;
+        assert_eq!(
+            (status, api_error_type(&body)),
+            (503, "SERVICE_UNAVAILABLE")
+        );
+    }
+    // Log in fails too, as while the appliance's services restart.
+    let login = h
+        .http
+        .post(h.url("/api/session"))
+        .basic_auth("administrator@vsphere.local", Some("VMware1!"));
+    assert_eq!(send(login).await.0, 503);
+
+    tokio::time::advance(Duration::from_secs(119)).await;
+    assert_eq!(h.get(&format!("{REST}/parts")).await.0, 503);
+    assert_eq!(
+        control.state().faults.fail_next,
+        1,
+        "not used up by the outage"
+    );
+    tokio::time::advance(Duration::from_secs(1)).await;
+    // The counted failure comes after the outage, then the appliance answers again.
+    assert_eq!(h.get(&format!("{API}/parts")).await.0, 503);
+    assert_eq!(h.get(&format!("{API}/parts")).await.0, 200);
+}
+
+#[tokio::test(start_paused = true)]
+async fn sessions_opened_during_a_refusal_span_end_right_after_log_in() {
+    let h = start(Simulator::builder()).await;
+    let control = h.sim.control();
+    let logins = control.state().logins;
+    control.refuse_sessions_for(Duration::from_secs(60));
+    // The session held before the span ended at its start.
+    assert_eq!(h.get(&format!("{API}/parts")).await.0, 401);
+
+    for _ in 0..3 {
+        let token = login_api(&h.http, h.sim.url()).await; // log in succeeds...
+        let refused = h
+            .http
+            .get(h.url(&format!("{API}/parts")))
+            .header(vcsa_backup_sim::SESSION_HEADER, &token);
+        let (status, body) = send(refused).await; // ...but the session is gone at once
+        assert_eq!((status, api_error_type(&body)), (401, "UNAUTHENTICATED"));
+        tokio::time::advance(Duration::from_secs(10)).await;
+    }
+    assert_eq!(control.state().logins, logins + 3);
+    assert_eq!(control.state().live_sessions, 0);
+
+    tokio::time::advance(Duration::from_secs(30)).await;
+    let token = login_api(&h.http, h.sim.url()).await;
+    let accepted = h
+        .http
+        .get(h.url(&format!("{API}/parts")))
+        .header(vcsa_backup_sim::SESSION_HEADER, &token);
+    assert_eq!(send(accepted).await.0, 200);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_follows_the_progress_curve_it_was_given() {
+    let h = start(Simulator::builder().job_duration(Duration::from_secs(100))).await;
+    let s = Duration::from_secs;
+    // Steady to 40%, stalls, jumps to 80%, goes back to 60%, and ends there, early.
+    h.sim.control().shape_next_job(
+        ProgressCurve::new()
+            .then(s(40), 40)
+            .hold(s(60))
+            .then(Duration::ZERO, 80)
+            .then(s(20), 60),
+    );
+    let id = h.start_backup("sftp://nas.example.com/b/curve").await;
+    assert_eq!(
+        h.sim.control().state().faults.next_job_progress,
+        None,
+        "used up"
+    );
+    let progress = |body: &Value| {
+        (
+            body["state"].as_str().unwrap_or_default().to_string(),
+            body["progress"].as_i64().unwrap_or(-1),
+        )
+    };
+    let mut at = 0;
+    let mut readings = Vec::new();
+    for next in [20u64, 40, 60, 99, 100, 110, 119, 120] {
+        tokio::time::advance(s(next - at)).await;
+        at = next;
+        let (_, body) = h.get(&format!("{API}/job/{id}")).await;
+        readings.push((next, progress(&body)));
+    }
+    let expected: Vec<(u64, (String, i64))> = [
+        (20, ("INPROGRESS", 20)),
+        (40, ("INPROGRESS", 40)),
+        (60, ("INPROGRESS", 40)),
+        (99, ("INPROGRESS", 40)),
+        (100, ("INPROGRESS", 80)),
+        (110, ("INPROGRESS", 70)),
+        (119, ("INPROGRESS", 61)),
+        (120, ("SUCCEEDED", 100)),
+    ]
+    .into_iter()
+    .map(|(t, (state, p))| (t, (state.to_string(), p)))
+    .collect();
+    assert_eq!(readings, expected);
+
+    // The next job runs steadily again, over the configured duration.
+    let id = h.start_backup("sftp://nas.example.com/b/steady").await;
+    tokio::time::advance(s(50)).await;
+    assert_eq!(h.get(&format!("{API}/job/{id}")).await.1["progress"], 50);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_admin_endpoint_sets_outages_session_refusals_and_progress_curves() {
+    let h = start(Simulator::builder()).await;
+
+    let (status, state) = admin(
+        &h,
+        Method::POST,
+        "/faults/unavailable",
+        Some(json!({"millis": 30000})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(state["faults"]["unavailable_until"].is_string(), "{state}");
+    assert_eq!(h.get(&format!("{API}/parts")).await.0, 503);
+    tokio::time::advance(Duration::from_secs(30)).await;
+    assert_eq!(h.get(&format!("{API}/parts")).await.0, 200);
+
+    let (_, state) = admin(
+        &h,
+        Method::POST,
+        "/faults/sessions-refused",
+        Some(json!({"millis": 30000})),
+    )
+    .await;
+    assert!(
+        state["faults"]["sessions_refused_until"].is_string(),
+        "{state}"
+    );
+    assert_eq!(state["live_sessions"], 0);
+    let logins = state["logins"].as_u64().unwrap();
+    let token = login_api(&h.http, h.sim.url()).await;
+    let refused = h
+        .http
+        .get(h.url(&format!("{API}/parts")))
+        .header(vcsa_backup_sim::SESSION_HEADER, &token);
+    assert_eq!(send(refused).await.0, 401);
+    let (_, state) = admin(&h, Method::GET, "/state", None).await;
+    assert_eq!(state["logins"], logins + 1);
+
+    let curve = json!({"stretches": [{"over_ms": 10000, "to_percent": 50}, {"over_ms": 0, "to_percent": 90}]});
+    let (_, state) = admin(
+        &h,
+        Method::POST,
+        "/faults/job-progress",
+        Some(curve.clone()),
+    )
+    .await;
+    assert_eq!(state["faults"]["next_job_progress"], curve);
+    let (status, body) = admin(
+        &h,
+        Method::POST,
+        "/faults/job-progress",
+        Some(json!({"stretches": [{"over_ms": -1, "to_percent": 50}]})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
 }
