@@ -127,9 +127,33 @@ run_schemathesis() {
         "$@"
 }
 
+# Operations of the spec that the simulator does not serve yet (issue 10: part sizes, schedules,
+# the catalog and the clock, added to the spec before the simulator's routes). Remove each entry
+# as its route lands; when the list is empty, delete it and SKIP_NOT_SERVED below.
+NOT_SERVED_YET=(
+    get_part_size rest_get_part_size
+    list_schedules rest_list_schedules
+    get_schedule rest_get_schedule
+    create_schedule rest_create_schedule
+    update_schedule rest_update_schedule
+    delete_schedule rest_delete_schedule
+    list_system_names rest_list_system_names
+    list_archives rest_list_archives
+    get_archive rest_get_archive
+    get_appliance_time rest_get_appliance_time
+)
+SKIP_NOT_SERVED=()
+for id in "${NOT_SERVED_YET[@]}"; do
+    SKIP_NOT_SERVED+=(--exclude-operation-id "$id")
+done
+if [[ ${#NOT_SERVED_YET[@]} -gt 0 ]]; then
+    log "not checked (the simulator does not serve them yet): ${NOT_SERVED_YET[*]}"
+fi
+
 status=0
 # Log out ends the session the other operations use: run them on their own, last.
-run_schemathesis operations --exclude-operation-id delete_session --exclude-operation-id rest_delete_session || status=1
+run_schemathesis operations --exclude-operation-id delete_session --exclude-operation-id rest_delete_session \
+    ${SKIP_NOT_SERVED[@]+"${SKIP_NOT_SERVED[@]}"} || status=1
 MAX_TIME=20 run_schemathesis logout --include-operation-id delete_session --include-operation-id rest_delete_session || status=1
 
 if kill -0 "$SIM_PID" 2>/dev/null; then

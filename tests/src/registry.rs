@@ -105,6 +105,35 @@ pub fn all() -> Vec<Entry> {
         "RestPartListValue" => types::RestPartListValue;
         "RestJobDetailsValue" => types::RestJobDetailsValue;
         "RestJobDetailsEntry" => types::RestJobDetailsEntry;
+        "PartSize" => types::PartSize;
+        "ScheduleMap" => types::ScheduleMap;
+        "CreateScheduleRequest" => types::CreateScheduleRequest;
+        "ScheduleCreateSpec" => types::ScheduleCreateSpec;
+        "ScheduleUpdateSpec" => types::ScheduleUpdateSpec;
+        "ScheduleUpdateParts" => types::ScheduleUpdateParts;
+        "ScheduleInfo" => types::ScheduleInfo;
+        "RecurrenceInfo" => types::RecurrenceInfo;
+        "DayOfWeek" => enums::DayOfWeek, known = known!(enums::DayOfWeek);
+        "RetentionInfo" => types::RetentionInfo;
+        "RestCreateScheduleRequest" => types::RestCreateScheduleRequest;
+        "RestUpdateScheduleRequest" => types::RestUpdateScheduleRequest;
+        "LocationSpec" => types::LocationSpec;
+        "SystemNameList" => types::SystemNameList;
+        "ListArchivesRequest" => types::ListArchivesRequest;
+        "ArchiveFilterSpec" => types::ArchiveFilterSpec;
+        "ArchiveSummaryList" => types::ArchiveSummaryList;
+        "ArchiveSummary" => types::ArchiveSummary;
+        "ArchiveInfo" => types::ArchiveInfo;
+        "SystemTime" => types::SystemTime;
+        "DateTimeFormat" => enums::DateTimeFormat, known = known!(enums::DateTimeFormat);
+        "RestPartSizeValue" => types::RestPartSizeValue;
+        "RestScheduleListValue" => types::RestScheduleListValue;
+        "RestScheduleEntry" => types::RestScheduleEntry;
+        "RestScheduleInfoValue" => types::RestScheduleInfoValue;
+        "RestSystemNameListValue" => types::RestSystemNameListValue;
+        "RestArchiveSummaryListValue" => types::RestArchiveSummaryListValue;
+        "RestArchiveInfoValue" => types::RestArchiveInfoValue;
+        "RestSystemTimeValue" => types::RestSystemTimeValue;
     }
 }
 

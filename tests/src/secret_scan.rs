@@ -131,8 +131,9 @@ pub fn workspace_secrets(root: &Path) -> Vec<String> {
     all.into_iter().collect()
 }
 
-/// The indexes (into `secrets`) of the secrets a text holds, plainly or inside an HTTP Basic
-/// credential. Indexes, not values, so a report never repeats the secret it found.
+/// The indexes (into `secrets`) of the secrets a text holds, plainly, form-encoded (as a query
+/// string carries them) or inside an HTTP Basic credential. Indexes, not values, so a report never
+/// repeats the secret it found.
 pub fn leaked(text: &str, secrets: &[String]) -> Vec<usize> {
     let decoded: Vec<String> = BASIC
         .captures_iter(text)
@@ -147,7 +148,9 @@ pub fn leaked(text: &str, secrets: &[String]) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, secret)| {
-            text.contains(secret.as_str()) || decoded.iter().any(|d| d.contains(secret.as_str()))
+            text.contains(secret.as_str())
+                || text.contains(&secrets::form_encoded(secret))
+                || decoded.iter().any(|d| d.contains(secret.as_str()))
         })
         .map(|(index, _)| index)
         .collect()

@@ -64,6 +64,12 @@ pub fn basic_authorization() -> String {
     format!("Basic {encoded}")
 }
 
+/// A value as a query string carries it (`application/x-www-form-urlencoded`): the `/rest` catalog
+/// sends the location password there.
+pub fn form_encoded(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
 /// Every secret value, plain and in the encoded forms it takes on the wire.
 pub fn all() -> Vec<String> {
     let mut values: Vec<String> = [
@@ -79,6 +85,12 @@ pub fn all() -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    let encoded: Vec<String> = values
+        .iter()
+        .map(|value| form_encoded(value))
+        .filter(|encoded| !values.contains(encoded))
+        .collect();
+    values.extend(encoded);
     let basic = basic_authorization();
     values.push(basic.trim_start_matches("Basic ").to_string());
     values

@@ -8,6 +8,103 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///The Archive.FilterSpec structure: which archives list archives returns. Every field is optional.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ArchiveFilterSpec {
+        ///Backup must have a comment containing this string to match the filter. If unset the filter will match backups with any comment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment_substring: ::std::option::Option<::std::string::String>,
+        ///Backup must have been taken on or before this time to match the filter. If unset the filter will match the most recent backups.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_timestamp: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Limit the result to this many of the most recent backups. If unset it defaults to 128.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_results: ::std::option::Option<i64>,
+        ///Backup must have been taken on or after this time to match the filter. If unset the filter will match the oldest backups.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_timestamp: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+    }
+    ///The Archive.Info structure: one backup archive as get archive returns it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ArchiveInfo {
+        ///Custom comment.
+        pub comment: ::std::string::String,
+        ///Backup location URL of the archive.
+        pub location: ::std::string::String,
+        ///List of parts included in the backup.
+        pub parts: ::std::vec::Vec<::std::string::String>,
+        ///The system name identifier of the appliance the backup came from.
+        pub system_name: ::std::string::String,
+        ///Time when the backup was completed.
+        pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The version of the appliance the backup came from.
+        pub version: ::std::string::String,
+    }
+    ///The Archive.Summary structure: one backup archive as list archives returns it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ArchiveSummary {
+        ///Backup archive identifier (the name of its folder, for example `S_8.0.3.00400_20250102-000000_`).
+        pub archive: ::std::string::String,
+        ///Custom comment.
+        pub comment: ::std::string::String,
+        ///Time when the backup was started.
+        pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The version of the appliance the backup came from.
+        pub version: ::std::string::String,
+    }
+    ///Backup archives, the most recent first.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ArchiveSummaryList(pub ::std::vec::Vec<ArchiveSummary>);
+    impl ::std::ops::Deref for ArchiveSummaryList {
+        type Target = ::std::vec::Vec<ArchiveSummary>;
+        fn deref(&self) -> &::std::vec::Vec<ArchiveSummary> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArchiveSummaryList> for ::std::vec::Vec<ArchiveSummary> {
+        fn from(value: ArchiveSummaryList) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<ArchiveSummary>> for ArchiveSummaryList {
+        fn from(value: ::std::vec::Vec<ArchiveSummary>) -> Self {
+            Self(value)
+        }
+    }
     ///BackupJobStatus Structure, the state of one backup job.
     #[derive(
         ::serde::Deserialize,
@@ -61,6 +158,20 @@ pub mod types {
         pub location_user: ::std::option::Option<::std::string::String>,
         ///List of optional parts that will be included in the backup. Use the Parts.list operation to get information about the supported parts.
         pub parts: ::std::vec::Vec<::std::string::String>,
+    }
+    ///The `/api` body of create schedule: an operation with two body parameters takes an object keyed by their names.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateScheduleRequest {
+        ///Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+        pub schedule: ::std::string::String,
+        pub spec: ScheduleCreateSpec,
     }
     ///Information about the build of the appliance. This field is optional because it was added in a newer version than its parent node.
     #[derive(
@@ -267,6 +378,19 @@ pub mod types {
         ///Unique identifier of the localizable string or message template.
         pub id: ::std::string::String,
     }
+    ///The `/api` body of list archives: an operation with two body parameters takes an object keyed by their names. Both are required; `{}` is the empty filter.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListArchivesRequest {
+        pub filter_spec: ArchiveFilterSpec,
+        pub loc_spec: LocationSpec,
+    }
     ///A localizable message (the standard vAPI form, with optional parameters).
     #[derive(
         ::serde::Deserialize,
@@ -313,9 +437,8 @@ pub mod types {
         ///A date and time value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dt: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///How to format a date and time value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub format: ::std::option::Option<::std::string::String>,
+        pub format: ::std::option::Option<crate::enums::DateTimeFormat>,
         ///An integer value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub i: ::std::option::Option<i64>,
@@ -327,6 +450,25 @@ pub mod types {
         ///A string value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub s: ::std::option::Option<::std::string::String>,
+    }
+    ///A backup location and the credentials to read it, as the catalog operations take it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LocationSpec {
+        ///Backup location URL: the root the appliance writes under, whose `vCenter/sn_<system name>/` folders hold the archives.
+        pub location: ::std::string::String,
+        ///Password for the given location. If unset authentication will not be used for the specified location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_password: ::std::option::Option<crate::Secret>,
+        ///Username for the given location. If unset authentication will not be used for the specified location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_user: ::std::option::Option<::std::string::String>,
     }
     ///A message nested as the value of a localization parameter.
     #[derive(
@@ -396,6 +538,98 @@ pub mod types {
             Self(value)
         }
     }
+    ///The estimated size of a backup part, in megabytes.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct PartSize(pub i64);
+    impl ::std::ops::Deref for PartSize {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PartSize> for i64 {
+        fn from(value: PartSize) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PartSize {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PartSize {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PartSize {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PartSize {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PartSize {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///The Schedules.RecurrenceInfo structure: when a schedule fires, on the 24-hour clock in the appliance's time zone (usually UTC).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RecurrenceInfo {
+        ///Days of the week when the backup should run. If unset the backup runs every day.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub days: ::std::vec::Vec<crate::enums::DayOfWeek>,
+        ///Hour when backup should run, 0 to 23 (24-hour clock, appliance time).
+        pub hour: i64,
+        ///Minute when backup should run, 0 to 59.
+        pub minute: i64,
+    }
+    ///The `/rest` flavour's wrapper around an archive.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestArchiveInfoValue {
+        pub value: ArchiveInfo,
+    }
+    ///The `/rest` flavour's wrapper around the archive list.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestArchiveSummaryListValue {
+        pub value: ArchiveSummaryList,
+    }
     ///The `/rest` flavour's wrapper around a job status.
     #[derive(
         ::serde::Deserialize,
@@ -419,6 +653,18 @@ pub mod types {
     )]
     pub struct RestBackupRequestPiece {
         pub piece: BackupRequest,
+    }
+    ///The `/rest` body of create schedule (the id is in the path).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestCreateScheduleRequest {
+        pub spec: ScheduleCreateSpec,
     }
     ///The error shape of the `/rest` flavour: the standard error's fully qualified type name and its body.
     #[derive(
@@ -485,6 +731,18 @@ pub mod types {
     pub struct RestPartListValue {
         pub value: PartList,
     }
+    ///The `/rest` flavour's wrapper around a part size.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestPartSizeValue {
+        pub value: PartSize,
+    }
     ///The `/rest` flavour's wrapper around a cancel or validate result.
     #[derive(
         ::serde::Deserialize,
@@ -497,6 +755,45 @@ pub mod types {
     pub struct RestReturnResultValue {
         pub value: ReturnResult,
     }
+    ///One schedule in the `/rest` flavour.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestScheduleEntry {
+        ///The schedule id.
+        pub key: ::std::string::String,
+        pub value: ScheduleInfo,
+    }
+    ///The `/rest` flavour's wrapper around a schedule.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestScheduleInfoValue {
+        pub value: ScheduleInfo,
+    }
+    ///The `/rest` flavour's schedules, a list of key and value pairs wrapped as `{"value": [...]}`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestScheduleListValue {
+        ///Map of schedule id to its Info structure, as a list of {"key", "value"}.
+        pub value: ::std::vec::Vec<RestScheduleEntry>,
+    }
     ///The `/rest` flavour's wrapper around a session token.
     #[derive(
         ::serde::Deserialize,
@@ -508,6 +805,55 @@ pub mod types {
     )]
     pub struct RestSessionTokenValue {
         pub value: crate::Secret,
+    }
+    ///The `/rest` flavour's wrapper around the system names.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestSystemNameListValue {
+        pub value: SystemNameList,
+    }
+    ///The `/rest` flavour's wrapper around the appliance's time.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestSystemTimeValue {
+        pub value: SystemTime,
+    }
+    ///The `/rest` body of update schedule.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestUpdateScheduleRequest {
+        pub spec: ScheduleUpdateSpec,
+    }
+    ///The Schedules.RetentionInfo structure: how many of a schedule's backups are kept. If a schedule has none, all its backups are retained forever. The appliance prunes the older ones in a daily job at 00:00 UTC, so one more can exist until then.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RetentionInfo {
+        ///Number of backups which should be retained.
+        pub max_count: i64,
     }
     ///The outcome of cancel and validate, with messages that explain it.
     #[derive(
@@ -538,6 +884,169 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub comment: ::std::option::Option<::std::string::String>,
     }
+    ///The Schedules.CreateSpec structure: the schedule to create. There is no location type: the scheme of the location URL says it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ScheduleCreateSpec {
+        ///Password for a backup piece, with the same rules as a backup's: at least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in [0-9,a-z,A-Z]). Only visible ASCII characters (for example, no space). If unset the backup piece will not be encrypted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_password: ::std::option::Option<crate::Secret>,
+        ///Enable or disable a schedule. If unset the schedule will be enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enable: ::std::option::Option<bool>,
+        ///Option to enable Postgres DB/ VCDB fast backup (vSphere 8.0 and later). If unset backup will proceed at slow rate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fast_backup: ::std::option::Option<bool>,
+        ///URL of the backup location.
+        pub location: ::std::string::String,
+        ///Password for the given location. If unset authentication will not be used for the specified location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_password: ::std::option::Option<crate::Secret>,
+        ///Username for the given location. If unset authentication will not be used for the specified location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_user: ::std::option::Option<::std::string::String>,
+        ///List of optional parts to be backed up. Use the Parts.list operation to get information about the supported parts. If unset no optional part is backed up.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub parts: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recurrence_info: ::std::option::Option<RecurrenceInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub retention_info: ::std::option::Option<RetentionInfo>,
+    }
+    ///The Schedules.Info structure: a backup schedule as get and list return it. The passwords are write-only and never returned.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ScheduleInfo {
+        ///Whether the schedule is enabled.
+        pub enable: bool,
+        ///Whether backups of this schedule use Postgres DB/ VCDB fast backup (vSphere 8.0 and later).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fast_backup: ::std::option::Option<bool>,
+        ///URL of the backup location.
+        pub location: ::std::string::String,
+        ///Username for the given location. If unset authentication will not be used for the specified location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_user: ::std::option::Option<::std::string::String>,
+        ///List of optional parts that will be included in backups based on this schedule.
+        pub parts: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recurrence_info: ::std::option::Option<RecurrenceInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub retention_info: ::std::option::Option<RetentionInfo>,
+    }
+    ///Map of schedule id to its Info structure.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ScheduleMap(
+        pub ::std::collections::BTreeMap<::std::string::String, ScheduleInfo>,
+    );
+    impl ::std::ops::Deref for ScheduleMap {
+        type Target = ::std::collections::BTreeMap<::std::string::String, ScheduleInfo>;
+        fn deref(
+            &self,
+        ) -> &::std::collections::BTreeMap<::std::string::String, ScheduleInfo> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScheduleMap>
+    for ::std::collections::BTreeMap<::std::string::String, ScheduleInfo> {
+        fn from(value: ScheduleMap) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::BTreeMap<::std::string::String, ScheduleInfo>,
+    > for ScheduleMap {
+        fn from(
+            value: ::std::collections::BTreeMap<::std::string::String, ScheduleInfo>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///List of optional parts to be backed up, replacing the schedule's; an empty list means no optional part. Use the Parts.list operation to get information about the supported parts. If unset the value is unchanged.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ScheduleUpdateParts(pub ::std::vec::Vec<::std::string::String>);
+    impl ::std::ops::Deref for ScheduleUpdateParts {
+        type Target = ::std::vec::Vec<::std::string::String>;
+        fn deref(&self) -> &::std::vec::Vec<::std::string::String> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScheduleUpdateParts>
+    for ::std::vec::Vec<::std::string::String> {
+        fn from(value: ScheduleUpdateParts) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+    for ScheduleUpdateParts {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self(value)
+        }
+    }
+    ///The Schedules.UpdateSpec structure: the fields of a schedule to change. Every field is optional and an unset field keeps its value, so an update cannot unset a field.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ScheduleUpdateSpec {
+        ///Password for a backup piece, with the same rules as a backup's: at least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in [0-9,a-z,A-Z]). Only visible ASCII characters (for example, no space). If unset the value is unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_password: ::std::option::Option<crate::Secret>,
+        ///Enable or disable a schedule. If unset the value is unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enable: ::std::option::Option<bool>,
+        ///Option to enable Postgres DB/ VCDB fast backup (vSphere 8.0 and later). If unset the value is unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fast_backup: ::std::option::Option<bool>,
+        ///URL of the backup location. If unset the value is unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
+        ///Password for the given location. If unset the value is unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_password: ::std::option::Option<crate::Secret>,
+        ///Username for the given location. If unset the value is unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_user: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parts: ::std::option::Option<ScheduleUpdateParts>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recurrence_info: ::std::option::Option<RecurrenceInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub retention_info: ::std::option::Option<RetentionInfo>,
+    }
     ///The standard error of the `/api` flavour. `messages` is a stack: the first message describes the error from the perspective of the operation the client invoked; each next one describes the cause of the prior message.
     #[derive(
         ::serde::Deserialize,
@@ -555,6 +1064,54 @@ pub mod types {
         pub error_type: ::std::option::Option<crate::enums::ErrorType>,
         ///Stack of one or more localizable messages for human error consumers.
         pub messages: ::std::vec::Vec<LocalizableMessage>,
+    }
+    ///System names at a backup location, one per appliance (its host name).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct SystemNameList(pub ::std::vec::Vec<::std::string::String>);
+    impl ::std::ops::Deref for SystemNameList {
+        type Target = ::std::vec::Vec<::std::string::String>;
+        fn deref(&self) -> &::std::vec::Vec<::std::string::String> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SystemNameList>
+    for ::std::vec::Vec<::std::string::String> {
+        fn from(value: SystemNameList) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+    for SystemNameList {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self(value)
+        }
+    }
+    ///The appliance's current time and time zone.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SystemTime {
+        ///Date, for example `Thu 07-31-2014`.
+        pub date: ::std::string::String,
+        ///Seconds since the epoch.
+        pub seconds_since_epoch: f64,
+        ///Time, for example `18:18:32`.
+        pub time: ::std::string::String,
+        ///The time zone, for example `UTC`.
+        pub timezone: ::std::string::String,
     }
     /// Error types.
     pub mod error {
@@ -592,7 +1149,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for vCenter Server Appliance backup API
 
-Start, inspect, cancel and validate file-based backups of a vCenter Server Appliance. The same operations are served under two prefixes: `/api` (vSphere 7.0 Update 2 and later) and `/rest` (vSphere 6.5 and later, deprecated but still served by 8.x). Operations of the `/rest` flavour carry the operationId of their `/api` twin prefixed with `rest_`.
+Start, inspect, cancel and validate file-based backups of a vCenter Server Appliance, manage its backup schedules, list the backups at a backup location (the catalog) and read the appliance's clock. The same operations are served under two prefixes: `/api` (vSphere 7.0 Update 2 and later) and `/rest` (vSphere 6.5 and later, deprecated but still served by 8.x). Operations of the `/rest` flavour carry the operationId of their `/api` twin prefixed with `rest_`.
 
 Version: 8.0*/
 pub struct Client {
@@ -1001,6 +1558,358 @@ Sends a `GET` request to `/api/appliance/recovery/backup/parts`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Get the estimated size of a backup part
+
+Returns the estimated size of the part's backup data in megabytes, as a bare integer.
+
+Sends a `GET` request to `/api/appliance/recovery/backup/parts/{id}`
+
+Arguments:
+- `id`: Identifier of the part. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.part.
+*/
+    pub async fn get_part_size<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::PartSize>, Error<types::StdError>> {
+        let url = format!(
+            "{}/api/appliance/recovery/backup/parts/{}", self.baseurl, encode_path(& id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_part_size",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the backup schedules
+
+Returns every backup schedule of the appliance, as an object keyed by schedule id. Stored passwords are never returned.
+
+Sends a `GET` request to `/api/appliance/recovery/backup/schedules`
+
+*/
+    pub async fn list_schedules<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ScheduleMap>, Error<types::StdError>> {
+        let url = format!("{}/api/appliance/recovery/backup/schedules", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_schedules",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a backup schedule
+
+Creates a backup schedule with the given id. The body holds both the id and the spec (`{"schedule": id, "spec": CreateSpec}`); the appliance answers 204 without a body.
+
+Sends a `POST` request to `/api/appliance/recovery/backup/schedules`
+
+Arguments:
+- `body`: The id of the new schedule and its spec.
+*/
+    pub async fn create_schedule<'a>(
+        &'a self,
+        body: &'a types::CreateScheduleRequest,
+    ) -> Result<ResponseValue<()>, Error<types::StdError>> {
+        let url = format!("{}/api/appliance/recovery/backup/schedules", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get a backup schedule
+
+Returns the backup schedule with the given id. Stored passwords are never returned.
+
+Sends a `GET` request to `/api/appliance/recovery/backup/schedules/{schedule}`
+
+Arguments:
+- `schedule`: Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+*/
+    pub async fn get_schedule<'a>(
+        &'a self,
+        schedule: &'a str,
+    ) -> Result<ResponseValue<types::ScheduleInfo>, Error<types::StdError>> {
+        let url = format!(
+            "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, encode_path(&
+            schedule.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Delete a backup schedule
+
+Deletes the backup schedule with the given id; the appliance answers 204 without a body.
+
+Sends a `DELETE` request to `/api/appliance/recovery/backup/schedules/{schedule}`
+
+Arguments:
+- `schedule`: Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+*/
+    pub async fn delete_schedule<'a>(
+        &'a self,
+        schedule: &'a str,
+    ) -> Result<ResponseValue<()>, Error<types::StdError>> {
+        let url = format!(
+            "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, encode_path(&
+            schedule.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Update a backup schedule
+
+Changes the fields of the schedule that the UpdateSpec sets; an unset field keeps its value, so an update cannot unset a field. The body is the bare UpdateSpec; the appliance answers 204 without a body.
+
+Sends a `PATCH` request to `/api/appliance/recovery/backup/schedules/{schedule}`
+
+Arguments:
+- `schedule`: Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+- `body`: The fields to change.
+*/
+    pub async fn update_schedule<'a>(
+        &'a self,
+        schedule: &'a str,
+        body: &'a types::ScheduleUpdateSpec,
+    ) -> Result<ResponseValue<()>, Error<types::StdError>> {
+        let url = format!(
+            "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, encode_path(&
+            schedule.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Run a backup schedule now
 
 Initiate backup with the specified schedule.
@@ -1070,6 +1979,195 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Get a backup archive
+
+Returns the information of one backup archive of a system name at the backup location. The body is the bare LocationSpec.
+
+Sends a `POST` request to `/api/appliance/recovery/backup/system-name/{system_name}/archives/{archive}?action=get`
+
+Arguments:
+- `system_name`: System name identifier of the appliance whose backups are listed. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.system_name.
+- `archive`: Archive identifier. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.system_name.archive.
+- `body`: The backup location and its credentials.
+*/
+    pub async fn get_archive<'a>(
+        &'a self,
+        system_name: &'a str,
+        archive: &'a str,
+        body: &'a types::LocationSpec,
+    ) -> Result<ResponseValue<types::ArchiveInfo>, Error<types::StdError>> {
+        let url = format!(
+            "{}/api/appliance/recovery/backup/system-name/{}/archives/{}?action=get",
+            self.baseurl, encode_path(& system_name.to_string()), encode_path(& archive
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_archive",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the backup archives of a system name
+
+Returns the backup archives of one system name at the backup location that match the filter, the most recent first. The body is `{"loc_spec": LocationSpec, "filter_spec": FilterSpec}`, both required (`"filter_spec": {}` for no filter).
+
+Sends a `POST` request to `/api/appliance/recovery/backup/system-name/{system_name}/archives?action=list`
+
+Arguments:
+- `system_name`: System name identifier of the appliance whose backups are listed. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.system_name.
+- `body`: The backup location with its credentials, and the filter.
+*/
+    pub async fn list_archives<'a>(
+        &'a self,
+        system_name: &'a str,
+        body: &'a types::ListArchivesRequest,
+    ) -> Result<ResponseValue<types::ArchiveSummaryList>, Error<types::StdError>> {
+        let url = format!(
+            "{}/api/appliance/recovery/backup/system-name/{}/archives?action=list", self
+            .baseurl, encode_path(& system_name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_archives",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the system names at a backup location
+
+Returns the system names (one per appliance, its host name) that hold backups at the backup location. The body is the bare LocationSpec, so the location's password travels in the body, never in the URL.
+
+Sends a `POST` request to `/api/appliance/recovery/backup/system-name?action=list`
+
+Arguments:
+- `body`: The backup location and its credentials.
+*/
+    pub async fn list_system_names<'a>(
+        &'a self,
+        body: &'a types::LocationSpec,
+    ) -> Result<ResponseValue<types::SystemNameList>, Error<types::StdError>> {
+        let url = format!(
+            "{}/api/appliance/recovery/backup/system-name?action=list", self.baseurl,
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_system_names",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Validate a backup request
 
 Checks a backup request without starting a backup, for example that the destination folder does not already hold a backup.
@@ -1115,6 +2213,57 @@ Arguments:
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get the appliance's clock
+
+Returns the appliance's current time and time zone. Schedule times are in this time zone, and a backup's age is best judged against this clock.
+
+Sends a `GET` request to `/api/appliance/system/time`
+
+*/
+    pub async fn get_appliance_time<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::SystemTime>, Error<types::StdError>> {
+        let url = format!("{}/api/appliance/system/time", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_appliance_time",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1581,6 +2730,363 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/parts`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Get the estimated size of a backup part (legacy REST flavour)
+
+Returns the estimated size of the part's backup data in megabytes, wrapped as `{"value": <int>}`.
+
+Sends a `GET` request to `/rest/appliance/recovery/backup/parts/{id}`
+
+Arguments:
+- `id`: Identifier of the part. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.part.
+*/
+    pub async fn rest_get_part_size<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::RestPartSizeValue>, Error<types::RestError>> {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/parts/{}", self.baseurl, encode_path(& id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_get_part_size",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the backup schedules (legacy REST flavour)
+
+Returns every backup schedule of the appliance as a list of key and value pairs, wrapped as `{"value": [{"key": id, "value": Info}]}`. Stored passwords are never returned.
+
+Sends a `GET` request to `/rest/appliance/recovery/backup/schedules`
+
+*/
+    pub async fn rest_list_schedules<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::RestScheduleListValue>, Error<types::RestError>> {
+        let url = format!("{}/rest/appliance/recovery/backup/schedules", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_list_schedules",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Update a backup schedule (legacy REST flavour)
+
+Changes the fields of the schedule that the UpdateSpec sets; an unset field keeps its value. Unlike `/api` (PATCH on the schedule), this is a PUT on `.../schedules/update/{schedule}` with the body `{"spec": UpdateSpec}`; the appliance answers 200 without a value.
+
+Sends a `PUT` request to `/rest/appliance/recovery/backup/schedules/update/{schedule}`
+
+Arguments:
+- `schedule`: Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+- `body`: The fields to change.
+*/
+    pub async fn rest_update_schedule<'a>(
+        &'a self,
+        schedule: &'a str,
+        body: &'a types::RestUpdateScheduleRequest,
+    ) -> Result<ResponseValue<()>, Error<types::RestError>> {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/schedules/update/{}", self.baseurl,
+            encode_path(& schedule.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_update_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get a backup schedule (legacy REST flavour)
+
+Returns the backup schedule with the given id, wrapped as `{"value": Info}`. Stored passwords are never returned.
+
+Sends a `GET` request to `/rest/appliance/recovery/backup/schedules/{schedule}`
+
+Arguments:
+- `schedule`: Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+*/
+    pub async fn rest_get_schedule<'a>(
+        &'a self,
+        schedule: &'a str,
+    ) -> Result<ResponseValue<types::RestScheduleInfoValue>, Error<types::RestError>> {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, encode_path(&
+            schedule.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_get_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a backup schedule (legacy REST flavour)
+
+Creates a backup schedule. Unlike `/api`, the id is in the path and the body is `{"spec": CreateSpec}`; the appliance answers 200 without a value.
+
+Sends a `POST` request to `/rest/appliance/recovery/backup/schedules/{schedule}`
+
+Arguments:
+- `schedule`: Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+- `body`: The spec of the new schedule.
+*/
+    pub async fn rest_create_schedule<'a>(
+        &'a self,
+        schedule: &'a str,
+        body: &'a types::RestCreateScheduleRequest,
+    ) -> Result<ResponseValue<()>, Error<types::RestError>> {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, encode_path(&
+            schedule.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_create_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Delete a backup schedule (legacy REST flavour)
+
+Deletes the backup schedule with the given id; the appliance answers 200 without a value.
+
+Sends a `DELETE` request to `/rest/appliance/recovery/backup/schedules/{schedule}`
+
+Arguments:
+- `schedule`: Identifier of the schedule. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.schedule.
+*/
+    pub async fn rest_delete_schedule<'a>(
+        &'a self,
+        schedule: &'a str,
+    ) -> Result<ResponseValue<()>, Error<types::RestError>> {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, encode_path(&
+            schedule.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_delete_schedule",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::empty(response)),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Run a backup schedule now (legacy REST flavour)
 
 Initiate backup with the specified schedule. The request body is not wrapped; the answer is `{"value": BackupJobStatus}`.
@@ -1653,6 +3159,289 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**List the system names at a backup location (legacy REST flavour)
+
+Returns the system names that hold backups at the backup location, wrapped as `{"value": [...]}`. The LocationSpec travels as dotted query parameters (`loc_spec.location`...), so the location's password is in the URL: keep that URL out of logs, traces and error messages, and prefer the `/api` flavour where it is served.
+
+Sends a `GET` request to `/rest/appliance/recovery/backup/system-name`
+
+Arguments:
+- `loc_spec_location`: Backup location URL.
+- `loc_spec_location_password`: Password for the given location. If unset authentication will not be used for the specified location.
+- `loc_spec_location_user`: Username for the given location. If unset authentication will not be used for the specified location.
+*/
+    pub async fn rest_list_system_names<'a>(
+        &'a self,
+        loc_spec_location: &'a str,
+        loc_spec_location_password: Option<&'a crate::Secret>,
+        loc_spec_location_user: Option<&'a str>,
+    ) -> Result<ResponseValue<types::RestSystemNameListValue>, Error<types::RestError>> {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/system-name", self.baseurl,
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "loc_spec.location",
+                    &loc_spec_location,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "loc_spec.location_password",
+                    &loc_spec_location_password,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "loc_spec.location_user",
+                    &loc_spec_location_user,
+                ),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_list_system_names",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the backup archives of a system name (legacy REST flavour)
+
+Returns the backup archives of one system name at the backup location that match the filter, the most recent first, wrapped as `{"value": [...]}`. The LocationSpec and the FilterSpec travel as dotted query parameters (`loc_spec.location`..., `filter_spec.max_results`...), so the location's password is in the URL: keep that URL out of logs, traces and error messages, and prefer the `/api` flavour where it is served.
+
+Sends a `GET` request to `/rest/appliance/recovery/backup/system-name/{system_name}/archives`
+
+Arguments:
+- `system_name`: System name identifier of the appliance whose backups are listed. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.system_name.
+- `filter_spec_comment_substring`: Backup must have a comment containing this string to match the filter. If unset the filter will match backups with any comment.
+- `filter_spec_end_timestamp`: Backup must have been taken on or before this time to match the filter. If unset the filter will match the most recent backups.
+- `filter_spec_max_results`: Limit the result to this many of the most recent backups. If unset it defaults to 128.
+- `filter_spec_start_timestamp`: Backup must have been taken on or after this time to match the filter. If unset the filter will match the oldest backups.
+- `loc_spec_location`: Backup location URL.
+- `loc_spec_location_password`: Password for the given location. If unset authentication will not be used for the specified location.
+- `loc_spec_location_user`: Username for the given location. If unset authentication will not be used for the specified location.
+*/
+    pub async fn rest_list_archives<'a>(
+        &'a self,
+        system_name: &'a str,
+        filter_spec_comment_substring: Option<&'a str>,
+        filter_spec_end_timestamp: Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>,
+        filter_spec_max_results: Option<i64>,
+        filter_spec_start_timestamp: Option<
+            &'a ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        loc_spec_location: &'a str,
+        loc_spec_location_password: Option<&'a crate::Secret>,
+        loc_spec_location_user: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<types::RestArchiveSummaryListValue>,
+        Error<types::RestError>,
+    > {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/system-name/{}/archives", self.baseurl,
+            encode_path(& system_name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "filter_spec.comment_substring",
+                    &filter_spec_comment_substring,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "filter_spec.end_timestamp",
+                    &filter_spec_end_timestamp,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "filter_spec.max_results",
+                    &filter_spec_max_results,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "filter_spec.start_timestamp",
+                    &filter_spec_start_timestamp,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "loc_spec.location",
+                    &loc_spec_location,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "loc_spec.location_password",
+                    &loc_spec_location_password,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "loc_spec.location_user",
+                    &loc_spec_location_user,
+                ),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_list_archives",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get a backup archive (legacy REST flavour)
+
+Returns the information of one backup archive, wrapped as `{"value": Info}`. The LocationSpec travels as dotted query parameters named `spec.` (not `loc_spec.`), so the location's password is in the URL: keep that URL out of logs, traces and error messages, and prefer the `/api` flavour where it is served.
+
+Sends a `GET` request to `/rest/appliance/recovery/backup/system-name/{system_name}/archives/{archive}`
+
+Arguments:
+- `system_name`: System name identifier of the appliance whose backups are listed. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.system_name.
+- `archive`: Archive identifier. The parameter must be an identifier for the resource type: com.vmware.appliance.recovery.backup.system_name.archive.
+- `spec_location`: Backup location URL.
+- `spec_location_password`: Password for the given location. If unset authentication will not be used for the specified location.
+- `spec_location_user`: Username for the given location. If unset authentication will not be used for the specified location.
+*/
+    pub async fn rest_get_archive<'a>(
+        &'a self,
+        system_name: &'a str,
+        archive: &'a str,
+        spec_location: &'a str,
+        spec_location_password: Option<&'a crate::Secret>,
+        spec_location_user: Option<&'a str>,
+    ) -> Result<ResponseValue<types::RestArchiveInfoValue>, Error<types::RestError>> {
+        let url = format!(
+            "{}/rest/appliance/recovery/backup/system-name/{}/archives/{}", self.baseurl,
+            encode_path(& system_name.to_string()), encode_path(& archive.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("spec.location", &spec_location))
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "spec.location_password",
+                    &spec_location_password,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "spec.location_user",
+                    &spec_location_user,
+                ),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_get_archive",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Validate a backup request (legacy REST flavour)
 
 Checks a backup request without starting a backup. The request is wrapped as `{"piece": BackupRequest}` and the answer as `{"value": ReturnResult}`.
@@ -1696,6 +3485,57 @@ Arguments:
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get the appliance's clock (legacy REST flavour)
+
+Returns the appliance's current time and time zone, wrapped as `{"value": {...}}`.
+
+Sends a `GET` request to `/rest/appliance/system/time`
+
+*/
+    pub async fn rest_get_appliance_time<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::RestSystemTimeValue>, Error<types::RestError>> {
+        let url = format!("{}/rest/appliance/system/time", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_get_appliance_time",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1826,6 +3666,29 @@ pub mod enums {
         "FAILED", #[doc = "Backup/Restore job is in progress."] Inprogress =
         "INPROGRESS", #[doc = "Backup/Restore job is not started."] None = "NONE", #[doc
         = "Backup/Restore job completed successfully."] Succeeded = "SUCCEEDED", }
+    }
+    crate::open_enum::open_enum! {
+        #[doc = "How a `dt` date-time argument of a localizable message is to be shown."]
+        DateTimeFormat { #[doc = "The date in short form."] ShortDate = "SHORT_DATE",
+        #[doc = "The date in medium form."] MedDate = "MED_DATE", #[doc =
+        "The date in long form."] LongDate = "LONG_DATE", #[doc =
+        "The date in full form."] FullDate = "FULL_DATE", #[doc =
+        "The time in short form."] ShortTime = "SHORT_TIME", #[doc =
+        "The time in medium form."] MedTime = "MED_TIME", #[doc =
+        "The time in long form."] LongTime = "LONG_TIME", #[doc =
+        "The time in full form."] FullTime = "FULL_TIME", #[doc =
+        "The date and time in short form."] ShortDateTime = "SHORT_DATE_TIME", #[doc =
+        "The date and time in medium form."] MedDateTime = "MED_DATE_TIME", #[doc =
+        "The date and time in long form."] LongDateTime = "LONG_DATE_TIME", #[doc =
+        "The date and time in full form."] FullDateTime = "FULL_DATE_TIME", }
+    }
+    crate::open_enum::open_enum! {
+        #[doc =
+        "The Schedules.DayOfWeek enumerated type defines the days of the week a schedule runs on."]
+        DayOfWeek { #[doc = "Monday."] Monday = "MONDAY", #[doc = "Tuesday."] Tuesday =
+        "TUESDAY", #[doc = "Wednesday."] Wednesday = "WEDNESDAY", #[doc = "Thursday."]
+        Thursday = "THURSDAY", #[doc = "Friday."] Friday = "FRIDAY", #[doc = "Saturday."]
+        Saturday = "SATURDAY", #[doc = "Sunday."] Sunday = "SUNDAY", }
     }
     crate::open_enum::open_enum! {
         #[doc =

@@ -2,8 +2,8 @@
 //! realistic success body of each of the 20 operations (`tests/fixtures/responses/`), answered
 //! by a loopback server and decoded by the generated client, exactly as a caller receives it.
 //!
-//! The two log-outs answer without a body; their snapshot shows the status and the unit value the
-//! client returns. Session tokens print redacted; the test checks the real token was decoded.
+//! The log-outs and the schedule changes (create, update, delete) answer without a body; their
+//! snapshot shows the status and the unit value the client returns. Session tokens print redacted; the test checks the real token was decoded.
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -73,6 +73,32 @@ fn request() -> types::BackupRequest {
     }
 }
 
+const LOCATION: &str = "sftp://10.0.0.5/backups/vcsa";
+const SYSTEM_NAME: &str = "vcsa-01.example.com";
+const ARCHIVE: &str = "M_8.0.3.00400_20250102-101501_";
+
+fn location() -> types::LocationSpec {
+    types::LocationSpec {
+        location: LOCATION.into(),
+        location_user: None,
+        location_password: None,
+    }
+}
+
+fn create_spec() -> types::ScheduleCreateSpec {
+    types::ScheduleCreateSpec {
+        parts: vec![],
+        backup_password: None,
+        location: LOCATION.into(),
+        location_user: None,
+        location_password: None,
+        enable: None,
+        recurrence_info: None,
+        retention_info: None,
+        fast_backup: None,
+    }
+}
+
 /// Calls the operation `op_id` through the generated client.
 async fn call(client: &Client, op_id: &str) -> Answer {
     const JOB: &str = "20180531-155107-8217864";
@@ -111,6 +137,67 @@ async fn call(client: &Client, op_id: &str) -> Answer {
         "rest_run_schedule" => answer(op_id, client.rest_run_schedule("default", &run).await),
         "rest_list_parts" => answer(op_id, client.rest_list_parts().await),
         "rest_validate_backup" => answer(op_id, client.rest_validate_backup(&piece).await),
+        "get_part_size" => answer(op_id, client.get_part_size("seat").await),
+        "rest_get_part_size" => answer(op_id, client.rest_get_part_size("seat").await),
+        "list_schedules" => answer(op_id, client.list_schedules().await),
+        "rest_list_schedules" => answer(op_id, client.rest_list_schedules().await),
+        "get_schedule" => answer(op_id, client.get_schedule("default").await),
+        "rest_get_schedule" => answer(op_id, client.rest_get_schedule("default").await),
+        "create_schedule" => {
+            let body = types::CreateScheduleRequest {
+                schedule: "default".into(),
+                spec: create_spec(),
+            };
+            answer(op_id, client.create_schedule(&body).await)
+        }
+        "rest_create_schedule" => {
+            let body = types::RestCreateScheduleRequest {
+                spec: create_spec(),
+            };
+            answer(op_id, client.rest_create_schedule("default", &body).await)
+        }
+        "update_schedule" => {
+            let body = types::ScheduleUpdateSpec::default();
+            answer(op_id, client.update_schedule("default", &body).await)
+        }
+        "rest_update_schedule" => {
+            let body = types::RestUpdateScheduleRequest {
+                spec: types::ScheduleUpdateSpec::default(),
+            };
+            answer(op_id, client.rest_update_schedule("default", &body).await)
+        }
+        "delete_schedule" => answer(op_id, client.delete_schedule("default").await),
+        "rest_delete_schedule" => answer(op_id, client.rest_delete_schedule("default").await),
+        "list_system_names" => answer(op_id, client.list_system_names(&location()).await),
+        "rest_list_system_names" => answer(
+            op_id,
+            client.rest_list_system_names(LOCATION, None, None).await,
+        ),
+        "list_archives" => {
+            let body = types::ListArchivesRequest {
+                loc_spec: location(),
+                filter_spec: types::ArchiveFilterSpec::default(),
+            };
+            answer(op_id, client.list_archives(SYSTEM_NAME, &body).await)
+        }
+        "rest_list_archives" => answer(
+            op_id,
+            client
+                .rest_list_archives(SYSTEM_NAME, None, None, None, None, LOCATION, None, None)
+                .await,
+        ),
+        "get_archive" => answer(
+            op_id,
+            client.get_archive(SYSTEM_NAME, ARCHIVE, &location()).await,
+        ),
+        "rest_get_archive" => answer(
+            op_id,
+            client
+                .rest_get_archive(SYSTEM_NAME, ARCHIVE, LOCATION, None, None)
+                .await,
+        ),
+        "get_appliance_time" => answer(op_id, client.get_appliance_time().await),
+        "rest_get_appliance_time" => answer(op_id, client.rest_get_appliance_time().await),
         other => panic!("{other} has no call in tests/tests/decode_responses.rs: add one"),
     }
 }
@@ -138,7 +225,7 @@ async fn the_success_of_every_operation_decodes_through_the_client() {
     let doc = spec::load();
     let operations = spec::operations(&doc);
     let ids: BTreeSet<String> = operations.iter().map(|op| op.id.clone()).collect();
-    assert_eq!(ids.len(), 20, "the spec's 20 operations, ids unique");
+    assert_eq!(ids.len(), 40, "the spec's 40 operations, ids unique");
 
     let mut with_body = BTreeSet::new();
     for op in &operations {
@@ -198,8 +285,8 @@ async fn the_success_of_every_operation_decodes_through_the_client() {
     assert_eq!(names_in(&fixtures_dir(), "", ".json"), with_body);
     assert_eq!(
         with_body.len(),
-        18,
-        "all but the two log-outs answer a body"
+        32,
+        "all but the log-outs and the schedule changes (create, update, delete) answer a body"
     );
     // Exactly one decode snapshot per operationId: none missing, none left from a removed one.
     assert_eq!(names_in(&snapshots_dir(), SNAPSHOT_PREFIX, ".snap"), ids);

@@ -149,6 +149,14 @@ fn the_scan_fails_when_a_secret_leaks_anywhere() {
         &root.join("tests/tests/snapshots/wire__token.snap"),
         &format!("vmware-api-session-id: {}\n", secrets::SESSION_TOKEN),
     );
+    // A password in a /rest catalog query string arrives form-encoded (`!` as `%21`).
+    write(
+        &root.join("tests/tests/snapshots/wire__query.snap"),
+        &format!(
+            "target: /rest/x?loc_spec.location_password={}\n",
+            secrets::form_encoded(secrets::LOCATION_PASSWORD)
+        ),
+    );
     write(
         &root.join("crates/newcomer/tests/snapshots/login__clean.snap"),
         "authorization: \"Basic [redacted]\"\nuser: root\n",
@@ -161,7 +169,7 @@ fn the_scan_fails_when_a_secret_leaks_anywhere() {
     let secrets = secret_scan::workspace_secrets(root);
     assert!(secrets.iter().any(|s| s == "Guard-Pa55-7"), "harvested");
     let (leaks, scanned) = scan(root, &secrets);
-    assert_eq!(scanned, 4, "every snapshot outside target/ and only those");
+    assert_eq!(scanned, 5, "every snapshot outside target/ and only those");
     let leaking_files: std::collections::BTreeSet<&str> = leaks
         .iter()
         .map(|line| line.split(" holds ").next().expect("a file name"))
@@ -171,6 +179,7 @@ fn the_scan_fails_when_a_secret_leaks_anywhere() {
         [
             "crates/newcomer/src/snapshots/newcomer__unit__basic.snap.new",
             "crates/newcomer/tests/snapshots/login__plain.snap",
+            "tests/tests/snapshots/wire__query.snap",
             "tests/tests/snapshots/wire__token.snap",
         ]
     );
@@ -192,6 +201,11 @@ fn every_listed_secret_is_caught_in_every_form() {
         assert!(
             !leaked(&format!("authorization: Basic {basic}"), &all).is_empty(),
             "ELSEWHERE #{index} inside HTTP Basic"
+        );
+        let query = format!("?password={}", secrets::form_encoded(value));
+        assert!(
+            !leaked(&query, &all).is_empty(),
+            "ELSEWHERE #{index} form-encoded in a query string"
         );
     }
     // This crate's log in, unredacted.

@@ -1,4 +1,4 @@
-//! The exact request the generated client sends for each of the 20 operations, captured by a
+//! The exact request the generated client sends for each of the 40 operations, captured by a
 //! loopback server and snapshotted (`snapshots/it__wire__<operationId>.snap`).
 //!
 //! The server answers each call with a valid instance of the operation's success schema, built
@@ -141,7 +141,7 @@ fn snapshot(op_id: &str, request: &Recorded) {
 
     let snapshot = WireSnapshot {
         method: request.method.clone(),
-        target: request.path_and_query.clone(),
+        target: redact_query_passwords(op_id, &request.path_and_query),
         headers,
         body,
     };
@@ -153,6 +153,36 @@ fn snapshot(op_id: &str, request: &Recorded) {
         );
     }
     insta::assert_yaml_snapshot!(op_id, snapshot);
+}
+
+/// Replaces the value of every `*.location_password` query parameter (the `/rest` catalog sends its
+/// LocationSpec in the query string) with `[redacted]`, after checking it carries the real
+/// location password; everything else of the target is kept as sent.
+fn redact_query_passwords(op_id: &str, target: &str) -> String {
+    let Some((path, query)) = target.split_once('?') else {
+        return target.to_string();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|raw| {
+            let (key, value) = url::form_urlencoded::parse(raw.as_bytes())
+                .next()
+                .unwrap_or_else(|| panic!("{op_id}: an empty query pair in {target:?}"));
+            if !key.ends_with("password") {
+                return raw.to_string();
+            }
+            assert!(
+                key.ends_with(".location_password"),
+                "{op_id}: an unexpected password parameter {key}"
+            );
+            assert_eq!(
+                value, LOCATION_PASSWORD,
+                "{op_id}: {key} must carry the real password"
+            );
+            format!("{key}={REDACTED}")
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
 }
 
 /// Replaces the two password fields of a backup request, after checking they carry the real value.
@@ -400,6 +430,374 @@ async fn rest_validate_backup() {
         c.rest_validate_backup(&piece).await
     })
     .await;
+}
+
+// ------------------------------------------------------ part sizes, schedules, catalog, clock
+
+const SYSTEM_NAME: &str = "vcsa-01.example.com";
+const ARCHIVE: &str = "M_8.0.3.00400_20250102-101501_";
+const LOCATION: &str = "sftp://10.0.0.5/backups/vcsa";
+
+fn create_spec() -> types::ScheduleCreateSpec {
+    types::ScheduleCreateSpec {
+        parts: vec!["seat".into()],
+        backup_password: Some(BACKUP_PASSWORD.into()),
+        location: LOCATION.into(),
+        location_user: Some("backup".into()),
+        location_password: Some(LOCATION_PASSWORD.into()),
+        enable: Some(true),
+        recurrence_info: Some(types::RecurrenceInfo {
+            minute: 30,
+            hour: 2,
+            days: vec![enums::DayOfWeek::Monday, enums::DayOfWeek::Friday],
+        }),
+        retention_info: Some(types::RetentionInfo { max_count: 7 }),
+        fast_backup: Some(false),
+    }
+}
+
+/// Only what changes: the parts (to none at all), the time and the location password.
+fn update_spec() -> types::ScheduleUpdateSpec {
+    types::ScheduleUpdateSpec {
+        parts: Some(types::ScheduleUpdateParts(vec![])),
+        location_password: Some(LOCATION_PASSWORD.into()),
+        recurrence_info: Some(types::RecurrenceInfo {
+            minute: 0,
+            hour: 23,
+            days: vec![],
+        }),
+        ..types::ScheduleUpdateSpec::default()
+    }
+}
+
+fn location_spec() -> types::LocationSpec {
+    types::LocationSpec {
+        location: LOCATION.into(),
+        location_user: Some("backup".into()),
+        location_password: Some(LOCATION_PASSWORD.into()),
+    }
+}
+
+fn filter_spec() -> types::ArchiveFilterSpec {
+    types::ArchiveFilterSpec {
+        start_timestamp: Some("2025-01-01T00:00:00Z".parse().expect("a date-time")),
+        end_timestamp: Some("2025-01-31T23:59:59Z".parse().expect("a date-time")),
+        comment_substring: Some("before upgrade".into()),
+        max_results: Some(10),
+    }
+}
+
+fn location_password() -> vcsa_backup_api::Secret {
+    LOCATION_PASSWORD.into()
+}
+
+#[tokio::test]
+async fn get_part_size() {
+    let request = exchange("get_part_size", async |c| c.get_part_size("seat").await).await;
+    assert_eq!(
+        request.path_and_query,
+        "/api/appliance/recovery/backup/parts/seat"
+    );
+}
+
+#[tokio::test]
+async fn list_schedules() {
+    exchange("list_schedules", async |c| c.list_schedules().await).await;
+}
+
+#[tokio::test]
+async fn create_schedule() {
+    let body = types::CreateScheduleRequest {
+        schedule: "default".into(),
+        spec: create_spec(),
+    };
+    let request = exchange("create_schedule", async |c| c.create_schedule(&body).await).await;
+    assert_eq!(
+        request.path_and_query, "/api/appliance/recovery/backup/schedules",
+        "/api puts the schedule id in the body"
+    );
+    assert_eq!(body_json(&request)["schedule"], "default");
+    assert_eq!(body_json(&request)["spec"]["location"], LOCATION);
+}
+
+#[tokio::test]
+async fn get_schedule() {
+    let request = exchange("get_schedule", async |c| c.get_schedule("default").await).await;
+    assert!(request.path_and_query.ends_with("/schedules/default"));
+}
+
+#[tokio::test]
+async fn update_schedule() {
+    let request = exchange("update_schedule", async |c| {
+        c.update_schedule("default", &update_spec()).await
+    })
+    .await;
+    assert_eq!(request.method, "PATCH");
+    let body = body_json(&request);
+    assert!(body.get("spec").is_none(), "/api sends the UpdateSpec bare");
+    assert_eq!(
+        body["parts"],
+        serde_json::json!([]),
+        "an empty parts list is sent: it removes every optional part"
+    );
+    assert!(
+        body.get("location").is_none() && body.get("enable").is_none(),
+        "unset fields are left out, so they keep their value"
+    );
+}
+
+#[tokio::test]
+async fn delete_schedule() {
+    exchange("delete_schedule", async |c| {
+        c.delete_schedule("default").await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn list_system_names() {
+    let request = exchange("list_system_names", async |c| {
+        c.list_system_names(&location_spec()).await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query, "/api/appliance/recovery/backup/system-name?action=list",
+        "/api carries the location password in the body, never in the URL"
+    );
+    assert_eq!(
+        body_json(&request)["location"],
+        LOCATION,
+        "a bare LocationSpec"
+    );
+}
+
+#[tokio::test]
+async fn list_archives() {
+    let body = types::ListArchivesRequest {
+        loc_spec: location_spec(),
+        filter_spec: filter_spec(),
+    };
+    let request = exchange("list_archives", async |c| {
+        c.list_archives(SYSTEM_NAME, &body).await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query,
+        format!("/api/appliance/recovery/backup/system-name/{SYSTEM_NAME}/archives?action=list")
+    );
+}
+
+/// Both body members are required: no filter is `"filter_spec": {}`.
+#[tokio::test]
+async fn list_archives_without_a_filter_sends_an_empty_filter_spec() {
+    let server = Recorder::start(Canned::json(200, serde_json::json!([]))).await;
+    let body = types::ListArchivesRequest {
+        loc_spec: types::LocationSpec {
+            location: LOCATION.into(),
+            location_user: None,
+            location_password: None,
+        },
+        filter_spec: types::ArchiveFilterSpec::default(),
+    };
+    harness::client(server.base_url())
+        .list_archives(SYSTEM_NAME, &body)
+        .await
+        .expect("an empty list decodes");
+    assert_eq!(
+        body_json(&server.single()),
+        serde_json::json!({"loc_spec": {"location": LOCATION}, "filter_spec": {}})
+    );
+}
+
+#[tokio::test]
+async fn get_archive() {
+    let request = exchange("get_archive", async |c| {
+        c.get_archive(SYSTEM_NAME, ARCHIVE, &location_spec()).await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query,
+        format!(
+            "/api/appliance/recovery/backup/system-name/{SYSTEM_NAME}/archives/{ARCHIVE}?action=get"
+        )
+    );
+}
+
+#[tokio::test]
+async fn get_appliance_time() {
+    let request = exchange("get_appliance_time", async |c| c.get_appliance_time().await).await;
+    assert_eq!(request.path_and_query, "/api/appliance/system/time");
+}
+
+#[tokio::test]
+async fn rest_get_part_size() {
+    let request = exchange("rest_get_part_size", async |c| {
+        c.rest_get_part_size("seat").await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query,
+        "/rest/appliance/recovery/backup/parts/seat"
+    );
+}
+
+#[tokio::test]
+async fn rest_list_schedules() {
+    exchange("rest_list_schedules", async |c| {
+        c.rest_list_schedules().await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rest_create_schedule() {
+    let body = types::RestCreateScheduleRequest {
+        spec: create_spec(),
+    };
+    let request = exchange("rest_create_schedule", async |c| {
+        c.rest_create_schedule("default", &body).await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query, "/rest/appliance/recovery/backup/schedules/default",
+        "/rest puts the schedule id in the path"
+    );
+    assert!(body_json(&request).get("schedule").is_none());
+}
+
+#[tokio::test]
+async fn rest_get_schedule() {
+    exchange("rest_get_schedule", async |c| {
+        c.rest_get_schedule("default").await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rest_update_schedule() {
+    let body = types::RestUpdateScheduleRequest {
+        spec: update_spec(),
+    };
+    let request = exchange("rest_update_schedule", async |c| {
+        c.rest_update_schedule("default", &body).await
+    })
+    .await;
+    assert_eq!(request.method, "PUT");
+    assert_eq!(
+        request.path_and_query,
+        "/rest/appliance/recovery/backup/schedules/update/default"
+    );
+    assert_eq!(body_json(&request)["spec"]["parts"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn rest_delete_schedule() {
+    exchange("rest_delete_schedule", async |c| {
+        c.rest_delete_schedule("default").await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rest_list_system_names() {
+    let password = location_password();
+    let request = exchange("rest_list_system_names", async |c| {
+        c.rest_list_system_names(LOCATION, Some(&password), Some("backup"))
+            .await
+    })
+    .await;
+    assert!(request.body.is_empty(), "a GET without a body");
+    assert_eq!(
+        request.path_and_query,
+        format!(
+            "/rest/appliance/recovery/backup/system-name?loc_spec.location=sftp%3A%2F%2F10.0.0.5%2Fbackups%2Fvcsa&loc_spec.location_password={}&loc_spec.location_user=backup",
+            secrets::form_encoded(LOCATION_PASSWORD)
+        ),
+        "the LocationSpec as dotted query parameters, the password form-encoded"
+    );
+}
+
+#[tokio::test]
+async fn rest_list_archives() {
+    let password = location_password();
+    let filter = filter_spec();
+    let request = exchange("rest_list_archives", async |c| {
+        c.rest_list_archives(
+            SYSTEM_NAME,
+            filter.comment_substring.as_deref(),
+            filter.end_timestamp.as_ref(),
+            filter.max_results,
+            filter.start_timestamp.as_ref(),
+            LOCATION,
+            Some(&password),
+            Some("backup"),
+        )
+        .await
+    })
+    .await;
+    let keys: Vec<String> = url::form_urlencoded::parse(
+        request
+            .path_and_query
+            .split_once('?')
+            .expect("a query")
+            .1
+            .as_bytes(),
+    )
+    .map(|(key, _)| key.into_owned())
+    .collect();
+    assert_eq!(
+        keys,
+        [
+            "filter_spec.comment_substring",
+            "filter_spec.end_timestamp",
+            "filter_spec.max_results",
+            "filter_spec.start_timestamp",
+            "loc_spec.location",
+            "loc_spec.location_password",
+            "loc_spec.location_user",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn rest_list_archives_without_a_filter_sends_only_the_location() {
+    let server = Recorder::start(Canned::json(200, serde_json::json!({"value": []}))).await;
+    harness::client(server.base_url())
+        .rest_list_archives(SYSTEM_NAME, None, None, None, None, LOCATION, None, None)
+        .await
+        .expect("an empty list decodes");
+    assert_eq!(
+        server.single().path_and_query,
+        format!(
+            "/rest/appliance/recovery/backup/system-name/{SYSTEM_NAME}/archives?loc_spec.location=sftp%3A%2F%2F10.0.0.5%2Fbackups%2Fvcsa"
+        )
+    );
+}
+
+#[tokio::test]
+async fn rest_get_archive() {
+    let password = location_password();
+    let request = exchange("rest_get_archive", async |c| {
+        c.rest_get_archive(SYSTEM_NAME, ARCHIVE, LOCATION, Some(&password), None)
+            .await
+    })
+    .await;
+    assert!(
+        request.path_and_query.contains(
+            "?spec.location=sftp%3A%2F%2F10.0.0.5%2Fbackups%2Fvcsa&spec.location_password="
+        ),
+        "get archive names its LocationSpec `spec`: {}",
+        request.path_and_query
+    );
+}
+
+#[tokio::test]
+async fn rest_get_appliance_time() {
+    let request = exchange("rest_get_appliance_time", async |c| {
+        c.rest_get_appliance_time().await
+    })
+    .await;
+    assert_eq!(request.path_and_query, "/rest/appliance/system/time");
 }
 
 /// Every operation of the spec has its wire test above: a new operation must get one.
