@@ -1,44 +1,42 @@
-//! The simulated appliance: sessions, jobs, schedules and faults behind one lock, with one
-//! method per vendor operation. Flavour-free: the routes decide how answers look on the wire.
+//! The simulated appliance: sessions, jobs, schedules, the backup catalog and faults behind one
+//! lock, with one method per vendor operation (the schedule, catalog and clock operations live
+//! in their own modules). Flavour-free: the routes decide how answers look on the wire.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use vcsa_backup_api::enums::{DetailsType, ErrorType, LocationType, ReturnStatus};
 use vcsa_backup_api::types::{
     BackupJobStatus, BackupRequest, DetailsInfo, LocalizableMessage, Part, ReturnResult,
 };
 
+use crate::catalog::{self, Catalog, Pending, parts_held};
 use crate::clock::Clock;
 use crate::config::{MAX_HISTORY, SimConfig};
 use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults, JobFailure, JobWait};
 use crate::jobs::{JobSpec, Jobs, ProgressCurve, RunPlan};
+use crate::schedules::{DEFAULT_SCHEDULE, Schedules};
 use crate::sessions::Sessions;
 use crate::validate;
 use crate::{SimState, parts};
-
-/// Where a schedule writes its backups.
-#[derive(Clone, Debug)]
-struct Schedule {
-    location: String,
-    location_user: String,
-    parts: Vec<String>,
-}
-
-/// The id of the schedule every appliance has.
-pub(crate) const DEFAULT_SCHEDULE: &str = "default";
 
 pub(crate) struct Inner {
     pub(crate) config: SimConfig,
     pub(crate) faults: Faults,
     sessions: Sessions,
-    jobs: Jobs,
+    pub(crate) jobs: Jobs,
     /// Folders that already hold a backup (see `validate::folder_key`).
-    used_folders: HashSet<String>,
-    schedules: BTreeMap<String, Schedule>,
+    pub(crate) used_folders: HashSet<String>,
+    pub(crate) schedules: Schedules,
+    pub(crate) catalog: Catalog,
+    /// Every event of the appliance's timeline up to this time has been played (`scheduler`).
+    pub(crate) synced_to: DateTime<Utc>,
+    /// The next event of the timeline: a schedule firing or the retention pass.
+    pub(crate) next_event: Option<DateTime<Utc>>,
 }
 
 /// One simulated appliance, shared by every connection.
@@ -54,44 +52,68 @@ fn is_unreachable_host(location: &url::Url) -> bool {
         .is_some_and(|h| h.trim_end_matches('.').ends_with(".invalid"))
 }
 
+/// How a backup to an unreachable backup server fails: at once.
+pub(crate) fn unreachable_failure(location: &url::Url) -> Option<JobFailure> {
+    is_unreachable_host(location).then(|| {
+        JobFailure::at(
+            0,
+            format!(
+                "Cannot connect to the backup server {}.",
+                location.host_str().unwrap_or_default()
+            ),
+        )
+    })
+}
+
+/// The answer to a backup asked for while another holds the appliance.
+pub(crate) fn feature_in_use(running: &str) -> VapiError {
+    VapiError::new(
+        ErrorType::FeatureInUse,
+        "com.vmware.applmgmt.backup.job.in_progress",
+        format!(
+            "A backup or restore is already in progress (job {running}). Wait for it to finish, then try again."
+        ),
+    )
+}
+
 impl Appliance {
     pub(crate) fn new(config: SimConfig) -> Self {
-        let mut schedules = BTreeMap::new();
-        schedules.insert(
-            DEFAULT_SCHEDULE.to_string(),
-            Schedule {
-                location: "sftp://backup.example.com/vcsa/scheduled".to_string(),
-                location_user: "backup".to_string(),
-                parts: vec!["common".to_string(), "seat".to_string()],
-            },
-        );
-        // Ids are checked at start (`config::is_valid_schedule_id`): they fit a URL unchanged.
-        for id in &config.schedules {
-            schedules.entry(id.clone()).or_insert_with(|| Schedule {
-                location: format!("sftp://backup.example.com/vcsa/{id}"),
-                location_user: "backup".to_string(),
-                parts: vec!["common".to_string()],
-            });
-        }
+        let clock = Clock::starting_at(config.start_time.unwrap_or_else(Utc::now));
+        let schedules = Schedules::with_builtin(&config.schedules);
+        let mut inner = Inner {
+            config,
+            faults: Faults::default(),
+            sessions: Sessions::default(),
+            jobs: Jobs::default(),
+            used_folders: HashSet::new(),
+            schedules,
+            catalog: Catalog::default(),
+            synced_to: clock.utc(clock.now()),
+            next_event: None,
+        };
+        inner.plan_next_event();
         Self {
-            clock: Clock::new(),
-            inner: Mutex::new(Inner {
-                config,
-                faults: Faults::default(),
-                sessions: Sessions::default(),
-                jobs: Jobs::default(),
-                used_folders: HashSet::new(),
-                schedules,
-            }),
+            clock,
+            inner: Mutex::new(inner),
         }
     }
 
-    /// The state, even if a panic elsewhere poisoned the lock: every update is a single step,
-    /// so the data stays consistent.
+    /// The state as of now: every schedule firing and retention pass due has been played.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner
+        self.lock_at(self.clock.now())
+    }
+
+    /// The state as of `now` (see [`Self::lock`]), for operations that act at that instant.
+    ///
+    /// Even if a panic elsewhere poisoned the lock, the data stays consistent: every update is
+    /// a single step.
+    pub(crate) fn lock_at(&self, now: Instant) -> MutexGuard<'_, Inner> {
+        let mut inner = self
+            .inner
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        inner.catch_up(&self.clock, now);
+        inner
     }
 
     // ------------------------------------------------------------------ sessions
@@ -156,26 +178,16 @@ impl Appliance {
         )
     }
 
-    fn feature_in_use(running: &str) -> VapiError {
-        VapiError::new(
-            ErrorType::FeatureInUse,
-            "com.vmware.applmgmt.backup.job.in_progress",
-            format!(
-                "A backup or restore is already in progress (job {running}). Wait for it to finish, then try again."
-            ),
-        )
-    }
-
     pub(crate) fn create_job(
         &self,
         req: &BackupRequest,
         user: &str,
     ) -> Result<BackupJobStatus, VapiError> {
         let location = validate::backup_request(req)?;
-        let mut inner = self.lock();
         let now = self.clock.now();
+        let mut inner = self.lock_at(now);
         if let Some(running) = inner.jobs.active(now) {
-            return Err(Self::feature_in_use(&running.id));
+            return Err(feature_in_use(&running.id));
         }
         let folder = validate::folder_key(&location);
         if inner.used_folders.contains(&folder) {
@@ -188,16 +200,11 @@ impl Appliance {
             )]));
         }
         let wait = inner.faults.next_job_wait.take();
-        let mut failure = inner.faults.next_job_failure.take();
-        if failure.is_none() && is_unreachable_host(&location) {
-            failure = Some(JobFailure::at(
-                0,
-                format!(
-                    "Cannot connect to the backup server {}.",
-                    location.host_str().unwrap_or_default()
-                ),
-            ));
-        }
+        let failure = inner
+            .faults
+            .next_job_failure
+            .take()
+            .or_else(|| unreachable_failure(&location));
         inner.used_folders.insert(folder);
         let spec = JobSpec {
             kind: DetailsType::Manual,
@@ -208,28 +215,19 @@ impl Appliance {
             user: user.to_string(),
             total_bytes: parts::backup_bytes(&req.parts),
         };
-        Ok(self.start(&mut inner, spec, now, failure, wait))
-    }
-
-    fn start(
-        &self,
-        inner: &mut Inner,
-        spec: JobSpec,
-        now: Instant,
-        failure: Option<JobFailure>,
-        wait: Option<JobWait>,
-    ) -> BackupJobStatus {
-        let wait = wait.unwrap_or_else(|| inner.config.job_wait.clone());
-        let curve = inner.faults.next_job_progress.take();
-        let plan = RunPlan {
-            curve: curve.unwrap_or_else(|| ProgressCurve::steady(inner.config.job_duration)),
-            pending: wait.pending(),
-            blocked: wait.blocked(),
-            failure,
-        };
-        let build = inner.config.build.clone();
-        let job = inner.jobs.start(spec, now, &self.clock, plan, &build);
-        job.status(now, &inner.faults)
+        let status = inner.start_job(&self.clock, spec, now, failure, wait);
+        // A backup into the appliance's layout becomes an archive of the catalog.
+        if let Some(folder) = catalog::layout_of(&location) {
+            let version = inner.config.version.clone();
+            inner.catalog.begin(Pending {
+                job: status.id.clone(),
+                folder,
+                version,
+                parts: parts_held(&req.parts),
+                comment: req.comment.clone().unwrap_or_default(),
+            });
+        }
+        Ok(status)
     }
 
     pub(crate) fn run_schedule(
@@ -238,36 +236,15 @@ impl Appliance {
         comment: Option<String>,
         user: &str,
     ) -> Result<BackupJobStatus, VapiError> {
-        let mut inner = self.lock();
-        let Some(plan) = inner.schedules.get(schedule).cloned() else {
-            let known: Vec<String> = inner.schedules.keys().map(|k| format!("'{k}'")).collect();
-            let has = match known.as_slice() {
-                [one] => format!("the schedule {one}"),
-                many => format!("the schedules {}", many.join(", ")),
-            };
-            return Err(VapiError::not_found(
-                "com.vmware.applmgmt.backup.schedule.not_found",
-                format!(
-                    "The backup schedule '{schedule}' does not exist. The appliance has {has}."
-                ),
-            ));
-        };
         let now = self.clock.now();
-        if let Some(running) = inner.jobs.active(now) {
-            return Err(Self::feature_in_use(&running.id));
-        }
-        let wait = inner.faults.next_job_wait.take();
-        let failure = inner.faults.next_job_failure.take();
-        let spec = JobSpec {
-            kind: DetailsType::Scheduled,
-            location: plan.location,
-            location_user: plan.location_user,
-            total_bytes: parts::backup_bytes(&plan.parts),
-            comment: comment.unwrap_or_default(),
-            fast_backup: None,
-            user: user.to_string(),
-        };
-        Ok(self.start(&mut inner, spec, now, failure, wait))
+        let mut inner = self.lock_at(now);
+        inner.start_scheduled(
+            &self.clock,
+            schedule,
+            comment.unwrap_or_default(),
+            user,
+            now,
+        )
     }
 
     pub(crate) fn get_job(&self, id: &str) -> Result<BackupJobStatus, VapiError> {
@@ -277,8 +254,8 @@ impl Appliance {
     }
 
     pub(crate) fn cancel_job(&self, id: &str) -> Result<ReturnResult, VapiError> {
-        let mut inner = self.lock();
         let now = self.clock.now();
+        let mut inner = self.lock_at(now);
         let job = inner
             .jobs
             .get_mut(id)
@@ -335,6 +312,21 @@ impl Appliance {
         parts::list()
     }
 
+    /// The estimated size of a part in MB.
+    pub(crate) fn part_size(&self, id: &str) -> Result<i64, VapiError> {
+        parts::size_mb(id).ok_or_else(|| {
+            let known: Vec<&str> = parts::PARTS.iter().map(|p| p.id).collect();
+            VapiError::not_found(
+                "com.vmware.applmgmt.backup.parts.not_found",
+                format!(
+                    "The part '{}' does not exist. Known parts: {}.",
+                    id.chars().take(64).collect::<String>(),
+                    known.join(", ")
+                ),
+            )
+        })
+    }
+
     pub(crate) fn validate(&self, req: &BackupRequest) -> Result<ReturnResult, VapiError> {
         let location = validate::backup_request(req)?;
         let inner = self.lock();
@@ -387,7 +379,9 @@ impl Appliance {
             live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
             logins: inner.sessions.opened(),
             used_folders: inner.used_folders.len(),
-            schedules: inner.schedules.keys().cloned().collect(),
+            schedules: inner.schedules.ids(),
+            archives: inner.catalog.len(),
+            time: self.clock.utc(now),
             job_wait: inner.config.job_wait.clone(),
             faults: inner.faults.clone(),
         }
@@ -402,8 +396,8 @@ impl Appliance {
         let mut inner = self.lock();
         let now = self.clock.now();
         let (location, user) = match inner.schedules.get(DEFAULT_SCHEDULE) {
-            Some(s) => (s.location.clone(), s.location_user.clone()),
-            None => (String::new(), String::new()),
+            Ok(s) => (s.location().to_string(), s.location_user()),
+            Err(_) => (String::new(), String::new()),
         };
         let parts = vec!["common".to_string(), "seat".to_string()];
         let spec = JobSpec {
@@ -426,6 +420,21 @@ impl Appliance {
         );
     }
 
+    /// The simulated time now.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.utc(self.clock.now())
+    }
+
+    /// Moves the simulated clock ahead; the events due meanwhile are played at their times.
+    pub(crate) fn advance_clock(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Runs the retention pass now; answers the archives it removed.
+    pub(crate) fn run_retention(&self) -> Vec<String> {
+        self.lock().retention_pass()
+    }
+
     pub(crate) fn set_job_duration(&self, duration: Duration) {
         self.lock().config.job_duration = duration;
     }
@@ -446,6 +455,30 @@ impl Appliance {
     pub(crate) fn take_injected_failure(&self) -> bool {
         let now = self.clock.utc(self.clock.now());
         self.lock().faults.take_failure(now)
+    }
+}
+
+impl Inner {
+    /// Starts a job at `now` with the appliance's job settings.
+    pub(crate) fn start_job(
+        &mut self,
+        clock: &Clock,
+        spec: JobSpec,
+        now: Instant,
+        failure: Option<JobFailure>,
+        wait: Option<JobWait>,
+    ) -> BackupJobStatus {
+        let wait = wait.unwrap_or_else(|| self.config.job_wait.clone());
+        let curve = self.faults.next_job_progress.take();
+        let plan = RunPlan {
+            curve: curve.unwrap_or_else(|| ProgressCurve::steady(self.config.job_duration)),
+            pending: wait.pending(),
+            blocked: wait.blocked(),
+            failure,
+        };
+        let build = self.config.build.clone();
+        let job = self.jobs.start(spec, now, clock, plan, &build);
+        job.status(now, &self.faults)
     }
 }
 

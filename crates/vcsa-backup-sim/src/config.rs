@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use vcsa_backup_api::Secret;
 
 use crate::faults::JobWait;
@@ -12,6 +14,11 @@ pub const DEFAULT_USER: &str = "administrator@vsphere.local";
 pub const DEFAULT_PASSWORD: &str = "VMware1!";
 /// The appliance build number in job ids (`YYYYMMDD-hhmmss-<build>`) and job details.
 pub const DEFAULT_BUILD: &str = "24322831";
+/// The appliance's system name (its host name) unless told otherwise: its backups go under
+/// `<location>/vCenter/sn_<system name>/`.
+pub const DEFAULT_SYSTEM_NAME: &str = "vcsa.example.com";
+/// The appliance's time zone unless told otherwise; schedule times are in it.
+pub const DEFAULT_TIME_ZONE: &str = "UTC";
 
 /// The longest job duration; longer ones are clamped, which keeps time arithmetic in range.
 pub const MAX_JOB_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
@@ -32,6 +39,12 @@ pub(crate) struct SimConfig {
     pub(crate) version_name: String,
     /// Schedule ids the appliance has besides `default`.
     pub(crate) schedules: Vec<String>,
+    /// The appliance's host name: its backups' folder is `sn_<system name>`.
+    pub(crate) system_name: String,
+    /// The appliance's time zone: schedule times and backup folder names are in it.
+    pub(crate) time_zone: Tz,
+    /// The simulated wall-clock time at start; the real time when unset.
+    pub(crate) start_time: Option<DateTime<Utc>>,
 }
 
 impl Default for SimConfig {
@@ -46,6 +59,9 @@ impl Default for SimConfig {
             version: "8.0.3.00400".to_string(),
             version_name: "vCenter Server 8.0 Update 3".to_string(),
             schedules: Vec::new(),
+            system_name: DEFAULT_SYSTEM_NAME.to_string(),
+            time_zone: Tz::UTC,
+            start_time: None,
         }
     }
 }

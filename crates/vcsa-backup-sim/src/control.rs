@@ -4,11 +4,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::appliance::Appliance;
+use crate::catalog::ArchiveSeed;
 use crate::faults::{EnumField, Faults, JobFailure, JobWait, until};
 use crate::jobs::ProgressCurve;
+use crate::schedules::{SchedulePasswords, ScheduleSpec};
 
 /// A snapshot of the simulator's state, for assertions and the admin endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +29,10 @@ pub struct SimState {
     pub used_folders: usize,
     /// Ids of the backup schedules, `default` among them, in alphabetical order.
     pub schedules: Vec<String>,
+    /// Backups in the catalog, at every location and under every system name.
+    pub archives: usize,
+    /// The simulated time now.
+    pub time: DateTime<Utc>,
     /// How long every job waits as PENDING, then BLOCKED, before it runs (a setting, not a
     /// fault: [`Control::clear_faults`] keeps it).
     pub job_wait: JobWait,
@@ -118,12 +125,6 @@ impl Control {
             .update_faults(|f| f.next_job_progress = Some(curve));
     }
 
-    /// The simulator's clock as wall-clock time (it follows tokio's clock).
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        let clock = &self.appliance.clock;
-        clock.utc(clock.now())
-    }
-
     /// Every vendor API answer is held back by `delay` (simulated time: instant on a paused clock).
     pub fn set_response_delay(&self, delay: Duration) {
         let millis = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
@@ -188,5 +189,74 @@ impl Control {
     /// How long a session may stay idle before it expires.
     pub fn set_session_idle_timeout(&self, idle: Duration) {
         self.appliance.set_session_idle_timeout(idle);
+    }
+}
+
+/// Why the control handle refused a request: what is wrong and what to do instead.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ControlError(String);
+
+/// Schedules, the backup catalog and the clock.
+impl Control {
+    /// Creates a backup schedule as the create operation does, with the same checks (every
+    /// problem at once in the error).
+    pub fn create_schedule(&self, id: &str, spec: ScheduleSpec) -> Result<(), ControlError> {
+        self.appliance.create_schedule(id, spec).map_err(|err| {
+            ControlError(
+                err.messages
+                    .into_iter()
+                    .map(|m| m.default_message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        })
+    }
+
+    /// The passwords a schedule holds (the vendor's API never returns them); `None` when the
+    /// schedule does not exist.
+    pub fn schedule_passwords(&self, id: &str) -> Option<SchedulePasswords> {
+        self.appliance.schedule_passwords(id)
+    }
+
+    /// Places a backup in the catalog, as if it had been written there; answers its archive id.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vcsa_backup_sim::{ArchiveSeed, Simulator};
+    ///
+    /// let sim = Simulator::builder().tls(false).start().await?;
+    /// let id = sim.control().seed_archive(ArchiveSeed {
+    ///     location: "sftp://backup.example.com/vcsa".into(),
+    ///     system_name: "vcsa-02.example.com".into(),
+    ///     timestamp: "2026-05-01T02:30:00Z".parse()?,
+    ///     scheduled: true,
+    ///     ..ArchiveSeed::default()
+    /// })?;
+    /// assert_eq!(id, "S_8.0.3.00400_20260501-023000_");
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn seed_archive(&self, seed: ArchiveSeed) -> Result<String, ControlError> {
+        self.appliance.seed_archive(seed).map_err(ControlError)
+    }
+
+    /// Runs the retention pass now (it also runs every day at 00:00 UTC): each schedule with a
+    /// retention count keeps its newest scheduled backups. Answers the archives removed.
+    pub fn run_retention(&self) -> Vec<String> {
+        self.appliance.run_retention()
+    }
+
+    /// Moves the simulated clock ahead by `by` (at most 100 years in all): what was due
+    /// meanwhile (schedule firings, retention passes, job progress) happens at its own time.
+    /// On a paused tokio clock, `tokio::time::advance` does the same.
+    pub fn advance_clock(&self, by: Duration) {
+        self.appliance.advance_clock(by);
+    }
+
+    /// The simulated time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.appliance.now()
     }
 }

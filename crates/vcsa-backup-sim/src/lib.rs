@@ -6,13 +6,25 @@
 //! time (progress 0 to 100, size growing, then `SUCCEEDED`) with ids like
 //! `20260522-061503-24322831`, newest first; on request, jobs that wait `PENDING` then `BLOCKED`
 //! before they run ([`Control::delay_next_job`]) or whose progress jumps, stalls, goes back or
-//! ends early ([`Control::shape_next_job`]); one backup at a time (`FEATURE_IN_USE`); a
-//! `default` schedule and others ([`SimulatorBuilder::schedule`]); cancel; parts; validation
-//! that remembers which folders already hold a backup; and `INVALID_ARGUMENT` with messages for
-//! bad input, never a 500.
+//! ends early ([`Control::shape_next_job`]); one backup at a time (`FEATURE_IN_USE`); cancel;
+//! parts and their sizes; validation that remembers which folders already hold a backup; and
+//! `INVALID_ARGUMENT` with messages for bad input, never a 500.
+//!
+//! Schedules are created, read, changed and deleted with the appliance's checks (a `default`
+//! schedule exists, and others with [`SimulatorBuilder::schedule`]); passwords are kept, never
+//! returned. An enabled schedule fires on its recurrence (minute, hour, days, in the appliance's
+//! time zone, [`SimulatorBuilder::time_zone`]) and writes a fresh
+//! `<location>/vCenter/sn_<system name>/S_<version>_<YYYYMMDD-hhmmss>_` folder
+//! ([`SimulatorBuilder::system_name`]); a manual backup into that layout (`M_...`) is written
+//! there too. Every backup that succeeds there is an archive of the catalog (system names,
+//! archives newest first with their filter, one archive). A daily pass at 00:00 UTC keeps each
+//! schedule's newest `max_count` scheduled backups. The clock operation answers the simulated
+//! time and the time zone.
 //!
 //! Time comes from tokio's clock, so a test on a paused clock (`#[tokio::test(start_paused =
-//! true)]`, `tokio::time::advance`) moves jobs and sessions forward deterministically.
+//! true)]`, `tokio::time::advance`) moves jobs, sessions and schedules forward
+//! deterministically; [`SimulatorBuilder::start_time`] fixes the date it starts from, and
+//! [`Control::advance_clock`] moves a running clock ahead.
 //!
 //! # Embedding it in a test
 //!
@@ -73,6 +85,10 @@
 //! | `POST /__sim/sessions/expire` | every session expires now |
 //! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history |
 //! | `POST /__sim/settings` `{"job_duration_ms": 5000, "job_pending_ms": 0, "job_blocked_ms": 0, "session_idle_timeout_ms": 60000}` | change timings (each field optional; the job waits apply to every job) |
+//! | `POST /__sim/schedules` `{"schedule": "nightly", "spec": {"location": "sftp://...", "recurrence_info": {"hour": 2, "minute": 30}}}` | create a schedule ([`ScheduleSpec`], the `/api` create body), with the appliance's checks |
+//! | `POST /__sim/archives` `{"location": "sftp://...", "system_name": "vcsa-02.example.com", "timestamp": "2026-05-01T02:30:00Z", "scheduled": true}` | place a backup in the catalog ([`ArchiveSeed`]) |
+//! | `POST /__sim/retention` | run the retention pass now |
+//! | `POST /__sim/clock/advance` `{"millis": 86400000}` | move the simulated clock ahead; what was due meanwhile happens at its time |
 //!
 //! Backup servers under the reserved `.invalid` domain (`sftp://nas.invalid/backups`) stand for
 //! unreachable servers: validation answers FAIL and a backup there fails at once.
@@ -84,6 +100,7 @@
 #![warn(missing_docs)]
 
 mod appliance;
+mod catalog;
 mod clock;
 mod config;
 mod control;
@@ -93,18 +110,27 @@ mod flavour;
 mod fleet;
 mod jobs;
 mod parts;
+mod recurrence;
 mod routes;
+mod scheduler;
+mod schedules;
 mod server;
 mod sessions;
+mod system_time;
 mod tls;
 mod validate;
 
-pub use config::{DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, MAX_HISTORY, MAX_JOB_DURATION};
-pub use control::{Control, SimState};
+pub use catalog::ArchiveSeed;
+pub use config::{
+    DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER,
+    MAX_HISTORY, MAX_JOB_DURATION,
+};
+pub use control::{Control, ControlError, SimState};
 pub use faults::{EnumField, Faults, JobFailure, JobWait};
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
 pub use jobs::{ProgressCurve, Stretch};
 pub use routes::ADMIN_PREFIX;
+pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
 
 /// The header that carries the session token on every call after log in.

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use vcsa_backup_sim::{
-    DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_USER, JobWait, Simulator, SimulatorBuilder,
+    DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, JobWait,
+    Simulator, SimulatorBuilder,
 };
 
 /// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
@@ -60,6 +61,15 @@ struct Args {
     #[arg(long = "schedule", value_name = "ID")]
     schedules: Vec<String>,
 
+    /// The appliance's system name (its host name): backups go under
+    /// <location>/vCenter/sn_<system name>/.
+    #[arg(long, default_value = DEFAULT_SYSTEM_NAME, value_name = "NAME")]
+    system_name: String,
+
+    /// The appliance's time zone, an IANA name like Europe/Berlin: schedule times are in it.
+    #[arg(long, default_value = DEFAULT_TIME_ZONE, value_name = "ZONE")]
+    time_zone: String,
+
     /// Number of finished jobs to place in the history at start.
     #[arg(long, default_value_t = 0, value_name = "JOBS")]
     history: usize,
@@ -96,7 +106,9 @@ async fn main() -> ExitCode {
         .job_wait(JobWait::new(args.job_pending, args.job_blocked))
         .session_idle_timeout(args.session_timeout)
         .build_number(args.build.clone())
-        .history(args.history);
+        .history(args.history)
+        .system_name(args.system_name.clone())
+        .time_zone(args.time_zone.clone());
     if args.appliances > 1 || args.inventory_out.is_some() {
         return serve_fleet(&args, builder).await;
     }

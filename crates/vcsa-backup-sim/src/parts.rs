@@ -68,6 +68,11 @@ pub(crate) fn list() -> Vec<Part> {
         .collect()
 }
 
+/// The estimated size of a part in MB, as the part size operation answers it.
+pub(crate) fn size_mb(id: &str) -> Option<i64> {
+    find(id).map(|p| p.bytes / (1024 * 1024))
+}
+
 /// Total bytes of a backup of these parts; `common` is always included.
 pub(crate) fn backup_bytes(ids: &[String]) -> i64 {
     let extra: i64 = PARTS

@@ -15,7 +15,10 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use vcsa_backup_api::Secret;
 
+use chrono::{DateTime, Utc};
+
 use crate::appliance::Appliance;
+use crate::catalog::is_valid_system_name;
 use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
 use crate::faults::JobWait;
@@ -40,6 +43,14 @@ pub enum StartError {
         "the schedule id {0:?} is not usable: use 1 to 64 letters, digits, '-', '_' or '.' (like \"weekly\")."
     )]
     Schedule(String),
+    /// A time zone given to [`SimulatorBuilder::time_zone`] is not in the IANA database.
+    #[error("the time zone {0:?} is unknown: use an IANA name like \"UTC\" or \"Europe/Berlin\".")]
+    TimeZone(String),
+    /// A system name given to [`SimulatorBuilder::system_name`] cannot be used.
+    #[error(
+        "the system name {0:?} is not usable: use 1 to 255 letters, digits, '-', '_' or '.' (a host name like \"vcsa-01.example.com\")."
+    )]
+    SystemName(String),
     /// The self-signed certificate or the TLS configuration could not be made.
     #[error("cannot set up HTTPS ({0}). Start the simulator with plain HTTP instead.")]
     Tls(String),
@@ -77,6 +88,7 @@ impl Simulator {
             tls: true,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             history: 0,
+            time_zone: None,
         }
     }
 }
@@ -88,6 +100,8 @@ pub struct SimulatorBuilder {
     tls: bool,
     listen: SocketAddr,
     history: usize,
+    /// Checked at start.
+    time_zone: Option<String>,
 }
 
 impl SimulatorBuilder {
@@ -174,8 +188,55 @@ impl SimulatorBuilder {
         self
     }
 
+    /// The appliance's system name, its host name: its backups go under
+    /// `<location>/vCenter/sn_<system name>/`. Defaults to
+    /// [`DEFAULT_SYSTEM_NAME`](crate::DEFAULT_SYSTEM_NAME); 1 to 255 letters, digits, `-`, `_` or
+    /// `.`, others make [`start`](Self::start) fail.
+    pub fn system_name(mut self, name: impl Into<String>) -> Self {
+        self.config.system_name = name.into();
+        self
+    }
+
+    /// The appliance's time zone, an IANA name like `Europe/Berlin`: schedule times are in it,
+    /// and the clock operation names it. Defaults to `UTC`; an unknown name makes
+    /// [`start`](Self::start) fail.
+    pub fn time_zone(mut self, name: impl Into<String>) -> Self {
+        self.time_zone = Some(name.into());
+        self
+    }
+
+    /// The simulated time at start; it then moves with tokio's clock. Defaults to the real time.
+    /// A fixed start makes schedule firings, job ids and backup folder names reproducible.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let monday = "2026-05-18T00:30:00Z".parse()?;
+    /// let sim = vcsa_backup_sim::Simulator::builder()
+    ///     .tls(false)
+    ///     .start_time(monday)
+    ///     .time_zone("Europe/Berlin")
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(sim.control().now().format("%Y-%m-%d").to_string(), "2026-05-18");
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn start_time(mut self, at: DateTime<Utc>) -> Self {
+        self.config.start_time = Some(at);
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
-    pub async fn start(self) -> Result<RunningSimulator, StartError> {
+    pub async fn start(mut self) -> Result<RunningSimulator, StartError> {
+        if let Some(name) = &self.time_zone {
+            self.config.time_zone = name
+                .parse()
+                .map_err(|_| StartError::TimeZone(name.clone()))?;
+        }
+        if !is_valid_system_name(&self.config.system_name) {
+            return Err(StartError::SystemName(self.config.system_name.clone()));
+        }
         if let Some(bad) = self
             .config
             .schedules

@@ -30,6 +30,51 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, 
     decode_value(value, what)
 }
 
+/// Like [`decode`], for bodies made of structures: serde would also fill a structure from a
+/// JSON array of its fields in order, which the appliance refuses. Arrays are taken only as the
+/// members named in `lists`.
+pub(crate) fn decode_object<T: DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+    lists: &[&str],
+) -> Result<T, VapiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|err| {
+        invalid_body(format!(
+            "The request body is not valid JSON ({err}). Send {what} as a JSON object."
+        ))
+    })?;
+    if value.is_array() {
+        return Err(invalid_body(format!(
+            "The request body is a list. Send {what} as a JSON object."
+        )));
+    }
+    if let Some(path) = first_unlisted_array(&value, String::new(), lists) {
+        return Err(invalid_body(format!(
+            "The field '{path}' is a list but must be an object."
+        )));
+    }
+    decode(body, what)
+}
+
+/// The path of the first object member holding an array whose name is not in `lists`.
+fn first_unlisted_array(value: &Value, at: String, lists: &[&str]) -> Option<String> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    map.iter().find_map(|(key, v)| {
+        let path = if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        };
+        match v {
+            Value::Array(_) if !lists.contains(&key.as_str()) => Some(path),
+            Value::Object(_) => first_unlisted_array(v, path, lists),
+            _ => None,
+        }
+    })
+}
+
 /// Like [`decode`], but `null` fields count as unset: for bodies the vendor's spec does not
 /// describe, such as the JSON filter of the `/rest` details operation.
 pub(crate) fn decode_lenient<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, VapiError> {

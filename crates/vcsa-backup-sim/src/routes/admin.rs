@@ -15,11 +15,13 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::appliance::Appliance;
+use crate::catalog::ArchiveSeed;
 use crate::config::MAX_HISTORY;
 use crate::control::Control;
 use crate::faults::{EnumField, JobFailure, JobWait};
 use crate::flavour::json_response;
 use crate::jobs::ProgressCurve;
+use crate::schedules::ScheduleSpec;
 
 type App = State<Arc<Appliance>>;
 
@@ -38,6 +40,10 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/sessions/expire", post(expire_sessions))
         .route("/history", post(seed_history))
         .route("/settings", post(settings))
+        .route("/schedules", post(create_schedule))
+        .route("/archives", post(seed_archive))
+        .route("/retention", post(run_retention))
+        .route("/clock/advance", post(advance_clock))
 }
 
 fn bad_request(reason: String) -> Response {
@@ -201,6 +207,47 @@ async fn settings(State(app): App, body: Bytes) -> Response {
         if let Some(ms) = r.session_idle_timeout_ms {
             c.set_session_idle_timeout(Duration::from_millis(ms));
         }
+        Ok(())
+    })
+}
+
+/// A schedule to create, in the shape of the `/api` create body.
+#[derive(Deserialize)]
+struct NewSchedule {
+    schedule: String,
+    spec: ScheduleSpec,
+}
+
+async fn create_schedule(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: NewSchedule| {
+        c.create_schedule(&r.schedule, r.spec)
+            .map_err(|e| e.to_string())
+    })
+}
+
+async fn seed_archive(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: ArchiveSeed| {
+        c.seed_archive(r).map(|_| ()).map_err(|e| e.to_string())
+    })
+}
+
+async fn run_retention(State(app): App) -> Response {
+    Control {
+        appliance: app.clone(),
+    }
+    .run_retention();
+    json_response(StatusCode::OK, &app.snapshot())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    millis: u64,
+}
+
+async fn advance_clock(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: Advance| {
+        c.advance_clock(Duration::from_millis(r.millis));
         Ok(())
     })
 }

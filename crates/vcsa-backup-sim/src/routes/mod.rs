@@ -3,6 +3,8 @@
 mod admin;
 pub(crate) mod auth;
 pub(crate) use auth::SESSION_HEADER;
+mod catalog;
+mod schedules;
 mod vendor;
 
 use std::sync::Arc;

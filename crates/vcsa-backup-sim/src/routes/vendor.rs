@@ -1,5 +1,6 @@
 //! The vendor's operations, each serving both flavours: `/api` answers bare bodies, `/rest`
 //! wraps them as `{"value": ...}` and takes create and validate bodies as `{"piece": ...}`.
+//! The schedules and catalog operations have their own modules.
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use vcsa_backup_api::enums::ErrorType;
-use vcsa_backup_api::types::{BackupRequest, RestBackupRequestPiece, RunScheduleRequest};
+use vcsa_backup_api::types::{BackupRequest, RestBackupRequestPiece};
 
 use super::auth::{Authed, basic_credentials};
 use super::error_response;
@@ -22,10 +23,10 @@ use crate::error::{VapiError, message};
 use crate::flavour::Flavour;
 use crate::validate::{decode, decode_lenient};
 
-type App = State<Arc<Appliance>>;
+pub(super) type App = State<Arc<Appliance>>;
 
-const API: &str = "/api/appliance/recovery/backup";
-const REST: &str = "/rest/appliance/recovery/backup";
+pub(super) const API: &str = "/api/appliance/recovery/backup";
+pub(super) const REST: &str = "/rest/appliance/recovery/backup";
 
 pub(super) fn routes() -> Router<Arc<Appliance>> {
     Router::new()
@@ -41,20 +42,21 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         )
         .route(&format!("{REST}/job/{{id}}"), get(get_job))
         .route(&format!("{REST}/job/{{id}}/cancel"), post(rest_cancel_job))
-        .route(&format!("{API}/schedules/{{schedule}}"), post(run_schedule))
-        .route(
-            &format!("{REST}/schedules/{{schedule}}"),
-            post(run_schedule),
-        )
         .route(&format!("{API}/parts"), get(parts))
         .route(&format!("{REST}/parts"), get(parts))
+        .route(&format!("{API}/parts/{{id}}"), get(part_size))
+        .route(&format!("{REST}/parts/{{id}}"), get(part_size))
         .route(API, post(api_backup_action))
         .route(&format!("{REST}/validate"), post(rest_validate))
+        .route("/api/appliance/system/time", get(system_time))
+        .route("/rest/appliance/system/time", get(system_time))
+        .merge(super::schedules::routes())
+        .merge(super::catalog::routes())
 }
 
 /// Answers a result in the flavour's shape. `api_status` is the `/api` success code; `/rest`
 /// always answers 200.
-fn reply<T: serde::Serialize>(
+pub(super) fn reply<T: serde::Serialize>(
     app: &Appliance,
     flavour: Flavour,
     api_status: StatusCode,
@@ -74,14 +76,14 @@ fn reply<T: serde::Serialize>(
 }
 
 /// The value of a fixed `action` query parameter, as in `?action=cancel`.
-fn action(query: &Option<String>) -> Option<String> {
+pub(super) fn action(query: &Option<String>) -> Option<String> {
     let query = query.as_deref()?;
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "action")
         .map(|(_, v)| v.into_owned())
 }
 
-fn unknown_action(path: &str, got: Option<String>, expected: &str) -> VapiError {
+pub(super) fn unknown_action(path: &str, got: Option<String>, expected: &str) -> VapiError {
     let got = got
         .map(|a| format!("'action={a}'"))
         .unwrap_or_else(|| "no action".to_string());
@@ -92,14 +94,14 @@ fn unknown_action(path: &str, got: Option<String>, expected: &str) -> VapiError 
     )
 }
 
-fn body_error(_: BytesRejection) -> VapiError {
+pub(super) fn body_error(_: BytesRejection) -> VapiError {
     VapiError::invalid_argument(vec![message(
         "vapi.bindings.typeconverter.invalid",
         "The request body could not be read (too large or interrupted). Send a JSON object of a few kilobytes.",
     )])
 }
 
-fn path_error(_: PathRejection) -> VapiError {
+pub(super) fn path_error(_: PathRejection) -> VapiError {
     VapiError::not_found(
         "vapi.rest.operation.not_found",
         "The identifier in the path is not valid text; no such resource exists.",
@@ -269,45 +271,25 @@ async fn details(
     reply(&app, flavour, StatusCode::OK, result)
 }
 
-// ---------------------------------------------------------------------- schedules, parts, validate
-
-async fn run_schedule(
-    State(app): App,
-    who: Authed,
-    schedule: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let prefix = if who.flavour == Flavour::Api {
-        API
-    } else {
-        REST
-    };
-    let result = schedule.map_err(path_error).and_then(|Path(schedule)| {
-        match action(&query) {
-            Some(a) if a == "run" => {}
-            other => {
-                return Err(unknown_action(
-                    &format!("{prefix}/schedules/{schedule}"),
-                    other,
-                    "run",
-                ));
-            }
-        }
-        let body = body.map_err(body_error)?;
-        // The body is optional: nothing at all means no comment.
-        let request = if body.iter().all(u8::is_ascii_whitespace) {
-            RunScheduleRequest::default()
-        } else {
-            decode::<RunScheduleRequest>(&body, "a run request like {\"comment\": \"...\"}")?
-        };
-        app.run_schedule(&schedule, request.comment, &who.user)
-    });
-    reply(&app, who.flavour, StatusCode::OK, result)
-}
+// ---------------------------------------------------------------------- parts, validate, clock
 
 async fn parts(State(app): App, who: Authed) -> Response {
     reply(&app, who.flavour, StatusCode::OK, Ok(app.parts()))
+}
+
+async fn part_size(
+    State(app): App,
+    who: Authed,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let result = id
+        .map_err(path_error)
+        .and_then(|Path(id)| app.part_size(&id));
+    reply(&app, who.flavour, StatusCode::OK, result)
+}
+
+async fn system_time(State(app): App, who: Authed) -> Response {
+    reply(&app, who.flavour, StatusCode::OK, Ok(app.system_time()))
 }
 
 async fn api_backup_action(

@@ -24,6 +24,8 @@ async fn help_documents_every_option() {
         "--build",
         "--history",
         "--schedule",
+        "--system-name",
+        "--time-zone",
         "--ca-cert-out",
         "--appliances",
         "--inventory-out",

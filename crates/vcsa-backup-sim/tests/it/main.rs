@@ -2,12 +2,17 @@
 
 mod support;
 
+mod appliance_time;
+mod catalog;
 mod cli;
 mod faults;
+mod firing;
 mod fleet;
 mod generated_client;
 mod https;
 mod operations;
+mod retention;
+mod schedules;
 mod sessions;
 mod validation;
 mod waiting_jobs;

@@ -1,0 +1,665 @@
+//! The backup catalog: which backups a backup location holds, under which system names.
+//!
+//! The appliance's layout at a location is `<location>/vCenter/sn_<system name>/<archive>`, where
+//! an archive folder is `S_<version>_<YYYYMMDD-hhmmss>_` for a scheduled backup and `M_...` for
+//! a manual one. A backup written into that layout becomes an archive when it succeeds.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use url::Url;
+use vcsa_backup_api::Secret;
+
+use crate::appliance::Appliance;
+use crate::error::{VapiError, message};
+use crate::parts;
+use crate::validate::folder_key;
+
+/// The folder under a location that holds every system name's folder.
+const VCENTER: &str = "vCenter";
+/// The prefix of a system name's folder.
+const SYSTEM_NAME_PREFIX: &str = "sn_";
+/// The prefix of a scheduled backup's folder.
+pub(crate) const SCHEDULED_PREFIX: &str = "S_";
+/// The prefix of a manual backup's folder.
+pub(crate) const MANUAL_PREFIX: &str = "M_";
+/// How many archives a list answers when the filter does not say.
+pub(crate) const DEFAULT_MAX_RESULTS: i64 = 128;
+
+/// Whether `name` can be a system name: a host name's characters (1 to 255 letters, digits,
+/// `-`, `_` or `.`), so it fits a folder and a URL path segment unchanged.
+pub(crate) fn is_valid_system_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && name != "."
+        && name != ".."
+}
+
+/// Whether `id` can be an archive folder: `S_` or `M_` and then the characters of a system
+/// name (up to 255).
+fn is_valid_archive_id(id: &str) -> bool {
+    (id.starts_with(SCHEDULED_PREFIX) || id.starts_with(MANUAL_PREFIX)) && is_valid_system_name(id)
+}
+
+/// A backup folder inside the appliance's layout at a location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LayoutFolder {
+    /// The location the catalog is asked about, as `validate::folder_key` reduces it.
+    pub(crate) root: String,
+    pub(crate) system_name: String,
+    pub(crate) archive: String,
+}
+
+impl LayoutFolder {
+    /// The folder as `validate::folder_key` reduces its URL.
+    pub(crate) fn key(&self) -> String {
+        folder_key_in(&self.root, &self.system_name, &self.archive)
+    }
+}
+
+fn folder_key_in(root: &str, system_name: &str, archive: &str) -> String {
+    format!("{root}/{VCENTER}/{SYSTEM_NAME_PREFIX}{system_name}/{archive}")
+}
+
+/// Where `location` sits in the layout, when it names an archive folder
+/// (`.../vCenter/sn_<name>/S_...` or `M_...`, a trailing `/` allowed).
+pub(crate) fn layout_of(location: &Url) -> Option<LayoutFolder> {
+    let mut segments: Vec<&str> = location.path_segments()?.collect();
+    if segments.last() == Some(&"") {
+        segments.pop();
+    }
+    let [parents @ .., vcenter, system_name, archive] = segments.as_slice() else {
+        return None;
+    };
+    let system_name = system_name.strip_prefix(SYSTEM_NAME_PREFIX)?;
+    if *vcenter != VCENTER || !is_valid_system_name(system_name) || !is_valid_archive_id(archive) {
+        return None;
+    }
+    let mut root = location.clone();
+    root.set_path(&format!("/{}", parents.join("/")));
+    Some(LayoutFolder {
+        root: folder_key(&root),
+        system_name: system_name.to_string(),
+        archive: archive.to_string(),
+    })
+}
+
+/// The URL of an archive folder under a location as the caller spelled it.
+pub(crate) fn folder_url(location: &str, system_name: &str, archive: &str) -> String {
+    format!(
+        "{}/{VCENTER}/{SYSTEM_NAME_PREFIX}{system_name}/{archive}",
+        location.trim_end_matches('/')
+    )
+}
+
+/// The parts a backup holds: `common` always, then the optional ones asked for, in the order
+/// the parts operation lists them.
+pub(crate) fn parts_held(asked: &[String]) -> Vec<String> {
+    parts::PARTS
+        .iter()
+        .filter(|p| p.id == parts::COMMON || asked.iter().any(|a| a == p.id))
+        .map(|p| p.id.to_string())
+        .collect()
+}
+
+/// One backup in the catalog.
+#[derive(Clone, Debug)]
+pub(crate) struct Archive {
+    started: DateTime<Utc>,
+    completed: DateTime<Utc>,
+    version: String,
+    parts: Vec<String>,
+    comment: String,
+}
+
+/// What a backup being written will be once it succeeds.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending {
+    pub(crate) job: String,
+    pub(crate) folder: LayoutFolder,
+    pub(crate) version: String,
+    pub(crate) parts: Vec<String>,
+    pub(crate) comment: String,
+}
+
+/// How a job that writes a backup stands.
+pub(crate) enum Outcome {
+    /// Still writing.
+    Running,
+    /// Done: the archive exists, with these start and end times.
+    Succeeded {
+        started: DateTime<Utc>,
+        completed: DateTime<Utc>,
+    },
+    /// Failed or cancelled: no archive.
+    Failed,
+}
+
+/// Every location the appliance has written to or been told about.
+#[derive(Default)]
+pub(crate) struct Catalog {
+    /// Location key -> system name -> archive id -> archive.
+    locations: BTreeMap<String, BTreeMap<String, BTreeMap<String, Archive>>>,
+    /// Backups being written into the layout.
+    pending: Vec<Pending>,
+}
+
+impl Catalog {
+    /// A backup starts writing into `pending.folder`: its system name's folder exists from now
+    /// on; the archive appears when the job succeeds (see [`Self::settle`]).
+    pub(crate) fn begin(&mut self, pending: Pending) {
+        self.locations
+            .entry(pending.folder.root.clone())
+            .or_default()
+            .entry(pending.folder.system_name.clone())
+            .or_default();
+        self.pending.push(pending);
+    }
+
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Turns the backups whose jobs have ended into archives (succeeded) or nothing (failed).
+    pub(crate) fn settle(&mut self, outcome: impl Fn(&str) -> Outcome) {
+        let pending = std::mem::take(&mut self.pending);
+        for p in pending {
+            match outcome(&p.job) {
+                Outcome::Running => self.pending.push(p),
+                Outcome::Failed => {}
+                Outcome::Succeeded { started, completed } => {
+                    let archive = Archive {
+                        started,
+                        completed,
+                        version: p.version,
+                        parts: p.parts,
+                        comment: p.comment,
+                    };
+                    self.insert(&p.folder, archive);
+                }
+            }
+        }
+    }
+
+    fn insert(&mut self, folder: &LayoutFolder, archive: Archive) {
+        self.locations
+            .entry(folder.root.clone())
+            .or_default()
+            .entry(folder.system_name.clone())
+            .or_default()
+            .insert(folder.archive.clone(), archive);
+    }
+
+    fn contains(&self, folder: &LayoutFolder) -> bool {
+        self.archives(&folder.root, &folder.system_name)
+            .is_some_and(|a| a.contains_key(&folder.archive))
+    }
+
+    fn archives(&self, root: &str, system_name: &str) -> Option<&BTreeMap<String, Archive>> {
+        self.locations.get(root)?.get(system_name)
+    }
+
+    /// Every archive, for the state snapshot.
+    pub(crate) fn len(&self) -> usize {
+        self.locations
+            .values()
+            .flat_map(BTreeMap::values)
+            .map(BTreeMap::len)
+            .sum()
+    }
+
+    /// Keeps the newest `keep` scheduled archives of `system_name` at `root` and removes the
+    /// older ones; manual archives stay. Answers the folders removed.
+    pub(crate) fn prune(
+        &mut self,
+        root: &str,
+        system_name: &str,
+        keep: usize,
+    ) -> Vec<LayoutFolder> {
+        let Some(archives) = self
+            .locations
+            .get_mut(root)
+            .and_then(|names| names.get_mut(system_name))
+        else {
+            return Vec::new();
+        };
+        let mut scheduled: Vec<(&String, &Archive)> = archives
+            .iter()
+            .filter(|(id, _)| id.starts_with(SCHEDULED_PREFIX))
+            .collect();
+        scheduled.sort_by(newest_first);
+        let doomed: Vec<String> = scheduled
+            .into_iter()
+            .skip(keep)
+            .map(|(id, _)| id.clone())
+            .collect();
+        doomed
+            .into_iter()
+            .map(|archive| {
+                archives.remove(&archive);
+                LayoutFolder {
+                    root: root.to_string(),
+                    system_name: system_name.to_string(),
+                    archive,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Newest start first; the archive id breaks ties, so the order is stable.
+fn newest_first(a: &(&String, &Archive), b: &(&String, &Archive)) -> std::cmp::Ordering {
+    b.1.started.cmp(&a.1.started).then_with(|| b.0.cmp(a.0))
+}
+
+// ---------------------------------------------------------------------- the wire
+
+/// A backup location and how to log in to it (the vendor's `LocationSpec`).
+#[derive(Clone, Debug, Deserialize)]
+pub(crate) struct LocationSpec {
+    pub(crate) location: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    // Accepted like the appliance does; the simulated servers need no log in.
+    pub(crate) location_user: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) location_password: Option<Secret>,
+}
+
+/// Which archives a list answers (the vendor's `Archive.FilterSpec`); every field optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(crate) struct FilterSpec {
+    #[serde(default)]
+    pub(crate) start_timestamp: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(crate) end_timestamp: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(crate) comment_substring: Option<String>,
+    #[serde(default)]
+    pub(crate) max_results: Option<i64>,
+}
+
+/// One archive in a list (the vendor's `Archive.Summary`): `timestamp` is when it started.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ArchiveSummary {
+    archive: String,
+    timestamp: DateTime<Utc>,
+    version: String,
+    comment: String,
+}
+
+/// One archive in full (the vendor's `Archive.Info`): `timestamp` is when it completed.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ArchiveInfo {
+    timestamp: DateTime<Utc>,
+    location: String,
+    parts: Vec<String>,
+    version: String,
+    system_name: String,
+    comment: String,
+}
+
+/// An archive to place in the catalog through the control handle or the admin endpoint, as if
+/// a backup had been written there (by this appliance or another).
+///
+/// ```
+/// use vcsa_backup_sim::ArchiveSeed;
+///
+/// let seed: ArchiveSeed = serde_json::from_value(serde_json::json!({
+///     "location": "sftp://backup.example.com/vcsa",
+///     "system_name": "vcsa-02.example.com",
+///     "timestamp": "2026-05-01T02:30:00Z",
+///     "scheduled": true,
+///     "comment": "before the upgrade",
+/// }))
+/// .unwrap();
+/// assert_eq!(seed.version, None); // the simulated appliance's version
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveSeed {
+    /// The backup location (the catalog's root), like `sftp://backup.example.com/vcsa`.
+    pub location: String,
+    /// The system name the backup belongs to (an appliance's host name).
+    pub system_name: String,
+    /// When the backup started.
+    pub timestamp: DateTime<Utc>,
+    /// When it completed; its start when unset.
+    #[serde(default)]
+    pub completed: Option<DateTime<Utc>>,
+    /// A scheduled (`S_` folder) rather than a manual (`M_`) backup, when `archive` is unset.
+    #[serde(default)]
+    pub scheduled: bool,
+    /// The archive id (folder name), `S_...` or `M_...`; unset: `S_<version>_<YYYYMMDD-hhmmss>_`
+    /// (or `M_`) from the version and the start (UTC).
+    #[serde(default)]
+    pub archive: Option<String>,
+    /// The appliance version the backup came from; unset: the simulated appliance's.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The parts it holds (`common` is always added); unset: `common` only.
+    #[serde(default)]
+    pub parts: Option<Vec<String>>,
+    /// Its comment; unset: none.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// The name of a backup folder: `S_<version>_<YYYYMMDD-hhmmss>_` or `M_...`.
+pub(crate) fn archive_name(scheduled: bool, version: &str, stamp: &str) -> String {
+    let prefix = if scheduled {
+        SCHEDULED_PREFIX
+    } else {
+        MANUAL_PREFIX
+    };
+    format!("{prefix}{version}_{stamp}_")
+}
+
+/// A location as the catalog operations take it, reduced to its key; INVALID_ARGUMENT when it
+/// is not a URL with a host.
+pub(crate) fn location_key(location: &str) -> Result<String, VapiError> {
+    match Url::parse(location) {
+        Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(folder_key(&url)),
+        _ => Err(VapiError::invalid_argument(vec![message(
+            "com.vmware.applmgmt.backup.location.invalid",
+            "The location must be a URL with a host and a folder, for example sftp://backup.example.com/vcsa.",
+        )])),
+    }
+}
+
+/// A location for a message: without user name or password, whatever the caller put in it.
+fn shown(location: &str) -> String {
+    match Url::parse(location) {
+        Ok(mut url) => {
+            let _ = url.set_password(None);
+            let _ = url.set_username("");
+            url.to_string()
+        }
+        Err(_) => "the location".to_string(),
+    }
+}
+
+fn location_not_found(location: &str) -> VapiError {
+    VapiError::not_found(
+        "com.vmware.applmgmt.backup.location.not_found",
+        format!(
+            "There are no backups at {}: it has no vCenter folder. Check the location (the folder the backups were written to, without /vCenter/...).",
+            shown(location)
+        ),
+    )
+}
+
+fn system_name_not_found(location: &str, system_name: &str, known: &[&String]) -> VapiError {
+    let known = if known.is_empty() {
+        "none".to_string()
+    } else {
+        known
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    VapiError::not_found(
+        "com.vmware.applmgmt.backup.system_name.not_found",
+        format!(
+            "The location {} holds no backups of the system name '{}'. System names there: {known}.",
+            shown(location),
+            clip(system_name)
+        ),
+    )
+}
+
+/// A caller's text in a message, cut short.
+fn clip(text: &str) -> String {
+    const MAX: usize = 64;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}...", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+impl Appliance {
+    /// The system names at a location, in alphabetical order.
+    pub(crate) fn list_system_names(&self, spec: &LocationSpec) -> Result<Vec<String>, VapiError> {
+        let root = location_key(&spec.location)?;
+        let inner = self.lock();
+        let names = inner
+            .catalog
+            .locations
+            .get(&root)
+            .ok_or_else(|| location_not_found(&spec.location))?;
+        Ok(names.keys().cloned().collect())
+    }
+
+    fn with_archives<T>(
+        &self,
+        spec: &LocationSpec,
+        system_name: &str,
+        f: impl FnOnce(&BTreeMap<String, Archive>) -> Result<T, VapiError>,
+    ) -> Result<T, VapiError> {
+        let root = location_key(&spec.location)?;
+        let inner = self.lock();
+        let names = inner
+            .catalog
+            .locations
+            .get(&root)
+            .ok_or_else(|| location_not_found(&spec.location))?;
+        let archives = names.get(system_name).ok_or_else(|| {
+            system_name_not_found(
+                &spec.location,
+                system_name,
+                &names.keys().collect::<Vec<_>>(),
+            )
+        })?;
+        f(archives)
+    }
+
+    /// The archives of a system name at a location, newest first, filtered.
+    pub(crate) fn list_archives(
+        &self,
+        spec: &LocationSpec,
+        system_name: &str,
+        filter: &FilterSpec,
+    ) -> Result<Vec<ArchiveSummary>, VapiError> {
+        let max = filter.max_results.unwrap_or(DEFAULT_MAX_RESULTS);
+        if max < 1 {
+            return Err(VapiError::invalid_argument(vec![message(
+                "com.vmware.applmgmt.backup.archive.max_results",
+                format!(
+                    "The most results to answer is {max}: ask for at least 1 (leave it out for {DEFAULT_MAX_RESULTS})."
+                ),
+            )]));
+        }
+        if let (Some(start), Some(end)) = (filter.start_timestamp, filter.end_timestamp)
+            && start > end
+        {
+            return Err(VapiError::invalid_argument(vec![message(
+                "com.vmware.applmgmt.backup.archive.time_range",
+                "The start of the time range is after its end: swap them.",
+            )]));
+        }
+        self.with_archives(spec, system_name, |archives| {
+            let mut found: Vec<(&String, &Archive)> = archives
+                .iter()
+                .filter(|(_, a)| filter.start_timestamp.is_none_or(|t| a.started >= t))
+                .filter(|(_, a)| filter.end_timestamp.is_none_or(|t| a.started <= t))
+                .filter(|(_, a)| {
+                    filter
+                        .comment_substring
+                        .as_deref()
+                        .is_none_or(|s| a.comment.contains(s))
+                })
+                .collect();
+            found.sort_by(newest_first);
+            let max = usize::try_from(max).unwrap_or(usize::MAX);
+            Ok(found
+                .into_iter()
+                .take(max)
+                .map(|(id, a)| ArchiveSummary {
+                    archive: id.clone(),
+                    timestamp: a.started,
+                    version: a.version.clone(),
+                    comment: a.comment.clone(),
+                })
+                .collect())
+        })
+    }
+
+    /// One archive of a system name at a location.
+    pub(crate) fn get_archive(
+        &self,
+        spec: &LocationSpec,
+        system_name: &str,
+        archive: &str,
+    ) -> Result<ArchiveInfo, VapiError> {
+        self.with_archives(spec, system_name, |archives| {
+            let a = archives.get(archive).ok_or_else(|| {
+                VapiError::not_found(
+                    "com.vmware.applmgmt.backup.archive.not_found",
+                    format!(
+                        "The system name '{system_name}' at {} has no archive '{}'. List the archives to see their ids.",
+                        shown(&spec.location),
+                        clip(archive)
+                    ),
+                )
+            })?;
+            Ok(ArchiveInfo {
+                timestamp: a.completed,
+                location: folder_url(&spec.location, system_name, archive),
+                parts: a.parts.clone(),
+                version: a.version.clone(),
+                system_name: system_name.to_string(),
+                comment: a.comment.clone(),
+            })
+        })
+    }
+
+    /// Places an archive in the catalog; answers its id. Refuses a bad location, system name,
+    /// archive id or part, and an archive that already exists.
+    pub(crate) fn seed_archive(&self, seed: ArchiveSeed) -> Result<String, String> {
+        let root = location_key(&seed.location).map_err(|_| {
+            "The location must be a URL with a host, like sftp://backup.example.com/vcsa."
+                .to_string()
+        })?;
+        if !is_valid_system_name(&seed.system_name) {
+            return Err(
+                "The system name must be 1 to 255 letters, digits, '-', '_' or '.', like vcsa-02.example.com."
+                    .to_string(),
+            );
+        }
+        if let Some(unknown) = seed
+            .parts
+            .iter()
+            .flatten()
+            .find(|p| parts::find(p).is_none())
+        {
+            return Err(format!(
+                "The part '{}' does not exist; use common, seat or supervisors.",
+                clip(unknown)
+            ));
+        }
+        let mut inner = self.lock();
+        let version = seed.version.unwrap_or_else(|| inner.config.version.clone());
+        let archive = match seed.archive {
+            Some(id) if is_valid_archive_id(&id) => id,
+            Some(_) => {
+                return Err(
+                    "The archive id must start with S_ or M_ and then use letters, digits, '-', '_' or '.', like S_8.0.3.00400_20260501-023000_."
+                        .to_string(),
+                );
+            }
+            None => archive_name(
+                seed.scheduled,
+                &version,
+                &seed.timestamp.format("%Y%m%d-%H%M%S").to_string(),
+            ),
+        };
+        let folder = LayoutFolder {
+            root,
+            system_name: seed.system_name,
+            archive: archive.clone(),
+        };
+        if inner.catalog.contains(&folder) || inner.used_folders.contains(&folder.key()) {
+            return Err(format!(
+                "The archive {archive} already exists there; give another archive id or timestamp."
+            ));
+        }
+        inner.used_folders.insert(folder.key());
+        let record = Archive {
+            started: seed.timestamp,
+            completed: seed.completed.unwrap_or(seed.timestamp).max(seed.timestamp),
+            version,
+            parts: parts_held(&seed.parts.unwrap_or_default()),
+            comment: seed.comment.unwrap_or_default(),
+        };
+        inner.catalog.insert(&folder, record);
+        Ok(archive)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn layout_folders_are_recognised() {
+        let f = layout_of(&url(
+            "sftp://Backup.example.com/vcsa/vCenter/sn_vcsa.example.com/S_8.0.3.00400_20260518-023000_/",
+        ))
+        .unwrap();
+        assert_eq!(f.root, "sftp://backup.example.com/vcsa");
+        assert_eq!(f.system_name, "vcsa.example.com");
+        assert_eq!(f.archive, "S_8.0.3.00400_20260518-023000_");
+        assert!(f.archive.starts_with(SCHEDULED_PREFIX));
+        assert_eq!(
+            f.key(),
+            folder_key(&url(
+                "sftp://backup.example.com/vcsa/vCenter/sn_vcsa.example.com/S_8.0.3.00400_20260518-023000_"
+            ))
+        );
+        // At the top of the server, and NFS with its ':' before the export.
+        let top = layout_of(&url("nfs://10.0.0.5:/vCenter/sn_a/M_1_2_")).unwrap();
+        assert_eq!(top.root, "nfs://10.0.0.5");
+        assert!(top.archive.starts_with(MANUAL_PREFIX));
+        // Outside the layout.
+        for other in [
+            "sftp://h/vcsa/backup1",
+            "sftp://h/vCenter/sn_a",
+            "sftp://h/vCenter/a/S_1_",
+            "sftp://h/vcenter/sn_a/S_1_",
+            "sftp://h/vCenter/sn_a/X_1_",
+            "sftp://h/vCenter/sn_a%20b/S_1_",
+            "sftp://h/vCenter/sn_/S_1_",
+        ] {
+            assert_eq!(layout_of(&url(other)), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn parts_held_always_include_common_in_list_order() {
+        assert_eq!(parts_held(&[]), ["common"]);
+        assert_eq!(
+            parts_held(&["supervisors".into(), "seat".into(), "common".into()]),
+            ["common", "seat", "supervisors"]
+        );
+    }
+
+    #[test]
+    fn shown_locations_carry_no_credentials() {
+        assert_eq!(
+            shown("sftp://bob:s3cret@h/p"),
+            "sftp://h/p",
+            "user and password are dropped"
+        );
+        assert_eq!(shown("not a url"), "the location");
+    }
+}
