@@ -61,6 +61,7 @@
 //! - `rustls` (default): TLS through rustls; needed for
 //!   [`ClientBuilder::pin_thumbprint_sha256`].
 //! - `native-tls`: the platform's TLS library.
+//! - `fleet`: [`fleet`], many appliances at once from a TOML inventory.
 
 #![warn(missing_docs)]
 
@@ -71,6 +72,8 @@ mod backup;
 mod catalog;
 mod client;
 mod error;
+#[cfg(feature = "fleet")]
+pub mod fleet;
 pub mod health;
 mod job;
 mod message;

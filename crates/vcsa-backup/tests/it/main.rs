@@ -4,6 +4,8 @@ mod support;
 
 mod decoding;
 mod errors;
+#[cfg(feature = "fleet")]
+mod fleet;
 mod requests;
 mod simulator;
 mod tls;

@@ -1,0 +1,42 @@
+//! Fleets of appliances: check, list and back up many appliances at once, from an
+//! [`Inventory`]. Needs the `fleet` feature.
+//!
+//! A [`Fleet`] runs one session per appliance, at most [`jobs`](Fleet::jobs) appliances at a
+//! time, and isolates every appliance's failure: one unreachable or refusing appliance never
+//! stops the others, and each result says what happened to its appliance. Nothing is repeated
+//! that must not be: a backup start is sent once, a log in the appliance refused is never
+//! repeated, and an account refused once is not tried on the other appliances that share it
+//! (appliances lock an account after a few failed log ins).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let sims = vcsa_backup_sim::Simulator::fleet(3)
+//! #     .template(vcsa_backup_sim::Simulator::builder().tls(false).history(2))
+//! #     .start().await?;
+//! # let inventory_toml = sims.inventory(vcsa_backup_sim::DEFAULT_USER, "VCSA_SIM_PASSWORD");
+//! # unsafe { std::env::set_var("VCSA_SIM_PASSWORD", vcsa_backup_sim::DEFAULT_PASSWORD) };
+//! use vcsa_backup::fleet::{Fleet, Inventory};
+//!
+//! let inventory = Inventory::parse(&inventory_toml)?; // or Inventory::load(path)
+//! let fleet = Fleet::new(inventory).jobs(8);
+//! for result in fleet.list().await {
+//!     match &result.outcome {
+//!         Ok(state) => println!("{}: {} jobs, speaks {}", result.name, state.jobs, state.flavour),
+//!         Err(failure) => println!("{}: {failure}", result.name),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+mod accounts;
+mod backup;
+mod inventory;
+mod run;
+
+pub use backup::{BackupStarted, FleetBackup, GroupBackup, GroupTooLarge};
+pub use inventory::{
+    ApplianceEntry, DEFAULT_SCHEDULE, DEFAULT_USER, Inventory, InventoryError, InventoryProblem,
+    PasswordSource, Trust,
+};
+pub use run::{ApplianceFailure, ApplianceResult, ApplianceState, DEFAULT_JOBS, Fleet};

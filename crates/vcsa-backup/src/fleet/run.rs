@@ -1,0 +1,343 @@
+//! Running an operation on every appliance of an inventory: bounded concurrency, one session
+//! per appliance, every failure isolated.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::fleet::accounts::{Accounts, Known};
+use crate::fleet::{ApplianceEntry, Inventory, PasswordSource, Trust};
+use crate::job::JobStatus;
+use crate::wire::flavour::Flavour;
+use vcsa_backup_api::Secret;
+
+/// How many appliances a fleet works on at once unless told otherwise.
+pub const DEFAULT_JOBS: usize = 8;
+
+/// Logging out is a courtesy (appliances limit sessions); it must not hold up the results.
+const LOGOUT_LIMIT: Duration = Duration::from_secs(5);
+
+/// The appliances of an inventory, and how to work on them. See the [module](crate::fleet)
+/// documentation.
+#[derive(Clone, Debug)]
+pub struct Fleet {
+    inventory: Arc<Inventory>,
+    jobs: usize,
+    request_timeout: Duration,
+    time_limit: Duration,
+    user_agent: Option<String>,
+}
+
+/// What happened on one appliance.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApplianceResult<T> {
+    /// The appliance's name in the inventory.
+    pub name: String,
+    /// Its base URL.
+    pub server: String,
+    /// Its group, if it has one.
+    pub group: Option<String>,
+    /// What the operation gave, or why it did not.
+    pub outcome: Result<T, ApplianceFailure>,
+}
+
+/// Why an operation did not happen on one appliance.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ApplianceFailure {
+    /// Its password could not be read; nothing was sent to it.
+    Password {
+        /// Where the password should have come from.
+        source: PasswordSource,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Not tried: another appliance refused the same account, and trying it again could lock
+    /// it.
+    AccountRefused {
+        /// The account.
+        user: String,
+        /// The appliance that refused it.
+        refused_by: String,
+    },
+    /// It did not finish within the time limit.
+    TimedOut {
+        /// The limit.
+        limit: Duration,
+    },
+    /// The appliance or the connection to it failed; the error says which and what to do.
+    Error(Error),
+}
+
+impl ApplianceFailure {
+    /// The SDK's error, when the failure is one.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Self::Error(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApplianceFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Password { source, reason } => write!(
+                f,
+                "the password could not be read from {source}: {reason}; nothing was sent"
+            ),
+            Self::AccountRefused { user, refused_by } => write!(
+                f,
+                "not tried: {refused_by} refused the log in of \"{user}\" with the same password, \
+                 and more attempts could lock the account; fix the password, then run again"
+            ),
+            Self::TimedOut { limit } => write!(
+                f,
+                "no answer within the time limit of {}s",
+                limit.as_secs_f64()
+            ),
+            Self::Error(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ApplianceFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error().map(|e| e as _)
+    }
+}
+
+/// What `list` finds on an appliance.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ApplianceState {
+    /// The API flavour it speaks.
+    pub flavour: Flavour,
+    /// Its newest job, if it has any.
+    pub newest_job: Option<JobStatus>,
+    /// How many jobs it remembers.
+    pub jobs: usize,
+}
+
+impl Fleet {
+    /// A fleet of the inventory's appliances, worked on [`DEFAULT_JOBS`] at a time, with the
+    /// default time-outs.
+    pub fn new(inventory: Inventory) -> Self {
+        Self {
+            inventory: Arc::new(inventory),
+            jobs: DEFAULT_JOBS,
+            request_timeout: crate::client::DEFAULT_TIMEOUT,
+            time_limit: crate::health::DEFAULT_TIME_LIMIT,
+            user_agent: None,
+        }
+    }
+
+    /// How many appliances to work on at once (at least one). A group backed up together must
+    /// fit: see [`backup`](Self::backup).
+    #[must_use]
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.jobs = jobs.max(1);
+        self
+    }
+
+    /// How long one request may take (see [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// How long [`list`](Self::list) may spend on one appliance, and logging in to one may
+    /// take before a backup (default 30 s).
+    #[must_use]
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = limit;
+        self
+    }
+
+    /// The `User-Agent` of every request.
+    #[must_use]
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// The inventory.
+    pub fn inventory(&self) -> &Inventory {
+        &self.inventory
+    }
+
+    /// How long logging in to one appliance may take.
+    pub(crate) fn login_time_limit(&self) -> Duration {
+        self.time_limit
+    }
+
+    /// How many appliances it works on at once.
+    pub fn concurrency(&self) -> usize {
+        self.jobs
+    }
+
+    /// Lists every appliance: its flavour, its newest job and how many it remembers. Results in
+    /// the inventory's order.
+    pub async fn list(&self) -> Vec<ApplianceResult<ApplianceState>> {
+        self.on_each(self.time_limit, |client, _| async move {
+            let jobs = client.list_jobs().await?;
+            let newest_job = match jobs.first() {
+                Some(id) => Some(client.get_job(id).await?),
+                None => None,
+            };
+            Ok(ApplianceState {
+                flavour: client.flavour().await?,
+                newest_job,
+                jobs: jobs.len(),
+            })
+        })
+        .await
+    }
+
+    /// Runs `op` on every appliance with a logged-in client, `jobs` at a time, each within
+    /// `limit`; results in the inventory's order.
+    async fn on_each<T, F, Fut>(&self, limit: Duration, op: F) -> Vec<ApplianceResult<T>>
+    where
+        F: Fn(Client, &ApplianceEntry) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let slots = Semaphore::new(self.jobs);
+        let accounts = Accounts::default();
+        let runs = self.inventory.appliances().iter().map(|entry| {
+            let (slots, accounts, op) = (&slots, &accounts, &op);
+            async move {
+                let _slot = slots.acquire().await;
+                let outcome = match self.open(entry, accounts, limit).await {
+                    Ok(client) => {
+                        let outcome = tokio::time::timeout(limit, op(client.clone(), entry))
+                            .await
+                            .map_err(|_| ApplianceFailure::TimedOut { limit })
+                            .and_then(|r| r.map_err(ApplianceFailure::Error));
+                        close(&client).await;
+                        outcome
+                    }
+                    Err(failure) => Err(failure),
+                };
+                result(entry, outcome)
+            }
+        });
+        futures_util::future::join_all(runs).await
+    }
+
+    /// A client for the appliance, logged in, unless its account is known to be refused.
+    pub(crate) async fn open(
+        &self,
+        entry: &ApplianceEntry,
+        accounts: &Accounts,
+        limit: Duration,
+    ) -> Result<Client, ApplianceFailure> {
+        let client = self.client(entry)?;
+        let mut known = accounts.lock(&entry.user, &entry.password).await;
+        if let Known::RefusedBy(by) = &*known {
+            return Err(ApplianceFailure::AccountRefused {
+                user: entry.user.clone(),
+                refused_by: by.clone(),
+            });
+        }
+        if *known == Known::Accepted {
+            // Accepted once: the others may log in together.
+            drop(known);
+            let login = log_in(&client, limit).await;
+            if let Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })) = &login {
+                *accounts.lock(&entry.user, &entry.password).await =
+                    Known::RefusedBy(entry.name.clone());
+            }
+            return login.map(|()| client);
+        }
+        // Untried: log in while holding the account, so nobody else tries it meanwhile.
+        let login = log_in(&client, limit).await;
+        *known = match &login {
+            Ok(()) => Known::Accepted,
+            Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })) => {
+                Known::RefusedBy(entry.name.clone())
+            }
+            // Unreachable: the account is still untried.
+            Err(_) => Known::Untried,
+        };
+        login.map(|()| client)
+    }
+
+    /// A client for the appliance, not logged in yet.
+    pub(crate) fn client(&self, entry: &ApplianceEntry) -> Result<Client, ApplianceFailure> {
+        let password = read_password(&entry.password)?;
+        let mut builder = Client::builder(&entry.server)
+            .credentials(entry.user.clone(), password)
+            .timeout(self.request_timeout);
+        if let Some(agent) = &self.user_agent {
+            builder = builder.user_agent(agent.clone());
+        }
+        builder = match &entry.trust {
+            Trust::System => builder,
+            Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
+            Trust::CaFile(path) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    ApplianceFailure::Error(Error::Configuration {
+                        problems: vec![format!(
+                            "the CA certificate {} could not be read ({e}); check trust.ca_file",
+                            path.display()
+                        )],
+                    })
+                })?;
+                builder.add_root_certificate_pem(&pem)
+            }
+        };
+        builder.build().map_err(ApplianceFailure::Error)
+    }
+}
+
+pub(crate) fn result<T>(
+    entry: &ApplianceEntry,
+    outcome: Result<T, ApplianceFailure>,
+) -> ApplianceResult<T> {
+    ApplianceResult {
+        name: entry.name.clone(),
+        server: entry.server.clone(),
+        group: entry.group.clone(),
+        outcome,
+    }
+}
+
+async fn log_in(client: &Client, limit: Duration) -> Result<(), ApplianceFailure> {
+    match tokio::time::timeout(limit, client.login()).await {
+        Ok(result) => result.map_err(ApplianceFailure::Error),
+        Err(_) => Err(ApplianceFailure::TimedOut { limit }),
+    }
+}
+
+/// Ends the session, briefly: a failure changes nothing for the result.
+pub(crate) async fn close(client: &Client) {
+    if let Ok(Err(e)) = tokio::time::timeout(LOGOUT_LIMIT, client.logout()).await {
+        tracing::debug!(error = %e, "logging out failed");
+    }
+}
+
+fn read_password(source: &PasswordSource) -> Result<Secret, ApplianceFailure> {
+    let fail = |reason: String| ApplianceFailure::Password {
+        source: source.clone(),
+        reason,
+    };
+    let text = match source {
+        PasswordSource::File(path) => {
+            std::fs::read_to_string(path).map_err(|e| fail(format!("{e}; check password_file")))?
+        }
+        PasswordSource::Env(name) => std::env::var(name)
+            .map_err(|_| fail("it is not set (or not valid UTF-8); export it first".into()))?,
+    };
+    let first = text.lines().next().unwrap_or_default();
+    if first.is_empty() {
+        return Err(fail("it is empty".into()));
+    }
+    Ok(Secret::new(first))
+}

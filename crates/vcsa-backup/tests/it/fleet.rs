@@ -1,0 +1,223 @@
+//! Fleets against simulated appliances: backups started together within a window, lists, each appliance's failure isolated, refused accounts never tried twice.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use vcsa_backup::fleet::{ApplianceFailure, Fleet, Inventory};
+use vcsa_backup::{BackupRequest, Client, Error, Secret};
+use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, RunningFleet, Simulator};
+
+/// The password of the simulated appliances, and a wrong one, in the environment.
+const GOOD: &str = "FLEET_TEST_PASSWORD";
+const BAD: &str = "FLEET_TEST_WRONG_PASSWORD";
+
+fn set_passwords() {
+    // Set once, to the same values, by every test of this module: no test changes them.
+    unsafe {
+        std::env::set_var(GOOD, DEFAULT_PASSWORD);
+        std::env::set_var(BAD, "Not-the-Pa55word");
+    }
+}
+
+/// One entry per appliance, in groups of `group_size` (none when zero); `edit` can add lines.
+fn inventory(
+    sims: &RunningFleet,
+    group_size: usize,
+    edit: impl Fn(usize, &str) -> String,
+) -> Inventory {
+    let mut text = format!("[defaults]\nuser = \"{DEFAULT_USER}\"\npassword_env = \"{GOOD}\"\n");
+    for (i, a) in sims.appliances().iter().enumerate() {
+        let _ = write!(
+            text,
+            "\n[[appliance]]\nname = \"{}\"\nserver = \"{}\"\n",
+            a.name(),
+            a.url()
+        );
+        if let Some(group) = i.checked_div(group_size) {
+            let _ = writeln!(text, "group = \"g{}\"", group + 1);
+        }
+        text.push_str(&edit(i, a.name()));
+    }
+    Inventory::parse(&text).expect("a valid inventory")
+}
+
+async fn sims(count: usize, history: usize) -> RunningFleet {
+    Simulator::fleet(count)
+        .template(
+            Simulator::builder()
+                .tls(false)
+                .history(history)
+                .job_duration(Duration::from_secs(600)),
+        )
+        .start()
+        .await
+        .expect("the simulators start")
+}
+
+fn client(url: &str) -> Client {
+    Client::builder(url)
+        .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn fifty_appliances_start_within_the_window_or_say_why_not() {
+    set_passwords();
+    let mut sims = sims(50, 2).await;
+    let before: Vec<usize> = sims
+        .appliances()
+        .iter()
+        .map(|a| a.control().state().jobs)
+        .collect();
+
+    // vcsa-003 is already running a backup.
+    let busy = client(sims.appliances()[2].url());
+    let request = BackupRequest::builder()
+        .location("sftp://backup.example.com/vcsa/manual")
+        .location_credentials("backup", Secret::new("s3cret"))
+        .build()
+        .unwrap();
+    busy.start_backup(&request).await.unwrap();
+    busy.logout().await.unwrap();
+    // vcsa-011 is briefly unavailable when the fleet logs in.
+    sims.appliances()[10].control().fail_next(1);
+    // vcsa-024 answers slowly: 45 s a call, beyond the 30 s window.
+    sims.appliances()[23]
+        .control()
+        .set_response_delay(Duration::from_secs(45));
+    // vcsa-040's schedule does not exist.
+    // vcsa-017 and vcsa-018 share a wrong password; vcsa-018 would answer 503 if it were tried.
+    sims.appliances()[17].control().fail_next(1);
+    // vcsa-031 is switched off.
+    sims.stop("vcsa-031").await;
+    let inventory = inventory(&sims, 5, |_, name| match name {
+        "vcsa-017" | "vcsa-018" => format!("password_env = \"{BAD}\"\n"),
+        "vcsa-041" => "schedule = \"nightly\"\n".into(),
+        _ => String::new(),
+    });
+    assert_eq!(inventory.appliances().len(), 49);
+
+    let window = Duration::from_secs(30);
+    let fleet = Fleet::new(inventory)
+        .jobs(10)
+        .time_limit(Duration::from_secs(60));
+    let started = fleet.backup(window, Some("fleet test")).await.unwrap();
+
+    assert_eq!(started.groups.len(), 10);
+    let mut seen = Vec::new();
+    for group in &started.groups {
+        for member in &group.members {
+            seen.push(member.name.clone());
+            let expectation = match member.name.as_str() {
+                "vcsa-003" => "busy",
+                "vcsa-011" => "unavailable",
+                "vcsa-017" => "refused",
+                "vcsa-018" => "not tried",
+                "vcsa-024" => "late",
+                "vcsa-041" => "no schedule",
+                _ => "in window",
+            };
+            match (&member.outcome, expectation) {
+                (Ok(s), "in window") => assert!(s.in_window, "{}: {s:?}", member.name),
+                (Ok(s), "late") => {
+                    assert!(!s.in_window);
+                    assert!(s.accepted_after >= Duration::from_secs(45), "{s:?}");
+                }
+                (Err(ApplianceFailure::Error(Error::BackupInProgress(_))), "busy") => {}
+                (Err(ApplianceFailure::Error(Error::Transient { .. })), "unavailable") => {}
+                (Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })), "refused") => {}
+                (Err(ApplianceFailure::AccountRefused { refused_by, .. }), "not tried") => {
+                    assert_eq!(refused_by, "vcsa-017")
+                }
+                (Err(ApplianceFailure::Error(Error::NotFound(_))), "no schedule") => {}
+                (outcome, expected) => {
+                    panic!("{}: expected {expected}, got {outcome:?}", member.name)
+                }
+            }
+        }
+    }
+    seen.sort();
+    let mut expected: Vec<String> = sims
+        .appliances()
+        .iter()
+        .map(|a| a.name().to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(seen, expected, "every appliance is reported once");
+
+    // The group of vcsa-024 did not make it; the others in its group started anyway.
+    let late_group = started
+        .groups
+        .iter()
+        .find(|g| g.group.as_deref() == Some("g5"))
+        .unwrap();
+    assert!(!late_group.all_in_window());
+    assert!(
+        started
+            .groups
+            .iter()
+            .find(|g| g.group.as_deref() == Some("g2"))
+            .unwrap()
+            .all_in_window()
+    );
+
+    // Never two backups on one appliance; vcsa-018 was never contacted.
+    for a in sims.appliances() {
+        let index: usize = a.name()["vcsa-".len()..].parse::<usize>().unwrap() - 1;
+        let jobs = a.control().state().jobs;
+        let expected = match a.name() {
+            "vcsa-003" => before[index] + 1, // its own manual backup only
+            "vcsa-011" | "vcsa-017" | "vcsa-018" | "vcsa-041" => before[index],
+            _ => before[index] + 1,
+        };
+        assert_eq!(jobs, expected, "{}", a.name());
+    }
+    assert_eq!(
+        sims.get("vcsa-018")
+            .unwrap()
+            .control()
+            .state()
+            .faults
+            .fail_next,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_group_larger_than_the_concurrency_starts_nothing() {
+    set_passwords();
+    let sims = sims(4, 0).await;
+    let fleet = Fleet::new(inventory(&sims, 3, |_, _| String::new())).jobs(2);
+    let error = fleet
+        .backup(Duration::from_secs(300), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.group.as_str(), error.members, error.jobs),
+        ("g1", 3, 2)
+    );
+    assert!(error.to_string().contains("nothing was started"), "{error}");
+    for a in sims.appliances() {
+        assert_eq!(a.control().state().jobs, 0, "{}", a.name());
+        assert_eq!(a.control().state().live_sessions, 0, "{}", a.name());
+    }
+}
+
+#[tokio::test]
+async fn fleet_list_shows_each_newest_job() {
+    set_passwords();
+    let sims = sims(3, 2).await;
+    let results = Fleet::new(inventory(&sims, 0, |_, _| String::new()))
+        .list()
+        .await;
+    assert_eq!(results.len(), 3);
+    for (r, a) in results.iter().zip(sims.appliances()) {
+        let state = r.outcome.as_ref().unwrap();
+        assert_eq!(state.jobs, 2);
+        assert_eq!(
+            state.newest_job.as_ref().unwrap().id.as_str(),
+            a.control().job_ids()[0]
+        );
+    }
+}
