@@ -70,35 +70,65 @@ login() {
     curl --silent --show-error --fail -X POST -u "$SIM_USER:$SIM_PASSWORD" "$URL/api/session" | tr -d '"'
 }
 
+# The backup location the catalog is asked about, with archives of this appliance (its default
+# system name) and of a second one, and a schedule with every optional field set.
+LOCATION="sftp://backup.example.com/conformance"
+SYSTEM_NAMES='["vcsa.example.com", "vcsa-02.example.com"]'
+ARCHIVES='["S_8.0.3.00400_20260501-023000_", "M_8.0.3.00400_20260502-120000_", "S_7.0.3.01000_20260501-023000_"]'
+admin() {
+    curl --silent --show-error --fail -o /dev/null -X POST -H 'content-type: application/json' \
+        --data "$2" "$URL/__sim/$1"
+}
+seed() {
+    admin archives "{\"location\": \"$LOCATION\", \"system_name\": \"vcsa.example.com\", \"timestamp\": \"2026-05-01T02:30:00Z\", \"completed\": \"2026-05-01T02:44:07Z\", \"archive\": \"S_8.0.3.00400_20260501-023000_\", \"parts\": [\"seat\"], \"comment\": \"nightly\"}"
+    admin archives "{\"location\": \"$LOCATION\", \"system_name\": \"vcsa.example.com\", \"timestamp\": \"2026-05-02T12:00:00Z\", \"archive\": \"M_8.0.3.00400_20260502-120000_\", \"comment\": \"before the upgrade\"}"
+    admin archives "{\"location\": \"$LOCATION\", \"system_name\": \"vcsa-02.example.com\", \"timestamp\": \"2026-05-01T02:30:00Z\", \"archive\": \"S_7.0.3.01000_20260501-023000_\", \"version\": \"7.0.3.01000\"}"
+    admin schedules "{\"schedule\": \"nightly\", \"spec\": {\"location\": \"$LOCATION\", \"location_user\": \"backup\", \"location_password\": \"Secr3t!pw\", \"backup_password\": \"VMware1!\", \"parts\": [\"seat\"], \"recurrence_info\": {\"hour\": 2, \"minute\": 30, \"days\": [\"MONDAY\", \"FRIDAY\"]}, \"retention_info\": {\"max_count\": 3}, \"fast_backup\": true}}"
+}
+seed
+
 # Known identifiers and a well-formed backup target, mixed with generated values, so the tests
-# reach the simulator's logic instead of stopping at NOT_FOUND or INVALID_ARGUMENT.
+# reach the simulator's logic instead of stopping at NOT_FOUND or INVALID_ARGUMENT. Path `id`
+# names a job (get, cancel) or a part (part size).
 write_config() {
     local token ids
     token="$(login)"
     ids="$(curl --silent --show-error --fail -H "vmware-api-session-id: $token" \
-        "$URL/api/appliance/recovery/backup/job" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))')"
+        "$URL/api/appliance/recovery/backup/job" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin) + ["common", "seat", "supervisors"]))')"
     mkdir -p "$REPORT_DIR"
     cat >"$REPORT_DIR/schemathesis.toml" <<TOML
-[dictionaries.job_ids]
+[dictionaries.ids]
 values = $ids
 [dictionaries.schedules]
-values = ["default", "weekly"]
+values = ["default", "weekly", "nightly"]
 [dictionaries.location_types]
 values = ["SFTP"]
 [dictionaries.locations]
-values = ["sftp://backup.example.com/conformance"]
+values = ["$LOCATION"]
 [dictionaries.backup_passwords]
 values = ["VMware1!"]
+[dictionaries.system_names]
+values = $SYSTEM_NAMES
+[dictionaries.archives]
+values = $ARCHIVES
 
 [parameters]
-"path.id" = { dictionary = "job_ids", probability = 0.5 }
+"path.id" = { dictionary = "ids", probability = 0.5 }
 "path.schedule" = { dictionary = "schedules", probability = 0.5 }
+"path.system_name" = { dictionary = "system_names", probability = 0.5 }
+"path.archive" = { dictionary = "archives", probability = 0.5 }
+"query.loc_spec.location" = { dictionary = "locations", probability = 0.5 }
+"query.spec.location" = { dictionary = "locations", probability = 0.5 }
 "body.location_type" = { dictionary = "location_types", probability = 0.5 }
 "body.location" = { dictionary = "locations", probability = 0.5 }
 "body.backup_password" = { dictionary = "backup_passwords", probability = 0.5 }
 "body.piece.location_type" = { dictionary = "location_types", probability = 0.5 }
 "body.piece.location" = { dictionary = "locations", probability = 0.5 }
 "body.piece.backup_password" = { dictionary = "backup_passwords", probability = 0.5 }
+"body.schedule" = { dictionary = "schedules", probability = 0.5 }
+"body.spec.location" = { dictionary = "locations", probability = 0.5 }
+"body.spec.backup_password" = { dictionary = "backup_passwords", probability = 0.5 }
+"body.loc_spec.location" = { dictionary = "locations", probability = 0.5 }
 TOML
 }
 write_config
@@ -127,33 +157,9 @@ run_schemathesis() {
         "$@"
 }
 
-# Operations of the spec that the simulator does not serve yet (issue 10: part sizes, schedules,
-# the catalog and the clock, added to the spec before the simulator's routes). Remove each entry
-# as its route lands; when the list is empty, delete it and SKIP_NOT_SERVED below.
-NOT_SERVED_YET=(
-    get_part_size rest_get_part_size
-    list_schedules rest_list_schedules
-    get_schedule rest_get_schedule
-    create_schedule rest_create_schedule
-    update_schedule rest_update_schedule
-    delete_schedule rest_delete_schedule
-    list_system_names rest_list_system_names
-    list_archives rest_list_archives
-    get_archive rest_get_archive
-    get_appliance_time rest_get_appliance_time
-)
-SKIP_NOT_SERVED=()
-for id in "${NOT_SERVED_YET[@]}"; do
-    SKIP_NOT_SERVED+=(--exclude-operation-id "$id")
-done
-if [[ ${#NOT_SERVED_YET[@]} -gt 0 ]]; then
-    log "not checked (the simulator does not serve them yet): ${NOT_SERVED_YET[*]}"
-fi
-
 status=0
 # Log out ends the session the other operations use: run them on their own, last.
-run_schemathesis operations --exclude-operation-id delete_session --exclude-operation-id rest_delete_session \
-    ${SKIP_NOT_SERVED[@]+"${SKIP_NOT_SERVED[@]}"} || status=1
+run_schemathesis operations --exclude-operation-id delete_session --exclude-operation-id rest_delete_session || status=1
 MAX_TIME=20 run_schemathesis logout --include-operation-id delete_session --include-operation-id rest_delete_session || status=1
 
 if kill -0 "$SIM_PID" 2>/dev/null; then

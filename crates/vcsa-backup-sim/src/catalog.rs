@@ -87,11 +87,13 @@ pub(crate) fn layout_of(location: &Url) -> Option<LayoutFolder> {
     })
 }
 
-/// The URL of an archive folder under a location as the caller spelled it.
+/// The URL of an archive folder under a location as the caller spelled it (without a query or
+/// fragment, which name no folder).
 pub(crate) fn folder_url(location: &str, system_name: &str, archive: &str) -> String {
+    let folder = location.split(['?', '#']).next().unwrap_or_default();
     format!(
         "{}/{VCENTER}/{SYSTEM_NAME_PREFIX}{system_name}/{archive}",
-        location.trim_end_matches('/')
+        folder.trim_end_matches('/')
     )
 }
 
@@ -642,6 +644,18 @@ mod tests {
         ] {
             assert_eq!(layout_of(&url(other)), None, "{other}");
         }
+    }
+
+    #[test]
+    fn folder_urls_keep_the_spelling_and_drop_query_and_fragment() {
+        assert_eq!(
+            folder_url("nfs://10.0.0.5:/export/", "a", "S_1_"),
+            "nfs://10.0.0.5:/export/vCenter/sn_a/S_1_"
+        );
+        assert_eq!(
+            folder_url("sftp://h/p?x=1#y", "a", "M_1_"),
+            "sftp://h/p/vCenter/sn_a/M_1_"
+        );
     }
 
     #[test]
