@@ -5,7 +5,7 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
-use vcsa_backup_api::{Secret, enums, types};
+use vcsa_backup_api::{WireSecret, enums, types};
 
 /// What decoding a JSON value into the Rust type gave.
 #[derive(Debug)]
@@ -69,7 +69,7 @@ macro_rules! known {
 /// Every entry, one per component schema of the spec.
 pub fn all() -> Vec<Entry> {
     entries! {
-        "SessionToken" => Secret;
+        "SessionToken" => WireSecret;
         "JobIdList" => types::JobIdList;
         "PartList" => types::PartList;
         "JobDetailsMap" => types::JobDetailsMap;

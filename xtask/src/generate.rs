@@ -39,20 +39,21 @@ fn settings(open_enums: &[enums::OpenEnum]) -> GenerationSettings {
         .with_derive("PartialEq")
         // Job ids sort by time, so a sorted map lists details oldest first.
         .with_map_type("::std::collections::BTreeMap")
-        // `format: password` becomes the redacting, zeroizing secret type.
+        // `format: password` (body fields and query parameters alike) becomes the wire's secret
+        // type: it redacts and zeroizes like `Secret`, and is the only one that serializes.
         .with_conversion(
             SchemaObject {
                 instance_type: Some(InstanceType::String.into()),
                 format: Some("password".to_string()),
                 ..SchemaObject::default()
             },
-            "crate::Secret",
+            "crate::WireSecret",
             [TypeImpl::Display].into_iter(),
         );
     // A named secret schema gets the same type.
     settings.with_replacement(
         "SessionToken",
-        "crate::Secret",
+        "crate::WireSecret",
         [TypeImpl::Display].into_iter(),
     );
     for e in open_enums {

@@ -140,7 +140,7 @@ pub mod types {
     pub struct BackupRequest {
         ///Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in [0-9,a-z,A-Z]). Only visible ASCII characters (for example, no space). If no password then the piece will not be encrypted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub backup_password: ::std::option::Option<crate::Secret>,
+        pub backup_password: ::std::option::Option<crate::WireSecret>,
         ///Custom comment provided by the user. If unset comment will be empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub comment: ::std::option::Option<::std::string::String>,
@@ -151,7 +151,7 @@ pub mod types {
         pub location: ::std::string::String,
         ///Password for the given location. If unset authentication will not be used for the specified location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location_password: ::std::option::Option<crate::Secret>,
+        pub location_password: ::std::option::Option<crate::WireSecret>,
         pub location_type: crate::enums::LocationType,
         ///Username for the given location. If unset authentication will not be used for the specified location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -465,7 +465,7 @@ pub mod types {
         pub location: ::std::string::String,
         ///Password for the given location. If unset authentication will not be used for the specified location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location_password: ::std::option::Option<crate::Secret>,
+        pub location_password: ::std::option::Option<crate::WireSecret>,
         ///Username for the given location. If unset authentication will not be used for the specified location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location_user: ::std::option::Option<::std::string::String>,
@@ -804,7 +804,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct RestSessionTokenValue {
-        pub value: crate::Secret,
+        pub value: crate::WireSecret,
     }
     ///The `/rest` flavour's wrapper around the system names.
     #[derive(
@@ -896,7 +896,7 @@ pub mod types {
     pub struct ScheduleCreateSpec {
         ///Password for a backup piece, with the same rules as a backup's: at least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in [0-9,a-z,A-Z]). Only visible ASCII characters (for example, no space). If unset the backup piece will not be encrypted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub backup_password: ::std::option::Option<crate::Secret>,
+        pub backup_password: ::std::option::Option<crate::WireSecret>,
         ///Enable or disable a schedule. If unset the schedule will be enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable: ::std::option::Option<bool>,
@@ -907,7 +907,7 @@ pub mod types {
         pub location: ::std::string::String,
         ///Password for the given location. If unset authentication will not be used for the specified location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location_password: ::std::option::Option<crate::Secret>,
+        pub location_password: ::std::option::Option<crate::WireSecret>,
         ///Username for the given location. If unset authentication will not be used for the specified location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location_user: ::std::option::Option<::std::string::String>,
@@ -1024,7 +1024,7 @@ pub mod types {
     pub struct ScheduleUpdateSpec {
         ///Password for a backup piece, with the same rules as a backup's: at least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in [0-9,a-z,A-Z]). Only visible ASCII characters (for example, no space). If unset the value is unchanged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub backup_password: ::std::option::Option<crate::Secret>,
+        pub backup_password: ::std::option::Option<crate::WireSecret>,
         ///Enable or disable a schedule. If unset the value is unchanged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable: ::std::option::Option<bool>,
@@ -1036,7 +1036,7 @@ pub mod types {
         pub location: ::std::option::Option<::std::string::String>,
         ///Password for the given location. If unset the value is unchanged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location_password: ::std::option::Option<crate::Secret>,
+        pub location_password: ::std::option::Option<crate::WireSecret>,
         ///Username for the given location. If unset the value is unchanged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location_user: ::std::option::Option<::std::string::String>,
@@ -2288,7 +2288,7 @@ Sends a `POST` request to `/api/session`
 */
     pub async fn create_session<'a>(
         &'a self,
-    ) -> Result<ResponseValue<crate::Secret>, Error<types::StdError>> {
+    ) -> Result<ResponseValue<crate::WireSecret>, Error<types::StdError>> {
         let url = format!("{}/api/session", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -3173,7 +3173,7 @@ Arguments:
     pub async fn rest_list_system_names<'a>(
         &'a self,
         loc_spec_location: &'a str,
-        loc_spec_location_password: Option<&'a crate::Secret>,
+        loc_spec_location_password: Option<&'a crate::WireSecret>,
         loc_spec_location_user: Option<&'a str>,
     ) -> Result<ResponseValue<types::RestSystemNameListValue>, Error<types::RestError>> {
         let url = format!(
@@ -3266,7 +3266,7 @@ Arguments:
             &'a ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         loc_spec_location: &'a str,
-        loc_spec_location_password: Option<&'a crate::Secret>,
+        loc_spec_location_password: Option<&'a crate::WireSecret>,
         loc_spec_location_user: Option<&'a str>,
     ) -> Result<
         ResponseValue<types::RestArchiveSummaryListValue>,
@@ -3379,7 +3379,7 @@ Arguments:
         system_name: &'a str,
         archive: &'a str,
         spec_location: &'a str,
-        spec_location_password: Option<&'a crate::Secret>,
+        spec_location_password: Option<&'a crate::WireSecret>,
         spec_location_user: Option<&'a str>,
     ) -> Result<ResponseValue<types::RestArchiveInfoValue>, Error<types::RestError>> {
         let url = format!(

@@ -6,7 +6,8 @@
 //! hand-written modules supply what the generator cannot:
 //!
 //! - [`enums`]: every enum of the spec is open, so values from a newer appliance are kept;
-//! - [`Secret`]: passwords and session tokens that never print and are zeroized on drop;
+//! - [`Secret`]: passwords and session tokens that never print, never serialize and are zeroized
+//!   on drop; the generated types hold them as [`WireSecret`], the only type that writes one out;
 //! - [`Auth`] and [`hooks`]: HTTP Basic for log in, the session header for everything else, the
 //!   `/rest` details filter in its documented indexed form, and error answers that do not decode
 //!   (a proxy's page) kept whole, status included, as `Error::UnexpectedResponse`.
@@ -28,7 +29,7 @@
 //! let auth = Auth::with_credentials("administrator@vsphere.local", Secret::new("VMware1!"));
 //! let client = Client::new_with_client("https://vcsa.example.com", http, auth.clone());
 //! let token = client.create_session().await?.into_inner();
-//! auth.set_session(token);
+//! auth.set_session(token.into_secret());
 //! for id in client.list_jobs().await?.into_inner().iter() {
 //!     let status = client.get_job(id).await?.into_inner();
 //!     println!("{id}: {} {}%", status.state, status.progress);
@@ -60,7 +61,7 @@ mod generated;
 
 pub use auth::Auth;
 pub use generated::*;
-pub use secret::{REDACTED, Secret};
+pub use secret::{REDACTED, Secret, WireSecret};
 
 /// The reqwest version this crate is built on, for building the [`reqwest::Client`] to pass in.
 pub use reqwest;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use serde_json::Value;
-use vcsa_backup_api::{Client, Error, ResponseValue, Secret, enums, types};
+use vcsa_backup_api::{Client, Error, ResponseValue, WireSecret, enums, types};
 use vcsa_backup_tests::recorder::{Canned, Recorder};
 use vcsa_backup_tests::secrets::{self, ISSUED_TOKEN};
 use vcsa_backup_tests::{harness, spec};
@@ -51,13 +51,13 @@ fn answer<T: Debug + Serialize, E: Debug>(
 }
 
 /// The session token was decoded as the server sent it, though it never prints.
-fn assert_issued_token(op_id: &str, token: &Secret) {
+fn assert_issued_token(op_id: &str, token: &WireSecret) {
     assert_eq!(
         token.expose(),
         ISSUED_TOKEN,
         "{op_id}: the token was not decoded"
     );
-    assert_eq!(format!("{token:?}"), "Secret([redacted])");
+    assert_eq!(format!("{token:?}"), "WireSecret([redacted])");
 }
 
 fn request() -> types::BackupRequest {

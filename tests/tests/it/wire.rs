@@ -487,8 +487,9 @@ fn filter_spec() -> types::ArchiveFilterSpec {
     }
 }
 
-fn location_password() -> vcsa_backup_api::Secret {
-    LOCATION_PASSWORD.into()
+/// A `/rest` catalog query parameter takes the wire's secret type, made from the caller's `Secret`.
+fn location_password() -> vcsa_backup_api::WireSecret {
+    vcsa_backup_api::Secret::new(LOCATION_PASSWORD).to_wire()
 }
 
 #[tokio::test]

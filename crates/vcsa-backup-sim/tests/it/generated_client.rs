@@ -18,8 +18,8 @@ fn request(location: &str) -> BackupRequest {
         location_type: LocationType::Sftp,
         location: location.to_string(),
         location_user: Some("backup".to_string()),
-        location_password: Some(Secret::new("Secr3t!pw")),
-        backup_password: Some(Secret::new("VMware1!")),
+        location_password: Some(Secret::new("Secr3t!pw").to_wire()),
+        backup_password: Some(Secret::new("VMware1!").to_wire()),
         comment: None,
         fast_backup: Some(true),
     }
@@ -47,7 +47,7 @@ async fn api_flavour_through_the_generated_client() {
 
     let token = c.create_session().await.unwrap();
     assert_eq!(token.status(), 201);
-    auth.set_session(token.into_inner());
+    auth.set_session(token.into_inner().into_secret());
 
     let parts = c.list_parts().await.unwrap().into_inner();
     assert_eq!(parts.len(), 3);
@@ -137,7 +137,7 @@ async fn rest_flavour_through_the_generated_client() {
 
     let token = c.rest_create_session().await.unwrap();
     assert_eq!(token.status(), 200);
-    auth.set_session(token.into_inner().value);
+    auth.set_session(token.into_inner().value.into_secret());
 
     assert_eq!(
         c.rest_list_parts().await.unwrap().into_inner().value.len(),

@@ -298,7 +298,7 @@ async fn pending_and_blocked_details_decode_through_the_generated_client() {
         .build()
         .unwrap();
     let c = Client::new_with_client(sim.url(), http, auth.clone());
-    auth.set_session(c.create_session().await.unwrap().into_inner());
+    auth.set_session(c.create_session().await.unwrap().into_inner().into_secret());
 
     sim.control()
         .delay_next_job(JobWait::new(Duration::from_secs(4), Duration::from_secs(4)));

@@ -82,11 +82,11 @@ impl BackupRequest {
 
     pub(crate) fn to_wire(&self) -> types::BackupRequest {
         types::BackupRequest {
-            backup_password: self.backup_password.as_ref().map(|p| p.secret().clone()),
+            backup_password: self.backup_password.as_ref().map(|p| p.secret().to_wire()),
             comment: self.comment.clone(),
             fast_backup: self.fast_backup,
             location: self.location.clone(),
-            location_password: self.credentials.as_ref().map(|(_, p)| p.clone()),
+            location_password: self.credentials.as_ref().map(|(_, p)| p.to_wire()),
             location_type: self.location_type.to_wire(),
             location_user: self.location_user().map(str::to_string),
             parts: self.parts.iter().map(|p| p.as_str().to_string()).collect(),

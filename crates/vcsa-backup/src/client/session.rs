@@ -185,7 +185,7 @@ impl Client {
             },
         };
         let token = token.map_err(|e| refused_log_in(e, &user))?;
-        auth.set_session(token);
+        auth.set_session(token.into_secret());
         Ok(flavour)
     }
 }

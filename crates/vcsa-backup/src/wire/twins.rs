@@ -3,7 +3,7 @@
 //! Adding an operation: a type holding its arguments, an `impl Twins` naming the two generated
 //! calls, and, when `/rest` wraps its answer in a new type, a line in `wrapped_in_value!`.
 
-use vcsa_backup_api::{Client as Api, Secret, types};
+use vcsa_backup_api::{Client as Api, WireSecret, types};
 
 use crate::backup::request::BackupRequest;
 use crate::job::id::JobId;
@@ -26,7 +26,7 @@ wrapped_in_value! {
     types::RestJobIdListValue => types::JobIdList,
     types::RestPartListValue => types::PartList,
     types::RestReturnResultValue => types::ReturnResult,
-    types::RestSessionTokenValue => Secret,
+    types::RestSessionTokenValue => WireSecret,
 }
 
 /// Both flavours answer nothing.
@@ -49,10 +49,10 @@ impl Twins for CreateSession {
     const DOES: &'static str = "log in";
     const REPEAT: Repeat = Repeat::No;
     const ANSWER: Body = Body::Secret;
-    type Answer = Secret;
+    type Answer = WireSecret;
     type Rest = types::RestSessionTokenValue;
 
-    async fn api(&self, api: &Api) -> ApiAnswer<Secret> {
+    async fn api(&self, api: &Api) -> ApiAnswer<WireSecret> {
         api.create_session().await
     }
     async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
