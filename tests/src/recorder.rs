@@ -1,42 +1,45 @@
-//! A loopback HTTP/1.1 server that records every request and answers one canned response.
+//! The loopback server the tests talk to: wiremock's `MockServer` (the mock server the SDK's tests
+//! use too), answering one canned response to every request and recording each request.
 //!
-//! It listens on `127.0.0.1:0`, so tests never clash over ports and never leave the machine.
+//! wiremock listens on `127.0.0.1`, on a port of the system's choosing, so tests never clash over
+//! ports and never leave the machine. What stays here is only the view a snapshot takes of a
+//! request ([`Recorded`]), because wiremock hands the request target over parsed into a URL with
+//! a host of its own and the headers as a map.
 
-use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
-
-/// A request exactly as it arrived.
+/// A request as it arrived.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     /// The HTTP method.
     pub method: String,
     /// The request target: path and query, as sent.
     pub path_and_query: String,
-    /// Every header in arrival order, names lower-case.
+    /// Every header (each value of a repeated one), names lower-case.
     pub headers: Vec<(String, String)>,
     /// The raw body.
     pub body: Vec<u8>,
 }
 
 impl Recorded {
-    /// The value of a header, if sent (once).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        let mut values = self.headers.iter().filter(|(n, _)| n == name);
-        let first = values.next().map(|(_, v)| v.as_str());
-        assert!(
-            values.next().is_none(),
-            "header {name} was sent more than once"
-        );
-        first
+    fn from_wiremock(request: &wiremock::Request) -> Self {
+        Self {
+            method: request.method.to_string(),
+            // Everything from the path on: wiremock prefixes the target with a host of its own.
+            path_and_query: request.url[url::Position::BeforePath..].to_string(),
+            headers: request
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_string(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: request.body.clone(),
+        }
     }
 }
 
@@ -62,49 +65,32 @@ impl Canned {
     pub fn empty(status: u16) -> Self {
         Self { status, body: None }
     }
+
+    fn template(&self) -> ResponseTemplate {
+        let template = ResponseTemplate::new(self.status);
+        match &self.body {
+            Some(json) => template.set_body_raw(json.clone(), "application/json"),
+            None => template,
+        }
+    }
 }
 
-/// The running server; it stops when dropped.
+/// The running server; it stops (goes back to wiremock's pool) when dropped.
 pub struct Recorder {
+    server: MockServer,
     base_url: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    task: JoinHandle<()>,
 }
 
 impl Recorder {
     /// Starts a server on a free loopback port that answers `canned` to every request.
     pub async fn start(canned: Canned) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a loopback port");
-        let base_url = format!("http://{}", listener.local_addr().expect("bound address"));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&requests);
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let log = Arc::clone(&log);
-                let canned = canned.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let log = Arc::clone(&log);
-                        let canned = canned.clone();
-                        async move { Ok::<_, Infallible>(answer(request, &log, &canned).await) }
-                    });
-                    // A client that hangs up early is not this server's concern.
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Self {
-            base_url,
-            requests,
-            task,
-        }
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(canned.template())
+            .mount(&server)
+            .await;
+        let base_url = server.uri();
+        Self { server, base_url }
     }
 
     /// `http://127.0.0.1:<port>`, the base URL to give the client.
@@ -113,13 +99,19 @@ impl Recorder {
     }
 
     /// Every request received so far.
-    pub fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().expect("request log").clone()
+    pub async fn requests(&self) -> Vec<Recorded> {
+        self.server
+            .received_requests()
+            .await
+            .expect("wiremock records requests by default")
+            .iter()
+            .map(Recorded::from_wiremock)
+            .collect()
     }
 
     /// The one request received; panics if there were none or several.
-    pub fn single(&self) -> Recorded {
-        let mut requests = self.requests();
+    pub async fn single(&self) -> Recorded {
+        let mut requests = self.requests().await;
         assert_eq!(
             requests.len(),
             1,
@@ -127,56 +119,4 @@ impl Recorder {
         );
         requests.remove(0)
     }
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn answer(
-    request: Request<Incoming>,
-    log: &Mutex<Vec<Recorded>>,
-    canned: &Canned,
-) -> Response<Full<Bytes>> {
-    let (parts, body) = request.into_parts();
-    let body = match body.collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
-        Err(e) => format!("<body could not be read: {e}>").into_bytes(),
-    };
-    let path_and_query = parts
-        .uri
-        .path_and_query()
-        .map(|pq| pq.as_str().to_string())
-        .unwrap_or_else(|| parts.uri.to_string());
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    log.lock().expect("request log").push(Recorded {
-        method: parts.method.to_string(),
-        path_and_query,
-        headers,
-        body,
-    });
-
-    let status = StatusCode::from_u16(canned.status).expect("a valid canned status");
-    let mut response = Response::builder().status(status);
-    let body = match &canned.body {
-        Some(json) => {
-            response = response.header("content-type", "application/json");
-            Bytes::from(json.clone())
-        }
-        None => Bytes::new(),
-    };
-    response
-        .body(Full::new(body))
-        .expect("a valid canned response")
 }

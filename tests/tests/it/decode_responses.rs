@@ -248,7 +248,7 @@ async fn the_success_of_every_operation_decodes_through_the_client() {
 
         let server = Recorder::start(canned).await;
         let answer = call(&harness::client(server.base_url()), &op.id).await;
-        let request = server.single();
+        let request = server.single().await;
         assert_eq!(
             request.method, op.method,
             "{}: called another operation",

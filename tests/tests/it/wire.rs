@@ -1,5 +1,5 @@
 //! The exact request the generated client sends for each of the 40 operations, captured by a
-//! loopback server and snapshotted (`snapshots/it__wire__<operationId>.snap`).
+//! loopback mock server (wiremock) and snapshotted (`snapshots/it__wire__<operationId>.snap`).
 //!
 //! The server answers each call with a valid instance of the operation's success schema, built
 //! from the spec, so every test also proves the success status and body decode. Secrets are
@@ -70,7 +70,7 @@ where
         );
     }
 
-    let request = server.single();
+    let request = server.single().await;
     assert_eq!(request.method, op.method, "{op_id}: method");
     spec::assert_matches_template(&op.path, &request.path_and_query);
     snapshot(op_id, &request);
@@ -395,7 +395,7 @@ async fn rest_list_job_details_without_filter_sends_no_query() {
         .into_inner();
     assert!(details.value.is_empty());
     assert_eq!(
-        server.single().path_and_query,
+        server.single().await.path_and_query,
         "/rest/appliance/recovery/backup/job/details"
     );
 }
@@ -605,7 +605,7 @@ async fn list_archives_without_a_filter_sends_an_empty_filter_spec() {
         .await
         .expect("an empty list decodes");
     assert_eq!(
-        body_json(&server.single()),
+        body_json(&server.single().await),
         serde_json::json!({"loc_spec": {"location": LOCATION}, "filter_spec": {}})
     );
 }
@@ -768,7 +768,7 @@ async fn rest_list_archives_without_a_filter_sends_only_the_location() {
         .await
         .expect("an empty list decodes");
     assert_eq!(
-        server.single().path_and_query,
+        server.single().await.path_and_query,
         format!(
             "/rest/appliance/recovery/backup/system-name/{SYSTEM_NAME}/archives?loc_spec.location=sftp%3A%2F%2F10.0.0.5%2Fbackups%2Fvcsa"
         )
@@ -831,7 +831,7 @@ async fn path_parameters_are_percent_encoded() {
         .await
         .expect("the canned answer decodes");
     assert_eq!(
-        server.single().path_and_query,
+        server.single().await.path_and_query,
         "/api/appliance/recovery/backup/job/..%2Fparts%3Fx=1%202?action=cancel"
     );
 }
@@ -846,7 +846,7 @@ async fn filter_values_are_form_encoded_in_both_forms() {
         .await
         .expect("an empty map decodes");
     assert_eq!(
-        server.single().path_and_query,
+        server.single().await.path_and_query,
         "/api/appliance/recovery/backup/job/details?jobs=a%26b%3Dc&jobs=d+e"
     );
 
@@ -856,7 +856,7 @@ async fn filter_values_are_form_encoded_in_both_forms() {
         .await
         .expect("an empty list decodes");
     assert_eq!(
-        server.single().path_and_query,
+        server.single().await.path_and_query,
         "/rest/appliance/recovery/backup/job/details?filter.jobs.1=a%26b%3Dc&filter.jobs.2=d+e"
     );
 }
