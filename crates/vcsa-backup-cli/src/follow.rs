@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::{FutureExt, StreamExt};
-use vcsa_backup::wait::{WaitError, WaitErrorKind, WaitOptions};
+use vcsa_backup::wait::{NotStartedReason, WaitError, WaitOptions};
 use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskStatus};
 
 use crate::failure::{ExitCode, Failure};
@@ -19,7 +19,8 @@ pub struct Followed {
     pub details: Option<JobDetails>,
 }
 
-/// Wait options for `--deadline` (the SDK's defaults otherwise: 12 hours, 1 s to 30 s apart).
+/// Wait options for `--deadline` (the SDK's defaults otherwise: 12 hours, reads that follow the
+/// job's progress).
 pub fn options(deadline: Option<Duration>) -> WaitOptions {
     let options = WaitOptions::default();
     match deadline {
@@ -126,18 +127,26 @@ fn interrupted_failure(id: &JobId) -> Failure {
 
 /// The failure for a wait that ended without a final status.
 pub fn wait_failure(id: &JobId, error: WaitError) -> Failure {
-    let waited = error.summary().waited;
     let said = error.to_string();
     let job = error.job().cloned().unwrap_or_else(|| id.clone());
-    match error.into_kind() {
-        WaitErrorKind::DeadlineExceeded { .. } => {
-            tracing::info!(job = %job, waited_ms = waited.as_millis() as u64, "deadline passed");
+    match error {
+        WaitError::TimedOut(timed_out) => {
+            let waited_ms = timed_out.summary.waited.as_millis() as u64;
+            tracing::info!(job = %job, waited_ms, "deadline passed");
             Failure::deadline(job.as_str())
         }
-        WaitErrorKind::PollFailed(e) | WaitErrorKind::StartFailed(e) => Failure::from(e),
-        WaitErrorKind::JobFailed => {
+        WaitError::ReadFailed(failed) => Failure::from(failed.error),
+        WaitError::JobFailed(_) => {
             Failure::new(ExitCode::JobFailed, format!("backup job {job} failed"))
         }
+        WaitError::NotStarted(not_started) => match not_started.reason {
+            NotStartedReason::Refused(e) | NotStartedReason::JobListUnreadable(e) => {
+                Failure::from(e)
+            }
+            NotStartedReason::TimedOut(_) => Failure::deadline(job.as_str()),
+            NotStartedReason::WaitFailed(inner) => wait_failure(&job, inner),
+            _ => Failure::new(ExitCode::Appliance, said),
+        },
         _ => Failure::new(ExitCode::Appliance, said),
     }
 }

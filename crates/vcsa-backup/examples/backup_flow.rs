@@ -16,7 +16,7 @@ use std::env;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use vcsa_backup::wait::WaitOptions;
+use vcsa_backup::wait::{WaitError, WaitOptions};
 use vcsa_backup::{BackupRequest, Client, Error, JobState, PartId, Secret};
 
 #[tokio::main]
@@ -95,8 +95,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("started job {} at {}", job.id, job.started_at);
 
-    // Follow it to the end. The watch reads often at first and less often as the job goes on,
-    // survives an expired session and short outages, and gives up at the deadline (the backup
+    // Follow it to the end. The watch reads rarely while the job's end is far and closely near
+    // it, survives expired sessions and outages of a few minutes, and gives up at the deadline (the backup
     // goes on on the appliance then; `cancel_job` stops it). Without progress lines,
     // `client.wait_for_job(&job.id, &options)` does the same in one call.
     let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
@@ -108,7 +108,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("  {} {}", update.state, update.progress);
                 status = update;
             }
-            Err(error) if error.is_deadline_exceeded() => {
+            Err(error @ WaitError::TimedOut(_)) => {
                 eprintln!("{error}");
                 client.logout().await?;
                 std::process::exit(2);

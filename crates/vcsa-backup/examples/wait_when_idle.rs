@@ -16,7 +16,7 @@ use std::env;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
+use vcsa_backup::wait::{WaitError, WaitOptions};
 use vcsa_backup::{BackupRequest, Client, JobState, Secret};
 
 #[tokio::main]
@@ -94,7 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
                 last = Some(status.state);
             }
-            Err(error) if matches!(error.kind(), WaitErrorKind::DeadlineExceeded { .. }) => {
+            Err(error @ WaitError::TimedOut(_)) => {
                 eprintln!("{error}");
                 std::process::exit(2);
             }

@@ -1,27 +1,72 @@
-//! How long to sleep between two polls of a job: the [`Backoff`] trait and two ready-made
-//! policies, [`ExponentialBackoff`] (the default) and [`ConstantBackoff`].
+//! How long to sleep between two polls of a job: the [`Backoff`] trait, what it is told
+//! ([`PollContext`]), and the plain policies [`ExponentialBackoff`] and [`ConstantBackoff`].
+//! The default, [`ProgressAware`](super::ProgressAware), lives in its own module.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-/// Decides how long a wait sleeps before its next poll.
-///
-/// Implement it to replace the schedule; the wait calls it after every poll that left the job
-/// running (or failed with a transient error), then clamps the answer to the time left before the
-/// deadline, so a policy never has to know about deadlines.
+use super::progress::EndEstimate;
+
+/// What a wait knows when it asks its [`Backoff`] for the next delay.
 ///
 /// ```
 /// use std::time::Duration;
-/// use vcsa_backup::wait::Backoff;
+/// use vcsa_backup::wait::{EndEstimate, PollContext};
+///
+/// let poll = PollContext::new(12, Duration::from_secs(300))
+///     .with_end(EndEstimate::new(Duration::from_secs(40), Some(Duration::from_secs(46))));
+/// assert_eq!(poll.polls, 12);
+/// assert_eq!(poll.end.map(|e| e.earliest), Some(Duration::from_secs(40)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct PollContext {
+    /// Reads made so far in this wait (1 after the first), failed ones included.
+    pub polls: u32,
+    /// Time since the wait began.
+    pub elapsed: Duration,
+    /// When the job will end, judged from its progress so far; `None` while that cannot be
+    /// told (no progress yet, or progress that stalled, jumped or went back).
+    pub end: Option<EndEstimate>,
+}
+
+impl PollContext {
+    /// The context after `polls` reads, `elapsed` into the wait, with no estimate of the end.
+    pub fn new(polls: u32, elapsed: Duration) -> Self {
+        Self {
+            polls,
+            elapsed,
+            end: None,
+        }
+    }
+
+    /// The same context with an estimate of the job's end.
+    #[must_use]
+    pub fn with_end(mut self, end: EndEstimate) -> Self {
+        self.end = Some(end);
+        self
+    }
+}
+
+/// Decides how long a wait sleeps before its next read.
+///
+/// Implement it to replace the schedule; the wait calls it after every read that left the job
+/// running (or failed with a transient error), then applies the caller's longest interval
+/// ([`WaitOptions::max_interval`](super::WaitOptions::max_interval)) and clamps the answer to
+/// the time left before the deadline, so a policy never has to know about either.
+///
+/// ```
+/// use std::time::Duration;
+/// use vcsa_backup::wait::{Backoff, PollContext};
 ///
 /// /// Poll every 10 seconds for the first minute, then every minute.
 /// #[derive(Debug)]
 /// struct Patient;
 ///
 /// impl Backoff for Patient {
-///     fn delay(&self, _polls: u32, elapsed: Duration) -> Duration {
-///         if elapsed < Duration::from_secs(60) {
+///     fn delay(&self, poll: &PollContext) -> Duration {
+///         if poll.elapsed < Duration::from_secs(60) {
 ///             Duration::from_secs(10)
 ///         } else {
 ///             Duration::from_secs(60)
@@ -29,38 +74,37 @@ use std::time::Duration;
 ///     }
 /// }
 ///
-/// assert_eq!(Patient.delay(1, Duration::ZERO), Duration::from_secs(10));
-/// assert_eq!(Patient.delay(9, Duration::from_secs(90)), Duration::from_secs(60));
+/// assert_eq!(Patient.delay(&PollContext::new(1, Duration::ZERO)), Duration::from_secs(10));
+/// assert_eq!(Patient.delay(&PollContext::new(9, Duration::from_secs(90))), Duration::from_secs(60));
 /// ```
 pub trait Backoff: Send + Sync + fmt::Debug {
-    /// The delay before the next poll.
-    ///
-    /// `polls` counts the polls made so far in this wait (1 after the first), `elapsed` is the time
-    /// since the wait began.
-    fn delay(&self, polls: u32, elapsed: Duration) -> Duration;
+    /// The delay before the next read.
+    fn delay(&self, poll: &PollContext) -> Duration;
 }
 
 impl<B: Backoff + ?Sized> Backoff for Arc<B> {
-    fn delay(&self, polls: u32, elapsed: Duration) -> Duration {
-        (**self).delay(polls, elapsed)
+    fn delay(&self, poll: &PollContext) -> Duration {
+        (**self).delay(poll)
     }
 }
 
 /// Truncated exponential backoff: `min`, `min × factor`, `min × factor²`, … never above `max`,
 /// optionally with jitter.
 ///
-/// The default (`ExponentialBackoff::default()`) starts at 1 second, grows by 1.2 and stops
-/// growing at 30 seconds. Growing slowly keeps each delay near a sixth of the time already
-/// waited, so the lag between a job's end and the wait's return stays small next to the job's
-/// length; a six-hour backup costs about 740 reads instead of the 4,320 of a fixed 5-second
-/// loop. The module documentation has the measured figures.
+/// `ExponentialBackoff::default()` starts at 1 second, grows by 1.2 and stops growing at 30
+/// seconds: the default schedule before [`ProgressAware`](super::ProgressAware), which still
+/// uses it while a job's progress tells nothing. On its own it ignores progress: a six-hour
+/// backup costs about 740 reads, each job end is seen up to 30 seconds late. The module
+/// documentation has the measured figures.
 ///
 /// ```
 /// use std::time::Duration;
-/// use vcsa_backup::wait::{Backoff, ExponentialBackoff};
+/// use vcsa_backup::wait::{Backoff, ExponentialBackoff, PollContext};
 ///
 /// let backoff = ExponentialBackoff::new(Duration::from_secs(2), Duration::from_secs(10)).factor(1.5);
-/// let delays: Vec<u64> = (1..=5).map(|n| backoff.delay(n, Duration::ZERO).as_secs()).collect();
+/// let delays: Vec<u64> = (1..=5)
+///     .map(|n| backoff.delay(&PollContext::new(n, Duration::ZERO)).as_secs())
+///     .collect();
 /// assert_eq!(delays, [2, 3, 4, 6, 10]); // 2, 3, 4.5, 6.75, then truncated at 10
 /// ```
 #[derive(Debug)]
@@ -162,8 +206,8 @@ impl Clone for ExponentialBackoff {
 }
 
 impl Backoff for ExponentialBackoff {
-    fn delay(&self, polls: u32, _elapsed: Duration) -> Duration {
-        let base = self.base_delay(polls);
+    fn delay(&self, poll: &PollContext) -> Duration {
+        let base = self.base_delay(poll.polls);
         let Some(rng) = &self.jitter else {
             return base;
         };
@@ -187,10 +231,11 @@ impl Backoff for ExponentialBackoff {
 ///
 /// ```
 /// use std::time::Duration;
-/// use vcsa_backup::wait::{Backoff, ConstantBackoff};
+/// use vcsa_backup::wait::{Backoff, ConstantBackoff, PollContext};
 ///
 /// let every_five = ConstantBackoff::new(Duration::from_secs(5));
-/// assert_eq!(every_five.delay(100, Duration::from_secs(500)), Duration::from_secs(5));
+/// let poll = PollContext::new(100, Duration::from_secs(500));
+/// assert_eq!(every_five.delay(&poll), Duration::from_secs(5));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConstantBackoff {
@@ -207,7 +252,7 @@ impl ConstantBackoff {
 }
 
 impl Backoff for ConstantBackoff {
-    fn delay(&self, _polls: u32, _elapsed: Duration) -> Duration {
+    fn delay(&self, _poll: &PollContext) -> Duration {
         self.delay
     }
 }
@@ -216,10 +261,14 @@ impl Backoff for ConstantBackoff {
 mod tests {
     use super::*;
 
+    fn at(polls: u32) -> PollContext {
+        PollContext::new(polls, Duration::ZERO)
+    }
+
     #[test]
     fn default_grows_by_a_fifth_and_truncates_at_thirty_seconds() {
         let b = ExponentialBackoff::default();
-        let millis = |n| b.delay(n, Duration::ZERO).as_millis();
+        let millis = |n| b.delay(&at(n)).as_millis();
         let first: Vec<u128> = (1..=6).map(millis).collect();
         assert_eq!(first, [1000, 1200, 1440, 1728, 2074, 2488]);
         // 1.2^18 = 26.6, 1.2^19 = 31.9: the 20th delay is the first truncated one.
@@ -231,8 +280,8 @@ mod tests {
     #[test]
     fn huge_poll_counts_saturate_at_max_instead_of_overflowing() {
         let b = ExponentialBackoff::default().factor(10.0);
-        assert_eq!(b.delay(u32::MAX, Duration::MAX), Duration::from_secs(30));
-        assert_eq!(b.delay(0, Duration::ZERO), Duration::from_secs(1));
+        assert_eq!(b.delay(&at(u32::MAX)), Duration::from_secs(30));
+        assert_eq!(b.delay(&at(0)), Duration::from_secs(1));
     }
 
     #[test]
@@ -240,11 +289,11 @@ mod tests {
         let b = ExponentialBackoff::new(Duration::ZERO, Duration::ZERO).factor(f64::NAN);
         assert_eq!(b.min_delay(), Duration::from_millis(1));
         assert_eq!(b.max_delay(), Duration::from_millis(1));
-        assert_eq!(b.delay(50, Duration::ZERO), Duration::from_millis(1));
+        assert_eq!(b.delay(&at(50)), Duration::from_millis(1));
 
         let b = ExponentialBackoff::new(Duration::from_secs(9), Duration::from_secs(3)).factor(0.5);
         assert_eq!(b.max_delay(), Duration::from_secs(9));
-        assert_eq!(b.delay(7, Duration::ZERO), Duration::from_secs(9));
+        assert_eq!(b.delay(&at(7)), Duration::from_secs(9));
     }
 
     #[test]
@@ -254,7 +303,7 @@ mod tests {
             .with_jitter_seed(7);
         for polls in 1..200 {
             let base = b.base_delay(polls);
-            let d = b.delay(polls, Duration::ZERO);
+            let d = b.delay(&at(polls));
             assert!(d <= base, "poll {polls}: {d:?} > {base:?}");
             assert!(
                 d >= (base / 2).max(Duration::from_secs(2)),
@@ -267,14 +316,12 @@ mod tests {
     fn the_same_seed_gives_the_same_delays_and_jitter_actually_varies() {
         let schedule = |seed| {
             let b = ExponentialBackoff::default().with_jitter_seed(seed);
-            (1..40)
-                .map(|n| b.delay(n, Duration::ZERO))
-                .collect::<Vec<_>>()
+            (1..40).map(|n| b.delay(&at(n))).collect::<Vec<_>>()
         };
         assert_eq!(schedule(42), schedule(42));
         assert_ne!(schedule(42), schedule(43));
         let plain: Vec<_> = (1..40)
-            .map(|n| ExponentialBackoff::default().delay(n, Duration::ZERO))
+            .map(|n| ExponentialBackoff::default().delay(&at(n)))
             .collect();
         assert_ne!(schedule(42), plain);
     }
@@ -282,17 +329,17 @@ mod tests {
     #[test]
     fn a_clone_continues_the_same_random_sequence() {
         let a = ExponentialBackoff::default().with_jitter_seed(1);
-        let _ = a.delay(20, Duration::ZERO);
+        let _ = a.delay(&at(20));
         let b = a.clone();
-        assert_eq!(a.delay(20, Duration::ZERO), b.delay(20, Duration::ZERO));
+        assert_eq!(a.delay(&at(20)), b.delay(&at(20)));
     }
 
     #[test]
     fn constant_backoff_ignores_the_poll_count() {
         let c = ConstantBackoff::new(Duration::from_secs(5));
-        assert!((1..100).all(|n| c.delay(n, Duration::ZERO) == Duration::from_secs(5)));
+        assert!((1..100).all(|n| c.delay(&at(n)) == Duration::from_secs(5)));
         assert_eq!(
-            ConstantBackoff::new(Duration::ZERO).delay(1, Duration::ZERO),
+            ConstantBackoff::new(Duration::ZERO).delay(&at(1)),
             Duration::from_millis(1)
         );
     }

@@ -1,8 +1,9 @@
-//! What a wait does when reading the job's status fails: the [`FaultPolicy`] trait and the
-//! default, [`RetryTransient`].
+//! What a wait does when a read fails: the [`FaultPolicy`] trait and the default,
+//! [`RetryTransient`], which rides out transient failures for a span of time.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::Error;
 
@@ -16,89 +17,118 @@ pub enum FaultAction {
     GiveUp,
 }
 
+/// The failed reads in a row that led to a [`FaultPolicy`]'s decision.
+///
+/// ```
+/// use std::time::Duration;
+/// use vcsa_backup::wait::FailureStreak;
+///
+/// let streak = FailureStreak::new(3, Duration::from_secs(40));
+/// assert_eq!((streak.consecutive, streak.failing_for), (3, Duration::from_secs(40)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FailureStreak {
+    /// Failed reads in a row, this one included (1 for the first after a good read).
+    pub consecutive: u32,
+    /// Time from the start of the first of them to now.
+    pub failing_for: Duration,
+}
+
+impl FailureStreak {
+    /// A streak of `consecutive` failed reads over `failing_for`.
+    pub fn new(consecutive: u32, failing_for: Duration) -> Self {
+        Self {
+            consecutive,
+            failing_for,
+        }
+    }
+}
+
 /// Decides, after a read of the job's status failed, whether the wait goes on.
 ///
 /// Implement it to change which failures a wait survives; the default is [`RetryTransient`].
 ///
 /// ```
 /// use vcsa_backup::Error;
-/// use vcsa_backup::wait::{FaultAction, FaultPolicy};
+/// use vcsa_backup::wait::{FailureStreak, FaultAction, FaultPolicy};
 ///
 /// /// Never retry: any failed read ends the wait.
 /// #[derive(Debug)]
 /// struct FailFast;
 ///
 /// impl FaultPolicy for FailFast {
-///     fn on_error(&self, _error: &Error, _consecutive_failures: u32) -> FaultAction {
+///     fn on_error(&self, _error: &Error, _streak: &FailureStreak) -> FaultAction {
 ///         FaultAction::GiveUp
 ///     }
 /// }
 /// ```
 pub trait FaultPolicy: Send + Sync + fmt::Debug {
-    /// Decide about `error`, the `consecutive_failures`-th failed read in a row (1 for the first
-    /// failure after a successful read).
-    fn on_error(&self, error: &Error, consecutive_failures: u32) -> FaultAction;
+    /// Decide about `error`, the last of `streak`.
+    fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction;
 }
 
 impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
-    fn on_error(&self, error: &Error, consecutive_failures: u32) -> FaultAction {
-        (**self).on_error(error, consecutive_failures)
+    fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction {
+        (**self).on_error(error, streak)
     }
 }
 
-/// The default fault policy:
+/// The default fault policy: rides out transient failures for up to a span of time in a row
+/// (5 minutes by default), and ends the wait at once on anything else.
 ///
-/// - transient failures (the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502,
-///   503 and 504 even when a proxy sent them as an HTML page while the API service restarts:
-///   whatever [`Error::is_retryable`] accepts) are retried with the wait's backoff,
-///   up to [`max_consecutive`](Self::max_consecutive) failures in a row (default 10: with the
-///   default backoff, about 25 seconds of outage early in a wait and 5 minutes late in it, long
-///   enough for the appliance's services to restart);
-/// - anything else (`NotFound`, `NotAuthorized`, `NotAuthenticated`, an answer that could not be
-///   understood, such as an undecodable `200`, which means the base URL points at something
-///   other than the appliance's API and will not pass) ends
-///   the wait at once.
+/// Transient: the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and
+/// 504 (even as a page from a proxy while the API service restarts): whatever
+/// [`Error::is_retryable`] accepts; and a session the appliance refused right after a log-in
+/// that succeeded, which happens while its services restart. A fast backup briefly
+/// interrupts those services, so a wait must ride this out. Failed reads are retried on the
+/// wait's schedule and never past its deadline.
 ///
-/// An expired session never reaches the policy: the client logs in again by itself and repeats
-/// the read. `NotAuthenticated` therefore means the appliance refused the credentials (changed
-/// password, locked account), which no amount of waiting fixes.
+/// Anything else ends the wait at once: `NotFound`, `NotAuthorized`, a log-in the appliance
+/// refused (the appliance locks an account after a few failed log-ins, so the wait never tries
+/// again), an answer that could not be understood (an undecodable `200` means the base URL
+/// points at something other than the appliance's API). An expired session never reaches the
+/// policy: the client logs in again by itself and repeats the read.
 ///
 /// ```
+/// use std::time::Duration;
 /// use vcsa_backup::wait::RetryTransient;
 ///
-/// let patient = RetryTransient::new(20);
-/// assert_eq!(patient.max_consecutive(), 20);
-/// assert_eq!(RetryTransient::default().max_consecutive(), 10);
+/// let patient = RetryTransient::new(Duration::from_secs(15 * 60));
+/// assert_eq!(patient.limit(), Duration::from_secs(900));
+/// assert_eq!(RetryTransient::default().limit(), Duration::from_secs(300));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryTransient {
-    max_consecutive: u32,
+    limit: Duration,
 }
 
 impl RetryTransient {
-    /// The default number of consecutive transient failures a wait survives.
-    pub const DEFAULT_MAX_CONSECUTIVE: u32 = 10;
+    /// How long transient failures in a row are ridden out by default: 5 minutes, longer than
+    /// the appliance's services take to restart.
+    pub const DEFAULT_LIMIT: Duration = Duration::from_secs(5 * 60);
 
-    /// Retries up to `max_consecutive` transient failures in a row (0 retries none).
-    pub fn new(max_consecutive: u32) -> Self {
-        Self { max_consecutive }
+    /// Retries transient failures for as long as they have lasted less than `limit` in a row
+    /// (zero retries none).
+    pub fn new(limit: Duration) -> Self {
+        Self { limit }
     }
 
-    /// How many transient failures in a row are retried.
-    pub fn max_consecutive(&self) -> u32 {
-        self.max_consecutive
+    /// How long transient failures in a row are retried.
+    pub fn limit(&self) -> Duration {
+        self.limit
     }
 }
 
 impl Default for RetryTransient {
     fn default() -> Self {
-        Self::new(Self::DEFAULT_MAX_CONSECUTIVE)
+        Self::new(Self::DEFAULT_LIMIT)
     }
 }
 
 impl FaultPolicy for RetryTransient {
-    fn on_error(&self, error: &Error, consecutive_failures: u32) -> FaultAction {
-        if is_transient(error) && consecutive_failures <= self.max_consecutive {
+    fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction {
+        if is_transient(error) && streak.failing_for < self.limit {
             FaultAction::Retry
         } else {
             FaultAction::GiveUp
@@ -106,17 +136,27 @@ impl FaultPolicy for RetryTransient {
     }
 }
 
-/// Only what the error itself calls retryable: the classification already turned gateway
-/// statuses (502, 503, 504) into [`Error::Transient`], keeping them apart from answers that were
-/// undecodable for good.
+/// What passes by itself: what the error calls retryable (the classification already turned
+/// gateway statuses into [`Error::Transient`], keeping them apart from answers undecodable for
+/// good), and a session refused right after a log-in that succeeded.
 fn is_transient(error: &Error) -> bool {
-    error.is_retryable()
+    error.is_retryable() || is_fresh_session_refused(error)
+}
+
+/// The client's report of a session refused right after its log-in succeeded.
+fn is_fresh_session_refused(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::NotAuthenticated { reason, .. } if reason == crate::error::FRESH_SESSION_REFUSED
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ServerError;
+
+    const S: fn(u64) -> Duration = Duration::from_secs;
 
     fn transient() -> Error {
         Error::Transient {
@@ -126,37 +166,41 @@ mod tests {
         }
     }
 
-    fn malformed(status: Option<u16>) -> Error {
-        Error::MalformedResponse {
-            status,
-            reason: "the answer is not JSON".into(),
-            excerpt: "upstream connect error".into(),
-        }
+    #[test]
+    fn transient_failures_are_retried_for_the_span_of_time_not_a_count() {
+        let policy = RetryTransient::new(S(60));
+        let decide = |n, secs| policy.on_error(&transient(), &FailureStreak::new(n, S(secs)));
+        assert_eq!(decide(1, 0), FaultAction::Retry);
+        assert_eq!(decide(500, 59), FaultAction::Retry);
+        assert_eq!(decide(2, 60), FaultAction::GiveUp);
+        let none = RetryTransient::new(Duration::ZERO);
+        assert_eq!(
+            none.on_error(&transient(), &FailureStreak::new(1, Duration::ZERO)),
+            FaultAction::GiveUp
+        );
     }
 
     #[test]
-    fn transient_failures_are_retried_up_to_the_budget() {
-        let policy = RetryTransient::new(3);
-        let actions: Vec<FaultAction> = (1..=4).map(|n| policy.on_error(&transient(), n)).collect();
-        assert_eq!(
-            actions,
-            [
-                FaultAction::Retry,
-                FaultAction::Retry,
-                FaultAction::Retry,
-                FaultAction::GiveUp
-            ]
-        );
-        assert_eq!(
-            RetryTransient::new(0).on_error(&transient(), 1),
-            FaultAction::GiveUp
-        );
+    fn a_session_refused_right_after_a_log_in_is_transient_but_a_refused_log_in_is_not() {
+        let policy = RetryTransient::default();
+        let first = FailureStreak::new(1, Duration::ZERO);
+        let fresh = Error::NotAuthenticated {
+            reason: crate::error::FRESH_SESSION_REFUSED.into(),
+            server: None,
+        };
+        assert_eq!(policy.on_error(&fresh, &first), FaultAction::Retry);
+        let refused = Error::NotAuthenticated {
+            reason: "the appliance refused the log in of \"administrator@vsphere.local\"".into(),
+            server: None,
+        };
+        assert_eq!(policy.on_error(&refused, &first), FaultAction::GiveUp);
     }
 
     #[test]
     fn permanent_failures_end_the_wait_at_once() {
         let policy = RetryTransient::default();
         let server = || ServerError::new(None, Vec::new());
+        let first = FailureStreak::new(1, Duration::ZERO);
         for error in [
             Error::NotFound(server()),
             Error::NotAuthorized(server()),
@@ -165,21 +209,16 @@ mod tests {
                 reason: "refused".into(),
                 server: None,
             },
+            Error::MalformedResponse {
+                status: Some(503),
+                reason: "the answer is not JSON".into(),
+                excerpt: "upstream connect error".into(),
+            },
         ] {
-            assert_eq!(policy.on_error(&error, 1), FaultAction::GiveUp, "{error:?}");
-        }
-    }
-
-    #[test]
-    fn undecodable_answers_end_the_wait_whatever_their_status() {
-        // Gateway pages arrive as `Error::Transient` (the classification sees their status);
-        // whatever is still malformed is malformed for good.
-        let policy = RetryTransient::default();
-        for status in [None, Some(200), Some(201), Some(500), Some(503)] {
             assert_eq!(
-                policy.on_error(&malformed(status), 1),
+                policy.on_error(&error, &first),
                 FaultAction::GiveUp,
-                "{status:?}"
+                "{error:?}"
             );
         }
     }

@@ -4,12 +4,13 @@
 //! Three methods on [`Client`] replace the polling loop every backup script writes by hand:
 //!
 //! - [`Client::wait_for_job`]: waits until the job ends; its final status if it `SUCCEEDED`, a
-//!   [`WaitError`] if it `FAILED` (with the job's messages), if the deadline passed (with how long
-//!   the wait took, how many reads it made and the last status seen), or if a read failed for
-//!   good.
+//!   [`WaitError`] otherwise: the job `FAILED` (with its messages), the deadline passed (with
+//!   how long the wait took, how many reads it made and the last status seen), or a read failed
+//!   for good.
 //! - [`Client::watch_job`]: the same wait as a [`Stream`](futures_core::Stream) of status updates
-//!   ([`JobWatch`]), for progress bars and logs. Dropping it stops the polling; the backup goes
-//!   on on the appliance (stop it with [`Client::cancel_job`]).
+//!   ([`JobWatch`]), for progress bars and logs, which can also be awaited to the end. Dropping
+//!   it stops the polling; the backup goes on on the appliance (stop it with
+//!   [`Client::cancel_job`]).
 //! - [`Client::start_backup_when_idle`] and [`Client::run_schedule_when_idle`]: start a backup; if
 //!   the appliance answers that one is already in progress, wait for the running job (the newest
 //!   in the job list) and try again, all within one deadline ([`IdleStart`] says what blocked it).
@@ -45,11 +46,15 @@
 //!
 //! # Schedule and deadline
 //!
-//! The first read is at once. After each read that finds the job running, the wait sleeps as the
-//! [`Backoff`] policy says: by default 1 s, then 1.2 times longer each time, never more than 30 s
-//! ([`ExponentialBackoff`]). The deadline ([`WaitOptions::max_wait`], 12 hours by default) is never
-//! slept past: when the next delay would cross it, the wait sleeps until the deadline and reads
-//! one last time there. Timing uses tokio's clock, so tests run on a paused clock.
+//! The first read is at once. After each read that finds the job running, the wait sleeps as
+//! the [`Backoff`] policy says. The default, [`ProgressAware`], estimates from the job's start
+//! time and progress when it will end, sleeps until shortly before that, and reads every few
+//! seconds from there; while progress tells nothing it backs off from 1 s to 30 s. No delay is
+//! longer than 30 s or 5% of the time waited so far (the lag bound), or than
+//! [`WaitOptions::max_interval`] when set. The deadline ([`WaitOptions::max_wait`], 12 hours by
+//! default) is never slept past: when the next delay would cross it, the wait sleeps until the
+//! deadline and reads one last time there. Timing uses tokio's clock, so tests run on a paused
+//! clock.
 //!
 //! A job can also stall: running, but no longer moving. With [`WaitOptions::stall_timeout`] a
 //! wait gives up once the state and progress have stayed the same for that long, rather than at
@@ -57,39 +62,48 @@
 //!
 //! # Faults
 //!
-//! The [`FaultPolicy`] decides about failed reads. The default ([`RetryTransient`]) retries
+//! The [`FaultPolicy`] decides about failed reads. The default ([`RetryTransient`]) rides out
 //! transient failures (the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502,
-//! 503, 504) with the same backoff, inside the deadline, up to 10 in a row, and ends the wait at
-//! once on `NOT_FOUND`, missing rights, refused credentials or anything else. A session that
-//! expires during a long wait is no fault: the client logs in again by itself and repeats the
-//! read, and the wait goes on.
+//! 503, 504) and sessions the appliance refuses right after a successful log-in, for up to 5
+//! minutes in a row and never past the deadline: a fast backup briefly interrupts the
+//! appliance's services, and a wait must ride that out. It ends the wait at once on
+//! `NOT_FOUND`, missing rights, a refused log-in (never retried: the appliance locks accounts
+//! after a few failures) or anything else. A session that expires during a long wait is no
+//! fault: the client logs in again by itself and repeats the read.
 //!
 //! # Observability
 //!
 //! Each wait runs in a `tracing` span (`wait_for_backup_job`, with the job id and the limit);
-//! each read emits an event with the job id, state, progress and the delay before the next read
-//! (`debug` while running, `info` at the end, `warn` for failed reads). No secrets are logged.
+//! each read emits an event with the job id, state, progress, the estimated end and the delay
+//! before the next read (`debug` while running, `info` at the end, `warn` for failed reads). No
+//! secrets are logged.
 //!
 #![doc = include_str!("performance.md")]
 
 mod backoff;
-mod deadline;
 mod error;
 mod faults;
+mod human;
 mod options;
 mod poller;
+mod progress;
+mod retry;
 mod watch;
 mod when_idle;
 
 #[cfg(test)]
 mod simulation;
 
-pub use backoff::{Backoff, ConstantBackoff, ExponentialBackoff};
-pub use error::{Blocker, WaitError, WaitErrorKind, WaitSummary};
-pub use faults::{FaultAction, FaultPolicy, RetryTransient};
+pub use backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
+pub use error::{
+    JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
+};
+pub use faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use options::WaitOptions;
+pub use progress::{EndEstimate, ProgressAware};
+pub use retry::WaitSummary;
 pub use watch::JobWatch;
-pub use when_idle::IdleStart;
+pub use when_idle::{Blocker, IdleStart};
 
 use tracing::Instrument;
 
@@ -100,11 +114,13 @@ impl Client {
     /// Waits until the backup job `job` ends, reading its status on the schedule and within the
     /// deadline of `options`.
     ///
-    /// Returns the final status if the job `SUCCEEDED`. Otherwise a [`WaitError`] whose
-    /// [`kind`](WaitError::kind) says what happened: the job `FAILED` (its final status and
-    /// messages are in [`WaitError::last_status`]), the deadline passed (the job goes on on the
-    /// appliance), or a read failed in a way the fault policy does not retry (`NotFound`,
-    /// `NotAuthorized`, too many transient failures in a row).
+    /// Returns the final status if the job `SUCCEEDED`. Otherwise a [`WaitError`] saying what
+    /// happened: the job `FAILED` ([`WaitError::JobFailed`], with its final status and
+    /// messages), the deadline passed ([`WaitError::TimedOut`]: the job goes on on the
+    /// appliance), or a read failed in a way the fault policy does not retry
+    /// ([`WaitError::ReadFailed`]: `NotFound`, `NotAuthorized`, transient failures for too long).
+    ///
+    /// The same as awaiting [`Client::watch_job`].
     ///
     /// ```
     /// # use std::time::Duration;
@@ -118,13 +134,18 @@ impl Client {
     /// #     .location("sftp://nas.example.com/backups/vcsa")
     /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
     /// #     .build()?;
-    /// use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
+    /// use vcsa_backup::wait::{WaitError, WaitOptions};
     ///
     /// let job = client.start_backup(&request).await?;
     /// let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
     /// match client.wait_for_job(&job.id, &options).await {
     ///     Ok(status) => println!("backup {} done", status.id),
-    ///     Err(e) if matches!(e.kind(), WaitErrorKind::JobFailed) => eprintln!("backup failed: {e}"),
+    ///     Err(WaitError::JobFailed(failed)) => {
+    ///         eprintln!("backup failed: {:?}", failed.status.messages)
+    ///     }
+    ///     Err(WaitError::TimedOut(timed_out)) => {
+    ///         eprintln!("still running after {:?}: {:?}", timed_out.max_wait, timed_out.last_status)
+    ///     }
     ///     Err(e) => eprintln!("could not follow the backup: {e}"),
     /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -136,11 +157,7 @@ impl Client {
         job: &JobId,
         options: &WaitOptions,
     ) -> Result<JobStatus, WaitError> {
-        let mut poller = Poller::new(self.clone(), job.clone(), options);
-        let span = poller.span().clone();
-        async move { poller.until_done().await }
-            .instrument(span)
-            .await
+        self.watch_job(job, options).await
     }
 
     /// Watches the backup job `job`: a stream of its status updates (see [`JobWatch`]).
@@ -185,10 +202,10 @@ impl Client {
     /// When no running job can be found (a restore, or a job not listed yet), it tries again
     /// after the backoff. [`IdleStart::blocked_by`] lists the jobs it waited for and for how long.
     ///
-    /// A start that fails for another reason ends at once with
-    /// [`WaitErrorKind::StartFailed`]. Failed starts are never retried on a transient error: the
-    /// appliance may have started the backup before the answer was lost, and a retry would then
-    /// queue a second backup behind the first.
+    /// A start that fails for another reason ends at once with [`WaitError::NotStarted`]
+    /// ([`NotStartedReason::Refused`]). Failed starts are never retried on a transient error:
+    /// the appliance may have started the backup before the answer was lost, and a retry would
+    /// then queue a second backup behind the first.
     ///
     /// ```
     /// # use std::time::Duration;

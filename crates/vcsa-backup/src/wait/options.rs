@@ -3,29 +3,36 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::backoff::{Backoff, ExponentialBackoff};
+use super::backoff::Backoff;
 use super::faults::{FaultPolicy, RetryTransient};
+use super::progress::ProgressAware;
 
-/// How long a wait may take, how often it polls and which failures it survives.
+/// How long a wait may take, how often it reads and which failures it survives.
 ///
-/// `WaitOptions::default()` waits up to 12 hours, reads after 1 s, 1.2 s, 1.44 s, … up to every
-/// 30 s ([`ExponentialBackoff::default`]), and survives 10 transient failures in a row and expired
-/// sessions ([`RetryTransient::default`]).
+/// `WaitOptions::default()` waits up to 12 hours, reads on the schedule of [`ProgressAware`]
+/// (rarely while the job's end is far, closely near it, never more than 30 s or 5% of the time
+/// waited apart), and rides out transient failures and sessions refused right after log-in for
+/// up to 5 minutes in a row ([`RetryTransient::default`]).
 ///
 /// ```
 /// use std::time::Duration;
-/// use vcsa_backup::wait::{RetryTransient, WaitOptions};
+/// use vcsa_backup::wait::{ExponentialBackoff, RetryTransient, WaitOptions};
 ///
 /// let options = WaitOptions::default()
 ///     .max_wait(Duration::from_secs(2 * 3600))
-///     .delays(Duration::from_secs(5), Duration::from_secs(60))
-///     .fault_policy(RetryTransient::new(3));
+///     .max_interval(Duration::from_secs(60))
+///     .fault_policy(RetryTransient::new(Duration::from_secs(600)));
 /// assert_eq!(options.max_wait_duration(), Duration::from_secs(7200));
+///
+/// // The schedule scripts used before progress-aware waits: 1 s growing to 30 s.
+/// let plain = WaitOptions::default().backoff(ExponentialBackoff::default());
+/// # let _ = plain;
 /// ```
 #[derive(Debug, Clone)]
 pub struct WaitOptions {
     pub(crate) max_wait: Duration,
     pub(crate) backoff: Arc<dyn Backoff>,
+    pub(crate) max_interval: Option<Duration>,
     pub(crate) faults: Arc<dyn FaultPolicy>,
     pub(crate) stall_timeout: Option<Duration>,
 }
@@ -39,31 +46,33 @@ impl WaitOptions {
     pub fn new() -> Self {
         Self {
             max_wait: Self::DEFAULT_MAX_WAIT,
-            backoff: Arc::new(ExponentialBackoff::default()),
+            backoff: Arc::new(ProgressAware::default()),
+            max_interval: None,
             faults: Arc::new(RetryTransient::default()),
             stall_timeout: None,
         }
     }
 
     /// Gives up after `max_wait` (measured from the start of the wait). When the next delay
-    /// would cross this deadline, the wait sleeps only until it and polls one last time there.
+    /// would cross this deadline, the wait sleeps only until it and reads one last time there.
     #[must_use]
     pub fn max_wait(mut self, max_wait: Duration) -> Self {
         self.max_wait = max_wait;
         self
     }
 
-    /// Truncated exponential backoff from `min` to `max` (growth factor 1.2, no jitter); a
-    /// shorthand for `.backoff(ExponentialBackoff::new(min, max))`.
-    #[must_use]
-    pub fn delays(self, min: Duration, max: Duration) -> Self {
-        self.backoff(ExponentialBackoff::new(min, max))
-    }
-
-    /// Replaces the schedule of polls.
+    /// Replaces the schedule of reads ([`ProgressAware`] by default).
     #[must_use]
     pub fn backoff(mut self, backoff: impl Backoff + 'static) -> Self {
         self.backoff = Arc::new(backoff);
+        self
+    }
+
+    /// Never sleeps longer than `interval` between two reads, whatever the schedule says: the
+    /// end of a job is then seen at most `interval` late.
+    #[must_use]
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = Some(interval);
         self
     }
 

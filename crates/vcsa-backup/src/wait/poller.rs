@@ -1,19 +1,20 @@
-//! The polling loop every wait runs: read, decide, sleep, with the deadline and fault policy
-//! applied on every path.
+//! One wait on one job: read its status through [`Pace::retry_within`], learn from its
+//! progress, and schedule the next read; the deadline and the policies hold on every path.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use tracing::Span;
 
-use super::backoff::Backoff;
-use super::deadline::{Deadline, NextPoll};
-use super::error::{WaitError, WaitErrorKind, WaitSummary};
-use super::faults::{FaultAction, FaultPolicy};
+use super::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
+use super::faults::{FailureStreak, FaultAction, FaultPolicy};
 use super::options::WaitOptions;
-use crate::{Client, Error, JobId, JobStatus};
+use super::progress::{EndEstimate, ProgressLog};
+use super::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::{Client, Error, JobId, JobState, JobStatus};
 
 /// What a wait reads from: the client, or a stand-in in tests and the simulation.
 pub(crate) trait JobSource: Clone + Send + Sync + 'static {
@@ -42,55 +43,56 @@ pub(crate) enum Step {
     Ended(JobStatus),
 }
 
-/// Why a poller will not poll again.
-#[derive(Debug)]
-enum Finished {
-    Ended(JobStatus),
-    Deadline,
-}
-
-/// One wait on one job: its counters, its deadline and where it is in its schedule.
+/// One wait on one job: its schedule, what it has seen, and its span.
 pub(crate) struct Poller<S> {
     source: S,
     job: JobId,
-    backoff: Arc<dyn Backoff>,
+    pace: Pace,
     faults: Arc<dyn FaultPolicy>,
-    max_wait: Duration,
-    deadline: Deadline,
-    /// When to read next; `None` means at once.
-    next_at: Option<Instant>,
-    /// The scheduled read is the one at the deadline.
-    last_read: bool,
-    finished: Option<Finished>,
-    summary: WaitSummary,
-    last_status: Option<JobStatus>,
     stall_timeout: Option<Duration>,
+    /// Wall-clock time at the start of the wait, to place the job's start on the wait's clock.
+    began_utc: DateTime<Utc>,
+    progress: ProgressLog,
+    last_status: Option<JobStatus>,
     /// When the state or progress last changed (or the wait began).
     last_change: Instant,
+    /// The job's final status, once read: reported again without reading.
+    ended: Option<JobStatus>,
+    /// The deadline has passed: reported again without reading.
+    out_of_time: bool,
     span: Span,
 }
 
 impl<S: JobSource> Poller<S> {
+    /// A wait on `job` with its own deadline, from now.
     pub(crate) fn new(source: S, job: JobId, options: &WaitOptions) -> Self {
+        Self::within(
+            source,
+            job,
+            options,
+            Deadline::starting_now(options.max_wait),
+        )
+    }
+
+    /// A wait on `job` inside an existing `deadline` (start-when-idle's).
+    pub(crate) fn within(source: S, job: JobId, options: &WaitOptions, deadline: Deadline) -> Self {
         let span = tracing::info_span!(
             "wait_for_backup_job",
             job = %job,
-            max_wait_s = options.max_wait.as_secs(),
+            max_wait_s = deadline.max_wait().as_secs(),
         );
         Self {
             source,
             job,
-            backoff: options.backoff.clone(),
+            pace: Pace::new(deadline, options.backoff.clone(), options.max_interval),
             faults: options.faults.clone(),
-            max_wait: options.max_wait,
-            deadline: Deadline::new(Instant::now(), options.max_wait),
-            next_at: None,
-            last_read: false,
-            finished: None,
-            summary: WaitSummary::default(),
-            last_status: None,
             stall_timeout: options.stall_timeout,
+            began_utc: Utc::now(),
+            progress: ProgressLog::default(),
+            last_status: None,
             last_change: Instant::now(),
+            ended: None,
+            out_of_time: false,
             span,
         }
     }
@@ -103,35 +105,66 @@ impl<S: JobSource> Poller<S> {
         &self.job
     }
 
-    pub(crate) fn summary(&self) -> WaitSummary {
-        WaitSummary {
-            waited: self.deadline.elapsed(Instant::now()),
-            ..self.summary
+    /// Seconds since the wait began: the clock the progress log works on.
+    fn now(&self) -> f64 {
+        self.pace.deadline().elapsed().as_secs_f64()
+    }
+
+    fn estimate(&self) -> Option<EndEstimate> {
+        self.progress.estimate(self.now())
+    }
+
+    /// Reads (sleeping first as scheduled, retrying failed reads as the fault policy says)
+    /// until a status arrives, and reports it. After the job ended it repeats the final status
+    /// without reading again.
+    pub(crate) async fn step(&mut self) -> Result<Step, WaitError> {
+        if let Some(status) = &self.ended {
+            return Ok(Step::Ended(status.clone()));
+        }
+        if self.out_of_time {
+            return Err(self.timed_out(None));
+        }
+        let faults = self.faults.clone();
+        let decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
+            FaultAction::Retry => Decision::Retry,
+            _ => Decision::GiveUp,
+        };
+        let estimate = self.estimate();
+        let (source, job) = (&self.source, &self.job);
+        let mut read = Call(|| source.get_job(job));
+        match self
+            .pace
+            .retry_within("reading the backup job", estimate, decide, &mut read)
+            .await
+        {
+            Ok(status) => self.on_status(status),
+            Err(Stop::GaveUp(error)) => Err(self.read_failed(error)),
+            Err(Stop::OutOfTime(error)) => Err(self.timed_out(Some(error))),
         }
     }
 
-    /// Reads until a status arrives, sleeping as the backoff says, and reports it; after the
-    /// job ended (or the deadline passed) it repeats that outcome without reading again.
-    pub(crate) async fn step(&mut self) -> Result<Step, WaitError> {
-        match &self.finished {
-            Some(Finished::Ended(status)) => return Ok(Step::Ended(status.clone())),
-            Some(Finished::Deadline) => return Err(self.deadline_error(None)),
-            None => {}
-        }
+    /// Waits until the job ends: its final status if it succeeded, an error otherwise.
+    pub(crate) async fn until_done(&mut self) -> Result<JobStatus, WaitError> {
         loop {
-            if let Some(at) = self.next_at.take() {
-                tokio::time::sleep_until(at).await;
-            }
-            self.summary.polls += 1;
-            match self.source.get_job(&self.job).await {
-                Ok(status) => return self.on_status(status),
-                Err(error) => self.on_error(error)?,
+            if let Step::Ended(status) = self.step().await? {
+                return self.outcome(status);
             }
         }
+    }
+
+    /// A final status as the end of a wait: itself if it succeeded, [`JobFailed`] otherwise.
+    pub(crate) fn outcome(&self, status: JobStatus) -> Result<JobStatus, WaitError> {
+        if status.state == JobState::Failed {
+            let summary = self.pace.summary();
+            return Err(WaitError::JobFailed(Box::new(JobFailed {
+                status,
+                summary,
+            })));
+        }
+        Ok(status)
     }
 
     fn on_status(&mut self, status: JobStatus) -> Result<Step, WaitError> {
-        self.summary.consecutive_failures = 0;
         let changed = self
             .last_status
             .as_ref()
@@ -139,152 +172,78 @@ impl<S: JobSource> Poller<S> {
         if changed {
             self.last_change = Instant::now();
         }
+        // Where the job's start falls on the wait's clock (negative: before the wait began).
+        let start = (status.started_at - self.began_utc).as_seconds_f64();
+        self.progress.observe(
+            self.now(),
+            status.progress.value(),
+            status.state != JobState::NotStarted,
+            Some(start),
+        );
         self.last_status = Some(status.clone());
+        let summary = self.pace.summary();
         if status.state.is_terminal() {
             tracing::info!(
                 job = %self.job,
                 state = %status.state.as_wire(),
                 progress = status.progress.value(),
-                polls = self.summary.polls,
-                waited_ms = self.deadline.elapsed(Instant::now()).as_millis() as u64,
+                polls = summary.polls,
+                waited_ms = summary.waited.as_millis() as u64,
                 "backup job ended"
             );
-            self.finished = Some(Finished::Ended(status.clone()));
+            self.ended = Some(status.clone());
             return Ok(Step::Ended(status));
         }
         let unchanged_for = self.last_change.elapsed();
         if let Some(limit) = self.stall_timeout.filter(|limit| unchanged_for >= *limit) {
-            let error = WaitError::new(
-                WaitErrorKind::Stalled {
-                    limit,
-                    unchanged_for,
-                },
-                Some(self.job.clone()),
-                self.summary(),
-                self.last_status.clone(),
-            );
+            let error = WaitError::Stalled(Box::new(Stalled {
+                job: self.job.clone(),
+                limit,
+                unchanged_for,
+                summary,
+                last_status: status,
+            }));
             tracing::warn!(job = %self.job, "{error}");
             return Err(error);
         }
-        match self.schedule() {
+        let estimate = self.estimate();
+        match self.pace.schedule(estimate) {
             Some(delay) => {
                 tracing::debug!(
                     job = %self.job,
                     state = %status.state.as_wire(),
                     progress = status.progress.value(),
-                    poll = self.summary.polls,
+                    poll = summary.polls,
                     next_delay_ms = delay.as_millis() as u64,
                     "backup job still running"
                 );
                 Ok(Step::Running(status))
             }
-            None => Err(self.deadline_error(None)),
+            None => Err(self.timed_out(None)),
         }
     }
 
-    /// Applies the fault policy to a failed read: `Ok` means read again (the schedule is set).
-    fn on_error(&mut self, error: Error) -> Result<(), WaitError> {
-        self.summary.failed_polls += 1;
-        self.summary.consecutive_failures += 1;
-        let action = self
-            .faults
-            .on_error(&error, self.summary.consecutive_failures);
-        match action {
-            FaultAction::Retry => match self.schedule() {
-                Some(delay) => {
-                    tracing::warn!(
-                        job = %self.job,
-                        error = %error,
-                        consecutive_failures = self.summary.consecutive_failures,
-                        next_delay_ms = delay.as_millis() as u64,
-                        "reading the backup job failed; retrying"
-                    );
-                    Ok(())
-                }
-                None => Err(self.deadline_error(Some(error))),
-            },
-            _ => Err(self.poll_error(error)),
-        }
-    }
-
-    /// Sets the next read from the backoff, clamped to the deadline; `None` when the deadline
-    /// has passed (or the read at the deadline was the last).
-    fn schedule(&mut self) -> Option<Duration> {
-        let now = Instant::now();
-        if self.last_read {
-            self.finished = Some(Finished::Deadline);
-            return None;
-        }
-        let delay = self
-            .backoff
-            .delay(self.summary.polls, self.deadline.elapsed(now));
-        match self.deadline.next_poll(now, delay) {
-            NextPoll::After(delay) => {
-                self.next_at = Some(now + delay);
-                Some(delay)
-            }
-            NextPoll::LastAt(at) => {
-                self.next_at = Some(at);
-                self.last_read = true;
-                Some(at.saturating_duration_since(now))
-            }
-            NextPoll::Stop => {
-                self.finished = Some(Finished::Deadline);
-                None
-            }
-        }
-    }
-
-    fn deadline_error(&self, last_error: Option<Error>) -> WaitError {
-        let error = WaitError::new(
-            WaitErrorKind::DeadlineExceeded {
-                max_wait: self.max_wait,
-                last_error,
-            },
-            Some(self.job.clone()),
-            self.summary(),
-            self.last_status.clone(),
-        );
+    fn timed_out(&mut self, last_error: Option<Error>) -> WaitError {
+        self.out_of_time = true;
+        let error = WaitError::TimedOut(Box::new(TimedOut {
+            job: self.job.clone(),
+            max_wait: self.pace.deadline().max_wait(),
+            summary: self.pace.summary(),
+            last_status: self.last_status.clone(),
+            last_error,
+        }));
         tracing::warn!(job = %self.job, "{error}");
         error
     }
 
-    fn poll_error(&self, error: Error) -> WaitError {
-        let error = WaitError::new(
-            WaitErrorKind::PollFailed(error),
-            Some(self.job.clone()),
-            self.summary(),
-            self.last_status.clone(),
-        );
+    fn read_failed(&self, error: Error) -> WaitError {
+        let error = WaitError::ReadFailed(Box::new(ReadFailed {
+            job: self.job.clone(),
+            error,
+            summary: self.pace.summary(),
+            last_status: self.last_status.clone(),
+        }));
         tracing::warn!(job = %self.job, "{error}");
         error
-    }
-
-    /// The error for a job that ended in `FAILED`.
-    pub(crate) fn job_failed(&self, status: JobStatus) -> WaitError {
-        WaitError::new(
-            WaitErrorKind::JobFailed,
-            Some(self.job.clone()),
-            self.summary(),
-            Some(status),
-        )
-    }
-
-    /// Reads until the job ends: its final status if it succeeded.
-    pub(crate) async fn until_done(&mut self) -> Result<JobStatus, WaitError> {
-        loop {
-            if let Step::Ended(status) = self.step().await? {
-                return self.finish(status);
-            }
-        }
-    }
-
-    /// The final status if the job succeeded, [`WaitErrorKind::JobFailed`] if it failed.
-    pub(crate) fn finish(&self, status: JobStatus) -> Result<JobStatus, WaitError> {
-        if status.state == crate::JobState::Succeeded {
-            Ok(status)
-        } else {
-            Err(self.job_failed(status))
-        }
     }
 }

@@ -1,46 +1,166 @@
-//! The performance table of the module documentation, computed by running the real wait loop
-//! against simulated jobs on tokio's paused clock, and checked against `performance.md`.
+//! The performance table of the module documentation, and the targets of the default schedule,
+//! computed by running the real wait loop against modelled jobs on tokio's paused clock.
+//!
+//! A modelled job starts with the wait (its start time is the wait's start, as after `backup
+//! --wait`), moves its progress along a [`ProgressCurve`] (the simulator's, so the model and the
+//! simulator agree on what a shape means) and answers reads at once.
 //!
 //! To refresh the table after changing a default:
 //! `VCSA_BACKUP_BLESS=1 cargo test -p vcsa-backup --lib wait::simulation`.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
+use vcsa_backup_sim::ProgressCurve;
 
-use super::backoff::ConstantBackoff;
+use super::backoff::{ConstantBackoff, ExponentialBackoff};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller};
+use super::progress::ProgressAware;
 use crate::{Error, JobId, JobState, JobStatus, Percent};
 
-/// A job that runs for `length` from `started`, answering reads at once.
+const S: fn(u64) -> Duration = Duration::from_secs;
+
+/// How a modelled job's progress moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Steady,
+    /// Slow start, a stall, a jump, a step back, and an end at 99%.
+    Uneven,
+    Jump,
+    Stall,
+    Backwards,
+    /// Ends at 60%.
+    Early,
+    /// PENDING for a tenth of the time, BLOCKED for a tenth, then steady.
+    Queued,
+}
+
+impl Shape {
+    const ALL: [Shape; 7] = [
+        Shape::Steady,
+        Shape::Uneven,
+        Shape::Jump,
+        Shape::Stall,
+        Shape::Backwards,
+        Shape::Early,
+        Shape::Queued,
+    ];
+
+    /// (pending, blocked, curve) for a job of `length` in all.
+    fn plan(self, length: Duration) -> (Duration, Duration, ProgressCurve) {
+        let part = |share: f64| length.mul_f64(share);
+        let curve = ProgressCurve::new();
+        match self {
+            Shape::Steady => (
+                Duration::ZERO,
+                Duration::ZERO,
+                ProgressCurve::steady(length),
+            ),
+            Shape::Uneven => (
+                Duration::ZERO,
+                Duration::ZERO,
+                curve
+                    .then(part(0.2), 5)
+                    .hold(part(0.1))
+                    .then(Duration::ZERO, 40)
+                    .then(part(0.4), 90)
+                    .then(part(0.05), 80)
+                    .then(part(0.25), 99),
+            ),
+            Shape::Jump => (
+                Duration::ZERO,
+                Duration::ZERO,
+                curve
+                    .then(part(0.4), 20)
+                    .then(Duration::ZERO, 80)
+                    .then(part(0.6), 100),
+            ),
+            Shape::Stall => (
+                Duration::ZERO,
+                Duration::ZERO,
+                curve
+                    .then(part(0.3), 50)
+                    .hold(part(0.4))
+                    .then(part(0.3), 100),
+            ),
+            Shape::Backwards => (
+                Duration::ZERO,
+                Duration::ZERO,
+                curve
+                    .then(part(0.5), 60)
+                    .then(part(0.05), 30)
+                    .then(part(0.45), 100),
+            ),
+            Shape::Early => (Duration::ZERO, Duration::ZERO, curve.then(length, 60)),
+            Shape::Queued => (part(0.1), part(0.1), ProgressCurve::steady(part(0.8))),
+        }
+    }
+}
+
+/// A job requested at `created`: PENDING, BLOCKED, then running along its curve.
 #[derive(Clone)]
-struct SimulatedJob {
-    started: Instant,
-    length: Duration,
+struct ModelJob {
+    created: Instant,
+    created_utc: DateTime<Utc>,
+    pending: Duration,
+    blocked: Duration,
+    curve: Arc<ProgressCurve>,
     reads: Arc<AtomicU32>,
 }
 
-impl JobSource for SimulatedJob {
+impl ModelJob {
+    fn new(shape: Shape, length: Duration) -> Self {
+        let (pending, blocked, curve) = shape.plan(length);
+        Self {
+            created: Instant::now(),
+            created_utc: Utc::now(),
+            pending,
+            blocked,
+            curve: Arc::new(curve),
+            reads: Arc::new(AtomicU32::new(0)),
+        }
+    }
+
+    fn end(&self) -> Instant {
+        self.created + self.pending + self.blocked + self.curve.duration()
+    }
+}
+
+impl JobSource for ModelJob {
     async fn get_job(&self, job: &JobId) -> Result<JobStatus, Error> {
         self.reads.fetch_add(1, Ordering::Relaxed);
-        let elapsed = self.started.elapsed();
-        let done = elapsed >= self.length;
-        let percent = (elapsed.as_secs_f64() / self.length.as_secs_f64() * 100.0).min(100.0);
+        let now = Instant::now();
+        let started = self.created + self.pending;
+        let running = started + self.blocked;
+        let (state, percent) = if now < started {
+            (JobState::NotStarted, 0)
+        } else if now >= self.end() {
+            (JobState::Succeeded, 100)
+        } else if now < running {
+            (JobState::InProgress, 0)
+        } else {
+            (
+                JobState::InProgress,
+                self.curve.percent_after(now - running),
+            )
+        };
+        // Like the appliance: the time it was requested while PENDING, its start after.
+        let since = if now < started {
+            Duration::ZERO
+        } else {
+            self.pending
+        };
         Ok(JobStatus {
             id: job.clone(),
-            state: if done {
-                JobState::Succeeded
-            } else {
-                JobState::InProgress
-            },
-            progress: Percent::new(percent as u8).unwrap_or(Percent::FULL),
+            state,
+            progress: Percent::new(percent).unwrap_or(Percent::FULL),
             messages: Vec::new(),
-            started_at: Utc::now(),
+            started_at: self.created_utc + chrono::Duration::from_std(since).unwrap_or_default(),
             ended_at: None,
         })
     }
@@ -50,45 +170,108 @@ impl JobSource for SimulatedJob {
     }
 }
 
-/// Reads made and lag (wait's return minus the job's end) for one job under `options`.
-async fn run(length: Duration, options: &WaitOptions) -> (u32, Duration) {
-    let job = SimulatedJob {
-        started: Instant::now(),
-        length,
-        reads: Arc::new(AtomicU32::new(0)),
-    };
-    let reads = job.reads.clone();
+/// Reads made and lag (from the job's end to the read that saw it) for one job.
+async fn run(shape: Shape, length: Duration, options: &WaitOptions) -> (u32, Duration) {
+    let job = ModelJob::new(shape, length);
+    let (reads, end) = (job.reads.clone(), job.end());
     let mut poller = Poller::new(job, JobId::new("20260101-000000-1"), options);
     let result = poller.until_done().await;
-    assert!(result.is_ok(), "simulated job did not succeed: {result:?}");
-    let lag = poller.summary().waited.saturating_sub(length);
-    (reads.load(Ordering::Relaxed), lag)
+    assert!(
+        result.is_ok(),
+        "the modelled job did not succeed: {result:?}"
+    );
+    (reads.load(Ordering::Relaxed), Instant::now() - end)
 }
 
-/// Mean reads, mean lag and worst lag over jobs ending at 60 evenly spread moments after
-/// `length` (over a quarter of it, at most 30 seconds: one longest delay), so the figures do not
-/// depend on a lucky phase between the job and the schedule.
-async fn measure(length: Duration, options: &WaitOptions) -> (f64, Duration, Duration) {
-    const SAMPLES: u32 = 60;
-    let window = (length / 4).min(Duration::from_secs(30));
+/// Mean reads, mean lag and worst lag over `samples` jobs ending at evenly spread moments
+/// after `length` (over a quarter of it, at most 30 seconds), so the figures do not depend on
+/// a lucky phase between the job and the schedule.
+async fn measure(
+    shape: Shape,
+    length: Duration,
+    options: &WaitOptions,
+    samples: u32,
+) -> (f64, Duration, Duration) {
+    let window = (length / 4).min(S(30));
     let (mut reads, mut total_lag, mut worst) = (0u64, Duration::ZERO, Duration::ZERO);
-    for sample in 0..SAMPLES {
-        let end = length + window * (2 * sample + 1) / (2 * SAMPLES);
-        let (r, lag) = run(end, options).await;
+    for sample in 0..samples {
+        let end = length + window * (2 * sample + 1) / (2 * samples);
+        let (r, lag) = run(shape, end, options).await;
         reads += u64::from(r);
         total_lag += lag;
         worst = worst.max(lag);
     }
     (
-        reads as f64 / f64::from(SAMPLES),
-        total_lag / SAMPLES,
+        reads as f64 / f64::from(samples),
+        total_lag / samples,
         worst,
     )
 }
 
+const LENGTHS: [u64; 6] = [10, 60, 600, 3600, 7200, 21_600];
+const SAMPLES: u32 = 60;
+
+/// The three schedules compared.
+fn policies() -> [(&'static str, WaitOptions); 3] {
+    let options = WaitOptions::default().max_wait(S(24 * 3600));
+    [
+        ("progress-aware", options.clone()),
+        (
+            "old default",
+            options.clone().backoff(ExponentialBackoff::default()),
+        ),
+        ("every 5 s", options.backoff(ConstantBackoff::new(S(5)))),
+    ]
+}
+
+/// One row: a job length and shape, and (reads, mean lag, worst lag) for each policy.
+struct Row {
+    length: Duration,
+    shape: Shape,
+    figures: Vec<(f64, Duration, Duration)>,
+}
+
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a current-thread runtime")
+}
+
+/// The table's rows, computed once for all the tests that read them.
+fn rows() -> &'static [Row] {
+    static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        paused_runtime().block_on(async {
+            let mut rows = Vec::new();
+            for length in LENGTHS.map(S) {
+                for shape in [Shape::Steady, Shape::Uneven] {
+                    let mut figures = Vec::new();
+                    for (_, options) in policies() {
+                        figures.push(measure(shape, length, &options, SAMPLES).await);
+                    }
+                    rows.push(Row {
+                        length,
+                        shape,
+                        figures,
+                    });
+                }
+            }
+            rows
+        })
+    })
+}
+
+fn row(length: Duration, shape: Shape) -> &'static Row {
+    rows()
+        .iter()
+        .find(|r| r.length == length && r.shape == shape)
+        .expect("a row of the table")
+}
+
 fn label(length: Duration) -> String {
-    let secs = length.as_secs();
-    match secs {
+    match length.as_secs() {
         s if s < 60 => format!("{s} s"),
         s if s < 3600 => format!("{} min", s / 60),
         s => format!("{} h", s / 3600),
@@ -100,59 +283,63 @@ fn secs(d: Duration) -> String {
 }
 
 /// The markdown of `performance.md`.
-async fn table() -> String {
-    let lengths = [10, 30, 60, 300, 900, 1800, 3600, 7200, 21600].map(Duration::from_secs);
-    let default = WaitOptions::default().max_wait(Duration::from_secs(24 * 3600));
-    let fixed = default
-        .clone()
-        .backoff(ConstantBackoff::new(Duration::from_secs(5)));
+fn table() -> String {
+    let names = policies().map(|(name, _)| name);
     let mut out = String::from(
         "# Performance\n\
          \n\
-         Reads of the job's status, and lag (time from the job's end to the wait's return), \
-         under the default options and under the fixed 5-second loop scripts use today. \
-         Computed by running this module's wait loop against simulated jobs on tokio's paused \
-         clock, with answers taking no time; each row averages 60 jobs ending at evenly spread \
-         moments just after the length shown (spread over a quarter of it, at most 30 seconds). \
-         `src/wait/simulation.rs` computes the table and checks that this copy is current.\n\
-         \n\
-         | job length | reads, default | reads, every 5 s | lag mean / worst, default | lag mean / worst, every 5 s |\n\
-         |---:|---:|---:|---:|---:|\n",
+         Reads of the job's status, and lag (time from the job's end to the read that sees \
+         it), for the default schedule ([`ProgressAware`]), the default before it (exponential \
+         backoff from 1 s to 30 s) and the fixed 5-second loop scripts use. Computed by running \
+         this module's wait loop on tokio's paused clock against modelled jobs that start with \
+         the wait and answer at once; each row averages 60 jobs ending at evenly spread moments \
+         just after the length shown (spread over a quarter of it, at most 30 seconds). Steady \
+         progress moves at an even pace; uneven progress crawls to 5% in the first fifth, \
+         stalls, jumps to 40%, runs to 90%, steps back to 80% and ends at 99%. \
+         `src/wait/simulation.rs` computes the table, checks that this copy is current and \
+         asserts the targets below.\n\
+         \n",
     );
-    for length in lengths {
-        let (reads, mean, worst) = measure(length, &default).await;
-        let (f_reads, f_mean, f_worst) = measure(length, &fixed).await;
-        let _ = writeln!(
-            out,
-            "| {} | {reads:.0} | {f_reads:.0} | {} / {} | {} / {} |",
-            label(length),
-            secs(mean),
-            secs(worst),
-            secs(f_mean),
-            secs(f_worst),
-        );
+    let _ = write!(out, "| job | progress ");
+    for name in names {
+        let _ = write!(out, "| reads, {name} ");
+    }
+    for name in names {
+        let _ = write!(out, "| lag mean / worst, {name} ");
+    }
+    out.push_str("|\n|---:|:---|---:|---:|---:|---:|---:|---:|\n");
+    for row in rows() {
+        let shape = match row.shape {
+            Shape::Steady => "steady",
+            _ => "uneven",
+        };
+        let _ = write!(out, "| {} | {shape} ", label(row.length));
+        for (reads, _, _) in &row.figures {
+            let _ = write!(out, "| {reads:.0} ");
+        }
+        for (_, mean, worst) in &row.figures {
+            let _ = write!(out, "| {} / {} ", secs(*mean), secs(*worst));
+        }
+        out.push_str("|\n");
     }
     out.push_str(
-        "\nOn a job of 15 minutes or more the default makes a quarter of the fixed loop's \
-         requests or fewer (a sixth on a six-hour backup); the price is a lag of at most 30 \
-         seconds, 15 on average, which nobody notices at the end of a backup that ran that \
-         long. Short jobs are still seen ending within seconds: the delays start at 1 second \
-         and grow by a fifth at a time, so the worst lag stays under about a quarter of the \
-         job's length. By design, very short jobs (10 to 30 seconds) are therefore read about as \
-         often as by the fixed 5-second loop, or more often: a few extra requests buy a quick \
-         answer.\n",
+        "\nTargets, asserted by the tests: whatever the progress does (steady, uneven, jumps, \
+         stalls, going back, ending early, waiting PENDING and BLOCKED first), the lag never \
+         exceeds 30 seconds or 5% of the time waited, whichever is longer; with steady \
+         progress, a 2-hour job costs at most 90 reads with a mean lag of at most 5 seconds, a \
+         10-minute job no more reads than the old default with a mean lag of at most 5 \
+         seconds, and jobs under 5 minutes are no worse than under the old default in reads or \
+         lag. Uneven progress costs more reads than steady progress, as the schedule falls \
+         back to plain backoff while progress does not follow the estimate; and as the uneven \
+         job ends at 99%, sooner than its last pace promised, its end is seen later than a \
+         steady job's, within the bound.\n",
     );
     out
 }
 
 #[test]
 fn the_documented_performance_table_is_what_the_wait_loop_does() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a current-thread runtime");
-    let computed = runtime.block_on(table());
+    let computed = table();
     // Shown with `--nocapture`.
     println!("{computed}");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wait/performance.md");
@@ -166,4 +353,71 @@ fn the_documented_performance_table_is_what_the_wait_loop_does() {
         "src/wait/performance.md is stale: refresh it with \
          `VCSA_BACKUP_BLESS=1 cargo test -p vcsa-backup --lib wait::simulation`"
     );
+}
+
+#[test]
+fn a_two_hour_steady_job_costs_at_most_90_reads_with_a_mean_lag_of_5_s() {
+    let (reads, mean, _) = row(S(7200), Shape::Steady).figures[0];
+    assert!(reads <= 90.0, "{reads} reads");
+    assert!(mean <= S(5), "mean lag {mean:?}");
+}
+
+#[test]
+fn a_ten_minute_steady_job_reads_no_more_than_the_old_default_and_lags_5_s_at_most() {
+    let row = row(S(600), Shape::Steady);
+    let ((reads, mean, _), (old_reads, _, _)) = (row.figures[0], row.figures[1]);
+    assert!(reads <= old_reads, "{reads} reads against {old_reads}");
+    assert!(mean <= S(5), "mean lag {mean:?}");
+}
+
+#[test]
+fn steady_jobs_under_five_minutes_are_no_worse_than_under_the_old_default() {
+    let [(_, new), (_, old), _] = policies();
+    let figures = paused_runtime().block_on(async {
+        let mut figures = Vec::new();
+        for length in [10, 30, 60, 120, 240, 299].map(S) {
+            let ours = measure(Shape::Steady, length, &new, SAMPLES).await;
+            let theirs = measure(Shape::Steady, length, &old, SAMPLES).await;
+            figures.push((length, ours, theirs));
+        }
+        figures
+    });
+    for (length, (reads, mean, worst), (old_reads, old_mean, old_worst)) in figures {
+        assert!(
+            reads <= old_reads,
+            "{length:?}: {reads} reads against {old_reads}"
+        );
+        assert!(
+            mean <= old_mean,
+            "{length:?}: mean lag {mean:?} against {old_mean:?}"
+        );
+        assert!(
+            worst <= old_worst,
+            "{length:?}: worst lag {worst:?} against {old_worst:?}"
+        );
+    }
+}
+
+#[test]
+fn whatever_the_progress_does_the_lag_stays_within_the_bound() {
+    paused_runtime().block_on(async {
+        let default = WaitOptions::default().max_wait(S(24 * 3600));
+        let tight = default.clone().max_interval(S(10));
+        for shape in Shape::ALL {
+            for length in LENGTHS.map(S) {
+                for sample in 0..6 {
+                    let length = length + length * sample / 24;
+                    let (_, lag) = run(shape, length, &default).await;
+                    // Every job here starts with the wait: the time waited is its length.
+                    let bound = ProgressAware::lag_bound(length);
+                    assert!(
+                        lag <= bound,
+                        "{shape:?}, {length:?}: lag {lag:?} > {bound:?}"
+                    );
+                    let (_, lag) = run(shape, length, &tight).await;
+                    assert!(lag <= S(10), "{shape:?}, {length:?}: lag {lag:?} > 10 s");
+                }
+            }
+        }
+    });
 }

@@ -1,20 +1,29 @@
 //! [`JobWatch`]: a job's status updates as a [`Stream`], which can also be awaited to the end.
+//!
+//! No lock: the poller moves into the future of the read under way and comes back out with its
+//! result, so whoever holds the watch holds the poller (the pattern of google-cloud-rust's
+//! long-running operations).
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
-
-use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use tokio::sync::Mutex;
-use tracing::{Instrument, Span};
+use tracing::Instrument;
 
 use super::error::WaitError;
 use super::poller::{JobSource, Poller, Step};
-use crate::{Client, JobState, JobStatus, Message, Percent};
+use crate::{Client, JobId, JobState, JobStatus, Message, Percent};
 
-type StepFuture = Pin<Box<dyn Future<Output = Result<Step, WaitError>> + Send>>;
+type Read<S> = Pin<Box<dyn Future<Output = (Poller<S>, Result<Step, WaitError>)> + Send>>;
+
+/// Where the watch is: holding the poller between reads, or a read under way that holds it.
+enum State<S> {
+    Idle(Box<Poller<S>>),
+    Reading(Read<S>),
+    /// Only while a poll moves from one state to the other.
+    Moving,
+}
 
 /// What makes an update worth reporting.
 #[derive(Debug, PartialEq)]
@@ -36,10 +45,8 @@ impl Seen {
 
 /// The stream behind [`JobWatch`], over any [`JobSource`].
 pub(crate) struct Watch<S: JobSource> {
-    // Shared with the read under way, so the stream can be turned into `until_done` at any time.
-    poller: Arc<Mutex<Poller<S>>>,
-    span: Span,
-    in_flight: Option<StepFuture>,
+    job: JobId,
+    state: State<S>,
     seen: Option<Seen>,
     ended: bool,
 }
@@ -47,63 +54,83 @@ pub(crate) struct Watch<S: JobSource> {
 impl<S: JobSource> Watch<S> {
     pub(crate) fn new(poller: Poller<S>) -> Self {
         Self {
-            span: poller.span().clone(),
-            poller: Arc::new(Mutex::new(poller)),
-            in_flight: None,
+            job: poller.job().clone(),
+            state: State::Idle(Box::new(poller)),
             seen: None,
             ended: false,
         }
     }
 
-    pub(crate) async fn until_done(mut self) -> Result<JobStatus, WaitError> {
-        let span = self.span.clone();
-        async move {
-            if let Some(step) = self.in_flight.take() {
-                match step.await? {
-                    Step::Ended(status) => return self.poller.lock().await.finish(status),
-                    Step::Running(_) => {}
-                }
+    /// The next step of the wait, from wherever the stream is.
+    fn read(mut poller: Box<Poller<S>>) -> Read<S> {
+        let span = poller.span().clone();
+        Box::pin(
+            async move {
+                let step = poller.step().await;
+                (*poller, step)
             }
-            self.poller.lock().await.until_done().await
-        }
-        .instrument(span)
-        .await
+            .instrument(span),
+        )
+    }
+
+    /// Waits for the end, continuing the same schedule: a read under way is finished first.
+    pub(crate) async fn until_done(self) -> Result<JobStatus, WaitError> {
+        let mut poller = match self.state {
+            State::Idle(poller) => *poller,
+            State::Reading(read) => {
+                let (poller, step) = read.await;
+                if let Step::Ended(status) = step? {
+                    return poller.outcome(status);
+                }
+                poller
+            }
+            State::Moving => unreachable!("a watch is never left between states"),
+        };
+        let span = poller.span().clone();
+        async move { poller.until_done().await }
+            .instrument(span)
+            .await
     }
 }
 
 impl<S: JobSource> Stream for Watch<S> {
     type Item = Result<JobStatus, WaitError>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // Every field is `Unpin`.
+        let this = self.get_mut();
         loop {
             if this.ended {
                 return Poll::Ready(None);
             }
-            let step = this.in_flight.get_or_insert_with(|| {
-                let poller = this.poller.clone();
-                Box::pin(
-                    async move { poller.lock().await.step().await }.instrument(this.span.clone()),
-                )
-            });
-            let result = ready!(step.as_mut().poll(cx));
-            this.in_flight = None;
-            match result {
+            let mut read = match std::mem::replace(&mut this.state, State::Moving) {
+                State::Idle(poller) => Self::read(poller),
+                State::Reading(read) => read,
+                State::Moving => unreachable!("a watch is never left between states"),
+            };
+            let (poller, step) = match read.as_mut().poll(cx) {
+                Poll::Pending => {
+                    this.state = State::Reading(read);
+                    return Poll::Pending;
+                }
+                Poll::Ready(done) => done,
+            };
+            this.state = State::Idle(Box::new(poller));
+            let status = match step {
+                Ok(Step::Running(status)) => status,
                 Ok(Step::Ended(status)) => {
                     this.ended = true;
-                    return Poll::Ready(Some(Ok(status)));
-                }
-                Ok(Step::Running(status)) => {
-                    let seen = Seen::of(&status);
-                    if this.seen.as_ref() != Some(&seen) {
-                        this.seen = Some(seen);
-                        return Poll::Ready(Some(Ok(status)));
-                    }
+                    status
                 }
                 Err(error) => {
                     this.ended = true;
                     return Poll::Ready(Some(Err(error)));
                 }
+            };
+            let seen = Seen::of(&status);
+            if this.ended || this.seen.as_ref() != Some(&seen) {
+                this.seen = Some(seen);
+                return Poll::Ready(Some(Ok(status)));
             }
         }
     }
@@ -114,11 +141,14 @@ impl<S: JobSource> Stream for Watch<S> {
 /// As a [`Stream`] it yields the first status read, then every status whose state, progress or
 /// messages differ from the one before, and ends after the job's final status (`SUCCEEDED` or
 /// `FAILED`: check [`JobStatus::state`]) or after an error (deadline passed, job not found,
-/// too many failed reads...). Reads between updates follow the wait's backoff; a state this SDK
-/// does not know is reported like any other and the watch goes on.
+/// failed reads for too long...). Reads between updates follow the wait's schedule; a state
+/// this SDK does not know is reported like any other and the watch goes on.
 ///
-/// [`until_done`](Self::until_done) waits for the end from wherever the stream is, with the
-/// same policies and deadline, and turns a `FAILED` job into a [`WaitError`].
+/// Awaiting it (`.await`, at any point: before, during or after the stream) waits for the end
+/// on the same schedule and deadline: the final status if the job succeeded, a [`WaitError`]
+/// otherwise ([`WaitError::JobFailed`] with the job's messages). After the job's final status
+/// it answers without reading again; after an error it goes on from where that error left the
+/// wait (past the deadline it answers at once).
 ///
 /// **Dropping a watch stops the polling, not the backup**: the job keeps running on the
 /// appliance. To stop the backup itself, call [`Client::cancel_job`] with its id.
@@ -141,13 +171,13 @@ impl<S: JobSource> Stream for Watch<S> {
 ///
 /// let job = client.start_backup(&request).await?;
 /// let mut updates = client.watch_job(&job.id, &WaitOptions::default());
-/// let mut last = None;
-/// while let Some(update) = updates.next().await {
-///     let status = update?;
-///     println!("{:>4} {}", status.progress.to_string(), status.state);
-///     last = Some(status.state);
+/// // Show the first update...
+/// if let Some(first) = updates.next().await {
+///     println!("{:>4} {}", first?.progress.to_string(), job.id);
 /// }
-/// assert_eq!(last, Some(JobState::Succeeded));
+/// // ...then just wait for the end.
+/// let status = updates.await?;
+/// assert_eq!(status.state, JobState::Succeeded);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # })?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -162,41 +192,6 @@ impl JobWatch {
             inner: Watch::new(poller),
         }
     }
-
-    /// Waits until the job ends: its final status if it succeeded, otherwise a [`WaitError`]
-    /// ([`WaitErrorKind::JobFailed`](super::WaitErrorKind::JobFailed) with its messages, the
-    /// deadline, or a read that failed for good).
-    ///
-    /// ```
-    /// # use std::time::Duration;
-    /// # use vcsa_backup::{BackupRequest, Client, Secret};
-    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-    /// # runtime.block_on(async {
-    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
-    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-    /// # let request = BackupRequest::builder()
-    /// #     .location("sftp://nas.example.com/backups/vcsa")
-    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-    /// #     .build()?;
-    /// use futures_util::StreamExt;
-    /// use vcsa_backup::wait::WaitOptions;
-    ///
-    /// let job = client.start_backup(&request).await?;
-    /// let mut updates = client.watch_job(&job.id, &WaitOptions::default());
-    /// // Show the first update, then just wait for the end.
-    /// if let Some(first) = updates.next().await {
-    ///     println!("{} is {}", job.id, first?.state);
-    /// }
-    /// let status = updates.until_done().await?;
-    /// assert_eq!(status.progress.value(), 100);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// # })?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub async fn until_done(self) -> Result<JobStatus, WaitError> {
-        self.inner.until_done().await
-    }
 }
 
 impl Stream for JobWatch {
@@ -207,13 +202,19 @@ impl Stream for JobWatch {
     }
 }
 
+impl IntoFuture for JobWatch {
+    type Output = Result<JobStatus, WaitError>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.inner.until_done())
+    }
+}
+
 impl std::fmt::Debug for JobWatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The poller is busy while a read is under way; the job id is also in the span.
-        let poller = self.inner.poller.try_lock().ok();
         f.debug_struct("JobWatch")
-            .field("job", &poller.as_ref().map(|p| p.job().clone()))
-            .field("summary", &poller.as_ref().map(|p| p.summary()))
+            .field("job", &self.inner.job)
             .field("ended", &self.inner.ended)
             .finish_non_exhaustive()
     }

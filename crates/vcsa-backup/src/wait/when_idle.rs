@@ -1,17 +1,21 @@
-//! Start a backup when the appliance is free: wait behind the job that is running, then start.
+//! Start a backup when the appliance is free: each attempt to start that finds a backup in
+//! progress waits behind the newest job, and [`Pace::retry_within`] tries again, all within
+//! one deadline.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
 use tokio::time::Instant;
+use tracing::Instrument;
 
-use super::deadline::{Deadline, NextPoll};
-use super::error::{Blocker, WaitError, WaitErrorKind, WaitSummary};
-use super::faults::FaultAction;
+use super::error::{NotStarted, NotStartedReason, WaitError};
+use super::faults::{FailureStreak, FaultAction, FaultPolicy};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller, Step};
-use crate::{Error, JobId, JobStatus};
+use super::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
+use crate::{Error, JobId, JobState, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
 /// or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
@@ -28,15 +32,15 @@ use crate::{Error, JobId, JobStatus};
 /// #     .location("sftp://nas.example.com/backups/vcsa")
 /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
 /// #     .build()?;
+/// use vcsa_backup::JobState;
 /// use vcsa_backup::wait::WaitOptions;
 ///
 /// let nightly = client.run_schedule("default", Some("nightly")).await?;
 /// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
 /// println!("started {} after {:?}", started.status.id, started.waited);
-/// for blocker in &started.blocked_by {
-///     println!("  waited {:?} for {}", blocker.waited, blocker.job);
-/// }
-/// assert_eq!(started.blocked_by[0].job, nightly.id);
+/// let blocker = &started.blocked_by[0];
+/// assert_eq!(blocker.job, nightly.id);
+/// assert_eq!(blocker.final_state, Some(JobState::Succeeded));
 /// assert_ne!(started.status.id, nightly.id);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # })?;
@@ -54,110 +58,151 @@ pub struct IdleStart {
     pub waited: Duration,
 }
 
+/// A job that kept a new backup from starting, and how long it was waited for.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Blocker {
+    /// The job that was running (the newest in the appliance's job list).
+    pub job: JobId,
+    /// How long the wait for this job took.
+    pub waited: Duration,
+    /// Its state at the end of that wait (`None` if it could no longer be read, e.g. it was
+    /// removed from the appliance's list).
+    pub final_state: Option<JobState>,
+}
+
+/// Why one attempt did not start the backup.
+enum Refusal {
+    /// A backup or restore is in progress; `waited` when the attempt waited behind it.
+    Busy { error: Error, waited: bool },
+    /// The start failed for another reason: nothing more to try.
+    Refused(Error),
+    /// Finding or waiting for the job in progress failed.
+    Stuck(NotStartedReason),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Busy { error, .. } | Self::Refused(error) => error.fmt(f),
+            Self::Stuck(_) => f.write_str("the job in progress could not be followed"),
+        }
+    }
+}
+
+/// One attempt to start: the start itself, and when a backup is in progress, the wait behind
+/// the newest job.
+struct StartAttempt<'a, S, F> {
+    source: &'a S,
+    options: &'a WaitOptions,
+    deadline: Deadline,
+    start: F,
+    blocked_by: Vec<Blocker>,
+    /// Jobs known to have ended: not read again when the list still shows them as the newest.
+    ended: HashSet<JobId>,
+}
+
+impl<S, F, Fut> Attempt for StartAttempt<'_, S, F>
+where
+    S: JobSource,
+    F: FnMut() -> Fut + Send,
+    Fut: Future<Output = Result<JobStatus, Error>> + Send,
+{
+    type Output = JobStatus;
+    type Error = Refusal;
+
+    async fn attempt(&mut self) -> Result<JobStatus, Refusal> {
+        let error = match (self.start)().await {
+            Ok(status) => return Ok(status),
+            // The client logged in again but did not repeat the start, so nothing started:
+            // once more is safe.
+            Err(Error::SessionExpired { .. }) => match (self.start)().await {
+                Ok(status) => return Ok(status),
+                Err(error) => error,
+            },
+            Err(error) => error,
+        };
+        if !matches!(error, Error::BackupInProgress(_)) {
+            return Err(Refusal::Refused(error));
+        }
+        let running = newest_job(self.source, self.options, self.deadline).await?;
+        tracing::info!(
+            newest_job = running.as_ref().map_or("none", JobId::as_str),
+            "a backup or restore is already in progress"
+        );
+        let Some(job) = running.filter(|job| !self.ended.contains(job)) else {
+            // Something not in the list (a restore, a job not listed yet) holds the
+            // appliance: try again after the backoff.
+            return Err(Refusal::Busy {
+                error,
+                waited: false,
+            });
+        };
+        self.ended.insert(job.clone());
+        let blocker = wait_behind(self.source, self.options, self.deadline, job).await?;
+        let waited = blocker.is_some();
+        self.blocked_by.extend(blocker);
+        Err(Refusal::Busy { error, waited })
+    }
+}
+
 /// Runs `start` until the appliance accepts it, waiting behind whatever job is running, all
 /// within `options`' deadline.
 pub(crate) async fn start_when_idle<S, F, Fut>(
     source: S,
     options: &WaitOptions,
-    mut start: F,
+    start: F,
 ) -> Result<IdleStart, WaitError>
 where
     S: JobSource,
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<JobStatus, Error>>,
+    F: FnMut() -> Fut + Send,
+    Fut: Future<Output = Result<JobStatus, Error>> + Send,
 {
-    let deadline = Deadline::new(Instant::now(), options.max_wait);
-    let mut blocked_by: Vec<Blocker> = Vec::new();
-    // Attempts that found nothing to wait for: they back off like polls do.
-    let mut idle_retries: u32 = 0;
-    let mut last_attempt = false;
-    let mut attempts: u32 = 0;
-    let mut retried_expired = false;
-    // Jobs known to have ended: not read again when the list still shows them as the newest.
-    let mut ended: HashSet<JobId> = HashSet::new();
-    loop {
-        attempts += 1;
-        let refused = match start().await {
-            Ok(status) => {
-                let waited = deadline.elapsed(Instant::now());
-                tracing::info!(job = %status.id, waited_ms = waited.as_millis() as u64, "backup started");
-                return Ok(IdleStart {
-                    status,
-                    blocked_by,
-                    waited,
-                });
-            }
-            Err(error @ Error::BackupInProgress { .. }) => error,
-            // The client logged in again but did not repeat the start, so nothing started.
-            Err(Error::SessionExpired { .. }) if !retried_expired => {
-                retried_expired = true;
-                continue;
-            }
-            Err(error) => {
-                return Err(WaitError::new(
-                    WaitErrorKind::StartFailed(error),
-                    None,
-                    summary(&deadline, attempts, 0),
-                    None,
-                )
-                .while_starting(blocked_by));
-            }
-        };
-        retried_expired = false;
-        if last_attempt {
-            return Err(
-                deadline_error(&deadline, options, attempts, refused).while_starting(blocked_by)
-            );
+    let deadline = Deadline::starting_now(options.max_wait);
+    let mut pace = Pace::new(deadline, options.backoff.clone(), options.max_interval);
+    let mut attempt = StartAttempt {
+        source: &source,
+        options,
+        deadline,
+        start,
+        blocked_by: Vec::new(),
+        ended: HashSet::new(),
+    };
+    // Never retried on a transient error: the appliance may have started the backup before the
+    // answer was lost, and a retry would queue a second backup behind the first.
+    let decide = |refusal: &Refusal, _: &FailureStreak| match refusal {
+        Refusal::Busy { waited: true, .. } => Decision::RetryNow,
+        Refusal::Busy { waited: false, .. } => Decision::Retry,
+        _ => Decision::GiveUp,
+    };
+    let result = pace
+        .retry_within("starting the backup", None, decide, &mut attempt)
+        .await;
+    let waited = deadline.elapsed();
+    let reason = match result {
+        Ok(status) => {
+            tracing::info!(job = %status.id, waited_ms = waited.as_millis() as u64, "backup started");
+            return Ok(IdleStart {
+                status,
+                blocked_by: attempt.blocked_by,
+                waited,
+            });
         }
-
-        let running = match newest_job(&source, options, &deadline, attempts).await {
-            Ok(job) => job,
-            Err(error) => return Err(error.while_starting(blocked_by)),
-        };
-        tracing::info!(
-            newest_job = running.as_ref().map_or("none", JobId::as_str),
-            "a backup or restore is already in progress"
-        );
-
-        let mut waited_for_it = false;
-        if let Some(job) = running.filter(|job| !ended.contains(job)) {
-            match wait_behind(&source, options, &deadline, job.clone()).await {
-                Ok(Some(blocker)) => {
-                    waited_for_it = true;
-                    blocked_by.push(blocker);
-                }
-                // It had already ended: something else holds the appliance.
-                Ok(None) => {}
-                Err(error) => {
-                    return Err(error
-                        .with_total(options.max_wait, deadline.elapsed(Instant::now()))
-                        .while_starting(blocked_by));
-                }
-            }
-            ended.insert(job);
-        }
-        if waited_for_it {
-            idle_retries = 0;
-            continue;
-        }
-
-        // Something we cannot see (a restore, or a job not yet in the list) holds the
-        // appliance: try again after the backoff, within the deadline.
-        idle_retries += 1;
-        let now = Instant::now();
-        let delay = options.backoff.delay(idle_retries, deadline.elapsed(now));
-        match deadline.next_poll(now, delay) {
-            NextPoll::After(delay) => tokio::time::sleep(delay).await,
-            NextPoll::LastAt(at) => {
-                last_attempt = true;
-                tokio::time::sleep_until(at).await;
-            }
-            NextPoll::Stop => {
-                return Err(deadline_error(&deadline, options, attempts, refused)
-                    .while_starting(blocked_by));
-            }
-        }
-    }
+        Err(Stop::GaveUp(refusal) | Stop::OutOfTime(refusal)) => match refusal {
+            Refusal::Busy { error, .. } => NotStartedReason::TimedOut(error),
+            Refusal::Refused(error) => NotStartedReason::Refused(error),
+            Refusal::Stuck(reason) => reason,
+        },
+    };
+    let error = WaitError::NotStarted(Box::new(NotStarted {
+        reason,
+        blocked_by: attempt.blocked_by,
+        waited,
+        max_wait: options.max_wait,
+        attempts: pace.summary().polls,
+    }));
+    tracing::warn!("{error}");
+    Err(error)
 }
 
 /// Waits, within the deadline, for `job` to end: `Some` if it was running (it blocked the
@@ -165,23 +210,23 @@ where
 async fn wait_behind<S: JobSource>(
     source: &S,
     options: &WaitOptions,
-    deadline: &Deadline,
+    deadline: Deadline,
     job: JobId,
-) -> Result<Option<Blocker>, WaitError> {
+) -> Result<Option<Blocker>, Refusal> {
     let started = Instant::now();
-    let limited = options.clone().max_wait(deadline.remaining(started));
-    let mut poller = Poller::new(source.clone(), job.clone(), &limited);
+    let mut poller = Poller::within(source.clone(), job.clone(), options, deadline);
+    let span = poller.span().clone();
     let mut was_running = false;
     let final_state = loop {
-        match poller.step().await {
+        match poller.step().instrument(span.clone()).await {
             Ok(Step::Running(_)) => was_running = true,
             Ok(Step::Ended(status)) => break Some(status.state),
             // The job went away while we waited: the appliance may be free now.
-            Err(error) if matches!(error.kind(), WaitErrorKind::PollFailed(Error::NotFound(_))) => {
+            Err(WaitError::ReadFailed(failed)) if matches!(failed.error, Error::NotFound(_)) => {
                 was_running = true;
                 break None;
             }
-            Err(error) => return Err(error),
+            Err(error) => return Err(Refusal::Stuck(NotStartedReason::WaitFailed(error))),
         }
     };
     Ok(was_running.then(|| Blocker {
@@ -195,63 +240,22 @@ async fn wait_behind<S: JobSource>(
 async fn newest_job<S: JobSource>(
     source: &S,
     options: &WaitOptions,
-    deadline: &Deadline,
-    attempts: u32,
-) -> Result<Option<JobId>, WaitError> {
-    let mut reads: u32 = 0;
-    let mut consecutive: u32 = 0;
-    loop {
-        reads += 1;
-        let error = match source.list_jobs().await {
-            Ok(jobs) => return Ok(jobs.into_iter().next()),
-            Err(error) => error,
-        };
-        consecutive += 1;
-        if options.faults.on_error(&error, consecutive) != FaultAction::Retry {
-            return Err(WaitError::new(
-                WaitErrorKind::PollFailed(error),
-                None,
-                summary(deadline, attempts, consecutive),
-                None,
-            ));
-        }
-        let now = Instant::now();
-        let delay = options.backoff.delay(reads, deadline.elapsed(now));
-        match deadline.next_poll(now, delay) {
-            NextPoll::After(delay) => {
-                tracing::warn!(%error, consecutive_failures = consecutive, "reading the job list failed; retrying");
-                tokio::time::sleep(delay).await;
-            }
-            NextPoll::LastAt(_) | NextPoll::Stop => {
-                return Err(deadline_error(deadline, options, attempts, error));
-            }
+    deadline: Deadline,
+) -> Result<Option<JobId>, Refusal> {
+    let mut pace = Pace::new(deadline, options.backoff.clone(), options.max_interval);
+    let faults = options.faults.clone();
+    let decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
+        FaultAction::Retry => Decision::Retry,
+        _ => Decision::GiveUp,
+    };
+    let mut list = Call(|| source.list_jobs());
+    match pace
+        .retry_within("reading the job list", None, decide, &mut list)
+        .await
+    {
+        Ok(jobs) => Ok(jobs.into_iter().next()),
+        Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => {
+            Err(Refusal::Stuck(NotStartedReason::JobListUnreadable(error)))
         }
     }
-}
-
-/// Start-when-idle counts its attempts to start as its "reads".
-fn summary(deadline: &Deadline, attempts: u32, consecutive_failures: u32) -> WaitSummary {
-    WaitSummary {
-        waited: deadline.elapsed(Instant::now()),
-        polls: attempts,
-        consecutive_failures,
-        ..WaitSummary::default()
-    }
-}
-
-fn deadline_error(
-    deadline: &Deadline,
-    options: &WaitOptions,
-    attempts: u32,
-    last_error: Error,
-) -> WaitError {
-    WaitError::new(
-        WaitErrorKind::DeadlineExceeded {
-            max_wait: options.max_wait,
-            last_error: Some(last_error),
-        },
-        None,
-        summary(deadline, attempts, 0),
-        None,
-    )
 }

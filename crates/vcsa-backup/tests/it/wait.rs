@@ -2,11 +2,14 @@
 
 use crate::support::wait as wait_support;
 
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use vcsa_backup::wait::{Backoff, ExponentialBackoff, RetryTransient, WaitErrorKind, WaitOptions};
+use vcsa_backup::wait::{
+    Backoff, ExponentialBackoff, PollContext, RetryTransient, WaitError, WaitOptions,
+};
 use vcsa_backup::{Error, JobId, JobState};
 use wait_support::*;
 
@@ -14,8 +17,15 @@ fn job_id() -> JobId {
     JobId::new(JOB)
 }
 
+/// The scripted jobs here give no useful start time: their schedules are those of plain
+/// exponential backoff, the default's fallback. The default schedule, which follows progress,
+/// is tested against the simulator (`wait_sim`) and the model (`wait::simulation`).
+fn options() -> WaitOptions {
+    WaitOptions::default().backoff(ExponentialBackoff::default())
+}
+
 #[tokio::test(start_paused = true)]
-async fn the_poll_schedule_of_a_two_minute_job_follows_the_default_backoff() {
+async fn the_poll_schedule_of_a_two_minute_job_follows_the_backoff() {
     let path = job_path(JOB);
     let appliance = Appliance::start(move |call| {
         call.is("GET", &path)
@@ -25,7 +35,7 @@ async fn the_poll_schedule_of_a_two_minute_job_follows_the_default_backoff() {
     let client = appliance.client();
 
     let status = client
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect("the job succeeds");
 
@@ -41,7 +51,7 @@ async fn the_poll_schedule_of_a_two_minute_job_follows_the_default_backoff() {
     for (n, line) in log.iter().skip(1).enumerate() {
         let logged = line.split_whitespace().next().unwrap_or_default();
         assert_eq!(logged, format!("{:.3}", at.as_secs_f64()), "poll {n}");
-        at += backoff.delay(n as u32 + 1, at);
+        at += backoff.delay(&PollContext::new(n as u32 + 1, at));
     }
 }
 
@@ -69,17 +79,19 @@ async fn a_failed_job_ends_the_wait_with_its_final_status_and_messages() {
 
     let error = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect_err("the job failed");
 
-    assert!(error.is_job_failed());
-    let last = error.last_status().expect("the final status");
-    assert_eq!(last.state, JobState::Failed);
-    assert_eq!(last.messages.len(), 2);
     assert_eq!(error.job(), Some(&job_id()));
-    assert_eq!(error.summary().polls, 5);
-    insta::assert_snapshot!(error.to_string(), @"backup job 20260522-061503-24322831 FAILED: Backup job failed. Could not write to sftp://nas.example.com/backups: permission denied. (seen after 5 reads over 5.3s). Its details (`list_job_details`) and the appliance's backup log say more.");
+    let rendered = error.to_string();
+    let WaitError::JobFailed(failed) = error else {
+        panic!("expected the job's failure, got {error:?}");
+    };
+    assert_eq!(failed.status.state, JobState::Failed);
+    assert_eq!(failed.status.messages.len(), 2);
+    assert_eq!(failed.summary.polls, 5);
+    insta::assert_snapshot!(rendered, @"backup job 20260522-061503-24322831 FAILED: Backup job failed. Could not write to sftp://nas.example.com/backups: permission denied. (seen after 5 reads over 5.3s). Its details (`list_job_details`) and the appliance's backup log say more.");
 }
 
 #[tokio::test(start_paused = true)]
@@ -90,7 +102,7 @@ async fn at_the_deadline_the_wait_polls_one_last_time_then_reports_what_it_saw()
             .then(|| job(JOB, "INPROGRESS", 42, &[]))
     })
     .await;
-    let options = WaitOptions::default().max_wait(secs(60));
+    let options = options().max_wait(secs(60));
 
     let error = appliance
         .client()
@@ -98,7 +110,10 @@ async fn at_the_deadline_the_wait_polls_one_last_time_then_reports_what_it_saw()
         .await
         .expect_err("the job never ends");
 
-    assert!(error.is_deadline_exceeded());
+    let rendered = error.to_string();
+    let WaitError::TimedOut(timed_out) = error else {
+        panic!("expected the deadline, got {error:?}");
+    };
     let log = appliance.log();
     // The delay before the last read would have crossed the deadline: the read is at 60 s
     // exactly, and there is none after it.
@@ -107,11 +122,12 @@ async fn at_the_deadline_the_wait_polls_one_last_time_then_reports_what_it_saw()
             .is_some_and(|l| l.trim_start().starts_with("60.000 s")),
         "{log:#?}"
     );
-    assert_eq!(error.summary().waited, secs(60));
-    assert_eq!(error.summary().polls as usize, log.len() - 1);
-    assert_eq!(error.last_status().map(|s| s.progress.value()), Some(42));
+    assert_eq!(timed_out.summary.waited, secs(60));
+    assert_eq!(timed_out.summary.polls as usize, log.len() - 1);
+    let last = timed_out.last_status.as_ref().map(|s| s.progress.value());
+    assert_eq!(last, Some(42));
     insta::assert_yaml_snapshot!(log);
-    insta::assert_snapshot!(error.to_string(), @"gave up waiting for backup job 20260522-061503-24322831 when the limit of 1m 0s was reached, after 16 reads over 1m 0s; last seen INPROGRESS at 42%. The job is still running on the appliance: wait again with a longer limit, or cancel it (`cancel_job`).");
+    insta::assert_snapshot!(rendered, @"gave up waiting for backup job 20260522-061503-24322831 when the limit of 1m 0s was reached, after 16 reads over 1m 0s; last seen INPROGRESS at 42%. The job is still running on the appliance: wait again with a longer limit, or cancel it (`cancel_job`).");
 }
 
 #[tokio::test(start_paused = true)]
@@ -140,7 +156,7 @@ async fn transient_failures_are_retried_on_the_same_schedule_and_the_wait_goes_o
 
     let status = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect("the wait survives four transient failures");
 
@@ -149,7 +165,7 @@ async fn transient_failures_are_retried_on_the_same_schedule_and_the_wait_goes_o
 }
 
 #[tokio::test(start_paused = true)]
-async fn too_many_transient_failures_in_a_row_end_the_wait() {
+async fn transient_failures_for_longer_than_the_policy_allows_end_the_wait() {
     let path = job_path(JOB);
     let appliance = Appliance::start(move |call| {
         call.is("GET", &path).then(|| {
@@ -165,7 +181,7 @@ async fn too_many_transient_failures_in_a_row_end_the_wait() {
         })
     })
     .await;
-    let options = WaitOptions::default().fault_policy(RetryTransient::new(3));
+    let options = options().fault_policy(RetryTransient::new(secs(5)));
 
     let error = appliance
         .client()
@@ -173,15 +189,20 @@ async fn too_many_transient_failures_in_a_row_end_the_wait() {
         .await
         .expect_err("the appliance stays down");
 
-    let WaitErrorKind::PollFailed(cause) = error.kind() else {
+    let rendered = error.to_string();
+    let WaitError::ReadFailed(failed) = error else {
         panic!("expected a failed read, got {error:?}");
     };
-    assert!(matches!(cause, Error::Transient { .. }), "{cause:?}");
-    // One good read, then the first failure and 3 retries.
-    assert_eq!(error.summary().polls, 5);
-    assert_eq!(error.summary().consecutive_failures, 4);
-    assert_eq!(error.summary().failed_polls, 4);
-    insta::assert_snapshot!(error.to_string(), @"stopped waiting for backup job 20260522-061503-24322831 after 5 reads over 5.3s (4 failed in a row); last seen INPROGRESS at 10%: the appliance is busy, starting up or did not finish in time (The appliance management service is down.); this is usually temporary, try again in a moment");
+    assert!(
+        matches!(failed.error, Error::Transient { .. }),
+        "{failed:?}"
+    );
+    // One good read, then failures at 1, 2.2, 3.64 and 5.37 s (the first 4.4 s after the
+    // first), and at 7.44 s, 6.4 s after it: past the limit of 5 s.
+    assert_eq!(failed.summary.polls, 6);
+    assert_eq!(failed.summary.consecutive_failures, 5);
+    assert_eq!(failed.summary.failed_polls, 5);
+    insta::assert_snapshot!(rendered, @"stopped waiting for backup job 20260522-061503-24322831 after 6 reads over 7.4s (5 failed in a row); last seen INPROGRESS at 10%: the appliance is busy, starting up or did not finish in time (The appliance management service is down.); this is usually temporary, try again in a moment");
 }
 
 #[tokio::test(start_paused = true)]
@@ -195,14 +216,18 @@ async fn an_undecodable_answer_ends_the_wait_at_once() {
 
     let error = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect_err("an answer that is not a job status");
 
-    let WaitErrorKind::PollFailed(Error::MalformedResponse { .. }) = error.kind() else {
-        panic!("expected a malformed answer, got {error:?}");
+    let WaitError::ReadFailed(failed) = error else {
+        panic!("expected a failed read, got {error:?}");
     };
-    assert_eq!(error.summary().polls, 1, "not retried");
+    assert!(
+        matches!(failed.error, Error::MalformedResponse { .. }),
+        "{failed:?}"
+    );
+    assert_eq!(failed.summary.polls, 1, "not retried");
     assert_eq!(appliance.log().len(), 2, "one log-in, one read");
 }
 
@@ -222,7 +247,7 @@ async fn an_expired_session_is_renewed_and_the_wait_goes_on() {
 
     let status = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect("the wait survives the session's expiry");
 
@@ -248,18 +273,15 @@ async fn refused_credentials_mid_wait_end_the_wait_at_once() {
 
     let error = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect_err("the new log-in is refused");
 
+    let rendered = error.to_string();
     assert!(
-        matches!(
-            error.kind(),
-            WaitErrorKind::PollFailed(Error::NotAuthenticated { .. })
-        ),
+        matches!(&error, WaitError::ReadFailed(failed) if matches!(failed.error, Error::NotAuthenticated { .. })),
         "{error:?}"
     );
-    let rendered = error.to_string();
     assert!(!rendered.contains(PASSWORD) && !rendered.contains("session-token"));
     insta::assert_yaml_snapshot!(appliance.log());
     insta::assert_snapshot!(rendered, @r#"stopped waiting for backup job 20260522-061503-24322831 after 4 reads over 3.6s (1 failed); last seen INPROGRESS at 5%: not logged in: the appliance refused the log in of "administrator@vsphere.local" (Authentication required.); check the user name and password, and that the account is not locked"#);
@@ -279,7 +301,7 @@ async fn an_unknown_state_counts_as_running() {
 
     let status = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect("an unknown state is not an error");
 
@@ -298,17 +320,18 @@ async fn a_job_that_does_not_exist_ends_the_wait_at_once() {
 
     let error = appliance
         .client()
-        .wait_for_job(&JobId::new("20260101-000000-1"), &WaitOptions::default())
+        .wait_for_job(&JobId::new("20260101-000000-1"), &options())
         .await
         .expect_err("no such job");
 
-    assert!(
-        matches!(error.kind(), WaitErrorKind::PollFailed(Error::NotFound(_))),
-        "{error:?}"
-    );
-    assert_eq!(error.summary().polls, 1);
+    let rendered = error.to_string();
+    let WaitError::ReadFailed(failed) = error else {
+        panic!("expected a failed read, got {error:?}");
+    };
+    assert!(matches!(failed.error, Error::NotFound(_)), "{failed:?}");
+    assert_eq!(failed.summary.polls, 1);
     assert_eq!(appliance.log().len(), 2, "one log-in, one read, no retry");
-    insta::assert_snapshot!(error.to_string(), @r#"stopped waiting for backup job 20260101-000000-1 after 1 read (1 failed): the appliance has no such job or schedule (No such resource.); check the job id against `list_jobs`, or the schedule id (appliances have one, usually "default")"#);
+    insta::assert_snapshot!(rendered, @r#"stopped waiting for backup job 20260101-000000-1 after 1 read (1 failed): the appliance has no such job or schedule (No such resource.); check the job id against `list_jobs`, or the schedule id (appliances have one, usually "default")"#);
 }
 
 #[tokio::test(start_paused = true)]
@@ -327,18 +350,18 @@ async fn missing_rights_end_the_wait_at_once() {
 
     let error = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect_err("no rights");
 
+    let WaitError::ReadFailed(failed) = error else {
+        panic!("expected a failed read, got {error:?}");
+    };
     assert!(
-        matches!(
-            error.kind(),
-            WaitErrorKind::PollFailed(Error::NotAuthorized(_))
-        ),
-        "{error:?}"
+        matches!(failed.error, Error::NotAuthorized(_)),
+        "{failed:?}"
     );
-    assert_eq!(error.summary().polls, 1);
+    assert_eq!(failed.summary.polls, 1);
 }
 
 /// A backoff that counts how often it is asked, to show a replacement policy is honoured.
@@ -346,7 +369,7 @@ async fn missing_rights_end_the_wait_at_once() {
 struct EveryTenSeconds(Arc<AtomicU32>);
 
 impl Backoff for EveryTenSeconds {
-    fn delay(&self, _polls: u32, _elapsed: Duration) -> Duration {
+    fn delay(&self, _poll: &PollContext) -> Duration {
         self.0.fetch_add(1, Ordering::Relaxed);
         secs(10)
     }
@@ -361,7 +384,7 @@ async fn a_replacement_backoff_sets_the_schedule() {
     })
     .await;
     let asked = Arc::new(AtomicU32::new(0));
-    let options = WaitOptions::default().backoff(EveryTenSeconds(asked.clone()));
+    let options = options().backoff(EveryTenSeconds(asked.clone()));
 
     appliance
         .client()
@@ -392,7 +415,7 @@ fn the_futures_and_the_watch_are_send() {
     let options = WaitOptions::default();
     send(&client.wait_for_job(&job_id(), &options));
     send(&client.watch_job(&job_id(), &options));
-    send(&client.watch_job(&job_id(), &options).until_done());
+    send(&client.watch_job(&job_id(), &options).into_future());
     send(&client.start_backup_when_idle(&request, &options));
     send(&client.run_schedule_when_idle("default", None, &options));
 }
@@ -408,7 +431,7 @@ async fn a_job_that_stops_moving_is_reported_as_stalled_but_a_slow_one_is_not() 
         })
     })
     .await;
-    let options = WaitOptions::default().stall_timeout(secs(120));
+    let options = options().stall_timeout(secs(120));
 
     let error = appliance
         .client()
@@ -416,18 +439,19 @@ async fn a_job_that_stops_moving_is_reported_as_stalled_but_a_slow_one_is_not() 
         .await
         .expect_err("the job stalls at 40%");
 
-    assert!(error.is_stalled(), "{error:?}");
-    let WaitErrorKind::Stalled { unchanged_for, .. } = error.kind() else {
-        unreachable!("checked above");
+    let rendered = error.to_string();
+    let WaitError::Stalled(stalled) = error else {
+        panic!("expected a stall, got {error:?}");
     };
     // 40% was first seen at the first read after 400 s; the stall is noticed at the first read
     // after 120 more seconds.
+    let unchanged_for = stalled.unchanged_for;
     assert!(
-        *unchanged_for >= secs(120) && *unchanged_for < secs(150),
+        unchanged_for >= secs(120) && unchanged_for < secs(150),
         "{unchanged_for:?}"
     );
-    assert_eq!(error.last_status().map(|s| s.progress.value()), Some(40));
-    insta::assert_snapshot!(error.to_string(), @"gave up waiting for backup job 20260522-061503-24322831: it has stayed INPROGRESS at 40% for 2m 0s (the stall limit is 2m 0s), after 33 reads over 9m 4s. The job is still running on the appliance: look at it there (its details and the backup log), then wait again or cancel it (`cancel_job`).");
+    assert_eq!(stalled.last_status.progress.value(), 40);
+    insta::assert_snapshot!(rendered, @"gave up waiting for backup job 20260522-061503-24322831: it has stayed INPROGRESS at 40% for 2m 0s (the stall limit is 2m 0s), after 33 reads over 9m 4s. The job is still running on the appliance: look at it there (its details and the backup log), then wait again or cancel it (`cancel_job`).");
 }
 
 #[tokio::test(start_paused = true)]
@@ -441,11 +465,13 @@ async fn a_zero_limit_reads_once() {
 
     let error = appliance
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default().max_wait(Duration::ZERO))
+        .wait_for_job(&job_id(), &options().max_wait(Duration::ZERO))
         .await
         .expect_err("no time to wait");
 
-    assert!(error.is_deadline_exceeded());
-    assert_eq!(error.summary().polls, 1);
+    let WaitError::TimedOut(timed_out) = error else {
+        panic!("expected the deadline, got {error:?}");
+    };
+    assert_eq!(timed_out.summary.polls, 1);
     assert_eq!(appliance.count("GET", &job_path(JOB)), 1);
 }

@@ -5,13 +5,18 @@ use crate::support::wait as wait_support;
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
+use futures_util::{FutureExt, StreamExt};
+use vcsa_backup::wait::{ExponentialBackoff, WaitError, WaitOptions};
 use vcsa_backup::{Error, JobId, JobState, JobStatus};
 use wait_support::*;
 
 fn job_id() -> JobId {
     JobId::new(JOB)
+}
+
+/// Plain backoff: the scripted jobs give no useful start time (see `wait.rs`).
+fn options() -> WaitOptions {
+    WaitOptions::default().backoff(ExponentialBackoff::default())
 }
 
 /// A job whose progress moves in steps of 25% every 20 seconds and which ends at 80 seconds.
@@ -37,7 +42,7 @@ async fn the_stream_yields_changes_only_and_ends_after_the_final_status() {
     let client = appliance.client();
 
     let updates: Vec<String> = client
-        .watch_job(&job_id(), &WaitOptions::default())
+        .watch_job(&job_id(), &options())
         .map(|update| line(&update.expect("no error")))
         .collect()
         .await;
@@ -58,14 +63,14 @@ async fn the_stream_yields_changes_only_and_ends_after_the_final_status() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_failed_job_is_the_last_item_and_until_done_makes_it_an_error() {
+async fn a_failed_job_is_the_last_item_and_awaiting_the_watch_makes_it_an_error() {
     let path = job_path(JOB);
     let appliance =
         Appliance::start(move |call| call.is("GET", &path).then(|| stepped(call, "FAILED"))).await;
     let client = appliance.client();
 
     let updates: Vec<JobStatus> = client
-        .watch_job(&job_id(), &WaitOptions::default())
+        .watch_job(&job_id(), &options())
         .map(|update| update.expect("a failed job is an update, not an error"))
         .collect()
         .await;
@@ -75,12 +80,13 @@ async fn a_failed_job_is_the_last_item_and_until_done_makes_it_an_error() {
     );
 
     let error = client
-        .watch_job(&job_id(), &WaitOptions::default())
-        .until_done()
+        .watch_job(&job_id(), &options())
         .await
         .expect_err("the job failed");
-    assert!(error.is_job_failed());
-    assert_eq!(error.last_status().map(|s| s.messages.len()), Some(1));
+    let WaitError::JobFailed(failed) = error else {
+        panic!("expected the job's failure, got {error:?}");
+    };
+    assert_eq!(failed.status.messages.len(), 1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -97,7 +103,7 @@ async fn an_unknown_state_is_reported_and_the_watch_goes_on() {
 
     let states: Vec<JobState> = appliance
         .client()
-        .watch_job(&job_id(), &WaitOptions::default())
+        .watch_job(&job_id(), &options())
         .map(|update| update.expect("no error").state)
         .collect()
         .await;
@@ -120,7 +126,7 @@ async fn dropping_the_stream_stops_polling() {
             .await;
     let client = appliance.client();
 
-    let mut watch = client.watch_job(&job_id(), &WaitOptions::default());
+    let mut watch = client.watch_job(&job_id(), &options());
     let first = watch.next().await.expect("an update").expect("no error");
     let second = watch.next().await.expect("an update").expect("no error");
     assert_eq!(
@@ -140,17 +146,17 @@ async fn dropping_the_stream_stops_polling() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn until_done_continues_the_same_schedule_from_where_the_stream_stopped() {
+async fn awaiting_the_watch_continues_the_same_schedule_from_where_the_stream_stopped() {
     let path = job_path(JOB);
     let appliance =
         Appliance::start(move |call| call.is("GET", &path).then(|| stepped(call, "SUCCEEDED")))
             .await;
     let client = appliance.client();
 
-    let mut watch = client.watch_job(&job_id(), &WaitOptions::default());
+    let mut watch = client.watch_job(&job_id(), &options());
     let _ = watch.next().await;
     let _ = watch.next().await;
-    let status = watch.until_done().await.expect("the job succeeds");
+    let status = watch.await.expect("the job succeeds");
     assert_eq!(status.state, JobState::Succeeded);
 
     // The same reads as a plain wait: the schedule did not restart when the stream was left.
@@ -162,7 +168,7 @@ async fn until_done_continues_the_same_schedule_from_where_the_stream_stopped() 
     .await;
     again
         .client()
-        .wait_for_job(&job_id(), &WaitOptions::default())
+        .wait_for_job(&job_id(), &options())
         .await
         .expect("the job succeeds");
     assert_eq!(watched, again.log());
@@ -175,7 +181,7 @@ async fn an_error_is_the_last_item() {
 
     let items: Vec<_> = appliance
         .client()
-        .watch_job(&JobId::new("20260101-000000-1"), &WaitOptions::default())
+        .watch_job(&JobId::new("20260101-000000-1"), &options())
         .collect()
         .await;
 
@@ -183,10 +189,10 @@ async fn an_error_is_the_last_item() {
     let Some(Err(error)) = items.into_iter().next() else {
         panic!("expected one error");
     };
-    assert!(matches!(
-        error.kind(),
-        WaitErrorKind::PollFailed(Error::NotFound(_))
-    ));
+    assert!(
+        matches!(&error, WaitError::ReadFailed(failed) if matches!(failed.error, Error::NotFound(_))),
+        "{error:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -200,10 +206,7 @@ async fn the_deadline_of_a_watch_runs_from_its_creation() {
 
     let items: Vec<_> = appliance
         .client()
-        .watch_job(
-            &job_id(),
-            &WaitOptions::default().max_wait(Duration::from_secs(20)),
-        )
+        .watch_job(&job_id(), &options().max_wait(Duration::from_secs(20)))
         .collect()
         .await;
 
@@ -211,23 +214,63 @@ async fn the_deadline_of_a_watch_runs_from_its_creation() {
     let Some(Err(error)) = items.last() else {
         panic!("expected the deadline error last");
     };
-    assert!(error.is_deadline_exceeded());
-    assert_eq!(error.summary().waited, Duration::from_secs(20));
+    let WaitError::TimedOut(timed_out) = error else {
+        panic!("expected the deadline, got {error:?}");
+    };
+    assert_eq!(timed_out.summary.waited, Duration::from_secs(20));
 }
 
 #[tokio::test(start_paused = true)]
-async fn until_done_after_the_stream_ended_answers_without_reading_again() {
+async fn awaiting_the_watch_after_the_stream_ended_answers_without_reading_again() {
     let path = job_path(JOB);
     let appliance =
         Appliance::start(move |call| call.is("GET", &path).then(|| stepped(call, "SUCCEEDED")))
             .await;
     let client = appliance.client();
 
-    let mut watch = client.watch_job(&job_id(), &WaitOptions::default());
+    let mut watch = client.watch_job(&job_id(), &options());
     while watch.next().await.is_some() {}
     let reads = appliance.log().len();
 
-    let status = watch.until_done().await.expect("the job succeeded");
+    let status = watch.await.expect("the job succeeded");
     assert_eq!(status.state, JobState::Succeeded);
     assert_eq!(appliance.log().len(), reads);
+}
+
+#[tokio::test(start_paused = true)]
+async fn awaiting_the_watch_after_the_deadline_answers_without_reading_again() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| job(JOB, "INPROGRESS", 3, &[]))
+    })
+    .await;
+
+    let mut watch = appliance
+        .client()
+        .watch_job(&job_id(), &options().max_wait(Duration::from_secs(20)));
+    while watch.next().await.is_some() {}
+    let reads = appliance.log().len();
+
+    let error = watch.await.expect_err("the deadline has passed");
+    assert!(matches!(error, WaitError::TimedOut(_)), "{error:?}");
+    assert_eq!(appliance.log().len(), reads);
+}
+
+#[tokio::test(start_paused = true)]
+async fn awaiting_a_watch_in_the_middle_of_a_read_finishes_that_read() {
+    let path = job_path(JOB);
+    let appliance =
+        Appliance::start(move |call| call.is("GET", &path).then(|| stepped(call, "SUCCEEDED")))
+            .await;
+    let client = appliance.client();
+
+    let mut watch = client.watch_job(&job_id(), &options());
+    let _ = watch.next().await;
+    // Start the next read, and leave it under way.
+    assert!(watch.next().now_or_never().is_none());
+    let status = watch.await.expect("the job succeeds");
+    assert_eq!(status.state, JobState::Succeeded);
+    // The reads of a plain wait: nothing read twice, nothing skipped.
+    assert_eq!(appliance.count("GET", &job_path(JOB)), 17);
 }

@@ -6,9 +6,14 @@ use crate::support::wait as wait_support;
 use std::time::Duration;
 
 use serde_json::json;
-use vcsa_backup::wait::{WaitErrorKind, WaitOptions};
+use vcsa_backup::wait::{ExponentialBackoff, NotStartedReason, WaitError, WaitOptions};
 use vcsa_backup::{BackupRequest, Error, JobId, JobState, Secret};
 use wait_support::*;
+
+/// Plain backoff: the scripted jobs give no useful start time (see `wait.rs`).
+fn options() -> WaitOptions {
+    WaitOptions::default().backoff(ExponentialBackoff::default())
+}
 
 fn request() -> BackupRequest {
     BackupRequest::builder()
@@ -67,7 +72,7 @@ async fn a_backup_waits_behind_the_running_job_then_starts() {
 
     let started = appliance
         .client()
-        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .start_backup_when_idle(&request(), &options())
         .await
         .expect("the backup starts once the running job ended");
 
@@ -92,7 +97,7 @@ async fn a_free_appliance_starts_the_backup_at_once() {
 
     let started = appliance
         .client()
-        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .start_backup_when_idle(&request(), &options())
         .await
         .expect("the backup starts");
 
@@ -112,11 +117,7 @@ async fn a_schedule_runs_behind_the_running_job() {
 
     let started = appliance
         .client()
-        .run_schedule_when_idle(
-            "default",
-            Some("after the nightly job"),
-            &WaitOptions::default(),
-        )
+        .run_schedule_when_idle("default", Some("after the nightly job"), &options())
         .await
         .expect("the schedule runs once the running job ended");
 
@@ -135,7 +136,7 @@ async fn a_schedule_runs_behind_the_running_job() {
 #[tokio::test(start_paused = true)]
 async fn the_deadline_covers_the_wait_behind_the_running_job() {
     let appliance = Appliance::start(busy_until(Duration::from_secs(3600), JOBS_PATH)).await;
-    let options = WaitOptions::default().max_wait(Duration::from_secs(120));
+    let options = options().max_wait(Duration::from_secs(120));
 
     let error = appliance
         .client()
@@ -143,11 +144,20 @@ async fn the_deadline_covers_the_wait_behind_the_running_job() {
         .await
         .expect_err("the running job outlasts the limit");
 
-    assert!(error.is_deadline_exceeded());
     assert_eq!(error.job(), Some(&JobId::new(JOB)));
-    assert_eq!(error.summary().waited, Duration::from_secs(120));
+    let rendered = error.to_string();
+    let WaitError::NotStarted(not_started) = error else {
+        panic!("expected nothing started, got {error:?}");
+    };
+    let NotStartedReason::WaitFailed(WaitError::TimedOut(timed_out)) = &not_started.reason else {
+        panic!("expected the deadline while waiting, got {not_started:?}");
+    };
+    // The wait behind the running job had the whole limit, and used it.
+    assert_eq!(timed_out.max_wait, Duration::from_secs(120));
+    assert_eq!(timed_out.summary.waited, Duration::from_secs(120));
+    assert_eq!(not_started.waited, Duration::from_secs(120));
     assert_eq!(appliance.count("POST", JOBS_PATH), 1, "nothing was started");
-    insta::assert_snapshot!(error.to_string(), @"gave up waiting for backup job 20260522-061503-24322831 when the limit of 2m 0s was reached, after 19 reads over 2m 0s; last seen INPROGRESS at 3%. The job is still running on the appliance: wait again with a longer limit, or cancel it (`cancel_job`). That job was blocking the new backup: nothing was started.");
+    insta::assert_snapshot!(rendered, @"gave up waiting for backup job 20260522-061503-24322831 when the limit of 2m 0s was reached, after 19 reads over 2m 0s; last seen INPROGRESS at 3%. The job is still running on the appliance: wait again with a longer limit, or cancel it (`cancel_job`). That job was blocking the new backup: nothing was started.");
 }
 
 #[tokio::test(start_paused = true)]
@@ -172,7 +182,7 @@ async fn an_invisible_blocker_is_retried_with_backoff() {
 
     let started = appliance
         .client()
-        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .start_backup_when_idle(&request(), &options())
         .await
         .expect("the backup starts once the restore ended");
 
@@ -199,15 +209,12 @@ async fn a_refusal_for_another_reason_ends_at_once() {
 
     let error = appliance
         .client()
-        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .start_backup_when_idle(&request(), &options())
         .await
         .expect_err("the request is refused");
 
     assert!(
-        matches!(
-            error.kind(),
-            WaitErrorKind::StartFailed(Error::InvalidRequest(_))
-        ),
+        matches!(&error, WaitError::NotStarted(n) if matches!(n.reason, NotStartedReason::Refused(Error::InvalidRequest(_)))),
         "{error:?}"
     );
     assert_eq!(appliance.count("POST", JOBS_PATH), 1);
@@ -222,7 +229,7 @@ async fn a_start_refused_for_an_expired_session_is_tried_again_at_once() {
     appliance.expire_sessions();
 
     let started = client
-        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .start_backup_when_idle(&request(), &options())
         .await
         .expect("the backup starts with the renewed session");
 
@@ -249,15 +256,12 @@ async fn a_job_list_that_cannot_be_read_ends_the_attempt() {
 
     let error = appliance
         .client()
-        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .start_backup_when_idle(&request(), &options())
         .await
         .expect_err("the job list is forbidden");
 
     assert!(
-        matches!(
-            error.kind(),
-            WaitErrorKind::PollFailed(Error::NotAuthorized(_))
-        ),
+        matches!(&error, WaitError::NotStarted(n) if matches!(n.reason, NotStartedReason::JobListUnreadable(Error::NotAuthorized(_)))),
         "{error:?}"
     );
     assert_eq!(error.job(), None);
@@ -296,7 +300,7 @@ async fn the_job_list_is_read_again_after_transient_failures() {
 
     let started = appliance
         .client()
-        .start_backup_when_idle(&request(), &WaitOptions::default())
+        .start_backup_when_idle(&request(), &options())
         .await
         .expect("the list is read once the service is back");
 
