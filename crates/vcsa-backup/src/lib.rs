@@ -42,9 +42,9 @@
 //!
 //! | verb | meaning | examples |
 //! |---|---|---|
-//! | `list_*` | reads many | [`list_jobs`](Client::list_jobs), [`list_job_details`](Client::list_job_details), [`list_parts`](Client::list_parts) |
-//! | `get_*` | reads one | [`get_job`](Client::get_job) |
-//! | `create_*`, `update_*`, `delete_*` | change one thing the appliance keeps | |
+//! | `list_*` | reads many | [`list_jobs`](Client::list_jobs), [`list_job_details`](Client::list_job_details), [`list_parts`](Client::list_parts), [`list_schedules`](Client::list_schedules), [`list_system_names`](Client::list_system_names), [`list_archives`](Client::list_archives) |
+//! | `get_*` | reads one | [`get_job`](Client::get_job), [`get_schedule`](Client::get_schedule), [`get_part_size`](Client::get_part_size), [`get_archive`](Client::get_archive), [`get_appliance_time`](Client::get_appliance_time) |
+//! | `create_*`, `update_*`, `delete_*` | change one thing the appliance keeps | [`create_schedule`](Client::create_schedule), [`update_schedule`](Client::update_schedule), [`delete_schedule`](Client::delete_schedule) |
 //! | `start_*` | begins a job | [`start_backup`](Client::start_backup) |
 //! | `cancel_*` | asks a job to stop | [`cancel_job`](Client::cancel_job) |
 //! | `run_*` | runs something the appliance keeps, now | [`run_schedule`](Client::run_schedule) |
@@ -52,9 +52,25 @@
 //!
 //! Operations built from several calls are named for what they achieve:
 //! [`wait_for_job`](Client::wait_for_job), [`watch_job`](Client::watch_job),
-//! [`start_backup_when_idle`](Client::start_backup_when_idle). [`login`](Client::login) and
+//! [`start_backup_when_idle`](Client::start_backup_when_idle),
+//! [`apply_schedule`](Client::apply_schedule) (reads a schedule, then creates or updates it),
+//! [`get_backup_layout`](Client::get_backup_layout). [`login`](Client::login) and
 //! [`logout`](Client::logout) keep their usual names. Reads (`list_*`, `get_*`, `validate_*`)
 //! are repeated after a session expires; calls that change something never are.
+//!
+//! # Schedules and the backup catalog
+//!
+//! A backup schedule is described by a [`ScheduleSpec`], checked before anything is sent, and
+//! [`Client::apply_schedule`] makes the appliance's schedule match it, returning a
+//! [`ScheduleDiff`] of what changed. The catalog says which backups exist at a location:
+//! [`Client::list_system_names`], [`Client::list_archives`], [`Client::get_archive`]; an
+//! [`ApplianceLayout`] places a manual backup where the catalog finds it.
+//!
+//! **`/api` is the safer flavour for the catalog.** The catalog operations need the backup
+//! server's password: `/api` sends it in the request body, but `/rest` can only send it in the
+//! URL's query string, where a proxy or the appliance's own access log may record it. The SDK
+//! never puts that URL in a log, a trace, an error or a `Debug` output, and a client left to
+//! detect the flavour speaks `/api` whenever the appliance has it (vSphere 7.0 U2 and later).
 //!
 //! # Features
 //!
@@ -99,6 +115,7 @@ pub use message::Message;
 pub use schedule::{
     ApplianceTime, ApplyOptions, Blocker, DayOfWeek, Recurrence, Retention, Schedule,
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField, ScheduleSpec, ScheduleSpecBuilder,
+    ScheduleUpdate,
 };
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Problem};
 
-/// Which archives `Client::list_archives` returns: by start time,
+/// Which archives [`Client::list_archives`](crate::Client::list_archives) returns: by start time,
 /// by comment, and how many. Without a filter, the appliance returns its newest 128 archives.
 ///
 /// ```
@@ -59,6 +59,15 @@ impl ArchiveFilter {
     /// At most this many archives, the most recent first (the appliance's default: 128).
     pub fn max_results(&self) -> Option<u32> {
         self.max_results
+    }
+
+    pub(crate) fn to_wire(&self) -> vcsa_backup_api::types::ArchiveFilterSpec {
+        vcsa_backup_api::types::ArchiveFilterSpec {
+            comment_substring: self.comment.clone(),
+            end_timestamp: self.until,
+            max_results: self.max_results.map(i64::from),
+            start_timestamp: self.since,
+        }
     }
 }
 

@@ -4,11 +4,12 @@
 
 use std::fmt;
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
+use crate::catalog::archive::ArchiveSummary;
 use crate::catalog::location::trim_root;
 use crate::error::{Error, Problem};
-use crate::job::details::JobDetails;
+use crate::job::details::{JobDetails, JobKind};
 use crate::job::id::JobId;
 
 /// The time-stamp form in backup folder names.
@@ -130,7 +131,7 @@ fn is_system_name(text: &str) -> bool {
 ///
 /// A manual backup placed with [`manual_backup_location`](Self::manual_backup_location) gets a
 /// fresh folder, as the appliance requires, beside the scheduled ones, and the catalog lists it.
-/// `Client::get_backup_layout` finds the system name and
+/// [`Client::get_backup_layout`](crate::Client::get_backup_layout) finds the system name and
 /// version from the appliance itself.
 ///
 /// ```
@@ -203,45 +204,17 @@ impl ApplianceLayout {
         format!("{}/{name}", self.system_folder(root))
     }
 
-    /// Finds the layout: the caller's values first, then the appliance's job history (the
-    /// newest job that recorded a version, and the newest whose location follows the layout,
-    /// which a scheduled backup's does), then for the system name the host of the appliance's
-    /// address when it is a name, not an IP address.
-    #[allow(dead_code)] // Used by the client's layout operation, which comes with the catalog's.
+    /// The layout from the values found, or the problems saying which to give.
     pub(crate) fn resolve(
-        system_name: Option<&str>,
-        version: Option<&str>,
-        history: &[(JobId, JobDetails)],
-        appliance_host: Option<&str>,
+        system_name: Option<String>,
+        version: Option<String>,
     ) -> Result<Self, Error> {
-        let mut newest_first: Vec<&(JobId, JobDetails)> = history.iter().collect();
-        newest_first
-            .sort_by(|(a_id, a), (b_id, b)| (b.started_at, b_id).cmp(&(a.started_at, a_id)));
-        let system_name = system_name
-            .map(str::to_string)
-            .or_else(|| {
-                newest_first
-                    .iter()
-                    .find_map(|(_, d)| system_name_in(&d.location))
-            })
-            .or_else(|| {
-                appliance_host
-                    .filter(|h| h.parse::<std::net::IpAddr>().is_err())
-                    .filter(|h| !h.starts_with('['))
-                    .map(str::to_string)
-            });
-        let version = version.map(str::to_string).or_else(|| {
-            newest_first
-                .iter()
-                .find_map(|(_, d)| d.build.as_ref().map(|b| b.version.clone()))
-                .filter(|v| !v.is_empty())
-        });
         let mut problems = Vec::new();
         if system_name.is_none() {
             problems.push(Problem::new(
                 "system_name",
-                "cannot tell the appliance's system name (no backup in its job history follows \
-                 the appliance's layout, and its address is an IP address); give its host name, \
+                "cannot tell the appliance's system name (its job history and the backups at the \
+                 location do not say it, and its address is an IP address); give its host name, \
                  as the appliance's management interface shows it",
             ));
         }
@@ -259,8 +232,60 @@ impl ApplianceLayout {
     }
 }
 
+/// The jobs, newest first.
+fn newest_first(history: &[(JobId, JobDetails)]) -> Vec<&(JobId, JobDetails)> {
+    let mut jobs: Vec<&(JobId, JobDetails)> = history.iter().collect();
+    jobs.sort_by(|(a_id, a), (b_id, b)| (b.started_at, b_id).cmp(&(a.started_at, a_id)));
+    jobs
+}
+
+/// The appliance's version, from the newest job that records one.
+pub(crate) fn version_in_history(history: &[(JobId, JobDetails)]) -> Option<String> {
+    newest_first(history)
+        .into_iter()
+        .find_map(|(_, d)| d.build.as_ref().map(|b| b.version.clone()))
+        .filter(|v| !v.is_empty())
+}
+
+/// The system name, from the newest job whose location follows the layout.
+pub(crate) fn system_name_in_history(history: &[(JobId, JobDetails)]) -> Option<String> {
+    newest_first(history)
+        .into_iter()
+        .find_map(|(_, d)| system_name_in(&d.location))
+}
+
+/// The system name whose scheduled archives at a location started when this appliance's
+/// scheduled jobs did (within two minutes); `None` when none or several match.
+pub(crate) fn system_name_in_catalog(
+    history: &[(JobId, JobDetails)],
+    catalog: &[(String, Vec<ArchiveSummary>)],
+) -> Option<String> {
+    const CLOSE: TimeDelta = TimeDelta::minutes(2);
+    let starts: Vec<DateTime<Utc>> = history
+        .iter()
+        .filter(|(_, d)| d.kind == JobKind::Scheduled)
+        .filter_map(|(_, d)| d.started_at)
+        .collect();
+    let mut matching = catalog.iter().filter(|(_, archives)| {
+        archives.iter().any(|a| {
+            a.name().is_some_and(|n| n.kind == ArchiveKind::Scheduled)
+                && starts.iter().any(|s| (a.started_at - *s).abs() <= CLOSE)
+        })
+    });
+    match (matching.next(), matching.next()) {
+        (Some((name, _)), None) => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// The host of the appliance's address as its system name, when it is a name, not an IP address.
+pub(crate) fn host_system_name(host: Option<&str>) -> Option<String> {
+    host.filter(|h| h.parse::<std::net::IpAddr>().is_err() && !h.starts_with('['))
+        .filter(|h| is_system_name(h))
+        .map(str::to_string)
+}
+
 /// The system name in a location of the layout: `.../vCenter/sn_<name>/<backup>`.
-#[allow(dead_code)] // As `resolve`.
 pub(crate) fn system_name_in(location: &str) -> Option<String> {
     let after = location.split_once("/vCenter/sn_")?.1;
     let name = after.split('/').next()?;
@@ -405,18 +430,6 @@ mod tests {
     }
 
     #[test]
-    fn the_caller_s_values_come_first() {
-        let history = [job(
-            "20240530-230000-1",
-            "sftp://nas/b/vCenter/sn_vcsa/S_8.0.2_20240530-230000_",
-            Some("8.0.2"),
-        )];
-        let layout =
-            ApplianceLayout::resolve(Some("mine"), Some("9.0"), &history, Some("host")).unwrap();
-        assert_eq!((layout.system_name(), layout.version()), ("mine", "9.0"));
-    }
-
-    #[test]
     fn the_job_history_says_the_name_and_the_newest_version() {
         let history = [
             job(
@@ -435,37 +448,88 @@ mod tests {
                 None,
             ),
         ];
-        let layout = ApplianceLayout::resolve(None, None, &history, Some("10.0.0.5")).unwrap();
         assert_eq!(
-            layout.system_name(),
-            "vcsa-01",
-            "the newest job in the layout"
+            system_name_in_history(&history).as_deref(),
+            Some("vcsa-01"),
+            "the newest in the layout"
         );
         assert_eq!(
-            layout.version(),
-            "8.0.3.00400",
-            "the newest job with a version"
+            version_in_history(&history).as_deref(),
+            Some("8.0.3.00400"),
+            "the newest with a version"
         );
+        assert_eq!(system_name_in_history(&history[1..2]), None);
+        assert_eq!(version_in_history(&[]), None);
     }
 
     #[test]
-    fn the_address_names_the_appliance_when_the_history_cannot() {
-        let history = [job(
-            "20240531-120000-1",
-            "sftp://nas/b/manual",
-            Some("8.0.3.00400"),
-        )];
-        let layout =
-            ApplianceLayout::resolve(None, None, &history, Some("vcsa.example.com")).unwrap();
-        assert_eq!(layout.system_name(), "vcsa.example.com");
+    fn the_catalog_names_the_appliance_whose_scheduled_backups_match_its_jobs() {
+        let history = [
+            job("20240530-230000-1", "sftp://nas/b", Some("8.0.3.00400")),
+            job("20240531-230000-1", "sftp://nas/b", Some("8.0.3.00400")),
+        ];
+        let archive =
+            |id: &str, at: &str| ArchiveSummary::new(id, at.parse().unwrap(), "8.0.3.00400", "");
+        let ours = (
+            "vcsa-01".to_string(),
+            vec![archive(
+                "S_8.0.3.00400_20240531-230001_",
+                "2024-05-31T23:00:01Z",
+            )],
+        );
+        let other = (
+            "vcsa-02".to_string(),
+            vec![archive(
+                "S_8.0.3.00400_20240531-120000_",
+                "2024-05-31T12:00:00Z",
+            )],
+        );
+        let manual_at_the_same_time = (
+            "vcsa-03".to_string(),
+            vec![archive(
+                "M_8.0.3.00400_20240530-230000_",
+                "2024-05-30T23:00:00Z",
+            )],
+        );
+        let catalog = [other.clone(), ours.clone(), manual_at_the_same_time];
+        assert_eq!(
+            system_name_in_catalog(&history, &catalog).as_deref(),
+            Some("vcsa-01")
+        );
+        assert_eq!(
+            system_name_in_catalog(&history, std::slice::from_ref(&other)),
+            None
+        );
+        let twin = ("vcsa-01-copy".to_string(), ours.1.clone());
+        assert_eq!(
+            system_name_in_catalog(&history, &[ours, twin]),
+            None,
+            "ambiguous"
+        );
+        assert_eq!(system_name_in_catalog(&[], &[other]), None);
+    }
+
+    #[test]
+    fn the_address_names_the_appliance_only_when_it_is_a_name() {
+        assert_eq!(
+            host_system_name(Some("vcsa.example.com")).as_deref(),
+            Some("vcsa.example.com")
+        );
         for ip in ["10.0.0.5", "[fd00::5]", "fd00::5"] {
-            let error = ApplianceLayout::resolve(None, None, &history, Some(ip)).unwrap_err();
-            let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-            assert_eq!(fields, ["system_name"], "{ip}");
+            assert_eq!(host_system_name(Some(ip)), None, "{ip}");
         }
-        let error = ApplianceLayout::resolve(None, None, &[], None).unwrap_err();
+        assert_eq!(host_system_name(None), None);
+    }
+
+    #[test]
+    fn what_cannot_be_found_is_asked_for() {
+        let layout = ApplianceLayout::resolve(Some("vcsa".into()), Some("8.0".into())).unwrap();
+        assert_eq!((layout.system_name(), layout.version()), ("vcsa", "8.0"));
+        let error = ApplianceLayout::resolve(None, None).unwrap_err();
         let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
         assert_eq!(fields, ["system_name", "version"]);
         assert!(error.to_string().contains("such as 8.0.3.00400"), "{error}");
+        let bad = ApplianceLayout::resolve(Some("a/b".into()), Some("8.0".into())).unwrap_err();
+        assert_eq!(bad.problems()[0].field, "system_name");
     }
 }

@@ -4,11 +4,11 @@ use std::fmt;
 
 use crate::backup::location::{self, LocationType};
 use crate::error::{Error, Problem};
-use vcsa_backup_api::Secret;
+use vcsa_backup_api::{Secret, types};
 
 /// The root of a backup location and the credentials to read it: where the catalog looks
-/// (`Client::list_system_names`,
-/// `list_archives`, `get_archive`).
+/// ([`Client::list_system_names`](crate::Client::list_system_names),
+/// [`list_archives`](crate::Client::list_archives), [`get_archive`](crate::Client::get_archive)).
 ///
 /// The root is the folder that holds `vCenter/`, the same as a schedule's location. It must be a
 /// URL with its scheme (`sftp://`, `nfs://`...). `Debug` never shows the password.
@@ -58,6 +58,14 @@ impl BackupLocation {
 
     pub(crate) fn password(&self) -> Option<&Secret> {
         self.credentials.as_ref().map(|(_, password)| password)
+    }
+
+    pub(crate) fn to_wire(&self) -> types::LocationSpec {
+        types::LocationSpec {
+            location: self.url.clone(),
+            location_password: self.password().map(Secret::to_wire),
+            location_user: self.user().map(str::to_string),
+        }
     }
 }
 
@@ -183,7 +191,7 @@ pub(crate) fn trim_root(url: &str) -> &str {
     url.trim().trim_end_matches('/')
 }
 
-fn check_credentials(
+pub(crate) fn check_credentials(
     location_type: Option<LocationType>,
     user: Option<&str>,
     password: Option<&Secret>,

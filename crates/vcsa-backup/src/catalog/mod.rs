@@ -1,9 +1,9 @@
 //! The backup catalog: which appliances (system names) have backups at a location, which
 //! archives each has, and the folder layout that puts a backup in the catalog.
 
-mod archive;
-mod filter;
-mod layout;
+pub(crate) mod archive;
+pub(crate) mod filter;
+pub(crate) mod layout;
 pub(crate) mod location;
 
 pub use archive::{ArchiveInfo, ArchiveSummary};

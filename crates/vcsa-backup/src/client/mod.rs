@@ -14,7 +14,9 @@ use crate::error::Error;
 use crate::wire::flavour::Flavour;
 
 pub(crate) mod builder;
+mod catalog;
 mod operations;
+mod schedules;
 mod session;
 
 pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};

@@ -5,15 +5,18 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::NaiveTime;
+use vcsa_backup_api::{Secret, types};
 
 use crate::backup::location;
 use crate::backup::part::PartId;
 use crate::catalog::location::trim_root;
+use crate::error::Problem;
 use crate::schedule::DayOfWeek;
 use crate::schedule::recurrence::{describe_days, normalize_days};
+use crate::schedule::update::{part_ids, recurrence_wire, retention_wire};
 use crate::schedule::{Retention, Schedule, ScheduleSpec};
 
-/// How `Client::apply_schedule` may act.
+/// How [`Client::apply_schedule`](crate::Client::apply_schedule) may act.
 ///
 /// By default it creates a missing schedule, updates only the settings that differ, never sends
 /// the passwords to an existing schedule (they cannot be read back, so they cannot be compared),
@@ -118,6 +121,24 @@ impl ScheduleField {
             Self::Days => "days",
             Self::Retention => "retention",
             Self::FastBackup => "fast backup",
+        }
+    }
+}
+
+impl ScheduleField {
+    /// The setting's name in problems ([`Problem::field`]).
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Self::Location => "location",
+            Self::LocationUser => "location_user",
+            Self::LocationPassword => "location_password",
+            Self::BackupPassword => "backup_password",
+            Self::Parts => "parts",
+            Self::Enabled => "enabled",
+            Self::Time => "time",
+            Self::Days => "days",
+            Self::Retention => "retention",
+            Self::FastBackup => "fast_backup",
         }
     }
 }
@@ -316,6 +337,17 @@ pub enum Blocker {
     NeedsLocationPassword,
 }
 
+impl Blocker {
+    /// The blocker as a problem with the spec, named by the setting at fault.
+    pub(crate) fn problem(&self) -> Problem {
+        let field = match self {
+            Self::CannotUnset(field) => field.key(),
+            Self::NeedsLocationPassword => "location_password",
+        };
+        Problem::new(field, self.to_string())
+    }
+}
+
 impl fmt::Display for Blocker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -334,7 +366,7 @@ impl fmt::Display for Blocker {
 
 /// The difference between a backup schedule on the appliance and a [`ScheduleSpec`], and what
 /// applying the spec does about it; returned by
-/// `Client::apply_schedule`. `Display` prints it for an
+/// [`Client::apply_schedule`](crate::Client::apply_schedule). `Display` prints it for an
 /// administrator, one change a line.
 ///
 /// Values are compared normalized: no days listed means all seven; `common` is always backed up,
@@ -498,7 +530,51 @@ impl ScheduleDiff {
         self.changes.iter().any(|c| c.field() == field)
     }
 
-    #[allow(dead_code)] // Used by the client's apply, which comes next.
+    /// The wire form of the update this diff makes: only the settings that differ.
+    pub(crate) fn update_wire(&self, desired: &ScheduleSpec) -> types::ScheduleUpdateSpec {
+        use ScheduleField as F;
+        let has = |field| self.changes_field(field);
+        let recurrence = if has(F::Time) || has(F::Days) {
+            desired.recurrence.as_ref().map(|r| {
+                // Back to every day: the seven days listed reach it whether the appliance
+                // replaces the time and days together or keeps days that are not sent.
+                let days = if has(F::Days) && r.days.is_empty() {
+                    DayOfWeek::WEEK.to_vec()
+                } else {
+                    r.days.clone()
+                };
+                recurrence_wire(r.hour, r.minute, &days)
+            })
+        } else {
+            None
+        };
+        types::ScheduleUpdateSpec {
+            backup_password: desired
+                .backup_password
+                .as_ref()
+                .filter(|_| has(F::BackupPassword))
+                .map(|p| p.secret().to_wire()),
+            enable: has(F::Enabled).then_some(desired.enabled),
+            fast_backup: has(F::FastBackup).then_some(desired.fast_backup.unwrap_or(false)),
+            location: has(F::Location).then(|| desired.location.clone()),
+            location_password: desired
+                .location_password
+                .as_ref()
+                .filter(|_| has(F::LocationPassword))
+                .map(Secret::to_wire),
+            location_user: desired
+                .location_user
+                .clone()
+                .filter(|_| has(F::LocationUser)),
+            parts: has(F::Parts).then(|| types::ScheduleUpdateParts(part_ids(&desired.parts))),
+            recurrence_info: recurrence,
+            retention_info: desired
+                .retention
+                .filter(|_| has(F::Retention))
+                .map(retention_wire),
+        }
+    }
+
     pub(crate) fn mark_applied(mut self) -> Self {
         self.applied = true;
         self
@@ -657,7 +733,6 @@ mod tests {
     use crate::schedule::DayOfWeek;
     use crate::schedule::{Recurrence, ScheduleSpecBuilder};
     use DayOfWeek::*;
-    use vcsa_backup_api::Secret;
 
     const ROOT: &str = "sftp://nas.example.com/backups";
 
@@ -961,5 +1036,63 @@ mod tests {
             serde_json::to_value(&blocked).unwrap()["blockers"],
             serde_json::json!([{"reason": "cannot_unset", "field": "time"}])
         );
+    }
+
+    #[test]
+    fn an_update_sends_only_what_differs() {
+        let before = spec()
+            .part("seat")
+            .at(23, 0)
+            .days([Saturday])
+            .keep(3)
+            .build()
+            .unwrap();
+        let current = stored(&before);
+        let after = spec().part("seat").at(23, 0).keep(7).build().unwrap();
+        let d = diff(Some(&current), &after);
+        assert_eq!(
+            serde_json::to_value(d.update_wire(&after)).unwrap(),
+            serde_json::json!({
+                "recurrence_info": {
+                    "hour": 23,
+                    "minute": 0,
+                    "days": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+                },
+                "retention_info": {"max_count": 7}
+            })
+        );
+        // A new time alone keeps the desired days, listed as they are.
+        let later = spec()
+            .part("seat")
+            .at(23, 30)
+            .days([Saturday])
+            .keep(3)
+            .build()
+            .unwrap();
+        let d = diff(Some(&current), &later);
+        assert_eq!(
+            serde_json::to_value(d.update_wire(&later)).unwrap(),
+            serde_json::json!({"recurrence_info": {"hour": 23, "minute": 30, "days": ["SATURDAY"]}})
+        );
+    }
+
+    #[test]
+    fn passwords_go_on_the_wire_only_when_the_diff_says_so() {
+        let desired = spec().enabled(false).build().unwrap();
+        let current = stored(&spec().build().unwrap());
+        let quiet = diff(Some(&current), &desired).update_wire(&desired);
+        assert_eq!(
+            serde_json::to_value(&quiet).unwrap(),
+            serde_json::json!({"enable": false})
+        );
+        let asked = ScheduleDiff::between(
+            "default",
+            Some(&current),
+            &desired,
+            ApplyOptions::new().send_passwords(true),
+        )
+        .update_wire(&desired);
+        assert_eq!(asked.location_password.unwrap().expose(), "Nas-Pa55word!");
+        assert_eq!(asked.backup_password.unwrap().expose(), "Backup-2024!");
     }
 }

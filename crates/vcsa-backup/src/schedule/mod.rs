@@ -1,11 +1,12 @@
 //! Backup schedules: what the appliance runs on its own, checked before it is sent, and compared
 //! with what the appliance has for a declarative apply.
 
-mod clock;
-mod diff;
-mod info;
-mod recurrence;
-mod spec;
+pub(crate) mod clock;
+pub(crate) mod diff;
+pub(crate) mod info;
+pub(crate) mod recurrence;
+pub(crate) mod spec;
+pub(crate) mod update;
 
 pub use clock::ApplianceTime;
 pub use diff::{
@@ -14,12 +15,14 @@ pub use diff::{
 pub use info::{Retention, Schedule};
 pub use recurrence::{DayOfWeek, Recurrence};
 pub use spec::{ScheduleSpec, ScheduleSpecBuilder};
+pub use update::ScheduleUpdate;
+
+pub(crate) use spec::check_parts;
 
 use crate::error::Problem;
 
 /// Checks a schedule id before it goes into a URL path: not empty, no `/`, `?`, `#`, spaces or
 /// control characters.
-#[allow(dead_code)] // Used by the client's schedule operations, which come next.
 pub(crate) fn check_id(id: &str) -> Option<Problem> {
     let bad = id.trim().is_empty()
         || id

@@ -1,18 +1,20 @@
 //! What a backup schedule should be: checked completely before anything is sent.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::backup::location::LocationType;
 use crate::backup::part::PartId;
 use crate::backup::password::BackupPassword;
-use crate::catalog::location::check_root;
+use crate::catalog::location::{Root, check_credentials, check_root};
 use crate::error::{Error, Problem};
+use crate::schedule::update::{ScheduleUpdate, part_ids, recurrence_wire, retention_wire};
 use crate::schedule::{DayOfWeek, Recurrence, Retention};
-use vcsa_backup_api::Secret;
+use vcsa_backup_api::{Secret, types};
 
-/// A checked backup schedule, for `Client::create_schedule`,
-/// `update_schedule` and
-/// `apply_schedule`.
+/// A checked backup schedule, for [`Client::create_schedule`](crate::Client::create_schedule),
+/// [`update_schedule`](crate::Client::update_schedule) and
+/// [`apply_schedule`](crate::Client::apply_schedule).
 ///
 /// Built with [`ScheduleSpec::builder`], which checks every setting and reports every problem at
 /// once. Left unset, a schedule is enabled, backs up only the parts that are always included,
@@ -115,6 +117,25 @@ impl ScheduleSpec {
     pub fn fast_backup(&self) -> Option<bool> {
         self.fast_backup
     }
+
+    /// The wire form of a create: every setting, passwords included.
+    pub(crate) fn to_create_wire(&self) -> types::ScheduleCreateSpec {
+        types::ScheduleCreateSpec {
+            backup_password: self.backup_password.as_ref().map(|p| p.secret().to_wire()),
+            // Unset means enabled: say it only when it is not.
+            enable: (!self.enabled).then_some(false),
+            fast_backup: self.fast_backup,
+            location: self.location.clone(),
+            location_password: self.location_password.as_ref().map(Secret::to_wire),
+            location_user: self.location_user.clone(),
+            parts: part_ids(&self.parts),
+            recurrence_info: self
+                .recurrence
+                .as_ref()
+                .map(|r| recurrence_wire(r.hour, r.minute, &r.days)),
+            retention_info: self.retention.map(retention_wire),
+        }
+    }
 }
 
 impl fmt::Debug for ScheduleSpec {
@@ -142,9 +163,12 @@ pub struct ScheduleSpecBuilder {
     password: Option<Secret>,
     backup_password: Option<Secret>,
     parts: Vec<PartId>,
+    /// Whether parts were given at all: an update with an empty list removes the optional parts.
+    parts_given: bool,
     enabled: Option<bool>,
     time: Option<(u32, u32)>,
     days: Vec<DayOfWeek>,
+    days_given: bool,
     keep: Option<u32>,
     fast_backup: Option<bool>,
 }
@@ -201,12 +225,14 @@ impl ScheduleSpecBuilder {
     /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
     pub fn part(mut self, part: impl Into<PartId>) -> Self {
         self.parts.push(part.into());
+        self.parts_given = true;
         self
     }
 
-    /// Adds several optional parts.
+    /// Adds several optional parts. In an update, an empty list removes every optional part.
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
         self.parts.extend(parts.into_iter().map(Into::into));
+        self.parts_given = true;
         self
     }
 
@@ -217,15 +243,17 @@ impl ScheduleSpecBuilder {
     }
 
     /// The time it runs: `hour` 0 to 23 and `minute` 0 to 59 of the appliance's clock, in its
-    /// time zone (usually UTC; see `Client::get_appliance_time`).
+    /// time zone (usually UTC; see [`Client::get_appliance_time`](crate::Client::get_appliance_time)).
     pub fn at(mut self, hour: u32, minute: u32) -> Self {
         self.time = Some((hour, minute));
         self
     }
 
-    /// The days it runs; without any, it runs every day. Needs [`at`](Self::at).
+    /// The days it runs; without any, it runs every day. Needs [`at`](Self::at), except in an
+    /// update, which keeps the schedule's time.
     pub fn days(mut self, days: impl IntoIterator<Item = impl Into<DayOfWeek>>) -> Self {
         self.days.extend(days.into_iter().map(Into::into));
+        self.days_given = true;
         self
     }
 
@@ -242,7 +270,8 @@ impl ScheduleSpecBuilder {
         self
     }
 
-    /// Checks every setting and reports every problem at once.
+    /// Checks every setting and reports every problem at once, for a whole schedule: to create
+    /// it, or to apply it with [`Client::apply_schedule`](crate::Client::apply_schedule).
     ///
     /// # Errors
     ///
@@ -252,15 +281,79 @@ impl ScheduleSpecBuilder {
     /// 0-59, days that are not days of the week, listed twice or without a time, a retention
     /// of 0, a backup password that breaks the appliance's rules. Never quotes a password.
     pub fn build(self) -> Result<ScheduleSpec, Error> {
+        let c = self.check(Need::WholeSchedule)?;
+        // `check` refuses a whole schedule without a location, with its problem.
+        let Some(root) = c.root else {
+            return Err(Error::problems_found(Vec::new()));
+        };
+        Ok(ScheduleSpec {
+            location_type: root.location_type,
+            location: root.url,
+            location_user: c.user,
+            location_password: c.password,
+            backup_password: c.backup_password,
+            parts: c.parts,
+            enabled: c.enabled.unwrap_or(true),
+            recurrence: c.time.map(|(hour, minute)| {
+                Recurrence::from_checked(hour, minute, c.days.unwrap_or_default())
+            }),
+            retention: c.retention,
+            fast_backup: c.fast_backup,
+        })
+    }
+
+    /// Checks the settings given, for an update that changes only them
+    /// ([`Client::update_schedule`](crate::Client::update_schedule)): the location is optional,
+    /// and days may come without a time (the schedule's time is kept), or a time without days
+    /// (its days are kept).
+    ///
+    /// # Errors
+    ///
+    /// As [`build`](Self::build), and when nothing at all is to change.
+    pub fn build_update(self) -> Result<ScheduleUpdate, Error> {
+        let c = self.check(Need::Changes)?;
+        Ok(ScheduleUpdate {
+            location: c.root.map(|r| r.url),
+            location_user: c.user,
+            location_password: c.password,
+            backup_password: c.backup_password,
+            parts: c.parts_given.then_some(c.parts),
+            enabled: c.enabled,
+            time: c.time,
+            days: c.days,
+            retention: c.retention,
+            fast_backup: c.fast_backup,
+        })
+    }
+
+    fn check(self, need: Need) -> Result<Checked, Error> {
         let mut problems = Vec::new();
-        let root = check_root(
-            self.location.as_deref(),
-            self.user.as_deref(),
-            self.password.as_ref(),
-            &mut problems,
-        );
+        let root = if need == Need::Changes && self.location.is_none() {
+            // The schedule keeps its location; the credentials still get their own checks.
+            check_credentials(
+                None,
+                self.user.as_deref(),
+                self.password.as_ref(),
+                &mut problems,
+            );
+            None
+        } else {
+            check_root(
+                self.location.as_deref(),
+                self.user.as_deref(),
+                self.password.as_ref(),
+                &mut problems,
+            )
+        };
         check_parts(&self.parts, &mut problems);
-        let recurrence = check_recurrence(self.time, &self.days, &mut problems);
+        check_days(&self.days, &mut problems);
+        let time = check_time(self.time, &mut problems);
+        if need == Need::WholeSchedule && self.time.is_none() && self.days_given {
+            problems.push(Problem::new(
+                "days",
+                "days are given but no time of day; set the time the backup runs, such as 23:00",
+            ));
+        }
         let retention = match self.keep {
             None => None,
             Some(0) => {
@@ -279,30 +372,70 @@ impl ScheduleSpecBuilder {
                 .map_err(|e| problems.push(Problem::new("backup_password", e.to_string())))
                 .ok(),
         };
-        match root {
-            Some(root) if problems.is_empty() => Ok(ScheduleSpec {
-                location_type: root.location_type,
-                location: root.url,
-                location_user: self.user,
-                location_password: self.password,
-                backup_password,
-                parts: self.parts,
-                enabled: self.enabled.unwrap_or(true),
-                recurrence,
-                retention,
-                fast_backup: self.fast_backup,
-            }),
-            _ => Err(Error::problems_found(problems)),
+        let nothing = self.location.is_none()
+            && self.user.is_none()
+            && backup_password.is_none()
+            && !self.parts_given
+            && self.enabled.is_none()
+            && self.time.is_none()
+            && !self.days_given
+            && self.keep.is_none()
+            && self.fast_backup.is_none();
+        if need == Need::Changes && nothing && problems.is_empty() {
+            problems.push(Problem::new(
+                "schedule",
+                "the update changes nothing; give at least one setting to change",
+            ));
         }
+        if !problems.is_empty() || (need == Need::WholeSchedule && root.is_none()) {
+            return Err(Error::problems_found(problems));
+        }
+        Ok(Checked {
+            root,
+            user: self.user,
+            password: self.password,
+            backup_password,
+            parts: self.parts,
+            parts_given: self.parts_given,
+            enabled: self.enabled,
+            time,
+            days: self.days_given.then(|| sorted_days(self.days)),
+            retention,
+            fast_backup: self.fast_backup,
+        })
     }
 }
 
-fn check_recurrence(
-    time: Option<(u32, u32)>,
-    days: &[DayOfWeek],
-    problems: &mut Vec<Problem>,
-) -> Option<Recurrence> {
-    let before = problems.len();
+/// What a build needs: a whole schedule, or only the settings that change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    WholeSchedule,
+    Changes,
+}
+
+/// Settings that passed every check.
+struct Checked {
+    root: Option<Root>,
+    user: Option<String>,
+    password: Option<Secret>,
+    backup_password: Option<BackupPassword>,
+    parts: Vec<PartId>,
+    parts_given: bool,
+    enabled: Option<bool>,
+    time: Option<(u8, u8)>,
+    days: Option<Vec<DayOfWeek>>,
+    retention: Option<Retention>,
+    fast_backup: Option<bool>,
+}
+
+fn sorted_days(days: Vec<DayOfWeek>) -> Vec<DayOfWeek> {
+    days.into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn check_days(days: &[DayOfWeek], problems: &mut Vec<Problem>) {
     for (i, day) in days.iter().enumerate() {
         if !day.is_known() {
             problems.push(Problem::new(
@@ -319,35 +452,25 @@ fn check_recurrence(
             ));
         }
     }
-    let Some((hour, minute)) = time else {
-        if !days.is_empty() {
-            problems.push(Problem::new(
-                "days",
-                "days are given but no time of day; set the time the backup runs, such as 23:00",
-            ));
-        }
-        return None;
-    };
-    if hour > 23 {
+}
+
+fn check_time(time: Option<(u32, u32)>, problems: &mut Vec<Problem>) -> Option<(u8, u8)> {
+    let (hour, minute) = time?;
+    let h = u8::try_from(hour).ok().filter(|h| *h < 24);
+    let m = u8::try_from(minute).ok().filter(|m| *m < 60);
+    if h.is_none() {
         problems.push(Problem::new(
             "hour",
             format!("{hour} is not an hour; give 0 to 23 (the appliance's 24-hour clock)"),
         ));
     }
-    if minute > 59 {
+    if m.is_none() {
         problems.push(Problem::new(
             "minute",
             format!("{minute} is not a minute; give 0 to 59"),
         ));
     }
-    if problems.len() > before {
-        return None;
-    }
-    Recurrence::new(
-        u8::try_from(hour).ok()?,
-        u8::try_from(minute).ok()?,
-        days.iter().cloned(),
-    )
+    Some((h?, m?))
 }
 
 /// The same rules as a backup request's parts: words, each listed once.

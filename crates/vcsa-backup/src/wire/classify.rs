@@ -92,11 +92,12 @@ pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Bod
             let status = rv.status().as_u16();
             from_server(rv.into_inner().into_server_error(status))
         }
-        WireError::CommunicationError(e) => from_transport(e),
+        // Without the URL: a `/rest` catalog URL carries the backup server's password.
+        WireError::CommunicationError(e) => from_transport(e.without_url()),
         WireError::ResponseBodyError(e) => Error::Transient {
             reason: "the connection broke while the appliance's answer was being read".into(),
             server: None,
-            source: Some(Box::new(e)),
+            source: Some(Box::new(e.without_url())),
         },
         // The hooks hand error answers that do not decode on as unexpected: this is a success.
         WireError::InvalidResponsePayload(bytes, e) => from_undecodable(&bytes, &e, body),

@@ -2,9 +2,11 @@
 //! (`dispatch`, `twins`), TLS trust, and turning what the generated client returns (values and
 //! errors) into the SDK's own types.
 
+pub(crate) mod catalog_twins;
 pub(crate) mod classify;
 pub(crate) mod convert;
 pub(crate) mod dispatch;
 pub(crate) mod flavour;
+pub(crate) mod schedule_twins;
 pub(crate) mod tls;
 pub(crate) mod twins;

@@ -2,11 +2,13 @@
 
 mod support;
 
+mod catalog_secrets;
 mod decoding;
 mod errors;
 #[cfg(feature = "fleet")]
 mod fleet;
 mod requests;
+mod schedules;
 mod simulator;
 mod tls;
 mod wait;

@@ -1,0 +1,302 @@
+//! The backup catalog: system names and archives at a backup location, and the layout that puts
+//! a manual backup among them.
+//!
+//! On `/rest`, the catalog operations carry the backup server's password in the query string
+//! (that flavour has no other way); `/api` carries it in the request body. A client on
+//! [`Flavour`](crate::Flavour) auto-detection speaks `/api` whenever the appliance has it
+//! (vSphere 7.0 U2 and later), so it is the safer flavour for the catalog. Either way the SDK
+//! never puts that URL in a log, an error or a `Debug` output.
+
+use crate::catalog::layout;
+use crate::catalog::{ApplianceLayout, ArchiveFilter, ArchiveInfo, ArchiveSummary, BackupLocation};
+use crate::client::Client;
+use crate::error::{Error, Problem};
+use crate::job::details::JobDetails;
+use crate::job::id::JobId;
+use crate::wire::catalog_twins::{GetArchive, ListArchives, ListSystemNames};
+use crate::wire::convert::IntoDomain;
+
+/// Refuses a system name or archive id that cannot go into a URL path, before anything is sent.
+fn check_segment(field: &'static str, what: &str, value: &str) -> Result<(), Error> {
+    let bad = value.trim().is_empty()
+        || value == "."
+        || value == ".."
+        || value
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | '?' | '#' | '%') || c.is_control());
+    if bad {
+        return Err(Error::problems_found(vec![Problem::new(
+            field,
+            format!(
+                "\"{}\" is not {what}; list them with {}",
+                value.escape_debug(),
+                if field == "system_name" {
+                    "list_system_names"
+                } else {
+                    "list_archives"
+                }
+            ),
+        )]));
+    }
+    Ok(())
+}
+
+impl Client {
+    /// The system names that have backups at `location`: one per appliance (its host name),
+    /// the folders under `<location>/vCenter/sn_*`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # sim.control().seed_archive(vcsa_backup_sim::ArchiveSeed {
+    /// #     location: "sftp://nas.example.com/backups".into(),
+    /// #     system_name: "vcsa-01.example.com".into(),
+    /// #     timestamp: "2024-05-31T23:00:00Z".parse()?,
+    /// #     scheduled: true,
+    /// #     ..Default::default()
+    /// # })?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::{BackupLocation, Secret};
+    ///
+    /// let location = BackupLocation::builder()
+    ///     .location("sftp://nas.example.com/backups")
+    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .build()?;
+    /// let names = client.list_system_names(&location).await?;
+    /// assert_eq!(names, ["vcsa-01.example.com"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
+    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotFound`]: the location does not exist.
+    /// - [`Error::InvalidRequest`]: the appliance refused the location or its credentials.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn list_system_names(&self, location: &BackupLocation) -> Result<Vec<String>, Error> {
+        let mut names = self.call(&ListSystemNames(location)).await?.0;
+        names.sort();
+        Ok(names)
+    }
+
+    /// The archives of one appliance (`system_name`) at `location`, newest first, as `filter`
+    /// selects them (without one, the appliance's newest 128).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # sim.control().seed_archive(vcsa_backup_sim::ArchiveSeed {
+    /// #     location: "sftp://nas.example.com/backups".into(),
+    /// #     system_name: "vcsa-01.example.com".into(),
+    /// #     timestamp: "2024-05-31T23:00:00Z".parse()?,
+    /// #     scheduled: true,
+    /// #     ..Default::default()
+    /// # })?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::{ArchiveFilter, BackupLocation, Secret};
+    ///
+    /// let location = BackupLocation::builder()
+    ///     .location("sftp://nas.example.com/backups")
+    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .build()?;
+    /// let newest = ArchiveFilter::builder().max_results(5).build()?;
+    /// for archive in client.list_archives(&location, "vcsa-01.example.com", &newest).await? {
+    ///     println!("{} {} {} {}", archive.id, archive.started_at, archive.version, archive.comment);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
+    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the system name cannot be one (nothing is sent), or the
+    ///   appliance refused the location or the filter.
+    /// - [`Error::NotFound`]: the location or the system name does not exist there.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn list_archives(
+        &self,
+        location: &BackupLocation,
+        system_name: &str,
+        filter: &ArchiveFilter,
+    ) -> Result<Vec<ArchiveSummary>, Error> {
+        check_segment("system_name", "a system name", system_name)?;
+        let archives = self
+            .call(&ListArchives {
+                location,
+                system_name,
+                filter,
+            })
+            .await?
+            .0;
+        let mut archives: Vec<ArchiveSummary> =
+            archives.into_iter().map(IntoDomain::into_domain).collect();
+        archives.sort_by_key(|a| std::cmp::Reverse(a.started_at));
+        Ok(archives)
+    }
+
+    /// One archive of one appliance at `location`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # sim.control().seed_archive(vcsa_backup_sim::ArchiveSeed {
+    /// #     location: "sftp://nas.example.com/backups".into(),
+    /// #     system_name: "vcsa-01.example.com".into(),
+    /// #     timestamp: "2024-05-31T23:00:00Z".parse()?,
+    /// #     scheduled: true,
+    /// #     ..Default::default()
+    /// # })?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::{ArchiveFilter, BackupLocation, Error, Secret};
+    ///
+    /// let location = BackupLocation::builder()
+    ///     .location("sftp://nas.example.com/backups")
+    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .build()?;
+    /// let all = client.list_archives(&location, "vcsa-01.example.com", &ArchiveFilter::all()).await?;
+    /// let info = client.get_archive(&location, "vcsa-01.example.com", &all[0].id).await?;
+    /// println!("{} from {} {}: parts {:?}", info.location, info.system_name, info.version, info.parts);
+    ///
+    /// let missing = client.get_archive(&location, "vcsa-01.example.com", "S_8.0_20000101-000000_").await;
+    /// assert!(matches!(missing, Err(Error::NotFound(_))));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
+    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the system name or archive id cannot be one (nothing is
+    ///   sent), or the appliance refused the location.
+    /// - [`Error::NotFound`]: the location, the system name or the archive does not exist.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn get_archive(
+        &self,
+        location: &BackupLocation,
+        system_name: &str,
+        archive: &str,
+    ) -> Result<ArchiveInfo, Error> {
+        check_segment("system_name", "a system name", system_name)?;
+        check_segment("archive", "an archive id", archive)?;
+        self.call(&GetArchive {
+            location,
+            system_name,
+            archive,
+        })
+        .await
+        .map(IntoDomain::into_domain)
+    }
+
+    /// Where this appliance's backups go in the appliance's layout at `location`: its system
+    /// name and version, for [`ApplianceLayout::manual_backup_location`], which places a manual
+    /// backup the way the appliance's own interface does, in a fresh folder the catalog lists.
+    ///
+    /// Each value is the caller's when given. Otherwise the version comes from the appliance's
+    /// job history (the newest job that records one); the system name from the history (the
+    /// newest job whose location follows the layout), else from the catalog at `location` (the
+    /// one system name whose scheduled backups started when this appliance's scheduled jobs
+    /// did), else from the client's base URL when its host is a name, not an IP address.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::{BackupLocation, BackupRequest, Secret};
+    ///
+    /// let root = BackupLocation::builder()
+    ///     .location("sftp://nas.example.com/backups")
+    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .build()?;
+    /// // A fresh appliance has no history yet: say its name and version.
+    /// let layout = client
+    ///     .get_backup_layout(&root, Some("vcsa.example.com"), Some("8.0.3.00400"))
+    ///     .await?;
+    /// let now = client.get_appliance_time().await?.local().expect("the appliance's local time");
+    /// let request = BackupRequest::builder()
+    ///     .location(layout.manual_backup_location(root.url(), now))
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .build()?;
+    /// assert!(request.location().starts_with(
+    ///     "sftp://nas.example.com/backups/vCenter/sn_vcsa.example.com/M_8.0.3.00400_"
+    /// ));
+    /// client.start_backup(&request).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: a value given is not a host name or a version, or a value
+    ///   could not be found (the problem says which to give).
+    /// - Those of [`list_job_details`](Self::list_job_details) and
+    ///   [`list_archives`](Self::list_archives), when the history and the catalog are read.
+    pub async fn get_backup_layout(
+        &self,
+        location: &BackupLocation,
+        system_name: Option<&str>,
+        version: Option<&str>,
+    ) -> Result<ApplianceLayout, Error> {
+        if let (Some(name), Some(version)) = (system_name, version) {
+            return ApplianceLayout::new(name, version);
+        }
+        let history: Vec<(JobId, JobDetails)> =
+            self.list_job_details(None).await?.into_iter().collect();
+        let version = version
+            .map(str::to_string)
+            .or_else(|| layout::version_in_history(&history));
+        let mut name = system_name
+            .map(str::to_string)
+            .or_else(|| layout::system_name_in_history(&history));
+        if name.is_none() {
+            name = layout::system_name_in_catalog(&history, &self.catalog(location).await?);
+        }
+        let host = url::Url::parse(self.base_url())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string));
+        let name = name.or_else(|| layout::host_system_name(host.as_deref()));
+        ApplianceLayout::resolve(name, version)
+    }
+
+    /// Every system name at `location` with its archives; nothing when the location is empty.
+    async fn catalog(
+        &self,
+        location: &BackupLocation,
+    ) -> Result<Vec<(String, Vec<ArchiveSummary>)>, Error> {
+        let names = match self.list_system_names(location).await {
+            Ok(names) => names,
+            Err(Error::NotFound(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut catalog = Vec::new();
+        for name in names {
+            match self
+                .list_archives(location, &name, &ArchiveFilter::all())
+                .await
+            {
+                Ok(archives) => catalog.push((name, archives)),
+                Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(catalog)
+    }
+}

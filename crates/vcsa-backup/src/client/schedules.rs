@@ -1,0 +1,354 @@
+//! The schedule operations, the part sizes and the appliance's clock.
+
+use crate::backup::part::PartId;
+use crate::client::Client;
+use crate::error::Error;
+use crate::schedule::{
+    self, ApplianceTime, ApplyOptions, Blocker, Schedule, ScheduleAction, ScheduleDiff,
+    ScheduleSpec, ScheduleUpdate,
+};
+use crate::wire::schedule_twins::{
+    CreateSchedule, DeleteSchedule, GetApplianceTime, GetPartSize, GetSchedule, ListSchedules,
+    UpdateSchedule,
+};
+
+/// A malformed answer about a schedule or the clock.
+fn malformed(reason: String) -> Error {
+    Error::MalformedResponse {
+        status: None,
+        reason,
+        excerpt: String::new(),
+    }
+}
+
+/// Refuses a schedule id that cannot go into a URL path, before anything is sent.
+fn check_id(schedule: &str) -> Result<(), Error> {
+    match schedule::check_id(schedule) {
+        Some(problem) => Err(Error::problems_found(vec![problem])),
+        None => Ok(()),
+    }
+}
+
+impl Client {
+    /// The estimated size of one part of a backup, in megabytes.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// for part in client.list_parts().await? {
+    ///     let megabytes = client.get_part_size(&part.id).await?;
+    ///     println!("{:<12} about {megabytes} MB", part.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the part id is not a word (nothing is sent).
+    /// - [`Error::NotFound`]: the appliance has no such part.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn get_part_size(&self, part: &PartId) -> Result<u64, Error> {
+        let mut problems = Vec::new();
+        schedule::check_parts(std::slice::from_ref(part), &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::problems_found(problems));
+        }
+        let size = self.call(&GetPartSize(part.as_str())).await?.0;
+        u64::try_from(size)
+            .map_err(|_| malformed(format!("the size of part {part} is negative ({size} MB)")))
+    }
+
+    /// Every backup schedule of the appliance, by id (usually just `default`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// let time = client.get_appliance_time().await?;
+    /// for schedule in client.list_schedules().await? {
+    ///     let next = schedule.recurrence.as_ref().and_then(|r| time.next_run(r));
+    ///     println!("{schedule}; next run: {next:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn list_schedules(&self) -> Result<Vec<Schedule>, Error> {
+        let schedules = self.call(&ListSchedules).await?.0;
+        schedules
+            .into_iter()
+            .map(|(id, info)| Schedule::from_wire(id, info).map_err(malformed))
+            .collect()
+    }
+
+    /// One backup schedule. The passwords are never returned.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::Error;
+    ///
+    /// let schedule = client.get_schedule("default").await?;
+    /// println!("{schedule}");
+    /// assert!(matches!(client.get_schedule("weekly").await, Err(Error::NotFound(_))));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the id is empty or holds `/`, `?`, `#`, `%` or spaces
+    ///   (nothing is sent).
+    /// - [`Error::NotFound`]: no schedule has this id.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn get_schedule(&self, schedule: &str) -> Result<Schedule, Error> {
+        check_id(schedule)?;
+        let info = self.call(&GetSchedule(schedule)).await?;
+        Schedule::from_wire(schedule.to_string(), info).map_err(malformed)
+    }
+
+    /// Creates a backup schedule with every setting of `spec`, passwords included. Never
+    /// repeated by the client.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::{DayOfWeek, ScheduleSpec, Secret};
+    ///
+    /// let spec = ScheduleSpec::builder()
+    ///     .location("sftp://nas.example.com/backups")
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .backup_password(Secret::new("Backup-2024!"))
+    ///     .at(23, 0)
+    ///     .days([DayOfWeek::Saturday])
+    ///     .keep(4)
+    ///     .build()?;
+    /// client.create_schedule("weekly", &spec).await?;
+    /// assert_eq!(client.get_schedule("weekly").await?.retention.unwrap().max_count, 4);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the id cannot be one (nothing is sent), or the appliance
+    ///   refused the spec.
+    /// - [`Error::Server`] with [`ServerErrorType::AlreadyExists`](crate::ServerErrorType::AlreadyExists):
+    ///   a schedule has this id; update it instead, or use
+    ///   [`apply_schedule`](Self::apply_schedule).
+    /// - [`Error::SessionExpired`]: the session expired first; nothing was created, call again.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::MalformedResponse`].
+    pub async fn create_schedule(&self, schedule: &str, spec: &ScheduleSpec) -> Result<(), Error> {
+        check_id(schedule)?;
+        self.call(&CreateSchedule {
+            schedule,
+            spec: spec.to_create_wire(),
+        })
+        .await
+    }
+
+    /// Changes the settings `update` gives; the others keep their values. When it gives the
+    /// time but not the days, or the days but not the time, the schedule is read first and the
+    /// other half kept (the appliance sets them together). Never repeated by the client.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::ScheduleSpec;
+    ///
+    /// let update = ScheduleSpec::builder().at(1, 30).keep(14).build_update()?;
+    /// client.update_schedule("default", &update).await?;
+    /// let schedule = client.get_schedule("default").await?;
+    /// assert_eq!(schedule.recurrence.unwrap().to_string(), "every day at 01:30");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the id cannot be one, or days are given for a schedule
+    ///   without a time (nothing is sent); or the appliance refused the update.
+    /// - [`Error::NotFound`]: no schedule has this id.
+    /// - [`Error::SessionExpired`]: the session expired first; nothing changed, call again.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn update_schedule(
+        &self,
+        schedule: &str,
+        update: &ScheduleUpdate,
+    ) -> Result<(), Error> {
+        check_id(schedule)?;
+        let current = if update.needs_current_recurrence() {
+            self.get_schedule(schedule).await?.recurrence
+        } else {
+            None
+        };
+        let spec = update
+            .to_wire(current.as_ref())
+            .map_err(|problem| Error::problems_found(vec![problem]))?;
+        self.call(&UpdateSchedule { schedule, spec }).await
+    }
+
+    /// Deletes a backup schedule; its backups stay where they are. Never repeated by the client.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::Error;
+    ///
+    /// client.delete_schedule("default").await?;
+    /// assert!(matches!(client.delete_schedule("default").await, Err(Error::NotFound(_))));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the id cannot be one (nothing is sent).
+    /// - [`Error::NotFound`]: no schedule has this id.
+    /// - [`Error::SessionExpired`]: the session expired first; nothing was deleted, call again.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn delete_schedule(&self, schedule: &str) -> Result<(), Error> {
+        check_id(schedule)?;
+        self.call(&DeleteSchedule(schedule)).await
+    }
+
+    /// Makes the schedule `schedule` match `spec`: reads it, creates it when it does not exist,
+    /// otherwise updates only the settings that differ, and returns what changed (see
+    /// [`ScheduleDiff`] for how values are compared and when passwords are sent). Applying the
+    /// same spec again changes nothing. With [`ApplyOptions::dry_run`], only reads.
+    ///
+    /// When the spec removes a setting the appliance's schedule has (a retention, a time, a
+    /// location user), an update cannot reach it: the schedule is deleted and created again if
+    /// [`ApplyOptions::allow_recreate`] says so (its backups stay; if the creation then fails,
+    /// the schedule stays deleted and applying again creates it), otherwise nothing is sent.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// use vcsa_backup::{ApplyOptions, ScheduleAction, ScheduleSpec, Secret};
+    ///
+    /// let spec = ScheduleSpec::builder()
+    ///     .location("sftp://nas.example.com/backups")
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .backup_password(Secret::new("Backup-2024!"))
+    ///     .at(23, 0)
+    ///     .keep(7)
+    ///     .build()?;
+    /// let diff = client.apply_schedule("nightly", &spec, ApplyOptions::new()).await?;
+    /// assert_eq!(diff.action(), &ScheduleAction::Create);
+    /// println!("{diff}");
+    ///
+    /// let again = client.apply_schedule("nightly", &spec, ApplyOptions::new()).await?;
+    /// assert!(again.is_unchanged());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidRequest`]: the id cannot be one; the spec cannot be reached without
+    ///   recreating the schedule, or recreating needs the location's password (each reason is a
+    ///   [`Problem`](crate::Problem), and a dry run shows the whole diff); or the appliance refused a change.
+    /// - [`Error::SessionExpired`]: the session expired before a change; apply again.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn apply_schedule(
+        &self,
+        schedule: &str,
+        spec: &ScheduleSpec,
+        options: ApplyOptions,
+    ) -> Result<ScheduleDiff, Error> {
+        check_id(schedule)?;
+        let current = match self.get_schedule(schedule).await {
+            Ok(current) => Some(current),
+            Err(Error::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, options);
+        if options.is_dry_run() {
+            return Ok(diff);
+        }
+        match diff.action() {
+            ScheduleAction::Unchanged => return Ok(diff),
+            ScheduleAction::Blocked(blockers) => {
+                let problems = blockers.iter().map(Blocker::problem).collect();
+                return Err(Error::problems_found(problems));
+            }
+            ScheduleAction::Create => self.create_schedule(schedule, spec).await?,
+            ScheduleAction::Update => {
+                let body = diff.update_wire(spec);
+                self.call(&UpdateSchedule {
+                    schedule,
+                    spec: body,
+                })
+                .await?;
+            }
+            ScheduleAction::Recreate => {
+                self.delete_schedule(schedule).await?;
+                if let Err(e) = self.create_schedule(schedule, spec).await {
+                    tracing::warn!(
+                        schedule,
+                        "the schedule was deleted to be created again, and creating it failed"
+                    );
+                    return Err(e);
+                }
+            }
+        }
+        Ok(diff.mark_applied())
+    }
+
+    /// The appliance's clock and time zone. Schedule times are in that time zone.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+    /// # let client = vcsa_backup::Client::builder(sim.url())
+    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
+    /// #     .build()?;
+    /// let time = client.get_appliance_time().await?;
+    /// println!("the appliance's clock: {} ({}), {} {}", time.now, time.time_zone, time.date, time.time);
+    /// let drift = chrono::Utc::now() - time.now;
+    /// println!("this machine's clock is {} s ahead", drift.num_seconds());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn get_appliance_time(&self) -> Result<ApplianceTime, Error> {
+        let time = self.call(&GetApplianceTime).await?;
+        ApplianceTime::from_wire(time).map_err(malformed)
+    }
+}
