@@ -12,6 +12,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::fleet::accounts::{Accounts, Known};
 use crate::fleet::{ApplianceEntry, Inventory, PasswordSource, Trust};
+use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
 use crate::wire::flavour::Flavour;
 use vcsa_backup_api::Secret;
@@ -181,6 +182,15 @@ impl Fleet {
     /// How many appliances it works on at once.
     pub fn concurrency(&self) -> usize {
         self.jobs
+    }
+
+    /// Checks every appliance's backup health (see [`Client::check_backup_health`]), each
+    /// within the policy's time limit. Results in the inventory's order.
+    pub async fn check(&self, policy: &HealthPolicy) -> Vec<ApplianceResult<HealthReport>> {
+        self.on_each(policy.check_time_limit(), |client, _| async move {
+            client.check_backup_health(policy).await
+        })
+        .await
     }
 
     /// Lists every appliance: its flavour, its newest job and how many it remembers. Results in

@@ -6,8 +6,7 @@
 //! it. Ages are judged by the appliance's own clock, so a monitoring host whose clock drifts
 //! does not raise false alarms.
 
-// Used by the client's health check, which lands with the schedule and clock operations.
-#[allow(dead_code)]
+mod check;
 mod evaluate;
 mod policy;
 mod recurrence;

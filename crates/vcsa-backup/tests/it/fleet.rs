@@ -4,8 +4,9 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use vcsa_backup::fleet::{ApplianceFailure, Fleet, Inventory};
+use vcsa_backup::health::{HealthPolicy, Verdict};
 use vcsa_backup::{BackupRequest, Client, Error, Secret};
-use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, RunningFleet, Simulator};
+use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, RunningFleet, Simulator};
 
 /// The password of the simulated appliances, and a wrong one, in the environment.
 const GOOD: &str = "FLEET_TEST_PASSWORD";
@@ -218,6 +219,101 @@ async fn fleet_list_shows_each_newest_job() {
         assert_eq!(
             state.newest_job.as_ref().unwrap().id.as_str(),
             a.control().job_ids()[0]
+        );
+    }
+}
+
+/// A server that answers every request with a page that is not the appliance's API.
+async fn garbage_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                let body = "<html>Welcome</html>";
+                let _ = stream
+                    .write_all(format!(
+                        "HTTP/1.1 201 Created\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    ).as_bytes())
+                    .await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn fleet_check_isolates_each_appliance() {
+    set_passwords();
+    let sims = Simulator::fleet(4)
+        .template(Simulator::builder().tls(false).job_duration(Duration::ZERO))
+        .each(|i, a| a.history(if i == 1 { 0 } else { 3 }))
+        .start()
+        .await
+        .unwrap();
+    // vcsa-003's newest backup fails.
+    sims.appliances()[2]
+        .control()
+        .fail_next_job(JobFailure::at(10, "The backup server is full."));
+    let direct = client(sims.appliances()[2].url());
+    direct.run_schedule("default", None).await.unwrap();
+    direct.logout().await.unwrap();
+    let garbage = garbage_server().await;
+    let inventory = inventory(&sims, 0, |i, _| {
+        if i == 3 {
+            format!("\n[[appliance]]\nname = \"garbage\"\nserver = \"{garbage}\"\n")
+        } else {
+            String::new()
+        }
+    });
+    let policy = HealthPolicy::default().no_enabled_schedule_is_warning(false);
+    let results = Fleet::new(inventory).jobs(3).check(&policy).await;
+    let verdicts: Vec<(String, Option<Verdict>)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.name.clone(),
+                r.outcome.as_ref().ok().map(|report| report.verdict),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("vcsa-001".to_string(), Some(Verdict::Ok)),
+            ("vcsa-002".to_string(), Some(Verdict::Critical)),
+            ("vcsa-003".to_string(), Some(Verdict::Critical)),
+            ("vcsa-004".to_string(), Some(Verdict::Ok)),
+            ("garbage".to_string(), None),
+        ]
+    );
+    let failing = results[2].outcome.as_ref().unwrap();
+    assert!(
+        failing.summary().contains("The backup server is full"),
+        "{}",
+        failing.summary()
+    );
+    let garbage = results[4].outcome.as_ref().unwrap_err();
+    assert!(
+        matches!(
+            garbage,
+            ApplianceFailure::Error(Error::MalformedResponse { .. })
+        ),
+        "{garbage:?}"
+    );
+    for a in sims.appliances() {
+        assert_eq!(
+            a.control().state().live_sessions,
+            0,
+            "{}: logged out",
+            a.name()
         );
     }
 }
