@@ -29,7 +29,7 @@ impl std::fmt::Debug for FleetBuilder {
 
 impl Simulator {
     /// A builder for `count` simulated appliances, each listening on its own port of
-    /// `127.0.0.1` (port 0: free ports), named `vcsa-001`, `vcsa-002`... Every appliance starts
+    /// `127.0.0.1` (port 0: free ports), named `vcsa-001`, `vcsa-002`... (their system names) Every appliance starts
     /// from the same settings ([`template`](FleetBuilder::template)), which
     /// [`each`](FleetBuilder::each) can vary per appliance.
     ///
@@ -99,11 +99,12 @@ impl FleetBuilder {
         for i in 0..self.count {
             let mut addr = self.template.listen_addr();
             addr.set_port(0);
-            let mut builder = self.template.clone().listen(addr);
+            let name = format!("{}{:0width$}", self.prefix, i + 1);
+            // The name is the appliance's host name, so its system name in backup catalogs.
+            let mut builder = self.template.clone().listen(addr).system_name(name.clone());
             if let Some(each) = &self.each {
                 builder = each(i, builder);
             }
-            let name = format!("{}{:0width$}", self.prefix, i + 1);
             let sim = builder.start().await?;
             appliances.push(FleetAppliance { name, sim });
         }

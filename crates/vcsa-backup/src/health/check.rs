@@ -9,9 +9,10 @@ use crate::health::report::human_duration;
 use crate::health::{HealthPolicy, HealthReport};
 
 impl Client {
-    /// Checks the appliance's backups against `policy`: reads the job details and judges them
-    /// (see [`HealthReport`]), ages measured from the time of the check. Backup schedules are
-    /// not read yet ([`HealthReport::schedules`] is `None`).
+    /// Checks the appliance's backups against `policy`: reads the appliance's clock, the job
+    /// details and the backup schedules, and judges them (see [`HealthReport`]). Ages are
+    /// measured by the appliance's clock; schedules that cannot be read make the check UNKNOWN
+    /// unless something certainly wrong makes it worse.
     ///
     /// Made for monitoring: it gives up after the policy's
     /// [`time_limit`](HealthPolicy::time_limit) (30 s by default), reads each thing once
@@ -40,7 +41,8 @@ impl Client {
     /// - [`Error::Transient`]: the appliance could not be reached, or did not answer within the
     ///   time limit.
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::UntrustedCertificate`],
-    ///   [`Error::Server`], [`Error::MalformedResponse`]: the job details could not be read.
+    ///   [`Error::Server`], [`Error::MalformedResponse`]: the clock or the job details could not
+    ///   be read.
     ///
     /// A monitoring check reports every error as UNKNOWN.
     pub async fn check_backup_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
@@ -61,16 +63,17 @@ impl Client {
     }
 
     async fn read_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
+        let time = self.get_appliance_time().await?;
         let jobs = self.list_job_details(None).await?;
-        // The schedule and clock operations are not in the client yet: the local clock, and
-        // no schedules.
+        let schedules = self.list_schedules().await.map_err(|e| e.to_string());
         Ok(evaluate(
             policy,
             &Observation {
-                now: Utc::now(),
-                offset: Utc.fix(),
+                now: time.now,
+                // An appliance whose local time cannot be read counts as UTC, as most are.
+                offset: time.utc_offset().unwrap_or(Utc.fix()),
                 jobs: &jobs,
-                schedules: None,
+                schedules: Some(schedules.as_deref().map_err(Clone::clone)),
             },
         ))
     }

@@ -8,10 +8,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::health::report::human_duration;
 use crate::health::{
-    HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth,
-    ScheduleInput, Verdict,
+    HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
 use crate::job::{JobDetails, JobId, Percent, TaskStatus};
+use crate::schedule::Schedule;
 
 /// What a check read from the appliance.
 pub(crate) struct Observation<'a> {
@@ -22,7 +22,7 @@ pub(crate) struct Observation<'a> {
     /// Every job the appliance remembers.
     pub(crate) jobs: &'a BTreeMap<JobId, JobDetails>,
     /// The schedules, or why they could not be read; `None` when not read at all.
-    pub(crate) schedules: Option<Result<&'a [ScheduleInput], String>>,
+    pub(crate) schedules: Option<Result<&'a [Schedule], String>>,
 }
 
 /// Judges the observation by the policy.
@@ -238,7 +238,7 @@ fn newest(id: &JobId, details: &JobDetails) -> NewestJob {
 fn judge_schedules(
     policy: &HealthPolicy,
     seen: &Observation<'_>,
-    schedules: &[ScheduleInput],
+    schedules: &[Schedule],
     reasons: &mut Vec<Reason>,
 ) -> Vec<ScheduleHealth> {
     if policy.is_no_enabled_schedule_a_warning() && !schedules.iter().any(|s| s.enabled) {
@@ -271,24 +271,25 @@ fn judge_schedules(
         .map(|s| ScheduleHealth {
             id: s.id.clone(),
             enabled: s.enabled,
-            next_run: s
-                .recurrence
-                .as_ref()
-                .filter(|_| s.enabled)
-                .and_then(|r| r.next_after(seen.now, seen.offset)),
+            next_run: s.recurrence.as_ref().filter(|_| s.enabled).and_then(|r| {
+                let local = seen.now.with_timezone(&seen.offset).naive_local();
+                r.next_run_after(local)?
+                    .and_local_timezone(seen.offset)
+                    .single()
+            }),
         })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeDelta, Weekday};
+    use chrono::TimeDelta;
 
     use super::*;
     use crate::error::ServerError;
-    use crate::health::Recurrence;
     use crate::job::{JobKind, TaskProgress};
     use crate::message::Message;
+    use crate::schedule::{DayOfWeek, Recurrence};
 
     const NOW: &str = "2024-06-07T12:00:00Z";
 
@@ -345,22 +346,21 @@ mod tests {
         (id, details)
     }
 
-    fn daily(id: &str, enabled: bool) -> ScheduleInput {
-        ScheduleInput {
-            id: id.into(),
-            enabled,
-            recurrence: Some(Recurrence {
-                hour: 2,
-                minute: 30,
-                days: vec![],
-            }),
-        }
+    fn schedule(id: &str, enabled: bool, recurrence: Recurrence) -> Schedule {
+        let mut schedule = Schedule::new(id, "sftp://backup.example.com/vcsa");
+        schedule.enabled = enabled;
+        schedule.recurrence = Some(recurrence);
+        schedule
+    }
+
+    fn daily(id: &str, enabled: bool) -> Schedule {
+        schedule(id, enabled, Recurrence::new(2, 30, []).unwrap())
     }
 
     fn check(
         policy: &HealthPolicy,
         jobs: impl IntoIterator<Item = (JobId, JobDetails)>,
-        schedules: Result<&[ScheduleInput], String>,
+        schedules: Result<&[Schedule], String>,
     ) -> HealthReport {
         let jobs: BTreeMap<_, _> = jobs.into_iter().collect();
         evaluate(
@@ -581,15 +581,11 @@ mod tests {
             (Verdict::Warning, ReasonKind::RequiredScheduleDisabled)
         );
 
-        let weekly = [ScheduleInput {
-            id: "weekly".into(),
-            enabled: true,
-            recurrence: Some(Recurrence {
-                hour: 1,
-                minute: 0,
-                days: vec![Weekday::Sun],
-            }),
-        }];
+        let weekly = [schedule(
+            "weekly",
+            true,
+            Recurrence::new(1, 0, [DayOfWeek::Sunday]).unwrap(),
+        )];
         let report = check(&HealthPolicy::default(), fresh(), Ok(&weekly));
         // 2024-06-07 is a Friday.
         assert_eq!(

@@ -9,11 +9,9 @@
 mod check;
 mod evaluate;
 mod policy;
-mod recurrence;
 mod report;
 mod verdict;
 
 pub use policy::{DEFAULT_TIME_LIMIT, HealthPolicy, PolicyError};
-pub use recurrence::{Recurrence, ScheduleInput};
 pub use report::{HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth};
 pub use verdict::Verdict;

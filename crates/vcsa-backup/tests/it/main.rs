@@ -7,6 +7,7 @@ mod decoding;
 mod errors;
 #[cfg(feature = "fleet")]
 mod fleet;
+mod health;
 mod requests;
 mod schedules;
 mod simulator;
