@@ -100,6 +100,9 @@ impl Control {
     /// Every vendor API call (log in included) answers 503 SERVICE_UNAVAILABLE for the next
     /// `span` of simulated time, as while the appliance's services restart. Calls counted by
     /// [`fail_next`](Self::fail_next) are not used up meanwhile.
+    ///
+    /// The span starts now on tokio's clock as the caller sees it: when the simulator runs
+    /// on a paused clock, call this from its runtime.
     pub fn unavailable_for(&self, span: Duration) {
         let until = until(self.now(), span);
         self.appliance
@@ -109,7 +112,7 @@ impl Control {
     /// Ends every session now, and every session opened in the next `span` of simulated time
     /// right after its log in: the log in succeeds, the first call with the new session answers
     /// 401 UNAUTHENTICATED. What a client sees while the appliance's services restart over and
-    /// over.
+    /// over. The span starts now, as for [`unavailable_for`](Self::unavailable_for).
     pub fn refuse_sessions_for(&self, span: Duration) {
         let until = until(self.now(), span);
         self.appliance

@@ -5,7 +5,7 @@ use crate::support;
 
 use std::time::Duration;
 
-use support::{Run, Sim, bare_command};
+use support::{HeldSim, Run, Running, Sim, bare_command, wait_until};
 use vcsa_backup_sim::{DEFAULT_PASSWORD, EnumField, JobFailure, JobWait, Simulator};
 
 const SHORT: Duration = Duration::from_millis(1500);
@@ -527,23 +527,73 @@ fn a_server_that_is_not_an_appliance_exits_7() {
 
 #[test]
 fn waiting_survives_sessions_that_expire_between_reads() {
-    // Sessions expire after 300 ms idle; the reads of a 3 s job are about a second apart, so
-    // nearly every read finds its session gone and must log in again.
-    let sim = Sim::start(
+    // The simulator's clock moves only when this test moves it: each move past the idle
+    // timeout ends the binary's session, and its next read has to log in again.
+    let sim = HeldSim::start(
         Simulator::builder()
             .tls(false)
-            .job_duration(Duration::from_secs(3))
-            .session_idle_timeout(Duration::from_millis(300)),
+            .job_duration(Duration::from_secs(60))
+            .session_idle_timeout(Duration::from_secs(1)),
     );
-    let run = sim.run(&[
+    let control = sim.control();
+    let running = Running::spawn(sim.command().args([
         "-q",
         "backup",
         "--location",
         "sftp://backup.example.com/vcsa/expiring",
         "--wait",
-    ]);
+    ]));
+    wait_until("the backup started", || control.state().jobs == 1);
+    assert_eq!(control.state().logins, 1);
+
+    sim.advance(Duration::from_secs(2));
+    wait_until("a log-in after the session expired", || {
+        control.state().logins == 2
+    });
+    sim.advance(Duration::from_secs(60));
+    let run = running.finish();
+
     assert_eq!(run.code, 0, "{run}");
     assert_eq!(field(&run.stdout, "State"), Some("succeeded"), "{run}");
+    // The first log-in, then one after each move of the clock past the idle timeout.
+    assert_eq!(control.state().logins, 3, "{run}");
+    assert_eq!(control.state().jobs, 1, "no backup was started twice");
+}
+
+#[test]
+fn backup_wait_rides_out_an_outage_and_a_storm_of_refused_sessions() {
+    // What a fast backup does to the appliance's services: two minutes of 503s, then two
+    // minutes in which every new session is refused right after its log-in. The simulator's
+    // clock moves only when this test moves it, after the binary has met each fault.
+    let sim = HeldSim::start(
+        Simulator::builder()
+            .tls(false)
+            .job_duration(Duration::from_secs(600)),
+    );
+    let control = sim.control();
+    let running = Running::spawn(sim.command().args([
+        "-v",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/storm",
+        "--wait",
+    ]));
+    wait_until("the backup started", || control.state().jobs == 1);
+
+    sim.with_control(|c| c.unavailable_for(Duration::from_secs(120)));
+    running.wait_for("reading the backup job failed; retrying");
+    sim.advance(Duration::from_secs(120));
+
+    sim.with_control(|c| c.refuse_sessions_for(Duration::from_secs(120)));
+    running.wait_for("the log in succeeded, but the appliance refused the new session at once");
+    sim.advance(Duration::from_secs(120));
+    sim.advance(Duration::from_secs(600));
+    let run = running.finish();
+
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(field(&run.stdout, "State"), Some("succeeded"), "{run}");
+    assert!(!run.stderr.contains("check --user"), "{run}");
+    assert_eq!(control.state().jobs, 1, "no backup was started twice");
 }
 
 #[test]
@@ -596,25 +646,38 @@ fn json_output_is_one_document_even_when_the_command_fails() {
 
 #[test]
 fn a_job_that_waits_before_it_runs_says_why() {
-    let sim = Sim::http(SHORT);
+    // The simulator's clock moves only when this test moves it, each time after the binary
+    // has shown what the job does: PENDING, then BLOCKED (running, at 0%), then done.
+    let sim = HeldSim::start(
+        Simulator::builder()
+            .tls(false)
+            .job_duration(Duration::from_secs(60)),
+    );
     sim.control().delay_next_job(JobWait::new(
-        Duration::from_millis(2000),
-        Duration::from_millis(500),
+        Duration::from_secs(600),
+        Duration::from_secs(300),
     ));
-    let run = sim.run(&[
+    let running = Running::spawn(sim.command().args([
         "backup",
         "--location",
         "sftp://backup.example.com/vcsa/queued",
         "--wait",
-    ]);
+    ]));
+    running.wait_for(": not started (pending) 0%");
+    sim.advance(Duration::from_secs(600));
+    running.wait_for(": in progress 0%");
+    sim.advance(Duration::from_secs(300 + 60));
+    let run = running.finish();
+
     assert_eq!(run.code, 0, "{run}");
     let lines: Vec<&str> = run
         .stderr
         .lines()
         .filter(|l| l.starts_with("job "))
         .collect();
-    // The first read finds the job queued; the watch reports changes of the job's own state,
-    // so the next line is the job running.
+    // The watch reports changes of the job's own state: queued, running, done.
+    assert_eq!(lines.len(), 3, "{run}");
     assert!(lines[0].contains(": not started (pending) 0%"), "{run}");
-    assert!(lines.last().unwrap().contains(": succeeded 100%"), "{run}");
+    assert!(lines[1].contains(": in progress 0%"), "{run}");
+    assert!(lines[2].contains(": succeeded 100%"), "{run}");
 }

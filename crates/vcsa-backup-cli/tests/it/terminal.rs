@@ -4,7 +4,7 @@
 use crate::support;
 
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -20,6 +20,8 @@ struct OnTerminal {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     output: Arc<Mutex<Vec<u8>>>,
+    /// Tells when everything the child wrote has been read.
+    read_all: mpsc::Receiver<()>,
     // Kept open until the end: closing it early hangs up the child's terminal.
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
@@ -56,20 +58,23 @@ impl OnTerminal {
         let writer = pair.master.take_writer().unwrap();
         let output = Arc::new(Mutex::new(Vec::new()));
         let sink = output.clone();
+        let (done, read_all) = mpsc::channel();
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
-            // Ends with EOF or EIO once the child has exited.
+            // Ends with EOF or EIO once the child has exited and its last output was read.
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
+            let _ = done.send(());
         });
         Self {
             child,
             writer,
             output,
+            read_all,
             _master: pair.master,
         }
     }
@@ -107,7 +112,7 @@ impl OnTerminal {
         }
     }
 
-    /// Waits for the exit code, then for the last output to be read.
+    /// Waits for the exit code, then until the last output has been read.
     fn wait(&mut self) -> u32 {
         let until = Instant::now() + Duration::from_secs(60);
         let code = loop {
@@ -120,7 +125,9 @@ impl OnTerminal {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        std::thread::sleep(Duration::from_millis(200));
+        self.read_all
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the terminal reports its end once the command has exited");
         code
     }
 

@@ -71,6 +71,156 @@ impl Sim {
     }
 }
 
+/// A simulator whose clock stands still until the test moves it ([`advance`](Self::advance)):
+/// its jobs and sessions change only when the test says, however fast or slow the binary under
+/// test reads them. Its runtime runs on a thread of its own, on tokio's paused clock.
+pub struct HeldSim {
+    pub sim: RunningSimulator,
+    requests: tokio::sync::mpsc::UnboundedSender<(Request, std::sync::mpsc::Sender<()>)>,
+}
+
+/// What the test asks of the simulator's runtime.
+enum Request {
+    Advance(Duration),
+    /// Control calls that read the clock (faults for a span of time) must run on the
+    /// simulator's runtime, whose clock is held.
+    Control(Box<dyn FnOnce(&Control) + Send>),
+}
+
+impl HeldSim {
+    /// Starts the simulator of `builder` on a held clock.
+    pub fn start(builder: SimulatorBuilder) -> Self {
+        let (started, sim) = std::sync::mpsc::channel();
+        let (requests, mut incoming) =
+            tokio::sync::mpsc::unbounded_channel::<(Request, std::sync::mpsc::Sender<()>)>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .start_paused(true)
+                .build()
+                .expect("a runtime for the simulator");
+            runtime.block_on(async move {
+                let sim = builder.start().await.expect("the simulator starts");
+                let control = sim.control();
+                let _ = started.send(sim);
+                // Serves until the test ends; the clock moves only here.
+                while let Some((request, done)) = incoming.recv().await {
+                    match request {
+                        Request::Advance(by) => tokio::time::advance(by).await,
+                        Request::Control(apply) => apply(&control),
+                    }
+                    let _ = done.send(());
+                }
+            });
+        });
+        let sim = sim.recv().expect("the simulator starts on 127.0.0.1:0");
+        Self { sim, requests }
+    }
+
+    fn ask(&self, request: Request) {
+        let (done, answered) = std::sync::mpsc::channel();
+        self.requests
+            .send((request, done))
+            .expect("the simulator's runtime runs");
+        answered.recv().expect("the simulator's runtime answers");
+    }
+
+    /// Moves the simulator's clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        self.ask(Request::Advance(by));
+    }
+
+    /// Runs `apply` on the simulator's runtime, where its clock is.
+    pub fn with_control(&self, apply: impl FnOnce(&Control) + Send + 'static) {
+        self.ask(Request::Control(Box::new(apply)));
+    }
+
+    /// The simulator's control handle, for counts (jobs, log-ins) and faults that do not
+    /// depend on the time: this thread does not see the held clock.
+    pub fn control(&self) -> Control {
+        self.sim.control()
+    }
+
+    /// The binary set up for this simulator (see [`Sim::command`]).
+    pub fn command(&self) -> Command {
+        let mut cmd = bare_command();
+        cmd.env("VCSA_SERVER", self.sim.url())
+            .env("VCSA_PASSWORD", DEFAULT_PASSWORD);
+        cmd
+    }
+}
+
+/// Waits until `condition` holds, checking it every 20 ms, for at most 60 s.
+pub fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    while !condition() {
+        assert!(std::time::Instant::now() < until, "never saw {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The binary running in the background, its standard error collected line by line as it comes.
+pub struct Running {
+    child: std::process::Child,
+    stderr: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Running {
+    pub fn spawn(cmd: &mut Command) -> Self {
+        use std::io::BufRead;
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let pipe = child.stderr.take().expect("a piped standard error");
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let lines = stderr.clone();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+        Self {
+            child,
+            stderr,
+            reader,
+        }
+    }
+
+    /// Waits until a line of standard error contains `text`.
+    pub fn wait_for(&self, text: &str) {
+        let until = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let lines = self.stderr.lock().unwrap().clone();
+            if lines.iter().any(|l| l.contains(text)) {
+                return;
+            }
+            let shown = lines.join("\n");
+            assert!(
+                std::time::Instant::now() < until,
+                "never saw {text:?} on standard error:\n{shown}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits for the exit, then for all of the output.
+    pub fn finish(self) -> Run {
+        let output = self.child.wait_with_output().expect("the binary ends");
+        self.reader
+            .join()
+            .expect("standard error is read to its end");
+        let stderr = self.stderr.lock().unwrap().join("\n");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr,
+        }
+    }
+}
+
 /// The binary with a clean environment: no appliance settings, no passwords.
 pub fn bare_command() -> Command {
     let mut cmd = Command::new(BIN);
