@@ -428,6 +428,9 @@ async fn session_events_are_logged_without_secrets() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary run without a subscriber and may have cached "never" for
+    // these callsites; ask every callsite again now that one is installed on this thread.
+    tracing::callsite::rebuild_interest_cache();
 
     let server = MockServer::start().await;
     mount_login(&server).await;
