@@ -136,10 +136,13 @@ pub enum Command {
     List(ListArgs),
     /// Ask the appliance to cancel a running backup job.
     Cancel(JobArgs),
-    /// Backup schedules defined on the appliance.
-    #[command(subcommand)]
+    /// Backup schedules defined on the appliance: list, show, create, update, delete, apply, run.
+    #[command(subcommand, after_long_help = SCHEDULE_EXAMPLES)]
     Schedule(ScheduleCommand),
-    /// List the parts of the appliance that a backup can include.
+    /// The backups at a backup location (the appliance's catalog): list and show.
+    #[command(subcommand)]
+    Archives(ArchivesCommand),
+    /// List the parts of the appliance that a backup can include, with their estimated sizes.
     Parts,
     /// Check a backup location and its settings without starting a backup.
     Validate(RequestArgs),
@@ -276,11 +279,212 @@ pub struct JobArgs {
     pub job_id: String,
 }
 
+const SCHEDULE_EXAMPLES: &str = "\
+Examples:
+  # Nightly at 23:30 (the appliance's time zone), keeping the newest 7 backups:
+  vcsa-backup schedule apply default --location sftp://backup.example.com/vcsa \\
+      --location-user backup --at 23:30 --keep 7
+
+  # In CI, fail (exit 1) when the appliance's schedule has drifted from the settings:
+  vcsa-backup schedule apply default --location sftp://backup.example.com/vcsa \\
+      --location-user backup --at 23:30 --keep 7 --check";
+
 /// `schedule ...`.
 #[derive(Debug, Subcommand)]
 pub enum ScheduleCommand {
+    /// List the appliance's backup schedules, with when each runs next.
+    List,
+    /// Show one schedule, with when it runs next.
+    Show(ScheduleIdArgs),
+    /// Create a schedule.
+    Create(ScheduleWriteArgs),
+    /// Change some settings of a schedule; every option left out keeps its value.
+    Update(ScheduleWriteArgs),
+    /// Delete a schedule; the backups it made stay where they are.
+    Delete(ScheduleIdArgs),
+    /// Make a schedule match the options: create it when missing, otherwise change only the
+    /// settings that differ, and print what changed.
+    ///
+    /// Settings left out are the appliance's defaults (enabled, every day, keep all, no optional
+    /// part). The passwords cannot be read back, so they are sent only when the schedule is
+    /// created, when its user changes, or with --send-passwords. A setting the options remove
+    /// (a retention, a time, a user) cannot be removed by an update: --recreate allows deleting
+    /// and creating the schedule again. Exit code 0 whether or not something changed; with
+    /// --check, nothing changes and the exit code is 1 when something would.
+    Apply(ScheduleApplyArgs),
     /// Start a backup now with the settings of a schedule defined on the appliance.
     Run(ScheduleRunArgs),
+}
+
+/// A schedule to act on.
+#[derive(Debug, Args)]
+pub struct ScheduleIdArgs {
+    /// The schedule's id (the appliance's management interface manages `default`).
+    pub schedule: String,
+}
+
+/// A schedule's settings, as options.
+#[derive(Debug, Args)]
+pub struct ScheduleSettings {
+    /// Where the backups go: the root folder, such as `sftp://host/path` or
+    /// `nfs://host:/export/path`; each backup gets its own folder under it.
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub location: Option<String>,
+
+    /// The user name on the backup server. Its password comes from VCSA_LOCATION_PASSWORD,
+    /// from --location-password-file, or is asked for on the terminal.
+    #[arg(long, value_name = "USER")]
+    pub location_user: Option<String>,
+
+    /// Read the backup server's password from the first line of this file.
+    #[arg(long, value_name = "FILE", requires = "location_user")]
+    pub location_password_file: Option<PathBuf>,
+
+    /// A part to include besides the core configuration, such as `seat`; repeat it or separate
+    /// with commas. In an update, the parts given replace the schedule's.
+    #[arg(long = "part", short = 'p', value_name = "PART", value_delimiter = ',')]
+    pub parts: Vec<String>,
+
+    /// The time the backup runs, `HH:MM` on a 24-hour clock in the appliance's time zone
+    /// (`schedule list` shows it).
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+
+    /// The days it runs, such as `mon,wed,fri` (a new schedule runs every day).
+    #[arg(long, value_name = "DAYS", value_delimiter = ',')]
+    pub days: Vec<String>,
+
+    /// Keep the newest N backups of this schedule (the appliance removes older ones daily).
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u32>,
+
+    /// Use fast backup (vSphere 8.0 and later).
+    #[arg(long)]
+    pub fast: bool,
+
+    /// Enable the schedule (the default when creating).
+    #[arg(long, conflicts_with = "disable")]
+    pub enable: bool,
+
+    /// Disable the schedule: it keeps its settings but does not run on its own.
+    #[arg(long)]
+    pub disable: bool,
+
+    /// Encrypt the backups, asking for the encryption password on the terminal.
+    #[arg(long, conflicts_with = "backup_password_file")]
+    pub encrypt: bool,
+
+    /// Encrypt the backups with the password on the first line of this file. The
+    /// VCSA_BACKUP_PASSWORD environment variable does the same.
+    #[arg(long, value_name = "FILE")]
+    pub backup_password_file: Option<PathBuf>,
+}
+
+/// `schedule create` and `schedule update`.
+#[derive(Debug, Args)]
+pub struct ScheduleWriteArgs {
+    /// The schedule's id, such as `default`.
+    pub schedule: String,
+
+    /// The settings.
+    #[command(flatten)]
+    pub settings: ScheduleSettings,
+}
+
+/// `schedule apply`.
+#[derive(Debug, Args)]
+pub struct ScheduleApplyArgs {
+    /// The schedule's id, such as `default`.
+    pub schedule: String,
+
+    /// The settings the schedule should have.
+    #[command(flatten)]
+    pub settings: ScheduleSettings,
+
+    /// Print what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Like --dry-run, and exit with code 1 when something would change (drift checks).
+    #[arg(long)]
+    pub check: bool,
+
+    /// Also send the passwords to an existing schedule, replacing the stored ones.
+    #[arg(long)]
+    pub send_passwords: bool,
+
+    /// Allow deleting and creating the schedule again when an update cannot remove a setting.
+    #[arg(long)]
+    pub recreate: bool,
+}
+
+/// `archives ...`.
+#[derive(Debug, Subcommand)]
+pub enum ArchivesCommand {
+    /// List the backups at a location, newest first: of one appliance (--system-name) or of
+    /// every appliance that has backups there.
+    List(ArchivesListArgs),
+    /// Show one backup.
+    Show(ArchivesShowArgs),
+}
+
+/// A backup location's root and its credentials.
+#[derive(Debug, Args)]
+pub struct CatalogLocationArgs {
+    /// The root folder, as a schedule's location: `sftp://host/path`, `nfs://host:/export/path`...
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub location: String,
+
+    /// The user name on the backup server. Its password comes from VCSA_LOCATION_PASSWORD,
+    /// from --location-password-file, or is asked for on the terminal.
+    #[arg(long, value_name = "USER")]
+    pub location_user: Option<String>,
+
+    /// Read the backup server's password from the first line of this file.
+    #[arg(long, value_name = "FILE", requires = "location_user")]
+    pub location_password_file: Option<PathBuf>,
+}
+
+/// `archives list`.
+#[derive(Debug, Args)]
+pub struct ArchivesListArgs {
+    /// Where the backups are.
+    #[command(flatten)]
+    pub location: CatalogLocationArgs,
+
+    /// Only the backups of this appliance (its host name, as `archives list` shows it).
+    #[arg(long, value_name = "NAME")]
+    pub system_name: Option<String>,
+
+    /// Only backups taken on or after this time (`2025-01-31` or `2025-01-31T02:00:00Z`).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Only backups taken on or before this time (a date alone means its end).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// Only backups whose comment contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// At most this many backups per appliance, newest first (the appliance's default: 128).
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+/// `archives show`.
+#[derive(Debug, Args)]
+pub struct ArchivesShowArgs {
+    /// Where the backup is.
+    #[command(flatten)]
+    pub location: CatalogLocationArgs,
+
+    /// The appliance's system name, as `archives list` shows it.
+    pub system_name: String,
+
+    /// The backup's id (its folder name), as `archives list` shows it.
+    pub archive: String,
 }
 
 /// `schedule run`.

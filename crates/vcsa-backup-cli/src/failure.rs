@@ -173,9 +173,21 @@ fn problem(p: &Problem) -> String {
         "parts" => "--part",
         "backup_password" => "the backup encryption password",
         "comment" => "--comment",
+        "hour" | "minute" | "time" => "--at",
+        "days" => "--days",
+        "retention" => "--keep",
+        "schedule" => "the schedule id",
+        "system_name" => "--system-name",
+        "archive" => "the archive id",
+        "until" => "--since/--until",
+        "max_results" => "--limit",
         other => other,
     };
-    let message = p.message.replace("list_parts", "`vcsa-backup parts`");
+    let message = p
+        .message
+        .replace("list_parts", "`vcsa-backup parts`")
+        .replace("list_system_names", "`vcsa-backup archives list`")
+        .replace("list_archives", "`vcsa-backup archives list`");
     format!("{option}: {message}")
 }
 

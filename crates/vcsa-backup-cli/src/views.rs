@@ -233,23 +233,27 @@ pub struct PartView {
     pub selected_by_default: bool,
     /// Whether it may be left out.
     pub optional: bool,
+    /// The appliance's estimate of its size in a backup, in megabytes.
+    pub size_mb: Option<u64>,
 }
 
-impl From<&Part> for PartView {
-    fn from(p: &Part) -> Self {
+impl PartView {
+    /// The view of `p`, with its estimated size when the appliance gave one.
+    pub fn new(p: &Part, size_mb: Option<u64>) -> Self {
         Self {
             id: p.id.as_str().to_string(),
             name: p.name.to_string(),
             description: p.description.to_string(),
             selected_by_default: p.selected_by_default,
             optional: p.optional,
+            size_mb,
         }
     }
 }
 
 impl PartView {
     /// The table columns.
-    pub const HEADERS: [&'static str; 4] = ["PART", "DEFAULT", "OPTIONAL", "DESCRIPTION"];
+    pub const HEADERS: [&'static str; 5] = ["PART", "DEFAULT", "OPTIONAL", "SIZE", "DESCRIPTION"];
 
     /// The table cells.
     pub fn cells(&self) -> Vec<String> {
@@ -258,6 +262,10 @@ impl PartView {
             self.id.clone(),
             yes_no(self.selected_by_default),
             yes_no(self.optional),
+            self.size_mb.map_or_else(
+                || "-".into(),
+                |mb| human::size(mb.saturating_mul(1024 * 1024)),
+            ),
             format!("{}: {}", self.name, self.description),
         ]
     }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each prints its result and returns how it ended.
 
+pub mod archives;
 pub mod backup;
 pub mod cancel;
 #[cfg(feature = "demo")]
@@ -8,6 +9,7 @@ pub mod list;
 pub mod parts;
 pub mod request;
 pub mod schedule;
+pub mod schedules;
 pub mod status;
 pub mod validate;
 

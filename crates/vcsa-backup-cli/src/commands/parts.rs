@@ -1,4 +1,4 @@
-//! `parts`: what a backup can include.
+//! `parts`: what a backup can include, and how large each part is.
 
 use serde::Serialize;
 
@@ -14,15 +14,20 @@ struct Parts {
 
 /// Runs `parts`.
 pub async fn run(ctx: &Context) -> Result<(), Failure> {
-    let parts = Parts {
-        parts: ctx
-            .client
-            .list_parts()
-            .await?
-            .iter()
-            .map(PartView::from)
-            .collect(),
-    };
+    let mut views = Vec::new();
+    for part in ctx.client.list_parts().await? {
+        // An appliance that cannot estimate one part still lists the others.
+        let size = match ctx.client.get_part_size(&part.id).await {
+            Ok(size) => Some(size),
+            Err(e @ (vcsa_backup::Error::NotFound(_) | vcsa_backup::Error::Server(_))) => {
+                tracing::info!(part = %part.id, error = %e, "no size estimate for the part");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        views.push(PartView::new(&part, size));
+    }
+    let parts = Parts { parts: views };
     output::print(ctx.output, &parts, || {
         output::table(&PartView::HEADERS, parts.parts.iter().map(PartView::cells))
     });

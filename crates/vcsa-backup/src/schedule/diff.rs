@@ -247,17 +247,23 @@ impl ScheduleChange {
     }
 }
 
-impl fmt::Display for ScheduleChange {
-    /// `time: 23:00 -> 01:30`; a password: `backup password: sent (cannot be compared)`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.field();
-        let (current, desired) = match self {
-            Self::LocationPassword | Self::BackupPassword => {
-                return write!(
-                    f,
-                    "{field}: sent (the appliance never returns it, so it cannot be compared)"
-                );
-            }
+impl ScheduleChange {
+    /// The value on the appliance and the value in the spec, in an administrator's words
+    /// (`23:00`, `every day`, `keep all`); a password is never shown, only that it is sent.
+    ///
+    /// ```
+    /// use vcsa_backup::{Retention, ScheduleChange};
+    ///
+    /// let change = ScheduleChange::Retention { current: None, desired: Some(Retention { max_count: 7 }) };
+    /// assert_eq!(change.values(), ("keep all".to_string(), "keep the newest 7".to_string()));
+    /// assert_eq!(change.to_string(), "retention: keep all -> keep the newest 7");
+    /// ```
+    pub fn values(&self) -> (String, String) {
+        match self {
+            Self::LocationPassword | Self::BackupPassword => (
+                "not returned by the appliance".into(),
+                "sent (cannot be compared)".into(),
+            ),
             Self::Location { current, desired } => (
                 current.clone().unwrap_or_else(|| "none".into()),
                 desired.clone(),
@@ -270,7 +276,22 @@ impl fmt::Display for ScheduleChange {
             Self::Time { current, desired } => (time(*current), time(*desired)),
             Self::Days { current, desired } => (days(current), days(desired)),
             Self::Retention { current, desired } => (keep(*current), keep(*desired)),
-        };
+        }
+    }
+}
+
+impl fmt::Display for ScheduleChange {
+    /// `time: 23:00 -> 01:30`; a password: `backup password: sent (the appliance never returns
+    /// it, so it cannot be compared)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = self.field();
+        if matches!(self, Self::LocationPassword | Self::BackupPassword) {
+            return write!(
+                f,
+                "{field}: sent (the appliance never returns it, so it cannot be compared)"
+            );
+        }
+        let (current, desired) = self.values();
         write!(f, "{field}: {current} -> {desired}")
     }
 }
