@@ -173,6 +173,15 @@ fn problem(p: &Problem) -> String {
         "parts" => "--part",
         "backup_password" => "the backup encryption password",
         "comment" => "--comment",
+        "hour" | "minute" => "--at",
+        "days" => "--days",
+        "retention" => "--keep",
+        "schedule" => "the schedule",
+        "since" => "--since",
+        "until" => "--until",
+        "max_results" => "--limit",
+        "system_name" => "the system name",
+        "archive" => "the archive id",
         other => other,
     };
     let message = p.message.replace("list_parts", "`vcsa-backup parts`");
