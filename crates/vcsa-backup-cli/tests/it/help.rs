@@ -23,6 +23,11 @@ fn every_subcommand_has_complete_help() {
         &["schedule", "run"],
         &["parts"],
         &["validate"],
+        &["check"],
+        &["fleet"],
+        &["fleet", "backup"],
+        &["fleet", "check"],
+        &["fleet", "list"],
         &["demo"],
         &["completions"],
     ];
