@@ -61,6 +61,8 @@ mod generated;
 
 pub use auth::Auth;
 pub use generated::*;
+#[doc(hidden)]
+pub use open_enum::__private;
 pub use secret::{REDACTED, Secret, WireSecret};
 
 /// The reqwest version this crate is built on, for building the [`reqwest::Client`] to pass in.

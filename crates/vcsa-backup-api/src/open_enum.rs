@@ -2,12 +2,21 @@
 //!
 //! The vendor declares all its enumerations open, so a newer appliance may send a new state or
 //! error type at any time. Decoding must not fail on it, and sending it back must not change it.
-//! The xtask writes one `open_enum!` invocation per enum schema into `generated.rs`.
+//! The xtask writes one `open_enum!` invocation per enum schema into `generated.rs`, and the SDK
+//! declares its own enumerations of the appliance's values with the same macro, so every
+//! enumeration of both crates has one shape:
+//!
+//! - named variants for the known values, and `Unknown(String)` keeping any other as received;
+//! - `as_str()` gives the wire text, and `Display` prints exactly that; wording for people, where
+//!   wanted, is a separate method of the enum;
+//! - serde reads and writes the wire text (an unknown value round-trips unchanged);
+//! - `is_known()`, `KNOWN` (every known value, in declaration order), `From<&str>`,
+//!   `From<String>` and `FromStr` (infallible).
 
 /// Declares an open enum: named variants for the known wire values and `Unknown(String)` for the rest.
 ///
-/// Exported so that the SDK declares its own enumerations the same way (its crate needs `serde`
-/// and `schemars` in its dependencies).
+/// Exported (hidden) so that the SDK declares its own enumerations the same way; the expansion
+/// names `serde` and `schemars` through this crate, so the caller needs neither.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! open_enum {
@@ -78,27 +87,27 @@ macro_rules! open_enum {
             }
         }
 
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
 
-        impl ::schemars::JsonSchema for $name {
+        impl $crate::__private::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::string::String {
                 stringify!($name).to_string()
             }
 
-            fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+            fn json_schema(_: &mut $crate::__private::schemars::r#gen::SchemaGenerator) -> $crate::__private::schemars::schema::Schema {
                 // Open: any string is accepted, so the schema names no closed set of values.
-                ::schemars::schema::SchemaObject {
-                    instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                $crate::__private::schemars::schema::SchemaObject {
+                    instance_type: Some($crate::__private::schemars::schema::InstanceType::String.into()),
                     ..::std::default::Default::default()
                 }
                 .into()
@@ -108,3 +117,10 @@ macro_rules! open_enum {
 }
 
 pub(crate) use crate::open_enum;
+
+/// What `open_enum!` expands to needs, reached through this crate.
+#[doc(hidden)]
+pub mod __private {
+    pub use schemars;
+    pub use serde;
+}

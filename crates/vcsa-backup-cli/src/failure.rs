@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use vcsa_backup::{Error, InvalidRequest, Problem, ServerError};
+use vcsa_backup::{AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError};
 
 /// The documented exit codes (see `vcsa-backup --help`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,33 +166,44 @@ pub fn message_stack(error: &ServerError) -> Vec<String> {
 /// A problem found by the SDK, named by the option that sets it.
 fn problem(p: &Problem) -> String {
     let option = match p.field {
-        "location" => "--location",
-        "location_type" => "--location-type",
-        "location_user" => "--location-user",
-        "location_password" => "the backup server password",
-        "parts" => "--part",
-        "backup_password" => "the backup encryption password",
-        "comment" => "--comment",
-        other => other,
+        Field::BaseUrl => "--server",
+        Field::User => "--user",
+        Field::Password => "the password",
+        Field::Timeout => "--request-timeout",
+        Field::RootCertificate => "--ca-cert",
+        Field::Thumbprint => "--thumbprint",
+        Field::Location => "--location",
+        Field::LocationType => "--location-type",
+        Field::LocationUser => "--location-user",
+        Field::LocationPassword => "the backup server password",
+        Field::Parts => "--part",
+        Field::BackupPassword => "the backup encryption password",
+        Field::Comment => "--comment",
+        Field::Schedule => "the schedule id",
+        other => other.describe(),
     };
-    let message = p.message.replace("list_parts", "`vcsa-backup parts`");
-    format!("{option}: {message}")
-}
-
-/// What the TLS layer said. Some of its errors carry a debug rendering of their cause, which
-/// helps nobody at a shell prompt: those are replaced by plain words.
-fn tls_reason(reason: &str) -> String {
-    if reason.contains("([") || reason.contains("Other(") {
-        "it does not match the configured trust (--thumbprint or --ca-cert)".to_string()
-    } else {
-        reason.to_string()
+    let mut line = format!("{option}: {}", p.message);
+    if let Some(hint) = &p.hint {
+        line.push_str("; ");
+        line.push_str(hint);
     }
+    // The command that lists the parts says more than the SDK can.
+    if p.field == Field::Parts {
+        line.push_str("; `vcsa-backup parts` lists the appliance's parts");
+    }
+    line
 }
 
 fn with_stack(failure: Failure, server: Option<&ServerError>) -> Failure {
     match server {
         Some(e) => failure.with_details(message_stack(e)),
         None => failure,
+    }
+}
+
+impl From<BuildError> for Failure {
+    fn from(error: BuildError) -> Self {
+        Error::from(error).into()
     }
 }
 
@@ -212,12 +223,30 @@ impl From<Error> for Failure {
                 Failure::new(ExitCode::InvalidInput, "not found on the appliance")
                     .with_hint("check the id: `vcsa-backup list` shows recent jobs")
             }
-            Error::NotAuthenticated { reason, .. } => Failure::new(
-                ExitCode::Authentication,
-                format!("could not log in: {reason}"),
+            Error::NotAuthenticated {
+                reason: AuthFailure::FreshSessionRefused,
+                ..
+            } => Failure::new(
+                ExitCode::Connection,
+                "the log in succeeded, but the appliance refused the new session at once",
             )
             .with_hint(
-                "check --user and the password (VCSA_PASSWORD, --password-file or the prompt)",
+                "the password is right; if a proxy stands between this machine and the \
+                 appliance, check that it passes the vmware-api-session-id header, otherwise try \
+                 again in a moment",
+            ),
+            Error::NotAuthenticated { reason, .. } => Failure::new(
+                ExitCode::Authentication,
+                match reason {
+                    AuthFailure::LoginRefused { user } => {
+                        format!("could not log in: the appliance refused the log in of \"{user}\"")
+                    }
+                    _ => "could not log in: the appliance did not accept the credentials".into(),
+                },
+            )
+            .with_hint(
+                "check --user and the password (VCSA_PASSWORD, --password-file or the prompt), \
+                 and that the account is not locked",
             ),
             Error::NotAuthorized(_) => Failure::new(
                 ExitCode::Authentication,
@@ -243,12 +272,9 @@ impl From<Error> for Failure {
                 format!("could not talk to the appliance: {reason}"),
             )
             .with_hint("check --server and the network; if the appliance is busy or starting, try again in a moment"),
-            Error::UntrustedCertificate { reason } => Failure::new(
+            Error::UntrustedCertificate { reason, .. } => Failure::new(
                 ExitCode::Connection,
-                format!(
-                    "the appliance's TLS certificate is not trusted: {}",
-                    tls_reason(reason)
-                ),
+                format!("the appliance's TLS certificate is not trusted: {reason}"),
             )
             .with_hint(
                 "pass the certificate's SHA-256 thumbprint with --thumbprint, or its CA with \
@@ -262,12 +288,12 @@ impl From<Error> for Failure {
                 },
             ),
             Error::MalformedResponse { .. } => Failure::new(ExitCode::Appliance, error.to_string()),
-            Error::Configuration { problems } => Failure::new(
+            Error::Configuration { problems, .. } => Failure::new(
                 ExitCode::InvalidInput,
                 "the connection settings are invalid",
             )
-            .with_details(problems.iter().map(|p| format!("- {p}")))
-            .with_hint("fix --server, --ca-cert or --thumbprint"),
+            .with_details(problems.iter().map(|p| format!("- {}", problem(p))))
+            .with_hint("fix the options above and run the command again"),
             _ => Failure::new(ExitCode::Appliance, error.to_string()),
         };
         with_stack(failure, server.as_ref())
@@ -315,32 +341,18 @@ mod tests {
             (in_use(), ExitCode::BackupInProgress),
             (Error::NotFound(server()), ExitCode::InvalidInput),
             (Error::NotAuthorized(server()), ExitCode::Authentication),
-            (
-                Error::NotAuthenticated {
-                    reason: "bad password".into(),
-                    server: None,
-                },
-                ExitCode::Authentication,
-            ),
-            (
-                Error::Transient {
-                    reason: "no route".into(),
-                    server: None,
-                    source: None,
-                },
-                ExitCode::Connection,
-            ),
-            (
-                Error::UntrustedCertificate {
-                    reason: "thumbprint differs".into(),
-                },
-                ExitCode::Connection,
-            ),
             (Error::Server(server()), ExitCode::Appliance),
             (
-                Error::Configuration {
-                    problems: vec!["bad url".into()],
-                },
+                vcsa_backup::Client::builder("not a url")
+                    .build()
+                    .unwrap_err(),
+                ExitCode::InvalidInput,
+            ),
+            (
+                vcsa_backup::BackupRequest::builder()
+                    .build()
+                    .unwrap_err()
+                    .into(),
                 ExitCode::InvalidInput,
             ),
         ];
@@ -348,6 +360,28 @@ mod tests {
             let shown = error.to_string();
             assert_eq!(Failure::from(error).exit_code(), code, "{shown}");
         }
+    }
+
+    #[test]
+    fn problems_are_named_by_the_options_that_set_them() {
+        let error = vcsa_backup::BackupRequest::builder()
+            .location("sftp://backup.example.com/vcsa")
+            .part("bad part")
+            .build()
+            .unwrap_err();
+        let shown = Failure::from(error).to_string();
+        assert!(
+            shown.contains("--part: \"bad part\" is not a part id; part ids are words"),
+            "{shown}"
+        );
+        let error = vcsa_backup::Client::builder("ftp://vcsa")
+            .build()
+            .unwrap_err();
+        let shown = Failure::from(error).to_string();
+        assert!(
+            shown.contains("- --server: \"ftp://vcsa\" is not an https:// address"),
+            "{shown}"
+        );
     }
 
     #[test]

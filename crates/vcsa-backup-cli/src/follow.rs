@@ -32,7 +32,7 @@ pub fn options(deadline: Option<Duration>) -> WaitOptions {
 /// Why a job has not started, when its details say it waits.
 fn waiting(status: &TaskStatus) -> Option<String> {
     match status {
-        TaskStatus::Pending | TaskStatus::Blocked => Some(status.as_wire().to_lowercase()),
+        TaskStatus::Pending | TaskStatus::Blocked => Some(status.as_str().to_lowercase()),
         _ => None,
     }
 }

@@ -51,8 +51,10 @@ impl Update<'_> {
     /// The state in words: `in progress`, or `not started (blocked)` for a waiting job.
     fn state(&self) -> String {
         match (&self.status.state, &self.waiting) {
-            (JobState::NotStarted, Some(why)) => format!("{} ({why})", self.status.state),
-            (state, _) => state.to_string(),
+            (JobState::NotStarted, Some(why)) => {
+                format!("{} ({why})", self.status.state.describe())
+            }
+            (state, _) => state.describe().to_string(),
         }
     }
 

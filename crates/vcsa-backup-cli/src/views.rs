@@ -57,13 +57,13 @@ impl JobView {
     pub fn new(status: &JobStatus, details: Option<&JobDetails>) -> Self {
         Self {
             id: status.id.to_string(),
-            state: status.state.as_wire().to_string(),
+            state: status.state.as_str().to_string(),
             progress: status.progress.value(),
             started_at: status.started_at,
             ended_at: status.ended_at,
             messages: messages(&status.messages),
             details: details.map(DetailsView::from),
-            state_words: status.state.to_string(),
+            state_words: status.state.describe().to_string(),
         }
     }
 
@@ -139,8 +139,8 @@ pub struct DetailsView {
 impl From<&JobDetails> for DetailsView {
     fn from(d: &JobDetails) -> Self {
         Self {
-            kind: d.kind.as_wire().to_string(),
-            status: d.status.as_wire().to_string(),
+            kind: d.kind.as_str().to_string(),
+            status: d.status.as_str().to_string(),
             location: d.location.clone(),
             location_user: d.location_user.clone(),
             size_bytes: d.size_bytes,
@@ -187,8 +187,8 @@ impl ListRow {
     pub fn new(id: &JobId, details: Option<&JobDetails>) -> Self {
         Self {
             id: id.to_string(),
-            kind: details.map(|d| d.kind.as_wire().to_string()),
-            status: details.map(|d| d.status.as_wire().to_string()),
+            kind: details.map(|d| d.kind.as_str().to_string()),
+            status: details.map(|d| d.status.as_str().to_string()),
             size_bytes: details.and_then(|d| d.size_bytes),
             duration_seconds: details.and_then(|d| d.duration.map(|t| t.num_seconds())),
             started_at: details

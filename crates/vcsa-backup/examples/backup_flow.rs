@@ -67,7 +67,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut request = BackupRequest::builder()
         .location(location)
         .part(PartId::SEAT)
-        .backup_password(var("BACKUP_PASSWORD").unwrap_or_else(|| "Example-Backup-1".into()))
+        .backup_password(Secret::new(
+            var("BACKUP_PASSWORD").unwrap_or_else(|| "Example-Backup-1".into()),
+        ))
         .comment("vcsa-backup example");
     if let Some(user) = var("BACKUP_USER") {
         let password = var("BACKUP_USER_PASSWORD").ok_or("set BACKUP_USER_PASSWORD")?;

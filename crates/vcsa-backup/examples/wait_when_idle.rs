@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!(
                     "{:>4} {:<12} {}",
                     status.progress.to_string(),
-                    status.state.as_wire(),
+                    status.state.as_str(),
                     message.unwrap_or_default()
                 );
                 last = Some(status.state);

@@ -80,6 +80,7 @@
 //! - `fleet`: [`fleet`], many appliances at once from a TOML inventory.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The layers, top down: waiting (`wait`) is built on the client (`client`: operations, sessions,
 // settings), which speaks the wire through `wire` (flavours, TLS, error mapping, conversions);
@@ -106,7 +107,9 @@ pub use catalog::{
     ArchiveSummary, BackupLocation, BackupLocationBuilder,
 };
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
-pub use error::{Error, InvalidRequest, Problem, ServerError, ServerErrorType};
+pub use error::{
+    AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
+};
 pub use job::{
     BuildInfo, JobDetails, JobId, JobKind, JobState, JobStatus, Outcome, OutcomeStatus, Percent,
     Target, TaskProgress, TaskStatus,

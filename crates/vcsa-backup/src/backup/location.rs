@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error::Problem;
+use crate::error::{Field, Problem};
 
 /// The protocol of a backup location.
 ///
@@ -121,77 +121,86 @@ pub(crate) struct Checked {
 /// - NFS locations are written `nfs://host:/export/path`; `nfs://host/export/path` and the bare
 ///   `host:/export/path` are accepted and rewritten to that form.
 pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, Vec<Problem>> {
-    let problem = |message: String| vec![Problem::new("location", message)];
+    let problem = |message: String| vec![Problem::new(Field::Location, message)];
+    let hinted = |message: String, hint: String| {
+        vec![Problem::new(Field::Location, message).with_hint(hint)]
+    };
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(problem(
-            "no backup location given; set one such as sftp://backup.example.com/vcsa".into(),
-        ));
+        return Err(missing());
     }
     if raw.chars().any(char::is_control) {
-        return Err(problem("the location contains control characters".into()));
+        return Err(hinted(
+            "the location contains control characters".into(),
+            "remove them (a line break copied with it, say)".into(),
+        ));
     }
     let (location_type, rest) = match raw.split_once("://") {
         Some((scheme, rest)) => {
             let Some(from_scheme) = LocationType::from_scheme(scheme) else {
-                return Err(problem(format!(
-                    "\"{scheme}\" is not a protocol the appliance can back up to; use ftp, ftps, \
-                     http, https, scp, sftp, nfs or smb"
-                )));
+                return Err(hinted(
+                    format!("\"{scheme}\" is not a protocol the appliance can back up to"),
+                    "use ftp, ftps, http, https, scp, sftp, nfs or smb".into(),
+                ));
             };
             if let Some(given) = given
                 && given != from_scheme
             {
-                return Err(vec![Problem::new(
-                    "location_type",
-                    format!(
-                        "the location type is {given} but the location URL is for \
-                         {from_scheme}; make them agree"
-                    ),
-                )]);
+                return Err(vec![
+                    Problem::new(
+                        Field::LocationType,
+                        format!(
+                            "the location type is {given} but the location URL is for \
+                             {from_scheme}"
+                        ),
+                    )
+                    .with_hint("make them agree"),
+                ]);
             }
             (from_scheme, rest)
         }
         None => match given {
             Some(given) => (given, raw),
             None => {
-                return Err(problem(format!(
-                    "cannot tell the protocol of \"{raw}\"; write it as a URL such as \
-                     sftp://{raw} or set the location type"
-                )));
+                return Err(hinted(
+                    format!("cannot tell the protocol of \"{raw}\""),
+                    format!("write it as a URL such as sftp://{raw}, or give the location type"),
+                ));
             }
         },
     };
     let (host, path) = split_host(rest, location_type).map_err(problem)?;
     if host.contains('@') {
-        return Err(problem(
-            "put the user name and password in location_user and location_password, not in the \
-             location URL"
-                .into(),
+        return Err(hinted(
+            "the location URL holds a user name or password".into(),
+            "give them as the location's user name and password instead".into(),
         ));
     }
     if host.is_empty() || host.starts_with(':') {
-        return Err(problem(format!(
-            "the location names no server; write it as {}://server/path",
-            location_type.scheme()
-        )));
+        return Err(hinted(
+            "the location names no server".into(),
+            format!("write it as {}://server/path", location_type.scheme()),
+        ));
     }
     if host.chars().any(char::is_whitespace) {
         return Err(problem("the server name contains spaces".into()));
     }
     let folder = path.trim_matches('/');
     if folder.is_empty() {
-        return Err(problem(format!(
-            "the location names no folder on {host}; the backup needs its own folder, such as \
-             {}",
-            example(location_type, host)
-        )));
+        return Err(hinted(
+            format!("the location names no folder on {host}"),
+            format!(
+                "the backup needs its own folder, such as {}",
+                example(location_type, host)
+            ),
+        ));
     }
     if location_type == LocationType::Smb && !folder.contains('/') {
         // smb://server/share alone would write into the share's root, next to anything else.
-        return Err(problem(format!(
-            "an SMB location needs a share and a folder in it, such as smb://{host}/{folder}/vcsa"
-        )));
+        return Err(hinted(
+            "an SMB location needs a share and a folder in it".into(),
+            format!("such as smb://{host}/{folder}/vcsa"),
+        ));
     }
     let url = match location_type {
         LocationType::Nfs => format!("nfs://{host}:{path}"),
@@ -199,6 +208,14 @@ pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, V
     };
     url::Url::parse(&url).map_err(|e| problem(format!("\"{url}\" is not a valid URL ({e})")))?;
     Ok(Checked { location_type, url })
+}
+
+/// No location at all.
+pub(crate) fn missing() -> Vec<Problem> {
+    vec![
+        Problem::new(Field::Location, "no backup location was given")
+            .with_hint("give one such as sftp://backup.example.com/vcsa"),
+    ]
 }
 
 /// Splits `host[:port]/path` (or NFS's `host:/path`) into the host part and the path with its `/`.
@@ -278,17 +295,17 @@ mod tests {
     #[test]
     fn disagreements_and_gaps_are_reported() {
         assert!(err("sftp://h/b", Some(Nfs)).starts_with(
-            "location_type: the location type is NFS but the location URL is for SFTP"
+            "location type: the location type is NFS but the location URL is for SFTP"
         ));
         assert!(err("gopher://h/b", None).contains("\"gopher\" is not a protocol"));
         assert!(err("sftp://h", None).contains("names no folder"));
         assert!(err("sftp://h/", None).contains("names no folder"));
         assert!(err("sftp:///b", None).contains("names no server"));
-        assert!(err("sftp://user:pw@h/b", None).contains("not in the location URL"));
+        assert!(err("sftp://user:pw@h/b", None).contains("URL holds a user name or password"));
         assert!(!err("sftp://user:pw@h/b", None).contains("pw"));
         assert!(err("smb://server/share", None).contains("needs a share and a folder"));
         assert!(err("nfs://h:/", None).contains("names no folder"));
-        assert!(err("   ", None).contains("no backup location"));
+        assert!(err("   ", None).contains("no backup location was given"));
         assert!(err("sftp://h/\u{7}b", None).contains("control characters"));
         assert!(err("sftp://h b/x", None).contains("spaces"));
     }

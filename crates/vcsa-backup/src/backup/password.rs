@@ -17,12 +17,12 @@ pub const MAX_LEN: usize = 20;
 /// [`PasswordError`] naming every rule it breaks, never the password itself.
 ///
 /// ```
-/// use vcsa_backup::{BackupPassword, PasswordRule};
+/// use vcsa_backup::{BackupPassword, PasswordRule, Secret};
 ///
-/// let password = BackupPassword::new("Backup-2024!")?;
+/// let password = BackupPassword::new(Secret::new("Backup-2024!"))?;
 /// assert_eq!(format!("{password:?}"), "BackupPassword([redacted])");
 ///
-/// let error = BackupPassword::new("short").unwrap_err();
+/// let error = BackupPassword::new(Secret::new("short")).unwrap_err();
 /// assert!(error.broken_rules().contains(&PasswordRule::MinLength));
 /// assert!(!error.to_string().contains("short"));
 /// # Ok::<(), vcsa_backup::PasswordError>(())
@@ -31,9 +31,8 @@ pub const MAX_LEN: usize = 20;
 pub struct BackupPassword(Secret);
 
 impl BackupPassword {
-    /// Checks `value` against every rule and keeps it if all pass.
-    pub fn new(value: impl Into<Secret>) -> Result<Self, PasswordError> {
-        let secret = value.into();
+    /// Checks `secret` against every rule and keeps it if all pass.
+    pub fn new(secret: Secret) -> Result<Self, PasswordError> {
         let broken = broken_rules(secret.expose());
         if broken.is_empty() {
             Ok(Self(secret))
@@ -63,14 +62,6 @@ impl TryFrom<Secret> for BackupPassword {
     type Error = PasswordError;
 
     fn try_from(value: Secret) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for BackupPassword {
-    type Error = PasswordError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -217,20 +208,24 @@ mod tests {
 
     #[test]
     fn documented_examples() {
-        assert!(BackupPassword::new("VMware1!").is_ok());
-        assert!(BackupPassword::new("Aa1!Aa1!Aa1!Aa1!Aa1!").is_ok()); // exactly 20
+        assert!(BackupPassword::new(Secret::new("VMware1!")).is_ok());
+        assert!(BackupPassword::new(Secret::new("Aa1!Aa1!Aa1!Aa1!Aa1!")).is_ok()); // exactly 20
         assert_eq!(
-            BackupPassword::new("Aa1!Aa1!Aa1!Aa1!Aa1!x")
+            BackupPassword::new(Secret::new("Aa1!Aa1!Aa1!Aa1!Aa1!x"))
                 .unwrap_err()
                 .broken_rules(),
             [PasswordRule::MaxLength]
         );
         assert_eq!(
-            BackupPassword::new("VMware 1!").unwrap_err().broken_rules(),
+            BackupPassword::new(Secret::new("VMware 1!"))
+                .unwrap_err()
+                .broken_rules(),
             [PasswordRule::VisibleAscii]
         );
         assert_eq!(
-            BackupPassword::new("").unwrap_err().broken_rules(),
+            BackupPassword::new(Secret::new(""))
+                .unwrap_err()
+                .broken_rules(),
             [
                 PasswordRule::MinLength,
                 PasswordRule::Uppercase,
@@ -241,14 +236,16 @@ mod tests {
         );
         // A non-ASCII letter counts as "not a letter or digit" but is not visible ASCII.
         assert_eq!(
-            BackupPassword::new("Passwört1").unwrap_err().broken_rules(),
+            BackupPassword::new(Secret::new("Passwört1"))
+                .unwrap_err()
+                .broken_rules(),
             [PasswordRule::VisibleAscii]
         );
     }
 
     #[test]
     fn error_never_echoes_the_password() {
-        let error = BackupPassword::new("secret pass").unwrap_err();
+        let error = BackupPassword::new(Secret::new("secret pass")).unwrap_err();
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains("secret"), "{shown}");
         assert_eq!(
@@ -263,7 +260,7 @@ mod tests {
         #[test]
         fn agrees_with_the_oracle_on_any_text(value in any::<String>()) {
             let expected = oracle(&value);
-            match BackupPassword::new(value.as_str()) {
+            match BackupPassword::new(Secret::new(value.as_str())) {
                 Ok(p) => { prop_assert!(expected.is_empty()); prop_assert_eq!(p.expose(), value.as_str()); }
                 Err(e) => prop_assert_eq!(e.broken_rules(), expected.as_slice()),
             }
@@ -272,7 +269,7 @@ mod tests {
         #[test]
         fn agrees_with_the_oracle_near_the_boundaries(value in "[ -~\u{7f}\u{e9}]{0,24}") {
             let expected = oracle(&value);
-            let got = BackupPassword::new(value.as_str()).err().map(|e| e.broken_rules().to_vec()).unwrap_or_default();
+            let got = BackupPassword::new(Secret::new(value.as_str())).err().map(|e| e.broken_rules().to_vec()).unwrap_or_default();
             prop_assert_eq!(got, expected);
         }
 
@@ -282,7 +279,7 @@ mod tests {
             rest in "[!-~]{4,16}",
         ) {
             let value = format!("{rest}{upper}{lower}{digit}{special}");
-            prop_assert!(BackupPassword::new(value.as_str()).is_ok());
+            prop_assert!(BackupPassword::new(Secret::new(value.as_str())).is_ok());
         }
     }
 }

@@ -7,7 +7,7 @@ use vcsa_backup_api::{Secret, types};
 use crate::backup::location::{self, LocationType};
 use crate::backup::part::PartId;
 use crate::backup::password::BackupPassword;
-use crate::error::{Error, Problem};
+use crate::error::{BuildError, Field, Problem};
 
 /// A checked backup request, ready for [`Client::start_backup`](crate::Client::start_backup) or
 /// [`Client::validate_backup`](crate::Client::validate_backup).
@@ -114,6 +114,7 @@ impl fmt::Debug for BackupRequest {
 
 /// Collects the settings of a [`BackupRequest`]; [`build`](Self::build) checks them all at once.
 #[derive(Clone, Default)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct BackupRequestBuilder {
     location: Option<String>,
     location_type: Option<LocationType>,
@@ -178,8 +179,8 @@ impl BackupRequestBuilder {
 
     /// Encrypts the backup with this password; checked against the appliance's rules by
     /// [`build`](Self::build) (see [`BackupPassword`]).
-    pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
-        self.backup_password = Some(password.into());
+    pub fn backup_password(mut self, password: Secret) -> Self {
+        self.backup_password = Some(password);
         self
     }
 
@@ -195,17 +196,20 @@ impl BackupRequestBuilder {
         self
     }
 
-    /// Checks every setting and reports every problem at once, as
-    /// [`Error::InvalidRequest`] with [`InvalidRequest::Problems`](crate::InvalidRequest::Problems).
-    pub fn build(self) -> Result<BackupRequest, Error> {
+    /// Checks every setting and reports every problem at once.
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] listing every problem: no location or one the appliance cannot use, a
+    /// location type that disagrees with it, credentials for NFS or empty ones, a part id twice
+    /// or malformed, a backup password that breaks the appliance's rules, control characters in
+    /// the comment.
+    pub fn build(self) -> Result<BackupRequest, BuildError> {
         let mut problems = Vec::new();
 
         let checked = match &self.location {
             None => {
-                problems.push(Problem::new(
-                    "location",
-                    "no backup location given; set one such as sftp://backup.example.com/vcsa",
-                ));
+                problems.extend(location::missing());
                 None
             }
             Some(raw) => match location::check(raw, self.location_type) {
@@ -235,7 +239,7 @@ impl BackupRequestBuilder {
             Some(secret) => match BackupPassword::new(secret) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    problems.push(Problem::new("backup_password", e.to_string()));
+                    problems.push(Problem::new(Field::BackupPassword, e.to_string()));
                     None
                 }
             },
@@ -245,10 +249,13 @@ impl BackupRequestBuilder {
                 .chars()
                 .any(|c| c.is_control() && c != '\n' && c != '\t')
         {
-            problems.push(Problem::new(
-                "comment",
-                "the comment contains control characters (such as a carriage return); remove them",
-            ));
+            problems.push(
+                Problem::new(
+                    Field::Comment,
+                    "the comment contains control characters (such as a carriage return)",
+                )
+                .with_hint("remove them"),
+            );
         }
 
         match checked {
@@ -261,7 +268,7 @@ impl BackupRequestBuilder {
                 comment: self.comment,
                 fast_backup: self.fast_backup,
             }),
-            _ => Err(Error::problems_found(problems)),
+            _ => Err(BuildError::new(problems)),
         }
     }
 }
@@ -274,30 +281,42 @@ fn check_credentials(
     let (user, password) = (b.user.as_ref()?, b.password.as_ref()?);
     let mut ok = true;
     if location_type == Some(LocationType::Nfs) {
-        problems.push(Problem::new(
-            "location_user",
-            "NFS locations take no user name or password; access is granted by the NFS export",
-        ));
+        problems.push(
+            Problem::new(
+                Field::LocationUser,
+                "NFS locations take no user name or password",
+            )
+            .with_hint("access is granted by the NFS export; leave them out"),
+        );
         ok = false;
     }
     if user.trim().is_empty() {
-        problems.push(Problem::new(
-            "location_user",
-            "the user name for the location is empty; give the account that logs in to the backup server",
-        ));
+        problems.push(
+            Problem::new(
+                Field::LocationUser,
+                "the user name for the location is empty",
+            )
+            .with_hint("give the account that logs in to the backup server"),
+        );
         ok = false;
     } else if user.chars().any(char::is_control) {
-        problems.push(Problem::new(
-            "location_user",
-            "the user name for the location contains control characters; remove them",
-        ));
+        problems.push(
+            Problem::new(
+                Field::LocationUser,
+                "the user name for the location contains control characters",
+            )
+            .with_hint("remove them"),
+        );
         ok = false;
     }
     if password.expose().is_empty() {
-        problems.push(Problem::new(
-            "location_password",
-            "the password for the location is empty; give the password of the backup server's account",
-        ));
+        problems.push(
+            Problem::new(
+                Field::LocationPassword,
+                "the password for the location is empty",
+            )
+            .with_hint("give the password of the backup server's account"),
+        );
         ok = false;
     }
     ok.then(|| (user.clone(), password.clone()))
@@ -311,18 +330,15 @@ fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
         {
-            problems.push(Problem::new(
-                "parts",
-                format!(
-                    "\"{id}\" is not a part id; part ids are words such as common, seat or \
-                     supervisors (list them with list_parts)"
-                ),
-            ));
+            problems.push(
+                Problem::new(Field::Parts, format!("\"{id}\" is not a part id"))
+                    .with_hint("part ids are words such as common, seat or supervisors"),
+            );
         } else if parts[..i].contains(part) {
-            problems.push(Problem::new(
-                "parts",
-                format!("\"{id}\" is listed twice; list each part once"),
-            ));
+            problems.push(
+                Problem::new(Field::Parts, format!("\"{id}\" is listed twice"))
+                    .with_hint("list each part once"),
+            );
         }
     }
 }
@@ -337,7 +353,7 @@ mod tests {
             .location("nfs://filer/export/vcsa")
             .location_credentials("", Secret::new(""))
             .parts(["seat", "seat", "bad part"])
-            .backup_password("weak")
+            .backup_password(Secret::new("weak"))
             .comment("a\u{0}b")
             .build()
             .unwrap_err();
@@ -345,13 +361,13 @@ mod tests {
         assert_eq!(
             fields,
             [
-                "location_user",
-                "location_user",
-                "location_password",
-                "parts",
-                "parts",
-                "backup_password",
-                "comment"
+                Field::LocationUser,
+                Field::LocationUser,
+                Field::LocationPassword,
+                Field::Parts,
+                Field::Parts,
+                Field::BackupPassword,
+                Field::Comment
             ]
         );
         assert!(!error.to_string().contains("weak"));
@@ -360,11 +376,11 @@ mod tests {
     #[test]
     fn missing_location_is_reported_with_the_rest() {
         let error = BackupRequest::builder()
-            .backup_password("short")
+            .backup_password(Secret::new("short"))
             .build()
             .unwrap_err();
         let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["location", "backup_password"]);
+        assert_eq!(fields, [Field::Location, Field::BackupPassword]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Error, Problem};
+use crate::error::{BuildError, Field, Problem};
 
 /// Which archives [`Client::list_archives`](crate::Client::list_archives) returns: by start time,
 /// by comment, and how many. Without a filter, the appliance returns its newest 128 archives.
@@ -107,16 +107,16 @@ impl ArchiveFilterBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`]: the start is after the end, the maximum is 0, or the comment
+    /// A [`BuildError`]: the start is after the end, the maximum is 0, or the comment
     /// text is empty or holds control characters.
-    pub fn build(self) -> Result<ArchiveFilter, Error> {
+    pub fn build(self) -> Result<ArchiveFilter, BuildError> {
         let f = self.filter;
         let mut problems = Vec::new();
         if let (Some(since), Some(until)) = (f.since, f.until)
             && since > until
         {
             problems.push(Problem::new(
-                "until",
+                Field::Until,
                 format!(
                     "the period ends ({}) before it starts ({}); swap them",
                     until.to_rfc3339(),
@@ -126,19 +126,19 @@ impl ArchiveFilterBuilder {
         }
         if f.max_results == Some(0) {
             problems.push(Problem::new(
-                "max_results",
+                Field::MaxResults,
                 "ask for at least 1 archive; without a maximum the appliance returns up to 128",
             ));
         }
         if let Some(comment) = &f.comment {
             if comment.is_empty() {
                 problems.push(Problem::new(
-                    "comment",
+                    Field::Comment,
                     "the comment text to look for is empty; leave it out to list every archive",
                 ));
             } else if comment.chars().any(char::is_control) {
                 problems.push(Problem::new(
-                    "comment",
+                    Field::Comment,
                     "the comment text to look for contains control characters; remove them",
                 ));
             }
@@ -146,7 +146,7 @@ impl ArchiveFilterBuilder {
         if problems.is_empty() {
             Ok(f)
         } else {
-            Err(Error::problems_found(problems))
+            Err(BuildError::new(problems))
         }
     }
 }
@@ -167,7 +167,7 @@ mod tests {
             .build()
             .unwrap_err();
         let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["until", "max_results", "comment"]);
+        assert_eq!(fields, [Field::Until, Field::MaxResults, Field::Comment]);
         assert!(error.to_string().contains("before it starts"), "{error}");
         assert_eq!(
             ArchiveFilter::builder()
@@ -176,7 +176,7 @@ mod tests {
                 .unwrap_err()
                 .problems()[0]
                 .field,
-            "comment"
+            Field::Comment
         );
     }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 use crate::catalog::archive::ArchiveSummary;
 use crate::catalog::location::trim_root;
-use crate::error::{Error, Problem};
+use crate::error::{BuildError, Field, Problem};
 use crate::job::details::{JobDetails, JobKind};
 use crate::job::id::JobId;
 
@@ -158,9 +158,12 @@ impl ApplianceLayout {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when the name is not a host name or the version holds more
+    /// A [`BuildError`] when the name is not a host name or the version holds more
     /// than letters, digits, `.` and `-`.
-    pub fn new(system_name: impl Into<String>, version: impl Into<String>) -> Result<Self, Error> {
+    pub fn new(
+        system_name: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Result<Self, BuildError> {
         let (system_name, version) = (system_name.into(), version.into());
         let mut problems = Vec::new();
         if let Some(p) = check_system_name(&system_name) {
@@ -175,7 +178,7 @@ impl ApplianceLayout {
                 version,
             })
         } else {
-            Err(Error::problems_found(problems))
+            Err(BuildError::new(problems))
         }
     }
 
@@ -208,11 +211,11 @@ impl ApplianceLayout {
     pub(crate) fn resolve(
         system_name: Option<String>,
         version: Option<String>,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, BuildError> {
         let mut problems = Vec::new();
         if system_name.is_none() {
             problems.push(Problem::new(
-                "system_name",
+                Field::SystemName,
                 "cannot tell the appliance's system name (its job history and the backups at the \
                  location do not say it, and its address is an IP address); give its host name, \
                  as the appliance's management interface shows it",
@@ -220,14 +223,14 @@ impl ApplianceLayout {
         }
         if version.is_none() {
             problems.push(Problem::new(
-                "version",
+                Field::Version,
                 "cannot tell the appliance's version (no job in its history records one); give \
                  it as the appliance's management interface shows it, such as 8.0.3.00400",
             ));
         }
         match (system_name, version) {
             (Some(name), Some(version)) if problems.is_empty() => Self::new(name, version),
-            _ => Err(Error::problems_found(problems)),
+            _ => Err(BuildError::new(problems)),
         }
     }
 }
@@ -295,7 +298,7 @@ pub(crate) fn system_name_in(location: &str) -> Option<String> {
 fn check_system_name(name: &str) -> Option<Problem> {
     (!is_system_name(name)).then(|| {
         Problem::new(
-            "system_name",
+            Field::SystemName,
             format!(
                 "\"{}\" is not a system name; system names are the appliance's host name, such \
                  as vcsa-01.example.com",
@@ -308,7 +311,7 @@ fn check_system_name(name: &str) -> Option<Problem> {
 fn check_version(version: &str) -> Option<Problem> {
     (!is_version(version)).then(|| {
         Problem::new(
-            "version",
+            Field::Version,
             format!(
                 "\"{}\" is not an appliance version; give it as the appliance's management \
                  interface shows it, such as 8.0.3.00400",
@@ -391,7 +394,7 @@ mod tests {
     fn bad_names_and_versions_are_refused() {
         let error = ApplianceLayout::new("vcsa/01", "8.0 U3").unwrap_err();
         let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["system_name", "version"]);
+        assert_eq!(fields, [Field::SystemName, Field::Version]);
         for name in ["", ".hidden", "a b", "..", "a\\b"] {
             assert!(ApplianceLayout::new(name, "8.0").is_err(), "{name}");
         }
@@ -527,9 +530,9 @@ mod tests {
         assert_eq!((layout.system_name(), layout.version()), ("vcsa", "8.0"));
         let error = ApplianceLayout::resolve(None, None).unwrap_err();
         let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["system_name", "version"]);
+        assert_eq!(fields, [Field::SystemName, Field::Version]);
         assert!(error.to_string().contains("such as 8.0.3.00400"), "{error}");
         let bad = ApplianceLayout::resolve(Some("a/b".into()), Some("8.0".into())).unwrap_err();
-        assert_eq!(bad.problems()[0].field, "system_name");
+        assert_eq!(bad.problems()[0].field, Field::SystemName);
     }
 }

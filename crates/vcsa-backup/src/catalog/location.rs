@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::backup::location::{self, LocationType};
-use crate::error::{Error, Problem};
+use crate::error::{BuildError, Field, Problem};
 use vcsa_backup_api::{Secret, types};
 
 /// The root of a backup location and the credentials to read it: where the catalog looks
@@ -116,10 +116,10 @@ impl BackupLocationBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] listing every problem: no location, a location without a
+    /// A [`BuildError`] listing every problem: no location, a location without a
     /// scheme or with one the appliance does not know, credentials for NFS, an empty user name
     /// or password.
-    pub fn build(self) -> Result<BackupLocation, Error> {
+    pub fn build(self) -> Result<BackupLocation, BuildError> {
         let mut problems = Vec::new();
         let root = check_root(
             self.location.as_deref(),
@@ -133,7 +133,7 @@ impl BackupLocationBuilder {
                 url: root.url,
                 credentials: self.user.zip(self.password),
             }),
-            _ => Err(Error::problems_found(problems)),
+            _ => Err(BuildError::new(problems)),
         }
     }
 }
@@ -155,14 +155,14 @@ pub(crate) fn check_root(
     let raw = raw.map(str::trim).unwrap_or_default();
     let checked = if raw.is_empty() {
         problems.push(Problem::new(
-            "location",
+            Field::Location,
             "no backup location given; set one such as sftp://backup.example.com/vcsa",
         ));
         None
     } else if !raw.contains("://") {
         // Schedules and the catalog have no separate protocol setting: the scheme says it.
         problems.push(Problem::new(
-            "location",
+            Field::Location,
             format!("\"{raw}\" does not say its protocol; write it as a URL such as sftp://{raw}"),
         ));
         None
@@ -199,27 +199,27 @@ pub(crate) fn check_credentials(
 ) {
     if location_type == Some(LocationType::Nfs) && (user.is_some() || password.is_some()) {
         problems.push(Problem::new(
-            "location_user",
+            Field::LocationUser,
             "NFS locations take no user name or password; access is granted by the NFS export",
         ));
     }
     if let Some(user) = user {
         if user.trim().is_empty() {
             problems.push(Problem::new(
-                "location_user",
+                Field::LocationUser,
                 "the user name for the location is empty; give the account that logs in to the \
                  backup server",
             ));
         } else if user.chars().any(char::is_control) {
             problems.push(Problem::new(
-                "location_user",
+                Field::LocationUser,
                 "the user name for the location contains control characters; remove them",
             ));
         }
     }
     if password.is_some_and(|p| p.expose().is_empty()) {
         problems.push(Problem::new(
-            "location_password",
+            Field::LocationPassword,
             "the password for the location is empty; give the password of the backup server's \
              account",
         ));
@@ -230,7 +230,7 @@ pub(crate) fn check_credentials(
 mod tests {
     use super::*;
 
-    fn fields(error: &Error) -> Vec<&'static str> {
+    fn fields(error: &BuildError) -> Vec<Field> {
         error.problems().iter().map(|p| p.field).collect()
     }
 
@@ -249,7 +249,7 @@ mod tests {
             "nfs://filer:/export/backups"
         );
         let bare = root("nas/backups").unwrap_err();
-        assert_eq!(fields(&bare), ["location"]);
+        assert_eq!(fields(&bare), [Field::Location]);
         assert!(bare.to_string().contains("sftp://nas/backups"), "{bare}");
         assert!(
             root("gopher://nas/b")
@@ -274,7 +274,11 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             fields(&error),
-            ["location_user", "location_user", "location_password"]
+            [
+                Field::LocationUser,
+                Field::LocationUser,
+                Field::LocationPassword
+            ]
         );
         // A refused location still tells the protocol, so the credentials are checked too.
         let error = BackupLocation::builder()
@@ -282,7 +286,7 @@ mod tests {
             .credentials("backup\n", Secret::new("Pa55-word"))
             .build()
             .unwrap_err();
-        assert_eq!(fields(&error), ["location", "location_user"]);
+        assert_eq!(fields(&error), [Field::Location, Field::LocationUser]);
         assert!(!format!("{error} {error:?}").contains("Pa55-word"));
     }
 

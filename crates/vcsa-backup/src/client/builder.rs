@@ -6,8 +6,9 @@ use std::time::Duration;
 use vcsa_backup_api::Secret;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, Field, Problem};
 use crate::wire::flavour::Flavour;
+#[cfg(feature = "rustls")]
 use crate::wire::tls::Thumbprint;
 
 /// How long one request may take unless [`ClientBuilder::timeout`] says otherwise.
@@ -26,14 +27,12 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
 ///     .flavour(Flavour::Api)
 ///     .timeout(Duration::from_secs(30))
-///     .pin_thumbprint_sha256(
-///         "6F:3B:2A:91:0C:55:7E:14:C8:D2:09:AB:4E:77:10:F3:25:9A:C4:E8:01:B6:7D:53:9E:2F:11:A0:C7:48:E5:36",
-///     )
 ///     .build()?;
 /// assert_eq!(client.base_url(), "https://vcsa.example.com");
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
 #[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<(String, Secret)>,
@@ -41,22 +40,24 @@ pub struct ClientBuilder {
     timeout: Duration,
     user_agent: String,
     root_certificates: Vec<Vec<u8>>,
+    #[cfg(feature = "rustls")]
     pins: Vec<String>,
     accept_invalid_certs: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+        let mut f = f.debug_struct("ClientBuilder");
+        f.field("base_url", &self.base_url)
             .field("user", &self.credentials.as_ref().map(|(u, _)| u))
             .field("password", &self.credentials.as_ref().map(|(_, p)| p))
             .field("flavour", &self.flavour)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
-            .field("root_certificates", &self.root_certificates.len())
-            .field("pins", &self.pins)
-            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("root_certificates", &self.root_certificates.len());
+        #[cfg(feature = "rustls")]
+        f.field("pins", &self.pins);
+        f.field("accept_invalid_certs", &self.accept_invalid_certs)
             .finish()
     }
 }
@@ -70,6 +71,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             user_agent: concat!("vcsa-backup/", env!("CARGO_PKG_VERSION")).to_string(),
             root_certificates: Vec::new(),
+            #[cfg(feature = "rustls")]
             pins: Vec::new(),
             accept_invalid_certs: false,
         }
@@ -117,7 +119,19 @@ impl ClientBuilder {
     ///
     /// Call it more than once to accept any of several certificates (while one is being
     /// replaced). Pinning replaces the usual checks: only a pinned certificate is accepted,
-    /// whoever signed it and whatever host name it carries. Needs the `rustls` feature.
+    /// whoever signed it and whatever host name it carries. Needs the `rustls` feature (the
+    /// default).
+    ///
+    /// ```
+    /// let client = vcsa_backup::Client::builder("https://vcsa.example.com")
+    ///     .pin_thumbprint_sha256(
+    ///         "6F:3B:2A:91:0C:55:7E:14:C8:D2:09:AB:4E:77:10:F3:25:9A:C4:E8:01:B6:7D:53:9E:2F:11:A0:C7:48:E5:36",
+    ///     )
+    ///     .build()?;
+    /// # Ok::<(), vcsa_backup::Error>(())
+    /// ```
+    #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn pin_thumbprint_sha256(mut self, thumbprint: &str) -> Self {
         self.pins.push(thumbprint.to_string());
         self
@@ -135,20 +149,28 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Configuration`] listing every problem: a base URL that is not `http(s)://host[:port]`,
-    /// an empty user name or password, a user name holding `:` or control characters (HTTP Basic
-    /// log-in cannot carry them), PEM data with no certificate, a malformed thumbprint, pinning together with accepting any
-    /// certificate, or pinning without the `rustls` feature.
+    /// [`Error::Configuration`] listing every problem: a base URL that is not
+    /// `http(s)://host[:port]`, an empty user name or password, a user name holding `:` or control
+    /// characters (HTTP Basic log-in cannot carry them), PEM data with no certificate, a malformed
+    /// thumbprint, or pinning together with accepting any certificate.
     pub fn build(self) -> Result<Client, Error> {
         let mut problems = Vec::new();
         let base_url = check_base_url(&self.base_url)
             .map_err(|p| problems.push(p))
             .ok();
         let user_agent = reqwest::header::HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| problems.push("the user agent must be visible ASCII text".to_string()))
+            .map_err(|_| {
+                problems.push(Problem::new(
+                    Field::UserAgent,
+                    "the user agent must be visible ASCII text",
+                ))
+            })
             .ok();
         if self.timeout.is_zero() {
-            problems.push("the time-out must be longer than zero".into());
+            problems.push(Problem::new(
+                Field::Timeout,
+                "the time-out must be longer than zero",
+            ));
         }
         if let Some((user, password)) = &self.credentials {
             problems.extend(check_credentials(user, password));
@@ -169,35 +191,34 @@ impl ClientBuilder {
                         http = http.add_root_certificate(cert);
                     }
                 }
-                _ => problems.push(format!(
-                    "root certificate #{} is not PEM data holding a certificate \
-                     (-----BEGIN CERTIFICATE-----)",
-                    i + 1
-                )),
+                _ => problems.push(
+                    Problem::new(
+                        Field::RootCertificate,
+                        format!(
+                            "CA certificate #{} is not PEM data holding a certificate",
+                            i + 1
+                        ),
+                    )
+                    .with_hint("give the text that starts with -----BEGIN CERTIFICATE-----"),
+                ),
             }
         }
-        let pins: Vec<Thumbprint> = self
-            .pins
-            .iter()
-            .filter_map(|p| Thumbprint::parse(p).map_err(|e| problems.push(e)).ok())
-            .collect();
         if self.accept_invalid_certs {
-            if !self.pins.is_empty() {
-                problems.push(
-                    "a pinned thumbprint and accepting any certificate contradict each other; \
-                     keep the pin"
-                        .into(),
-                );
-            }
             http = http.tls_danger_accept_invalid_certs(true);
         }
-        if !pins.is_empty() {
-            http = pin(http, pins, &mut problems);
+        #[cfg(feature = "rustls")]
+        {
+            http = pin(http, &self.pins, self.accept_invalid_certs, &mut problems);
         }
 
         let http = if problems.is_empty() {
             http.build()
-                .map_err(|e| problems.push(format!("the HTTP client could not be set up: {e}")))
+                .map_err(|e| {
+                    problems.push(Problem::new(
+                        Field::HttpClient,
+                        format!("the HTTP client could not be set up: {e}"),
+                    ))
+                })
                 .ok()
         } else {
             None
@@ -214,13 +235,34 @@ impl ClientBuilder {
     }
 }
 
+/// Trusts exactly the pinned certificates, if any are pinned.
 #[cfg(feature = "rustls")]
 fn pin(
     http: reqwest::ClientBuilder,
-    pins: Vec<Thumbprint>,
-    problems: &mut Vec<String>,
+    pins: &[String],
+    accept_invalid_certs: bool,
+    problems: &mut Vec<Problem>,
 ) -> reqwest::ClientBuilder {
-    match crate::wire::tls::config(pins) {
+    if pins.is_empty() {
+        return http;
+    }
+    let parsed: Vec<Thumbprint> = pins
+        .iter()
+        .filter_map(|p| Thumbprint::parse(p).map_err(|e| problems.push(e)).ok())
+        .collect();
+    if accept_invalid_certs {
+        problems.push(
+            Problem::new(
+                Field::Thumbprint,
+                "a pinned thumbprint and accepting any certificate contradict each other",
+            )
+            .with_hint("keep the pin"),
+        );
+    }
+    if parsed.len() < pins.len() {
+        return http;
+    }
+    match crate::wire::tls::config(parsed) {
         Ok(config) => http.tls_backend_preconfigured(config),
         Err(e) => {
             problems.push(e);
@@ -229,71 +271,75 @@ fn pin(
     }
 }
 
-#[cfg(not(feature = "rustls"))]
-fn pin(
-    http: reqwest::ClientBuilder,
-    _pins: Vec<Thumbprint>,
-    problems: &mut Vec<String>,
-) -> reqwest::ClientBuilder {
-    problems.push("pinning a thumbprint needs the `rustls` feature of vcsa-backup".into());
-    http
-}
-
 /// What HTTP Basic authentication can carry: a user name without `:` (the separator) or control
 /// characters, and a password at all. Never quotes the password.
-fn check_credentials(user: &str, password: &Secret) -> Vec<String> {
+fn check_credentials(user: &str, password: &Secret) -> Vec<Problem> {
     let mut problems = Vec::new();
     if user.trim().is_empty() {
         problems.push(
-            "the user name is empty; give the appliance account that logs in, such as \
-             administrator@vsphere.local"
-                .into(),
+            Problem::new(Field::User, "the user name is empty").with_hint(
+                "give the appliance account that logs in, such as administrator@vsphere.local",
+            ),
         );
     } else {
         if user.contains(':') {
-            problems.push(format!(
-                "the user name \"{}\" contains ':', which HTTP Basic log-in cannot carry; check \
-                 that the user name and password were not swapped or joined",
-                user.escape_debug()
-            ));
+            problems.push(
+                Problem::new(
+                    Field::User,
+                    format!(
+                        "the user name \"{}\" contains ':', which HTTP Basic log-in cannot carry",
+                        user.escape_debug()
+                    ),
+                )
+                .with_hint("check that the user name and password were not swapped or joined"),
+            );
         }
         if user.chars().any(char::is_control) {
-            problems.push(format!(
-                "the user name \"{}\" contains control characters (such as a line break from a \
-                 file it was read from); remove them",
-                user.escape_debug()
-            ));
+            problems.push(
+                Problem::new(
+                    Field::User,
+                    format!(
+                        "the user name \"{}\" contains control characters (such as a line break \
+                         from a file it was read from)",
+                        user.escape_debug()
+                    ),
+                )
+                .with_hint("remove them"),
+            );
         }
     }
     if password.expose().is_empty() {
         problems.push(
-            "the password is empty; give the password of the appliance account that logs in".into(),
+            Problem::new(Field::Password, "the password is empty")
+                .with_hint("give the password of the appliance account that logs in"),
         );
     }
     problems
 }
 
 /// `https://host[:port]`, with nothing after the authority but an optional `/`.
-fn check_base_url(raw: &str) -> Result<String, String> {
+fn check_base_url(raw: &str) -> Result<String, Problem> {
+    let problem = |message: String| Problem::new(Field::BaseUrl, message);
     let url = url::Url::parse(raw.trim()).map_err(|e| {
-        format!("\"{raw}\" is not a URL ({e}); give the appliance's address, such as https://vcsa.example.com")
+        problem(format!("\"{raw}\" is not a URL ({e})"))
+            .with_hint("give the appliance's address, such as https://vcsa.example.com")
     })?;
     if !matches!(url.scheme(), "https" | "http") {
-        return Err(format!(
-            "\"{raw}\" must start with https:// (or http:// for a local test server)"
-        ));
+        return Err(problem(format!("\"{raw}\" is not an https:// address"))
+            .with_hint("start it with https:// (or http:// for a local test server)"));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("\"{raw}\" names no host"));
+        return Err(problem(format!("\"{raw}\" names no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("give the user name and password with credentials(), not in the URL".into());
+        return Err(problem("the address holds a user name or password".into())
+            .with_hint("give them as the client's credentials instead"));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "\"{raw}\" must be the appliance's address alone, without a path such as /api or \
-             /rest: the client adds those itself"
-        ));
+        return Err(problem(format!(
+            "\"{raw}\" is not the appliance's address alone: it has a path such as /api or /rest"
+        ))
+        .with_hint("leave the path out: the client adds those itself"));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -315,29 +361,35 @@ mod tests {
         assert!(
             check_base_url("https://vcsa/api")
                 .unwrap_err()
-                .contains("without a path")
+                .message
+                .contains("has a path")
         );
         assert!(check_base_url("vcsa.example.com").is_err());
         assert!(
             check_base_url("ftp://vcsa")
                 .unwrap_err()
+                .to_string()
                 .contains("https://")
         );
         let with_password = check_base_url("https://root:VMware1!@vcsa").unwrap_err();
-        assert!(!with_password.contains("VMware1!"));
+        assert!(!with_password.to_string().contains("VMware1!"));
     }
 
     #[test]
     fn every_problem_is_reported() {
         let Err(Error::Configuration { problems }) = Client::builder("https://vcsa/rest")
             .add_root_certificate_pem(b"not pem")
-            .pin_thumbprint_sha256("12:34")
             .timeout(Duration::ZERO)
             .build()
         else {
             panic!("expected a configuration error");
         };
-        assert_eq!(problems.len(), 4, "{problems:?}");
+        let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [Field::BaseUrl, Field::Timeout, Field::RootCertificate],
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -358,21 +410,25 @@ mod tests {
 
         let empty = problems("", "");
         assert_eq!(empty.len(), 2, "{empty:?}");
-        assert!(empty[0].starts_with("the user name is empty"), "{empty:?}");
-        assert!(empty[1].starts_with("the password is empty"), "{empty:?}");
+        assert_eq!(empty[0].field, Field::User, "{empty:?}");
+        assert_eq!(empty[0].message, "the user name is empty");
+        assert_eq!(empty[1].field, Field::Password, "{empty:?}");
         assert_eq!(problems("  ", "VMware1!").len(), 1, "blank is empty");
 
         let colon = problems("administrator@vsphere.local:VMware1!", "x");
         assert_eq!(colon.len(), 1, "{colon:?}");
-        assert!(colon[0].contains("contains ':'"), "{colon:?}");
+        assert!(colon[0].message.contains("contains ':'"), "{colon:?}");
 
         let control = problems("root\n", "VMware1!");
         assert_eq!(control.len(), 1, "{control:?}");
         assert!(
-            control[0].contains("\"root\\n\""),
+            control[0].message.contains("\"root\\n\""),
             "shown escaped: {control:?}"
         );
-        assert!(control[0].contains("control characters"), "{control:?}");
+        assert!(
+            control[0].message.contains("control characters"),
+            "{control:?}"
+        );
 
         // Reported with the other settings problems, and never with the password.
         let Err(Error::Configuration { problems }) = Client::builder("https://vcsa/api")
@@ -382,7 +438,7 @@ mod tests {
             panic!("expected a configuration error");
         };
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(!problems.join(" ").contains("Secret-Pa55"));
+        assert!(!format!("{problems:?}").contains("Secret-Pa55"));
     }
 
     #[test]

@@ -10,14 +10,14 @@
 use crate::catalog::layout;
 use crate::catalog::{ApplianceLayout, ArchiveFilter, ArchiveInfo, ArchiveSummary, BackupLocation};
 use crate::client::Client;
-use crate::error::{Error, Problem};
+use crate::error::{Error, Field, Problem};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
 use crate::wire::catalog_twins::{GetArchive, ListArchives, ListSystemNames};
 use crate::wire::convert::IntoDomain;
 
 /// Refuses a system name or archive id that cannot go into a URL path, before anything is sent.
-fn check_segment(field: &'static str, what: &str, value: &str) -> Result<(), Error> {
+fn check_segment(field: Field, what: &str, value: &str) -> Result<(), Error> {
     let bad = value.trim().is_empty()
         || value == "."
         || value == ".."
@@ -25,18 +25,10 @@ fn check_segment(field: &'static str, what: &str, value: &str) -> Result<(), Err
             .chars()
             .any(|c| matches!(c, '/' | '\\' | '?' | '#' | '%') || c.is_control());
     if bad {
-        return Err(Error::problems_found(vec![Problem::new(
-            field,
-            format!(
-                "\"{}\" is not {what}; list them with {}",
-                value.escape_debug(),
-                if field == "system_name" {
-                    "list_system_names"
-                } else {
-                    "list_archives"
-                }
-            ),
-        )]));
+        return Err(Error::problems_found(vec![
+            Problem::new(field, format!("\"{}\" is not {what}", value.escape_debug()))
+                .with_hint("the backup location's catalog lists them"),
+        ]));
     }
     Ok(())
 }
@@ -131,7 +123,7 @@ impl Client {
         system_name: &str,
         filter: &ArchiveFilter,
     ) -> Result<Vec<ArchiveSummary>, Error> {
-        check_segment("system_name", "a system name", system_name)?;
+        check_segment(Field::SystemName, "a system name", system_name)?;
         let archives = self
             .call(&ListArchives {
                 location,
@@ -193,8 +185,8 @@ impl Client {
         system_name: &str,
         archive: &str,
     ) -> Result<ArchiveInfo, Error> {
-        check_segment("system_name", "a system name", system_name)?;
-        check_segment("archive", "an archive id", archive)?;
+        check_segment(Field::SystemName, "a system name", system_name)?;
+        check_segment(Field::Archive, "an archive id", archive)?;
         self.call(&GetArchive {
             location,
             system_name,
@@ -256,7 +248,7 @@ impl Client {
         version: Option<&str>,
     ) -> Result<ApplianceLayout, Error> {
         if let (Some(name), Some(version)) = (system_name, version) {
-            return ApplianceLayout::new(name, version);
+            return Ok(ApplianceLayout::new(name, version)?);
         }
         let history: Vec<(JobId, JobDetails)> =
             self.list_job_details(None).await?.into_iter().collect();
@@ -273,7 +265,7 @@ impl Client {
             .ok()
             .and_then(|u| u.host_str().map(str::to_string));
         let name = name.or_else(|| layout::host_system_name(host.as_deref()));
-        ApplianceLayout::resolve(name, version)
+        Ok(ApplianceLayout::resolve(name, version)?)
     }
 
     /// Every system name at `location` with its archives; nothing when the location is empty.

@@ -86,19 +86,20 @@ impl Client {
     /// `https://vcsa.example.com` (no path: the client adds `/api` or `/rest`).
     ///
     /// ```
-    /// use vcsa_backup::{Client, Error, Secret};
+    /// use vcsa_backup::{Client, Error, Field, Secret};
     ///
     /// let client = Client::builder("https://vcsa.example.com")
     ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
     ///     .build()?;
     /// // Every settings problem is reported at once, before anything is sent.
-    /// let Err(Error::Configuration { problems }) = Client::builder("vcsa.example.com/api")
+    /// let Err(Error::Configuration { problems, .. }) = Client::builder("vcsa.example.com/api")
     ///     .credentials("", Secret::new(""))
     ///     .build()
     /// else {
     ///     panic!("expected a configuration error");
     /// };
-    /// assert_eq!(problems.len(), 3);
+    /// let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
+    /// assert_eq!(fields, [Field::BaseUrl, Field::User, Field::Password]);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {

@@ -8,7 +8,7 @@ use vcsa_backup_api::types;
 use crate::backup::part::Part;
 use crate::backup::request::BackupRequest;
 use crate::client::Client;
-use crate::error::{Error, Problem};
+use crate::error::{Error, Field, Problem};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
 use crate::job::status::{JobStatus, Outcome};
@@ -247,16 +247,22 @@ impl Client {
     ) -> Result<JobStatus, Error> {
         let mut problems = Vec::new();
         if schedule.trim().is_empty() || schedule.contains(['/', '?', '#']) {
-            problems.push(Problem::new(
-                "schedule",
-                format!("\"{schedule}\" is not a schedule id; the usual one is \"default\""),
-            ));
+            problems.push(
+                Problem::new(
+                    Field::Schedule,
+                    format!("\"{schedule}\" is not a schedule id"),
+                )
+                .with_hint("the usual one is \"default\""),
+            );
         }
         if comment.is_some_and(|c| c.chars().any(|c| c.is_control() && c != '\n' && c != '\t')) {
-            problems.push(Problem::new(
-                "comment",
-                "the comment contains control characters (such as a carriage return); remove them",
-            ));
+            problems.push(
+                Problem::new(
+                    Field::Comment,
+                    "the comment contains control characters (such as a carriage return)",
+                )
+                .with_hint("remove them"),
+            );
         }
         if !problems.is_empty() {
             return Err(Error::problems_found(problems));

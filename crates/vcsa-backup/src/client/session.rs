@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{AuthFailure, Error};
 use crate::wire::dispatch::{self, Repeat, Twins};
 use crate::wire::flavour::Flavour;
 use crate::wire::twins::{CreateSession, DeleteSession};
@@ -108,7 +108,7 @@ impl Client {
                     Repeat::Yes => match dispatch::send(api, flavour, operation).await {
                         Err(Error::NotAuthenticated { server, .. }) => {
                             Err(Error::NotAuthenticated {
-                                reason: crate::error::FRESH_SESSION_REFUSED.into(),
+                                reason: AuthFailure::FreshSessionRefused,
                                 server,
                             })
                         }
@@ -153,9 +153,7 @@ impl Client {
         let auth = self.auth();
         let Some(user) = auth.user() else {
             return Err(Error::NotAuthenticated {
-                reason: "no credentials were given to the client; set them with \
-                         ClientBuilder::credentials"
-                    .into(),
+                reason: AuthFailure::NoCredentials,
                 server: None,
             });
         };
@@ -194,7 +192,9 @@ impl Client {
 fn refused_log_in(error: Error, user: &str) -> Error {
     match error {
         Error::NotAuthenticated { server, .. } => Error::NotAuthenticated {
-            reason: format!("the appliance refused the log in of \"{user}\""),
+            reason: AuthFailure::LoginRefused {
+                user: user.to_string(),
+            },
             server,
         },
         other => other,

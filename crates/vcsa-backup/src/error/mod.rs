@@ -7,14 +7,11 @@ use crate::backup::password::PasswordError;
 use crate::message::{Message, convert_all};
 use crate::wire::convert::IntoDomain;
 
+pub(crate) mod problem;
 pub(crate) mod server_error_type;
 
+pub use problem::{BuildError, Field, Problem};
 pub use server_error_type::ServerErrorType;
-
-/// The reason of [`Error::NotAuthenticated`] when a log in had just succeeded but the appliance
-/// refused the new session on the next call.
-pub(crate) const FRESH_SESSION_REFUSED: &str =
-    "the log in succeeded, but the appliance refused the new session at once";
 
 /// Everything that can go wrong, sorted by what to do next.
 ///
@@ -24,7 +21,7 @@ pub(crate) const FRESH_SESSION_REFUSED: &str =
 /// ```
 /// use vcsa_backup::{BackupRequest, Error};
 ///
-/// let error = BackupRequest::builder().build().unwrap_err();
+/// let error: Error = BackupRequest::builder().build().unwrap_err().into();
 /// assert!(matches!(error, Error::InvalidRequest(_)));
 /// assert!(!error.is_retryable());
 /// assert!(error.to_string().contains("location"));
@@ -40,17 +37,19 @@ pub enum Error {
     /// The appliance refused the credentials (check the user name and password; retrying will
     /// not help), or refused the session it had just opened (check that a proxy in between
     /// passes the session header).
+    #[non_exhaustive]
     NotAuthenticated {
-        /// What was refused, in words an administrator understands.
-        reason: String,
+        /// What was refused.
+        reason: AuthFailure,
         /// The appliance's own answer, when it gave one.
         server: Option<Box<ServerError>>,
     },
     /// The session expired before the appliance accepted a call that changes something (start a
     /// backup, run a schedule, cancel a job). The call had no effect and was not repeated, so it
     /// cannot run twice; a new session is open, so calling again is safe.
+    #[non_exhaustive]
     SessionExpired {
-        /// The operation that was not carried out.
+        /// The operation that was not carried out, in words (`start a backup`).
         operation: &'static str,
     },
     /// The user may not do this (`UNAUTHORIZED`): use an account with the backup privilege.
@@ -61,6 +60,7 @@ pub enum Error {
     /// The appliance could not be reached, did not answer in time, or is busy or starting
     /// (`SERVICE_UNAVAILABLE`, `TIMED_OUT`, `RESOURCE_BUSY`, connection failures, and HTTP 502,
     /// 503 or 504 pages from its web front end or a proxy). Try again later.
+    #[non_exhaustive]
     Transient {
         /// What went wrong.
         reason: String,
@@ -71,6 +71,7 @@ pub enum Error {
     },
     /// The appliance's TLS certificate is not trusted: it does not match the pinned thumbprint or
     /// is not signed by a trusted authority. Check the thumbprint or the CA certificate.
+    #[non_exhaustive]
     UntrustedCertificate {
         /// What the TLS layer reported.
         reason: String,
@@ -80,6 +81,7 @@ pub enum Error {
     /// The appliance's answer could not be understood: the wrong shape, truncated, or not JSON.
     /// Not transient: an undecodable answer usually means the base URL points at something other
     /// than the appliance's API.
+    #[non_exhaustive]
     MalformedResponse {
         /// The HTTP status of an error answer; `None` for a success answer (the generated
         /// client does not keep the status of a body it could not decode) or no answer.
@@ -90,11 +92,73 @@ pub enum Error {
         excerpt: String,
     },
     /// The client's own settings are wrong: found by [`ClientBuilder::build`](crate::ClientBuilder::build)
-    /// (base URL, certificates, thumbprints), or a base URL the appliance redirects away from.
+    /// (base URL, credentials, certificates, thumbprints), or a base URL the appliance redirects
+    /// away from.
+    #[non_exhaustive]
     Configuration {
         /// Every problem found.
-        problems: Vec<String>,
+        problems: Vec<Problem>,
     },
+}
+
+/// Why the appliance did not accept a log in or a session: [`Error::NotAuthenticated`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthFailure {
+    /// The client was built without a user name and password.
+    NoCredentials,
+    /// The appliance refused the log in of this user: a wrong user name or password, or a
+    /// locked account. Retrying will not help (and failed log ins can lock the account).
+    LoginRefused {
+        /// The user name that was refused.
+        user: String,
+    },
+    /// The appliance did not accept the session (or the credentials) a call was sent with.
+    SessionRefused,
+    /// The log in succeeded, but the appliance refused the new session on the next call: the
+    /// credentials are right. A proxy that drops the session header does this, and so does an
+    /// appliance whose services are restarting.
+    FreshSessionRefused,
+}
+
+impl AuthFailure {
+    /// What happened.
+    fn what(&self) -> String {
+        match self {
+            Self::NoCredentials => "no user name and password were given to the client".into(),
+            Self::LoginRefused { user } => {
+                format!("the appliance refused the log in of \"{user}\"")
+            }
+            Self::SessionRefused => {
+                "the appliance did not accept the session or the credentials".into()
+            }
+            Self::FreshSessionRefused => {
+                "the log in succeeded, but the appliance refused the new session at once".into()
+            }
+        }
+    }
+
+    /// What to do about it.
+    fn advice(&self) -> &'static str {
+        match self {
+            Self::NoCredentials => "give the user name and password of the appliance account",
+            Self::LoginRefused { .. } | Self::SessionRefused => {
+                "check the user name and password, and that the account is not locked"
+            }
+            // The credentials were just accepted: suspecting them would mislead.
+            Self::FreshSessionRefused => {
+                "if a proxy stands between the client and the appliance, check that it passes the \
+                 vmware-api-session-id header, otherwise try again later"
+            }
+        }
+    }
+}
+
+impl fmt::Display for AuthFailure {
+    /// What happened, then what to do.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; {}", self.what(), self.advice())
+    }
 }
 
 /// Why a request is invalid: problems found before sending it, or the appliance's refusal.
@@ -105,32 +169,6 @@ pub enum InvalidRequest {
     Problems(Vec<Problem>),
     /// The appliance refused the request.
     Rejected(ServerError),
-}
-
-/// One problem with a request, found before sending it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Problem {
-    /// The setting at fault, such as `location` or `backup_password`.
-    pub field: &'static str,
-    /// What is wrong and how to fix it. Never holds a password.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem with `field`.
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
 }
 
 /// An error as the appliance reported it, in the same form from both flavours.
@@ -250,25 +288,16 @@ impl fmt::Display for Error {
             ),
             Self::NotFound(e) => write!(
                 f,
-                "the appliance has no such job or schedule ({e}); check the job id against \
-                 `list_jobs`, or the schedule id (appliances have one, usually \"default\")"
+                "the appliance has no such job or schedule ({e}); check the job id against the \
+                 appliance's list of jobs, or the schedule id (appliances have one, usually \
+                 \"default\")"
             ),
             Self::NotAuthenticated { reason, server } => {
-                write!(f, "not logged in: {reason}")?;
+                write!(f, "not logged in: {}", reason.what())?;
                 if let Some(e) = server {
                     write!(f, " ({e})")?;
                 }
-                if reason == FRESH_SESSION_REFUSED {
-                    // The credentials were just accepted: suspecting them would mislead.
-                    f.write_str(
-                        "; if a proxy stands between the client and the appliance, check that it \
-                         passes the vmware-api-session-id header, otherwise try again later",
-                    )
-                } else {
-                    f.write_str(
-                        "; check the user name and password, and that the account is not locked",
-                    )
-                }
+                write!(f, "; {}", reason.advice())
             }
             Self::SessionExpired { operation } => write!(
                 f,
@@ -282,12 +311,7 @@ impl fmt::Display for Error {
             ),
             Self::InvalidRequest(InvalidRequest::Problems(problems)) => {
                 f.write_str("the request is invalid and was not sent: ")?;
-                for (i, p) in problems.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("; ")?;
-                    }
-                    write!(f, "{p}")?;
-                }
+                problem::write_problems(f, problems)?;
                 f.write_str(". Fix these settings, then send the request again")
             }
             Self::InvalidRequest(InvalidRequest::Rejected(e)) => write!(
@@ -333,11 +357,8 @@ impl fmt::Display for Error {
                 )
             }
             Self::Configuration { problems } => {
-                write!(
-                    f,
-                    "the client settings are invalid, so nothing was sent: {}",
-                    problems.join("; ")
-                )
+                f.write_str("the client settings are invalid, so nothing was sent: ")?;
+                problem::write_problems(f, problems)
             }
         }
     }
@@ -392,6 +413,12 @@ impl StdError for Error {
 
 impl From<PasswordError> for Error {
     fn from(e: PasswordError) -> Self {
-        Self::problems_found(vec![Problem::new("backup_password", e.to_string())])
+        Self::problems_found(vec![Problem::new(Field::BackupPassword, e.to_string())])
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(e: BuildError) -> Self {
+        Self::problems_found(e.into_problems())
     }
 }

@@ -520,7 +520,7 @@ impl Checker<'_> {
                     match crate::wire::tls::Thumbprint::parse(thumbprint) {
                         Ok(_) => Some(Trust::Thumbprint(thumbprint.to_string())),
                         Err(e) => {
-                            self.problem(raw, entry, e);
+                            self.problem(raw, entry, e.to_string());
                             None
                         }
                     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, Field, Problem};
 use crate::fleet::accounts::{Accounts, Known};
 use crate::fleet::{ApplianceEntry, Inventory, PasswordSource, Trust};
 use crate::health::{HealthPolicy, HealthReport};
@@ -294,10 +294,16 @@ impl Fleet {
             Trust::CaFile(path) => {
                 let pem = std::fs::read(path).map_err(|e| {
                     ApplianceFailure::Error(Error::Configuration {
-                        problems: vec![format!(
-                            "the CA certificate {} could not be read ({e}); check trust.ca_file",
-                            path.display()
-                        )],
+                        problems: vec![
+                            Problem::new(
+                                Field::RootCertificate,
+                                format!(
+                                    "the CA certificate {} could not be read ({e})",
+                                    path.display()
+                                ),
+                            )
+                            .with_hint("check trust.ca_file"),
+                        ],
                     })
                 })?;
                 builder.add_root_certificate_pem(&pem)

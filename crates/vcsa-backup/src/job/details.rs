@@ -1,7 +1,5 @@
 //! Detailed information about backup jobs: the same result whichever flavour the appliance speaks.
 
-use std::fmt;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use vcsa_backup_api::{enums, types};
 
@@ -264,45 +262,7 @@ pub struct Target {
     pub id: String,
 }
 
-macro_rules! open_domain_enum {
-    ($(#[$meta:meta])* $name:ident from $wire:ty { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
-            /// A value this SDK does not know (from a newer appliance), as it was sent.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The value as the appliance writes it.
-            pub fn as_wire(&self) -> &str {
-                match self {
-                    $(Self::$variant => $text,)*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_wire())
-            }
-        }
-
-        impl FromWire<$wire> for $name {
-            fn from_wire(value: $wire) -> Self {
-                match value.as_str() {
-                    $($text => Self::$variant,)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-    };
-}
-
-open_domain_enum! {
+vcsa_backup_api::open_enum! {
     /// The status of a job as job details report it (finer than [`JobState`](crate::JobState)).
     ///
     /// ```
@@ -310,12 +270,12 @@ open_domain_enum! {
     ///
     /// assert!(TaskStatus::Failed.is_terminal());
     /// assert!(!TaskStatus::Blocked.is_terminal());
-    /// assert_eq!(TaskStatus::Running.as_wire(), "RUNNING");
+    /// assert_eq!(TaskStatus::Running.as_str(), "RUNNING");
     /// // A status from a newer appliance is kept, as sent.
-    /// let new = TaskStatus::Unknown("PAUSED".into());
+    /// let new = TaskStatus::from("PAUSED");
     /// assert_eq!(new.to_string(), "PAUSED");
     /// ```
-    TaskStatus from enums::DetailsStatus {
+    TaskStatus {
         /// Waiting to start.
         Pending = "PENDING",
         /// Running.
@@ -329,6 +289,18 @@ open_domain_enum! {
     }
 }
 
+impl FromWire<enums::DetailsStatus> for TaskStatus {
+    fn from_wire(value: enums::DetailsStatus) -> Self {
+        Self::from(value.as_str())
+    }
+}
+
+impl FromWire<enums::DetailsType> for JobKind {
+    fn from_wire(value: enums::DetailsType) -> Self {
+        Self::from(value.as_str())
+    }
+}
+
 impl TaskStatus {
     /// Whether the job has ended and will not change any more.
     ///
@@ -337,23 +309,23 @@ impl TaskStatus {
     ///
     /// assert!(TaskStatus::Succeeded.is_terminal());
     /// assert!(!TaskStatus::Pending.is_terminal());
-    /// assert!(!TaskStatus::Unknown("PAUSED".into()).is_terminal());
+    /// assert!(!TaskStatus::from("PAUSED").is_terminal());
     /// ```
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Succeeded | Self::Failed)
     }
 }
 
-open_domain_enum! {
+vcsa_backup_api::open_enum! {
     /// How a job was started.
     ///
     /// ```
     /// use vcsa_backup::JobKind;
     ///
-    /// assert_eq!(JobKind::Scheduled.as_wire(), "SCHEDULED");
+    /// assert_eq!(JobKind::Scheduled.as_str(), "SCHEDULED");
     /// assert_eq!(JobKind::LocalBackup.to_string(), "LOCAL_BACKUP");
     /// ```
-    JobKind from enums::DetailsType {
+    JobKind {
         /// By the appliance's backup schedule.
         Scheduled = "SCHEDULED",
         /// By a user or a program.

@@ -9,30 +9,31 @@ use crate::job::id::JobId;
 use crate::message::{Message, convert_all};
 use crate::wire::convert::{FromWire, IntoDomain};
 
-/// Where a backup job is in its life.
-///
-/// Open: a state this SDK does not know (from a newer appliance) is kept in `Unknown`.
-///
-/// ```
-/// use vcsa_backup::JobState;
-///
-/// assert!(!JobState::InProgress.is_terminal());
-/// assert!(JobState::Failed.is_terminal());
-/// assert_eq!(JobState::Unknown("PAUSED".into()).to_string(), "PAUSED");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub enum JobState {
-    /// The job has not started yet (`NONE` on the wire).
-    NotStarted,
-    /// The job is running.
-    InProgress,
-    /// The job finished and the backup is complete.
-    Succeeded,
-    /// The job ended without a complete backup; its messages say why.
-    Failed,
-    /// A state this SDK does not know, as the appliance sent it.
-    Unknown(String),
+vcsa_backup_api::open_enum! {
+    /// Where a backup job is in its life.
+    ///
+    /// `Display` prints the appliance's word (`INPROGRESS`); [`describe`](Self::describe) says it
+    /// in English.
+    ///
+    /// ```
+    /// use vcsa_backup::JobState;
+    ///
+    /// assert!(!JobState::InProgress.is_terminal());
+    /// assert!(JobState::Failed.is_terminal());
+    /// assert_eq!(JobState::InProgress.to_string(), "INPROGRESS");
+    /// assert_eq!(JobState::InProgress.describe(), "in progress");
+    /// assert_eq!(JobState::from("PAUSED").to_string(), "PAUSED");
+    /// ```
+    JobState {
+        /// The job has not started yet.
+        NotStarted = "NONE",
+        /// The job is running.
+        InProgress = "INPROGRESS",
+        /// The job finished and the backup is complete.
+        Succeeded = "SUCCEEDED",
+        /// The job ended without a complete backup; its messages say why.
+        Failed = "FAILED",
+    }
 }
 
 impl JobState {
@@ -44,27 +45,16 @@ impl JobState {
         matches!(self, Self::Succeeded | Self::Failed)
     }
 
-    /// The state as the appliance writes it (`NONE`, `INPROGRESS`, `SUCCEEDED`, `FAILED`).
-    pub fn as_wire(&self) -> &str {
+    /// The state in English (`not started`, `in progress`, `succeeded`, `failed`); an unknown
+    /// state as the appliance sent it.
+    pub fn describe(&self) -> &str {
         match self {
-            Self::NotStarted => "NONE",
-            Self::InProgress => "INPROGRESS",
-            Self::Succeeded => "SUCCEEDED",
-            Self::Failed => "FAILED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl fmt::Display for JobState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(match self {
             Self::NotStarted => "not started",
             Self::InProgress => "in progress",
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Unknown(other) => other,
-        })
+        }
     }
 }
 
@@ -76,7 +66,7 @@ impl FromWire<enums::BackupRestoreProcessState> for JobState {
             S::Inprogress => Self::InProgress,
             S::Succeeded => Self::Succeeded,
             S::Failed => Self::Failed,
-            other => Self::Unknown(other.as_str().to_string()),
+            other => Self::from(other.as_str()),
         }
     }
 }
@@ -216,7 +206,7 @@ impl FromWire<types::ReturnResult> for Outcome {
             S::Ok => OutcomeStatus::Ok,
             S::Warning => OutcomeStatus::Warning,
             S::Fail => OutcomeStatus::Fail,
-            other => OutcomeStatus::Unknown(other.as_str().to_string()),
+            other => OutcomeStatus::from(other.as_str()),
         };
         Self {
             status,
@@ -225,27 +215,21 @@ impl FromWire<types::ReturnResult> for Outcome {
     }
 }
 
-/// Whether the appliance accepted a cancel or validate request. Open, like every appliance enum.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub enum OutcomeStatus {
-    /// Accepted.
-    Ok,
-    /// Accepted, but the messages say something needs attention.
-    Warning,
-    /// Refused; the messages say why.
-    Fail,
-    /// A verdict this SDK does not know, as the appliance sent it.
-    Unknown(String),
-}
-
-impl fmt::Display for OutcomeStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Ok => "OK",
-            Self::Warning => "WARNING",
-            Self::Fail => "FAIL",
-            Self::Unknown(other) => other,
-        })
+vcsa_backup_api::open_enum! {
+    /// Whether the appliance accepted a cancel or validate request.
+    ///
+    /// ```
+    /// use vcsa_backup::OutcomeStatus;
+    ///
+    /// assert_eq!(OutcomeStatus::Warning.to_string(), "WARNING");
+    /// assert_eq!(OutcomeStatus::from("FAIL"), OutcomeStatus::Fail);
+    /// ```
+    OutcomeStatus {
+        /// Accepted.
+        Ok = "OK",
+        /// Accepted, but the messages say something needs attention.
+        Warning = "WARNING",
+        /// Refused; the messages say why.
+        Fail = "FAIL",
     }
 }

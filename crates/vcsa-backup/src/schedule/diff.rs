@@ -10,7 +10,7 @@ use vcsa_backup_api::{Secret, types};
 use crate::backup::location;
 use crate::backup::part::PartId;
 use crate::catalog::location::trim_root;
-use crate::error::Problem;
+use crate::error::{Field, Problem};
 use crate::schedule::DayOfWeek;
 use crate::schedule::recurrence::{describe_days, normalize_days};
 use crate::schedule::update::{part_ids, recurrence_wire, retention_wire};
@@ -126,19 +126,19 @@ impl ScheduleField {
 }
 
 impl ScheduleField {
-    /// The setting's name in problems ([`Problem::field`]).
-    pub(crate) fn key(self) -> &'static str {
+    /// The setting, as problems name it ([`Problem::field`]).
+    pub(crate) fn field(self) -> Field {
         match self {
-            Self::Location => "location",
-            Self::LocationUser => "location_user",
-            Self::LocationPassword => "location_password",
-            Self::BackupPassword => "backup_password",
-            Self::Parts => "parts",
-            Self::Enabled => "enabled",
-            Self::Time => "time",
-            Self::Days => "days",
-            Self::Retention => "retention",
-            Self::FastBackup => "fast_backup",
+            Self::Location => Field::Location,
+            Self::LocationUser => Field::LocationUser,
+            Self::LocationPassword => Field::LocationPassword,
+            Self::BackupPassword => Field::BackupPassword,
+            Self::Parts => Field::Parts,
+            Self::Enabled => Field::Enabled,
+            Self::Time => Field::Time,
+            Self::Days => Field::Days,
+            Self::Retention => Field::Retention,
+            Self::FastBackup => Field::FastBackup,
         }
     }
 }
@@ -341,8 +341,8 @@ impl Blocker {
     /// The blocker as a problem with the spec, named by the setting at fault.
     pub(crate) fn problem(&self) -> Problem {
         let field = match self {
-            Self::CannotUnset(field) => field.key(),
-            Self::NeedsLocationPassword => "location_password",
+            Self::CannotUnset(field) => field.field(),
+            Self::NeedsLocationPassword => Field::LocationPassword,
         };
         Problem::new(field, self.to_string())
     }

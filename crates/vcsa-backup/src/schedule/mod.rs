@@ -19,7 +19,7 @@ pub use update::ScheduleUpdate;
 
 pub(crate) use spec::check_parts;
 
-use crate::error::Problem;
+use crate::error::{Field, Problem};
 
 /// Checks a schedule id before it goes into a URL path: not empty, no `/`, `?`, `#`, spaces or
 /// control characters.
@@ -30,7 +30,7 @@ pub(crate) fn check_id(id: &str) -> Option<Problem> {
             .any(|c| matches!(c, '/' | '?' | '#' | '%') || c.is_whitespace() || c.is_control());
     bad.then(|| {
         Problem::new(
-            "schedule",
+            Field::Schedule,
             format!(
                 "\"{}\" is not a schedule id; ids are words such as \"default\" (the one the \
                  appliance's own interface manages)",
@@ -49,7 +49,7 @@ mod tests {
         }
         for bad in ["", " ", "a/b", "a?b", "a#b", "a b", "a\nb", "50%"] {
             let problem = super::check_id(bad).unwrap();
-            assert_eq!(problem.field, "schedule");
+            assert_eq!(problem.field, super::Field::Schedule);
         }
     }
 }

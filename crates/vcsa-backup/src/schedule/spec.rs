@@ -7,7 +7,7 @@ use crate::backup::location::LocationType;
 use crate::backup::part::PartId;
 use crate::backup::password::BackupPassword;
 use crate::catalog::location::{Root, check_credentials, check_root};
-use crate::error::{Error, Problem};
+use crate::error::{BuildError, Field, Problem};
 use crate::schedule::update::{ScheduleUpdate, part_ids, recurrence_wire, retention_wire};
 use crate::schedule::{DayOfWeek, Recurrence, Retention};
 use vcsa_backup_api::{Secret, types};
@@ -217,8 +217,8 @@ impl ScheduleSpecBuilder {
 
     /// Encrypts the backups with this password, checked against the appliance's rules (see
     /// [`BackupPassword`]).
-    pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
-        self.backup_password = Some(password.into());
+    pub fn backup_password(mut self, password: Secret) -> Self {
+        self.backup_password = Some(password);
         self
     }
 
@@ -275,16 +275,16 @@ impl ScheduleSpecBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] listing every problem: the location (missing, without a
+    /// A [`BuildError`] listing every problem: the location (missing, without a
     /// scheme, a scheme the appliance does not know, no folder), the credentials (for NFS,
     /// empty), the parts (not a part id, listed twice), an hour outside 0-23 or a minute outside
     /// 0-59, days that are not days of the week, listed twice or without a time, a retention
     /// of 0, a backup password that breaks the appliance's rules. Never quotes a password.
-    pub fn build(self) -> Result<ScheduleSpec, Error> {
+    pub fn build(self) -> Result<ScheduleSpec, BuildError> {
         let c = self.check(Need::WholeSchedule)?;
         // `check` refuses a whole schedule without a location, with its problem.
         let Some(root) = c.root else {
-            return Err(Error::problems_found(Vec::new()));
+            return Err(BuildError::new(Vec::new()));
         };
         Ok(ScheduleSpec {
             location_type: root.location_type,
@@ -310,7 +310,7 @@ impl ScheduleSpecBuilder {
     /// # Errors
     ///
     /// As [`build`](Self::build), and when nothing at all is to change.
-    pub fn build_update(self) -> Result<ScheduleUpdate, Error> {
+    pub fn build_update(self) -> Result<ScheduleUpdate, BuildError> {
         let c = self.check(Need::Changes)?;
         Ok(ScheduleUpdate {
             location: c.root.map(|r| r.url),
@@ -326,7 +326,7 @@ impl ScheduleSpecBuilder {
         })
     }
 
-    fn check(self, need: Need) -> Result<Checked, Error> {
+    fn check(self, need: Need) -> Result<Checked, BuildError> {
         let mut problems = Vec::new();
         let root = if need == Need::Changes && self.location.is_none() {
             // The schedule keeps its location; the credentials still get their own checks.
@@ -350,7 +350,7 @@ impl ScheduleSpecBuilder {
         let time = check_time(self.time, &mut problems);
         if need == Need::WholeSchedule && self.time.is_none() && self.days_given {
             problems.push(Problem::new(
-                "days",
+                Field::Days,
                 "days are given but no time of day; set the time the backup runs, such as 23:00",
             ));
         }
@@ -358,7 +358,7 @@ impl ScheduleSpecBuilder {
             None => None,
             Some(0) => {
                 problems.push(Problem::new(
-                    "retention",
+                    Field::Retention,
                     "a schedule must keep at least 1 backup; to keep every backup, set no \
                      retention",
                 ));
@@ -369,7 +369,7 @@ impl ScheduleSpecBuilder {
         let backup_password = match self.backup_password {
             None => None,
             Some(secret) => BackupPassword::new(secret)
-                .map_err(|e| problems.push(Problem::new("backup_password", e.to_string())))
+                .map_err(|e| problems.push(Problem::new(Field::BackupPassword, e.to_string())))
                 .ok(),
         };
         let nothing = self.location.is_none()
@@ -383,12 +383,12 @@ impl ScheduleSpecBuilder {
             && self.fast_backup.is_none();
         if need == Need::Changes && nothing && problems.is_empty() {
             problems.push(Problem::new(
-                "schedule",
+                Field::Schedule,
                 "the update changes nothing; give at least one setting to change",
             ));
         }
         if !problems.is_empty() || (need == Need::WholeSchedule && root.is_none()) {
-            return Err(Error::problems_found(problems));
+            return Err(BuildError::new(problems));
         }
         Ok(Checked {
             root,
@@ -439,7 +439,7 @@ fn check_days(days: &[DayOfWeek], problems: &mut Vec<Problem>) {
     for (i, day) in days.iter().enumerate() {
         if !day.is_known() {
             problems.push(Problem::new(
-                "days",
+                Field::Days,
                 format!(
                     "\"{day}\" is not a day of the week; use Monday to Sunday (mon, tue, wed, \
                      thu, fri, sat, sun)"
@@ -447,7 +447,7 @@ fn check_days(days: &[DayOfWeek], problems: &mut Vec<Problem>) {
             ));
         } else if days[..i].contains(day) {
             problems.push(Problem::new(
-                "days",
+                Field::Days,
                 format!("{} is listed twice; list each day once", day.name()),
             ));
         }
@@ -460,13 +460,13 @@ fn check_time(time: Option<(u32, u32)>, problems: &mut Vec<Problem>) -> Option<(
     let m = u8::try_from(minute).ok().filter(|m| *m < 60);
     if h.is_none() {
         problems.push(Problem::new(
-            "hour",
+            Field::Hour,
             format!("{hour} is not an hour; give 0 to 23 (the appliance's 24-hour clock)"),
         ));
     }
     if m.is_none() {
         problems.push(Problem::new(
-            "minute",
+            Field::Minute,
             format!("{minute} is not a minute; give 0 to 59"),
         ));
     }
@@ -483,7 +483,7 @@ pub(crate) fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
                 .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
         {
             problems.push(Problem::new(
-                "parts",
+                Field::Parts,
                 format!(
                     "\"{id}\" is not a part id; part ids are words such as common, seat or \
                      supervisors (list them with list_parts)"
@@ -491,7 +491,7 @@ pub(crate) fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
             ));
         } else if parts[..i].contains(part) {
             problems.push(Problem::new(
-                "parts",
+                Field::Parts,
                 format!("\"{id}\" is listed twice; list each part once"),
             ));
         }
@@ -502,7 +502,7 @@ pub(crate) fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
 mod tests {
     use super::*;
 
-    fn fields(error: &Error) -> Vec<&'static str> {
+    fn fields(error: &BuildError) -> Vec<Field> {
         error.problems().iter().map(|p| p.field).collect()
     }
 
@@ -540,17 +540,17 @@ mod tests {
         assert_eq!(
             fields(&error),
             [
-                "location_user",
-                "location_user",
-                "location_password",
-                "parts",
-                "parts",
-                "days",
-                "days",
-                "hour",
-                "minute",
-                "retention",
-                "backup_password",
+                Field::LocationUser,
+                Field::LocationUser,
+                Field::LocationPassword,
+                Field::Parts,
+                Field::Parts,
+                Field::Days,
+                Field::Days,
+                Field::Hour,
+                Field::Minute,
+                Field::Retention,
+                Field::BackupPassword,
             ]
         );
         let text = error.to_string();
@@ -572,11 +572,11 @@ mod tests {
             ("", "no backup location"),
         ] {
             let error = ScheduleSpec::builder().location(raw).build().unwrap_err();
-            assert_eq!(fields(&error), ["location"], "{raw}");
+            assert_eq!(fields(&error), [Field::Location], "{raw}");
             assert!(error.to_string().contains(says), "{raw}: {error}");
         }
         let missing = ScheduleSpec::builder().keep(0).build().unwrap_err();
-        assert_eq!(fields(&missing), ["location", "retention"]);
+        assert_eq!(fields(&missing), [Field::Location, Field::Retention]);
         let trailing = base().location("sftp://nas/backups/").build().unwrap();
         assert_eq!(trailing.location(), "sftp://nas/backups");
     }
@@ -584,7 +584,7 @@ mod tests {
     #[test]
     fn days_need_a_time() {
         let error = base().days([DayOfWeek::Sunday]).build().unwrap_err();
-        assert_eq!(fields(&error), ["days"]);
+        assert_eq!(fields(&error), [Field::Days]);
         assert!(error.to_string().contains("no time of day"));
     }
 
@@ -594,10 +594,16 @@ mod tests {
         assert_eq!(r.recurrence().unwrap().to_string(), "every day at 00:00");
         let r = base().at(23, 59).days([DayOfWeek::Sunday]).build().unwrap();
         assert_eq!(r.recurrence().unwrap().to_string(), "Sunday at 23:59");
-        assert_eq!(fields(&base().at(24, 0).build().unwrap_err()), ["hour"]);
-        assert_eq!(fields(&base().at(0, 60).build().unwrap_err()), ["minute"]);
+        assert_eq!(
+            fields(&base().at(24, 0).build().unwrap_err()),
+            [Field::Hour]
+        );
+        assert_eq!(
+            fields(&base().at(0, 60).build().unwrap_err()),
+            [Field::Minute]
+        );
         let huge = base().at(u32::MAX, u32::MAX).build().unwrap_err();
-        assert_eq!(fields(&huge), ["hour", "minute"]);
+        assert_eq!(fields(&huge), [Field::Hour, Field::Minute]);
     }
 
     #[test]
@@ -606,7 +612,10 @@ mod tests {
             base().keep(1).build().unwrap().retention(),
             Some(Retention { max_count: 1 })
         );
-        assert_eq!(fields(&base().keep(0).build().unwrap_err()), ["retention"]);
+        assert_eq!(
+            fields(&base().keep(0).build().unwrap_err()),
+            [Field::Retention]
+        );
     }
 
     #[test]
@@ -615,7 +624,7 @@ mod tests {
         assert_eq!(spec.location_user(), Some("backup"));
         assert!(!spec.has_location_password());
         let error = base().location_user(" ").build().unwrap_err();
-        assert_eq!(fields(&error), ["location_user"]);
+        assert_eq!(fields(&error), [Field::LocationUser]);
     }
 
     #[test]

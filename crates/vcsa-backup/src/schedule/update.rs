@@ -108,7 +108,7 @@ impl ScheduleUpdate {
                 Some(r) => Some(recurrence_wire(r.hour, r.minute, days)),
                 None => {
                     return Err(crate::error::Problem::new(
-                        "days",
+                        crate::error::Field::Days,
                         "the schedule has no time of day yet, so days alone cannot be set; give \
                          the time too, such as 23:00",
                     ));
@@ -217,7 +217,7 @@ mod tests {
             serde_json::json!({"hour": 23, "minute": 0, "days": ["MONDAY", "FRIDAY"]})
         );
         let problem = days.to_wire(None).unwrap_err();
-        assert_eq!(problem.field, "days");
+        assert_eq!(problem.field, crate::error::Field::Days);
         let both = ScheduleSpec::builder()
             .at(2, 0)
             .days([Monday])
@@ -235,7 +235,14 @@ mod tests {
             .build_update()
             .unwrap_err();
         let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["location_user", "hour", "retention"]);
+        assert_eq!(
+            fields,
+            [
+                crate::error::Field::LocationUser,
+                crate::error::Field::Hour,
+                crate::error::Field::Retention
+            ]
+        );
         let nothing = ScheduleSpec::builder().build_update().unwrap_err();
         assert!(nothing.to_string().contains("changes nothing"), "{nothing}");
         let password = ScheduleSpec::builder()

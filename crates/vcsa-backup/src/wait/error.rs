@@ -169,7 +169,7 @@ impl fmt::Display for WaitError {
                 f,
                 "gave up waiting for backup job {}: it has stayed {} at {} for {} (the stall limit is {}), after {}. The job is still running on the appliance: look at it there (its details and the backup log), then wait again or cancel it (`cancel_job`).",
                 e.job,
-                e.last_status.state.as_wire(),
+                e.last_status.state.as_str(),
                 e.last_status.progress,
                 HumanDuration(e.unchanged_for),
                 HumanDuration(e.limit),
@@ -254,7 +254,7 @@ impl fmt::Display for Counts<'_> {
 
 fn write_last_seen(f: &mut fmt::Formatter<'_>, status: Option<&JobStatus>) -> fmt::Result {
     match status {
-        Some(s) => write!(f, "last seen {} at {}", s.state.as_wire(), s.progress),
+        Some(s) => write!(f, "last seen {} at {}", s.state.as_str(), s.progress),
         None => f.write_str("its status could not be read even once"),
     }
 }
@@ -269,7 +269,7 @@ fn write_blockers(f: &mut fmt::Formatter<'_>, blocked_by: &[Blocker]) -> fmt::Re
         })?;
         write!(f, "job {} ({}", blocker.job, HumanDuration(blocker.waited))?;
         if let Some(state) = &blocker.final_state {
-            write!(f, ", ended {}", state.as_wire())?;
+            write!(f, ", ended {}", state.as_str())?;
         }
         f.write_str(")")?;
     }

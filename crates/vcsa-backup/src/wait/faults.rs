@@ -147,7 +147,10 @@ fn is_transient(error: &Error) -> bool {
 fn is_fresh_session_refused(error: &Error) -> bool {
     matches!(
         error,
-        Error::NotAuthenticated { reason, .. } if reason == crate::error::FRESH_SESSION_REFUSED
+        Error::NotAuthenticated {
+            reason: crate::error::AuthFailure::FreshSessionRefused,
+            ..
+        }
     )
 }
 
@@ -185,12 +188,14 @@ mod tests {
         let policy = RetryTransient::default();
         let first = FailureStreak::new(1, Duration::ZERO);
         let fresh = Error::NotAuthenticated {
-            reason: crate::error::FRESH_SESSION_REFUSED.into(),
+            reason: crate::error::AuthFailure::FreshSessionRefused,
             server: None,
         };
         assert_eq!(policy.on_error(&fresh, &first), FaultAction::Retry);
         let refused = Error::NotAuthenticated {
-            reason: "the appliance refused the log in of \"administrator@vsphere.local\"".into(),
+            reason: crate::error::AuthFailure::LoginRefused {
+                user: "administrator@vsphere.local".into(),
+            },
             server: None,
         };
         assert_eq!(policy.on_error(&refused, &first), FaultAction::GiveUp);
@@ -206,7 +211,7 @@ mod tests {
             Error::NotAuthorized(server()),
             Error::Server(server()),
             Error::NotAuthenticated {
-                reason: "refused".into(),
+                reason: crate::error::AuthFailure::SessionRefused,
                 server: None,
             },
             Error::MalformedResponse {

@@ -185,7 +185,7 @@ impl<S: JobSource> Poller<S> {
         if status.state.is_terminal() {
             tracing::info!(
                 job = %self.job,
-                state = %status.state.as_wire(),
+                state = %status.state.as_str(),
                 progress = status.progress.value(),
                 polls = summary.polls,
                 waited_ms = summary.waited.as_millis() as u64,
@@ -211,7 +211,7 @@ impl<S: JobSource> Poller<S> {
             Some(delay) => {
                 tracing::debug!(
                     job = %self.job,
-                    state = %status.state.as_wire(),
+                    state = %status.state.as_str(),
                     progress = status.progress.value(),
                     poll = summary.polls,
                     next_delay_ms = delay.as_millis() as u64,

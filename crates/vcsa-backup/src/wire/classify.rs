@@ -7,7 +7,9 @@ use progenitor_client::Error as WireError;
 use serde_json::Value;
 use vcsa_backup_api::types;
 
-use crate::error::{Error, InvalidRequest, ServerError, ServerErrorType};
+use crate::error::{
+    AuthFailure, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
+};
 use crate::message::{Message, convert_all};
 use crate::wire::convert::{IntoDomain, rest_type_to_api};
 
@@ -72,7 +74,7 @@ pub(crate) fn from_server(server: ServerError) -> Error {
 
 fn not_authenticated(server: ServerError) -> Error {
     Error::NotAuthenticated {
-        reason: "the appliance did not accept the session or the credentials".into(),
+        reason: AuthFailure::SessionRefused,
         server: Some(Box::new(server)),
     }
 }
@@ -102,12 +104,10 @@ pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Bod
         // The hooks hand error answers that do not decode on as unexpected: this is a success.
         WireError::InvalidResponsePayload(bytes, e) => from_undecodable(&bytes, &e, body),
         WireError::UnexpectedResponse(response) => from_unexpected(response, body).await,
-        WireError::InvalidRequest(reason) => {
-            Error::problems_found(vec![crate::error::Problem::new(
-                "request",
-                format!("the request could not be built: {reason}"),
-            )])
-        }
+        WireError::InvalidRequest(reason) => Error::problems_found(vec![Problem::new(
+            Field::Request,
+            format!("the request could not be built: {reason}"),
+        )]),
         WireError::InvalidUpgrade(e) => Error::MalformedResponse {
             status: e.status().map(|s| s.as_u16()),
             reason: e.to_string(),
@@ -186,7 +186,13 @@ fn describe_tls(error: &rustls::Error) -> String {
         E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
             "it is not valid yet (check the clocks)".into()
         }
-        other => other.to_string(),
+        E::InvalidCertificate(C::Revoked) => "it has been revoked".into(),
+        E::InvalidCertificate(C::BadEncoding) => "it is not a well-formed certificate".into(),
+        E::InvalidCertificate(C::BadSignature) => "its signature does not verify".into(),
+        // rustls prints its other certificate errors as Rust values: say it in words instead.
+        E::InvalidCertificate(_) => "the TLS layer refused it as invalid".into(),
+        E::NoCertificatesPresented => "the appliance presented no certificate".into(),
+        other => format!("the TLS handshake with the appliance failed ({other})"),
     }
 }
 
@@ -199,10 +205,15 @@ pub(crate) fn redirected(status: u16, headers: &reqwest::header::HeaderMap) -> E
         .map(|l| format!(" to {l}"))
         .unwrap_or_default();
     Error::Configuration {
-        problems: vec![format!(
-            "the appliance answered with a redirect (HTTP {status}){to}; set the base URL to the \
-             address the appliance answers on directly, usually https://<appliance>"
-        )],
+        problems: vec![
+            Problem::new(
+                Field::BaseUrl,
+                format!("the appliance answered with a redirect (HTTP {status}){to}"),
+            )
+            .with_hint(
+                "give the address the appliance answers on directly, usually https://<appliance>",
+            ),
+        ],
     }
 }
 

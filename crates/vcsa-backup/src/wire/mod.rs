@@ -8,5 +8,6 @@ pub(crate) mod convert;
 pub(crate) mod dispatch;
 pub(crate) mod flavour;
 pub(crate) mod schedule_twins;
+#[cfg(feature = "rustls")]
 pub(crate) mod tls;
 pub(crate) mod twins;

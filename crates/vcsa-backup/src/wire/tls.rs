@@ -1,10 +1,13 @@
-//! Trusting the appliance's certificate by its SHA-256 thumbprint, the vendor's usual convention.
+//! Trusting the appliance's certificate by its SHA-256 thumbprint, the vendor's usual convention
+//! (with the `rustls` feature).
 //!
 //! Appliances ship with self-signed certificates, so administrators pin the certificate itself
 //! rather than a chain: the thumbprint replaces chain and host-name checks, while the TLS
 //! handshake signatures are still verified with the certificate's key.
 
 use std::fmt;
+
+use crate::error::{Field, Problem};
 
 /// A SHA-256 certificate thumbprint: 32 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,16 +17,20 @@ impl Thumbprint {
     /// Parses `AB:CD:...`, `ab cd ...` or plain hex, in either case, as browsers and
     /// `openssl x509 -fingerprint -sha256` print it; that command's label (`SHA256 Fingerprint=`
     /// from OpenSSL 1.x, `sha256 Fingerprint=` from OpenSSL 3) may be left on.
-    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, Problem> {
         let digits = strip_label(text.trim());
         let hex: String = digits
             .chars()
             .filter(|c| !(matches!(c, ':' | '-') || c.is_whitespace()))
             .collect();
         let bad = || {
-            format!(
-                "\"{text}\" is not a SHA-256 thumbprint; give 64 hexadecimal digits, optionally \
-                 in pairs separated by colons (as `openssl x509 -noout -fingerprint -sha256` prints)"
+            Problem::new(
+                Field::Thumbprint,
+                format!("\"{text}\" is not a SHA-256 thumbprint"),
+            )
+            .with_hint(
+                "give 64 hexadecimal digits, optionally in pairs separated by colons (as \
+                 `openssl x509 -noout -fingerprint -sha256` prints them)",
             )
         };
         if hex.len() != 64 || !hex.is_ascii() {
@@ -68,10 +75,8 @@ impl fmt::Display for Thumbprint {
     }
 }
 
-#[cfg(feature = "rustls")]
 pub(crate) use pinned::config;
 
-#[cfg(feature = "rustls")]
 mod pinned {
     use std::sync::Arc;
 
@@ -81,9 +86,10 @@ mod pinned {
     use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
 
     use super::Thumbprint;
+    use crate::error::{Field, Problem};
 
     /// A TLS configuration that accepts exactly the certificates with these thumbprints.
-    pub(crate) fn config(pins: Vec<Thumbprint>) -> Result<rustls::ClientConfig, String> {
+    pub(crate) fn config(pins: Vec<Thumbprint>) -> Result<rustls::ClientConfig, Problem> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let verifier = Arc::new(PinnedVerifier {
             pins,
@@ -91,7 +97,7 @@ mod pinned {
         });
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS could not be set up: {e}"))?
+            .map_err(|e| Problem::new(Field::HttpClient, format!("TLS could not be set up: {e}")))?
             .dangerous()
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth();

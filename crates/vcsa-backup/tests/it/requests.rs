@@ -17,7 +17,7 @@ fn full_request() -> BackupRequest {
         .location("sftp://backup.example.com:2222/vcsa/2024-06-01")
         .location_credentials("backup-user", Secret::new(LOCATION_PASSWORD))
         .parts([PartId::SEAT, PartId::SUPERVISORS])
-        .backup_password(BACKUP_PASSWORD)
+        .backup_password(Secret::new(BACKUP_PASSWORD))
         .comment("before the upgrade")
         .fast_backup(true)
         .build()
@@ -111,7 +111,7 @@ fn refusals_name_every_problem_without_secrets() {
             BackupRequest::builder()
                 .location("sftp://h/b")
                 .location_type(LocationType::Nfs)
-                .backup_password("weak pw"),
+                .backup_password(Secret::new("weak pw")),
         ),
         (
             "credentials in the URL, duplicate part",

@@ -213,7 +213,7 @@ async fn removing_a_setting_needs_a_recreate_the_caller_allows() {
             panic!("{flavour}: {refused:?}");
         };
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(problems[0].field, "retention");
+        assert_eq!(problems[0].field, vcsa_backup::Field::Retention);
         assert!(
             refused.to_string().contains("allow recreating"),
             "{refused}"
@@ -309,7 +309,11 @@ async fn partial_updates_keep_the_other_settings() {
         let no_time = spec().build().unwrap();
         client.create_schedule("manual", &no_time).await.unwrap();
         let error = client.update_schedule("manual", &days).await.unwrap_err();
-        assert_eq!(error.problems()[0].field, "days", "{error}");
+        assert_eq!(
+            error.problems()[0].field,
+            vcsa_backup::Field::Days,
+            "{error}"
+        );
         sim.shutdown().await;
     }
 }
@@ -478,7 +482,11 @@ async fn the_catalog_refuses_what_does_not_exist() {
                 .list_archives(&location, bad, &ArchiveFilter::all())
                 .await
                 .unwrap_err();
-            assert_eq!(error.problems()[0].field, "system_name", "{bad}");
+            assert_eq!(
+                error.problems()[0].field,
+                vcsa_backup::Field::SystemName,
+                "{bad}"
+            );
         }
     }
 }
@@ -509,7 +517,7 @@ async fn part_sizes_and_the_clock() {
                 .unwrap_err()
                 .problems()[0]
                 .field,
-            "parts"
+            vcsa_backup::Field::Parts
         );
         let time = client.get_appliance_time().await.unwrap();
         assert_eq!(time.time_zone, "Europe/Berlin");
@@ -538,24 +546,32 @@ async fn bad_schedules_are_refused_before_anything_is_sent() {
     assert_eq!(
         fields,
         [
-            "location",
-            "days",
-            "hour",
-            "minute",
-            "retention",
-            "backup_password"
+            vcsa_backup::Field::Location,
+            vcsa_backup::Field::Days,
+            vcsa_backup::Field::Hour,
+            vcsa_backup::Field::Minute,
+            vcsa_backup::Field::Retention,
+            vcsa_backup::Field::BackupPassword
         ]
     );
     for bad in ["", "a/b", "x?y", "has space"] {
         let error = client.get_schedule(bad).await.unwrap_err();
-        assert_eq!(error.problems()[0].field, "schedule", "{bad}");
+        assert_eq!(
+            error.problems()[0].field,
+            vcsa_backup::Field::Schedule,
+            "{bad}"
+        );
     }
     let spec = spec().build().unwrap();
     for error in [
         client.create_schedule("a/b", &spec).await.unwrap_err(),
         client.delete_schedule("").await.unwrap_err(),
     ] {
-        assert_eq!(error.problems()[0].field, "schedule", "{error}");
+        assert_eq!(
+            error.problems()[0].field,
+            vcsa_backup::Field::Schedule,
+            "{error}"
+        );
     }
     // The appliance's own refusal of a schedule that exists.
     client.create_schedule("dup", &spec).await.unwrap();

@@ -36,7 +36,7 @@ fn request(folder: &str) -> BackupRequest {
         .location(format!("sftp://backup.example.com/vcsa/{folder}"))
         .location_credentials("backup", Secret::new("s3cret"))
         .part(PartId::SEAT)
-        .backup_password("Backup-2024!")
+        .backup_password(Secret::new("Backup-2024!"))
         .comment("from the SDK tests")
         .build()
         .expect("valid request")
@@ -202,7 +202,8 @@ async fn a_start_is_not_repeated_after_the_session_expired() {
             matches!(
                 error,
                 Error::SessionExpired {
-                    operation: "start a backup"
+                    operation: "start a backup",
+                    ..
                 }
             ),
             "{error:?}"
@@ -239,7 +240,8 @@ async fn a_start_is_not_repeated_after_the_session_expired() {
             matches!(
                 error,
                 Error::SessionExpired {
-                    operation: "cancel a job"
+                    operation: "cancel a job",
+                    ..
                 }
             ),
             "{error:?}"
@@ -417,7 +419,16 @@ async fn no_credentials_is_reported_before_sending() {
     let sim = sim().await;
     let client = Client::builder(sim.url()).build().unwrap();
     let error = client.list_parts().await.unwrap_err();
-    assert!(error.to_string().contains("no credentials"), "{error}");
+    assert!(
+        matches!(
+            error,
+            Error::NotAuthenticated {
+                reason: vcsa_backup::AuthFailure::NoCredentials,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     sim.shutdown().await;
 }
 
@@ -441,7 +452,7 @@ async fn invalid_requests_are_refused_before_sending() {
     let sim = sim().await;
     let client = client(&sim, Flavour::Api);
     let error = client.run_schedule("", Some("x")).await.unwrap_err();
-    assert_eq!(error.problems()[0].field, "schedule");
+    assert_eq!(error.problems()[0].field, vcsa_backup::Field::Schedule);
     assert_eq!(
         sim.control().state().live_sessions,
         0,

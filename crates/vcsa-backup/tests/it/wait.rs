@@ -331,7 +331,7 @@ async fn a_job_that_does_not_exist_ends_the_wait_at_once() {
     assert!(matches!(failed.error, Error::NotFound(_)), "{failed:?}");
     assert_eq!(failed.summary.polls, 1);
     assert_eq!(appliance.log().len(), 2, "one log-in, one read, no retry");
-    insta::assert_snapshot!(rendered, @r#"stopped waiting for backup job 20260101-000000-1 after 1 read (1 failed): the appliance has no such job or schedule (No such resource.); check the job id against `list_jobs`, or the schedule id (appliances have one, usually "default")"#);
+    insta::assert_snapshot!(rendered, @r#"stopped waiting for backup job 20260101-000000-1 after 1 read (1 failed): the appliance has no such job or schedule (No such resource.); check the job id against the appliance's list of jobs, or the schedule id (appliances have one, usually "default")"#);
 }
 
 #[tokio::test(start_paused = true)]

@@ -30,7 +30,7 @@ fn stepped(call: &Call, last_state: &'static str) -> Reply {
 }
 
 fn line(status: &JobStatus) -> String {
-    format!("{} {}", status.state.as_wire(), status.progress)
+    format!("{} {}", status.state.as_str(), status.progress)
 }
 
 #[tokio::test(start_paused = true)]

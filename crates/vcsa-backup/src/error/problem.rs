@@ -1,0 +1,240 @@
+//! Problems found before anything is sent: in a request, or in the client's own settings.
+
+use std::fmt;
+
+/// The setting a [`Problem`] is about.
+///
+/// `Display` names it in an administrator's words (`location user name`); a program that shows
+/// problems to people under its own names for the settings (a command-line tool's options, a form's
+/// labels) matches on the variant instead.
+///
+/// ```
+/// use vcsa_backup::{BackupRequest, Field};
+///
+/// let error = BackupRequest::builder().build().unwrap_err();
+/// let option = |field: Field| match field {
+///     Field::Location => "--location",
+///     _ => "another option",
+/// };
+/// assert_eq!(option(error.problems()[0].field), "--location");
+/// assert_eq!(Field::LocationUser.to_string(), "location user name");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Field {
+    // The client's settings.
+    /// The appliance's address.
+    BaseUrl,
+    /// The user name that logs in to the appliance.
+    User,
+    /// The password that logs in to the appliance.
+    Password,
+    /// The `User-Agent` sent with every request.
+    UserAgent,
+    /// The time-out of one request.
+    Timeout,
+    /// A certificate authority to trust, as PEM data.
+    RootCertificate,
+    /// A pinned certificate thumbprint.
+    Thumbprint,
+    /// The HTTP client as a whole (its TLS set-up, say).
+    HttpClient,
+
+    // A backup request, or a schedule's.
+    /// Where backups go.
+    Location,
+    /// The protocol of the location.
+    LocationType,
+    /// The user name for the location.
+    LocationUser,
+    /// The password for the location.
+    LocationPassword,
+    /// The optional parts to back up.
+    Parts,
+    /// The password that encrypts backups.
+    BackupPassword,
+    /// A comment stored with a backup.
+    Comment,
+    /// A backup schedule's id.
+    Schedule,
+    /// The days of the week a schedule runs on.
+    Days,
+    /// The hour a schedule runs at.
+    Hour,
+    /// The minute a schedule runs at.
+    Minute,
+    /// How many backups a schedule keeps.
+    Retention,
+    /// Whether a schedule runs on its own.
+    Enabled,
+    /// The time of day a schedule runs at.
+    Time,
+    /// Whether the fast database backup is asked for.
+    FastBackup,
+
+    // Reading a backup location's catalog.
+    /// The earliest backup time to list.
+    Since,
+    /// The latest backup time to list.
+    Until,
+    /// How many backups to list at most.
+    MaxResults,
+    /// The appliance's system name, as backup folders carry it.
+    SystemName,
+    /// The appliance's version, as backup folders carry it.
+    Version,
+    /// A backup's id in the catalog.
+    Archive,
+
+    /// The request as a whole, when no one setting is at fault.
+    Request,
+}
+
+impl Field {
+    /// The setting in an administrator's words, as `Display` prints it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::BaseUrl => "appliance address",
+            Self::User => "user name",
+            Self::Password => "password",
+            Self::UserAgent => "user agent",
+            Self::Timeout => "time-out",
+            Self::RootCertificate => "CA certificate",
+            Self::Thumbprint => "certificate thumbprint",
+            Self::HttpClient => "HTTP client",
+            Self::Location => "backup location",
+            Self::LocationType => "location type",
+            Self::LocationUser => "location user name",
+            Self::LocationPassword => "location password",
+            Self::Parts => "parts",
+            Self::BackupPassword => "backup encryption password",
+            Self::Comment => "comment",
+            Self::Schedule => "schedule",
+            Self::Days => "days",
+            Self::Hour => "hour",
+            Self::Minute => "minute",
+            Self::Retention => "retention",
+            Self::Enabled => "enabled",
+            Self::Time => "time of day",
+            Self::FastBackup => "fast backup",
+            Self::Since => "earliest time",
+            Self::Until => "latest time",
+            Self::MaxResults => "most results",
+            Self::SystemName => "system name",
+            Self::Version => "version",
+            Self::Archive => "backup id",
+            Self::Request => "request",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// One problem with a setting, found before anything was sent: which setting, what is wrong,
+/// and what to do about it. Never holds a password.
+///
+/// ```
+/// use vcsa_backup::{Field, Problem};
+///
+/// let problem = Problem::new(Field::Hour, "25 is not an hour").with_hint("give 0 to 23");
+/// assert_eq!(problem.to_string(), "hour: 25 is not an hour; give 0 to 23");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// The setting at fault.
+    pub field: Field,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it, when there is more to say than the message does.
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    /// A problem with `field`.
+    pub fn new(field: Field, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// The same problem with what to do about it.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    /// `<setting>: <what is wrong>; <what to do>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A request builder refused its settings: every problem, all found at once, before anything
+/// was sent. Converts into [`Error::InvalidRequest`](crate::Error::InvalidRequest) with `?`.
+///
+/// ```
+/// use vcsa_backup::{BackupRequest, Field, Secret};
+///
+/// let error = BackupRequest::builder()
+///     .location("nfs://filer:/export/vcsa")
+///     .location_credentials("backup", Secret::new("s3cret"))
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(error.problems()[0].field, Field::LocationUser);
+/// println!("{error}");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    problems: Vec<Problem>,
+}
+
+impl BuildError {
+    pub(crate) fn new(problems: Vec<Problem>) -> Self {
+        Self { problems }
+    }
+
+    /// Every problem found; never empty.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The problems, to keep.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the request is invalid: ")?;
+        write_problems(f, &self.problems)?;
+        f.write_str(". Fix these settings, then build it again")
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The problems on one line, separated by `; `.
+pub(crate) fn write_problems(f: &mut fmt::Formatter<'_>, problems: &[Problem]) -> fmt::Result {
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{p}")?;
+    }
+    Ok(())
+}
