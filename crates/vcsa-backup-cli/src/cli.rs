@@ -5,11 +5,21 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod archives;
+mod schedule;
+
+pub use archives::{ArchivesCommand, ArchivesListArgs, ArchivesShowArgs, CatalogLocation};
+pub use schedule::{
+    ScheduleApplyArgs, ScheduleCommand, ScheduleCreateArgs, ScheduleOptions, ScheduleRunArgs,
+    ScheduleUpdateArgs,
+};
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  the backup job (or the check, or the cancel request) failed
-  2  invalid input: a wrong option, a refused request, an unknown job or schedule
+  1  the backup job (or the check, or the cancel request) failed; `schedule apply --check`
+     found a difference
+  2  invalid input: a wrong option, a refused request, an unknown job, schedule or backup
   3  the deadline given with --deadline passed before the job ended
   4  another backup or restore is already running on the appliance
   5  authentication: wrong user or password, or the user lacks the backup privilege
@@ -136,10 +146,13 @@ pub enum Command {
     List(ListArgs),
     /// Ask the appliance to cancel a running backup job.
     Cancel(JobArgs),
-    /// Backup schedules defined on the appliance.
+    /// Backup schedules defined on the appliance: list, show, create, update, delete, apply, run.
     #[command(subcommand)]
     Schedule(ScheduleCommand),
-    /// List the parts of the appliance that a backup can include.
+    /// The backups at a backup location (the appliance's catalog): list them, show one.
+    #[command(subcommand)]
+    Archives(ArchivesCommand),
+    /// List the parts of the appliance that a backup can include, with their estimated sizes.
     Parts,
     /// Check a backup location and its settings without starting a backup.
     Validate(RequestArgs),
@@ -148,9 +161,10 @@ pub enum Command {
     /// Starts a simulated appliance on 127.0.0.1 (HTTPS with a self-signed certificate), then
     /// lists the parts a backup can include, starts a backup, tries to start a second one to
     /// show the "backup in progress" error and its exit code, follows the first to the end with
-    /// a progress bar, shows its details and the job list, and says how to point the same
-    /// commands at a real appliance. Nothing leaves this machine; global options other than
-    /// --quiet do not apply.
+    /// a progress bar, shows its details and the job list, creates a nightly backup schedule,
+    /// skips the simulated clock three days ahead so that it fires, lists the backups it left
+    /// at the location, and says how to point the same commands at a real appliance. Nothing
+    /// leaves this machine; global options other than --quiet do not apply.
     #[cfg(feature = "demo")]
     Demo(DemoArgs),
     /// Print a shell completion script, for example
@@ -276,37 +290,6 @@ pub struct JobArgs {
     pub job_id: String,
 }
 
-/// `schedule ...`.
-#[derive(Debug, Subcommand)]
-pub enum ScheduleCommand {
-    /// Start a backup now with the settings of a schedule defined on the appliance.
-    Run(ScheduleRunArgs),
-}
-
-/// `schedule run`.
-#[derive(Debug, Args)]
-pub struct ScheduleRunArgs {
-    /// The schedule's id, as shown in the appliance's management interface (often `default`).
-    pub schedule: String,
-
-    /// A comment stored with the backup.
-    #[arg(long, short = 'c')]
-    pub comment: Option<String>,
-
-    /// Follow the job to the end, showing its progress, and exit with its outcome.
-    #[arg(long, short = 'w')]
-    pub wait: bool,
-
-    /// If another backup or restore is running, wait for it to end, then start this one
-    /// (instead of failing with exit code 4).
-    #[arg(long)]
-    pub when_idle: bool,
-
-    /// Give up waiting after this long, such as `90m` or `4h` (exit code 3).
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    pub deadline: Option<Duration>,
-}
-
 /// `demo`.
 #[cfg(feature = "demo")]
 #[derive(Debug, Args)]
@@ -375,19 +358,21 @@ mod tests {
 
     #[test]
     fn passwords_cannot_be_given_as_arguments() {
-        let every_arg: Vec<String> = Cli::command()
-            .get_subcommands()
-            .flat_map(|s| {
-                s.get_arguments()
-                    .map(|a| a.get_id().to_string())
-                    .collect::<Vec<_>>()
-            })
-            .chain(
-                Cli::command()
+        // Every option that takes a value, in every subcommand at every depth.
+        fn options_with_values(command: &clap::Command, found: &mut Vec<String>) {
+            found.extend(
+                command
                     .get_arguments()
+                    .filter(|a| a.get_action().takes_values())
                     .map(|a| a.get_id().to_string()),
-            )
-            .collect();
+            );
+            for sub in command.get_subcommands() {
+                options_with_values(sub, found);
+            }
+        }
+        let mut every_arg = Vec::new();
+        options_with_values(&Cli::command(), &mut every_arg);
+        assert!(every_arg.iter().any(|id| id == "location_password_file"));
         for id in every_arg {
             assert!(
                 !id.contains("password") || id.ends_with("_file"),

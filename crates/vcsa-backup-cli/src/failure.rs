@@ -179,7 +179,17 @@ fn problem(p: &Problem) -> String {
         Field::Parts => "--part",
         Field::BackupPassword => "the backup encryption password",
         Field::Comment => "--comment",
+        Field::Hour | Field::Minute | Field::Time => "--at",
+        Field::Days => "--days",
+        Field::Retention => "--keep",
+        Field::Enabled => "--enable/--disable",
+        Field::FastBackup => "--fast",
         Field::Schedule => "the schedule id",
+        Field::Since => "--since",
+        Field::Until => "--until",
+        Field::MaxResults => "--limit",
+        Field::SystemName => "the system name",
+        Field::Archive => "the archive id",
         other => other.describe(),
     };
     let mut line = format!("{option}: {}", p.message);

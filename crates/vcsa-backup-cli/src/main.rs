@@ -95,9 +95,8 @@ async fn on_appliance(ctx: &Context, command: &Command) -> Result<(), Failure> {
         Command::Status(args) => commands::status::run(ctx, args).await,
         Command::List(args) => commands::list::run(ctx, args).await,
         Command::Cancel(args) => commands::cancel::run(ctx, args).await,
-        Command::Schedule(cli::ScheduleCommand::Run(args)) => {
-            commands::schedule::run(ctx, args).await
-        }
+        Command::Schedule(command) => commands::schedule::run(ctx, command).await,
+        Command::Archives(command) => commands::archives::run(ctx, command).await,
         Command::Parts => commands::parts::run(ctx).await,
         Command::Validate(args) => commands::validate::run(ctx, args).await,
         // Handled by `run`: they need no appliance.

@@ -8,6 +8,12 @@ use vcsa_backup::{JobDetails, JobId, JobStatus, Message, Outcome, Part};
 
 use crate::human;
 
+mod archive;
+mod schedule;
+
+pub use archive::{ArchiveRow, ArchiveView};
+pub use schedule::{DiffView, ScheduleView};
+
 /// A message from the appliance.
 #[derive(Debug, Serialize)]
 pub struct MessageView {
@@ -233,23 +239,26 @@ pub struct PartView {
     pub selected_by_default: bool,
     /// Whether it may be left out.
     pub optional: bool,
+    /// The appliance's estimate of the part's size in a backup, in MiB (the appliance's "MB");
+    /// `null` when the appliance gives none.
+    pub estimated_size_mb: Option<u64>,
 }
 
-impl From<&Part> for PartView {
-    fn from(p: &Part) -> Self {
+impl PartView {
+    /// The view of `p`, with the appliance's estimate of its size.
+    pub fn new(p: &Part, estimated_size_mb: Option<u64>) -> Self {
         Self {
             id: p.id.as_str().to_string(),
             name: p.name.to_string(),
             description: p.description.to_string(),
             selected_by_default: p.selected_by_default,
             optional: p.optional,
+            estimated_size_mb,
         }
     }
-}
 
-impl PartView {
     /// The table columns.
-    pub const HEADERS: [&'static str; 4] = ["PART", "DEFAULT", "OPTIONAL", "DESCRIPTION"];
+    pub const HEADERS: [&'static str; 5] = ["PART", "DEFAULT", "OPTIONAL", "SIZE", "DESCRIPTION"];
 
     /// The table cells.
     pub fn cells(&self) -> Vec<String> {
@@ -258,6 +267,9 @@ impl PartView {
             self.id.clone(),
             yes_no(self.selected_by_default),
             yes_no(self.optional),
+            self.estimated_size_mb
+                .map(|mb| human::size(mb.saturating_mul(1024 * 1024)))
+                .unwrap_or_else(|| "-".to_string()),
             format!("{}: {}", self.name, self.description),
         ]
     }

@@ -1,7 +1,11 @@
 //! `demo`: a tour of the tool against an embedded simulated appliance, showing each step's
 //! command line, so a newcomer sees a backup run and learns the commands in one go.
 
-use vcsa_backup::{BackupRequest, Client, Error, PartId, Secret};
+use std::time::Duration;
+
+use vcsa_backup::{
+    ArchiveFilter, BackupLocation, BackupRequest, Client, Error, PartId, ScheduleSpec, Secret,
+};
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, RunningSimulator, Simulator};
 
 use super::Context;
@@ -14,9 +18,17 @@ use crate::views::JobView;
 
 /// Runs `demo`.
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<(), Failure> {
+    // Noon today (UTC) on the simulator's clock: the nightly schedule of the tour then fires
+    // once a day in the three days it skips ahead, whenever the demo runs.
+    let noon = chrono::Utc::now()
+        .date_naive()
+        .and_hms_opt(12, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_else(chrono::Utc::now);
     let sim = Simulator::builder()
         .job_duration(args.job_duration)
         .history(3)
+        .start_time(noon)
         .start()
         .await
         .map_err(|e| {
@@ -120,6 +132,8 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
 
     step(5, "Recent jobs on the appliance", &format!("{prefix} list"));
     super::list::run(&ctx, &crate::cli::ListArgs { limit: 5 }).await?;
+
+    schedules(&ctx, sim, prefix).await?;
     let _ = ctx.client.logout().await;
 
     say(&format!(
@@ -128,15 +142,60 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
          export VCSA_USER={DEFAULT_USER}\n  \
          vcsa-backup --thumbprint <SHA-256 of the appliance certificate> parts   \
          # asks for the password\n  \
-         vcsa-backup backup --location sftp://backup.example.com/vcsa --location-user backup --wait\n\n\
+         vcsa-backup backup --location sftp://backup.example.com/vcsa --location-user backup --wait\n  \
+         vcsa-backup schedule list\n\n\
          Get the thumbprint with:\n  \
          openssl s_client -connect vcsa.example.com:443 </dev/null 2>/dev/null | \
          openssl x509 -noout -fingerprint -sha256\n\
          Passwords come from VCSA_PASSWORD, --password-file or the prompt; never from the \
          command line.\n\
-         More: vcsa-backup --help, vcsa-backup backup --help"
+         More: vcsa-backup --help, vcsa-backup backup --help, vcsa-backup schedule --help"
     ));
     Ok(())
+}
+
+/// Steps 6 to 8: a schedule, three days of it on a fast-forwarded clock, and the catalog.
+async fn schedules(ctx: &Context, sim: &RunningSimulator, prefix: &str) -> Result<(), Failure> {
+    const ROOT: &str = "sftp://backup.example.com/vcsa";
+    step(
+        6,
+        "Create a backup schedule: every night at 02:00 (appliance time), keep the newest 7",
+        &format!(
+            "{prefix} schedule create nightly --location {ROOT} \\\n      \
+             --location-user backup --part seat --at 02:00 --keep 7"
+        ),
+    );
+    let spec = ScheduleSpec::builder()
+        .location(ROOT)
+        .location_credentials("backup", Secret::new("demo-sftp-password"))
+        .part(PartId::SEAT)
+        .at(2, 0)
+        .keep(7)
+        .build()?;
+    ctx.client.create_schedule("nightly", &spec).await?;
+    say("Created schedule \"nightly\".\n");
+    super::schedule::show(ctx, "nightly").await?;
+
+    step(
+        7,
+        "Three nights later: the simulator's clock skips ahead 3 days, and the schedule fired \
+         each night",
+        &format!("{prefix} list --limit 4"),
+    );
+    sim.control()
+        .advance_clock(Duration::from_secs(3 * 24 * 3600));
+    super::list::run(ctx, &crate::cli::ListArgs { limit: 4 }).await?;
+
+    step(
+        8,
+        "The backups it left at the location, as the appliance's catalog lists them",
+        &format!("{prefix} archives list --location {ROOT} --location-user backup"),
+    );
+    let location = BackupLocation::builder()
+        .location(ROOT)
+        .credentials("backup", Secret::new("demo-sftp-password"))
+        .build()?;
+    super::archives::print_list(ctx, &location, None, &ArchiveFilter::all()).await
 }
 
 fn step(n: u8, title: &str, command: &str) {

@@ -1,5 +1,6 @@
 //! One module per subcommand; each prints its result and returns how it ended.
 
+pub mod archives;
 pub mod backup;
 pub mod cancel;
 #[cfg(feature = "demo")]

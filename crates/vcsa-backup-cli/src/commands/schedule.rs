@@ -1,20 +1,65 @@
-//! `schedule run`: start a backup with a schedule's settings.
+//! `schedule ...`: list, show, create, update, delete, apply and run the appliance's backup
+//! schedules.
+
+mod apply;
+mod change;
+mod read;
+mod run;
+mod spec;
+
+pub use read::show;
+
+use vcsa_backup::{ApplianceTime, Error, ServerErrorType};
 
 use super::Context;
-use super::backup::{Plan, Start, start_and_follow};
-use crate::cli::ScheduleRunArgs;
-use crate::failure::Failure;
+use crate::cli::ScheduleCommand;
+use crate::failure::{ExitCode, Failure, message_stack};
 
-/// Runs `schedule run`.
-pub async fn run(ctx: &Context, args: &ScheduleRunArgs) -> Result<(), Failure> {
-    let start = Start::Schedule {
-        id: args.schedule.trim(),
-        comment: args.comment.as_deref(),
-    };
-    let plan = Plan {
-        when_idle: args.when_idle,
-        wait: args.wait,
-        deadline: args.deadline,
-    };
-    start_and_follow(ctx, start, &plan).await
+/// Runs `schedule ...`.
+pub async fn run(ctx: &Context, command: &ScheduleCommand) -> Result<(), Failure> {
+    match command {
+        ScheduleCommand::List => read::list(ctx).await,
+        ScheduleCommand::Show(args) => read::show(ctx, args.schedule.trim()).await,
+        ScheduleCommand::Create(args) => change::create(ctx, args).await,
+        ScheduleCommand::Update(args) => change::update(ctx, args).await,
+        ScheduleCommand::Delete(args) => change::delete(ctx, args.schedule.trim()).await,
+        ScheduleCommand::Apply(args) => apply::run(ctx, args).await,
+        ScheduleCommand::Run(args) => run::run(ctx, args).await,
+    }
+}
+
+/// The appliance's clock, for next runs and time zones. A failure to read it costs only those,
+/// so it is logged and the command goes on.
+async fn clock(ctx: &Context) -> Option<ApplianceTime> {
+    match ctx.client.get_appliance_time().await {
+        Ok(time) => Some(time),
+        Err(e) => {
+            tracing::info!(error = %e, "could not read the appliance's clock");
+            None
+        }
+    }
+}
+
+/// A failure about schedule `id`, with the words for a missing or existing one.
+fn failure(id: &str, error: Error) -> Failure {
+    match &error {
+        Error::NotFound(e) => Failure::new(
+            ExitCode::InvalidInput,
+            format!("there is no schedule \"{id}\" on the appliance"),
+        )
+        .with_details(message_stack(e))
+        .with_hint(
+            "`vcsa-backup schedule list` lists the schedules; `vcsa-backup schedule create` \
+             creates one",
+        ),
+        Error::Server(e) if e.error_type == Some(ServerErrorType::AlreadyExists) => Failure::new(
+            ExitCode::InvalidInput,
+            format!("schedule \"{id}\" already exists"),
+        )
+        .with_details(message_stack(e))
+        .with_hint(
+            "change it with `vcsa-backup schedule update` or `schedule apply`, or delete it first",
+        ),
+        _ => Failure::from(error),
+    }
 }

@@ -22,6 +22,10 @@ fn parts_as_a_table_and_as_json() {
     assert_eq!(json.code, 0, "{json}");
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["parts"][0]["id"], "common");
+    assert_eq!(
+        doc["parts"][0]["estimated_size_mb"], 384,
+        "the appliance's estimate"
+    );
     snapshot!("parts_json", json.transcript());
 }
 
@@ -447,7 +451,22 @@ fn the_demo_runs_a_backup_and_shows_the_refused_second_one() {
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("exit code 4"), "{run}");
     assert!(run.stdout.contains("State          succeeded"), "{run}");
-    snapshot!("demo_stdout", run.stdout.clone());
+    // The schedule fired on each of the three nights the clock skipped, and left an archive.
+    assert_eq!(
+        run.stdout.matches("SCHEDULED  SUCCEEDED").count(),
+        3 + 3,
+        "{run}"
+    );
+    assert_eq!(run.stdout.matches("  S_8.0.3.00400_").count(), 3, "{run}");
+    // The demo's clock starts at noon today: the dates change from day to day, times do not.
+    let mut filters = support::filters();
+    filters.extend([
+        (r"_\d{8}-(\d{6})_", "_[DATE]-${1}_"),
+        (r"\d{4}-\d{2}-\d{2} (\d{2}:\d{2}) UTC", "[DATE] $1 UTC"),
+    ]);
+    insta::with_settings!({ filters => filters, prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("demo_stdout", run.stdout.clone());
+    });
 }
 
 #[test]

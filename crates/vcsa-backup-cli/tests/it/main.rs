@@ -5,4 +5,5 @@ mod support;
 
 mod commands;
 mod help;
+mod schedules;
 mod terminal;

@@ -1,0 +1,281 @@
+//! `schedule ...`: the appliance's backup schedules, their settings as options.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+/// `schedule ...`.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// List the appliance's backup schedules, with when each runs next.
+    List,
+    /// Show one schedule's settings and when it runs next.
+    Show(ScheduleIdArgs),
+    /// Create a schedule on the appliance.
+    #[command(after_long_help = CREATE_EXAMPLES)]
+    Create(ScheduleCreateArgs),
+    /// Change some settings of a schedule; every option left out keeps its value.
+    ///
+    /// An update cannot remove a setting (the time, the retention, the location user): use
+    /// `schedule apply --recreate` for that.
+    Update(ScheduleUpdateArgs),
+    /// Delete a schedule; the backups it made stay where they are.
+    Delete(ScheduleIdArgs),
+    /// Make a schedule match the options: create it when it is missing, change only the
+    /// settings that differ, or change nothing.
+    ///
+    /// Exits 0 whether or not something changed; with --check, exits 1 when something would
+    /// change (for configuration drift checks). Settings left out take their defaults (no time,
+    /// every backup kept, enabled, no optional part), as in `schedule create`.
+    #[command(after_long_help = APPLY_EXAMPLES)]
+    Apply(ScheduleApplyArgs),
+    /// Start a backup now with the settings of a schedule defined on the appliance.
+    Run(ScheduleRunArgs),
+}
+
+const CREATE_EXAMPLES: &str = "\
+Examples:
+  # Every night at 23:30 (appliance time), keep the newest 7 backups, with statistics:
+  vcsa-backup schedule create nightly --location sftp://backup.example.com/vcsa \\
+      --location-user backup --location-password-file /etc/vcsa/sftp.pw \\
+      --at 23:30 --part seat --keep 7
+
+  # Mondays, Wednesdays and Fridays at 02:00, encrypted, to NFS:
+  vcsa-backup schedule create mwf --location nfs://10.0.0.5:/export/vcsa --at 2:00 \\
+      --days mon,wed,fri --backup-password-file /etc/vcsa/backup.pw";
+
+const APPLY_EXAMPLES: &str = "\
+Examples:
+  # In configuration management: converge, then check for drift later:
+  vcsa-backup schedule apply default --location sftp://backup.example.com/vcsa \\
+      --location-user backup --at 23:00 --keep 7
+  vcsa-backup schedule apply default --location sftp://backup.example.com/vcsa \\
+      --location-user backup --at 23:00 --keep 7 --check   # exits 1 if it differs";
+
+/// A schedule to act on.
+#[derive(Debug, Args)]
+pub struct ScheduleIdArgs {
+    /// The schedule's id (the appliance's own interface manages the one named `default`).
+    pub schedule: String,
+}
+
+/// The settings of a schedule, as `create`, `update` and `apply` take them.
+#[derive(Debug, Args)]
+pub struct ScheduleOptions {
+    /// The user name on the backup server. Its password comes from VCSA_LOCATION_PASSWORD,
+    /// from --location-password-file, or is asked for on the terminal.
+    #[arg(long, value_name = "USER")]
+    pub location_user: Option<String>,
+
+    /// Read the backup server's password from the first line of this file.
+    #[arg(long, value_name = "FILE", requires = "location_user")]
+    pub location_password_file: Option<PathBuf>,
+
+    /// A part to back up besides the core configuration, such as `seat`; repeat it or separate
+    /// with commas. `vcsa-backup parts` lists them; `--part common` alone means the core
+    /// configuration only.
+    #[arg(long = "part", short = 'p', value_name = "PART", value_delimiter = ',')]
+    pub parts: Vec<String>,
+
+    /// Encrypt the backups, asking for the encryption password on the terminal. It is needed
+    /// again to restore: keep it safe.
+    #[arg(long, conflicts_with = "backup_password_file")]
+    pub encrypt: bool,
+
+    /// Encrypt the backups with the password on the first line of this file. The
+    /// VCSA_BACKUP_PASSWORD environment variable does the same.
+    #[arg(long, value_name = "FILE")]
+    pub backup_password_file: Option<PathBuf>,
+
+    /// The time the backup runs, on the appliance's 24-hour clock and in its time zone
+    /// (`schedule list` shows the zone), such as `23:30`.
+    #[arg(long, value_name = "HH:MM", value_parser = parse_time)]
+    pub at: Option<TimeOfDay>,
+
+    /// The days it runs, such as `mon,wed,fri`; without it, every day. Needs a time: --at, or
+    /// in an update the schedule's own.
+    #[arg(long, value_name = "DAYS", value_delimiter = ',')]
+    pub days: Vec<String>,
+
+    /// Keep the newest N backups of this schedule; the appliance removes older ones every
+    /// day at 00:00 UTC. Without it, every backup is kept.
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u32>,
+
+    /// Use fast backup (vSphere 8.0 and later).
+    #[arg(long, conflicts_with = "no_fast")]
+    pub fast: bool,
+
+    /// Do not use fast backup.
+    #[arg(long)]
+    pub no_fast: bool,
+
+    /// Let the schedule run on its own (the default for a new schedule).
+    #[arg(long, conflicts_with = "disable")]
+    pub enable: bool,
+
+    /// Keep the schedule, but do not let it run on its own (`schedule run` still runs it).
+    #[arg(long)]
+    pub disable: bool,
+}
+
+impl ScheduleOptions {
+    /// `--enable` or `--disable`, when given.
+    pub fn enabled(&self) -> Option<bool> {
+        match (self.enable, self.disable) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `--fast` or `--no-fast`, when given.
+    pub fn fast_backup(&self) -> Option<bool> {
+        match (self.fast, self.no_fast) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// `schedule create`.
+#[derive(Debug, Args)]
+pub struct ScheduleCreateArgs {
+    /// The new schedule's id: letters, digits, `-`, `_` or `.`.
+    pub schedule: String,
+
+    /// The root of the backup location, such as `sftp://host/path`, `nfs://host:/export/path`
+    /// or `smb://server/share/path`: each backup goes into its own folder under it
+    /// (`vCenter/sn_<system name>/S_<version>_<time>_`).
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub location: String,
+
+    /// The schedule's settings.
+    #[command(flatten)]
+    pub options: ScheduleOptions,
+}
+
+/// `schedule update`.
+#[derive(Debug, Args)]
+pub struct ScheduleUpdateArgs {
+    /// The schedule's id.
+    pub schedule: String,
+
+    /// A new root for the backup location.
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub location: Option<String>,
+
+    /// The settings to change.
+    #[command(flatten)]
+    pub options: ScheduleOptions,
+}
+
+/// `schedule apply`.
+#[derive(Debug, Args)]
+pub struct ScheduleApplyArgs {
+    /// The schedule's id.
+    pub schedule: String,
+
+    /// The root of the backup location, as for `schedule create`.
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub location: String,
+
+    /// The schedule's settings.
+    #[command(flatten)]
+    pub options: ScheduleOptions,
+
+    /// Print what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Like --dry-run, and exit 1 when something would change.
+    #[arg(long)]
+    pub check: bool,
+
+    /// When the options remove a setting that an update cannot remove (the time, the
+    /// retention, the location user), delete the schedule and create it again. Every password
+    /// is set anew then: give the backup server's and, for encrypted backups, the encryption
+    /// password.
+    #[arg(long)]
+    pub recreate: bool,
+
+    /// Also send the passwords given to an existing schedule, replacing the stored ones. The
+    /// appliance never returns them, so they cannot be compared: without this option they are
+    /// sent only when the schedule is created or its location user changes.
+    #[arg(long)]
+    pub send_passwords: bool,
+}
+
+/// `schedule run`.
+#[derive(Debug, Args)]
+pub struct ScheduleRunArgs {
+    /// The schedule's id, as shown in the appliance's management interface (often `default`).
+    pub schedule: String,
+
+    /// A comment stored with the backup.
+    #[arg(long, short = 'c')]
+    pub comment: Option<String>,
+
+    /// Follow the job to the end, showing its progress, and exit with its outcome.
+    #[arg(long, short = 'w')]
+    pub wait: bool,
+
+    /// If another backup or restore is running, wait for it to end, then start this one
+    /// (instead of failing with exit code 4).
+    #[arg(long)]
+    pub when_idle: bool,
+
+    /// Give up waiting after this long, such as `90m` or `4h` (exit code 3).
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub deadline: Option<Duration>,
+}
+
+/// A time of day as typed: its range is checked with the rest of the schedule, so that every
+/// problem is reported at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeOfDay {
+    /// The hour as typed.
+    pub hour: u32,
+    /// The minute as typed.
+    pub minute: u32,
+}
+
+/// `HH:MM` (or `H:MM`): two numbers and a colon.
+fn parse_time(text: &str) -> Result<TimeOfDay, String> {
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    text.trim()
+        .split_once(':')
+        .and_then(|(h, m)| {
+            Some(TimeOfDay {
+                hour: number(h)?,
+                minute: number(m)?,
+            })
+        })
+        .ok_or_else(|| {
+            "write the time as HH:MM on the appliance's 24-hour clock, such as 23:30".to_string()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_two_numbers_whose_range_is_checked_later() {
+        let t = |h, m| Ok(TimeOfDay { hour: h, minute: m });
+        assert_eq!(parse_time("23:30"), t(23, 30));
+        assert_eq!(parse_time("2:05"), t(2, 5));
+        assert_eq!(parse_time("24:60"), t(24, 60));
+        for bad in [
+            "", "7pm", "23", "23:", ":30", "23:30:00", "-1:00", "123:00", "2 :00",
+        ] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+    }
+}

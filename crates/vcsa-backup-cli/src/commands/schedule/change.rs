@@ -1,0 +1,72 @@
+//! `schedule create`, `update` and `delete`.
+
+use serde::Serialize;
+
+use super::spec::{Passwords, builder};
+use crate::cli::{ScheduleCreateArgs, ScheduleUpdateArgs};
+use crate::commands::Context;
+use crate::failure::Failure;
+use crate::output;
+use crate::views::ScheduleView;
+
+/// Runs `schedule create`: checks every option, creates the schedule, shows it.
+pub async fn create(ctx: &Context, args: &ScheduleCreateArgs) -> Result<(), Failure> {
+    let id = args.schedule.trim();
+    let passwords = Passwords::read(&args.options)?;
+    let spec = builder(Some(&args.location), &args.options, passwords).build()?;
+    ctx.client
+        .create_schedule(id, &spec)
+        .await
+        .map_err(|e| super::failure(id, e))?;
+    print_schedule(ctx, id, "Created").await
+}
+
+/// Runs `schedule update`: sends only the options given, shows the schedule.
+pub async fn update(ctx: &Context, args: &ScheduleUpdateArgs) -> Result<(), Failure> {
+    let id = args.schedule.trim();
+    let passwords = Passwords::read(&args.options)?;
+    let update = builder(args.location.as_deref(), &args.options, passwords).build_update()?;
+    ctx.client
+        .update_schedule(id, &update)
+        .await
+        .map_err(|e| super::failure(id, e))?;
+    print_schedule(ctx, id, "Updated").await
+}
+
+/// The schedule as the appliance now has it.
+async fn print_schedule(ctx: &Context, id: &str, done: &str) -> Result<(), Failure> {
+    let clock = super::clock(ctx).await;
+    let schedule = ctx
+        .client
+        .get_schedule(id)
+        .await
+        .map_err(|e| super::failure(id, e))?;
+    let view = ScheduleView::new(&schedule, clock.as_ref());
+    output::print(ctx.output, &view, || {
+        format!(
+            "{done} schedule \"{id}\".\n\n{}",
+            output::fields(&view.fields())
+        )
+    });
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Deleted<'a> {
+    deleted: &'a str,
+}
+
+/// Runs `schedule delete`.
+pub async fn delete(ctx: &Context, id: &str) -> Result<(), Failure> {
+    ctx.client
+        .delete_schedule(id)
+        .await
+        .map_err(|e| super::failure(id, e))?;
+    output::print(ctx.output, &Deleted { deleted: id }, || {
+        format!(
+            "Deleted schedule \"{id}\". The backups it made stay at their location \
+             (`vcsa-backup archives list` lists them)."
+        )
+    });
+    Ok(())
+}

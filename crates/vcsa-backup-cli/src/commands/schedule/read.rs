@@ -1,0 +1,49 @@
+//! `schedule list` and `schedule show`.
+
+use serde::Serialize;
+
+use crate::commands::Context;
+use crate::failure::Failure;
+use crate::output;
+use crate::views::ScheduleView;
+
+#[derive(Serialize)]
+struct Schedules {
+    schedules: Vec<ScheduleView>,
+}
+
+/// Runs `schedule list`.
+pub async fn list(ctx: &Context) -> Result<(), Failure> {
+    let clock = super::clock(ctx).await;
+    let schedules = ctx.client.list_schedules().await?;
+    let view = Schedules {
+        schedules: schedules
+            .iter()
+            .map(|s| ScheduleView::new(s, clock.as_ref()))
+            .collect(),
+    };
+    output::print(ctx.output, &view, || {
+        if view.schedules.is_empty() {
+            "No backup schedules on the appliance.".to_string()
+        } else {
+            output::table(
+                &ScheduleView::HEADERS,
+                view.schedules.iter().map(ScheduleView::cells),
+            )
+        }
+    });
+    Ok(())
+}
+
+/// Runs `schedule show`.
+pub async fn show(ctx: &Context, id: &str) -> Result<(), Failure> {
+    let clock = super::clock(ctx).await;
+    let schedule = ctx
+        .client
+        .get_schedule(id)
+        .await
+        .map_err(|e| super::failure(id, e))?;
+    let view = ScheduleView::new(&schedule, clock.as_ref());
+    output::print(ctx.output, &view, || output::fields(&view.fields()));
+    Ok(())
+}
