@@ -100,7 +100,7 @@ mod tests {
     use super::*;
     use crate::cli::{Cli, Command, ScheduleCommand};
     use clap::Parser;
-    use vcsa_backup::{PartId, Retention};
+    use vcsa_backup::{Field, PartId, Retention};
 
     fn options(args: &[&str]) -> ScheduleOptions {
         let mut argv = vec!["vcsa-backup", "schedule", "update", "nightly"];
@@ -111,7 +111,7 @@ mod tests {
         }
     }
 
-    fn fields(error: &vcsa_backup::Error) -> Vec<&'static str> {
+    fn fields(error: &vcsa_backup::BuildError) -> Vec<Field> {
         error.problems().iter().map(|p| p.field).collect()
     }
 
@@ -161,7 +161,13 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             fields(&error),
-            ["location", "days", "hour", "minute", "retention"]
+            [
+                Field::Location,
+                Field::Days,
+                Field::Hour,
+                Field::Minute,
+                Field::Retention
+            ]
         );
         assert!(error.to_string().contains("\"funday\""), "{error}");
     }
@@ -175,7 +181,7 @@ mod tests {
         let error = builder(Some("sftp://nas/b"), &options(&[]), passwords)
             .build()
             .unwrap_err();
-        assert_eq!(fields(&error), ["backup_password"]);
+        assert_eq!(fields(&error), [Field::BackupPassword]);
         assert!(!error.to_string().contains("\"weak\""), "{error}");
     }
 }
