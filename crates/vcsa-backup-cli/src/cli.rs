@@ -96,7 +96,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = FlavourArg::Auto)]
     pub flavour: FlavourArg,
 
-    /// How to print results: `table` for people, `json` for scripts (stable field names).
+    /// How to print results: `table` for people, `json` for scripts (stable field names);
+    /// `check` also prints `nagios` (a plugin status line) and `prometheus` (text exposition).
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
@@ -132,6 +133,12 @@ pub enum OutputFormat {
     Table,
     /// One JSON document on standard output, with stable field names, for scripts.
     Json,
+    /// `check` only: the monitoring plugin convention (Nagios, Icinga), a status line with
+    /// performance data.
+    Nagios,
+    /// `check` only: the Prometheus text exposition format, for node_exporter's textfile
+    /// collector.
+    Prometheus,
 }
 
 /// The subcommands.
@@ -156,6 +163,12 @@ pub enum Command {
     Parts,
     /// Check a backup location and its settings without starting a backup.
     Validate(RequestArgs),
+    /// Check backup health for monitoring: exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    #[command(after_long_help = CHECK_HELP)]
+    Check(CheckArgs),
+    /// Many appliances at once, from an inventory file: back up, check or list them.
+    #[command(subcommand, after_long_help = FLEET_HELP)]
+    Fleet(FleetCommand),
     /// Run a complete backup against a built-in simulated appliance, to see the tool at work.
     ///
     /// Starts a simulated appliance on 127.0.0.1 (HTTPS with a self-signed certificate), then
@@ -170,6 +183,129 @@ pub enum Command {
     /// Print a shell completion script, for example
     /// `vcsa-backup completions bash > /etc/bash_completion.d/vcsa-backup`.
     Completions(CompletionsArgs),
+}
+
+const CHECK_HELP: &str = "\
+Exit codes of `check` (the monitoring plugin convention, in every output format):
+  0  OK        the newest successful backup is recent, nothing else is wrong
+  1  WARNING   older than --warn-age, no enabled schedule, or a required schedule disabled
+  2  CRITICAL  older than --crit-age, no successful backup, the newest job failed, or a
+               required schedule missing
+  3  UNKNOWN   the appliance could not be reached or read within --time-limit, or the
+               command line is wrong
+
+Examples:
+  # Nagios/Icinga:
+  vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/monitor.pw check -o nagios
+  # Prometheus, through node_exporter's textfile collector (replaced atomically):
+  vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/monitor.pw check \\
+      -o prometheus --output-file /var/lib/node_exporter/textfile/vcsa.prom";
+
+const FLEET_HELP: &str = "\
+The inventory (TOML) names the appliances; passwords come from files or environment
+variables, never from the inventory itself:
+
+  [defaults]
+  password_file = \"/etc/vcsa/admin.pw\"      # or password_env = \"VCSA_PASSWORD\"
+  trust = { ca_file = \"/etc/vcsa/vmca.pem\" } # or { thumbprint = \"AB:CD:...\" }
+
+  [[appliance]]
+  name = \"vc-east-1\"
+  server = \"vc-east-1.example.com\"
+  group = \"sso-east\"                        # backed up together
+
+Exit codes: `fleet check` exits with the worst verdict, CRITICAL (2) over WARNING (1) over
+UNKNOWN (3) over OK (0). `fleet backup` and `fleet list` exit 0 when every appliance
+succeeded, otherwise with the first of these any appliance had: 2 (invalid input, such as a
+schedule that does not exist), 5 (authentication), 7 (unexpected answer), 6 (connection),
+4 (a backup already running), 3 (accepted outside --window). A bad inventory, or a group
+larger than --jobs, exits 2 before anything is sent.";
+
+/// `check`: thresholds and where the result goes.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// WARNING when the newest successful backup is older than this.
+    #[arg(long, value_name = "DURATION", default_value = "26h", value_parser = humantime::parse_duration)]
+    pub warn_age: Duration,
+
+    /// CRITICAL when the newest successful backup is older than this.
+    #[arg(long, value_name = "DURATION", default_value = "50h", value_parser = humantime::parse_duration)]
+    pub crit_age: Duration,
+
+    /// A failed newest job is a WARNING, not CRITICAL.
+    #[arg(long)]
+    pub failed_is_warning: bool,
+
+    /// No enabled backup schedule is fine (backups are started from elsewhere, such as cron).
+    #[arg(long)]
+    pub no_schedule_ok: bool,
+
+    /// This schedule must exist (CRITICAL otherwise) and be enabled (WARNING otherwise).
+    #[arg(long, value_name = "ID")]
+    pub require_schedule: Option<String>,
+
+    /// Give up (UNKNOWN) after this long, log in included; keep it under the monitoring
+    /// system's own check timeout.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub time_limit: Duration,
+
+    /// Write the result to this file instead of standard output, replacing it atomically
+    /// (a temporary file in the same folder, then a rename).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+/// `fleet ...`.
+#[derive(Debug, Subcommand)]
+pub enum FleetCommand {
+    /// Start a backup on every appliance (its schedule, `default` unless the inventory says
+    /// otherwise); a group's backups all start within --window.
+    Backup(FleetBackupArgs),
+    /// Check every appliance's backup health, as `check` does for one.
+    Check(FleetCheckArgs),
+    /// List every appliance: its API flavour and newest job.
+    List(FleetArgs),
+}
+
+/// What every `fleet` subcommand needs.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// The inventory file (TOML) naming the appliances.
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub inventory: PathBuf,
+
+    /// How many appliances to work on at once.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+}
+
+/// `fleet backup`.
+#[derive(Debug, Args)]
+pub struct FleetBackupArgs {
+    /// The inventory and the concurrency.
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    /// A group's start requests must all be accepted within this long of each other being
+    /// sent; a group larger than --jobs is refused.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = humantime::parse_duration)]
+    pub window: Duration,
+
+    /// A comment stored with every backup.
+    #[arg(long, short = 'c')]
+    pub comment: Option<String>,
+}
+
+/// `fleet check`.
+#[derive(Debug, Args)]
+pub struct FleetCheckArgs {
+    /// The inventory and the concurrency.
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    /// The thresholds, as for `check`.
+    #[command(flatten)]
+    pub check: CheckArgs,
 }
 
 /// `completions`.

@@ -9,6 +9,7 @@ mod commands;
 mod connect;
 mod failure;
 mod follow;
+mod health_output;
 mod human;
 mod output;
 mod progress;
@@ -18,12 +19,21 @@ mod views;
 use clap::Parser;
 use tracing_subscriber::filter::LevelFilter;
 
-use cli::{Cli, Command, GlobalArgs};
+use cli::{Cli, Command, GlobalArgs, OutputFormat};
 use commands::Context;
 use failure::{ExitCode, Failure};
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `check` speaks the monitoring convention: a usage error is UNKNOWN (3).
+        Err(e) if e.use_stderr() && std::env::args().skip(1).any(|a| a == "check") => {
+            println!("VCSA BACKUP UNKNOWN - invalid command line: {}", e.kind());
+            let _ = e.print();
+            return std::process::ExitCode::from(3);
+        }
+        Err(e) => e.exit(),
+    };
     init_logging(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -36,6 +46,12 @@ fn main() -> std::process::ExitCode {
             return ExitCode::Appliance.into();
         }
     };
+    if let Command::Check(args) = &cli.command {
+        return runtime.block_on(commands::check::run(&cli.global, args));
+    }
+    if let Command::Fleet(fleet) = &cli.command {
+        return runtime.block_on(commands::fleet::run(&cli.global, fleet));
+    }
     match runtime.block_on(run(&cli)) {
         Ok(()) => ExitCode::Success.into(),
         Err(failure) => {
@@ -76,6 +92,16 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
+        _ if matches!(
+            cli.global.output,
+            OutputFormat::Nagios | OutputFormat::Prometheus
+        ) =>
+        {
+            Err(Failure::input(
+                "--output nagios and --output prometheus are for `check` and `fleet check`",
+                "use --output table or --output json",
+            ))
+        }
         command => {
             let ctx = context(&cli.global)?;
             let result = on_appliance(&ctx, command).await;
@@ -99,7 +125,8 @@ async fn on_appliance(ctx: &Context, command: &Command) -> Result<(), Failure> {
         Command::Archives(command) => commands::archives::run(ctx, command).await,
         Command::Parts => commands::parts::run(ctx).await,
         Command::Validate(args) => commands::validate::run(ctx, args).await,
-        // Handled by `run`: they need no appliance.
+        // Handled by `main` and `run`: they have their own exit codes, or need no appliance.
+        Command::Check(_) | Command::Fleet(_) => Ok(()),
         #[cfg(feature = "demo")]
         Command::Demo(_) => Ok(()),
         Command::Completions(_) => Ok(()),

@@ -51,7 +51,7 @@ pub fn print<T: Serialize>(format: OutputFormat, json: &T, text: impl FnOnce() -
             // if it did the script should see invalid output, not a panic.
             Err(e) => format!("{{\"error\": {{\"message\": \"could not encode output: {e}\"}}}}"),
         },
-        OutputFormat::Table => text(),
+        OutputFormat::Table | OutputFormat::Nagios | OutputFormat::Prometheus => text(),
     };
     let mut out = io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.

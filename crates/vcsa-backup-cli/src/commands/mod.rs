@@ -3,8 +3,10 @@
 pub mod archives;
 pub mod backup;
 pub mod cancel;
+pub mod check;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod fleet;
 pub mod list;
 pub mod parts;
 pub mod request;

@@ -3,6 +3,7 @@
 #[macro_use]
 mod support;
 
+mod check;
 mod commands;
 mod help;
 mod schedules;

@@ -1,0 +1,116 @@
+//! `check`: backup health for monitoring, with the monitoring exit codes in every format.
+
+use std::process::ExitCode;
+
+use vcsa_backup::health::{HealthPolicy, HealthReport};
+
+use crate::cli::{CheckArgs, GlobalArgs, OutputFormat};
+use crate::health_output::{self, Checked};
+use crate::{connect, failure::Failure};
+
+/// The policy the options describe, or why they are wrong.
+pub fn policy(args: &CheckArgs) -> Result<HealthPolicy, String> {
+    let mut policy = HealthPolicy::new(args.warn_age, args.crit_age)
+        .map_err(|e| e.to_string())?
+        .failed_newest_job_is_critical(!args.failed_is_warning)
+        .no_enabled_schedule_is_warning(!args.no_schedule_ok)
+        .time_limit(args.time_limit);
+    if let Some(id) = &args.require_schedule {
+        policy = policy.require_schedule(id.clone());
+    }
+    Ok(policy)
+}
+
+/// Runs `check`; always answers with a verdict, UNKNOWN when the appliance could not be read.
+pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
+    let appliance = global
+        .server
+        .as_deref()
+        .map(connect::base_url)
+        .map(|url| appliance_name(&url))
+        .unwrap_or_default();
+    let (report, read, policy) = match policy(args) {
+        Err(why) => (unknown(why), false, HealthPolicy::default()),
+        Ok(policy) => match connect::client(global) {
+            Err(failure) => (unknown(failure_text(&failure)), false, policy),
+            Ok(client) => {
+                let result = client.check_backup_health(&policy).await;
+                // Appliances allow a limited number of sessions: give this one back, briefly.
+                let _ =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), client.logout()).await;
+                match result {
+                    Ok(report) => (report, true, policy),
+                    Err(e) => (unknown(failure_text(&Failure::from(e))), false, policy),
+                }
+            }
+        },
+    };
+    let text = render(global.output, &appliance, &report, read, &policy);
+    emit(args, &text, report.verdict.exit_code())
+}
+
+/// Prints or writes the result; a file that cannot be written is UNKNOWN.
+pub fn emit(args: &CheckArgs, text: &str, code: u8) -> ExitCode {
+    match &args.output_file {
+        Some(path) => match health_output::write_atomically(path, text) {
+            Ok(()) => ExitCode::from(code),
+            Err(e) => {
+                println!(
+                    "VCSA BACKUP UNKNOWN - could not write {}: {e}",
+                    path.display()
+                );
+                ExitCode::from(3)
+            }
+        },
+        None => {
+            print!("{text}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn render(
+    format: OutputFormat,
+    appliance: &str,
+    report: &HealthReport,
+    read: bool,
+    policy: &HealthPolicy,
+) -> String {
+    let mut text = match format {
+        OutputFormat::Table => health_output::table(report),
+        OutputFormat::Json => serde_json::to_string_pretty(report)
+            .unwrap_or_else(|e| format!("{{\"verdict\": \"UNKNOWN\", \"error\": \"{e}\"}}")),
+        OutputFormat::Nagios => health_output::nagios(report, policy),
+        OutputFormat::Prometheus => health_output::prometheus(&[Checked {
+            appliance,
+            report,
+            read,
+        }]),
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+fn unknown(reason: String) -> HealthReport {
+    HealthReport::unknown(chrono::Utc::now(), reason)
+}
+
+/// A failure in one line: its headline and, when it has one, its hint.
+pub fn failure_text(failure: &Failure) -> String {
+    let (headline, _, hint) = failure.parts();
+    match hint {
+        Some(hint) => format!("{headline} ({hint})"),
+        None => headline.to_string(),
+    }
+}
+
+/// The host of a base URL, for the `appliance` label.
+pub fn appliance_name(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .to_string()
+}

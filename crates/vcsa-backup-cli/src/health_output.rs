@@ -1,0 +1,198 @@
+//! Health reports in the monitoring formats: a table line, the Nagios plugin convention, and the
+//! Prometheus text exposition format. Shared by `check` and `fleet check`.
+
+use std::sync::atomic::AtomicU64;
+
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use vcsa_backup::health::{HealthPolicy, HealthReport, Verdict};
+
+/// One appliance's result: its report, or why it could not be read (UNKNOWN).
+pub struct Checked<'a> {
+    /// The appliance's name (the `appliance` label).
+    pub appliance: &'a str,
+    /// The report; an unreadable appliance has an UNKNOWN report whose reason says why.
+    pub report: &'a HealthReport,
+    /// Whether the appliance could be read at all.
+    pub read: bool,
+}
+
+/// `OK - the newest successful backup ended 5h 2m ago (job ...)`, then every other reason.
+pub fn table(report: &HealthReport) -> String {
+    let mut lines = vec![format!("{} - {}", report.verdict, report.summary())];
+    lines.extend(
+        report
+            .reasons
+            .iter()
+            .filter(|r| r.verdict != report.verdict)
+            .map(|r| format!("  {r}")),
+    );
+    lines.join("\n")
+}
+
+/// The monitoring plugin convention: `VCSA BACKUP OK - text | perfdata`, other reasons after.
+pub fn nagios(report: &HealthReport, policy: &HealthPolicy) -> String {
+    let mut line = format!("VCSA BACKUP {} - {}", report.verdict, report.summary());
+    let mut perf = Vec::new();
+    if let Some(last) = &report.last_success {
+        perf.push(format!(
+            "age={}s;{};{}",
+            last.age.as_secs(),
+            policy.warn_age().as_secs(),
+            policy.crit_age().as_secs()
+        ));
+        if let Some(size) = last.size_bytes {
+            perf.push(format!("size={size}B"));
+        }
+    }
+    if report.verdict != Verdict::Unknown || report.newest_job.is_some() {
+        perf.push(format!("failures={}", report.failures_since_success));
+    }
+    if !perf.is_empty() {
+        line.push_str(" | ");
+        line.push_str(&perf.join(" "));
+    }
+    let mut lines = vec![line];
+    lines.extend(
+        report
+            .reasons
+            .iter()
+            .filter(|r| r.verdict != report.verdict)
+            .map(|r| r.to_string()),
+    );
+    lines.join("\n")
+}
+
+type Labels = Vec<(String, String)>;
+type Metric = Family<Labels, Gauge<f64, AtomicU64>>;
+
+/// The classic Prometheus text format (what node_exporter's textfile collector reads): one
+/// family per metric, each sample labelled by appliance. An appliance that could not be read
+/// has only `vcsa_backup_check_success 0` and its status, so no stale figure survives it.
+pub fn prometheus(checked: &[Checked<'_>]) -> String {
+    let mut registry = Registry::default();
+    let mut family = |name: &str, help: &str| {
+        let metric = Metric::default();
+        registry.register(name, help, metric.clone());
+        metric
+    };
+    let success = family(
+        "vcsa_backup_check_success",
+        "Whether the check could read the appliance (1) or not (0)",
+    );
+    let status = family(
+        "vcsa_backup_health_status",
+        "The check's verdict: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+    );
+    let checked_at = family(
+        "vcsa_backup_check_timestamp_seconds",
+        "When the check ran, by the appliance's clock (Unix time)",
+    );
+    let last_time = family(
+        "vcsa_backup_last_success_timestamp_seconds",
+        "When the newest successful backup ended (Unix time)",
+    );
+    let last_age = family(
+        "vcsa_backup_last_success_age_seconds",
+        "How long ago the newest successful backup ended, by the appliance's clock",
+    );
+    let last_size = family(
+        "vcsa_backup_last_success_size_bytes",
+        "Bytes written by the newest successful backup",
+    );
+    let last_duration = family(
+        "vcsa_backup_last_success_duration_seconds",
+        "How long the newest successful backup took",
+    );
+    let job_state = family(
+        "vcsa_backup_last_job_state",
+        "The newest job's state: 1 for its state, 0 for the others",
+    );
+    let job_duration = family(
+        "vcsa_backup_last_job_duration_seconds",
+        "How long the newest job ran, or has run so far",
+    );
+    let job_size = family(
+        "vcsa_backup_last_job_size_bytes",
+        "Bytes the newest job wrote, so far or in all",
+    );
+    let failures = family(
+        "vcsa_backup_failures_since_success",
+        "Jobs that failed after the newest successful backup",
+    );
+    for c in checked {
+        let labels = || vec![("appliance".to_string(), c.appliance.to_string())];
+        let set = |metric: &Metric, value: f64| {
+            metric.get_or_create(&labels()).set(value);
+        };
+        let report = c.report;
+        set(&success, if c.read { 1.0 } else { 0.0 });
+        set(&status, f64::from(report.verdict.exit_code()));
+        if !c.read {
+            continue;
+        }
+        set(&checked_at, report.checked_at.timestamp() as f64);
+        set(&failures, report.failures_since_success as f64);
+        if let Some(last) = &report.last_success {
+            set(&last_time, last.ended_at.timestamp() as f64);
+            set(&last_age, last.age.as_secs_f64());
+            if let Some(size) = last.size_bytes {
+                set(&last_size, size as f64);
+            }
+            if let Some(d) = last.duration {
+                set(&last_duration, d.as_secs_f64());
+            }
+        }
+        if let Some(job) = &report.newest_job {
+            let known = ["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"];
+            let current = job.status.to_string();
+            let mut states: Vec<&str> = known.to_vec();
+            if !known.contains(&current.as_str()) {
+                states.push(&current);
+            }
+            for state in states {
+                let mut with_state = labels();
+                with_state.push(("state".to_string(), state.to_string()));
+                job_state
+                    .get_or_create(&with_state)
+                    .set(if state == current { 1.0 } else { 0.0 });
+            }
+            if let Some(d) = job.duration {
+                set(&job_duration, d.as_secs_f64());
+            }
+            if let Some(size) = job.size_bytes {
+                set(&job_size, size as f64);
+            }
+        }
+    }
+    let mut text = String::new();
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &registry);
+    text
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
+/// a reader (node_exporter) never sees half a file.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}

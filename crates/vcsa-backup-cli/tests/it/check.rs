@@ -1,0 +1,320 @@
+//! `check` and `fleet`: the monitoring formats and exit codes, the inventory, the fleet's own
+//! exit code.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+
+use crate::support::{Run, Sim, bare_command};
+
+/// Parses the Prometheus text format back: every sample by name and labels, checking that each
+/// family has HELP and TYPE lines before its samples.
+fn parse_prometheus(text: &str) -> BTreeMap<String, f64> {
+    let mut samples = BTreeMap::new();
+    let mut typed = std::collections::HashSet::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').expect("# TYPE name kind");
+            assert!(["gauge", "counter", "untyped"].contains(&kind), "{line}");
+            typed.insert(name.to_string());
+            continue;
+        }
+        if line.starts_with("# HELP ") || line == "# EOF" {
+            continue;
+        }
+        assert!(!line.starts_with('#'), "unexpected comment {line}");
+        let (series, value) = line.rsplit_once(' ').expect("series value");
+        let name = series.split('{').next().unwrap();
+        assert!(typed.contains(name), "{name} has no TYPE line before it");
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "{name}"
+        );
+        if let Some(labels) = series.strip_prefix(name) {
+            assert!(
+                labels.is_empty() || (labels.starts_with('{') && labels.ends_with('}')),
+                "{line}"
+            );
+        }
+        samples.insert(series.to_string(), value.parse::<f64>().expect("a number"));
+    }
+    samples
+}
+
+fn healthy() -> Sim {
+    Sim::start(Simulator::builder().tls(false).history(3))
+}
+
+#[test]
+fn check_answers_in_every_format_with_the_monitoring_exit_codes() {
+    let sim = healthy();
+    let table = sim.run(&["check", "--no-schedule-ok"]);
+    assert_eq!(table.code, 0, "{table}");
+    assert!(
+        table
+            .stdout
+            .starts_with("OK - the newest successful backup ended "),
+        "{table}"
+    );
+
+    let nagios = sim.run(&["--output", "nagios", "check", "--no-schedule-ok"]);
+    assert_eq!(nagios.code, 0, "{nagios}");
+    let first = nagios.stdout.lines().next().unwrap();
+    assert!(first.starts_with("VCSA BACKUP OK - "), "{first}");
+    assert!(first.contains(" | age="), "{first}");
+    assert!(first.contains(";93600;180000 size="), "{first}");
+
+    let json = sim.run(&["--output", "json", "check", "--no-schedule-ok"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(doc["verdict"], "OK");
+    assert!(doc["last_success"]["age_seconds"].as_u64().unwrap() < 3 * 3600);
+
+    let prometheus = sim.run(&["--output", "prometheus", "check", "--no-schedule-ok"]);
+    assert_eq!(prometheus.code, 0, "{prometheus}");
+    let samples = parse_prometheus(&prometheus.stdout);
+    let host = sim.url().trim_start_matches("http://").to_string();
+    let label = format!("{{appliance=\"{host}\"}}");
+    assert_eq!(samples[&format!("vcsa_backup_check_success{label}")], 1.0);
+    assert_eq!(samples[&format!("vcsa_backup_health_status{label}")], 0.0);
+    assert!(samples[&format!("vcsa_backup_last_success_age_seconds{label}")] > 0.0);
+    assert!(samples.contains_key(&format!(
+        "vcsa_backup_last_success_timestamp_seconds{label}"
+    )));
+    assert_eq!(
+        samples[&format!("vcsa_backup_last_job_state{{appliance=\"{host}\",state=\"SUCCEEDED\"}}")],
+        1.0
+    );
+
+    // Too old for a 1 s warning age and a 2 s critical one.
+    let old = sim.run(&[
+        "check",
+        "--warn-age",
+        "1s",
+        "--crit-age",
+        "2s",
+        "--no-schedule-ok",
+    ]);
+    assert_eq!(old.code, 2, "{old}");
+    let old = sim.run(&[
+        "check",
+        "--warn-age",
+        "1s",
+        "--crit-age",
+        "100d",
+        "--no-schedule-ok",
+    ]);
+    assert_eq!(old.code, 1, "{old}");
+}
+
+#[test]
+fn usage_errors_and_unreachable_appliances_are_unknown() {
+    let run = Run::of(bare_command().args(["check", "--warn-age", "soon"]));
+    assert_eq!(run.code, 3, "{run}");
+    assert!(run.stdout.starts_with("VCSA BACKUP UNKNOWN - "), "{run}");
+
+    let run = Run::of(bare_command().args(["check", "--warn-age", "50h", "--crit-age", "26h"]));
+    assert_eq!(run.code, 3, "{run}");
+    assert!(
+        run.stdout
+            .contains("the warning age (2d 2h) is longer than the critical age"),
+        "{run}"
+    );
+
+    // Nothing listens on port 9 of loopback.
+    let run = Run::of(bare_command().env("VCSA_PASSWORD", DEFAULT_PASSWORD).args([
+        "--server",
+        "http://127.0.0.1:9",
+        "--output",
+        "prometheus",
+        "check",
+    ]));
+    assert_eq!(run.code, 3, "{run}");
+    let samples = parse_prometheus(&run.stdout);
+    assert_eq!(
+        samples["vcsa_backup_check_success{appliance=\"127.0.0.1:9\"}"],
+        0.0
+    );
+    assert_eq!(
+        samples["vcsa_backup_health_status{appliance=\"127.0.0.1:9\"}"],
+        3.0
+    );
+    assert!(
+        !samples.keys().any(|k| k.contains("last_success")),
+        "no stale figures: {samples:?}"
+    );
+
+    let wrong = Run::of(bare_command().env("VCSA_PASSWORD", "Wrong-Pa55").args([
+        "--server",
+        "http://127.0.0.1:9",
+        "check",
+    ]));
+    assert_eq!(wrong.code, 3, "{wrong}");
+}
+
+#[test]
+fn the_output_file_is_replaced_whole() {
+    let sim = healthy();
+    let folder = std::env::temp_dir().join(format!("vcsa-check-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join("vcsa.prom");
+    std::fs::write(&file, "stale\n").unwrap();
+    let run = sim.run(&[
+        "--output",
+        "prometheus",
+        "check",
+        "--no-schedule-ok",
+        "--output-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.is_empty(), "{run}");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(!written.contains("stale"));
+    assert!(!parse_prometheus(&written).is_empty());
+    let left: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file left behind");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+fn inventory(sims: &vcsa_backup_sim::RunningFleet, extra: &str) -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!(
+        "vcsa-fleet-{}-{}",
+        std::process::id(),
+        sims.appliances()[0].url().rsplit(':').next().unwrap()
+    ));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("fleet.toml");
+    std::fs::write(
+        &path,
+        sims.inventory(DEFAULT_USER, "FLEET_PASSWORD") + extra,
+    )
+    .unwrap();
+    path
+}
+
+fn fleet_sims(count: usize) -> (tokio::runtime::Runtime, vcsa_backup_sim::RunningFleet) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sims = runtime
+        .block_on(
+            Simulator::fleet(count)
+                .template(
+                    Simulator::builder()
+                        .tls(false)
+                        .history(2)
+                        .job_duration(Duration::from_secs(600)),
+                )
+                .start(),
+        )
+        .unwrap();
+    (runtime, sims)
+}
+
+#[test]
+fn fleet_commands_over_simulated_appliances() {
+    let (_runtime, sims) = fleet_sims(3);
+    let path = inventory(&sims, "");
+    let fleet = |args: &[&str]| {
+        Run::of(
+            bare_command()
+                .env("FLEET_PASSWORD", DEFAULT_PASSWORD)
+                .args(args)
+                .arg("--inventory")
+                .arg(&path),
+        )
+    };
+    let list = fleet(&["fleet", "list"]);
+    assert_eq!(list.code, 0, "{list}");
+    assert!(list.stdout.starts_with("APPLIANCE"), "{list}");
+    assert_eq!(list.stdout.lines().count(), 4, "{list}");
+
+    let check = fleet(&["--output", "json", "fleet", "check", "--no-schedule-ok"]);
+    assert_eq!(check.code, 0, "{check}");
+    let doc: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    assert_eq!(doc["appliances"].as_array().unwrap().len(), 3);
+
+    let backup = fleet(&["--output", "json", "fleet", "backup", "--window", "5m"]);
+    assert_eq!(backup.code, 0, "{backup}");
+    let doc: serde_json::Value = serde_json::from_str(&backup.stdout).unwrap();
+    for a in doc["appliances"].as_array().unwrap() {
+        assert_eq!(a["result"]["in_window"], true, "{a}");
+    }
+    // A second round: each appliance is busy with the first.
+    let again = fleet(&["fleet", "backup"]);
+    assert_eq!(again.code, 4, "{again}");
+    assert!(
+        again
+            .stdout
+            .contains("not started: a backup or restore is already running"),
+        "{again}"
+    );
+    for a in sims.appliances() {
+        assert_eq!(a.control().state().jobs, 3, "{}: one new backup", a.name());
+    }
+    // A wrong password: authentication (5) and the others not tried.
+    let wrong = Run::of(
+        bare_command()
+            .env("FLEET_PASSWORD", "Wrong-Pa55")
+            .args(["fleet", "list", "--inventory"])
+            .arg(&path),
+    );
+    assert_eq!(wrong.code, 5, "{wrong}");
+    assert_eq!(wrong.stdout.matches("not tried").count(), 2, "{wrong}");
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+#[test]
+fn a_bad_inventory_starts_nothing_and_names_the_entry() {
+    let (_runtime, sims) = fleet_sims(2);
+    let path = inventory(
+        &sims,
+        "\n[[appliance]]\nname = \"vcsa-001\"\npassword = \"VMware1!\"\n",
+    );
+    let run = Run::of(
+        bare_command()
+            .env("FLEET_PASSWORD", DEFAULT_PASSWORD)
+            .args(["fleet", "backup", "--inventory"])
+            .arg(&path),
+    );
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr
+            .contains("(appliance \"vcsa-001\"): the name is already used"),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("a password is written in the inventory"),
+        "{run}"
+    );
+    assert!(
+        !run.stderr.contains("VMware1!") && !run.stdout.contains("VMware1!"),
+        "{run}"
+    );
+    for a in sims.appliances() {
+        assert_eq!(a.control().state().jobs, 2, "nothing started");
+    }
+    let grouped = inventory(&sims, "").with_file_name("grouped.toml");
+    std::fs::write(
+        &grouped,
+        sims.inventory(DEFAULT_USER, "FLEET_PASSWORD")
+            .replace("\n[[appliance]]\n", "\n[[appliance]]\ngroup = \"sso\"\n"),
+    )
+    .unwrap();
+    let run = Run::of(
+        bare_command()
+            .env("FLEET_PASSWORD", DEFAULT_PASSWORD)
+            .args(["fleet", "backup", "--jobs", "1", "--inventory"])
+            .arg(&grouped),
+    );
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("the group \"sso\" has 2 appliances"),
+        "{run}"
+    );
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
