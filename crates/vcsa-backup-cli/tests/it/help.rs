@@ -32,6 +32,11 @@ fn every_subcommand_has_complete_help() {
         &["archives", "show"],
         &["parts"],
         &["validate"],
+        &["check"],
+        &["fleet"],
+        &["fleet", "backup"],
+        &["fleet", "check"],
+        &["fleet", "list"],
         &["demo"],
         &["completions"],
     ];
