@@ -5,8 +5,17 @@
 //! the `/rest` answer converts into. [`send`] picks the twin for the flavour, turns failures into
 //! [`Error`] and reports the request to `tracing`. Sessions and domain types are the client's
 //! business, above this layer.
+//!
+//! Every request, log-ins, log-outs and the log in that finds out the flavour included, passes
+//! through [`exchange`], which emits one DEBUG event per request with the target
+//! [`TARGET`]: the operation's name (never the URL: a `/rest` catalog URL carries the backup
+//! server's password in its query string), the flavour, the HTTP status or, when no answer
+//! came, the kind of transport failure, and the duration in milliseconds. With no subscriber
+//! (or none that wants DEBUG from this target) it costs one check of a cached level: the clock
+//! is read and the fields are built only when the event will be recorded.
 
 use std::future::Future;
+use std::time::Instant;
 
 use progenitor_client::{Error as WireError, ResponseValue};
 use vcsa_backup_api::{Client as Api, types};
@@ -64,18 +73,84 @@ pub(crate) async fn send<T: Twins>(
     exchange(api, flavour, operation).await.0
 }
 
+/// The `tracing` target of the per-request events.
+pub(crate) const TARGET: &str = "vcsa_backup::http";
+
 /// Sends `operation` in `flavour`; also returns the HTTP status of the answer, when one came.
+/// Reports the request to `tracing` (see the module's documentation).
 pub(crate) async fn exchange<T: Twins>(
     api: &Api,
     flavour: Flavour,
     operation: &T,
 ) -> (Result<T::Answer, Error>, Option<u16>) {
-    match flavour {
+    // The clock is read only when the event will be recorded: next to nothing otherwise.
+    let started = tracing::enabled!(target: TARGET, tracing::Level::DEBUG).then(Instant::now);
+    let (result, status) = match flavour {
         Flavour::Api => settle(operation.api(api).await, T::ANSWER).await,
         Flavour::Rest => {
             let (result, status) = settle(operation.rest(api).await, T::ANSWER).await;
             (result.map(RestAnswerOf::into_api), status)
         }
+    };
+    if let Some(started) = started {
+        report(T::NAME, flavour, status, &result, started);
+    }
+    (result, status)
+}
+
+/// The per-request event. Only names, numbers and fixed words: never a URL, body or header.
+#[cold]
+fn report<A>(
+    operation: &'static str,
+    flavour: Flavour,
+    status: Option<u16>,
+    result: &Result<A, Error>,
+    started: Instant,
+) {
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let flavour = match flavour {
+        Flavour::Api => "api",
+        Flavour::Rest => "rest",
+    };
+    match (status, result) {
+        (Some(status), _) => tracing::debug!(
+            target: TARGET,
+            operation,
+            flavour,
+            status,
+            duration_ms,
+            "request"
+        ),
+        (None, result) => tracing::debug!(
+            target: TARGET,
+            operation,
+            flavour,
+            failure = failure_kind(result),
+            duration_ms,
+            "request"
+        ),
+    }
+}
+
+/// Why no answer came, in a word or two: for the per-request event.
+fn failure_kind<A>(result: &Result<A, Error>) -> &'static str {
+    let Err(error) = result else {
+        return "none";
+    };
+    match error {
+        Error::UntrustedCertificate { .. } => "untrusted certificate",
+        Error::Transient {
+            source: Some(source),
+            ..
+        } => match source.downcast_ref::<reqwest::Error>() {
+            Some(e) if e.is_timeout() => "timeout",
+            Some(e) if e.is_connect() => "connect",
+            Some(e) if e.is_body() || e.is_decode() => "answer cut off",
+            _ => "connection",
+        },
+        Error::MalformedResponse { .. } => "undecodable answer",
+        Error::InvalidRequest(_) => "request not built",
+        _ => "other",
     }
 }
 

@@ -1,49 +1,17 @@
 //! The `/rest` catalog carries the backup server's password in its URL: it goes on the wire,
 //! and nowhere else (no log line at any level, no error, no `Debug`).
 
-use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tracing_subscriber::fmt::MakeWriter;
 use vcsa_backup::{ArchiveFilter, BackupLocation, Client, Error, Flavour, Secret};
 use vcsa_backup_sim::{ArchiveSeed, DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
 
+use crate::support::capture::{Captured, capture};
+
 const NAS_PASSWORD: &str = "Nas-Query-Pa55word";
 const ROOT: &str = "sftp://nas.example.com/backups";
-
-/// Collects every log line in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
-    }
-}
-
-impl io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn location() -> BackupLocation {
     BackupLocation::builder()
@@ -67,11 +35,7 @@ fn everything(error: &Error) -> String {
 #[test]
 fn the_password_goes_in_the_rest_query_and_into_no_log() {
     let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
+    let subscriber = captured.subscriber(tracing::Level::TRACE);
     // A thread and a runtime of its own, so that the subscriber sees every event of the calls.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -84,6 +48,14 @@ fn the_password_goes_in_the_rest_query_and_into_no_log() {
     let log = captured.text();
     assert!(log.contains("logging in"), "the capture works: {log}");
     assert!(!log.contains(NAS_PASSWORD), "{log}");
+    // Each catalog request is logged by its operation's name, in both flavours, never its URL.
+    for flavour in ["rest", "api"] {
+        for operation in ["list_system_names", "list_archives", "get_archive"] {
+            let event = format!("operation=\"{operation}\" flavour=\"{flavour}\" status=200");
+            assert!(log.contains(&event), "no {event}: {log}");
+        }
+    }
+    assert!(!log.contains("system-name?"), "{log}");
 }
 
 async fn catalog_calls() {
@@ -164,14 +136,7 @@ async fn hang_up_after_login() -> (String, Arc<Mutex<Vec<String>>>) {
 
 #[tokio::test]
 async fn a_broken_connection_does_not_quote_the_url() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let (captured, _guard) = capture(tracing::Level::TRACE);
     let (url, seen) = hang_up_after_login().await;
     let client = Client::builder(url)
         .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
@@ -183,6 +148,10 @@ async fn a_broken_connection_does_not_quote_the_url() {
     assert!(!everything(&error).contains(NAS_PASSWORD), "{error:?}");
     let log = captured.text();
     assert!(log.contains("logging in"), "the capture works: {log}");
+    assert!(
+        log.contains(r#"operation="list_system_names" flavour="rest" failure="#),
+        "the failed request is logged by name: {log}"
+    );
     assert!(!log.contains(NAS_PASSWORD), "{log}");
     // It did go on the wire, in the query string, as `/rest` requires.
     let lines = seen.lock().unwrap().clone();

@@ -407,30 +407,7 @@ async fn an_unreachable_appliance_is_transient_and_says_why() {
 
 #[tokio::test]
 async fn session_events_are_logged_without_secrets() {
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    // Other tests of this binary run without a subscriber and may have cached "never" for
-    // these callsites; ask every callsite again now that one is installed on this thread.
-    tracing::callsite::rebuild_interest_cache();
+    let (captured, _guard) = crate::support::capture::capture(tracing::Level::DEBUG);
 
     let server = MockServer::start().await;
     mount_login(&server).await;
@@ -452,7 +429,7 @@ async fn session_events_are_logged_without_secrets() {
         .await;
     client(&server, None).list_jobs().await.unwrap();
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(log.contains("the appliance speaks /api"), "{log}");
     assert!(log.contains("session expired; logging in again"), "{log}");
     assert!(log.contains(USER), "{log}");

@@ -101,4 +101,5 @@ pub async fn requests_to(server: &MockServer, verb: &str, to: &str) -> Vec<wirem
         .collect()
 }
 
+pub mod capture;
 pub mod wait;
