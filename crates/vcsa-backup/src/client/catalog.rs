@@ -38,19 +38,7 @@ impl Client {
     /// the folders under `<location>/vCenter/sn_*`.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # sim.control().seed_archive(vcsa_backup_sim::ArchiveSeed {
-    /// #     location: "sftp://nas.example.com/backups".into(),
-    /// #     system_name: "vcsa-01.example.com".into(),
-    /// #     timestamp: "2024-05-31T23:00:00Z".parse()?,
-    /// #     scheduled: true,
-    /// #     ..Default::default()
-    /// # })?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
     /// use vcsa_backup::{BackupLocation, Secret};
     ///
     /// let location = BackupLocation::builder()
@@ -59,7 +47,7 @@ impl Client {
     ///     .build()?;
     /// let names = client.list_system_names(&location).await?;
     /// assert_eq!(names, ["vcsa-01.example.com"]);
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
@@ -81,19 +69,7 @@ impl Client {
     /// selects them (without one, the appliance's newest 128).
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # sim.control().seed_archive(vcsa_backup_sim::ArchiveSeed {
-    /// #     location: "sftp://nas.example.com/backups".into(),
-    /// #     system_name: "vcsa-01.example.com".into(),
-    /// #     timestamp: "2024-05-31T23:00:00Z".parse()?,
-    /// #     scheduled: true,
-    /// #     ..Default::default()
-    /// # })?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
     /// use vcsa_backup::{ArchiveFilter, BackupLocation, Secret};
     ///
     /// let location = BackupLocation::builder()
@@ -104,7 +80,7 @@ impl Client {
     /// for archive in client.list_archives(&location, "vcsa-01.example.com", &newest).await? {
     ///     println!("{} {} {} {}", archive.id, archive.started_at, archive.version, archive.comment);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
@@ -141,19 +117,7 @@ impl Client {
     /// One archive of one appliance at `location`.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # sim.control().seed_archive(vcsa_backup_sim::ArchiveSeed {
-    /// #     location: "sftp://nas.example.com/backups".into(),
-    /// #     system_name: "vcsa-01.example.com".into(),
-    /// #     timestamp: "2024-05-31T23:00:00Z".parse()?,
-    /// #     scheduled: true,
-    /// #     ..Default::default()
-    /// # })?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
     /// use vcsa_backup::{ArchiveFilter, BackupLocation, Error, Secret};
     ///
     /// let location = BackupLocation::builder()
@@ -166,7 +130,7 @@ impl Client {
     ///
     /// let missing = client.get_archive(&location, "vcsa-01.example.com", "S_8.0_20000101-000000_").await;
     /// assert!(matches!(missing, Err(Error::NotFound(_))));
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
@@ -207,12 +171,7 @@ impl Client {
     /// did), else from the client's base URL when its host is a name, not an IP address.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{BackupLocation, BackupRequest, Secret};
     ///
     /// let root = BackupLocation::builder()
@@ -232,7 +191,7 @@ impl Client {
     ///     "sftp://nas.example.com/backups/vCenter/sn_vcsa.example.com/M_8.0.3.00400_"
     /// ));
     /// client.start_backup(&request).await?;
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors

@@ -32,9 +32,7 @@ pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};
 /// ```
 /// use vcsa_backup::{BackupRequest, Client, Secret};
 ///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
 /// # let base_url = sim.url(); // such as "https://vcsa.example.com"
 /// let client = Client::builder(base_url)
 ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
@@ -51,7 +49,7 @@ pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};
 /// let status = tokio::spawn(async move { other.get_job(&job.id).await }).await??;
 /// println!("{}: {}", status.id, status.state);
 /// client.logout().await?;
-/// # Ok(()) }
+/// # Ok(()) })
 /// ```
 #[derive(Clone)]
 pub struct Client {
@@ -154,19 +152,14 @@ impl Client {
     /// by logging in.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Flavour;
     ///
     /// assert_eq!(client.flavour_if_known(), None); // not found out yet
     /// let flavour = client.flavour().await?; // logs in on /api, or falls back to /rest
     /// assert_eq!(flavour, Flavour::Api);
     /// assert_eq!(client.flavour_if_known(), Some(Flavour::Api));
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors

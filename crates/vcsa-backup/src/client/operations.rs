@@ -22,16 +22,7 @@ impl Client {
     /// Starts a backup. Never repeated by the client: a backup runs at most once per call.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
-    /// # let request = vcsa_backup::BackupRequest::builder()
-    /// #     .location("sftp://backup.example.com/vcsa/today")
-    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{Error, JobState};
     ///
     /// match client.start_backup(&request).await {
@@ -42,7 +33,7 @@ impl Client {
     ///     Err(Error::BackupInProgress(e)) => println!("another backup is running, try later: {e}"),
     ///     Err(e) => return Err(e.into()),
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -62,23 +53,14 @@ impl Client {
     /// The status of one job: state, progress and messages.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
-    /// # let request = vcsa_backup::BackupRequest::builder()
-    /// #     .location("sftp://backup.example.com/vcsa/today")
-    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// let status = client.get_job(&job.id).await?;
     /// println!("{}: {} {}", status.id, status.state, status.progress);
     /// for message in &status.messages {
     ///     println!("  {message}");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -96,20 +78,11 @@ impl Client {
     /// other id, its own order (documented as newest first) is kept.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
-    /// # let request = vcsa_backup::BackupRequest::builder()
-    /// #     .location("sftp://backup.example.com/vcsa/today")
-    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// let jobs = client.list_jobs().await?;
     /// assert_eq!(jobs.first(), Some(&job.id), "newest first");
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -129,16 +102,7 @@ impl Client {
     /// both flavours. An empty list asks for nothing and sends nothing.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
-    /// # let request = vcsa_backup::BackupRequest::builder()
-    /// #     .location("sftp://backup.example.com/vcsa/today")
-    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// // One job; `None` asks for every job the appliance remembers.
     /// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
@@ -146,7 +110,7 @@ impl Client {
     /// println!("{} to {} ({}, started by {})", info.status, info.location, info.description, info.kind);
     /// let all = client.list_job_details(None).await?;
     /// assert!(all.contains_key(&job.id));
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -182,16 +146,7 @@ impl Client {
     /// after a session expiry.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
-    /// # let request = vcsa_backup::BackupRequest::builder()
-    /// #     .location("sftp://backup.example.com/vcsa/today")
-    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// let outcome = client.cancel_job(&job.id).await?;
     /// if outcome.is_accepted() {
@@ -199,7 +154,7 @@ impl Client {
     /// } else {
     ///     println!("the appliance would not cancel it: {:?}", outcome.messages);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -216,19 +171,14 @@ impl Client {
     /// Never repeated by the client.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let job = client.run_schedule("default", Some("before the upgrade")).await?;
     /// println!("the schedule runs as job {}", job.id);
     ///
     /// // A bad id is refused before anything is sent.
     /// let error = client.run_schedule("", None).await.unwrap_err();
     /// assert!(matches!(error, vcsa_backup::Error::InvalidRequest(_)));
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -278,12 +228,7 @@ impl Client {
     /// The parts of the appliance a backup can include, with which are included by default.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::PartId;
     ///
     /// let parts = client.list_parts().await?;
@@ -291,7 +236,7 @@ impl Client {
     ///     println!("{:<12} {} (default: {})", part.id, part.name, part.selected_by_default);
     /// }
     /// assert!(parts.iter().any(|p| p.id == PartId::SEAT));
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -308,16 +253,7 @@ impl Client {
     /// expiry, since it changes nothing.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
-    /// # let request = vcsa_backup::BackupRequest::builder()
-    /// #     .location("sftp://backup.example.com/vcsa/today")
-    /// #     .location_credentials("backup", vcsa_backup::Secret::new("s3cret"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let check = client.validate_backup(&request).await?;
     /// if check.is_accepted() {
     ///     client.start_backup(&request).await?;
@@ -326,7 +262,7 @@ impl Client {
     ///         eprintln!("{}: {message}", check.status);
     ///     }
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors

@@ -33,17 +33,12 @@ impl Client {
     /// The estimated size of one part of a backup, in megabytes.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// for part in client.list_parts().await? {
     ///     let megabytes = client.get_part_size(&part.id).await?;
     ///     println!("{:<12} about {megabytes} MB", part.id);
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -66,18 +61,13 @@ impl Client {
     /// Every backup schedule of the appliance, by id (usually just `default`).
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let time = client.get_appliance_time().await?;
     /// for schedule in client.list_schedules().await? {
     ///     let next = schedule.recurrence.as_ref().and_then(|r| time.next_run(r));
     ///     println!("{schedule}; next run: {next:?}");
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -95,18 +85,13 @@ impl Client {
     /// One backup schedule. The passwords are never returned.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Error;
     ///
     /// let schedule = client.get_schedule("default").await?;
     /// println!("{schedule}");
     /// assert!(matches!(client.get_schedule("weekly").await, Err(Error::NotFound(_))));
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -126,12 +111,7 @@ impl Client {
     /// repeated by the client.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{DayOfWeek, ScheduleSpec, Secret};
     ///
     /// let spec = ScheduleSpec::builder()
@@ -144,7 +124,7 @@ impl Client {
     ///     .build()?;
     /// client.create_schedule("weekly", &spec).await?;
     /// assert_eq!(client.get_schedule("weekly").await?.retention.unwrap().max_count, 4);
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -171,19 +151,14 @@ impl Client {
     /// other half kept (the appliance sets them together). Never repeated by the client.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::ScheduleSpec;
     ///
     /// let update = ScheduleSpec::builder().at(1, 30).keep(14).build_update()?;
     /// client.update_schedule("default", &update).await?;
     /// let schedule = client.get_schedule("default").await?;
     /// assert_eq!(schedule.recurrence.unwrap().to_string(), "every day at 01:30");
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -214,17 +189,12 @@ impl Client {
     /// Deletes a backup schedule; its backups stay where they are. Never repeated by the client.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Error;
     ///
     /// client.delete_schedule("default").await?;
     /// assert!(matches!(client.delete_schedule("default").await, Err(Error::NotFound(_))));
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -250,12 +220,7 @@ impl Client {
     /// the schedule stays deleted and applying again creates it), otherwise nothing is sent.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{ApplyOptions, ScheduleAction, ScheduleSpec, Secret};
     ///
     /// let spec = ScheduleSpec::builder()
@@ -271,7 +236,7 @@ impl Client {
     ///
     /// let again = client.apply_schedule("nightly", &spec, ApplyOptions::new()).await?;
     /// assert!(again.is_unchanged());
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -330,17 +295,12 @@ impl Client {
     /// The appliance's clock and time zone. Schedule times are in that time zone.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let time = client.get_appliance_time().await?;
     /// println!("the appliance's clock: {} ({}), {} {}", time.now, time.time_zone, time.date, time.time);
     /// let drift = chrono::Utc::now() - time.now;
     /// println!("this machine's clock is {} s ahead", drift.num_seconds());
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors

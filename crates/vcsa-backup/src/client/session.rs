@@ -17,12 +17,7 @@ impl Client {
     /// this is only for checking credentials early.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Error;
     ///
     /// // Check the credentials before a long script starts working.
@@ -31,7 +26,7 @@ impl Client {
     ///     Err(e @ Error::NotAuthenticated { .. }) => return Err(format!("fix the credentials: {e}").into()),
     ///     Err(e) => return Err(e.into()),
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
@@ -51,16 +46,11 @@ impl Client {
     /// appliance has already forgotten counts as ended.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// client.list_jobs().await?; // logs in
     /// client.logout().await?; // ends the session on the appliance
     /// client.logout().await?; // nothing left to end: does nothing
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors
