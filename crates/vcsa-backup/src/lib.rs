@@ -9,9 +9,7 @@
 //! ```
 //! use vcsa_backup::{BackupRequest, Client, Error, PartId, Secret};
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let sim = vcsa_backup_sim::Simulator::builder().start().await?;
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).tls().run(async |sim, client, request| {
 //! # let (base_url, thumbprint) = (sim.url(), sim.thumbprint().unwrap());
 //! // base_url: the appliance, such as "https://vcsa.example.com";
 //! // thumbprint: its certificate's SHA-256 thumbprint, "6F:3B:2A:..."
@@ -33,7 +31,7 @@
 //!     Err(e) => return Err(e.into()),
 //! }
 //! client.logout().await?;
-//! # Ok(()) }
+//! # Ok(()) })
 //! ```
 //!
 //! # Operation names

@@ -94,14 +94,8 @@ impl Fleet {
     /// keeps running (the result says so: [`BackupStarted::in_window`]); nothing is cancelled.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sims = vcsa_backup_sim::Simulator::fleet(2)
-    /// #     .template(vcsa_backup_sim::Simulator::builder().tls(false))
-    /// #     .start().await?;
-    /// # let text = sims.inventory(vcsa_backup_sim::DEFAULT_USER, "VCSA_SIM_PASSWORD")
-    /// #     .replace("\n[[appliance]]", "\n[[appliance]]\ngroup = \"sso-east\"");
-    /// # unsafe { std::env::set_var("VCSA_SIM_PASSWORD", vcsa_backup_sim::DEFAULT_PASSWORD) };
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |text| {
+    /// # let text = text.replace("\n[[appliance]]", "\n[[appliance]]\ngroup = \"sso-east\"");
     /// use std::time::Duration;
     /// use vcsa_backup::fleet::{Fleet, Inventory};
     ///
@@ -114,7 +108,7 @@ impl Fleet {
     ///         println!("{}: backup {} started", member.name, job.id);
     ///     }
     /// }
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors

@@ -9,13 +9,7 @@
 //! (appliances lock an account after a few failed log ins).
 //!
 //! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let sims = vcsa_backup_sim::Simulator::fleet(3)
-//! #     .template(vcsa_backup_sim::Simulator::builder().tls(false).history(2))
-//! #     .start().await?;
-//! # let inventory_toml = sims.inventory(vcsa_backup_sim::DEFAULT_USER, "VCSA_SIM_PASSWORD");
-//! # unsafe { std::env::set_var("VCSA_SIM_PASSWORD", vcsa_backup_sim::DEFAULT_PASSWORD) };
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(2).run_fleet(3, async |inventory_toml| {
 //! use vcsa_backup::fleet::{Fleet, Inventory};
 //!
 //! let inventory = Inventory::parse(&inventory_toml)?; // or Inventory::load(path)
@@ -26,7 +20,7 @@
 //!         Err(failure) => println!("{}: {failure}", result.name),
 //!     }
 //! }
-//! # Ok(()) }
+//! # Ok(()) })
 //! ```
 
 mod accounts;

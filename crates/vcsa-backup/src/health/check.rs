@@ -20,12 +20,7 @@ impl Client {
     /// appliance refused, since the appliance locks accounts after a few failures.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let sim = vcsa_backup_sim::Simulator::builder().tls(false).history(3).start().await?;
-    /// # let client = vcsa_backup::Client::builder(sim.url())
-    /// #     .credentials(vcsa_backup_sim::DEFAULT_USER, vcsa_backup::Secret::new(vcsa_backup_sim::DEFAULT_PASSWORD))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(3).run(async |sim, client, request| {
     /// use vcsa_backup::health::{HealthPolicy, Verdict};
     ///
     /// let report = client.check_backup_health(&HealthPolicy::default()).await?;
@@ -33,7 +28,7 @@ impl Client {
     /// assert_eq!(report.verdict, Verdict::Ok);
     /// let exit_code = report.verdict.exit_code(); // 0 to 3, the monitoring convention
     /// # assert_eq!(exit_code, 0);
-    /// # Ok(()) }
+    /// # Ok(()) })
     /// ```
     ///
     /// # Errors

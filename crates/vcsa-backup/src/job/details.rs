@@ -15,17 +15,7 @@ use crate::wire::convert::{FromWire, IntoDomain};
 /// running jobs carry all of those but `ended_at`; blocked jobs only `started_at`; pending jobs none.
 ///
 /// ```
-/// # use std::time::Duration;
-/// # use vcsa_backup::{BackupRequest, Client, Secret};
-/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-/// # runtime.block_on(async {
-/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
-/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-/// # let request = BackupRequest::builder()
-/// #     .location("sftp://nas.example.com/backups/vcsa")
-/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-/// #     .build()?;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
 /// use vcsa_backup::{JobKind, TaskStatus};
@@ -44,9 +34,7 @@ use crate::wire::convert::{FromWire, IntoDomain};
 ///     info.duration.map_or(0, |d| d.num_seconds()),
 /// );
 /// assert!(info.ended_at >= info.started_at);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # })?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) })
 /// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -147,17 +135,7 @@ impl JobDetails {
 /// Work done by a job, in the appliance's own units.
 ///
 /// ```
-/// # use std::time::Duration;
-/// # use vcsa_backup::{BackupRequest, Client, Secret};
-/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-/// # runtime.block_on(async {
-/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
-/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-/// # let request = BackupRequest::builder()
-/// #     .location("sftp://nas.example.com/backups/vcsa")
-/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-/// #     .build()?;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
 /// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
@@ -165,9 +143,7 @@ impl JobDetails {
 ///     println!("{} of {} ({:?}): {}", progress.completed, progress.total, progress.percent(), progress.message);
 ///     assert!(progress.completed <= progress.total);
 /// }
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # })?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) })
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -195,26 +171,14 @@ impl TaskProgress {
 /// The appliance build recorded with a job.
 ///
 /// ```
-/// # use std::time::Duration;
-/// # use vcsa_backup::{BackupRequest, Client, Secret};
-/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-/// # runtime.block_on(async {
-/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
-/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-/// # let request = BackupRequest::builder()
-/// #     .location("sftp://nas.example.com/backups/vcsa")
-/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-/// #     .build()?;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
 /// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
 /// if let Some(build) = &details[&job.id].build {
 ///     println!("backed up from {} {} (build {})", build.version_name, build.version, build.build_number);
 /// }
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # })?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) })
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -230,17 +194,7 @@ pub struct BuildInfo {
 /// A resource a job worked on.
 ///
 /// ```
-/// # use std::time::Duration;
-/// # use vcsa_backup::{BackupRequest, Client, Secret};
-/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-/// # runtime.block_on(async {
-/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(60)).start().await?;
-/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-/// # let request = BackupRequest::builder()
-/// #     .location("sftp://nas.example.com/backups/vcsa")
-/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-/// #     .build()?;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
 /// let details = client.list_job_details(None).await?;
@@ -249,9 +203,7 @@ pub struct BuildInfo {
 ///         println!("job {id} worked on {} {}", target.kind, target.id);
 ///     }
 /// }
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # })?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) })
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]

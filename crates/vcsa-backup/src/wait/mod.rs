@@ -16,26 +16,14 @@
 //!   in the job list) and try again, all within one deadline ([`IdleStart`] says what blocked it).
 //!
 //! ```
-//! # use std::time::Duration;
-//! # use vcsa_backup::{BackupRequest, Client, Secret};
-//! # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-//! # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-//! # runtime.block_on(async {
-//! # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(600)).start().await?;
-//! # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-//! # let request = BackupRequest::builder()
-//! #     .location("sftp://nas.example.com/backups/vcsa")
-//! #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-//! #     .build()?;
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(600).run(async |sim, client, request| {
 //! use vcsa_backup::JobState;
 //! use vcsa_backup::wait::WaitOptions;
 //!
 //! let job = client.start_backup(&request).await?;
 //! let status = client.wait_for_job(&job.id, &WaitOptions::default()).await?;
 //! assert_eq!(status.state, JobState::Succeeded);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! # })?;
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok(()) })
 //! ```
 //!
 //! # States
@@ -123,17 +111,8 @@ impl Client {
     /// The same as awaiting [`Client::watch_job`].
     ///
     /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(3600).run(async |sim, client, request| {
     /// # use std::time::Duration;
-    /// # use vcsa_backup::{BackupRequest, Client, Secret};
-    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-    /// # runtime.block_on(async {
-    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(3600)).start().await?;
-    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-    /// # let request = BackupRequest::builder()
-    /// #     .location("sftp://nas.example.com/backups/vcsa")
-    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-    /// #     .build()?;
     /// use vcsa_backup::wait::{WaitError, WaitOptions};
     ///
     /// let job = client.start_backup(&request).await?;
@@ -148,9 +127,7 @@ impl Client {
     ///     }
     ///     Err(e) => eprintln!("could not follow the backup: {e}"),
     /// }
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// # })?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok(()) })
     /// ```
     pub async fn wait_for_job(
         &self,
@@ -166,17 +143,7 @@ impl Client {
     /// status; **the backup goes on on the appliance** (cancel it with [`Client::cancel_job`]).
     ///
     /// ```
-    /// # use std::time::Duration;
-    /// # use vcsa_backup::{BackupRequest, Client, Secret};
-    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-    /// # runtime.block_on(async {
-    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
-    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-    /// # let request = BackupRequest::builder()
-    /// #     .location("sftp://nas.example.com/backups/vcsa")
-    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
     /// # let job = client.start_backup(&request).await?.id;
     /// use futures_util::StreamExt;
     /// use vcsa_backup::wait::WaitOptions;
@@ -186,9 +153,7 @@ impl Client {
     ///     let status = update?;
     ///     println!("{}: {} {}", status.id, status.state, status.progress);
     /// }
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// # })?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok(()) })
     /// ```
     pub fn watch_job(&self, job: &JobId, options: &WaitOptions) -> JobWatch {
         JobWatch::new(Poller::new(self.clone(), job.clone(), options))
@@ -208,17 +173,7 @@ impl Client {
     /// then queue a second backup behind the first.
     ///
     /// ```
-    /// # use std::time::Duration;
-    /// # use vcsa_backup::{BackupRequest, Client, Secret};
-    /// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-    /// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-    /// # runtime.block_on(async {
-    /// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(900)).start().await?;
-    /// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-    /// # let request = BackupRequest::builder()
-    /// #     .location("sftp://nas.example.com/backups/vcsa")
-    /// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-    /// #     .build()?;
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(900).run(async |sim, client, request| {
     /// use vcsa_backup::wait::WaitOptions;
     ///
     /// // The nightly schedule is running...
@@ -231,9 +186,7 @@ impl Client {
     /// assert_eq!(started.blocked_by[0].job, nightly.id);
     /// let status = client.wait_for_job(&started.status.id, &WaitOptions::default()).await?;
     /// assert_eq!(status.state, vcsa_backup::JobState::Succeeded);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// # })?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok(()) })
     /// ```
     pub async fn start_backup_when_idle(
         &self,

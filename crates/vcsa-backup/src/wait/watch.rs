@@ -154,17 +154,7 @@ impl<S: JobSource> Stream for Watch<S> {
 /// appliance. To stop the backup itself, call [`Client::cancel_job`] with its id.
 ///
 /// ```
-/// # use std::time::Duration;
-/// # use vcsa_backup::{BackupRequest, Client, Secret};
-/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-/// # runtime.block_on(async {
-/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
-/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-/// # let request = BackupRequest::builder()
-/// #     .location("sftp://nas.example.com/backups/vcsa")
-/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-/// #     .build()?;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
 /// use futures_util::StreamExt;
 /// use vcsa_backup::JobState;
 /// use vcsa_backup::wait::WaitOptions;
@@ -178,9 +168,7 @@ impl<S: JobSource> Stream for Watch<S> {
 /// // ...then just wait for the end.
 /// let status = updates.await?;
 /// assert_eq!(status.state, JobState::Succeeded);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # })?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) })
 /// ```
 pub struct JobWatch {
     inner: Watch<Client>,

@@ -21,17 +21,7 @@ use crate::{Error, JobId, JobState, JobStatus};
 /// or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
 ///
 /// ```
-/// # use std::time::Duration;
-/// # use vcsa_backup::{BackupRequest, Client, Secret};
-/// # use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
-/// # let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build()?;
-/// # runtime.block_on(async {
-/// # let sim = Simulator::builder().tls(false).job_duration(Duration::from_secs(120)).start().await?;
-/// # let client = Client::builder(sim.url()).credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD)).build()?;
-/// # let request = BackupRequest::builder()
-/// #     .location("sftp://nas.example.com/backups/vcsa")
-/// #     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-/// #     .build()?;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
 /// use vcsa_backup::JobState;
 /// use vcsa_backup::wait::WaitOptions;
 ///
@@ -42,9 +32,7 @@ use crate::{Error, JobId, JobState, JobStatus};
 /// assert_eq!(blocker.job, nightly.id);
 /// assert_eq!(blocker.final_state, Some(JobState::Succeeded));
 /// assert_ne!(started.status.id, nightly.id);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # })?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(()) })
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
