@@ -12,7 +12,7 @@ use vcsa_backup_api::enums::{BackupRestoreProcessState, DetailsType};
 use vcsa_backup_api::types::BackupJobStatus;
 
 use crate::appliance::{Inner, feature_in_use, unreachable_failure};
-use crate::catalog::{self, LayoutFolder, Outcome, Pending, archive_name, parts_held};
+use crate::catalog::{self, LayoutFolder, Outcome, Pending, archive_name, folder_url, parts_held};
 use crate::clock::Clock;
 use crate::error::VapiError;
 use crate::faults::Faults;
@@ -115,9 +115,15 @@ impl Inner {
             .take()
             .or_else(|| location.as_ref().and_then(unreachable_failure));
         let asked = schedule.parts();
+        // The job reports the folder it writes, as the appliance does, so a restore can start
+        // from a job's details.
+        let written_to = folder.as_ref().map_or_else(
+            || schedule.location().to_string(),
+            |f| folder_url(schedule.location(), &f.system_name, &f.archive),
+        );
         let spec = JobSpec {
             kind: DetailsType::Scheduled,
-            location: schedule.location().to_string(),
+            location: written_to,
             location_user: schedule.location_user(),
             total_bytes: parts::backup_bytes(&asked),
             comment: comment.clone(),

@@ -94,17 +94,23 @@ async fn a_week_of_firings_on_the_right_days_and_times() {
     .await;
 
     tokio::time::advance(7 * DAY).await;
-    let weekdays = "sftp://backup.example.com/weekdays".to_string();
-    let sunday = "sftp://backup.example.com/sunday".to_string();
-    let scheduled =
-        |stamp: &str, location: &String| (job_id(stamp), "SCHEDULED".to_string(), location.clone());
+    // Each job reports the fresh folder it wrote under its schedule's location.
+    let scheduled = |stamp: &str, location: &str| {
+        (
+            job_id(stamp),
+            "SCHEDULED".to_string(),
+            format!(
+                "sftp://backup.example.com/{location}/vCenter/sn_vcsa.example.com/S_8.0.3.00400_{stamp}_"
+            ),
+        )
+    };
     assert_eq!(
         jobs(&h).await,
         vec![
-            scheduled("20260518-023000", &weekdays),
-            scheduled("20260520-023000", &weekdays),
-            scheduled("20260522-023000", &weekdays),
-            scheduled("20260524-234500", &sunday),
+            scheduled("20260518-023000", "weekdays"),
+            scheduled("20260520-023000", "weekdays"),
+            scheduled("20260522-023000", "weekdays"),
+            scheduled("20260524-234500", "sunday"),
         ]
     );
 

@@ -409,9 +409,13 @@ async fn more_schedules_than_default() {
     let id = job["id"].as_str().unwrap().to_string();
     let (_, details) = h.get(&format!("{API}/job/details?jobs={id}")).await;
     assert_eq!(details[&id]["type"], "SCHEDULED");
-    assert_eq!(
-        details[&id]["location"],
-        "sftp://backup.example.com/vcsa/weekly"
+    // The job writes a fresh folder in the appliance's layout under the schedule's location.
+    let location = details[&id]["location"].as_str().unwrap();
+    assert!(
+        location.starts_with(
+            "sftp://backup.example.com/vcsa/weekly/vCenter/sn_vcsa.example.com/S_8.0.3.00400_"
+        ),
+        "{location}"
     );
     tokio::time::advance(Duration::from_secs(10)).await;
     let (status, body) = h

@@ -452,7 +452,7 @@ async fn run_uses_the_stored_settings_and_leaves_an_archive() {
     let (_, details) = h.get(&format!("{API}/job/details?jobs={id}")).await;
     let info = &details[&id];
     assert_eq!(info["type"], "SCHEDULED");
-    assert_eq!(info["location"], "nfs://10.0.0.5:/export/vcsa");
+    let written_to = info["location"].as_str().unwrap().to_string();
     assert_eq!(info["location_user"], "nfs-backup");
     assert_eq!(info["fast_backup"], true);
 
@@ -475,6 +475,11 @@ async fn run_uses_the_stored_settings_and_leaves_an_archive() {
     assert_eq!(archives.len(), 1, "{archives:?}");
     let archive = archives[0]["archive"].as_str().unwrap();
     assert!(archive.starts_with("S_8.0.3.00400_"), "{archive}");
+    // The job's details name the folder that became the archive.
+    assert_eq!(
+        written_to,
+        format!("nfs://10.0.0.5:/export/vcsa/vCenter/sn_vcsa.example.com/{archive}")
+    );
     assert_eq!(archives[0]["comment"], "before patching");
     let (_, info) = h
         .post(
