@@ -14,7 +14,11 @@
 // instead and passes an inventory (TOML) of them, its password in `$VCSA_SIM_PASSWORD`.
 //
 // It is one block expression (not items) because rustdoc wraps a doc test without a `main` in
-// `fn main() { .. }`, where `include!` can only expand to an expression.
+// `fn main() { .. }`, where `include!` can only expand to an expression. The test is an async
+// closure, not a closure returning `async move { .. }`: an async closure keeps every argument
+// alive until it ends, where an `async move` block would drop an unused `sim` at once (and the
+// simulator with it). A doc test that does not compile makes rustdoc compile every doc test
+// of the crate on its own (minutes instead of seconds).
 {
     use std::error::Error;
     use std::time::Duration;

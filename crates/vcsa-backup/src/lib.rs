@@ -75,8 +75,15 @@
 //! - `rustls` (default): TLS through rustls; needed for
 //!   [`ClientBuilder::pin_thumbprint_sha256`].
 //! - `native-tls`: the platform's TLS library.
-//! - `fleet`: [`fleet`], many appliances at once from a TOML inventory.
-
+// The `fleet` module exists only with its feature: link to it only then.
+#![cfg_attr(
+    feature = "fleet",
+    doc = " - `fleet`: [`fleet`], many appliances at once from a TOML inventory."
+)]
+#![cfg_attr(
+    not(feature = "fleet"),
+    doc = " - `fleet`: the `fleet` module, many appliances at once from a TOML inventory."
+)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
