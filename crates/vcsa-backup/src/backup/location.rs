@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::error::{Field, Problem};
+use vcsa_backup_api::Secret;
 
 /// The protocol of a backup location.
 ///
@@ -219,6 +220,56 @@ pub(crate) fn missing() -> Vec<Problem> {
 }
 
 /// Splits `host[:port]/path` (or NFS's `host:/path`) into the host part and the path with its `/`.
+/// Checks the user name and password of a location, as far as they are given, for every request
+/// that carries them (a backup, a schedule, the catalog). Adds every problem found to `problems`
+/// and says whether there was none. Never quotes the password.
+pub(crate) fn check_credentials(
+    location_type: Option<LocationType>,
+    user: Option<&str>,
+    password: Option<&Secret>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let before = problems.len();
+    if location_type == Some(LocationType::Nfs) && (user.is_some() || password.is_some()) {
+        problems.push(
+            Problem::new(
+                Field::LocationUser,
+                "NFS locations take no user name or password",
+            )
+            .with_hint("access is granted by the NFS export; leave them out"),
+        );
+    }
+    if let Some(user) = user {
+        if user.trim().is_empty() {
+            problems.push(
+                Problem::new(
+                    Field::LocationUser,
+                    "the user name for the location is empty",
+                )
+                .with_hint("give the account that logs in to the backup server"),
+            );
+        } else if user.chars().any(char::is_control) {
+            problems.push(
+                Problem::new(
+                    Field::LocationUser,
+                    "the user name for the location contains control characters",
+                )
+                .with_hint("remove them"),
+            );
+        }
+    }
+    if password.is_some_and(|p| p.expose().is_empty()) {
+        problems.push(
+            Problem::new(
+                Field::LocationPassword,
+                "the password for the location is empty",
+            )
+            .with_hint("give the password of the backup server's account"),
+        );
+    }
+    problems.len() == before
+}
+
 fn split_host(rest: &str, location_type: LocationType) -> Result<(&str, &str), String> {
     if location_type == LocationType::Nfs
         && let Some((host, _)) = rest.split_once(":/")

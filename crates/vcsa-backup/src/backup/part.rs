@@ -5,6 +5,7 @@ use std::fmt;
 
 use vcsa_backup_api::types;
 
+use crate::error::{Field, Problem};
 use crate::message::Message;
 use crate::wire::convert::{FromWire, IntoDomain};
 
@@ -90,6 +91,29 @@ impl FromWire<types::Part> for Part {
             description: p.description.into_domain(),
             selected_by_default: p.selected_by_default,
             optional: p.optional,
+        }
+    }
+}
+
+/// Checks part ids as every request that names parts needs them: words, each listed once.
+/// Adds every problem found to `problems`.
+pub(crate) fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
+    for (i, part) in parts.iter().enumerate() {
+        let id = part.as_str();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        {
+            problems.push(
+                Problem::new(Field::Parts, format!("\"{id}\" is not a part id"))
+                    .with_hint("part ids are words such as common, seat or supervisors"),
+            );
+        } else if parts[..i].contains(part) {
+            problems.push(
+                Problem::new(Field::Parts, format!("\"{id}\" is listed twice"))
+                    .with_hint("list each part once"),
+            );
         }
     }
 }

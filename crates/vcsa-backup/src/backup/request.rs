@@ -4,8 +4,8 @@ use std::fmt;
 
 use vcsa_backup_api::{Secret, types};
 
-use crate::backup::location::{self, LocationType};
-use crate::backup::part::PartId;
+use crate::backup::location::{self, LocationType, check_credentials};
+use crate::backup::part::{PartId, check_parts};
 use crate::backup::password::BackupPassword;
 use crate::error::{BuildError, Field, Problem};
 
@@ -231,7 +231,14 @@ impl BackupRequestBuilder {
                 LocationType::from_scheme(scheme)
             });
 
-        let credentials = check_credentials(&self, location_type, &mut problems);
+        let credentials = match (&self.user, &self.password) {
+            (Some(user), Some(password))
+                if check_credentials(location_type, Some(user), Some(password), &mut problems) =>
+            {
+                Some((user.clone(), password.clone()))
+            }
+            _ => None,
+        };
         check_parts(&self.parts, &mut problems);
 
         let backup_password = match self.backup_password {
@@ -269,76 +276,6 @@ impl BackupRequestBuilder {
                 fast_backup: self.fast_backup,
             }),
             _ => Err(BuildError::new(problems)),
-        }
-    }
-}
-
-fn check_credentials(
-    b: &BackupRequestBuilder,
-    location_type: Option<LocationType>,
-    problems: &mut Vec<Problem>,
-) -> Option<(String, Secret)> {
-    let (user, password) = (b.user.as_ref()?, b.password.as_ref()?);
-    let mut ok = true;
-    if location_type == Some(LocationType::Nfs) {
-        problems.push(
-            Problem::new(
-                Field::LocationUser,
-                "NFS locations take no user name or password",
-            )
-            .with_hint("access is granted by the NFS export; leave them out"),
-        );
-        ok = false;
-    }
-    if user.trim().is_empty() {
-        problems.push(
-            Problem::new(
-                Field::LocationUser,
-                "the user name for the location is empty",
-            )
-            .with_hint("give the account that logs in to the backup server"),
-        );
-        ok = false;
-    } else if user.chars().any(char::is_control) {
-        problems.push(
-            Problem::new(
-                Field::LocationUser,
-                "the user name for the location contains control characters",
-            )
-            .with_hint("remove them"),
-        );
-        ok = false;
-    }
-    if password.expose().is_empty() {
-        problems.push(
-            Problem::new(
-                Field::LocationPassword,
-                "the password for the location is empty",
-            )
-            .with_hint("give the password of the backup server's account"),
-        );
-        ok = false;
-    }
-    ok.then(|| (user.clone(), password.clone()))
-}
-
-fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
-    for (i, part) in parts.iter().enumerate() {
-        let id = part.as_str();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-        {
-            problems.push(
-                Problem::new(Field::Parts, format!("\"{id}\" is not a part id"))
-                    .with_hint("part ids are words such as common, seat or supervisors"),
-            );
-        } else if parts[..i].contains(part) {
-            problems.push(
-                Problem::new(Field::Parts, format!("\"{id}\" is listed twice"))
-                    .with_hint("list each part once"),
-            );
         }
     }
 }

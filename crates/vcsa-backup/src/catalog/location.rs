@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::backup::location::{self, LocationType};
+use crate::backup::location::{self, LocationType, check_credentials};
 use crate::error::{BuildError, Field, Problem};
 use vcsa_backup_api::{Secret, types};
 
@@ -189,41 +189,6 @@ pub(crate) fn check_root(
 /// A root without its trailing `/`s, which do not change the folder it names.
 pub(crate) fn trim_root(url: &str) -> &str {
     url.trim().trim_end_matches('/')
-}
-
-pub(crate) fn check_credentials(
-    location_type: Option<LocationType>,
-    user: Option<&str>,
-    password: Option<&Secret>,
-    problems: &mut Vec<Problem>,
-) {
-    if location_type == Some(LocationType::Nfs) && (user.is_some() || password.is_some()) {
-        problems.push(Problem::new(
-            Field::LocationUser,
-            "NFS locations take no user name or password; access is granted by the NFS export",
-        ));
-    }
-    if let Some(user) = user {
-        if user.trim().is_empty() {
-            problems.push(Problem::new(
-                Field::LocationUser,
-                "the user name for the location is empty; give the account that logs in to the \
-                 backup server",
-            ));
-        } else if user.chars().any(char::is_control) {
-            problems.push(Problem::new(
-                Field::LocationUser,
-                "the user name for the location contains control characters; remove them",
-            ));
-        }
-    }
-    if password.is_some_and(|p| p.expose().is_empty()) {
-        problems.push(Problem::new(
-            Field::LocationPassword,
-            "the password for the location is empty; give the password of the backup server's \
-             account",
-        ));
-    }
 }
 
 #[cfg(test)]

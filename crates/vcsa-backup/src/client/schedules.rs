@@ -1,6 +1,6 @@
 //! The schedule operations, the part sizes and the appliance's clock.
 
-use crate::backup::part::PartId;
+use crate::backup::part::{PartId, check_parts};
 use crate::client::Client;
 use crate::error::Error;
 use crate::schedule::{
@@ -49,7 +49,7 @@ impl Client {
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn get_part_size(&self, part: &PartId) -> Result<u64, Error> {
         let mut problems = Vec::new();
-        schedule::check_parts(std::slice::from_ref(part), &mut problems);
+        check_parts(std::slice::from_ref(part), &mut problems);
         if !problems.is_empty() {
             return Err(Error::problems_found(problems));
         }

@@ -17,8 +17,6 @@ pub use recurrence::{DayOfWeek, Recurrence};
 pub use spec::{ScheduleSpec, ScheduleSpecBuilder};
 pub use update::ScheduleUpdate;
 
-pub(crate) use spec::check_parts;
-
 use crate::error::{Field, Problem};
 
 /// Checks a schedule id before it goes into a URL path: not empty, no `/`, `?`, `#`, spaces or

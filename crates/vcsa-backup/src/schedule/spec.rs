@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::backup::location::LocationType;
-use crate::backup::part::PartId;
+use crate::backup::location::{LocationType, check_credentials};
+use crate::backup::part::{PartId, check_parts};
 use crate::backup::password::BackupPassword;
-use crate::catalog::location::{Root, check_credentials, check_root};
+use crate::catalog::location::{Root, check_root};
 use crate::error::{BuildError, Field, Problem};
 use crate::schedule::update::{ScheduleUpdate, part_ids, recurrence_wire, retention_wire};
 use crate::schedule::{DayOfWeek, Recurrence, Retention};
@@ -471,31 +471,6 @@ fn check_time(time: Option<(u32, u32)>, problems: &mut Vec<Problem>) -> Option<(
         ));
     }
     Some((h?, m?))
-}
-
-/// The same rules as a backup request's parts: words, each listed once.
-pub(crate) fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
-    for (i, part) in parts.iter().enumerate() {
-        let id = part.as_str();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-        {
-            problems.push(Problem::new(
-                Field::Parts,
-                format!(
-                    "\"{id}\" is not a part id; part ids are words such as common, seat or \
-                     supervisors (list them with list_parts)"
-                ),
-            ));
-        } else if parts[..i].contains(part) {
-            problems.push(Problem::new(
-                Field::Parts,
-                format!("\"{id}\" is listed twice; list each part once"),
-            ));
-        }
-    }
 }
 
 #[cfg(test)]
