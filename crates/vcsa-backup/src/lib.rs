@@ -70,6 +70,25 @@
 //! never puts that URL in a log, a trace, an error or a `Debug` output, and a client left to
 //! detect the flavour speaks `/api` whenever the appliance has it (vSphere 7.0 U2 and later).
 //!
+//! # Proxies, your own HTTP client, and logs
+//!
+//! - A base URL may carry a reverse proxy's path prefix: `https://proxy.example.com/vcenter1`
+//!   sends to `/vcenter1/api/...` and `/vcenter1/rest/...`. A path ending in `/api` or `/rest`
+//!   is refused: the client adds those itself.
+//! - [`ClientBuilder::http_client`] takes a [`reqwest::Client`] of your own (a proxy, extra
+//!   headers, your connection settings) and sends every request through it. The builder's
+//!   settings for the client it would make (time-out, user agent, CA certificates, pinned
+//!   thumbprints, accepting any certificate) are then refused at build time, not ignored: set
+//!   them on your client.
+//! - Every HTTP request is one DEBUG event of [`tracing`](https://docs.rs/tracing), with the
+//!   target `vcsa_backup::http` and the fields `operation` (such as `get_job`; `login` and
+//!   `logout` for sessions), `flavour` (`api` or `rest`), `status` (the HTTP status) or, when no
+//!   answer came, `failure` (`connect`, `timeout`, `untrusted certificate`...), and
+//!   `duration_ms`. It never holds a URL (a `/rest` catalog URL carries the backup server's
+//!   password), a header or a body. Sessions, flavour detection and waits log at INFO and
+//!   DEBUG under `vcsa_backup`, secrets never included. With no subscriber installed the
+//!   events cost a level check.
+//!
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls; needed for
@@ -120,6 +139,9 @@ pub use job::{
     Target, TaskProgress, TaskStatus,
 };
 pub use message::Message;
+/// The HTTP library the client is built on, at the version this crate uses: build the client
+/// that [`ClientBuilder::http_client`] takes with it.
+pub use reqwest;
 pub use schedule::{
     ApplianceTime, ApplyOptions, Blocker, DayOfWeek, Recurrence, Retention, Schedule,
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField, ScheduleSpec, ScheduleSpecBuilder,

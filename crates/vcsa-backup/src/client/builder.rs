@@ -1,4 +1,5 @@
-//! Settings for a [`Client`]: where the appliance is, who logs in, and whom to trust.
+//! Settings for a [`Client`]: where the appliance is, who logs in, whom to trust, or the caller's
+//! own HTTP client.
 
 use std::fmt;
 use std::time::Duration;
@@ -37,12 +38,16 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<(String, Secret)>,
     flavour: Option<Flavour>,
-    timeout: Duration,
-    user_agent: String,
+    /// Set by [`timeout`](ClientBuilder::timeout); [`DEFAULT_TIMEOUT`] otherwise.
+    timeout: Option<Duration>,
+    /// Set by [`user_agent`](ClientBuilder::user_agent); `vcsa-backup/<version>` otherwise.
+    user_agent: Option<String>,
     root_certificates: Vec<Vec<u8>>,
     #[cfg(feature = "rustls")]
     pins: Vec<String>,
     accept_invalid_certs: bool,
+    /// The caller's own HTTP client, used as it is.
+    http_client: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -58,6 +63,7 @@ impl fmt::Debug for ClientBuilder {
         #[cfg(feature = "rustls")]
         f.field("pins", &self.pins);
         f.field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("http_client", &self.http_client.is_some())
             .finish()
     }
 }
@@ -68,12 +74,13 @@ impl ClientBuilder {
             base_url: base_url.into(),
             credentials: None,
             flavour: None,
-            timeout: DEFAULT_TIMEOUT,
-            user_agent: concat!("vcsa-backup/", env!("CARGO_PKG_VERSION")).to_string(),
+            timeout: None,
+            user_agent: None,
             root_certificates: Vec::new(),
             #[cfg(feature = "rustls")]
             pins: Vec::new(),
             accept_invalid_certs: false,
+            http_client: None,
         }
     }
 
@@ -92,14 +99,14 @@ impl ClientBuilder {
     /// How long one request may take, from connecting to reading the whole answer (default 60 s).
     /// Waiting for a backup to finish is many requests, each with this limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
     /// The `User-Agent` sent with every request (default `vcsa-backup/<version>`); appears in the
     /// appliance's logs.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.user_agent = Some(user_agent.into());
         self
     }
 
@@ -145,40 +152,150 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this HTTP client, as it is: for a proxy, extra headers, or
+    /// connection settings this builder does not offer. The client still adds the log-in and
+    /// session headers and the `/api` or `/rest` path.
+    ///
+    /// A ready-made client cannot be changed, so the settings that this builder would put into
+    /// the HTTP client it builds, [`timeout`](Self::timeout), [`user_agent`](Self::user_agent),
+    /// [`add_root_certificate_pem`](Self::add_root_certificate_pem),
+    /// [`pin_thumbprint_sha256`](Self::pin_thumbprint_sha256) and
+    /// [`danger_accept_invalid_certs`](Self::danger_accept_invalid_certs), cannot be combined
+    /// with it: [`build`](Self::build) refuses them with a [`Field::HttpClient`] problem rather
+    /// than ignore them. Set them on the [`reqwest::ClientBuilder`] instead, and there also:
+    ///
+    /// - a time-out: reqwest has none by default, and a request to an appliance that stopped
+    ///   answering would then wait for ever;
+    /// - `redirect(reqwest::redirect::Policy::none())`: the session token travels in a header
+    ///   that reqwest keeps when it follows a redirect to another host.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vcsa_backup::{Client, Error, Field, Secret, reqwest};
+    ///
+    /// let mut headers = reqwest::header::HeaderMap::new();
+    /// headers.insert("x-tenant", "backups".parse().unwrap());
+    /// let http = reqwest::Client::builder()
+    ///     .default_headers(headers)
+    ///     .timeout(Duration::from_secs(60))
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let client = Client::builder("https://proxy.example.com/vcenter1")
+    ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
+    ///     .http_client(http.clone())
+    ///     .build()?;
+    ///
+    /// // Settings for the HTTP client the builder would make are refused, not ignored.
+    /// let Err(Error::Configuration { problems, .. }) = Client::builder("https://vcsa.example.com")
+    ///     .http_client(http)
+    ///     .timeout(Duration::from_secs(5))
+    ///     .build()
+    /// else {
+    ///     panic!("expected a configuration error");
+    /// };
+    /// assert_eq!(problems[0].field, Field::HttpClient);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Checks the settings and builds the client. Nothing is sent until the first call.
     ///
     /// # Errors
     ///
     /// [`Error::Configuration`] listing every problem: a base URL that is not
-    /// `http(s)://host[:port]`, an empty user name or password, a user name holding `:` or control
-    /// characters (HTTP Basic log-in cannot carry them), PEM data with no certificate, a malformed
-    /// thumbprint, or pinning together with accepting any certificate.
-    pub fn build(self) -> Result<Client, Error> {
+    /// `http(s)://host[:port][/prefix]` or that ends in `/api` or `/rest`, an empty user name or
+    /// password, a user name holding `:` or control characters (HTTP Basic log-in cannot carry
+    /// them), PEM data with no certificate, a malformed thumbprint, pinning together with
+    /// accepting any certificate, or settings of the HTTP client together with
+    /// [`http_client`](Self::http_client).
+    pub fn build(mut self) -> Result<Client, Error> {
         let mut problems = Vec::new();
         let base_url = check_base_url(&self.base_url)
             .map_err(|p| problems.push(p))
             .ok();
-        let user_agent = reqwest::header::HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| {
-                problems.push(Problem::new(
-                    Field::UserAgent,
-                    "the user agent must be visible ASCII text",
-                ))
-            })
-            .ok();
-        if self.timeout.is_zero() {
+        if let Some((user, password)) = &self.credentials {
+            problems.extend(check_credentials(user, password));
+        }
+        let http = match self.http_client.take() {
+            Some(supplied) => {
+                problems.extend(self.conflicts_with_supplied_client());
+                Some(supplied)
+            }
+            None => self.http(&mut problems),
+        };
+        match (base_url, http) {
+            (Some(base_url), Some(http)) if problems.is_empty() => Ok(Client::from_parts(
+                &base_url,
+                http,
+                self.credentials,
+                self.flavour,
+            )),
+            _ => Err(Error::Configuration { problems }),
+        }
+    }
+
+    /// The settings that would go into the HTTP client this builder makes, set together with
+    /// a ready-made one: a problem naming them, if any.
+    fn conflicts_with_supplied_client(&self) -> Option<Problem> {
+        #[cfg(feature = "rustls")]
+        let pinned = !self.pins.is_empty();
+        #[cfg(not(feature = "rustls"))]
+        let pinned = false;
+        let set: Vec<&str> = [
+            (self.timeout.is_some(), "a time-out"),
+            (self.user_agent.is_some(), "a user agent"),
+            (!self.root_certificates.is_empty(), "a CA certificate"),
+            (pinned, "a pinned thumbprint"),
+            (self.accept_invalid_certs, "accepting any certificate"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        if set.is_empty() {
+            return None;
+        }
+        Some(
+            Problem::new(
+                Field::HttpClient,
+                format!(
+                    "the HTTP client was given ready-made, so {} cannot be applied to it",
+                    join_words(&set)
+                ),
+            )
+            .with_hint("set these on the HTTP client itself, or leave the ready-made client out"),
+        )
+    }
+
+    /// The HTTP client made from these settings; `None` with the problems found.
+    fn http(&self, problems: &mut Vec<Problem>) -> Option<reqwest::Client> {
+        let user_agent = match &self.user_agent {
+            Some(agent) => reqwest::header::HeaderValue::from_str(agent)
+                .map_err(|_| {
+                    problems.push(Problem::new(
+                        Field::UserAgent,
+                        "the user agent must be visible ASCII text",
+                    ))
+                })
+                .ok(),
+            None => Some(reqwest::header::HeaderValue::from_static(concat!(
+                "vcsa-backup/",
+                env!("CARGO_PKG_VERSION")
+            ))),
+        };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
             problems.push(Problem::new(
                 Field::Timeout,
                 "the time-out must be longer than zero",
             ));
         }
-        if let Some((user, password)) = &self.credentials {
-            problems.extend(check_credentials(user, password));
-        }
 
         let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.timeout.min(MAX_CONNECT_TIMEOUT))
+            .timeout(timeout)
+            .connect_timeout(timeout.min(MAX_CONNECT_TIMEOUT))
             // Session tokens and Basic credentials must never follow a redirect elsewhere.
             .redirect(reqwest::redirect::Policy::none());
         if let Some(agent) = user_agent {
@@ -208,30 +325,29 @@ impl ClientBuilder {
         }
         #[cfg(feature = "rustls")]
         {
-            http = pin(http, &self.pins, self.accept_invalid_certs, &mut problems);
+            http = pin(http, &self.pins, self.accept_invalid_certs, problems);
         }
 
-        let http = if problems.is_empty() {
-            http.build()
-                .map_err(|e| {
-                    problems.push(Problem::new(
-                        Field::HttpClient,
-                        format!("the HTTP client could not be set up: {e}"),
-                    ))
-                })
-                .ok()
-        } else {
-            None
-        };
-        match (base_url, http) {
-            (Some(base_url), Some(http)) if problems.is_empty() => Ok(Client::from_parts(
-                &base_url,
-                http,
-                self.credentials,
-                self.flavour,
-            )),
-            _ => Err(Error::Configuration { problems }),
+        if !problems.is_empty() {
+            return None;
         }
+        http.build()
+            .map_err(|e| {
+                problems.push(Problem::new(
+                    Field::HttpClient,
+                    format!("the HTTP client could not be set up: {e}"),
+                ))
+            })
+            .ok()
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -317,7 +433,10 @@ fn check_credentials(user: &str, password: &Secret) -> Vec<Problem> {
     problems
 }
 
-/// `https://host[:port]`, with nothing after the authority but an optional `/`.
+/// `https://host[:port]`, optionally with the path prefix of a reverse proxy
+/// (`https://proxy.example.com/vcenter1`), without a trailing `/`: the client adds `/api/...` or
+/// `/rest/...` after it. A path ending in `/api` or `/rest` is refused: that is the client's
+/// part, copied in by mistake.
 fn check_base_url(raw: &str) -> Result<String, Problem> {
     let problem = |message: String| Problem::new(Field::BaseUrl, message);
     let url = url::Url::parse(raw.trim()).map_err(|e| {
@@ -335,11 +454,22 @@ fn check_base_url(raw: &str) -> Result<String, Problem> {
         return Err(problem("the address holds a user name or password".into())
             .with_hint("give them as the client's credentials instead"));
     }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(problem(format!(
-            "\"{raw}\" is not the appliance's address alone: it has a path such as /api or /rest"
+            "\"{raw}\" has a query (?...) or a fragment (#...), which an address cannot keep"
         ))
-        .with_hint("leave the path out: the client adds those itself"));
+        .with_hint("give the appliance's address, such as https://vcsa.example.com"));
+    }
+    let path = url.path().trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if ["api", "rest"].iter().any(|p| last.eq_ignore_ascii_case(p)) {
+        return Err(problem(format!(
+            "\"{raw}\" ends in /{last}, which the client adds itself"
+        ))
+        .with_hint(
+            "leave /api and /rest out, such as https://vcsa.example.com (a reverse proxy's \
+             prefix stays: https://proxy.example.com/vcenter1)",
+        ));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -362,7 +492,25 @@ mod tests {
             check_base_url("https://vcsa/api")
                 .unwrap_err()
                 .message
-                .contains("has a path")
+                .contains("ends in /api")
+        );
+        assert!(check_base_url("https://vcsa/rest/").is_err());
+        assert!(check_base_url("https://proxy/vcenter1/API").is_err());
+        assert!(check_base_url("https://vcsa/?x=1").is_err());
+        assert!(check_base_url("https://vcsa/#top").is_err());
+        // A reverse proxy's prefix, with or without the trailing slash.
+        for raw in [
+            "https://proxy.example.com/vcenter1",
+            "https://proxy.example.com/vcenter1/",
+        ] {
+            assert_eq!(
+                check_base_url(raw).unwrap(),
+                "https://proxy.example.com/vcenter1"
+            );
+        }
+        assert_eq!(
+            check_base_url("https://proxy:8443/dc-1/vcsa%201/").unwrap(),
+            "https://proxy:8443/dc-1/vcsa%201"
         );
         assert!(check_base_url("vcsa.example.com").is_err());
         assert!(
@@ -439,6 +587,46 @@ mod tests {
         };
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(!format!("{problems:?}").contains("Secret-Pa55"));
+    }
+
+    #[test]
+    fn settings_of_the_http_client_conflict_with_a_supplied_one() {
+        let supplied = || reqwest::Client::new();
+        let built = Client::builder("https://vcsa")
+            .credentials("root", Secret::new("VMware1!"))
+            .flavour(Flavour::Api)
+            .http_client(supplied())
+            .build();
+        assert!(built.is_ok(), "{built:?}");
+
+        let builder = Client::builder("https://vcsa")
+            .http_client(supplied())
+            .timeout(Duration::from_secs(5))
+            .user_agent("mine/1.0")
+            .add_root_certificate_pem(b"not even pem")
+            .danger_accept_invalid_certs();
+        #[cfg(feature = "rustls")]
+        let builder = builder.pin_thumbprint_sha256("not a thumbprint");
+        let Err(Error::Configuration { problems }) = builder.build() else {
+            panic!("expected a configuration error");
+        };
+        // One problem, naming each setting; the settings themselves are not checked further.
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, Field::HttpClient);
+        let message = &problems[0].message;
+        for setting in [
+            "a time-out",
+            "a user agent",
+            "a CA certificate",
+            "accepting any",
+        ] {
+            assert!(message.contains(setting), "{message}");
+        }
+        #[cfg(feature = "rustls")]
+        assert!(message.contains("a pinned thumbprint"), "{message}");
+
+        assert_eq!(join_words(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(join_words(&["a", "b"]), "a and b");
     }
 
     #[test]

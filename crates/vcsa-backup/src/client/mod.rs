@@ -81,7 +81,9 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// Starts building a client for the appliance at `base_url`, such as
-    /// `https://vcsa.example.com` (no path: the client adds `/api` or `/rest`).
+    /// `https://vcsa.example.com`: the client adds `/api` or `/rest` itself. Behind a reverse
+    /// proxy, give the proxy's path prefix too, with or without a trailing `/`:
+    /// `https://proxy.example.com/vcenter1` sends to `/vcenter1/api/...` or `/vcenter1/rest/...`.
     ///
     /// ```
     /// use vcsa_backup::{Client, Error, Field, Secret};
@@ -128,7 +130,8 @@ impl Client {
         }
     }
 
-    /// The appliance's address, as configured.
+    /// The appliance's address, as configured, without a trailing `/` (a proxy's path prefix
+    /// kept).
     ///
     /// ```
     /// use vcsa_backup::{Client, Flavour};

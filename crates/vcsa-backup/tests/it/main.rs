@@ -8,6 +8,7 @@ mod errors;
 #[cfg(feature = "fleet")]
 mod fleet;
 mod health;
+mod http_client;
 mod http_events;
 mod requests;
 mod schedules;
