@@ -17,7 +17,9 @@ mod secrets;
 mod views;
 
 use clap::Parser;
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use cli::{Cli, Command, GlobalArgs, OutputFormat};
 use commands::Context;
@@ -62,19 +64,29 @@ fn main() -> std::process::ExitCode {
 }
 
 /// No logs by default: failures are reported once, as the command's error, in plain words.
-/// `-v`: warnings and steps (`info`); `-vv`: `debug` (each request); `-vvv`: everything.
+/// `-v`: warnings and steps (`info`); `-vv`: also one line per request (the SDK's `debug`
+/// events, target `vcsa_backup::http`); `-vvv`: everything, the HTTP libraries' own logs too.
+/// Below `-vvv` the libraries underneath say only warnings: their `debug` lines would bury the
+/// requests.
 fn init_logging(verbose: u8) {
-    let level = match verbose {
-        0 => LevelFilter::OFF,
-        1 => LevelFilter::INFO,
-        2 => LevelFilter::DEBUG,
-        _ => LevelFilter::TRACE,
+    let (ours, theirs) = match verbose {
+        0 => (LevelFilter::OFF, LevelFilter::OFF),
+        1 => (LevelFilter::INFO, LevelFilter::WARN),
+        2 => (LevelFilter::DEBUG, LevelFilter::WARN),
+        _ => (LevelFilter::TRACE, LevelFilter::TRACE),
     };
+    // Every crate of this workspace: vcsa_backup, vcsa_backup_api, vcsa_backup_cli, the
+    // simulator of `demo`.
+    let filter = Targets::new()
+        .with_target("vcsa_backup", ours)
+        .with_default(theirs);
     // Logs share standard error with the progress display; standard output stays for results.
     let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
+        .with_max_level(ours)
         .with_writer(std::io::stderr)
         .with_target(verbose >= 2)
+        .finish()
+        .with(filter)
         .try_init();
 }
 

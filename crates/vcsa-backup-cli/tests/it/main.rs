@@ -6,5 +6,6 @@ mod support;
 mod check;
 mod commands;
 mod help;
+mod logging;
 mod schedules;
 mod terminal;
