@@ -43,6 +43,8 @@ pub(crate) struct Inner {
 pub(crate) struct Appliance {
     pub(crate) clock: Clock,
     inner: Mutex<Inner>,
+    /// Requests to the vendor's paths since the start (the admin paths not counted).
+    requests: std::sync::atomic::AtomicU64,
 }
 
 /// Hosts under the reserved `.invalid` top-level domain stand for unreachable backup servers.
@@ -95,6 +97,7 @@ impl Appliance {
         Self {
             clock,
             inner: Mutex::new(inner),
+            requests: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -378,6 +381,7 @@ impl Appliance {
             running_job: inner.jobs.active(now).map(|j| j.id.clone()),
             live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
             logins: inner.sessions.opened(),
+            requests: self.requests.load(std::sync::atomic::Ordering::Relaxed),
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.ids(),
             archives: inner.catalog.len(),
@@ -385,6 +389,12 @@ impl Appliance {
             job_wait: inner.config.job_wait.clone(),
             faults: inner.faults.clone(),
         }
+    }
+
+    /// Counts one request to a vendor path.
+    pub(crate) fn count_request(&self) {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub(crate) fn expire_sessions(&self) {

@@ -25,6 +25,10 @@ pub struct SimState {
     /// Successful log-ins since the simulator started (sessions opened, refused ones
     /// included).
     pub logins: u64,
+    /// Requests to the vendor's paths since the simulator started, failed and refused ones
+    /// included (the admin paths under `/__sim` are not counted).
+    #[serde(default)]
+    pub requests: u64,
     /// Backup folders that already hold a backup.
     pub used_folders: usize,
     /// Ids of the backup schedules, `default` among them, in alphabetical order.

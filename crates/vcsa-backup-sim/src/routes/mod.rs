@@ -46,8 +46,9 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
         .merge(vendor)
 }
 
-/// Slows answers and fails calls on request of the control handle.
+/// Counts every call, then slows answers and fails calls on request of the control handle.
 async fn inject_faults(State(app): State<Arc<Appliance>>, req: Request, next: Next) -> Response {
+    app.count_request();
     let flavour = Flavour::of_path(req.uri().path());
     let delay = app.lock().faults.delay();
     if !delay.is_zero() {

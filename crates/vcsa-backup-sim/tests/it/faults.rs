@@ -444,6 +444,12 @@ async fn the_admin_endpoint_sets_outages_session_refusals_and_progress_curves() 
     assert_eq!(send(refused).await.0, 401);
     let (_, state) = admin(&h, Method::GET, "/state", None).await;
     assert_eq!(state["logins"], logins + 1);
+    // Every vendor call counts, the refused one included; the admin calls do not.
+    let requests = state["requests"].as_u64().unwrap();
+    h.get(&format!("{API}/parts")).await;
+    admin(&h, Method::GET, "/state", None).await;
+    let (_, state) = admin(&h, Method::GET, "/state", None).await;
+    assert_eq!(state["requests"], requests + 1);
 
     let curve = json!({"stretches": [{"over_ms": 10000, "to_percent": 50}, {"over_ms": 0, "to_percent": 90}]});
     let (_, state) = admin(
