@@ -8,6 +8,10 @@
 //! repeated, and an account refused once is not tried on the other appliances that share it
 //! (appliances lock an account after a few failed log ins).
 //!
+//! [`Fleet::backup`] starts the backups, group by group within a window, and
+//! [`Fleet::follow`] follows those that started to their end, as one stream of every
+//! appliance's updates.
+//!
 //! ```
 //! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(2).run_fleet(3, async |inventory_toml| {
 //! use vcsa_backup::fleet::{Fleet, Inventory};
@@ -25,10 +29,12 @@
 
 mod accounts;
 mod backup;
+mod follow;
 mod inventory;
 mod run;
 
 pub use backup::{BackupStarted, FleetBackup, GroupBackup, GroupTooLarge};
+pub use follow::{FollowEvent, FollowUpdate, FollowedJob};
 pub use inventory::{
     ApplianceEntry, DEFAULT_SCHEDULE, DEFAULT_USER, Inventory, InventoryError, InventoryProblem,
     PasswordSource, Trust,

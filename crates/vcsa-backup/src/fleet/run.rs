@@ -14,6 +14,7 @@ use crate::fleet::accounts::{Accounts, Known};
 use crate::fleet::{ApplianceEntry, Inventory, PasswordSource, Trust};
 use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
+use crate::wait::WaitError;
 use crate::wire::flavour::Flavour;
 use vcsa_backup_api::Secret;
 
@@ -74,6 +75,9 @@ pub enum ApplianceFailure {
     },
     /// The appliance or the connection to it failed; the error says which and what to do.
     Error(Error),
+    /// Following a backup stopped before the job ended ([`Fleet::follow`]): its deadline
+    /// passed, or reads failed for longer than the fault policy allows. The job goes on.
+    Wait(Box<WaitError>),
 }
 
 impl ApplianceFailure {
@@ -104,13 +108,18 @@ impl fmt::Display for ApplianceFailure {
                 limit.as_secs_f64()
             ),
             Self::Error(e) => e.fmt(f),
+            Self::Wait(e) => e.fmt(f),
         }
     }
 }
 
 impl std::error::Error for ApplianceFailure {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error().map(|e| e as _)
+        match self {
+            Self::Error(e) => Some(e),
+            Self::Wait(e) => Some(&**e),
+            _ => None,
+        }
     }
 }
 
@@ -249,6 +258,20 @@ impl Fleet {
         limit: Duration,
     ) -> Result<Client, ApplianceFailure> {
         let client = self.client(entry)?;
+        self.log_in_shared(&client, entry, accounts, limit).await?;
+        Ok(client)
+    }
+
+    /// Logs `client` in to the appliance of `entry`, unless its account is known to be
+    /// refused; the first log-in with an account goes alone, so a refusal is known before the
+    /// account is tried anywhere else.
+    pub(crate) async fn log_in_shared(
+        &self,
+        client: &Client,
+        entry: &ApplianceEntry,
+        accounts: &Accounts,
+        limit: Duration,
+    ) -> Result<(), ApplianceFailure> {
         let mut known = accounts.lock(&entry.user, &entry.password).await;
         if let Known::RefusedBy(by) = &*known {
             return Err(ApplianceFailure::AccountRefused {
@@ -259,15 +282,15 @@ impl Fleet {
         if *known == Known::Accepted {
             // Accepted once: the others may log in together.
             drop(known);
-            let login = log_in(&client, limit).await;
+            let login = log_in(client, limit).await;
             if let Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })) = &login {
                 *accounts.lock(&entry.user, &entry.password).await =
                     Known::RefusedBy(entry.name.clone());
             }
-            return login.map(|()| client);
+            return login;
         }
         // Untried: log in while holding the account, so nobody else tries it meanwhile.
-        let login = log_in(&client, limit).await;
+        let login = log_in(client, limit).await;
         *known = match &login {
             Ok(()) => Known::Accepted,
             Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })) => {
@@ -276,7 +299,7 @@ impl Fleet {
             // Unreachable: the account is still untried.
             Err(_) => Known::Untried,
         };
-        login.map(|()| client)
+        login
     }
 
     /// A client for the appliance, not logged in yet.

@@ -317,3 +317,120 @@ async fn fleet_check_isolates_each_appliance() {
         );
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn following_a_fleet_reports_every_backup_to_its_end_each_on_its_own() {
+    use futures_util::StreamExt;
+    use std::collections::BTreeMap;
+    use vcsa_backup::JobState;
+    use vcsa_backup::fleet::FollowEvent;
+    use vcsa_backup::wait::{WaitError, WaitOptions};
+
+    set_passwords();
+    let mut sims = sims(6, 1).await;
+    // vcsa-002's backup fails at 40%.
+    sims.appliances()[1]
+        .control()
+        .fail_next_job(JobFailure::at(40, "The backup server is full."));
+    // vcsa-006 is already busy: its start is refused, so there is nothing to follow.
+    let busy = client(sims.appliances()[5].url());
+    let request = BackupRequest::builder()
+        .location("sftp://backup.example.com/vcsa/manual")
+        .location_credentials("backup", Secret::new("s3cret"))
+        .build()
+        .unwrap();
+    busy.start_backup(&request).await.unwrap();
+    busy.logout().await.unwrap();
+
+    let fleet = Fleet::new(inventory(&sims, 0, |_, _| String::new())).jobs(3);
+    let started = fleet.backup(Duration::from_secs(300), None).await.unwrap();
+    let logins_after_start: BTreeMap<String, u64> = sims
+        .appliances()
+        .iter()
+        .map(|a| (a.name().to_string(), a.control().state().logins))
+        .collect();
+
+    let mut updates = fleet.follow(&started, &WaitOptions::default());
+    let mut progress: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut ended = BTreeMap::new();
+    let mut faults_injected = false;
+    while let Some(update) = updates.next().await {
+        assert!(
+            !ended.contains_key(&update.name),
+            "{}: an update after its end",
+            update.name
+        );
+        match update.event {
+            FollowEvent::Progress(status) => {
+                assert_eq!(status.id, update.job);
+                progress
+                    .entry(update.name.clone())
+                    .or_default()
+                    .push(status.progress.value());
+                // Once everything runs: vcsa-003 goes unavailable for two minutes (ridden out),
+                // vcsa-004 is switched off for good.
+                if !faults_injected && progress.len() == 3 {
+                    faults_injected = true;
+                    sims.get("vcsa-003")
+                        .unwrap()
+                        .control()
+                        .unavailable_for(Duration::from_secs(120));
+                    assert!(sims.stop("vcsa-004").await);
+                }
+            }
+            FollowEvent::Ended(outcome) => {
+                ended.insert(update.name.clone(), outcome);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(faults_injected);
+
+    let names: Vec<&str> = ended.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["vcsa-001", "vcsa-002", "vcsa-003", "vcsa-004", "vcsa-005"],
+        "one end per started backup, none for the busy appliance"
+    );
+    for (name, outcome) in &ended {
+        match (name.as_str(), outcome) {
+            ("vcsa-001" | "vcsa-003" | "vcsa-005", Ok(job)) => {
+                assert!(job.succeeded(), "{name}: {job:?}");
+                assert_eq!(job.status.progress.value(), 100);
+                let details = job.details.as_ref().expect("the details at the end");
+                assert!(details.size_bytes.is_some(), "{name}: {details:?}");
+            }
+            ("vcsa-002", Ok(job)) => {
+                assert_eq!(job.status.state, JobState::Failed);
+                let text: Vec<String> = job.status.messages.iter().map(|m| m.to_string()).collect();
+                assert!(
+                    text.iter().any(|m| m.contains("The backup server is full")),
+                    "{text:?}"
+                );
+            }
+            ("vcsa-004", Err(ApplianceFailure::Wait(error))) => {
+                assert!(matches!(**error, WaitError::ReadFailed(_)), "{error:?}");
+            }
+            (name, outcome) => panic!("{name}: unexpected {outcome:?}"),
+        }
+    }
+    // Progress only moves forward.
+    for (name, seen) in &progress {
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{name}: {seen:?}");
+    }
+    // One session each for following (vcsa-003's outage did not end its session), given back
+    // at the end; the busy appliance was not contacted again; nothing started twice.
+    assert!(sims.get("vcsa-004").is_none(), "switched off");
+    for a in sims.appliances() {
+        let state = a.control().state();
+        let extra = if a.name() == "vcsa-006" { 0 } else { 1 };
+        assert_eq!(
+            state.logins,
+            logins_after_start[a.name()] + extra,
+            "{}",
+            a.name()
+        );
+        assert_eq!(state.live_sessions, 0, "{}: logged out", a.name());
+        assert_eq!(state.jobs, 2, "{}: one new backup", a.name());
+    }
+}
