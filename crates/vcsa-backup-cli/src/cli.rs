@@ -218,8 +218,10 @@ Exit codes: `fleet check` exits with the worst verdict, CRITICAL (2) over WARNIN
 UNKNOWN (3) over OK (0). `fleet backup` and `fleet list` exit 0 when every appliance
 succeeded, otherwise with the first of these any appliance had: 2 (invalid input, such as a
 schedule that does not exist), 5 (authentication), 7 (unexpected answer), 6 (connection),
-4 (a backup already running), 3 (accepted outside --window). A bad inventory, or a group
-larger than --jobs, exits 2 before anything is sent.";
+4 (a backup already running), 3 (accepted outside --window, or, with --wait, still running
+when following it gave up), 1 (with --wait: a backup failed); 130 when Ctrl-C stopped
+following (the backups go on). A bad inventory, or a group larger than --jobs, exits 2 before
+anything is sent.";
 
 /// `check`: thresholds and where the result goes.
 #[derive(Debug, Args)]
@@ -294,6 +296,12 @@ pub struct FleetBackupArgs {
     /// A comment stored with every backup.
     #[arg(long, short = 'c')]
     pub comment: Option<String>,
+
+    /// Follow every backup that started to its end (--jobs appliances at a time), with a
+    /// progress bar per appliance on a terminal and a line per change of state otherwise; the
+    /// summary then gives each backup's end.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// `fleet check`.

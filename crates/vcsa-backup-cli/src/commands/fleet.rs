@@ -1,21 +1,29 @@
 //! `fleet backup | check | list`: many appliances from an inventory, a row and an exit code
 //! each, and one exit code for the fleet.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
+
+use futures_util::StreamExt;
 
 use serde::Serialize;
 use vcsa_backup::Error;
-use vcsa_backup::fleet::{ApplianceFailure, ApplianceResult, Fleet, Inventory};
+use vcsa_backup::fleet::{
+    ApplianceFailure, ApplianceResult, Fleet, FleetBackup, FollowEvent, FollowedJob, Inventory,
+};
 use vcsa_backup::health::{HealthReport, Verdict};
+use vcsa_backup::wait::WaitError;
 
-use crate::cli::{FleetArgs, FleetCommand, GlobalArgs, OutputFormat};
+use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, GlobalArgs, OutputFormat};
 use crate::commands::check;
 use crate::failure::{ExitCode as Code, Failure};
 use crate::health_output::{self, Checked};
 use crate::output;
+use crate::progress::{Board, Ending, Mode};
 
 /// The exit codes of `fleet backup` and `fleet list`, most telling first (see `fleet --help`).
-const PRECEDENCE: [Code; 7] = [
+const PRECEDENCE: [Code; 8] = [
+    Code::Interrupted,
     Code::InvalidInput,
     Code::Authentication,
     Code::Appliance,
@@ -40,7 +48,7 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
         }
     };
     match command {
-        FleetCommand::Backup(a) => backup(global, &fleet, a.window, a.comment.as_deref()).await,
+        FleetCommand::Backup(a) => backup(global, &fleet, a).await,
         FleetCommand::Check(a) => fleet_check(global, &fleet, &a.check).await,
         FleetCommand::List(_) => list(global, &fleet).await,
     }
@@ -80,6 +88,7 @@ fn failure(f: &ApplianceFailure) -> (Code, String) {
         ApplianceFailure::Password { .. } => (Code::InvalidInput, f.to_string()),
         ApplianceFailure::AccountRefused { .. } => (Code::Authentication, f.to_string()),
         ApplianceFailure::TimedOut { .. } => (Code::Connection, f.to_string()),
+        ApplianceFailure::Wait(e) => (wait_code(e), f.to_string()),
         _ => (Code::Appliance, f.to_string()),
     }
 }
@@ -99,6 +108,16 @@ fn code_for(e: &Error) -> Code {
     }
 }
 
+/// The exit code of a wait that stopped before the job ended, as `backup --wait` has it.
+fn wait_code(e: &WaitError) -> Code {
+    match e {
+        WaitError::TimedOut(_) | WaitError::Stalled(_) => Code::DeadlinePassed,
+        WaitError::JobFailed(_) => Code::JobFailed,
+        WaitError::ReadFailed(failed) => code_for(&failed.error),
+        _ => Code::Appliance,
+    }
+}
+
 fn fleet_code(codes: impl IntoIterator<Item = Code>) -> Code {
     let codes: Vec<Code> = codes.into_iter().collect();
     PRECEDENCE
@@ -112,15 +131,94 @@ struct Started {
     job: String,
     accepted_after_seconds: f64,
     in_window: bool,
+    /// With `--wait`: how the backup ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<Ended>,
 }
 
-async fn backup(
-    global: &GlobalArgs,
-    fleet: &Fleet,
-    window: std::time::Duration,
-    comment: Option<&str>,
-) -> ExitCode {
-    let started = match fleet.backup(window, comment).await {
+/// How a followed backup ended (`fleet backup --wait`).
+#[derive(Serialize)]
+struct Ended {
+    /// `SUCCEEDED` or `FAILED`; `null` when following stopped before the end.
+    state: Option<String>,
+    progress: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+    /// The failed job's messages, or why following stopped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    messages: Vec<String>,
+    #[serde(skip)]
+    code: Code,
+}
+
+impl Ended {
+    /// The words of the summary table and of the plain progress line.
+    fn text(&self) -> String {
+        match (self.state.as_deref(), self.code) {
+            (Some(_), Code::Success) => match self.size_bytes {
+                Some(bytes) => format!("succeeded, {} written", crate::human::size(bytes)),
+                None => "succeeded".into(),
+            },
+            (Some(_), _) => format!(
+                "FAILED at {}%: {}",
+                self.progress.unwrap_or(0),
+                self.messages.join("; ")
+            ),
+            (None, _) => format!("not followed to its end: {}", self.messages.join("; ")),
+        }
+    }
+}
+
+/// How the job of one appliance ended, from the fleet's follow.
+fn ended(outcome: Result<FollowedJob, ApplianceFailure>) -> Ended {
+    match outcome {
+        Ok(job) => {
+            let mut messages: Vec<String> = job
+                .details
+                .as_ref()
+                .and_then(|d| d.error.as_ref())
+                .map(crate::failure::message_stack)
+                .unwrap_or_default();
+            if !job.succeeded() {
+                for m in &job.status.messages {
+                    let text = m.to_string();
+                    if !messages.iter().any(|l| l.contains(&text)) {
+                        messages.push(text);
+                    }
+                }
+            }
+            Ended {
+                state: Some(job.status.state.to_string()),
+                progress: Some(job.status.progress.value()),
+                size_bytes: job.details.as_ref().and_then(|d| d.size_bytes),
+                location: job.details.as_ref().map(|d| d.location.clone()),
+                messages,
+                code: if job.succeeded() {
+                    Code::Success
+                } else {
+                    Code::JobFailed
+                },
+            }
+        }
+        Err(f) => {
+            let (code, text) = failure(&f);
+            Ended {
+                state: None,
+                progress: None,
+                size_bytes: None,
+                location: None,
+                messages: vec![text],
+                code,
+            }
+        }
+    }
+}
+
+async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> ExitCode {
+    let window = args.window;
+    let started = match fleet.backup(window, args.comment.as_deref()).await {
         Ok(started) => started,
         Err(too_large) => {
             let failure = Failure::input(too_large.to_string(), "raise --jobs, or split the group");
@@ -128,24 +226,46 @@ async fn backup(
             return failure.exit_code().into();
         }
     };
+    let (mut ends, interrupted) = if args.wait {
+        follow_all(global, fleet, &started).await
+    } else {
+        (BTreeMap::new(), false)
+    };
     let mut rows = Vec::new();
     for group in &started.groups {
         for m in &group.members {
             rows.push(match &m.outcome {
-                Ok(s) => row(
-                    m,
-                    if s.in_window {
+                Ok(s) => {
+                    let end = ends.remove(&m.name).or_else(|| {
+                        args.wait.then(|| Ended {
+                            state: None,
+                            progress: None,
+                            size_bytes: None,
+                            location: None,
+                            messages: vec![
+                                "interrupted; the backup goes on on the appliance".into(),
+                            ],
+                            code: Code::Interrupted,
+                        })
+                    });
+                    let start = if s.in_window {
                         Code::Success
                     } else {
                         Code::DeadlinePassed
-                    },
-                    Some(Started {
-                        job: s.job.id.to_string(),
-                        accepted_after_seconds: s.accepted_after.as_secs_f64(),
-                        in_window: s.in_window,
-                    }),
-                    None,
-                ),
+                    };
+                    let code = fleet_code([start].into_iter().chain(end.as_ref().map(|e| e.code)));
+                    row(
+                        m,
+                        code,
+                        Some(Started {
+                            job: s.job.id.to_string(),
+                            accepted_after_seconds: s.accepted_after.as_secs_f64(),
+                            in_window: s.in_window,
+                            end,
+                        }),
+                        None,
+                    )
+                }
                 Err(f) => {
                     let (code, text) = failure(f);
                     row(m, code, None, Some(text))
@@ -155,16 +275,20 @@ async fn backup(
     }
     let late = rows
         .iter()
-        .filter(|r| r.exit_code == Code::DeadlinePassed as u8)
+        .filter(|r| r.result.as_ref().is_some_and(|s| !s.in_window))
         .count();
     output::print(
         global.output,
         &serde_json::json!({ "window_seconds": window.as_secs(), "appliances": &rows }),
         || {
+            let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
+            if args.wait {
+                headers.push("END");
+            }
             let mut text = output::table(
-                &["GROUP", "APPLIANCE", "RESULT"],
+                &headers,
                 rows.iter().map(|r| {
-                    vec![
+                    let mut cells = vec![
                         r.group.clone().unwrap_or_else(|| "-".into()),
                         r.name.clone(),
                         match (&r.result, &r.error) {
@@ -178,7 +302,16 @@ async fn backup(
                             (_, Some(e)) => format!("not started: {e}"),
                             _ => String::new(),
                         },
-                    ]
+                    ];
+                    if args.wait {
+                        cells.push(
+                            r.result
+                                .as_ref()
+                                .and_then(|s| s.end.as_ref())
+                                .map_or_else(|| "-".into(), Ended::text),
+                        );
+                    }
+                    cells
                 }),
             );
             if late > 0 {
@@ -190,7 +323,100 @@ async fn backup(
             text
         },
     );
+    if interrupted {
+        return Code::Interrupted.into();
+    }
     fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
+}
+
+/// Follows every started backup to its end with one display; Ctrl-C stops following (the
+/// backups go on). How each ended, by appliance, and whether following was interrupted.
+async fn follow_all(
+    global: &GlobalArgs,
+    fleet: &Fleet,
+    started: &FleetBackup,
+) -> (BTreeMap<String, Ended>, bool) {
+    let followed: Vec<(String, String)> = started
+        .groups
+        .iter()
+        .flat_map(|g| &g.members)
+        .filter_map(|m| Some((m.name.clone(), m.outcome.as_ref().ok()?.job.id.to_string())))
+        .collect();
+    let mode = Mode::detect(global.quiet);
+    if mode != Mode::Silent && !followed.is_empty() {
+        eprintln!(
+            "following {} backup(s) to the end, {} at a time",
+            followed.len(),
+            fleet.concurrency()
+        );
+    }
+    let mut board = Board::new(mode, &followed);
+    let mut updates = fleet.follow(started, &crate::follow::options(None));
+    let mut interrupted = Box::pin(tokio::signal::ctrl_c());
+    let mut ends = BTreeMap::new();
+    loop {
+        let update = tokio::select! {
+            update = updates.next() => update,
+            _ = &mut interrupted => {
+                board.close();
+                eprintln!(
+                    "stopped following; the backups go on on the appliances (see them with \
+                     `vcsa-backup fleet list`)"
+                );
+                return (ends, true);
+            }
+        };
+        let Some(update) = update else { break };
+        match update.event {
+            FollowEvent::Progress(status) => board.progress(&update.name, &status),
+            FollowEvent::Ended(outcome) => {
+                let status = outcome.as_ref().ok().map(|j| j.status.clone());
+                let end = ended(outcome);
+                let text = match &status {
+                    Some(status) if end.code == Code::Success => {
+                        format!(
+                            "{}{}",
+                            crate::progress::status_line(status),
+                            size_suffix(&end)
+                        )
+                    }
+                    Some(status) => format!(
+                        "{}: {}",
+                        crate::progress::status_line(status),
+                        end.messages.join("; ")
+                    ),
+                    None => format!("job {}: {}", update.job, end.text()),
+                };
+                board.finish(
+                    &update.name,
+                    &Ending {
+                        status: status.as_ref(),
+                        text: if mode == Mode::Bar {
+                            bar_text(&update.job, &end)
+                        } else {
+                            text
+                        },
+                        ok: end.code == Code::Success,
+                    },
+                );
+                ends.insert(update.name, end);
+            }
+            _ => {}
+        }
+    }
+    board.close();
+    (ends, false)
+}
+
+fn size_suffix(end: &Ended) -> String {
+    end.size_bytes
+        .map(|b| format!(", {} written", crate::human::size(b)))
+        .unwrap_or_default()
+}
+
+/// The message of a finished bar: `job <id>: succeeded, 1.2 GiB written`.
+fn bar_text(job: &vcsa_backup::JobId, end: &Ended) -> String {
+    format!("job {job}: {}", end.text())
 }
 
 fn code_of(value: u8) -> Option<Code> {

@@ -5,6 +5,7 @@ mod support;
 
 mod check;
 mod commands;
+mod fleet;
 mod help;
 mod logging;
 mod schedules;

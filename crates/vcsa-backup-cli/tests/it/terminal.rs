@@ -131,6 +131,14 @@ impl OnTerminal {
         code
     }
 
+    /// The screen's rows, each on its own (`screen` joins a row that fills the width with the
+    /// next).
+    fn rows(&self) -> Vec<String> {
+        let mut parser = vt100::Parser::new(ROWS, COLS, 0);
+        parser.process(&self.output.lock().unwrap());
+        parser.screen().rows(0, COLS).collect()
+    }
+
     /// The screen as a terminal shows it at the end.
     fn screen(&self) -> String {
         let mut parser = vt100::Parser::new(ROWS, COLS, 0);
@@ -289,4 +297,82 @@ fn the_encryption_password_is_asked_for_twice() {
         screen.contains("the two entries of the backup encryption password differ"),
         "{screen}"
     );
+}
+
+#[test]
+fn fleet_backup_wait_draws_a_bar_per_appliance() {
+    let fleet = support::FleetSims::start(
+        vcsa_backup_sim::Simulator::fleet(3).template(
+            vcsa_backup_sim::Simulator::builder()
+                .tls(false)
+                .job_duration(Duration::from_secs(2)),
+        ),
+        "",
+    );
+    fleet
+        .control("vcsa-002")
+        .fail_next_job(vcsa_backup_sim::JobFailure::at(
+            50,
+            "The backup server is full.",
+        ));
+    let inventory = fleet.inventory.to_str().unwrap();
+    let mut term = OnTerminal::spawn(
+        &["fleet", "backup", "--wait", "--inventory", inventory],
+        &[(support::FLEET_PASSWORD_ENV, DEFAULT_PASSWORD)],
+    );
+    let code = term.wait();
+    let screen = term.screen();
+    let rows = term.rows();
+    assert_eq!(code, 1, "a backup failed:\n{}", term.text());
+
+    let bar_of = |name: &str| {
+        rows.iter()
+            .map(|r| r.trim_end())
+            .find(|l| l.contains(name) && l.contains('['))
+            .unwrap_or_else(|| panic!("no bar for {name} on screen:\n{screen}"))
+            .to_string()
+    };
+    // `✔ vcsa-001 [##############################] 100% 00:00:02 job <id>: succeeded, 1.2 GiB written`
+    for name in ["vcsa-001", "vcsa-003"] {
+        let bar = bar_of(name);
+        let full = format!("{name} [{}] 100% 00:00:0", "#".repeat(30));
+        assert!(bar.starts_with('✔'), "{bar}");
+        assert!(bar.contains(&full), "{bar}");
+        assert!(
+            bar.contains(": succeeded, ") && bar.ends_with("written"),
+            "{bar}"
+        );
+    }
+    // `✘ vcsa-002 [###############---------------]  50% ... FAILED at 50%: The backup server...`
+    let failed = bar_of("vcsa-002");
+    assert!(failed.starts_with('✘'), "{failed}");
+    let drawn: String = failed
+        .split('[')
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| *c != ']')
+        .collect();
+    assert!(
+        drawn.len() == 30 && drawn.starts_with("##") && drawn.ends_with("--"),
+        "{failed}"
+    );
+    assert!(failed.contains("]  50% "), "{failed}");
+    assert!(failed.contains("FAILED at 50%: "), "{failed}");
+    // One bar each, however many times they were redrawn; the summary follows them.
+    for name in ["vcsa-001", "vcsa-002", "vcsa-003"] {
+        assert_eq!(
+            rows.iter()
+                .filter(|l| l.contains(name) && l.contains('['))
+                .count(),
+            1,
+            "{screen}"
+        );
+    }
+    let last_bar = rows.iter().position(|r| r.contains("vcsa-003 [")).unwrap();
+    let table = rows
+        .iter()
+        .position(|r| r.starts_with("GROUP"))
+        .expect("the summary table");
+    assert!(table > last_bar, "{screen}");
 }

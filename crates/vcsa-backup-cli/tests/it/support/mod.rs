@@ -303,3 +303,100 @@ macro_rules! snapshot {
         });
     };
 }
+
+/// The environment variable the fleet inventories of the tests read the password from.
+pub const FLEET_PASSWORD_ENV: &str = "FLEET_PASSWORD";
+
+/// Simulated appliances serving from their own runtime, and an inventory file naming them.
+pub struct FleetSims {
+    pub sims: vcsa_backup_sim::RunningFleet,
+    pub inventory: std::path::PathBuf,
+    // Keeps the servers' tasks running; dropped after `sims`.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl FleetSims {
+    /// Starts the appliances of `builder`; the inventory names them all, then `extra` (more
+    /// TOML, such as further entries).
+    pub fn start(builder: vcsa_backup_sim::FleetBuilder, extra: &str) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the simulators");
+        let sims = runtime
+            .block_on(builder.start())
+            .expect("the simulators start on 127.0.0.1:0");
+        let folder = std::env::temp_dir().join(format!(
+            "vcsa-fleet-sims-{}-{}",
+            std::process::id(),
+            sims.appliances()[0].url().rsplit(':').next().unwrap_or("0")
+        ));
+        std::fs::create_dir_all(&folder).expect("a folder for the inventory");
+        let inventory = folder.join("fleet.toml");
+        std::fs::write(
+            &inventory,
+            sims.inventory(vcsa_backup_sim::DEFAULT_USER, FLEET_PASSWORD_ENV) + extra,
+        )
+        .expect("the inventory is written");
+        Self {
+            sims,
+            inventory,
+            _runtime: runtime,
+        }
+    }
+
+    /// The binary with the fleet's password, running `args` then `--inventory <file>`.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = bare_command();
+        cmd.env(FLEET_PASSWORD_ENV, DEFAULT_PASSWORD)
+            .args(args)
+            .arg("--inventory")
+            .arg(&self.inventory);
+        cmd
+    }
+
+    /// Runs the binary with `args` (see [`command`](Self::command)).
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::of(&mut self.command(args))
+    }
+
+    /// The appliance named `name`'s control handle.
+    pub fn control(&self, name: &str) -> Control {
+        self.sims
+            .get(name)
+            .expect("an appliance of the fleet")
+            .control()
+    }
+}
+
+impl Drop for FleetSims {
+    fn drop(&mut self) {
+        if let Some(folder) = self.inventory.parent() {
+            let _ = std::fs::remove_dir_all(folder);
+        }
+    }
+}
+
+/// A web server on 127.0.0.1 that answers every request with a page that is not the
+/// appliance's API (as a proxy or portal would), for `requests` requests; its URL.
+pub fn garbage_server(requests: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { break };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let body = "<html><body>Welcome to the intranet</body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}

@@ -1,0 +1,261 @@
+//! `fleet backup --wait` (every started backup followed to its end, plain lines off a
+//! terminal) and the inventory's bad input, through the binary.
+
+use std::time::Duration;
+
+use vcsa_backup_sim::{DEFAULT_PASSWORD, JobFailure, Simulator};
+
+use crate::support::{FleetSims, Run, bare_command, garbage_server};
+
+// Long enough that the first read finds every job running, even on a loaded machine.
+const JOB: Duration = Duration::from_secs(4);
+
+/// Three appliances with short jobs; vcsa-003's are long, and it is already running one.
+fn fleet_with_a_busy_appliance() -> FleetSims {
+    let fleet = FleetSims::start(
+        Simulator::fleet(3)
+            .template(Simulator::builder().tls(false).job_duration(JOB))
+            .each(|i, a| {
+                if i == 2 {
+                    a.job_duration(Duration::from_secs(600))
+                } else {
+                    a
+                }
+            }),
+        "",
+    );
+    let busy = Run::of(
+        bare_command()
+            .env("VCSA_SERVER", fleet.sims.appliances()[2].url())
+            .env("VCSA_PASSWORD", DEFAULT_PASSWORD)
+            .args([
+                "backup",
+                "--location",
+                "sftp://backup.example.com/vcsa/busy",
+            ]),
+    );
+    assert_eq!(busy.code, 0, "{busy}");
+    fleet
+}
+
+/// The plain lines about `name` on standard error.
+fn lines_of<'a>(run: &'a Run, name: &str) -> Vec<&'a str> {
+    let prefix = format!("{name}: ");
+    run.stderr
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .collect()
+}
+
+#[test]
+fn fleet_backup_wait_follows_every_backup_to_its_end_with_plain_lines() {
+    let fleet = fleet_with_a_busy_appliance();
+    fleet
+        .control("vcsa-002")
+        .fail_next_job(JobFailure::at(50, "The backup server is full."));
+
+    let run = fleet.run(&["fleet", "backup", "--wait"]);
+    // The busy appliance (4) outranks the failed backup (1).
+    assert_eq!(run.code, 4, "{run}");
+    assert!(
+        !run.stderr.contains('\x1b') && !run.stdout.contains('\x1b'),
+        "no terminal escape codes off a terminal:\n{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("following 2 backup(s) to the end, 8 at a time"),
+        "{run}"
+    );
+    // One line per change of state, the last one the end.
+    let ok = lines_of(&run, "vcsa-001");
+    assert!(ok.len() >= 2, "{run}");
+    assert!(
+        ok[0].contains(" in progress ") || ok[0].contains(" not started "),
+        "{run}"
+    );
+    assert!(
+        ok.last().unwrap().contains(" succeeded 100%, ")
+            && ok.last().unwrap().ends_with(" written"),
+        "{run}"
+    );
+    let states: Vec<&str> = ok[..ok.len() - 1]
+        .iter()
+        .map(|l| l.split(" job ").nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        states.len(),
+        states
+            .iter()
+            .map(|s| s.split(' ').nth(1))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        "one line per state, not per percentage:\n{run}"
+    );
+    let failed = lines_of(&run, "vcsa-002");
+    let last = failed.last().unwrap();
+    assert!(
+        last.contains(" failed 50%") && last.contains("The backup server is full."),
+        "{run}"
+    );
+    assert!(lines_of(&run, "vcsa-003").is_empty(), "{run}");
+
+    // The summary: each appliance's start and end.
+    let table: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        table[0].starts_with("GROUP") && table[0].ends_with("END"),
+        "{run}"
+    );
+    let row = |name: &str| {
+        *table
+            .iter()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{run}"))
+    };
+    assert!(row("vcsa-001").contains("succeeded, "), "{run}");
+    assert!(
+        row("vcsa-002").contains("FAILED at 50%: ") && row("vcsa-002").contains("server is full"),
+        "{run}"
+    );
+    assert!(
+        row("vcsa-003").contains("not started: a backup or restore is already running"),
+        "{run}"
+    );
+    for (name, jobs) in [("vcsa-001", 1), ("vcsa-002", 1), ("vcsa-003", 1)] {
+        let state = fleet.control(name).state();
+        assert_eq!(state.jobs, jobs, "{name}: nothing started twice");
+        assert_eq!(state.live_sessions, 0, "{name}: logged out");
+    }
+}
+
+#[test]
+fn fleet_backup_wait_json_gives_each_end_and_exit_code() {
+    let fleet = fleet_with_a_busy_appliance();
+    fleet
+        .control("vcsa-001")
+        .fail_next_job(JobFailure::at(20, "The backup server is full."));
+    let run = fleet.run(&["--quiet", "--output", "json", "fleet", "backup", "--wait"]);
+    assert_eq!(run.code, 4, "{run}");
+    assert_eq!(run.stderr, "", "quiet: nothing on standard error");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    let appliances = doc["appliances"].as_array().unwrap();
+    let by_name = |name: &str| {
+        appliances
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {doc}"))
+    };
+    let failed = by_name("vcsa-001");
+    assert_eq!(failed["exit_code"], 1, "{failed}");
+    assert_eq!(failed["result"]["end"]["state"], "FAILED", "{failed}");
+    assert_eq!(failed["result"]["end"]["progress"], 20, "{failed}");
+    assert!(
+        failed["result"]["end"]["messages"][0]
+            .as_str()
+            .unwrap()
+            .contains("server is full"),
+        "{failed}"
+    );
+    let ok = by_name("vcsa-002");
+    assert_eq!(ok["exit_code"], 0, "{ok}");
+    assert_eq!(ok["result"]["in_window"], true, "{ok}");
+    assert_eq!(ok["result"]["end"]["state"], "SUCCEEDED", "{ok}");
+    assert_eq!(ok["result"]["end"]["progress"], 100, "{ok}");
+    assert!(
+        ok["result"]["end"]["size_bytes"].as_u64().unwrap() > 0,
+        "{ok}"
+    );
+    let busy = by_name("vcsa-003");
+    assert_eq!(busy["exit_code"], 4, "{busy}");
+    assert!(busy["result"].is_null(), "{busy}");
+}
+
+#[test]
+fn a_bad_inventory_entry_is_named_exits_2_and_starts_nothing() {
+    let fleet = FleetSims::start(
+        Simulator::fleet(2).template(Simulator::builder().tls(false)),
+        "",
+    );
+    let cases = [
+        (
+            "\n[[appliance]]\nname = \"no-server\"\n",
+            "(appliance \"no-server\"): has no server",
+        ),
+        (
+            "\n[[appliance]]\nname = \"odd-trust\"\nserver = \"vc.example.com\"\n\
+             trust = { fingerprint = \"AB:CD\" }\n",
+            "(appliance \"odd-trust\"): unknown trust mode \"fingerprint\"",
+        ),
+    ];
+    let text = std::fs::read_to_string(&fleet.inventory).unwrap();
+    for (extra, expected) in cases {
+        std::fs::write(&fleet.inventory, format!("{text}{extra}")).unwrap();
+        for command in ["backup", "check", "list"] {
+            let run = fleet.run(&["fleet", command]);
+            assert_eq!(run.code, 2, "fleet {command}: {run}");
+            assert!(run.stderr.contains(expected), "fleet {command}: {run}");
+            assert!(
+                run.stderr.contains("nothing was sent"),
+                "fleet {command}: {run}"
+            );
+        }
+    }
+    for a in fleet.sims.appliances() {
+        let state = a.control().state();
+        assert_eq!(
+            (state.jobs, state.logins, state.requests),
+            (0, 0, 0),
+            "{}: never contacted",
+            a.name()
+        );
+    }
+}
+
+#[test]
+fn an_appliance_answering_garbage_is_unknown_and_the_others_are_unaffected() {
+    let garbage = garbage_server(16);
+    let fleet = FleetSims::start(
+        Simulator::fleet(2).template(Simulator::builder().tls(false).history(2)),
+        &format!("\n[[appliance]]\nname = \"portal\"\nserver = \"{garbage}\"\n"),
+    );
+    let run = fleet.run(&["--output", "json", "fleet", "check", "--no-schedule-ok"]);
+    assert_eq!(run.code, 3, "UNKNOWN is the worst verdict here: {run}");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let verdicts: Vec<(String, String, u64)> = doc["appliances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap().to_string(),
+                a["report"]["verdict"].as_str().unwrap().to_string(),
+                a["exit_code"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("vcsa-001".to_string(), "OK".to_string(), 0),
+            ("vcsa-002".to_string(), "OK".to_string(), 0),
+            ("portal".to_string(), "UNKNOWN".to_string(), 3),
+        ],
+        "{run}"
+    );
+
+    let list = fleet.run(&["fleet", "list"]);
+    assert_eq!(list.code, 7, "{list}");
+    let portal = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("portal"))
+        .unwrap();
+    assert!(portal.contains("error: "), "{list}");
+    assert_eq!(
+        list.stdout
+            .lines()
+            .filter(|l| l.starts_with("vcsa-") && !l.contains("error"))
+            .count(),
+        2,
+        "{list}"
+    );
+}
