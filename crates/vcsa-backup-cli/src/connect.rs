@@ -119,5 +119,10 @@ mod tests {
         );
         // A deeper path is the user's choice (a proxy, say): kept for the SDK to judge.
         assert_eq!(base_url("https://proxy/vcsa/api"), "https://proxy/vcsa/api");
+        // A reverse proxy's prefix, which the SDK accepts.
+        assert_eq!(
+            base_url("https://proxy.example.com/vcenter1/"),
+            "https://proxy.example.com/vcenter1"
+        );
     }
 }

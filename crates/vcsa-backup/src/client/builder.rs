@@ -97,14 +97,15 @@ impl ClientBuilder {
     }
 
     /// How long one request may take, from connecting to reading the whole answer (default 60 s).
-    /// Waiting for a backup to finish is many requests, each with this limit.
+    /// Waiting for a backup to finish is many requests, each with this limit. Refused together
+    /// with [`http_client`](Self::http_client).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The `User-Agent` sent with every request (default `vcsa-backup/<version>`); appears in the
-    /// appliance's logs.
+    /// appliance's logs. Refused together with [`http_client`](Self::http_client).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -113,7 +114,7 @@ impl ClientBuilder {
     /// Also trusts the certificate authorities in this PEM data (one or more certificates), such
     /// as the appliance's own CA: download `https://<appliance>/certs/download.zip`, unzip it and
     /// pass the contents of the `.0` file under `certs/lin/` (PEM). The system's trusted
-    /// authorities stay trusted.
+    /// authorities stay trusted. Refused together with [`http_client`](Self::http_client).
     pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
         self.root_certificates.push(pem.to_vec());
         self
@@ -127,7 +128,7 @@ impl ClientBuilder {
     /// Call it more than once to accept any of several certificates (while one is being
     /// replaced). Pinning replaces the usual checks: only a pinned certificate is accepted,
     /// whoever signed it and whatever host name it carries. Needs the `rustls` feature (the
-    /// default).
+    /// default). Refused together with [`http_client`](Self::http_client).
     ///
     /// ```
     /// let client = vcsa_backup::Client::builder("https://vcsa.example.com")
@@ -147,6 +148,7 @@ impl ClientBuilder {
     /// **Dangerous**: accepts any certificate, so anyone between the client and the appliance
     /// can read the credentials and the backup passwords. For throw-away lab appliances only;
     /// pin the thumbprint instead ([`pin_thumbprint_sha256`](Self::pin_thumbprint_sha256)).
+    /// Refused together with [`http_client`](Self::http_client).
     pub fn danger_accept_invalid_certs(mut self) -> Self {
         self.accept_invalid_certs = true;
         self
