@@ -16,6 +16,8 @@ mod progress;
 mod secrets;
 mod views;
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
@@ -80,9 +82,13 @@ fn init_logging(verbose: u8) {
     let filter = Targets::new()
         .with_target("vcsa_backup", ours)
         .with_default(theirs);
+    // Colours only on a terminal, and not when NO_COLOR is set: a log file or a CI log gets
+    // plain text.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     // Logs share standard error with the progress display; standard output stays for results.
     let _ = tracing_subscriber::fmt()
         .with_max_level(ours)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_target(verbose >= 2)
         .finish()

@@ -18,10 +18,12 @@ fn requests(run: &Run) -> Vec<&str> {
         .collect()
 }
 
-/// The catalog in `/rest`, where the backup server's password travels in the URL.
+/// The catalog in `/rest`, where the backup server's password travels in the URL. Without
+/// `NO_COLOR`: standard error being a pipe must be enough to keep colour codes out.
 fn archives_list(sim: &Sim, verbosity: &str) -> Run {
     Run::of(
         sim.command()
+            .env_remove("NO_COLOR")
             .env("VCSA_LOCATION_PASSWORD", SFTP_PASSWORD)
             .args([verbosity, "--flavour", "rest", "archives", "list"])
             .args(["--location", LOCATION, "--location-user", "backup"]),
@@ -60,6 +62,11 @@ fn double_v_logs_each_request_and_no_password() {
     assert!(
         !run.stderr.contains("system-name?"),
         "a URL in:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "colour codes in a pipe:\n{}",
         run.stderr
     );
 
