@@ -376,3 +376,44 @@ fn fleet_backup_wait_draws_a_bar_per_appliance() {
         .expect("the summary table");
     assert!(table > last_bar, "{screen}");
 }
+
+#[test]
+fn ctrl_c_stops_following_the_fleet_but_not_its_backups() {
+    let fleet = support::FleetSims::start(
+        vcsa_backup_sim::Simulator::fleet(2).template(
+            vcsa_backup_sim::Simulator::builder()
+                .tls(false)
+                .job_duration(Duration::from_secs(600)),
+        ),
+        "",
+    );
+    let inventory = fleet.inventory.to_str().unwrap();
+    let mut term = OnTerminal::spawn(
+        &["fleet", "backup", "--wait", "--inventory", inventory],
+        &[(support::FLEET_PASSWORD_ENV, DEFAULT_PASSWORD)],
+    );
+    term.wait_for_screen(|screen| screen.matches(": in progress").count() == 2);
+    term.writer.write_all(b"\x03").unwrap();
+    term.writer.flush().unwrap();
+    let code = term.wait();
+    let screen = term.screen();
+    assert_eq!(code, 130, "exit code {code}:\n{screen}");
+    assert!(
+        screen.contains("stopped following; the backups go on on the appliances"),
+        "{screen}"
+    );
+    assert_eq!(
+        screen
+            .matches("not followed to its end: interrupted; the backup goes on")
+            .count(),
+        2,
+        "{screen}"
+    );
+    for a in fleet.sims.appliances() {
+        assert!(
+            a.control().state().running_job.is_some(),
+            "{}: the backup still runs",
+            a.name()
+        );
+    }
+}
