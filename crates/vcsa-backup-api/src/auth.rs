@@ -30,7 +30,19 @@ pub struct Auth(Arc<State>);
 #[derive(Default)]
 struct State {
     credentials: RwLock<Option<(String, Secret)>>,
-    session: RwLock<Option<Secret>>,
+    session: RwLock<Option<Session>>,
+}
+
+/// The session token, and the header value that carries it, built once when the token is stored
+/// rather than on every request (a copy, a validation and a zeroized temporary per call).
+///
+/// The header value cannot be zeroized when dropped; neither can the copies reqwest and hyper
+/// make of it for every request, so keeping one for the session's life exposes nothing new.
+struct Session {
+    token: Secret,
+    /// `None` when the token cannot travel in a header (a control character): such a session
+    /// is sent without its header, which the appliance refuses as unauthenticated.
+    header: Option<HeaderValue>,
 }
 
 impl Auth {
@@ -60,7 +72,8 @@ impl Auth {
 
     /// Stores the token returned by log in; later calls send it.
     pub fn set_session(&self, token: Secret) {
-        *write(&self.0.session) = Some(token);
+        let header = sensitive(token.expose().to_string());
+        *write(&self.0.session) = Some(Session { token, header });
     }
 
     /// Forgets the session token (after log out, or when the appliance says it expired).
@@ -70,7 +83,7 @@ impl Auth {
 
     /// The current session token, if any.
     pub fn session(&self) -> Option<Secret> {
-        read(&self.0.session).clone()
+        read(&self.0.session).as_ref().map(|s| s.token.clone())
     }
 
     /// Whether there is a session token, without copying it.
@@ -92,7 +105,7 @@ impl Auth {
 
     /// The `vmware-api-session-id` value, marked sensitive.
     pub(crate) fn session_header(&self) -> Option<HeaderValue> {
-        sensitive(read(&self.0.session).as_ref()?.expose().to_string())
+        read(&self.0.session).as_ref()?.header.clone()
     }
 }
 
