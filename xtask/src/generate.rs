@@ -8,6 +8,7 @@ use quote::quote;
 use schemars::schema::{InstanceType, SchemaObject};
 
 use crate::enums;
+use crate::rewrite;
 use crate::spec::Spec;
 
 const HEADER: &str = "\
@@ -19,7 +20,7 @@ const HEADER: &str = "\
 /// The whole `generated.rs`, formatted.
 pub fn generate(spec: &Spec) -> Result<String, String> {
     let open_enums = enums::collect(&spec.raw);
-    let client = run_progenitor(&spec.typed, &open_enums)?;
+    let client = rewrite::rewrite(run_progenitor(&spec.typed, &open_enums)?)?;
     let enums_module = enums::module(&open_enums);
     let tokens = quote! { #client #enums_module };
     let file: syn::File = syn::parse2(tokens)

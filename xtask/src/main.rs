@@ -9,6 +9,7 @@ mod diff;
 mod enums;
 mod generate;
 mod lint;
+mod rewrite;
 mod spec;
 
 use std::path::{Path, PathBuf};

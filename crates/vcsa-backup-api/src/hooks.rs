@@ -1,8 +1,11 @@
 //! What progenitor leaves to hand-written code, applied to every request: the spec's security
-//! schemes, the `/rest` details filter in its documented indexed form, no `api-version` header
-//! (progenitor's own, which the appliance does not document), and error answers that the
+//! schemes, the `/rest` details filter in its documented indexed form, and error answers that the
 //! operation's error type cannot hold (a proxy's page) reported as `Error::UnexpectedResponse`,
 //! with their status and body, rather than as an undecodable payload without a status.
+//!
+//! The xtask rewrites progenitor's output so that requests carry no `api-version` header
+//! (progenitor's own, which the appliance does not document), and so that the generated calls
+//! use [`encode_path`] and [`from_response`] below, which copy less than progenitor's own.
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName};
@@ -18,9 +21,6 @@ pub const BASIC_AUTH_OPERATIONS: [&str; 2] = ["create_session", "rest_create_ses
 /// The prefix of the `/rest` flavour's operation ids, whose errors have the `/rest` shape.
 const REST_OPERATION_PREFIX: &str = "rest_";
 
-/// The header progenitor adds to every request, removed before sending.
-const API_VERSION_HEADER: &str = "api-version";
-
 /// The `/rest` operation whose array filter the appliance documents in indexed form.
 const INDEXED_FILTER_OPERATION: &str = "rest_list_job_details";
 const INDEXED_FILTER_PARAM: &str = "filter.jobs";
@@ -31,9 +31,6 @@ impl ClientHooks<Auth> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        // progenitor sends the spec's `info.version` as `api-version`; the appliance documents no
-        // such header, so the wire carries only what the vendor's pages describe.
-        request.headers_mut().remove(API_VERSION_HEADER);
         let auth = self.inner();
         if BASIC_AUTH_OPERATIONS.contains(&info.operation_id) {
             if let Some(value) = auth.basic_header() {
@@ -111,6 +108,56 @@ impl Undecodable {
     }
 }
 
+/// A path parameter, percent-encoded as progenitor's own `encode_path` does it, but borrowed
+/// when nothing needs encoding (a job id never does), where progenitor's copies each time.
+///
+/// The xtask writes calls to this into the generated code in place of
+/// `encode_path(&param.to_string())`.
+#[doc(hidden)]
+pub fn encode_path(segment: &str) -> std::borrow::Cow<'_, str> {
+    // https://url.spec.whatwg.org/#url-path-segment-string, as progenitor-client 0.15 has it.
+    const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'/')
+        .add(b'%');
+    // Ids are letters, digits, '-', '_' and '.': checked byte by byte, far cheaper than the
+    // percent-encoder's own scan of the same string.
+    if segment
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return std::borrow::Cow::Borrowed(segment);
+    }
+    percent_encoding::utf8_percent_encode(segment, PATH_SET).into()
+}
+
+/// Decodes an answer's JSON body, as progenitor's `ResponseValue::from_response` does, but
+/// moves the answer's headers into the value where progenitor copies them.
+///
+/// The xtask writes calls to this into the generated code in place of
+/// `ResponseValue::from_response`.
+#[doc(hidden)]
+pub async fn from_response<T: serde::de::DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<progenitor_client::ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let inner =
+        serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
+    Ok(progenitor_client::ResponseValue::new(
+        inner, status, headers,
+    ))
+}
+
 /// Rewrites `name=A&name=B` into `name.1=A&name.2=B`, leaving other parameters and their order alone.
 pub fn index_array_param(url: &mut reqwest::Url, name: &str) {
     if !url.query_pairs().any(|(key, _)| key == name) {
@@ -155,6 +202,27 @@ mod tests {
             rewrite("https://h/rest/x?a=1&filter.jobs=2018%2001&b=2"),
             "https://h/rest/x?a=1&filter.jobs.1=2018+01&b=2"
         );
+    }
+
+    #[test]
+    fn paths_encode_as_progenitor_encodes_them() {
+        for segment in [
+            "20180531-155107-8217864",
+            "default",
+            "a b/c?d#e%f",
+            "\u{e9}t\u{e9} <\"x\">{`}",
+            "tab\there",
+            "",
+        ] {
+            let ours = super::encode_path(segment);
+            assert_eq!(ours, progenitor_client::encode_path(segment), "{segment}");
+            let unchanged = ours == segment;
+            assert_eq!(
+                matches!(ours, std::borrow::Cow::Borrowed(_)),
+                unchanged,
+                "{segment}"
+            );
+        }
     }
 
     #[test]
