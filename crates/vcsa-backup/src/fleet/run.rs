@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::client::Client;
-use crate::error::{Error, Field, Problem};
+use crate::error::{AuthFailure, Error, Field, Problem};
 use crate::fleet::accounts::{Accounts, Known};
 use crate::fleet::{ApplianceEntry, Inventory, PasswordSource, Trust};
 use crate::health::{HealthPolicy, HealthReport};
@@ -283,7 +283,7 @@ impl Fleet {
             // Accepted once: the others may log in together.
             drop(known);
             let login = log_in(client, limit).await;
-            if let Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })) = &login {
+            if refuses_account(&login) {
                 *accounts.lock(&entry.user, &entry.password).await =
                     Known::RefusedBy(entry.name.clone());
             }
@@ -293,10 +293,8 @@ impl Fleet {
         let login = log_in(client, limit).await;
         *known = match &login {
             Ok(()) => Known::Accepted,
-            Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })) => {
-                Known::RefusedBy(entry.name.clone())
-            }
-            // Unreachable: the account is still untried.
+            _ if refuses_account(&login) => Known::RefusedBy(entry.name.clone()),
+            // Unreachable, or a session refused after the log in: the account is still untried.
             Err(_) => Known::Untried,
         };
         login
@@ -346,6 +344,18 @@ pub(crate) fn result<T>(
         group: entry.group.clone(),
         outcome,
     }
+}
+
+/// Whether the appliance refused the account itself, which counts towards locking it; a session
+/// refused right after a successful log in does not.
+fn refuses_account(login: &Result<(), ApplianceFailure>) -> bool {
+    matches!(
+        login,
+        Err(ApplianceFailure::Error(Error::NotAuthenticated {
+            reason: AuthFailure::LoginRefused { .. },
+            ..
+        }))
+    )
 }
 
 async fn log_in(client: &Client, limit: Duration) -> Result<(), ApplianceFailure> {
