@@ -162,14 +162,18 @@ fn end_line() {
 const TEMPLATE: &str =
     "{spinner:.cyan} {prefix} [{bar:30.cyan/blue}] {pos:>3}% {elapsed_precise} {msg}";
 
-fn new_bar(first: &Update<'_>) -> ProgressBar {
-    let style = ProgressStyle::with_template(TEMPLATE)
+/// The look of every bar, one job's or a fleet's.
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template(TEMPLATE)
         // The template is a constant checked by the tests; fall back to the default style rather
         // than failing a backup over how it is drawn.
         .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("##-");
+        .progress_chars("##-")
+}
+
+fn new_bar(first: &Update<'_>) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr())
-        .with_style(style)
+        .with_style(bar_style())
         .with_prefix(first.status.id.to_string())
         .with_elapsed(first.elapsed);
     bar.enable_steady_tick(Duration::from_millis(200));
@@ -210,10 +214,7 @@ impl Board {
         if mode == Mode::Bar {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
             let width = appliances.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-            let style = ProgressStyle::with_template(TEMPLATE)
-                // A constant checked by the tests; the default style rather than no display.
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("##-");
+            let style = bar_style();
             for (name, job) in appliances {
                 let bar = multi.add(
                     ProgressBar::new(100)

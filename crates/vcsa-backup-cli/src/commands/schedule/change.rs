@@ -7,7 +7,6 @@ use crate::cli::{ScheduleCreateArgs, ScheduleUpdateArgs};
 use crate::commands::Context;
 use crate::failure::Failure;
 use crate::output;
-use crate::views::ScheduleView;
 
 /// Runs `schedule create`: checks every option, creates the schedule, shows it.
 pub async fn create(ctx: &Context, args: &ScheduleCreateArgs) -> Result<(), Failure> {
@@ -18,7 +17,7 @@ pub async fn create(ctx: &Context, args: &ScheduleCreateArgs) -> Result<(), Fail
         .create_schedule(id, &spec)
         .await
         .map_err(|e| super::failure(id, e))?;
-    print_schedule(ctx, id, "Created").await
+    super::read::print(ctx, id, Some("Created")).await
 }
 
 /// Runs `schedule update`: sends only the options given, shows the schedule.
@@ -30,25 +29,7 @@ pub async fn update(ctx: &Context, args: &ScheduleUpdateArgs) -> Result<(), Fail
         .update_schedule(id, &update)
         .await
         .map_err(|e| super::failure(id, e))?;
-    print_schedule(ctx, id, "Updated").await
-}
-
-/// The schedule as the appliance now has it.
-async fn print_schedule(ctx: &Context, id: &str, done: &str) -> Result<(), Failure> {
-    let clock = super::clock(ctx).await;
-    let schedule = ctx
-        .client
-        .get_schedule(id)
-        .await
-        .map_err(|e| super::failure(id, e))?;
-    let view = ScheduleView::new(&schedule, clock.as_ref());
-    output::print(ctx.output, &view, || {
-        format!(
-            "{done} schedule \"{id}\".\n\n{}",
-            output::fields(&view.fields())
-        )
-    });
-    Ok(())
+    super::read::print(ctx, id, Some("Updated")).await
 }
 
 #[derive(Serialize)]

@@ -37,6 +37,11 @@ pub async fn list(ctx: &Context) -> Result<(), Failure> {
 
 /// Runs `schedule show`.
 pub async fn show(ctx: &Context, id: &str) -> Result<(), Failure> {
+    print(ctx, id, None).await
+}
+
+/// The schedule as the appliance has it, after a line saying what was `done` to it, if anything.
+pub(super) async fn print(ctx: &Context, id: &str, done: Option<&str>) -> Result<(), Failure> {
     let clock = super::clock(ctx).await;
     let schedule = ctx
         .client
@@ -44,6 +49,12 @@ pub async fn show(ctx: &Context, id: &str) -> Result<(), Failure> {
         .await
         .map_err(|e| super::failure(id, e))?;
     let view = ScheduleView::new(&schedule, clock.as_ref());
-    output::print(ctx.output, &view, || output::fields(&view.fields()));
+    output::print(ctx.output, &view, || {
+        let fields = output::fields(&view.fields());
+        match done {
+            Some(done) => format!("{done} schedule \"{id}\".\n\n{fields}"),
+            None => fields,
+        }
+    });
     Ok(())
 }
