@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# fleet_scale.sh: `vcsa-backup fleet check` over many simulated appliances (issue 11, part 5).
+# fleet_scale.sh: `vcsa-backup fleet check`, then `fleet backup --wait`, over many simulated
+# appliances (issue 11, part 5).
 # A benchmark, not a test: it prints figures, it asserts nothing about time.
 #
 # Run from anywhere in the workspace (release builds of the CLI and the simulator first):
 #
 #     crates/vcsa-backup-cli/benches/fleet_scale.sh            # 500 appliances, --jobs 8 and 32
 #     APPLIANCES=100 JOBS="4 16" crates/vcsa-backup-cli/benches/fleet_scale.sh
+#     BACKUP_JOBS="" crates/vcsa-backup-cli/benches/fleet_scale.sh   # checks only
 #
 # Needs bash, curl, jq and GNU time (/usr/bin/time). Uses the workspace's target directory
 # (CARGO_TARGET_DIR if set). Loopback only: the simulator listens on 127.0.0.1, a port per
@@ -14,12 +16,17 @@
 # For each --jobs value it prints the wall time and the peak memory (maximum resident set
 # size) of the CLI, from GNU time, and the requests per appliance, from the simulator's counter
 # of requests to the vendor's paths (`requests` in `GET /__sim/state` of every appliance,
-# read before and after the run). The figures of the last run are in fleet_scale.md.
+# read before and after the run). Then, for each BACKUP_JOBS value, the same figures for
+# `fleet backup --wait` (every appliance backs up once, its job taking JOB_DURATION on the
+# simulator, and the CLI follows them all to their end). The figures of the last run are in
+# fleet_scale.md.
 set -euo pipefail
 
 APPLIANCES=${APPLIANCES:-500}
 JOBS=${JOBS:-"8 32"}
 HISTORY=${HISTORY:-3}
+BACKUP_JOBS=${BACKUP_JOBS-"8 32"}
+JOB_DURATION=${JOB_DURATION:-20s}
 
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 cd "$root"
@@ -39,7 +46,7 @@ trap cleanup EXIT
 
 # A password for the simulated appliances only; the inventory reads it from this variable.
 export VCSA_SIM_PASSWORD='Bench-Only-Pa55!'
-"$sim" --http --appliances "$APPLIANCES" --history "$HISTORY" \
+"$sim" --http --appliances "$APPLIANCES" --history "$HISTORY" --job-duration "$JOB_DURATION" \
     --inventory-out "$work/fleet.toml" >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
 # One line per appliance (name and URL) once all listen.
@@ -75,6 +82,24 @@ for jobs in $JOBS; do
     read -r wall rss_kib <"$work/time"
     ok=$(jq '[.appliances[] | select(.exit_code == 0)] | length' "$work/check.json")
     printf '%-6s %-10s %-14s %-18s %s (%s of %s OK)\n' "$jobs" "$wall" \
+        "$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')" \
+        "$(awk -v a="$after" -v b="$before" -v n="$APPLIANCES" 'BEGIN { printf "%.2f", (a - b) / n }')" \
+        "$code" "$ok" "$APPLIANCES"
+done
+
+[ -n "$BACKUP_JOBS" ] && echo "fleet backup --wait, each job $JOB_DURATION on the simulator"
+for jobs in $BACKUP_JOBS; do
+    before=$(requests)
+    set +e
+    /usr/bin/time -f '%e %M' -o "$work/time" \
+        "$cli" --output json fleet backup --wait --jobs "$jobs" \
+        --inventory "$work/fleet.toml" >"$work/backup.json" 2>"$work/backup.err"
+    code=$?
+    set -e
+    after=$(requests)
+    read -r wall rss_kib <"$work/time"
+    ok=$(jq '[.appliances[] | select(.result.end.state == "SUCCEEDED")] | length' "$work/backup.json")
+    printf '%-6s %-10s %-14s %-18s %s (%s of %s SUCCEEDED)\n' "$jobs" "$wall" \
         "$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')" \
         "$(awk -v a="$after" -v b="$before" -v n="$APPLIANCES" 'BEGIN { printf "%.2f", (a - b) / n }')" \
         "$code" "$ok" "$APPLIANCES"

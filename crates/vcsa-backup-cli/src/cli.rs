@@ -219,9 +219,9 @@ UNKNOWN (3) over OK (0). `fleet backup` and `fleet list` exit 0 when every appli
 succeeded, otherwise with the first of these any appliance had: 2 (invalid input, such as a
 schedule that does not exist), 5 (authentication), 7 (unexpected answer), 6 (connection),
 4 (a backup already running), 3 (accepted outside --window, or, with --wait, still running
-when following it gave up), 1 (with --wait: a backup failed); 130 when Ctrl-C stopped
-following (the backups go on). A bad inventory, or a group larger than --jobs, exits 2 before
-anything is sent.";
+when --deadline passed or following it gave up), 1 (with --wait: a backup failed); 130 when
+Ctrl-C stopped following (the backups go on). A bad inventory, or a group larger than --jobs,
+exits 2 before anything is sent.";
 
 /// `check`: thresholds and where the result goes.
 #[derive(Debug, Args)]
@@ -302,6 +302,11 @@ pub struct FleetBackupArgs {
     /// summary then gives each backup's end.
     #[arg(long)]
     pub wait: bool,
+
+    /// With --wait: stop following once this long has passed since the command began (exit
+    /// code 3). The summary says which backups had not ended; they go on on the appliances.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, requires = "wait")]
+    pub deadline: Option<Duration>,
 }
 
 /// `fleet check`.

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use futures_util::StreamExt;
 
 use serde::Serialize;
+use tokio::time::Instant;
 use vcsa_backup::Error;
 use vcsa_backup::fleet::{
-    ApplianceFailure, ApplianceResult, Fleet, FleetBackup, FollowEvent, FollowedJob, Inventory,
+    ApplianceFailure, ApplianceResult, Fleet, FleetBackup, FollowEvent, FollowUpdate, FollowedJob,
+    Inventory,
 };
 use vcsa_backup::health::{HealthReport, Verdict};
 use vcsa_backup::wait::WaitError;
@@ -217,6 +219,7 @@ fn ended(outcome: Result<FollowedJob, ApplianceFailure>) -> Ended {
 }
 
 async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> ExitCode {
+    let deadline = args.deadline.map(|d| Instant::now() + d);
     let window = args.window;
     let started = match fleet.backup(window, args.comment.as_deref()).await {
         Ok(started) => started,
@@ -226,28 +229,19 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             return failure.exit_code().into();
         }
     };
-    let (mut ends, interrupted) = if args.wait {
-        follow_all(global, fleet, &started).await
+    let (mut ends, stop) = if args.wait {
+        follow_all(global, fleet, &started, deadline).await
     } else {
-        (BTreeMap::new(), false)
+        (BTreeMap::new(), Stop::Ended)
     };
     let mut rows = Vec::new();
     for group in &started.groups {
         for m in &group.members {
             rows.push(match &m.outcome {
                 Ok(s) => {
-                    let end = ends.remove(&m.name).or_else(|| {
-                        args.wait.then(|| Ended {
-                            state: None,
-                            progress: None,
-                            size_bytes: None,
-                            location: None,
-                            messages: vec![
-                                "interrupted; the backup goes on on the appliance".into(),
-                            ],
-                            code: Code::Interrupted,
-                        })
-                    });
+                    let end = ends
+                        .remove(&m.name)
+                        .or_else(|| args.wait.then(|| stop.unfinished()));
                     let start = if s.in_window {
                         Code::Success
                     } else {
@@ -323,19 +317,56 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             text
         },
     );
-    if interrupted {
+    if stop == Stop::Interrupted {
         return Code::Interrupted.into();
     }
     fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
 }
 
-/// Follows every started backup to its end with one display; Ctrl-C stops following (the
-/// backups go on). How each ended, by appliance, and whether following was interrupted.
+/// Why following the fleet's backups stopped.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// Every followed backup ended (or following it failed on its own).
+    Ended,
+    /// Ctrl-C.
+    Interrupted,
+    /// `--deadline` passed.
+    DeadlinePassed,
+}
+
+impl Stop {
+    /// The end of a backup that was still running when following stopped.
+    fn unfinished(self) -> Ended {
+        let (message, code) = match self {
+            Stop::DeadlinePassed => (
+                "the deadline passed before it ended; the backup goes on on the appliance",
+                Code::DeadlinePassed,
+            ),
+            Stop::Interrupted | Stop::Ended => (
+                "interrupted; the backup goes on on the appliance",
+                Code::Interrupted,
+            ),
+        };
+        Ended {
+            state: None,
+            progress: None,
+            size_bytes: None,
+            location: None,
+            messages: vec![message.into()],
+            code,
+        }
+    }
+}
+
+/// Follows every started backup to its end with one display, until `deadline` if one is
+/// given; Ctrl-C stops following (the backups go on either way). How each ended, by
+/// appliance, and why following stopped.
 async fn follow_all(
     global: &GlobalArgs,
     fleet: &Fleet,
     started: &FleetBackup,
-) -> (BTreeMap<String, Ended>, bool) {
+    deadline: Option<Instant>,
+) -> (BTreeMap<String, Ended>, Stop) {
     let followed: Vec<(String, String)> = started
         .groups
         .iter()
@@ -353,59 +384,73 @@ async fn follow_all(
     let mut board = Board::new(mode, &followed);
     let mut updates = fleet.follow(started, &crate::follow::options(None));
     let mut interrupted = Box::pin(tokio::signal::ctrl_c());
-    let mut ends = BTreeMap::new();
-    loop {
-        let update = tokio::select! {
-            update = updates.next() => update,
-            _ = &mut interrupted => {
-                board.close();
-                eprintln!(
-                    "stopped following; the backups go on on the appliances (see them with \
-                     `vcsa-backup fleet list`)"
-                );
-                return (ends, true);
-            }
-        };
-        let Some(update) = update else { break };
-        match update.event {
-            FollowEvent::Progress(status) => board.progress(&update.name, &status),
-            FollowEvent::Ended(outcome) => {
-                let status = outcome.as_ref().ok().map(|j| j.status.clone());
-                let end = ended(outcome);
-                let text = match &status {
-                    Some(status) if end.code == Code::Success => {
-                        format!(
-                            "{}{}",
-                            crate::progress::status_line(status),
-                            size_suffix(&end)
-                        )
-                    }
-                    Some(status) => format!(
-                        "{}: {}",
-                        crate::progress::status_line(status),
-                        end.messages.join("; ")
-                    ),
-                    None => format!("job {}: {}", update.job, end.text()),
-                };
-                board.finish(
-                    &update.name,
-                    &Ending {
-                        status: status.as_ref(),
-                        text: if mode == Mode::Bar {
-                            bar_text(&update.job, &end)
-                        } else {
-                            text
-                        },
-                        ok: end.code == Code::Success,
-                    },
-                );
-                ends.insert(update.name, end);
-            }
-            _ => {}
+    let mut deadline_passed = Box::pin(async move {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
         }
-    }
+    });
+    let mut ends = BTreeMap::new();
+    let stop = loop {
+        tokio::select! {
+            update = updates.next() => match update {
+                Some(update) => record(&mut board, &mut ends, mode, update),
+                None => break Stop::Ended,
+            },
+            _ = &mut interrupted => break Stop::Interrupted,
+            _ = &mut deadline_passed => break Stop::DeadlinePassed,
+        }
+    };
     board.close();
-    (ends, false)
+    let why = match stop {
+        Stop::Ended => return (ends, stop),
+        Stop::Interrupted => "stopped following",
+        Stop::DeadlinePassed => "the deadline passed; stopped following",
+    };
+    eprintln!(
+        "{why}; the backups go on on the appliances (see them with `vcsa-backup fleet list`)"
+    );
+    (ends, stop)
+}
+
+/// Shows one appliance's update, and keeps its end.
+fn record(board: &mut Board, ends: &mut BTreeMap<String, Ended>, mode: Mode, update: FollowUpdate) {
+    match update.event {
+        FollowEvent::Progress(status) => board.progress(&update.name, &status),
+        FollowEvent::Ended(outcome) => {
+            let status = outcome.as_ref().ok().map(|j| j.status.clone());
+            let end = ended(outcome);
+            let text = match &status {
+                Some(status) if end.code == Code::Success => {
+                    format!(
+                        "{}{}",
+                        crate::progress::status_line(status),
+                        size_suffix(&end)
+                    )
+                }
+                Some(status) => format!(
+                    "{}: {}",
+                    crate::progress::status_line(status),
+                    end.messages.join("; ")
+                ),
+                None => format!("job {}: {}", update.job, end.text()),
+            };
+            board.finish(
+                &update.name,
+                &Ending {
+                    status: status.as_ref(),
+                    text: if mode == Mode::Bar {
+                        bar_text(&update.job, &end)
+                    } else {
+                        text
+                    },
+                    ok: end.code == Code::Success,
+                },
+            );
+            ends.insert(update.name, end);
+        }
+        _ => {}
+    }
 }
 
 fn size_suffix(end: &Ended) -> String {

@@ -1,5 +1,5 @@
 //! `fleet backup --wait` (every started backup followed to its end, plain lines off a
-//! terminal) and the inventory's bad input, through the binary.
+//! terminal, or until `--deadline`) and the inventory's bad input, through the binary.
 
 use std::time::Duration;
 
@@ -167,6 +167,75 @@ fn fleet_backup_wait_json_gives_each_end_and_exit_code() {
     let busy = by_name("vcsa-003");
     assert_eq!(busy["exit_code"], 4, "{busy}");
     assert!(busy["result"].is_null(), "{busy}");
+}
+
+#[test]
+fn fleet_backup_wait_gives_up_at_the_deadline_and_leaves_the_backups_running() {
+    // Jobs far longer than the deadline, so following stops at the deadline; were it
+    // ignored, the jobs would succeed after two minutes and the exit code would say 0.
+    let fleet = FleetSims::start(
+        Simulator::fleet(2).template(
+            Simulator::builder()
+                .tls(false)
+                .job_duration(Duration::from_secs(120)),
+        ),
+        "",
+    );
+    let run = fleet.run(&[
+        "--output",
+        "json",
+        "fleet",
+        "backup",
+        "--wait",
+        "--deadline",
+        "2s",
+    ]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(
+        run.stderr
+            .contains("the deadline passed; stopped following; the backups go on"),
+        "{run}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    let appliances = doc["appliances"].as_array().unwrap();
+    assert_eq!(appliances.len(), 2, "{doc}");
+    for a in appliances {
+        let name = a["name"].as_str().unwrap();
+        assert_eq!(a["exit_code"], 3, "{a}");
+        assert_eq!(a["result"]["in_window"], true, "{a}");
+        let end = &a["result"]["end"];
+        assert!(end["state"].is_null(), "not ended: {a}");
+        assert!(
+            end["messages"][0]
+                .as_str()
+                .unwrap()
+                .contains("the deadline passed before it ended"),
+            "{a}"
+        );
+        let state = fleet.control(name).state();
+        assert_eq!(state.jobs, 1, "{name}: one backup");
+        assert_eq!(
+            state.running_job.as_deref(),
+            a["result"]["job"].as_str(),
+            "{name}: the backup goes on, not cancelled"
+        );
+    }
+}
+
+#[test]
+fn fleet_backup_deadline_needs_wait() {
+    let fleet = FleetSims::start(
+        Simulator::fleet(1).template(Simulator::builder().tls(false)),
+        "",
+    );
+    let run = fleet.run(&["fleet", "backup", "--deadline", "1h"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("--wait"), "{run}");
+    assert_eq!(
+        fleet.control("vcsa-001").state().requests,
+        0,
+        "nothing sent"
+    );
 }
 
 #[test]
