@@ -92,7 +92,7 @@
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls; needed for
-//!   [`ClientBuilder::pin_thumbprint_sha256`].
+//!   [`ClientBuilder::pin_thumbprint_sha256`][pin].
 //! - `native-tls`: the platform's TLS library.
 // The `fleet` module exists only with its feature: link to it only then.
 #![cfg_attr(
@@ -103,6 +103,13 @@
     not(feature = "fleet"),
     doc = " - `fleet`: the `fleet` module, many appliances at once from a TOML inventory."
 )]
+//!
+// Pinning exists only with rustls: without it, the link goes to the features above.
+#![cfg_attr(
+    feature = "rustls",
+    doc = "[pin]: ClientBuilder::pin_thumbprint_sha256"
+)]
+#![cfg_attr(not(feature = "rustls"), doc = "[pin]: crate#features")]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -147,8 +147,12 @@ impl ClientBuilder {
 
     /// **Dangerous**: accepts any certificate, so anyone between the client and the appliance
     /// can read the credentials and the backup passwords. For throw-away lab appliances only;
-    /// pin the thumbprint instead ([`pin_thumbprint_sha256`](Self::pin_thumbprint_sha256)).
+    /// pin the thumbprint instead ([`pin_thumbprint_sha256`][pin]).
     /// Refused together with [`http_client`](Self::http_client).
+    ///
+    #[cfg_attr(feature = "rustls", doc = "[pin]: Self::pin_thumbprint_sha256")]
+    // Without rustls the method does not exist: the link goes to the features instead.
+    #[cfg_attr(not(feature = "rustls"), doc = "[pin]: crate#features")]
     pub fn danger_accept_invalid_certs(mut self) -> Self {
         self.accept_invalid_certs = true;
         self
@@ -161,7 +165,7 @@ impl ClientBuilder {
     /// A ready-made client cannot be changed, so the settings that this builder would put into
     /// the HTTP client it builds, [`timeout`](Self::timeout), [`user_agent`](Self::user_agent),
     /// [`add_root_certificate_pem`](Self::add_root_certificate_pem),
-    /// [`pin_thumbprint_sha256`](Self::pin_thumbprint_sha256) and
+    /// [`pin_thumbprint_sha256`][pin] and
     /// [`danger_accept_invalid_certs`](Self::danger_accept_invalid_certs), cannot be combined
     /// with it: [`build`](Self::build) refuses them with a [`Field::HttpClient`] problem rather
     /// than ignore them. Set them on the [`reqwest::ClientBuilder`] instead, and there also:
@@ -198,6 +202,9 @@ impl ClientBuilder {
     /// assert_eq!(problems[0].field, Field::HttpClient);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    #[cfg_attr(feature = "rustls", doc = "[pin]: Self::pin_thumbprint_sha256")]
+    #[cfg_attr(not(feature = "rustls"), doc = "[pin]: crate#features")]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
