@@ -67,41 +67,37 @@ requests() {
     echo "$total"
 }
 
+# Runs `vcsa-backup --output json ARGS... --jobs JOBS --inventory F` under GNU time and prints
+# one row: JOBS, wall time, peak memory, requests per appliance, the exit code, and how many
+# appliances the jq filter FILTER selects (WORD says what they are).
+measure() {
+    local jobs=$1 filter=$2 word=$3 before after code wall rss_kib ok
+    shift 3
+    before=$(requests)
+    set +e
+    /usr/bin/time -f '%e %M' -o "$work/time" \
+        "$cli" --output json "$@" --jobs "$jobs" \
+        --inventory "$work/fleet.toml" >"$work/out.json" 2>"$work/out.err"
+    code=$?
+    set -e
+    after=$(requests)
+    read -r wall rss_kib <"$work/time"
+    ok=$(jq "[.appliances[] | select($filter)] | length" "$work/out.json")
+    printf '%-6s %-10s %-14s %-18s %s (%s of %s %s)\n' "$jobs" "$wall" \
+        "$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')" \
+        "$(awk -v a="$after" -v b="$before" -v n="$APPLIANCES" 'BEGIN { printf "%.2f", (a - b) / n }')" \
+        "$code" "$ok" "$APPLIANCES" "$word"
+}
+
 echo "fleet check over $APPLIANCES simulated appliances (HTTP, history $HISTORY), $(nproc) CPUs"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %-10s %-14s %-18s %s\n' jobs wall_s peak_rss_MiB requests/appliance exit
 for jobs in $JOBS; do
-    before=$(requests)
-    set +e
-    /usr/bin/time -f '%e %M' -o "$work/time" \
-        "$cli" --output json fleet check --no-schedule-ok --jobs "$jobs" \
-        --inventory "$work/fleet.toml" >"$work/check.json" 2>"$work/check.err"
-    code=$?
-    set -e
-    after=$(requests)
-    read -r wall rss_kib <"$work/time"
-    ok=$(jq '[.appliances[] | select(.exit_code == 0)] | length' "$work/check.json")
-    printf '%-6s %-10s %-14s %-18s %s (%s of %s OK)\n' "$jobs" "$wall" \
-        "$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')" \
-        "$(awk -v a="$after" -v b="$before" -v n="$APPLIANCES" 'BEGIN { printf "%.2f", (a - b) / n }')" \
-        "$code" "$ok" "$APPLIANCES"
+    measure "$jobs" '.exit_code == 0' OK fleet check --no-schedule-ok
 done
 
 [ -n "$BACKUP_JOBS" ] && echo "fleet backup --wait, each job $JOB_DURATION on the simulator"
 for jobs in $BACKUP_JOBS; do
-    before=$(requests)
-    set +e
-    /usr/bin/time -f '%e %M' -o "$work/time" \
-        "$cli" --output json fleet backup --wait --jobs "$jobs" \
-        --inventory "$work/fleet.toml" >"$work/backup.json" 2>"$work/backup.err"
-    code=$?
-    set -e
-    after=$(requests)
-    read -r wall rss_kib <"$work/time"
-    ok=$(jq '[.appliances[] | select(.result.end.state == "SUCCEEDED")] | length' "$work/backup.json")
-    printf '%-6s %-10s %-14s %-18s %s (%s of %s SUCCEEDED)\n' "$jobs" "$wall" \
-        "$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')" \
-        "$(awk -v a="$after" -v b="$before" -v n="$APPLIANCES" 'BEGIN { printf "%.2f", (a - b) / n }')" \
-        "$code" "$ok" "$APPLIANCES"
+    measure "$jobs" '.result.end.state == "SUCCEEDED"' SUCCEEDED fleet backup --wait
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
