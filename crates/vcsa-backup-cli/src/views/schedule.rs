@@ -272,6 +272,15 @@ impl DiffView {
         self.action == "blocked"
     }
 
+    /// Whether the only thing missing is the backup server's password, to create the schedule.
+    pub fn needs_only_location_password(&self) -> bool {
+        self.is_blocked()
+            && self
+                .blockers
+                .iter()
+                .all(|b| b.reason == "needs_location_password")
+    }
+
     /// The text for people: a headline, a line per change.
     pub fn text(&self) -> String {
         let id = &self.schedule;
@@ -297,12 +306,17 @@ impl DiffView {
             ("recreate", true) => format!(
                 "Would delete schedule \"{id}\" and create it again with {n} {settings}{would}:"
             ),
+            ("blocked", _) if self.needs_only_location_password() => format!(
+                "Schedule \"{id}\" does not exist; creating it needs the backup server's \
+                 password. It would have {n} {settings}:"
+            ),
             ("blocked", _) => format!(
                 "Schedule \"{id}\" cannot be made to match by an update; these settings differ:"
             ),
             _ => format!("Schedule \"{id}\": {n} {settings} differ:"),
         };
-        let created = matches!(self.action, "create" | "recreate");
+        let created =
+            matches!(self.action, "create" | "recreate") || self.needs_only_location_password();
         for change in &self.changes {
             text.push_str("\n  ");
             text.push_str(&change.line(created));

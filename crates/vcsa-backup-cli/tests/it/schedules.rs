@@ -373,6 +373,55 @@ fn apply_says_when_an_update_cannot_converge_and_recreates_when_allowed() {
 }
 
 #[test]
+fn apply_asks_for_the_backup_server_password_only_when_it_sends_it() {
+    let sim = sim();
+    let created = run(&sim, "api", &nightly("create", &["--at", "02:30"]));
+    assert_eq!(created.code, 0, "{created}");
+    // No password in the environment or a file, and no terminal to ask on (as under cron).
+    let without_password =
+        |args: &[&str]| Run::of(sim.command().args(["--flavour", "api"]).args(args));
+
+    let check = without_password(&nightly("apply", &["--at", "02:30", "--check"]));
+    assert_eq!(check.code, 0, "a drift check sends no password: {check}");
+    let drift = without_password(&nightly("apply", &["--at", "03:00", "--check"]));
+    assert_eq!(drift.code, 1, "{drift}");
+    let dry = without_password(&nightly("apply", &["--at", "03:00", "--dry-run"]));
+    assert_eq!(dry.code, 0, "{dry}");
+
+    // An update that keeps the user sends no password, and keeps the stored one.
+    let updated = without_password(&nightly("apply", &["--at", "03:00"]));
+    assert_eq!(updated.code, 0, "{updated}");
+    assert!(
+        updated.stdout.contains("time: 02:30 UTC -> 03:00 UTC"),
+        "{updated}"
+    );
+    let stored = sim.control().schedule_passwords("nightly").unwrap();
+    assert_eq!(
+        stored.location_password.as_ref().map(|s| s.expose()),
+        Some(SFTP_PASSWORD)
+    );
+
+    // A new user, or a new schedule, needs the password: asked for, so refused here.
+    let mut new_user = nightly("apply", &["--at", "03:00"]);
+    new_user[6] = "someone-else";
+    let refused = without_password(&new_user);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(
+        refused
+            .stderr
+            .contains("the backup server password is needed and there is no terminal"),
+        "{refused}"
+    );
+    let mut weekly = nightly("apply", &["--at", "03:00"]);
+    weekly[2] = "weekly";
+    let missing = without_password(&weekly);
+    assert_eq!(missing.code, 2, "{missing}");
+    assert_eq!(sim.control().state().schedules, ["default", "nightly"]);
+    let show = run(&sim, "api", &["-o", "json", "schedule", "show", "nightly"]);
+    assert_eq!(json(&show)["location_user"], "backup", "unchanged");
+}
+
+#[test]
 fn a_dry_run_of_a_missing_schedule_creates_nothing() {
     let sim = sim();
     let dry = run(

@@ -1,6 +1,6 @@
 //! `schedule apply`: make a schedule match the options, changing only what differs.
 
-use vcsa_backup::{ApplyOptions, ScheduleAction, ScheduleField};
+use vcsa_backup::{ApplyOptions, Blocker, ScheduleAction, ScheduleDiff, ScheduleField};
 
 use super::spec::{Passwords, builder};
 use crate::cli::ScheduleApplyArgs;
@@ -12,20 +12,42 @@ use crate::views::DiffView;
 /// Runs `schedule apply`.
 pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure> {
     let id = args.schedule.trim();
-    let passwords = Passwords::read(&args.options)?;
-    let passwords_given = passwords.any();
-    let spec = builder(Some(&args.location), &args.options, passwords).build()?;
     let dry_run = args.dry_run || args.check;
     let options = ApplyOptions::new()
         .allow_recreate(args.recreate)
         .send_passwords(args.send_passwords);
+    // Passwords in files or the environment are used as given. Asking for the backup server's
+    // (or failing without a terminal) waits until the plan shows that this run sends it, which
+    // a dry run, a drift check or an update that keeps the location's user never does.
+    let passwords = Passwords::given(&args.options)?;
+    let mut passwords_given = passwords.any();
+    let location_given = passwords.location.is_some();
+    let mut spec = builder(Some(&args.location), &args.options, passwords).build()?;
     // A dry run first: when an update cannot reach the options, the SDK refuses to apply, and
     // the diff is what tells the administrator why.
-    let plan = ctx
+    let mut plan = ctx
         .client
         .apply_schedule(id, &spec, options.dry_run(true))
         .await
         .map_err(|e| super::failure(id, e))?;
+    if !dry_run
+        && !location_given
+        && args.options.location_user.is_some()
+        && sends_location_password(&plan, args.send_passwords)
+    {
+        passwords_given = true;
+        spec = builder(
+            Some(&args.location),
+            &args.options,
+            Passwords::read(&args.options)?,
+        )
+        .build()?;
+        plan = ctx
+            .client
+            .apply_schedule(id, &spec, options.dry_run(true))
+            .await
+            .map_err(|e| super::failure(id, e))?;
+    }
     let changes = matches!(
         plan.action(),
         ScheduleAction::Create | ScheduleAction::Update | ScheduleAction::Recreate
@@ -53,6 +75,14 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
         } else {
             ExitCode::InvalidInput
         };
+        if view.needs_only_location_password() {
+            return Err(Failure::new(
+                code,
+                format!("schedule \"{id}\" does not exist, and creating it needs the backup server's password"),
+            )
+            .with_hint("set VCSA_LOCATION_PASSWORD or pass --location-password-file FILE")
+            .after_result());
+        }
         let hint = if args.recreate {
             "give the backup server's password too (VCSA_LOCATION_PASSWORD or \
              --location-password-file), since the schedule is created anew"
@@ -78,4 +108,16 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
         .after_result());
     }
     Ok(())
+}
+
+/// Whether applying `plan` sends the backup server's password: to create the schedule (anew or
+/// not), for a new location user, or when the caller asks.
+fn sends_location_password(plan: &ScheduleDiff, send_passwords: bool) -> bool {
+    send_passwords
+        || plan.changes_field(ScheduleField::LocationUser)
+        || match plan.action() {
+            ScheduleAction::Create | ScheduleAction::Recreate => true,
+            ScheduleAction::Blocked(blockers) => blockers.contains(&Blocker::NeedsLocationPassword),
+            _ => false,
+        }
 }

@@ -17,7 +17,7 @@ pub struct Passwords {
 }
 
 impl Passwords {
-    /// Reads the passwords the options call for.
+    /// Reads the passwords the options call for, asking on the terminal for those not given.
     pub fn read(options: &ScheduleOptions) -> Result<Self, Failure> {
         let location = match &options.location_user {
             Some(_) => Some(secrets::required(
@@ -30,6 +30,25 @@ impl Passwords {
             &secrets::BACKUP,
             options.backup_password_file.as_deref(),
             options.encrypt,
+        )?;
+        Ok(Self { location, backup })
+    }
+
+    /// Reads only the passwords given in files or the environment: never asks, never requires
+    /// one. For a run that may send none (a dry run, or an update that keeps the user).
+    pub fn given(options: &ScheduleOptions) -> Result<Self, Failure> {
+        let location = match &options.location_user {
+            Some(_) => secrets::optional(
+                &secrets::LOCATION,
+                options.location_password_file.as_deref(),
+                false,
+            )?,
+            None => None,
+        };
+        let backup = secrets::optional(
+            &secrets::BACKUP,
+            options.backup_password_file.as_deref(),
+            false,
         )?;
         Ok(Self { location, backup })
     }
