@@ -31,9 +31,25 @@ pub fn table(report: &HealthReport) -> String {
     lines.join("\n")
 }
 
-/// The monitoring plugin convention: `VCSA BACKUP OK - text | perfdata`, other reasons after.
+/// Text for a monitoring plugin's output, from the appliance's words: one line, and no `|`,
+/// which starts the performance data (plugin guidelines).
+pub fn plugin_text(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .filter(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "/")
+}
+
+/// The monitoring plugin convention: `VCSA BACKUP OK - text | perfdata`, other reasons after,
+/// a line each.
 pub fn nagios(report: &HealthReport, policy: &HealthPolicy) -> String {
-    let mut line = format!("VCSA BACKUP {} - {}", report.verdict, report.summary());
+    let mut line = format!(
+        "VCSA BACKUP {} - {}",
+        report.verdict,
+        plugin_text(&report.summary())
+    );
     let mut perf = Vec::new();
     if let Some(last) = &report.last_success {
         perf.push(format!(
@@ -59,7 +75,7 @@ pub fn nagios(report: &HealthReport, policy: &HealthPolicy) -> String {
             .reasons
             .iter()
             .filter(|r| r.verdict != report.verdict)
-            .map(|r| r.to_string()),
+            .map(|r| plugin_text(&r.to_string())),
     );
     lines.join("\n")
 }

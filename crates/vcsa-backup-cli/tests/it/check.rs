@@ -108,6 +108,46 @@ fn check_answers_in_every_format_with_the_monitoring_exit_codes() {
 }
 
 #[test]
+fn the_appliance_words_cannot_break_the_nagios_status_line() {
+    let sim = Sim::start(
+        Simulator::builder()
+            .tls(false)
+            .history(3)
+            .job_duration(Duration::from_secs(2)),
+    );
+    sim.control().fail_next_job(vcsa_backup_sim::JobFailure::at(
+        10,
+        "disk full | quota\nexceeded on the backup host",
+    ));
+    let backup = sim.run(&[
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/full",
+        "--wait",
+    ]);
+    assert_eq!(backup.code, 1, "the backup failed: {backup}");
+
+    let nagios = sim.run(&["--output", "nagios", "check", "--no-schedule-ok"]);
+    assert_eq!(nagios.code, 2, "a failed newest job is CRITICAL: {nagios}");
+    let lines: Vec<&str> = nagios.stdout.lines().collect();
+    let first = lines[0];
+    assert!(first.starts_with("VCSA BACKUP CRITICAL - "), "{nagios}");
+    assert!(
+        first.contains("disk full / quota exceeded on the backup host"),
+        "the message on one line, without its pipe: {nagios}"
+    );
+    assert_eq!(
+        first.matches('|').count(),
+        1,
+        "one pipe, before the performance data: {first}"
+    );
+    assert!(first.contains(" | age="), "{first}");
+    for line in &lines[1..] {
+        assert!(!line.contains('|'), "no pipe in the long output: {nagios}");
+    }
+}
+
+#[test]
 fn usage_errors_and_unreachable_appliances_are_unknown() {
     let run = Run::of(bare_command().args(["check", "--warn-age", "soon"]));
     assert_eq!(run.code, 3, "{run}");
