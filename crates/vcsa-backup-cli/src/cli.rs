@@ -102,7 +102,7 @@ pub struct GlobalArgs {
     pub output: OutputFormat,
 
     /// How long to wait for each answer from the appliance, such as `30s` or `2m`.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = positive_duration)]
     pub request_timeout: Duration,
 
     /// Log what the tool does on standard error: `-v` for warnings and steps, `-vv` for requests, `-vvv`
@@ -246,9 +246,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "ID")]
     pub require_schedule: Option<String>,
 
-    /// Give up (UNKNOWN) after this long, log in included; keep it under the monitoring
-    /// system's own check timeout.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    /// Give up (UNKNOWN) after this long, log in included (`fleet check`: for each appliance);
+    /// keep it under the monitoring system's own check timeout.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = positive_duration)]
     pub time_limit: Duration,
 
     /// Write the result to this file instead of standard output, replacing it atomically
@@ -492,6 +492,16 @@ impl FlavourArg {
             Self::Rest => Some(vcsa_backup::Flavour::Rest),
             Self::Auto => None,
         }
+    }
+}
+
+/// A duration such as `30s` or `2m`, longer than zero: a zero time-out or limit could never be
+/// met.
+pub fn positive_duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if d.is_zero() => Err("must be longer than zero".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(e.to_string()),
     }
 }
 

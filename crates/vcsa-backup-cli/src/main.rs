@@ -30,12 +30,7 @@ use failure::{ExitCode, Failure};
 fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        // `check` speaks the monitoring convention: a usage error is UNKNOWN (3).
-        Err(e) if e.use_stderr() && std::env::args().skip(1).any(|a| a == "check") => {
-            println!("VCSA BACKUP UNKNOWN - invalid command line: {}", e.kind());
-            let _ = e.print();
-            return std::process::ExitCode::from(3);
-        }
+        Err(e) if e.use_stderr() => return usage_error(&e),
         Err(e) => e.exit(),
     };
     init_logging(cli.global.verbose);
@@ -63,6 +58,32 @@ fn main() -> std::process::ExitCode {
             failure.exit_code().into()
         }
     }
+}
+
+/// A command line that could not be read. `check` speaks the monitoring convention, so its usage
+/// errors are UNKNOWN (3), in the output format asked for; the other commands exit 2.
+fn usage_error(e: &clap::Error) -> std::process::ExitCode {
+    use clap::CommandFactory;
+    // What could be read of the command line, to tell `check` from the rest by its parsed
+    // subcommand (not by a word that may be a value) and to find its output options.
+    let read = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(std::env::args_os());
+    let Ok(read) = read else { e.exit() };
+    let Some(("check", check)) = read.subcommand() else {
+        e.exit()
+    };
+    let _ = e.print();
+    commands::check::usage_error(
+        read.get_one::<OutputFormat>("output")
+            .copied()
+            .unwrap_or(OutputFormat::Nagios),
+        read.get_one::<String>("server").map(String::as_str),
+        check
+            .get_one::<std::path::PathBuf>("output_file")
+            .map(std::path::PathBuf::as_path),
+        &e.kind().to_string(),
+    )
 }
 
 /// No logs by default: failures are reported once, as the command's error, in plain words.

@@ -1,5 +1,7 @@
 //! `check`: backup health for monitoring, with the monitoring exit codes in every format.
 
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use vcsa_backup::health::{HealthPolicy, HealthReport};
@@ -51,20 +53,47 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
 
 /// Prints or writes the result; a file that cannot be written is UNKNOWN.
 pub fn emit(args: &CheckArgs, text: &str, code: u8) -> ExitCode {
-    match &args.output_file {
-        Some(path) => match health_output::write_atomically(path, text) {
-            Ok(()) => ExitCode::from(code),
-            Err(e) => {
-                println!(
-                    "VCSA BACKUP UNKNOWN - could not write {}: {e}",
-                    path.display()
-                );
-                ExitCode::from(3)
-            }
-        },
+    emit_to(args.output_file.as_deref(), text, code)
+}
+
+/// A command line that `check` could not read: UNKNOWN in the format asked for (into the output
+/// file when one was named), so the monitoring system sees a verdict and no stale figure
+/// survives in the file. The parser's own message goes to standard error.
+pub fn usage_error(
+    format: OutputFormat,
+    server: Option<&str>,
+    output_file: Option<&Path>,
+    why: &str,
+) -> ExitCode {
+    let appliance = server
+        .map(connect::base_url)
+        .map(|url| appliance_name(&url))
+        .unwrap_or_default();
+    let report = unknown(format!("invalid command line: {why}"));
+    let text = render(format, &appliance, &report, false, &HealthPolicy::default());
+    emit_to(output_file, &text, 3)
+}
+
+fn emit_to(output_file: Option<&Path>, text: &str, code: u8) -> ExitCode {
+    let written = match output_file {
+        Some(path) => health_output::write_atomically(path, text)
+            .map_err(|e| format!("could not write {}: {e}", path.display())),
         None => {
-            print!("{text}");
-            ExitCode::from(code)
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("could not write the result to standard output: {e}"))
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::from(code),
+        Err(why) => {
+            // Standard output may be what failed: say it on standard error too.
+            eprintln!("VCSA BACKUP UNKNOWN - {why}");
+            if output_file.is_some() {
+                println!("VCSA BACKUP UNKNOWN - {why}");
+            }
+            ExitCode::from(3)
         }
     }
 }

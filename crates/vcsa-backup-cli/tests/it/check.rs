@@ -151,7 +151,44 @@ fn the_appliance_words_cannot_break_the_nagios_status_line() {
 fn usage_errors_and_unreachable_appliances_are_unknown() {
     let run = Run::of(bare_command().args(["check", "--warn-age", "soon"]));
     assert_eq!(run.code, 3, "{run}");
-    assert!(run.stdout.starts_with("VCSA BACKUP UNKNOWN - "), "{run}");
+    assert!(
+        run.stdout.starts_with("UNKNOWN - invalid command line: "),
+        "{run}"
+    );
+    assert!(run.stderr.contains("--warn-age"), "clap says what: {run}");
+    // In the format asked for, so that a Prometheus file gets no stale figures.
+    let run = Run::of(bare_command().args(["-o", "nagios", "check", "--bogus"]));
+    assert_eq!(run.code, 3, "{run}");
+    assert!(
+        run.stdout
+            .starts_with("VCSA BACKUP UNKNOWN - invalid command line: "),
+        "{run}"
+    );
+    let run = Run::of(bare_command().args([
+        "--server",
+        "vcsa.example.com",
+        "-o",
+        "prometheus",
+        "check",
+        "--time-limit",
+        "0s",
+    ]));
+    assert_eq!(run.code, 3, "a zero time limit could never be met: {run}");
+    let samples = parse_prometheus(&run.stdout);
+    assert_eq!(
+        samples["vcsa_backup_check_success{appliance=\"vcsa.example.com\"}"],
+        0.0
+    );
+    let run = Run::of(bare_command().args(["-o", "json", "check", "--bogus"]));
+    assert_eq!(run.code, 3, "{run}");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["verdict"], "UNKNOWN", "{run}");
+    // The other commands keep their own exit code for bad input, whatever the words given.
+    let run = Run::of(bare_command().args(["backup", "--comment", "check", "--bogus"]));
+    assert_eq!(run.code, 2, "{run}");
+    assert_eq!(run.stdout, "", "{run}");
+    let run = Run::of(bare_command().args(["fleet", "check", "--bogus"]));
+    assert_eq!(run.code, 2, "as for a bad inventory: {run}");
 
     let run = Run::of(bare_command().args(["check", "--warn-age", "50h", "--crit-age", "26h"]));
     assert_eq!(run.code, 3, "{run}");

@@ -63,11 +63,21 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
     let schedules = match &seen.schedules {
         None => None,
         Some(Ok(schedules)) => Some(judge_schedules(policy, seen, schedules, &mut reasons)),
-        Some(Err(why)) => {
+        // Unreadable schedules (a 6.5 appliance has none; a user may lack the privilege) leave
+        // the verdict open only when the policy judges them.
+        Some(Err(why)) if needs_schedules(policy) => {
             reasons.push(Reason::new(
                 Verdict::Unknown,
                 ReasonKind::Unreadable,
                 format!("the backup schedules could not be read: {why}"),
+            ));
+            None
+        }
+        Some(Err(why)) => {
+            reasons.push(Reason::new(
+                Verdict::Ok,
+                ReasonKind::Unreadable,
+                format!("the backup schedules could not be read, and this check does not need them: {why}"),
             ));
             None
         }
@@ -94,6 +104,11 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
         failures_since_success,
         schedules,
     }
+}
+
+/// Whether the policy judges the schedules: a required one, or no enabled one as a warning.
+fn needs_schedules(policy: &HealthPolicy) -> bool {
+    policy.is_no_enabled_schedule_a_warning() || policy.required_schedule().is_some()
 }
 
 /// Jobs newest first: by start time (from the details, else from the id), then by id. A job
@@ -613,6 +628,30 @@ mod tests {
             Err("the appliance answered 503".into()),
         );
         assert_eq!(report.verdict, Verdict::Critical);
+    }
+
+    #[test]
+    fn unreadable_schedules_do_not_matter_to_a_policy_that_does_not_judge_them() {
+        let indifferent = HealthPolicy::default().no_enabled_schedule_is_warning(false);
+        let report = check(
+            &indifferent,
+            [job(TaskStatus::Succeeded, hours(3))],
+            Err("the appliance has no schedules".into()),
+        );
+        assert_eq!(report.verdict, Verdict::Ok);
+        assert!(report.schedules.is_none());
+        assert!(
+            kinds(&report).contains(&(Verdict::Ok, ReasonKind::Unreadable)),
+            "the report still says so: {:?}",
+            report.reasons
+        );
+        // A required schedule is judged: unreadable, it leaves the verdict open.
+        let report = check(
+            &indifferent.require_schedule("default"),
+            [job(TaskStatus::Succeeded, hours(3))],
+            Err("the appliance has no schedules".into()),
+        );
+        assert_eq!(report.verdict, Verdict::Unknown);
     }
 
     #[test]
