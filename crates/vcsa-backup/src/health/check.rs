@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::health::evaluate::{Observation, evaluate};
 use crate::health::report::human_duration;
 use crate::health::{HealthPolicy, HealthReport};
+use crate::schedule::Zone;
 
 impl Client {
     /// Checks the appliance's backups against `policy`: reads the appliance's clock, the job
@@ -65,8 +66,8 @@ impl Client {
             policy,
             &Observation {
                 now: time.now,
-                // An appliance whose local time cannot be read counts as UTC, as most are.
-                offset: time.utc_offset().unwrap_or(Utc.fix()),
+                // An appliance whose time zone cannot be read counts as UTC, as most are.
+                zone: time.zone().unwrap_or(Zone::Fixed(Utc.fix())),
                 jobs: &jobs,
                 schedules: Some(schedules.as_deref().map_err(Clone::clone)),
             },

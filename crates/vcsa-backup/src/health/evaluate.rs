@@ -4,21 +4,21 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::health::report::human_duration;
 use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
 use crate::job::{JobDetails, JobId, Percent, TaskStatus};
-use crate::schedule::Schedule;
+use crate::schedule::{Schedule, Zone};
 
 /// What a check read from the appliance.
 pub(crate) struct Observation<'a> {
     /// The appliance's clock.
     pub(crate) now: DateTime<Utc>,
-    /// The appliance's time zone, as an offset from UTC at `now`.
-    pub(crate) offset: FixedOffset,
+    /// The appliance's time zone.
+    pub(crate) zone: Zone,
     /// Every job the appliance remembers.
     pub(crate) jobs: &'a BTreeMap<JobId, JobDetails>,
     /// The schedules, or why they could not be read; `None` when not read at all.
@@ -286,12 +286,12 @@ fn judge_schedules(
         .map(|s| ScheduleHealth {
             id: s.id.clone(),
             enabled: s.enabled,
-            next_run: s.recurrence.as_ref().filter(|_| s.enabled).and_then(|r| {
-                let local = seen.now.with_timezone(&seen.offset).naive_local();
-                r.next_run_after(local)?
-                    .and_local_timezone(seen.offset)
-                    .single()
-            }),
+            next_run: s
+                .recurrence
+                .as_ref()
+                .filter(|_| s.enabled)
+                .and_then(|r| seen.zone.next_run(r, seen.now))
+                .map(|at| at.with_timezone(&seen.zone.offset_at(at))),
         })
         .collect()
 }
@@ -382,7 +382,7 @@ mod tests {
             policy,
             &Observation {
                 now: now(),
-                offset: FixedOffset::east_opt(0).unwrap(),
+                zone: Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap()),
                 jobs: &jobs,
                 schedules: Some(schedules),
             },

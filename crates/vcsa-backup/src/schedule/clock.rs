@@ -1,7 +1,14 @@
 //! The appliance's clock: schedule times are in its time zone, and a backup's age is best judged
 //! against it.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use chrono::offset::LocalResult;
+use chrono::{
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta,
+    TimeZone, Utc,
+};
+use chrono_tz::Tz;
+
+use crate::schedule::DayOfWeek;
 
 /// The appliance's clock and time zone, as [`Client::get_appliance_time`](crate::Client::get_appliance_time)
 /// reads them.
@@ -91,18 +98,113 @@ impl ApplianceTime {
         FixedOffset::east_opt(i32::try_from(quarters * QUARTER).ok()?)
     }
 
-    /// `instant` in the appliance's local time, at today's [`utc_offset`](Self::utc_offset).
+    /// `instant` in the appliance's local time: by the tz database when the time zone's name is
+    /// one it knows (right across daylight-saving changes), otherwise at today's
+    /// [`utc_offset`](Self::utc_offset).
     pub fn to_local(&self, instant: DateTime<Utc>) -> Option<NaiveDateTime> {
-        Some(instant.with_timezone(&self.utc_offset()?).naive_local())
+        Some(self.zone()?.to_local(instant))
     }
 
-    /// When `recurrence` next runs after this reading, as an instant; `None` when the local time
-    /// cannot be read or the recurrence lists only days this SDK does not know.
+    /// When `recurrence` next runs after this reading, as an instant; `None` when neither the
+    /// time zone nor the local time can be read, or the recurrence lists only days this SDK
+    /// does not know.
+    ///
+    /// A time zone the tz database knows (such as `Europe/Berlin`) gives the right instant
+    /// across a daylight-saving change, as the appliance runs it: a time the change skips runs
+    /// when the clocks have jumped, a time it repeats runs at its first occurrence. Otherwise
+    /// the offset read now is taken to hold.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use vcsa_backup::{ApplianceTime, Recurrence};
+    ///
+    /// // Saturday 2027-03-13 in New York (UTC-5); the clocks go forward that night.
+    /// let time = ApplianceTime::new(
+    ///     Utc.with_ymd_and_hms(2027, 3, 13, 12, 0, 0).unwrap(),
+    ///     "America/New_York",
+    ///     "Sat 03-13-2027",
+    ///     "07:00:00",
+    /// );
+    /// let two_am = Recurrence::new(2, 0, []).unwrap();
+    /// // Tonight, 2:00 does not exist: the run is at 3:00 EDT, 07:00 UTC.
+    /// assert_eq!(time.next_run(&two_am).unwrap().to_rfc3339(), "2027-03-14T07:00:00+00:00");
+    /// ```
     pub fn next_run(&self, recurrence: &crate::Recurrence) -> Option<DateTime<Utc>> {
-        let offset = self.utc_offset()?;
-        let local = self.to_local(self.now)?;
-        let next = recurrence.next_run_after(local)?;
-        Some((next - TimeDelta::seconds(offset.local_minus_utc().into())).and_utc())
+        self.zone()?.next_run(recurrence, self.now)
+    }
+
+    /// The appliance's time zone: its tz database zone when the name is one, and it agrees
+    /// with the appliance's own reading of its local time; otherwise the offset read now.
+    pub(crate) fn zone(&self) -> Option<Zone> {
+        let read = self.utc_offset();
+        match self.time_zone.trim().parse::<Tz>() {
+            Ok(tz) if read.is_none_or(|o| Zone::Named(tz).offset_at(self.now) == o) => {
+                Some(Zone::Named(tz))
+            }
+            _ => read.map(Zone::Fixed),
+        }
+    }
+}
+
+/// A time zone as this SDK can know the appliance's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Zone {
+    /// A zone of the tz database, with its daylight-saving rules.
+    Named(Tz),
+    /// Only the offset from UTC read now.
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    /// The offset from UTC at `instant`.
+    pub(crate) fn offset_at(self, instant: DateTime<Utc>) -> FixedOffset {
+        match self {
+            Zone::Named(tz) => tz.offset_from_utc_datetime(&instant.naive_utc()).fix(),
+            Zone::Fixed(offset) => offset,
+        }
+    }
+
+    /// `instant` in local time.
+    pub(crate) fn to_local(self, instant: DateTime<Utc>) -> NaiveDateTime {
+        instant
+            .with_timezone(&self.offset_at(instant))
+            .naive_local()
+    }
+
+    /// The first run of `recurrence` strictly after `now`.
+    pub(crate) fn next_run(
+        self,
+        recurrence: &crate::Recurrence,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let days = recurrence.day_set();
+        let today = self.to_local(now).date();
+        // Eight days always reach the next matching weekday after today's time has passed.
+        (0..=8)
+            .filter_map(|n| today.checked_add_days(Days::new(n)))
+            .filter(|day| days.contains(&DayOfWeek::from_weekday(day.weekday())))
+            .filter_map(|day| self.first_instant_at_or_after(day.and_time(recurrence.time())))
+            .find(|at| *at > now)
+    }
+
+    /// The first instant whose local time is `local`; inside a gap where the clocks jumped
+    /// forward, the instant the gap ends (offsets change by whole minutes, gaps last hours at
+    /// most).
+    fn first_instant_at_or_after(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        match self {
+            Zone::Fixed(offset) => {
+                Some((local - TimeDelta::seconds(offset.local_minus_utc().into())).and_utc())
+            }
+            Zone::Named(tz) => (0..=4 * 60).find_map(|minutes| {
+                let probe = local.checked_add_signed(TimeDelta::minutes(minutes))?;
+                match tz.from_local_datetime(&probe) {
+                    LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => {
+                        Some(at.with_timezone(&Utc))
+                    }
+                    LocalResult::None => None,
+                }
+            }),
+        }
     }
 }
 
@@ -155,6 +257,73 @@ mod tests {
         assert_eq!(
             ny.next_run(&at_23).unwrap().to_rfc3339(),
             "2014-07-31T03:00:00+00:00"
+        );
+    }
+
+    fn zoned(utc: &str, zone: &str, date: &str, time: &str) -> ApplianceTime {
+        ApplianceTime::new(utc.parse().unwrap(), zone, date, time)
+    }
+
+    #[test]
+    fn named_zones_follow_daylight_saving_and_odd_ones_fall_back_to_the_offset_read() {
+        let at_0230 = crate::Recurrence::new(2, 30, []).unwrap();
+        // Berlin, Saturday 2026-10-24 at noon (UTC+2); 02:30 happens twice that night: the
+        // first, still in summer time, is 00:30 UTC.
+        let berlin = zoned(
+            "2026-10-24T10:00:00Z",
+            "Europe/Berlin",
+            "Sat 10-24-2026",
+            "12:00:00",
+        );
+        assert_eq!(
+            berlin.next_run(&at_0230).unwrap().to_rfc3339(),
+            "2026-10-25T00:30:00+00:00"
+        );
+        // A week later the offset is +01:00, which the zone knows.
+        assert_eq!(
+            berlin
+                .to_local("2026-10-31T10:00:00Z".parse().unwrap())
+                .unwrap()
+                .to_string(),
+            "2026-10-31 11:00:00"
+        );
+        // A name the tz database does not know: the offset read now holds.
+        let odd = zoned(
+            "2026-10-24T10:00:00Z",
+            "CEST-ish",
+            "Sat 10-24-2026",
+            "12:00:00",
+        );
+        assert_eq!(
+            odd.next_run(&at_0230).unwrap().to_rfc3339(),
+            "2026-10-25T00:30:00+00:00"
+        );
+        assert_eq!(
+            odd.to_local("2026-10-31T10:00:00Z".parse().unwrap())
+                .unwrap()
+                .to_string(),
+            "2026-10-31 12:00:00"
+        );
+        // A name that contradicts the appliance's own local time: the reading wins.
+        let wrong = zoned(
+            "2026-10-24T10:00:00Z",
+            "Asia/Tokyo",
+            "Sat 10-24-2026",
+            "12:00:00",
+        );
+        assert_eq!(
+            wrong.zone(),
+            Some(Zone::Fixed(FixedOffset::east_opt(7200).unwrap()))
+        );
+        // A local time that cannot be read, with a known zone: the zone is enough.
+        let unread = zoned("2026-10-24T10:00:00Z", "Europe/Berlin", "?", "?");
+        assert_eq!(
+            unread.next_run(&at_0230).unwrap().to_rfc3339(),
+            "2026-10-25T00:30:00+00:00"
+        );
+        assert_eq!(
+            zoned("2026-10-24T10:00:00Z", "odd", "?", "?").next_run(&at_0230),
+            None
         );
     }
 

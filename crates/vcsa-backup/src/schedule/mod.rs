@@ -9,6 +9,7 @@ pub(crate) mod spec;
 pub(crate) mod update;
 
 pub use clock::ApplianceTime;
+pub(crate) use clock::Zone;
 pub use diff::{
     ApplyOptions, Blocker, ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField,
 };

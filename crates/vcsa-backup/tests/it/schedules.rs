@@ -582,3 +582,47 @@ async fn bad_schedules_are_refused_before_anything_is_sent() {
         "{exists}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_next_run_is_right_across_a_daylight_saving_change() {
+    // Friday 2027-03-12, 12:00 UTC (07:00 in New York, UTC-5). The clocks go forward on
+    // Sunday the 14th, so Monday's 02:00 is at UTC-4: 06:00 UTC, not 07:00.
+    let friday: DateTime<Utc> = "2027-03-12T12:00:00Z".parse().unwrap();
+    let sim = Simulator::builder()
+        .tls(false)
+        .time_zone("America/New_York")
+        .start_time(friday)
+        .job_duration(Duration::from_secs(600))
+        .session_idle_timeout(40 * DAY)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&sim, Flavour::Api);
+    let mondays = spec().at(2, 0).days([DayOfWeek::Monday]).build().unwrap();
+    client.create_schedule("weekly", &mondays).await.unwrap();
+    let schedule = client.get_schedule("weekly").await.unwrap();
+    let time = client.get_appliance_time().await.unwrap();
+    let next = time
+        .next_run(schedule.recurrence.as_ref().unwrap())
+        .unwrap();
+    assert_eq!(next.to_rfc3339(), "2027-03-15T06:00:00+00:00");
+    let local = time.to_local(next).unwrap();
+    assert_eq!(local.to_string(), "2027-03-15 02:00:00", "in EDT");
+
+    // The simulator fires it exactly then: nothing a minute before, the job a minute after.
+    let until = |at: DateTime<Utc>| (at - friday).to_std().unwrap();
+    tokio::time::advance(until(next) - Duration::from_secs(60)).await;
+    let scheduled = |details: &std::collections::BTreeMap<_, vcsa_backup::JobDetails>| {
+        details
+            .values()
+            .filter(|d| d.kind == JobKind::Scheduled)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert!(scheduled(&client.list_job_details(None).await.unwrap()).is_empty());
+    tokio::time::advance(Duration::from_secs(120)).await;
+    let fired = scheduled(&client.list_job_details(None).await.unwrap());
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert_eq!(fired[0].started_at, Some(next), "{fired:?}");
+    sim.shutdown().await;
+}
