@@ -101,10 +101,7 @@ pub async fn start_and_follow(ctx: &Context, start: Start<'_>, plan: &Plan) -> R
 
 fn start_failure(start: &Start<'_>, error: Error) -> Failure {
     match (start, &error) {
-        (Start::Schedule { .. }, Error::NotFound(_)) => Failure::from(error).with_hint(
-            "check the schedule's id in the appliance's management interface (Backup, Backup \
-             Schedule); appliances have at most one, usually `default`",
-        ),
+        (Start::Schedule { id, .. }, Error::NotFound(_)) => super::schedule::failure(id, error),
         _ => Failure::from(error),
     }
 }

@@ -41,7 +41,7 @@ async fn clock(ctx: &Context) -> Option<ApplianceTime> {
 }
 
 /// A failure about schedule `id`, with the words for a missing or existing one.
-fn failure(id: &str, error: Error) -> Failure {
+pub(crate) fn failure(id: &str, error: Error) -> Failure {
     match &error {
         Error::NotFound(e) => Failure::new(
             ExitCode::InvalidInput,
