@@ -109,7 +109,8 @@ pub(crate) fn check_parts(parts: &[PartId], problems: &mut Vec<Problem>) {
                 Problem::new(Field::Parts, format!("\"{id}\" is not a part id"))
                     .with_hint("part ids are words such as common, seat or supervisors"),
             );
-        } else if parts[..i].contains(part) {
+        } else if parts[..i].iter().filter(|p| *p == part).count() == 1 {
+            // Said once, at its second listing, however often it repeats.
             problems.push(
                 Problem::new(Field::Parts, format!("\"{id}\" is listed twice"))
                     .with_hint("list each part once"),

@@ -445,7 +445,8 @@ fn check_days(days: &[DayOfWeek], problems: &mut Vec<Problem>) {
                      thu, fri, sat, sun)"
                 ),
             ));
-        } else if days[..i].contains(day) {
+        } else if days[..i].iter().filter(|d| *d == day).count() == 1 {
+            // Said once, at its second listing, however often it repeats.
             problems.push(Problem::new(
                 Field::Days,
                 format!("{} is listed twice; list each day once", day.name()),
@@ -537,6 +538,24 @@ mod tests {
         assert!(text.contains("24 is not an hour"), "{text}");
         assert!(text.contains("60 is not a minute"), "{text}");
         assert!(text.contains("at least 1 backup"), "{text}");
+    }
+
+    #[test]
+    fn a_repeated_day_or_part_is_reported_once() {
+        let error = base()
+            .parts(["seat", "seat", "seat"])
+            .at(1, 0)
+            .days([DayOfWeek::Monday, DayOfWeek::Monday, DayOfWeek::Monday])
+            .build()
+            .unwrap_err();
+        let said: Vec<String> = error.problems().iter().map(|p| p.message.clone()).collect();
+        assert_eq!(
+            said,
+            [
+                "\"seat\" is listed twice",
+                "Monday is listed twice; list each day once"
+            ]
+        );
     }
 
     #[test]
