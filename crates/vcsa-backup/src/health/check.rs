@@ -13,7 +13,7 @@ impl Client {
     /// Checks the appliance's backups against `policy`: reads the appliance's clock, the job
     /// details and the backup schedules, and judges them (see [`HealthReport`]). Ages are
     /// measured by the appliance's clock; schedules that cannot be read make the check UNKNOWN
-    /// unless something certainly wrong makes it worse.
+    /// when the policy judges them, unless something certainly wrong makes it worse.
     ///
     /// Made for monitoring: it gives up after the policy's
     /// [`time_limit`](HealthPolicy::time_limit) (30 s by default), reads each thing once
@@ -24,7 +24,9 @@ impl Client {
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(3).run(async |sim, client, request| {
     /// use vcsa_backup::health::{HealthPolicy, Verdict};
     ///
-    /// let report = client.check_backup_health(&HealthPolicy::default()).await?;
+    /// // Backups here are started by cron, not by a schedule of the appliance.
+    /// let policy = HealthPolicy::default().no_enabled_schedule_is_warning(false);
+    /// let report = client.check_backup_health(&policy).await?;
     /// println!("{}: {}", report.verdict, report.summary());
     /// assert_eq!(report.verdict, Verdict::Ok);
     /// let exit_code = report.verdict.exit_code(); // 0 to 3, the monitoring convention

@@ -256,14 +256,21 @@ fn judge_schedules(
     schedules: &[Schedule],
     reasons: &mut Vec<Reason>,
 ) -> Vec<ScheduleHealth> {
-    if policy.is_no_enabled_schedule_a_warning() && !schedules.iter().any(|s| s.enabled) {
+    // A schedule without a time (only run on demand) starts nothing by itself either.
+    let runs = |s: &&Schedule| s.enabled && s.recurrence.is_some();
+    if policy.is_no_enabled_schedule_a_warning() && !schedules.iter().any(|s| runs(&s)) {
         reasons.push(Reason::new(
             Verdict::Warning,
             ReasonKind::NoEnabledSchedule,
-            match schedules.len() {
-                0 => "the appliance has no backup schedule".to_string(),
-                _ => "no backup schedule is enabled".to_string(),
-            } + ", so no backup starts by itself",
+            if schedules.is_empty() {
+                "the appliance has no backup schedule"
+            } else if schedules.iter().any(|s| s.enabled) {
+                "no enabled backup schedule has a time to run at"
+            } else {
+                "no backup schedule is enabled"
+            }
+            .to_string()
+                + ", so no backup starts by itself",
         ));
     }
     if let Some(required) = policy.required_schedule() {

@@ -90,8 +90,9 @@ impl HealthPolicy {
         self
     }
 
-    /// Whether an appliance without an enabled backup schedule is a WARNING (`true`, the
-    /// default). Turn it off where backups are started from outside, such as by cron.
+    /// Whether an appliance without an enabled backup schedule that has a time to run at is a
+    /// WARNING (`true`, the default). Turn it off where backups are started from outside, such
+    /// as by cron.
     #[must_use]
     pub fn no_enabled_schedule_is_warning(mut self, warning: bool) -> Self {
         self.no_enabled_schedule_is_warning = warning;

@@ -109,7 +109,7 @@ pub enum ReasonKind {
     NewestJobFailed,
     /// A backup is running now.
     Running,
-    /// No backup schedule is enabled.
+    /// No backup schedule is enabled with a time to run at, so no backup starts by itself.
     NoEnabledSchedule,
     /// The schedule the policy requires does not exist.
     RequiredScheduleMissing,

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use vcsa_backup::health::{HealthPolicy, Verdict};
-use vcsa_backup::{Client, Error, Secret};
+use vcsa_backup::health::{HealthPolicy, ReasonKind, Verdict};
+use vcsa_backup::{Client, Error, ScheduleSpec, Secret};
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, RunningSimulator, Simulator};
 
 fn client(sim: &RunningSimulator) -> Client {
@@ -22,19 +22,42 @@ async fn a_recent_backup_and_the_schedules_are_reported() {
         .start()
         .await
         .unwrap();
-    let report = client(&sim)
-        .check_backup_health(&HealthPolicy::default().require_schedule("default"))
+    let appliance = client(&sim);
+    let policy = HealthPolicy::default().require_schedule("default");
+    // The simulator's `default` schedule has no time: it runs only when asked to.
+    let report = appliance.check_backup_health(&policy).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);
+    assert_eq!(report.reasons[0].kind, ReasonKind::NoEnabledSchedule);
+    assert!(
+        report.reasons[0]
+            .message
+            .contains("no enabled backup schedule has a time to run at"),
+        "{:?}",
+        report.reasons
+    );
+
+    let nightly = ScheduleSpec::builder()
+        .location("sftp://nas.example.com/backups")
+        .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+        .at(23, 0)
+        .build()
+        .unwrap();
+    appliance
+        .create_schedule("nightly", &nightly)
         .await
         .unwrap();
+    let report = appliance.check_backup_health(&policy).await.unwrap();
     let last = report.last_success.as_ref().expect("a success");
     assert!(last.age < Duration::from_secs(2 * 3600), "{last:?}");
     let schedules = report.schedules.as_ref().expect("schedules read");
     assert!(schedules.iter().any(|s| s.id == "default"), "{schedules:?}");
-    for s in schedules.iter().filter(|s| s.enabled) {
-        if let Some(next) = s.next_run {
-            assert!(next.to_utc() > report.checked_at, "{s:?}");
-        }
-    }
+    let nightly = schedules.iter().find(|s| s.id == "nightly").unwrap();
+    let next = nightly.next_run.expect("a time to run at");
+    assert!(next.to_utc() > report.checked_at, "{nightly:?}");
+    assert!(
+        next.to_utc() - report.checked_at <= chrono::TimeDelta::days(1),
+        "{nightly:?}"
+    );
     assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
 
     // No backup yet: CRITICAL, whatever the schedules say.
