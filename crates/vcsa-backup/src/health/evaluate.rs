@@ -224,6 +224,15 @@ fn judge_newest(
             ReasonKind::Running,
             format!("backup job {id} is waiting to run ({})", details.status),
         )),
+        // A newer appliance's state: worth a look, since this check cannot judge it.
+        state if !state.is_known() => reasons.push(Reason::new(
+            Verdict::Warning,
+            ReasonKind::UnknownJobState,
+            format!(
+                "the newest backup, job {id}, is in the state {state}, which this tool does not \
+                 know; look at it on the appliance"
+            ),
+        )),
         _ => {}
     }
 }
@@ -635,6 +644,27 @@ mod tests {
             Err("the appliance answered 503".into()),
         );
         assert_eq!(report.verdict, Verdict::Critical);
+    }
+
+    #[test]
+    fn a_newest_job_in_an_unknown_state_is_a_warning() {
+        let mut paused = job(TaskStatus::Succeeded, hours(1));
+        paused.1.status = TaskStatus::from("PAUSED");
+        let report = check(
+            &HealthPolicy::default(),
+            [job(TaskStatus::Succeeded, hours(3)), paused],
+            Ok(&[daily("default", true)]),
+        );
+        assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);
+        assert_eq!(
+            kinds(&report)[0],
+            (Verdict::Warning, ReasonKind::UnknownJobState)
+        );
+        assert!(
+            report.summary().contains("in the state PAUSED"),
+            "{}",
+            report.summary()
+        );
     }
 
     #[test]

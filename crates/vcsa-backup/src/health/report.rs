@@ -105,6 +105,8 @@ pub enum ReasonKind {
     LastSuccessAge,
     /// No job in the appliance's history succeeded.
     NoSuccess,
+    /// The newest job is in a state this SDK does not know (sent by a newer appliance).
+    UnknownJobState,
     /// The newest job failed.
     NewestJobFailed,
     /// A backup is running now.
