@@ -1,4 +1,13 @@
-//! Accounts shared between appliances: once the appliance refuses one, it is not tried again.
+//! Accounts shared between appliances: an account refused twice in a row is not tried again.
+//!
+//! Appliances lock an account after a few failed log ins, so a fleet must not try a wrong
+//! password on every appliance that shares it. But one appliance may refuse an account the
+//! others accept (it is in another SSO domain, or its password was rotated), and that one must
+//! not silence the rest. So the first log in with an account goes alone; if it is refused, the
+//! account is *suspect* and the next log in with it goes alone too. If that one is accepted, the
+//! first refusal was that appliance's own; if it is refused too, the account is refused, and no
+//! other appliance tries it: at most two refused attempts per account and run. Once any
+//! appliance accepted the account, a refusal elsewhere is that appliance's own.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,10 +19,13 @@ use crate::fleet::PasswordSource;
 pub(crate) enum Known {
     /// Not tried yet: the first log in with it goes alone.
     Untried,
-    /// An appliance accepted it.
+    /// This appliance refused it, and no other answered yet: the next log in with it goes alone.
+    Suspect(String),
+    /// An appliance accepted it: the others may log in together, and a refusal is the refusing
+    /// appliance's own.
     Accepted,
-    /// This appliance refused it.
-    RefusedBy(String),
+    /// These two appliances refused it, one after the other: nobody tries it again.
+    Refused([String; 2]),
 }
 
 /// One account: who logs in, and where the password comes from.
@@ -27,8 +39,8 @@ pub(crate) struct Accounts {
 }
 
 impl Accounts {
-    /// The account's state, locked. While an account is untried, the lock is held across the
-    /// first log in, so no other appliance tries it before the answer is known.
+    /// The account's state, locked. While an account is untried or suspect, the lock is held
+    /// across the log in, so no other appliance tries it before the answer is known.
     pub(crate) async fn lock(
         &self,
         user: &str,

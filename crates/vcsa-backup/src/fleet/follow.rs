@@ -131,7 +131,8 @@ impl Fleet {
     /// [`FollowEvent::Ended`]: the final status (`SUCCEEDED` or `FAILED`, with the job's
     /// details), or why following stopped ([`ApplianceFailure::Wait`] for a deadline passed or
     /// reads that failed for too long). One appliance's failure never stops the others. An
-    /// account an appliance refused is not tried on the others that share it. Dropping the
+    /// account refused as the [module](crate::fleet) documentation says is not tried on the
+    /// others that share it. Dropping the
     /// stream stops following; **the backups go on** on the appliances.
     ///
     /// ```

@@ -4,9 +4,17 @@
 //! A [`Fleet`] runs one session per appliance, at most [`jobs`](Fleet::jobs) appliances at a
 //! time, and isolates every appliance's failure: one unreachable or refusing appliance never
 //! stops the others, and each result says what happened to its appliance. Nothing is repeated
-//! that must not be: a backup start is sent once, a log in the appliance refused is never
-//! repeated, and an account refused once is not tried on the other appliances that share it
-//! (appliances lock an account after a few failed log ins).
+//! that must not be: a backup start is sent once, and a log in the appliance refused is never
+//! repeated.
+//!
+//! Appliances lock an account after a few failed log ins, so the appliances that share an
+//! account (the same user and password source) do not all try a wrong password: the first log
+//! in with an account goes alone, and when it is refused, so does the next. If that one is
+//! accepted, the first refusal was its appliance's own (another SSO domain, a password changed
+//! there alone) and the others go on; if it is refused too, the account is refused and no other
+//! appliance tries it ([`ApplianceFailure::AccountRefused`]): at most two refused attempts per
+//! account and run. Once an appliance accepted an account, a refusal elsewhere is only the
+//! refusing appliance's failure.
 //!
 //! [`Fleet::backup`] starts the backups, group by group within a window, and
 //! [`Fleet::follow`] follows those that started to their end, as one stream of every

@@ -60,13 +60,13 @@ pub enum ApplianceFailure {
         /// What went wrong.
         reason: String,
     },
-    /// Not tried: another appliance refused the same account, and trying it again could lock
-    /// it.
+    /// Not tried: two other appliances refused the same account, one after the other, and
+    /// trying it again could lock it.
     AccountRefused {
         /// The account.
         user: String,
-        /// The appliance that refused it.
-        refused_by: String,
+        /// The names of the appliances that refused it, in the order they did.
+        refused_by: Vec<String>,
     },
     /// It did not finish within the time limit.
     TimedOut {
@@ -99,8 +99,9 @@ impl fmt::Display for ApplianceFailure {
             ),
             Self::AccountRefused { user, refused_by } => write!(
                 f,
-                "not tried: {refused_by} refused the log in of \"{user}\" with the same password, \
-                 and more attempts could lock the account; fix the password, then run again"
+                "not tried: {} refused the log in of \"{user}\" with the same password, \
+                 and more attempts could lock the account; fix the password, then run again",
+                names(refused_by)
             ),
             Self::TimedOut { limit } => write!(
                 f,
@@ -263,8 +264,10 @@ impl Fleet {
     }
 
     /// Logs `client` in to the appliance of `entry`, unless its account is known to be
-    /// refused; the first log-in with an account goes alone, so a refusal is known before the
-    /// account is tried anywhere else.
+    /// refused. The first log in with an account goes alone; after a refusal the next one goes
+    /// alone too, and a second refusal in a row marks the account refused, so no other appliance
+    /// tries it. Once an appliance accepted the account, a refusal is the refusing appliance's
+    /// own and marks nothing.
     pub(crate) async fn log_in_shared(
         &self,
         client: &Client,
@@ -273,30 +276,35 @@ impl Fleet {
         limit: Duration,
     ) -> Result<(), ApplianceFailure> {
         let mut known = accounts.lock(&entry.user, &entry.password).await;
-        if let Known::RefusedBy(by) = &*known {
-            return Err(ApplianceFailure::AccountRefused {
-                user: entry.user.clone(),
-                refused_by: by.clone(),
-            });
-        }
-        if *known == Known::Accepted {
-            // Accepted once: the others may log in together.
-            drop(known);
-            let login = log_in(client, limit).await;
-            if refuses_account(&login) {
-                *accounts.lock(&entry.user, &entry.password).await =
-                    Known::RefusedBy(entry.name.clone());
+        match &*known {
+            Known::Refused(by) => {
+                return Err(ApplianceFailure::AccountRefused {
+                    user: entry.user.clone(),
+                    refused_by: by.to_vec(),
+                });
             }
-            return login;
+            Known::Accepted => {
+                // Accepted once: the others may log in together, and a refusal is this
+                // appliance's own (another SSO domain, a password changed on it alone).
+                drop(known);
+                return log_in(client, limit).await;
+            }
+            Known::Untried | Known::Suspect(_) => {}
         }
-        // Untried: log in while holding the account, so nobody else tries it meanwhile.
+        // Untried or suspect: log in while holding the account, so nobody else tries it
+        // meanwhile.
         let login = log_in(client, limit).await;
-        *known = match &login {
-            Ok(()) => Known::Accepted,
-            _ if refuses_account(&login) => Known::RefusedBy(entry.name.clone()),
-            // Unreachable, or a session refused after the log in: the account is still untried.
-            Err(_) => Known::Untried,
+        let refused = refuses_account(&login);
+        let next = match (&*known, &login) {
+            (_, Ok(())) => Known::Accepted,
+            (Known::Suspect(first), _) if refused => {
+                Known::Refused([first.clone(), entry.name.clone()])
+            }
+            (_, _) if refused => Known::Suspect(entry.name.clone()),
+            // Unreachable, or a session refused after the log in: nothing learnt.
+            (same, Err(_)) => same.clone(),
         };
+        *known = next;
         login
     }
 
@@ -356,6 +364,15 @@ fn refuses_account(login: &Result<(), ApplianceFailure>) -> bool {
             ..
         }))
     )
+}
+
+/// "a", "a and b", "a, b and c".
+fn names(names: &[String]) -> String {
+    match names {
+        [] => "other appliances".into(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 async fn log_in(client: &Client, limit: Duration) -> Result<(), ApplianceFailure> {

@@ -1,4 +1,4 @@
-//! Fleets against simulated appliances: backups started together within a window, lists, each appliance's failure isolated, refused accounts never tried twice.
+//! Fleets against simulated appliances: backups started together within a window, lists, each appliance's failure isolated, an account refused twice in a row not tried again.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -88,12 +88,13 @@ async fn fifty_appliances_start_within_the_window_or_say_why_not() {
         .control()
         .set_response_delay(Duration::from_secs(45));
     // vcsa-040's schedule does not exist.
-    // vcsa-017 and vcsa-018 share a wrong password; vcsa-018 would answer 503 if it were tried.
-    sims.appliances()[17].control().fail_next(1);
+    // vcsa-017, vcsa-018 and vcsa-019 share a wrong password: two refusals in a row, and
+    // vcsa-019 is not tried (it would answer 503 if it were).
+    sims.appliances()[18].control().fail_next(1);
     // vcsa-031 is switched off.
     sims.stop("vcsa-031").await;
     let inventory = inventory(&sims, 5, |_, name| match name {
-        "vcsa-017" | "vcsa-018" => format!("password_env = \"{BAD}\"\n"),
+        "vcsa-017" | "vcsa-018" | "vcsa-019" => format!("password_env = \"{BAD}\"\n"),
         "vcsa-041" => "schedule = \"nightly\"\n".into(),
         _ => String::new(),
     });
@@ -113,8 +114,8 @@ async fn fifty_appliances_start_within_the_window_or_say_why_not() {
             let expectation = match member.name.as_str() {
                 "vcsa-003" => "busy",
                 "vcsa-011" => "unavailable",
-                "vcsa-017" => "refused",
-                "vcsa-018" => "not tried",
+                "vcsa-017" | "vcsa-018" => "refused",
+                "vcsa-019" => "not tried",
                 "vcsa-024" => "late",
                 "vcsa-041" => "no schedule",
                 _ => "in window",
@@ -129,7 +130,9 @@ async fn fifty_appliances_start_within_the_window_or_say_why_not() {
                 (Err(ApplianceFailure::Error(Error::Transient { .. })), "unavailable") => {}
                 (Err(ApplianceFailure::Error(Error::NotAuthenticated { .. })), "refused") => {}
                 (Err(ApplianceFailure::AccountRefused { refused_by, .. }), "not tried") => {
-                    assert_eq!(refused_by, "vcsa-017")
+                    let mut refused_by = refused_by.clone();
+                    refused_by.sort();
+                    assert_eq!(refused_by, ["vcsa-017", "vcsa-018"])
                 }
                 (Err(ApplianceFailure::Error(Error::NotFound(_))), "no schedule") => {}
                 (outcome, expected) => {
@@ -163,19 +166,19 @@ async fn fifty_appliances_start_within_the_window_or_say_why_not() {
             .all_in_window()
     );
 
-    // Never two backups on one appliance; vcsa-018 was never contacted.
+    // Never two backups on one appliance; vcsa-019 was never contacted.
     for a in sims.appliances() {
         let index: usize = a.name()["vcsa-".len()..].parse::<usize>().unwrap() - 1;
         let jobs = a.control().state().jobs;
         let expected = match a.name() {
             "vcsa-003" => before[index] + 1, // its own manual backup only
-            "vcsa-011" | "vcsa-017" | "vcsa-018" | "vcsa-041" => before[index],
+            "vcsa-011" | "vcsa-017" | "vcsa-018" | "vcsa-019" | "vcsa-041" => before[index],
             _ => before[index] + 1,
         };
         assert_eq!(jobs, expected, "{}", a.name());
     }
     assert_eq!(
-        sims.get("vcsa-018")
+        sims.get("vcsa-019")
             .unwrap()
             .control()
             .state()
@@ -433,4 +436,115 @@ async fn following_a_fleet_reports_every_backup_to_its_end_each_on_its_own() {
         assert_eq!(state.live_sessions, 0, "{}: logged out", a.name());
         assert_eq!(state.jobs, 2, "{}: one new backup", a.name());
     }
+}
+
+/// `count` appliances; those in `other` accept another password than the rest.
+async fn sims_with_other_password(count: usize, other: &'static [usize]) -> RunningFleet {
+    Simulator::fleet(count)
+        .template(Simulator::builder().tls(false).history(1))
+        .each(move |i, a| {
+            if other.contains(&i) {
+                a.password("Another-D0main-Pa55")
+            } else {
+                a
+            }
+        })
+        .start()
+        .await
+        .expect("the simulators start")
+}
+
+/// The requests each appliance received, in the inventory's order.
+fn requests(sims: &RunningFleet) -> Vec<u64> {
+    sims.appliances()
+        .iter()
+        .map(|a| a.control().state().requests)
+        .collect()
+}
+
+fn is_refused_log_in(outcome: &Result<impl std::fmt::Debug, ApplianceFailure>) -> bool {
+    matches!(
+        outcome,
+        Err(ApplianceFailure::Error(Error::NotAuthenticated { .. }))
+    )
+}
+
+#[tokio::test]
+async fn one_appliance_refusing_the_shared_account_does_not_stop_the_others() {
+    set_passwords();
+    // vcsa-001 is in another SSO domain: it refuses the password every other appliance takes.
+    let sims = sims_with_other_password(5, &[0]).await;
+    let results = Fleet::new(inventory(&sims, 0, |_, _| String::new()))
+        .jobs(5)
+        .list()
+        .await;
+    assert!(is_refused_log_in(&results[0].outcome), "{results:?}");
+    for r in &results[1..] {
+        assert_eq!(r.outcome.as_ref().unwrap().jobs, 1, "{}", r.name);
+    }
+    // One refused log in reached vcsa-001, and nothing else; the others logged in once each.
+    let states: Vec<_> = sims
+        .appliances()
+        .iter()
+        .map(|a| a.control().state())
+        .collect();
+    assert_eq!((states[0].requests, states[0].logins), (1, 0));
+    for (a, state) in sims.appliances().iter().zip(&states).skip(1) {
+        assert_eq!(state.logins, 1, "{}", a.name());
+        assert_eq!(state.live_sessions, 0, "{}: logged out", a.name());
+    }
+}
+
+#[tokio::test]
+async fn an_account_refused_twice_in_a_row_is_not_tried_on_the_others() {
+    set_passwords();
+    let sims = sims_with_other_password(5, &[]).await;
+    // Every entry has the wrong password: vcsa-001 and vcsa-002 refuse it, one after the other.
+    let inventory = inventory(&sims, 0, |_, _| format!("password_env = \"{BAD}\"\n"));
+    let results = Fleet::new(inventory).jobs(5).list().await;
+    assert!(is_refused_log_in(&results[0].outcome), "{results:?}");
+    assert!(is_refused_log_in(&results[1].outcome), "{results:?}");
+    for r in &results[2..] {
+        match &r.outcome {
+            Err(failure @ ApplianceFailure::AccountRefused { user, refused_by }) => {
+                assert_eq!(user, DEFAULT_USER);
+                assert_eq!(refused_by, &["vcsa-001", "vcsa-002"]);
+                let text = failure.to_string();
+                assert!(
+                    text.contains("vcsa-001 and vcsa-002 refused the log in"),
+                    "{text}"
+                );
+            }
+            other => panic!("{}: expected not tried, got {other:?}", r.name),
+        }
+    }
+    // Two refused attempts in all; the others were never contacted.
+    assert_eq!(requests(&sims), [1, 1, 0, 0, 0]);
+}
+
+#[tokio::test]
+async fn a_refusal_after_the_account_was_accepted_is_that_appliances_own() {
+    set_passwords();
+    // vcsa-001 accepts the account first; vcsa-002 and vcsa-004 refuse it (their passwords
+    // were changed).
+    let sims = sims_with_other_password(5, &[1, 3]).await;
+    let results = Fleet::new(inventory(&sims, 0, |_, _| String::new()))
+        .jobs(1)
+        .list()
+        .await;
+    for (i, r) in results.iter().enumerate() {
+        if i == 1 || i == 3 {
+            assert!(is_refused_log_in(&r.outcome), "{}: {:?}", r.name, r.outcome);
+        } else {
+            assert_eq!(r.outcome.as_ref().unwrap().jobs, 1, "{}", r.name);
+        }
+    }
+    let logins: Vec<u64> = sims
+        .appliances()
+        .iter()
+        .map(|a| a.control().state().logins)
+        .collect();
+    assert_eq!(logins, [1, 0, 1, 0, 1]);
+    assert_eq!(requests(&sims)[1], 1, "one refused log in on vcsa-002");
+    assert_eq!(requests(&sims)[3], 1, "one refused log in on vcsa-004");
 }
