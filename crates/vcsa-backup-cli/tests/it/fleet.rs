@@ -244,15 +244,27 @@ fn a_bad_inventory_entry_is_named_exits_2_and_starts_nothing() {
         Simulator::fleet(2).template(Simulator::builder().tls(false)),
         "",
     );
-    let cases = [
+    let cases: [(&str, &[&str]); 4] = [
         (
             "\n[[appliance]]\nname = \"no-server\"\n",
-            "(appliance \"no-server\"): has no server",
+            &["(appliance \"no-server\"): has no server"],
         ),
         (
             "\n[[appliance]]\nname = \"odd-trust\"\nserver = \"vc.example.com\"\n\
              trust = { fingerprint = \"AB:CD\" }\n",
-            "(appliance \"odd-trust\"): unknown trust mode \"fingerprint\"",
+            &["(appliance \"odd-trust\"): unknown trust mode \"fingerprint\""],
+        ),
+        (
+            "\n[[appliance]]\nname = \"bad-url\"\nserver = \"ftp://127.0.0.1:1\"\n",
+            &["(appliance \"bad-url\"): server: \"ftp://127.0.0.1:1\" is not an https:// address"],
+        ),
+        (
+            "\n[[appliance]]\nname = \"no-ca\"\nserver = \"vc.example.com\"\n\
+             trust = { ca_file = \"missing-ca.pem\" }\n",
+            &[
+                "(appliance \"no-ca\"): the CA certificate ",
+                "missing-ca.pem cannot be read",
+            ],
         ),
     ];
     let text = std::fs::read_to_string(&fleet.inventory).unwrap();
@@ -261,7 +273,9 @@ fn a_bad_inventory_entry_is_named_exits_2_and_starts_nothing() {
         for command in ["backup", "check", "list"] {
             let run = fleet.run(&["fleet", command]);
             assert_eq!(run.code, 2, "fleet {command}: {run}");
-            assert!(run.stderr.contains(expected), "fleet {command}: {run}");
+            for expected in expected {
+                assert!(run.stderr.contains(expected), "fleet {command}: {run}");
+            }
             assert!(
                 run.stderr.contains("nothing was sent"),
                 "fleet {command}: {run}"

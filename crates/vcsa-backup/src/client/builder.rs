@@ -446,7 +446,7 @@ fn check_credentials(user: &str, password: &Secret) -> Vec<Problem> {
 /// (`https://proxy.example.com/vcenter1`), without a trailing `/`: the client adds `/api/...` or
 /// `/rest/...` after it. A path ending in `/api` or `/rest` is refused: that is the client's
 /// part, copied in by mistake.
-fn check_base_url(raw: &str) -> Result<String, Problem> {
+pub(crate) fn check_base_url(raw: &str) -> Result<String, Problem> {
     let problem = |message: String| Problem::new(Field::BaseUrl, message);
     let url = url::Url::parse(raw.trim()).map_err(|e| {
         problem(format!("\"{raw}\" is not a URL ({e})"))

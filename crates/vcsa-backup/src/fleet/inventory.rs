@@ -212,7 +212,8 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// [`InventoryError`]: the file cannot be read, is not TOML, or has bad entries.
+    /// [`InventoryError`]: the file cannot be read, is not TOML, or has bad entries (see
+    /// [`parse`](Self::parse)).
     pub fn load(path: &Path) -> Result<Self, InventoryError> {
         let fail = |line, message: String| InventoryError {
             file: Some(path.to_path_buf()),
@@ -224,29 +225,31 @@ impl Inventory {
         };
         let text = std::fs::read_to_string(path)
             .map_err(|e| fail(None, format!("cannot be read ({e}); check the path")))?;
-        let mut inventory = Self::parse(&text).map_err(|mut e| {
-            e.file = Some(path.to_path_buf());
-            e
-        })?;
         // Relative paths in the file mean relative to the file, wherever the command runs.
         let folder = path.parent().unwrap_or(Path::new(""));
-        for entry in &mut inventory.appliances {
-            if let PasswordSource::File(file) = &mut entry.password {
-                *file = folder.join(&*file);
-            }
-            if let Trust::CaFile(file) = &mut entry.trust {
-                *file = folder.join(&*file);
-            }
-        }
-        Ok(inventory)
+        Self::parse_in(&text, folder).map_err(|mut e| {
+            e.file = Some(path.to_path_buf());
+            e
+        })
     }
 
-    /// Checks an inventory given as TOML text (see [`Inventory`] for the format).
+    /// Checks an inventory given as TOML text (see [`Inventory`] for the format). Relative
+    /// `password_file` and `ca_file` paths are taken from the current folder.
+    ///
+    /// Besides the format, every `server` must be an address the client accepts (a host,
+    /// `host:port`, or an `https://` URL; `http://` for a local test server), and every
+    /// `trust.ca_file` must be readable and hold a PEM certificate: a mistake is found here,
+    /// before anything is sent to any appliance.
     ///
     /// # Errors
     ///
     /// [`InventoryError`] with every problem found.
     pub fn parse(text: &str) -> Result<Self, InventoryError> {
+        Self::parse_in(text, Path::new(""))
+    }
+
+    /// [`parse`](Self::parse), with relative paths taken from `folder`.
+    fn parse_in(text: &str, folder: &Path) -> Result<Self, InventoryError> {
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         let raw: RawInventory = toml::from_str(text).map_err(|e| InventoryError {
             file: None,
@@ -261,6 +264,7 @@ impl Inventory {
         })?;
         let mut checker = Checker {
             line_of: &line_of,
+            folder,
             problems: Vec::new(),
         };
         let defaults = checker.defaults(&raw.defaults);
@@ -306,6 +310,8 @@ struct Defaults {
 
 struct Checker<'a> {
     line_of: &'a dyn Fn(usize) -> usize,
+    /// Where relative paths start from.
+    folder: &'a Path,
     problems: Vec<InventoryProblem>,
 }
 
@@ -378,7 +384,15 @@ impl Checker<'_> {
         };
         let label = Some(label.as_str());
         let server = match &entry.server {
-            Some(server) if !server.get_ref().trim().is_empty() => base_url(server.get_ref()),
+            Some(server) if !server.get_ref().trim().is_empty() => {
+                let url = base_url(server.get_ref());
+                // The client's own rule, so that what passes here passes there.
+                if let Err(problem) = crate::client::builder::check_base_url(&url) {
+                    let hint = problem.hint.map(|h| format!("; {h}")).unwrap_or_default();
+                    self.problem(server, label, format!("server: {}{hint}", problem.message));
+                }
+                url
+            }
             Some(server) => {
                 self.problem(
                     server,
@@ -489,7 +503,7 @@ impl Checker<'_> {
                 );
                 None
             }
-            (Some(file), None) => Some(PasswordSource::File(file.get_ref().clone())),
+            (Some(file), None) => Some(PasswordSource::File(self.folder.join(file.get_ref()))),
             (None, Some(env)) => {
                 let name = env.get_ref().trim();
                 if name.is_empty() || name.contains(['=', '\0']) {
@@ -526,7 +540,14 @@ impl Checker<'_> {
                     }
                 }
                 ("ca_file", Some(path)) if !path.trim().is_empty() => {
-                    Some(Trust::CaFile(PathBuf::from(path)))
+                    let path = self.folder.join(path);
+                    match read_ca_file(&path) {
+                        Ok(()) => Some(Trust::CaFile(path)),
+                        Err(message) => {
+                            self.problem(raw, entry, message);
+                            None
+                        }
+                    }
                 }
                 ("thumbprint" | "ca_file", _) => {
                     self.problem(raw, entry, format!("trust.{mode} must be a text; {HOW}"));
@@ -562,6 +583,24 @@ impl Checker<'_> {
     }
 }
 
+/// Whether the CA file can be read and holds a PEM certificate; if not, what to say.
+fn read_ca_file(path: &Path) -> Result<(), String> {
+    let pem = std::fs::read(path).map_err(|e| {
+        format!(
+            "the CA certificate {} cannot be read ({e}); check trust.ca_file",
+            path.display()
+        )
+    })?;
+    match reqwest::Certificate::from_pem_bundle(&pem) {
+        Ok(certs) if !certs.is_empty() => Ok(()),
+        _ => Err(format!(
+            "the CA certificate {} is not PEM data holding a certificate; give a file that \
+             starts with -----BEGIN CERTIFICATE-----",
+            path.display()
+        )),
+    }
+}
+
 /// A bare host (or `host:port`) means HTTPS; a trailing `/` is dropped.
 fn base_url(server: &str) -> String {
     let server = server.trim().trim_end_matches('/');
@@ -578,6 +617,34 @@ mod tests {
 
     const THUMBPRINT: &str = "6F:3B:2A:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC";
 
+    /// A folder of its own for one test, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(test: &str) -> Self {
+            let folder =
+                std::env::temp_dir().join(format!("vcsa-inventory-{test}-{}", std::process::id()));
+            std::fs::create_dir_all(&folder).unwrap();
+            Self(folder)
+        }
+
+        /// A CA certificate in the folder; its path.
+        fn ca(&self) -> PathBuf {
+            let cert = rcgen::generate_simple_self_signed(vec!["vcsa.example.com".into()])
+                .unwrap()
+                .cert;
+            let path = self.0.join("ca.pem");
+            std::fs::write(&path, cert.pem()).unwrap();
+            path
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     fn problems(text: &str) -> Vec<(Option<usize>, Option<String>, String)> {
         Inventory::parse(text)
             .unwrap_err()
@@ -589,12 +656,14 @@ mod tests {
 
     #[test]
     fn defaults_apply_and_entries_override_them() {
+        let scratch = Scratch::new("defaults");
+        let ca = scratch.ca();
         let inventory = Inventory::parse(&format!(
             r#"
 [defaults]
 user = "backup-admin@vsphere.local"
 password_file = "/etc/vcsa/admin.pw"
-trust = {{ ca_file = "/etc/vcsa/vmca.pem" }}
+trust = {{ ca_file = "{}" }}
 
 [[appliance]]
 name = "vc-east-1"
@@ -608,7 +677,8 @@ user = "root@localos"
 password_env = "VC_LAB_PASSWORD"
 trust = {{ thumbprint = "{THUMBPRINT}" }}
 schedule = "nightly"
-"#
+"#,
+            ca.display()
         ))
         .unwrap();
         let [east, lab] = inventory.appliances() else {
@@ -620,7 +690,7 @@ schedule = "nightly"
             east.password,
             PasswordSource::File("/etc/vcsa/admin.pw".into())
         );
-        assert_eq!(east.trust, Trust::CaFile("/etc/vcsa/vmca.pem".into()));
+        assert_eq!(east.trust, Trust::CaFile(ca));
         assert_eq!(east.group.as_deref(), Some("sso-east"));
         assert_eq!(east.schedule, "default");
         assert_eq!(east.line, 7);
@@ -695,12 +765,13 @@ trust = { insecure = true }
 
     #[test]
     fn relative_paths_are_taken_from_the_inventory_folder() {
-        let folder = std::env::temp_dir().join(format!("vcsa-inventory-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
+        let scratch = Scratch::new("relative");
+        let folder = scratch.0.clone();
+        scratch.ca();
         let path = folder.join("fleet.toml");
         std::fs::write(
             &path,
-            "[defaults]\npassword_file = \"admin.pw\"\ntrust = { ca_file = \"/etc/ca.pem\" }\n\
+            "[defaults]\npassword_file = \"admin.pw\"\ntrust = { ca_file = \"ca.pem\" }\n\
              [[appliance]]\nname = \"a\"\nserver = \"a\"\n",
         )
         .unwrap();
@@ -710,7 +781,7 @@ trust = { insecure = true }
             entry.password,
             PasswordSource::File(folder.join("admin.pw"))
         );
-        assert_eq!(entry.trust, Trust::CaFile("/etc/ca.pem".into()));
+        assert_eq!(entry.trust, Trust::CaFile(folder.join("ca.pem")));
         std::fs::write(&path, "[[appliance]]\nname = \"a\"\n").unwrap();
         let shown = Inventory::load(&path).unwrap_err().to_string();
         assert!(
@@ -719,7 +790,92 @@ trust = { insecure = true }
         );
         let missing = Inventory::load(&folder.join("missing.toml")).unwrap_err();
         assert!(missing.to_string().contains("cannot be read"), "{missing}");
-        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn servers_the_client_would_refuse_are_named_with_their_line() {
+        let base = "[defaults]\npassword_env = \"P\"\n[[appliance]]\nname = \"a\"\n";
+        for (server, says) in [
+            (
+                "ftp://127.0.0.1:36787",
+                "\"ftp://127.0.0.1:36787\" is not an https:// address",
+            ),
+            (
+                "vcsa example.com",
+                "\"https://vcsa example.com\" is not a URL",
+            ),
+            ("https://vcsa.example.com/api", "ends in /api"),
+            (
+                "https://root:x@vcsa.example.com",
+                "holds a user name or password",
+            ),
+        ] {
+            let found = problems(&format!("{base}server = \"{server}\"\n"));
+            assert_eq!(found.len(), 1, "{server}: {found:?}");
+            let (line, entry, message) = &found[0];
+            assert_eq!(
+                (*line, entry.as_deref()),
+                (Some(5), Some("\"a\"")),
+                "{server}"
+            );
+            assert!(message.starts_with("server: "), "{message}");
+            assert!(message.contains(says), "{server}: {message}");
+            assert!(!message.contains("root:x"), "{message}");
+        }
+        for server in [
+            "vcsa.example.com:8443",
+            "http://127.0.0.1:8080",
+            "https://proxy/vc1/",
+        ] {
+            assert!(
+                Inventory::parse(&format!("{base}server = \"{server}\"\n")).is_ok(),
+                "{server}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_ca_file_that_cannot_be_read_or_is_not_pem_is_named_with_its_line() {
+        let scratch = Scratch::new("ca");
+        let not_pem = scratch.0.join("not.pem");
+        std::fs::write(&not_pem, "hello").unwrap();
+        let path = scratch.0.join("fleet.toml");
+        std::fs::write(
+            &path,
+            "[defaults]\npassword_env = \"P\"\n\
+             [[appliance]]\nname = \"a\"\nserver = \"a\"\ntrust = { ca_file = \"missing.pem\" }\n\
+             [[appliance]]\nname = \"b\"\nserver = \"b\"\ntrust = { ca_file = \"not.pem\" }\n",
+        )
+        .unwrap();
+        let error = Inventory::load(&path).unwrap_err();
+        let found: Vec<_> = error
+            .problems()
+            .iter()
+            .map(|p| (p.line, p.entry.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(6), Some("\"a\"".to_string())),
+                (Some(10), Some("\"b\"".to_string()))
+            ]
+        );
+        let shown = error.to_string();
+        assert!(
+            shown.contains(&format!(
+                "line 6 (appliance \"a\"): the CA certificate {} cannot be read",
+                scratch.0.join("missing.pem").display()
+            )),
+            "{shown}"
+        );
+        assert!(shown.contains("check trust.ca_file"), "{shown}");
+        assert!(
+            shown.contains(&format!(
+                "line 10 (appliance \"b\"): the CA certificate {} is not PEM data",
+                not_pem.display()
+            )),
+            "{shown}"
+        );
     }
 
     #[test]
