@@ -402,6 +402,9 @@ async fn follow_all(
         }
     };
     board.close();
+    // Following stopped early: end the sessions still open (each appliance's ends with its last
+    // update otherwise), briefly; the backups go on.
+    updates.close().await;
     let why = match stop {
         Stop::Ended => return (ends, stop),
         Stop::Interrupted => "stopped following",

@@ -219,6 +219,7 @@ fn fleet_backup_wait_gives_up_at_the_deadline_and_leaves_the_backups_running() {
             a["result"]["job"].as_str(),
             "{name}: the backup goes on, not cancelled"
         );
+        assert_eq!(state.live_sessions, 0, "{name}: logged out");
     }
 }
 

@@ -415,5 +415,11 @@ fn ctrl_c_stops_following_the_fleet_but_not_its_backups() {
             "{}: the backup still runs",
             a.name()
         );
+        assert_eq!(
+            a.control().state().live_sessions,
+            0,
+            "{}: logged out",
+            a.name()
+        );
     }
 }

@@ -1,11 +1,17 @@
 //! Following the backups a fleet started to their end: one watch per appliance, every update
 //! of every appliance in one stream.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::fmt;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
+use futures_core::stream::BoxStream;
 use futures_util::StreamExt;
+use futures_util::stream::SelectAll;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::client::Client;
@@ -71,6 +77,63 @@ impl FollowedJob {
     }
 }
 
+/// The updates of every followed appliance, from [`Fleet::follow`]: a [`Stream`] of
+/// [`FollowUpdate`]s, in the order they happen, that ends when every appliance's last update
+/// went out.
+///
+/// Each appliance's session is closed after its last update. To stop following earlier (a
+/// deadline, Ctrl-C), call [`close`](Self::close): it logs out of every session still open.
+/// Dropping it instead stops following too, but leaves those sessions open on the appliances
+/// until they expire. Either way, **the backups go on**.
+#[must_use = "a stream does nothing unless polled"]
+pub struct FleetFollow {
+    updates: SelectAll<BoxStream<'static, FollowUpdate>>,
+    sessions: Sessions,
+}
+
+/// The clients of the appliances being followed whose session may be open, by appliance name.
+type Sessions = Arc<Mutex<HashMap<String, Client>>>;
+
+impl FleetFollow {
+    /// Stops following and logs out of every session still open, all at once, each within a
+    /// few seconds (an appliance that does not answer is not waited for longer). The backups
+    /// go on on the appliances; nothing cancels them.
+    pub async fn close(self) {
+        // Stop every watch first, so no request is under way while the sessions end.
+        drop(self.updates);
+        let open: Vec<Client> = self
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+            .map(|(_, client)| client)
+            .collect();
+        futures_util::future::join_all(open.iter().map(close)).await;
+    }
+}
+
+impl Stream for FleetFollow {
+    type Item = FollowUpdate;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<FollowUpdate>> {
+        self.updates.poll_next_unpin(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.updates.size_hint()
+    }
+}
+
+impl fmt::Debug for FleetFollow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let open = self.sessions.lock().map_or(0, |s| s.len());
+        f.debug_struct("FleetFollow")
+            .field("appliances", &self.updates.len())
+            .field("open_sessions", &open)
+            .finish()
+    }
+}
+
 /// Where one appliance's following is.
 enum Step {
     /// Not begun: waiting for a slot.
@@ -110,6 +173,7 @@ struct Queued {
     options: WaitOptions,
     slots: Arc<Semaphore>,
     accounts: Arc<Accounts>,
+    sessions: Sessions,
 }
 
 /// A watch under way, on the appliance's session, holding a slot.
@@ -117,7 +181,18 @@ struct Watching {
     who: Who,
     client: Client,
     watch: JobWatch,
+    sessions: Sessions,
     _slot: OwnedSemaphorePermit,
+}
+
+impl Watching {
+    /// Takes the appliance's session off the open ones, once it is closed.
+    fn forget(&self) {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.who.name);
+    }
 }
 
 impl Fleet {
@@ -132,8 +207,8 @@ impl Fleet {
     /// details), or why following stopped ([`ApplianceFailure::Wait`] for a deadline passed or
     /// reads that failed for too long). One appliance's failure never stops the others. An
     /// account refused as the [module](crate::fleet) documentation says is not tried on the
-    /// others that share it. Dropping the
-    /// stream stops following; **the backups go on** on the appliances.
+    /// others that share it. [`FleetFollow::close`] stops following early and logs out of the
+    /// sessions still open; **the backups go on** on the appliances.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().run_fleet(2, async |text| {
@@ -155,13 +230,10 @@ impl Fleet {
     /// }
     /// # Ok(()) })
     /// ```
-    pub fn follow(
-        &self,
-        started: &FleetBackup,
-        options: &WaitOptions,
-    ) -> impl Stream<Item = FollowUpdate> + Send + Unpin + 'static {
+    pub fn follow(&self, started: &FleetBackup, options: &WaitOptions) -> FleetFollow {
         let slots = Arc::new(Semaphore::new(self.concurrency()));
         let accounts = Arc::new(Accounts::default());
+        let sessions = Sessions::default();
         let followed = started
             .groups
             .iter()
@@ -185,12 +257,16 @@ impl Fleet {
                     options: options.clone(),
                     slots: slots.clone(),
                     accounts: accounts.clone(),
+                    sessions: sessions.clone(),
                 })
             })
             .map(|queued| {
                 futures_util::stream::unfold(Step::Queued(Box::new(queued)), next).boxed()
             });
-        futures_util::stream::select_all(followed)
+        FleetFollow {
+            updates: futures_util::stream::select_all(followed),
+            sessions,
+        }
     }
 }
 
@@ -218,10 +294,14 @@ async fn watch_next(mut w: Watching) -> Option<(FollowUpdate, Step)> {
         // A watch ends only after a final status or an error, both handled above.
         None => {
             close(&w.client).await;
+            w.forget();
             return None;
         }
     };
+    // The session is not open any more when the last update goes out. Forgotten only once
+    // closed: stopping meanwhile closes it again.
     close(&w.client).await;
+    w.forget();
     Some((w.who.says(event), Step::Done))
 }
 
@@ -251,6 +331,7 @@ async fn begin(queued: Queued) -> Option<(FollowUpdate, Step)> {
         options,
         slots,
         accounts,
+        sessions,
     } = queued;
     let ended = |failure| Some((who.says(FollowEvent::Ended(Err(failure))), Step::Done));
     // The semaphore is never closed: waiting for a slot cannot fail.
@@ -266,6 +347,11 @@ async fn begin(queued: Queued) -> Option<(FollowUpdate, Step)> {
         Ok(client) => client,
         Err(failure) => return ended(failure),
     };
+    // Known before the log in, so that stopping meanwhile still ends the session.
+    sessions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(entry.name.clone(), client.clone());
     if let Err(failure) = fleet
         .log_in_shared(&client, &entry, &accounts, fleet.login_time_limit())
         .await
@@ -284,6 +370,10 @@ async fn begin(queued: Queued) -> Option<(FollowUpdate, Step)> {
             _ => false,
         };
         if !retry {
+            sessions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&entry.name);
             return ended(failure);
         }
         tracing::debug!(appliance = %entry.name, error = %failure, "log in failed; the watch tries again");
@@ -292,6 +382,7 @@ async fn begin(queued: Queued) -> Option<(FollowUpdate, Step)> {
         watch: client.watch_job(&who.job, &options),
         who: who.clone(),
         client,
+        sessions,
         _slot: slot,
     };
     Box::pin(watch_next(watching)).await

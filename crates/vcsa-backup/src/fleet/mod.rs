@@ -42,7 +42,7 @@ mod inventory;
 mod run;
 
 pub use backup::{BackupStarted, FleetBackup, GroupBackup, GroupTooLarge};
-pub use follow::{FollowEvent, FollowUpdate, FollowedJob};
+pub use follow::{FleetFollow, FollowEvent, FollowUpdate, FollowedJob};
 pub use inventory::{
     ApplianceEntry, DEFAULT_SCHEDULE, DEFAULT_USER, Inventory, InventoryError, InventoryProblem,
     PasswordSource, Trust,

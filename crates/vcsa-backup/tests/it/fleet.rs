@@ -548,3 +548,44 @@ async fn a_refusal_after_the_account_was_accepted_is_that_appliances_own() {
     assert_eq!(requests(&sims)[1], 1, "one refused log in on vcsa-002");
     assert_eq!(requests(&sims)[3], 1, "one refused log in on vcsa-004");
 }
+
+#[tokio::test(start_paused = true)]
+async fn closing_a_follow_early_logs_out_and_leaves_the_backups_running() {
+    use futures_util::StreamExt;
+    use std::collections::BTreeSet;
+    use vcsa_backup::fleet::FollowEvent;
+    use vcsa_backup::wait::WaitOptions;
+
+    set_passwords();
+    // Jobs of ten minutes, and two appliances at a time: one is still waiting for a slot.
+    let sims = sims(3, 0).await;
+    let fleet = Fleet::new(inventory(&sims, 0, |_, _| String::new())).jobs(2);
+    let started = fleet.backup(Duration::from_secs(300), None).await.unwrap();
+    let mut updates = fleet.follow(&started, &WaitOptions::default());
+    let mut seen = BTreeSet::new();
+    while seen.len() < 2 {
+        let update = updates.next().await.expect("updates until every job ends");
+        assert!(
+            matches!(update.event, FollowEvent::Progress(_)),
+            "{update:?}"
+        );
+        seen.insert(update.name);
+    }
+    let open: usize = sims
+        .appliances()
+        .iter()
+        .map(|a| a.control().state().live_sessions)
+        .sum();
+    assert_eq!(open, 2, "two appliances followed at a time");
+    updates.close().await;
+    for a in sims.appliances() {
+        let state = a.control().state();
+        assert_eq!(state.live_sessions, 0, "{}: logged out", a.name());
+        assert!(
+            state.running_job.is_some(),
+            "{}: the backup goes on",
+            a.name()
+        );
+        assert_eq!(state.jobs, 1, "{}: one backup", a.name());
+    }
+}
