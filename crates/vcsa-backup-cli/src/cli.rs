@@ -289,8 +289,8 @@ pub struct FleetBackupArgs {
     pub fleet: FleetArgs,
 
     /// A group's start requests must all be accepted within this long of each other being
-    /// sent; a group larger than --jobs is refused.
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = humantime::parse_duration)]
+    /// sent (longer than zero); a group larger than --jobs is refused.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::commands::fleet::parse_window)]
     pub window: Duration,
 
     /// A comment stored with every backup.

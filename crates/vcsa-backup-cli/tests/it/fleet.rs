@@ -224,6 +224,30 @@ fn fleet_backup_wait_gives_up_at_the_deadline_and_leaves_the_backups_running() {
 }
 
 #[test]
+fn fleet_backup_refuses_a_zero_window_before_sending_anything() {
+    let fleet = FleetSims::start(
+        Simulator::fleet(1).template(Simulator::builder().tls(false)),
+        "",
+    );
+    for window in ["0s", "0ms"] {
+        let run = fleet.run(&["fleet", "backup", "--window", window]);
+        assert_eq!(run.code, 2, "{window}: {run}");
+        assert!(
+            run.stderr.contains("the window must be longer than zero"),
+            "{window}: {run}"
+        );
+    }
+    let run = fleet.run(&["fleet", "backup", "--window", "soon"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("--window"), "{run}");
+    assert_eq!(
+        fleet.control("vcsa-001").state().requests,
+        0,
+        "nothing sent"
+    );
+}
+
+#[test]
 fn fleet_backup_deadline_needs_wait() {
     let fleet = FleetSims::start(
         Simulator::fleet(1).template(Simulator::builder().tls(false)),
