@@ -251,16 +251,20 @@ impl Inventory {
     /// [`parse`](Self::parse), with relative paths taken from `folder`.
     fn parse_in(text: &str, folder: &Path) -> Result<Self, InventoryError> {
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let raw: RawInventory = toml::from_str(text).map_err(|e| InventoryError {
-            file: None,
-            problems: vec![InventoryProblem {
-                line: e.span().map(|s| line_of(s.start)),
-                entry: None,
-                message: format!(
-                    "{}; see the inventory format in the documentation",
-                    e.message().trim_end()
-                ),
-            }],
+        let raw: RawInventory = toml::from_str(text).map_err(|e| {
+            let mut message = e.message().trim_end().to_string();
+            if message.starts_with("unknown field") {
+                // `password` is a field only to refuse it with its line: not a setting to offer.
+                message = message.replace(", `password`,", ",");
+            }
+            InventoryError {
+                file: None,
+                problems: vec![InventoryProblem {
+                    line: e.span().map(|s| line_of(s.start)),
+                    entry: None,
+                    message: format!("{message}; see the inventory format in the documentation"),
+                }],
+            }
         })?;
         let mut checker = Checker {
             line_of: &line_of,
@@ -304,6 +308,8 @@ impl Inventory {
 struct Defaults {
     user: Option<String>,
     password: Option<PasswordSource>,
+    /// `[defaults]` writes a password inline (already reported).
+    inline_password: bool,
     trust: Option<Trust>,
     schedule: Option<String>,
 }
@@ -333,6 +339,7 @@ impl Checker<'_> {
                 raw.password_env.as_ref(),
                 None,
             ),
+            inline_password: raw.password.is_some(),
             trust: raw.trust.as_ref().and_then(|t| self.trust(t, None)),
             schedule: raw.schedule.as_ref().and_then(|s| self.schedule(s, None)),
         }
@@ -420,7 +427,8 @@ impl Checker<'_> {
             label,
         );
         let password = password.or_else(|| defaults.password.clone());
-        if password.is_none() && entry.password.is_none() {
+        // An inline password, here or under [defaults], is reported already, with what to do.
+        if password.is_none() && entry.password.is_none() && !defaults.inline_password {
             self.problems.push(InventoryProblem {
                 line: Some(line),
                 entry: label.map(str::to_string),
@@ -492,7 +500,8 @@ impl Checker<'_> {
                  only by you (password_file = \"...\") or in an environment variable \
                  (password_env = \"...\")",
             );
-            return None;
+            // A password_file or password_env beside it still counts, so that the entries
+            // relying on it are not also said to have no password source.
         }
         match (file, env) {
             (Some(file), Some(_)) => {
@@ -882,8 +891,31 @@ trust = { insecure = true }
     fn inline_passwords_are_refused_under_defaults_too() {
         let found =
             problems("[defaults]\npassword = 'x'\n\n[[appliance]]\nname = 'a'\nserver = 'a'\n");
+        assert_eq!(found.len(), 1, "the inline password only: {found:?}");
         assert_eq!(found[0].0, Some(2));
         assert!(found[0].2.starts_with("a password is written"), "{found:?}");
+        // Beside a password source: the inline password is the one problem.
+        for (text, line) in [
+            (
+                "[defaults]\npassword_env = 'P'\npassword = 'x'\n\n[[appliance]]\nname = 'a'\n\
+                 server = 'a'\n",
+                3,
+            ),
+            (
+                "[defaults]\npassword_env = 'P'\n\n[[appliance]]\nname = 'a'\nserver = 'a'\n\
+                 password = 'x'\n",
+                7,
+            ),
+            (
+                "[[appliance]]\nname = 'a'\nserver = 'a'\npassword_file = 'f'\npassword = 'x'\n",
+                5,
+            ),
+        ] {
+            let found = problems(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(found[0].0, Some(line), "{text}: {found:?}");
+            assert!(found[0].2.starts_with("a password is written"), "{found:?}");
+        }
     }
 
     #[test]
@@ -891,6 +923,15 @@ trust = { insecure = true }
         let found = problems("[[appliance]]\nname = \"a\"\nserver = \"a\"\npasword_env = \"X\"\n");
         assert_eq!(found[0].0, Some(4), "{found:?}");
         assert!(found[0].2.contains("pasword_env"), "{found:?}");
+        assert!(!found[0].2.contains("`password`"), "{found:?}");
+        let found =
+            problems("[defaults]\nunknown_key = 1\n[[appliance]]\nname = \"a\"\nserver = \"a\"\n");
+        assert_eq!(found[0].0, Some(2), "{found:?}");
+        assert_eq!(
+            found[0].2,
+            "unknown field `unknown_key`, expected one of `user`, `password_file`, \
+             `password_env`, `trust`, `schedule`; see the inventory format in the documentation"
+        );
         let found = problems("[[appliance]]\nname = \"a\n");
         assert_eq!(found[0].0, Some(2), "{found:?}");
     }
