@@ -290,7 +290,7 @@ pub struct FleetBackupArgs {
 
     /// A group's start requests must all be accepted within this long of each other being
     /// sent (longer than zero); a group larger than --jobs is refused.
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::commands::fleet::parse_window)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = positive_duration)]
     pub window: Duration,
 
     /// A comment stored with every backup.

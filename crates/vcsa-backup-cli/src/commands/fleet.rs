@@ -35,19 +35,6 @@ const PRECEDENCE: [Code; 8] = [
     Code::JobFailed,
 ];
 
-/// `fleet backup --window`: a duration longer than zero, which a start can be accepted within.
-pub fn parse_window(text: &str) -> Result<std::time::Duration, String> {
-    let window = humantime::parse_duration(text).map_err(|e| e.to_string())?;
-    if window.is_zero() {
-        return Err(
-            "the window must be longer than zero, or no backup could start within it; give \
-             a duration such as 5m"
-                .into(),
-        );
-    }
-    Ok(window)
-}
-
 /// Runs a `fleet` subcommand.
 pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
     let args = match command {

@@ -233,7 +233,7 @@ fn fleet_backup_refuses_a_zero_window_before_sending_anything() {
         let run = fleet.run(&["fleet", "backup", "--window", window]);
         assert_eq!(run.code, 2, "{window}: {run}");
         assert!(
-            run.stderr.contains("the window must be longer than zero"),
+            run.stderr.contains("--window") && run.stderr.contains("must be longer than zero"),
             "{window}: {run}"
         );
     }
