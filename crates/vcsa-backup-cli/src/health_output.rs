@@ -212,3 +212,17 @@ pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<(
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::plugin_text;
+
+    #[test]
+    fn plugin_text_is_one_line_without_a_pipe() {
+        assert_eq!(
+            plugin_text("vc-1: CRITICAL - disk full | quota\r\n  exceeded\n"),
+            "vc-1: CRITICAL - disk full / quota exceeded"
+        );
+        assert_eq!(plugin_text("plain words"), "plain words");
+    }
+}

@@ -557,7 +557,13 @@ async fn fleet_check(global: &GlobalArgs, fleet: &Fleet, args: &crate::cli::Chec
                 reports
                     .iter()
                     .filter(|(_, r, _)| r.verdict != Verdict::Ok)
-                    .map(|(name, r, _)| format!("{name}: {} - {}", r.verdict, r.summary())),
+                    .map(|(name, r, _)| {
+                        health_output::plugin_text(&format!(
+                            "{name}: {} - {}",
+                            r.verdict,
+                            r.summary()
+                        ))
+                    }),
             );
             lines.join("\n")
         }
