@@ -138,6 +138,15 @@ struct Started {
     end: Option<Ended>,
 }
 
+/// How many of a group's backups started (`fleet backup`).
+#[derive(Serialize)]
+struct GroupStart {
+    group: String,
+    /// Appliances that accepted their start, in the window or not.
+    started: usize,
+    appliances: usize,
+}
+
 /// How a followed backup ended (`fleet backup --wait`).
 #[derive(Serialize)]
 struct Ended {
@@ -271,9 +280,25 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
         .iter()
         .filter(|r| r.result.as_ref().is_some_and(|s| !s.in_window))
         .count();
+    // Groups where some backups started and others did not: those started keep running.
+    let groups: Vec<GroupStart> = started
+        .groups
+        .iter()
+        .filter_map(|g| {
+            Some(GroupStart {
+                group: g.group.clone()?,
+                started: g.members.iter().filter(|m| m.outcome.is_ok()).count(),
+                appliances: g.members.len(),
+            })
+        })
+        .collect();
     output::print(
         global.output,
-        &serde_json::json!({ "window_seconds": window.as_secs(), "appliances": &rows }),
+        &serde_json::json!({
+            "window_seconds": window.as_secs(),
+            "groups": &groups,
+            "appliances": &rows,
+        }),
         || {
             let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
             if args.wait {
@@ -313,6 +338,15 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
                 "\n{late} backup(s) started outside the {}s window keep running; none was cancelled.",
                 window.as_secs()
             ));
+            }
+            for g in groups
+                .iter()
+                .filter(|g| g.started > 0 && g.started < g.appliances)
+            {
+                text.push_str(&format!(
+                    "\nGroup {}: {} of {} backups started; those keep running, none was cancelled.",
+                    g.group, g.started, g.appliances
+                ));
             }
             text
         },

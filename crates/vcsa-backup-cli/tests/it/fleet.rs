@@ -169,6 +169,45 @@ fn fleet_backup_wait_json_gives_each_end_and_exit_code() {
     assert!(busy["result"].is_null(), "{busy}");
 }
 
+/// [`fleet_with_a_busy_appliance`], its three appliances in one group.
+fn one_group_with_a_busy_appliance() -> FleetSims {
+    let fleet = fleet_with_a_busy_appliance();
+    let text = std::fs::read_to_string(&fleet.inventory).unwrap();
+    std::fs::write(
+        &fleet.inventory,
+        text.replace("[[appliance]]\n", "[[appliance]]\ngroup = \"sso\"\n"),
+    )
+    .unwrap();
+    fleet
+}
+
+#[test]
+fn a_group_that_started_in_part_says_so_and_cancels_nothing() {
+    let fleet = one_group_with_a_busy_appliance();
+    let run = fleet.run(&["fleet", "backup"]);
+    assert_eq!(run.code, 4, "{run}");
+    assert!(
+        run.stdout
+            .contains("Group sso: 2 of 3 backups started; those keep running, none was cancelled."),
+        "{run}"
+    );
+    for name in ["vcsa-001", "vcsa-002"] {
+        assert!(
+            fleet.control(name).state().running_job.is_some(),
+            "{name}: its backup goes on"
+        );
+    }
+
+    let fleet = one_group_with_a_busy_appliance();
+    let run = fleet.run(&["--output", "json", "fleet", "backup"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(
+        doc["groups"],
+        serde_json::json!([{ "group": "sso", "started": 2, "appliances": 3 }]),
+        "{run}"
+    );
+}
+
 #[test]
 fn fleet_backup_wait_gives_up_at_the_deadline_and_leaves_the_backups_running() {
     // Jobs far longer than the deadline, so following stops at the deadline; were it
