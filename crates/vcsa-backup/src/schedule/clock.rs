@@ -3,12 +3,9 @@
 
 use chrono::offset::LocalResult;
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta,
-    TimeZone, Utc,
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc,
 };
 use chrono_tz::Tz;
-
-use crate::schedule::DayOfWeek;
 
 /// The appliance's clock and time zone, as [`Client::get_appliance_time`](crate::Client::get_appliance_time)
 /// reads them.
@@ -171,20 +168,23 @@ impl Zone {
             .naive_local()
     }
 
-    /// The first run of `recurrence` strictly after `now`.
+    /// The first run of `recurrence` strictly after `now`: the recurrence finds the local
+    /// times, the zone turns each into an instant. When the clocks go back, the first local
+    /// time after `now` can be an instant already past (the hour repeated), so the next is
+    /// taken then.
     pub(crate) fn next_run(
         self,
         recurrence: &crate::Recurrence,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let days = recurrence.day_set();
-        let today = self.to_local(now).date();
-        // Eight days always reach the next matching weekday after today's time has passed.
-        (0..=8)
-            .filter_map(|n| today.checked_add_days(Days::new(n)))
-            .filter(|day| days.contains(&DayOfWeek::from_weekday(day.weekday())))
-            .filter_map(|day| self.first_instant_at_or_after(day.and_time(recurrence.time())))
-            .find(|at| *at > now)
+        let mut local = self.to_local(now);
+        for _ in 0..3 {
+            local = recurrence.next_run_after(local)?;
+            if let Some(at) = self.first_instant_at_or_after(local).filter(|at| *at > now) {
+                return Some(at);
+            }
+        }
+        None
     }
 
     /// The first instant whose local time is `local`; inside a gap where the clocks jumped

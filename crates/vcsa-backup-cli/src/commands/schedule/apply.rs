@@ -1,6 +1,8 @@
 //! `schedule apply`: make a schedule match the options, changing only what differs.
 
-use vcsa_backup::{ApplyOptions, Blocker, ScheduleAction, ScheduleDiff, ScheduleField};
+use vcsa_backup::{
+    ApplyOptions, Blocker, ScheduleAction, ScheduleDiff, ScheduleField, ScheduleSpec,
+};
 
 use super::spec::{Passwords, builder};
 use crate::cli::ScheduleApplyArgs;
@@ -25,11 +27,13 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
     let mut spec = builder(Some(&args.location), &args.options, passwords).build()?;
     // A dry run first: when an update cannot reach the options, the SDK refuses to apply, and
     // the diff is what tells the administrator why.
-    let mut plan = ctx
-        .client
-        .apply_schedule(id, &spec, options.dry_run(true))
-        .await
-        .map_err(|e| super::failure(id, e))?;
+    let plan_for = async |spec: &ScheduleSpec| {
+        ctx.client
+            .apply_schedule(id, spec, options.dry_run(true))
+            .await
+            .map_err(|e| super::failure(id, e))
+    };
+    let mut plan = plan_for(&spec).await?;
     if !dry_run
         && !location_given
         && args.options.location_user.is_some()
@@ -42,11 +46,7 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
             Passwords::read(&args.options)?,
         )
         .build()?;
-        plan = ctx
-            .client
-            .apply_schedule(id, &spec, options.dry_run(true))
-            .await
-            .map_err(|e| super::failure(id, e))?;
+        plan = plan_for(&spec).await?;
     }
     let changes = matches!(
         plan.action(),
