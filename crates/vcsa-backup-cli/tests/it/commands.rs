@@ -520,24 +520,8 @@ fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
 
 #[test]
 fn a_server_that_is_not_an_appliance_exits_7() {
-    use std::io::{Read, Write};
     // A web server that answers every request with a page, as a proxy or portal would.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(8) {
-            let Ok(mut stream) = stream else { break };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let body = "<html><body>Welcome to the intranet</body></html>";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\
-                 connection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
+    let url = support::garbage_server(8);
     let run = Run::of(bare_command().env("VCSA_PASSWORD", "x").args([
         "--server",
         &url,

@@ -112,6 +112,15 @@ impl OnTerminal {
         }
     }
 
+    /// Types Ctrl-C, which the terminal turns into SIGINT for the foreground process, as for
+    /// a person; the exit code and the screen once the command has ended.
+    fn interrupt(&mut self) -> (u32, String) {
+        self.writer.write_all(b"\x03").unwrap();
+        self.writer.flush().unwrap();
+        let code = self.wait();
+        (code, self.screen())
+    }
+
     /// Waits for the exit code, then until the last output has been read.
     fn wait(&mut self) -> u32 {
         let until = Instant::now() + Duration::from_secs(60);
@@ -227,11 +236,7 @@ fn ctrl_c_stops_following_but_not_the_backup() {
         &[("VCSA_PASSWORD", DEFAULT_PASSWORD)],
     );
     term.expect("in progress");
-    // The terminal turns ^C into SIGINT for the foreground process, as for a person.
-    term.writer.write_all(b"\x03").unwrap();
-    term.writer.flush().unwrap();
-    let code = term.wait();
-    let screen = term.screen();
+    let (code, screen) = term.interrupt();
     assert_eq!(code, 130, "exit code {code}:\n{screen}");
     assert!(
         screen.contains("the job goes on on the appliance"),
@@ -393,10 +398,7 @@ fn ctrl_c_stops_following_the_fleet_but_not_its_backups() {
         &[(support::FLEET_PASSWORD_ENV, DEFAULT_PASSWORD)],
     );
     term.wait_for_screen(|screen| screen.matches(": in progress").count() == 2);
-    term.writer.write_all(b"\x03").unwrap();
-    term.writer.flush().unwrap();
-    let code = term.wait();
-    let screen = term.screen();
+    let (code, screen) = term.interrupt();
     assert_eq!(code, 130, "exit code {code}:\n{screen}");
     assert!(
         screen.contains("stopped following; the backups go on on the appliances"),

@@ -62,6 +62,18 @@ fn client(url: &str) -> Client {
         .unwrap()
 }
 
+/// Starts a manual backup on the appliance at `url`, so that it is busy when the fleet comes.
+async fn make_busy(url: &str) {
+    let busy = client(url);
+    let request = BackupRequest::builder()
+        .location("sftp://backup.example.com/vcsa/manual")
+        .location_credentials("backup", Secret::new("s3cret"))
+        .build()
+        .unwrap();
+    busy.start_backup(&request).await.unwrap();
+    busy.logout().await.unwrap();
+}
+
 #[tokio::test(start_paused = true)]
 async fn fifty_appliances_start_within_the_window_or_say_why_not() {
     set_passwords();
@@ -73,14 +85,7 @@ async fn fifty_appliances_start_within_the_window_or_say_why_not() {
         .collect();
 
     // vcsa-003 is already running a backup.
-    let busy = client(sims.appliances()[2].url());
-    let request = BackupRequest::builder()
-        .location("sftp://backup.example.com/vcsa/manual")
-        .location_credentials("backup", Secret::new("s3cret"))
-        .build()
-        .unwrap();
-    busy.start_backup(&request).await.unwrap();
-    busy.logout().await.unwrap();
+    make_busy(sims.appliances()[2].url()).await;
     // vcsa-011 is briefly unavailable when the fleet logs in.
     sims.appliances()[10].control().fail_next(1);
     // vcsa-024 answers slowly: 45 s a call, beyond the 30 s window.
@@ -336,14 +341,7 @@ async fn following_a_fleet_reports_every_backup_to_its_end_each_on_its_own() {
         .control()
         .fail_next_job(JobFailure::at(40, "The backup server is full."));
     // vcsa-006 is already busy: its start is refused, so there is nothing to follow.
-    let busy = client(sims.appliances()[5].url());
-    let request = BackupRequest::builder()
-        .location("sftp://backup.example.com/vcsa/manual")
-        .location_credentials("backup", Secret::new("s3cret"))
-        .build()
-        .unwrap();
-    busy.start_backup(&request).await.unwrap();
-    busy.logout().await.unwrap();
+    make_busy(sims.appliances()[5].url()).await;
 
     let fleet = Fleet::new(inventory(&sims, 0, |_, _| String::new())).jobs(3);
     let started = fleet.backup(Duration::from_secs(300), None).await.unwrap();
