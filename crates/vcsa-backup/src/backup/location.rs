@@ -211,6 +211,17 @@ pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, V
     Ok(Checked { location_type, url })
 }
 
+/// A location as one string to compare, or to build folders under: checked and written in the
+/// appliance's form when it can be, without the trailing `/`s that do not change the folder it
+/// names. The one normalisation of a location, for requests, schedules and the catalog alike.
+pub(crate) fn canonical_root(raw: &str) -> String {
+    let trimmed = |url: &str| url.trim().trim_end_matches('/').to_string();
+    match check(raw, None) {
+        Ok(checked) => trimmed(&checked.url),
+        Err(_) => trimmed(raw),
+    }
+}
+
 /// No location at all.
 pub(crate) fn missing() -> Vec<Problem> {
     vec![

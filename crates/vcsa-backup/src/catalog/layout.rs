@@ -6,8 +6,8 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
+use crate::backup::location::canonical_root;
 use crate::catalog::archive::ArchiveSummary;
-use crate::catalog::location::trim_root;
 use crate::error::{BuildError, Field, Problem};
 use crate::job::details::{JobDetails, JobKind};
 use crate::job::id::JobId;
@@ -195,7 +195,7 @@ impl ApplianceLayout {
     /// The folder under `root` that holds this appliance's backups:
     /// `<root>/vCenter/sn_<system name>`.
     pub fn system_folder(&self, root: &str) -> String {
-        format!("{}/vCenter/sn_{}", trim_root(root), self.system_name)
+        format!("{}/vCenter/sn_{}", canonical_root(root), self.system_name)
     }
 
     /// The location for a manual backup started at `started_at` (the appliance's local time,

@@ -182,13 +182,8 @@ pub(crate) fn check_root(
     check_credentials(location_type, user, password, problems);
     checked.map(|c| Root {
         location_type: c.location_type,
-        url: trim_root(&c.url).to_string(),
+        url: location::canonical_root(&c.url),
     })
-}
-
-/// A root without its trailing `/`s, which do not change the folder it names.
-pub(crate) fn trim_root(url: &str) -> &str {
-    url.trim().trim_end_matches('/')
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use vcsa_backup_api::{Secret, types};
 
 use crate::backup::location;
 use crate::backup::part::PartId;
-use crate::catalog::location::trim_root;
 use crate::error::{Field, Problem};
 use crate::schedule::DayOfWeek;
 use crate::schedule::recurrence::{describe_days, normalize_days};
@@ -637,10 +636,10 @@ fn creatable(desired: &ScheduleSpec) -> bool {
 fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     let mut changes = Vec::new();
     let (have, want) = (
-        normalize_location(&current.location),
+        location::canonical_root(&current.location),
         desired.location.clone(),
     );
-    if have != normalize_location(&want) {
+    if have != location::canonical_root(&want) {
         changes.push(ScheduleChange::Location {
             current: Some(current.location.clone()),
             desired: want,
@@ -709,12 +708,6 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
 
 /// The location in the appliance's form (scheme in lower case, NFS's `host:/path`), without a
 /// trailing `/`; as received when it cannot be read.
-pub(crate) fn normalize_location(raw: &str) -> String {
-    match location::check(raw, None) {
-        Ok(checked) => trim_root(&checked.url).to_string(),
-        Err(_) => trim_root(raw).to_string(),
-    }
-}
 
 /// The parts besides `common`, which is always included, sorted and once each.
 fn optional_parts(parts: &[PartId]) -> Vec<PartId> {
