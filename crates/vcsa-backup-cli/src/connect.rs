@@ -52,7 +52,7 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
         builder = builder.flavour(flavour);
     }
     if let Some(path) = &global.ca_cert {
-        let pem = std::fs::read(path).map_err(|e| {
+        let pem = crate::files::read_capped(path, crate::files::CERTIFICATE_CAP).map_err(|e| {
             Failure::input(
                 format!("could not read the CA certificate {}: {e}", path.display()),
                 "check the path given to --ca-cert",

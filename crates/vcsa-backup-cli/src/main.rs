@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod connect;
 mod failure;
+mod files;
 mod follow;
 mod health_output;
 mod human;

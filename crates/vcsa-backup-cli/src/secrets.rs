@@ -1,7 +1,7 @@
 //! Where passwords come from: a file, an environment variable or a prompt on the terminal, never
 //! a command-line argument (those show in `ps` and in shell history).
 
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use vcsa_backup::Secret;
@@ -112,20 +112,12 @@ fn from_file_or_env(spec: &PasswordSpec, file: Option<&Path>) -> Result<Option<S
 /// The first line of the file (or of standard input for `-`), without its line ending.
 fn read_file(spec: &PasswordSpec, path: &Path) -> Result<Secret, Failure> {
     let shown = path.display();
-    let mut line = String::new();
-    let read = if path == Path::new("-") {
-        io::stdin().lock().read_line(&mut line)
-    } else {
-        std::fs::File::open(path).and_then(|f| io::BufReader::new(f).read_line(&mut line))
-    };
-    if let Err(e) = read {
-        return Err(Failure::input(
+    let line = crate::files::read_first_line(path, crate::files::PASSWORD_CAP).map_err(|e| {
+        Failure::input(
             format!("could not read {} from {shown}: {e}", spec.what),
             format!("check the path given to {}", spec.file_option),
-        ));
-    }
-    let end = line.trim_end_matches(['\n', '\r']).len();
-    line.truncate(end);
+        )
+    })?;
     if line.is_empty() {
         return Err(Failure::input(
             format!("{shown} holds no password on its first line"),

@@ -3,6 +3,7 @@
 #[macro_use]
 mod support;
 
+mod bad_input;
 mod check;
 mod commands;
 mod fleet;
