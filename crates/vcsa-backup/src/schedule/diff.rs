@@ -706,9 +706,6 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     changes
 }
 
-/// The location in the appliance's form (scheme in lower case, NFS's `host:/path`), without a
-/// trailing `/`; as received when it cannot be read.
-
 /// The parts besides `common`, which is always included, sorted and once each.
 fn optional_parts(parts: &[PartId]) -> Vec<PartId> {
     parts
