@@ -1,19 +1,7 @@
-//! Waiting for backup jobs: wait for the end, watch the progress, start when the appliance is
-//! free.
-//!
-//! Three methods on [`Client`] replace the polling loop every backup script writes by hand:
-//!
-//! - [`Client::wait_for_job`]: waits until the job ends; its final status if it `SUCCEEDED`, a
-//!   [`WaitError`] otherwise: the job `FAILED` (with its messages), the deadline passed (with
-//!   how long the wait took, how many reads it made and the last status seen), or a read failed
-//!   for good.
-//! - [`Client::watch_job`]: the same wait as a [`Stream`](futures_core::Stream) of status updates
-//!   ([`JobWatch`]), for progress bars and logs, which can also be awaited to the end. Dropping
-//!   it stops the polling; the backup goes on on the appliance (stop it with
-//!   [`Client::cancel_job`]).
-//! - [`Client::start_backup_when_idle`] and [`Client::run_schedule_when_idle`]: start a backup; if
-//!   the appliance answers that one is already in progress, wait for the running job (the newest
-//!   in the job list) and try again, all within one deadline ([`IdleStart`] says what blocked it).
+//! Waiting for backup jobs: to their end ([`Client::wait_for_job`]), as a stream of progress
+//! that can also be awaited ([`Client::watch_job`], a [`JobWatch`]; dropping it stops the reads,
+//! never the backup), or behind a backup already running ([`Client::start_backup_when_idle`],
+//! [`Client::run_schedule_when_idle`]; [`IdleStart`] says what blocked it).
 //!
 //! ```
 //! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(600).run(async |sim, client, request| {
@@ -26,45 +14,19 @@
 //! # Ok(()) })
 //! ```
 //!
-//! # States
-//!
-//! `NONE` (not started yet), `INPROGRESS` and any state this SDK does not know (from a newer
-//! appliance) count as running: the wait goes on, and a watch reports them. `SUCCEEDED` and
-//! `FAILED` end the wait.
-//!
-//! # Schedule and deadline
-//!
-//! The first read is at once. After each read that finds the job running, the wait sleeps as
-//! the [`Backoff`] policy says. The default, [`ProgressAware`], estimates from the job's start
-//! time and progress when it will end, sleeps until shortly before that, and reads every few
-//! seconds from there; while progress tells nothing it backs off from 1 s to 30 s. No delay is
-//! longer than 30 s or 5% of the time waited so far (the lag bound), or than
-//! [`WaitOptions::max_interval`] when set. The deadline ([`WaitOptions::max_wait`], 12 hours by
-//! default) is never slept past: when the next delay would cross it, the wait sleeps until the
-//! deadline and reads one last time there. Timing uses tokio's clock, so tests run on a paused
-//! clock.
-//!
-//! A job can also stall: running, but no longer moving. With [`WaitOptions::stall_timeout`] a
-//! wait gives up once the state and progress have stayed the same for that long, rather than at
-//! the deadline.
-//!
-//! # Faults
-//!
-//! The [`FaultPolicy`] decides about failed reads. The default ([`RetryTransient`]) rides out
-//! transient failures (the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502,
-//! 503, 504) and sessions the appliance refuses right after a successful log-in, for up to 5
-//! minutes in a row and never past the deadline: a fast backup briefly interrupts the
-//! appliance's services, and a wait must ride that out. It ends the wait at once on
-//! `NOT_FOUND`, missing rights, a refused log-in (never retried: the appliance locks accounts
-//! after a few failures) or anything else. A session that expires during a long wait is no
-//! fault: the client logs in again by itself and repeats the read.
-//!
-//! # Observability
-//!
-//! Each wait runs in a `tracing` span (`wait_for_backup_job`, with the job id and the limit);
-//! each read emits an event with the job id, state, progress, the estimated end and the delay
-//! before the next read (`debug` while running, `info` at the end, `warn` for failed reads). No
-//! secrets are logged.
+//! - **End.** `SUCCEEDED` ends the wait with the job's status; `FAILED` with
+//!   [`WaitError::JobFailed`]. Every other state, known or not, counts as running.
+//! - **When to read** is the [`Backoff`]'s choice. The default, [`ProgressAware`], sleeps until
+//!   shortly before the end the job's progress predicts; no delay exceeds 30 s or 5% of the
+//!   time waited. The deadline ([`WaitOptions::max_wait`], 12 h) is never slept past: the last
+//!   read is at it. [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
+//! - **Faults** are the [`FaultPolicy`]'s choice. The default, [`RetryTransient`], rides out
+//!   transient failures (unreachable, 502/503/504, `SERVICE_UNAVAILABLE`, sessions refused right
+//!   after a log in) for 5 minutes in a row, and stops at once on anything else; a refused log in
+//!   is never retried (appliances lock accounts). An expired session is no fault: the client logs
+//!   in again.
+//! - **Time** is tokio's clock, so tests run on a paused clock. Each wait is a `tracing` span;
+//!   each read an event (job, state, progress, next delay), never a secret.
 //!
 #![doc = include_str!("performance.md")]
 
