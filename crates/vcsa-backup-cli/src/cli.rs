@@ -488,7 +488,7 @@ fn part_name(text: &str) -> Result<String, String> {
 pub fn positive_duration(text: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text) {
         Ok(d) if d.is_zero() => Err(
-            "a zero duration could never be met; give one longer than zero, such as 30s or 4h"
+            "must be longer than zero, since a zero one could never be met; give one such as 30s or 4h"
                 .into(),
         ),
         Ok(d) => Ok(d),

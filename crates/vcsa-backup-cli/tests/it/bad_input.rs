@@ -94,19 +94,19 @@ const CASES: &[Case] = &[
             "0s",
         ],
         code: 2,
-        says: "give one longer than zero",
+        says: "must be longer than zero",
     },
     Case {
         name: "a zero --deadline for a status",
         args: &["status", "20250101-000000-1", "--wait", "--deadline", "0"],
         code: 2,
-        says: "give one longer than zero",
+        says: "must be longer than zero",
     },
     Case {
         name: "a zero --deadline for a schedule run",
         args: &["schedule", "run", "n", "--wait", "--deadline", "0s"],
         code: 2,
-        says: "give one longer than zero",
+        says: "must be longer than zero",
     },
     Case {
         name: "a zero --deadline for a fleet",
@@ -120,7 +120,7 @@ const CASES: &[Case] = &[
             "0s",
         ],
         code: 2,
-        says: "give one longer than zero",
+        says: "must be longer than zero",
     },
 ];
 
