@@ -307,6 +307,30 @@ fn the_diff_serializes_for_machines() {
         serde_json::to_value(&blocked).unwrap()["blockers"],
         serde_json::json!([{"reason": "cannot_unset", "field": "time"}])
     );
+    // Every kind of value as the bare value; a password without any.
+    let created = diff(
+        None,
+        &spec()
+            .part("seat")
+            .at(2, 5)
+            .days([Friday, Monday])
+            .keep(7)
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(created.changes()).unwrap(),
+        serde_json::json!([
+            {"setting": "location", "current": null, "desired": ROOT},
+            {"setting": "location_user", "current": null, "desired": "backup"},
+            {"setting": "parts", "current": [], "desired": ["seat"]},
+            {"setting": "time", "current": null, "desired": "02:05"},
+            {"setting": "days", "current": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"], "desired": ["MONDAY", "FRIDAY"]},
+            {"setting": "retention", "current": null, "desired": 7},
+            {"setting": "location_password"},
+            {"setting": "backup_password"}
+        ])
+    );
 }
 
 /// An update that changes nothing, to fill in.
