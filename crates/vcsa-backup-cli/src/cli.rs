@@ -305,7 +305,7 @@ pub struct FleetBackupArgs {
 
     /// With --wait: stop following once this long has passed since the command began (exit
     /// code 3). The summary says which backups had not ended; they go on on the appliances.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, requires = "wait")]
+    #[arg(long, value_name = "DURATION", value_parser = positive_duration, requires = "wait")]
     pub deadline: Option<Duration>,
 }
 
@@ -351,31 +351,11 @@ pub struct RequestArgs {
 
     /// The protocol, when the location has no scheme (otherwise it is taken from the URL).
     #[arg(long, value_enum)]
-    pub location_type: Option<LocationTypeArg>,
+    pub location_type: Option<vcsa_backup::LocationType>,
 
-    /// The user name on the backup server. Its password comes from VCSA_LOCATION_PASSWORD,
-    /// from --location-password-file, or is asked for on the terminal.
-    #[arg(long, value_name = "USER")]
-    pub location_user: Option<String>,
-
-    /// Read the backup server's password from the first line of this file.
-    #[arg(long, value_name = "FILE", requires = "location_user")]
-    pub location_password_file: Option<PathBuf>,
-
-    /// A part to include besides the core configuration, such as `seat` (statistics, events and
-    /// tasks) or `supervisors`; repeat it or separate with commas. `vcsa-backup parts` lists them.
-    #[arg(long = "part", short = 'p', value_name = "PART", value_delimiter = ',')]
-    pub parts: Vec<String>,
-
-    /// Encrypt the backup, asking for the encryption password on the terminal. It is needed
-    /// again to restore: keep it safe.
-    #[arg(long, conflicts_with = "backup_password_file")]
-    pub encrypt: bool,
-
-    /// Encrypt the backup with the password on the first line of this file. The
-    /// VCSA_BACKUP_PASSWORD environment variable does the same.
-    #[arg(long, value_name = "FILE")]
-    pub backup_password_file: Option<PathBuf>,
+    /// The credentials, parts and encryption.
+    #[command(flatten)]
+    pub target: TargetArgs,
 
     /// A comment stored with the backup.
     #[arg(long, short = 'c')]
@@ -385,6 +365,36 @@ pub struct RequestArgs {
     /// vCenter services.
     #[arg(long)]
     pub fast: bool,
+}
+
+/// The backup server's credentials, the parts and the encryption: shared by `backup`,
+/// `validate` and the schedule commands.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// The user name on the backup server. Its password comes from VCSA_LOCATION_PASSWORD,
+    /// from --location-password-file, or is asked for on the terminal.
+    #[arg(long, value_name = "USER")]
+    pub location_user: Option<String>,
+
+    /// Read the backup server's password from the first line of this file.
+    #[arg(long, value_name = "FILE", requires = "location_user")]
+    pub location_password_file: Option<PathBuf>,
+
+    /// A part to back up besides the core configuration, such as `seat` (statistics, events
+    /// and tasks) or `supervisors`; repeat it or separate with commas. `vcsa-backup parts`
+    /// lists them; `--part common` alone means the core configuration only.
+    #[arg(long = "part", short = 'p', value_name = "PART", value_delimiter = ',', value_parser = part_name)]
+    pub parts: Vec<String>,
+
+    /// Encrypt the backups, asking for the encryption password on the terminal. It is needed
+    /// again to restore: keep it safe.
+    #[arg(long, conflicts_with = "backup_password_file")]
+    pub encrypt: bool,
+
+    /// Encrypt the backups with the password on the first line of this file. The
+    /// VCSA_BACKUP_PASSWORD environment variable does the same.
+    #[arg(long, value_name = "FILE")]
+    pub backup_password_file: Option<PathBuf>,
 }
 
 /// `backup`: a request plus how to follow it.
@@ -405,7 +415,7 @@ pub struct BackupArgs {
 
     /// Give up waiting after this long, such as `90m` or `4h` (exit code 3). The job itself
     /// goes on: cancel it with `vcsa-backup cancel`.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = positive_duration)]
     pub deadline: Option<Duration>,
 }
 
@@ -420,7 +430,7 @@ pub struct StatusArgs {
     pub wait: bool,
 
     /// Give up waiting after this long (exit code 3).
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, requires = "wait")]
+    #[arg(long, value_name = "DURATION", value_parser = positive_duration, requires = "wait")]
     pub deadline: Option<Duration>,
 }
 
@@ -448,42 +458,6 @@ pub struct DemoArgs {
     pub job_duration: Duration,
 }
 
-/// The backup location protocols.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LocationTypeArg {
-    /// FTP.
-    Ftp,
-    /// FTP over TLS.
-    Ftps,
-    /// HTTP (WebDAV).
-    Http,
-    /// HTTPS (WebDAV).
-    Https,
-    /// SCP (appliances from 7.0 expect SFTP instead).
-    Scp,
-    /// SFTP.
-    Sftp,
-    /// NFS (`host:/export/path`).
-    Nfs,
-    /// SMB (`server/share/path`).
-    Smb,
-}
-
-impl From<LocationTypeArg> for vcsa_backup::LocationType {
-    fn from(value: LocationTypeArg) -> Self {
-        match value {
-            LocationTypeArg::Ftp => Self::Ftp,
-            LocationTypeArg::Ftps => Self::Ftps,
-            LocationTypeArg::Http => Self::Http,
-            LocationTypeArg::Https => Self::Https,
-            LocationTypeArg::Scp => Self::Scp,
-            LocationTypeArg::Sftp => Self::Sftp,
-            LocationTypeArg::Nfs => Self::Nfs,
-            LocationTypeArg::Smb => Self::Smb,
-        }
-    }
-}
-
 impl FlavourArg {
     /// The flavour to speak, or `None` to let the client find it out.
     pub fn chosen(self) -> Option<vcsa_backup::Flavour> {
@@ -495,13 +469,30 @@ impl FlavourArg {
     }
 }
 
+/// A part's id, such as `seat`: an empty one (`--part ''`, `--part ,,`) is refused rather than
+/// read as no part at all.
+fn part_name(text: &str) -> Result<String, String> {
+    let part = text.trim();
+    if part.is_empty() {
+        return Err(
+            "a part's name is empty; give parts such as `seat` (`vcsa-backup parts` lists \
+             them), or leave --part out for the core configuration only"
+                .into(),
+        );
+    }
+    Ok(part.to_string())
+}
+
 /// A duration such as `30s` or `2m`, longer than zero: a zero time-out or limit could never be
 /// met.
 pub fn positive_duration(text: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text) {
-        Ok(d) if d.is_zero() => Err("must be longer than zero".into()),
+        Ok(d) if d.is_zero() => Err(
+            "must be longer than zero, since a zero one could never be met; give one such as 30s or 4h"
+                .into(),
+        ),
         Ok(d) => Ok(d),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(format!("{e}; give a duration such as 30s, 90m or 4h")),
     }
 }
 

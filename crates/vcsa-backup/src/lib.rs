@@ -118,6 +118,8 @@
 // the domain types a caller holds (`job`, `backup`, `message`) and `error` sit beside them.
 mod backup;
 mod catalog;
+#[cfg(feature = "clap")]
+mod clap_feature;
 mod client;
 mod error;
 #[cfg(feature = "fleet")]
@@ -151,8 +153,8 @@ pub use message::Message;
 pub use reqwest;
 pub use schedule::{
     ApplianceTime, ApplyOptions, Blocker, DayOfWeek, Recurrence, Retention, Schedule,
-    ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField, ScheduleSpec, ScheduleSpecBuilder,
-    ScheduleUpdate,
+    ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleSpec, ScheduleSpecBuilder,
+    ScheduleUpdate, SettingValue,
 };
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;

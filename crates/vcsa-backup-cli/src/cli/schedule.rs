@@ -1,9 +1,10 @@
 //! `schedule ...`: the appliance's backup schedules, their settings as options.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+
+use super::{TargetArgs, positive_duration};
 
 /// `schedule ...`.
 #[derive(Debug, Subcommand)]
@@ -63,30 +64,9 @@ pub struct ScheduleIdArgs {
 /// The settings of a schedule, as `create`, `update` and `apply` take them.
 #[derive(Debug, Args)]
 pub struct ScheduleOptions {
-    /// The user name on the backup server. Its password comes from VCSA_LOCATION_PASSWORD,
-    /// from --location-password-file, or is asked for on the terminal.
-    #[arg(long, value_name = "USER")]
-    pub location_user: Option<String>,
-
-    /// Read the backup server's password from the first line of this file.
-    #[arg(long, value_name = "FILE", requires = "location_user")]
-    pub location_password_file: Option<PathBuf>,
-
-    /// A part to back up besides the core configuration, such as `seat`; repeat it or separate
-    /// with commas. `vcsa-backup parts` lists them; `--part common` alone means the core
-    /// configuration only.
-    #[arg(long = "part", short = 'p', value_name = "PART", value_delimiter = ',')]
-    pub parts: Vec<String>,
-
-    /// Encrypt the backups, asking for the encryption password on the terminal. It is needed
-    /// again to restore: keep it safe.
-    #[arg(long, conflicts_with = "backup_password_file")]
-    pub encrypt: bool,
-
-    /// Encrypt the backups with the password on the first line of this file. The
-    /// VCSA_BACKUP_PASSWORD environment variable does the same.
-    #[arg(long, value_name = "FILE")]
-    pub backup_password_file: Option<PathBuf>,
+    /// The credentials, parts and encryption.
+    #[command(flatten)]
+    pub target: TargetArgs,
 
     /// The time the backup runs, on the appliance's 24-hour clock and in its time zone
     /// (`schedule list` shows the zone), such as `23:30`.
@@ -95,7 +75,7 @@ pub struct ScheduleOptions {
 
     /// The days it runs, such as `mon,wed,fri`; without it, every day. Needs a time: --at, or
     /// in an update the schedule's own.
-    #[arg(long, value_name = "DAYS", value_delimiter = ',')]
+    #[arg(long, value_name = "DAYS", value_delimiter = ',', value_parser = day_word)]
     pub days: Vec<String>,
 
     /// Keep the newest N backups of this schedule; the appliance removes older ones every
@@ -228,7 +208,7 @@ pub struct ScheduleRunArgs {
     pub when_idle: bool,
 
     /// Give up waiting after this long, such as `90m` or `4h` (exit code 3).
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = positive_duration)]
     pub deadline: Option<Duration>,
 }
 
@@ -240,6 +220,20 @@ pub struct TimeOfDay {
     pub hour: u32,
     /// The minute as typed.
     pub minute: u32,
+}
+
+/// A day as typed, its name checked with the rest of the schedule; an empty one (`--days ''`,
+/// `--days ,,`) is refused rather than read as every day.
+fn day_word(text: &str) -> Result<String, String> {
+    let day = text.trim();
+    if day.is_empty() {
+        return Err(
+            "a day is empty; give days such as mon,wed,fri, or leave --days out for every \
+             day"
+            .into(),
+        );
+    }
+    Ok(day.to_string())
 }
 
 /// `HH:MM` (or `H:MM`): two numbers and a colon.

@@ -10,28 +10,25 @@ use crate::secrets;
 pub fn build(args: &RequestArgs) -> Result<BackupRequest, Failure> {
     let mut builder = BackupRequest::builder()
         .location(args.location.clone())
-        .parts(
-            args.parts
-                .iter()
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty()),
-        );
+        .parts(args.target.parts.iter().cloned());
     // Only when asked: appliances before 7.0 U2 do not know the field.
     if args.fast {
         builder = builder.fast_backup(true);
     }
     if let Some(kind) = args.location_type {
-        builder = builder.location_type(kind.into());
+        builder = builder.location_type(kind);
     }
-    if let Some(user) = &args.location_user {
-        let password =
-            secrets::required(&secrets::LOCATION, args.location_password_file.as_deref())?;
+    if let Some(user) = &args.target.location_user {
+        let password = secrets::required(
+            &secrets::LOCATION,
+            args.target.location_password_file.as_deref(),
+        )?;
         builder = builder.location_credentials(user.clone(), password);
     }
     if let Some(password) = secrets::optional(
         &secrets::BACKUP,
-        args.backup_password_file.as_deref(),
-        args.encrypt,
+        args.target.backup_password_file.as_deref(),
+        args.target.encrypt,
     )? {
         builder = builder.backup_password(password);
     }

@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
-use serde_json::{Value, json};
 use vcsa_backup::{
-    ApplianceTime, Blocker, DayOfWeek, PartId, Retention, Schedule, ScheduleAction, ScheduleChange,
-    ScheduleDiff, ScheduleField,
+    ApplianceTime, Blocker, DayOfWeek, Field, PartId, Schedule, ScheduleAction, ScheduleChange,
+    ScheduleDiff, SettingValue,
 };
 
 use crate::human;
@@ -166,14 +165,15 @@ fn local_and_utc(local: NaiveDateTime, zone: &str, utc: DateTime<Utc>) -> String
 pub struct DiffView {
     /// The schedule's id.
     pub schedule: String,
-    /// `unchanged`, `create`, `update`, `recreate` or `blocked`.
-    pub action: &'static str,
+    /// What applying the options does (or did).
+    pub action: Action,
     /// Whether the appliance was changed.
     pub applied: bool,
     /// Whether this was a dry run (`--dry-run` or `--check`).
     pub dry_run: bool,
-    /// The settings that differ.
-    pub changes: Vec<ChangeView>,
+    /// The settings that differ: `setting`, its `current` and `desired` values (none for a
+    /// password).
+    pub changes: Vec<ScheduleChange>,
     /// Why an update cannot reach the options (for `blocked`).
     pub blockers: Vec<BlockerView>,
     /// The appliance's time zone, which times are in; `null` when unknown.
@@ -183,42 +183,41 @@ pub struct DiffView {
     passwords_not_sent: bool,
 }
 
-/// One setting that differs.
-#[derive(Debug, Serialize)]
-pub struct ChangeView {
-    /// The setting: `location`, `location_user`, `location_password`, `backup_password`,
-    /// `parts`, `enabled`, `time`, `days`, `retention` or `fast_backup`.
-    pub setting: String,
-    /// Its value on the appliance (`null`: none); absent for a password.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<Value>,
-    /// Its value in the options; absent for a password (which is sent, never shown).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub desired: Option<Value>,
-    /// The setting, its value on the appliance and in the options, for people; no values for
-    /// a password.
-    #[serde(skip)]
-    text: (&'static str, Option<(String, String)>),
+/// What applying the options to a schedule does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// It already matches: nothing is sent.
+    Unchanged,
+    /// It does not exist: it is created.
+    Create,
+    /// The settings that differ are sent.
+    Update,
+    /// It is deleted and created again.
+    Recreate,
+    /// An update cannot reach the options (see the blockers).
+    Blocked,
+    /// An action of a newer SDK.
+    Other,
 }
 
-impl ChangeView {
-    /// `time: 23:00 -> 01:30`, or `time: 01:30` for a schedule being created.
-    fn line(&self, created: bool) -> String {
-        match &self.text {
-            (setting, None) => format!(
-                "{setting}: set (the appliance never returns it, so it is not shown or compared)"
-            ),
-            (setting, Some((_, desired))) if created => format!("{setting}: {desired}"),
-            (setting, Some((current, desired))) => format!("{setting}: {current} -> {desired}"),
-        }
-    }
+/// Why an update cannot reach the options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The options remove a setting, which an update cannot do.
+    CannotUnset,
+    /// A new schedule needs the backup server's password.
+    NeedsLocationPassword,
+    /// A reason of a newer SDK.
+    Other,
 }
 
 /// Why an update cannot reach the options.
 #[derive(Debug, Serialize)]
 pub struct BlockerView {
-    /// `cannot_unset` or `needs_location_password`.
-    pub reason: &'static str,
+    /// Why.
+    pub reason: Reason,
     /// The setting concerned, for `cannot_unset`.
     pub setting: Option<String>,
     /// The reason for people, with the option that helps.
@@ -226,7 +225,8 @@ pub struct BlockerView {
 }
 
 impl DiffView {
-    /// The view of `diff`; `passwords_given`: whether the options carried a password.
+    /// The view of `diff`; `passwords_given`: whether the options carried a password; `clock`:
+    /// the appliance's, whose time zone the times are in.
     pub fn new(
         diff: &ScheduleDiff,
         dry_run: bool,
@@ -235,41 +235,37 @@ impl DiffView {
     ) -> Self {
         let zone = clock.map(|c| c.time_zone.as_str());
         let (action, blockers) = match diff.action() {
-            ScheduleAction::Unchanged => ("unchanged", Vec::new()),
-            ScheduleAction::Create => ("create", Vec::new()),
-            ScheduleAction::Update => ("update", Vec::new()),
-            ScheduleAction::Recreate => ("recreate", Vec::new()),
-            ScheduleAction::Blocked(blockers) => {
-                ("blocked", blockers.iter().map(BlockerView::new).collect())
-            }
-            _ => ("other", Vec::new()),
+            ScheduleAction::Unchanged => (Action::Unchanged, Vec::new()),
+            ScheduleAction::Create => (Action::Create, Vec::new()),
+            ScheduleAction::Update => (Action::Update, Vec::new()),
+            ScheduleAction::Recreate => (Action::Recreate, Vec::new()),
+            ScheduleAction::Blocked(blockers) => (
+                Action::Blocked,
+                blockers.iter().map(BlockerView::new).collect(),
+            ),
+            _ => (Action::Other, Vec::new()),
         };
-        let passwords_sent = diff.changes_field(ScheduleField::LocationPassword)
-            || diff.changes_field(ScheduleField::BackupPassword);
+        let passwords_sent = diff.changes().iter().any(|c| c.desired.is_secret());
         Self {
             schedule: diff.schedule().to_string(),
             action,
             applied: diff.is_applied(),
             dry_run,
-            changes: diff
-                .changes()
-                .iter()
-                .map(|c| ChangeView::new(c, zone))
-                .collect(),
+            changes: diff.changes().to_vec(),
             blockers,
             time_zone: zone.map(str::to_string),
-            passwords_not_sent: passwords_given && !passwords_sent && action != "blocked",
+            passwords_not_sent: passwords_given && !passwords_sent && action != Action::Blocked,
         }
     }
 
     /// Whether the schedule differs from the options (something changed, or would).
     pub fn differs(&self) -> bool {
-        self.action != "unchanged"
+        self.action != Action::Unchanged
     }
 
     /// Whether an update cannot reach the options.
     pub fn is_blocked(&self) -> bool {
-        self.action == "blocked"
+        self.action == Action::Blocked
     }
 
     /// Whether the only thing missing is the backup server's password, to create the schedule.
@@ -278,7 +274,7 @@ impl DiffView {
             && self
                 .blockers
                 .iter()
-                .all(|b| b.reason == "needs_location_password")
+                .all(|b| b.reason == Reason::NeedsLocationPassword)
     }
 
     /// The text for people: a headline, a line per change.
@@ -292,34 +288,37 @@ impl DiffView {
             ""
         };
         let mut text = match (self.action, self.dry_run) {
-            ("unchanged", _) => format!("Schedule \"{id}\" already matches: no change."),
-            ("create", false) => format!("Created schedule \"{id}\" with {n} {settings}:"),
-            ("create", true) => {
+            (Action::Unchanged, _) => format!("Schedule \"{id}\" already matches: no change."),
+            (Action::Create, false) => format!("Created schedule \"{id}\" with {n} {settings}:"),
+            (Action::Create, true) => {
                 format!("Would create schedule \"{id}\" with {n} {settings}{would}:")
             }
-            ("update", false) => format!("Updated {n} {settings} of schedule \"{id}\":"),
-            ("update", true) => format!("Would update {n} {settings} of schedule \"{id}\"{would}:"),
-            ("recreate", false) => format!(
+            (Action::Update, false) => format!("Updated {n} {settings} of schedule \"{id}\":"),
+            (Action::Update, true) => {
+                format!("Would update {n} {settings} of schedule \"{id}\"{would}:")
+            }
+            (Action::Recreate, false) => format!(
                 "Deleted schedule \"{id}\" and created it again with {n} {settings}, since an \
                  update cannot remove a setting:"
             ),
-            ("recreate", true) => format!(
+            (Action::Recreate, true) => format!(
                 "Would delete schedule \"{id}\" and create it again with {n} {settings}{would}:"
             ),
-            ("blocked", _) if self.needs_only_location_password() => format!(
+            (Action::Blocked, _) if self.needs_only_location_password() => format!(
                 "Schedule \"{id}\" does not exist; creating it needs the backup server's \
                  password. It would have {n} {settings}:"
             ),
-            ("blocked", _) => format!(
+            (Action::Blocked, _) => format!(
                 "Schedule \"{id}\" cannot be made to match by an update; these settings differ:"
             ),
             _ => format!("Schedule \"{id}\": {n} {settings} differ:"),
         };
-        let created =
-            matches!(self.action, "create" | "recreate") || self.needs_only_location_password();
+        let created = matches!(self.action, Action::Create | Action::Recreate)
+            || self.needs_only_location_password();
+        let zone = self.time_zone.as_deref();
         for change in &self.changes {
             text.push_str("\n  ");
-            text.push_str(&change.line(created));
+            text.push_str(&line(change, zone, created));
         }
         if self.passwords_not_sent {
             text.push_str(
@@ -331,76 +330,50 @@ impl DiffView {
     }
 }
 
-impl ChangeView {
-    fn new(change: &ScheduleChange, zone: Option<&str>) -> Self {
-        let setting = change.field();
-        let name = serde_json::to_value(setting)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| setting.describe().replace(' ', "_"));
-        let (current, desired, shown): (Option<Value>, Option<Value>, (String, String)) =
-            match change {
-                ScheduleChange::Location { current, desired } => (
-                    Some(json!(current)),
-                    Some(json!(desired)),
-                    (none(current.as_deref()), desired.clone()),
-                ),
-                ScheduleChange::LocationUser { current, desired } => (
-                    Some(json!(current)),
-                    Some(json!(desired)),
-                    (none(current.as_deref()), none(desired.as_deref())),
-                ),
-                ScheduleChange::Parts { current, desired } => (
-                    Some(json!(part_names(current))),
-                    Some(json!(part_names(desired))),
-                    (parts_text(current), parts_text(desired)),
-                ),
-                ScheduleChange::Enabled { current, desired }
-                | ScheduleChange::FastBackup { current, desired } => (
-                    Some(json!(current)),
-                    Some(json!(desired)),
-                    (yes_no(*current), yes_no(*desired)),
-                ),
-                ScheduleChange::Time { current, desired } => (
-                    Some(json!(current.map(hh_mm))),
-                    Some(json!(desired.map(hh_mm))),
-                    (time_text(*current, zone), time_text(*desired, zone)),
-                ),
-                ScheduleChange::Days { current, desired } => (
-                    Some(json!(day_names(current))),
-                    Some(json!(day_names(desired))),
-                    (days_text(current), days_text(desired)),
-                ),
-                ScheduleChange::Retention { current, desired } => (
-                    Some(json!(current.map(|r| r.max_count))),
-                    Some(json!(desired.map(|r| r.max_count))),
-                    (retention_text(*current), retention_text(*desired)),
-                ),
-                // The passwords, and settings a newer SDK compares: no values to show.
-                _ => {
-                    return Self {
-                        setting: name,
-                        current: None,
-                        desired: None,
-                        text: (setting.describe(), None),
-                    };
-                }
-            };
-        Self {
-            setting: name,
-            current,
-            desired,
-            text: (setting.describe(), Some(shown)),
-        }
+/// `time of day: 23:00 UTC -> 01:30 UTC`, or `time of day: 01:30 UTC` for a schedule being
+/// created; a password is said to be set, never shown.
+fn line(change: &ScheduleChange, zone: Option<&str>, created: bool) -> String {
+    let setting = change.field;
+    if change.desired.is_secret() {
+        return format!(
+            "{setting}: set (the appliance never returns it, so it is not shown or compared)"
+        );
     }
+    let desired = value_text(&change.desired, setting, zone);
+    if created {
+        format!("{setting}: {desired}")
+    } else {
+        let current = value_text(&change.current, setting, zone);
+        format!("{setting}: {current} -> {desired}")
+    }
+}
+
+/// A value as the tables show it: times with their zone, `yes`/`no`, `newest 7`, `Mon,Fri`.
+fn value_text(value: &SettingValue, field: Field, zone: Option<&str>) -> String {
+    match value {
+        SettingValue::Time(t) => time_text(Some(*t), zone),
+        SettingValue::None if field == Field::Time => time_text(None, zone),
+        SettingValue::None if field == Field::Retention => keep(None),
+        SettingValue::Flag(on) => yes_no(*on),
+        SettingValue::Days(days) => days_text(days),
+        SettingValue::Count(n) => keep(Some(*n)),
+        other => other.describe(field),
+    }
+}
+
+/// A setting's name as the JSON gives it, such as `location_user`.
+fn setting_name(field: Field) -> Option<String> {
+    serde_json::to_value(field)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
 }
 
 impl BlockerView {
     fn new(blocker: &Blocker) -> Self {
         match blocker {
             Blocker::CannotUnset(field) => Self {
-                reason: "cannot_unset",
-                setting: Some(field.describe().replace(' ', "_")),
+                reason: Reason::CannotUnset,
+                setting: setting_name(*field),
                 message: format!(
                     "the options remove the {} ({}), and an update cannot remove a setting",
                     field.describe(),
@@ -408,14 +381,14 @@ impl BlockerView {
                 ),
             },
             Blocker::NeedsLocationPassword => Self {
-                reason: "needs_location_password",
+                reason: Reason::NeedsLocationPassword,
                 setting: Some("location_password".to_string()),
                 message: "a new schedule with --location-user needs the backup server's \
                           password (VCSA_LOCATION_PASSWORD or --location-password-file)"
                     .to_string(),
             },
             other => Self {
-                reason: "other",
+                reason: Reason::Other,
                 setting: None,
                 message: other.to_string(),
             },
@@ -424,24 +397,20 @@ impl BlockerView {
 }
 
 /// The option that sets a schedule's setting.
-fn option_for(field: ScheduleField) -> &'static str {
+fn option_for(field: Field) -> &'static str {
     match field {
-        ScheduleField::Location => "--location",
-        ScheduleField::LocationUser => "--location-user",
-        ScheduleField::LocationPassword => "--location-password-file",
-        ScheduleField::BackupPassword => "--backup-password-file",
-        ScheduleField::Parts => "--part",
-        ScheduleField::Enabled => "--enable/--disable",
-        ScheduleField::Time => "--at",
-        ScheduleField::Days => "--days",
-        ScheduleField::Retention => "--keep",
-        ScheduleField::FastBackup => "--fast",
+        Field::Location => "--location",
+        Field::LocationUser => "--location-user",
+        Field::LocationPassword => "--location-password-file",
+        Field::BackupPassword => "--backup-password-file",
+        Field::Parts => "--part",
+        Field::Enabled => "--enable/--disable",
+        Field::Time => "--at",
+        Field::Days => "--days",
+        Field::Retention => "--keep",
+        Field::FastBackup => "--fast",
         _ => "an option",
     }
-}
-
-fn none(value: Option<&str>) -> String {
-    value.unwrap_or("none").to_string()
 }
 
 fn hh_mm(t: NaiveTime) -> String {
@@ -456,20 +425,6 @@ fn time_text(t: Option<NaiveTime>, zone: Option<&str>) -> String {
     }
 }
 
-fn part_names(parts: &[PartId]) -> Vec<&str> {
-    parts.iter().map(PartId::as_str).collect()
-}
-
-fn parts_text(parts: &[PartId]) -> String {
-    let mut names = vec![PartId::COMMON.as_str()];
-    names.extend(part_names(parts).into_iter().filter(|p| *p != "common"));
-    names.join(", ")
-}
-
-fn day_names(days: &[DayOfWeek]) -> Vec<&str> {
-    days.iter().map(DayOfWeek::as_str).collect()
-}
-
 fn days_text(days: &[DayOfWeek]) -> String {
     if DayOfWeek::WEEK.iter().all(|d| days.contains(d)) {
         return "every day".to_string();
@@ -480,15 +435,11 @@ fn days_text(days: &[DayOfWeek]) -> String {
         .join(",")
 }
 
-fn retention_text(r: Option<Retention>) -> String {
-    keep(r.map(|r| r.max_count))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use vcsa_backup::{ApplyOptions, Recurrence, ScheduleSpec};
+    use vcsa_backup::{ApplyOptions, Recurrence, Retention, ScheduleSpec};
 
     fn clock(zone: &str, local: (&str, &str)) -> ApplianceTime {
         ApplianceTime::new(
@@ -574,14 +525,14 @@ mod tests {
         assert_eq!(
             view.text(),
             "Schedule \"nightly\" cannot be made to match by an update; these settings differ:\n  \
-             time: 23:30 UTC -> 02:00 UTC\n  retention: newest 7 -> all"
+             time of day: 23:30 UTC -> 02:00 UTC\n  retention: newest 7 -> all"
         );
         assert_eq!(view.blockers[0].setting.as_deref(), Some("retention"));
         assert!(view.blockers[0].message.contains("--keep"));
         let json = serde_json::to_value(&view).unwrap();
         assert_eq!(json["changes"][0]["setting"], "time");
         assert_eq!(json["changes"][0]["current"], "23:30");
-        assert_eq!(json["changes"][1]["desired"], Value::Null);
+        assert_eq!(json["changes"][1]["desired"], serde_json::Value::Null);
 
         let create = ScheduleDiff::between("nightly", None, &spec, ApplyOptions::new());
         let view = DiffView::new(&create, false, None, true);
@@ -589,13 +540,13 @@ mod tests {
         assert_eq!(
             text,
             "Created schedule \"nightly\" with 5 settings:\n  \
-             location: sftp://nas/backups\n  \
+             backup location: sftp://nas/backups\n  \
              parts: common, seat\n  \
-             time: 02:00\n  \
+             time of day: 02:00\n  \
              days: Mon,Fri\n  \
-             backup password: set (the appliance never returns it, so it is not shown or compared)"
+             backup encryption password: set (the appliance never returns it, so it is not shown or compared)"
         );
-        assert!(text.contains("backup password: set"), "{text}");
+        assert!(text.contains("backup encryption password: set"), "{text}");
         assert!(!text.contains("Backup-2024!"));
         let json = serde_json::to_string(&view).unwrap();
         assert!(!json.contains("Backup-2024!"), "{json}");

@@ -392,7 +392,9 @@ fn apply_asks_for_the_backup_server_password_only_when_it_sends_it() {
     let updated = without_password(&nightly("apply", &["--at", "03:00"]));
     assert_eq!(updated.code, 0, "{updated}");
     assert!(
-        updated.stdout.contains("time: 02:30 UTC -> 03:00 UTC"),
+        updated
+            .stdout
+            .contains("time of day: 02:30 UTC -> 03:00 UTC"),
         "{updated}"
     );
     let stored = sim.control().schedule_passwords("nightly").unwrap();

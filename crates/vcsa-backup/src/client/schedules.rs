@@ -8,8 +8,8 @@ use crate::schedule::{
     ScheduleSpec, ScheduleUpdate,
 };
 use crate::wire::schedule_twins::{
-    CreateSchedule, DeleteSchedule, GetApplianceTime, GetPartSize, GetSchedule, ListSchedules,
-    UpdateSchedule,
+    self as convert, CreateSchedule, DeleteSchedule, GetApplianceTime, GetPartSize, GetSchedule,
+    ListSchedules, UpdateSchedule,
 };
 
 /// A malformed answer about a schedule or the clock.
@@ -78,7 +78,7 @@ impl Client {
         let schedules = self.call(&ListSchedules).await?.0;
         schedules
             .into_iter()
-            .map(|(id, info)| Schedule::from_wire(id, info).map_err(malformed))
+            .map(|(id, info)| convert::schedule(id, info).map_err(malformed))
             .collect()
     }
 
@@ -104,7 +104,7 @@ impl Client {
     pub async fn get_schedule(&self, schedule: &str) -> Result<Schedule, Error> {
         check_id(schedule)?;
         let info = self.call(&GetSchedule(schedule)).await?;
-        Schedule::from_wire(schedule.to_string(), info).map_err(malformed)
+        convert::schedule(schedule.to_string(), info).map_err(malformed)
     }
 
     /// Creates a backup schedule with every setting of `spec`, passwords included. Never
@@ -141,7 +141,7 @@ impl Client {
         check_id(schedule)?;
         self.call(&CreateSchedule {
             schedule,
-            spec: spec.to_create_wire(),
+            spec: convert::create_spec(spec),
         })
         .await
     }
@@ -180,8 +180,7 @@ impl Client {
         } else {
             None
         };
-        let spec = update
-            .to_wire(current.as_ref())
+        let spec = convert::update_spec(update, current.as_ref())
             .map_err(|problem| Error::problems_found(vec![problem]))?;
         self.call(&UpdateSchedule { schedule, spec }).await
     }
@@ -270,14 +269,7 @@ impl Client {
                 return Err(Error::problems_found(problems));
             }
             ScheduleAction::Create => self.create_schedule(schedule, spec).await?,
-            ScheduleAction::Update => {
-                let body = diff.update_wire(spec);
-                self.call(&UpdateSchedule {
-                    schedule,
-                    spec: body,
-                })
-                .await?;
-            }
+            ScheduleAction::Update => self.update_schedule(schedule, &diff.update(spec)).await?,
             ScheduleAction::Recreate => {
                 self.delete_schedule(schedule).await?;
                 if let Err(e) = self.create_schedule(schedule, spec).await {
@@ -309,6 +301,6 @@ impl Client {
     /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn get_appliance_time(&self) -> Result<ApplianceTime, Error> {
         let time = self.call(&GetApplianceTime).await?;
-        ApplianceTime::from_wire(time).map_err(malformed)
+        convert::appliance_time(time).map_err(malformed)
     }
 }

@@ -19,7 +19,8 @@ use std::fmt;
 /// assert_eq!(option(error.problems()[0].field), "--location");
 /// assert_eq!(Field::LocationUser.to_string(), "location user name");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Field {
     // The client's settings.

@@ -57,21 +57,6 @@ impl ApplianceTime {
         }
     }
 
-    /// Converts the wire form; a time that is not a number of seconds in range is malformed.
-    pub(crate) fn from_wire(t: vcsa_backup_api::types::SystemTime) -> Result<Self, String> {
-        let seconds = t.seconds_since_epoch;
-        let whole = seconds.floor();
-        // A double holds today's instants to a fraction of a microsecond: keep microseconds.
-        // `as` saturates; an out-of-range instant is refused by `from_timestamp`.
-        let nanos = (((seconds - whole) * 1e6).round() as u32).min(999_999) * 1000;
-        let now = seconds
-            .is_finite()
-            .then(|| DateTime::from_timestamp(whole as i64, nanos))
-            .flatten()
-            .ok_or_else(|| format!("the appliance's time {seconds} is not a time"))?;
-        Ok(Self::new(now, t.timezone, t.date, t.time))
-    }
-
     /// The appliance's local date and time; `None` when its date or time is not in the form
     /// `Thu 07-31-2014` and `18:18:32`.
     pub fn local(&self) -> Option<NaiveDateTime> {
@@ -325,21 +310,5 @@ mod tests {
             zoned("2026-10-24T10:00:00Z", "odd", "?", "?").next_run(&at_0230),
             None
         );
-    }
-
-    #[test]
-    fn from_the_wire() {
-        let wire = |seconds: f64| vcsa_backup_api::types::SystemTime {
-            date: "Thu 07-31-2014".into(),
-            seconds_since_epoch: seconds,
-            time: "18:18:32".into(),
-            timezone: "UTC".into(),
-        };
-        let t = ApplianceTime::from_wire(wire(1_406_830_712.651)).unwrap();
-        assert_eq!(t.now.to_rfc3339(), "2014-07-31T18:18:32.651+00:00");
-        assert_eq!(t.time_zone, "UTC");
-        for bad in [f64::NAN, f64::INFINITY, 1e300] {
-            assert!(ApplianceTime::from_wire(wire(bad)).is_err(), "{bad}");
-        }
     }
 }

@@ -1,12 +1,9 @@
 //! A schedule as the appliance has it.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
-use vcsa_backup_api::types;
-
 use crate::backup::part::PartId;
-use crate::schedule::{DayOfWeek, Recurrence};
+use crate::schedule::Recurrence;
 
 /// How many of a schedule's backups the appliance keeps.
 ///
@@ -72,53 +69,6 @@ impl Schedule {
     }
 }
 
-impl Schedule {
-    /// Converts the wire form; a time or retention out of range is malformed.
-    pub(crate) fn from_wire(id: String, info: types::ScheduleInfo) -> Result<Self, String> {
-        let recurrence = match info.recurrence_info {
-            None => None,
-            Some(r) => {
-                let hour = u8::try_from(r.hour).ok().filter(|h| *h < 24);
-                let minute = u8::try_from(r.minute).ok().filter(|m| *m < 60);
-                let (Some(hour), Some(minute)) = (hour, minute) else {
-                    return Err(format!(
-                        "schedule {id} runs at {}:{}, which is not a time of day",
-                        r.hour, r.minute
-                    ));
-                };
-                let days: BTreeSet<DayOfWeek> =
-                    r.days.iter().map(|d| DayOfWeek::from(d.as_str())).collect();
-                Some(Recurrence::from_checked(
-                    hour,
-                    minute,
-                    days.into_iter().collect(),
-                ))
-            }
-        };
-        let retention = match info.retention_info {
-            None => None,
-            Some(r) => Some(Retention {
-                max_count: u32::try_from(r.max_count).map_err(|_| {
-                    format!(
-                        "schedule {id} keeps {} backups, which is not a count",
-                        r.max_count
-                    )
-                })?,
-            }),
-        };
-        Ok(Self {
-            id,
-            location: info.location,
-            location_user: info.location_user,
-            parts: info.parts.into_iter().map(PartId::new).collect(),
-            enabled: info.enable,
-            recurrence,
-            retention,
-            fast_backup: info.fast_backup,
-        })
-    }
-}
-
 impl fmt::Display for Schedule {
     /// One line: `default: every day at 23:00 to sftp://nas/backups (seat), keep the newest 7`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -160,46 +110,11 @@ mod tests {
         );
         s.enabled = false;
         s.parts = vec![PartId::COMMON, PartId::SEAT];
-        s.recurrence = Recurrence::new(23, 0, [DayOfWeek::Sunday]);
+        s.recurrence = Recurrence::new(23, 0, [crate::schedule::DayOfWeek::Sunday]);
         s.retention = Some(Retention { max_count: 3 });
         assert_eq!(
             s.to_string(),
             "default: disabled, Sunday at 23:00 to sftp://nas/backups (seat), keep the newest 3"
         );
-    }
-
-    #[test]
-    fn from_the_wire() {
-        let info: types::ScheduleInfo = serde_json::from_value(serde_json::json!({
-            "parts": ["common", "seat"],
-            "location": "sftp://nas/backups",
-            "location_user": "backup",
-            "enable": true,
-            "recurrence_info": {"hour": 23, "minute": 5, "days": ["SUNDAY", "MONDAY", "HOLIDAY"]},
-            "retention_info": {"max_count": 7}
-        }))
-        .unwrap();
-        let s = Schedule::from_wire("default".into(), info.clone()).unwrap();
-        let r = s.recurrence.as_ref().unwrap();
-        assert_eq!(
-            r.days,
-            [
-                DayOfWeek::Monday,
-                DayOfWeek::Sunday,
-                DayOfWeek::Unknown("HOLIDAY".into())
-            ],
-            "sorted, the unknown day kept"
-        );
-        assert_eq!(s.retention, Some(Retention { max_count: 7 }));
-        let mut bad = info.clone();
-        bad.recurrence_info.as_mut().unwrap().hour = 24;
-        assert!(
-            Schedule::from_wire("default".into(), bad)
-                .unwrap_err()
-                .contains("24:5")
-        );
-        let mut bad = info;
-        bad.retention_info.as_mut().unwrap().max_count = -1;
-        assert!(Schedule::from_wire("default".into(), bad).is_err());
     }
 }

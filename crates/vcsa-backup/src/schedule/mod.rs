@@ -1,6 +1,7 @@
 //! Backup schedules: what the appliance runs on its own, checked before it is sent, and compared
 //! with what the appliance has for a declarative apply.
 
+pub(crate) mod change;
 pub(crate) mod clock;
 pub(crate) mod diff;
 pub(crate) mod info;
@@ -8,11 +9,10 @@ pub(crate) mod recurrence;
 pub(crate) mod spec;
 pub(crate) mod update;
 
+pub use change::{ScheduleChange, SettingValue};
 pub use clock::ApplianceTime;
 pub(crate) use clock::Zone;
-pub use diff::{
-    ApplyOptions, Blocker, ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField,
-};
+pub use diff::{ApplyOptions, Blocker, ScheduleAction, ScheduleDiff};
 pub use info::{Retention, Schedule};
 pub use recurrence::{DayOfWeek, Recurrence};
 pub use spec::{ScheduleSpec, ScheduleSpecBuilder};

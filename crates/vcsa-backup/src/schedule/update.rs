@@ -2,11 +2,11 @@
 
 use std::fmt;
 
-use vcsa_backup_api::{Secret, types};
+use vcsa_backup_api::Secret;
 
 use crate::backup::part::PartId;
 use crate::backup::password::BackupPassword;
-use crate::schedule::{DayOfWeek, Recurrence, Retention};
+use crate::schedule::{DayOfWeek, Retention};
 
 /// The settings an update changes, for
 /// [`Client::update_schedule`](crate::Client::update_schedule); every other setting of the
@@ -89,47 +89,6 @@ impl ScheduleUpdate {
     pub(crate) fn needs_current_recurrence(&self) -> bool {
         self.time.is_some() != self.days.is_some()
     }
-
-    /// The wire form, with the time and days completed from the schedule's `current`
-    /// recurrence when only one of them changes.
-    pub(crate) fn to_wire(
-        &self,
-        current: Option<&Recurrence>,
-    ) -> Result<types::ScheduleUpdateSpec, crate::error::Problem> {
-        let recurrence = match (self.time, &self.days) {
-            (None, None) => None,
-            (Some((hour, minute)), Some(days)) => Some(recurrence_wire(hour, minute, days)),
-            (Some((hour, minute)), None) => Some(recurrence_wire(
-                hour,
-                minute,
-                current.map_or(&[][..], |r| &r.days),
-            )),
-            (None, Some(days)) => match current {
-                Some(r) => Some(recurrence_wire(r.hour, r.minute, days)),
-                None => {
-                    return Err(crate::error::Problem::new(
-                        crate::error::Field::Days,
-                        "the schedule has no time of day yet, so days alone cannot be set; give \
-                         the time too, such as 23:00",
-                    ));
-                }
-            },
-        };
-        Ok(types::ScheduleUpdateSpec {
-            backup_password: self.backup_password.as_ref().map(|p| p.secret().to_wire()),
-            enable: self.enabled,
-            fast_backup: self.fast_backup,
-            location: self.location.clone(),
-            location_password: self.location_password.as_ref().map(Secret::to_wire),
-            location_user: self.location_user.clone(),
-            parts: self
-                .parts
-                .as_ref()
-                .map(|p| types::ScheduleUpdateParts(part_ids(p))),
-            recurrence_info: recurrence,
-            retention_info: self.retention.map(retention_wire),
-        })
-    }
 }
 
 impl fmt::Debug for ScheduleUpdate {
@@ -149,75 +108,16 @@ impl fmt::Debug for ScheduleUpdate {
     }
 }
 
-/// A recurrence on the wire; no days listed means every day.
-pub(crate) fn recurrence_wire(hour: u8, minute: u8, days: &[DayOfWeek]) -> types::RecurrenceInfo {
-    types::RecurrenceInfo {
-        days: days
-            .iter()
-            .map(|d| vcsa_backup_api::enums::DayOfWeek::from(d.as_str()))
-            .collect(),
-        hour: hour.into(),
-        minute: minute.into(),
-    }
-}
-
-pub(crate) fn retention_wire(retention: Retention) -> types::RetentionInfo {
-    types::RetentionInfo {
-        max_count: retention.max_count.into(),
-    }
-}
-
-pub(crate) fn part_ids(parts: &[PartId]) -> Vec<String> {
-    parts.iter().map(|p| p.as_str().to_string()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schedule::ScheduleSpec;
     use DayOfWeek::*;
 
-    fn wire(update: &ScheduleUpdate, current: Option<&Recurrence>) -> serde_json::Value {
-        serde_json::to_value(update.to_wire(current).unwrap()).unwrap()
-    }
-
     #[test]
-    fn only_the_given_settings_are_sent() {
-        let update = ScheduleSpec::builder()
-            .keep(14)
-            .enabled(false)
-            .build_update()
-            .unwrap();
-        assert_eq!(
-            wire(&update, None),
-            serde_json::json!({"retention_info": {"max_count": 14}, "enable": false})
-        );
-        let no_parts = ScheduleSpec::builder()
-            .parts(Vec::<PartId>::new())
-            .build_update()
-            .unwrap();
-        assert_eq!(wire(&no_parts, None), serde_json::json!({"parts": []}));
-    }
-
-    #[test]
-    fn a_time_keeps_the_schedule_s_days_and_days_keep_its_time() {
-        let current = Recurrence::new(23, 0, [Saturday, Sunday]).unwrap();
+    fn a_time_alone_or_days_alone_need_the_schedule_s_recurrence() {
         let time = ScheduleSpec::builder().at(1, 30).build_update().unwrap();
         assert!(time.needs_current_recurrence());
-        assert_eq!(
-            wire(&time, Some(&current))["recurrence_info"],
-            serde_json::json!({"hour": 1, "minute": 30, "days": ["SATURDAY", "SUNDAY"]})
-        );
-        let days = ScheduleSpec::builder()
-            .days([Friday, Monday])
-            .build_update()
-            .unwrap();
-        assert_eq!(
-            wire(&days, Some(&current))["recurrence_info"],
-            serde_json::json!({"hour": 23, "minute": 0, "days": ["MONDAY", "FRIDAY"]})
-        );
-        let problem = days.to_wire(None).unwrap_err();
-        assert_eq!(problem.field, crate::error::Field::Days);
         let both = ScheduleSpec::builder()
             .at(2, 0)
             .days([Monday])

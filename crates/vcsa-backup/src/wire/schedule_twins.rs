@@ -1,6 +1,16 @@
-//! The schedule, part size and clock operations as [`Twins`] pairs (see [`twins`](super::twins)).
+//! The schedule, part size and clock operations as [`Twins`] pairs (see [`twins`](super::twins)),
+//! and the conversions of schedules and the appliance's clock to and from the wire.
 
-use vcsa_backup_api::{Client as Api, types};
+use std::collections::BTreeSet;
+
+use chrono::DateTime;
+use vcsa_backup_api::{Client as Api, Secret, types};
+
+use crate::backup::part::PartId;
+use crate::error::{Field, Problem};
+use crate::schedule::{
+    ApplianceTime, DayOfWeek, Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate,
+};
 
 use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins};
 
@@ -163,5 +173,246 @@ impl Twins for GetApplianceTime {
     }
     async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
         api.rest_get_appliance_time().await
+    }
+}
+
+/// The wire form of a create: every setting, passwords included.
+pub(crate) fn create_spec(spec: &ScheduleSpec) -> types::ScheduleCreateSpec {
+    types::ScheduleCreateSpec {
+        backup_password: spec.backup_password.as_ref().map(|p| p.secret().to_wire()),
+        // Unset means enabled: say it only when it is not.
+        enable: (!spec.enabled).then_some(false),
+        fast_backup: spec.fast_backup,
+        location: spec.location.clone(),
+        location_password: spec.location_password.as_ref().map(Secret::to_wire),
+        location_user: spec.location_user.clone(),
+        parts: part_ids(&spec.parts),
+        recurrence_info: spec
+            .recurrence
+            .as_ref()
+            .map(|r| recurrence(r.hour, r.minute, &r.days)),
+        retention_info: spec.retention.map(retention),
+    }
+}
+
+/// The wire form of an update, with the time and days completed from the schedule's `current`
+/// recurrence when only one of them changes.
+pub(crate) fn update_spec(
+    update: &ScheduleUpdate,
+    current: Option<&Recurrence>,
+) -> Result<types::ScheduleUpdateSpec, Problem> {
+    let recurrence_info = match (update.time, &update.days) {
+        (None, None) => None,
+        (Some((hour, minute)), Some(days)) => Some(recurrence(hour, minute, days)),
+        (Some((hour, minute)), None) => Some(recurrence(
+            hour,
+            minute,
+            current.map_or(&[][..], |r| &r.days),
+        )),
+        (None, Some(days)) => match current {
+            Some(r) => Some(recurrence(r.hour, r.minute, days)),
+            None => {
+                return Err(Problem::new(
+                    Field::Days,
+                    "the schedule has no time of day yet, so days alone cannot be set; give \
+                     the time too, such as 23:00",
+                ));
+            }
+        },
+    };
+    Ok(types::ScheduleUpdateSpec {
+        backup_password: update
+            .backup_password
+            .as_ref()
+            .map(|p| p.secret().to_wire()),
+        enable: update.enabled,
+        fast_backup: update.fast_backup,
+        location: update.location.clone(),
+        location_password: update.location_password.as_ref().map(Secret::to_wire),
+        location_user: update.location_user.clone(),
+        parts: update
+            .parts
+            .as_ref()
+            .map(|p| types::ScheduleUpdateParts(part_ids(p))),
+        recurrence_info,
+        retention_info: update.retention.map(retention),
+    })
+}
+
+/// A schedule as the appliance has it; a time or retention out of range is malformed.
+pub(crate) fn schedule(id: String, info: types::ScheduleInfo) -> Result<Schedule, String> {
+    let recurrence = match info.recurrence_info {
+        None => None,
+        Some(r) => {
+            let hour = u8::try_from(r.hour).ok().filter(|h| *h < 24);
+            let minute = u8::try_from(r.minute).ok().filter(|m| *m < 60);
+            let (Some(hour), Some(minute)) = (hour, minute) else {
+                return Err(format!(
+                    "schedule {id} runs at {}:{}, which is not a time of day",
+                    r.hour, r.minute
+                ));
+            };
+            let days: BTreeSet<DayOfWeek> =
+                r.days.iter().map(|d| DayOfWeek::from(d.as_str())).collect();
+            Some(Recurrence::from_checked(
+                hour,
+                minute,
+                days.into_iter().collect(),
+            ))
+        }
+    };
+    let retention = match info.retention_info {
+        None => None,
+        Some(r) => Some(Retention {
+            max_count: u32::try_from(r.max_count).map_err(|_| {
+                format!(
+                    "schedule {id} keeps {} backups, which is not a count",
+                    r.max_count
+                )
+            })?,
+        }),
+    };
+    Ok(Schedule {
+        id,
+        location: info.location,
+        location_user: info.location_user,
+        parts: info.parts.into_iter().map(PartId::new).collect(),
+        enabled: info.enable,
+        recurrence,
+        retention,
+        fast_backup: info.fast_backup,
+    })
+}
+
+/// The appliance's clock; a time that is not a number of seconds in range is malformed.
+pub(crate) fn appliance_time(t: types::SystemTime) -> Result<ApplianceTime, String> {
+    let seconds = t.seconds_since_epoch;
+    let whole = seconds.floor();
+    // A double holds today's instants to a fraction of a microsecond: keep microseconds.
+    // `as` saturates; an out-of-range instant is refused by `from_timestamp`.
+    let nanos = (((seconds - whole) * 1e6).round() as u32).min(999_999) * 1000;
+    let now = seconds
+        .is_finite()
+        .then(|| DateTime::from_timestamp(whole as i64, nanos))
+        .flatten()
+        .ok_or_else(|| format!("the appliance's time {seconds} is not a time"))?;
+    Ok(ApplianceTime::new(now, t.timezone, t.date, t.time))
+}
+
+/// A recurrence on the wire; no days listed means every day.
+fn recurrence(hour: u8, minute: u8, days: &[DayOfWeek]) -> types::RecurrenceInfo {
+    types::RecurrenceInfo {
+        days: days
+            .iter()
+            .map(|d| vcsa_backup_api::enums::DayOfWeek::from(d.as_str()))
+            .collect(),
+        hour: hour.into(),
+        minute: minute.into(),
+    }
+}
+
+fn retention(retention: Retention) -> types::RetentionInfo {
+    types::RetentionInfo {
+        max_count: retention.max_count.into(),
+    }
+}
+
+fn part_ids(parts: &[PartId]) -> Vec<String> {
+    parts.iter().map(|p| p.as_str().to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::ScheduleSpec;
+    use DayOfWeek::*;
+
+    fn wire(update: &ScheduleUpdate, current: Option<&Recurrence>) -> serde_json::Value {
+        serde_json::to_value(update_spec(update, current).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn only_the_given_settings_are_sent() {
+        let update = ScheduleSpec::builder()
+            .keep(14)
+            .enabled(false)
+            .build_update()
+            .unwrap();
+        assert_eq!(
+            wire(&update, None),
+            serde_json::json!({"retention_info": {"max_count": 14}, "enable": false})
+        );
+        let no_parts = ScheduleSpec::builder()
+            .parts(Vec::<PartId>::new())
+            .build_update()
+            .unwrap();
+        assert_eq!(wire(&no_parts, None), serde_json::json!({"parts": []}));
+    }
+
+    #[test]
+    fn a_time_keeps_the_schedule_s_days_and_days_keep_its_time() {
+        let current = Recurrence::new(23, 0, [Saturday, Sunday]).unwrap();
+        let time = ScheduleSpec::builder().at(1, 30).build_update().unwrap();
+        assert_eq!(
+            wire(&time, Some(&current))["recurrence_info"],
+            serde_json::json!({"hour": 1, "minute": 30, "days": ["SATURDAY", "SUNDAY"]})
+        );
+        let days = ScheduleSpec::builder()
+            .days([Friday, Monday])
+            .build_update()
+            .unwrap();
+        assert_eq!(
+            wire(&days, Some(&current))["recurrence_info"],
+            serde_json::json!({"hour": 23, "minute": 0, "days": ["MONDAY", "FRIDAY"]})
+        );
+        let problem = update_spec(&days, None).unwrap_err();
+        assert_eq!(problem.field, Field::Days);
+    }
+
+    #[test]
+    fn a_schedule_from_the_wire() {
+        let info: types::ScheduleInfo = serde_json::from_value(serde_json::json!({
+            "parts": ["common", "seat"],
+            "location": "sftp://nas/backups",
+            "location_user": "backup",
+            "enable": true,
+            "recurrence_info": {"hour": 23, "minute": 5, "days": ["SUNDAY", "MONDAY", "HOLIDAY"]},
+            "retention_info": {"max_count": 7}
+        }))
+        .unwrap();
+        let s = schedule("default".into(), info.clone()).unwrap();
+        let r = s.recurrence.as_ref().unwrap();
+        assert_eq!(
+            r.days,
+            [Monday, Sunday, DayOfWeek::Unknown("HOLIDAY".into())],
+            "sorted, the unknown day kept"
+        );
+        assert_eq!(s.retention, Some(Retention { max_count: 7 }));
+        let mut bad = info.clone();
+        bad.recurrence_info.as_mut().unwrap().hour = 24;
+        assert!(
+            schedule("default".into(), bad)
+                .unwrap_err()
+                .contains("24:5")
+        );
+        let mut bad = info;
+        bad.retention_info.as_mut().unwrap().max_count = -1;
+        assert!(schedule("default".into(), bad).is_err());
+    }
+
+    #[test]
+    fn the_clock_from_the_wire() {
+        let wire = |seconds: f64| types::SystemTime {
+            date: "Thu 07-31-2014".into(),
+            seconds_since_epoch: seconds,
+            time: "18:18:32".into(),
+            timezone: "UTC".into(),
+        };
+        let t = appliance_time(wire(1_406_830_712.651)).unwrap();
+        assert_eq!(t.now.to_rfc3339(), "2014-07-31T18:18:32.651+00:00");
+        assert_eq!(t.time_zone, "UTC");
+        for bad in [f64::NAN, f64::INFINITY, 1e300] {
+            assert!(appliance_time(wire(bad)).is_err(), "{bad}");
+        }
     }
 }

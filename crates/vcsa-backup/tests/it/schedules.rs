@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use vcsa_backup::{
     ApplyOptions, ArchiveFilter, ArchiveKind, BackupLocation, BackupRequest, Blocker, Client,
-    DayOfWeek, Error, Flavour, InvalidRequest, JobKind, PartId, ScheduleAction, ScheduleField,
+    DayOfWeek, Error, Field, Flavour, InvalidRequest, JobKind, PartId, ScheduleAction,
     ScheduleSpec, ScheduleSpecBuilder, Secret, TaskStatus,
 };
 use vcsa_backup_sim::{
@@ -60,8 +60,8 @@ fn location() -> BackupLocation {
         .unwrap()
 }
 
-fn fields(diff: &vcsa_backup::ScheduleDiff) -> Vec<ScheduleField> {
-    diff.changes().iter().map(|c| c.field()).collect()
+fn fields(diff: &vcsa_backup::ScheduleDiff) -> Vec<Field> {
+    diff.changes().iter().map(|c| c.field).collect()
 }
 
 #[tokio::test(start_paused = true)]
@@ -115,7 +115,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
             .unwrap();
         assert_eq!(dry.action(), &ScheduleAction::Update);
         assert!(!dry.is_applied());
-        assert_eq!(fields(&dry), [ScheduleField::Time, ScheduleField::Days]);
+        assert_eq!(fields(&dry), [Field::Time, Field::Days]);
         assert_eq!(client.get_schedule("nightly").await.unwrap(), stored);
 
         let changed = client
@@ -142,7 +142,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
             .apply_schedule("nightly", &daily, ApplyOptions::new())
             .await
             .unwrap();
-        assert_eq!(fields(&back), [ScheduleField::Days]);
+        assert_eq!(fields(&back), [Field::Days]);
         let daily_again = client
             .apply_schedule("nightly", &daily, ApplyOptions::new())
             .await
@@ -171,10 +171,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
             .unwrap();
         assert_eq!(
             fields(&sent),
-            [
-                ScheduleField::LocationPassword,
-                ScheduleField::BackupPassword
-            ]
+            [Field::LocationPassword, Field::BackupPassword]
         );
         let passwords = sim.control().schedule_passwords("nightly").unwrap();
         assert_eq!(
@@ -224,7 +221,7 @@ async fn removing_a_setting_needs_a_recreate_the_caller_allows() {
             .unwrap();
         assert_eq!(
             dry.action(),
-            &ScheduleAction::Blocked(vec![Blocker::CannotUnset(ScheduleField::Retention)])
+            &ScheduleAction::Blocked(vec![Blocker::CannotUnset(Field::Retention)])
         );
         assert_eq!(
             client

@@ -1,8 +1,6 @@
 //! `schedule apply`: make a schedule match the options, changing only what differs.
 
-use vcsa_backup::{
-    ApplyOptions, Blocker, ScheduleAction, ScheduleDiff, ScheduleField, ScheduleSpec,
-};
+use vcsa_backup::{ApplyOptions, Blocker, Field, ScheduleAction, ScheduleDiff, ScheduleSpec};
 
 use super::spec::{Passwords, builder};
 use crate::cli::ScheduleApplyArgs;
@@ -36,7 +34,7 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
     let mut plan = plan_for(&spec).await?;
     if !dry_run
         && !location_given
-        && args.options.location_user.is_some()
+        && args.options.target.location_user.is_some()
         && sends_location_password(&plan, args.send_passwords)
     {
         passwords_given = true;
@@ -61,7 +59,7 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
             .map_err(|e| super::failure(id, e))?
     };
     // Times are in the appliance's time zone: worth a read of its clock when one changes.
-    let clock = if diff.changes_field(ScheduleField::Time) {
+    let clock = if diff.changes_field(Field::Time) {
         super::clock(ctx).await
     } else {
         None
@@ -114,7 +112,7 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
 /// not), for a new location user, or when the caller asks.
 fn sends_location_password(plan: &ScheduleDiff, send_passwords: bool) -> bool {
     send_passwords
-        || plan.changes_field(ScheduleField::LocationUser)
+        || plan.changes_field(Field::LocationUser)
         || match plan.action() {
             ScheduleAction::Create | ScheduleAction::Recreate => true,
             ScheduleAction::Blocked(blockers) => blockers.contains(&Blocker::NeedsLocationPassword),

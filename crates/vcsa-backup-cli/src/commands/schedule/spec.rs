@@ -19,17 +19,17 @@ pub struct Passwords {
 impl Passwords {
     /// Reads the passwords the options call for, asking on the terminal for those not given.
     pub fn read(options: &ScheduleOptions) -> Result<Self, Failure> {
-        let location = match &options.location_user {
+        let location = match &options.target.location_user {
             Some(_) => Some(secrets::required(
                 &secrets::LOCATION,
-                options.location_password_file.as_deref(),
+                options.target.location_password_file.as_deref(),
             )?),
             None => None,
         };
         let backup = secrets::optional(
             &secrets::BACKUP,
-            options.backup_password_file.as_deref(),
-            options.encrypt,
+            options.target.backup_password_file.as_deref(),
+            options.target.encrypt,
         )?;
         Ok(Self { location, backup })
     }
@@ -37,17 +37,17 @@ impl Passwords {
     /// Reads only the passwords given in files or the environment: never asks, never requires
     /// one. For a run that may send none (a dry run, or an update that keeps the user).
     pub fn given(options: &ScheduleOptions) -> Result<Self, Failure> {
-        let location = match &options.location_user {
+        let location = match &options.target.location_user {
             Some(_) => secrets::optional(
                 &secrets::LOCATION,
-                options.location_password_file.as_deref(),
+                options.target.location_password_file.as_deref(),
                 false,
             )?,
             None => None,
         };
         let backup = secrets::optional(
             &secrets::BACKUP,
-            options.backup_password_file.as_deref(),
+            options.target.backup_password_file.as_deref(),
             false,
         )?;
         Ok(Self { location, backup })
@@ -70,7 +70,7 @@ pub fn builder(
     if let Some(location) = location {
         b = b.location(location);
     }
-    if let Some(user) = &options.location_user {
+    if let Some(user) = &options.target.location_user {
         b = match passwords.location {
             Some(password) => b.location_credentials(user.clone(), password),
             None => b.location_user(user.clone()),
@@ -79,14 +79,8 @@ pub fn builder(
     if let Some(password) = passwords.backup {
         b = b.backup_password(password);
     }
-    let parts: Vec<&str> = options
-        .parts
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .collect();
-    if !parts.is_empty() {
-        b = b.parts(parts);
+    if !options.target.parts.is_empty() {
+        b = b.parts(options.target.parts.iter().map(String::as_str));
     }
     if let Some(enabled) = options.enabled() {
         b = b.enabled(enabled);
@@ -97,10 +91,8 @@ pub fn builder(
     let days: Vec<DayOfWeek> = options
         .days
         .iter()
-        .map(|d| d.trim())
-        .filter(|d| !d.is_empty())
         // A word that is no day goes to the builder as typed, which names it in its problem.
-        .map(|d| DayOfWeek::parse(d).unwrap_or_else(|| DayOfWeek::from(d)))
+        .map(|d| DayOfWeek::parse(d).unwrap_or_else(|| DayOfWeek::from(d.as_str())))
         .collect();
     if !days.is_empty() {
         b = b.days(days);
