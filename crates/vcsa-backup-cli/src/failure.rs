@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use vcsa_backup::{AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError};
+use vcsa_backup::{
+    AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
+};
 
 /// The documented exit codes (see `vcsa-backup --help`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,6 +309,30 @@ impl From<Error> for Failure {
             _ => Failure::new(ExitCode::Appliance, error.to_string()),
         };
         with_stack(failure, server.as_ref())
+    }
+}
+
+/// A failure about schedule `id`, with the words for a missing or existing one.
+pub fn schedule_failure(id: &str, error: Error) -> Failure {
+    match &error {
+        Error::NotFound(e) => Failure::new(
+            ExitCode::InvalidInput,
+            format!("there is no schedule \"{id}\" on the appliance"),
+        )
+        .with_details(message_stack(e))
+        .with_hint(
+            "`vcsa-backup schedule list` lists the schedules; `vcsa-backup schedule create` \
+             creates one",
+        ),
+        Error::Server(e) if e.error_type == Some(ServerErrorType::AlreadyExists) => Failure::new(
+            ExitCode::InvalidInput,
+            format!("schedule \"{id}\" already exists"),
+        )
+        .with_details(message_stack(e))
+        .with_hint(
+            "change it with `vcsa-backup schedule update` or `schedule apply`, or delete it first",
+        ),
+        _ => Failure::from(error),
     }
 }
 

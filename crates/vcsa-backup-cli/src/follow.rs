@@ -3,13 +3,12 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use futures_util::{FutureExt, StreamExt};
 use vcsa_backup::wait::{NotStartedReason, WaitError, WaitOptions};
 use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskStatus};
 
 use crate::failure::{ExitCode, Failure};
-use crate::progress::{Mode, Progress, Update};
+use crate::progress::{Mode, Progress, Update, elapsed};
 
 /// How a followed job ended.
 pub struct Followed {
@@ -35,12 +34,6 @@ fn waiting(status: &TaskStatus) -> Option<String> {
         TaskStatus::Pending | TaskStatus::Blocked => Some(status.as_str().to_lowercase()),
         _ => None,
     }
-}
-
-/// How long the job has run, by the appliance's start and end times.
-pub fn elapsed(status: &JobStatus) -> Duration {
-    let end = status.ended_at.unwrap_or_else(Utc::now);
-    (end - status.started_at).to_std().unwrap_or(Duration::ZERO)
 }
 
 /// The job's details, or `None` when the appliance has none or the read fails: they only add
