@@ -67,8 +67,7 @@ pub async fn start_and_follow(ctx: &Context, start: Start<'_>, plan: &Plan) -> R
     tracing::info!(job = %status.id, "job started");
 
     if !plan.wait {
-        print_started(ctx.output, &status);
-        return Ok(());
+        return print_started(ctx.output, &status);
     }
     notice(
         ctx,
@@ -82,7 +81,7 @@ pub async fn start_and_follow(ctx: &Context, start: Start<'_>, plan: &Plan) -> R
     )
     .await?;
     let view = JobView::new(&followed.status, followed.details.as_ref());
-    output::print(ctx.output, &view, || output::fields(&view.fields()));
+    output::print(ctx.output, &view, || output::fields(&view.fields()))?;
     match follow::job_failed(&followed) {
         Some(failure) => Err(failure),
         None => Ok(()),
@@ -91,7 +90,9 @@ pub async fn start_and_follow(ctx: &Context, start: Start<'_>, plan: &Plan) -> R
 
 fn start_failure(start: &Start<'_>, error: Error) -> Failure {
     match (start, &error) {
-        (Start::Schedule { id, .. }, Error::NotFound(_)) => crate::failure::schedule_failure(id, error),
+        (Start::Schedule { id, .. }, Error::NotFound(_)) => {
+            crate::failure::schedule_failure(id, error)
+        }
         _ => Failure::from(error),
     }
 }
@@ -129,11 +130,11 @@ async fn start_when_idle(
             .job()
             .cloned()
             .unwrap_or_else(|| vcsa_backup::JobId::new("the running job"));
-        follow::wait_failure(&id, e)
+        follow::wait_failure(&id, e, None)
     })
 }
 
-fn print_started(format: OutputFormat, status: &JobStatus) {
+fn print_started(format: OutputFormat, status: &JobStatus) -> Result<(), Failure> {
     let view = JobView::new(status, None);
     output::print(format, &view, || {
         format!(
@@ -141,7 +142,7 @@ fn print_started(format: OutputFormat, status: &JobStatus) {
             output::fields(&view.fields()),
             status.id
         )
-    });
+    })
 }
 
 /// A line for the person watching (standard error), unless progress is silenced.
