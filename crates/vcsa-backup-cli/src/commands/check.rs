@@ -99,7 +99,8 @@ fn emit_to(output_file: Option<&Path>, text: &str, code: u8) -> ExitCode {
             // Standard output may be what failed: say it on standard error too.
             eprintln!("VCSA BACKUP UNKNOWN - {why}");
             if output_file.is_some() {
-                println!("VCSA BACKUP UNKNOWN - {why}");
+                // Not `println!`, which panics when standard output fails too.
+                let _ = writeln!(std::io::stdout(), "VCSA BACKUP UNKNOWN - {why}");
             }
             ExitCode::from(3)
         }
