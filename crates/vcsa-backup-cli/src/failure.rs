@@ -2,7 +2,12 @@
 
 use std::fmt;
 
-use vcsa_backup::{AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError};
+use serde::Serialize;
+
+use vcsa_backup::{
+    AuthFailure, BuildError, Error, Field, InvalidRequest, JobId, JobStatus, Problem, ServerError,
+    ServerErrorType,
+};
 
 /// The documented exit codes (see `vcsa-backup --help`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +28,8 @@ pub enum ExitCode {
     Connection = 6,
     /// The appliance answered with something unexpected.
     Appliance = 7,
+    /// The result could not be written to standard output (sysexits' `EX_IOERR`).
+    Output = 74,
     /// Ctrl-C while following a job (the job goes on).
     Interrupted = 130,
 }
@@ -39,6 +46,7 @@ impl ExitCode {
             Self::Authentication => "authentication",
             Self::Connection => "connection",
             Self::Appliance => "appliance",
+            Self::Output => "output",
             Self::Interrupted => "interrupted",
         }
     }
@@ -58,6 +66,34 @@ pub struct Failure {
     details: Vec<String>,
     hint: Option<String>,
     result_printed: bool,
+    job: Option<Box<StoppedJob>>,
+}
+
+/// A job the command stopped following before its end, as the JSON error names it.
+#[derive(Debug, Serialize)]
+pub struct StoppedJob {
+    /// The job's id.
+    pub id: String,
+    /// Its last known state as the appliance sends it (`INPROGRESS`); `null` when none was read.
+    pub state: Option<String>,
+    /// Its last known progress, percent; `null` when none was read.
+    pub progress: Option<u8>,
+    /// The command that follows it again.
+    pub follow: String,
+    /// The command that cancels it.
+    pub cancel: String,
+}
+
+impl StoppedJob {
+    fn new(job: &JobId, last: Option<&JobStatus>) -> Self {
+        Self {
+            id: job.to_string(),
+            state: last.map(|s| s.state.as_str().to_string()),
+            progress: last.map(|s| s.progress.value()),
+            follow: format!("vcsa-backup status {job} --wait"),
+            cancel: format!("vcsa-backup cancel {job}"),
+        }
+    }
 }
 
 impl Failure {
@@ -69,6 +105,7 @@ impl Failure {
             details: Vec::new(),
             hint: Some(hint.into()),
             result_printed: false,
+            job: None,
         }
     }
 
@@ -80,6 +117,7 @@ impl Failure {
             details: Vec::new(),
             hint: None,
             result_printed: false,
+            job: None,
         }
     }
 
@@ -107,17 +145,53 @@ impl Failure {
         self.result_printed
     }
 
-    /// Waiting gave up at the deadline, before the job ended.
-    pub fn deadline(job: &str) -> Self {
+    /// Waiting gave up at the deadline, before `job` ended (`last`: its last status read).
+    pub fn deadline(job: &JobId, last: Option<&JobStatus>) -> Self {
         Self::new(
             ExitCode::DeadlinePassed,
-            format!(
-                "the deadline passed before job {job} ended; the job goes on on the appliance"
-            ),
+            format!("the deadline passed before job {job} ended; the job goes on on the appliance"),
         )
-        .with_hint(format!(
-            "follow it with `vcsa-backup status {job} --wait`, or stop it with `vcsa-backup cancel {job}`"
-        ))
+        .while_following(job, last)
+    }
+
+    /// The same failure, which ended the following of `job` before the job's end (`last`: its
+    /// last status read): the headline names the job.
+    pub fn stopped_following(mut self, job: &JobId, last: Option<&JobStatus>) -> Self {
+        self.headline = format!("stopped following job {job}: {}", self.headline);
+        self.while_following(job, last)
+    }
+
+    /// The same failure, met while following `job` (`last`: its last status read): says where
+    /// the job was and how to follow it again or cancel it, in words and, for scripts, in the
+    /// JSON error's `job`.
+    pub fn while_following(mut self, job: &JobId, last: Option<&JobStatus>) -> Self {
+        let stopped = StoppedJob::new(job, last);
+        self.details.insert(
+            0,
+            match last {
+                Some(status) => format!(
+                    "last known state: {}, {}% done",
+                    status.state.describe(),
+                    status.progress.value()
+                ),
+                None => "no state of the job was read".to_string(),
+            },
+        );
+        let next = format!(
+            "follow it with `{}`, or stop it with `{}`",
+            stopped.follow, stopped.cancel
+        );
+        self.hint = Some(match self.hint.take() {
+            Some(hint) => format!("{hint}; then {next}"),
+            None => next,
+        });
+        self.job = Some(Box::new(stopped));
+        self
+    }
+
+    /// The job the command stopped following, when that is how it failed.
+    pub fn job(&self) -> Option<&StoppedJob> {
+        self.job.as_deref()
     }
 
     /// The headline, detail lines and hint, for JSON.
@@ -310,6 +384,30 @@ impl From<Error> for Failure {
     }
 }
 
+/// A failure about schedule `id`, with the words for a missing or existing one.
+pub fn schedule_failure(id: &str, error: Error) -> Failure {
+    match &error {
+        Error::NotFound(e) => Failure::new(
+            ExitCode::InvalidInput,
+            format!("there is no schedule \"{id}\" on the appliance"),
+        )
+        .with_details(message_stack(e))
+        .with_hint(
+            "`vcsa-backup schedule list` lists the schedules; `vcsa-backup schedule create` \
+             creates one",
+        ),
+        Error::Server(e) if e.error_type == Some(ServerErrorType::AlreadyExists) => Failure::new(
+            ExitCode::InvalidInput,
+            format!("schedule \"{id}\" already exists"),
+        )
+        .with_details(message_stack(e))
+        .with_hint(
+            "change it with `vcsa-backup schedule update` or `schedule apply`, or delete it first",
+        ),
+        _ => Failure::from(error),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,13 +494,53 @@ mod tests {
 
     #[test]
     fn the_deadline_says_the_job_goes_on() {
-        let failure = Failure::deadline("20250101-000000-1");
+        let job = vcsa_backup::JobId::new("20250101-000000-1");
+        let last: vcsa_backup::JobStatus = serde_json::from_value(serde_json::json!({
+            "id": "20250101-000000-1",
+            "state": "INPROGRESS",
+            "progress": 40,
+            "messages": [],
+            "started_at": "2025-01-01T00:00:00Z",
+            "ended_at": null,
+        }))
+        .expect("a status");
+        let failure = Failure::deadline(&job, Some(&last));
         assert_eq!(failure.exit_code(), ExitCode::DeadlinePassed);
-        assert!(failure.to_string().contains("the job goes on"), "{failure}");
+        let text = failure.to_string();
+        assert!(text.contains("the job goes on"), "{text}");
+        assert!(text.contains("in progress, 40% done"), "{text}");
         assert!(
-            failure
-                .to_string()
-                .contains("vcsa-backup cancel 20250101-000000-1")
+            text.contains("vcsa-backup status 20250101-000000-1 --wait"),
+            "{text}"
         );
+        assert!(
+            text.contains("vcsa-backup cancel 20250101-000000-1"),
+            "{text}"
+        );
+        let stopped = failure.job().expect("the job, for JSON");
+        assert_eq!(stopped.state.as_deref(), Some("INPROGRESS"));
+        assert_eq!(stopped.progress, Some(40));
+    }
+
+    #[test]
+    fn a_read_that_ends_the_wait_names_the_job_and_keeps_its_cause() {
+        let job = vcsa_backup::JobId::new("20250101-000000-1");
+        let failure = Failure::new(ExitCode::Connection, "the appliance could not be reached")
+            .with_hint("check the network")
+            .stopped_following(&job, None);
+        assert_eq!(failure.exit_code(), ExitCode::Connection);
+        let text = failure.to_string();
+        assert!(
+            text.starts_with(
+                "error: stopped following job 20250101-000000-1: the appliance could not be reached"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("no state of the job was read"), "{text}");
+        assert!(
+            text.contains("check the network; then follow it with `vcsa-backup status"),
+            "{text}"
+        );
+        assert_eq!(failure.job().expect("the job").state, None);
     }
 }

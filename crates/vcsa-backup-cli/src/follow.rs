@@ -3,13 +3,12 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use futures_util::{FutureExt, StreamExt};
 use vcsa_backup::wait::{NotStartedReason, WaitError, WaitOptions};
 use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskStatus};
 
 use crate::failure::{ExitCode, Failure};
-use crate::progress::{Mode, Progress, Update};
+use crate::progress::{Mode, Progress, Update, elapsed};
 
 /// How a followed job ended.
 pub struct Followed {
@@ -37,12 +36,6 @@ fn waiting(status: &TaskStatus) -> Option<String> {
     }
 }
 
-/// How long the job has run, by the appliance's start and end times.
-pub fn elapsed(status: &JobStatus) -> Duration {
-    let end = status.ended_at.unwrap_or_else(Utc::now);
-    (end - status.started_at).to_std().unwrap_or(Duration::ZERO)
-}
-
 /// The job's details, or `None` when the appliance has none or the read fails: they only add
 /// the size and location to what the status says, so a failed read is logged, not fatal.
 pub async fn details_of(client: &Client, id: &JobId) -> Option<JobDetails> {
@@ -67,6 +60,8 @@ pub async fn follow(
     mode: Mode,
 ) -> Result<Followed, Failure> {
     let mut progress = Progress::new(mode);
+    // The last status read, for a failure that ends the following before the job's end.
+    let mut last: Option<JobStatus> = None;
     let mut watch = client.watch_job(id, options);
     let mut interrupted = Box::pin(tokio::signal::ctrl_c());
     // Polling once installs the handler now, before the first frame is drawn, so a Ctrl-C the
@@ -96,10 +91,11 @@ pub async fn follow(
                     return Ok(Followed { status, details });
                 }
                 progress.update(&update);
+                last = Some(status);
             }
             Some(Err(error)) => {
                 progress.abandon();
-                return Err(wait_failure(id, error));
+                return Err(wait_failure(id, error, last.as_ref()));
             }
             None => {
                 // The watch ends only after a final status or an error, both handled above.
@@ -108,7 +104,7 @@ pub async fn follow(
                     ExitCode::Appliance,
                     format!("stopped hearing about job {id} before it ended"),
                 )
-                .with_hint(format!("check it with `vcsa-backup status {id}`")));
+                .while_following(id, last.as_ref()));
             }
         }
     }
@@ -125,17 +121,36 @@ fn interrupted_failure(id: &JobId) -> Failure {
     ))
 }
 
-/// The failure for a wait that ended without a final status.
-pub fn wait_failure(id: &JobId, error: WaitError) -> Failure {
+/// The failure for a wait on `id` that ended without a final status; `seen` is the last status
+/// the caller read, for when the error carries none. A wait that gave up on a job it had
+/// followed names the job, where it was, and how to follow or cancel it.
+pub fn wait_failure(id: &JobId, error: WaitError, seen: Option<&JobStatus>) -> Failure {
     let said = error.to_string();
     let job = error.job().cloned().unwrap_or_else(|| id.clone());
     match error {
         WaitError::TimedOut(timed_out) => {
             let waited_ms = timed_out.summary.waited.as_millis() as u64;
             tracing::info!(job = %job, waited_ms, "deadline passed");
-            Failure::deadline(job.as_str())
+            let failure = Failure::deadline(&job, timed_out.last_status.as_ref().or(seen));
+            match timed_out.last_error {
+                Some(e) => failure.with_details([format!(
+                    "the last read failed: {}",
+                    Failure::from(e).parts().0
+                )]),
+                None => failure,
+            }
         }
-        WaitError::ReadFailed(failed) => Failure::from(failed.error),
+        WaitError::ReadFailed(failed) => {
+            let last = failed.last_status.as_ref().or(seen);
+            let cause = Failure::from(failed.error);
+            // An unknown job was never followed: the cause says to check the id.
+            if last.is_none() && cause.exit_code() == ExitCode::InvalidInput {
+                return cause;
+            }
+            cause.stopped_following(&job, last)
+        }
+        WaitError::Stalled(stalled) => Failure::new(ExitCode::Appliance, said)
+            .while_following(&job, Some(&stalled.last_status)),
         WaitError::JobFailed(_) => {
             Failure::new(ExitCode::JobFailed, format!("backup job {job} failed"))
         }
@@ -143,8 +158,10 @@ pub fn wait_failure(id: &JobId, error: WaitError) -> Failure {
             NotStartedReason::Refused(e) | NotStartedReason::JobListUnreadable(e) => {
                 Failure::from(e)
             }
-            NotStartedReason::TimedOut(_) => Failure::deadline(job.as_str()),
-            NotStartedReason::WaitFailed(inner) => wait_failure(&job, inner),
+            // Nothing was started, and the appliance stayed busy with work not in its job
+            // list: there is no job to name.
+            NotStartedReason::TimedOut(_) => Failure::new(ExitCode::DeadlinePassed, said),
+            NotStartedReason::WaitFailed(inner) => wait_failure(&job, inner, None),
             _ => Failure::new(ExitCode::Appliance, said),
         },
         _ => Failure::new(ExitCode::Appliance, said),

@@ -13,6 +13,7 @@ mod follow;
 mod health_output;
 mod human;
 mod output;
+mod output_file;
 mod progress;
 mod secrets;
 mod views;
@@ -124,13 +125,10 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Demo(args) => commands::demo::run(&cli.global, args).await,
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(
-                args.shell,
-                &mut command,
-                "vcsa-backup",
-                &mut std::io::stdout(),
-            );
-            Ok(())
+            // Into memory first: the generator panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "vcsa-backup", &mut script);
+            output::write(String::from_utf8_lossy(&script).trim_end())
         }
         _ if matches!(
             cli.global.output,

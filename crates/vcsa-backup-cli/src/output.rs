@@ -6,7 +6,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::cli::OutputFormat;
-use crate::failure::Failure;
+use crate::failure::{ExitCode, Failure, StoppedJob};
 
 /// Columns without borders, like `ps` or `kubectl get`.
 pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
@@ -43,7 +43,11 @@ pub fn fields(pairs: &[(&str, String)]) -> String {
 }
 
 /// Prints `json` as pretty JSON, or `text` for a table, on standard output.
-pub fn print<T: Serialize>(format: OutputFormat, json: &T, text: impl FnOnce() -> String) {
+pub fn print<T: Serialize>(
+    format: OutputFormat,
+    json: &T,
+    text: impl FnOnce() -> String,
+) -> Result<(), Failure> {
     let rendered = match format {
         OutputFormat::Json => match serde_json::to_string_pretty(json) {
             Ok(s) => s,
@@ -53,10 +57,25 @@ pub fn print<T: Serialize>(format: OutputFormat, json: &T, text: impl FnOnce() -
         },
         OutputFormat::Table | OutputFormat::Nagios | OutputFormat::Prometheus => text(),
     };
+    write(&rendered)
+}
+
+/// Writes `text` and a line end to standard output: every result goes out through here. A
+/// write that fails is the command's failure, so a full disk never looks like success; a
+/// closed pipe (`| head`) is not, as the reader has what it wanted.
+pub fn write(text: &str) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = writeln!(out, "{rendered}");
-    let _ = out.flush();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::new(
+            ExitCode::Output,
+            format!("could not write the result to standard output: {e}"),
+        )
+        .with_hint(
+            "send standard output somewhere it can be written; what the command changed on \
+             the appliance stays changed (`vcsa-backup list` shows the jobs started)",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The failure for scripts reading JSON: `{"error": {"exit_code", "kind", "message", ...}}`.
@@ -72,6 +91,9 @@ struct ErrorBody<'a> {
     message: &'a str,
     details: &'a [String],
     hint: Option<&'a str>,
+    /// The job the command stopped following, when that is how it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job: Option<&'a StoppedJob>,
 }
 
 /// Reports `failure`: always as text on standard error; with JSON output also as a JSON document
@@ -87,9 +109,11 @@ pub fn report(format: OutputFormat, failure: &Failure) {
                 message: headline,
                 details,
                 hint,
+                job: failure.job(),
             },
         };
-        print(format, &doc, String::new);
+        // Standard output may be what failed: the text above already told standard error.
+        let _ = print(format, &doc, String::new);
     }
 }
 

@@ -5,6 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+use chrono::Utc;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use vcsa_backup::{JobState, JobStatus};
 
@@ -81,6 +82,12 @@ impl Update<'_> {
         }
         text
     }
+}
+
+/// How long the job has run, by the appliance's start and end times.
+pub fn elapsed(status: &JobStatus) -> Duration {
+    let end = status.ended_at.unwrap_or_else(Utc::now);
+    (end - status.started_at).to_std().unwrap_or(Duration::ZERO)
 }
 
 /// The display of one job's progress.
@@ -251,7 +258,7 @@ impl Board {
             Mode::Bar => {
                 if let Some(bar) = self.bar(name) {
                     bar.set_position(u64::from(status.progress.value()));
-                    bar.set_elapsed(crate::follow::elapsed(status));
+                    bar.set_elapsed(elapsed(status));
                     bar.set_message(format!("job {}: {}", status.id, status.state.describe()));
                 }
             }
@@ -270,7 +277,7 @@ impl Board {
                 if let Some(bar) = self.bar(name) {
                     if let Some(status) = ending.status {
                         bar.set_position(u64::from(status.progress.value()));
-                        bar.set_elapsed(crate::follow::elapsed(status));
+                        bar.set_elapsed(elapsed(status));
                     }
                     bar.set_message(ending.text.clone());
                     bar.set_style(bar.style().tick_chars(if ending.ok {
@@ -310,7 +317,7 @@ pub fn status_line(status: &JobStatus) -> String {
         status.id,
         status.state.describe(),
         status.progress.value(),
-        human::duration(crate::follow::elapsed(status))
+        human::duration(elapsed(status))
     )
 }
 

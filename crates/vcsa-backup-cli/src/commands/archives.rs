@@ -87,7 +87,7 @@ pub async fn print_list(
                 view.archives.iter().map(ArchiveRow::cells),
             )
         }
-    });
+    })?;
     Ok(())
 }
 
@@ -114,7 +114,7 @@ async fn show(ctx: &Context, args: &ArchivesShowArgs) -> Result<(), Failure> {
             other => Failure::from(other),
         })?;
     let view = ArchiveView::new(archive, &info);
-    output::print(ctx.output, &view, || output::fields(&view.fields()));
+    output::print(ctx.output, &view, || output::fields(&view.fields()))?;
     Ok(())
 }
 

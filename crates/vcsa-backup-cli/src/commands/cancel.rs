@@ -23,7 +23,7 @@ pub async fn run(ctx: &Context, args: &JobArgs) -> Result<(), Failure> {
             text.push_str(&format!("\n  {}", m.text));
         }
         text
-    });
+    })?;
     if outcome.is_accepted() {
         Ok(())
     } else {

@@ -8,7 +8,7 @@ use vcsa_backup::health::{HealthPolicy, HealthReport};
 
 use crate::cli::{CheckArgs, GlobalArgs, OutputFormat};
 use crate::health_output::{self, Checked};
-use crate::{connect, failure::Failure};
+use crate::{connect, failure::Failure, output_file};
 
 /// The policy the options describe, or why they are wrong.
 pub fn policy(args: &CheckArgs) -> Result<HealthPolicy, String> {
@@ -25,6 +25,14 @@ pub fn policy(args: &CheckArgs) -> Result<HealthPolicy, String> {
 
 /// Runs `check`; always answers with a verdict, UNKNOWN when the appliance could not be read.
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
+    // A file that cannot be replaced is a usage error, found before the appliance is asked.
+    if let Some(path) = &args.output_file
+        && let Err(why) = output_file::check_target(path)
+    {
+        let why = format!("--output-file {}: {why}", path.display());
+        eprintln!("error: {why}");
+        return usage_error(global.output, global.server.as_deref(), None, &why);
+    }
     let appliance = global
         .server
         .as_deref()
@@ -76,7 +84,7 @@ pub fn usage_error(
 
 fn emit_to(output_file: Option<&Path>, text: &str, code: u8) -> ExitCode {
     let written = match output_file {
-        Some(path) => health_output::write_atomically(path, text)
+        Some(path) => output_file::write_atomically(path, text)
             .map_err(|e| format!("could not write {}: {e}", path.display())),
         None => {
             let mut out = std::io::stdout().lock();
@@ -91,7 +99,8 @@ fn emit_to(output_file: Option<&Path>, text: &str, code: u8) -> ExitCode {
             // Standard output may be what failed: say it on standard error too.
             eprintln!("VCSA BACKUP UNKNOWN - {why}");
             if output_file.is_some() {
-                println!("VCSA BACKUP UNKNOWN - {why}");
+                // Not `println!`, which panics when standard output fails too.
+                let _ = writeln!(std::io::stdout(), "VCSA BACKUP UNKNOWN - {why}");
             }
             ExitCode::from(3)
         }

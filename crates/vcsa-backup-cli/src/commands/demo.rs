@@ -125,7 +125,7 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
     let view = JobView::new(&followed.status, followed.details.as_ref());
     output::print(OutputFormat::Table, &view, || {
         output::fields(&view.fields())
-    });
+    })?;
     if let Some(failure) = follow::job_failed(&followed) {
         return Err(failure);
     }

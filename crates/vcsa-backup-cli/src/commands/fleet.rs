@@ -292,7 +292,7 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             })
         })
         .collect();
-    output::print(
+    if let Err(failure) = output::print(
         global.output,
         &serde_json::json!({
             "window_seconds": window.as_secs(),
@@ -350,7 +350,10 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             }
             text
         },
-    );
+    ) {
+        output::report(global.output, &failure);
+        return failure.exit_code().into();
+    }
     if stop == Stop::Interrupted {
         return Code::Interrupted.into();
     }
@@ -646,7 +649,7 @@ async fn list(global: &GlobalArgs, fleet: &Fleet) -> ExitCode {
             }
         })
         .collect();
-    output::print(
+    if let Err(failure) = output::print(
         global.output,
         &serde_json::json!({ "appliances": &rows }),
         || {
@@ -675,6 +678,9 @@ async fn list(global: &GlobalArgs, fleet: &Fleet) -> ExitCode {
                 }),
             )
         },
-    );
+    ) {
+        output::report(global.output, &failure);
+        return failure.exit_code().into();
+    }
     fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
 }

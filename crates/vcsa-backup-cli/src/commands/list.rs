@@ -30,6 +30,6 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<(), Failure> {
         } else {
             output::table(&ListRow::HEADERS, jobs.jobs.iter().map(ListRow::cells))
         }
-    });
+    })?;
     Ok(())
 }

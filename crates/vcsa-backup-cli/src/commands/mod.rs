@@ -11,6 +11,7 @@ pub mod list;
 pub mod parts;
 pub mod request;
 pub mod schedule;
+pub mod start;
 pub mod status;
 pub mod validate;
 

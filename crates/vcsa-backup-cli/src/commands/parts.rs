@@ -28,6 +28,6 @@ pub async fn run(ctx: &Context) -> Result<(), Failure> {
     let parts = Parts { parts };
     output::print(ctx.output, &parts, || {
         output::table(&PartView::HEADERS, parts.parts.iter().map(PartView::cells))
-    });
+    })?;
     Ok(())
 }

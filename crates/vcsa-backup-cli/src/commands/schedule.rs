@@ -9,11 +9,11 @@ mod spec;
 
 pub use read::show;
 
-use vcsa_backup::{ApplianceTime, Error, ServerErrorType};
+use vcsa_backup::ApplianceTime;
 
 use super::Context;
 use crate::cli::ScheduleCommand;
-use crate::failure::{ExitCode, Failure, message_stack};
+use crate::failure::Failure;
 
 /// Runs `schedule ...`.
 pub async fn run(ctx: &Context, command: &ScheduleCommand) -> Result<(), Failure> {
@@ -41,25 +41,4 @@ async fn clock(ctx: &Context) -> Option<ApplianceTime> {
 }
 
 /// A failure about schedule `id`, with the words for a missing or existing one.
-pub(crate) fn failure(id: &str, error: Error) -> Failure {
-    match &error {
-        Error::NotFound(e) => Failure::new(
-            ExitCode::InvalidInput,
-            format!("there is no schedule \"{id}\" on the appliance"),
-        )
-        .with_details(message_stack(e))
-        .with_hint(
-            "`vcsa-backup schedule list` lists the schedules; `vcsa-backup schedule create` \
-             creates one",
-        ),
-        Error::Server(e) if e.error_type == Some(ServerErrorType::AlreadyExists) => Failure::new(
-            ExitCode::InvalidInput,
-            format!("schedule \"{id}\" already exists"),
-        )
-        .with_details(message_stack(e))
-        .with_hint(
-            "change it with `vcsa-backup schedule update` or `schedule apply`, or delete it first",
-        ),
-        _ => Failure::from(error),
-    }
-}
+pub(crate) use crate::failure::schedule_failure as failure;

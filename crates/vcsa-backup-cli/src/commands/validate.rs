@@ -26,7 +26,7 @@ pub async fn run(ctx: &Context, args: &RequestArgs) -> Result<(), Failure> {
             text.push_str(&format!("\n  {}", m.text));
         }
         text
-    });
+    })?;
     if outcome.is_accepted() {
         Ok(())
     } else {

@@ -122,6 +122,12 @@ const CASES: &[Case] = &[
         code: 2,
         says: "must be longer than zero",
     },
+    Case {
+        name: "an output file that is a device",
+        args: &["check", "--output-file", "/dev/null"],
+        code: 3,
+        says: "it is a device, not a regular file",
+    },
 ];
 
 /// A listener on 127.0.0.1 that accepts and counts connections and never answers.

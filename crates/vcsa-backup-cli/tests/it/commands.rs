@@ -128,8 +128,9 @@ fn a_failed_job_exits_1_with_the_appliance_messages() {
 
 #[test]
 fn the_deadline_exits_3_and_says_the_job_goes_on() {
-    let sim = Sim::http(LONG);
-    let run = sim.run(&[
+    // A held clock: the job stays where it started, whenever the binary last reads it.
+    let sim = HeldSim::start(Simulator::builder().tls(false).job_duration(LONG));
+    let run = Run::of(sim.command().args([
         "-q",
         "backup",
         "--location",
@@ -137,7 +138,7 @@ fn the_deadline_exits_3_and_says_the_job_goes_on() {
         "--wait",
         "--deadline",
         "2s",
-    ]);
+    ]));
     assert_eq!(run.code, 3, "{run}");
     assert!(
         sim.control().state().running_job.is_some(),

@@ -65,7 +65,7 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
         None
     };
     let view = DiffView::new(&diff, dry_run, clock.as_ref(), passwords_given);
-    output::print(ctx.output, &view, || view.text());
+    output::print(ctx.output, &view, || view.text())?;
 
     if view.is_blocked() {
         let code = if args.check {

@@ -48,6 +48,6 @@ pub async fn delete(ctx: &Context, id: &str) -> Result<(), Failure> {
             "Deleted schedule \"{id}\". The backups it made stay at their location \
              (`vcsa-backup archives list` lists them)."
         )
-    });
+    })?;
     Ok(())
 }

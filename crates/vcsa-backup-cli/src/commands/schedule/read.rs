@@ -31,7 +31,7 @@ pub async fn list(ctx: &Context) -> Result<(), Failure> {
                 view.schedules.iter().map(ScheduleView::cells),
             )
         }
-    });
+    })?;
     Ok(())
 }
 
@@ -55,6 +55,6 @@ pub(super) async fn print(ctx: &Context, id: &str, done: Option<&str>) -> Result
             Some(done) => format!("{done} schedule \"{id}\".\n\n{fields}"),
             None => fields,
         }
-    });
+    })?;
     Ok(())
 }

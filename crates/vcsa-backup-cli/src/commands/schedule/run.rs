@@ -2,7 +2,7 @@
 
 use crate::cli::ScheduleRunArgs;
 use crate::commands::Context;
-use crate::commands::backup::{Plan, Start, start_and_follow};
+use crate::commands::start::{Plan, Start, start_and_follow};
 use crate::failure::Failure;
 
 /// Runs `schedule run`.

@@ -1,0 +1,153 @@
+//! Starting a backup (by request or by a schedule's settings), optionally behind a running one,
+//! and following it: what `backup` and `schedule run` share.
+
+use std::time::{Duration, Instant};
+
+use vcsa_backup::wait::IdleStart;
+use vcsa_backup::{BackupRequest, Error, JobStatus};
+
+use super::Context;
+use crate::cli::OutputFormat;
+use crate::failure::Failure;
+use crate::follow;
+use crate::output;
+use crate::progress::Mode;
+use crate::views::JobView;
+
+/// What starts the job.
+pub enum Start<'a> {
+    /// A backup with this request.
+    Backup(&'a BackupRequest),
+    /// A schedule defined on the appliance.
+    Schedule {
+        /// The schedule's id.
+        id: &'a str,
+        /// The comment to store with the backup.
+        comment: Option<&'a str>,
+    },
+}
+
+/// How to start and follow.
+pub struct Plan {
+    /// Wait behind a running backup instead of failing.
+    pub when_idle: bool,
+    /// Follow the job to its end.
+    pub wait: bool,
+    /// The longest the whole command may wait.
+    pub deadline: Option<Duration>,
+}
+
+/// Starts the job as `plan` says, prints it, and follows it when asked.
+pub async fn start_and_follow(ctx: &Context, start: Start<'_>, plan: &Plan) -> Result<(), Failure> {
+    let began = Instant::now();
+    let remaining = || plan.deadline.map(|d| d.saturating_sub(began.elapsed()));
+
+    let status = match start_once(ctx, &start).await {
+        Ok(status) => status,
+        Err(Error::BackupInProgress(_)) if plan.when_idle => {
+            notice(
+                ctx,
+                "another backup or restore is running; waiting for it to end before starting",
+            );
+            let started = start_when_idle(ctx, &start, &follow::options(remaining())).await?;
+            for blocker in &started.blocked_by {
+                notice(
+                    ctx,
+                    &format!(
+                        "waited {} for job {} to end",
+                        crate::human::duration(blocker.waited),
+                        blocker.job
+                    ),
+                );
+            }
+            started.status
+        }
+        Err(e) => return Err(start_failure(&start, e)),
+    };
+    tracing::info!(job = %status.id, "job started");
+
+    if !plan.wait {
+        return print_started(ctx.output, &status);
+    }
+    notice(
+        ctx,
+        &format!("started job {}; following it to the end", status.id),
+    );
+    let followed = follow::follow(
+        &ctx.client,
+        &status.id,
+        &follow::options(remaining()),
+        ctx.progress,
+    )
+    .await?;
+    let view = JobView::new(&followed.status, followed.details.as_ref());
+    output::print(ctx.output, &view, || output::fields(&view.fields()))?;
+    match follow::job_failed(&followed) {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
+}
+
+fn start_failure(start: &Start<'_>, error: Error) -> Failure {
+    match (start, &error) {
+        (Start::Schedule { id, .. }, Error::NotFound(_)) => {
+            crate::failure::schedule_failure(id, error)
+        }
+        _ => Failure::from(error),
+    }
+}
+
+/// One attempt; a session that expired before the appliance accepted the start did nothing, so
+/// one more attempt on the fresh session is safe.
+async fn start_once(ctx: &Context, start: &Start<'_>) -> Result<JobStatus, Error> {
+    let attempt = || async {
+        match start {
+            Start::Backup(request) => ctx.client.start_backup(request).await,
+            Start::Schedule { id, comment } => ctx.client.run_schedule(id, *comment).await,
+        }
+    };
+    match attempt().await {
+        Err(Error::SessionExpired { .. }) => attempt().await,
+        other => other,
+    }
+}
+
+async fn start_when_idle(
+    ctx: &Context,
+    start: &Start<'_>,
+    options: &vcsa_backup::wait::WaitOptions,
+) -> Result<IdleStart, Failure> {
+    let result = match start {
+        Start::Backup(request) => ctx.client.start_backup_when_idle(request, options).await,
+        Start::Schedule { id, comment } => {
+            ctx.client
+                .run_schedule_when_idle(id, *comment, options)
+                .await
+        }
+    };
+    result.map_err(|e| {
+        let id = e
+            .job()
+            .cloned()
+            .unwrap_or_else(|| vcsa_backup::JobId::new("the running job"));
+        follow::wait_failure(&id, e, None)
+    })
+}
+
+fn print_started(format: OutputFormat, status: &JobStatus) -> Result<(), Failure> {
+    let view = JobView::new(status, None);
+    output::print(format, &view, || {
+        format!(
+            "{}\n\nFollow it with: vcsa-backup status {} --wait",
+            output::fields(&view.fields()),
+            status.id
+        )
+    })
+}
+
+/// A line for the person watching (standard error), unless progress is silenced.
+pub fn notice(ctx: &Context, text: &str) {
+    if ctx.progress != Mode::Silent {
+        eprintln!("{text}");
+    }
+}
