@@ -1,6 +1,6 @@
 //! The schedule, part size and clock operations as [`Twins`] pairs (see [`twins`](super::twins)).
 
-use vcsa_backup_api::{Client as Api, types};
+use vcsa_backup_api::{Client as Api, WireSecret, types};
 
 use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins};
 
@@ -93,6 +93,14 @@ impl Twins for CreateSchedule<'_> {
     type Answer = ();
     type Rest = ();
 
+    fn secrets(&self) -> Vec<&str> {
+        [&self.spec.location_password, &self.spec.backup_password]
+            .into_iter()
+            .flatten()
+            .map(WireSecret::expose)
+            .collect()
+    }
+
     async fn api(&self, api: &Api) -> ApiAnswer<()> {
         let body = types::CreateScheduleRequest {
             schedule: self.schedule.to_string(),
@@ -120,6 +128,14 @@ impl Twins for UpdateSchedule<'_> {
     const REPEAT: Repeat = Repeat::No;
     type Answer = ();
     type Rest = ();
+
+    fn secrets(&self) -> Vec<&str> {
+        [&self.spec.location_password, &self.spec.backup_password]
+            .into_iter()
+            .flatten()
+            .map(WireSecret::expose)
+            .collect()
+    }
 
     async fn api(&self, api: &Api) -> ApiAnswer<()> {
         api.update_schedule(self.schedule, &self.spec).await
