@@ -126,6 +126,7 @@ pub mod health;
 mod job;
 mod message;
 mod schedule;
+mod segment;
 pub mod wait;
 mod wire;
 
@@ -154,6 +155,7 @@ pub use schedule::{
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleField, ScheduleSpec, ScheduleSpecBuilder,
     ScheduleUpdate,
 };
+pub use segment::IdKind;
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
 pub use wire::flavour::Flavour;

@@ -86,6 +86,9 @@ pub enum Field {
     /// A backup's id in the catalog.
     Archive,
 
+    /// A job's id.
+    Job,
+
     /// The request as a whole, when no one setting is at fault.
     Request,
 }
@@ -123,6 +126,7 @@ impl Field {
             Self::SystemName => "system name",
             Self::Version => "version",
             Self::Archive => "backup id",
+            Self::Job => "job id",
             Self::Request => "request",
         }
     }
