@@ -131,7 +131,7 @@ fn answer(stream: TcpStream, echo: Echo, host: &str) {
         let mut words = line.split(' ');
         (
             words.next().unwrap_or_default(),
-            words.nth(0).unwrap_or_default(),
+            words.next().unwrap_or_default(),
         )
     };
     let rest = target.starts_with("/rest/");

@@ -309,7 +309,7 @@ mod tests {
                 "GET {} HTTP/1.1",
                 utf8_percent_encode(CANARY, NON_ALPHANUMERIC)
             ),
-            format!("token: session-token-42"),
+            "token: session-token-42".to_string(),
         ] {
             let out = scrub().text(&text);
             assert!(!out.contains(CANARY), "{out}");
