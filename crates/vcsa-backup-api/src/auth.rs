@@ -91,6 +91,32 @@ impl Auth {
         read(&self.0.session).is_some()
     }
 
+    /// Every secret a request may carry in its headers: the log-in password, the `Basic`
+    /// credential it travels in, and the session token. A server's answer must never be shown
+    /// quoting one of them.
+    ///
+    /// ```
+    /// use vcsa_backup_api::{Auth, Secret};
+    ///
+    /// let auth = Auth::with_credentials("root", Secret::new("pw"));
+    /// auth.set_session(Secret::new("token"));
+    /// let secrets: Vec<String> = auth.secrets().iter().map(|s| s.expose().to_string()).collect();
+    /// assert_eq!(secrets, ["pw", "cm9vdDpwdw==", "token"]);
+    /// ```
+    pub fn secrets(&self) -> Vec<Secret> {
+        let mut out = Vec::with_capacity(3);
+        if let Some((user, password)) = read(&self.0.credentials).as_ref() {
+            let plain = Secret::new(format!("{user}:{}", password.expose()));
+            let encoded = base64::engine::general_purpose::STANDARD.encode(plain.expose());
+            out.push(password.clone());
+            out.push(Secret::new(encoded));
+        }
+        if let Some(session) = read(&self.0.session).as_ref() {
+            out.push(session.token.clone());
+        }
+        out
+    }
+
     /// The `Authorization: Basic ...` value for log in, marked sensitive so it is never logged.
     pub(crate) fn basic_header(&self) -> Option<HeaderValue> {
         let guard = read(&self.0.credentials);

@@ -128,6 +128,7 @@ pub mod health;
 mod job;
 mod message;
 mod schedule;
+mod segment;
 pub mod wait;
 mod wire;
 
@@ -156,6 +157,7 @@ pub use schedule::{
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleSpec, ScheduleSpecBuilder,
     ScheduleUpdate, SettingValue,
 };
+pub use segment::IdKind;
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
 pub use wire::flavour::Flavour;

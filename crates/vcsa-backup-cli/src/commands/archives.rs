@@ -2,7 +2,7 @@
 //! catalog describes them.
 
 use serde::Serialize;
-use vcsa_backup::{ArchiveFilter, BackupLocation, Error};
+use vcsa_backup::{ArchiveFilter, BackupLocation, Error, IdKind};
 
 use super::Context;
 use crate::cli::{ArchivesCommand, ArchivesListArgs, ArchivesShowArgs, CatalogLocation};
@@ -26,6 +26,9 @@ struct Archives {
 }
 
 async fn list(ctx: &Context, args: &ArchivesListArgs) -> Result<(), Failure> {
+    if let Some(name) = &args.system_name {
+        IdKind::SystemName.check(name)?;
+    }
     let location = location(&args.location)?;
     let mut filter = ArchiveFilter::builder();
     if let Some(since) = args.since {
@@ -92,8 +95,10 @@ pub async fn print_list(
 }
 
 async fn show(ctx: &Context, args: &ArchivesShowArgs) -> Result<(), Failure> {
-    let location = location(&args.location)?;
     let (name, archive) = (args.system_name.trim(), args.archive.trim());
+    IdKind::SystemName.check(name)?;
+    IdKind::Archive.check(archive)?;
+    let location = location(&args.location)?;
     let info = ctx
         .client
         .get_archive(&location, name, archive)

@@ -1,6 +1,6 @@
 //! `cancel`: ask the appliance to stop a running job.
 
-use vcsa_backup::{JobId, OutcomeStatus};
+use vcsa_backup::{IdKind, JobId, OutcomeStatus};
 
 use super::Context;
 use crate::cli::JobArgs;
@@ -11,6 +11,7 @@ use crate::views::OutcomeView;
 /// Runs `cancel`.
 pub async fn run(ctx: &Context, args: &JobArgs) -> Result<(), Failure> {
     let id = JobId::new(args.job_id.trim());
+    IdKind::Job.check(id.as_str())?;
     let outcome = ctx.client.cancel_job(&id).await?;
     let view = OutcomeView::new(&outcome, Some(&id));
     output::print(ctx.output, &view, || {

@@ -9,7 +9,7 @@ mod spec;
 
 pub use read::show;
 
-use vcsa_backup::ApplianceTime;
+use vcsa_backup::{ApplianceTime, IdKind};
 
 use super::Context;
 use crate::cli::ScheduleCommand;
@@ -17,6 +17,18 @@ use crate::failure::Failure;
 
 /// Runs `schedule ...`.
 pub async fn run(ctx: &Context, command: &ScheduleCommand) -> Result<(), Failure> {
+    // The id first: one that would leave its URL segment is refused before anything is sent.
+    let id = match command {
+        ScheduleCommand::List => None,
+        ScheduleCommand::Show(args) | ScheduleCommand::Delete(args) => Some(&args.schedule),
+        ScheduleCommand::Create(args) => Some(&args.schedule),
+        ScheduleCommand::Update(args) => Some(&args.schedule),
+        ScheduleCommand::Apply(args) => Some(&args.schedule),
+        ScheduleCommand::Run(args) => Some(&args.schedule),
+    };
+    if let Some(id) = id {
+        IdKind::Schedule.check(id.trim())?;
+    }
     match command {
         ScheduleCommand::List => read::list(ctx).await,
         ScheduleCommand::Show(args) => read::show(ctx, args.schedule.trim()).await,

@@ -1,6 +1,6 @@
 //! `status`: one job's state and details, optionally followed to the end.
 
-use vcsa_backup::JobId;
+use vcsa_backup::{IdKind, JobId};
 
 use super::Context;
 use crate::cli::StatusArgs;
@@ -12,6 +12,7 @@ use crate::views::JobView;
 /// Runs `status`.
 pub async fn run(ctx: &Context, args: &StatusArgs) -> Result<(), Failure> {
     let id = JobId::new(args.job_id.trim());
+    IdKind::Job.check(id.as_str())?;
     let followed = if args.wait {
         follow::follow(
             &ctx.client,

@@ -8,6 +8,7 @@ mod check;
 mod commands;
 mod fleet;
 mod help;
+mod hostile;
 mod logging;
 mod output;
 mod schedules;

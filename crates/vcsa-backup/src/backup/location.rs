@@ -267,6 +267,25 @@ pub(crate) fn check_credentials(
                 )
                 .with_hint("remove them"),
             );
+        } else if user.chars().any(char::is_whitespace) {
+            problems.push(
+                Problem::new(
+                    Field::LocationUser,
+                    "the user name for the location contains spaces",
+                )
+                .with_hint("backup servers' account names have none; remove them"),
+            );
+        } else if user.starts_with('-') {
+            // The appliance hands the user to the tools that reach the backup server: a leading
+            // `-` would read as one of their options.
+            problems.push(
+                Problem::new(
+                    Field::LocationUser,
+                    "the user name for the location begins with \"-\", which the backup \
+                     tools would take for an option",
+                )
+                .with_hint("give the account name without the leading \"-\""),
+            );
         }
     }
     if password.is_some_and(|p| p.expose().is_empty()) {
@@ -370,5 +389,32 @@ mod tests {
         assert!(err("   ", None).contains("no backup location was given"));
         assert!(err("sftp://h/\u{7}b", None).contains("control characters"));
         assert!(err("sftp://h b/x", None).contains("spaces"));
+    }
+
+    #[test]
+    fn location_users_that_could_inject_are_refused() {
+        let password = Secret::new("pw");
+        for bad in [
+            "-oProxyCommand=touch",
+            "a b",
+            "a\tb",
+            " backup",
+            "back\u{7}up",
+        ] {
+            let mut problems = Vec::new();
+            assert!(
+                !check_credentials(None, Some(bad), Some(&password), &mut problems),
+                "{bad:?}"
+            );
+            assert_eq!(problems.len(), 1, "{bad:?}");
+            assert_eq!(problems[0].field, Field::LocationUser);
+        }
+        for good in ["backup", "DOMAIN\\backup", "backup@example.com", "a-b"] {
+            let mut problems = Vec::new();
+            assert!(
+                check_credentials(None, Some(good), Some(&password), &mut problems),
+                "{good:?}"
+            );
+        }
     }
 }

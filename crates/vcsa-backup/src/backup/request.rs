@@ -80,6 +80,13 @@ impl BackupRequest {
         self.fast_backup
     }
 
+    /// The passwords it carries, for scrubbing from the appliance's answers.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        let location = self.credentials.as_ref().map(|(_, p)| p.expose());
+        let backup = self.backup_password.as_ref().map(|p| p.secret().expose());
+        location.into_iter().chain(backup).collect()
+    }
+
     pub(crate) fn to_wire(&self) -> types::BackupRequest {
         types::BackupRequest {
             backup_password: self.backup_password.as_ref().map(|p| p.secret().to_wire()),

@@ -10,28 +10,12 @@
 use crate::catalog::layout;
 use crate::catalog::{ApplianceLayout, ArchiveFilter, ArchiveInfo, ArchiveSummary, BackupLocation};
 use crate::client::Client;
-use crate::error::{Error, Field, Problem};
+use crate::error::Error;
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
+use crate::segment::IdKind;
 use crate::wire::catalog_twins::{GetArchive, ListArchives, ListSystemNames};
 use crate::wire::convert::IntoDomain;
-
-/// Refuses a system name or archive id that cannot go into a URL path, before anything is sent.
-fn check_segment(field: Field, what: &str, value: &str) -> Result<(), Error> {
-    let bad = value.trim().is_empty()
-        || value == "."
-        || value == ".."
-        || value
-            .chars()
-            .any(|c| matches!(c, '/' | '\\' | '?' | '#' | '%') || c.is_control());
-    if bad {
-        return Err(Error::problems_found(vec![
-            Problem::new(field, format!("\"{}\" is not {what}", value.escape_debug()))
-                .with_hint("the backup location's catalog lists them"),
-        ]));
-    }
-    Ok(())
-}
 
 impl Client {
     /// The system names that have backups at `location`: one per appliance (its host name),
@@ -99,7 +83,7 @@ impl Client {
         system_name: &str,
         filter: &ArchiveFilter,
     ) -> Result<Vec<ArchiveSummary>, Error> {
-        check_segment(Field::SystemName, "a system name", system_name)?;
+        IdKind::SystemName.check(system_name)?;
         let archives = self
             .call(&ListArchives {
                 location,
@@ -149,8 +133,8 @@ impl Client {
         system_name: &str,
         archive: &str,
     ) -> Result<ArchiveInfo, Error> {
-        check_segment(Field::SystemName, "a system name", system_name)?;
-        check_segment(Field::Archive, "an archive id", archive)?;
+        IdKind::SystemName.check(system_name)?;
+        IdKind::Archive.check(archive)?;
         self.call(&GetArchive {
             location,
             system_name,

@@ -12,6 +12,7 @@ use crate::error::{Error, Field, Problem};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
 use crate::job::status::{JobStatus, Outcome};
+use crate::segment::IdKind;
 use crate::wire::convert::IntoDomain;
 use crate::wire::twins::{
     CancelJob, GetJob, ListJobDetails, ListJobs, ListParts, RunSchedule, StartBackup,
@@ -69,6 +70,7 @@ impl Client {
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn get_job(&self, id: &JobId) -> Result<JobStatus, Error> {
+        IdKind::Job.check(id.as_str())?;
         self.call(&GetJob(id)).await.map(IntoDomain::into_domain)
     }
 
@@ -164,6 +166,7 @@ impl Client {
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn cancel_job(&self, id: &JobId) -> Result<Outcome, Error> {
+        IdKind::Job.check(id.as_str())?;
         self.call(&CancelJob(id)).await.map(IntoDomain::into_domain)
     }
 
@@ -196,14 +199,8 @@ impl Client {
         comment: Option<&str>,
     ) -> Result<JobStatus, Error> {
         let mut problems = Vec::new();
-        if schedule.trim().is_empty() || schedule.contains(['/', '?', '#']) {
-            problems.push(
-                Problem::new(
-                    Field::Schedule,
-                    format!("\"{schedule}\" is not a schedule id"),
-                )
-                .with_hint("the usual one is \"default\""),
-            );
+        if let Some(problem) = IdKind::Schedule.problem(schedule) {
+            problems.push(problem);
         }
         if comment.is_some_and(|c| c.chars().any(|c| c.is_control() && c != '\n' && c != '\t')) {
             problems.push(

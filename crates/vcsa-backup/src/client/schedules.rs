@@ -4,9 +4,10 @@ use crate::backup::part::{PartId, check_parts};
 use crate::client::Client;
 use crate::error::Error;
 use crate::schedule::{
-    self, ApplianceTime, ApplyOptions, Blocker, Schedule, ScheduleAction, ScheduleDiff,
-    ScheduleSpec, ScheduleUpdate,
+    ApplianceTime, ApplyOptions, Blocker, Schedule, ScheduleAction, ScheduleDiff, ScheduleSpec,
+    ScheduleUpdate,
 };
+use crate::segment::IdKind;
 use crate::wire::schedule_twins::{
     self as convert, CreateSchedule, DeleteSchedule, GetApplianceTime, GetPartSize, GetSchedule,
     ListSchedules, UpdateSchedule,
@@ -23,10 +24,7 @@ fn malformed(reason: String) -> Error {
 
 /// Refuses a schedule id that cannot go into a URL path, before anything is sent.
 fn check_id(schedule: &str) -> Result<(), Error> {
-    match schedule::check_id(schedule) {
-        Some(problem) => Err(Error::problems_found(vec![problem])),
-        None => Ok(()),
-    }
+    IdKind::Schedule.check(schedule)
 }
 
 impl Client {

@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use crate::client::Client;
-use crate::error::{AuthFailure, Error};
+use crate::error::{AuthFailure, Error, Field, Problem};
 use crate::wire::dispatch::{self, Repeat, Twins};
 use crate::wire::flavour::Flavour;
 use crate::wire::twins::{CreateSession, DeleteSession};
@@ -178,7 +178,8 @@ impl Client {
     }
 }
 
-/// Says which user the appliance refused, when it refused the log in itself.
+/// Says which user the appliance refused, when it refused the log in itself; a log-in path
+/// that does not exist is a wrong base URL.
 fn refused_log_in(error: Error, user: &str) -> Error {
     match error {
         Error::NotAuthenticated { server, .. } => Error::NotAuthenticated {
@@ -186,6 +187,20 @@ fn refused_log_in(error: Error, user: &str) -> Error {
                 user: user.to_string(),
             },
             server,
+        },
+        // Neither flavour's log-in path exists there: the base URL is wrong, not the id of
+        // anything.
+        Error::NotFound(_) => Error::Configuration {
+            problems: vec![
+                Problem::new(
+                    Field::BaseUrl,
+                    "it is not an appliance's API: its log-in path answered 404 (not found)",
+                )
+                .with_hint(
+                    "check the address, and any path a proxy puts in front of the appliance: \
+                     the API is at https://<appliance>/api and /rest",
+                ),
+            ],
         },
         other => other,
     }

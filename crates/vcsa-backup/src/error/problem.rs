@@ -87,6 +87,9 @@ pub enum Field {
     /// A backup's id in the catalog.
     Archive,
 
+    /// A job's id.
+    Job,
+
     /// The request as a whole, when no one setting is at fault.
     Request,
 }
@@ -124,6 +127,7 @@ impl Field {
             Self::SystemName => "system name",
             Self::Version => "version",
             Self::Archive => "backup id",
+            Self::Job => "job id",
             Self::Request => "request",
         }
     }

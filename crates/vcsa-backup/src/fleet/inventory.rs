@@ -580,7 +580,7 @@ impl Checker<'_> {
 
     fn schedule(&mut self, raw: &Spanned<String>, entry: Option<&str>) -> Option<String> {
         let id = raw.get_ref().trim();
-        if id.is_empty() || id.contains(['/', '?', '#']) {
+        if crate::IdKind::Schedule.check(id).is_err() {
             self.problem(
                 raw,
                 entry,

@@ -37,6 +37,10 @@ impl Twins for ListSystemNames<'_> {
     type Answer = types::SystemNameList;
     type Rest = types::RestSystemNameListValue;
 
+    fn secrets(&self) -> Vec<&str> {
+        self.0.password().map(Secret::expose).into_iter().collect()
+    }
+
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
         api.list_system_names(&self.0.to_wire()).await
     }
@@ -60,6 +64,14 @@ impl Twins for ListArchives<'_> {
     const REPEAT: Repeat = Repeat::Yes;
     type Answer = types::ArchiveSummaryList;
     type Rest = types::RestArchiveSummaryListValue;
+
+    fn secrets(&self) -> Vec<&str> {
+        self.location
+            .password()
+            .map(Secret::expose)
+            .into_iter()
+            .collect()
+    }
 
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
         let body = types::ListArchivesRequest {
@@ -97,6 +109,14 @@ impl Twins for GetArchive<'_> {
     const REPEAT: Repeat = Repeat::Yes;
     type Answer = types::ArchiveInfo;
     type Rest = types::RestArchiveInfoValue;
+
+    fn secrets(&self) -> Vec<&str> {
+        self.location
+            .password()
+            .map(Secret::expose)
+            .into_iter()
+            .collect()
+    }
 
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
         api.get_archive(self.system_name, self.archive, &self.location.to_wire())

@@ -1,5 +1,8 @@
 //! Turning what the generated client returns into the SDK's [`Error`]: by the error type in the
 //! body (either flavour's shape), and by the HTTP status only when the body names no type.
+//!
+//! This is where the server's text enters the SDK: every body, message, redirect target and
+//! decoding error passes through the request's [`Scrub`] first.
 
 use std::error::Error as StdError;
 
@@ -12,6 +15,7 @@ use crate::error::{
 };
 use crate::message::{Message, convert_all};
 use crate::wire::convert::{IntoDomain, rest_type_to_api};
+use crate::wire::scrub::{self, Scrub};
 
 /// How much of a body an error keeps for diagnosis.
 const EXCERPT_CHARS: usize = 160;
@@ -87,12 +91,19 @@ fn transient_server(server: ServerError) -> Error {
     }
 }
 
-/// Maps any failure of a generated call. `E` is the operation's error body (either flavour).
-pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Body) -> Error {
+/// Maps any failure of a generated call. `E` is the operation's error body (either flavour);
+/// `scrub` holds the secrets the request carried.
+pub(crate) async fn from_wire<E: IntoServerError>(
+    error: WireError<E>,
+    body: Body,
+    scrub: &Scrub,
+) -> Error {
     match error {
         WireError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
-            from_server(rv.into_inner().into_server_error(status))
+            let mut server = rv.into_inner().into_server_error(status);
+            scrub.server_error(&mut server);
+            from_server(server)
         }
         // Without the URL: a `/rest` catalog URL carries the backup server's password.
         WireError::CommunicationError(e) => from_transport(e.without_url()),
@@ -102,20 +113,20 @@ pub(crate) async fn from_wire<E: IntoServerError>(error: WireError<E>, body: Bod
             source: Some(Box::new(e.without_url())),
         },
         // The hooks hand error answers that do not decode on as unexpected: this is a success.
-        WireError::InvalidResponsePayload(bytes, e) => from_undecodable(&bytes, &e, body),
-        WireError::UnexpectedResponse(response) => from_unexpected(response, body).await,
+        WireError::InvalidResponsePayload(bytes, e) => from_undecodable(&bytes, &e, body, scrub),
+        WireError::UnexpectedResponse(response) => from_unexpected(response, body, scrub).await,
         WireError::InvalidRequest(reason) => Error::problems_found(vec![Problem::new(
             Field::Request,
-            format!("the request could not be built: {reason}"),
+            format!("the request could not be built: {}", scrub.text(&reason)),
         )]),
         WireError::InvalidUpgrade(e) => Error::MalformedResponse {
             status: e.status().map(|s| s.as_u16()),
-            reason: e.to_string(),
+            reason: scrub.text(&e.without_url().to_string()).into_owned(),
             excerpt: String::new(),
         },
         WireError::Custom(reason) => Error::MalformedResponse {
             status: None,
-            reason,
+            reason: scrub.text(&reason).into_owned(),
             excerpt: String::new(),
         },
     }
@@ -197,12 +208,16 @@ fn describe_tls(error: &rustls::Error) -> String {
 }
 
 /// A redirect: not followed, so credentials never leave for another address; the base URL is
-/// what needs fixing.
-pub(crate) fn redirected(status: u16, headers: &reqwest::header::HeaderMap) -> Error {
+/// what needs fixing. Its target is shown without user information, query or fragment.
+pub(crate) fn redirected(
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    scrub: &Scrub,
+) -> Error {
     let to = headers
         .get(reqwest::header::LOCATION)
         .and_then(|l| l.to_str().ok())
-        .map(|l| format!(" to {l}"))
+        .map(|l| format!(" to {}", scrub.text(&scrub::redirect_target(l))))
         .unwrap_or_default();
     Error::Configuration {
         problems: vec![
@@ -219,10 +234,10 @@ pub(crate) fn redirected(status: u16, headers: &reqwest::header::HeaderMap) -> E
 
 /// A status the spec does not list for the operation: read a bounded part of the body and
 /// classify it like any error.
-async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
+async fn from_unexpected(mut response: reqwest::Response, body: Body, scrub: &Scrub) -> Error {
     let status = response.status().as_u16();
     if response.status().is_redirection() {
-        return redirected(status, response.headers());
+        return redirected(status, response.headers(), scrub);
     }
     let mut bytes = Vec::new();
     let mut truncated = false;
@@ -242,6 +257,7 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
             Err(_) => break,
         }
     }
+    let bytes = scrub.bytes(&bytes);
     if (200..300).contains(&status) {
         return Error::MalformedResponse {
             status: Some(status),
@@ -252,6 +268,7 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
     match (truncated, decode_error_body(&bytes, false)) {
         (false, Some(mut server)) => {
             server.status = Some(status);
+            scrub.server_error(&mut server);
             from_server(server)
         }
         // A page from the web front end or a proxy, not from the API: the appliance's services
@@ -279,8 +296,15 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body) -> Error {
 
 /// A success answer the generated types could not decode: an error of either flavour's shape
 /// (which must name its type to count, since job statuses have `messages` too), or malformed.
-pub(crate) fn from_undecodable(bytes: &[u8], error: &serde_json::Error, body: Body) -> Error {
-    if let Some(server) = decode_error_body(bytes, true) {
+pub(crate) fn from_undecodable(
+    bytes: &[u8],
+    error: &serde_json::Error,
+    body: Body,
+    scrub: &Scrub,
+) -> Error {
+    let bytes = &scrub.bytes(bytes);
+    if let Some(mut server) = decode_error_body(bytes, true) {
+        scrub.server_error(&mut server);
         return from_server(server);
     }
     let reason = if bytes.is_empty() {
@@ -290,7 +314,11 @@ pub(crate) fn from_undecodable(bytes: &[u8], error: &serde_json::Error, body: Bo
     } else if error.is_syntax() {
         "the answer is not JSON".to_string()
     } else {
-        format!("the answer does not have the documented shape ({error})")
+        // serde quotes the values it could not read, which may be the request's own.
+        format!(
+            "the answer does not have the documented shape ({})",
+            scrub.text(&error.to_string())
+        )
     };
     Error::MalformedResponse {
         status: None,
@@ -422,7 +450,7 @@ mod tests {
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let e = serde_json::from_slice::<Value>(&bytes).err()
                 .unwrap_or_else(|| serde_json::from_str::<u8>("x").unwrap_err());
-            let error = from_undecodable(&bytes, &e, Body::Quotable);
+            let error = from_undecodable(&bytes, &e, Body::Quotable, &Scrub::new([]));
             let _ = error.to_string();
             prop_assert!(excerpt(&bytes, Body::Quotable).chars().count() <= EXCERPT_CHARS + 1);
         }
@@ -443,7 +471,7 @@ mod tests {
             let cut = cut.min(full.len() - 1);
             let part = &full[..cut];
             let e = serde_json::from_slice::<Value>(part).unwrap_err();
-            let error = from_undecodable(part, &e, Body::Quotable);
+            let error = from_undecodable(part, &e, Body::Quotable, &Scrub::new([]));
             let is_malformed = matches!(error, Error::MalformedResponse { .. });
             prop_assert!(is_malformed);
         }

@@ -9,7 +9,8 @@
 //! Every request, log-ins, log-outs and the log in that finds out the flavour included, passes
 //! through [`exchange`], which emits one DEBUG event per request with the target
 //! [`TARGET`]: the operation's name (never the URL: a `/rest` catalog URL carries the backup
-//! server's password in its query string), the flavour, the HTTP status or, when no answer
+//! server's password in its query string); every text of a failed answer is scrubbed of the
+//! request's secrets ([`scrub`](super::scrub)) before it becomes an [`Error`], the flavour, the HTTP status or, when no answer
 //! came, the kind of transport failure, and the duration in milliseconds. With no subscriber
 //! (or none that wants DEBUG from this target) it costs one check of a cached level: the clock
 //! is read and the fields are built only when the event will be recorded.
@@ -18,11 +19,12 @@ use std::future::Future;
 use std::time::Instant;
 
 use progenitor_client::{Error as WireError, ResponseValue};
-use vcsa_backup_api::{Client as Api, types};
+use vcsa_backup_api::{Client as Api, ClientInfo as _, Secret, types};
 
 use crate::error::Error;
 use crate::wire::classify::{self, Body, IntoServerError};
 use crate::wire::flavour::Flavour;
+use crate::wire::scrub::Scrub;
 
 /// What a generated `/api` call returns.
 pub(crate) type ApiAnswer<T> = Result<ResponseValue<T>, WireError<types::StdError>>;
@@ -48,6 +50,10 @@ pub(crate) trait Twins: Sync {
     const REPEAT: Repeat;
     /// Whether its answer may hold a session token, so must never be quoted in errors.
     const ANSWER: Body = Body::Quotable;
+    /// The secrets the request carries (passwords), scrubbed from whatever the server answers.
+    fn secrets(&self) -> Vec<&str> {
+        Vec::new()
+    }
     /// The `/api` answer.
     type Answer;
     /// The `/rest` answer, which holds the `/api` one (usually in `value`).
@@ -85,10 +91,20 @@ pub(crate) async fn exchange<T: Twins>(
 ) -> (Result<T::Answer, Error>, Option<u16>) {
     // The clock is read only when the event will be recorded: next to nothing otherwise.
     let started = tracing::enabled!(target: TARGET, tracing::Level::DEBUG).then(Instant::now);
+    // Built only when an answer is a failure: the secrets this request carried.
+    let scrub = || {
+        let session = api.inner().secrets();
+        let operation = operation.secrets();
+        Scrub::new(
+            operation
+                .into_iter()
+                .chain(session.iter().map(Secret::expose)),
+        )
+    };
     let (result, status) = match flavour {
-        Flavour::Api => settle(operation.api(api).await, T::ANSWER).await,
+        Flavour::Api => settle(operation.api(api).await, T::ANSWER, scrub).await,
         Flavour::Rest => {
-            let (result, status) = settle(operation.rest(api).await, T::ANSWER).await;
+            let (result, status) = settle(operation.rest(api).await, T::ANSWER, scrub).await;
             (result.map(RestAnswerOf::into_api), status)
         }
     };
@@ -158,6 +174,7 @@ fn failure_kind<A>(result: &Result<A, Error>) -> &'static str {
 async fn settle<T, E: IntoServerError>(
     answer: Result<ResponseValue<T>, WireError<E>>,
     body: Body,
+    scrub: impl FnOnce() -> Scrub,
 ) -> (Result<T, Error>, Option<u16>) {
     match answer {
         Ok(value) => {
@@ -166,7 +183,7 @@ async fn settle<T, E: IntoServerError>(
         }
         Err(e) => {
             let status = e.status().map(|s| s.as_u16());
-            (Err(classify::from_wire(e, body).await), status)
+            (Err(classify::from_wire(e, body, &scrub()).await), status)
         }
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod convert;
 pub(crate) mod dispatch;
 pub(crate) mod flavour;
 pub(crate) mod schedule_twins;
+pub(crate) mod scrub;
 #[cfg(feature = "rustls")]
 pub(crate) mod tls;
 pub(crate) mod twins;

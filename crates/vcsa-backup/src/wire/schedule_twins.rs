@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::DateTime;
-use vcsa_backup_api::{Client as Api, Secret, types};
+use vcsa_backup_api::{Client as Api, Secret, WireSecret, types};
 
 use crate::backup::part::PartId;
 use crate::error::{Field, Problem};
@@ -103,6 +103,14 @@ impl Twins for CreateSchedule<'_> {
     type Answer = ();
     type Rest = ();
 
+    fn secrets(&self) -> Vec<&str> {
+        [&self.spec.location_password, &self.spec.backup_password]
+            .into_iter()
+            .flatten()
+            .map(WireSecret::expose)
+            .collect()
+    }
+
     async fn api(&self, api: &Api) -> ApiAnswer<()> {
         let body = types::CreateScheduleRequest {
             schedule: self.schedule.to_string(),
@@ -130,6 +138,14 @@ impl Twins for UpdateSchedule<'_> {
     const REPEAT: Repeat = Repeat::No;
     type Answer = ();
     type Rest = ();
+
+    fn secrets(&self) -> Vec<&str> {
+        [&self.spec.location_password, &self.spec.backup_password]
+            .into_iter()
+            .flatten()
+            .map(WireSecret::expose)
+            .collect()
+    }
 
     async fn api(&self, api: &Api) -> ApiAnswer<()> {
         api.update_schedule(self.schedule, &self.spec).await

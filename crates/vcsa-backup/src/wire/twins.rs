@@ -87,6 +87,10 @@ impl Twins for StartBackup<'_> {
     type Answer = types::BackupJobStatus;
     type Rest = types::RestBackupJobStatusValue;
 
+    fn secrets(&self) -> Vec<&str> {
+        self.0.secrets()
+    }
+
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
         api.create_job(&self.0.to_wire()).await
     }
@@ -212,6 +216,10 @@ impl Twins for ValidateBackup<'_> {
     const REPEAT: Repeat = Repeat::Yes;
     type Answer = types::ReturnResult;
     type Rest = types::RestReturnResultValue;
+
+    fn secrets(&self) -> Vec<&str> {
+        self.0.secrets()
+    }
 
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
         api.validate_backup(&self.0.to_wire()).await

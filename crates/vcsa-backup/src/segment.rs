@@ -1,0 +1,133 @@
+//! The one check of an id that goes into a URL path: job ids, schedule ids, system names and
+//! archive ids.
+//!
+//! Ids stay opaque (the appliance may name them as it likes), but each must stay in its own
+//! path segment: `.` and `..` would reach another endpoint (`cancel ..` would post to the
+//! collection), `/`, `\`, `?` and `#` would end the segment, and control characters have no
+//! place in a URL. Everything else is percent-encoded as one segment by the generated client.
+
+use crate::error::{Error, Field, Problem};
+
+/// What kind of id a text names, for [`IdKind::check`].
+///
+/// ```
+/// use vcsa_backup::IdKind;
+///
+/// assert!(IdKind::Job.check("20180531-155107-8217864").is_ok());
+/// assert!(IdKind::Schedule.check("nightly backup %1").is_ok());
+/// assert!(IdKind::Schedule.check("..").is_err());
+/// let refused = IdKind::Job.problem("a/b").unwrap();
+/// assert!(refused.message.contains("20180531-155107-8217864"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdKind {
+    /// A backup job's id.
+    Job,
+    /// A backup schedule's id.
+    Schedule,
+    /// The name an appliance writes its backups under at a location.
+    SystemName,
+    /// A backup's id in a location's catalog.
+    Archive,
+}
+
+impl IdKind {
+    /// Refuses an id that would not stay in its own URL path segment (see
+    /// [`problem`](Self::problem)) with [`Error::InvalidRequest`], as the client's calls do
+    /// before sending anything.
+    pub fn check(self, id: &str) -> Result<(), Error> {
+        match self.problem(id) {
+            Some(problem) => Err(Error::problems_found(vec![problem])),
+            None => Ok(()),
+        }
+    }
+
+    /// What is wrong with an id that would not stay in its own URL path segment: empty (or only
+    /// spaces), `.`, `..`, or holding `/`, `\`, `?`, `#` or a control character. The problem
+    /// says what such an id looks like.
+    pub fn problem(self, id: &str) -> Option<Problem> {
+        let bad = id.trim().is_empty()
+            || id == "."
+            || id == ".."
+            || id
+                .chars()
+                .any(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_control());
+        if !bad {
+            return None;
+        }
+        let (field, what, example, hint) = match self {
+            Self::Job => (
+                Field::Job,
+                "a job id",
+                "20180531-155107-8217864",
+                "the appliance's list of jobs has them",
+            ),
+            Self::Schedule => (
+                Field::Schedule,
+                "a schedule id",
+                "default",
+                "the usual one is \"default\", the one the appliance's own interface manages",
+            ),
+            Self::SystemName => (
+                Field::SystemName,
+                "a system name",
+                "vcsa-01",
+                "the backup location's catalog lists them",
+            ),
+            Self::Archive => (
+                Field::Archive,
+                "an archive id",
+                "20250131-020007-24322831",
+                "the backup location's catalog lists them",
+            ),
+        };
+        Some(Problem::new(
+            field,
+            format!(
+                "\"{}\" is not {what}: an id such as \"{example}\" is one part of a URL path, so \
+                 it is not empty, \".\" or \"..\", and holds no \"/\", \"\\\", \"?\", \"#\" or \
+                 control characters",
+                id.escape_debug()
+            ),
+        )
+        .with_hint(hint))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdKind;
+
+    #[test]
+    fn ids_that_leave_their_segment_are_refused() {
+        for kind in [
+            IdKind::Job,
+            IdKind::Schedule,
+            IdKind::SystemName,
+            IdKind::Archive,
+        ] {
+            for bad in [
+                "", " ", ".", "..", "a/b", "a\\b", "a?b", "a#b", "a\nb", "\u{7f}", "/",
+            ] {
+                assert!(kind.check(bad).is_err(), "{bad:?}");
+                let problem = kind.problem(bad).unwrap();
+                assert!(
+                    problem.message.contains("one part of a URL path"),
+                    "{bad:?}"
+                );
+            }
+            for good in [
+                "default",
+                "20180531-155107-8217864",
+                "a b",
+                "50%",
+                "...",
+                ".x",
+                "été",
+            ] {
+                assert_eq!(kind.problem(good), None, "{good:?}");
+            }
+        }
+    }
+}
