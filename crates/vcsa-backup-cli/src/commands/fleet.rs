@@ -11,7 +11,6 @@ use tokio::time::Instant;
 use vcsa_backup::Error;
 use vcsa_backup::fleet::{
     ApplianceFailure, ApplianceResult, Fleet, FleetBackup, FollowEvent, FollowUpdate, FollowedJob,
-    Inventory,
 };
 use vcsa_backup::health::{HealthReport, Verdict};
 use vcsa_backup::wait::WaitError;
@@ -57,14 +56,14 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
 }
 
 fn fleet(global: &GlobalArgs, args: &FleetArgs) -> Result<Fleet, Failure> {
-    let inventory = Inventory::load(&args.inventory).map_err(|e| {
+    let fleet = crate::inventory::load(&args.inventory).map_err(|e| {
         Failure::input(
             "the inventory is invalid; nothing was sent",
             "fix the entries named above (see `vcsa-backup fleet --help` for the format)",
         )
         .with_details(e.to_string().lines().map(|l| format!("- {l}")))
     })?;
-    Ok(Fleet::new(inventory)
+    Ok(fleet
         .jobs(args.jobs.into())
         .request_timeout(global.request_timeout)
         .user_agent(concat!("vcsa-backup-cli/", env!("CARGO_PKG_VERSION"))))
@@ -87,7 +86,6 @@ struct Row<T: Serialize> {
 fn failure(f: &ApplianceFailure) -> (Code, String) {
     match f {
         ApplianceFailure::Error(e) => (code_for(e), e.to_string()),
-        ApplianceFailure::Password { .. } => (Code::InvalidInput, f.to_string()),
         ApplianceFailure::AccountRefused { .. } => (Code::Authentication, f.to_string()),
         ApplianceFailure::TimedOut { .. } => (Code::Connection, f.to_string()),
         ApplianceFailure::Wait(e) => (wait_code(e), f.to_string()),
