@@ -132,7 +132,7 @@ struct Source {
 }
 
 /// An entry's appliance, once its password is read.
-type Pending = Box<dyn FnOnce(Secret) -> Appliance>;
+type Pending = Box<dyn Fn(Secret) -> Appliance>;
 
 /// Reads and checks the inventory at `path` (read with [`INVENTORY_CAP`]), reads the passwords
 /// and CA files it names, and builds the fleet. Relative `password_file` and `ca_file` paths
@@ -157,7 +157,9 @@ pub fn load(path: &Path) -> Result<Fleet, InventoryError> {
 
 /// Checks an inventory given as TOML text, relative paths taken from `folder`.
 pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    // Where each line starts, so that naming a line is a search, not a count (linear overall).
+    let starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    let line_of = |offset: usize| starts.partition_point(|&newline| newline < offset) + 1;
     let file: File = toml::from_str(text).map_err(|e| {
         let mut message = e.message().trim_end().to_string();
         if message.starts_with("unknown field") {
@@ -179,8 +181,8 @@ pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
     let mut pending = Vec::with_capacity(file.appliances.len());
     let mut lines = Vec::with_capacity(file.appliances.len());
     for (index, entry) in file.appliances.iter().enumerate() {
-        let (appliance, at) = reader.appliance(index, entry, &file.defaults);
-        pending.extend(appliance);
+        let (appliance, source, at) = reader.appliance(index, entry, &file.defaults);
+        pending.push((appliance, source));
         lines.push(at);
     }
     if file.appliances.is_empty() {
@@ -191,34 +193,35 @@ pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
                 .into(),
         });
     }
+    // The fleet's own checks (unique names and servers, printable names, ids), before any
+    // password is read, named with the line of the setting at fault.
+    let unread = pending.iter().map(|(appliance, _)| appliance(Secret::new("")));
+    if let (false, Err(e)) = (pending.is_empty(), Fleet::new(unread)) {
+        // An entry with problems of its own is only said to repeat another's name or server.
+        let found = e.problems.iter().filter(|p| pending[p.index].1.is_some() || p.other.is_some());
+        let found = found.map(|p| {
+            let at = &lines[p.index];
+            let mut message = format!("{}: {}", p.setting, p.message);
+            if let Some(other) = p.other {
+                message.push_str(&format!(" (the other is on line {})", lines[other].entry));
+            }
+            Problem {
+                line: Some(at.of(p.setting)),
+                entry: Some(at.label.clone()),
+                message,
+            }
+        });
+        reader.problems.extend(found);
+        reader.problems.sort_by_key(|p| p.line);
+    }
     reader.done()?;
     // Passwords are read only from a sound inventory, each source once.
     let appliances: Vec<Appliance> = pending
         .into_iter()
-        .filter_map(|(appliance, source)| Some(appliance(reader.password(source)?)))
+        .filter_map(|(appliance, source)| Some(appliance(reader.password(source?)?)))
         .collect();
     reader.done()?;
-    // The fleet's own checks (unique names and servers, printable names, ids), named with the
-    // line of the setting at fault.
-    Fleet::new(appliances).map_err(|e| InventoryError {
-        file: None,
-        problems: e
-            .problems
-            .iter()
-            .map(|p| {
-                let at = &lines[p.index];
-                let mut message = format!("{}: {}", p.setting, p.message);
-                if let Some(other) = p.other {
-                    message.push_str(&format!(" (the other is on line {})", lines[other].entry));
-                }
-                Problem {
-                    line: Some(at.of(p.setting)),
-                    entry: Some(at.label.clone()),
-                    message,
-                }
-            })
-            .collect(),
-    })
+    Fleet::new(appliances).map_err(|e| InventoryError::one(None, e.to_string()))
 }
 
 impl Reader<'_> {
@@ -316,7 +319,7 @@ impl Reader<'_> {
         index: usize,
         raw: &Spanned<Entry>,
         defaults: &Entry,
-    ) -> (Option<(Pending, Source)>, Lines) {
+    ) -> (Pending, Option<Source>, Lines) {
         let entry = raw.get_ref();
         let before = self.problems.len();
         let name = entry.name.as_ref().map(|n| n.get_ref().trim().to_string());
@@ -364,25 +367,23 @@ impl Reader<'_> {
                 lines.settings.insert(setting, line);
             }
         }
-        if self.problems.len() > before {
-            return (None, lines);
-        }
-        let (Some(name), Some(password)) = (name, password) else {
-            return (None, lines);
-        };
+        // An entry with problems is still checked against the others (its name, its server),
+        // and not used.
+        let password = password.filter(|_| self.problems.len() == before);
+        let name = name.unwrap_or_default();
         let user = user.map_or(DEFAULT_USER, |u| u.get_ref().trim()).to_string();
         let schedule = schedule.map_or(DEFAULT_SCHEDULE, |s| s.get_ref().trim()).to_string();
         let group = entry.group.as_ref().map(|g| g.get_ref().trim().to_string());
         let appliance = move |secret| {
-            let appliance = Appliance::new(name, server, user, secret)
-                .trust(trust.unwrap_or_default())
-                .schedule(schedule);
-            match group {
+            let appliance = Appliance::new(&name, &server, &user, secret)
+                .trust(trust.clone().unwrap_or_default())
+                .schedule(&schedule);
+            match &group {
                 Some(group) => appliance.group(group),
                 None => appliance,
             }
         };
-        (Some((Box::new(appliance), password)), lines)
+        (Box::new(appliance), password, lines)
     }
 
     fn at_entry(&mut self, lines: &Lines, message: &str) {
