@@ -481,7 +481,8 @@ impl Reader<'_> {
         let trust = match raw.get_ref().clone().try_into::<Trust>() {
             Ok(trust) => trust,
             Err(e) => {
-                let message = e.message().trim_end().to_string();
+                // Words for an administrator: the modes are what serde calls variants.
+                let message = e.message().trim_end().replace("unknown variant", "unknown mode");
                 self.problem(raw, entry, format!("trust: {message}; {HOW_TO_TRUST}"));
                 return None;
             }

@@ -144,7 +144,7 @@ trust = { insecure = true }
             (
                 Some(15),
                 Some("\"vc1\"".into()),
-                "trust: unknown variant `insecure`, expected `thumbprint` or `ca_file`; write \
+                "trust: unknown mode `insecure`, expected `thumbprint` or `ca_file`; write \
                  trust = { thumbprint = \"AB:CD:...\" } or trust = { ca_file = \"/path/to/ca.pem\" }"
                     .into()
             ),
