@@ -564,16 +564,14 @@ async fn fleet_check(global: &GlobalArgs, fleet: &Fleet, args: &crate::cli::Chec
         }))
         .unwrap_or_default(),
         OutputFormat::Nagios => {
-            let counts: Vec<String> = Verdict::BY_SEVERITY
+            let mut by_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
+            for (_, r, _) in &reports {
+                *by_verdict.entry(r.verdict).or_default() += 1;
+            }
+            // Most severe first.
+            let counts: Vec<String> = by_verdict
                 .iter()
                 .rev()
-                .map(|v| {
-                    (
-                        v,
-                        reports.iter().filter(|(_, r, _)| r.verdict == *v).count(),
-                    )
-                })
-                .filter(|(_, n)| *n > 0)
                 .map(|(v, n)| format!("{n} {v}"))
                 .collect();
             let mut lines = vec![format!(

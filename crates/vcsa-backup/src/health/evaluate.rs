@@ -84,14 +84,7 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
     };
 
     // Most severe first; the order of findings of one severity is kept.
-    reasons.sort_by_key(|r| {
-        Reverse(
-            Verdict::BY_SEVERITY
-                .iter()
-                .position(|v| *v == r.verdict)
-                .unwrap_or_default(),
-        )
-    });
+    reasons.sort_by_key(|r| Reverse(r.verdict));
     let verdict = reasons
         .iter()
         .fold(Verdict::Ok, |worst, r| worst.worst(r.verdict));
