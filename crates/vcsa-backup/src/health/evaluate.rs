@@ -135,20 +135,31 @@ fn last_success(
         ));
         return None;
     };
-    let age = match (now - ended_at).to_std() {
-        Ok(age) => age,
-        Err(_) => {
-            reasons.push(Reason::new(
-                Verdict::Unknown,
-                ReasonKind::ClockMismatch,
-                format!(
-                    "the newest successful backup, job {id}, ended at {ended_at}, after the \
-                     appliance's clock ({now}); check the appliance's time settings"
-                ),
-            ));
-            Duration::ZERO
-        }
-    };
+    match (now - ended_at).to_std() {
+        Ok(age) => reasons.push(age_reason(policy, id, age)),
+        // The age is not shown at all: an "ended 0s ago" would say OK where nothing is known.
+        Err(_) => reasons.push(Reason::new(
+            Verdict::Unknown,
+            ReasonKind::ClockMismatch,
+            format!(
+                "the newest successful backup, job {id}, ended at {ended_at}, after the \
+                 appliance's clock ({now}); check the appliance's time settings"
+            ),
+        )),
+    }
+    Some(LastSuccess {
+        job: id.clone(),
+        kind: details.kind.clone(),
+        ended_at,
+        age: (now - ended_at).to_std().ok(),
+        duration,
+        size_bytes: details.size_bytes,
+        location: details.location.clone(),
+    })
+}
+
+/// The age of the newest success, judged by the policy.
+fn age_reason(policy: &HealthPolicy, id: &JobId, age: Duration) -> Reason {
     let (verdict, limit) = if age > policy.crit_age() {
         (Verdict::Critical, Some(("critical", policy.crit_age())))
     } else if age > policy.warn_age() {
@@ -166,16 +177,7 @@ fn last_success(
             human_duration(limit)
         ));
     }
-    reasons.push(Reason::new(verdict, ReasonKind::LastSuccessAge, message));
-    Some(LastSuccess {
-        job: id.clone(),
-        kind: details.kind.clone(),
-        ended_at,
-        age,
-        duration,
-        size_bytes: details.size_bytes,
-        location: details.location.clone(),
-    })
+    Reason::new(verdict, ReasonKind::LastSuccessAge, message)
 }
 
 fn judge_newest(
@@ -417,7 +419,7 @@ mod tests {
         assert_eq!(kinds(&report), [(Verdict::Ok, ReasonKind::LastSuccessAge)]);
         let last = report.last_success.as_ref().unwrap();
         // Started 10 h ago, took 10 minutes.
-        assert_eq!(last.age, Duration::from_secs(9 * 3600 + 50 * 60));
+        assert_eq!(last.age, Some(Duration::from_secs(9 * 3600 + 50 * 60)));
         assert_eq!(last.size_bytes, Some(5_000_000_000));
         assert_eq!(last.location, "sftp://backup.example.com/vcsa/scheduled");
         assert_eq!(report.newest_job.as_ref().unwrap().job, last.job);
@@ -696,7 +698,11 @@ mod tests {
             kinds(&report)[0],
             (Verdict::Unknown, ReasonKind::ClockMismatch)
         );
-        assert_eq!(report.last_success.unwrap().age, Duration::ZERO);
+        assert_eq!(report.last_success.as_ref().unwrap().age, None);
+        assert!(
+            report.reasons.iter().all(|r| r.kind != ReasonKind::LastSuccessAge),
+            "no age is shown: {report:?}"
+        );
     }
 
     #[test]

@@ -133,9 +133,10 @@ pub struct LastSuccess {
     pub kind: JobKind,
     /// When it ended, by the appliance's clock.
     pub ended_at: DateTime<Utc>,
-    /// How long ago it ended, by the appliance's clock.
-    #[serde(rename = "age_seconds", serialize_with = "seconds")]
-    pub age: Duration,
+    /// How long ago it ended, by the appliance's clock; `None` when it ended after that clock's
+    /// now (a skewed clock): no age is better than a wrong one.
+    #[serde(rename = "age_seconds", serialize_with = "optional_seconds")]
+    pub age: Option<Duration>,
     /// How long it took.
     #[serde(rename = "duration_seconds", serialize_with = "optional_seconds")]
     pub duration: Option<Duration>,
@@ -180,10 +181,6 @@ pub struct ScheduleHealth {
     pub enabled: bool,
     /// Its next run, in the appliance's time zone; `None` when disabled or without recurrence.
     pub next_run: Option<DateTime<FixedOffset>>,
-}
-
-fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_secs())
 }
 
 fn optional_seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
