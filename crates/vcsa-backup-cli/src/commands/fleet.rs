@@ -12,15 +12,14 @@ use vcsa_backup::Error;
 use vcsa_backup::fleet::{
     ApplianceFailure, ApplianceResult, Fleet, FleetBackup, FollowEvent, FollowUpdate, FollowedJob,
 };
-use vcsa_backup::health::{HealthReport, Verdict};
 use vcsa_backup::wait::WaitError;
 
-use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, GlobalArgs, OutputFormat};
-use crate::commands::check;
+use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, GlobalArgs};
 use crate::failure::{ExitCode as Code, Failure};
-use crate::health_output::{self, Checked};
 use crate::output;
 use crate::progress::{Board, Ending, Mode};
+
+mod check;
 
 /// The exit codes of `fleet backup` and `fleet list`, most telling first (see `fleet --help`).
 const PRECEDENCE: [Code; 8] = [
@@ -50,7 +49,7 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
     };
     match command {
         FleetCommand::Backup(a) => backup(global, &fleet, a).await,
-        FleetCommand::Check(a) => fleet_check(global, &fleet, &a.check).await,
+        FleetCommand::Check(a) => check::fleet_check(global, &fleet, &a.check).await,
         FleetCommand::List(_) => list(global, &fleet).await,
     }
 }
@@ -517,99 +516,6 @@ fn row<T: Serialize, R>(
         result,
         error,
     }
-}
-
-async fn fleet_check(global: &GlobalArgs, fleet: &Fleet, args: &crate::cli::CheckArgs) -> ExitCode {
-    let policy = match check::policy(args) {
-        Ok(policy) => policy,
-        Err(why) => {
-            println!("VCSA BACKUP UNKNOWN - {why}");
-            return ExitCode::from(3);
-        }
-    };
-    let results = fleet.check(&policy).await;
-    let reports: Vec<(String, HealthReport, bool)> = results
-        .into_iter()
-        .map(|r| match r.outcome {
-            Ok(report) => (r.name, report, true),
-            Err(f) => (
-                r.name,
-                HealthReport::unknown(chrono::Utc::now(), failure(&f).1),
-                false,
-            ),
-        })
-        .collect();
-    let worst = [Verdict::Critical, Verdict::Warning, Verdict::Unknown]
-        .into_iter()
-        .find(|v| reports.iter().any(|(_, r, _)| r.verdict == *v))
-        .unwrap_or(Verdict::Ok);
-    let text = match global.output {
-        OutputFormat::Prometheus => health_output::prometheus(
-            &reports
-                .iter()
-                .map(|(name, report, read)| Checked {
-                    appliance: name,
-                    report,
-                    read: *read,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        OutputFormat::Json => serde_json::to_string_pretty(&serde_json::json!({
-            "verdict": worst,
-            "appliances": reports.iter().map(|(name, report, _)| serde_json::json!({
-                "name": name,
-                "exit_code": report.verdict.exit_code(),
-                "report": report,
-            })).collect::<Vec<_>>(),
-        }))
-        .unwrap_or_default(),
-        OutputFormat::Nagios => {
-            let mut by_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
-            for (_, r, _) in &reports {
-                *by_verdict.entry(r.verdict).or_default() += 1;
-            }
-            // Most severe first.
-            let counts: Vec<String> = by_verdict
-                .iter()
-                .rev()
-                .map(|(v, n)| format!("{n} {v}"))
-                .collect();
-            let mut lines = vec![format!(
-                "VCSA BACKUP {worst} - {} of {} appliances: {}",
-                reports
-                    .iter()
-                    .filter(|(_, r, _)| r.verdict == worst)
-                    .count(),
-                reports.len(),
-                counts.join(", ")
-            )];
-            lines.extend(
-                reports
-                    .iter()
-                    .filter(|(_, r, _)| r.verdict != Verdict::Ok)
-                    .map(|(name, r, _)| {
-                        health_output::plugin_text(&format!(
-                            "{name}: {} - {}",
-                            r.verdict,
-                            r.summary()
-                        ))
-                    }),
-            );
-            lines.join("\n")
-        }
-        OutputFormat::Table => output::table(
-            &["APPLIANCE", "VERDICT", "SUMMARY"],
-            reports
-                .iter()
-                .map(|(name, r, _)| vec![name.clone(), r.verdict.to_string(), r.summary()]),
-        ),
-    };
-    let text = if text.ends_with('\n') {
-        text
-    } else {
-        format!("{text}\n")
-    };
-    check::emit(args, &text, worst.exit_code())
 }
 
 #[derive(Serialize)]
