@@ -5,7 +5,7 @@ use chrono::{Offset, Utc};
 use crate::client::Client;
 use crate::error::Error;
 use crate::health::evaluate::{Observation, evaluate};
-use crate::health::report::human_duration;
+use crate::wait::HumanDuration;
 use crate::health::{HealthPolicy, HealthReport};
 use crate::schedule::Zone;
 
@@ -52,7 +52,7 @@ impl Client {
                     reason: format!(
                         "the appliance did not answer the health check within its time limit \
                          of {}",
-                        human_duration(limit)
+                        HumanDuration(limit)
                     ),
                     server: None,
                     source: None,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::health::report::human_duration;
+use crate::wait::HumanDuration;
 use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
@@ -169,12 +169,12 @@ fn age_reason(policy: &HealthPolicy, id: &JobId, age: Duration) -> Reason {
     };
     let mut message = format!(
         "the newest successful backup ended {} ago (job {id})",
-        human_duration(age)
+        HumanDuration(age)
     );
     if let Some((which, limit)) = limit {
         message.push_str(&format!(
             ", older than the {which} age of {}",
-            human_duration(limit)
+            HumanDuration(limit)
         ));
     }
     Reason::new(verdict, ReasonKind::LastSuccessAge, message)

@@ -175,8 +175,8 @@ impl fmt::Display for PolicyError {
                 f,
                 "the warning age ({}) is longer than the critical age ({}); give a warning age \
                  no longer than the critical one, such as 26h and 50h",
-                crate::health::report::human_duration(*warn_age),
-                crate::health::report::human_duration(*crit_age),
+                crate::wait::HumanDuration(*warn_age),
+                crate::wait::HumanDuration(*crit_age),
             ),
         }
     }

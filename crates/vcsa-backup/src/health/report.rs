@@ -189,30 +189,3 @@ fn optional_seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<
         None => s.serialize_none(),
     }
 }
-
-/// `3d 4h`, `5h 12m`, `7m 3s`, `42s`: the two largest units, for reasons and status lines.
-pub(crate) fn human_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    let (days, hours, minutes, seconds) =
-        (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => format!("{seconds}s"),
-        (0, 0, _) => format!("{minutes}m {seconds}s"),
-        (0, _, _) => format!("{hours}h {minutes}m"),
-        _ => format!("{days}d {hours}h"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_well() {
-        let h = |s| human_duration(Duration::from_secs(s));
-        assert_eq!(h(42), "42s");
-        assert_eq!(h(7 * 60 + 3), "7m 3s");
-        assert_eq!(h(5 * 3600 + 12 * 60 + 59), "5h 12m");
-        assert_eq!(h(3 * 86_400 + 4 * 3600 + 1), "3d 4h");
-    }
-}

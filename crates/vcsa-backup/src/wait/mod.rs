@@ -82,6 +82,7 @@ mod when_idle;
 #[cfg(test)]
 mod simulation;
 
+pub use human::HumanDuration;
 pub use backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
 pub use error::{
     JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
