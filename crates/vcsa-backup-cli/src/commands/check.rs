@@ -161,8 +161,7 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn a_server_that_hangs_after_log_in_is_given_up_within_the_time_limit_log_out_included()
-    {
+    async fn a_server_that_hangs_after_log_in_is_given_up_within_the_time_limit_log_out_included() {
         let sim = Simulator::builder().tls(false).start().await.unwrap();
         let client = Client::builder(sim.url())
             .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))

@@ -195,10 +195,15 @@ pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
     }
     // The fleet's own checks (unique names and servers, printable names, ids), before any
     // password is read, named with the line of the setting at fault.
-    let unread = pending.iter().map(|(appliance, _)| appliance(Secret::new("")));
+    let unread = pending
+        .iter()
+        .map(|(appliance, _)| appliance(Secret::new("")));
     if let (false, Err(e)) = (pending.is_empty(), Fleet::new(unread)) {
         // An entry with problems of its own is only said to repeat another's name or server.
-        let found = e.problems.iter().filter(|p| pending[p.index].1.is_some() || p.other.is_some());
+        let found = e
+            .problems
+            .iter()
+            .filter(|p| pending[p.index].1.is_some() || p.other.is_some());
         let found = found.map(|p| {
             let at = &lines[p.index];
             let mut message = format!("{}: {}", p.setting, p.message);
@@ -371,8 +376,12 @@ impl Reader<'_> {
         // and not used.
         let password = password.filter(|_| self.problems.len() == before);
         let name = name.unwrap_or_default();
-        let user = user.map_or(DEFAULT_USER, |u| u.get_ref().trim()).to_string();
-        let schedule = schedule.map_or(DEFAULT_SCHEDULE, |s| s.get_ref().trim()).to_string();
+        let user = user
+            .map_or(DEFAULT_USER, |u| u.get_ref().trim())
+            .to_string();
+        let schedule = schedule
+            .map_or(DEFAULT_SCHEDULE, |s| s.get_ref().trim())
+            .to_string();
         let group = entry.group.as_ref().map(|g| g.get_ref().trim().to_string());
         let appliance = move |secret| {
             let appliance = Appliance::new(&name, &server, &user, secret)
@@ -395,7 +404,12 @@ impl Reader<'_> {
     }
 
     /// Where the entry's password comes from: its own source or `[defaults]`'.
-    fn password_source(&mut self, entry: &Entry, defaults: &Entry, lines: &Lines) -> Option<Source> {
+    fn password_source(
+        &mut self,
+        entry: &Entry,
+        defaults: &Entry,
+        lines: &Lines,
+    ) -> Option<Source> {
         let label = Some(lines.label.as_str());
         if let Some(inline) = &entry.password {
             // Never quote it: the point is to keep it out of files and messages.
@@ -482,13 +496,18 @@ impl Reader<'_> {
             Ok(trust) => trust,
             Err(e) => {
                 // Words for an administrator: the modes are what serde calls variants.
-                let message = e.message().trim_end().replace("unknown variant", "unknown mode");
+                let message = e
+                    .message()
+                    .trim_end()
+                    .replace("unknown variant", "unknown mode");
                 self.problem(raw, entry, format!("trust: {message}; {HOW_TO_TRUST}"));
                 return None;
             }
         };
         match trust {
-            Trust::Thumbprint(thumbprint) => Some(vcsa_backup::fleet::Trust::Thumbprint(thumbprint)),
+            Trust::Thumbprint(thumbprint) => {
+                Some(vcsa_backup::fleet::Trust::Thumbprint(thumbprint))
+            }
             Trust::CaFile(path) => {
                 let path = self.folder.join(path);
                 match files::read_capped(&path, CERTIFICATE_CAP) {
@@ -526,7 +545,9 @@ fn read_password(source: &PasswordSource) -> Result<Secret, String> {
         })?,
         PasswordSource::Env(name) => std::env::var(name)
             .map_err(|_| {
-                format!("the environment variable {name} is not set (or not UTF-8); export it first")
+                format!(
+                    "the environment variable {name} is not set (or not UTF-8); export it first"
+                )
             })?
             .lines()
             .next()

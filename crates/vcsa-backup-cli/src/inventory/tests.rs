@@ -268,8 +268,7 @@ fn a_ca_file_that_cannot_be_read_or_is_not_pem_is_named_with_its_line() {
 
 #[test]
 fn inline_passwords_are_refused_under_defaults_too() {
-    let found =
-        problems("[defaults]\npassword = 'x'\n\n[[appliance]]\nname = 'a'\nserver = 'a'\n");
+    let found = problems("[defaults]\npassword = 'x'\n\n[[appliance]]\nname = 'a'\nserver = 'a'\n");
     assert_eq!(found.len(), 1, "the inline password only: {found:?}");
     assert_eq!(found[0].0, Some(2));
     assert!(found[0].2.starts_with("a password is written"), "{found:?}");
@@ -318,21 +317,15 @@ fn syntax_errors_and_unknown_settings_name_the_line() {
 
 #[test]
 fn other_mistakes() {
-    let base =
-        "[defaults]\npassword_env = \"P\"\n[[appliance]]\nname = \"a\"\nserver = \"a\"\n";
+    let base = "[defaults]\npassword_env = \"P\"\n[[appliance]]\nname = \"a\"\nserver = \"a\"\n";
     let bad_thumbprint = format!("{base}trust = {{ thumbprint = \"12:34\" }}\n");
     assert!(
         problems(&bad_thumbprint)[0]
             .2
             .contains("is not a SHA-256 thumbprint")
     );
-    let two_modes =
-        format!("{base}trust = {{ thumbprint = \"{THUMBPRINT}\", ca_file = \"x\" }}\n");
-    assert!(
-        problems(&two_modes)[0]
-            .2
-            .starts_with("trust: ")
-    );
+    let two_modes = format!("{base}trust = {{ thumbprint = \"{THUMBPRINT}\", ca_file = \"x\" }}\n");
+    assert!(problems(&two_modes)[0].2.starts_with("trust: "));
     let both = "[[appliance]]\nname = \"a\"\nserver = \"a\"\npassword_env = \"P\"\npassword_file = \"f\"\n";
     assert!(
         problems(both)[0]
@@ -378,8 +371,16 @@ fn names_and_groups_with_control_characters_are_refused() {
         let found = problems(&format!(
             "[defaults]\npassword_env = \"{PW}\"\n\
              [[appliance]]\n{}\nserver = \"vc1.example.com\"\n{}\n",
-            if setting.starts_with("name") { setting } else { "name = \"vc1\"" },
-            if setting.starts_with("group") { setting } else { "" },
+            if setting.starts_with("name") {
+                setting
+            } else {
+                "name = \"vc1\""
+            },
+            if setting.starts_with("group") {
+                setting
+            } else {
+                ""
+            },
         ));
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, Some(line), "{found:?}");
@@ -392,12 +393,17 @@ fn names_and_groups_with_control_characters_are_refused() {
 fn ten_thousand_appliances_are_checked_in_one_pass() {
     let mut text = format!("[defaults]\npassword_env = \"{PW}\"\n");
     for i in 0..10_000 {
-        text.push_str(&format!("[[appliance]]\nname = \"vc{i}\"\nserver = \"vc{i}.example.com\"\n"));
+        text.push_str(&format!(
+            "[[appliance]]\nname = \"vc{i}\"\nserver = \"vc{i}.example.com\"\n"
+        ));
     }
     let started = std::time::Instant::now();
     let fleet = parse_here(&text).unwrap();
     // Measured, not asserted: a test never depends on the machine's speed.
-    eprintln!("10,000 appliances read and checked in {:?}", started.elapsed());
+    eprintln!(
+        "10,000 appliances read and checked in {:?}",
+        started.elapsed()
+    );
     assert_eq!(fleet.appliances().len(), 10_000);
     text.push_str("[[appliance]]\nname = \"vc0\"\nserver = \"vc9999.example.com\"\n");
     let found = problems(&text);

@@ -5,9 +5,9 @@ use chrono::{Offset, Utc};
 use crate::client::Client;
 use crate::error::Error;
 use crate::health::evaluate::{Observation, evaluate};
-use crate::wait::HumanDuration;
 use crate::health::{HealthPolicy, HealthReport};
 use crate::schedule::Zone;
+use crate::wait::HumanDuration;
 
 impl Client {
     /// Checks the appliance's backups against `policy`: reads the appliance's clock, the job

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::wait::HumanDuration;
 use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
 use crate::job::{JobDetails, JobId, Percent, TaskStatus};
 use crate::schedule::{Schedule, Zone};
+use crate::wait::HumanDuration;
 
 /// What a check read from the appliance.
 pub(crate) struct Observation<'a> {

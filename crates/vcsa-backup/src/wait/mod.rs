@@ -82,12 +82,12 @@ mod when_idle;
 #[cfg(test)]
 mod simulation;
 
-pub use human::HumanDuration;
 pub use backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
 pub use error::{
     JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
 };
 pub use faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
+pub use human::HumanDuration;
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
 pub use retry::WaitSummary;

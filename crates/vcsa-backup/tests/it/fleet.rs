@@ -22,8 +22,12 @@ fn inventory(
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let mut appliance =
-                Appliance::new(a.name(), a.url(), DEFAULT_USER, Secret::new(DEFAULT_PASSWORD));
+            let mut appliance = Appliance::new(
+                a.name(),
+                a.url(),
+                DEFAULT_USER,
+                Secret::new(DEFAULT_PASSWORD),
+            );
             if let Some(group) = i.checked_div(group_size) {
                 appliance = appliance.group(format!("g{}", group + 1));
             }
@@ -223,9 +227,7 @@ async fn a_group_larger_than_the_concurrency_starts_nothing() {
 #[tokio::test]
 async fn fleet_list_shows_each_newest_job() {
     let sims = sims(3, 2).await;
-    let results = fleet(inventory(&sims, 0, |_, a| a))
-        .list()
-        .await;
+    let results = fleet(inventory(&sims, 0, |_, a| a)).list().await;
     assert_eq!(results.len(), 3);
     for (r, a) in results.iter().zip(sims.appliances()) {
         let state = r.outcome.as_ref().unwrap();
@@ -475,10 +477,7 @@ fn is_refused_log_in(outcome: &Result<impl std::fmt::Debug, ApplianceFailure>) -
 async fn one_appliance_refusing_the_shared_account_does_not_stop_the_others() {
     // vcsa-001 is in another SSO domain: it refuses the password every other appliance takes.
     let sims = sims_with_other_password(5, &[0]).await;
-    let results = fleet(inventory(&sims, 0, |_, a| a))
-        .jobs(5)
-        .list()
-        .await;
+    let results = fleet(inventory(&sims, 0, |_, a| a)).jobs(5).list().await;
     assert!(is_refused_log_in(&results[0].outcome), "{results:?}");
     for r in &results[1..] {
         assert_eq!(r.outcome.as_ref().unwrap().jobs, 1, "{}", r.name);
@@ -527,10 +526,7 @@ async fn a_refusal_after_the_account_was_accepted_is_that_appliances_own() {
     // vcsa-001 accepts the account first; vcsa-002 and vcsa-004 refuse it (their passwords
     // were changed).
     let sims = sims_with_other_password(5, &[1, 3]).await;
-    let results = fleet(inventory(&sims, 0, |_, a| a))
-        .jobs(1)
-        .list()
-        .await;
+    let results = fleet(inventory(&sims, 0, |_, a| a)).jobs(1).list().await;
     for (i, r) in results.iter().enumerate() {
         if i == 1 || i == 3 {
             assert!(is_refused_log_in(&r.outcome), "{}: {:?}", r.name, r.outcome);

@@ -49,7 +49,8 @@ async fn a_recent_backup_and_the_schedules_are_reported() {
     let report = appliance.check_backup_health(&policy).await.unwrap();
     let last = report.last_success.as_ref().expect("a success");
     assert!(
-        last.age.is_some_and(|age| age < Duration::from_secs(2 * 3600)),
+        last.age
+            .is_some_and(|age| age < Duration::from_secs(2 * 3600)),
         "{last:?}"
     );
     let schedules = report.schedules.as_ref().expect("schedules read");

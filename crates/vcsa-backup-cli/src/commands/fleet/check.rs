@@ -12,7 +12,11 @@ use crate::commands::check;
 use crate::health_output::{self, Checked};
 use crate::output;
 
-pub(super) async fn fleet_check(global: &GlobalArgs, fleet: &Fleet, args: &crate::cli::CheckArgs) -> ExitCode {
+pub(super) async fn fleet_check(
+    global: &GlobalArgs,
+    fleet: &Fleet,
+    args: &crate::cli::CheckArgs,
+) -> ExitCode {
     let policy = match check::policy(args) {
         Ok(policy) => policy,
         Err(why) => {
@@ -100,11 +104,7 @@ fn nagios(reports: &[(String, HealthReport, bool)], worst: Verdict) -> String {
             .iter()
             .filter(|(_, r, _)| r.verdict != Verdict::Ok)
             .map(|(name, r, _)| {
-                health_output::plugin_text(&format!(
-                    "{name}: {} - {}",
-                    r.verdict,
-                    r.summary()
-                ))
+                health_output::plugin_text(&format!("{name}: {} - {}", r.verdict, r.summary()))
             }),
     );
     lines.join("\n")

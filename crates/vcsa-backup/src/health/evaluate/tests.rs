@@ -391,7 +391,10 @@ fn a_success_after_the_appliance_clock_is_unknown() {
     );
     assert_eq!(report.last_success.as_ref().unwrap().age, None);
     assert!(
-        report.reasons.iter().all(|r| r.kind != ReasonKind::LastSuccessAge),
+        report
+            .reasons
+            .iter()
+            .all(|r| r.kind != ReasonKind::LastSuccessAge),
         "no age is shown: {report:?}"
     );
 }
