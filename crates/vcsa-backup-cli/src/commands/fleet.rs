@@ -240,6 +240,45 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
     } else {
         (BTreeMap::new(), Stop::Ended)
     };
+    let rows = backup_rows(&started, &mut ends, stop, args.wait);
+    let late = rows
+        .iter()
+        .filter(|r| r.result.as_ref().is_some_and(|s| !s.in_window))
+        .count();
+    // Groups where some backups started and others did not: those started keep running.
+    let groups: Vec<GroupStart> = started
+        .groups
+        .iter()
+        .filter_map(|g| {
+            Some(GroupStart {
+                group: g.group.clone()?,
+                started: g.members.iter().filter(|m| m.outcome.is_ok()).count(),
+                appliances: g.members.len(),
+            })
+        })
+        .collect();
+    output::print(
+        global.output,
+        &serde_json::json!({
+            "window_seconds": window.as_secs(),
+            "groups": &groups,
+            "appliances": &rows,
+        }),
+        || backup_table(&rows, &groups, late, window, args.wait),
+    );
+    if stop == Stop::Interrupted {
+        return Code::Interrupted.into();
+    }
+    fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
+}
+
+/// One row per appliance of `fleet backup`: its start and, with `--wait`, its end.
+fn backup_rows(
+    started: &FleetBackup,
+    ends: &mut BTreeMap<String, Ended>,
+    stop: Stop,
+    wait: bool,
+) -> Vec<Row<Started>> {
     let mut rows = Vec::new();
     for group in &started.groups {
         for m in &group.members {
@@ -247,7 +286,7 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
                 Ok(s) => {
                     let end = ends
                         .remove(&m.name)
-                        .or_else(|| args.wait.then(|| stop.unfinished()));
+                        .or_else(|| wait.then(|| stop.unfinished()));
                     let start = if s.in_window {
                         Code::Success
                     } else {
@@ -273,85 +312,66 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             });
         }
     }
-    let late = rows
-        .iter()
-        .filter(|r| r.result.as_ref().is_some_and(|s| !s.in_window))
-        .count();
-    // Groups where some backups started and others did not: those started keep running.
-    let groups: Vec<GroupStart> = started
-        .groups
-        .iter()
-        .filter_map(|g| {
-            Some(GroupStart {
-                group: g.group.clone()?,
-                started: g.members.iter().filter(|m| m.outcome.is_ok()).count(),
-                appliances: g.members.len(),
-            })
-        })
-        .collect();
-    output::print(
-        global.output,
-        &serde_json::json!({
-            "window_seconds": window.as_secs(),
-            "groups": &groups,
-            "appliances": &rows,
-        }),
-        || {
-            let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
-            if args.wait {
-                headers.push("END");
-            }
-            let mut text = output::table(
-                &headers,
-                rows.iter().map(|r| {
-                    let mut cells = vec![
-                        r.group.clone().unwrap_or_else(|| "-".into()),
-                        r.name.clone(),
-                        match (&r.result, &r.error) {
-                            (Some(s), _) if s.in_window => {
-                                format!("started {} after {:.1}s", s.job, s.accepted_after_seconds)
-                            }
-                            (Some(s), _) => format!(
-                                "started {} after {:.1}s, OUTSIDE the window",
-                                s.job, s.accepted_after_seconds
-                            ),
-                            (_, Some(e)) => format!("not started: {e}"),
-                            _ => String::new(),
-                        },
-                    ];
-                    if args.wait {
-                        cells.push(
-                            r.result
-                                .as_ref()
-                                .and_then(|s| s.end.as_ref())
-                                .map_or_else(|| "-".into(), Ended::text),
-                        );
-                    }
-                    cells
-                }),
-            );
-            if late > 0 {
-                text.push_str(&format!(
-                "\n{late} backup(s) started outside the {}s window keep running; none was cancelled.",
-                window.as_secs()
-            ));
-            }
-            for g in groups
-                .iter()
-                .filter(|g| g.started > 0 && g.started < g.appliances)
-            {
-                text.push_str(&format!(
-                    "\nGroup {}: {} of {} backups started; those keep running, none was cancelled.",
-                    g.group, g.started, g.appliances
-                ));
-            }
-            text
-        },
-    );
-    if stop == Stop::Interrupted {
-        return Code::Interrupted.into();
+    rows
+}
+
+/// The summary table of `fleet backup`, and what it leaves running.
+fn backup_table(
+    rows: &[Row<Started>],
+    groups: &[GroupStart],
+    late: usize,
+    window: std::time::Duration,
+    wait: bool,
+) -> String {
+    let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
+    if wait {
+        headers.push("END");
     }
-    fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
+    let mut text = output::table(
+        &headers,
+        rows.iter().map(|r| {
+            let mut cells = vec![
+                r.group.clone().unwrap_or_else(|| "-".into()),
+                r.name.clone(),
+                match (&r.result, &r.error) {
+                    (Some(s), _) if s.in_window => {
+                        format!("started {} after {:.1}s", s.job, s.accepted_after_seconds)
+                    }
+                    (Some(s), _) => format!(
+                        "started {} after {:.1}s, OUTSIDE the window",
+                        s.job, s.accepted_after_seconds
+                    ),
+                    (_, Some(e)) => format!("not started: {e}"),
+                    _ => String::new(),
+                },
+            ];
+            if wait {
+                cells.push(
+                    r.result
+                        .as_ref()
+                        .and_then(|s| s.end.as_ref())
+                        .map_or_else(|| "-".into(), Ended::text),
+                );
+            }
+            cells
+        }),
+    );
+    if late > 0 {
+        text.push_str(&format!(
+            "\n{late} backup(s) started outside the {}s window keep running; none was cancelled.",
+            window.as_secs()
+        ));
+    }
+    for g in groups
+        .iter()
+        .filter(|g| g.started > 0 && g.started < g.appliances)
+    {
+        text.push_str(&format!(
+            "\nGroup {}: {} of {} backups started; those keep running, none was cancelled.",
+            g.group, g.started, g.appliances
+        ));
+    }
+    text
 }
 
 /// Why following the fleet's backups stopped.

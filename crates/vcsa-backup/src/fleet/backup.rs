@@ -1,7 +1,6 @@
 //! `fleet backup`: start the backups of each group together, within a window.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -59,7 +58,12 @@ pub struct BackupStarted {
 
 /// A group has more appliances than the fleet works on at once, so its start requests could
 /// not all go out together. Nothing was started.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the group \"{group}\" has {members} appliances, more than the {jobs} worked on at once, so \
+     their backups could not start together; nothing was started: allow at least {members} at \
+     once"
+)]
 #[non_exhaustive]
 pub struct GroupTooLarge {
     /// The group.
@@ -69,19 +73,6 @@ pub struct GroupTooLarge {
     /// How many the fleet works on at once.
     pub jobs: usize,
 }
-
-impl fmt::Display for GroupTooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the group \"{}\" has {} appliances, more than the {} worked on at once, so their \
-             backups could not start together; nothing was started: allow at least {} at once",
-            self.group, self.members, self.jobs, self.members
-        )
-    }
-}
-
-impl std::error::Error for GroupTooLarge {}
 
 impl Fleet {
     /// Starts a backup on every appliance, by running its schedule

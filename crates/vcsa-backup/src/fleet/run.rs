@@ -1,7 +1,6 @@
 //! Running an operation on every appliance of an inventory: bounded concurrency, one session
 //! per appliance, every failure isolated.
 
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +13,7 @@ use crate::fleet::accounts::{Accounts, Known};
 use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
-use crate::wait::WaitError;
+use crate::wait::{HumanDuration, WaitError};
 use crate::wire::flavour::Flavour;
 
 /// How many appliances a fleet works on at once unless told otherwise.
@@ -48,11 +47,16 @@ pub struct ApplianceResult<T> {
 }
 
 /// Why an operation did not happen on one appliance.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApplianceFailure {
     /// Not tried: two other appliances refused the same account, one after the other, and
     /// trying it again could lock it.
+    #[error(
+        "not tried: {} refused the log in of \"{user}\" with the same password, and more \
+         attempts could lock the account; fix the password, then run again",
+        names(refused_by)
+    )]
     AccountRefused {
         /// The account.
         user: String,
@@ -60,15 +64,18 @@ pub enum ApplianceFailure {
         refused_by: Vec<String>,
     },
     /// It did not finish within the time limit.
+    #[error("no answer within the time limit of {}", HumanDuration(*limit))]
     TimedOut {
         /// The limit.
         limit: Duration,
     },
     /// The appliance or the connection to it failed; the error says which and what to do.
-    Error(Error),
+    #[error("{0}")]
+    Error(#[source] Error),
     /// Following a backup stopped before the job ended ([`Fleet::follow`]): its deadline
     /// passed, or reads failed for longer than the fault policy allows. The job goes on.
-    Wait(Box<WaitError>),
+    #[error("{0}")]
+    Wait(#[source] Box<WaitError>),
 }
 
 impl ApplianceFailure {
@@ -76,36 +83,6 @@ impl ApplianceFailure {
     pub fn error(&self) -> Option<&Error> {
         match self {
             Self::Error(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ApplianceFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::AccountRefused { user, refused_by } => write!(
-                f,
-                "not tried: {} refused the log in of \"{user}\" with the same password, \
-                 and more attempts could lock the account; fix the password, then run again",
-                names(refused_by)
-            ),
-            Self::TimedOut { limit } => write!(
-                f,
-                "no answer within the time limit of {}s",
-                limit.as_secs_f64()
-            ),
-            Self::Error(e) => e.fmt(f),
-            Self::Wait(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ApplianceFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Error(e) => Some(e),
-            Self::Wait(e) => Some(&**e),
             _ => None,
         }
     }

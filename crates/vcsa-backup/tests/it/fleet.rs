@@ -1,6 +1,5 @@
 //! Fleets against simulated appliances: backups started together within a window, lists, each appliance's failure isolated, an account refused twice in a row not tried again.
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use vcsa_backup::fleet::{Appliance, ApplianceFailure, Fleet};
