@@ -137,7 +137,8 @@ trust = { insecure = true }
             (
                 Some(13),
                 Some("\"vc1\"".into()),
-                "name: \"vc1\" names two appliances; give every appliance its own name (the \
+                "name: the name \"vc1\" is already used by another appliance; give every \
+                 appliance its own name (the \
                  other is on line 4)"
                     .into()
             ),

@@ -211,7 +211,10 @@ pub(crate) fn check(appliances: &[Appliance]) -> Result<(), FleetError> {
             names.insert(name, first);
             problem(
                 Setting::Name,
-                format!("\"{name}\" names two appliances; give every appliance its own name"),
+                format!(
+                    "the name \"{name}\" is already used by another appliance; give every \
+                     appliance its own name"
+                ),
                 Some(first),
             );
         }
