@@ -20,6 +20,7 @@ use crate::output;
 use crate::progress::{Board, Ending, Mode};
 
 mod check;
+mod summary;
 
 /// The exit codes of `fleet backup` and `fleet list`, most telling first (see `fleet --help`).
 const PRECEDENCE: [Code; 8] = [
@@ -264,7 +265,7 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             "groups": &groups,
             "appliances": &rows,
         }),
-        || backup_table(&rows, &groups, late, window, args.wait),
+        || summary::backup_table(&rows, &groups, late, window, args.wait),
     );
     if stop == Stop::Interrupted {
         return Code::Interrupted.into();
@@ -313,65 +314,6 @@ fn backup_rows(
         }
     }
     rows
-}
-
-/// The summary table of `fleet backup`, and what it leaves running.
-fn backup_table(
-    rows: &[Row<Started>],
-    groups: &[GroupStart],
-    late: usize,
-    window: std::time::Duration,
-    wait: bool,
-) -> String {
-    let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
-    if wait {
-        headers.push("END");
-    }
-    let mut text = output::table(
-        &headers,
-        rows.iter().map(|r| {
-            let mut cells = vec![
-                r.group.clone().unwrap_or_else(|| "-".into()),
-                r.name.clone(),
-                match (&r.result, &r.error) {
-                    (Some(s), _) if s.in_window => {
-                        format!("started {} after {:.1}s", s.job, s.accepted_after_seconds)
-                    }
-                    (Some(s), _) => format!(
-                        "started {} after {:.1}s, OUTSIDE the window",
-                        s.job, s.accepted_after_seconds
-                    ),
-                    (_, Some(e)) => format!("not started: {e}"),
-                    _ => String::new(),
-                },
-            ];
-            if wait {
-                cells.push(
-                    r.result
-                        .as_ref()
-                        .and_then(|s| s.end.as_ref())
-                        .map_or_else(|| "-".into(), Ended::text),
-                );
-            }
-            cells
-        }),
-    );
-    if late > 0 {
-        text.push_str(&format!(
-            "\n{late} backup(s) started outside the {}s window keep running; none was cancelled.",
-            window.as_secs()
-        ));
-    }
-    for g in groups
-        .iter()
-        .filter(|g| g.started > 0 && g.started < g.appliances)
-    {
-        text.push_str(&format!(
-            "\nGroup {}: {} of {} backups started; those keep running, none was cancelled.",
-            g.group, g.started, g.appliances
-        ));
-    }
-    text
 }
 
 /// Why following the fleet's backups stopped.
