@@ -9,6 +9,8 @@ use std::path::Path;
 pub const PASSWORD_CAP: u64 = 4 * 1024;
 /// The most a PEM bundle of CA certificates may hold.
 pub const CERTIFICATE_CAP: u64 = 4 * 1024 * 1024;
+/// The most a fleet inventory may hold: some 20,000 appliances of a few lines each.
+pub const INVENTORY_CAP: u64 = 4 * 1024 * 1024;
 
 /// Reads all of `path` (standard input for `-`), refusing it once it holds more than `cap`
 /// bytes. The error names the cap, in words an administrator can act on.

@@ -52,12 +52,14 @@ pub fn nagios(report: &HealthReport, policy: &HealthPolicy) -> String {
     );
     let mut perf = Vec::new();
     if let Some(last) = &report.last_success {
-        perf.push(format!(
-            "age={}s;{};{}",
-            last.age.as_secs(),
-            policy.warn_age().as_secs(),
-            policy.crit_age().as_secs()
-        ));
+        if let Some(age) = last.age {
+            perf.push(format!(
+                "age={}s;{};{}",
+                age.as_secs(),
+                policy.warn_age().as_secs(),
+                policy.crit_age().as_secs()
+            ));
+        }
         if let Some(size) = last.size_bytes {
             perf.push(format!("size={size}B"));
         }
@@ -152,7 +154,10 @@ pub fn prometheus(checked: &[Checked<'_>]) -> String {
         set(&failures, report.failures_since_success as f64);
         if let Some(last) = &report.last_success {
             set(&last_time, last.ended_at.timestamp() as f64);
-            set(&last_age, last.age.as_secs_f64());
+            // A skewed clock gives no age: the metric is left out rather than 0.
+            if let Some(age) = last.age {
+                set(&last_age, age.as_secs_f64());
+            }
             if let Some(size) = last.size_bytes {
                 set(&last_size, size as f64);
             }

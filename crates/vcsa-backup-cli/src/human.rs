@@ -3,16 +3,21 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use vcsa_backup::wait::HumanDuration;
 
 /// Bytes in binary units: `512 B`, `1.5 KiB`, `3.2 GiB`.
 pub fn size(bytes: u64) -> String {
     bytesize::ByteSize::b(bytes).display().iec().to_string()
 }
 
-/// A duration rounded to the nearest second: `0s`, `45s`, `1m 30s`, `2h 5m 3s`.
+/// A duration rounded to the nearest second, in the SDK's words: `0s`, `45s`, `1m 30s`,
+/// `2h 5m`.
 pub fn duration(d: Duration) -> String {
     let seconds = d.as_secs() + u64::from(d.subsec_millis() >= 500);
-    humantime::format_duration(Duration::from_secs(seconds)).to_string()
+    match seconds {
+        0 => "0s".into(),
+        _ => HumanDuration(Duration::from_secs(seconds)).to_string(),
+    }
 }
 
 /// A span of whole seconds as the appliance reports it; a negative span (clock skew) shows as 0s.
@@ -42,7 +47,7 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(499)), "0s");
         assert_eq!(duration(Duration::from_millis(1900)), "2s");
         assert_eq!(duration(Duration::from_millis(90_400)), "1m 30s");
-        assert_eq!(seconds(7503), "2h 5m 3s");
+        assert_eq!(seconds(7503), "2h 5m");
         assert_eq!(seconds(-4), "0s");
     }
 

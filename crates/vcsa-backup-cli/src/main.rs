@@ -12,6 +12,7 @@ mod files;
 mod follow;
 mod health_output;
 mod human;
+mod inventory;
 mod output;
 mod output_file;
 mod progress;

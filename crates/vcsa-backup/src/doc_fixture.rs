@@ -11,7 +11,7 @@
 // makes backups take n seconds, `.history(n)` gives the appliance n finished jobs, `.tls()`
 // serves HTTPS (the client does not trust it: pin `sim.thumbprint()`), `.archive(..)` puts a
 // scheduled backup in the catalog. `.run_fleet(n, async |inventory| ..)` starts n simulators
-// instead and passes an inventory (TOML) of them, its password in `$VCSA_SIM_PASSWORD`.
+// instead and passes their URLs, their password in `$VCSA_PASSWORD`.
 //
 // It is one block expression (not items) because rustdoc wraps a doc test without a `main` in
 // `fn main() { .. }`, where `include!` can only expand to an expression. The test is an async
@@ -105,17 +105,19 @@
             });
         }
 
-        /// Starts `count` simulators and runs `test` with an inventory of them.
-        fn run_fleet(self, count: usize, test: impl AsyncFnOnce(String) -> DocResult) {
+        /// Starts `count` simulators and runs `test` with their URLs, their password in
+        /// `$VCSA_PASSWORD`.
+        fn run_fleet(self, count: usize, test: impl AsyncFnOnce(Vec<String>) -> DocResult) {
             self.block_on(async {
                 // SAFETY: each doc test is a process of its own, and this one has a single
                 // thread yet (the runtime runs on the current one).
-                unsafe { std::env::set_var("VCSA_SIM_PASSWORD", DEFAULT_PASSWORD) };
+                unsafe { std::env::set_var("VCSA_PASSWORD", DEFAULT_PASSWORD) };
                 let fleet = Simulator::fleet(count)
                     .template(self.sim.clone())
                     .start()
                     .await?;
-                test(fleet.inventory(DEFAULT_USER, "VCSA_SIM_PASSWORD")).await
+                let servers = fleet.appliances().iter().map(|a| a.url().to_string()).collect();
+                test(servers).await
             });
         }
     }

@@ -97,11 +97,11 @@
 // The `fleet` module exists only with its feature: link to it only then.
 #![cfg_attr(
     feature = "fleet",
-    doc = " - `fleet`: [`fleet`], many appliances at once from a TOML inventory."
+    doc = " - `fleet`: [`fleet`], many appliances at once."
 )]
 #![cfg_attr(
     not(feature = "fleet"),
-    doc = " - `fleet`: the `fleet` module, many appliances at once from a TOML inventory."
+    doc = " - `fleet`: the `fleet` module, many appliances at once."
 )]
 //!
 // Pinning exists only with rustls: without it, the link goes to the features above.

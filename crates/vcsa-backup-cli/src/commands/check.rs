@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use vcsa_backup::health::{HealthPolicy, HealthReport};
+use vcsa_backup::{Client, Error};
 
 use crate::cli::{CheckArgs, GlobalArgs, OutputFormat};
 use crate::health_output::{self, Checked};
@@ -44,10 +45,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
         Ok(policy) => match connect::client(global) {
             Err(failure) => (unknown(failure_text(&failure)), false, policy),
             Ok(client) => {
-                let result = client.check_backup_health(&policy).await;
-                // Appliances allow a limited number of sessions: give this one back, briefly.
-                let _ =
-                    tokio::time::timeout(std::time::Duration::from_secs(5), client.logout()).await;
+                let result = check_and_log_out(&client, &policy).await;
                 match result {
                     Ok(report) => (report, true, policy),
                     Err(e) => (unknown(failure_text(&Failure::from(e))), false, policy),
@@ -57,6 +55,15 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     };
     let text = render(global.output, &appliance, &report, read, &policy);
     emit(args, &text, report.verdict.exit_code())
+}
+
+/// Checks, then logs out, all within the policy's time limit: appliances allow a limited number
+/// of sessions, so this one is given back, but only in what is left of the limit.
+async fn check_and_log_out(client: &Client, policy: &HealthPolicy) -> Result<HealthReport, Error> {
+    let deadline = tokio::time::Instant::now() + policy.check_time_limit();
+    let result = client.check_backup_health(policy).await;
+    let _ = tokio::time::timeout_at(deadline, client.logout()).await;
+    result
 }
 
 /// Prints or writes the result; a file that cannot be written is UNKNOWN.
@@ -151,4 +158,33 @@ pub fn appliance_name(url: &str) -> String {
         .unwrap_or(url)
         .trim_end_matches('/')
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use vcsa_backup::Secret;
+    use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_server_that_hangs_after_log_in_is_given_up_within_the_time_limit_log_out_included() {
+        let sim = Simulator::builder().tls(false).start().await.unwrap();
+        let client = Client::builder(sim.url())
+            .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
+            .build()
+            .unwrap();
+        client.login().await.unwrap();
+        // From now on every answer, the log out's included, takes an hour.
+        sim.control().set_response_delay(Duration::from_secs(3600));
+        let limit = Duration::from_secs(5);
+        let policy = HealthPolicy::default().time_limit(limit);
+        let within = tokio::time::timeout(limit, check_and_log_out(&client, &policy)).await;
+        let error = within
+            .expect("the check and its log out end within the time limit")
+            .unwrap_err();
+        assert!(error.to_string().contains("time limit"), "{error}");
+    }
 }

@@ -11,17 +11,16 @@ use tokio::time::Instant;
 use vcsa_backup::Error;
 use vcsa_backup::fleet::{
     ApplianceFailure, ApplianceResult, Fleet, FleetBackup, FollowEvent, FollowUpdate, FollowedJob,
-    Inventory,
 };
-use vcsa_backup::health::{HealthReport, Verdict};
 use vcsa_backup::wait::WaitError;
 
-use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, GlobalArgs, OutputFormat};
-use crate::commands::check;
+use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, GlobalArgs};
 use crate::failure::{ExitCode as Code, Failure};
-use crate::health_output::{self, Checked};
 use crate::output;
 use crate::progress::{Board, Ending, Mode};
+
+mod check;
+mod summary;
 
 /// The exit codes of `fleet backup` and `fleet list`, most telling first (see `fleet --help`).
 const PRECEDENCE: [Code; 8] = [
@@ -51,20 +50,20 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
     };
     match command {
         FleetCommand::Backup(a) => backup(global, &fleet, a).await,
-        FleetCommand::Check(a) => fleet_check(global, &fleet, &a.check).await,
+        FleetCommand::Check(a) => check::fleet_check(global, &fleet, &a.check).await,
         FleetCommand::List(_) => list(global, &fleet).await,
     }
 }
 
 fn fleet(global: &GlobalArgs, args: &FleetArgs) -> Result<Fleet, Failure> {
-    let inventory = Inventory::load(&args.inventory).map_err(|e| {
+    let fleet = crate::inventory::load(&args.inventory).map_err(|e| {
         Failure::input(
             "the inventory is invalid; nothing was sent",
             "fix the entries named above (see `vcsa-backup fleet --help` for the format)",
         )
         .with_details(e.to_string().lines().map(|l| format!("- {l}")))
     })?;
-    Ok(Fleet::new(inventory)
+    Ok(fleet
         .jobs(args.jobs.into())
         .request_timeout(global.request_timeout)
         .user_agent(concat!("vcsa-backup-cli/", env!("CARGO_PKG_VERSION"))))
@@ -87,7 +86,6 @@ struct Row<T: Serialize> {
 fn failure(f: &ApplianceFailure) -> (Code, String) {
     match f {
         ApplianceFailure::Error(e) => (code_for(e), e.to_string()),
-        ApplianceFailure::Password { .. } => (Code::InvalidInput, f.to_string()),
         ApplianceFailure::AccountRefused { .. } => (Code::Authentication, f.to_string()),
         ApplianceFailure::TimedOut { .. } => (Code::Connection, f.to_string()),
         ApplianceFailure::Wait(e) => (wait_code(e), f.to_string()),
@@ -243,6 +241,48 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
     } else {
         (BTreeMap::new(), Stop::Ended)
     };
+    let rows = backup_rows(&started, &mut ends, stop, args.wait);
+    let late = rows
+        .iter()
+        .filter(|r| r.result.as_ref().is_some_and(|s| !s.in_window))
+        .count();
+    // Groups where some backups started and others did not: those started keep running.
+    let groups: Vec<GroupStart> = started
+        .groups
+        .iter()
+        .filter_map(|g| {
+            Some(GroupStart {
+                group: g.group.clone()?,
+                started: g.members.iter().filter(|m| m.outcome.is_ok()).count(),
+                appliances: g.members.len(),
+            })
+        })
+        .collect();
+    if let Err(failure) = output::print(
+        global.output,
+        &serde_json::json!({
+            "window_seconds": window.as_secs(),
+            "groups": &groups,
+            "appliances": &rows,
+        }),
+        || summary::backup_table(&rows, &groups, late, window, args.wait),
+    ) {
+        output::report(global.output, &failure);
+        return failure.exit_code().into();
+    }
+    if stop == Stop::Interrupted {
+        return Code::Interrupted.into();
+    }
+    fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
+}
+
+/// One row per appliance of `fleet backup`: its start and, with `--wait`, its end.
+fn backup_rows(
+    started: &FleetBackup,
+    ends: &mut BTreeMap<String, Ended>,
+    stop: Stop,
+    wait: bool,
+) -> Vec<Row<Started>> {
     let mut rows = Vec::new();
     for group in &started.groups {
         for m in &group.members {
@@ -250,7 +290,7 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
                 Ok(s) => {
                     let end = ends
                         .remove(&m.name)
-                        .or_else(|| args.wait.then(|| stop.unfinished()));
+                        .or_else(|| wait.then(|| stop.unfinished()));
                     let start = if s.in_window {
                         Code::Success
                     } else {
@@ -276,88 +316,7 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             });
         }
     }
-    let late = rows
-        .iter()
-        .filter(|r| r.result.as_ref().is_some_and(|s| !s.in_window))
-        .count();
-    // Groups where some backups started and others did not: those started keep running.
-    let groups: Vec<GroupStart> = started
-        .groups
-        .iter()
-        .filter_map(|g| {
-            Some(GroupStart {
-                group: g.group.clone()?,
-                started: g.members.iter().filter(|m| m.outcome.is_ok()).count(),
-                appliances: g.members.len(),
-            })
-        })
-        .collect();
-    if let Err(failure) = output::print(
-        global.output,
-        &serde_json::json!({
-            "window_seconds": window.as_secs(),
-            "groups": &groups,
-            "appliances": &rows,
-        }),
-        || {
-            let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
-            if args.wait {
-                headers.push("END");
-            }
-            let mut text = output::table(
-                &headers,
-                rows.iter().map(|r| {
-                    let mut cells = vec![
-                        r.group.clone().unwrap_or_else(|| "-".into()),
-                        r.name.clone(),
-                        match (&r.result, &r.error) {
-                            (Some(s), _) if s.in_window => {
-                                format!("started {} after {:.1}s", s.job, s.accepted_after_seconds)
-                            }
-                            (Some(s), _) => format!(
-                                "started {} after {:.1}s, OUTSIDE the window",
-                                s.job, s.accepted_after_seconds
-                            ),
-                            (_, Some(e)) => format!("not started: {e}"),
-                            _ => String::new(),
-                        },
-                    ];
-                    if args.wait {
-                        cells.push(
-                            r.result
-                                .as_ref()
-                                .and_then(|s| s.end.as_ref())
-                                .map_or_else(|| "-".into(), Ended::text),
-                        );
-                    }
-                    cells
-                }),
-            );
-            if late > 0 {
-                text.push_str(&format!(
-                "\n{late} backup(s) started outside the {}s window keep running; none was cancelled.",
-                window.as_secs()
-            ));
-            }
-            for g in groups
-                .iter()
-                .filter(|g| g.started > 0 && g.started < g.appliances)
-            {
-                text.push_str(&format!(
-                    "\nGroup {}: {} of {} backups started; those keep running, none was cancelled.",
-                    g.group, g.started, g.appliances
-                ));
-            }
-            text
-        },
-    ) {
-        output::report(global.output, &failure);
-        return failure.exit_code().into();
-    }
-    if stop == Stop::Interrupted {
-        return Code::Interrupted.into();
-    }
-    fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
+    rows
 }
 
 /// Why following the fleet's backups stopped.
@@ -522,101 +481,6 @@ fn row<T: Serialize, R>(
         result,
         error,
     }
-}
-
-async fn fleet_check(global: &GlobalArgs, fleet: &Fleet, args: &crate::cli::CheckArgs) -> ExitCode {
-    let policy = match check::policy(args) {
-        Ok(policy) => policy,
-        Err(why) => {
-            println!("VCSA BACKUP UNKNOWN - {why}");
-            return ExitCode::from(3);
-        }
-    };
-    let results = fleet.check(&policy).await;
-    let reports: Vec<(String, HealthReport, bool)> = results
-        .into_iter()
-        .map(|r| match r.outcome {
-            Ok(report) => (r.name, report, true),
-            Err(f) => (
-                r.name,
-                HealthReport::unknown(chrono::Utc::now(), failure(&f).1),
-                false,
-            ),
-        })
-        .collect();
-    let worst = [Verdict::Critical, Verdict::Warning, Verdict::Unknown]
-        .into_iter()
-        .find(|v| reports.iter().any(|(_, r, _)| r.verdict == *v))
-        .unwrap_or(Verdict::Ok);
-    let text = match global.output {
-        OutputFormat::Prometheus => health_output::prometheus(
-            &reports
-                .iter()
-                .map(|(name, report, read)| Checked {
-                    appliance: name,
-                    report,
-                    read: *read,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        OutputFormat::Json => serde_json::to_string_pretty(&serde_json::json!({
-            "verdict": worst,
-            "appliances": reports.iter().map(|(name, report, _)| serde_json::json!({
-                "name": name,
-                "exit_code": report.verdict.exit_code(),
-                "report": report,
-            })).collect::<Vec<_>>(),
-        }))
-        .unwrap_or_default(),
-        OutputFormat::Nagios => {
-            let counts: Vec<String> = Verdict::BY_SEVERITY
-                .iter()
-                .rev()
-                .map(|v| {
-                    (
-                        v,
-                        reports.iter().filter(|(_, r, _)| r.verdict == *v).count(),
-                    )
-                })
-                .filter(|(_, n)| *n > 0)
-                .map(|(v, n)| format!("{n} {v}"))
-                .collect();
-            let mut lines = vec![format!(
-                "VCSA BACKUP {worst} - {} of {} appliances: {}",
-                reports
-                    .iter()
-                    .filter(|(_, r, _)| r.verdict == worst)
-                    .count(),
-                reports.len(),
-                counts.join(", ")
-            )];
-            lines.extend(
-                reports
-                    .iter()
-                    .filter(|(_, r, _)| r.verdict != Verdict::Ok)
-                    .map(|(name, r, _)| {
-                        health_output::plugin_text(&format!(
-                            "{name}: {} - {}",
-                            r.verdict,
-                            r.summary()
-                        ))
-                    }),
-            );
-            lines.join("\n")
-        }
-        OutputFormat::Table => output::table(
-            &["APPLIANCE", "VERDICT", "SUMMARY"],
-            reports
-                .iter()
-                .map(|(name, r, _)| vec![name.clone(), r.verdict.to_string(), r.summary()]),
-        ),
-    };
-    let text = if text.ends_with('\n') {
-        text
-    } else {
-        format!("{text}\n")
-    };
-    check::emit(args, &text, worst.exit_code())
 }
 
 #[derive(Serialize)]

@@ -259,6 +259,53 @@ const CASES: &[Case] = &[
         code: 2,
         says: "control characters",
     },
+    Case {
+        name: "an inventory with a duplicate server",
+        args: &["fleet", "list", "--inventory", "{dir}/fleet.toml"],
+        code: 2,
+        says: "is also the server of \"vc1\"",
+    },
+    Case {
+        name: "an inventory with a control character in a name",
+        args: &["fleet", "list", "--inventory", "{dir}/fleet.toml"],
+        code: 2,
+        says: "holds a control character",
+    },
+    Case {
+        name: "an inventory that never ends",
+        args: &["fleet", "list", "--inventory", "/dev/zero"],
+        code: 2,
+        says: "more than 4 MiB",
+    },
+    Case {
+        name: "an inventory password file that never ends",
+        args: &["fleet", "list", "--inventory", "{dir}/fleet.toml"],
+        code: 2,
+        says: "more than 4 KiB",
+    },
+];
+
+/// Files a case needs in its scratch folder, by case name: (case, file name, contents).
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "an inventory with a duplicate server",
+        "fleet.toml",
+        "[defaults]\npassword_env = \"VCSA_PASSWORD\"\n\
+         [[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n\
+         [[appliance]]\nname = \"vc2\"\nserver = \"https://vc1.example.com/\"\n",
+    ),
+    (
+        "an inventory with a control character in a name",
+        "fleet.toml",
+        "[defaults]\npassword_env = \"VCSA_PASSWORD\"\n\
+         [[appliance]]\nname = \"vc1\\u001b[2J\"\nserver = \"vc1.example.com\"\n",
+    ),
+    (
+        "an inventory password file that never ends",
+        "fleet.toml",
+        "[[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n\
+         password_file = \"/dev/zero\"\n",
+    ),
 ];
 
 /// A listener on 127.0.0.1 that accepts and counts connections and never answers.
@@ -293,6 +340,9 @@ fn every_bad_input_is_refused_before_anything_is_sent() {
     let mut failures = Vec::new();
     for case in CASES {
         let dir = scratch(case.name);
+        for (_, file, contents) in FILES.iter().filter(|(name, ..)| *name == case.name) {
+            std::fs::write(dir.join(file), contents).expect("a scratch file");
+        }
         let args: Vec<String> = case
             .args
             .iter()

@@ -361,7 +361,7 @@ fn a_bad_inventory_starts_nothing_and_names_the_entry() {
     assert_eq!(run.code, 2, "{run}");
     assert!(
         run.stderr
-            .contains("(appliance \"vcsa-001\"): the name is already used"),
+            .contains("(appliance \"vcsa-001\"): name: the name \"vcsa-001\" is already used"),
         "{run}"
     );
     assert!(

@@ -316,7 +316,7 @@ fn a_bad_inventory_entry_is_named_exits_2_and_starts_nothing() {
         (
             "\n[[appliance]]\nname = \"odd-trust\"\nserver = \"vc.example.com\"\n\
              trust = { fingerprint = \"AB:CD\" }\n",
-            &["(appliance \"odd-trust\"): unknown trust mode \"fingerprint\""],
+            &["(appliance \"odd-trust\"): trust: unknown mode `fingerprint`"],
         ),
         (
             "\n[[appliance]]\nname = \"bad-url\"\nserver = \"ftp://127.0.0.1:1\"\n",

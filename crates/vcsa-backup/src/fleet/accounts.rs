@@ -10,9 +10,10 @@
 //! appliance accepted the account, a refusal elsewhere is that appliance's own.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
-use crate::fleet::PasswordSource;
+use crate::fleet::appliance::{Access, Appliance};
 
 /// What is known of one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,11 +29,31 @@ pub(crate) enum Known {
     Refused([String; 2]),
 }
 
-/// One account: who logs in, and where the password comes from.
-type Account = (String, PasswordSource);
+/// One account.
+#[derive(PartialEq, Eq, Hash)]
+enum Account {
+    /// Who logs in, and a hash of the password (kept apart from it, so the map holds no second
+    /// copy of any password).
+    Shared(String, u64),
+    /// An appliance reached through the caller's client, by name: an account of its own.
+    Own(String),
+}
+
+impl Account {
+    fn of(appliance: &Appliance) -> Self {
+        match &appliance.access {
+            Access::LogIn { user, password, .. } => {
+                let mut hasher = DefaultHasher::new();
+                password.expose().hash(&mut hasher);
+                Self::Shared(user.to_lowercase(), hasher.finish())
+            }
+            Access::Client(_) => Self::Own(appliance.name.clone()),
+        }
+    }
+}
 
 /// The accounts of one fleet run. Appliances that log in as the same user with the same
-/// password source use the same account.
+/// password use the same account.
 #[derive(Default)]
 pub(crate) struct Accounts {
     known: Mutex<HashMap<Account, Arc<tokio::sync::Mutex<Known>>>>,
@@ -41,15 +62,11 @@ pub(crate) struct Accounts {
 impl Accounts {
     /// The account's state, locked. While an account is untried or suspect, the lock is held
     /// across the log in, so no other appliance tries it before the answer is known.
-    pub(crate) async fn lock(
-        &self,
-        user: &str,
-        password: &PasswordSource,
-    ) -> tokio::sync::OwnedMutexGuard<Known> {
+    pub(crate) async fn lock(&self, appliance: &Appliance) -> tokio::sync::OwnedMutexGuard<Known> {
         let cell = {
             let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
             known
-                .entry((user.to_lowercase(), password.clone()))
+                .entry(Account::of(appliance))
                 .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Known::Untried)))
                 .clone()
         };

@@ -1,6 +1,6 @@
 //! `fleet backup`: start the backups of each group together, within a window.
 
-use std::fmt;
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use crate::fleet::accounts::Accounts;
 use crate::fleet::run::{ApplianceFailure, ApplianceResult, close, result};
-use crate::fleet::{ApplianceEntry, Fleet};
+use crate::fleet::{Appliance, Fleet};
 use crate::job::JobStatus;
 
 /// The backups a fleet started, group by group.
@@ -58,7 +58,12 @@ pub struct BackupStarted {
 
 /// A group has more appliances than the fleet works on at once, so its start requests could
 /// not all go out together. Nothing was started.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the group \"{group}\" has {members} appliances, more than the {jobs} worked on at once, so \
+     their backups could not start together; nothing was started: allow at least {members} at \
+     once"
+)]
 #[non_exhaustive]
 pub struct GroupTooLarge {
     /// The group.
@@ -69,22 +74,9 @@ pub struct GroupTooLarge {
     pub jobs: usize,
 }
 
-impl fmt::Display for GroupTooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the group \"{}\" has {} appliances, more than the {} worked on at once, so their \
-             backups could not start together; nothing was started: allow at least {} at once",
-            self.group, self.members, self.jobs, self.members
-        )
-    }
-}
-
-impl std::error::Error for GroupTooLarge {}
-
 impl Fleet {
-    /// Starts a backup on every appliance, by running its schedule (`schedule` in the
-    /// inventory, `default` unless set), group by group: the members of a group are logged in
+    /// Starts a backup on every appliance, by running its schedule
+    /// ([`Appliance::schedule`], [`DEFAULT_SCHEDULE`](crate::fleet::DEFAULT_SCHEDULE) unless set), group by group: the members of a group are logged in
     /// to first, then their start requests go out together, and each must be accepted within
     /// `window` of that moment on the local clock (the vendor asks for 5 minutes for the
     /// vCenters of one SSO domain). Several groups run at once as long as their appliances fit
@@ -94,12 +86,17 @@ impl Fleet {
     /// keeps running (the result says so: [`BackupStarted::in_window`]); nothing is cancelled.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |text| {
-    /// # let text = text.replace("\n[[appliance]]", "\n[[appliance]]\ngroup = \"sso-east\"");
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |servers| {
     /// use std::time::Duration;
-    /// use vcsa_backup::fleet::{Fleet, Inventory};
+    /// use vcsa_backup::Secret;
+    /// use vcsa_backup::fleet::{Appliance, Fleet};
     ///
-    /// let fleet = Fleet::new(Inventory::parse(&text)?).jobs(8);
+    /// let password = Secret::new(std::env::var("VCSA_PASSWORD")?);
+    /// let appliances = servers.iter().map(|server| {
+    ///     Appliance::new(server, server, "administrator@vsphere.local", password.clone())
+    ///         .group("sso-east")
+    /// });
+    /// let fleet = Fleet::new(appliances)?.jobs(8);
     /// let started = fleet.backup(Duration::from_secs(5 * 60), Some("before the upgrade")).await?;
     /// for group in &started.groups {
     ///     assert!(group.all_in_window());
@@ -149,15 +146,19 @@ impl Fleet {
 
     /// The appliances by group, in the order of each group's first appliance; an appliance
     /// without a group alone.
-    fn groups(&self) -> Vec<(Option<String>, Vec<&ApplianceEntry>)> {
-        let mut groups: Vec<(Option<String>, Vec<&ApplianceEntry>)> = Vec::new();
-        for entry in self.inventory().appliances() {
-            match groups
-                .iter_mut()
-                .find(|(g, _)| g.is_some() && *g == entry.group)
-            {
-                Some((_, members)) => members.push(entry),
-                None => groups.push((entry.group.clone(), vec![entry])),
+    fn groups(&self) -> Vec<(Option<String>, Vec<&Appliance>)> {
+        let mut groups: Vec<(Option<String>, Vec<&Appliance>)> = Vec::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        for entry in self.appliances() {
+            let known = entry.group.as_deref().and_then(|g| by_name.get(g));
+            match (known, entry.group.as_deref()) {
+                (Some(&at), _) => groups[at].1.push(entry),
+                (None, group) => {
+                    if let Some(group) = group {
+                        by_name.insert(group, groups.len());
+                    }
+                    groups.push((entry.group.clone(), vec![entry]));
+                }
             }
         }
         groups
@@ -166,7 +167,7 @@ impl Fleet {
     async fn backup_group(
         &self,
         group: Option<String>,
-        members: &[&ApplianceEntry],
+        members: &[&Appliance],
         window: Duration,
         comment: Option<&str>,
         accounts: &Accounts,

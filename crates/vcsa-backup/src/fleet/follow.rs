@@ -17,7 +17,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::client::Client;
 use crate::fleet::accounts::Accounts;
 use crate::fleet::run::{ApplianceFailure, close};
-use crate::fleet::{ApplianceEntry, Fleet, FleetBackup};
+use crate::fleet::{Appliance, Fleet, FleetBackup};
 use crate::wait::{FailureStreak, FaultAction, JobWatch, WaitOptions};
 use crate::{JobDetails, JobId, JobState, JobStatus};
 
@@ -168,7 +168,7 @@ impl Who {
 /// What following one appliance starts from.
 struct Queued {
     fleet: Fleet,
-    entry: ApplianceEntry,
+    entry: Appliance,
     who: Who,
     options: WaitOptions,
     slots: Arc<Semaphore>,
@@ -211,13 +211,17 @@ impl Fleet {
     /// sessions still open; **the backups go on** on the appliances.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().run_fleet(2, async |text| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().run_fleet(2, async |servers| {
     /// use std::time::Duration;
     /// use futures_util::StreamExt;
-    /// use vcsa_backup::fleet::{FollowEvent, Fleet, Inventory};
+    /// use vcsa_backup::Secret;
+    /// use vcsa_backup::fleet::{Appliance, FollowEvent, Fleet};
     /// use vcsa_backup::wait::WaitOptions;
     ///
-    /// let fleet = Fleet::new(Inventory::parse(&text)?);
+    /// let password = Secret::new(std::env::var("VCSA_PASSWORD")?);
+    /// let fleet = Fleet::new(servers.iter().map(|server| {
+    ///     Appliance::new(server, server, "administrator@vsphere.local", password.clone())
+    /// }))?;
     /// let started = fleet.backup(Duration::from_secs(5 * 60), None).await?;
     /// let mut updates = fleet.follow(&started, &WaitOptions::default());
     /// while let Some(update) = updates.next().await {
@@ -234,23 +238,21 @@ impl Fleet {
         let slots = Arc::new(Semaphore::new(self.concurrency()));
         let accounts = Arc::new(Accounts::default());
         let sessions = Sessions::default();
+        let by_name: HashMap<&str, &Appliance> =
+            self.appliances().iter().map(|a| (a.name(), a)).collect();
         let followed = started
             .groups
             .iter()
             .flat_map(|g| &g.members)
             .filter_map(|m| {
                 let job = m.outcome.as_ref().ok()?.job.id.clone();
-                let entry = self
-                    .inventory()
-                    .appliances()
-                    .iter()
-                    .find(|e| e.name == m.name)?;
+                let entry = *by_name.get(m.name.as_str())?;
                 Some(Queued {
                     fleet: self.clone(),
                     entry: entry.clone(),
                     who: Who {
                         name: entry.name.clone(),
-                        server: entry.server.clone(),
+                        server: entry.server().to_string(),
                         group: entry.group.clone(),
                         job,
                     },

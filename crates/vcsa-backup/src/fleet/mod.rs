@@ -1,5 +1,5 @@
-//! Fleets of appliances: check, list and back up many appliances at once, from an
-//! [`Inventory`]. Needs the `fleet` feature.
+//! Fleets of appliances: check, list and back up many appliances at once. Needs the `fleet`
+//! feature.
 //!
 //! A [`Fleet`] runs one session per appliance, at most [`jobs`](Fleet::jobs) appliances at a
 //! time, and isolates every appliance's failure: one unreachable or refusing appliance never
@@ -20,12 +20,24 @@
 //! [`Fleet::follow`] follows those that started to their end, as one stream of every
 //! appliance's updates.
 //!
-//! ```
-//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(2).run_fleet(3, async |inventory_toml| {
-//! use vcsa_backup::fleet::{Fleet, Inventory};
+//! A fleet is built from values: each [`Appliance`] with its name, server, user and password
+//! (and how to trust it, its group and the schedule a fleet backup runs), or with a ready
+//! [`Client`](crate::Client). Where the list comes from (a file, a CMDB, a service discovery) is
+//! the caller's concern: the `vcsa-backup` command reads it from a TOML inventory.
+//! [`Fleet::new`] checks the list in one pass before anything is sent.
 //!
-//! let inventory = Inventory::parse(&inventory_toml)?; // or Inventory::load(path)
-//! let fleet = Fleet::new(inventory).jobs(8);
+//! ```
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(2).run_fleet(3, async |servers| {
+//! use vcsa_backup::Secret;
+//! use vcsa_backup::fleet::{Appliance, Fleet, Trust};
+//!
+//! let password = Secret::new(std::env::var("VCSA_PASSWORD")?);
+//! let appliances = servers.iter().enumerate().map(|(i, server)| {
+//!     Appliance::new(format!("vc-{i}"), server, "administrator@vsphere.local", password.clone())
+//!         .group("sso-east")
+//!         .trust(Trust::System)
+//! });
+//! let fleet = Fleet::new(appliances)?.jobs(8);
 //! for result in fleet.list().await {
 //!     match &result.outcome {
 //!         Ok(state) => println!("{}: {} jobs, speaks {}", result.name, state.jobs, state.flavour),
@@ -36,15 +48,12 @@
 //! ```
 
 mod accounts;
+mod appliance;
 mod backup;
 mod follow;
-mod inventory;
 mod run;
 
+pub use appliance::{Appliance, DEFAULT_SCHEDULE, FleetError, FleetProblem, Setting, Trust};
 pub use backup::{BackupStarted, FleetBackup, GroupBackup, GroupTooLarge};
 pub use follow::{FleetFollow, FollowEvent, FollowUpdate, FollowedJob};
-pub use inventory::{
-    ApplianceEntry, DEFAULT_SCHEDULE, DEFAULT_USER, Inventory, InventoryError, InventoryProblem,
-    PasswordSource, Trust,
-};
 pub use run::{ApplianceFailure, ApplianceResult, ApplianceState, DEFAULT_JOBS, Fleet};

@@ -1,7 +1,6 @@
 //! Running an operation on every appliance of an inventory: bounded concurrency, one session
 //! per appliance, every failure isolated.
 
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,14 +8,13 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::client::Client;
-use crate::error::{AuthFailure, Error, Field, Problem};
+use crate::error::{AuthFailure, Error};
 use crate::fleet::accounts::{Accounts, Known};
-use crate::fleet::{ApplianceEntry, Inventory, PasswordSource, Trust};
+use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
-use crate::wait::WaitError;
+use crate::wait::{HumanDuration, WaitError};
 use crate::wire::flavour::Flavour;
-use vcsa_backup_api::Secret;
 
 /// How many appliances a fleet works on at once unless told otherwise.
 pub const DEFAULT_JOBS: usize = 8;
@@ -24,11 +22,10 @@ pub const DEFAULT_JOBS: usize = 8;
 /// Logging out is a courtesy (appliances limit sessions); it must not hold up the results.
 const LOGOUT_LIMIT: Duration = Duration::from_secs(5);
 
-/// The appliances of an inventory, and how to work on them. See the [module](crate::fleet)
-/// documentation.
+/// Appliances, and how to work on them. See the [module](crate::fleet) documentation.
 #[derive(Clone, Debug)]
 pub struct Fleet {
-    inventory: Arc<Inventory>,
+    appliances: Arc<[Appliance]>,
     jobs: usize,
     request_timeout: Duration,
     time_limit: Duration,
@@ -39,7 +36,7 @@ pub struct Fleet {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ApplianceResult<T> {
-    /// The appliance's name in the inventory.
+    /// The appliance's name in the fleet.
     pub name: String,
     /// Its base URL.
     pub server: String,
@@ -50,18 +47,16 @@ pub struct ApplianceResult<T> {
 }
 
 /// Why an operation did not happen on one appliance.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApplianceFailure {
-    /// Its password could not be read; nothing was sent to it.
-    Password {
-        /// Where the password should have come from.
-        source: PasswordSource,
-        /// What went wrong.
-        reason: String,
-    },
     /// Not tried: two other appliances refused the same account, one after the other, and
     /// trying it again could lock it.
+    #[error(
+        "not tried: {} refused the log in of \"{user}\" with the same password, and more \
+         attempts could lock the account; fix the password, then run again",
+        names(refused_by)
+    )]
     AccountRefused {
         /// The account.
         user: String,
@@ -69,15 +64,18 @@ pub enum ApplianceFailure {
         refused_by: Vec<String>,
     },
     /// It did not finish within the time limit.
+    #[error("no answer within the time limit of {}", HumanDuration(*limit))]
     TimedOut {
         /// The limit.
         limit: Duration,
     },
     /// The appliance or the connection to it failed; the error says which and what to do.
-    Error(Error),
+    #[error("{0}")]
+    Error(#[source] Error),
     /// Following a backup stopped before the job ended ([`Fleet::follow`]): its deadline
     /// passed, or reads failed for longer than the fault policy allows. The job goes on.
-    Wait(Box<WaitError>),
+    #[error("{0}")]
+    Wait(#[source] Box<WaitError>),
 }
 
 impl ApplianceFailure {
@@ -85,40 +83,6 @@ impl ApplianceFailure {
     pub fn error(&self) -> Option<&Error> {
         match self {
             Self::Error(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ApplianceFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Password { source, reason } => write!(
-                f,
-                "the password could not be read from {source}: {reason}; nothing was sent"
-            ),
-            Self::AccountRefused { user, refused_by } => write!(
-                f,
-                "not tried: {} refused the log in of \"{user}\" with the same password, \
-                 and more attempts could lock the account; fix the password, then run again",
-                names(refused_by)
-            ),
-            Self::TimedOut { limit } => write!(
-                f,
-                "no answer within the time limit of {}s",
-                limit.as_secs_f64()
-            ),
-            Self::Error(e) => e.fmt(f),
-            Self::Wait(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ApplianceFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Error(e) => Some(e),
-            Self::Wait(e) => Some(&**e),
             _ => None,
         }
     }
@@ -137,16 +101,25 @@ pub struct ApplianceState {
 }
 
 impl Fleet {
-    /// A fleet of the inventory's appliances, worked on [`DEFAULT_JOBS`] at a time, with the
-    /// default time-outs.
-    pub fn new(inventory: Inventory) -> Self {
-        Self {
-            inventory: Arc::new(inventory),
+    /// A fleet of `appliances`, worked on [`DEFAULT_JOBS`] at a time, with the default
+    /// time-outs.
+    ///
+    /// # Errors
+    ///
+    /// [`FleetError`], naming every problem, when there is no appliance, two share a name or a
+    /// server, a name or group is empty or holds control characters, or a server, user,
+    /// schedule or trust would be refused when the fleet reaches the appliance. Linear in the
+    /// number of appliances.
+    pub fn new(appliances: impl IntoIterator<Item = Appliance>) -> Result<Self, FleetError> {
+        let appliances: Arc<[Appliance]> = appliances.into_iter().collect();
+        appliance::check(&appliances)?;
+        Ok(Self {
+            appliances,
             jobs: DEFAULT_JOBS,
             request_timeout: crate::client::DEFAULT_TIMEOUT,
             time_limit: crate::health::DEFAULT_TIME_LIMIT,
             user_agent: None,
-        }
+        })
     }
 
     /// How many appliances to work on at once (at least one). A group backed up together must
@@ -172,16 +145,16 @@ impl Fleet {
         self
     }
 
-    /// The `User-Agent` of every request.
+    /// The `User-Agent` of every request (of the clients the fleet builds).
     #[must_use]
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = Some(agent.into());
         self
     }
 
-    /// The inventory.
-    pub fn inventory(&self) -> &Inventory {
-        &self.inventory
+    /// The appliances, in the order given.
+    pub fn appliances(&self) -> &[Appliance] {
+        &self.appliances
     }
 
     /// How long logging in to one appliance may take.
@@ -195,7 +168,7 @@ impl Fleet {
     }
 
     /// Checks every appliance's backup health (see [`Client::check_backup_health`]), each
-    /// within the policy's time limit. Results in the inventory's order.
+    /// within the policy's time limit. Results in the appliances' order.
     pub async fn check(&self, policy: &HealthPolicy) -> Vec<ApplianceResult<HealthReport>> {
         self.on_each(policy.check_time_limit(), |client, _| async move {
             client.check_backup_health(policy).await
@@ -204,7 +177,7 @@ impl Fleet {
     }
 
     /// Lists every appliance: its flavour, its newest job and how many it remembers. Results in
-    /// the inventory's order.
+    /// the appliances' order.
     pub async fn list(&self) -> Vec<ApplianceResult<ApplianceState>> {
         self.on_each(self.time_limit, |client, _| async move {
             let jobs = client.list_jobs().await?;
@@ -222,15 +195,15 @@ impl Fleet {
     }
 
     /// Runs `op` on every appliance with a logged-in client, `jobs` at a time, each within
-    /// `limit`; results in the inventory's order.
+    /// `limit`; results in the appliances' order.
     async fn on_each<T, F, Fut>(&self, limit: Duration, op: F) -> Vec<ApplianceResult<T>>
     where
-        F: Fn(Client, &ApplianceEntry) -> Fut,
+        F: Fn(Client, &Appliance) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
         let slots = Semaphore::new(self.jobs);
         let accounts = Accounts::default();
-        let runs = self.inventory.appliances().iter().map(|entry| {
+        let runs = self.appliances.iter().map(|entry| {
             let (slots, accounts, op) = (&slots, &accounts, &op);
             async move {
                 let _slot = slots.acquire().await;
@@ -254,7 +227,7 @@ impl Fleet {
     /// A client for the appliance, logged in, unless its account is known to be refused.
     pub(crate) async fn open(
         &self,
-        entry: &ApplianceEntry,
+        entry: &Appliance,
         accounts: &Accounts,
         limit: Duration,
     ) -> Result<Client, ApplianceFailure> {
@@ -271,15 +244,19 @@ impl Fleet {
     pub(crate) async fn log_in_shared(
         &self,
         client: &Client,
-        entry: &ApplianceEntry,
+        entry: &Appliance,
         accounts: &Accounts,
         limit: Duration,
     ) -> Result<(), ApplianceFailure> {
-        let mut known = accounts.lock(&entry.user, &entry.password).await;
+        let mut known = accounts.lock(entry).await;
         match &*known {
             Known::Refused(by) => {
+                let user = match &entry.access {
+                    Access::LogIn { user, .. } => user.clone(),
+                    Access::Client(_) => String::new(),
+                };
                 return Err(ApplianceFailure::AccountRefused {
-                    user: entry.user.clone(),
+                    user,
                     refused_by: by.to_vec(),
                 });
             }
@@ -309,46 +286,38 @@ impl Fleet {
     }
 
     /// A client for the appliance, not logged in yet.
-    pub(crate) fn client(&self, entry: &ApplianceEntry) -> Result<Client, ApplianceFailure> {
-        let password = read_password(&entry.password)?;
-        let mut builder = Client::builder(&entry.server)
-            .credentials(entry.user.clone(), password)
+    pub(crate) fn client(&self, entry: &Appliance) -> Result<Client, ApplianceFailure> {
+        let (server, user, password, trust) = match &entry.access {
+            Access::Client(client) => return Ok(client.clone()),
+            Access::LogIn {
+                server,
+                user,
+                password,
+                trust,
+            } => (server, user, password, trust),
+        };
+        let mut builder = Client::builder(server.as_str())
+            .credentials(user.clone(), password.clone())
             .timeout(self.request_timeout);
         if let Some(agent) = &self.user_agent {
             builder = builder.user_agent(agent.clone());
         }
-        builder = match &entry.trust {
+        builder = match trust {
             Trust::System => builder,
             Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
-            Trust::CaFile(path) => {
-                let pem = std::fs::read(path).map_err(|e| {
-                    ApplianceFailure::Error(Error::Configuration {
-                        problems: vec![
-                            Problem::new(
-                                Field::RootCertificate,
-                                format!(
-                                    "the CA certificate {} could not be read ({e})",
-                                    path.display()
-                                ),
-                            )
-                            .with_hint("check trust.ca_file"),
-                        ],
-                    })
-                })?;
-                builder.add_root_certificate_pem(&pem)
-            }
+            Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
         };
         builder.build().map_err(ApplianceFailure::Error)
     }
 }
 
 pub(crate) fn result<T>(
-    entry: &ApplianceEntry,
+    entry: &Appliance,
     outcome: Result<T, ApplianceFailure>,
 ) -> ApplianceResult<T> {
     ApplianceResult {
         name: entry.name.clone(),
-        server: entry.server.clone(),
+        server: entry.server().to_string(),
         group: entry.group.clone(),
         outcome,
     }
@@ -387,23 +356,4 @@ pub(crate) async fn close(client: &Client) {
     if let Ok(Err(e)) = tokio::time::timeout(LOGOUT_LIMIT, client.logout()).await {
         tracing::debug!(error = %e, "logging out failed");
     }
-}
-
-fn read_password(source: &PasswordSource) -> Result<Secret, ApplianceFailure> {
-    let fail = |reason: String| ApplianceFailure::Password {
-        source: source.clone(),
-        reason,
-    };
-    let text = match source {
-        PasswordSource::File(path) => {
-            std::fs::read_to_string(path).map_err(|e| fail(format!("{e}; check password_file")))?
-        }
-        PasswordSource::Env(name) => std::env::var(name)
-            .map_err(|_| fail("it is not set (or not valid UTF-8); export it first".into()))?,
-    };
-    let first = text.lines().next().unwrap_or_default();
-    if first.is_empty() {
-        return Err(fail("it is empty".into()));
-    }
-    Ok(Secret::new(first))
 }

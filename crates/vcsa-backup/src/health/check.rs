@@ -5,9 +5,9 @@ use chrono::{Offset, Utc};
 use crate::client::Client;
 use crate::error::Error;
 use crate::health::evaluate::{Observation, evaluate};
-use crate::health::report::human_duration;
 use crate::health::{HealthPolicy, HealthReport};
 use crate::schedule::Zone;
+use crate::wait::HumanDuration;
 
 impl Client {
     /// Checks the appliance's backups against `policy`: reads the appliance's clock, the job
@@ -52,7 +52,7 @@ impl Client {
                     reason: format!(
                         "the appliance did not answer the health check within its time limit \
                          of {}",
-                        human_duration(limit)
+                        HumanDuration(limit)
                     ),
                     server: None,
                     source: None,

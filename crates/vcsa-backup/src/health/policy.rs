@@ -1,6 +1,6 @@
 //! What a health check holds against the appliance's backups.
 
-use std::fmt;
+use crate::wait::HumanDuration;
 use std::time::Duration;
 
 /// The thresholds of a backup health check.
@@ -151,12 +151,19 @@ impl HealthPolicy {
 }
 
 /// Why a [`HealthPolicy`] could not be made.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PolicyError {
     /// An age of zero would make every backup too old.
+    #[error("the warning and critical ages must be longer than zero, such as 26h and 50h")]
     ZeroAge,
     /// The warning age is longer than the critical age, so the warning would never show.
+    #[error(
+        "the warning age ({}) is longer than the critical age ({}); give a warning age no \
+         longer than the critical one, such as 26h and 50h",
+        HumanDuration(*warn_age),
+        HumanDuration(*crit_age)
+    )]
     WarnAfterCrit {
         /// The warning age asked for.
         warn_age: Duration,
@@ -164,22 +171,3 @@ pub enum PolicyError {
         crit_age: Duration,
     },
 }
-
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::ZeroAge => f.write_str(
-                "the warning and critical ages must be longer than zero, such as 26h and 50h",
-            ),
-            Self::WarnAfterCrit { warn_age, crit_age } => write!(
-                f,
-                "the warning age ({}) is longer than the critical age ({}); give a warning age \
-                 no longer than the critical one, such as 26h and 50h",
-                crate::health::report::human_duration(*warn_age),
-                crate::health::report::human_duration(*crit_age),
-            ),
-        }
-    }
-}
-
-impl std::error::Error for PolicyError {}

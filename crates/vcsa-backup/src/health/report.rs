@@ -133,9 +133,10 @@ pub struct LastSuccess {
     pub kind: JobKind,
     /// When it ended, by the appliance's clock.
     pub ended_at: DateTime<Utc>,
-    /// How long ago it ended, by the appliance's clock.
-    #[serde(rename = "age_seconds", serialize_with = "seconds")]
-    pub age: Duration,
+    /// How long ago it ended, by the appliance's clock; `None` when it ended after that clock's
+    /// now (a skewed clock): no age is better than a wrong one.
+    #[serde(rename = "age_seconds", serialize_with = "optional_seconds")]
+    pub age: Option<Duration>,
     /// How long it took.
     #[serde(rename = "duration_seconds", serialize_with = "optional_seconds")]
     pub duration: Option<Duration>,
@@ -182,40 +183,9 @@ pub struct ScheduleHealth {
     pub next_run: Option<DateTime<FixedOffset>>,
 }
 
-fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_secs())
-}
-
 fn optional_seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.serialize_some(&d.as_secs()),
         None => s.serialize_none(),
-    }
-}
-
-/// `3d 4h`, `5h 12m`, `7m 3s`, `42s`: the two largest units, for reasons and status lines.
-pub(crate) fn human_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    let (days, hours, minutes, seconds) =
-        (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => format!("{seconds}s"),
-        (0, 0, _) => format!("{minutes}m {seconds}s"),
-        (0, _, _) => format!("{hours}h {minutes}m"),
-        _ => format!("{days}d {hours}h"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_well() {
-        let h = |s| human_duration(Duration::from_secs(s));
-        assert_eq!(h(42), "42s");
-        assert_eq!(h(7 * 60 + 3), "7m 3s");
-        assert_eq!(h(5 * 3600 + 12 * 60 + 59), "5h 12m");
-        assert_eq!(h(3 * 86_400 + 4 * 3600 + 1), "3d 4h");
     }
 }

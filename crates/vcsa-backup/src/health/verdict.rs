@@ -14,23 +14,24 @@ use std::fmt;
 /// assert_eq!(Verdict::Ok.worst(Verdict::Unknown).worst(Verdict::Critical), Verdict::Critical);
 /// assert_eq!(Verdict::Ok.worst(Verdict::Unknown), Verdict::Unknown);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+///
+/// Verdicts are ordered by severity, least first: OK, UNKNOWN, WARNING, CRITICAL.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Verdict {
     /// Backups are healthy.
     Ok,
+    /// The check could not tell, such as when the appliance could not be reached or read.
+    Unknown,
     /// Something needs attention soon, such as a backup older than the warning age.
     Warning,
     /// Backups are not being made or are too old: act now.
     Critical,
-    /// The check could not tell, such as when the appliance could not be reached or read.
-    Unknown,
 }
 
 impl Verdict {
-    /// Every verdict, from the least to the most severe.
-    pub const BY_SEVERITY: [Self; 4] = [Self::Ok, Self::Unknown, Self::Warning, Self::Critical];
-
     /// The exit code of the monitoring plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     pub fn exit_code(self) -> u8 {
         match self {
@@ -55,18 +56,7 @@ impl Verdict {
     /// found a certain problem reports it even when another part could not be read.
     #[must_use]
     pub fn worst(self, other: Self) -> Self {
-        if self.severity() >= other.severity() {
-            self
-        } else {
-            other
-        }
-    }
-
-    fn severity(self) -> usize {
-        Self::BY_SEVERITY
-            .iter()
-            .position(|v| *v == self)
-            .unwrap_or_default()
+        self.max(other)
     }
 }
 

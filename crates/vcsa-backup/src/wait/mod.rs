@@ -49,6 +49,7 @@ pub use error::{
     JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
 };
 pub use faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
+pub use human::HumanDuration;
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
 pub use retry::WaitSummary;

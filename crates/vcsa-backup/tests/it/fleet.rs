@@ -1,45 +1,57 @@
 //! Fleets against simulated appliances: backups started together within a window, lists, each appliance's failure isolated, an account refused twice in a row not tried again.
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
-use vcsa_backup::fleet::{ApplianceFailure, Fleet, Inventory};
+use vcsa_backup::fleet::{Appliance, ApplianceFailure, Fleet};
 use vcsa_backup::health::{HealthPolicy, Verdict};
 use vcsa_backup::{BackupRequest, Client, Error, Secret};
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, JobFailure, RunningFleet, Simulator};
 
-/// The password of the simulated appliances, and a wrong one, in the environment.
-const GOOD: &str = "FLEET_TEST_PASSWORD";
-const BAD: &str = "FLEET_TEST_WRONG_PASSWORD";
+/// A password no simulated appliance takes.
+const BAD: &str = "Not-the-Pa55word";
 
-fn set_passwords() {
-    // Set once, to the same values, by every test of this module: no test changes them.
-    unsafe {
-        std::env::set_var(GOOD, DEFAULT_PASSWORD);
-        std::env::set_var(BAD, "Not-the-Pa55word");
-    }
-}
-
-/// One entry per appliance, in groups of `group_size` (none when zero); `edit` can add lines.
+/// One appliance per simulator, in groups of `group_size` (none when zero); `edit` can change
+/// each.
 fn inventory(
     sims: &RunningFleet,
     group_size: usize,
-    edit: impl Fn(usize, &str) -> String,
-) -> Inventory {
-    let mut text = format!("[defaults]\nuser = \"{DEFAULT_USER}\"\npassword_env = \"{GOOD}\"\n");
-    for (i, a) in sims.appliances().iter().enumerate() {
-        let _ = write!(
-            text,
-            "\n[[appliance]]\nname = \"{}\"\nserver = \"{}\"\n",
-            a.name(),
-            a.url()
-        );
-        if let Some(group) = i.checked_div(group_size) {
-            let _ = writeln!(text, "group = \"g{}\"", group + 1);
-        }
-        text.push_str(&edit(i, a.name()));
+    edit: impl Fn(usize, Appliance) -> Appliance,
+) -> Vec<Appliance> {
+    sims.appliances()
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut appliance = Appliance::new(
+                a.name(),
+                a.url(),
+                DEFAULT_USER,
+                Secret::new(DEFAULT_PASSWORD),
+            );
+            if let Some(group) = i.checked_div(group_size) {
+                appliance = appliance.group(format!("g{}", group + 1));
+            }
+            edit(i, appliance)
+        })
+        .collect()
+}
+
+/// The fleet of `appliances`, which are valid.
+fn fleet(appliances: Vec<Appliance>) -> Fleet {
+    Fleet::new(appliances).expect("a valid fleet")
+}
+
+/// `appliance` logging in with `password` instead.
+fn with_password(appliance: &Appliance, password: &str) -> Appliance {
+    let changed = Appliance::new(
+        appliance.name(),
+        appliance.server(),
+        DEFAULT_USER,
+        Secret::new(password),
+    );
+    match appliance.group_name() {
+        Some(group) => changed.group(group),
+        None => changed,
     }
-    Inventory::parse(&text).expect("a valid inventory")
 }
 
 async fn sims(count: usize, history: usize) -> RunningFleet {
@@ -76,7 +88,6 @@ async fn make_busy(url: &str) {
 
 #[tokio::test(start_paused = true)]
 async fn fifty_appliances_start_within_the_window_or_say_why_not() {
-    set_passwords();
     let mut sims = sims(50, 2).await;
     let before: Vec<usize> = sims
         .appliances()
@@ -98,15 +109,15 @@ async fn fifty_appliances_start_within_the_window_or_say_why_not() {
     sims.appliances()[18].control().fail_next(1);
     // vcsa-031 is switched off.
     sims.stop("vcsa-031").await;
-    let inventory = inventory(&sims, 5, |_, name| match name {
-        "vcsa-017" | "vcsa-018" | "vcsa-019" => format!("password_env = \"{BAD}\"\n"),
-        "vcsa-041" => "schedule = \"nightly\"\n".into(),
-        _ => String::new(),
+    let inventory = inventory(&sims, 5, |_, a| match a.name() {
+        "vcsa-017" | "vcsa-018" | "vcsa-019" => with_password(&a, BAD),
+        "vcsa-041" => a.schedule("nightly"),
+        _ => a,
     });
-    assert_eq!(inventory.appliances().len(), 49);
+    assert_eq!(inventory.len(), 49);
 
     let window = Duration::from_secs(30);
-    let fleet = Fleet::new(inventory)
+    let fleet = fleet(inventory)
         .jobs(10)
         .time_limit(Duration::from_secs(60));
     let started = fleet.backup(window, Some("fleet test")).await.unwrap();
@@ -195,9 +206,8 @@ async fn fifty_appliances_start_within_the_window_or_say_why_not() {
 
 #[tokio::test]
 async fn a_group_larger_than_the_concurrency_starts_nothing() {
-    set_passwords();
     let sims = sims(4, 0).await;
-    let fleet = Fleet::new(inventory(&sims, 3, |_, _| String::new())).jobs(2);
+    let fleet = fleet(inventory(&sims, 3, |_, a| a)).jobs(2);
     let error = fleet
         .backup(Duration::from_secs(300), None)
         .await
@@ -215,11 +225,8 @@ async fn a_group_larger_than_the_concurrency_starts_nothing() {
 
 #[tokio::test]
 async fn fleet_list_shows_each_newest_job() {
-    set_passwords();
     let sims = sims(3, 2).await;
-    let results = Fleet::new(inventory(&sims, 0, |_, _| String::new()))
-        .list()
-        .await;
+    let results = fleet(inventory(&sims, 0, |_, a| a)).list().await;
     assert_eq!(results.len(), 3);
     for (r, a) in results.iter().zip(sims.appliances()) {
         let state = r.outcome.as_ref().unwrap();
@@ -259,7 +266,6 @@ async fn garbage_server() -> String {
 
 #[tokio::test]
 async fn fleet_check_isolates_each_appliance() {
-    set_passwords();
     let sims = Simulator::fleet(4)
         .template(Simulator::builder().tls(false).job_duration(Duration::ZERO))
         .each(|i, a| a.history(if i == 1 { 0 } else { 3 }))
@@ -274,15 +280,15 @@ async fn fleet_check_isolates_each_appliance() {
     direct.run_schedule("default", None).await.unwrap();
     direct.logout().await.unwrap();
     let garbage = garbage_server().await;
-    let inventory = inventory(&sims, 0, |i, _| {
-        if i == 3 {
-            format!("\n[[appliance]]\nname = \"garbage\"\nserver = \"{garbage}\"\n")
-        } else {
-            String::new()
-        }
-    });
+    let mut inventory = inventory(&sims, 0, |_, a| a);
+    inventory.push(Appliance::new(
+        "garbage",
+        garbage,
+        DEFAULT_USER,
+        Secret::new(DEFAULT_PASSWORD),
+    ));
     let policy = HealthPolicy::default().no_enabled_schedule_is_warning(false);
-    let results = Fleet::new(inventory).jobs(3).check(&policy).await;
+    let results = fleet(inventory).jobs(3).check(&policy).await;
     let verdicts: Vec<(String, Option<Verdict>)> = results
         .iter()
         .map(|r| {
@@ -334,7 +340,6 @@ async fn following_a_fleet_reports_every_backup_to_its_end_each_on_its_own() {
     use vcsa_backup::fleet::FollowEvent;
     use vcsa_backup::wait::{WaitError, WaitOptions};
 
-    set_passwords();
     let mut sims = sims(6, 1).await;
     // vcsa-002's backup fails at 40%.
     sims.appliances()[1]
@@ -343,7 +348,7 @@ async fn following_a_fleet_reports_every_backup_to_its_end_each_on_its_own() {
     // vcsa-006 is already busy: its start is refused, so there is nothing to follow.
     make_busy(sims.appliances()[5].url()).await;
 
-    let fleet = Fleet::new(inventory(&sims, 0, |_, _| String::new())).jobs(3);
+    let fleet = fleet(inventory(&sims, 0, |_, a| a)).jobs(3);
     let started = fleet.backup(Duration::from_secs(300), None).await.unwrap();
     let logins_after_start: BTreeMap<String, u64> = sims
         .appliances()
@@ -469,13 +474,9 @@ fn is_refused_log_in(outcome: &Result<impl std::fmt::Debug, ApplianceFailure>) -
 
 #[tokio::test]
 async fn one_appliance_refusing_the_shared_account_does_not_stop_the_others() {
-    set_passwords();
     // vcsa-001 is in another SSO domain: it refuses the password every other appliance takes.
     let sims = sims_with_other_password(5, &[0]).await;
-    let results = Fleet::new(inventory(&sims, 0, |_, _| String::new()))
-        .jobs(5)
-        .list()
-        .await;
+    let results = fleet(inventory(&sims, 0, |_, a| a)).jobs(5).list().await;
     assert!(is_refused_log_in(&results[0].outcome), "{results:?}");
     for r in &results[1..] {
         assert_eq!(r.outcome.as_ref().unwrap().jobs, 1, "{}", r.name);
@@ -495,11 +496,10 @@ async fn one_appliance_refusing_the_shared_account_does_not_stop_the_others() {
 
 #[tokio::test]
 async fn an_account_refused_twice_in_a_row_is_not_tried_on_the_others() {
-    set_passwords();
     let sims = sims_with_other_password(5, &[]).await;
     // Every entry has the wrong password: vcsa-001 and vcsa-002 refuse it, one after the other.
-    let inventory = inventory(&sims, 0, |_, _| format!("password_env = \"{BAD}\"\n"));
-    let results = Fleet::new(inventory).jobs(5).list().await;
+    let inventory = inventory(&sims, 0, |_, a| with_password(&a, BAD));
+    let results = fleet(inventory).jobs(5).list().await;
     assert!(is_refused_log_in(&results[0].outcome), "{results:?}");
     assert!(is_refused_log_in(&results[1].outcome), "{results:?}");
     for r in &results[2..] {
@@ -522,14 +522,10 @@ async fn an_account_refused_twice_in_a_row_is_not_tried_on_the_others() {
 
 #[tokio::test]
 async fn a_refusal_after_the_account_was_accepted_is_that_appliances_own() {
-    set_passwords();
     // vcsa-001 accepts the account first; vcsa-002 and vcsa-004 refuse it (their passwords
     // were changed).
     let sims = sims_with_other_password(5, &[1, 3]).await;
-    let results = Fleet::new(inventory(&sims, 0, |_, _| String::new()))
-        .jobs(1)
-        .list()
-        .await;
+    let results = fleet(inventory(&sims, 0, |_, a| a)).jobs(1).list().await;
     for (i, r) in results.iter().enumerate() {
         if i == 1 || i == 3 {
             assert!(is_refused_log_in(&r.outcome), "{}: {:?}", r.name, r.outcome);
@@ -554,10 +550,9 @@ async fn closing_a_follow_early_logs_out_and_leaves_the_backups_running() {
     use vcsa_backup::fleet::FollowEvent;
     use vcsa_backup::wait::WaitOptions;
 
-    set_passwords();
     // Jobs of ten minutes, and two appliances at a time: one is still waiting for a slot.
     let sims = sims(3, 0).await;
-    let fleet = Fleet::new(inventory(&sims, 0, |_, _| String::new())).jobs(2);
+    let fleet = fleet(inventory(&sims, 0, |_, a| a)).jobs(2);
     let started = fleet.backup(Duration::from_secs(300), None).await.unwrap();
     let mut updates = fleet.follow(&started, &WaitOptions::default());
     let mut seen = BTreeSet::new();
