@@ -72,20 +72,6 @@ impl LocationType {
     pub fn takes_credentials(self) -> bool {
         self != Self::Nfs
     }
-
-    pub(crate) fn to_wire(self) -> vcsa_backup_api::enums::LocationType {
-        use vcsa_backup_api::enums::LocationType as W;
-        match self {
-            Self::Ftp => W::Ftp,
-            Self::Ftps => W::Ftps,
-            Self::Http => W::Http,
-            Self::Https => W::Https,
-            Self::Scp => W::Scp,
-            Self::Sftp => W::Sftp,
-            Self::Nfs => W::Nfs,
-            Self::Smb => W::Smb,
-        }
-    }
 }
 
 impl fmt::Display for LocationType {
