@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::backup::part::PartId;
-use crate::catalog::layout::ArchiveName;
+use crate::catalog::name::ArchiveName;
 
 /// One backup in the catalog, from [`Client::list_archives`](crate::Client::list_archives).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
