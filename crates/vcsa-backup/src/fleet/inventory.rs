@@ -394,7 +394,7 @@ impl Checker<'_> {
             Some(server) if !server.get_ref().trim().is_empty() => {
                 let url = base_url(server.get_ref());
                 // The client's own rule, so that what passes here passes there.
-                if let Err(problem) = crate::client::builder::check_base_url(&url) {
+                if let Err(problem) = crate::client::address::check_base_url(&url) {
                     let hint = problem.hint.map(|h| format!("; {h}")).unwrap_or_default();
                     self.problem(server, label, format!("server: {}{hint}", problem.message));
                 }

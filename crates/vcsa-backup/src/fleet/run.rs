@@ -143,7 +143,7 @@ impl Fleet {
         Self {
             inventory: Arc::new(inventory),
             jobs: DEFAULT_JOBS,
-            request_timeout: crate::client::DEFAULT_TIMEOUT,
+            request_timeout: crate::client::builder::DEFAULT_TIMEOUT,
             time_limit: crate::health::DEFAULT_TIME_LIMIT,
             user_agent: None,
         }
