@@ -1,30 +1,10 @@
-//! Turning the global options into an SDK client: the server URL, the password, TLS trust.
+//! Turning the global options into an SDK client: the server address, the password, TLS trust.
 
-use vcsa_backup::Client;
+use vcsa_backup::{BuildError, Client};
 
 use crate::cli::GlobalArgs;
-use crate::failure::Failure;
+use crate::failure::{Failure, problem};
 use crate::secrets;
-
-/// The base URL for `--server`: a bare host (or `host:port`) means HTTPS; a trailing `/` or the
-/// `/api`, `/rest` or `/ui` path people copy from the browser is dropped.
-pub fn base_url(server: &str) -> String {
-    let server = server.trim();
-    let with_scheme = if server.contains("://") {
-        server.to_string()
-    } else {
-        format!("https://{server}")
-    };
-    let mut url = with_scheme.trim_end_matches('/').to_string();
-    for suffix in ["/api", "/rest", "/ui"] {
-        if let Some(stripped) = url.strip_suffix(suffix)
-            && stripped.matches('/').count() == 2
-        {
-            url = stripped.to_string();
-        }
-    }
-    url
-}
 
 /// A client for the appliance named by `--server`, logging in as `--user` with the password
 /// from its safe sources. Nothing is sent yet.
@@ -36,7 +16,7 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
              against a simulated appliance",
         ));
     };
-    let url = base_url(server);
+    let url = vcsa_backup::server_url(server).map_err(refused_server)?;
     if plain_http_off_this_machine(&url) {
         eprintln!(
             "warning: {url} is plain HTTP: the password and the backup passwords cross the \
@@ -73,6 +53,17 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
     Ok(builder.build()?)
 }
 
+/// A `--server` the SDK refused: what is wrong (never the user name or password the address may
+/// hold), and where the credentials go instead.
+fn refused_server(error: BuildError) -> Failure {
+    Failure::input(
+        "the appliance address given to --server is invalid",
+        "give --server the appliance's address alone, such as vcsa.example.com; the user goes in \
+         --user and the password in --password-file (or VCSA_PASSWORD, or the prompt)",
+    )
+    .with_details(error.problems().iter().map(|p| format!("- {}", problem(p))))
+}
+
 /// Plain HTTP to anything but this machine (a simulator or a tunnel on loopback is fine).
 fn plain_http_off_this_machine(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("http://") else {
@@ -84,8 +75,6 @@ fn plain_http_off_this_machine(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::base_url;
-
     #[test]
     fn plain_http_is_flagged_unless_on_loopback() {
         use super::plain_http_off_this_machine as flagged;
@@ -95,34 +84,5 @@ mod tests {
         assert!(!flagged("http://localhost:80"));
         assert!(!flagged("http://[::1]:80"));
         assert!(!flagged("https://vcsa.example.com"));
-    }
-
-    #[test]
-    fn a_bare_host_means_https() {
-        assert_eq!(base_url("vcsa.example.com"), "https://vcsa.example.com");
-        assert_eq!(base_url("10.0.0.5:8443"), "https://10.0.0.5:8443");
-    }
-
-    #[test]
-    fn urls_copied_from_a_browser_are_trimmed() {
-        assert_eq!(
-            base_url("https://vcsa.example.com/"),
-            "https://vcsa.example.com"
-        );
-        assert_eq!(
-            base_url("https://vcsa.example.com/ui"),
-            "https://vcsa.example.com"
-        );
-        assert_eq!(
-            base_url("http://127.0.0.1:8080/api/"),
-            "http://127.0.0.1:8080"
-        );
-        // A deeper path is the user's choice (a proxy, say): kept for the SDK to judge.
-        assert_eq!(base_url("https://proxy/vcsa/api"), "https://proxy/vcsa/api");
-        // A reverse proxy's prefix, which the SDK accepts.
-        assert_eq!(
-            base_url("https://proxy.example.com/vcenter1/"),
-            "https://proxy.example.com/vcenter1"
-        );
     }
 }

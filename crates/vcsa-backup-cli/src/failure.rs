@@ -238,7 +238,7 @@ pub fn message_stack(error: &ServerError) -> Vec<String> {
 }
 
 /// A problem found by the SDK, named by the option that sets it.
-fn problem(p: &Problem) -> String {
+pub fn problem(p: &Problem) -> String {
     let option = match p.field {
         Field::BaseUrl => "--server",
         Field::User => "--user",

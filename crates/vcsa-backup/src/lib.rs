@@ -140,7 +140,9 @@ pub use catalog::{
     ApplianceLayout, ArchiveFilter, ArchiveFilterBuilder, ArchiveInfo, ArchiveKind, ArchiveName,
     ArchiveSummary, BackupLocation, BackupLocationBuilder,
 };
-pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::Client;
+pub use client::address::server_url;
+pub use client::builder::{ClientBuilder, DEFAULT_TIMEOUT};
 pub use error::{
     AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };

@@ -2,10 +2,6 @@
 
 use std::fmt;
 
-use vcsa_backup_api::types;
-
-use crate::wire::convert::{FromWire, IntoDomain};
-
 /// A message from the appliance: what happened, in English, with an id for looking it up.
 ///
 /// ```
@@ -51,28 +47,4 @@ impl fmt::Display for Message {
             f.write_str(&self.text)
         }
     }
-}
-
-impl FromWire<types::LocalizableMessage> for Message {
-    fn from_wire(m: types::LocalizableMessage) -> Self {
-        Self {
-            id: m.id,
-            text: m.default_message,
-            args: m.args,
-        }
-    }
-}
-
-impl FromWire<types::JobMessage> for Message {
-    fn from_wire(m: types::JobMessage) -> Self {
-        Self {
-            id: m.id,
-            text: m.default_message,
-            args: m.args,
-        }
-    }
-}
-
-pub(crate) fn convert_all<T: IntoDomain<Message>>(messages: Vec<T>) -> Vec<Message> {
-    messages.into_iter().map(IntoDomain::into_domain).collect()
 }

@@ -37,7 +37,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     let appliance = global
         .server
         .as_deref()
-        .map(connect::base_url)
+        .and_then(|server| vcsa_backup::server_url(server).ok())
         .map(|url| appliance_name(&url))
         .unwrap_or_default();
     let (report, read, policy) = match policy(args) {
@@ -81,7 +81,7 @@ pub fn usage_error(
     why: &str,
 ) -> ExitCode {
     let appliance = server
-        .map(connect::base_url)
+        .and_then(|server| vcsa_backup::server_url(server).ok())
         .map(|url| appliance_name(&url))
         .unwrap_or_default();
     let report = unknown(format!("invalid command line: {why}"));

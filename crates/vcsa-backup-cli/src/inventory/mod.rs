@@ -342,8 +342,9 @@ impl Reader<'_> {
             self.at_entry(&lines, "has no name; add name = \"...\"");
         }
         let server = match &entry.server {
-            // The CLI's one reading of a server address.
-            Some(server) => crate::connect::base_url(server.get_ref()),
+            // As written: the SDK reads it by its one rule (`vcsa_backup::server_url`) and
+            // reports a bad one for this entry.
+            Some(server) => server.get_ref().trim().to_string(),
             None => {
                 self.at_entry(
                     &lines,

@@ -283,6 +283,12 @@ const CASES: &[Case] = &[
         code: 2,
         says: "more than 4 KiB",
     },
+    Case {
+        name: "a user name and password in the server address",
+        args: &["parts", "--server", "https://admin:canary-pw@127.0.0.1:1"],
+        code: 2,
+        says: "--password-file",
+    },
 ];
 
 /// Files a case needs in its scratch folder, by case name: (case, file name, contents).
@@ -307,6 +313,9 @@ const FILES: &[(&str, &str, &str)] = &[
          password_file = \"/dev/zero\"\n",
     ),
 ];
+
+/// A secret that some cases give: no case may repeat it, on either stream.
+const CANARY: &str = "canary-pw";
 
 /// A listener on 127.0.0.1 that accepts and counts connections and never answers.
 fn counting_server() -> (String, Arc<AtomicUsize>) {
@@ -357,11 +366,13 @@ fn every_bad_input_is_refused_before_anything_is_sent() {
         );
         let sent = connections.load(Ordering::SeqCst) - before;
         let _ = std::fs::remove_dir_all(&dir);
-        if run.code != case.code || !run.stderr.contains(case.says) || sent != 0 {
+        let leaked = run.stdout.contains(CANARY) || run.stderr.contains(CANARY);
+        if run.code != case.code || !run.stderr.contains(case.says) || sent != 0 || leaked {
             let mut report = Vec::new();
             let _ = writeln!(
                 report,
-                "{}: exit {} (want {}), {sent} connection(s), stderr:\n{}",
+                "{}: exit {} (want {}), {sent} connection(s), secret repeated: {leaked}, \
+                 stderr:\n{}",
                 case.name, run.code, case.code, run.stderr
             );
             failures.push(String::from_utf8_lossy(&report).into_owned());

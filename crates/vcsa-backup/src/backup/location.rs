@@ -72,20 +72,6 @@ impl LocationType {
     pub fn takes_credentials(self) -> bool {
         self != Self::Nfs
     }
-
-    pub(crate) fn to_wire(self) -> vcsa_backup_api::enums::LocationType {
-        use vcsa_backup_api::enums::LocationType as W;
-        match self {
-            Self::Ftp => W::Ftp,
-            Self::Ftps => W::Ftps,
-            Self::Http => W::Http,
-            Self::Https => W::Https,
-            Self::Scp => W::Scp,
-            Self::Sftp => W::Sftp,
-            Self::Nfs => W::Nfs,
-            Self::Smb => W::Smb,
-        }
-    }
 }
 
 impl fmt::Display for LocationType {
@@ -136,40 +122,7 @@ pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, V
             "remove them (a line break copied with it, say)".into(),
         ));
     }
-    let (location_type, rest) = match raw.split_once("://") {
-        Some((scheme, rest)) => {
-            let Some(from_scheme) = LocationType::from_scheme(scheme) else {
-                return Err(hinted(
-                    format!("\"{scheme}\" is not a protocol the appliance can back up to"),
-                    "use ftp, ftps, http, https, scp, sftp, nfs or smb".into(),
-                ));
-            };
-            if let Some(given) = given
-                && given != from_scheme
-            {
-                return Err(vec![
-                    Problem::new(
-                        Field::LocationType,
-                        format!(
-                            "the location type is {given} but the location URL is for \
-                             {from_scheme}"
-                        ),
-                    )
-                    .with_hint("make them agree"),
-                ]);
-            }
-            (from_scheme, rest)
-        }
-        None => match given {
-            Some(given) => (given, raw),
-            None => {
-                return Err(hinted(
-                    format!("cannot tell the protocol of \"{raw}\""),
-                    format!("write it as a URL such as sftp://{raw}, or give the location type"),
-                ));
-            }
-        },
-    };
+    let (location_type, rest) = protocol(raw, given)?;
     let (host, path) = split_host(rest, location_type).map_err(problem)?;
     if host.contains('@') {
         return Err(hinted(
@@ -209,6 +162,46 @@ pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, V
     };
     url::Url::parse(&url).map_err(|e| problem(format!("\"{url}\" is not a valid URL ({e})")))?;
     Ok(Checked { location_type, url })
+}
+
+/// The protocol of a location, from its scheme or the type given (which must agree), and the
+/// location without its scheme.
+fn protocol(raw: &str, given: Option<LocationType>) -> Result<(LocationType, &str), Vec<Problem>> {
+    let hinted = |message: String, hint: String| {
+        vec![Problem::new(Field::Location, message).with_hint(hint)]
+    };
+    match raw.split_once("://") {
+        Some((scheme, rest)) => {
+            let Some(from_scheme) = LocationType::from_scheme(scheme) else {
+                return Err(hinted(
+                    format!("\"{scheme}\" is not a protocol the appliance can back up to"),
+                    "use ftp, ftps, http, https, scp, sftp, nfs or smb".into(),
+                ));
+            };
+            if let Some(given) = given
+                && given != from_scheme
+            {
+                return Err(vec![
+                    Problem::new(
+                        Field::LocationType,
+                        format!(
+                            "the location type is {given} but the location URL is for \
+                             {from_scheme}"
+                        ),
+                    )
+                    .with_hint("make them agree"),
+                ]);
+            }
+            Ok((from_scheme, rest))
+        }
+        None => match given {
+            Some(given) => Ok((given, raw)),
+            None => Err(hinted(
+                format!("cannot tell the protocol of \"{raw}\""),
+                format!("write it as a URL such as sftp://{raw}, or give the location type"),
+            )),
+        },
+    }
 }
 
 /// A location as one string to compare, or to build folders under: checked and written in the

@@ -3,11 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use vcsa_backup_api::types;
-
 use crate::error::{Field, Problem};
 use crate::message::Message;
-use crate::wire::convert::{FromWire, IntoDomain};
 
 /// The id of a part of the appliance that a backup can include.
 ///
@@ -81,18 +78,6 @@ pub struct Part {
     pub selected_by_default: bool,
     /// Whether the part may be left out.
     pub optional: bool,
-}
-
-impl FromWire<types::Part> for Part {
-    fn from_wire(p: types::Part) -> Self {
-        Self {
-            id: PartId::new(p.id),
-            name: p.name.into_domain(),
-            description: p.description.into_domain(),
-            selected_by_default: p.selected_by_default,
-            optional: p.optional,
-        }
-    }
 }
 
 /// Checks part ids as every request that names parts needs them: words, each listed once.

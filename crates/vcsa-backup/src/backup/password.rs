@@ -4,6 +4,8 @@ use std::fmt;
 
 use vcsa_backup_api::Secret;
 
+use crate::error::{Error, Field, Problem};
+
 /// The shortest backup password the appliance accepts, in characters.
 pub const MIN_LEN: usize = 8;
 /// The longest backup password the appliance accepts, in characters.
@@ -149,6 +151,12 @@ impl fmt::Display for PasswordError {
 }
 
 impl std::error::Error for PasswordError {}
+
+impl From<PasswordError> for Error {
+    fn from(e: PasswordError) -> Self {
+        Error::problems_found(vec![Problem::new(Field::BackupPassword, e.to_string())])
+    }
+}
 
 /// Every rule `value` breaks, in the order of [`PasswordRule::ALL`].
 fn broken_rules(value: &str) -> Vec<PasswordRule> {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use vcsa_backup_api::{Secret, types};
+use vcsa_backup_api::Secret;
 
 use crate::backup::location::{self, LocationType, check_credentials};
 use crate::backup::part::{PartId, check_parts};
@@ -87,17 +87,14 @@ impl BackupRequest {
         location.into_iter().chain(backup).collect()
     }
 
-    pub(crate) fn to_wire(&self) -> types::BackupRequest {
-        types::BackupRequest {
-            backup_password: self.backup_password.as_ref().map(|p| p.secret().to_wire()),
-            comment: self.comment.clone(),
-            fast_backup: self.fast_backup,
-            location: self.location.clone(),
-            location_password: self.credentials.as_ref().map(|(_, p)| p.to_wire()),
-            location_type: self.location_type.to_wire(),
-            location_user: self.location_user().map(str::to_string),
-            parts: self.parts.iter().map(|p| p.as_str().to_string()).collect(),
-        }
+    /// The backup password, for the wire form.
+    pub(crate) fn backup_password(&self) -> Option<&BackupPassword> {
+        self.backup_password.as_ref()
+    }
+
+    /// The location's password, for the wire form.
+    pub(crate) fn location_password(&self) -> Option<&Secret> {
+        self.credentials.as_ref().map(|(_, password)| password)
     }
 }
 
@@ -325,26 +322,5 @@ mod tests {
             .unwrap_err();
         let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
         assert_eq!(fields, [Field::Location, Field::BackupPassword]);
-    }
-
-    #[test]
-    fn wire_form() {
-        let request = BackupRequest::builder()
-            .location("10.0.0.5:/export/vcsa")
-            .location_type(LocationType::Nfs)
-            .part(PartId::SEAT)
-            .fast_backup(true)
-            .build()
-            .unwrap();
-        let wire = serde_json::to_value(request.to_wire()).unwrap();
-        assert_eq!(
-            wire,
-            serde_json::json!({
-                "location": "nfs://10.0.0.5:/export/vcsa",
-                "location_type": "NFS",
-                "parts": ["seat"],
-                "fast_backup": true
-            })
-        );
     }
 }

@@ -1,11 +1,9 @@
 //! Backups at a location, as the catalog describes them.
 
 use chrono::{DateTime, Utc};
-use vcsa_backup_api::types;
 
 use crate::backup::part::PartId;
-use crate::catalog::layout::ArchiveName;
-use crate::wire::convert::FromWire;
+use crate::catalog::name::ArchiveName;
 
 /// One backup in the catalog, from [`Client::list_archives`](crate::Client::list_archives).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -69,23 +67,4 @@ pub struct ArchiveInfo {
     pub system_name: String,
     /// The comment stored with it (empty when none).
     pub comment: String,
-}
-
-impl FromWire<types::ArchiveSummary> for ArchiveSummary {
-    fn from_wire(a: types::ArchiveSummary) -> Self {
-        Self::new(a.archive, a.timestamp, a.version, a.comment)
-    }
-}
-
-impl FromWire<types::ArchiveInfo> for ArchiveInfo {
-    fn from_wire(a: types::ArchiveInfo) -> Self {
-        Self {
-            completed_at: a.timestamp,
-            location: a.location,
-            parts: a.parts.into_iter().map(PartId::new).collect(),
-            version: a.version,
-            system_name: a.system_name,
-            comment: a.comment,
-        }
-    }
 }

@@ -60,15 +60,6 @@ impl ArchiveFilter {
     pub fn max_results(&self) -> Option<u32> {
         self.max_results
     }
-
-    pub(crate) fn to_wire(&self) -> vcsa_backup_api::types::ArchiveFilterSpec {
-        vcsa_backup_api::types::ArchiveFilterSpec {
-            comment_substring: self.comment.clone(),
-            end_timestamp: self.until,
-            max_results: self.max_results.map(i64::from),
-            start_timestamp: self.since,
-        }
-    }
 }
 
 /// Collects an [`ArchiveFilter`]; [`build`](Self::build) checks it.

@@ -2,120 +2,14 @@
 //! folder per backup, `S_<version>_<YYYYMMDD-hhmmss>_` for scheduled ones and `M_...` for
 //! manual ones. The catalog lists what is in this layout, and nothing else.
 
-use std::fmt;
-
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 use crate::backup::location::canonical_root;
 use crate::catalog::archive::ArchiveSummary;
+use crate::catalog::name::{ArchiveKind, ArchiveName, is_version};
 use crate::error::{BuildError, Field, Problem};
 use crate::job::details::{JobDetails, JobKind};
 use crate::job::id::JobId;
-
-/// The time-stamp form in backup folder names.
-const STAMP: &str = "%Y%m%d-%H%M%S";
-
-/// Who started a backup, as its folder name's prefix says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ArchiveKind {
-    /// A schedule (`S_`); retention removes the oldest of these.
-    Scheduled,
-    /// A person or a program (`M_`); never removed by retention.
-    Manual,
-}
-
-impl ArchiveKind {
-    /// The folder name's prefix letter: `S` or `M`.
-    pub fn prefix(self) -> char {
-        match self {
-            Self::Scheduled => 'S',
-            Self::Manual => 'M',
-        }
-    }
-}
-
-/// The name of a backup folder in the appliance's layout, which is also the archive's id in the
-/// catalog: `S_8.0.3.00400_20240531-230000_` (a suffix may follow the last `_`).
-///
-/// ```
-/// use vcsa_backup::{ArchiveKind, ArchiveName};
-///
-/// let name = ArchiveName::parse("S_8.0.3.00400_20240531-230000_").unwrap();
-/// assert_eq!(name.kind, ArchiveKind::Scheduled);
-/// assert_eq!(name.version, "8.0.3.00400");
-/// assert_eq!(name.started_at.to_string(), "2024-05-31 23:00:00");
-/// assert_eq!(name.to_string(), "S_8.0.3.00400_20240531-230000_");
-/// assert_eq!(ArchiveName::parse("2024-05-31-before-upgrade"), None);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[non_exhaustive]
-pub struct ArchiveName {
-    /// Scheduled or manual.
-    pub kind: ArchiveKind,
-    /// The version of the appliance the backup came from.
-    pub version: String,
-    /// When the backup started, in the appliance's local time.
-    pub started_at: NaiveDateTime,
-    /// Whatever follows the last `_`; usually empty.
-    pub suffix: String,
-}
-
-impl ArchiveName {
-    /// A folder name for a backup of `kind` from an appliance of `version`, started at
-    /// `started_at` in the appliance's local time.
-    pub fn new(kind: ArchiveKind, version: impl Into<String>, started_at: NaiveDateTime) -> Self {
-        Self {
-            kind,
-            version: version.into(),
-            started_at,
-            suffix: String::new(),
-        }
-    }
-
-    /// Reads a folder name of the layout; `None` for any other name.
-    pub fn parse(name: &str) -> Option<Self> {
-        let kind = match name.get(..2)? {
-            "S_" => ArchiveKind::Scheduled,
-            "M_" => ArchiveKind::Manual,
-            _ => return None,
-        };
-        let (version, rest) = name[2..].split_once('_')?;
-        let (stamp, suffix) = rest.split_once('_')?;
-        if !is_version(version) {
-            return None;
-        }
-        let started_at = NaiveDateTime::parse_from_str(stamp, STAMP).ok()?;
-        Some(Self {
-            kind,
-            version: version.to_string(),
-            started_at,
-            suffix: suffix.to_string(),
-        })
-    }
-}
-
-impl fmt::Display for ArchiveName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}_{}_{}_{}",
-            self.kind.prefix(),
-            self.version,
-            self.started_at.format(STAMP),
-            self.suffix
-        )
-    }
-}
-
-/// Versions such as `8.0.3.00400`: letters, digits, `.` and `-`.
-fn is_version(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-}
 
 /// Host names: letters, digits, `.`, `-` and `_`, not starting with `.`.
 fn is_system_name(text: &str) -> bool {
@@ -331,41 +225,6 @@ mod tests {
             .unwrap()
             .and_hms_opt(h, m, s)
             .unwrap()
-    }
-
-    #[test]
-    fn archive_names_round_trip() {
-        for text in [
-            "S_8.0.3.00400_20240531-230000_",
-            "M_7.0.3.01700_20240101-000001_",
-            "S_8.0.3.00400_20240531-230000_retry-1",
-        ] {
-            let name = ArchiveName::parse(text).unwrap();
-            assert_eq!(name.to_string(), text);
-        }
-        let name = ArchiveName::parse("M_8.0.3.00400_20240531-140509_").unwrap();
-        assert_eq!(
-            name,
-            ArchiveName::new(ArchiveKind::Manual, "8.0.3.00400", at(14, 5, 9))
-        );
-    }
-
-    #[test]
-    fn other_folder_names_are_not_archive_names() {
-        for text in [
-            "",
-            "S_",
-            "X_8.0.3_20240531-230000_",
-            "S_8.0.3_20240531-230000",
-            "S_8.0.3_20241331-230000_",
-            "S_8.0.3_2024-05-31_",
-            "S__20240531-230000_",
-            "S_8 0 3_20240531-230000_",
-            "sn_vcsa",
-            "é_8.0.3_20240531-230000_",
-        ] {
-            assert_eq!(ArchiveName::parse(text), None, "{text}");
-        }
     }
 
     #[test]

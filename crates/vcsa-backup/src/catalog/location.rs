@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::backup::location::{self, LocationType, check_credentials};
 use crate::error::{BuildError, Field, Problem};
-use vcsa_backup_api::{Secret, types};
+use vcsa_backup_api::Secret;
 
 /// The root of a backup location and the credentials to read it: where the catalog looks
 /// ([`Client::list_system_names`](crate::Client::list_system_names),
@@ -58,14 +58,6 @@ impl BackupLocation {
 
     pub(crate) fn password(&self) -> Option<&Secret> {
         self.credentials.as_ref().map(|(_, password)| password)
-    }
-
-    pub(crate) fn to_wire(&self) -> types::LocationSpec {
-        types::LocationSpec {
-            location: self.url.clone(),
-            location_password: self.password().map(Secret::to_wire),
-            location_user: self.user().map(str::to_string),
-        }
     }
 }
 

@@ -5,8 +5,10 @@ pub(crate) mod archive;
 pub(crate) mod filter;
 pub(crate) mod layout;
 pub(crate) mod location;
+pub(crate) mod name;
 
 pub use archive::{ArchiveInfo, ArchiveSummary};
 pub use filter::{ArchiveFilter, ArchiveFilterBuilder};
-pub use layout::{ApplianceLayout, ArchiveKind, ArchiveName};
+pub use layout::ApplianceLayout;
 pub use location::{BackupLocation, BackupLocationBuilder};
+pub use name::{ArchiveKind, ArchiveName};

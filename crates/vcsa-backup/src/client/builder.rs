@@ -7,6 +7,7 @@ use std::time::Duration;
 use vcsa_backup_api::Secret;
 
 use crate::client::Client;
+use crate::client::address;
 use crate::error::{Error, Field, Problem};
 use crate::wire::flavour::Flavour;
 #[cfg(feature = "rustls")]
@@ -53,7 +54,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut f = f.debug_struct("ClientBuilder");
-        f.field("base_url", &self.base_url)
+        f.field("base_url", &address::shown(&self.base_url))
             .field("user", &self.credentials.as_ref().map(|(u, _)| u))
             .field("password", &self.credentials.as_ref().map(|(_, p)| p))
             .field("flavour", &self.flavour)
@@ -68,8 +69,38 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+impl Client {
+    /// Starts building a client for the appliance at `address`, such as `vcsa.example.com` or
+    /// `https://vcsa.example.com`: the client adds `/api` or `/rest` itself. Behind a reverse
+    /// proxy, give the proxy's path prefix too, with or without a trailing `/`:
+    /// `https://proxy.example.com/vcenter1` sends to `/vcenter1/api/...` or `/vcenter1/rest/...`.
+    /// [`server_url`](crate::server_url) says how the address is read.
+    ///
+    /// ```
+    /// use vcsa_backup::{Client, Error, Field, Secret};
+    ///
+    /// let client = Client::builder("vcsa.example.com")
+    ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://vcsa.example.com");
+    /// // Every settings problem is reported at once, before anything is sent.
+    /// let Err(Error::Configuration { problems, .. }) = Client::builder("ftp://vcsa.example.com")
+    ///     .credentials("", Secret::new(""))
+    ///     .build()
+    /// else {
+    ///     panic!("expected a configuration error");
+    /// };
+    /// let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
+    /// assert_eq!(fields, [Field::BaseUrl, Field::User, Field::Password]);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn builder(address: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(address)
+    }
+}
+
 impl ClientBuilder {
-    pub(crate) fn new(base_url: impl Into<String>) -> Self {
+    fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
             credentials: None,
@@ -214,15 +245,15 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Configuration`] listing every problem: a base URL that is not
-    /// `http(s)://host[:port][/prefix]` or that ends in `/api` or `/rest`, an empty user name or
+    /// [`Error::Configuration`] listing every problem: an address that
+    /// [`server_url`](crate::server_url) refuses, an empty user name or
     /// password, a user name holding `:` or control characters (HTTP Basic log-in cannot carry
     /// them), PEM data with no certificate, a malformed thumbprint, pinning together with
     /// accepting any certificate, or settings of the HTTP client together with
     /// [`http_client`](Self::http_client).
     pub fn build(mut self) -> Result<Client, Error> {
         let mut problems = Vec::new();
-        let base_url = check_base_url(&self.base_url)
+        let base_url = address::normalise(&self.base_url)
             .map_err(|p| problems.push(p))
             .ok();
         if let Some((user, password)) = &self.credentials {
@@ -442,99 +473,13 @@ fn check_credentials(user: &str, password: &Secret) -> Vec<Problem> {
     problems
 }
 
-/// `https://host[:port]`, optionally with the path prefix of a reverse proxy
-/// (`https://proxy.example.com/vcenter1`), without a trailing `/`: the client adds `/api/...` or
-/// `/rest/...` after it. A path ending in `/api` or `/rest` is refused: that is the client's
-/// part, copied in by mistake.
-pub(crate) fn check_base_url(raw: &str) -> Result<String, Problem> {
-    let problem = |message: String| Problem::new(Field::BaseUrl, message);
-    let url = url::Url::parse(raw.trim()).map_err(|e| {
-        problem(format!("\"{raw}\" is not a URL ({e})"))
-            .with_hint("give the appliance's address, such as https://vcsa.example.com")
-    })?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return Err(problem(format!("\"{raw}\" is not an https:// address"))
-            .with_hint("start it with https:// (or http:// for a local test server)"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(problem(format!("\"{raw}\" names no host")));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(problem("the address holds a user name or password".into())
-            .with_hint("give them as the client's credentials instead"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(problem(format!(
-            "\"{raw}\" has a query (?...) or a fragment (#...), which an address cannot keep"
-        ))
-        .with_hint("give the appliance's address, such as https://vcsa.example.com"));
-    }
-    let path = url.path().trim_end_matches('/');
-    let last = path.rsplit('/').next().unwrap_or_default();
-    if ["api", "rest"].iter().any(|p| last.eq_ignore_ascii_case(p)) {
-        return Err(problem(format!(
-            "\"{raw}\" ends in /{last}, which the client adds itself"
-        ))
-        .with_hint(
-            "leave /api and /rest out, such as https://vcsa.example.com (a reverse proxy's \
-             prefix stays: https://proxy.example.com/vcenter1)",
-        ));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn base_urls() {
-        assert_eq!(
-            check_base_url("https://vcsa.example.com/").unwrap(),
-            "https://vcsa.example.com"
-        );
-        assert_eq!(
-            check_base_url("http://127.0.0.1:8080").unwrap(),
-            "http://127.0.0.1:8080"
-        );
-        assert!(
-            check_base_url("https://vcsa/api")
-                .unwrap_err()
-                .message
-                .contains("ends in /api")
-        );
-        assert!(check_base_url("https://vcsa/rest/").is_err());
-        assert!(check_base_url("https://proxy/vcenter1/API").is_err());
-        assert!(check_base_url("https://vcsa/?x=1").is_err());
-        assert!(check_base_url("https://vcsa/#top").is_err());
-        // A reverse proxy's prefix, with or without the trailing slash.
-        for raw in [
-            "https://proxy.example.com/vcenter1",
-            "https://proxy.example.com/vcenter1/",
-        ] {
-            assert_eq!(
-                check_base_url(raw).unwrap(),
-                "https://proxy.example.com/vcenter1"
-            );
-        }
-        assert_eq!(
-            check_base_url("https://proxy:8443/dc-1/vcsa%201/").unwrap(),
-            "https://proxy:8443/dc-1/vcsa%201"
-        );
-        assert!(check_base_url("vcsa.example.com").is_err());
-        assert!(
-            check_base_url("ftp://vcsa")
-                .unwrap_err()
-                .to_string()
-                .contains("https://")
-        );
-        let with_password = check_base_url("https://root:VMware1!@vcsa").unwrap_err();
-        assert!(!with_password.to_string().contains("VMware1!"));
-    }
-
-    #[test]
     fn every_problem_is_reported() {
-        let Err(Error::Configuration { problems }) = Client::builder("https://vcsa/rest")
+        let Err(Error::Configuration { problems }) = Client::builder("https://proxy/vcsa/rest")
             .add_root_certificate_pem(b"not pem")
             .timeout(Duration::ZERO)
             .build()
@@ -588,7 +533,7 @@ mod tests {
         );
 
         // Reported with the other settings problems, and never with the password.
-        let Err(Error::Configuration { problems }) = Client::builder("https://vcsa/api")
+        let Err(Error::Configuration { problems }) = Client::builder("ftp://vcsa")
             .credentials("a:b\t", Secret::new("Secret-Pa55"))
             .build()
         else {

@@ -1,6 +1,7 @@
 //! The client: one set of operations over both flavours, with sessions handled for the caller.
 //!
-//! [`Client`] and its state live here; [`builder`] checks its settings, [`session`] logs in and
+//! [`Client`] and its state live here; [`address`] reads the appliance's address, [`builder`]
+//! checks the settings, [`session`] logs in and
 //! out and runs operations with a session, [`operations`] holds the public operations.
 
 use std::fmt;
@@ -13,13 +14,12 @@ use vcsa_backup_api::Auth;
 use crate::error::Error;
 use crate::wire::flavour::Flavour;
 
+pub(crate) mod address;
 pub(crate) mod builder;
 mod catalog;
 mod operations;
 mod schedules;
 mod session;
-
-pub use builder::{ClientBuilder, DEFAULT_TIMEOUT};
 
 /// A client for one appliance's backup API.
 ///
@@ -80,32 +80,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts building a client for the appliance at `base_url`, such as
-    /// `https://vcsa.example.com`: the client adds `/api` or `/rest` itself. Behind a reverse
-    /// proxy, give the proxy's path prefix too, with or without a trailing `/`:
-    /// `https://proxy.example.com/vcenter1` sends to `/vcenter1/api/...` or `/vcenter1/rest/...`.
-    ///
-    /// ```
-    /// use vcsa_backup::{Client, Error, Field, Secret};
-    ///
-    /// let client = Client::builder("https://vcsa.example.com")
-    ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
-    ///     .build()?;
-    /// // Every settings problem is reported at once, before anything is sent.
-    /// let Err(Error::Configuration { problems, .. }) = Client::builder("vcsa.example.com/api")
-    ///     .credentials("", Secret::new(""))
-    ///     .build()
-    /// else {
-    ///     panic!("expected a configuration error");
-    /// };
-    /// let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
-    /// assert_eq!(fields, [Field::BaseUrl, Field::User, Field::Password]);
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(base_url)
-    }
-
     pub(crate) fn from_parts(
         base_url: &str,
         http: reqwest::Client,
@@ -145,13 +119,13 @@ impl Client {
         self.inner.api.baseurl()
     }
 
-    /// The flavour in use, if already known: set by [`ClientBuilder::flavour`], or found out by
+    /// The flavour in use, if already known: set by [`ClientBuilder::flavour`](crate::ClientBuilder::flavour), or found out by
     /// the first log in.
     pub fn flavour_if_known(&self) -> Option<Flavour> {
         self.inner.flavour.get().copied()
     }
 
-    /// The flavour in use. Unless [`ClientBuilder::flavour`] set it, the first call finds it out
+    /// The flavour in use. Unless [`ClientBuilder::flavour`](crate::ClientBuilder::flavour) set it, the first call finds it out
     /// by logging in.
     ///
     /// ```

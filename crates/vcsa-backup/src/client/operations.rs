@@ -14,6 +14,7 @@ use crate::job::id::JobId;
 use crate::job::status::{JobStatus, Outcome};
 use crate::segment::IdKind;
 use crate::wire::convert::IntoDomain;
+use crate::wire::convert::job::job_details;
 use crate::wire::twins::{
     CancelJob, GetJob, ListJobDetails, ListJobs, ListParts, RunSchedule, StartBackup,
     ValidateBackup,
@@ -133,12 +134,11 @@ impl Client {
         details
             .into_iter()
             .map(|(id, info)| {
-                let details =
-                    JobDetails::from_wire(info).map_err(|reason| Error::MalformedResponse {
-                        status: None,
-                        reason: format!("details of job {id}: {reason}"),
-                        excerpt: String::new(),
-                    })?;
+                let details = job_details(info).map_err(|reason| Error::MalformedResponse {
+                    status: None,
+                    reason: format!("details of job {id}: {reason}"),
+                    excerpt: String::new(),
+                })?;
                 Ok((JobId::new(id), details))
             })
             .collect()

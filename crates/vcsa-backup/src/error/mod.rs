@@ -3,9 +3,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use crate::backup::password::PasswordError;
-use crate::message::{Message, convert_all};
-use crate::wire::convert::IntoDomain;
+use crate::message::Message;
 
 pub(crate) mod problem;
 pub(crate) mod server_error_type;
@@ -192,15 +190,6 @@ impl ServerError {
             error_type,
             messages,
             data: None,
-            status: None,
-        }
-    }
-
-    pub(crate) fn from_details(e: vcsa_backup_api::types::DetailsError) -> Self {
-        Self {
-            error_type: e.error_type.map(IntoDomain::into_domain),
-            messages: convert_all(e.messages),
-            data: (!e.data.is_empty()).then_some(serde_json::Value::Object(e.data)),
             status: None,
         }
     }
@@ -408,12 +397,6 @@ impl StdError for Error {
             } => Some(s.as_ref()),
             _ => None,
         }
-    }
-}
-
-impl From<PasswordError> for Error {
-    fn from(e: PasswordError) -> Self {
-        Self::problems_found(vec![Problem::new(Field::BackupPassword, e.to_string())])
     }
 }
 

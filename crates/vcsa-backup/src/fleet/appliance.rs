@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use vcsa_backup_api::Secret;
 
 use crate::client::Client;
-use crate::client::builder::check_base_url;
+use crate::client::address::normalise;
 use crate::error::Problem;
 use crate::wire::tls::Thumbprint;
 
@@ -219,7 +219,7 @@ pub(crate) fn check(appliances: &[Appliance]) -> Result<(), FleetError> {
             );
         }
         let server = appliance.server();
-        match check_base_url(server) {
+        match normalise(server) {
             Err(p) => problem(Setting::Server, sentence(&p), None),
             // One appliance, one entry: two entries would start two backups on it.
             Ok(url) => match servers.get(&url.to_ascii_lowercase()) {

@@ -116,7 +116,7 @@ impl Fleet {
         Ok(Self {
             appliances,
             jobs: DEFAULT_JOBS,
-            request_timeout: crate::client::DEFAULT_TIMEOUT,
+            request_timeout: crate::client::builder::DEFAULT_TIMEOUT,
             time_limit: crate::health::DEFAULT_TIME_LIMIT,
             user_agent: None,
         })

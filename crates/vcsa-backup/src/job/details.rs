@@ -1,12 +1,10 @@
 //! Detailed information about backup jobs: the same result whichever flavour the appliance speaks.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use vcsa_backup_api::{enums, types};
 
 use crate::error::ServerError;
 use crate::job::status::Percent;
-use crate::message::{Message, convert_all};
-use crate::wire::convert::{FromWire, IntoDomain};
+use crate::message::Message;
 
 /// Everything the appliance records about one backup job.
 ///
@@ -79,57 +77,6 @@ pub struct JobDetails {
     pub parent: Option<String>,
     /// The resource the job worked on, if one.
     pub target: Option<Target>,
-}
-
-impl JobDetails {
-    /// Converts the wire form; a negative size, duration or progress figure is malformed.
-    pub(crate) fn from_wire(info: types::DetailsInfo) -> Result<Self, String> {
-        let non_negative = |value: i64, what: &str| {
-            u64::try_from(value).map_err(|_| format!("the job's {what} is negative ({value})"))
-        };
-        let duration = info
-            .duration
-            .map(|s| non_negative(s, "duration").map(|_| TimeDelta::seconds(s)))
-            .transpose()?;
-        let size_bytes = info.size.map(|s| non_negative(s, "size")).transpose()?;
-        let progress = match info.progress {
-            Some(p) => Some(TaskProgress {
-                completed: non_negative(p.completed, "completed work")?,
-                total: non_negative(p.total, "total work")?,
-                message: p.message.into_domain(),
-            }),
-            None => None,
-        };
-        Ok(Self {
-            kind: info.type_.into_domain(),
-            status: info.status.into_domain(),
-            description: info.description.into_domain(),
-            messages: convert_all(info.messages),
-            location: info.location,
-            location_user: info.location_user,
-            cancelable: info.cancelable,
-            duration,
-            size_bytes,
-            progress,
-            build: info.build.map(|b| BuildInfo {
-                version_name: b.version_name,
-                version: b.version,
-                build_number: b.build_number,
-            }),
-            fast_backup: info.fast_backup,
-            error: info.error.map(ServerError::from_details),
-            started_at: info.start_time,
-            ended_at: info.end_time,
-            user: info.user,
-            service: info.service,
-            operation: info.operation,
-            parent: info.parent,
-            target: info.target.map(|t| Target {
-                kind: t.type_,
-                id: t.id,
-            }),
-        })
-    }
 }
 
 /// Work done by a job, in the appliance's own units.
@@ -241,18 +188,6 @@ vcsa_backup_api::open_enum! {
     }
 }
 
-impl FromWire<enums::DetailsStatus> for TaskStatus {
-    fn from_wire(value: enums::DetailsStatus) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl FromWire<enums::DetailsType> for JobKind {
-    fn from_wire(value: enums::DetailsType) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
 impl TaskStatus {
     /// Whether the job has ended and will not change any more.
     ///
@@ -302,17 +237,5 @@ mod tests {
         assert_eq!(p(5, 0).percent(), None);
         assert_eq!(p(9, 4).percent().unwrap().value(), 100);
         assert_eq!(p(u64::MAX, u64::MAX).percent().unwrap().value(), 100);
-    }
-
-    #[test]
-    fn unknown_values_are_kept() {
-        assert_eq!(
-            TaskStatus::from_wire(enums::DetailsStatus::from("PAUSED")),
-            TaskStatus::Unknown("PAUSED".into())
-        );
-        assert_eq!(
-            JobKind::from_wire(enums::DetailsType::from("LOCAL_BACKUP")),
-            JobKind::LocalBackup
-        );
     }
 }

@@ -3,11 +3,9 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use vcsa_backup_api::{enums, types};
 
 use crate::job::id::JobId;
-use crate::message::{Message, convert_all};
-use crate::wire::convert::{FromWire, IntoDomain};
+use crate::message::Message;
 
 vcsa_backup_api::open_enum! {
     /// Where a backup job is in its life.
@@ -54,19 +52,6 @@ impl JobState {
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl FromWire<enums::BackupRestoreProcessState> for JobState {
-    fn from_wire(state: enums::BackupRestoreProcessState) -> Self {
-        use enums::BackupRestoreProcessState as S;
-        match state {
-            S::None => Self::NotStarted,
-            S::Inprogress => Self::InProgress,
-            S::Succeeded => Self::Succeeded,
-            S::Failed => Self::Failed,
-            other => Self::from(other.as_str()),
         }
     }
 }
@@ -157,19 +142,6 @@ pub struct JobStatus {
     pub ended_at: Option<DateTime<Utc>>,
 }
 
-impl FromWire<types::BackupJobStatus> for JobStatus {
-    fn from_wire(s: types::BackupJobStatus) -> Self {
-        Self {
-            id: JobId::new(s.id),
-            state: s.state.into_domain(),
-            progress: Percent::clamped(s.progress),
-            messages: convert_all(s.messages),
-            started_at: s.start_time,
-            ended_at: s.end_time,
-        }
-    }
-}
-
 /// The appliance's verdict on a cancel or validate request.
 ///
 /// ```
@@ -196,22 +168,6 @@ impl Outcome {
     /// Whether the appliance accepted the request (possibly with warnings).
     pub fn is_accepted(&self) -> bool {
         matches!(self.status, OutcomeStatus::Ok | OutcomeStatus::Warning)
-    }
-}
-
-impl FromWire<types::ReturnResult> for Outcome {
-    fn from_wire(r: types::ReturnResult) -> Self {
-        use enums::ReturnStatus as S;
-        let status = match r.status {
-            S::Ok => OutcomeStatus::Ok,
-            S::Warning => OutcomeStatus::Warning,
-            S::Fail => OutcomeStatus::Fail,
-            other => OutcomeStatus::from(other.as_str()),
-        };
-        Self {
-            status,
-            messages: convert_all(r.messages),
-        }
     }
 }
 

@@ -8,6 +8,7 @@ use vcsa_backup_api::{Client as Api, Secret, types};
 
 use crate::catalog::filter::ArchiveFilter;
 use crate::catalog::location::BackupLocation;
+use crate::wire::convert::ToWire;
 use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins};
 
 impl RestAnswerOf<types::SystemNameList> for types::RestSystemNameListValue {

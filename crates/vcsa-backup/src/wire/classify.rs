@@ -13,8 +13,8 @@ use vcsa_backup_api::types;
 use crate::error::{
     AuthFailure, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };
-use crate::message::{Message, convert_all};
-use crate::wire::convert::{IntoDomain, rest_type_to_api};
+use crate::message::Message;
+use crate::wire::convert::{IntoDomain, convert_all, rest_type_to_api};
 use crate::wire::scrub::{self, Scrub};
 
 /// How much of a body an error keeps for diagnosis.

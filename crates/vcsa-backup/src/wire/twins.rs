@@ -8,6 +8,7 @@ use vcsa_backup_api::{Client as Api, WireSecret, types};
 use crate::backup::request::BackupRequest;
 use crate::job::id::JobId;
 use crate::wire::classify::Body;
+use crate::wire::convert::ToWire;
 use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins};
 
 /// `/rest` answers that hold the `/api` answer in `value`.

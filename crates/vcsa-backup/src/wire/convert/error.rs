@@ -1,29 +1,14 @@
-//! Conversions from the generated wire types into the SDK's own. Crate-private on purpose: the
-//! generated types mirror the wire and may change with the spec, so they stay out of the public
-//! API (a public `From` impl would put them there).
+//! Errors the appliance reports inside an answer: their types in either flavour's spelling, and
+//! the error a failed job's details carry.
 
-use vcsa_backup_api::enums;
+use serde_json::Value;
+use vcsa_backup_api::{enums, types};
 
-use crate::error::ServerErrorType;
+use super::{FromWire, IntoDomain, convert_all};
+use crate::error::{ServerError, ServerErrorType};
 
 /// The prefix of the `/rest` flavour's fully qualified error type names.
 const REST_TYPE_PREFIX: &str = "com.vmware.vapi.std.errors.";
-
-/// Builds a domain value from its wire form.
-pub(crate) trait FromWire<T>: Sized {
-    fn from_wire(value: T) -> Self;
-}
-
-/// The other direction of [`FromWire`], for `.map(IntoDomain::into_domain)`.
-pub(crate) trait IntoDomain<D> {
-    fn into_domain(self) -> D;
-}
-
-impl<T, D: FromWire<T>> IntoDomain<D> for T {
-    fn into_domain(self) -> D {
-        D::from_wire(self)
-    }
-}
 
 /// `/api` names error types in upper case: the same spelling as [`ServerErrorType`].
 impl FromWire<enums::ErrorType> for ServerErrorType {
@@ -49,6 +34,18 @@ pub(crate) fn rest_type_to_api(name: &str) -> ServerErrorType {
     match name.strip_prefix(REST_TYPE_PREFIX) {
         Some(short) if !short.is_empty() => ServerErrorType::from(short.to_ascii_uppercase()),
         _ => ServerErrorType::from(name),
+    }
+}
+
+/// Why a job failed, as its details say it (no HTTP status: it came inside an answer).
+impl FromWire<types::DetailsError> for ServerError {
+    fn from_wire(e: types::DetailsError) -> Self {
+        Self {
+            error_type: e.error_type.map(IntoDomain::into_domain),
+            messages: convert_all(e.messages),
+            data: (!e.data.is_empty()).then_some(Value::Object(e.data)),
+            status: None,
+        }
     }
 }
 

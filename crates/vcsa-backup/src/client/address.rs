@@ -1,0 +1,212 @@
+//! The appliance's address: the one rule that turns what an administrator writes (a host name,
+//! `host:port`, a URL copied from a browser) into the base URL the client sends to.
+
+use crate::error::{BuildError, Field, Problem};
+
+/// Paths a browser shows right after the host: the client adds `/api` and `/rest` itself, and
+/// `/ui` is the vSphere Client's.
+const BROWSER_PATHS: [&str; 3] = ["/api", "/rest", "/ui"];
+
+/// The base URL the client uses for the appliance at `raw`, as
+/// [`Client::builder`](crate::Client::builder) takes it.
+///
+/// - A bare host or `host:port` means HTTPS: `vcsa.example.com` is `https://vcsa.example.com`.
+/// - A trailing `/` is dropped, and so is the `/api`, `/rest` or `/ui` a browser shows right
+///   after the host.
+/// - A reverse proxy's path prefix is kept: `https://proxy.example.com/vcenter1`; a longer path
+///   ending in `/api` or `/rest` is refused, since the client adds those itself.
+/// - Only `https://` (and `http://`, for a local test server) with a host; no query or fragment.
+/// - A user name or password in the address (`https://user:password@host`, `user@host`) is
+///   refused, and never repeated in the error: they are the client's credentials, given apart.
+///
+/// ```
+/// use vcsa_backup::server_url;
+///
+/// assert_eq!(server_url("vcsa.example.com")?, "https://vcsa.example.com");
+/// assert_eq!(server_url("10.0.0.5:8443")?, "https://10.0.0.5:8443");
+/// assert_eq!(server_url("https://vcsa.example.com/ui/")?, "https://vcsa.example.com");
+/// assert_eq!(
+///     server_url("https://proxy.example.com/vcenter1/")?,
+///     "https://proxy.example.com/vcenter1"
+/// );
+/// let error = server_url("https://root:VMware1!@vcsa.example.com").unwrap_err();
+/// assert!(!error.to_string().contains("VMware1!"));
+/// # Ok::<(), vcsa_backup::BuildError>(())
+/// ```
+///
+/// # Errors
+///
+/// A [`BuildError`] with one [`Field::BaseUrl`] problem saying what is wrong with the address.
+pub fn server_url(raw: &str) -> Result<String, BuildError> {
+    normalise(raw).map_err(|problem| BuildError::new(vec![problem]))
+}
+
+/// [`server_url`], with the problem alone.
+pub(crate) fn normalise(raw: &str) -> Result<String, Problem> {
+    let raw = raw.trim();
+    if raw.contains('@') {
+        return Err(holds_credentials());
+    }
+    let with_scheme = if raw.contains("://") {
+        raw.to_string()
+    } else {
+        format!("https://{raw}")
+    };
+    let mut url = with_scheme.trim_end_matches('/');
+    for path in BROWSER_PATHS {
+        if let Some(stripped) = url.strip_suffix(path)
+            && stripped.matches('/').count() == 2
+        {
+            url = stripped;
+        }
+    }
+    check(url, raw)
+}
+
+/// The address as `Debug` may show it: never with a user name or password.
+pub(crate) fn shown(raw: &str) -> &str {
+    if raw.contains('@') {
+        "(hidden: it holds a user name or password)"
+    } else {
+        raw
+    }
+}
+
+fn holds_credentials() -> Problem {
+    // Nothing of the address is quoted: the text before the @ is a user name or a password.
+    Problem::new(
+        Field::BaseUrl,
+        "the address holds a user name or password (text before an @)",
+    )
+    .with_hint(
+        "give the address alone, such as https://vcsa.example.com, and the user name and \
+         password as the credentials",
+    )
+}
+
+/// Checks `url`, quoting `raw` (what was given) in the problems.
+fn check(url: &str, raw: &str) -> Result<String, Problem> {
+    let problem = |message: String| Problem::new(Field::BaseUrl, message);
+    if url.contains('@') {
+        return Err(holds_credentials());
+    }
+    let parsed = url::Url::parse(url).map_err(|e| {
+        problem(format!("\"{raw}\" is not a URL ({e})"))
+            .with_hint("give the appliance's address, such as https://vcsa.example.com")
+    })?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(problem(format!("\"{raw}\" is not an https:// address"))
+            .with_hint("start it with https:// (or http:// for a local test server)"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(problem(format!("\"{raw}\" names no host")));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(holds_credentials());
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(problem(format!(
+            "\"{raw}\" has a query (?...) or a fragment (#...), which an address cannot keep"
+        ))
+        .with_hint("give the appliance's address, such as https://vcsa.example.com"));
+    }
+    let path = parsed.path().trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if ["api", "rest"].iter().any(|p| last.eq_ignore_ascii_case(p)) {
+        return Err(problem(format!(
+            "\"{raw}\" ends in /{last}, which the client adds itself"
+        ))
+        .with_hint(
+            "leave /api and /rest out, such as https://vcsa.example.com (a reverse proxy's \
+             prefix stays: https://proxy.example.com/vcenter1)",
+        ));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalised(raw: &str) -> String {
+        normalise(raw).unwrap_or_else(|p| panic!("{raw}: {p}"))
+    }
+
+    #[test]
+    fn a_bare_host_means_https() {
+        assert_eq!(normalised("vcsa.example.com"), "https://vcsa.example.com");
+        assert_eq!(normalised("10.0.0.5:8443"), "https://10.0.0.5:8443");
+        assert_eq!(
+            normalised("  vcsa.example.com/  "),
+            "https://vcsa.example.com"
+        );
+    }
+
+    #[test]
+    fn urls_copied_from_a_browser_are_trimmed() {
+        assert_eq!(
+            normalised("https://vcsa.example.com/"),
+            "https://vcsa.example.com"
+        );
+        assert_eq!(
+            normalised("https://vcsa.example.com/ui"),
+            "https://vcsa.example.com"
+        );
+        assert_eq!(
+            normalised("http://127.0.0.1:8080/api/"),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(normalised("https://vcsa/rest"), "https://vcsa");
+        // A reverse proxy's prefix is kept.
+        assert_eq!(
+            normalised("https://proxy.example.com/vcenter1/"),
+            "https://proxy.example.com/vcenter1"
+        );
+        assert_eq!(
+            normalised("https://proxy:8443/dc-1/vcsa%201/"),
+            "https://proxy:8443/dc-1/vcsa%201"
+        );
+        // A deeper path ending in the client's own part is a mistake, not a prefix.
+        let deeper = normalise("https://proxy/vcsa/api").unwrap_err();
+        assert!(deeper.message.contains("ends in /api"), "{deeper}");
+        assert!(normalise("https://proxy/vcenter1/API").is_err());
+    }
+
+    #[test]
+    fn what_an_address_cannot_be_is_refused() {
+        assert!(normalise("https://vcsa/?x=1").is_err());
+        assert!(normalise("https://vcsa/#top").is_err());
+        let ftp = normalise("ftp://vcsa").unwrap_err();
+        assert!(ftp.to_string().contains("https://"), "{ftp}");
+        let spaced = normalise("vcsa example.com").unwrap_err();
+        assert!(
+            spaced
+                .message
+                .starts_with("\"vcsa example.com\" is not a URL"),
+            "quotes what was given: {spaced}"
+        );
+        assert_eq!(
+            server_url("").unwrap_err().problems()[0].field,
+            Field::BaseUrl
+        );
+    }
+
+    #[test]
+    fn credentials_in_the_address_are_refused_and_never_repeated() {
+        for raw in [
+            "https://admin:canary-pw@vcsa.example.com",
+            "admin:canary-pw@vcsa.example.com",
+            "https://canary-pw@vcsa.example.com/",
+            "https://admin:canary/pw@vcsa.example.com",
+            "https://admin:canary#pw@vcsa.example.com",
+        ] {
+            let error = server_url(raw).unwrap_err();
+            let text = format!("{error} {error:?}");
+            assert!(text.contains("user name or password"), "{raw}: {text}");
+            for secret in ["canary", "admin"] {
+                assert!(!text.contains(secret), "{raw}: {text}");
+            }
+            assert!(!shown(raw).contains("canary"));
+        }
+    }
+}

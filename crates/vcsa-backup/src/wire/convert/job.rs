@@ -1,0 +1,127 @@
+//! Backup jobs: statuses, outcomes and details.
+
+use chrono::TimeDelta;
+use vcsa_backup_api::{enums, types};
+
+use super::{FromWire, IntoDomain, convert_all};
+use crate::error::ServerError;
+use crate::job::details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskStatus};
+use crate::job::id::JobId;
+use crate::job::status::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};
+
+impl FromWire<enums::BackupRestoreProcessState> for JobState {
+    fn from_wire(state: enums::BackupRestoreProcessState) -> Self {
+        use enums::BackupRestoreProcessState as S;
+        match state {
+            S::None => Self::NotStarted,
+            S::Inprogress => Self::InProgress,
+            S::Succeeded => Self::Succeeded,
+            S::Failed => Self::Failed,
+            other => Self::from(other.as_str()),
+        }
+    }
+}
+
+impl FromWire<types::BackupJobStatus> for JobStatus {
+    fn from_wire(s: types::BackupJobStatus) -> Self {
+        Self {
+            id: JobId::new(s.id),
+            state: s.state.into_domain(),
+            progress: Percent::clamped(s.progress),
+            messages: convert_all(s.messages),
+            started_at: s.start_time,
+            ended_at: s.end_time,
+        }
+    }
+}
+
+impl FromWire<types::ReturnResult> for Outcome {
+    fn from_wire(r: types::ReturnResult) -> Self {
+        use enums::ReturnStatus as S;
+        let status = match r.status {
+            S::Ok => OutcomeStatus::Ok,
+            S::Warning => OutcomeStatus::Warning,
+            S::Fail => OutcomeStatus::Fail,
+            other => OutcomeStatus::from(other.as_str()),
+        };
+        Self::new(status, convert_all(r.messages))
+    }
+}
+
+impl FromWire<enums::DetailsStatus> for TaskStatus {
+    fn from_wire(value: enums::DetailsStatus) -> Self {
+        Self::from(value.as_str())
+    }
+}
+
+impl FromWire<enums::DetailsType> for JobKind {
+    fn from_wire(value: enums::DetailsType) -> Self {
+        Self::from(value.as_str())
+    }
+}
+
+/// A job's details; a negative size, duration or progress figure is malformed.
+pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String> {
+    let non_negative = |value: i64, what: &str| {
+        u64::try_from(value).map_err(|_| format!("the job's {what} is negative ({value})"))
+    };
+    let duration = info
+        .duration
+        .map(|s| non_negative(s, "duration").map(|_| TimeDelta::seconds(s)))
+        .transpose()?;
+    let size_bytes = info.size.map(|s| non_negative(s, "size")).transpose()?;
+    let progress = match info.progress {
+        Some(p) => Some(TaskProgress {
+            completed: non_negative(p.completed, "completed work")?,
+            total: non_negative(p.total, "total work")?,
+            message: p.message.into_domain(),
+        }),
+        None => None,
+    };
+    Ok(JobDetails {
+        kind: info.type_.into_domain(),
+        status: info.status.into_domain(),
+        description: info.description.into_domain(),
+        messages: convert_all(info.messages),
+        location: info.location,
+        location_user: info.location_user,
+        cancelable: info.cancelable,
+        duration,
+        size_bytes,
+        progress,
+        build: info.build.map(|b| BuildInfo {
+            version_name: b.version_name,
+            version: b.version,
+            build_number: b.build_number,
+        }),
+        fast_backup: info.fast_backup,
+        error: info.error.map(ServerError::from_wire),
+        started_at: info.start_time,
+        ended_at: info.end_time,
+        user: info.user,
+        service: info.service,
+        operation: info.operation,
+        parent: info.parent,
+        target: info.target.map(|t| Target {
+            kind: t.type_,
+            id: t.id,
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_values_are_kept() {
+        assert_eq!(
+            TaskStatus::from_wire(enums::DetailsStatus::from("PAUSED")),
+            TaskStatus::Unknown("PAUSED".into())
+        );
+        assert_eq!(
+            JobKind::from_wire(enums::DetailsType::from("LOCAL_BACKUP")),
+            JobKind::LocalBackup
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! Conversions between the generated wire types and the SDK's own, in both directions, one file
+//! per domain area. Crate-private on purpose: the generated types mirror the wire and may change
+//! with the spec, so they stay out of the public API (a public `From` impl would put them there),
+//! and the domain types never name them.
+
+pub(crate) mod backup;
+pub(crate) mod catalog;
+pub(crate) mod error;
+pub(crate) mod job;
+pub(crate) mod message;
+
+pub(crate) use error::rest_type_to_api;
+pub(crate) use message::convert_all;
+
+/// Builds a domain value from its wire form.
+pub(crate) trait FromWire<T>: Sized {
+    fn from_wire(value: T) -> Self;
+}
+
+/// The other direction of [`FromWire`], for `.map(IntoDomain::into_domain)`.
+pub(crate) trait IntoDomain<D> {
+    fn into_domain(self) -> D;
+}
+
+impl<T, D: FromWire<T>> IntoDomain<D> for T {
+    fn into_domain(self) -> D {
+        D::from_wire(self)
+    }
+}
+
+/// Writes a domain value in the wire form an operation sends.
+pub(crate) trait ToWire<W> {
+    fn to_wire(&self) -> W;
+}
