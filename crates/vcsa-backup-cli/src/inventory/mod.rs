@@ -342,9 +342,10 @@ impl Reader<'_> {
             self.at_entry(&lines, "has no name; add name = \"...\"");
         }
         let server = match &entry.server {
-            // As written: the SDK reads it by its one rule (`vcsa_backup::server_url`) and
-            // reports a bad one for this entry.
-            Some(server) => server.get_ref().trim().to_string(),
+            // By the SDK's one rule; one it refuses goes as written, for the fleet to report
+            // against this entry.
+            Some(server) => vcsa_backup::server_url(server.get_ref())
+                .unwrap_or_else(|_| server.get_ref().trim().to_string()),
             None => {
                 self.at_entry(
                     &lines,

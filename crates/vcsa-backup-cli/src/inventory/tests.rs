@@ -192,10 +192,7 @@ fn servers_the_client_would_refuse_are_named_with_their_line() {
             "ftp://127.0.0.1:36787",
             "\"ftp://127.0.0.1:36787\" is not an https:// address",
         ),
-        (
-            "vcsa example.com",
-            "\"https://vcsa example.com\" is not a URL",
-        ),
+        ("vcsa example.com", "\"vcsa example.com\" is not a URL"),
         (
             "https://root:x@vcsa.example.com",
             "holds a user name or password",
