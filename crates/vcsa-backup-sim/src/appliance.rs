@@ -15,10 +15,12 @@ use vcsa_backup_api::types::{
 
 use crate::catalog::{self, Catalog, Pending, parts_held};
 use crate::clock::Clock;
-use crate::config::{MAX_HISTORY, SimConfig};
+use crate::config::SimConfig;
 use crate::error::{VapiError, message};
-use crate::faults::{EnumField, Faults, JobFailure, JobWait};
-use crate::jobs::{JobSpec, Jobs, ProgressCurve, RunPlan};
+use crate::faults::{EnumField, Faults};
+use crate::jobs::{JobSpec, Jobs};
+use crate::limits::MAX_HISTORY;
+use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
 use crate::schedules::{DEFAULT_SCHEDULE, Schedules};
 use crate::sessions::Sessions;
 use crate::validate;

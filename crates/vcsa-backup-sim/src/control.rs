@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::appliance::Appliance;
 use crate::catalog::ArchiveSeed;
-use crate::faults::{EnumField, Faults, JobFailure, JobWait, until};
-use crate::jobs::ProgressCurve;
+use crate::faults::{EnumField, Faults, until};
+use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::schedules::{SchedulePasswords, ScheduleSpec};
 
 /// A snapshot of the simulator's state, for assertions and the admin endpoint.

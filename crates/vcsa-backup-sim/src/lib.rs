@@ -109,26 +109,28 @@ mod faults;
 mod flavour;
 mod fleet;
 mod jobs;
+mod limits;
+mod operations;
 mod parts;
+mod plan;
 mod recurrence;
 mod routes;
 mod scheduler;
 mod schedules;
 mod server;
 mod sessions;
-mod system_time;
 mod tls;
 mod validate;
 
 pub use catalog::ArchiveSeed;
 pub use config::{
     DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER,
-    MAX_HISTORY, MAX_JOB_DURATION,
 };
 pub use control::{Control, ControlError, SimState};
-pub use faults::{EnumField, Faults, JobFailure, JobWait};
+pub use faults::{EnumField, Faults};
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
-pub use jobs::{ProgressCurve, Stretch};
+pub use limits::{MAX_HISTORY, MAX_JOB_DURATION};
+pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use routes::ADMIN_PREFIX;
 pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};

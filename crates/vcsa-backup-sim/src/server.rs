@@ -21,7 +21,7 @@ use crate::appliance::Appliance;
 use crate::catalog::is_valid_system_name;
 use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
-use crate::faults::JobWait;
+use crate::plan::JobWait;
 use crate::{routes, tls};
 
 /// Why a simulator could not start.
@@ -264,7 +264,7 @@ impl SimulatorBuilder {
             if !addr.ip().is_unspecified() && !addr.ip().is_loopback() {
                 names.push(addr.ip().to_string());
             }
-            Some(tls::generate(names)?)
+            Some(tls::generate(names).map_err(|e| StartError::Tls(e.to_string()))?)
         } else {
             None
         };

@@ -1,9 +1,6 @@
 //! Backup jobs: how a job advances over simulated time, and the history of jobs.
 
-mod curve;
 mod view;
-
-pub use curve::{ProgressCurve, Stretch};
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -13,7 +10,7 @@ use tokio::time::Instant;
 use vcsa_backup_api::enums::DetailsType;
 
 use crate::clock::Clock;
-use crate::faults::JobFailure;
+use crate::plan::RunPlan;
 
 /// What a job was asked to do, fixed when it is requested.
 #[derive(Clone, Debug)]
@@ -25,19 +22,6 @@ pub(crate) struct JobSpec {
     pub(crate) fast_backup: Option<bool>,
     pub(crate) user: String,
     pub(crate) total_bytes: i64,
-}
-
-/// How a job will run, fixed when it is requested.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct RunPlan {
-    /// How progress moves once running; the job ends at the end of the curve.
-    pub(crate) curve: ProgressCurve,
-    /// Queued before it starts (details PENDING, job state NONE).
-    pub(crate) pending: Duration,
-    /// Started but waiting before it runs (details BLOCKED, job state INPROGRESS).
-    pub(crate) blocked: Duration,
-    /// Where the job fails, if it should.
-    pub(crate) failure: Option<JobFailure>,
 }
 
 /// One backup job. Its state is never stored: it is computed from the clock when asked.
@@ -328,6 +312,7 @@ impl Jobs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::{JobFailure, ProgressCurve};
 
     fn spec() -> JobSpec {
         JobSpec {

@@ -16,11 +16,11 @@ use serde_json::json;
 
 use crate::appliance::Appliance;
 use crate::catalog::ArchiveSeed;
-use crate::config::MAX_HISTORY;
 use crate::control::Control;
-use crate::faults::{EnumField, JobFailure, JobWait};
+use crate::faults::EnumField;
 use crate::flavour::json_response;
-use crate::jobs::ProgressCurve;
+use crate::limits::MAX_HISTORY;
+use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::schedules::ScheduleSpec;
 
 type App = State<Arc<Appliance>>;

@@ -20,11 +20,11 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use vcsa_backup_api::Secret;
 
-use super::vendor::{API, App, REST, action, body_error, path_error, reply, unknown_action};
+use super::auth::Authed;
+use super::reply::{API, App, REST, action, body_error, path_error, reply, unknown_action};
 use crate::appliance::Appliance;
 use crate::catalog::{FilterSpec, LocationSpec};
 use crate::error::{VapiError, message};
-use crate::routes::auth::Authed;
 use crate::validate::{decode_lenient, decode_object};
 
 pub(super) fn routes() -> Router<Arc<Appliance>> {

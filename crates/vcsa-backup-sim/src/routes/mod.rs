@@ -4,6 +4,7 @@ mod admin;
 pub(crate) mod auth;
 pub(crate) use auth::SESSION_HEADER;
 mod catalog;
+mod reply;
 mod schedules;
 mod vendor;
 
@@ -18,25 +19,17 @@ use vcsa_backup_api::enums::ErrorType;
 
 use crate::appliance::Appliance;
 use crate::error::VapiError;
-use crate::faults::EnumField;
 use crate::flavour::Flavour;
+use reply::error_response;
 
 /// Where the admin endpoint lives: outside every vendor path.
 pub const ADMIN_PREFIX: &str = "/__sim";
 
-/// Renders an error in the flavour's shape, with an injected unknown error type if one is set.
-pub(crate) fn error_response(app: &Appliance, flavour: Flavour, err: &VapiError) -> Response {
-    let type_override = app
-        .lock()
-        .faults
-        .unknown(EnumField::ErrorType)
-        .map(str::to_string);
-    err.render(flavour, type_override.as_deref())
-}
-
 /// The whole application: vendor routes behind the fault layer, admin routes beside them.
 pub(crate) fn router(app: Arc<Appliance>) -> Router {
     let vendor = vendor::routes()
+        .merge(schedules::routes())
+        .merge(catalog::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))

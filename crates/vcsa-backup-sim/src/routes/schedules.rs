@@ -18,12 +18,13 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use vcsa_backup_api::types::RunScheduleRequest;
 
-use super::error_response;
-use super::vendor::{API, App, REST, action, body_error, path_error, reply, unknown_action};
+use super::auth::Authed;
+use super::reply::{
+    API, App, REST, action, body_error, error_response, path_error, reply, unknown_action,
+};
 use crate::appliance::Appliance;
 use crate::error::VapiError;
 use crate::flavour::Flavour;
-use crate::routes::auth::Authed;
 use crate::schedules::{ScheduleSpec, UpdateSpec};
 use crate::validate::{decode, decode_object};
 

@@ -13,20 +13,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use vcsa_backup_api::enums::ErrorType;
 use vcsa_backup_api::types::{BackupRequest, RestBackupRequestPiece};
 
 use super::auth::{Authed, basic_credentials};
-use super::error_response;
+use super::reply::{
+    API, App, REST, action, body_error, error_response, path_error, reply, unknown_action,
+};
 use crate::appliance::Appliance;
-use crate::error::{VapiError, message};
+use crate::error::VapiError;
 use crate::flavour::Flavour;
 use crate::validate::{decode, decode_lenient};
-
-pub(super) type App = State<Arc<Appliance>>;
-
-pub(super) const API: &str = "/api/appliance/recovery/backup";
-pub(super) const REST: &str = "/rest/appliance/recovery/backup";
 
 pub(super) fn routes() -> Router<Arc<Appliance>> {
     Router::new()
@@ -50,62 +46,6 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route(&format!("{REST}/validate"), post(rest_validate))
         .route("/api/appliance/system/time", get(system_time))
         .route("/rest/appliance/system/time", get(system_time))
-        .merge(super::schedules::routes())
-        .merge(super::catalog::routes())
-}
-
-/// Answers a result in the flavour's shape. `api_status` is the `/api` success code; `/rest`
-/// always answers 200.
-pub(super) fn reply<T: serde::Serialize>(
-    app: &Appliance,
-    flavour: Flavour,
-    api_status: StatusCode,
-    result: Result<T, VapiError>,
-) -> Response {
-    match result {
-        Ok(value) => {
-            let status = if flavour == Flavour::Api {
-                api_status
-            } else {
-                StatusCode::OK
-            };
-            flavour.success(status, &value)
-        }
-        Err(err) => error_response(app, flavour, &err),
-    }
-}
-
-/// The value of a fixed `action` query parameter, as in `?action=cancel`.
-pub(super) fn action(query: &Option<String>) -> Option<String> {
-    let query = query.as_deref()?;
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "action")
-        .map(|(_, v)| v.into_owned())
-}
-
-pub(super) fn unknown_action(path: &str, got: Option<String>, expected: &str) -> VapiError {
-    let got = got
-        .map(|a| format!("'action={a}'"))
-        .unwrap_or_else(|| "no action".to_string());
-    VapiError::new(
-        ErrorType::OperationNotFound,
-        "vapi.rest.operation.not_found",
-        format!("POST {path} needs '?action={expected}'; the request had {got}."),
-    )
-}
-
-pub(super) fn body_error(_: BytesRejection) -> VapiError {
-    VapiError::invalid_argument(vec![message(
-        "vapi.bindings.typeconverter.invalid",
-        "The request body could not be read (too large or interrupted). Send a JSON object of a few kilobytes.",
-    )])
-}
-
-pub(super) fn path_error(_: PathRejection) -> VapiError {
-    VapiError::not_found(
-        "vapi.rest.operation.not_found",
-        "The identifier in the path is not valid text; no such resource exists.",
-    )
 }
 
 // ---------------------------------------------------------------------- sessions
