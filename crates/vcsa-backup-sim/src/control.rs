@@ -170,10 +170,11 @@ impl Control {
         self.appliance.expire_sessions();
     }
 
-    /// Adds `count` finished scheduled jobs to the history, older than every job already there
-    /// (at most [`MAX_HISTORY`](crate::MAX_HISTORY) at once).
-    pub fn seed_history(&self, count: usize) {
-        self.appliance.seed_history(count);
+    /// Adds `count` finished scheduled jobs to the history, older than every job already there.
+    /// Refused when the history would then hold more than [`MAX_HISTORY`](crate::MAX_HISTORY)
+    /// jobs (live ones included).
+    pub fn seed_history(&self, count: usize) -> Result<(), ControlError> {
+        self.appliance.seed_history(count).map_err(ControlError)
     }
 
     /// How long jobs started from now on take to reach 100% (at most

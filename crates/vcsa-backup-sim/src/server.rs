@@ -51,6 +51,9 @@ pub enum StartError {
         "the system name {0:?} is not usable: use 1 to 255 letters, digits, '-', '_' or '.' (a host name like \"vcsa-01.example.com\")."
     )]
     SystemName(String),
+    /// The history given to [`SimulatorBuilder::history`] is longer than the simulator keeps.
+    #[error("{0}")]
+    History(String),
     /// The self-signed certificate or the TLS configuration could not be made.
     #[error("cannot set up HTTPS ({0}). Start the simulator with plain HTTP instead.")]
     Tls(String),
@@ -159,8 +162,8 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Finished jobs to place in the history before the simulator starts serving (at most
-    /// [`MAX_HISTORY`](crate::MAX_HISTORY)).
+    /// Finished jobs to place in the history before the simulator starts serving; more than
+    /// [`MAX_HISTORY`](crate::MAX_HISTORY) make [`start`](Self::start) fail.
     pub fn history(mut self, jobs: usize) -> Self {
         self.history = jobs;
         self
@@ -270,7 +273,9 @@ impl SimulatorBuilder {
         };
         let appliance = Arc::new(Appliance::new(self.config));
         if self.history > 0 {
-            appliance.seed_history(self.history);
+            appliance
+                .seed_history(self.history)
+                .map_err(StartError::History)?;
         }
         let app = routes::router(appliance.clone());
         let (stop_tx, stop_rx) = oneshot::channel();

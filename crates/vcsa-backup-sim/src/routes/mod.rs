@@ -4,6 +4,7 @@ mod admin;
 pub(crate) mod auth;
 pub(crate) use auth::SESSION_HEADER;
 mod catalog;
+mod paged;
 mod reply;
 mod schedules;
 mod vendor;

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use vcsa_backup_api::types::{BackupRequest, RestBackupRequestPiece};
 
 use super::auth::{Authed, basic_credentials};
+use super::paged;
 use super::reply::{
     API, App, REST, action, body_error, error_response, path_error, reply, unknown_action,
 };
@@ -72,7 +73,7 @@ async fn logout(State(app): App, who: Authed) -> Response {
 // ---------------------------------------------------------------------- jobs
 
 async fn list_jobs(State(app): App, who: Authed) -> Response {
-    reply(&app, who.flavour, StatusCode::OK, Ok(app.list_jobs()))
+    paged::job_ids(app, who.flavour)
 }
 
 /// The backup request of a create or validate body, unwrapped from `piece` for `/rest`.
@@ -192,8 +193,12 @@ async fn details(
             .map(|b| b.filter.and_then(|f| f.jobs).filter(|ids| !ids.is_empty()))
         }),
     };
-    let result = filter.and_then(|ids| app.details(ids.as_deref()));
-    let result = result.map(|entries| match flavour {
+    let ids = match filter {
+        Ok(Some(ids)) => ids,
+        Ok(None) => return paged::job_details(app, flavour),
+        Err(err) => return error_response(&app, flavour, &err),
+    };
+    let result = app.details(&ids).map(|entries| match flavour {
         Flavour::Api => {
             let map: Map<String, Value> = entries
                 .into_iter()
