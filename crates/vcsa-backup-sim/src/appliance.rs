@@ -47,6 +47,8 @@ pub(crate) struct Appliance {
     inner: Mutex<Inner>,
     /// Requests to the vendor's paths since the start (the admin paths not counted).
     requests: std::sync::atomic::AtomicU64,
+    /// Client connections open now (`server` counts them).
+    pub(crate) connections: std::sync::atomic::AtomicUsize,
 }
 
 /// Hosts under the reserved `.invalid` top-level domain stand for unreachable backup servers.
@@ -100,6 +102,7 @@ impl Appliance {
             clock,
             inner: Mutex::new(inner),
             requests: std::sync::atomic::AtomicU64::new(0),
+            connections: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -399,6 +402,7 @@ impl Appliance {
             live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
             logins: inner.sessions.opened(),
             requests: self.requests.load(std::sync::atomic::Ordering::Relaxed),
+            connections: self.connections.load(std::sync::atomic::Ordering::Relaxed),
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.ids(),
             archives: inner.catalog.len(),

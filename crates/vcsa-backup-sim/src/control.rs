@@ -29,6 +29,10 @@ pub struct SimState {
     /// included (the admin paths under `/__sim` are not counted).
     #[serde(default)]
     pub requests: u64,
+    /// Client connections open now, at most
+    /// [`SimulatorBuilder::max_connections`](crate::SimulatorBuilder::max_connections).
+    #[serde(default)]
+    pub connections: usize,
     /// Backup folders that already hold a backup.
     pub used_folders: usize,
     /// Ids of the backup schedules, `default` among them, in alphabetical order.

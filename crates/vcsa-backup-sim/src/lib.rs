@@ -129,7 +129,9 @@ pub use config::{
 pub use control::{Control, ControlError, SimState};
 pub use faults::{EnumField, Faults};
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
-pub use limits::{MAX_HISTORY, MAX_JOB_DURATION};
+pub use limits::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
+};
 pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use routes::ADMIN_PREFIX;
 pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
