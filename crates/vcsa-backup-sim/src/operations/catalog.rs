@@ -81,20 +81,15 @@ fn system_name_not_found(location: &str, system_name: &str, known: &[&String]) -
 impl Appliance {
     /// The system names at a location, in alphabetical order.
     pub(crate) fn list_system_names(&self, spec: &LocationSpec) -> Result<Vec<String>, VapiError> {
-        let root = location_key(&spec.location)?;
-        let inner = self.lock();
-        let names = inner
-            .catalog
-            .system_names(&root)
-            .ok_or_else(|| location_not_found(&spec.location))?;
-        Ok(names.keys().cloned().collect())
+        self.with_system_names(spec, |names| Ok(names.keys().cloned().collect()))
     }
 
-    fn with_archives<T>(
+    /// Runs `f` on the system names at a location, each with its archives; NOT_FOUND when the
+    /// location holds no backups.
+    fn with_system_names<T>(
         &self,
         spec: &LocationSpec,
-        system_name: &str,
-        f: impl FnOnce(&BTreeMap<String, Archive>) -> Result<T, VapiError>,
+        f: impl FnOnce(&BTreeMap<String, BTreeMap<String, Archive>>) -> Result<T, VapiError>,
     ) -> Result<T, VapiError> {
         let root = location_key(&spec.location)?;
         let inner = self.lock();
@@ -102,14 +97,26 @@ impl Appliance {
             .catalog
             .system_names(&root)
             .ok_or_else(|| location_not_found(&spec.location))?;
-        let archives = names.get(system_name).ok_or_else(|| {
-            system_name_not_found(
-                &spec.location,
-                system_name,
-                &names.keys().collect::<Vec<_>>(),
-            )
-        })?;
-        f(archives)
+        f(names)
+    }
+
+    /// Runs `f` on the archives of a system name at a location; NOT_FOUND when there are none.
+    fn with_archives<T>(
+        &self,
+        spec: &LocationSpec,
+        system_name: &str,
+        f: impl FnOnce(&BTreeMap<String, Archive>) -> Result<T, VapiError>,
+    ) -> Result<T, VapiError> {
+        self.with_system_names(spec, |names| {
+            let archives = names.get(system_name).ok_or_else(|| {
+                system_name_not_found(
+                    &spec.location,
+                    system_name,
+                    &names.keys().collect::<Vec<_>>(),
+                )
+            })?;
+            f(archives)
+        })
     }
 
     /// The archives of a system name at a location, newest first, filtered.

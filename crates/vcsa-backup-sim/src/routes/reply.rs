@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use vcsa_backup_api::enums::ErrorType;
@@ -15,6 +16,10 @@ use crate::faults::EnumField;
 use crate::flavour::Flavour;
 
 pub(super) type App = State<Arc<Appliance>>;
+/// The identifiers in a request's path, or why they could not be read (see [`by_path`]).
+pub(super) type PathIds<T> = Result<Path<T>, PathRejection>;
+/// A request's body, or why it could not be read (see [`body_error`]).
+pub(super) type RawBody = Result<Bytes, BytesRejection>;
 
 pub(super) const API: &str = "/api/appliance/recovery/backup";
 pub(super) const REST: &str = "/rest/appliance/recovery/backup";
@@ -76,9 +81,16 @@ pub(super) fn body_error(_: BytesRejection) -> VapiError {
     )])
 }
 
-pub(super) fn path_error(_: PathRejection) -> VapiError {
-    VapiError::not_found(
-        "vapi.rest.operation.not_found",
-        "The identifier in the path is not valid text; no such resource exists.",
-    )
+/// Runs `op` on the identifiers in the path; NOT_FOUND when they are not valid text.
+pub(super) fn by_path<P, T>(
+    path: PathIds<P>,
+    op: impl FnOnce(P) -> Result<T, VapiError>,
+) -> Result<T, VapiError> {
+    match path {
+        Ok(Path(ids)) => op(ids),
+        Err(_) => Err(VapiError::not_found(
+            "vapi.rest.operation.not_found",
+            "The identifier in the path is not valid text; no such resource exists.",
+        )),
+    }
 }

@@ -5,9 +5,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,7 +16,8 @@ use vcsa_backup_api::types::{BackupRequest, RestBackupRequestPiece};
 use super::auth::{Authed, basic_credentials};
 use super::paged;
 use super::reply::{
-    API, App, REST, action, body_error, error_response, path_error, reply, unknown_action,
+    API, App, PathIds, REST, RawBody, action, body_error, by_path, error_response, reply,
+    unknown_action,
 };
 use crate::appliance::Appliance;
 use crate::error::VapiError;
@@ -77,10 +76,7 @@ async fn list_jobs(State(app): App, who: Authed) -> Response {
 }
 
 /// The backup request of a create or validate body, unwrapped from `piece` for `/rest`.
-fn backup_request(
-    flavour: Flavour,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<BackupRequest, VapiError> {
+fn backup_request(flavour: Flavour, body: RawBody) -> Result<BackupRequest, VapiError> {
     let body = body.map_err(body_error)?;
     match flavour {
         Flavour::Api => decode::<BackupRequest>(&body, "a backup request"),
@@ -91,43 +87,31 @@ fn backup_request(
     }
 }
 
-async fn create_job(State(app): App, who: Authed, body: Result<Bytes, BytesRejection>) -> Response {
+async fn create_job(State(app): App, who: Authed, body: RawBody) -> Response {
     let result = backup_request(who.flavour, body).and_then(|req| app.create_job(&req, &who.user));
     reply(&app, who.flavour, StatusCode::CREATED, result)
 }
 
-async fn get_job(
-    State(app): App,
-    who: Authed,
-    id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = id.map_err(path_error).and_then(|Path(id)| app.get_job(&id));
+async fn get_job(State(app): App, who: Authed, id: PathIds<String>) -> Response {
+    let result = by_path(id, |id| app.get_job(&id));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
 async fn api_job_action(
     State(app): App,
     who: Authed,
-    id: Result<Path<String>, PathRejection>,
+    id: PathIds<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let result = id
-        .map_err(path_error)
-        .and_then(|Path(id)| match action(&query) {
-            Some(a) if a == "cancel" => app.cancel_job(&id),
-            other => Err(unknown_action(&format!("{API}/job/{id}"), other, "cancel")),
-        });
+    let result = by_path(id, |id| match action(&query) {
+        Some(a) if a == "cancel" => app.cancel_job(&id),
+        other => Err(unknown_action(&format!("{API}/job/{id}"), other, "cancel")),
+    });
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
-async fn rest_cancel_job(
-    State(app): App,
-    who: Authed,
-    id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = id
-        .map_err(path_error)
-        .and_then(|Path(id)| app.cancel_job(&id));
+async fn rest_cancel_job(State(app): App, who: Authed, id: PathIds<String>) -> Response {
+    let result = by_path(id, |id| app.cancel_job(&id));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
@@ -176,7 +160,7 @@ async fn details(
     State(app): App,
     who: Authed,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
     let flavour = who.flavour;
     let filter = match (query_jobs(flavour, query.as_deref()), flavour) {
@@ -222,14 +206,8 @@ async fn parts(State(app): App, who: Authed) -> Response {
     reply(&app, who.flavour, StatusCode::OK, Ok(app.parts()))
 }
 
-async fn part_size(
-    State(app): App,
-    who: Authed,
-    id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = id
-        .map_err(path_error)
-        .and_then(|Path(id)| app.part_size(&id));
+async fn part_size(State(app): App, who: Authed, id: PathIds<String>) -> Response {
+    let result = by_path(id, |id| app.part_size(&id));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
@@ -241,7 +219,7 @@ async fn api_backup_action(
     State(app): App,
     who: Authed,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
     let result = match action(&query) {
         Some(a) if a == "validate" => {
@@ -252,11 +230,7 @@ async fn api_backup_action(
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
-async fn rest_validate(
-    State(app): App,
-    who: Authed,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn rest_validate(State(app): App, who: Authed, body: RawBody) -> Response {
     let result = backup_request(who.flavour, body).and_then(|req| app.validate(&req));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
