@@ -83,7 +83,7 @@
 //! | `POST /__sim/faults/unknown-enum` `{"field": "job_state", "value": "PAUSED"}` | responses carry an enum value from the future (fields: [`EnumField`]) |
 //! | `DELETE /__sim/faults` | clear every fault |
 //! | `POST /__sim/sessions/expire` | every session expires now |
-//! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history |
+//! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history (refused beyond [`MAX_HISTORY`] in all) |
 //! | `POST /__sim/settings` `{"job_duration_ms": 5000, "job_pending_ms": 0, "job_blocked_ms": 0, "session_idle_timeout_ms": 60000}` | change timings (each field optional; the job waits apply to every job) |
 //! | `POST /__sim/schedules` `{"schedule": "nightly", "spec": {"location": "sftp://...", "recurrence_info": {"hour": 2, "minute": 30}}}` | create a schedule ([`ScheduleSpec`], the `/api` create body), with the appliance's checks |
 //! | `POST /__sim/archives` `{"location": "sftp://...", "system_name": "vcsa-02.example.com", "timestamp": "2026-05-01T02:30:00Z", "scheduled": true}` | place a backup in the catalog ([`ArchiveSeed`]) |
@@ -92,6 +92,14 @@
 //!
 //! Backup servers under the reserved `.invalid` domain (`sftp://nas.invalid/backups`) stand for
 //! unreachable servers: validation answers FAIL and a backup there fails at once.
+//!
+//! # Bounds
+//!
+//! The history keeps at most [`MAX_HISTORY`] jobs, and the job list and every job's details are
+//! answered a page at a time, so long histories and many readers need little memory. A new
+//! connection that has not sent its first request's headers within
+//! [`DEFAULT_HEADER_READ_TIMEOUT`] is closed, and at most [`DEFAULT_MAX_CONNECTIONS`] are served
+//! at once ([`SimulatorBuilder::header_read_timeout`], [`SimulatorBuilder::max_connections`]).
 //!
 //! # Features
 //!

@@ -70,7 +70,7 @@ struct Args {
     #[arg(long, default_value = DEFAULT_TIME_ZONE, value_name = "ZONE")]
     time_zone: String,
 
-    /// Number of finished jobs to place in the history at start.
+    /// Number of finished jobs to place in the history at start (at most 100000).
     #[arg(long, default_value_t = 0, value_name = "JOBS")]
     history: usize,
 
