@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use serde::Serialize;
 use vcsa_backup_api::types::DetailsInfo;
 
@@ -84,39 +84,51 @@ impl Page {
 
 /// A 200 answer of `open`, the pages `page` writes one after the other, and `close`.
 ///
-/// `page` writes the page at `cursor` and answers where the next one starts.
-/// A page that cannot be written ends the answer early, which the client sees as a broken
-/// body rather than as valid JSON.
-fn answer<F>(open: &'static str, close: &'static str, page: F) -> Response
+/// `page` writes the page at `cursor` and answers where the next one starts. An answer of one
+/// page is sent whole (with its length, as before paging); a longer one is streamed. A page
+/// that cannot be written ends the answer early, which the client sees as a broken body rather
+/// than as valid JSON.
+fn answer<F>(open: &'static str, close: &'static str, mut page: F) -> Response
 where
     F: FnMut(Cursor, &mut Page) -> serde_json::Result<Cursor> + Send + 'static,
 {
-    let start = Page {
+    let mut out = Page {
         bytes: open.as_bytes().to_vec(),
         after_first: false,
     };
-    let pages = stream::unfold(
-        (Some(Cursor::Newest), page, start),
-        move |(cursor, mut page, mut out)| async move {
-            let next = match page(cursor?, &mut out) {
-                Ok(next) => next,
-                Err(err) => return Some((Err(err), (None, page, out))),
-            };
-            if next == Cursor::End {
-                out.bytes.extend_from_slice(close.as_bytes());
-            }
-            let bytes = Bytes::from(std::mem::take(&mut out.bytes));
-            let next = (next != Cursor::End).then_some(next);
-            Some((Ok(bytes), (next, page, out)))
-        },
-    );
+    let body = match page(Cursor::Newest, &mut out) {
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(Cursor::End) => {
+            out.bytes.extend_from_slice(close.as_bytes());
+            Body::from(out.bytes)
+        }
+        Ok(next) => {
+            let first = Bytes::from(std::mem::take(&mut out.bytes));
+            let rest = stream::unfold(
+                (Some(next), page, out),
+                move |(cursor, mut page, mut out)| async move {
+                    let next = match page(cursor?, &mut out) {
+                        Ok(next) => next,
+                        Err(err) => return Some((Err(err), (None, page, out))),
+                    };
+                    if next == Cursor::End {
+                        out.bytes.extend_from_slice(close.as_bytes());
+                    }
+                    let bytes = Bytes::from(std::mem::take(&mut out.bytes));
+                    let next = (next != Cursor::End).then_some(next);
+                    Some((Ok(bytes), (next, page, out)))
+                },
+            );
+            Body::from_stream(stream::once(async { Ok(first) }).chain(rest))
+        }
+    };
     (
         StatusCode::OK,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        Body::from_stream(pages),
+        body,
     )
         .into_response()
 }
