@@ -96,10 +96,11 @@
 //! # Bounds
 //!
 //! The history keeps at most [`MAX_HISTORY`] jobs, and the job list and every job's details are
-//! answered a page at a time, so long histories and many readers need little memory. A new
-//! connection that has not sent its first request's headers within
-//! [`DEFAULT_HEADER_READ_TIMEOUT`] is closed, and at most [`DEFAULT_MAX_CONNECTIONS`] are served
-//! at once ([`SimulatorBuilder::header_read_timeout`], [`SimulatorBuilder::max_connections`]).
+//! answered a page at a time, so long histories and many readers need little memory. At most
+//! [`DEFAULT_MAX_CONNECTIONS`] connections are served at once
+//! ([`SimulatorBuilder::max_connections`]); with [`SimulatorBuilder::header_read_timeout`] (the
+//! binary: [`DEFAULT_HEADER_READ_TIMEOUT`]) a new connection that has not sent its first
+//! request's headers in time is closed.
 //!
 //! # Features
 //!

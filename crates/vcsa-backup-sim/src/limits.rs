@@ -9,8 +9,9 @@ pub const MAX_JOB_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
 /// refused, so repeated requests cannot exhaust the simulator's memory.
 pub const MAX_HISTORY: usize = 100_000;
 
-/// How long a new connection has to send its first request's headers unless told otherwise
-/// ([`SimulatorBuilder::header_read_timeout`](crate::SimulatorBuilder::header_read_timeout)).
+/// How long a new connection of the `vcsa-backup-sim` binary has to send its first request's
+/// headers unless told otherwise (a library user sets it with
+/// [`SimulatorBuilder::header_read_timeout`](crate::SimulatorBuilder::header_read_timeout)).
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// The most client connections served at once unless told otherwise
 /// ([`SimulatorBuilder::max_connections`](crate::SimulatorBuilder::max_connections)).
