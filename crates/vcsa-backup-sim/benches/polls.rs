@@ -212,7 +212,9 @@ fn simulator_side() {
     // ---- memory with 10,000 jobs in the history
     let before = LIVE.load(Ordering::Relaxed);
     let rss_before = rss_kib(pid);
-    control.seed_history(HISTORY);
+    control
+        .seed_history(HISTORY)
+        .expect("a history within the bound");
     let after = LIVE.load(Ordering::Relaxed);
     let per_job = (after - before) as f64 / HISTORY as f64;
     println!(

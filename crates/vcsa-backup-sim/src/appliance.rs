@@ -15,10 +15,12 @@ use vcsa_backup_api::types::{
 
 use crate::catalog::{self, Catalog, Pending, parts_held};
 use crate::clock::Clock;
-use crate::config::{MAX_HISTORY, SimConfig};
+use crate::config::SimConfig;
 use crate::error::{VapiError, message};
-use crate::faults::{EnumField, Faults, JobFailure, JobWait};
-use crate::jobs::{JobSpec, Jobs, ProgressCurve, RunPlan};
+use crate::faults::{EnumField, Faults};
+use crate::jobs::{Cursor, JobSpec, Jobs};
+use crate::limits::MAX_HISTORY;
+use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
 use crate::schedules::{DEFAULT_SCHEDULE, Schedules};
 use crate::sessions::Sessions;
 use crate::validate;
@@ -45,6 +47,8 @@ pub(crate) struct Appliance {
     inner: Mutex<Inner>,
     /// Requests to the vendor's paths since the start (the admin paths not counted).
     requests: std::sync::atomic::AtomicU64,
+    /// Client connections open now (`server` counts them).
+    pub(crate) connections: std::sync::atomic::AtomicUsize,
 }
 
 /// Hosts under the reserved `.invalid` top-level domain stand for unreachable backup servers.
@@ -98,6 +102,7 @@ impl Appliance {
             clock,
             inner: Mutex::new(inner),
             requests: std::sync::atomic::AtomicU64::new(0),
+            connections: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -283,32 +288,47 @@ impl Appliance {
         Ok(return_result(&inner.faults, result.0, vec![result.1]))
     }
 
-    /// Details of the given jobs (all when `None`), newest first.
-    pub(crate) fn details(
-        &self,
-        filter: Option<&[String]>,
-    ) -> Result<Vec<(String, DetailsInfo)>, VapiError> {
+    /// Details of the given jobs, in the order asked, each once.
+    pub(crate) fn details(&self, ids: &[String]) -> Result<Vec<(String, DetailsInfo)>, VapiError> {
         let inner = self.lock();
         let now = self.clock.now();
-        let render = |job: &crate::jobs::Job| {
-            (
-                job.id.clone(),
-                job.details(now, &inner.faults, &inner.config),
-            )
-        };
-        match filter {
-            None => Ok(inner.jobs.newest_first().map(render).collect()),
-            Some(ids) => {
-                let mut out = Vec::with_capacity(ids.len());
-                for id in ids {
-                    let job = inner.jobs.get(id).ok_or_else(|| Self::job_not_found(id))?;
-                    if !out.iter().any(|(seen, _)| seen == id) {
-                        out.push(render(job));
-                    }
-                }
-                Ok(out)
+        let mut out: Vec<(String, DetailsInfo)> = Vec::with_capacity(ids.len());
+        for id in ids {
+            let job = inner.jobs.get(id).ok_or_else(|| Self::job_not_found(id))?;
+            if !out.iter().any(|(seen, _)| seen == id) {
+                out.push((id.clone(), job.details(now, &inner.faults, &inner.config)));
             }
         }
+        Ok(out)
+    }
+
+    /// One page of the details of every job, newest first, and where the next page starts:
+    /// the whole history is answered a page at a time, so its answer needs little memory.
+    pub(crate) fn details_page(
+        &self,
+        cursor: Cursor,
+        max: usize,
+    ) -> (Vec<(String, DetailsInfo)>, Cursor) {
+        let inner = self.lock();
+        let now = self.clock.now();
+        let (jobs, next) = inner.jobs.page(cursor, max);
+        let page = jobs
+            .into_iter()
+            .map(|job| {
+                (
+                    job.id.clone(),
+                    job.details(now, &inner.faults, &inner.config),
+                )
+            })
+            .collect();
+        (page, next)
+    }
+
+    /// One page of job ids, newest first, and where the next page starts.
+    pub(crate) fn ids_page(&self, cursor: Cursor, max: usize) -> (Vec<String>, Cursor) {
+        let inner = self.lock();
+        let (jobs, next) = inner.jobs.page(cursor, max);
+        (jobs.into_iter().map(|j| j.id.clone()).collect(), next)
     }
 
     pub(crate) fn parts(&self) -> Vec<Part> {
@@ -382,6 +402,7 @@ impl Appliance {
             live_sessions: inner.sessions.live(now, inner.config.session_idle_timeout),
             logins: inner.sessions.opened(),
             requests: self.requests.load(std::sync::atomic::Ordering::Relaxed),
+            connections: self.connections.load(std::sync::atomic::Ordering::Relaxed),
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.ids(),
             archives: inner.catalog.len(),
@@ -401,9 +422,17 @@ impl Appliance {
         self.lock().sessions.expire_all();
     }
 
-    pub(crate) fn seed_history(&self, count: usize) {
-        let count = count.min(MAX_HISTORY);
+    /// Adds `count` finished jobs before every other; refused when the history would then hold
+    /// more than [`MAX_HISTORY`] jobs.
+    pub(crate) fn seed_history(&self, count: usize) -> Result<(), String> {
         let mut inner = self.lock();
+        let held = inner.jobs.len();
+        let room = MAX_HISTORY.saturating_sub(held);
+        if count > room {
+            return Err(format!(
+                "The history holds {held} jobs and keeps at most {MAX_HISTORY}: {count} more do not fit. Ask for at most {room}, or restart the simulator for an empty history."
+            ));
+        }
         let now = self.clock.now();
         let (location, user) = match inner.schedules.get(DEFAULT_SCHEDULE) {
             Ok(s) => (s.location().to_string(), s.location_user()),
@@ -428,6 +457,7 @@ impl Appliance {
             Duration::from_secs(14 * 60 + 7),
             &build,
         );
+        Ok(())
     }
 
     /// The simulated time now.

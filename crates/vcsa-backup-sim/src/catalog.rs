@@ -7,11 +7,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use url::Url;
 use vcsa_backup_api::Secret;
 
-use crate::appliance::Appliance;
 use crate::error::{VapiError, message};
 use crate::parts;
 use crate::validate::folder_key;
@@ -40,7 +39,7 @@ pub(crate) fn is_valid_system_name(name: &str) -> bool {
 
 /// Whether `id` can be an archive folder: `S_` or `M_` and then the characters of a system
 /// name (up to 255).
-fn is_valid_archive_id(id: &str) -> bool {
+pub(crate) fn is_valid_archive_id(id: &str) -> bool {
     (id.starts_with(SCHEDULED_PREFIX) || id.starts_with(MANUAL_PREFIX)) && is_valid_system_name(id)
 }
 
@@ -110,11 +109,11 @@ pub(crate) fn parts_held(asked: &[String]) -> Vec<String> {
 /// One backup in the catalog.
 #[derive(Clone, Debug)]
 pub(crate) struct Archive {
-    started: DateTime<Utc>,
-    completed: DateTime<Utc>,
-    version: String,
-    parts: Vec<String>,
-    comment: String,
+    pub(crate) started: DateTime<Utc>,
+    pub(crate) completed: DateTime<Utc>,
+    pub(crate) version: String,
+    pub(crate) parts: Vec<String>,
+    pub(crate) comment: String,
 }
 
 /// What a backup being written will be once it succeeds.
@@ -186,7 +185,7 @@ impl Catalog {
         }
     }
 
-    fn insert(&mut self, folder: &LayoutFolder, archive: Archive) {
+    pub(crate) fn insert(&mut self, folder: &LayoutFolder, archive: Archive) {
         self.locations
             .entry(folder.root.clone())
             .or_default()
@@ -195,13 +194,21 @@ impl Catalog {
             .insert(folder.archive.clone(), archive);
     }
 
-    fn contains(&self, folder: &LayoutFolder) -> bool {
+    pub(crate) fn contains(&self, folder: &LayoutFolder) -> bool {
         self.archives(&folder.root, &folder.system_name)
             .is_some_and(|a| a.contains_key(&folder.archive))
     }
 
     fn archives(&self, root: &str, system_name: &str) -> Option<&BTreeMap<String, Archive>> {
-        self.locations.get(root)?.get(system_name)
+        self.system_names(root)?.get(system_name)
+    }
+
+    /// The system names at a location key, each with its archives by id.
+    pub(crate) fn system_names(
+        &self,
+        root: &str,
+    ) -> Option<&BTreeMap<String, BTreeMap<String, Archive>>> {
+        self.locations.get(root)
     }
 
     /// Every archive, for the state snapshot.
@@ -253,7 +260,7 @@ impl Catalog {
 }
 
 /// Newest start first; the archive id breaks ties, so the order is stable.
-fn newest_first(a: &(&String, &Archive), b: &(&String, &Archive)) -> std::cmp::Ordering {
+pub(crate) fn newest_first(a: &(&String, &Archive), b: &(&String, &Archive)) -> std::cmp::Ordering {
     b.1.started.cmp(&a.1.started).then_with(|| b.0.cmp(a.0))
 }
 
@@ -283,26 +290,6 @@ pub(crate) struct FilterSpec {
     pub(crate) comment_substring: Option<String>,
     #[serde(default)]
     pub(crate) max_results: Option<i64>,
-}
-
-/// One archive in a list (the vendor's `Archive.Summary`): `timestamp` is when it started.
-#[derive(Clone, Debug, Serialize)]
-pub(crate) struct ArchiveSummary {
-    archive: String,
-    timestamp: DateTime<Utc>,
-    version: String,
-    comment: String,
-}
-
-/// One archive in full (the vendor's `Archive.Info`): `timestamp` is when it completed.
-#[derive(Clone, Debug, Serialize)]
-pub(crate) struct ArchiveInfo {
-    timestamp: DateTime<Utc>,
-    location: String,
-    parts: Vec<String>,
-    version: String,
-    system_name: String,
-    comment: String,
 }
 
 /// An archive to place in the catalog through the control handle or the admin endpoint, as if
@@ -373,237 +360,6 @@ pub(crate) fn location_key(location: &str) -> Result<String, VapiError> {
     }
 }
 
-/// A location for a message: without user name or password, whatever the caller put in it.
-fn shown(location: &str) -> String {
-    match Url::parse(location) {
-        Ok(mut url) => {
-            let _ = url.set_password(None);
-            let _ = url.set_username("");
-            url.to_string()
-        }
-        Err(_) => "the location".to_string(),
-    }
-}
-
-fn location_not_found(location: &str) -> VapiError {
-    VapiError::not_found(
-        "com.vmware.applmgmt.backup.location.not_found",
-        format!(
-            "There are no backups at {}: it has no vCenter folder. Check the location (the folder the backups were written to, without /vCenter/...).",
-            shown(location)
-        ),
-    )
-}
-
-fn system_name_not_found(location: &str, system_name: &str, known: &[&String]) -> VapiError {
-    let known = if known.is_empty() {
-        "none".to_string()
-    } else {
-        known
-            .iter()
-            .map(|n| format!("'{n}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    VapiError::not_found(
-        "com.vmware.applmgmt.backup.system_name.not_found",
-        format!(
-            "The location {} holds no backups of the system name '{}'. System names there: {known}.",
-            shown(location),
-            clip(system_name)
-        ),
-    )
-}
-
-/// A caller's text in a message, cut short.
-fn clip(text: &str) -> String {
-    const MAX: usize = 64;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!("{}...", text.chars().take(MAX).collect::<String>())
-    }
-}
-
-impl Appliance {
-    /// The system names at a location, in alphabetical order.
-    pub(crate) fn list_system_names(&self, spec: &LocationSpec) -> Result<Vec<String>, VapiError> {
-        let root = location_key(&spec.location)?;
-        let inner = self.lock();
-        let names = inner
-            .catalog
-            .locations
-            .get(&root)
-            .ok_or_else(|| location_not_found(&spec.location))?;
-        Ok(names.keys().cloned().collect())
-    }
-
-    fn with_archives<T>(
-        &self,
-        spec: &LocationSpec,
-        system_name: &str,
-        f: impl FnOnce(&BTreeMap<String, Archive>) -> Result<T, VapiError>,
-    ) -> Result<T, VapiError> {
-        let root = location_key(&spec.location)?;
-        let inner = self.lock();
-        let names = inner
-            .catalog
-            .locations
-            .get(&root)
-            .ok_or_else(|| location_not_found(&spec.location))?;
-        let archives = names.get(system_name).ok_or_else(|| {
-            system_name_not_found(
-                &spec.location,
-                system_name,
-                &names.keys().collect::<Vec<_>>(),
-            )
-        })?;
-        f(archives)
-    }
-
-    /// The archives of a system name at a location, newest first, filtered.
-    pub(crate) fn list_archives(
-        &self,
-        spec: &LocationSpec,
-        system_name: &str,
-        filter: &FilterSpec,
-    ) -> Result<Vec<ArchiveSummary>, VapiError> {
-        let max = filter.max_results.unwrap_or(DEFAULT_MAX_RESULTS);
-        if max < 1 {
-            return Err(VapiError::invalid_argument(vec![message(
-                "com.vmware.applmgmt.backup.archive.max_results",
-                format!(
-                    "The most results to answer is {max}: ask for at least 1 (leave it out for {DEFAULT_MAX_RESULTS})."
-                ),
-            )]));
-        }
-        if let (Some(start), Some(end)) = (filter.start_timestamp, filter.end_timestamp)
-            && start > end
-        {
-            return Err(VapiError::invalid_argument(vec![message(
-                "com.vmware.applmgmt.backup.archive.time_range",
-                "The start of the time range is after its end: swap them.",
-            )]));
-        }
-        self.with_archives(spec, system_name, |archives| {
-            let mut found: Vec<(&String, &Archive)> = archives
-                .iter()
-                .filter(|(_, a)| filter.start_timestamp.is_none_or(|t| a.started >= t))
-                .filter(|(_, a)| filter.end_timestamp.is_none_or(|t| a.started <= t))
-                .filter(|(_, a)| {
-                    filter
-                        .comment_substring
-                        .as_deref()
-                        .is_none_or(|s| a.comment.contains(s))
-                })
-                .collect();
-            found.sort_by(newest_first);
-            let max = usize::try_from(max).unwrap_or(usize::MAX);
-            Ok(found
-                .into_iter()
-                .take(max)
-                .map(|(id, a)| ArchiveSummary {
-                    archive: id.clone(),
-                    timestamp: a.started,
-                    version: a.version.clone(),
-                    comment: a.comment.clone(),
-                })
-                .collect())
-        })
-    }
-
-    /// One archive of a system name at a location.
-    pub(crate) fn get_archive(
-        &self,
-        spec: &LocationSpec,
-        system_name: &str,
-        archive: &str,
-    ) -> Result<ArchiveInfo, VapiError> {
-        self.with_archives(spec, system_name, |archives| {
-            let a = archives.get(archive).ok_or_else(|| {
-                VapiError::not_found(
-                    "com.vmware.applmgmt.backup.archive.not_found",
-                    format!(
-                        "The system name '{system_name}' at {} has no archive '{}'. List the archives to see their ids.",
-                        shown(&spec.location),
-                        clip(archive)
-                    ),
-                )
-            })?;
-            Ok(ArchiveInfo {
-                timestamp: a.completed,
-                location: folder_url(&spec.location, system_name, archive),
-                parts: a.parts.clone(),
-                version: a.version.clone(),
-                system_name: system_name.to_string(),
-                comment: a.comment.clone(),
-            })
-        })
-    }
-
-    /// Places an archive in the catalog; answers its id. Refuses a bad location, system name,
-    /// archive id or part, and an archive that already exists.
-    pub(crate) fn seed_archive(&self, seed: ArchiveSeed) -> Result<String, String> {
-        let root = location_key(&seed.location).map_err(|_| {
-            "The location must be a URL with a host, like sftp://backup.example.com/vcsa."
-                .to_string()
-        })?;
-        if !is_valid_system_name(&seed.system_name) {
-            return Err(
-                "The system name must be 1 to 255 letters, digits, '-', '_' or '.', like vcsa-02.example.com."
-                    .to_string(),
-            );
-        }
-        if let Some(unknown) = seed
-            .parts
-            .iter()
-            .flatten()
-            .find(|p| parts::find(p).is_none())
-        {
-            return Err(format!(
-                "The part '{}' does not exist; use common, seat or supervisors.",
-                clip(unknown)
-            ));
-        }
-        let mut inner = self.lock();
-        let version = seed.version.unwrap_or_else(|| inner.config.version.clone());
-        let archive = match seed.archive {
-            Some(id) if is_valid_archive_id(&id) => id,
-            Some(_) => {
-                return Err(
-                    "The archive id must start with S_ or M_ and then use letters, digits, '-', '_' or '.', like S_8.0.3.00400_20260501-023000_."
-                        .to_string(),
-                );
-            }
-            None => archive_name(
-                seed.scheduled,
-                &version,
-                &seed.timestamp.format("%Y%m%d-%H%M%S").to_string(),
-            ),
-        };
-        let folder = LayoutFolder {
-            root,
-            system_name: seed.system_name,
-            archive: archive.clone(),
-        };
-        if inner.catalog.contains(&folder) || inner.used_folders.contains(&folder.key()) {
-            return Err(format!(
-                "The archive {archive} already exists there; give another archive id or timestamp."
-            ));
-        }
-        inner.used_folders.insert(folder.key());
-        let record = Archive {
-            started: seed.timestamp,
-            completed: seed.completed.unwrap_or(seed.timestamp).max(seed.timestamp),
-            version,
-            parts: parts_held(&seed.parts.unwrap_or_default()),
-            comment: seed.comment.unwrap_or_default(),
-        };
-        inner.catalog.insert(&folder, record);
-        Ok(archive)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,15 +421,5 @@ mod tests {
             parts_held(&["supervisors".into(), "seat".into(), "common".into()]),
             ["common", "seat", "supervisors"]
         );
-    }
-
-    #[test]
-    fn shown_locations_carry_no_credentials() {
-        assert_eq!(
-            shown("sftp://bob:s3cret@h/p"),
-            "sftp://h/p",
-            "user and password are dropped"
-        );
-        assert_eq!(shown("not a url"), "the location");
     }
 }

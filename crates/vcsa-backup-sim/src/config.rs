@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use vcsa_backup_api::Secret;
 
-use crate::faults::JobWait;
+use crate::plan::JobWait;
 
 /// The user name the simulator accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "administrator@vsphere.local";
@@ -19,11 +19,6 @@ pub const DEFAULT_BUILD: &str = "24322831";
 pub const DEFAULT_SYSTEM_NAME: &str = "vcsa.example.com";
 /// The appliance's time zone unless told otherwise; schedule times are in it.
 pub const DEFAULT_TIME_ZONE: &str = "UTC";
-
-/// The longest job duration; longer ones are clamped, which keeps time arithmetic in range.
-pub const MAX_JOB_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
-/// The most finished jobs one history request adds; larger counts are clamped.
-pub const MAX_HISTORY: usize = 1_000_000;
 
 /// Everything that shapes the simulated appliance's behaviour.
 #[derive(Clone, Debug)]

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::appliance::Appliance;
 use crate::catalog::ArchiveSeed;
-use crate::faults::{EnumField, Faults, JobFailure, JobWait, until};
-use crate::jobs::ProgressCurve;
+use crate::faults::{EnumField, Faults, until};
+use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::schedules::{SchedulePasswords, ScheduleSpec};
 
 /// A snapshot of the simulator's state, for assertions and the admin endpoint.
@@ -29,6 +29,10 @@ pub struct SimState {
     /// included (the admin paths under `/__sim` are not counted).
     #[serde(default)]
     pub requests: u64,
+    /// Client connections open now, at most
+    /// [`SimulatorBuilder::max_connections`](crate::SimulatorBuilder::max_connections).
+    #[serde(default)]
+    pub connections: usize,
     /// Backup folders that already hold a backup.
     pub used_folders: usize,
     /// Ids of the backup schedules, `default` among them, in alphabetical order.
@@ -170,10 +174,11 @@ impl Control {
         self.appliance.expire_sessions();
     }
 
-    /// Adds `count` finished scheduled jobs to the history, older than every job already there
-    /// (at most [`MAX_HISTORY`](crate::MAX_HISTORY) at once).
-    pub fn seed_history(&self, count: usize) {
-        self.appliance.seed_history(count);
+    /// Adds `count` finished scheduled jobs to the history, older than every job already there.
+    /// Refused when the history would then hold more than [`MAX_HISTORY`](crate::MAX_HISTORY)
+    /// jobs (live ones included).
+    pub fn seed_history(&self, count: usize) -> Result<(), ControlError> {
+        self.appliance.seed_history(count).map_err(ControlError)
     }
 
     /// How long jobs started from now on take to reach 100% (at most

@@ -19,6 +19,16 @@ pub(crate) fn message(id: &str, default_message: impl Into<String>) -> Localizab
     }
 }
 
+/// A caller's text in a message, cut short.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 64;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}...", text.chars().take(MAX).collect::<String>())
+    }
+}
+
 /// A standard error as an operation reports it: its type and a stack of messages.
 #[derive(Clone, Debug)]
 pub(crate) struct VapiError {

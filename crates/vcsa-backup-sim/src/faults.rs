@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::MAX_JOB_DURATION;
-use crate::jobs::ProgressCurve;
+use crate::limits::MAX_JOB_DURATION;
+use crate::plan::{JobFailure, JobWait, ProgressCurve};
 
 /// Which enumeration in responses an injected unknown value replaces.
 ///
@@ -27,64 +27,6 @@ pub enum EnumField {
     ReturnStatus,
     /// The error type of error bodies (`error_type` in `/api`, the suffix of `type` in `/rest`).
     ErrorType,
-}
-
-/// Makes a job fail part-way through.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobFailure {
-    /// The progress percentage (0 to 99) at which the job fails.
-    pub at_percent: u8,
-    /// The messages the failed job reports; one default message when empty.
-    #[serde(default)]
-    pub messages: Vec<String>,
-}
-
-impl JobFailure {
-    /// A failure at `at_percent` (clamped to 0..=99) with one message.
-    pub fn at(at_percent: u8, message: impl Into<String>) -> Self {
-        Self {
-            at_percent,
-            messages: vec![message.into()],
-        }
-    }
-
-    pub(crate) fn clamped_percent(&self) -> u8 {
-        self.at_percent.min(99)
-    }
-}
-
-/// Makes a job wait before it runs, as a job queued behind other work on the appliance does:
-/// first PENDING (job state `NONE`, not started), then BLOCKED (started, job state
-/// `INPROGRESS`, progress 0), then RUNNING as usual. Either wait may be zero.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JobWait {
-    /// Milliseconds the job stays PENDING after it is requested.
-    #[serde(default)]
-    pub pending_ms: u64,
-    /// Milliseconds the job then stays BLOCKED before it runs.
-    #[serde(default)]
-    pub blocked_ms: u64,
-}
-
-impl JobWait {
-    /// A wait of `pending` as PENDING, then `blocked` as BLOCKED (each at most
-    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION); longer waits are clamped).
-    pub fn new(pending: Duration, blocked: Duration) -> Self {
-        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-        Self {
-            pending_ms: millis(pending),
-            blocked_ms: millis(blocked),
-        }
-    }
-
-    pub(crate) fn pending(&self) -> Duration {
-        Duration::from_millis(self.pending_ms).min(MAX_JOB_DURATION)
-    }
-
-    pub(crate) fn blocked(&self) -> Duration {
-        Duration::from_millis(self.blocked_ms).min(MAX_JOB_DURATION)
-    }
 }
 
 /// The faults in force, as the admin endpoint reports them.

@@ -83,7 +83,7 @@
 //! | `POST /__sim/faults/unknown-enum` `{"field": "job_state", "value": "PAUSED"}` | responses carry an enum value from the future (fields: [`EnumField`]) |
 //! | `DELETE /__sim/faults` | clear every fault |
 //! | `POST /__sim/sessions/expire` | every session expires now |
-//! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history |
+//! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history (refused beyond [`MAX_HISTORY`] in all) |
 //! | `POST /__sim/settings` `{"job_duration_ms": 5000, "job_pending_ms": 0, "job_blocked_ms": 0, "session_idle_timeout_ms": 60000}` | change timings (each field optional; the job waits apply to every job) |
 //! | `POST /__sim/schedules` `{"schedule": "nightly", "spec": {"location": "sftp://...", "recurrence_info": {"hour": 2, "minute": 30}}}` | create a schedule ([`ScheduleSpec`], the `/api` create body), with the appliance's checks |
 //! | `POST /__sim/archives` `{"location": "sftp://...", "system_name": "vcsa-02.example.com", "timestamp": "2026-05-01T02:30:00Z", "scheduled": true}` | place a backup in the catalog ([`ArchiveSeed`]) |
@@ -92,6 +92,15 @@
 //!
 //! Backup servers under the reserved `.invalid` domain (`sftp://nas.invalid/backups`) stand for
 //! unreachable servers: validation answers FAIL and a backup there fails at once.
+//!
+//! # Bounds
+//!
+//! The history keeps at most [`MAX_HISTORY`] jobs, and the job list and every job's details are
+//! answered a page at a time, so long histories and many readers need little memory. At most
+//! [`DEFAULT_MAX_CONNECTIONS`] connections are served at once
+//! ([`SimulatorBuilder::max_connections`]); with [`SimulatorBuilder::header_read_timeout`] (the
+//! binary: [`DEFAULT_HEADER_READ_TIMEOUT`]) a new connection that has not sent its first
+//! request's headers in time is closed.
 //!
 //! # Features
 //!
@@ -109,26 +118,30 @@ mod faults;
 mod flavour;
 mod fleet;
 mod jobs;
+mod limits;
+mod operations;
 mod parts;
+mod plan;
 mod recurrence;
 mod routes;
 mod scheduler;
 mod schedules;
 mod server;
 mod sessions;
-mod system_time;
 mod tls;
 mod validate;
 
 pub use catalog::ArchiveSeed;
 pub use config::{
     DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER,
-    MAX_HISTORY, MAX_JOB_DURATION,
 };
 pub use control::{Control, ControlError, SimState};
-pub use faults::{EnumField, Faults, JobFailure, JobWait};
+pub use faults::{EnumField, Faults};
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
-pub use jobs::{ProgressCurve, Stretch};
+pub use limits::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
+};
+pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use routes::ADMIN_PREFIX;
 pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};

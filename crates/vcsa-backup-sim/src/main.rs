@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use vcsa_backup_sim::{
-    DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, JobWait,
-    Simulator, SimulatorBuilder,
+    DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME,
+    DEFAULT_TIME_ZONE, DEFAULT_USER, JobWait, Simulator, SimulatorBuilder,
 };
 
 /// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
@@ -52,6 +52,11 @@ struct Args {
     #[arg(long, default_value = "30m", value_parser = humantime::parse_duration, value_name = "DURATION")]
     session_timeout: Duration,
 
+    /// How long a new connection has to send its first request's headers before it is closed
+    /// (default 30s).
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    header_read_timeout: Option<Duration>,
+
     /// Appliance build number, the last part of job ids (YYYYMMDD-hhmmss-BUILD).
     #[arg(long, default_value = DEFAULT_BUILD)]
     build: String,
@@ -70,7 +75,7 @@ struct Args {
     #[arg(long, default_value = DEFAULT_TIME_ZONE, value_name = "ZONE")]
     time_zone: String,
 
-    /// Number of finished jobs to place in the history at start.
+    /// Number of finished jobs to place in the history at start (at most 100000).
     #[arg(long, default_value_t = 0, value_name = "JOBS")]
     history: usize,
 
@@ -105,6 +110,10 @@ async fn main() -> ExitCode {
         .job_duration(args.job_duration)
         .job_wait(JobWait::new(args.job_pending, args.job_blocked))
         .session_idle_timeout(args.session_timeout)
+        .header_read_timeout(
+            args.header_read_timeout
+                .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
+        )
         .build_number(args.build.clone())
         .history(args.history)
         .system_name(args.system_name.clone())

@@ -9,9 +9,8 @@ use vcsa_backup_api::Secret;
 use vcsa_backup_api::enums::ErrorType;
 use vcsa_backup_api::types::LocalizableMessage;
 
-use crate::appliance::Appliance;
 use crate::config::is_valid_schedule_id;
-use crate::error::{VapiError, message};
+use crate::error::{VapiError, clip, message};
 use crate::recurrence::{self, DAY_NAMES, Recurrence};
 use crate::{parts, validate};
 
@@ -223,6 +222,14 @@ impl Schedule {
         self.spec.fast_backup
     }
 
+    /// The passwords it keeps (never answered by the vendor's operations).
+    pub(crate) fn passwords(&self) -> SchedulePasswords {
+        SchedulePasswords {
+            backup_password: self.spec.backup_password.clone(),
+            location_password: self.spec.location_password.clone(),
+        }
+    }
+
     /// Whether it fires on its own: enabled, with a recurrence.
     pub(crate) fn fires(&self) -> Option<&Recurrence> {
         if self.spec.enable.unwrap_or(true) {
@@ -232,7 +239,7 @@ impl Schedule {
         }
     }
 
-    fn info(&self) -> ScheduleInfo {
+    pub(crate) fn info(&self) -> ScheduleInfo {
         let s = &self.spec;
         ScheduleInfo {
             parts: s.parts.clone().unwrap_or_default(),
@@ -264,16 +271,6 @@ impl Schedule {
 
 fn problem(id: &str, text: String) -> LocalizableMessage {
     message(&format!("com.vmware.applmgmt.backup.schedule.{id}"), text)
-}
-
-/// A caller's text in a message, cut short.
-fn clip(text: &str) -> String {
-    const MAX: usize = 64;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        format!("{}...", text.chars().take(MAX).collect::<String>())
-    }
 }
 
 fn check_location(location: &str, problems: &mut Vec<LocalizableMessage>) {
@@ -465,51 +462,6 @@ impl Schedules {
             Some(_) => Ok(()),
             None => Err(self.not_found(id)),
         }
-    }
-}
-
-impl Appliance {
-    /// Every schedule with its settings, by id.
-    pub(crate) fn list_schedules(&self) -> Vec<(String, ScheduleInfo)> {
-        self.lock()
-            .schedules
-            .iter()
-            .map(|(id, s)| (id.clone(), s.info()))
-            .collect()
-    }
-
-    pub(crate) fn get_schedule(&self, id: &str) -> Result<ScheduleInfo, VapiError> {
-        self.lock().schedules.get(id).map(Schedule::info)
-    }
-
-    pub(crate) fn create_schedule(&self, id: &str, spec: ScheduleSpec) -> Result<(), VapiError> {
-        let mut inner = self.lock();
-        inner.schedules.create(id, spec)?;
-        inner.plan_next_event();
-        Ok(())
-    }
-
-    pub(crate) fn update_schedule(&self, id: &str, change: UpdateSpec) -> Result<(), VapiError> {
-        let mut inner = self.lock();
-        inner.schedules.update(id, change)?;
-        inner.plan_next_event();
-        Ok(())
-    }
-
-    pub(crate) fn delete_schedule(&self, id: &str) -> Result<(), VapiError> {
-        let mut inner = self.lock();
-        inner.schedules.delete(id)?;
-        inner.plan_next_event();
-        Ok(())
-    }
-
-    pub(crate) fn schedule_passwords(&self, id: &str) -> Option<SchedulePasswords> {
-        let inner = self.lock();
-        let spec = &inner.schedules.get(id).ok()?.spec;
-        Some(SchedulePasswords {
-            backup_password: spec.backup_password.clone(),
-            location_password: spec.location_password.clone(),
-        })
     }
 }
 

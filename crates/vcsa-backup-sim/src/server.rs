@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -10,9 +11,10 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
 use vcsa_backup_api::Secret;
 
 use chrono::{DateTime, Utc};
@@ -21,7 +23,8 @@ use crate::appliance::Appliance;
 use crate::catalog::is_valid_system_name;
 use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
-use crate::faults::JobWait;
+use crate::limits::DEFAULT_MAX_CONNECTIONS;
+use crate::plan::JobWait;
 use crate::{routes, tls};
 
 /// Why a simulator could not start.
@@ -51,6 +54,9 @@ pub enum StartError {
         "the system name {0:?} is not usable: use 1 to 255 letters, digits, '-', '_' or '.' (a host name like \"vcsa-01.example.com\")."
     )]
     SystemName(String),
+    /// The history given to [`SimulatorBuilder::history`] is longer than the simulator keeps.
+    #[error("{0}")]
+    History(String),
     /// The self-signed certificate or the TLS configuration could not be made.
     #[error("cannot set up HTTPS ({0}). Start the simulator with plain HTTP instead.")]
     Tls(String),
@@ -88,6 +94,7 @@ impl Simulator {
             tls: true,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             history: 0,
+            limits: ConnectionLimits::default(),
             time_zone: None,
         }
     }
@@ -100,8 +107,25 @@ pub struct SimulatorBuilder {
     tls: bool,
     listen: SocketAddr,
     history: usize,
+    limits: ConnectionLimits,
     /// Checked at start.
     time_zone: Option<String>,
+}
+
+/// What keeps slow or idle clients from holding the simulator.
+#[derive(Debug, Clone, Copy)]
+struct ConnectionLimits {
+    header_read_timeout: Option<Duration>,
+    max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: None,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
 }
 
 impl SimulatorBuilder {
@@ -159,10 +183,29 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Finished jobs to place in the history before the simulator starts serving (at most
-    /// [`MAX_HISTORY`](crate::MAX_HISTORY)).
+    /// Finished jobs to place in the history before the simulator starts serving; more than
+    /// [`MAX_HISTORY`](crate::MAX_HISTORY) make [`start`](Self::start) fail.
     pub fn history(mut self, jobs: usize) -> Self {
         self.history = jobs;
+        self
+    }
+
+    /// How long a new connection has to send its first request's headers (the TLS handshake
+    /// included); a connection that has not by then is closed, so clients that send half a
+    /// request cannot hold the simulator. The binary uses
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`](crate::DEFAULT_HEADER_READ_TIMEOUT).
+    ///
+    /// None by default: the time-out follows tokio's clock, and a paused clock (as tests use)
+    /// jumps to it whenever the simulator waits for a client in another thread or process.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = Some(timeout);
+        self
+    }
+
+    /// The most client connections served at once (at least 1); further ones wait until one
+    /// closes. Defaults to [`DEFAULT_MAX_CONNECTIONS`](crate::DEFAULT_MAX_CONNECTIONS).
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
         self
     }
 
@@ -264,18 +307,29 @@ impl SimulatorBuilder {
             if !addr.ip().is_unspecified() && !addr.ip().is_loopback() {
                 names.push(addr.ip().to_string());
             }
-            Some(tls::generate(names)?)
+            Some(tls::generate(names).map_err(|e| StartError::Tls(e.to_string()))?)
         } else {
             None
         };
         let appliance = Arc::new(Appliance::new(self.config));
         if self.history > 0 {
-            appliance.seed_history(self.history);
+            appliance
+                .seed_history(self.history)
+                .map_err(StartError::History)?;
         }
         let app = routes::router(appliance.clone());
         let (stop_tx, stop_rx) = oneshot::channel();
         let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
-        let task = tokio::spawn(serve(listener, app, acceptor, stop_rx));
+        let task = tokio::spawn(serve(
+            listener,
+            Connections {
+                app,
+                tls: acceptor,
+                limits: self.limits,
+                appliance: appliance.clone(),
+            },
+            stop_rx,
+        ));
         let scheme = if tls.is_some() { "https" } else { "http" };
         let host = match addr.ip() {
             IpAddr::V6(ip) => format!("[{ip}]"),
@@ -359,49 +413,110 @@ impl Drop for RunningSimulator {
     }
 }
 
-/// Accepts connections until told to stop; each connection (and its TLS handshake) runs in its
-/// own task so a slow client never holds up the others.
-async fn serve(
-    listener: TcpListener,
+/// What every connection is served with.
+struct Connections {
     app: axum::Router,
     tls: Option<TlsAcceptor>,
-    mut stop: oneshot::Receiver<()>,
-) {
+    limits: ConnectionLimits,
+    /// Counts the open connections.
+    appliance: Arc<Appliance>,
+}
+
+/// Accepts connections until told to stop, at most `max_connections` at once; each connection
+/// (and its TLS handshake) runs in its own task so a slow client never holds up the others.
+async fn serve(listener: TcpListener, conns: Connections, mut stop: oneshot::Receiver<()>) {
+    let conns = Arc::new(conns);
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
+    let slots = Arc::new(Semaphore::new(conns.limits.max_connections));
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    // Out of file descriptors and the like: back off briefly instead of spinning.
-                    Err(_) => {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
-                let builder = builder.clone();
-                let watcher = graceful.watcher();
-                let tls = tls.clone();
-                tokio::spawn(async move {
-                    match tls {
-                        Some(acceptor) => {
-                            let Ok(stream) = acceptor.accept(stream).await else { return };
-                            let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                            let _ = watcher.watch(conn).await;
-                        }
-                        None => {
-                            let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                            let _ = watcher.watch(conn).await;
-                        }
-                    }
-                });
-            }
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
             _ = &mut stop => break,
-        }
+        };
+        let Ok(slot) = slot else { break };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: back off briefly instead of spinning.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let watcher = graceful.watcher();
+        let builder = builder.clone();
+        let conns = conns.clone();
+        tokio::spawn(async move {
+            let _open = OpenConnection::new(&conns.appliance, slot);
+            // Told when the first request's headers have arrived.
+            let first_request = Arc::new(Notify::new());
+            let heard = first_request.clone();
+            let service = TowerToHyperService::new(conns.app.clone().map_request(
+                move |req: axum::http::Request<hyper::body::Incoming>| {
+                    heard.notify_one();
+                    req
+                },
+            ));
+            let connection = async {
+                match conns.tls.clone() {
+                    Some(acceptor) => {
+                        let Ok(stream) = acceptor.accept(stream).await else {
+                            return;
+                        };
+                        let conn = builder.serve_connection(TokioIo::new(stream), service);
+                        let _ = watcher.watch(conn.into_owned()).await;
+                    }
+                    None => {
+                        let conn = builder.serve_connection(TokioIo::new(stream), service);
+                        let _ = watcher.watch(conn.into_owned()).await;
+                    }
+                }
+            };
+            let too_slow = async {
+                let heard = first_request.notified();
+                match conns.limits.header_read_timeout {
+                    Some(limit) => {
+                        if tokio::time::timeout(limit, heard).await.is_ok() {
+                            std::future::pending::<()>().await;
+                        }
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            // Dropping the connection closes it.
+            tokio::select! {
+                () = connection => {}
+                () = too_slow => {}
+            }
+        });
     }
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}
+
+/// One open connection: counted in the state, and holding one of the connection slots until
+/// it closes.
+struct OpenConnection<'a> {
+    appliance: &'a Appliance,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl<'a> OpenConnection<'a> {
+    fn new(appliance: &'a Appliance, slot: OwnedSemaphorePermit) -> Self {
+        appliance.connections.fetch_add(1, Ordering::Relaxed);
+        Self {
+            appliance,
+            _slot: slot,
+        }
+    }
+}
+
+impl Drop for OpenConnection<'_> {
+    fn drop(&mut self) {
+        self.appliance.connections.fetch_sub(1, Ordering::Relaxed);
+    }
 }

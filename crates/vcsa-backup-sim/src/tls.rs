@@ -11,8 +11,6 @@ use rcgen::{
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 
-use crate::server::StartError;
-
 /// What the server needs to speak TLS, and what clients need to trust it.
 pub(crate) struct TlsMaterial {
     pub(crate) acceptor: TlsAcceptor,
@@ -22,12 +20,23 @@ pub(crate) struct TlsMaterial {
     pub(crate) ca_pem: String,
 }
 
-fn tls_error(what: &str, err: impl std::fmt::Display) -> StartError {
-    StartError::Tls(format!("{what}: {err}"))
+/// What could not be made, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {detail}")]
+pub(crate) struct TlsError {
+    what: &'static str,
+    detail: String,
+}
+
+fn tls_error(what: &'static str, err: impl std::fmt::Display) -> TlsError {
+    TlsError {
+        what,
+        detail: err.to_string(),
+    }
 }
 
 /// Generates the CA and a server certificate valid for `names` (DNS names or IP addresses).
-pub(crate) fn generate(names: Vec<String>) -> Result<TlsMaterial, StartError> {
+pub(crate) fn generate(names: Vec<String>) -> Result<TlsMaterial, TlsError> {
     let mut ca_params =
         CertificateParams::new(Vec::<String>::new()).map_err(|e| tls_error("CA parameters", e))?;
     let mut ca_name = DistinguishedName::new();

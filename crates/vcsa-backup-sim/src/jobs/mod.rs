@@ -1,11 +1,9 @@
 //! Backup jobs: how a job advances over simulated time, and the history of jobs.
 
-mod curve;
 mod view;
 
-pub use curve::{ProgressCurve, Stretch};
-
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -13,7 +11,7 @@ use tokio::time::Instant;
 use vcsa_backup_api::enums::DetailsType;
 
 use crate::clock::Clock;
-use crate::faults::JobFailure;
+use crate::plan::RunPlan;
 
 /// What a job was asked to do, fixed when it is requested.
 #[derive(Clone, Debug)]
@@ -27,19 +25,6 @@ pub(crate) struct JobSpec {
     pub(crate) total_bytes: i64,
 }
 
-/// How a job will run, fixed when it is requested.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct RunPlan {
-    /// How progress moves once running; the job ends at the end of the curve.
-    pub(crate) curve: ProgressCurve,
-    /// Queued before it starts (details PENDING, job state NONE).
-    pub(crate) pending: Duration,
-    /// Started but waiting before it runs (details BLOCKED, job state INPROGRESS).
-    pub(crate) blocked: Duration,
-    /// Where the job fails, if it should.
-    pub(crate) failure: Option<JobFailure>,
-}
-
 /// One backup job. Its state is never stored: it is computed from the clock when asked.
 ///
 /// Its life on the clock: requested at `created`, PENDING until `began()`, BLOCKED until
@@ -48,7 +33,10 @@ pub(crate) struct RunPlan {
 #[derive(Debug)]
 pub(crate) struct Job {
     pub(crate) id: String,
-    pub(crate) spec: JobSpec,
+    /// Shared by every job of a seeded history, so a long history stays small.
+    pub(crate) spec: Arc<JobSpec>,
+    /// Its place in the history: larger is newer (seeded jobs go before every other).
+    seq: i64,
     created: Instant,
     created_utc: DateTime<Utc>,
     plan: RunPlan,
@@ -217,6 +205,17 @@ impl Job {
     }
 }
 
+/// A place in the history for reading it page by page, newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cursor {
+    /// Nothing read yet.
+    Newest,
+    /// The jobs older than the one with this `seq` are still to be read.
+    Before(i64),
+    /// Everything has been read.
+    End,
+}
+
 /// The job history, oldest first, with an index by id.
 #[derive(Default)]
 pub(crate) struct Jobs {
@@ -247,9 +246,11 @@ impl Jobs {
             created_utc += chrono::Duration::seconds(bump);
         }
         self.index.insert(id.clone(), self.order.len());
+        let seq = self.order.last().map_or(0, |j| j.seq + 1);
         self.order.push(Job {
             id,
-            spec,
+            spec: Arc::new(spec),
+            seq,
             created,
             created_utc,
             plan,
@@ -275,13 +276,16 @@ impl Jobs {
             .first()
             .map(|j| j.created_utc)
             .unwrap_or_else(|| clock.utc(now));
+        let first_seq = self.order.first().map_or(0, |j| j.seq);
+        let spec = Arc::new(spec.clone());
         let mut seeded: Vec<Job> = (1..=count)
             .rev()
             .map(|back| {
                 let started_utc = oldest - chrono::Duration::hours(back as i64);
                 Job {
                     id: format!("{}-{build}", started_utc.format("%Y%m%d-%H%M%S")),
-                    spec: spec.clone(),
+                    spec: Arc::clone(&spec),
+                    seq: first_seq - back as i64,
                     created: now,
                     created_utc: started_utc,
                     plan: RunPlan::default(),
@@ -314,6 +318,25 @@ impl Jobs {
         self.order.iter().rev()
     }
 
+    /// Up to `max` jobs from `cursor` on, newest first, and where the next page starts. Jobs
+    /// started after the first page are not read; jobs seeded meanwhile come last.
+    pub(crate) fn page(&self, cursor: Cursor, max: usize) -> (Vec<&Job>, Cursor) {
+        let end = match cursor {
+            Cursor::Newest => self.order.len(),
+            Cursor::Before(seq) => self.order.partition_point(|j| j.seq < seq),
+            Cursor::End => 0,
+        };
+        let page: Vec<&Job> = self.order[end.saturating_sub(max)..end]
+            .iter()
+            .rev()
+            .collect();
+        let next = match page.last() {
+            Some(oldest) if end > max => Cursor::Before(oldest.seq),
+            _ => Cursor::End,
+        };
+        (page, next)
+    }
+
     /// The job that holds the appliance (pending, blocked or running), if any.
     pub(crate) fn active(&self, now: Instant) -> Option<&Job> {
         // Only the newest job can still be active: a new one starts only when none is.
@@ -328,6 +351,7 @@ impl Jobs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::{JobFailure, ProgressCurve};
 
     fn spec() -> JobSpec {
         JobSpec {

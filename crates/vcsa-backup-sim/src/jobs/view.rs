@@ -109,37 +109,11 @@ impl Job {
                 (DetailsStatus::Failed, Some(error), messages)
             }
         };
-        // (progress %, what the progress says) for the statuses that report progress.
-        let progress = match &phase {
-            Phase::Pending | Phase::Blocked => None,
-            Phase::Running { progress } => Some((
-                *progress,
-                message(
-                    "com.vmware.applmgmt.backup.job.progress",
-                    "Backup in progress.",
-                ),
-            )),
-            Phase::Succeeded { .. } => Some((
-                100,
-                message("com.vmware.applmgmt.backup.job.done", "Backup completed."),
-            )),
-            Phase::Failed { progress, .. } => Some((
-                *progress,
-                message("com.vmware.applmgmt.backup.job.failed", "Backup failed."),
-            )),
-        };
+        let progress = progress_of(&phase);
         let started = !matches!(phase, Phase::Pending);
-        let (service, operation, description) = match self.spec.kind {
-            DetailsType::Scheduled => (
-                "com.vmware.appliance.recovery.backup.schedules",
-                "run",
-                "Scheduled backup job",
-            ),
-            _ => (
-                "com.vmware.appliance.recovery.backup.job",
-                "create",
-                "Manual backup job",
-            ),
+        let (service, operation) = match self.spec.kind {
+            DetailsType::Scheduled => ("com.vmware.appliance.recovery.backup.schedules", "run"),
+            _ => ("com.vmware.appliance.recovery.backup.job", "create"),
         };
         DetailsInfo {
             location: self.spec.location.clone(),
@@ -149,16 +123,7 @@ impl Job {
                 None => self.spec.kind.clone(),
             },
             messages,
-            description: if self.spec.comment.is_empty() {
-                message("com.vmware.applmgmt.backup.job.description", description)
-            } else {
-                let mut m = message(
-                    "com.vmware.applmgmt.backup.job.description.comment",
-                    format!("{description}: {}", self.spec.comment),
-                );
-                m.args.push(self.spec.comment.clone());
-                m
-            },
+            description: self.description(),
             service: service.to_string(),
             operation: operation.to_string(),
             status: match faults.unknown(EnumField::DetailsStatus) {
@@ -188,5 +153,44 @@ impl Job {
             end_time: phase.ended().map(|e| self.end_utc(e)),
             user: Some(self.spec.user.clone()),
         }
+    }
+
+    /// What the job is, with its comment if it has one.
+    fn description(&self) -> LocalizableMessage {
+        let description = match self.spec.kind {
+            DetailsType::Scheduled => "Scheduled backup job",
+            _ => "Manual backup job",
+        };
+        if self.spec.comment.is_empty() {
+            return message("com.vmware.applmgmt.backup.job.description", description);
+        }
+        let mut m = message(
+            "com.vmware.applmgmt.backup.job.description.comment",
+            format!("{description}: {}", self.spec.comment),
+        );
+        m.args.push(self.spec.comment.clone());
+        m
+    }
+}
+
+/// The progress percentage and what it says, for the phases that report progress.
+fn progress_of(phase: &Phase) -> Option<(i64, LocalizableMessage)> {
+    match phase {
+        Phase::Pending | Phase::Blocked => None,
+        Phase::Running { progress } => Some((
+            *progress,
+            message(
+                "com.vmware.applmgmt.backup.job.progress",
+                "Backup in progress.",
+            ),
+        )),
+        Phase::Succeeded { .. } => Some((
+            100,
+            message("com.vmware.applmgmt.backup.job.done", "Backup completed."),
+        )),
+        Phase::Failed { progress, .. } => Some((
+            *progress,
+            message("com.vmware.applmgmt.backup.job.failed", "Backup failed."),
+        )),
     }
 }

@@ -16,11 +16,10 @@ use serde_json::json;
 
 use crate::appliance::Appliance;
 use crate::catalog::ArchiveSeed;
-use crate::config::MAX_HISTORY;
 use crate::control::Control;
-use crate::faults::{EnumField, JobFailure, JobWait};
+use crate::faults::EnumField;
 use crate::flavour::json_response;
-use crate::jobs::ProgressCurve;
+use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::schedules::ScheduleSpec;
 
 type App = State<Arc<Appliance>>;
@@ -173,13 +172,7 @@ struct History {
 
 async fn seed_history(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: History| {
-        if r.count > MAX_HISTORY {
-            return Err(format!(
-                "At most {MAX_HISTORY} jobs can be added at once; ask for fewer."
-            ));
-        }
-        c.seed_history(r.count);
-        Ok(())
+        c.seed_history(r.count).map_err(|err| err.to_string())
     })
 }
 

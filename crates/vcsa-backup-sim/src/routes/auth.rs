@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use base64::Engine;
 
-use super::error_response;
+use super::reply::error_response;
 use crate::appliance::Appliance;
 use crate::error::VapiError;
 use crate::flavour::Flavour;

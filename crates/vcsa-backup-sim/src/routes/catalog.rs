@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -20,11 +19,13 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use vcsa_backup_api::Secret;
 
-use super::vendor::{API, App, REST, action, body_error, path_error, reply, unknown_action};
+use super::auth::Authed;
+use super::reply::{
+    API, App, PathIds, REST, RawBody, action, body_error, by_path, reply, unknown_action,
+};
 use crate::appliance::Appliance;
 use crate::catalog::{FilterSpec, LocationSpec};
 use crate::error::{VapiError, message};
-use crate::routes::auth::Authed;
 use crate::validate::{decode_lenient, decode_object};
 
 pub(super) fn routes() -> Router<Arc<Appliance>> {
@@ -64,7 +65,7 @@ fn api_body(
     path: &str,
     query: &Option<String>,
     expected: &str,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Result<Bytes, VapiError> {
     match action(query) {
         Some(a) if a == expected => body.map_err(body_error),
@@ -76,7 +77,7 @@ async fn api_system_names(
     State(app): App,
     who: Authed,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
     let path = format!("{API}/system-name");
     let result = api_body(&path, &query, "list", body).and_then(|body| {
@@ -100,11 +101,11 @@ struct ApiArchivesList {
 async fn api_archives(
     State(app): App,
     who: Authed,
-    system_name: Result<Path<String>, PathRejection>,
+    system_name: PathIds<String>,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
-    let result = system_name.map_err(path_error).and_then(|Path(name)| {
+    let result = by_path(system_name, |name| {
         let path = format!("{API}/system-name/{name}/archives");
         let body = api_body(&path, &query, "list", body)?;
         let request = decode_object::<ApiArchivesList>(
@@ -120,11 +121,11 @@ async fn api_archives(
 async fn api_archive(
     State(app): App,
     who: Authed,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    ids: PathIds<(String, String)>,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
-    let result = ids.map_err(path_error).and_then(|Path((name, archive))| {
+    let result = by_path(ids, |(name, archive)| {
         let path = format!("{API}/system-name/{name}/archives/{archive}");
         let body = api_body(&path, &query, "get", body)?;
         let spec = decode_object::<LocationSpec>(
@@ -224,7 +225,7 @@ struct RestBody {
     spec: Option<LocationSpec>,
 }
 
-fn rest_body(body: Result<Bytes, BytesRejection>) -> Result<RestBody, VapiError> {
+fn rest_body(body: RawBody) -> Result<RestBody, VapiError> {
     let body = body.map_err(body_error)?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RestBody::default());
@@ -247,7 +248,7 @@ fn missing_location(group: &str) -> VapiError {
 /// The location and filter of a `/rest` call: from the query when it has them, else the body.
 fn rest_inputs(
     query: Option<&str>,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
     group: &str,
 ) -> Result<(LocationSpec, FilterSpec), VapiError> {
     let params = query_params(query);
@@ -268,7 +269,7 @@ async fn rest_system_names(
     State(app): App,
     who: Authed,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
     let result = rest_inputs(query.as_deref(), body, "loc_spec")
         .and_then(|(spec, _)| app.list_system_names(&spec));
@@ -278,11 +279,11 @@ async fn rest_system_names(
 async fn rest_archives(
     State(app): App,
     who: Authed,
-    system_name: Result<Path<String>, PathRejection>,
+    system_name: PathIds<String>,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
-    let result = system_name.map_err(path_error).and_then(|Path(name)| {
+    let result = by_path(system_name, |name| {
         let (spec, filter) = rest_inputs(query.as_deref(), body, "loc_spec")?;
         app.list_archives(&spec, &name, &filter)
     });
@@ -292,11 +293,11 @@ async fn rest_archives(
 async fn rest_archive(
     State(app): App,
     who: Authed,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    ids: PathIds<(String, String)>,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
-    let result = ids.map_err(path_error).and_then(|Path((name, archive))| {
+    let result = by_path(ids, |(name, archive)| {
         let (spec, _) = rest_inputs(query.as_deref(), body, "spec")?;
         app.get_archive(&spec, &name, &archive)
     });

@@ -4,6 +4,8 @@ mod admin;
 pub(crate) mod auth;
 pub(crate) use auth::SESSION_HEADER;
 mod catalog;
+mod paged;
+mod reply;
 mod schedules;
 mod vendor;
 
@@ -11,34 +13,30 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use vcsa_backup_api::enums::ErrorType;
 
 use crate::appliance::Appliance;
-use crate::error::VapiError;
-use crate::faults::EnumField;
+use crate::error::{VapiError, message};
 use crate::flavour::Flavour;
+use reply::error_response;
 
 /// Where the admin endpoint lives: outside every vendor path.
 pub const ADMIN_PREFIX: &str = "/__sim";
 
-/// Renders an error in the flavour's shape, with an injected unknown error type if one is set.
-pub(crate) fn error_response(app: &Appliance, flavour: Flavour, err: &VapiError) -> Response {
-    let type_override = app
-        .lock()
-        .faults
-        .unknown(EnumField::ErrorType)
-        .map(str::to_string);
-    err.render(flavour, type_override.as_deref())
-}
-
 /// The whole application: vendor routes behind the fault layer, admin routes beside them.
 pub(crate) fn router(app: Arc<Appliance>) -> Router {
     let vendor = vendor::routes()
+        .merge(schedules::routes())
+        .merge(catalog::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            json_bodies_only,
+        ))
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
         .with_state(app.clone());
     Router::new()
@@ -63,6 +61,42 @@ async fn inject_faults(State(app): State<Arc<Appliance>>, req: Request, next: Ne
         return error_response(&app, flavour, &err);
     }
     next.run(req).await
+}
+
+/// Refuses a request body of another media type than JSON with 415, as the appliance does. A
+/// body without a content type is read as JSON.
+async fn json_bodies_only(State(app): State<Arc<Appliance>>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).to_string());
+    let Some(media_type) = media_type.filter(|_| has_body) else {
+        return next.run(req).await;
+    };
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        return next.run(req).await;
+    }
+    let shown: String = essence.chars().take(64).collect();
+    let err = VapiError::invalid_argument(vec![message(
+        "vapi.rest.media_type.unsupported",
+        format!(
+            "The request body is {shown:?}; the appliance reads only JSON. Send it with Content-Type: application/json."
+        ),
+    )]);
+    let mut response = error_response(&app, Flavour::of_path(req.uri().path()), &err);
+    *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+    response
 }
 
 async fn not_found(State(app): State<Arc<Appliance>>, req: Request) -> Response {

@@ -8,9 +8,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
@@ -18,12 +16,14 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use vcsa_backup_api::types::RunScheduleRequest;
 
-use super::error_response;
-use super::vendor::{API, App, REST, action, body_error, path_error, reply, unknown_action};
+use super::auth::Authed;
+use super::reply::{
+    API, App, PathIds, REST, RawBody, action, body_error, by_path, error_response, reply,
+    unknown_action,
+};
 use crate::appliance::Appliance;
 use crate::error::VapiError;
 use crate::flavour::Flavour;
-use crate::routes::auth::Authed;
 use crate::schedules::{ScheduleSpec, UpdateSpec};
 use crate::validate::{decode, decode_object};
 
@@ -84,14 +84,8 @@ async fn list_schedules(State(app): App, who: Authed) -> Response {
     reply(&app, who.flavour, StatusCode::OK, Ok(body))
 }
 
-async fn get_schedule(
-    State(app): App,
-    who: Authed,
-    schedule: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = schedule
-        .map_err(path_error)
-        .and_then(|Path(id)| app.get_schedule(&id));
+async fn get_schedule(State(app): App, who: Authed, schedule: PathIds<String>) -> Response {
+    let result = by_path(schedule, |id| app.get_schedule(&id));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
@@ -108,11 +102,7 @@ struct RestSpec<T> {
     spec: T,
 }
 
-async fn api_create_schedule(
-    State(app): App,
-    who: Authed,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn api_create_schedule(State(app): App, who: Authed, body: RawBody) -> Response {
     let result = body.map_err(body_error).and_then(|body| {
         let request = decode_object::<ApiCreate>(
             &body,
@@ -124,11 +114,7 @@ async fn api_create_schedule(
     done(&app, who.flavour, result)
 }
 
-fn rest_create_schedule(
-    app: &Appliance,
-    id: &str,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<(), VapiError> {
+fn rest_create_schedule(app: &Appliance, id: &str, body: RawBody) -> Result<(), VapiError> {
     let body = body.map_err(body_error)?;
     let request = decode_object::<RestSpec<ScheduleSpec>>(
         &body,
@@ -141,10 +127,10 @@ fn rest_create_schedule(
 async fn api_update_schedule(
     State(app): App,
     who: Authed,
-    schedule: Result<Path<String>, PathRejection>,
-    body: Result<Bytes, BytesRejection>,
+    schedule: PathIds<String>,
+    body: RawBody,
 ) -> Response {
-    let result = schedule.map_err(path_error).and_then(|Path(id)| {
+    let result = by_path(schedule, |id| {
         let body = body.map_err(body_error)?;
         let change = decode_object::<UpdateSpec>(
             &body,
@@ -159,10 +145,10 @@ async fn api_update_schedule(
 async fn rest_update_schedule(
     State(app): App,
     who: Authed,
-    schedule: Result<Path<String>, PathRejection>,
-    body: Result<Bytes, BytesRejection>,
+    schedule: PathIds<String>,
+    body: RawBody,
 ) -> Response {
-    let result = schedule.map_err(path_error).and_then(|Path(id)| {
+    let result = by_path(schedule, |id| {
         let body = body.map_err(body_error)?;
         let request = decode_object::<RestSpec<UpdateSpec>>(
             &body,
@@ -174,14 +160,8 @@ async fn rest_update_schedule(
     done(&app, who.flavour, result)
 }
 
-async fn delete_schedule(
-    State(app): App,
-    who: Authed,
-    schedule: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = schedule
-        .map_err(path_error)
-        .and_then(|Path(id)| app.delete_schedule(&id));
+async fn delete_schedule(State(app): App, who: Authed, schedule: PathIds<String>) -> Response {
+    let result = by_path(schedule, |id| app.delete_schedule(&id));
     done(&app, who.flavour, result)
 }
 
@@ -190,16 +170,16 @@ async fn delete_schedule(
 async fn schedule_action(
     State(app): App,
     who: Authed,
-    schedule: Result<Path<String>, PathRejection>,
+    schedule: PathIds<String>,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
     let prefix = match who.flavour {
         Flavour::Api => API,
         Flavour::Rest => REST,
     };
-    let id = match schedule.map_err(path_error) {
-        Ok(Path(id)) => id,
+    let id = match by_path(schedule, Ok) {
+        Ok(id) => id,
         Err(err) => return error_response(&app, who.flavour, &err),
     };
     let run = match (action(&query), who.flavour) {
@@ -219,7 +199,7 @@ async fn schedule_action(
 fn run_schedule(
     app: &Appliance,
     id: &str,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
     user: &str,
 ) -> Result<vcsa_backup_api::types::BackupJobStatus, VapiError> {
     let body = body.map_err(body_error)?;

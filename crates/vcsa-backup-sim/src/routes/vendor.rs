@@ -5,28 +5,24 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use vcsa_backup_api::enums::ErrorType;
 use vcsa_backup_api::types::{BackupRequest, RestBackupRequestPiece};
 
 use super::auth::{Authed, basic_credentials};
-use super::error_response;
+use super::paged;
+use super::reply::{
+    API, App, PathIds, REST, RawBody, action, body_error, by_path, error_response, reply,
+    unknown_action,
+};
 use crate::appliance::Appliance;
-use crate::error::{VapiError, message};
+use crate::error::VapiError;
 use crate::flavour::Flavour;
 use crate::validate::{decode, decode_lenient};
-
-pub(super) type App = State<Arc<Appliance>>;
-
-pub(super) const API: &str = "/api/appliance/recovery/backup";
-pub(super) const REST: &str = "/rest/appliance/recovery/backup";
 
 pub(super) fn routes() -> Router<Arc<Appliance>> {
     Router::new()
@@ -50,62 +46,6 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route(&format!("{REST}/validate"), post(rest_validate))
         .route("/api/appliance/system/time", get(system_time))
         .route("/rest/appliance/system/time", get(system_time))
-        .merge(super::schedules::routes())
-        .merge(super::catalog::routes())
-}
-
-/// Answers a result in the flavour's shape. `api_status` is the `/api` success code; `/rest`
-/// always answers 200.
-pub(super) fn reply<T: serde::Serialize>(
-    app: &Appliance,
-    flavour: Flavour,
-    api_status: StatusCode,
-    result: Result<T, VapiError>,
-) -> Response {
-    match result {
-        Ok(value) => {
-            let status = if flavour == Flavour::Api {
-                api_status
-            } else {
-                StatusCode::OK
-            };
-            flavour.success(status, &value)
-        }
-        Err(err) => error_response(app, flavour, &err),
-    }
-}
-
-/// The value of a fixed `action` query parameter, as in `?action=cancel`.
-pub(super) fn action(query: &Option<String>) -> Option<String> {
-    let query = query.as_deref()?;
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "action")
-        .map(|(_, v)| v.into_owned())
-}
-
-pub(super) fn unknown_action(path: &str, got: Option<String>, expected: &str) -> VapiError {
-    let got = got
-        .map(|a| format!("'action={a}'"))
-        .unwrap_or_else(|| "no action".to_string());
-    VapiError::new(
-        ErrorType::OperationNotFound,
-        "vapi.rest.operation.not_found",
-        format!("POST {path} needs '?action={expected}'; the request had {got}."),
-    )
-}
-
-pub(super) fn body_error(_: BytesRejection) -> VapiError {
-    VapiError::invalid_argument(vec![message(
-        "vapi.bindings.typeconverter.invalid",
-        "The request body could not be read (too large or interrupted). Send a JSON object of a few kilobytes.",
-    )])
-}
-
-pub(super) fn path_error(_: PathRejection) -> VapiError {
-    VapiError::not_found(
-        "vapi.rest.operation.not_found",
-        "The identifier in the path is not valid text; no such resource exists.",
-    )
 }
 
 // ---------------------------------------------------------------------- sessions
@@ -132,14 +72,11 @@ async fn logout(State(app): App, who: Authed) -> Response {
 // ---------------------------------------------------------------------- jobs
 
 async fn list_jobs(State(app): App, who: Authed) -> Response {
-    reply(&app, who.flavour, StatusCode::OK, Ok(app.list_jobs()))
+    paged::job_ids(app, who.flavour)
 }
 
 /// The backup request of a create or validate body, unwrapped from `piece` for `/rest`.
-fn backup_request(
-    flavour: Flavour,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<BackupRequest, VapiError> {
+fn backup_request(flavour: Flavour, body: RawBody) -> Result<BackupRequest, VapiError> {
     let body = body.map_err(body_error)?;
     match flavour {
         Flavour::Api => decode::<BackupRequest>(&body, "a backup request"),
@@ -150,43 +87,31 @@ fn backup_request(
     }
 }
 
-async fn create_job(State(app): App, who: Authed, body: Result<Bytes, BytesRejection>) -> Response {
+async fn create_job(State(app): App, who: Authed, body: RawBody) -> Response {
     let result = backup_request(who.flavour, body).and_then(|req| app.create_job(&req, &who.user));
     reply(&app, who.flavour, StatusCode::CREATED, result)
 }
 
-async fn get_job(
-    State(app): App,
-    who: Authed,
-    id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = id.map_err(path_error).and_then(|Path(id)| app.get_job(&id));
+async fn get_job(State(app): App, who: Authed, id: PathIds<String>) -> Response {
+    let result = by_path(id, |id| app.get_job(&id));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
 async fn api_job_action(
     State(app): App,
     who: Authed,
-    id: Result<Path<String>, PathRejection>,
+    id: PathIds<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let result = id
-        .map_err(path_error)
-        .and_then(|Path(id)| match action(&query) {
-            Some(a) if a == "cancel" => app.cancel_job(&id),
-            other => Err(unknown_action(&format!("{API}/job/{id}"), other, "cancel")),
-        });
+    let result = by_path(id, |id| match action(&query) {
+        Some(a) if a == "cancel" => app.cancel_job(&id),
+        other => Err(unknown_action(&format!("{API}/job/{id}"), other, "cancel")),
+    });
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
-async fn rest_cancel_job(
-    State(app): App,
-    who: Authed,
-    id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = id
-        .map_err(path_error)
-        .and_then(|Path(id)| app.cancel_job(&id));
+async fn rest_cancel_job(State(app): App, who: Authed, id: PathIds<String>) -> Response {
+    let result = by_path(id, |id| app.cancel_job(&id));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
@@ -235,7 +160,7 @@ async fn details(
     State(app): App,
     who: Authed,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
     let flavour = who.flavour;
     let filter = match (query_jobs(flavour, query.as_deref()), flavour) {
@@ -252,8 +177,12 @@ async fn details(
             .map(|b| b.filter.and_then(|f| f.jobs).filter(|ids| !ids.is_empty()))
         }),
     };
-    let result = filter.and_then(|ids| app.details(ids.as_deref()));
-    let result = result.map(|entries| match flavour {
+    let ids = match filter {
+        Ok(Some(ids)) => ids,
+        Ok(None) => return paged::job_details(app, flavour),
+        Err(err) => return error_response(&app, flavour, &err),
+    };
+    let result = app.details(&ids).map(|entries| match flavour {
         Flavour::Api => {
             let map: Map<String, Value> = entries
                 .into_iter()
@@ -277,14 +206,8 @@ async fn parts(State(app): App, who: Authed) -> Response {
     reply(&app, who.flavour, StatusCode::OK, Ok(app.parts()))
 }
 
-async fn part_size(
-    State(app): App,
-    who: Authed,
-    id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = id
-        .map_err(path_error)
-        .and_then(|Path(id)| app.part_size(&id));
+async fn part_size(State(app): App, who: Authed, id: PathIds<String>) -> Response {
+    let result = by_path(id, |id| app.part_size(&id));
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
@@ -296,7 +219,7 @@ async fn api_backup_action(
     State(app): App,
     who: Authed,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    body: RawBody,
 ) -> Response {
     let result = match action(&query) {
         Some(a) if a == "validate" => {
@@ -307,11 +230,7 @@ async fn api_backup_action(
     reply(&app, who.flavour, StatusCode::OK, result)
 }
 
-async fn rest_validate(
-    State(app): App,
-    who: Authed,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn rest_validate(State(app): App, who: Authed, body: RawBody) -> Response {
     let result = backup_request(who.flavour, body).and_then(|req| app.validate(&req));
     reply(&app, who.flavour, StatusCode::OK, result)
 }

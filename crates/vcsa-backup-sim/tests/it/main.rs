@@ -3,6 +3,7 @@
 mod support;
 
 mod appliance_time;
+mod bounds;
 mod catalog;
 mod cli;
 mod faults;

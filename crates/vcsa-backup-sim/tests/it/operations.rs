@@ -563,7 +563,7 @@ async fn seeded_history_is_newest_first_and_unique() {
     )
     .await;
     let live = h.start_backup("sftp://nas.example.com/b/live").await;
-    h.sim.control().seed_history(500);
+    h.sim.control().seed_history(500).unwrap();
     let (_, ids) = h.get(&format!("{API}/job")).await;
     let ids: Vec<String> = serde_json::from_value(ids).unwrap();
     assert_eq!(ids.len(), 1001);

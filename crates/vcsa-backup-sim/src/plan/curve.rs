@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::MAX_JOB_DURATION;
+use crate::limits::MAX_JOB_DURATION;
 
 /// How a job's progress moves while it runs: a sequence of stretches, each moving the progress
 /// in a straight line to a percentage over a span of time. The job succeeds at the end of the

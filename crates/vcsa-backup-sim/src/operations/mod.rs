@@ -1,0 +1,8 @@
+//! The appliance's operations that have a subject of their own, as methods of [`Appliance`]
+//! beside the job operations of `appliance.rs`: the catalog, the schedules and the clock.
+//!
+//! [`Appliance`]: crate::appliance::Appliance
+
+mod catalog;
+mod clock;
+mod schedules;
