@@ -16,6 +16,7 @@ use crate::wire::flavour::Flavour;
 pub(crate) mod builder;
 mod catalog;
 mod operations;
+mod resolve;
 mod schedules;
 mod session;
 
