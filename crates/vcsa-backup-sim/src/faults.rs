@@ -114,6 +114,9 @@ pub struct Faults {
     pub next_job_progress: Option<ProgressCurve>,
     /// Enumerations whose value in every response is replaced by the given unknown value.
     pub unknown_enums: BTreeMap<EnumField, String>,
+    /// Operations whose next answers are lost after the work is done.
+    #[serde(default)]
+    pub lost_answers: BTreeMap<crate::LostOperation, crate::LostAnswers>,
 }
 
 impl Faults {

@@ -114,7 +114,12 @@ impl Client {
         };
         let mut read = Call(|| self.find_start(start, root.clone(), sent));
         let found = pace
-            .retry_within("reading the jobs after a lost answer", None, decide, &mut read)
+            .retry_within(
+                "reading the jobs after a lost answer",
+                None,
+                decide,
+                &mut read,
+            )
             .await;
         let (location, found) = match found {
             Ok(found) => found,
@@ -137,11 +142,18 @@ impl Client {
                 Ok(status)
             }
             Found::None => {
-                tracing::info!(operation, "no job was started: the start did not reach the appliance");
+                tracing::info!(
+                    operation,
+                    "no job was started: the start did not reach the appliance"
+                );
                 Err(lost)
             }
             Found::Several(candidates) => {
-                tracing::warn!(operation, candidates = candidates.len(), "several jobs could be the start's: outcome unknown");
+                tracing::warn!(
+                    operation,
+                    candidates = candidates.len(),
+                    "several jobs could be the start's: outcome unknown"
+                );
                 Err(Error::OutcomeUnknown {
                     operation,
                     location,
@@ -163,7 +175,9 @@ impl Client {
         let now = self.get_appliance_time().await?.now;
         let root = match (root, start) {
             (Some(root), _) => root,
-            (None, Start::Schedule { id }) => canonical_root(&self.get_schedule(id).await?.location),
+            (None, Start::Schedule { id }) => {
+                canonical_root(&self.get_schedule(id).await?.location)
+            }
             (None, Start::Backup { location }) => canonical_root(location),
         };
         let since = since(now, sent.elapsed() + CLOCK_SLACK);
@@ -240,10 +254,8 @@ mod tests {
             assert!(may_have_started(&gateway(status)), "{status}");
         }
         assert!(!may_have_started(&gateway(429)));
-        let mut typed = ServerError::new(
-            Some(crate::ServerErrorType::ServiceUnavailable),
-            Vec::new(),
-        );
+        let mut typed =
+            ServerError::new(Some(crate::ServerErrorType::ServiceUnavailable), Vec::new());
         typed.status = Some(503);
         let api_said = Error::Transient {
             reason: "busy".into(),
@@ -259,6 +271,9 @@ mod tests {
     #[test]
     fn a_clock_far_in_the_past_saturates() {
         let now = DateTime::<Utc>::MIN_UTC;
-        assert_eq!(since(now, Duration::from_secs(60)), DateTime::<Utc>::MIN_UTC);
+        assert_eq!(
+            since(now, Duration::from_secs(60)),
+            DateTime::<Utc>::MIN_UTC
+        );
     }
 }
