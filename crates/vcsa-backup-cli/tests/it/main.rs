@@ -9,5 +9,6 @@ mod commands;
 mod fleet;
 mod help;
 mod logging;
+mod lost_answers;
 mod schedules;
 mod terminal;
