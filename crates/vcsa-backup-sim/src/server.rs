@@ -1,6 +1,7 @@
 //! Starting and stopping a simulator: the builder, the listener (HTTPS or plain HTTP) and the
 //! handle of a running instance.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use crate::catalog::is_valid_system_name;
 use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
 use crate::faults::JobWait;
+use crate::lost_answers::{self, LostAnswers, LostOperation};
 use crate::{routes, tls};
 
 /// Why a simulator could not start.
@@ -89,6 +91,7 @@ impl Simulator {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             history: 0,
             time_zone: None,
+            lost_answers: BTreeMap::new(),
         }
     }
 }
@@ -102,6 +105,7 @@ pub struct SimulatorBuilder {
     history: usize,
     /// Checked at start.
     time_zone: Option<String>,
+    pub(crate) lost_answers: BTreeMap<LostOperation, LostAnswers>,
 }
 
 impl SimulatorBuilder {
@@ -269,6 +273,7 @@ impl SimulatorBuilder {
             None
         };
         let appliance = Arc::new(Appliance::new(self.config));
+        appliance.update_faults(|f| f.lost_answers = self.lost_answers);
         if self.history > 0 {
             appliance.seed_history(self.history);
         }
@@ -381,7 +386,7 @@ async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
+                let service = TowerToHyperService::new(lost_answers::service(app.clone()));
                 let builder = builder.clone();
                 let watcher = graceful.watcher();
                 let tls = tls.clone();

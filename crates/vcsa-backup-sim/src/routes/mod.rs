@@ -39,6 +39,10 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
     let vendor = vendor::routes()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::lost_answers::lose,
+        ))
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
         .with_state(app.clone());
     Router::new()

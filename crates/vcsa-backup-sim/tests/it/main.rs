@@ -10,6 +10,7 @@ mod firing;
 mod fleet;
 mod generated_client;
 mod https;
+mod lost_answers;
 mod operations;
 mod retention;
 mod schedules;
