@@ -28,6 +28,8 @@ pub enum ExitCode {
     Connection = 6,
     /// The appliance answered with something unexpected.
     Appliance = 7,
+    /// A start's answer was lost and the appliance's jobs could not say whether it started.
+    OutcomeUnknown = 8,
     /// The result could not be written to standard output (sysexits' `EX_IOERR`).
     Output = 74,
     /// Ctrl-C while following a job (the job goes on).
@@ -46,6 +48,7 @@ impl ExitCode {
             Self::Authentication => "authentication",
             Self::Connection => "connection",
             Self::Appliance => "appliance",
+            Self::OutcomeUnknown => "outcome_unknown",
             Self::Output => "output",
             Self::Interrupted => "interrupted",
         }
@@ -372,6 +375,22 @@ impl From<Error> for Failure {
                 },
             ),
             Error::MalformedResponse { .. } => Failure::new(ExitCode::Appliance, error.to_string()),
+            // Not 6: that tells scripts to try again, which could start a second backup.
+            Error::OutcomeUnknown {
+                location,
+                candidates,
+                ..
+            } => Failure::new(ExitCode::OutcomeUnknown, error.to_string())
+                .with_details(
+                    candidates
+                        .iter()
+                        .map(|job| format!("job {job} could be the one it started")),
+                )
+                .with_hint(format!(
+                    "do not start it again blindly: `vcsa-backup list` shows the recent jobs; \
+                     look for one at {location}, then follow it with `vcsa-backup status <job> \
+                     --wait`"
+                )),
             Error::Configuration { problems, .. } => Failure::new(
                 ExitCode::InvalidInput,
                 "the connection settings are invalid",

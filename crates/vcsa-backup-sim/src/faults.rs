@@ -56,6 +56,9 @@ pub struct Faults {
     pub next_job_progress: Option<ProgressCurve>,
     /// Enumerations whose value in every response is replaced by the given unknown value.
     pub unknown_enums: BTreeMap<EnumField, String>,
+    /// Operations whose next answers are lost after the work is done (left out when none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lost_answers: BTreeMap<crate::LostOperation, crate::LostAnswers>,
 }
 
 impl Faults {

@@ -81,6 +81,7 @@
 //! | `POST /__sim/faults/job-wait` `{"pending_ms": 5000, "blocked_ms": 3000}` | the next job is PENDING (state `NONE`) for 5 s, then BLOCKED for 3 s, then runs |
 //! | `POST /__sim/faults/job-progress` `{"stretches": [{"over_ms": 60000, "to_percent": 50}, {"over_ms": 120000, "to_percent": 50}, {"over_ms": 0, "to_percent": 90}]}` | the next job's progress follows this [`ProgressCurve`] (here: to 50% in a minute, stalls two minutes, jumps to 90% and ends there, early) instead of a steady run |
 //! | `POST /__sim/faults/unknown-enum` `{"field": "job_state", "value": "PAUSED"}` | responses carry an enum value from the future (fields: [`EnumField`]) |
+//! | `POST /__sim/faults/lost-answers` `{"operation": "start_backup", "answer": "dropped", "count": 1}` | the next backup start is carried out, then its answer is lost ([`LostOperation`], [`LostAnswer`]: `dropped`, `bad_gateway`, `service_unavailable`, `gateway_timeout`, `hang`) |
 //! | `DELETE /__sim/faults` | clear every fault |
 //! | `POST /__sim/sessions/expire` | every session expires now |
 //! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history (refused beyond [`MAX_HISTORY`] in all) |
@@ -119,6 +120,7 @@ mod flavour;
 mod fleet;
 mod jobs;
 mod limits;
+mod lost_answers;
 mod operations;
 mod parts;
 mod plan;
@@ -141,6 +143,7 @@ pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
 pub use limits::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
 };
+pub use lost_answers::{HANG, LostAnswer, LostAnswers, LostOperation};
 pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use routes::ADMIN_PREFIX;
 pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};

@@ -1,6 +1,7 @@
 //! Starting and stopping a simulator: the builder, the listener (HTTPS or plain HTTP) and the
 //! handle of a running instance.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -24,6 +25,7 @@ use crate::catalog::is_valid_system_name;
 use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
 use crate::limits::DEFAULT_MAX_CONNECTIONS;
+use crate::lost_answers::{self, LostAnswers, LostOperation};
 use crate::plan::JobWait;
 use crate::{routes, tls};
 
@@ -96,6 +98,7 @@ impl Simulator {
             history: 0,
             limits: ConnectionLimits::default(),
             time_zone: None,
+            lost_answers: BTreeMap::new(),
         }
     }
 }
@@ -110,6 +113,7 @@ pub struct SimulatorBuilder {
     limits: ConnectionLimits,
     /// Checked at start.
     time_zone: Option<String>,
+    pub(crate) lost_answers: BTreeMap<LostOperation, LostAnswers>,
 }
 
 /// What keeps slow or idle clients from holding the simulator.
@@ -312,6 +316,7 @@ impl SimulatorBuilder {
             None
         };
         let appliance = Arc::new(Appliance::new(self.config));
+        appliance.update_faults(|f| f.lost_answers = self.lost_answers);
         if self.history > 0 {
             appliance
                 .seed_history(self.history)
@@ -455,12 +460,13 @@ async fn serve(listener: TcpListener, conns: Connections, mut stop: oneshot::Rec
             // Told when the first request's headers have arrived.
             let first_request = Arc::new(Notify::new());
             let heard = first_request.clone();
-            let service = TowerToHyperService::new(conns.app.clone().map_request(
-                move |req: axum::http::Request<hyper::body::Incoming>| {
-                    heard.notify_one();
-                    req
-                },
-            ));
+            let service =
+                TowerToHyperService::new(lost_answers::service(conns.app.clone()).map_request(
+                    move |req: axum::http::Request<hyper::body::Incoming>| {
+                        heard.notify_one();
+                        req
+                    },
+                ));
             let connection = async {
                 match conns.tls.clone() {
                     Some(acceptor) => {

@@ -10,6 +10,7 @@ mod fleet;
 mod help;
 mod hostile;
 mod logging;
+mod lost_answers;
 mod output;
 mod schedules;
 mod terminal;

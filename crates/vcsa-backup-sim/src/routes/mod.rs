@@ -37,6 +37,10 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
             app.clone(),
             json_bodies_only,
         ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::lost_answers::lose,
+        ))
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
         .with_state(app.clone());
     Router::new()

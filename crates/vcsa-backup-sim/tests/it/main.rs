@@ -11,6 +11,7 @@ mod firing;
 mod fleet;
 mod generated_client;
 mod https;
+mod lost_answers;
 mod operations;
 mod retention;
 mod schedules;

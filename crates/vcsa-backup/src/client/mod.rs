@@ -18,6 +18,7 @@ pub(crate) mod address;
 pub(crate) mod builder;
 mod catalog;
 mod operations;
+mod resolve;
 mod schedules;
 mod session;
 

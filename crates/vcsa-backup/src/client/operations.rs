@@ -8,6 +8,7 @@ use vcsa_backup_api::types;
 use crate::backup::part::Part;
 use crate::backup::request::BackupRequest;
 use crate::client::Client;
+use crate::client::resolve::Start;
 use crate::error::{Error, Field, Problem};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
@@ -22,6 +23,12 @@ use crate::wire::twins::{
 
 impl Client {
     /// Starts a backup. Never repeated by the client: a backup runs at most once per call.
+    ///
+    /// When the answer is lost after the request may have reached the appliance (the
+    /// connection dropped, a proxy answered 502, 503 or 504, the time-out passed), the client
+    /// reads the appliance's recent jobs (for up to 30 seconds) to find out: it answers the job
+    /// at this location that started meanwhile, or the original error when there is none
+    /// (nothing started, safe to retry), or [`Error::OutcomeUnknown`].
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
@@ -44,12 +51,20 @@ impl Client {
     ///   password, or a folder that already holds a backup).
     /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
     /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
+    /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
+    ///   whether the backup started; check them before trying again.
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn start_backup(&self, request: &BackupRequest) -> Result<JobStatus, Error> {
-        self.call(&StartBackup(request))
-            .await
-            .map(IntoDomain::into_domain)
+        let start = Start::Backup {
+            location: request.location(),
+        };
+        let send = async {
+            self.call(&StartBackup(request))
+                .await
+                .map(IntoDomain::into_domain)
+        };
+        self.start_once(start, send).await
     }
 
     /// The status of one job: state, progress and messages.
@@ -171,7 +186,9 @@ impl Client {
     }
 
     /// Runs a backup schedule now (usually the schedule `default`), with an optional comment.
-    /// Never repeated by the client.
+    /// Never repeated by the client. A lost answer is settled as for
+    /// [`start_backup`](Self::start_backup), by the scheduled jobs below the schedule's location
+    /// that started meanwhile.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
@@ -191,6 +208,8 @@ impl Client {
     /// - [`Error::NotFound`]: no schedule has this id.
     /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
     /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
+    /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
+    ///   whether the schedule ran; check them before trying again.
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn run_schedule(
@@ -217,9 +236,13 @@ impl Client {
         let body = types::RunScheduleRequest {
             comment: comment.map(str::to_string),
         };
-        self.call(&RunSchedule { schedule, body })
+        let send = async {
+            self.call(&RunSchedule { schedule, body })
+                .await
+                .map(IntoDomain::into_domain)
+        };
+        self.start_once(Start::Schedule { id: schedule }, send)
             .await
-            .map(IntoDomain::into_domain)
     }
 
     /// The parts of the appliance a backup can include, with which are included by default.

@@ -89,6 +89,23 @@ pub enum Error {
         /// The start of the body, for diagnosis (redacted where it could hold a session token).
         excerpt: String,
     },
+    /// A start (a backup, a schedule run) may or may not have happened: the request may have
+    /// reached the appliance, its answer was lost (the connection dropped, a proxy answered 502,
+    /// 503 or 504, or the client's time-out passed), and reading the appliance's jobs afterwards
+    /// could not settle it: two jobs could be the one, or the appliance could not be read. The
+    /// start was not sent again. Do not retry blindly: look at the appliance's recent jobs
+    /// (`vcsa-backup list`) for a job at the location first.
+    #[non_exhaustive]
+    OutcomeUnknown {
+        /// The operation whose answer was lost, in words (`start a backup`).
+        operation: &'static str,
+        /// Where the backup would go: the backup's location, or the schedule's location root.
+        location: String,
+        /// Jobs that could be the one started (empty when the appliance could not be read).
+        candidates: Vec<crate::JobId>,
+        /// Why it could not be settled.
+        reason: String,
+    },
     /// The client's own settings are wrong: found by [`ClientBuilder::build`](crate::ClientBuilder::build)
     /// (base URL, credentials, certificates, thumbprints), or a base URL the appliance redirects
     /// away from.
@@ -343,6 +360,27 @@ impl fmt::Display for Error {
                 f.write_str(
                     "; check that the base URL points at the appliance itself, not a proxy or \
                      another service",
+                )
+            }
+            Self::OutcomeUnknown {
+                operation,
+                location,
+                candidates,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "the answer to \"{operation}\" was lost, and whether the appliance did it \
+                     is unknown: {reason}"
+                )?;
+                if !candidates.is_empty() {
+                    let ids: Vec<&str> = candidates.iter().map(crate::JobId::as_str).collect();
+                    write!(f, " (jobs that could be it: {})", ids.join(", "))?;
+                }
+                write!(
+                    f,
+                    "; it was not sent again. Before trying again, check the appliance's recent \
+                     jobs (vcsa-backup list) for a backup to {location}"
                 )
             }
             Self::Configuration { problems } => {

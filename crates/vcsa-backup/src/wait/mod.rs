@@ -37,7 +37,7 @@ mod human;
 mod options;
 mod poller;
 mod progress;
-mod retry;
+pub(crate) mod retry;
 mod watch;
 mod when_idle;
 

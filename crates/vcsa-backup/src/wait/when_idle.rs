@@ -156,8 +156,10 @@ where
         blocked_by: Vec::new(),
         ended: HashSet::new(),
     };
-    // Never retried on a transient error: the appliance may have started the backup before the
-    // answer was lost, and a retry would queue a second backup behind the first.
+    // A start whose answer was lost comes back settled by the client: its job, the original
+    // error when no job started, or `OutcomeUnknown`. Still never retried on a transient error:
+    // behind a proxy's 504 the appliance may record the job only after the jobs were read, and
+    // a retry would then wait behind that job and start a second backup.
     let decide = |refusal: &Refusal, _: &FailureStreak| match refusal {
         Refusal::Busy { waited: true, .. } => Decision::RetryNow,
         Refusal::Busy { waited: false, .. } => Decision::Retry,

@@ -10,6 +10,7 @@ mod fleet;
 mod health;
 mod http_client;
 mod http_events;
+mod lost_answers;
 mod requests;
 mod schedules;
 mod simulator;

@@ -102,4 +102,5 @@ pub async fn requests_to(server: &MockServer, verb: &str, to: &str) -> Vec<wirem
 }
 
 pub mod capture;
+pub mod proxy;
 pub mod wait;

@@ -1,0 +1,279 @@
+//! Starts whose answer was lost: the request may have reached the appliance (the connection
+//! dropped after sending, a proxy answered 502, 503 or 504, the client's time-out passed), so
+//! the backup may be running. The start is never sent again; the appliance's recent jobs say
+//! what happened, and only they do: one job that can be the start's is its job, none means
+//! nothing started, and anything else (two jobs that could be it, an appliance that cannot be
+//! read) is [`Error::OutcomeUnknown`], never settled by guessing.
+//!
+//! A manual backup is found by its location (unique: the folder must be empty, and the user in
+//! the details is optional), a schedule run by the schedule's location root, the job type and
+//! the time (the details name no schedule). "Recent" is measured on the appliance's own clock:
+//! a job counts if it started after the request was sent, less [`CLOCK_SLACK`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use tokio::time::Instant;
+
+use crate::backup::location::canonical_root;
+use crate::client::Client;
+use crate::error::Error;
+use crate::job::details::{JobDetails, JobKind};
+use crate::job::id::JobId;
+use crate::job::status::JobStatus;
+use crate::wait::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::wait::{ConstantBackoff, FailureStreak, FaultAction, FaultPolicy, RetryTransient};
+
+/// How long the reads that settle a lost answer may take, failed reads retried within it.
+pub(crate) const SETTLE_WITHIN: Duration = Duration::from_secs(30);
+/// The pause between two failed attempts to read the appliance's jobs.
+const READ_EVERY: Duration = Duration::from_secs(3);
+/// How many of the newest jobs are looked at: a start is among the newest.
+const RECENT_JOBS: usize = 32;
+/// Leeway before the moment the request was sent: job start times are whole seconds, and the
+/// appliance may take a moment to record a job.
+const CLOCK_SLACK: Duration = Duration::from_secs(60);
+
+/// The start whose answer was lost, as the appliance's jobs show it.
+#[derive(Clone, Copy)]
+pub(crate) enum Start<'a> {
+    /// A manual backup to this location.
+    Backup { location: &'a str },
+    /// A run of this schedule.
+    Schedule { id: &'a str },
+}
+
+impl Start<'_> {
+    fn operation(&self) -> &'static str {
+        match self {
+            Self::Backup { .. } => "start a backup",
+            Self::Schedule { .. } => "run a backup schedule",
+        }
+    }
+}
+
+/// Whether a failed start may have reached the appliance: a connection that failed after
+/// sending (reset, closed, time-out, a cut-off answer) or a gateway page without the API's own
+/// error. A refused connection, a failure to connect, and every answer of the API itself are
+/// certain: nothing started.
+pub(crate) fn may_have_started(error: &Error) -> bool {
+    match error {
+        Error::Transient {
+            source: Some(source),
+            ..
+        } => source
+            .downcast_ref::<reqwest::Error>()
+            .is_none_or(|e| !e.is_connect()),
+        Error::Transient {
+            server: Some(server),
+            ..
+        } => server.error_type.is_none() && matches!(server.status, Some(502..=504)),
+        _ => false,
+    }
+}
+
+/// What the appliance's jobs say about the start.
+enum Found {
+    None,
+    One(JobStatus),
+    Several(Vec<JobId>),
+}
+
+impl Client {
+    /// Sends a start once. When its answer was lost, reads the appliance's jobs to find out what
+    /// happened: the started job, the original error (nothing started, safe to retry), or
+    /// [`Error::OutcomeUnknown`].
+    pub(crate) async fn start_once<F>(&self, start: Start<'_>, send: F) -> Result<JobStatus, Error>
+    where
+        F: Future<Output = Result<JobStatus, Error>>,
+    {
+        // Logged in first, so that a failure to log in is never taken for a lost answer.
+        self.session().await?;
+        let sent = Instant::now();
+        let lost = match send.await {
+            Err(error) if may_have_started(&error) => error,
+            other => return other,
+        };
+        let operation = start.operation();
+        tracing::warn!(
+            operation,
+            error = %lost,
+            "the answer to the start was lost; reading the appliance's jobs to find out whether it started"
+        );
+        let root = match start {
+            Start::Backup { location } => Some(canonical_root(location)),
+            Start::Schedule { .. } => None,
+        };
+        let deadline = Deadline::starting_now(SETTLE_WITHIN);
+        let mut pace = Pace::new(deadline, Arc::new(ConstantBackoff::new(READ_EVERY)), None);
+        let policy = RetryTransient::default();
+        let decide = |error: &Error, streak: &FailureStreak| match policy.on_error(error, streak) {
+            FaultAction::Retry => Decision::Retry,
+            _ => Decision::GiveUp,
+        };
+        let mut read = Call(|| self.find_start(start, root.clone(), sent));
+        let found = pace
+            .retry_within(
+                "reading the jobs after a lost answer",
+                None,
+                decide,
+                &mut read,
+            )
+            .await;
+        let (location, found) = match found {
+            Ok(found) => found,
+            Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => {
+                tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
+                return Err(Error::OutcomeUnknown {
+                    operation,
+                    location: root.unwrap_or_else(|| match start {
+                        Start::Schedule { id } => format!("the location of schedule \"{id}\""),
+                        Start::Backup { location } => location.to_string(),
+                    }),
+                    candidates: Vec::new(),
+                    reason: format!("the appliance's jobs could not be read ({error})"),
+                });
+            }
+        };
+        match found {
+            Found::One(status) => {
+                tracing::info!(operation, job = %status.id, "the start reached the appliance: following its job");
+                Ok(status)
+            }
+            Found::None => {
+                tracing::info!(
+                    operation,
+                    "no job was started: the start did not reach the appliance"
+                );
+                Err(lost)
+            }
+            Found::Several(candidates) => {
+                tracing::warn!(
+                    operation,
+                    candidates = candidates.len(),
+                    "several jobs could be the start's: outcome unknown"
+                );
+                Err(Error::OutcomeUnknown {
+                    operation,
+                    location,
+                    candidates,
+                    reason: "more than one recent job could be the one it started".into(),
+                })
+            }
+        }
+    }
+
+    /// One reading of the appliance's clock and recent jobs: the jobs the start could have
+    /// made, with the location root they were looked for at.
+    async fn find_start(
+        &self,
+        start: Start<'_>,
+        root: Option<String>,
+        sent: Instant,
+    ) -> Result<(String, Found), Error> {
+        let now = self.get_appliance_time().await?.now;
+        let root = match (root, start) {
+            (Some(root), _) => root,
+            (None, Start::Schedule { id }) => {
+                canonical_root(&self.get_schedule(id).await?.location)
+            }
+            (None, Start::Backup { location }) => canonical_root(location),
+        };
+        let since = since(now, sent.elapsed() + CLOCK_SLACK);
+        let ids: Vec<JobId> = self
+            .list_jobs()
+            .await?
+            .into_iter()
+            .take(RECENT_JOBS)
+            .collect();
+        let details = self.list_job_details(Some(&ids)).await?;
+        let mut matching: Vec<JobId> = details
+            .into_iter()
+            .filter(|(_, job)| could_be(start, &root, job, since))
+            .map(|(id, _)| id)
+            .collect();
+        let found = match matching.len() {
+            0 => Found::None,
+            1 => Found::One(self.get_job(&matching.remove(0)).await?),
+            _ => {
+                matching.sort_by(|a, b| b.cmp(a));
+                Found::Several(matching)
+            }
+        };
+        Ok((root, found))
+    }
+}
+
+/// `now - ago`, saturating at the earliest time.
+fn since(now: DateTime<Utc>, ago: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(ago)
+        .ok()
+        .and_then(|ago| now.checked_sub_signed(ago))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Whether `job` could be the one `start` made: at its location (a manual backup's own
+/// folder; a scheduled backup below the schedule's root), started since `since` (a job not
+/// started yet counts).
+fn could_be(start: Start<'_>, root: &str, job: &JobDetails, since: DateTime<Utc>) -> bool {
+    let location = canonical_root(&job.location);
+    let at_location = match start {
+        Start::Backup { .. } => location == root,
+        Start::Schedule { .. } => {
+            job.kind == JobKind::Scheduled
+                && location
+                    .strip_prefix(root)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        }
+    };
+    at_location && job.started_at.is_none_or(|at| at >= since)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServerError;
+
+    fn gateway(status: u16) -> Error {
+        Error::Transient {
+            reason: "the appliance's web front end answered".into(),
+            server: Some(Box::new(ServerError {
+                error_type: None,
+                messages: Vec::new(),
+                data: None,
+                status: Some(status),
+            })),
+            source: None,
+        }
+    }
+
+    #[test]
+    fn gateway_pages_may_have_started_but_the_apis_own_errors_did_not() {
+        for status in [502, 503, 504] {
+            assert!(may_have_started(&gateway(status)), "{status}");
+        }
+        assert!(!may_have_started(&gateway(429)));
+        let mut typed =
+            ServerError::new(Some(crate::ServerErrorType::ServiceUnavailable), Vec::new());
+        typed.status = Some(503);
+        let api_said = Error::Transient {
+            reason: "busy".into(),
+            server: Some(Box::new(typed)),
+            source: None,
+        };
+        assert!(!may_have_started(&api_said));
+        assert!(!may_have_started(&Error::SessionExpired {
+            operation: "start a backup"
+        }));
+    }
+
+    #[test]
+    fn a_clock_far_in_the_past_saturates() {
+        let now = DateTime::<Utc>::MIN_UTC;
+        assert_eq!(
+            since(now, Duration::from_secs(60)),
+            DateTime::<Utc>::MIN_UTC
+        );
+    }
+}
