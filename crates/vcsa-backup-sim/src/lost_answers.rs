@@ -2,7 +2,7 @@
 //! carries out the call (starts the backup, runs the schedule), then the connection drops
 //! without an answer, a proxy answers 502, 503 or 504 with its own page, or no answer comes
 //! until the client gives up. Set per operation for the next few calls, from the builder
-//! ([`SimulatorBuilder::lose_answers`]), the control handle ([`Control::lose_answers`]) or the
+//! ([`SimulatorBuilder::lose_answers`](crate::SimulatorBuilder::lose_answers)), the control handle ([`Control::lose_answers`]) or the
 //! admin endpoint (`POST /__sim/faults/lost-answers`).
 
 use std::collections::BTreeMap;
@@ -23,7 +23,6 @@ use crate::appliance::Appliance;
 use crate::control::Control;
 use crate::faults::Faults;
 use crate::flavour::json_response;
-use crate::server::SimulatorBuilder;
 
 /// How long an answer lost with [`LostAnswer::Hang`] is held before the connection drops:
 /// longer than any client waits.
@@ -115,7 +114,7 @@ impl Faults {
 }
 
 /// Sets `count` answers to lose, replacing the setting of that operation (a count of 0 clears it).
-fn set(
+pub(crate) fn set(
     lost: &mut BTreeMap<LostOperation, LostAnswers>,
     op: LostOperation,
     answer: LostAnswer,
@@ -147,20 +146,6 @@ impl Control {
     pub fn lose_answers(&self, operation: LostOperation, answer: LostAnswer, count: u32) {
         self.appliance
             .update_faults(|f| set(&mut f.lost_answers, operation, answer, count));
-    }
-}
-
-impl SimulatorBuilder {
-    /// From the start, the first `count` calls of `operation` are carried out, then their
-    /// answers are lost as `answer` says (see [`Control::lose_answers`]).
-    pub fn lose_answers(
-        mut self,
-        operation: LostOperation,
-        answer: LostAnswer,
-        count: u32,
-    ) -> Self {
-        set(&mut self.lost_answers, operation, answer, count);
-        self
     }
 }
 

@@ -25,7 +25,7 @@ use crate::catalog::is_valid_system_name;
 use crate::config::{SimConfig, is_valid_schedule_id};
 use crate::control::Control;
 use crate::limits::DEFAULT_MAX_CONNECTIONS;
-use crate::lost_answers::{self, LostAnswers, LostOperation};
+use crate::lost_answers::{self, LostAnswer, LostAnswers, LostOperation};
 use crate::plan::JobWait;
 use crate::{routes, tls};
 
@@ -133,6 +133,18 @@ impl Default for ConnectionLimits {
 }
 
 impl SimulatorBuilder {
+    /// From the start, the first `count` calls of `operation` are carried out, then their
+    /// answers are lost as `answer` says (see [`Control::lose_answers`]).
+    pub fn lose_answers(
+        mut self,
+        operation: LostOperation,
+        answer: LostAnswer,
+        count: u32,
+    ) -> Self {
+        lost_answers::set(&mut self.lost_answers, operation, answer, count);
+        self
+    }
+
     /// The user name log in accepts.
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.config.user = user.into();
