@@ -407,6 +407,14 @@ pub struct BackupArgs {
     #[command(flatten)]
     pub request: RequestArgs,
 
+    /// How to start and follow it.
+    #[command(flatten)]
+    pub start: StartArgs,
+}
+
+/// How `backup` and `schedule run` start a job and follow it.
+#[derive(Debug, Args)]
+pub struct StartArgs {
     /// Follow the job to the end, showing its progress, and exit with its outcome.
     #[arg(long, short = 'w')]
     pub wait: bool,

@@ -1,10 +1,8 @@
 //! `schedule ...`: the appliance's backup schedules, their settings as options.
 
-use std::time::Duration;
-
 use clap::{Args, Subcommand};
 
-use super::{TargetArgs, positive_duration};
+use super::{StartArgs, TargetArgs};
 
 /// `schedule ...`.
 #[derive(Debug, Subcommand)]
@@ -198,18 +196,9 @@ pub struct ScheduleRunArgs {
     #[arg(long, short = 'c')]
     pub comment: Option<String>,
 
-    /// Follow the job to the end, showing its progress, and exit with its outcome.
-    #[arg(long, short = 'w')]
-    pub wait: bool,
-
-    /// If another backup or restore is running, wait for it to end, then start this one
-    /// (instead of failing with exit code 4).
-    #[arg(long)]
-    pub when_idle: bool,
-
-    /// Give up waiting after this long, such as `90m` or `4h` (exit code 3).
-    #[arg(long, value_name = "DURATION", value_parser = positive_duration)]
-    pub deadline: Option<Duration>,
+    /// How to start and follow it.
+    #[command(flatten)]
+    pub start: StartArgs,
 }
 
 /// A time of day as typed: its range is checked with the rest of the schedule, so that every

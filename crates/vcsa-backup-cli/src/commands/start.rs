@@ -1,13 +1,13 @@
 //! Starting a backup (by request or by a schedule's settings), optionally behind a running one,
 //! and following it: what `backup` and `schedule run` share.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use vcsa_backup::wait::IdleStart;
 use vcsa_backup::{BackupRequest, Error, JobStatus};
 
 use super::Context;
-use crate::cli::OutputFormat;
+use crate::cli::{OutputFormat, StartArgs};
 use crate::failure::Failure;
 use crate::follow;
 use crate::output;
@@ -27,18 +27,12 @@ pub enum Start<'a> {
     },
 }
 
-/// How to start and follow.
-pub struct Plan {
-    /// Wait behind a running backup instead of failing.
-    pub when_idle: bool,
-    /// Follow the job to its end.
-    pub wait: bool,
-    /// The longest the whole command may wait.
-    pub deadline: Option<Duration>,
-}
-
 /// Starts the job as `plan` says, prints it, and follows it when asked.
-pub async fn start_and_follow(ctx: &Context, start: Start<'_>, plan: &Plan) -> Result<(), Failure> {
+pub async fn start_and_follow(
+    ctx: &Context,
+    start: Start<'_>,
+    plan: &StartArgs,
+) -> Result<(), Failure> {
     let began = Instant::now();
     let remaining = || plan.deadline.map(|d| d.saturating_sub(began.elapsed()));
 

@@ -2,7 +2,7 @@
 
 use crate::cli::ScheduleRunArgs;
 use crate::commands::Context;
-use crate::commands::start::{Plan, Start, start_and_follow};
+use crate::commands::start::{Start, start_and_follow};
 use crate::failure::Failure;
 
 /// Runs `schedule run`.
@@ -11,10 +11,5 @@ pub async fn run(ctx: &Context, args: &ScheduleRunArgs) -> Result<(), Failure> {
         id: args.schedule.trim(),
         comment: args.comment.as_deref(),
     };
-    let plan = Plan {
-        when_idle: args.when_idle,
-        wait: args.wait,
-        deadline: args.deadline,
-    };
-    start_and_follow(ctx, start, &plan).await
+    start_and_follow(ctx, start, &args.start).await
 }
