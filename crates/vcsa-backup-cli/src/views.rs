@@ -296,6 +296,13 @@ impl OutcomeView {
             messages: messages(&outcome.messages),
         }
     }
+
+    /// `headline`, then the appliance's messages, one per indented line.
+    pub fn text(&self, headline: String) -> String {
+        self.messages
+            .iter()
+            .fold(headline, |text, m| text + "\n  " + &m.text)
+    }
 }
 
 #[cfg(test)]

@@ -15,15 +15,11 @@ pub async fn run(ctx: &Context, args: &JobArgs) -> Result<(), Failure> {
     let outcome = ctx.client.cancel_job(&id).await?;
     let view = OutcomeView::new(&outcome, Some(&id));
     output::print(ctx.output, &view, || {
-        let mut text = match outcome.status {
+        view.text(match outcome.status {
             OutcomeStatus::Ok => format!("Cancel requested for job {id}."),
             OutcomeStatus::Warning => format!("Cancel requested for job {id}, with warnings:"),
             _ => format!("The appliance did not cancel job {id}:"),
-        };
-        for m in &view.messages {
-            text.push_str(&format!("\n  {}", m.text));
-        }
-        text
+        })
     })?;
     if outcome.is_accepted() {
         Ok(())

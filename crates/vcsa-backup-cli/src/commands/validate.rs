@@ -14,18 +14,14 @@ pub async fn run(ctx: &Context, args: &RequestArgs) -> Result<(), Failure> {
     let outcome = ctx.client.validate_backup(&request).await?;
     let view = OutcomeView::new(&outcome, None);
     output::print(ctx.output, &view, || {
-        let mut text = match outcome.status {
+        view.text(match outcome.status {
             OutcomeStatus::Ok => format!("The appliance can back up to {}.", request.location()),
             OutcomeStatus::Warning => format!(
                 "The appliance can back up to {}, with warnings:",
                 request.location()
             ),
             _ => format!("The appliance cannot back up to {}:", request.location()),
-        };
-        for m in &view.messages {
-            text.push_str(&format!("\n  {}", m.text));
-        }
-        text
+        })
     })?;
     if outcome.is_accepted() {
         Ok(())
