@@ -45,19 +45,28 @@ pub fn lint(doc: &Value) -> Vec<Problem> {
         );
     }
 
-    let schemas = doc["components"]["schemas"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let ops = operations(doc);
+    lint_ids(&ops, &mut push);
+    lint_flavours(&ops, &mut push);
     let responses = doc["components"]["responses"]
         .as_object()
         .cloned()
         .unwrap_or_default();
-    let ops = operations(doc);
-
-    // operationIds: present, snake_case, unique.
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for op in &ops {
+        lint_operation(op, doc, &responses, &mut push);
+    }
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    lint_schemas(&schemas, &mut push);
+    problems
+}
+
+/// operationIds: present, snake_case, unique.
+fn lint_ids(ops: &[Operation], push: &mut impl FnMut(&str, String)) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for op in ops {
         match &op.id {
             None => push(&op.label(), "has no operationId".into()),
             Some(id) if !is_snake_case(id) => {
@@ -73,10 +82,12 @@ pub fn lint(doc: &Value) -> Vec<Problem> {
             }
         }
     }
+}
 
-    // Flavours: every operation lives under /api or /rest, and each has its twin.
+/// Flavours: every operation lives under /api or /rest, and each has its twin.
+fn lint_flavours(ops: &[Operation], push: &mut impl FnMut(&str, String)) {
     let ids: BTreeSet<&str> = ops.iter().filter_map(|o| o.id.as_deref()).collect();
-    for op in &ops {
+    for op in ops {
         let Some(id) = op.id.as_deref() else { continue };
         if op.path.starts_with("/api/") {
             if id.starts_with(REST_PREFIX) {
@@ -105,74 +116,81 @@ pub fn lint(doc: &Value) -> Vec<Problem> {
             push(&op.label(), "path must start with /api/ or /rest/".into());
         }
     }
+}
 
-    // Operations: described, traceable, one success and one error schema.
-    for op in &ops {
-        let at = op.label();
-        for field in ["summary", "description"] {
-            if !has_text(&op.body[field]) {
-                push(&at, format!("has no {field}"));
-            }
-        }
-        if !has_text(&op.body["x-source"]) {
-            push(
-                &at,
-                "has no x-source naming the seed file or the notes it comes from".into(),
-            );
-        }
-        let mut success = BTreeSet::new();
-        let mut error = BTreeSet::new();
-        for (code, response) in op.body["responses"].as_object().into_iter().flatten() {
-            let shape = response_shape(response, &responses);
-            match code.chars().next() {
-                Some('2') => {
-                    success.insert(shape);
-                }
-                Some('4' | '5') => {
-                    error.insert(shape);
-                }
-                _ if code == "default" => push(
-                    &at,
-                    "uses a `default` response, which progenitor counts as both success and error; list 4XX and 5XX instead".into(),
-                ),
-                _ => push(&at, format!("response {code:?} is neither 2xx, 4xx nor 5xx")),
-            }
-        }
-        if success.len() != 1 {
-            push(
-                &at,
-                format!(
-                    "must have exactly one success schema, has {}: {success:?}",
-                    success.len()
-                ),
-            );
-        }
-        if error.len() != 1 {
-            push(
-                &at,
-                format!(
-                    "must have exactly one error schema, has {}: {error:?}",
-                    error.len()
-                ),
-            );
-        }
-        for (i, param) in op.params.iter().enumerate() {
-            let param = resolve(param, doc);
-            let name = param["name"].as_str().unwrap_or("?");
-            if !has_text(&param["description"]) {
-                push(&at, format!("parameter {i} ({name}) has no description"));
-            }
-            walk_schema(
-                &format!("{at} parameter {name}"),
-                &param["schema"],
-                false,
-                &mut push,
-            );
+/// An operation: described, traceable, one success and one error schema, parameters described.
+fn lint_operation(
+    op: &Operation,
+    doc: &Value,
+    responses: &serde_json::Map<String, Value>,
+    push: &mut impl FnMut(&str, String),
+) {
+    let at = op.label();
+    for field in ["summary", "description"] {
+        if !has_text(&op.body[field]) {
+            push(&at, format!("has no {field}"));
         }
     }
+    if !has_text(&op.body["x-source"]) {
+        push(
+            &at,
+            "has no x-source naming the seed file or the notes it comes from".into(),
+        );
+    }
+    let mut success = BTreeSet::new();
+    let mut error = BTreeSet::new();
+    for (code, response) in op.body["responses"].as_object().into_iter().flatten() {
+        let shape = response_shape(response, responses);
+        match code.chars().next() {
+            Some('2') => {
+                success.insert(shape);
+            }
+            Some('4' | '5') => {
+                error.insert(shape);
+            }
+            _ if code == "default" => push(
+                &at,
+                "uses a `default` response, which progenitor counts as both success and error; list 4XX and 5XX instead".into(),
+            ),
+            _ => push(&at, format!("response {code:?} is neither 2xx, 4xx nor 5xx")),
+        }
+    }
+    if success.len() != 1 {
+        push(
+            &at,
+            format!(
+                "must have exactly one success schema, has {}: {success:?}",
+                success.len()
+            ),
+        );
+    }
+    if error.len() != 1 {
+        push(
+            &at,
+            format!(
+                "must have exactly one error schema, has {}: {error:?}",
+                error.len()
+            ),
+        );
+    }
+    for (i, param) in op.params.iter().enumerate() {
+        let param = resolve(param, doc);
+        let name = param["name"].as_str().unwrap_or("?");
+        if !has_text(&param["description"]) {
+            push(&at, format!("parameter {i} ({name}) has no description"));
+        }
+        walk_schema(
+            &format!("{at} parameter {name}"),
+            &param["schema"],
+            false,
+            push,
+        );
+    }
+}
 
-    // Schemas: described, traceable, no inline enums, every enum value described.
-    for (name, schema) in &schemas {
+/// Schemas: described, traceable, no inline enums, every enum value described.
+fn lint_schemas(schemas: &serde_json::Map<String, Value>, push: &mut impl FnMut(&str, String)) {
+    for (name, schema) in schemas {
         let at = format!("schema {name}");
         if !has_text(&schema["x-source"]) {
             push(
@@ -181,12 +199,10 @@ pub fn lint(doc: &Value) -> Vec<Problem> {
             );
         }
         if schema.get("enum").is_some() {
-            lint_enum(&at, schema, &mut push);
+            lint_enum(&at, schema, push);
         }
-        walk_schema(&at, schema, true, &mut push);
+        walk_schema(&at, schema, true, push);
     }
-
-    problems
 }
 
 /// A named enum must be a string enum whose every value has a description, so it maps onto an open Rust enum.
