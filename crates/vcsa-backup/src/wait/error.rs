@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use super::human::HumanDuration;
 use super::retry::WaitSummary;
-use super::when_idle::Blocker;
-use crate::{Error, JobId, JobStatus, Message};
+use crate::{Error, JobId, JobState, JobStatus, Message};
 
 /// Why a wait ended without a successful job. Match on it for what to do next (see
 /// [`Client::wait_for_job`](crate::Client::wait_for_job)); `Display` says it in one paragraph.
@@ -257,6 +256,19 @@ fn write_last_seen(f: &mut fmt::Formatter<'_>, status: Option<&JobStatus>) -> fm
         Some(s) => write!(f, "last seen {} at {}", s.state.as_str(), s.progress),
         None => f.write_str("its status could not be read even once"),
     }
+}
+
+/// A job that kept a new backup from starting, and how long it was waited for.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Blocker {
+    /// The job that was running (the newest in the appliance's job list).
+    pub job: JobId,
+    /// How long the wait for this job took.
+    pub waited: Duration,
+    /// Its state at the end of that wait (`None` if it could no longer be read, e.g. it was
+    /// removed from the appliance's list).
+    pub final_state: Option<JobState>,
 }
 
 /// ` Waited first for job A (1m 0s, ended SUCCEEDED), then job B (5s).`

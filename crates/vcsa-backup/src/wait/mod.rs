@@ -46,7 +46,7 @@ mod simulation;
 
 pub use backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
 pub use error::{
-    JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
+    Blocker, JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
 };
 pub use faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use human::HumanDuration;
@@ -54,7 +54,7 @@ pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
 pub use retry::WaitSummary;
 pub use watch::JobWatch;
-pub use when_idle::{Blocker, IdleStart};
+pub use when_idle::IdleStart;
 
 use tracing::Instrument;
 

@@ -10,12 +10,12 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::error::{NotStarted, NotStartedReason, WaitError};
+use super::error::{Blocker, NotStarted, NotStartedReason, WaitError};
 use super::faults::{FailureStreak, FaultAction, FaultPolicy};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller, Step};
 use super::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
-use crate::{Error, JobId, JobState, JobStatus};
+use crate::{Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
 /// or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
@@ -44,19 +44,6 @@ pub struct IdleStart {
     pub blocked_by: Vec<Blocker>,
     /// Time from the first attempt to the successful start.
     pub waited: Duration,
-}
-
-/// A job that kept a new backup from starting, and how long it was waited for.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Blocker {
-    /// The job that was running (the newest in the appliance's job list).
-    pub job: JobId,
-    /// How long the wait for this job took.
-    pub waited: Duration,
-    /// Its state at the end of that wait (`None` if it could no longer be read, e.g. it was
-    /// removed from the appliance's list).
-    pub final_state: Option<JobState>,
 }
 
 /// Why one attempt did not start the backup.
