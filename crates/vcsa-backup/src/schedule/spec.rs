@@ -454,6 +454,3 @@ fn check_time(time: Option<(u32, u32)>, problems: &mut Vec<Problem>) -> Option<(
     }
     Some((h?, m?))
 }
-
-#[cfg(test)]
-mod tests;
