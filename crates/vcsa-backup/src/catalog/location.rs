@@ -1,7 +1,5 @@
 //! A backup location's root and its credentials, as the catalog and schedules take them.
 
-use std::fmt;
-
 use crate::backup::location::{self, LocationType, check_credentials};
 use crate::error::{BuildError, Field, Problem};
 use vcsa_backup_api::Secret;
@@ -28,7 +26,7 @@ use vcsa_backup_api::Secret;
 /// assert!(error.to_string().contains("sftp://"));
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BackupLocation {
     location_type: LocationType,
     url: String,
@@ -61,33 +59,13 @@ impl BackupLocation {
     }
 }
 
-impl fmt::Debug for BackupLocation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackupLocation")
-            .field("url", &self.url)
-            .field("user", &self.user())
-            .field("password", &self.password())
-            .finish()
-    }
-}
-
 /// Collects a [`BackupLocation`]; [`build`](Self::build) checks it, reporting every problem at once.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct BackupLocationBuilder {
     location: Option<String>,
     user: Option<String>,
     password: Option<Secret>,
-}
-
-impl fmt::Debug for BackupLocationBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackupLocationBuilder")
-            .field("location", &self.location)
-            .field("user", &self.user)
-            .field("password", &self.password)
-            .finish()
-    }
 }
 
 impl BackupLocationBuilder {

@@ -1,7 +1,5 @@
 //! A change to some settings of a schedule; the others keep their values.
 
-use std::fmt;
-
 use vcsa_backup_api::Secret;
 
 use crate::backup::part::PartId;
@@ -29,7 +27,7 @@ use crate::schedule::{DayOfWeek, Retention};
 /// assert!(ScheduleSpec::builder().build_update().is_err());
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScheduleUpdate {
     pub(crate) location: Option<String>,
     pub(crate) location_user: Option<String>,
@@ -88,23 +86,6 @@ impl ScheduleUpdate {
     /// the schedule first (the appliance replaces the time and days together).
     pub(crate) fn needs_current_recurrence(&self) -> bool {
         self.time.is_some() != self.days.is_some()
-    }
-}
-
-impl fmt::Debug for ScheduleUpdate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScheduleUpdate")
-            .field("location", &self.location)
-            .field("location_user", &self.location_user)
-            .field("location_password", &self.location_password)
-            .field("backup_password", &self.backup_password)
-            .field("parts", &self.parts)
-            .field("enabled", &self.enabled)
-            .field("time", &self.time)
-            .field("days", &self.days)
-            .field("retention", &self.retention)
-            .field("fast_backup", &self.fast_backup)
-            .finish()
     }
 }
 
