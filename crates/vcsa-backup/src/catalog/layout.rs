@@ -8,7 +8,7 @@ use crate::backup::location::canonical_root;
 use crate::catalog::archive::ArchiveSummary;
 use crate::catalog::name::{ArchiveKind, ArchiveName, is_version};
 use crate::error::{BuildError, Field, Problem};
-use crate::job::details::{JobDetails, JobKind};
+use crate::job::details::{JobDetails, JobKind, newest_first};
 use crate::job::id::JobId;
 
 /// Host names: letters, digits, `.`, `-` and `_`, not starting with `.`.
@@ -129,16 +129,9 @@ impl ApplianceLayout {
     }
 }
 
-/// The jobs, newest first.
-fn newest_first(history: &[(JobId, JobDetails)]) -> Vec<&(JobId, JobDetails)> {
-    let mut jobs: Vec<&(JobId, JobDetails)> = history.iter().collect();
-    jobs.sort_by(|(a_id, a), (b_id, b)| (b.started_at, b_id).cmp(&(a.started_at, a_id)));
-    jobs
-}
-
 /// The appliance's version, from the newest job that records one.
 pub(crate) fn version_in_history(history: &[(JobId, JobDetails)]) -> Option<String> {
-    newest_first(history)
+    newest_first(history.iter().map(|(id, d)| (id, d)))
         .into_iter()
         .find_map(|(_, d)| d.build.as_ref().map(|b| b.version.clone()))
         .filter(|v| !v.is_empty())
@@ -146,7 +139,7 @@ pub(crate) fn version_in_history(history: &[(JobId, JobDetails)]) -> Option<Stri
 
 /// The system name, from the newest job whose location follows the layout.
 pub(crate) fn system_name_in_history(history: &[(JobId, JobDetails)]) -> Option<String> {
-    newest_first(history)
+    newest_first(history.iter().map(|(id, d)| (id, d)))
         .into_iter()
         .find_map(|(_, d)| system_name_in(&d.location))
 }

@@ -7,10 +7,12 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
+use crate::schedule::recurrence::Recurrence;
+
 /// The appliance's clock and time zone, as [`Client::get_appliance_time`](crate::Client::get_appliance_time)
 /// reads them.
 ///
-/// Schedule times ([`Recurrence`](crate::Recurrence)) are in the appliance's time zone; this is
+/// Schedule times ([`Recurrence`]) are in the appliance's time zone; this is
 /// how to show them beside the caller's own clock.
 ///
 /// ```
@@ -111,7 +113,7 @@ impl ApplianceTime {
     /// // Tonight, 2:00 does not exist: the run is at 3:00 EDT, 07:00 UTC.
     /// assert_eq!(time.next_run(&two_am).unwrap().to_rfc3339(), "2027-03-14T07:00:00+00:00");
     /// ```
-    pub fn next_run(&self, recurrence: &crate::Recurrence) -> Option<DateTime<Utc>> {
+    pub fn next_run(&self, recurrence: &Recurrence) -> Option<DateTime<Utc>> {
         self.zone()?.next_run(recurrence, self.now)
     }
 
@@ -159,7 +161,7 @@ impl Zone {
     /// taken then.
     pub(crate) fn next_run(
         self,
-        recurrence: &crate::Recurrence,
+        recurrence: &Recurrence,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
         let mut local = self.to_local(now);
@@ -238,7 +240,7 @@ mod tests {
     #[test]
     fn next_run_as_an_instant() {
         let ny = reading((2, 0, 0), "Wed 07-30-2014", "22:00:00");
-        let at_23 = crate::Recurrence::new(23, 0, []).unwrap();
+        let at_23 = Recurrence::new(23, 0, []).unwrap();
         assert_eq!(
             ny.next_run(&at_23).unwrap().to_rfc3339(),
             "2014-07-31T03:00:00+00:00"
@@ -251,7 +253,7 @@ mod tests {
 
     #[test]
     fn named_zones_follow_daylight_saving_and_odd_ones_fall_back_to_the_offset_read() {
-        let at_0230 = crate::Recurrence::new(2, 30, []).unwrap();
+        let at_0230 = Recurrence::new(2, 30, []).unwrap();
         // Berlin, Saturday 2026-10-24 at noon (UTC+2); 02:30 happens twice that night: the
         // first, still in summer time, is 00:30 UTC.
         let berlin = zoned(

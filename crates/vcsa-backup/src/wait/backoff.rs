@@ -6,7 +6,30 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use super::progress::EndEstimate;
+/// When a job will end, as time from now, judged from its progress so far.
+///
+/// ```
+/// use std::time::Duration;
+/// use vcsa_backup::wait::EndEstimate;
+///
+/// let end = EndEstimate::new(Duration::from_secs(300), Some(Duration::from_secs(372)));
+/// assert_eq!(end.latest, Some(Duration::from_secs(372)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EndEstimate {
+    /// The earliest end the progress read so far allows (zero: it may end any moment).
+    pub earliest: Duration,
+    /// The latest; `None` while the progress read so far sets no upper bound.
+    pub latest: Option<Duration>,
+}
+
+impl EndEstimate {
+    /// An estimate between `earliest` and `latest` from now.
+    pub fn new(earliest: Duration, latest: Option<Duration>) -> Self {
+        Self { earliest, latest }
+    }
+}
 
 /// What a wait knows when it asks its [`Backoff`] for the next delay.
 ///

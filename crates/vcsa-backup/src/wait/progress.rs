@@ -1,34 +1,10 @@
 //! Waiting that follows progress: when a job will end, judged from its progress readings and
-//! its start time ([`EndEstimate`]), and the default schedule built on it ([`ProgressAware`]).
+//! its start time, and the default schedule built on it ([`ProgressAware`]).
 
 use std::time::Duration;
 
+pub use super::backoff::EndEstimate;
 use super::backoff::{Backoff, ExponentialBackoff, PollContext};
-
-/// When a job will end, as time from now, judged from its progress so far.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::EndEstimate;
-///
-/// let end = EndEstimate::new(Duration::from_secs(300), Some(Duration::from_secs(372)));
-/// assert_eq!(end.latest, Some(Duration::from_secs(372)));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct EndEstimate {
-    /// The earliest end the progress read so far allows (zero: it may end any moment).
-    pub earliest: Duration,
-    /// The latest; `None` while the progress read so far sets no upper bound.
-    pub latest: Option<Duration>,
-}
-
-impl EndEstimate {
-    /// An estimate between `earliest` and `latest` from now.
-    pub fn new(earliest: Duration, latest: Option<Duration>) -> Self {
-        Self { earliest, latest }
-    }
-}
 
 /// The default schedule: reads rarely while the job's end is far, closely near it.
 ///
