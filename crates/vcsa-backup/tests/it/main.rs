@@ -23,6 +23,7 @@ mod job_id;
 mod lost_answers;
 mod requests;
 mod schedule_clock;
+mod schedule_diff;
 mod schedule_info;
 mod schedule_recurrence;
 mod schedule_spec;
