@@ -1,7 +1,5 @@
 //! What to back up, where to, and how to protect it: checked completely before anything is sent.
 
-use std::fmt;
-
 use vcsa_backup_api::Secret;
 
 use crate::backup::location::{self, LocationType, check_credentials};
@@ -28,7 +26,7 @@ use crate::error::{BuildError, Field, Problem};
 /// assert!(!format!("{request:?}").contains("s3cret"));
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BackupRequest {
     location_type: LocationType,
     location: String,
@@ -98,26 +96,8 @@ impl BackupRequest {
     }
 }
 
-impl fmt::Debug for BackupRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackupRequest")
-            .field("location_type", &self.location_type)
-            .field("location", &self.location)
-            .field("parts", &self.parts)
-            .field("location_user", &self.location_user())
-            .field(
-                "location_password",
-                &self.credentials.as_ref().map(|(_, p)| p),
-            )
-            .field("backup_password", &self.backup_password)
-            .field("comment", &self.comment)
-            .field("fast_backup", &self.fast_backup)
-            .finish()
-    }
-}
-
 /// Collects the settings of a [`BackupRequest`]; [`build`](Self::build) checks them all at once.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct BackupRequestBuilder {
     location: Option<String>,
@@ -128,21 +108,6 @@ pub struct BackupRequestBuilder {
     backup_password: Option<Secret>,
     comment: Option<String>,
     fast_backup: Option<bool>,
-}
-
-impl fmt::Debug for BackupRequestBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackupRequestBuilder")
-            .field("location", &self.location)
-            .field("location_type", &self.location_type)
-            .field("parts", &self.parts)
-            .field("location_user", &self.user)
-            .field("location_password", &self.password)
-            .field("backup_password", &self.backup_password)
-            .field("comment", &self.comment)
-            .field("fast_backup", &self.fast_backup)
-            .finish()
-    }
 }
 
 impl BackupRequestBuilder {
@@ -281,46 +246,5 @@ impl BackupRequestBuilder {
             }),
             _ => Err(BuildError::new(problems)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_problem_is_reported_at_once() {
-        let error = BackupRequest::builder()
-            .location("nfs://filer/export/vcsa")
-            .location_credentials("", Secret::new(""))
-            .parts(["seat", "seat", "bad part"])
-            .backup_password(Secret::new("weak"))
-            .comment("a\u{0}b")
-            .build()
-            .unwrap_err();
-        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(
-            fields,
-            [
-                Field::LocationUser,
-                Field::LocationUser,
-                Field::LocationPassword,
-                Field::Parts,
-                Field::Parts,
-                Field::BackupPassword,
-                Field::Comment
-            ]
-        );
-        assert!(!error.to_string().contains("weak"));
-    }
-
-    #[test]
-    fn missing_location_is_reported_with_the_rest() {
-        let error = BackupRequest::builder()
-            .backup_password(Secret::new("short"))
-            .build()
-            .unwrap_err();
-        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, [Field::Location, Field::BackupPassword]);
     }
 }

@@ -8,7 +8,7 @@ use crate::backup::location::canonical_root;
 use crate::catalog::archive::ArchiveSummary;
 use crate::catalog::name::{ArchiveKind, ArchiveName, is_version};
 use crate::error::{BuildError, Field, Problem};
-use crate::job::details::{JobDetails, JobKind};
+use crate::job::details::{JobDetails, JobKind, newest_first};
 use crate::job::id::JobId;
 
 /// Host names: letters, digits, `.`, `-` and `_`, not starting with `.`.
@@ -129,16 +129,9 @@ impl ApplianceLayout {
     }
 }
 
-/// The jobs, newest first.
-fn newest_first(history: &[(JobId, JobDetails)]) -> Vec<&(JobId, JobDetails)> {
-    let mut jobs: Vec<&(JobId, JobDetails)> = history.iter().collect();
-    jobs.sort_by(|(a_id, a), (b_id, b)| (b.started_at, b_id).cmp(&(a.started_at, a_id)));
-    jobs
-}
-
 /// The appliance's version, from the newest job that records one.
 pub(crate) fn version_in_history(history: &[(JobId, JobDetails)]) -> Option<String> {
-    newest_first(history)
+    newest_first(history.iter().map(|(id, d)| (id, d)))
         .into_iter()
         .find_map(|(_, d)| d.build.as_ref().map(|b| b.version.clone()))
         .filter(|v| !v.is_empty())
@@ -146,7 +139,7 @@ pub(crate) fn version_in_history(history: &[(JobId, JobDetails)]) -> Option<Stri
 
 /// The system name, from the newest job whose location follows the layout.
 pub(crate) fn system_name_in_history(history: &[(JobId, JobDetails)]) -> Option<String> {
-    newest_first(history)
+    newest_first(history.iter().map(|(id, d)| (id, d)))
         .into_iter()
         .find_map(|(_, d)| system_name_in(&d.location))
 }
@@ -218,7 +211,6 @@ fn check_version(version: &str) -> Option<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn at(h: u32, m: u32, s: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2024, 5, 31)
@@ -226,6 +218,7 @@ mod tests {
             .and_hms_opt(h, m, s)
             .unwrap()
     }
+    use chrono::NaiveDate;
 
     #[test]
     fn manual_backups_get_a_fresh_folder_each_second() {
@@ -247,17 +240,6 @@ mod tests {
         assert_eq!(name.kind, ArchiveKind::Manual);
         assert_eq!(name.version, "8.0.3.00400");
         assert_eq!(system_name_in(&first).as_deref(), Some("vcsa-01"));
-    }
-
-    #[test]
-    fn bad_names_and_versions_are_refused() {
-        let error = ApplianceLayout::new("vcsa/01", "8.0 U3").unwrap_err();
-        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(fields, [Field::SystemName, Field::Version]);
-        for name in ["", ".hidden", "a b", "..", "a\\b"] {
-            assert!(ApplianceLayout::new(name, "8.0").is_err(), "{name}");
-        }
-        assert!(ApplianceLayout::new("vcsa_01.lab-2.example", "8.0.3.00400").is_ok());
     }
 
     fn job(id: &str, location: &str, version: Option<&str>) -> (JobId, JobDetails) {

@@ -1,7 +1,5 @@
 //! A backup location's root and its credentials, as the catalog and schedules take them.
 
-use std::fmt;
-
 use crate::backup::location::{self, LocationType, check_credentials};
 use crate::error::{BuildError, Field, Problem};
 use vcsa_backup_api::Secret;
@@ -28,7 +26,7 @@ use vcsa_backup_api::Secret;
 /// assert!(error.to_string().contains("sftp://"));
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BackupLocation {
     location_type: LocationType,
     url: String,
@@ -61,33 +59,13 @@ impl BackupLocation {
     }
 }
 
-impl fmt::Debug for BackupLocation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackupLocation")
-            .field("url", &self.url)
-            .field("user", &self.user())
-            .field("password", &self.password())
-            .finish()
-    }
-}
-
 /// Collects a [`BackupLocation`]; [`build`](Self::build) checks it, reporting every problem at once.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct BackupLocationBuilder {
     location: Option<String>,
     user: Option<String>,
     password: Option<Secret>,
-}
-
-impl fmt::Debug for BackupLocationBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackupLocationBuilder")
-            .field("location", &self.location)
-            .field("user", &self.user)
-            .field("password", &self.password)
-            .finish()
-    }
 }
 
 impl BackupLocationBuilder {
@@ -176,80 +154,4 @@ pub(crate) fn check_root(
         location_type: c.location_type,
         url: location::canonical_root(&c.url),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fields(error: &BuildError) -> Vec<Field> {
-        error.problems().iter().map(|p| p.field).collect()
-    }
-
-    #[test]
-    fn roots_are_urls_without_a_trailing_slash() {
-        let root = |raw: &str| {
-            BackupLocation::builder()
-                .location(raw)
-                .build()
-                .map(|l| l.url().to_string())
-        };
-        assert_eq!(root("sftp://nas/backups/").unwrap(), "sftp://nas/backups");
-        assert_eq!(root("SFTP://nas/backups//").unwrap(), "sftp://nas/backups");
-        assert_eq!(
-            root("nfs://filer/export/backups").unwrap(),
-            "nfs://filer:/export/backups"
-        );
-        let bare = root("nas/backups").unwrap_err();
-        assert_eq!(fields(&bare), [Field::Location]);
-        assert!(bare.to_string().contains("sftp://nas/backups"), "{bare}");
-        assert!(
-            root("gopher://nas/b")
-                .unwrap_err()
-                .to_string()
-                .contains("gopher")
-        );
-        assert!(
-            root(" ")
-                .unwrap_err()
-                .to_string()
-                .contains("no backup location")
-        );
-    }
-
-    #[test]
-    fn credentials_are_checked_with_the_location() {
-        let error = BackupLocation::builder()
-            .location("nfs://filer:/export/b")
-            .credentials("", Secret::new(""))
-            .build()
-            .unwrap_err();
-        assert_eq!(
-            fields(&error),
-            [
-                Field::LocationUser,
-                Field::LocationUser,
-                Field::LocationPassword
-            ]
-        );
-        // A refused location still tells the protocol, so the credentials are checked too.
-        let error = BackupLocation::builder()
-            .location("sftp://nas")
-            .credentials("backup\n", Secret::new("Pa55-word"))
-            .build()
-            .unwrap_err();
-        assert_eq!(fields(&error), [Field::Location, Field::LocationUser]);
-        assert!(!format!("{error} {error:?}").contains("Pa55-word"));
-    }
-
-    #[test]
-    fn debug_hides_the_password() {
-        let builder = BackupLocation::builder()
-            .location("sftp://nas/b")
-            .credentials("backup", Secret::new("Nas-Pa55word!"));
-        assert!(!format!("{builder:?}").contains("Nas-Pa55word!"));
-        let location = builder.build().unwrap();
-        assert!(!format!("{location:?}").contains("Nas-Pa55word!"));
-        assert_eq!(location.user(), Some("backup"));
-    }
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
+use crate::job::details::newest_first;
 use crate::job::{JobDetails, JobId, Percent, TaskStatus};
 use crate::schedule::{Schedule, Zone};
 use crate::wait::HumanDuration;
@@ -106,15 +107,6 @@ fn needs_schedules(policy: &HealthPolicy) -> bool {
 
 /// Jobs newest first: by start time (from the details, else from the id), then by id. A job
 /// with neither has not started yet (PENDING), so it counts as the newest.
-fn newest_first(jobs: &BTreeMap<JobId, JobDetails>) -> Vec<(&JobId, &JobDetails)> {
-    let mut sorted: Vec<_> = jobs.iter().collect();
-    sorted.sort_by_key(|(id, d)| {
-        let started = d.started_at.or_else(|| id.started_at());
-        Reverse((started.is_none(), started, (*id).clone()))
-    });
-    sorted
-}
-
 fn last_success(
     policy: &HealthPolicy,
     now: DateTime<Utc>,

@@ -65,27 +65,3 @@ impl fmt::Display for Verdict {
         f.pad(self.as_str())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn precedence_is_critical_warning_unknown_ok() {
-        use Verdict::*;
-        for (a, b, worst) in [
-            (Ok, Ok, Ok),
-            (Ok, Unknown, Unknown),
-            (Unknown, Warning, Warning),
-            (Critical, Warning, Critical),
-            (Unknown, Critical, Critical),
-        ] {
-            assert_eq!(a.worst(b), worst, "{a} and {b}");
-            assert_eq!(b.worst(a), worst, "{b} and {a}");
-        }
-        assert_eq!(
-            serde_json::to_string(&Verdict::Critical).unwrap(),
-            "\"CRITICAL\""
-        );
-    }
-}

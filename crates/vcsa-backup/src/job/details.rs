@@ -1,8 +1,11 @@
 //! Detailed information about backup jobs: the same result whichever flavour the appliance speaks.
 
+use std::cmp::Reverse;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::error::ServerError;
+use crate::job::id::JobId;
 use crate::job::status::Percent;
 use crate::message::Message;
 
@@ -220,6 +223,18 @@ vcsa_backup_api::open_enum! {
         /// A backup kept on the appliance itself (vSphere 9 and later).
         LocalBackup = "LOCAL_BACKUP",
     }
+}
+
+/// The jobs, newest first: by start time, else the time in the ID; jobs not started yet first.
+pub(crate) fn newest_first<'a>(
+    jobs: impl IntoIterator<Item = (&'a JobId, &'a JobDetails)>,
+) -> Vec<(&'a JobId, &'a JobDetails)> {
+    let mut sorted: Vec<_> = jobs.into_iter().collect();
+    sorted.sort_by_key(|(id, d)| {
+        let started = d.started_at.or_else(|| id.started_at());
+        Reverse((started.is_none(), started, *id))
+    });
+    sorted
 }
 
 #[cfg(test)]

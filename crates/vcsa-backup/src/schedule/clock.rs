@@ -7,10 +7,12 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
+use crate::schedule::recurrence::Recurrence;
+
 /// The appliance's clock and time zone, as [`Client::get_appliance_time`](crate::Client::get_appliance_time)
 /// reads them.
 ///
-/// Schedule times ([`Recurrence`](crate::Recurrence)) are in the appliance's time zone; this is
+/// Schedule times ([`Recurrence`]) are in the appliance's time zone; this is
 /// how to show them beside the caller's own clock.
 ///
 /// ```
@@ -111,7 +113,7 @@ impl ApplianceTime {
     /// // Tonight, 2:00 does not exist: the run is at 3:00 EDT, 07:00 UTC.
     /// assert_eq!(time.next_run(&two_am).unwrap().to_rfc3339(), "2027-03-14T07:00:00+00:00");
     /// ```
-    pub fn next_run(&self, recurrence: &crate::Recurrence) -> Option<DateTime<Utc>> {
+    pub fn next_run(&self, recurrence: &Recurrence) -> Option<DateTime<Utc>> {
         self.zone()?.next_run(recurrence, self.now)
     }
 
@@ -159,7 +161,7 @@ impl Zone {
     /// taken then.
     pub(crate) fn next_run(
         self,
-        recurrence: &crate::Recurrence,
+        recurrence: &Recurrence,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
         let mut local = self.to_local(now);
@@ -196,54 +198,6 @@ impl Zone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn reading(utc: (u32, u32, u32), date: &str, time: &str) -> ApplianceTime {
-        let (h, m, s) = utc;
-        ApplianceTime::new(
-            Utc.with_ymd_and_hms(2014, 7, 31, h, m, s).unwrap() + TimeDelta::milliseconds(651),
-            "zone",
-            date,
-            time,
-        )
-    }
-
-    #[test]
-    fn local_time_from_the_appliance_form() {
-        let t = reading((18, 18, 32), "Thu 07-31-2014", "18:18:32");
-        assert_eq!(t.local().unwrap().to_string(), "2014-07-31 18:18:32");
-        assert_eq!(t.utc_offset().unwrap().local_minus_utc(), 0);
-        assert_eq!(reading((0, 0, 0), "07-31-2014", "x").local(), None);
-        assert_eq!(reading((0, 0, 0), "", "18:18:32").local(), None);
-        assert_eq!(
-            reading((0, 0, 0), "Thu 31-07-2014", "18:18:32").local(),
-            None
-        );
-    }
-
-    #[test]
-    fn offsets_round_to_quarter_hours() {
-        // India: UTC+05:30, read a few seconds after the instant was taken.
-        let india = reading((12, 0, 0), "Thu 07-31-2014", "17:30:03");
-        assert_eq!(india.utc_offset().unwrap().to_string(), "+05:30");
-        // New York in summer, across midnight.
-        let ny = reading((2, 0, 0), "Wed 07-30-2014", "22:00:00");
-        assert_eq!(ny.utc_offset().unwrap().to_string(), "-04:00");
-        assert_eq!(
-            ny.to_local(ny.now).unwrap().to_string(),
-            "2014-07-30 22:00:00.651"
-        );
-    }
-
-    #[test]
-    fn next_run_as_an_instant() {
-        let ny = reading((2, 0, 0), "Wed 07-30-2014", "22:00:00");
-        let at_23 = crate::Recurrence::new(23, 0, []).unwrap();
-        assert_eq!(
-            ny.next_run(&at_23).unwrap().to_rfc3339(),
-            "2014-07-31T03:00:00+00:00"
-        );
-    }
 
     fn zoned(utc: &str, zone: &str, date: &str, time: &str) -> ApplianceTime {
         ApplianceTime::new(utc.parse().unwrap(), zone, date, time)
@@ -251,7 +205,7 @@ mod tests {
 
     #[test]
     fn named_zones_follow_daylight_saving_and_odd_ones_fall_back_to_the_offset_read() {
-        let at_0230 = crate::Recurrence::new(2, 30, []).unwrap();
+        let at_0230 = Recurrence::new(2, 30, []).unwrap();
         // Berlin, Saturday 2026-10-24 at noon (UTC+2); 02:30 happens twice that night: the
         // first, still in summer time, is 00:30 UTC.
         let berlin = zoned(

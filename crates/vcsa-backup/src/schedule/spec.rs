@@ -1,7 +1,6 @@
 //! What a backup schedule should be: checked completely before anything is sent.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use crate::backup::location::{LocationType, check_credentials};
 use crate::backup::part::{PartId, check_parts};
@@ -47,7 +46,7 @@ use vcsa_backup_api::Secret;
 /// assert_eq!(error.problems().len(), 4);
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScheduleSpec {
     pub(crate) location_type: LocationType,
     pub(crate) location: String,
@@ -119,24 +118,8 @@ impl ScheduleSpec {
     }
 }
 
-impl fmt::Debug for ScheduleSpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScheduleSpec")
-            .field("location", &self.location)
-            .field("location_user", &self.location_user)
-            .field("location_password", &self.location_password)
-            .field("backup_password", &self.backup_password)
-            .field("parts", &self.parts)
-            .field("enabled", &self.enabled)
-            .field("recurrence", &self.recurrence)
-            .field("retention", &self.retention)
-            .field("fast_backup", &self.fast_backup)
-            .finish()
-    }
-}
-
 /// Collects the settings of a [`ScheduleSpec`]; [`build`](Self::build) checks them all at once.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct ScheduleSpecBuilder {
     location: Option<String>,
@@ -152,23 +135,6 @@ pub struct ScheduleSpecBuilder {
     days_given: bool,
     keep: Option<u32>,
     fast_backup: Option<bool>,
-}
-
-impl fmt::Debug for ScheduleSpecBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScheduleSpecBuilder")
-            .field("location", &self.location)
-            .field("location_user", &self.user)
-            .field("location_password", &self.password)
-            .field("backup_password", &self.backup_password)
-            .field("parts", &self.parts)
-            .field("enabled", &self.enabled)
-            .field("time", &self.time)
-            .field("days", &self.days)
-            .field("keep", &self.keep)
-            .field("fast_backup", &self.fast_backup)
-            .finish()
-    }
 }
 
 impl ScheduleSpecBuilder {
@@ -454,6 +420,3 @@ fn check_time(time: Option<(u32, u32)>, problems: &mut Vec<Problem>) -> Option<(
     }
     Some((h?, m?))
 }
-
-#[cfg(test)]
-mod tests;

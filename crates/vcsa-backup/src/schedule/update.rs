@@ -1,7 +1,5 @@
 //! A change to some settings of a schedule; the others keep their values.
 
-use std::fmt;
-
 use vcsa_backup_api::Secret;
 
 use crate::backup::part::PartId;
@@ -29,7 +27,7 @@ use crate::schedule::{DayOfWeek, Retention};
 /// assert!(ScheduleSpec::builder().build_update().is_err());
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScheduleUpdate {
     pub(crate) location: Option<String>,
     pub(crate) location_user: Option<String>,
@@ -91,23 +89,6 @@ impl ScheduleUpdate {
     }
 }
 
-impl fmt::Debug for ScheduleUpdate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScheduleUpdate")
-            .field("location", &self.location)
-            .field("location_user", &self.location_user)
-            .field("location_password", &self.location_password)
-            .field("backup_password", &self.backup_password)
-            .field("parts", &self.parts)
-            .field("enabled", &self.enabled)
-            .field("time", &self.time)
-            .field("days", &self.days)
-            .field("retention", &self.retention)
-            .field("fast_backup", &self.fast_backup)
-            .finish()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,31 +105,5 @@ mod tests {
             .build_update()
             .unwrap();
         assert!(!both.needs_current_recurrence());
-    }
-
-    #[test]
-    fn updates_are_checked_like_specs() {
-        let error = ScheduleSpec::builder()
-            .at(25, 0)
-            .keep(0)
-            .location_user("")
-            .build_update()
-            .unwrap_err();
-        let fields: Vec<_> = error.problems().iter().map(|p| p.field).collect();
-        assert_eq!(
-            fields,
-            [
-                crate::error::Field::LocationUser,
-                crate::error::Field::Hour,
-                crate::error::Field::Retention
-            ]
-        );
-        let nothing = ScheduleSpec::builder().build_update().unwrap_err();
-        assert!(nothing.to_string().contains("changes nothing"), "{nothing}");
-        let password = ScheduleSpec::builder()
-            .backup_password(Secret::new("Backup-2024!"))
-            .build_update()
-            .unwrap();
-        assert!(!format!("{password:?}").contains("Backup-2024!"));
     }
 }

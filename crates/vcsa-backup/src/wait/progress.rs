@@ -1,34 +1,10 @@
 //! Waiting that follows progress: when a job will end, judged from its progress readings and
-//! its start time ([`EndEstimate`]), and the default schedule built on it ([`ProgressAware`]).
+//! its start time, and the default schedule built on it ([`ProgressAware`]).
 
 use std::time::Duration;
 
+pub use super::backoff::EndEstimate;
 use super::backoff::{Backoff, ExponentialBackoff, PollContext};
-
-/// When a job will end, as time from now, judged from its progress so far.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::EndEstimate;
-///
-/// let end = EndEstimate::new(Duration::from_secs(300), Some(Duration::from_secs(372)));
-/// assert_eq!(end.latest, Some(Duration::from_secs(372)));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct EndEstimate {
-    /// The earliest end the progress read so far allows (zero: it may end any moment).
-    pub earliest: Duration,
-    /// The latest; `None` while the progress read so far sets no upper bound.
-    pub latest: Option<Duration>,
-}
-
-impl EndEstimate {
-    /// An estimate between `earliest` and `latest` from now.
-    pub fn new(earliest: Duration, latest: Option<Duration>) -> Self {
-        Self { earliest, latest }
-    }
-}
 
 /// The default schedule: reads rarely while the job's end is far, closely near it.
 ///
@@ -347,20 +323,5 @@ mod tests {
         log.observe(10.0, 45, true, Some(600.0));
         let end = log.estimate(10.0).unwrap();
         assert!(end.earliest < S(200) && end.latest.is_some(), "{end:?}");
-    }
-
-    #[test]
-    fn the_policy_never_sleeps_past_the_lag_bound() {
-        let policy = ProgressAware::new();
-        let far = EndEstimate::new(S(86_400), None);
-        for elapsed in [600, 3600, 7200, 36_000] {
-            let poll = PollContext::new(50, S(elapsed)).with_end(far);
-            assert_eq!(policy.delay(&poll), ProgressAware::lag_bound(S(elapsed)));
-        }
-        // Early on, no further ahead than the wait has watched.
-        let poll = PollContext::new(3, S(10)).with_end(far);
-        assert_eq!(policy.delay(&poll), S(10));
-        let poll = PollContext::new(50, S(0)).with_end(EndEstimate::new(S(0), Some(S(0))));
-        assert_eq!(policy.delay(&poll), S(1), "never below the shortest delay");
     }
 }

@@ -369,7 +369,7 @@ mod tests {
     fn server_errors_are_scrubbed_through_and_through() {
         let mut server = ServerError::new(
             None,
-            vec![crate::Message::new(CANARY, format!("bad {CANARY}")).with_args([CANARY])],
+            vec![crate::message::Message::new(CANARY, format!("bad {CANARY}")).with_args([CANARY])],
         );
         server.data = Some(serde_json::json!({ CANARY: [CANARY, { "k": CANARY }] }));
         scrub().server_error(&mut server);

@@ -2,20 +2,40 @@
 
 mod support;
 
+mod backup_password;
+mod backup_request;
+mod catalog_filter;
+mod catalog_layout;
+mod catalog_location;
+mod catalog_name;
 mod catalog_secrets;
+mod client_builder;
 mod decoding;
+mod error_server_error_type;
 mod errors;
 #[cfg(feature = "fleet")]
 mod fleet;
 mod health;
+mod health_verdict;
 mod http_client;
 mod http_events;
+mod job_id;
 mod lost_answers;
 mod requests;
+mod schedule_clock;
+mod schedule_diff;
+mod schedule_info;
+mod schedule_recurrence;
+mod schedule_spec;
+mod schedule_update;
 mod schedules;
+mod segment;
 mod simulator;
 mod tls;
 mod wait;
+mod wait_backoff;
+mod wait_human;
+mod wait_progress;
 mod wait_sim;
 mod wait_tracing;
 mod wait_watch;

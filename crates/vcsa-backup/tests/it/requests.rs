@@ -5,7 +5,9 @@ use crate::support;
 
 use serde_json::{Value, json};
 use support::*;
-use vcsa_backup::{BackupRequest, Flavour, LocationType, PartId, Secret};
+use vcsa_backup::{
+    BackupLocation, BackupRequest, Flavour, LocationType, PartId, ScheduleSpec, Secret,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -22,6 +24,40 @@ fn full_request() -> BackupRequest {
         .fast_backup(true)
         .build()
         .unwrap()
+}
+
+/// Every settings type and builder that holds a password shows it redacted in its `Debug`.
+#[test]
+fn no_builder_or_settings_type_shows_a_password_in_its_debug() {
+    let request = BackupRequest::builder()
+        .location("sftp://backup.example.com/vcsa")
+        .location_credentials("backup-user", Secret::new(LOCATION_PASSWORD))
+        .backup_password(Secret::new(BACKUP_PASSWORD));
+    let location = BackupLocation::builder()
+        .location("sftp://backup.example.com/vcsa")
+        .credentials("backup-user", Secret::new(LOCATION_PASSWORD));
+    let schedule = ScheduleSpec::builder()
+        .location("sftp://backup.example.com/vcsa")
+        .location_credentials("backup-user", Secret::new(LOCATION_PASSWORD))
+        .backup_password(Secret::new(BACKUP_PASSWORD))
+        .at(23, 30)
+        .keep(7);
+    let shown = [
+        format!("{request:?}"),
+        format!("{:?}", request.build().unwrap()),
+        format!("{location:?}"),
+        format!("{:?}", location.build().unwrap()),
+        format!("{schedule:?}"),
+        format!("{:?}", schedule.clone().build().unwrap()),
+        format!("{:?}", schedule.build_update().unwrap()),
+    ];
+    for shown in shown {
+        assert!(shown.contains("backup-user"), "{shown}");
+        assert!(
+            !shown.contains(LOCATION_PASSWORD) && !shown.contains(BACKUP_PASSWORD),
+            "{shown}"
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! The checks of a schedule's settings.
+//! Tests of schedule::spec, through the public API.
 
-use super::*;
+use vcsa_backup::*;
 
 fn fields(error: &BuildError) -> Vec<Field> {
     error.problems().iter().map(|p| p.field).collect()
