@@ -8,6 +8,22 @@
 
 use crate::error::{Error, Field, Problem};
 
+/// The bytes no id may hold: `/`, `\\`, `?`, `#` and the ASCII control characters.
+static REFUSED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte < 0x20
+            || byte == 0x7f
+            || byte == b'/' as usize
+            || byte == b'\\' as usize
+            || byte == b'?' as usize
+            || byte == b'#' as usize;
+        byte += 1;
+    }
+    table
+};
+
 /// What kind of id a text names, for [`IdKind::check`].
 ///
 /// ```
@@ -47,12 +63,14 @@ impl IdKind {
     /// spaces), `.`, `..`, or holding `/`, `\`, `?`, `#` or a control character. The problem
     /// says what such an id looks like.
     pub fn problem(self, id: &str) -> Option<Problem> {
-        let bad = id.trim().is_empty()
+        // One table look-up per byte: this runs before every call that names an id. The
+        // characters refused are ASCII but for the C1 controls (U+0080 to U+009F), looked for
+        // only in ids that are not ASCII.
+        let bad = id.bytes().any(|b| REFUSED[usize::from(b)])
             || id == "."
             || id == ".."
-            || id
-                .chars()
-                .any(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_control());
+            || id.trim().is_empty()
+            || (!id.is_ascii() && id.chars().any(char::is_control));
         if !bad {
             return None;
         }
