@@ -148,6 +148,10 @@ pub enum OutputFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start a backup of the appliance; with --wait, follow it to the end.
+    ///
+    /// Without --part, the backup includes the parts the appliance selects by default
+    /// (`vcsa-backup parts` shows them), as its own interface does, and says which on standard
+    /// error; --part common (or --no-default-parts) backs up the core configuration only.
     #[command(after_long_help = BACKUP_EXAMPLES)]
     Backup(BackupArgs),
     /// Show the state of one backup job.
@@ -338,20 +342,28 @@ Examples:
   vcsa-backup --server vcsa.example.com backup --location sftp://backup.example.com/vcsa \\
       --location-user backup --wait
 
-  # In cron: passwords from files, encrypted backup, wait behind a scheduled backup first:
-  vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/admin.pw backup \\
-      --location nfs://10.0.0.5:/export/vcsa --backup-password-file /etc/vcsa/backup.pw \\
+  # In cron, every night: each backup in a fresh folder under the root, beside the
+  # scheduled ones; passwords from files, encrypted, behind a scheduled backup if one runs:
+  vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/admin.pw -q backup \\
+      --into nfs://10.0.0.5:/export/vcsa --backup-password-file /etc/vcsa/backup.pw \\
       --when-idle --wait --deadline 4h";
 
-/// Where and what to back up: shared by `backup` and `validate`.
+/// Where and what to back up, for `validate`.
 #[derive(Debug, Args)]
 pub struct RequestArgs {
-    /// Where the backup goes: `sftp://host/path`, `ftp://`, `ftps://`, `http://`, `https://`,
-    /// `scp://`, `smb://server/share/path` or `nfs://host:/export/path`. The folder must not
-    /// already hold a backup.
+    /// Where the backup would go: `sftp://host/path`, `ftp://`, `ftps://`, `http://`,
+    /// `https://`, `scp://`, `smb://server/share/path` or `nfs://host:/export/path`.
     #[arg(long, short = 'l', value_name = "URL")]
     pub location: String,
 
+    /// What to back up, and how.
+    #[command(flatten)]
+    pub settings: BackupSettings,
+}
+
+/// The settings of a backup besides its location: shared by `backup` and `validate`.
+#[derive(Debug, Args)]
+pub struct BackupSettings {
     /// The protocol, when the location has no scheme (otherwise it is taken from the URL).
     #[arg(long, value_enum)]
     pub location_type: Option<vcsa_backup::LocationType>,
@@ -364,10 +376,42 @@ pub struct RequestArgs {
     #[arg(long, short = 'c')]
     pub comment: Option<String>,
 
-    /// Use fast backup (vSphere 7.0 U2 and later): quicker, with a short interruption of the
+    /// Use fast backup (vSphere 8.0 and later): quicker, with a short interruption of the
     /// vCenter services.
     #[arg(long)]
     pub fast: bool,
+}
+
+/// Where `backup` writes: exactly at a location, or in a fresh folder under a root.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Destination {
+    /// Back up exactly into this folder: `sftp://host/path`, `ftp://`, `ftps://`, `http://`,
+    /// `https://`, `scp://`, `smb://server/share/path` or `nfs://host:/export/path`. The
+    /// folder must not already hold a backup: for a backup every night, use --into.
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub location: Option<String>,
+
+    /// Back up into a fresh folder under this root, in the appliance's layout, as its own
+    /// interface does: `ROOT/vCenter/sn_<system name>/M_<version>_<YYYYMMDD-hhmmss>_` (the
+    /// appliance's local time). Scheduled backups with this root go beside them, and
+    /// `vcsa-backup archives list --location ROOT` lists them all.
+    #[arg(long, value_name = "ROOT")]
+    pub into: Option<String>,
+}
+
+/// How `--into` names the folder, when the appliance's history cannot say.
+#[derive(Debug, Args)]
+pub struct LayoutArgs {
+    /// With --into: the appliance's system name (its host name, as its management interface
+    /// shows it). Found in the job history or at the root when left out.
+    #[arg(long, value_name = "NAME", requires = "into")]
+    pub system_name: Option<String>,
+
+    /// With --into: the appliance's version, such as `8.0.3.00400`. Found in the job history
+    /// when left out.
+    #[arg(long, value_name = "VERSION", requires = "into")]
+    pub appliance_version: Option<String>,
 }
 
 /// The backup server's credentials, the parts and the encryption: shared by `backup`,
@@ -385,9 +429,15 @@ pub struct TargetArgs {
 
     /// A part to back up besides the core configuration, such as `seat` (statistics, events
     /// and tasks) or `supervisors`; repeat it or separate with commas. `vcsa-backup parts`
-    /// lists them; `--part common` alone means the core configuration only.
+    /// lists them; `--part common` alone means the core configuration only. The command's
+    /// description says what it sends without it.
     #[arg(long = "part", short = 'p', value_name = "PART", value_delimiter = ',', value_parser = part_name)]
     pub parts: Vec<String>,
+
+    /// The core configuration only, without the parts the appliance selects by default (the
+    /// same as `--part common`).
+    #[arg(long, conflicts_with = "parts")]
+    pub no_default_parts: bool,
 
     /// Encrypt the backups, asking for the encryption password on the terminal. It is needed
     /// again to restore: keep it safe.
@@ -403,9 +453,17 @@ pub struct TargetArgs {
 /// `backup`: a request plus how to follow it.
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// Where and what to back up.
+    /// Where to back up.
     #[command(flatten)]
-    pub request: RequestArgs,
+    pub destination: Destination,
+
+    /// How `--into` names the folder.
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+
+    /// What to back up, and how.
+    #[command(flatten)]
+    pub settings: BackupSettings,
 
     /// How to start and follow it.
     #[command(flatten)]

@@ -266,6 +266,7 @@ pub fn problem(p: &Problem) -> String {
         Field::Until => "--until",
         Field::MaxResults => "--limit",
         Field::SystemName => "the system name",
+        Field::Version => "--appliance-version",
         Field::Archive => "the archive id",
         other => other.describe(),
     };

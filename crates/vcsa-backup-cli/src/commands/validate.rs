@@ -10,7 +10,14 @@ use crate::views::OutcomeView;
 
 /// Runs `validate`.
 pub async fn run(ctx: &Context, args: &RequestArgs) -> Result<(), Failure> {
-    let request = super::request::build(args)?;
+    let settings = &args.settings;
+    let credentials = super::request::Credentials::read(&settings.target)?;
+    let request = super::request::build(
+        &args.location,
+        settings,
+        credentials,
+        &settings.target.parts,
+    )?;
     let outcome = ctx.client.validate_backup(&request).await?;
     let view = OutcomeView::new(&outcome, None);
     output::print(ctx.output, &view, || {

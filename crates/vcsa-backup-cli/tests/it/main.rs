@@ -6,6 +6,7 @@ mod support;
 mod bad_input;
 mod check;
 mod commands;
+mod daily;
 mod fleet;
 mod help;
 mod hostile;
