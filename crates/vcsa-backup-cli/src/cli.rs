@@ -11,7 +11,7 @@ mod schedule;
 pub use archives::{ArchivesCommand, ArchivesListArgs, ArchivesShowArgs, CatalogLocation};
 pub use schedule::{
     ScheduleApplyArgs, ScheduleCommand, ScheduleCreateArgs, ScheduleOptions, ScheduleRunArgs,
-    ScheduleUpdateArgs,
+    ScheduleUpdateArgs, days,
 };
 
 const EXIT_CODES: &str = "\

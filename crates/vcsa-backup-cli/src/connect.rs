@@ -23,7 +23,11 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
              network unencrypted; use https://"
         );
     }
-    let password = secrets::required(&secrets::APPLIANCE, global.password_file.as_deref())?;
+    let password = secrets::required_for(
+        &secrets::APPLIANCE,
+        global.password_file.as_deref(),
+        Some(&format!("{} on {url}", global.user)),
+    )?;
     let mut builder = Client::builder(url)
         .credentials(global.user.clone(), password)
         .timeout(global.request_timeout)

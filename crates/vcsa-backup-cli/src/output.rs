@@ -78,6 +78,13 @@ pub fn write(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Writes `text` and a line end to standard error, for the person watching. Unlike `eprintln!`,
+/// a closed or failing standard error is no panic: the line is lost, the command goes on.
+pub fn say(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}
+
 /// The failure for scripts reading JSON: `{"error": {"exit_code", "kind", "message", ...}}`.
 #[derive(Serialize)]
 struct ErrorDocument<'a> {
@@ -99,7 +106,7 @@ struct ErrorBody<'a> {
 /// Reports `failure`: always as text on standard error; with JSON output also as a JSON document
 /// on standard output when there is no result there, so a script always reads one document.
 pub fn report(format: OutputFormat, failure: &Failure) {
-    eprintln!("{failure}");
+    say(&failure.to_string());
     if format == OutputFormat::Json && !failure.result_printed() {
         let (headline, details, hint) = failure.parts();
         let doc = ErrorDocument {

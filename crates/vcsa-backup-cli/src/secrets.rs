@@ -48,11 +48,21 @@ pub const BACKUP: PasswordSpec = PasswordSpec {
 /// Reads a password that must be supplied: from `file` if given, else from the environment
 /// variable, else from a prompt when standard input is a terminal.
 pub fn required(spec: &PasswordSpec, file: Option<&Path>) -> Result<Secret, Failure> {
+    required_for(spec, file, None)
+}
+
+/// As [`required`], with a prompt that names the `account` (`backup on nas.example.com`), so
+/// that the person typing knows which password is asked for.
+pub fn required_for(
+    spec: &PasswordSpec,
+    file: Option<&Path>,
+    account: Option<&str>,
+) -> Result<Secret, Failure> {
     if let Some(secret) = from_file_or_env(spec, file)? {
         return Ok(secret);
     }
     if io::stdin().is_terminal() {
-        return prompt(spec, false);
+        return prompt(spec, false, account);
     }
     Err(Failure::input(
         format!(
@@ -91,7 +101,20 @@ pub fn optional(
             ),
         ));
     }
-    prompt(spec, true).map(Some)
+    prompt(spec, true, None).map(Some)
+}
+
+/// `user on host` for a prompt: the host of a backup location's URL, as typed.
+pub fn account(user: &str, location: &str) -> String {
+    let after_scheme = location
+        .split_once("://")
+        .map_or(location, |(_, rest)| rest);
+    let host = after_scheme
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(':');
+    format!("{user} on {host}")
 }
 
 fn from_file_or_env(spec: &PasswordSpec, file: Option<&Path>) -> Result<Option<Secret>, Failure> {
@@ -127,7 +150,7 @@ fn read_file(spec: &PasswordSpec, path: &Path) -> Result<Secret, Failure> {
     Ok(Secret::new(line))
 }
 
-fn prompt(spec: &PasswordSpec, confirm: bool) -> Result<Secret, Failure> {
+fn prompt(spec: &PasswordSpec, confirm: bool, account: Option<&str>) -> Result<Secret, Failure> {
     let failed = |e: io::Error| {
         Failure::input(
             format!("could not read {} from the terminal: {e}", spec.what),
@@ -137,7 +160,11 @@ fn prompt(spec: &PasswordSpec, confirm: bool) -> Result<Secret, Failure> {
             ),
         )
     };
-    let first = Secret::new(rpassword::prompt_password(spec.prompt).map_err(failed)?);
+    let prompt = match account {
+        Some(account) => format!("{} for {account}: ", spec.prompt.trim_end_matches(": ")),
+        None => spec.prompt.to_string(),
+    };
+    let first = Secret::new(rpassword::prompt_password(prompt).map_err(failed)?);
     if first.expose().is_empty() {
         return Err(Failure::input(
             format!("{} is empty", spec.what),
@@ -188,6 +215,16 @@ mod tests {
         let error = required(&spec, Some(&dir.join("absent"))).unwrap_err();
         assert!(error.to_string().contains("could not read"), "{error}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_account_is_the_user_on_the_location_host() {
+        assert_eq!(
+            account("backup", "sftp://nas.example.com/vcsa"),
+            "backup on nas.example.com"
+        );
+        assert_eq!(account("b", "nfs://10.0.0.5:/export"), "b on 10.0.0.5");
+        assert_eq!(account("b", "smb://filer:445/share"), "b on filer:445");
     }
 
     #[test]

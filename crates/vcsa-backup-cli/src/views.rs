@@ -136,7 +136,7 @@ pub struct DetailsView {
     pub started_by: Option<String>,
     /// The appliance's version, such as `vCenter Server 8.0 Update 3 (8.0.3.00400, build 24322831)`.
     pub appliance_version: Option<String>,
-    /// Whether the job can still be cancelled.
+    /// Whether the job can still be canceled.
     pub cancelable: bool,
     /// Why the job failed: the appliance's message stack.
     pub error: Vec<MessageView>,

@@ -1,6 +1,7 @@
 //! `schedule ...`: the appliance's backup schedules, their settings as options.
 
 use clap::{Args, Subcommand};
+use vcsa_backup::DayOfWeek;
 
 use super::{StartArgs, TargetArgs};
 
@@ -12,21 +13,32 @@ pub enum ScheduleCommand {
     /// Show one schedule's settings and when it runs next.
     Show(ScheduleIdArgs),
     /// Create a schedule on the appliance.
+    ///
+    /// Without --part, the schedule backs up the parts the appliance selects by default
+    /// (`vcsa-backup parts` shows them), as its own interface does, and says which on standard
+    /// error; --part common (or --no-default-parts) backs up the core configuration only.
+    /// Without --at the schedule would never run on its own: that is refused unless --run-only
+    /// says so.
     #[command(after_long_help = CREATE_EXAMPLES)]
     Create(ScheduleCreateArgs),
     /// Change some settings of a schedule; every option left out keeps its value.
     ///
-    /// An update cannot remove a setting (the time, the retention, the location user): use
+    /// Without --part the schedule keeps its parts; --no-default-parts sets them to the core
+    /// configuration only. An update cannot remove a setting (the time, the retention, the location user): use
     /// `schedule apply --recreate` for that.
     Update(ScheduleUpdateArgs),
     /// Delete a schedule; the backups it made stay where they are.
-    Delete(ScheduleIdArgs),
+    ///
+    /// On a terminal, asks for confirmation first; elsewhere (scripts, cron) --yes is needed.
+    Delete(ScheduleDeleteArgs),
     /// Make a schedule match the options: create it when it is missing, change only the
     /// settings that differ, or change nothing.
     ///
     /// Exits 0 whether or not something changed; with --check, exits 1 when something would
     /// change (for configuration drift checks). Settings left out take their defaults (no time,
-    /// every backup kept, enabled, no optional part), as in `schedule create`.
+    /// every backup kept, enabled, the parts the appliance selects by default, said on standard
+    /// error), as in `schedule create`; --part common (or --no-default-parts) means the core
+    /// configuration only.
     #[command(after_long_help = APPLY_EXAMPLES)]
     Apply(ScheduleApplyArgs),
     /// Start a backup now with the settings of a schedule defined on the appliance.
@@ -59,6 +71,17 @@ pub struct ScheduleIdArgs {
     pub schedule: String,
 }
 
+/// `schedule delete`.
+#[derive(Debug, Args)]
+pub struct ScheduleDeleteArgs {
+    /// The schedule's id.
+    pub schedule: String,
+
+    /// Delete without asking (for scripts; without a terminal, this is required).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
 /// The settings of a schedule, as `create`, `update` and `apply` take them.
 #[derive(Debug, Args)]
 pub struct ScheduleOptions {
@@ -71,8 +94,9 @@ pub struct ScheduleOptions {
     #[arg(long, value_name = "HH:MM", value_parser = parse_time)]
     pub at: Option<TimeOfDay>,
 
-    /// The days it runs, such as `mon,wed,fri`; without it, every day. Needs a time: --at, or
-    /// in an update the schedule's own.
+    /// The days it runs, such as `mon,wed,fri`, a range such as `mon-fri`, `weekdays` or
+    /// `weekends`; without it, every day. Needs a time: --at, or in an update the schedule's
+    /// own.
     #[arg(long, value_name = "DAYS", value_delimiter = ',', value_parser = day_word)]
     pub days: Vec<String>,
 
@@ -133,6 +157,10 @@ pub struct ScheduleCreateArgs {
     /// The schedule's settings.
     #[command(flatten)]
     pub options: ScheduleOptions,
+
+    /// Create a schedule without a time, which runs only with `vcsa-backup schedule run`.
+    #[arg(long, conflicts_with_all = ["at", "days"])]
+    pub run_only: bool,
 }
 
 /// `schedule update`.
@@ -211,18 +239,63 @@ pub struct TimeOfDay {
     pub minute: u32,
 }
 
-/// A day as typed, its name checked with the rest of the schedule; an empty one (`--days ''`,
-/// `--days ,,`) is refused rather than read as every day.
+/// A day as typed (`mon`, `Monday`), a range of days (`mon-fri`, `fri-mon` across the week's
+/// end), `weekdays` or `weekends`. A single word's name is checked with the rest of the
+/// schedule; an empty one (`--days ''`, `--days ,,`) or a range whose ends are not days is
+/// refused here rather than read as every day.
 fn day_word(text: &str) -> Result<String, String> {
     let day = text.trim();
     if day.is_empty() {
         return Err(
-            "a day is empty; give days such as mon,wed,fri, or leave --days out for every \
-             day"
-            .into(),
+            "a day is empty; give days such as mon,wed,fri, mon-fri or weekdays, or leave \
+             --days out for every day"
+                .into(),
         );
     }
+    if let Some((from, to)) = day.split_once('-')
+        && (DayOfWeek::parse(from).is_none() || DayOfWeek::parse(to).is_none())
+    {
+        return Err(format!(
+            "\"{day}\" is not a range of days; write one as mon-fri, from the first day to the \
+             last"
+        ));
+    }
     Ok(day.to_string())
+}
+
+/// The days that `--days` words name, in the order given, each once; a word that is no day
+/// goes on as typed, for the schedule's checks to name it.
+pub fn days(words: &[String]) -> Vec<DayOfWeek> {
+    let mut days: Vec<DayOfWeek> = Vec::new();
+    for word in words {
+        let named: Vec<DayOfWeek> = match word.to_ascii_lowercase().as_str() {
+            "weekdays" => DayOfWeek::WEEK[..5].to_vec(),
+            "weekends" => DayOfWeek::WEEK[5..].to_vec(),
+            _ => match word
+                .split_once('-')
+                .map(|(a, b)| (DayOfWeek::parse(a), DayOfWeek::parse(b)))
+            {
+                Some((Some(from), Some(to))) => range(&from, &to),
+                _ => vec![DayOfWeek::parse(word).unwrap_or_else(|| DayOfWeek::from(word.as_str()))],
+            },
+        };
+        for day in named {
+            if !days.contains(&day) {
+                days.push(day);
+            }
+        }
+    }
+    days
+}
+
+/// `from` to `to` inclusive, going on past Sunday to Monday when `to` comes first.
+fn range(from: &DayOfWeek, to: &DayOfWeek) -> Vec<DayOfWeek> {
+    let index = |d: &DayOfWeek| DayOfWeek::WEEK.iter().position(|w| w == d).unwrap_or(0);
+    let (start, end) = (index(from), index(to));
+    let length = (end + 7 - start) % 7 + 1;
+    (0..length)
+        .map(|i| DayOfWeek::WEEK[(start + i) % 7].clone())
+        .collect()
 }
 
 /// `HH:MM` (or `H:MM`): two numbers and a colon.
@@ -248,6 +321,35 @@ fn parse_time(text: &str) -> Result<TimeOfDay, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_take_names_ranges_and_weekdays_or_weekends() {
+        use DayOfWeek::*;
+        let cases: &[(&[&str], &[DayOfWeek])] = &[
+            (&["mon", "Wednesday", "FRI"], &[Monday, Wednesday, Friday]),
+            (
+                &["mon-fri"],
+                &[Monday, Tuesday, Wednesday, Thursday, Friday],
+            ),
+            (&["fri-mon"], &[Friday, Saturday, Sunday, Monday]),
+            (&["sat-sat"], &[Saturday]),
+            (
+                &["weekdays"],
+                &[Monday, Tuesday, Wednesday, Thursday, Friday],
+            ),
+            (&["Weekends"], &[Saturday, Sunday]),
+            (&["weekends", "sun", "mon"], &[Saturday, Sunday, Monday]),
+        ];
+        for (words, expected) in cases {
+            let words: Vec<String> = words.iter().map(|w| day_word(w).unwrap()).collect();
+            assert_eq!(days(&words), *expected, "{words:?}");
+        }
+        // A word that is no day goes on as typed, for the schedule's checks to name.
+        assert_eq!(days(&["funday".to_string()]), [DayOfWeek::from("funday")]);
+        for bad in ["", " ", "mon-", "-fri", "mon-funday", "weekdays-fri"] {
+            assert!(day_word(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn times_are_two_numbers_whose_range_is_checked_later() {

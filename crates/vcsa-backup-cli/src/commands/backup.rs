@@ -11,8 +11,11 @@ use crate::failure::Failure;
 /// Runs `backup`.
 pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<(), Failure> {
     let settings = &args.settings;
-    let credentials = Credentials::read(&settings.target)?;
-    let location = match (&args.destination.location, &args.destination.into) {
+    let given = args.destination.location.as_ref();
+    let root = args.destination.into.as_ref();
+    let credentials =
+        Credentials::read(&settings.target, given.or(root).map_or("", String::as_str))?;
+    let location = match (given, root) {
         (Some(location), _) => location.clone(),
         (None, Some(root)) => in_layout(ctx, root, &args.layout, &credentials).await?,
         // clap requires one of the two.

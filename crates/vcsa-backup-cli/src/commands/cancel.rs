@@ -25,7 +25,7 @@ pub async fn run(ctx: &Context, args: &JobArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(
-            Failure::new(ExitCode::JobFailed, format!("job {id} was not cancelled"))
+            Failure::new(ExitCode::JobFailed, format!("job {id} was not canceled"))
                 .with_hint(format!(
                     "check its state with `vcsa-backup status {id}`: it may have ended already"
                 ))

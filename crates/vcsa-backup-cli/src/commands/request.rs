@@ -15,12 +15,17 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    /// Reads the passwords `target` calls for, asking on the terminal for those not given.
-    pub fn read(target: &TargetArgs) -> Result<Self, Failure> {
+    /// Reads the passwords `target` calls for, asking on the terminal for those not given
+    /// (naming the user on the backup server at `location`).
+    pub fn read(target: &TargetArgs, location: &str) -> Result<Self, Failure> {
         let location = match &target.location_user {
             Some(user) => Some((
                 user.clone(),
-                secrets::required(&secrets::LOCATION, target.location_password_file.as_deref())?,
+                secrets::required_for(
+                    &secrets::LOCATION,
+                    target.location_password_file.as_deref(),
+                    Some(&secrets::account(user, location)),
+                )?,
             )),
             None => None,
         };

@@ -20,7 +20,8 @@ pub async fn run(ctx: &Context, command: &ScheduleCommand) -> Result<(), Failure
     // The id first: one that would leave its URL segment is refused before anything is sent.
     let id = match command {
         ScheduleCommand::List => None,
-        ScheduleCommand::Show(args) | ScheduleCommand::Delete(args) => Some(&args.schedule),
+        ScheduleCommand::Show(args) => Some(&args.schedule),
+        ScheduleCommand::Delete(args) => Some(&args.schedule),
         ScheduleCommand::Create(args) => Some(&args.schedule),
         ScheduleCommand::Update(args) => Some(&args.schedule),
         ScheduleCommand::Apply(args) => Some(&args.schedule),
@@ -34,7 +35,7 @@ pub async fn run(ctx: &Context, command: &ScheduleCommand) -> Result<(), Failure
         ScheduleCommand::Show(args) => read::show(ctx, args.schedule.trim()).await,
         ScheduleCommand::Create(args) => change::create(ctx, args).await,
         ScheduleCommand::Update(args) => change::update(ctx, args).await,
-        ScheduleCommand::Delete(args) => change::delete(ctx, args.schedule.trim()).await,
+        ScheduleCommand::Delete(args) => change::delete(ctx, args.schedule.trim(), args.yes).await,
         ScheduleCommand::Apply(args) => apply::run(ctx, args).await,
         ScheduleCommand::Run(args) => run::run(ctx, args).await,
     }

@@ -60,6 +60,13 @@ pub async fn start_and_follow(
     };
     tracing::info!(job = %status.id, "job started");
 
+    if status.state.is_terminal() {
+        // Ended as soon as it started (a location the appliance cannot write, say): its end
+        // is the outcome, --wait or not.
+        let details = follow::details_of(&ctx.client, &status.id).await;
+        let followed = follow::Followed { status, details };
+        return print_ended(ctx, &followed);
+    }
     if !plan.wait {
         return print_started(ctx.output, &status);
     }
@@ -74,9 +81,14 @@ pub async fn start_and_follow(
         ctx.progress,
     )
     .await?;
+    print_ended(ctx, &followed)
+}
+
+/// Prints the job's end, and fails as the job did.
+fn print_ended(ctx: &Context, followed: &follow::Followed) -> Result<(), Failure> {
     let view = JobView::new(&followed.status, followed.details.as_ref());
     output::print(ctx.output, &view, || output::fields(&view.fields()))?;
-    match follow::job_failed(&followed) {
+    match follow::job_failed(followed) {
         Some(failure) => Err(failure),
         None => Ok(()),
     }
@@ -142,6 +154,6 @@ fn print_started(format: OutputFormat, status: &JobStatus) -> Result<(), Failure
 /// A line for the person watching (standard error), unless progress is silenced.
 pub fn notice(ctx: &Context, text: &str) {
     if ctx.progress != Mode::Silent {
-        eprintln!("{text}");
+        output::say(text);
     }
 }

@@ -11,7 +11,7 @@ use crate::views::OutcomeView;
 /// Runs `validate`.
 pub async fn run(ctx: &Context, args: &RequestArgs) -> Result<(), Failure> {
     let settings = &args.settings;
-    let credentials = super::request::Credentials::read(&settings.target)?;
+    let credentials = super::request::Credentials::read(&settings.target, &args.location)?;
     let request = super::request::build(
         &args.location,
         settings,

@@ -277,8 +277,9 @@ impl DiffView {
                 .all(|b| b.reason == Reason::NeedsLocationPassword)
     }
 
-    /// The text for people: a headline, a line per change.
-    pub fn text(&self) -> String {
+    /// The text for people: a headline, a line per change; `quiet` leaves out the note about
+    /// passwords not compared.
+    pub fn text(&self, quiet: bool) -> String {
         let id = &self.schedule;
         let n = self.changes.len();
         let settings = if n == 1 { "setting" } else { "settings" };
@@ -320,7 +321,7 @@ impl DiffView {
             text.push_str("\n  ");
             text.push_str(&line(change, zone, created));
         }
-        if self.passwords_not_sent {
+        if self.passwords_not_sent && !quiet {
             text.push_str(
                 "\n(The passwords given were not compared or sent: the appliance never returns \
                  them. --send-passwords replaces the stored ones.)",
@@ -523,7 +524,7 @@ mod tests {
         let view = DiffView::new(&diff, true, Some(&utc), true);
         assert!(view.differs() && view.is_blocked());
         assert_eq!(
-            view.text(),
+            view.text(false),
             "Schedule \"nightly\" cannot be made to match by an update; these settings differ:\n  \
              time of day: 23:30 UTC -> 02:00 UTC\n  retention: newest 7 -> all"
         );
@@ -536,7 +537,7 @@ mod tests {
 
         let create = ScheduleDiff::between("nightly", None, &spec, ApplyOptions::new());
         let view = DiffView::new(&create, false, None, true);
-        let text = view.text();
+        let text = view.text(false);
         assert_eq!(
             text,
             "Created schedule \"nightly\" with 5 settings:\n  \

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use support::{Run, Sim};
-use vcsa_backup_sim::Simulator;
+use vcsa_backup_sim::{JobFailure, Simulator};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 const ROOT: &str = "sftp://backup.example.com/vcsa";
@@ -130,5 +130,207 @@ fn two_nightly_backups_into_a_root_sit_beside_the_scheduled_ones() {
             ids.iter().any(|id| location.ends_with(&format!("/{id}"))),
             "{location} in {ids:?}"
         );
+    }
+}
+
+#[test]
+fn without_part_the_parts_selected_by_default_are_sent_and_said() {
+    let sim = sim();
+    let backup = run(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "backup",
+            "--location",
+            "nfs://10.0.0.5:/export/a",
+            "--wait",
+        ],
+    );
+    assert_eq!(backup.code, 0, "{backup}");
+    assert!(
+        backup
+            .stderr
+            .contains("parts: common, seat (the appliance's default"),
+        "{backup}"
+    );
+    // What the simulator received: its backup grows to the sum of the parts it was sent.
+    assert_eq!(
+        json(&backup)["details"]["size_bytes"],
+        (384 + 2048) * MIB,
+        "{backup}"
+    );
+
+    let core = run(
+        &sim,
+        &[
+            "-q",
+            "-o",
+            "json",
+            "backup",
+            "--location",
+            "nfs://10.0.0.5:/export/b",
+            "--part",
+            "common",
+            "--wait",
+        ],
+    );
+    assert_eq!(core.code, 0, "{core}");
+    assert_eq!(core.stderr, "", "quiet says nothing");
+    assert_eq!(json(&core)["details"]["size_bytes"], 384 * MIB, "{core}");
+
+    let created = run(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "schedule",
+            "create",
+            "nightly",
+            "--location",
+            ROOT,
+            "--at",
+            "02:00",
+        ],
+    );
+    assert_eq!(created.code, 0, "{created}");
+    assert!(created.stderr.contains("parts: common, seat"), "{created}");
+    let parts = |id: &str| {
+        let shown = run(&sim, &["-o", "json", "schedule", "show", id]);
+        assert_eq!(shown.code, 0, "{shown}");
+        json(&shown)["parts"].clone()
+    };
+    assert_eq!(parts("nightly"), serde_json::json!(["common", "seat"]));
+    // An update without --part keeps them; --no-default-parts sets the core only.
+    let kept = run(&sim, &["schedule", "update", "nightly", "--keep", "3"]);
+    assert_eq!(kept.code, 0, "{kept}");
+    assert!(!kept.stderr.contains("parts:"), "{kept}");
+    assert_eq!(parts("nightly"), serde_json::json!(["common", "seat"]));
+    let core = run(
+        &sim,
+        &["schedule", "update", "nightly", "--no-default-parts"],
+    );
+    assert_eq!(core.code, 0, "{core}");
+    assert_eq!(parts("nightly"), serde_json::json!(["common"]));
+    // Apply without --part converges to the defaults.
+    let applied = run(
+        &sim,
+        &[
+            "schedule",
+            "apply",
+            "nightly",
+            "--location",
+            ROOT,
+            "--at",
+            "02:00",
+            "--keep",
+            "3",
+        ],
+    );
+    assert_eq!(applied.code, 0, "{applied}");
+    assert_eq!(parts("nightly"), serde_json::json!(["common", "seat"]));
+}
+
+#[test]
+fn a_schedule_without_a_time_needs_run_only() {
+    let sim = sim();
+    let refused = run(&sim, &["schedule", "create", "manual", "--location", ROOT]);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(refused.stderr.contains("--run-only"), "{refused}");
+    assert_eq!(sim.control().state().schedules, ["default"]);
+    let created = run(
+        &sim,
+        &[
+            "schedule",
+            "create",
+            "manual",
+            "--location",
+            ROOT,
+            "--run-only",
+        ],
+    );
+    assert_eq!(created.code, 0, "{created}");
+    assert!(
+        sim.control()
+            .state()
+            .schedules
+            .contains(&"manual".to_string())
+    );
+}
+
+#[test]
+fn a_start_that_fails_at_once_exits_with_the_failure_wait_or_not() {
+    let sim = sim();
+    for (folder, wait) in [("x", &[][..]), ("y", &["--wait"][..])] {
+        sim.control()
+            .fail_next_job(JobFailure::at(0, "The backup server cannot be reached."));
+        let location = format!("nfs://10.0.0.5:/export/{folder}");
+        let mut args = vec!["backup", "--location", &location];
+        args.extend(wait);
+        let failed = run(&sim, &args);
+        assert_eq!(failed.code, 1, "{failed}");
+        assert!(!failed.stdout.contains("Follow it with"), "{failed}");
+        assert!(failed.stderr.contains("cannot be reached"), "{failed}");
+    }
+}
+
+#[test]
+fn schedule_delete_without_a_terminal_needs_yes() {
+    let sim = sim();
+    let refused = run(&sim, &["schedule", "delete", "default"]);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(refused.stderr.contains("--yes"), "{refused}");
+    assert_eq!(sim.control().state().schedules, ["default"]);
+    let deleted = run(&sim, &["schedule", "delete", "default", "--yes"]);
+    assert_eq!(deleted.code, 0, "{deleted}");
+    assert!(sim.control().state().schedules.is_empty());
+}
+
+#[test]
+fn days_take_ranges_and_weekdays_or_weekends() {
+    let sim = sim();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "mon-fri",
+            &["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+        ),
+        (
+            "weekdays",
+            &["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+        ),
+        ("weekends", &["SATURDAY", "SUNDAY"]),
+        ("fri-sun,mon", &["FRIDAY", "SATURDAY", "SUNDAY", "MONDAY"]),
+        ("mon,wed,fri", &["MONDAY", "WEDNESDAY", "FRIDAY"]),
+    ];
+    for (i, (days, expected)) in cases.iter().enumerate() {
+        let id = format!("s{i}");
+        let created = run(
+            &sim,
+            &[
+                "-q",
+                "-o",
+                "json",
+                "schedule",
+                "create",
+                &id,
+                "--location",
+                ROOT,
+                "--at",
+                "01:00",
+                "--days",
+                days,
+            ],
+        );
+        assert_eq!(created.code, 0, "{days}: {created}");
+        let mut sent: Vec<String> = json(&created)["days"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{days}: {created}"))
+            .iter()
+            .map(|d| d.as_str().unwrap().to_string())
+            .collect();
+        let mut expected: Vec<String> = expected.iter().map(|d| d.to_string()).collect();
+        sent.sort();
+        expected.sort();
+        assert_eq!(sent, expected, "{days}");
     }
 }

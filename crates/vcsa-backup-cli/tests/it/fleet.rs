@@ -188,7 +188,7 @@ fn a_group_that_started_in_part_says_so_and_cancels_nothing() {
     assert_eq!(run.code, 4, "{run}");
     assert!(
         run.stdout
-            .contains("Group sso: 2 of 3 backups started; those keep running, none was cancelled."),
+            .contains("Group sso: 2 of 3 backups started; those keep running, none was canceled."),
         "{run}"
     );
     for name in ["vcsa-001", "vcsa-002"] {

@@ -46,7 +46,7 @@ pub(super) fn backup_table(
     );
     if late > 0 {
         text.push_str(&format!(
-            "\n{late} backup(s) started outside the {}s window keep running; none was cancelled.",
+            "\n{late} backup(s) started outside the {}s window keep running; none was canceled.",
             window.as_secs()
         ));
     }
@@ -55,7 +55,7 @@ pub(super) fn backup_table(
         .filter(|g| g.started > 0 && g.started < g.appliances)
     {
         text.push_str(&format!(
-            "\nGroup {}: {} of {} backups started; those keep running, none was cancelled.",
+            "\nGroup {}: {} of {} backups started; those keep running, none was canceled.",
             g.group, g.started, g.appliances
         ));
     }

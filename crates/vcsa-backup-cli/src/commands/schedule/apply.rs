@@ -3,10 +3,11 @@
 use vcsa_backup::{ApplyOptions, Blocker, Field, ScheduleAction, ScheduleDiff, ScheduleSpec};
 
 use super::spec::{Passwords, builder};
-use crate::cli::ScheduleApplyArgs;
+use crate::cli::{OutputFormat, ScheduleApplyArgs};
 use crate::commands::Context;
 use crate::failure::{ExitCode, Failure};
 use crate::output;
+use crate::progress::Mode;
 use crate::views::DiffView;
 
 /// Runs `schedule apply`.
@@ -16,36 +17,8 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
     let options = ApplyOptions::new()
         .allow_recreate(args.recreate)
         .send_passwords(args.send_passwords);
-    // Passwords in files or the environment are used as given. Asking for the backup server's
-    // (or failing without a terminal) waits until the plan shows that this run sends it, which
-    // a dry run, a drift check or an update that keeps the location's user never does.
-    let passwords = Passwords::given(&args.options)?;
-    let mut passwords_given = passwords.any();
-    let location_given = passwords.location.is_some();
-    let mut spec = builder(Some(&args.location), &args.options, passwords).build()?;
-    // A dry run first: when an update cannot reach the options, the SDK refuses to apply, and
-    // the diff is what tells the administrator why.
-    let plan_for = async |spec: &ScheduleSpec| {
-        ctx.client
-            .apply_schedule(id, spec, options.dry_run(true))
-            .await
-            .map_err(|e| super::failure(id, e))
-    };
-    let mut plan = plan_for(&spec).await?;
-    if !dry_run
-        && !location_given
-        && args.options.target.location_user.is_some()
-        && sends_location_password(&plan, args.send_passwords)
-    {
-        passwords_given = true;
-        spec = builder(
-            Some(&args.location),
-            &args.options,
-            Passwords::read(&args.options)?,
-        )
-        .build()?;
-        plan = plan_for(&spec).await?;
-    }
+    let parts = crate::commands::parts::chosen(ctx, &args.options.target).await?;
+    let (spec, plan, passwords_given) = plan(ctx, args, options, &parts).await?;
     let changes = matches!(
         plan.action(),
         ScheduleAction::Create | ScheduleAction::Update | ScheduleAction::Recreate
@@ -65,8 +38,55 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
         None
     };
     let view = DiffView::new(&diff, dry_run, clock.as_ref(), passwords_given);
-    output::print(ctx.output, &view, || view.text())?;
+    // Quiet: no word when nothing differs, so cron mails only a change.
+    let quiet = ctx.progress == Mode::Silent;
+    if ctx.output == OutputFormat::Json || !quiet || view.differs() {
+        output::print(ctx.output, &view, || view.text(quiet))?;
+    }
+    outcome(id, args, &view)
+}
 
+/// The spec of the options and what applying it would do, as a dry run, with whether any
+/// password was given. Passwords in files or the environment are used as given; asking for the
+/// backup server's (or failing without a terminal) waits until the plan shows that this run
+/// sends it, which a dry run, a drift check or an update that keeps the location's user never
+/// does.
+async fn plan(
+    ctx: &Context,
+    args: &ScheduleApplyArgs,
+    options: ApplyOptions,
+    parts: &[String],
+) -> Result<(ScheduleSpec, ScheduleDiff, bool), Failure> {
+    let id = args.schedule.trim();
+    let passwords = Passwords::given(&args.options)?;
+    let mut passwords_given = passwords.any();
+    let location_given = passwords.location.is_some();
+    let spec_of =
+        |passwords| builder(Some(&args.location), &args.options, passwords, Some(parts)).build();
+    let mut spec = spec_of(passwords)?;
+    // A dry run first: when an update cannot reach the options, the SDK refuses to apply, and
+    // the diff is what tells the administrator why.
+    let plan_for = async |spec: &ScheduleSpec| {
+        ctx.client
+            .apply_schedule(id, spec, options.dry_run(true))
+            .await
+            .map_err(|e| super::failure(id, e))
+    };
+    let mut plan = plan_for(&spec).await?;
+    if !(args.dry_run || args.check)
+        && !location_given
+        && args.options.target.location_user.is_some()
+        && sends_location_password(&plan, args.send_passwords)
+    {
+        passwords_given = true;
+        spec = spec_of(Passwords::read(&args.options, Some(&args.location))?)?;
+        plan = plan_for(&spec).await?;
+    }
+    Ok((spec, plan, passwords_given))
+}
+
+/// How the command ends, once the diff is printed: blocked, differing under `--check`, or fine.
+fn outcome(id: &str, args: &ScheduleApplyArgs, view: &DiffView) -> Result<(), Failure> {
     if view.is_blocked() {
         let code = if args.check {
             ExitCode::JobFailed

@@ -1,7 +1,7 @@
 //! The options of `schedule create`, `update` and `apply`, as the SDK's schedule builder takes
 //! them. The builder checks them all at once, so every problem is reported in one go.
 
-use vcsa_backup::{DayOfWeek, ScheduleSpec, ScheduleSpecBuilder, Secret};
+use vcsa_backup::{ScheduleSpec, ScheduleSpecBuilder, Secret};
 
 use crate::cli::ScheduleOptions;
 use crate::failure::Failure;
@@ -17,12 +17,14 @@ pub struct Passwords {
 }
 
 impl Passwords {
-    /// Reads the passwords the options call for, asking on the terminal for those not given.
-    pub fn read(options: &ScheduleOptions) -> Result<Self, Failure> {
+    /// Reads the passwords the options call for, asking on the terminal for those not given
+    /// (naming the user on the backup server at `location`, when known).
+    pub fn read(options: &ScheduleOptions, location: Option<&str>) -> Result<Self, Failure> {
         let location = match &options.target.location_user {
-            Some(_) => Some(secrets::required(
+            Some(user) => Some(secrets::required_for(
                 &secrets::LOCATION,
                 options.target.location_password_file.as_deref(),
+                location.map(|l| secrets::account(user, l)).as_deref(),
             )?),
             None => None,
         };
@@ -59,12 +61,13 @@ impl Passwords {
     }
 }
 
-/// A builder holding the location (when given) and exactly the options given, so that an
-/// update changes only those.
+/// A builder holding the location (when given), the `parts` (when set) and exactly the options
+/// given, so that an update changes only those.
 pub fn builder(
     location: Option<&str>,
     options: &ScheduleOptions,
     passwords: Passwords,
+    parts: Option<&[String]>,
 ) -> ScheduleSpecBuilder {
     let mut b = ScheduleSpec::builder();
     if let Some(location) = location {
@@ -79,8 +82,8 @@ pub fn builder(
     if let Some(password) = passwords.backup {
         b = b.backup_password(password);
     }
-    if !options.target.parts.is_empty() {
-        b = b.parts(options.target.parts.iter().map(String::as_str));
+    if let Some(parts) = parts {
+        b = b.parts(parts.iter().map(String::as_str));
     }
     if let Some(enabled) = options.enabled() {
         b = b.enabled(enabled);
@@ -88,12 +91,7 @@ pub fn builder(
     if let Some(at) = options.at {
         b = b.at(at.hour, at.minute);
     }
-    let days: Vec<DayOfWeek> = options
-        .days
-        .iter()
-        // A word that is no day goes to the builder as typed, which names it in its problem.
-        .map(|d| DayOfWeek::parse(d).unwrap_or_else(|| DayOfWeek::from(d.as_str())))
-        .collect();
+    let days = crate::cli::days(&options.days);
     if !days.is_empty() {
         b = b.days(days);
     }
@@ -140,9 +138,14 @@ mod tests {
             "--fast",
             "--disable",
         ]);
-        let spec = builder(Some("sftp://nas/backups"), &o, Passwords::default())
-            .build()
-            .unwrap();
+        let spec = builder(
+            Some("sftp://nas/backups"),
+            &o,
+            Passwords::default(),
+            Some(&o.target.parts),
+        )
+        .build()
+        .unwrap();
         assert_eq!(
             spec.recurrence().unwrap().to_string(),
             "Monday, Wednesday and Friday at 23:30"
@@ -155,9 +158,14 @@ mod tests {
 
     #[test]
     fn options_left_out_stay_unset() {
-        let spec = builder(Some("nfs://filer:/b"), &options(&[]), Passwords::default())
-            .build()
-            .unwrap();
+        let spec = builder(
+            Some("nfs://filer:/b"),
+            &options(&[]),
+            Passwords::default(),
+            None,
+        )
+        .build()
+        .unwrap();
         assert!(spec.is_enabled());
         assert_eq!(spec.recurrence(), None);
         assert_eq!(spec.retention(), None);
@@ -167,7 +175,7 @@ mod tests {
     #[test]
     fn bad_values_are_all_reported_by_the_builder() {
         let o = options(&["--at", "24:60", "--days", "mon,funday", "--keep", "0"]);
-        let error = builder(Some("gopher://nas/b"), &o, Passwords::default())
+        let error = builder(Some("gopher://nas/b"), &o, Passwords::default(), None)
             .build()
             .unwrap_err();
         assert_eq!(
@@ -189,7 +197,7 @@ mod tests {
             location: None,
             backup: Some(Secret::new("weak")),
         };
-        let error = builder(Some("sftp://nas/b"), &options(&[]), passwords)
+        let error = builder(Some("sftp://nas/b"), &options(&[]), passwords, None)
             .build()
             .unwrap_err();
         assert_eq!(fields(&error), [Field::BackupPassword]);
