@@ -405,12 +405,12 @@ pub struct Destination {
 pub struct LayoutArgs {
     /// With --into: the appliance's system name (its host name, as its management interface
     /// shows it). Found in the job history or at the root when left out.
-    #[arg(long, value_name = "NAME", requires = "into")]
+    #[arg(long, value_name = "NAME", conflicts_with = "location")]
     pub system_name: Option<String>,
 
     /// With --into: the appliance's version, such as `8.0.3.00400`. Found in the job history
     /// when left out.
-    #[arg(long, value_name = "VERSION", requires = "into")]
+    #[arg(long, value_name = "VERSION", conflicts_with = "location")]
     pub appliance_version: Option<String>,
 }
 

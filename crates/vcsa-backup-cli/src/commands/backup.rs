@@ -15,6 +15,15 @@ pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<(), Failure> {
     let root = args.destination.into.as_ref();
     let credentials =
         Credentials::read(&settings.target, given.or(root).map_or("", String::as_str))?;
+    // Every problem in the options is reported before anything is sent: checked here with the
+    // parts given, the root standing for the folder --into names under it.
+    let target = given.or(root).map_or("", String::as_str);
+    super::request::build(
+        target,
+        settings,
+        credentials.clone(),
+        &settings.target.parts,
+    )?;
     let location = match (given, root) {
         (Some(location), _) => location.clone(),
         (None, Some(root)) => in_layout(ctx, root, &args.layout, &credentials).await?,

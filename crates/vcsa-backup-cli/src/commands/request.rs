@@ -7,6 +7,7 @@ use crate::failure::Failure;
 use crate::secrets;
 
 /// The passwords a backup request needs, read once from their safe sources.
+#[derive(Clone)]
 pub struct Credentials {
     /// The backup server's user and password, when `--location-user` is given.
     pub location: Option<(String, Secret)>,

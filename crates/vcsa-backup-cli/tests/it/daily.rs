@@ -334,3 +334,110 @@ fn days_take_ranges_and_weekdays_or_weekends() {
         assert_eq!(sent, expected, "{days}");
     }
 }
+
+/// Runs `args` with standard output, or standard error, a pipe whose reader has gone (as
+/// `| head -1` leaves it): the exit code and what the other stream got.
+fn closed(sim: &Sim, args: &[&str], which: Stream) -> Run {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut cmd = sim.command();
+    cmd.env("VCSA_LOCATION_PASSWORD", SFTP_PASSWORD).args(args);
+    match which {
+        Stream::Out => cmd.stdout(writer),
+        Stream::Err => cmd.stderr(writer),
+    };
+    let output = cmd.output().expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Stream {
+    Out,
+    Err,
+}
+
+#[test]
+fn a_closed_pipe_is_no_panic_in_any_command() {
+    let sim = sim();
+    let job = sim.start_backup("nfs://10.0.0.5:/export/first");
+    sim.control().advance_clock(Duration::from_secs(5));
+    let cases: &[(&[&str], i32)] = &[
+        (&["completions", "bash"], 0),
+        (&["--help"], 0),
+        (&["backup", "--help"], 0),
+        (&["parts"], 0),
+        (&["list"], 0),
+        (&["-o", "json", "list"], 0),
+        (&["status", &job], 0),
+        (&["status", &job, "--wait"], 0),
+        (&["status", "20990101-000000-1"], 2),
+        (&["schedule", "list"], 0),
+        (&["schedule", "show", "default"], 0),
+        (&["validate", "--location", "nfs://10.0.0.5:/export/v"], 0),
+        (
+            &["archives", "list", "--location", "nfs://10.0.0.5:/nothing"],
+            2,
+        ),
+        (&["check", "--no-schedule-ok", "-o", "nagios"], 0),
+        (
+            &[
+                "backup",
+                "--location",
+                "nfs://10.0.0.5:/export/{n}",
+                "--wait",
+            ],
+            0,
+        ),
+        (
+            &[
+                "backup",
+                "--into",
+                ROOT,
+                "--system-name",
+                "vc",
+                "--appliance-version",
+                "8.0.3.00400",
+            ],
+            0,
+        ),
+        (&["archives", "list", "--location", ROOT], 0),
+        (
+            &[
+                "schedule",
+                "apply",
+                "default",
+                "--location",
+                ROOT,
+                "--check",
+            ],
+            1,
+        ),
+        (&["cancel", &job], 1),
+    ];
+    let mut n = 0;
+    for (args, code) in cases {
+        for which in [Stream::Out, Stream::Err] {
+            // A fresh folder for each backup: by name, and by the clock for --into.
+            n += 1;
+            let args: Vec<String> = args
+                .iter()
+                .map(|a| a.replace("{n}", &n.to_string()))
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = closed(&sim, &args, which);
+            sim.control().advance_clock(Duration::from_secs(5));
+            assert!(
+                !run.stderr.contains("panicked") && run.code != 101,
+                "{args:?}, {which:?} closed: {run}"
+            );
+            // `check` speaks the monitoring convention whatever happens to its output.
+            if !matches!(which, Stream::Out) || args[0] != "check" {
+                assert_eq!(run.code, *code, "{args:?}, {which:?} closed: {run}");
+            }
+        }
+    }
+}

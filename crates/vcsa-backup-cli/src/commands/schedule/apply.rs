@@ -17,6 +17,15 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
     let options = ApplyOptions::new()
         .allow_recreate(args.recreate)
         .send_passwords(args.send_passwords);
+    // Every problem in the options first, before anything is sent.
+    let given = Some(args.options.target.parts.as_slice());
+    builder(
+        Some(&args.location),
+        &args.options,
+        Passwords::given(&args.options)?,
+        given,
+    )
+    .build()?;
     let parts = crate::commands::parts::chosen(ctx, &args.options.target).await?;
     let (spec, plan, passwords_given) = plan(ctx, args, options, &parts).await?;
     let changes = matches!(

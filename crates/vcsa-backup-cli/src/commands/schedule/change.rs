@@ -11,6 +11,16 @@ use crate::output;
 /// Runs `schedule create`: checks every option, creates the schedule, shows it.
 pub async fn create(ctx: &Context, args: &ScheduleCreateArgs) -> Result<(), Failure> {
     let id = args.schedule.trim();
+    let passwords = Passwords::read(&args.options, Some(&args.location))?;
+    // Every problem in the options first, before anything is sent.
+    let given = Some(args.options.target.parts.as_slice());
+    builder(
+        Some(&args.location),
+        &args.options,
+        passwords.clone(),
+        given,
+    )
+    .build()?;
     if args.options.at.is_none() && !args.run_only {
         return Err(Failure::input(
             format!("schedule \"{id}\" would have no time, so it would never run on its own"),
@@ -18,7 +28,6 @@ pub async fn create(ctx: &Context, args: &ScheduleCreateArgs) -> Result<(), Fail
              only with `vcsa-backup schedule run`",
         ));
     }
-    let passwords = Passwords::read(&args.options, Some(&args.location))?;
     let parts = crate::commands::parts::chosen(ctx, &args.options.target).await?;
     let spec = builder(Some(&args.location), &args.options, passwords, Some(&parts)).build()?;
     ctx.client

@@ -8,7 +8,7 @@ use crate::failure::Failure;
 use crate::secrets;
 
 /// The passwords given for a schedule, read from their safe sources.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Passwords {
     /// The backup server's, read when `--location-user` is given.
     pub location: Option<Secret>,
