@@ -113,9 +113,14 @@ pub struct GlobalArgs {
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Print no progress while waiting; only the result (and errors).
+    /// Print only the result and errors: no progress while waiting, no notes on standard
+    /// error, no "already matches" from `schedule apply`.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+
+    /// Show job times in UTC; without it they are in the appliance's time zone, named.
+    #[arg(long, global = true)]
+    pub utc: bool,
 }
 
 /// The wire flavour chosen on the command line.

@@ -8,7 +8,7 @@ use vcsa_backup::wait::{NotStartedReason, WaitError, WaitOptions};
 use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskStatus};
 
 use crate::failure::{ExitCode, Failure};
-use crate::progress::{Mode, Progress, Update, elapsed};
+use crate::progress::{ApplianceClock, Mode, Progress, Update, elapsed};
 
 /// How a followed job ended.
 pub struct Followed {
@@ -60,6 +60,15 @@ pub async fn follow(
     mode: Mode,
 ) -> Result<Followed, Failure> {
     let mut progress = Progress::new(mode);
+    // Once per follow: a running job's time is the appliance's clock minus its start, never
+    // this machine's clock minus the appliance's.
+    let clock = match client.get_appliance_time().await {
+        Ok(time) => Some(ApplianceClock::new(time.now)),
+        Err(e) => {
+            tracing::info!(error = %e, "could not read the appliance's clock");
+            None
+        }
+    };
     // The last status read, for a failure that ends the following before the job's end.
     let mut last: Option<JobStatus> = None;
     let mut watch = client.watch_job(id, options);
@@ -84,7 +93,11 @@ pub async fn follow(
                     status: &status,
                     size_bytes: details.as_ref().and_then(|d| d.size_bytes),
                     waiting: details.as_ref().and_then(|d| waiting(&d.status)),
-                    elapsed: elapsed(&status),
+                    elapsed: elapsed(
+                        &status,
+                        clock.as_ref(),
+                        details.as_ref().and_then(|d| d.duration),
+                    ),
                 };
                 if status.state.is_terminal() {
                     progress.finish(&update);

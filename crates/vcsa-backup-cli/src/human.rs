@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use vcsa_backup::ApplianceTime;
 use vcsa_backup::wait::HumanDuration;
 
 /// Bytes in binary units: `512 B`, `1.5 KiB`, `3.2 GiB`.
@@ -30,6 +31,28 @@ pub fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
+/// The time zone job times are shown in: the appliance's, named (by default), or UTC.
+pub enum Zone {
+    /// UTC (`--utc`, or when the appliance's clock could not be read).
+    Utc,
+    /// The appliance's time zone, as its clock reads it.
+    Appliance(ApplianceTime),
+}
+
+impl Zone {
+    /// `t` to the second with its zone named: `2025-01-31 03:00:07 Europe/Berlin`, or UTC when
+    /// the appliance's zone cannot be told.
+    pub fn time(&self, t: DateTime<Utc>) -> String {
+        match self {
+            Self::Appliance(clock) if clock.time_zone != "UTC" => match clock.to_local(t) {
+                Some(local) => format!("{} {}", local.format("%Y-%m-%d %H:%M:%S"), clock.time_zone),
+                None => time(t),
+            },
+            _ => time(t),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +72,22 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(90_400)), "1m 30s");
         assert_eq!(seconds(7503), "2h 5m");
         assert_eq!(seconds(-4), "0s");
+    }
+
+    #[test]
+    fn times_are_in_the_appliance_zone_with_its_name() {
+        let clock = ApplianceTime::new(
+            "2025-01-31T12:00:00Z".parse().unwrap(),
+            "Asia/Tokyo",
+            "Fri 01-31-2025",
+            "21:00:00",
+        );
+        let t = "2025-01-31T02:00:07Z".parse().unwrap();
+        assert_eq!(
+            Zone::Appliance(clock).time(t),
+            "2025-01-31 11:00:07 Asia/Tokyo"
+        );
+        assert_eq!(Zone::Utc.time(t), "2025-01-31 02:00:07 UTC");
     }
 
     #[test]

@@ -177,5 +177,6 @@ fn context(global: &GlobalArgs) -> Result<Context, Failure> {
         client: connect::client(global)?,
         output: global.output,
         progress: progress::Mode::detect(global.quiet),
+        utc: global.utc,
     })
 }

@@ -32,6 +32,75 @@ pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> S
         .join("\n")
 }
 
+/// The width tables fit in: a terminal's classic 80 columns.
+pub const WIDTH: usize = 80;
+
+/// The narrowest a shortened column gets, so that what is left still reads.
+const NARROWEST: usize = 12;
+
+/// Where a cell too long for its column loses characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shorten {
+    /// In the middle, keeping both ends (locations: the server and the folder).
+    Middle,
+    /// At the end (descriptions, comments).
+    End,
+}
+
+/// [`table`], within [`WIDTH`] columns: the columns of `fits` are shortened, in their order,
+/// each to no less than a dozen characters, until the table fits. The full values stay in the
+/// JSON output and in `show`.
+pub fn fitted_table(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    fits: &[(usize, Shorten)],
+) -> String {
+    let mut rows: Vec<Vec<String>> = rows.into_iter().collect();
+    let width = |column: usize, rows: &[Vec<String>]| {
+        rows.iter()
+            .filter_map(|r| r.get(column))
+            .map(|c| c.chars().count())
+            .chain([headers.get(column).map_or(0, |h| h.chars().count())])
+            .max()
+            .unwrap_or(0)
+    };
+    for &(column, how) in fits {
+        let total: usize = (0..headers.len()).map(|c| width(c, &rows)).sum::<usize>()
+            + 2 * headers.len().saturating_sub(1);
+        let Some(over) = total.checked_sub(WIDTH).filter(|o| *o > 0) else {
+            break;
+        };
+        let room = width(column, &rows).saturating_sub(over).max(NARROWEST);
+        for row in &mut rows {
+            if let Some(cell) = row.get_mut(column) {
+                *cell = shorten(cell, room, how);
+            }
+        }
+    }
+    table(headers, rows)
+}
+
+/// `text` in at most `room` characters, with `…` where it was cut.
+pub fn shorten(text: &str, room: usize, how: Shorten) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= room || room < 2 {
+        return text.to_string();
+    }
+    let kept = room - 1;
+    match how {
+        Shorten::End => chars[..kept].iter().chain(['…'].iter()).collect(),
+        Shorten::Middle => {
+            let head = kept.div_ceil(2);
+            let tail = kept - head;
+            chars[..head]
+                .iter()
+                .chain(['…'].iter())
+                .chain(chars[chars.len() - tail..].iter())
+                .collect()
+        }
+    }
+}
+
 /// `Field   value` lines, values aligned.
 pub fn fields(pairs: &[(&str, String)]) -> String {
     let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -141,6 +210,30 @@ mod tests {
             text,
             "JOB        STATUS\na          SUCCEEDED\nlonger-id  -"
         );
+    }
+
+    #[test]
+    fn long_cells_are_shortened_until_the_table_fits() {
+        let location = format!("sftp://backup.example.com/{}/vcsa", "deep/".repeat(20));
+        let text = fitted_table(
+            &["JOB", "LOCATION"],
+            [vec![
+                "20250131-020000-24322831".to_string(),
+                location.clone(),
+            ]],
+            &[(1, Shorten::Middle)],
+        );
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+        }
+        let shown = text.lines().nth(1).unwrap().split("  ").last().unwrap();
+        assert!(shown.starts_with("sftp://backup.example.com/") && shown.ends_with("/vcsa"));
+        assert!(shown.contains('…'), "{shown}");
+        // A table that fits is left alone.
+        let short = fitted_table(&["A"], [vec!["b".to_string()]], &[(0, Shorten::End)]);
+        assert_eq!(short, "A\nb");
+        assert_eq!(shorten("abcdefgh", 5, Shorten::End), "abcd…");
+        assert_eq!(shorten("abcdefgh", 5, Shorten::Middle), "ab…gh");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, TimeDelta, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use vcsa_backup::{JobState, JobStatus};
 
@@ -44,8 +44,8 @@ pub struct Update<'a> {
     pub size_bytes: Option<u64>,
     /// Why a job that has not started yet waits (`pending`, `blocked`), from its details.
     pub waiting: Option<String>,
-    /// How long the job has run.
-    pub elapsed: Duration,
+    /// How long the job has run, by the appliance's clock; `None` when it cannot be told.
+    pub elapsed: Option<Duration>,
 }
 
 impl Update<'_> {
@@ -71,12 +71,14 @@ impl Update<'_> {
     /// The plain line: `job <id>: in progress 40%, 12s, 1.2 GiB written`.
     pub fn line(&self) -> String {
         let mut text = format!(
-            "job {}: {} {}%, {}",
+            "job {}: {} {}%",
             self.status.id,
             self.state(),
             self.status.progress.value(),
-            human::duration(self.elapsed)
         );
+        if let Some(elapsed) = self.elapsed {
+            text.push_str(&format!(", {}", human::duration(elapsed)));
+        }
         if let Some(bytes) = self.size_bytes {
             text.push_str(&format!(", {} written", human::size(bytes)));
         }
@@ -84,10 +86,43 @@ impl Update<'_> {
     }
 }
 
-/// How long the job has run, by the appliance's start and end times.
-pub fn elapsed(status: &JobStatus) -> Duration {
-    let end = status.ended_at.unwrap_or_else(Utc::now);
-    (end - status.started_at).to_std().unwrap_or(Duration::ZERO)
+/// The appliance's clock, read once and running on by this machine's monotonic clock: the
+/// time on the appliance now, whatever this machine's own wall clock says.
+#[derive(Clone, Copy, Debug)]
+pub struct ApplianceClock {
+    at: DateTime<Utc>,
+    read: std::time::Instant,
+}
+
+impl ApplianceClock {
+    /// The clock that read `now` on the appliance just now.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            at: now,
+            read: std::time::Instant::now(),
+        }
+    }
+
+    /// The appliance's time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.at + TimeDelta::from_std(self.read.elapsed()).unwrap_or_default()
+    }
+}
+
+/// How long the job has run, by the appliance's own times only: its end minus its start; for
+/// a running job, the appliance's `clock` now minus its start, or else the duration its
+/// details give. `None` when none of them says; never negative.
+pub fn elapsed(
+    status: &JobStatus,
+    clock: Option<&ApplianceClock>,
+    duration: Option<TimeDelta>,
+) -> Option<Duration> {
+    let span = match (status.ended_at, clock) {
+        (Some(end), _) => end - status.started_at,
+        (None, Some(clock)) => clock.now() - status.started_at,
+        (None, None) => duration?,
+    };
+    Some(span.to_std().unwrap_or(Duration::ZERO))
 }
 
 /// The display of one job's progress.
@@ -136,7 +171,9 @@ impl Progress {
         self.update(update);
         if let Some(bar) = self.bar.take() {
             // The job's own duration, not how long this tool happened to watch it.
-            bar.set_elapsed(update.elapsed);
+            if let Some(elapsed) = update.elapsed {
+                bar.set_elapsed(elapsed);
+            }
             let style = bar
                 .style()
                 .tick_chars(if update.status.state == JobState::Succeeded {
@@ -182,7 +219,7 @@ fn new_bar(first: &Update<'_>) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr())
         .with_style(bar_style())
         .with_prefix(first.status.id.to_string())
-        .with_elapsed(first.elapsed);
+        .with_elapsed(first.elapsed.unwrap_or_default());
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
 }
@@ -258,7 +295,9 @@ impl Board {
             Mode::Bar => {
                 if let Some(bar) = self.bar(name) {
                     bar.set_position(u64::from(status.progress.value()));
-                    bar.set_elapsed(elapsed(status));
+                    if let Some(elapsed) = elapsed(status, None, None) {
+                        bar.set_elapsed(elapsed);
+                    }
                     bar.set_message(format!("job {}: {}", status.id, status.state.describe()));
                 }
             }
@@ -277,7 +316,9 @@ impl Board {
                 if let Some(bar) = self.bar(name) {
                     if let Some(status) = ending.status {
                         bar.set_position(u64::from(status.progress.value()));
-                        bar.set_elapsed(elapsed(status));
+                        if let Some(elapsed) = elapsed(status, None, None) {
+                            bar.set_elapsed(elapsed);
+                        }
                     }
                     bar.set_message(ending.text.clone());
                     bar.set_style(bar.style().tick_chars(if ending.ok {
@@ -310,20 +351,62 @@ impl Board {
     }
 }
 
-/// `job <id> in progress 40%, 12s`: a job's state for a plain line.
+/// `job <id> in progress 40%`, and `, 12s` once it ended: a job's state for a plain line. A
+/// running job's time is left out: only the appliance's clock could tell it.
 pub fn status_line(status: &JobStatus) -> String {
-    format!(
-        "job {} {} {}%, {}",
+    let mut text = format!(
+        "job {} {} {}%",
         status.id,
         status.state.describe(),
         status.progress.value(),
-        human::duration(elapsed(status))
-    )
+    );
+    if let Some(elapsed) = elapsed(status, None, None) {
+        text.push_str(&format!(", {}", human::duration(elapsed)));
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn running_since(started_at: DateTime<Utc>) -> JobStatus {
+        serde_json::from_value(serde_json::json!({
+            "id": "20250131-020000-24322831",
+            "state": "INPROGRESS",
+            "progress": 40,
+            "messages": [],
+            "started_at": started_at,
+            "ended_at": null,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_running_job_s_time_is_the_appliance_s_clock_minus_its_start() {
+        // The appliance's clock hours ahead of this machine's, and hours behind.
+        for skew in [TimeDelta::hours(5), TimeDelta::hours(-7)] {
+            let started = Utc::now() + skew;
+            let status = running_since(started);
+            let clock = ApplianceClock::new(started + TimeDelta::seconds(90));
+            let shown = elapsed(&status, Some(&clock), None).unwrap();
+            assert!(
+                (90..92).contains(&shown.as_secs()),
+                "{skew}: {shown:?}, not the skew"
+            );
+            // Without the clock: the appliance's own duration, never this machine's clock.
+            let duration = Some(TimeDelta::seconds(30));
+            assert_eq!(
+                elapsed(&status, None, duration),
+                Some(Duration::from_secs(30))
+            );
+            assert_eq!(elapsed(&status, None, None), None);
+        }
+        // A clock behind the job's start (the appliance was set back) shows 0s, not less.
+        let status = running_since(Utc::now());
+        let clock = ApplianceClock::new(Utc::now() - TimeDelta::hours(1));
+        assert_eq!(elapsed(&status, Some(&clock), None), Some(Duration::ZERO));
+    }
 
     #[test]
     fn the_bar_template_is_valid() {

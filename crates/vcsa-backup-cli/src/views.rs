@@ -7,6 +7,7 @@ use serde::Serialize;
 use vcsa_backup::{JobDetails, JobId, JobStatus, Message, Outcome, Part};
 
 use crate::human;
+use crate::output;
 
 mod archive;
 mod schedule;
@@ -73,16 +74,16 @@ impl JobView {
         }
     }
 
-    /// Field and value pairs for a table.
-    pub fn fields(&self) -> Vec<(&'static str, String)> {
+    /// Field and value pairs for a table, times in `zone`.
+    pub fn fields(&self, zone: &human::Zone) -> Vec<(&'static str, String)> {
         let mut rows = vec![
             ("Job", self.id.clone()),
             ("State", self.state_words.clone()),
             ("Progress", format!("{}%", self.progress)),
-            ("Started", human::time(self.started_at)),
+            ("Started", zone.time(self.started_at)),
         ];
         if let Some(ended) = self.ended_at {
-            rows.push(("Ended", human::time(ended)));
+            rows.push(("Ended", zone.time(ended)));
         }
         if let Some(d) = &self.details {
             rows.push(("Type", d.kind.clone()));
@@ -204,10 +205,12 @@ impl ListRow {
         }
     }
 
-    /// The table columns.
-    pub const HEADERS: [&'static str; 7] = [
-        "JOB", "TYPE", "STATUS", "SIZE", "DURATION", "STARTED", "LOCATION",
-    ];
+    /// The table columns. The start time is in the job's id (and in the JSON output); the
+    /// location, the last column, is shortened to fit 80 columns.
+    pub const HEADERS: [&'static str; 6] = ["JOB", "TYPE", "STATUS", "SIZE", "TOOK", "LOCATION"];
+
+    /// Where the table shortens long cells.
+    pub const FITS: [(usize, output::Shorten); 1] = [(5, output::Shorten::Middle)];
 
     /// The table cells, `-` where unknown.
     pub fn cells(&self) -> Vec<String> {
@@ -220,7 +223,6 @@ impl ListRow {
             self.duration_seconds
                 .map(human::seconds)
                 .unwrap_or_else(dash),
-            self.started_at.map(human::time).unwrap_or_else(dash),
             self.location.clone().unwrap_or_else(dash),
         ]
     }
@@ -259,6 +261,9 @@ impl PartView {
 
     /// The table columns.
     pub const HEADERS: [&'static str; 5] = ["PART", "DEFAULT", "OPTIONAL", "SIZE", "DESCRIPTION"];
+
+    /// Where the table shortens long cells (the JSON output has the whole description).
+    pub const FITS: [(usize, output::Shorten); 1] = [(4, output::Shorten::End)];
 
     /// The table cells.
     pub fn cells(&self) -> Vec<String> {

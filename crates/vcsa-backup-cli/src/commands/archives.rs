@@ -85,9 +85,10 @@ pub async fn print_list(
         if view.archives.is_empty() {
             format!("No backups at {} match.", view.location)
         } else {
-            output::table(
+            output::fitted_table(
                 &ArchiveRow::HEADERS,
                 view.archives.iter().map(ArchiveRow::cells),
+                &ArchiveRow::FITS,
             )
         }
     })?;

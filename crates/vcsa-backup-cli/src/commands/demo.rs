@@ -54,6 +54,7 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
         client,
         output: OutputFormat::Table,
         progress: Mode::detect(global.quiet),
+        utc: global.utc,
     };
     let prefix = "vcsa-backup --thumbprint \"$THUMBPRINT\"";
 
@@ -123,8 +124,9 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
     )
     .await?;
     let view = JobView::new(&followed.status, followed.details.as_ref());
+    let zone = ctx.zone().await;
     output::print(OutputFormat::Table, &view, || {
-        output::fields(&view.fields())
+        output::fields(&view.fields(&zone))
     })?;
     if let Some(failure) = follow::job_failed(&followed) {
         return Err(failure);

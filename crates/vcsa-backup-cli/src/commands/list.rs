@@ -28,7 +28,11 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<(), Failure> {
         if jobs.jobs.is_empty() {
             "No backup jobs on the appliance yet.".to_string()
         } else {
-            output::table(&ListRow::HEADERS, jobs.jobs.iter().map(ListRow::cells))
+            output::fitted_table(
+                &ListRow::HEADERS,
+                jobs.jobs.iter().map(ListRow::cells),
+                &ListRow::FITS,
+            )
         }
     })?;
     Ok(())

@@ -28,4 +28,23 @@ pub struct Context {
     pub output: OutputFormat,
     /// How to show progress while waiting.
     pub progress: Mode,
+    /// Job times in UTC rather than the appliance's time zone.
+    pub utc: bool,
+}
+
+impl Context {
+    /// The zone job times are shown in: the appliance's, read from its clock once, unless
+    /// `--utc` (or the clock cannot be read: the failure is logged, times go in UTC).
+    pub async fn zone(&self) -> crate::human::Zone {
+        if self.utc {
+            return crate::human::Zone::Utc;
+        }
+        match self.client.get_appliance_time().await {
+            Ok(time) => crate::human::Zone::Appliance(time),
+            Err(e) => {
+                tracing::info!(error = %e, "could not read the appliance's clock");
+                crate::human::Zone::Utc
+            }
+        }
+    }
 }

@@ -28,7 +28,11 @@ pub async fn run(ctx: &Context) -> Result<(), Failure> {
     }
     let parts = Parts { parts };
     output::print(ctx.output, &parts, || {
-        output::table(&PartView::HEADERS, parts.parts.iter().map(PartView::cells))
+        output::fitted_table(
+            &PartView::HEADERS,
+            parts.parts.iter().map(PartView::cells),
+            &PartView::FITS,
+        )
     })?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use vcsa_backup::wait::IdleStart;
 use vcsa_backup::{BackupRequest, Error, JobStatus};
 
 use super::Context;
-use crate::cli::{OutputFormat, StartArgs};
+use crate::cli::StartArgs;
 use crate::failure::Failure;
 use crate::follow;
 use crate::output;
@@ -65,10 +65,10 @@ pub async fn start_and_follow(
         // is the outcome, --wait or not.
         let details = follow::details_of(&ctx.client, &status.id).await;
         let followed = follow::Followed { status, details };
-        return print_ended(ctx, &followed);
+        return print_ended(ctx, &followed).await;
     }
     if !plan.wait {
-        return print_started(ctx.output, &status);
+        return print_started(ctx, &status).await;
     }
     notice(
         ctx,
@@ -81,13 +81,14 @@ pub async fn start_and_follow(
         ctx.progress,
     )
     .await?;
-    print_ended(ctx, &followed)
+    print_ended(ctx, &followed).await
 }
 
 /// Prints the job's end, and fails as the job did.
-fn print_ended(ctx: &Context, followed: &follow::Followed) -> Result<(), Failure> {
+async fn print_ended(ctx: &Context, followed: &follow::Followed) -> Result<(), Failure> {
     let view = JobView::new(&followed.status, followed.details.as_ref());
-    output::print(ctx.output, &view, || output::fields(&view.fields()))?;
+    let zone = ctx.zone().await;
+    output::print(ctx.output, &view, || output::fields(&view.fields(&zone)))?;
     match follow::job_failed(followed) {
         Some(failure) => Err(failure),
         None => Ok(()),
@@ -140,12 +141,13 @@ async fn start_when_idle(
     })
 }
 
-fn print_started(format: OutputFormat, status: &JobStatus) -> Result<(), Failure> {
+async fn print_started(ctx: &Context, status: &JobStatus) -> Result<(), Failure> {
     let view = JobView::new(status, None);
-    output::print(format, &view, || {
+    let zone = ctx.zone().await;
+    output::print(ctx.output, &view, || {
         format!(
             "{}\n\nFollow it with: vcsa-backup status {} --wait",
-            output::fields(&view.fields()),
+            output::fields(&view.fields(&zone)),
             status.id
         )
     })

@@ -27,7 +27,8 @@ pub async fn run(ctx: &Context, args: &StatusArgs) -> Result<(), Failure> {
         Followed { status, details }
     };
     let view = JobView::new(&followed.status, followed.details.as_ref());
-    output::print(ctx.output, &view, || output::fields(&view.fields()))?;
+    let zone = ctx.zone().await;
+    output::print(ctx.output, &view, || output::fields(&view.fields(&zone)))?;
     // A failed job is reported by its exit code only when the user waited for the outcome;
     // reading the status of an old failed job is itself a success.
     match follow::job_failed(&followed) {

@@ -36,14 +36,15 @@ impl ArchiveRow {
         }
     }
 
-    /// The table columns.
-    pub const HEADERS: [&'static str; 6] = [
-        "SYSTEM NAME",
-        "ARCHIVE",
-        "TYPE",
-        "STARTED",
-        "VERSION",
-        "COMMENT",
+    /// The table columns: the archive's id names its type, version and start
+    /// (`M_8.0.3.00400_20240531-140509_`); the JSON output has each on its own.
+    pub const HEADERS: [&'static str; 3] = ["SYSTEM NAME", "ARCHIVE", "COMMENT"];
+
+    /// Where the table shortens long cells: the comment at its end, then the system name in
+    /// the middle.
+    pub const FITS: [(usize, crate::output::Shorten); 2] = [
+        (2, crate::output::Shorten::End),
+        (0, crate::output::Shorten::Middle),
     ];
 
     /// The table cells.
@@ -51,9 +52,6 @@ impl ArchiveRow {
         vec![
             self.system_name.clone(),
             self.id.clone(),
-            self.kind.unwrap_or("-").to_string(),
-            human::time(self.started_at),
-            self.version.clone(),
             self.comment.clone(),
         ]
     }

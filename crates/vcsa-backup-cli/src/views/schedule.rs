@@ -114,20 +114,30 @@ impl ScheduleView {
         rows
     }
 
-    /// The table columns of `schedule list`.
-    pub const HEADERS: [&'static str; 7] = [
-        "SCHEDULE", "ENABLED", "RUNS", "NEXT RUN", "KEEPS", "PARTS", "LOCATION",
+    /// The table columns of `schedule list`; `schedule show` and the JSON output add the
+    /// days, the parts and the next run in UTC.
+    pub const HEADERS: [&'static str; 6] =
+        ["SCHEDULE", "ENABLED", "AT", "NEXT RUN", "KEEPS", "LOCATION"];
+
+    /// Where the table shortens long cells: the location in the middle, then the id.
+    pub const FITS: [(usize, crate::output::Shorten); 2] = [
+        (5, crate::output::Shorten::Middle),
+        (0, crate::output::Shorten::Middle),
     ];
 
     /// The table cells of `schedule list`.
     pub fn cells(&self) -> Vec<String> {
+        let next_run = match (self.next_run_local, &self.time_zone) {
+            (Some(local), Some(zone)) => format!("{} {zone}", local.format("%Y-%m-%d %H:%M")),
+            _ if !self.enabled => "- (disabled)".to_string(),
+            _ => "-".to_string(),
+        };
         vec![
             self.id.clone(),
             yes_no(self.enabled),
-            self.when.clone(),
-            self.next_run_text(),
+            self.time.clone().unwrap_or_else(|| "run only".to_string()),
+            next_run,
             keep(self.keep),
-            self.parts.join(","),
             self.location.clone(),
         ]
     }

@@ -441,3 +441,159 @@ fn a_closed_pipe_is_no_panic_in_any_command() {
         }
     }
 }
+
+/// The simulator's clock `skew` from this machine's, in `zone`, with jobs of two seconds.
+fn skewed(skew: chrono::TimeDelta, zone: &str) -> Sim {
+    Sim::start(
+        Simulator::builder()
+            .tls(false)
+            .start_time(Utc::now() + skew)
+            .time_zone(zone)
+            .job_duration(Duration::from_secs(2)),
+    )
+}
+
+/// The `Name  value` field of a `status` or `backup` table.
+fn field(text: &str, name: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name))
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn times_follow_the_appliance_s_clock_ahead_or_behind_and_its_zone() {
+    use chrono::{NaiveDateTime, TimeDelta};
+    let cases = [
+        (TimeDelta::hours(5), "Asia/Tokyo", 9),
+        (TimeDelta::hours(-7), "America/Sao_Paulo", -3),
+    ];
+    for (skew, zone, offset_hours) in cases {
+        let sim = skewed(skew, zone);
+        let backup = run(
+            &sim,
+            &["backup", "--location", "nfs://10.0.0.5:/export/t", "--wait"],
+        );
+        assert_eq!(backup.code, 0, "{backup}");
+        // Every elapsed time shown while following: seconds of the job, never the skew.
+        let times: Vec<&str> = backup
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("job "))
+            .filter_map(|l| l.split(", ").nth(1))
+            .collect();
+        assert!(!times.is_empty(), "{backup}");
+        for time in &times {
+            let seconds: u64 = time
+                .strip_suffix('s')
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("{skew}: {time} is not seconds: {backup}"));
+            assert!(seconds <= 10, "{skew}: {time}: {backup}");
+        }
+        assert_eq!(times.last(), Some(&"2s"), "{backup}");
+
+        // Job times in the appliance's zone, named; --utc for UTC.
+        let started = field(&backup.stdout, "Started");
+        let local = started
+            .strip_suffix(&format!(" {zone}"))
+            .unwrap_or_else(|| panic!("{started} is not in {zone}"));
+        let id = sim.control().job_ids()[0].clone();
+        let utc = run(&sim, &["--utc", "status", &id]);
+        assert_eq!(utc.code, 0, "{utc}");
+        let in_utc = field(&utc.stdout, "Started");
+        let in_utc = in_utc.strip_suffix(" UTC").expect("named UTC");
+        let parse = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
+        assert_eq!(
+            parse(local) - parse(in_utc),
+            TimeDelta::hours(offset_hours),
+            "{started} against {in_utc}"
+        );
+        // The appliance's clock, not this machine's: the start is the skew away from now.
+        let off = parse(in_utc) - Utc::now().naive_utc() - skew;
+        assert!(off.num_minutes().abs() < 5, "{in_utc}: {off}");
+    }
+}
+
+/// Every line of `text` within 80 columns.
+fn assert_fits(what: &str, text: &str) {
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{what}: {} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn tables_fit_80_columns_with_long_locations_shortened_in_the_middle() {
+    let sim = sim();
+    let long_root = format!(
+        "sftp://backup-server-in-the-far-datacenter.example.com/{}vcsa",
+        "very/deep/".repeat(6)
+    );
+    let created = run(
+        &sim,
+        &[
+            "schedule",
+            "create",
+            "a-schedule-with-a-rather-long-name",
+            "--location",
+            &long_root,
+            "--at",
+            "02:00",
+            "--keep",
+            "14",
+        ],
+    );
+    assert_eq!(created.code, 0, "{created}");
+    sim.control().advance_clock(DAY);
+    let into = run(
+        &sim,
+        &[
+            "backup",
+            "--into",
+            &long_root,
+            "--comment",
+            &"a comment that goes on and on ".repeat(4),
+            "--wait",
+        ],
+    );
+    assert_eq!(into.code, 0, "{into}");
+
+    let list = run(&sim, &["list"]);
+    assert_eq!(list.code, 0, "{list}");
+    assert_fits("list", &list.stdout);
+    assert!(list.stdout.contains("sftp://b"), "{list}");
+    assert!(list.stdout.contains('…'), "{list}");
+    let schedules = run(&sim, &["schedule", "list"]);
+    assert_eq!(schedules.code, 0, "{schedules}");
+    assert_fits("schedule list", &schedules.stdout);
+    let parts = run(&sim, &["parts"]);
+    assert_eq!(parts.code, 0, "{parts}");
+    assert_fits("parts", &parts.stdout);
+    let archives = run(
+        &sim,
+        &[
+            "archives",
+            "list",
+            "--location",
+            &long_root,
+            "--location-user",
+            "backup",
+        ],
+    );
+    assert_eq!(archives.code, 0, "{archives}");
+    assert_fits("archives list", &archives.stdout);
+    assert_eq!(archives.stdout.lines().count(), 3, "{archives}");
+
+    // In full in JSON and in `show`.
+    let json_list = run(&sim, &["-o", "json", "schedule", "list"]);
+    assert!(json_list.stdout.contains(&long_root), "{json_list}");
+    let show = run(
+        &sim,
+        &["schedule", "show", "a-schedule-with-a-rather-long-name"],
+    );
+    assert!(show.stdout.contains(&long_root), "{show}");
+}

@@ -26,9 +26,10 @@ pub async fn list(ctx: &Context) -> Result<(), Failure> {
         if view.schedules.is_empty() {
             "No backup schedules on the appliance.".to_string()
         } else {
-            output::table(
+            output::fitted_table(
                 &ScheduleView::HEADERS,
                 view.schedules.iter().map(ScheduleView::cells),
+                &ScheduleView::FITS,
             )
         }
     })?;
