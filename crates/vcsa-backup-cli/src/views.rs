@@ -319,15 +319,7 @@ mod tests {
         let row = ListRow::new(&JobId::new("20250131-020007-24322831"), None);
         assert_eq!(
             row.cells(),
-            [
-                "20250131-020007-24322831",
-                "-",
-                "-",
-                "-",
-                "-",
-                "2025-01-31 02:00:07 UTC",
-                "-"
-            ]
+            ["20250131-020007-24322831", "-", "-", "-", "-", "-"]
         );
         let json = serde_json::to_value(&row).unwrap();
         assert_eq!(json["type"], serde_json::Value::Null);

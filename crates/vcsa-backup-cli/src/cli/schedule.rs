@@ -74,7 +74,7 @@ pub struct ScheduleIdArgs {
 /// `schedule delete`.
 #[derive(Debug, Args)]
 pub struct ScheduleDeleteArgs {
-    /// The schedule's id.
+    /// The schedule's id (the appliance's own interface manages the one named `default`).
     pub schedule: String,
 
     /// Delete without asking (for scripts; without a terminal, this is required).

@@ -116,8 +116,9 @@ impl ScheduleView {
 
     /// The table columns of `schedule list`; `schedule show` and the JSON output add the
     /// days, the parts and the next run in UTC.
-    pub const HEADERS: [&'static str; 6] =
-        ["SCHEDULE", "ENABLED", "AT", "NEXT RUN", "KEEPS", "LOCATION"];
+    pub const HEADERS: [&'static str; 6] = [
+        "SCHEDULE", "ENABLED", "RUNS", "NEXT RUN", "KEEPS", "LOCATION",
+    ];
 
     /// Where the table shortens long cells: the location in the middle, then the id.
     pub const FITS: [(usize, crate::output::Shorten); 2] = [
@@ -135,9 +136,24 @@ impl ScheduleView {
         vec![
             self.id.clone(),
             yes_no(self.enabled),
-            self.time.clone().unwrap_or_else(|| "run only".to_string()),
+            match &self.time {
+                Some(time) if self.days.is_empty() || self.days.len() == 7 => {
+                    format!("daily {time}")
+                }
+                Some(time) => {
+                    let days: Vec<DayOfWeek> = self
+                        .days
+                        .iter()
+                        .map(|d| DayOfWeek::from(d.as_str()))
+                        .collect();
+                    format!("{} {time}", days_text(&days))
+                }
+                None => "run only".to_string(),
+            },
             next_run,
-            keep(self.keep),
+            // The newest N, or all.
+            self.keep
+                .map_or_else(|| "all".to_string(), |n| n.to_string()),
             self.location.clone(),
         ]
     }
@@ -509,7 +525,11 @@ mod tests {
         assert_eq!(view.next_run, None);
         assert_eq!(view.cells()[3], "- (disabled)");
         let view = ScheduleView::new(&Schedule::new("manual", "nfs://f:/b"), Some(&utc));
-        assert_eq!(view.cells()[2..4], ["only when run", "- (only when run)"]);
+        assert_eq!(view.cells()[2..4], ["run only", "-"]);
+        assert_eq!(
+            ScheduleView::new(&nightly(), Some(&utc)).cells()[2],
+            "Mon,Fri 23:30"
+        );
         assert!(view.days.is_empty());
         let view = ScheduleView::new(&nightly(), None);
         assert_eq!(view.cells()[3], "-", "the clock could not be read");

@@ -597,3 +597,44 @@ fn tables_fit_80_columns_with_long_locations_shortened_in_the_middle() {
     );
     assert!(show.stdout.contains(&long_root), "{show}");
 }
+
+#[test]
+fn quiet_apply_says_nothing_when_the_schedule_already_matches() {
+    let sim = sim();
+    let apply = |extra: &[&str]| {
+        let mut args = vec![
+            "schedule",
+            "apply",
+            "nightly",
+            "--location",
+            ROOT,
+            "--location-user",
+            "backup",
+            "--at",
+            "02:00",
+        ];
+        args.extend(extra);
+        run(&sim, &args)
+    };
+    let created = apply(&[]);
+    assert_eq!(created.code, 0, "{created}");
+    let loud = apply(&["--check"]);
+    assert_eq!(loud.code, 0, "{loud}");
+    assert!(loud.stdout.contains("already matches"), "{loud}");
+    assert!(
+        loud.stdout.contains("passwords given were not compared"),
+        "{loud}"
+    );
+    let quiet = apply(&["-q", "--check"]);
+    assert_eq!(quiet.code, 0, "{quiet}");
+    assert_eq!(
+        (quiet.stdout.as_str(), quiet.stderr.as_str()),
+        ("", ""),
+        "{quiet}"
+    );
+    // A difference is the result: printed, quiet or not.
+    let drift = apply(&["-q", "--check", "--keep", "3"]);
+    assert_eq!(drift.code, 1, "{drift}");
+    assert!(drift.stdout.contains("retention"), "{drift}");
+    assert!(!drift.stdout.contains("passwords given"), "{drift}");
+}

@@ -271,7 +271,7 @@ fn lifecycle(flavour: &str) {
     );
 
     // Delete: gone from the appliance, and an unknown schedule is an input error.
-    let deleted = run(&sim, flavour, &["schedule", "delete", "nightly"]);
+    let deleted = run(&sim, flavour, &["schedule", "delete", "nightly", "--yes"]);
     assert_eq!(deleted.code, 0, "{deleted}");
     snapshot!("schedule_deleted", deleted.transcript());
     assert_eq!(sim.control().state().schedules, ["default"]);
@@ -498,6 +498,8 @@ fn bad_schedule_input_exits_2_and_sends_nothing() {
         let mut args = vec!["schedule", verb, "weekly"];
         if verb == "update" {
             args.extend(["--keep", "3"]);
+        } else {
+            args.push("--yes");
         }
         let missing = run(&sim, "rest", &args);
         assert_eq!(missing.code, 2, "{missing}");
@@ -511,7 +513,14 @@ fn bad_schedule_input_exits_2_and_sends_nothing() {
     let exists = run(
         &sim,
         "api",
-        &["schedule", "create", "default", "--location", LOCATION],
+        &[
+            "schedule",
+            "create",
+            "default",
+            "--location",
+            LOCATION,
+            "--run-only",
+        ],
     );
     assert_eq!(exists.code, 2, "{exists}");
     assert!(exists.stderr.contains("already exists"), "{exists}");

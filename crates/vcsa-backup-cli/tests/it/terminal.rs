@@ -208,7 +208,11 @@ fn the_progress_bar_shows_percentage_state_elapsed_time_and_size() {
 fn the_password_is_asked_for_on_the_terminal_and_not_echoed() {
     let sim = Sim::http(Duration::from_secs(1));
     let mut term = OnTerminal::spawn(&["--server", sim.url(), "parts"], &[]);
-    term.expect("Appliance password: ");
+    // The prompt names the user and the appliance.
+    term.expect(&format!(
+        "Appliance password for administrator@vsphere.local on {}: ",
+        sim.url()
+    ));
     write!(term.writer, "{DEFAULT_PASSWORD}\r").unwrap();
     term.writer.flush().unwrap();
     let code = term.wait();
@@ -219,6 +223,31 @@ fn the_password_is_asked_for_on_the_terminal_and_not_echoed() {
         !text.contains(DEFAULT_PASSWORD),
         "the password was echoed:\n{text}"
     );
+}
+
+#[test]
+fn schedule_delete_asks_on_the_terminal() {
+    let sim = Sim::http(Duration::from_secs(1));
+    for (answer, code, left) in [("n", 2, 1), ("y", 0, 0)] {
+        let mut term = OnTerminal::spawn(
+            &["--server", sim.url(), "schedule", "delete", "default"],
+            &[("VCSA_PASSWORD", DEFAULT_PASSWORD)],
+        );
+        term.expect(&format!(
+            "Delete schedule \"default\" on {}? [y/N] ",
+            sim.url()
+        ));
+        write!(term.writer, "{answer}\r").unwrap();
+        term.writer.flush().unwrap();
+        let exit = term.wait();
+        let text = term.text();
+        assert_eq!(exit, code, "{answer}: {text}");
+        assert_eq!(
+            sim.control().state().schedules.len(),
+            left,
+            "{answer}: {text}"
+        );
+    }
 }
 
 #[test]
