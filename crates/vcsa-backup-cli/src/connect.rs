@@ -18,10 +18,10 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
     };
     let url = vcsa_backup::server_url(server).map_err(refused_server)?;
     if plain_http_off_this_machine(&url) {
-        eprintln!(
+        crate::output::say(&format!(
             "warning: {url} is plain HTTP: the password and the backup passwords cross the \
              network unencrypted; use https://"
-        );
+        ));
     }
     let password = secrets::required_for(
         &secrets::APPLIANCE,
@@ -48,9 +48,9 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
         builder = builder.pin_thumbprint_sha256(thumbprint);
     }
     if global.insecure {
-        eprintln!(
+        crate::output::say(
             "warning: --insecure: the appliance's certificate is not checked; anyone on the \
-             network path can read the password"
+             network path can read the password",
         );
         builder = builder.danger_accept_invalid_certs();
     }

@@ -44,7 +44,7 @@ fn main() -> std::process::ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: could not start the async runtime: {e}");
+            output::say(&format!("error: could not start the async runtime: {e}"));
             return ExitCode::Appliance.into();
         }
     };

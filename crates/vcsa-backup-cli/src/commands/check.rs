@@ -31,7 +31,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
         && let Err(why) = output_file::check_target(path)
     {
         let why = format!("--output-file {}: {why}", path.display());
-        eprintln!("error: {why}");
+        crate::output::say(&format!("error: {why}"));
         return usage_error(global.output, global.server.as_deref(), None, &why);
     }
     let appliance = global
@@ -104,7 +104,7 @@ fn emit_to(output_file: Option<&Path>, text: &str, code: u8) -> ExitCode {
         Ok(()) => ExitCode::from(code),
         Err(why) => {
             // Standard output may be what failed: say it on standard error too.
-            eprintln!("VCSA BACKUP UNKNOWN - {why}");
+            crate::output::say(&format!("VCSA BACKUP UNKNOWN - {why}"));
             if output_file.is_some() {
                 // Not `println!`, which panics when standard output fails too.
                 let _ = writeln!(std::io::stdout(), "VCSA BACKUP UNKNOWN - {why}");

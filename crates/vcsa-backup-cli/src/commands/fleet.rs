@@ -371,11 +371,11 @@ async fn follow_all(
         .collect();
     let mode = Mode::detect(global.quiet);
     if mode != Mode::Silent && !followed.is_empty() {
-        eprintln!(
+        crate::output::say(&format!(
             "following {} backup(s) to the end, {} at a time",
             followed.len(),
             fleet.concurrency()
-        );
+        ));
     }
     let mut board = Board::new(mode, &followed);
     let mut updates = fleet.follow(started, &crate::follow::options(None));
@@ -406,9 +406,9 @@ async fn follow_all(
         Stop::Interrupted => "stopped following",
         Stop::DeadlinePassed => "the deadline passed; stopped following",
     };
-    eprintln!(
+    crate::output::say(&format!(
         "{why}; the backups go on on the appliances (see them with `vcsa-backup fleet list`)"
-    );
+    ));
     (ends, stop)
 }
 

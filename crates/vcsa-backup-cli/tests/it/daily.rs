@@ -417,6 +417,9 @@ fn a_closed_pipe_is_no_panic_in_any_command() {
             1,
         ),
         (&["cancel", &job], 1),
+        (&["--insecure", "parts"], 0),
+        (&["check", "--no-schedule-ok", "-o", "prometheus"], 0),
+        (&["demo", "--job-duration", "1s"], 0),
     ];
     let mut n = 0;
     for (args, code) in cases {

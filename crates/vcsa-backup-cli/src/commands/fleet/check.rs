@@ -20,7 +20,7 @@ pub(super) async fn fleet_check(
     let policy = match check::policy(args) {
         Ok(policy) => policy,
         Err(why) => {
-            println!("VCSA BACKUP UNKNOWN - {why}");
+            let _ = crate::output::write(&format!("VCSA BACKUP UNKNOWN - {why}"));
             return ExitCode::from(3);
         }
     };
