@@ -82,7 +82,8 @@ async fn plan(
             .map_err(|e| super::failure(id, e))
     };
     let mut plan = plan_for(&spec).await?;
-    if !(args.dry_run || args.check)
+    let dry_run = args.dry_run || args.check;
+    if !dry_run
         && !location_given
         && args.options.target.location_user.is_some()
         && sends_location_password(&plan, args.send_passwords)
