@@ -48,7 +48,7 @@ pub struct BackupSettings {
     #[arg(long, short = 'c')]
     pub comment: Option<String>,
 
-    /// Use fast backup (vSphere 8.0 and later): quicker, with a short interruption of the
+    /// Use fast backup (backup jobs: vSphere 7.0 U2 and later; schedules: 8.0): quicker, with a short interruption of the
     /// vCenter services.
     #[arg(long)]
     pub fast: bool,

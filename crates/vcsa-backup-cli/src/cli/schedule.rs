@@ -105,7 +105,7 @@ pub struct ScheduleOptions {
     #[arg(long, value_name = "N")]
     pub keep: Option<u32>,
 
-    /// Use fast backup (vSphere 8.0 and later).
+    /// Use fast backup (schedules: vSphere 8.0 and later; backup jobs: 7.0 U2).
     #[arg(long, conflicts_with = "no_fast")]
     pub fast: bool,
 
