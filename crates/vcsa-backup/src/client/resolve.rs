@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::job::details::{JobDetails, JobKind};
 use crate::job::id::JobId;
 use crate::job::status::JobStatus;
-use crate::wait::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 use crate::wait::{ConstantBackoff, FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 
 /// How long the reads that settle a lost answer may take, failed reads retried within it.

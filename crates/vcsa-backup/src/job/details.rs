@@ -4,7 +4,7 @@ use std::cmp::Reverse;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::error::ServerError;
+use crate::server_error::ServerError;
 use crate::job::id::JobId;
 use crate::job::status::Percent;
 use crate::message::Message;

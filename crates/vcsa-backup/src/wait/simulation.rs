@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use vcsa_backup_sim::ProgressCurve;
 
-use super::backoff::{ConstantBackoff, ExponentialBackoff};
+use crate::retry::backoff::{ConstantBackoff, ExponentialBackoff};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller};
 use super::progress::ProgressAware;

@@ -1,6 +1,6 @@
 //! How long to sleep between two polls of a job: the [`Backoff`] trait, what it is told
 //! ([`PollContext`]), and the plain policies [`ExponentialBackoff`] and [`ConstantBackoff`].
-//! The default, [`ProgressAware`](super::ProgressAware), lives in its own module.
+//! The default, [`ProgressAware`](crate::wait::ProgressAware), lives in its own module.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -76,7 +76,7 @@ impl PollContext {
 ///
 /// Implement it to replace the schedule; the wait calls it after every read that left the job
 /// running (or failed with a transient error), then applies the caller's longest interval
-/// ([`WaitOptions::max_interval`](super::WaitOptions::max_interval)) and clamps the answer to
+/// ([`WaitOptions::max_interval`](crate::wait::WaitOptions::max_interval)) and clamps the answer to
 /// the time left before the deadline, so a policy never has to know about either.
 ///
 /// ```
@@ -115,7 +115,7 @@ impl<B: Backoff + ?Sized> Backoff for Arc<B> {
 /// optionally with jitter.
 ///
 /// `ExponentialBackoff::default()` starts at 1 second, grows by 1.2 and stops growing at 30
-/// seconds: the default schedule before [`ProgressAware`](super::ProgressAware), which still
+/// seconds: the default schedule before [`ProgressAware`](crate::wait::ProgressAware), which still
 /// uses it while a job's progress tells nothing. On its own it ignores progress: a six-hour
 /// backup costs about 740 reads, each job end is seen up to 30 seconds late. The module
 /// documentation has the measured figures.
