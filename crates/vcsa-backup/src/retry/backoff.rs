@@ -279,28 +279,3 @@ impl Backoff for ConstantBackoff {
         self.delay
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(polls: u32) -> PollContext {
-        PollContext::new(polls, Duration::ZERO)
-    }
-
-    #[test]
-    fn jitter_stays_between_half_the_delay_and_the_delay_and_never_below_min() {
-        let b = ExponentialBackoff::new(Duration::from_secs(2), Duration::from_secs(60))
-            .factor(2.0)
-            .with_jitter_seed(7);
-        for polls in 1..200 {
-            let base = b.base_delay(polls);
-            let d = b.delay(&at(polls));
-            assert!(d <= base, "poll {polls}: {d:?} > {base:?}");
-            assert!(
-                d >= (base / 2).max(Duration::from_secs(2)),
-                "poll {polls}: {d:?}"
-            );
-        }
-    }
-}
