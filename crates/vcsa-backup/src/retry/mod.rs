@@ -230,8 +230,8 @@ impl Pace {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::backoff::ConstantBackoff;
+    use super::*;
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 

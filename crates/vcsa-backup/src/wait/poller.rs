@@ -10,9 +10,9 @@ use tokio::time::Instant;
 use tracing::Span;
 
 use super::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
+use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
 use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
 

@@ -11,9 +11,9 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller, Step};
+use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
 use crate::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
 use crate::{Error, JobId, JobStatus};
 
