@@ -79,7 +79,7 @@ impl Twins for GetSchedule<'_> {
 }
 
 /// The passwords a schedule's create or update sends, those that are set.
-fn exposed<'a>(passwords: [&'a Option<WireSecret>; 2]) -> Vec<&'a str> {
+fn exposed(passwords: [&Option<WireSecret>; 2]) -> Vec<&str> {
     passwords
         .into_iter()
         .flatten()
