@@ -214,7 +214,9 @@ impl Pace {
                 Decision::GiveUp => return Err(Stop::GaveUp(error)),
                 Decision::RetryNow => {}
                 Decision::Retry => match self.schedule(end) {
+                    // The target logs have always carried, so filters on waits keep the retries.
                     Some(delay) => tracing::warn!(
+                        target: "vcsa_backup::wait::retry",
                         error = %error,
                         consecutive_failures = self.consecutive,
                         failing_for_ms = streak.failing_for.as_millis() as u64,
