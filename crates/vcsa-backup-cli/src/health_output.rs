@@ -90,79 +90,111 @@ type Metric = Family<Labels, Gauge<f64, AtomicU64>>;
 /// has only `vcsa_backup_check_success 0` and its status, so no stale figure survives it.
 pub fn prometheus(checked: &[Checked<'_>]) -> String {
     let mut registry = Registry::default();
-    let mut family = |name: &str, help: &str| {
-        let metric = Metric::default();
-        registry.register(name, help, metric.clone());
-        metric
-    };
-    let success = family(
-        "vcsa_backup_check_success",
-        "Whether the check could read the appliance (1) or not (0)",
-    );
-    let status = family(
-        "vcsa_backup_health_status",
-        "The check's verdict: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
-    );
-    let checked_at = family(
-        "vcsa_backup_check_timestamp_seconds",
-        "When the check ran, by the appliance's clock (Unix time)",
-    );
-    let last_time = family(
-        "vcsa_backup_last_success_timestamp_seconds",
-        "When the newest successful backup ended (Unix time)",
-    );
-    let last_age = family(
-        "vcsa_backup_last_success_age_seconds",
-        "How long ago the newest successful backup ended, by the appliance's clock",
-    );
-    let last_size = family(
-        "vcsa_backup_last_success_size_bytes",
-        "Bytes written by the newest successful backup",
-    );
-    let last_duration = family(
-        "vcsa_backup_last_success_duration_seconds",
-        "How long the newest successful backup took",
-    );
-    let job_state = family(
-        "vcsa_backup_last_job_state",
-        "The newest job's state: 1 for its state, 0 for the others",
-    );
-    let job_duration = family(
-        "vcsa_backup_last_job_duration_seconds",
-        "How long the newest job ran, or has run so far",
-    );
-    let job_size = family(
-        "vcsa_backup_last_job_size_bytes",
-        "Bytes the newest job wrote, so far or in all",
-    );
-    let failures = family(
-        "vcsa_backup_failures_since_success",
-        "Jobs that failed after the newest successful backup",
-    );
+    let families = Families::register(&mut registry);
     for c in checked {
+        families.record(c);
+    }
+    let mut text = String::new();
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &registry);
+    text
+}
+
+/// The metric families of [`prometheus`], one per figure of a report.
+struct Families {
+    success: Metric,
+    status: Metric,
+    checked_at: Metric,
+    last_time: Metric,
+    last_age: Metric,
+    last_size: Metric,
+    last_duration: Metric,
+    job_state: Metric,
+    job_duration: Metric,
+    job_size: Metric,
+    failures: Metric,
+}
+
+impl Families {
+    fn register(registry: &mut Registry) -> Self {
+        let mut family = |name: &str, help: &str| {
+            let metric = Metric::default();
+            registry.register(name, help, metric.clone());
+            metric
+        };
+        Self {
+            success: family(
+                "vcsa_backup_check_success",
+                "Whether the check could read the appliance (1) or not (0)",
+            ),
+            status: family(
+                "vcsa_backup_health_status",
+                "The check's verdict: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+            ),
+            checked_at: family(
+                "vcsa_backup_check_timestamp_seconds",
+                "When the check ran, by the appliance's clock (Unix time)",
+            ),
+            last_time: family(
+                "vcsa_backup_last_success_timestamp_seconds",
+                "When the newest successful backup ended (Unix time)",
+            ),
+            last_age: family(
+                "vcsa_backup_last_success_age_seconds",
+                "How long ago the newest successful backup ended, by the appliance's clock",
+            ),
+            last_size: family(
+                "vcsa_backup_last_success_size_bytes",
+                "Bytes written by the newest successful backup",
+            ),
+            last_duration: family(
+                "vcsa_backup_last_success_duration_seconds",
+                "How long the newest successful backup took",
+            ),
+            job_state: family(
+                "vcsa_backup_last_job_state",
+                "The newest job's state: 1 for its state, 0 for the others",
+            ),
+            job_duration: family(
+                "vcsa_backup_last_job_duration_seconds",
+                "How long the newest job ran, or has run so far",
+            ),
+            job_size: family(
+                "vcsa_backup_last_job_size_bytes",
+                "Bytes the newest job wrote, so far or in all",
+            ),
+            failures: family(
+                "vcsa_backup_failures_since_success",
+                "Jobs that failed after the newest successful backup",
+            ),
+        }
+    }
+
+    /// Sets the figures of one appliance's check.
+    fn record(&self, c: &Checked<'_>) {
         let labels = || vec![("appliance".to_string(), c.appliance.to_string())];
         let set = |metric: &Metric, value: f64| {
             metric.get_or_create(&labels()).set(value);
         };
         let report = c.report;
-        set(&success, if c.read { 1.0 } else { 0.0 });
-        set(&status, f64::from(report.verdict.exit_code()));
+        set(&self.success, if c.read { 1.0 } else { 0.0 });
+        set(&self.status, f64::from(report.verdict.exit_code()));
         if !c.read {
-            continue;
+            return;
         }
-        set(&checked_at, report.checked_at.timestamp() as f64);
-        set(&failures, report.failures_since_success as f64);
+        set(&self.checked_at, report.checked_at.timestamp() as f64);
+        set(&self.failures, report.failures_since_success as f64);
         if let Some(last) = &report.last_success {
-            set(&last_time, last.ended_at.timestamp() as f64);
+            set(&self.last_time, last.ended_at.timestamp() as f64);
             // A skewed clock gives no age: the metric is left out rather than 0.
             if let Some(age) = last.age {
-                set(&last_age, age.as_secs_f64());
+                set(&self.last_age, age.as_secs_f64());
             }
             if let Some(size) = last.size_bytes {
-                set(&last_size, size as f64);
+                set(&self.last_size, size as f64);
             }
             if let Some(d) = last.duration {
-                set(&last_duration, d.as_secs_f64());
+                set(&self.last_duration, d.as_secs_f64());
             }
         }
         if let Some(job) = &report.newest_job {
@@ -175,22 +207,18 @@ pub fn prometheus(checked: &[Checked<'_>]) -> String {
             for state in states {
                 let mut with_state = labels();
                 with_state.push(("state".to_string(), state.to_string()));
-                job_state
+                self.job_state
                     .get_or_create(&with_state)
                     .set(if state == current { 1.0 } else { 0.0 });
             }
             if let Some(d) = job.duration {
-                set(&job_duration, d.as_secs_f64());
+                set(&self.job_duration, d.as_secs_f64());
             }
             if let Some(size) = job.size_bytes {
-                set(&job_size, size as f64);
+                set(&self.job_size, size as f64);
             }
         }
     }
-    let mut text = String::new();
-    // Writing into a String cannot fail.
-    let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &registry);
-    text
 }
 
 #[cfg(test)]

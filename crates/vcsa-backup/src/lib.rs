@@ -127,8 +127,10 @@ pub mod fleet;
 pub mod health;
 mod job;
 mod message;
+mod retry;
 mod schedule;
 mod segment;
+mod server_error;
 pub mod wait;
 mod wire;
 

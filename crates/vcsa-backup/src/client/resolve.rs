@@ -22,8 +22,9 @@ use crate::error::Error;
 use crate::job::details::{JobDetails, JobKind};
 use crate::job::id::JobId;
 use crate::job::status::JobStatus;
-use crate::wait::retry::{Call, Deadline, Decision, Pace, Stop};
-use crate::wait::{ConstantBackoff, FailureStreak, FaultAction, FaultPolicy, RetryTransient};
+use crate::retry::backoff::ConstantBackoff;
+use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
+use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 
 /// How long the reads that settle a lost answer may take, failed reads retried within it.
 pub(crate) const SETTLE_WITHIN: Duration = Duration::from_secs(30);
@@ -254,8 +255,10 @@ mod tests {
             assert!(may_have_started(&gateway(status)), "{status}");
         }
         assert!(!may_have_started(&gateway(429)));
-        let mut typed =
-            ServerError::new(Some(crate::ServerErrorType::ServiceUnavailable), Vec::new());
+        let mut typed = ServerError::new(
+            Some(crate::error::ServerErrorType::ServiceUnavailable),
+            Vec::new(),
+        );
         typed.status = Some(503);
         let api_said = Error::Transient {
             reason: "busy".into(),

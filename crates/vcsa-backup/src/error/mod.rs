@@ -3,13 +3,12 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use crate::message::Message;
+use crate::job::JobId;
 
 pub(crate) mod problem;
-pub(crate) mod server_error_type;
 
+pub use crate::server_error::{ServerError, ServerErrorType};
 pub use problem::{BuildError, Field, Problem};
-pub use server_error_type::ServerErrorType;
 
 /// Everything that can go wrong, sorted by what to do next.
 ///
@@ -102,7 +101,7 @@ pub enum Error {
         /// Where the backup would go: the backup's location, or the schedule's location root.
         location: String,
         /// Jobs that could be the one started (empty when the appliance could not be read).
-        candidates: Vec<crate::JobId>,
+        candidates: Vec<JobId>,
         /// Why it could not be settled.
         reason: String,
     },
@@ -184,66 +183,6 @@ pub enum InvalidRequest {
     Problems(Vec<Problem>),
     /// The appliance refused the request.
     Rejected(ServerError),
-}
-
-/// An error as the appliance reported it, in the same form from both flavours.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[non_exhaustive]
-pub struct ServerError {
-    /// The error type; `None` when the appliance sent none.
-    pub error_type: Option<ServerErrorType>,
-    /// The message stack: the first says what failed, each next one its cause.
-    pub messages: Vec<Message>,
-    /// Extra data the appliance attached, if any.
-    pub data: Option<serde_json::Value>,
-    /// The HTTP status it came with, when it came in a response (not inside job details).
-    pub status: Option<u16>,
-}
-
-impl ServerError {
-    /// An error with a type and a message stack.
-    pub fn new(error_type: Option<ServerErrorType>, messages: Vec<Message>) -> Self {
-        Self {
-            error_type,
-            messages,
-            data: None,
-            status: None,
-        }
-    }
-}
-
-impl fmt::Display for ServerError {
-    /// The message stack on one line: `First message. Cause: second message.`
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut lines = self
-            .messages
-            .iter()
-            .map(|m| m.to_string())
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty());
-        match lines.next() {
-            None => match &self.error_type {
-                Some(t) => write!(f, "the appliance reported {t} without a message."),
-                None => f.write_str("the appliance reported an error without a message."),
-            },
-            Some(first) => {
-                write_sentence(f, &first)?;
-                for cause in lines {
-                    f.write_str(" Cause: ")?;
-                    write_sentence(f, &cause)?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-fn write_sentence(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    f.write_str(text)?;
-    if !text.ends_with(['.', '!', '?']) {
-        f.write_str(".")?;
-    }
-    Ok(())
 }
 
 impl Error {
@@ -374,7 +313,7 @@ impl fmt::Display for Error {
                      is unknown: {reason}"
                 )?;
                 if !candidates.is_empty() {
-                    let ids: Vec<&str> = candidates.iter().map(crate::JobId::as_str).collect();
+                    let ids: Vec<&str> = candidates.iter().map(JobId::as_str).collect();
                     write!(f, " (jobs that could be it: {})", ids.join(", "))?;
                 }
                 write!(

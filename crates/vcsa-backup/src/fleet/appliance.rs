@@ -241,27 +241,12 @@ pub(crate) fn check(appliances: &[Appliance]) -> Result<(), FleetError> {
         {
             problem(Setting::Group, message, None);
         }
-        let schedule = appliance.schedule.as_str();
-        if schedule.trim().is_empty()
-            || schedule.contains(['/', '\\', '?', '#'])
-            || schedule.chars().any(char::is_control)
-            || matches!(schedule, "." | "..")
-        {
-            problem(
-                Setting::Schedule,
-                "the schedule must be a schedule id, such as \"default\"".into(),
-                None,
-            );
+        if let Some(message) = schedule_problem(&appliance.schedule) {
+            problem(Setting::Schedule, message, None);
         }
         if let Access::LogIn { user, trust, .. } = &appliance.access {
-            if user.trim().is_empty() || user.contains(':') || user.chars().any(char::is_control) {
-                problem(
-                    Setting::User,
-                    "the user must be an account name such as administrator@vsphere.local, \
-                     without ':' or control characters"
-                        .into(),
-                    None,
-                );
+            if let Some(message) = user_problem(user) {
+                problem(Setting::User, message, None);
             }
             if let Some(message) = check_trust(trust) {
                 problem(Setting::Trust, message, None);
@@ -281,6 +266,26 @@ pub(crate) fn check(appliances: &[Appliance]) -> Result<(), FleetError> {
     } else {
         Err(FleetError { problems })
     }
+}
+
+/// Why `schedule` is not a schedule id, if it is not.
+fn schedule_problem(schedule: &str) -> Option<String> {
+    (schedule.trim().is_empty()
+        || schedule.contains(['/', '\\', '?', '#'])
+        || schedule.chars().any(char::is_control)
+        || matches!(schedule, "." | ".."))
+    .then(|| "the schedule must be a schedule id, such as \"default\"".into())
+}
+
+/// Why `user` cannot log in, if it cannot.
+fn user_problem(user: &str) -> Option<String> {
+    (user.trim().is_empty() || user.contains(':') || user.chars().any(char::is_control)).then(
+        || {
+            "the user must be an account name such as administrator@vsphere.local, without ':' or \
+         control characters"
+                .into()
+        },
+    )
 }
 
 /// Why `text` cannot name an appliance or a group in output, if it cannot.

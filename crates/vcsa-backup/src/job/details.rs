@@ -4,10 +4,10 @@ use std::cmp::Reverse;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::error::ServerError;
 use crate::job::id::JobId;
 use crate::job::status::Percent;
 use crate::message::Message;
+use crate::server_error::ServerError;
 
 /// Everything the appliance records about one backup job.
 ///

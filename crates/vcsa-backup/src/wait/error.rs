@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::human::HumanDuration;
-use super::retry::WaitSummary;
+use crate::retry::WaitSummary;
 use crate::{Error, JobId, JobState, JobStatus, Message};
 
 /// Why a wait ended without a successful job. Match on it for what to do next (see
@@ -91,7 +91,7 @@ pub struct NotStarted {
     /// What stopped it.
     pub reason: NotStartedReason,
     /// The jobs waited for before, which had ended.
-    pub blocked_by: Vec<Blocker>,
+    pub blocked_by: Vec<BlockingJob>,
     /// Time from the first attempt to the end.
     pub waited: Duration,
     /// The limit start-when-idle was given.
@@ -261,7 +261,7 @@ fn write_last_seen(f: &mut fmt::Formatter<'_>, status: Option<&JobStatus>) -> fm
 /// A job that kept a new backup from starting, and how long it was waited for.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Blocker {
+pub struct BlockingJob {
     /// The job that was running (the newest in the appliance's job list).
     pub job: JobId,
     /// How long the wait for this job took.
@@ -272,7 +272,7 @@ pub struct Blocker {
 }
 
 /// ` Waited first for job A (1m 0s, ended SUCCEEDED), then job B (5s).`
-fn write_blockers(f: &mut fmt::Formatter<'_>, blocked_by: &[Blocker]) -> fmt::Result {
+fn write_blockers(f: &mut fmt::Formatter<'_>, blocked_by: &[BlockingJob]) -> fmt::Result {
     for (n, blocker) in blocked_by.iter().enumerate() {
         f.write_str(if n == 0 {
             " Waited first for "

@@ -30,29 +30,26 @@
 //!
 #![doc = include_str!("performance.md")]
 
-mod backoff;
 mod error;
-mod faults;
 mod human;
 mod options;
 mod poller;
 mod progress;
-pub(crate) mod retry;
 mod watch;
 mod when_idle;
 
 #[cfg(test)]
 mod simulation;
 
-pub use backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
+pub use crate::retry::WaitSummary;
+pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
+pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use error::{
-    Blocker, JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
+    BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
 };
-pub use faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use human::HumanDuration;
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
-pub use retry::WaitSummary;
 pub use watch::JobWatch;
 pub use when_idle::IdleStart;
 

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::backoff::Backoff;
-use super::faults::{FaultPolicy, RetryTransient};
 use super::progress::ProgressAware;
+use crate::retry::backoff::Backoff;
+use crate::retry::faults::{FaultPolicy, RetryTransient};
 
 /// How long a wait may take, how often it reads and which failures it survives.
 ///

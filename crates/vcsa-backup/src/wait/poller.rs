@@ -10,10 +10,10 @@ use tokio::time::Instant;
 use tracing::Span;
 
 use super::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
-use super::faults::{FailureStreak, FaultAction, FaultPolicy};
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
-use super::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
+use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
 
 /// What a wait reads from: the client, or a stand-in in tests and the simulation.

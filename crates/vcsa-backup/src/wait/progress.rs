@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-pub use super::backoff::EndEstimate;
-use super::backoff::{Backoff, ExponentialBackoff, PollContext};
+pub use crate::retry::backoff::EndEstimate;
+use crate::retry::backoff::{Backoff, ExponentialBackoff, PollContext};
 
 /// The default schedule: reads rarely while the job's end is far, closely near it.
 ///

@@ -17,10 +17,10 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use vcsa_backup_sim::ProgressCurve;
 
-use super::backoff::{ConstantBackoff, ExponentialBackoff};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller};
 use super::progress::ProgressAware;
+use crate::retry::backoff::{ConstantBackoff, ExponentialBackoff};
 use crate::{Error, JobId, JobState, JobStatus, Percent};
 
 const S: fn(u64) -> Duration = Duration::from_secs;

@@ -10,11 +10,11 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::error::{Blocker, NotStarted, NotStartedReason, WaitError};
-use super::faults::{FailureStreak, FaultAction, FaultPolicy};
+use super::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller, Step};
-use super::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
+use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
+use crate::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
 use crate::{Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
@@ -41,7 +41,7 @@ pub struct IdleStart {
     pub status: JobStatus,
     /// The jobs that held the start back, in the order they were waited for (empty when the
     /// appliance was free at once).
-    pub blocked_by: Vec<Blocker>,
+    pub blocked_by: Vec<BlockingJob>,
     /// Time from the first attempt to the successful start.
     pub waited: Duration,
 }
@@ -72,7 +72,7 @@ struct StartAttempt<'a, S, F> {
     options: &'a WaitOptions,
     deadline: Deadline,
     start: F,
-    blocked_by: Vec<Blocker>,
+    blocked_by: Vec<BlockingJob>,
     /// Jobs known to have ended: not read again when the list still shows them as the newest.
     ended: HashSet<JobId>,
 }
@@ -189,7 +189,7 @@ async fn wait_behind<S: JobSource>(
     options: &WaitOptions,
     deadline: Deadline,
     job: JobId,
-) -> Result<Option<Blocker>, Refusal> {
+) -> Result<Option<BlockingJob>, Refusal> {
     let started = Instant::now();
     let mut poller = Poller::within(source.clone(), job.clone(), options, deadline);
     let span = poller.span().clone();
@@ -206,7 +206,7 @@ async fn wait_behind<S: JobSource>(
             Err(error) => return Err(Refusal::Stuck(NotStartedReason::WaitFailed(error))),
         }
     };
-    Ok(was_running.then(|| Blocker {
+    Ok(was_running.then(|| BlockingJob {
         job,
         waited: started.elapsed(),
         final_state,

@@ -9,24 +9,21 @@ use vcsa_backup_api::{Client as Api, Secret, types};
 use crate::catalog::filter::ArchiveFilter;
 use crate::catalog::location::BackupLocation;
 use crate::wire::convert::ToWire;
-use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins};
+use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, Twins, wrapped_in_value};
 
-impl RestAnswerOf<types::SystemNameList> for types::RestSystemNameListValue {
-    fn into_api(self) -> types::SystemNameList {
-        self.value
-    }
+wrapped_in_value! {
+    types::RestSystemNameListValue => types::SystemNameList,
+    types::RestArchiveSummaryListValue => types::ArchiveSummaryList,
+    types::RestArchiveInfoValue => types::ArchiveInfo,
 }
 
-impl RestAnswerOf<types::ArchiveSummaryList> for types::RestArchiveSummaryListValue {
-    fn into_api(self) -> types::ArchiveSummaryList {
-        self.value
-    }
-}
-
-impl RestAnswerOf<types::ArchiveInfo> for types::RestArchiveInfoValue {
-    fn into_api(self) -> types::ArchiveInfo {
-        self.value
-    }
+/// The location's password, the one secret each catalog operation sends.
+fn secrets(location: &BackupLocation) -> Vec<&str> {
+    location
+        .password()
+        .map(Secret::expose)
+        .into_iter()
+        .collect()
 }
 
 pub(crate) struct ListSystemNames<'a>(pub(crate) &'a BackupLocation);
@@ -39,7 +36,7 @@ impl Twins for ListSystemNames<'_> {
     type Rest = types::RestSystemNameListValue;
 
     fn secrets(&self) -> Vec<&str> {
-        self.0.password().map(Secret::expose).into_iter().collect()
+        secrets(self.0)
     }
 
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
@@ -67,11 +64,7 @@ impl Twins for ListArchives<'_> {
     type Rest = types::RestArchiveSummaryListValue;
 
     fn secrets(&self) -> Vec<&str> {
-        self.location
-            .password()
-            .map(Secret::expose)
-            .into_iter()
-            .collect()
+        secrets(self.location)
     }
 
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
@@ -112,11 +105,7 @@ impl Twins for GetArchive<'_> {
     type Rest = types::RestArchiveInfoValue;
 
     fn secrets(&self) -> Vec<&str> {
-        self.location
-            .password()
-            .map(Secret::expose)
-            .into_iter()
-            .collect()
+        secrets(self.location)
     }
 
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {

@@ -70,6 +70,18 @@ pub(crate) trait RestAnswerOf<T> {
     fn into_api(self) -> T;
 }
 
+/// `/rest` answers that hold the `/api` answer in `value`.
+macro_rules! wrapped_in_value {
+    ($($rest:ty => $api:ty,)*) => {
+        $(impl $crate::wire::dispatch::RestAnswerOf<$api> for $rest {
+            fn into_api(self) -> $api {
+                self.value
+            }
+        })*
+    };
+}
+pub(crate) use wrapped_in_value;
+
 /// Sends `operation` in `flavour`.
 pub(crate) async fn send<T: Twins>(
     api: &Api,

@@ -12,24 +12,12 @@ use crate::schedule::{
     ApplianceTime, DayOfWeek, Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate,
 };
 
-use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins};
+use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins, wrapped_in_value};
 
-impl RestAnswerOf<types::PartSize> for types::RestPartSizeValue {
-    fn into_api(self) -> types::PartSize {
-        self.value
-    }
-}
-
-impl RestAnswerOf<types::ScheduleInfo> for types::RestScheduleInfoValue {
-    fn into_api(self) -> types::ScheduleInfo {
-        self.value
-    }
-}
-
-impl RestAnswerOf<types::SystemTime> for types::RestSystemTimeValue {
-    fn into_api(self) -> types::SystemTime {
-        self.value
-    }
+wrapped_in_value! {
+    types::RestPartSizeValue => types::PartSize,
+    types::RestScheduleInfoValue => types::ScheduleInfo,
+    types::RestSystemTimeValue => types::SystemTime,
 }
 
 /// `/rest` lists schedules as key-value entries; `/api` as a map.
@@ -90,6 +78,15 @@ impl Twins for GetSchedule<'_> {
     }
 }
 
+/// The passwords a schedule's create or update sends, those that are set.
+fn exposed(passwords: [&Option<WireSecret>; 2]) -> Vec<&str> {
+    passwords
+        .into_iter()
+        .flatten()
+        .map(WireSecret::expose)
+        .collect()
+}
+
 /// `/api` puts the id in the body, `/rest` in the path.
 pub(crate) struct CreateSchedule<'a> {
     pub(crate) schedule: &'a str,
@@ -104,11 +101,7 @@ impl Twins for CreateSchedule<'_> {
     type Rest = ();
 
     fn secrets(&self) -> Vec<&str> {
-        [&self.spec.location_password, &self.spec.backup_password]
-            .into_iter()
-            .flatten()
-            .map(WireSecret::expose)
-            .collect()
+        exposed([&self.spec.location_password, &self.spec.backup_password])
     }
 
     async fn api(&self, api: &Api) -> ApiAnswer<()> {
@@ -140,11 +133,7 @@ impl Twins for UpdateSchedule<'_> {
     type Rest = ();
 
     fn secrets(&self) -> Vec<&str> {
-        [&self.spec.location_password, &self.spec.backup_password]
-            .into_iter()
-            .flatten()
-            .map(WireSecret::expose)
-            .collect()
+        exposed([&self.spec.location_password, &self.spec.backup_password])
     }
 
     async fn api(&self, api: &Api) -> ApiAnswer<()> {

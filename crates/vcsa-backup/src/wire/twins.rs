@@ -9,18 +9,7 @@ use crate::backup::request::BackupRequest;
 use crate::job::id::JobId;
 use crate::wire::classify::Body;
 use crate::wire::convert::ToWire;
-use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins};
-
-/// `/rest` answers that hold the `/api` answer in `value`.
-macro_rules! wrapped_in_value {
-    ($($rest:ty => $api:ty,)*) => {
-        $(impl RestAnswerOf<$api> for $rest {
-            fn into_api(self) -> $api {
-                self.value
-            }
-        })*
-    };
-}
+use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins, wrapped_in_value};
 
 wrapped_in_value! {
     types::RestBackupJobStatusValue => types::BackupJobStatus,

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod backup_location;
 mod backup_password;
 mod backup_request;
 mod catalog_filter;
@@ -9,6 +10,7 @@ mod catalog_layout;
 mod catalog_location;
 mod catalog_name;
 mod catalog_secrets;
+mod client_address;
 mod client_builder;
 mod decoding;
 mod error_server_error_type;

@@ -70,3 +70,19 @@ fn constant_backoff_ignores_the_poll_count() {
         Duration::from_millis(1)
     );
 }
+
+#[test]
+fn jitter_stays_between_half_the_delay_and_the_delay_and_never_below_min() {
+    let backoff =
+        || ExponentialBackoff::new(Duration::from_secs(2), Duration::from_secs(60)).factor(2.0);
+    let (plain, b) = (backoff(), backoff().with_jitter_seed(7));
+    for polls in 1..200 {
+        let base = plain.delay(&at(polls));
+        let d = b.delay(&at(polls));
+        assert!(d <= base, "poll {polls}: {d:?} > {base:?}");
+        assert!(
+            d >= (base / 2).max(Duration::from_secs(2)),
+            "poll {polls}: {d:?}"
+        );
+    }
+}

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Error;
+use crate::error::Error;
 
 /// The decision a [`FaultPolicy`] takes about one failed read.
 #[non_exhaustive]
@@ -157,7 +157,7 @@ fn is_fresh_session_refused(error: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ServerError;
+    use crate::error::ServerError;
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 

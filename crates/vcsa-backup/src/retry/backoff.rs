@@ -1,6 +1,6 @@
 //! How long to sleep between two polls of a job: the [`Backoff`] trait, what it is told
 //! ([`PollContext`]), and the plain policies [`ExponentialBackoff`] and [`ConstantBackoff`].
-//! The default, [`ProgressAware`](super::ProgressAware), lives in its own module.
+//! The default, [`ProgressAware`](crate::wait::ProgressAware), lives in its own module.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -76,7 +76,7 @@ impl PollContext {
 ///
 /// Implement it to replace the schedule; the wait calls it after every read that left the job
 /// running (or failed with a transient error), then applies the caller's longest interval
-/// ([`WaitOptions::max_interval`](super::WaitOptions::max_interval)) and clamps the answer to
+/// ([`WaitOptions::max_interval`](crate::wait::WaitOptions::max_interval)) and clamps the answer to
 /// the time left before the deadline, so a policy never has to know about either.
 ///
 /// ```
@@ -115,7 +115,7 @@ impl<B: Backoff + ?Sized> Backoff for Arc<B> {
 /// optionally with jitter.
 ///
 /// `ExponentialBackoff::default()` starts at 1 second, grows by 1.2 and stops growing at 30
-/// seconds: the default schedule before [`ProgressAware`](super::ProgressAware), which still
+/// seconds: the default schedule before [`ProgressAware`](crate::wait::ProgressAware), which still
 /// uses it while a job's progress tells nothing. On its own it ignores progress: a six-hour
 /// backup costs about 740 reads, each job end is seen up to 30 seconds late. The module
 /// documentation has the measured figures.
@@ -277,30 +277,5 @@ impl ConstantBackoff {
 impl Backoff for ConstantBackoff {
     fn delay(&self, _poll: &PollContext) -> Duration {
         self.delay
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(polls: u32) -> PollContext {
-        PollContext::new(polls, Duration::ZERO)
-    }
-
-    #[test]
-    fn jitter_stays_between_half_the_delay_and_the_delay_and_never_below_min() {
-        let b = ExponentialBackoff::new(Duration::from_secs(2), Duration::from_secs(60))
-            .factor(2.0)
-            .with_jitter_seed(7);
-        for polls in 1..200 {
-            let base = b.base_delay(polls);
-            let d = b.delay(&at(polls));
-            assert!(d <= base, "poll {polls}: {d:?} > {base:?}");
-            assert!(
-                d >= (base / 2).max(Duration::from_secs(2)),
-                "poll {polls}: {d:?}"
-            );
-        }
     }
 }

@@ -1,5 +1,6 @@
-//! The one loop every wait runs, [`Pace::retry_within`]: try; after a failure the caller's
-//! decision retries, sleep as the backoff says, never past the deadline; give up otherwise.
+//! The one loop every wait runs, [`Pace::retry_within`], with what paces it ([`backoff`]) and what
+//! it does when a try fails ([`faults`]): try; after a failure the caller's decision retries,
+//! sleep as the backoff says, never past the deadline; give up otherwise.
 
 use std::fmt;
 use std::future::Future;
@@ -8,9 +9,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::backoff::{Backoff, PollContext};
-use super::faults::FailureStreak;
-use super::progress::EndEstimate;
+pub(crate) mod backoff;
+pub(crate) mod faults;
+
+use backoff::{Backoff, EndEstimate, PollContext};
+use faults::FailureStreak;
 
 /// Counters of one wait, for messages and logs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -211,7 +214,9 @@ impl Pace {
                 Decision::GiveUp => return Err(Stop::GaveUp(error)),
                 Decision::RetryNow => {}
                 Decision::Retry => match self.schedule(end) {
+                    // The target logs have always carried, so filters on waits keep the retries.
                     Some(delay) => tracing::warn!(
+                        target: "vcsa_backup::wait::retry",
                         error = %error,
                         consecutive_failures = self.consecutive,
                         failing_for_ms = streak.failing_for.as_millis() as u64,
@@ -227,8 +232,8 @@ impl Pace {
 
 #[cfg(test)]
 mod tests {
+    use super::backoff::ConstantBackoff;
     use super::*;
-    use crate::wait::ConstantBackoff;
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 
