@@ -18,7 +18,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -28,60 +27,14 @@ use vcsa_backup::fleet::{Appliance, DEFAULT_SCHEDULE, Fleet, Setting};
 
 use crate::files::{self, CERTIFICATE_CAP, INVENTORY_CAP, PASSWORD_CAP};
 
+mod error;
 #[cfg(test)]
 mod tests;
 
+pub use error::{InventoryError, Problem};
+
 /// The user an appliance logs in as when neither it nor `[defaults]` names one.
 const DEFAULT_USER: &str = "administrator@vsphere.local";
-
-/// A bad inventory: every problem found, each naming its line and entry. Nothing was sent.
-#[derive(Debug)]
-pub struct InventoryError {
-    file: Option<PathBuf>,
-    problems: Vec<Problem>,
-}
-
-/// One problem in an inventory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The line it is on (from 1), when it has one.
-    pub line: Option<usize>,
-    /// The appliance entry it is in: `"name"`, or `#N` for the N-th entry without a name.
-    pub entry: Option<String>,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl InventoryError {
-    /// Every problem found.
-    #[cfg(test)]
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-}
-
-impl fmt::Display for InventoryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = self
-            .file
-            .as_ref()
-            .map_or_else(|| "the inventory".to_string(), |p| p.display().to_string());
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            f.write_str(&file)?;
-            if let Some(line) = p.line {
-                write!(f, ", line {line}")?;
-            }
-            if let Some(entry) = &p.entry {
-                write!(f, " (appliance {entry})")?;
-            }
-            write!(f, ": {}", p.message)?;
-        }
-        Ok(())
-    }
-}
 
 /// How an appliance's certificate is trusted, as the inventory writes it.
 #[derive(Deserialize)]
@@ -305,25 +258,6 @@ impl<'a> Reader<'a> {
                 file: None,
                 problems: std::mem::take(&mut self.problems),
             })
-        }
-    }
-}
-
-impl InventoryError {
-    /// The same problems, said of the file at `path`.
-    fn in_file(mut self, path: &Path) -> Self {
-        self.file = Some(path.to_path_buf());
-        self
-    }
-
-    fn one(line: Option<usize>, message: String) -> Self {
-        Self {
-            file: None,
-            problems: vec![Problem {
-                line,
-                entry: None,
-                message,
-            }],
         }
     }
 }
