@@ -26,7 +26,9 @@ pub struct CertificateView {
 impl CertificateView {
     /// The facts of `certificate`; what its DER does not give is left out.
     pub fn new(certificate: &PeerCertificate) -> Self {
-        let parsed = X509Certificate::from_der(certificate.der()).ok().map(|(_, c)| c);
+        let parsed = X509Certificate::from_der(certificate.der())
+            .ok()
+            .map(|(_, c)| c);
         let time = |t: x509_parser::time::ASN1Time| {
             chrono::DateTime::from_timestamp(t.timestamp(), 0)
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -60,9 +62,9 @@ impl CertificateView {
 }
 
 /// How to check a thumbprint at its source before pinning it.
-pub const CHECK_IT: &str = "compare the thumbprint with the appliance's own (on its shell: \
-     /usr/lib/vmware-vmafd/bin/vecs-cli entry getcert --store MACHINE_SSL_CERT --alias \
-     __MACHINE_CERT | openssl x509 -noout -fingerprint -sha256)";
+pub const CHECK_IT: &str = "first check that it is your appliance's: its shell prints the \
+     thumbprint of its certificate with\n  /usr/lib/vmware-vmafd/bin/vecs-cli entry getcert --store \
+     MACHINE_SSL_CERT --alias __MACHINE_CERT | openssl x509 -noout -fingerprint -sha256";
 
 /// The option, the variable and the configuration line that pin `thumbprint`.
 pub fn pin_lines(thumbprint: &str) -> Vec<String> {
@@ -94,7 +96,7 @@ pub fn untrusted(reason: &str, certificate: Option<&PeerCertificate>) -> Failure
     failure
         .with_details(details.lines().map(|l| format!("presented: {l}")))
         .with_hint(format!(
-            "if this is your appliance's certificate ({CHECK_IT}), pin it with one of:\n  {}",
+            "{CHECK_IT}\nthen pin it with one of:\n  {}",
             pins.join("\n  ")
         ))
 }

@@ -91,7 +91,8 @@ pub struct GlobalArgs {
 
     /// Accept any certificate, without checking it. Anyone on the network path can then read
     /// the password; use --thumbprint or --ca-cert instead where you can.
-    #[arg(long, global = true, conflicts_with_all = ["thumbprint", "ca_cert"])]
+    // Not a clap conflict: clap counts VCSA_THUMBPRINT as given, and the option wins over it.
+    #[arg(long, global = true)]
     pub insecure: bool,
 
     /// The configuration file naming appliances [default: $XDG_CONFIG_HOME/vcsa-backup/config.toml,
@@ -102,7 +103,13 @@ pub struct GlobalArgs {
 
     /// The appliance of the configuration file to use, by its name. Without it, the entry whose
     /// server is --server's is used, or the file's only one when no server is given.
-    #[arg(long, short = 'a', env = "VCSA_APPLIANCE", global = true, value_name = "NAME")]
+    #[arg(
+        long,
+        short = 'a',
+        env = "VCSA_APPLIANCE",
+        global = true,
+        value_name = "NAME"
+    )]
     pub appliance: Option<String>,
 
     /// Which flavour of the API to speak: `api` (vSphere 7.0 U2 and later), `rest` (6.5 and

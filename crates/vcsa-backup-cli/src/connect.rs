@@ -38,7 +38,12 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
         builder = builder.flavour(flavour);
     }
     let trust_given = global.ca_cert.is_some() || global.thumbprint.is_some() || global.insecure;
-    if let Some(path) = &global.ca_cert {
+    let (ca_cert, thumbprint) = if global.insecure {
+        insecure_over_variables(global)?
+    } else {
+        (global.ca_cert.as_ref(), global.thumbprint.as_ref())
+    };
+    if let Some(path) = ca_cert {
         let pem = crate::files::read_capped(path, crate::files::CERTIFICATE_CAP).map_err(|e| {
             Failure::input(
                 format!("could not read the CA certificate {}: {e}", path.display()),
@@ -47,7 +52,7 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
         })?;
         builder = builder.add_root_certificate_pem(&pem);
     }
-    if let Some(thumbprint) = &global.thumbprint {
+    if let Some(thumbprint) = thumbprint {
         builder = builder.pin_thumbprint_sha256(thumbprint);
     }
     if global.insecure {
@@ -58,12 +63,44 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
         builder = builder.danger_accept_invalid_certs();
     }
     // The file's trust counts only when no option or variable says whom to trust.
-    match entry.and_then(|e| e.trust.as_ref()).filter(|_| !trust_given) {
+    match entry
+        .and_then(|e| e.trust.as_ref())
+        .filter(|_| !trust_given)
+    {
         Some(Trust::Thumbprint(thumbprint)) => builder = builder.pin_thumbprint_sha256(thumbprint),
         Some(Trust::CaPem(pem)) => builder = builder.add_root_certificate_pem(pem),
         Some(_) | None => {}
     }
     Ok(builder.build()?)
+}
+
+/// With `--insecure`, the trust options left: none. The option wins over VCSA_THUMBPRINT and
+/// VCSA_CA_CERT; typed together with `--thumbprint` or `--ca-cert`, it contradicts them.
+fn insecure_over_variables(
+    global: &GlobalArgs,
+) -> Result<(Option<&std::path::PathBuf>, Option<&String>), Failure> {
+    let from = |variable: &str, value: &std::ffi::OsStr| {
+        std::env::var_os(variable).is_some_and(|v| v == value)
+    };
+    let typed = [
+        global
+            .thumbprint
+            .as_ref()
+            .filter(|t| !from("VCSA_THUMBPRINT", t.as_ref()))
+            .map(|_| "--thumbprint"),
+        global
+            .ca_cert
+            .as_ref()
+            .filter(|c| !from("VCSA_CA_CERT", c.as_os_str()))
+            .map(|_| "--ca-cert"),
+    ];
+    match typed.into_iter().flatten().next() {
+        Some(option) => Err(Failure::input(
+            format!("--insecure and {option} contradict each other"),
+            format!("keep {option}: it checks the certificate"),
+        )),
+        None => Ok((None, None)),
+    }
 }
 
 /// The server to talk to (the option or variable, else the configuration file's entry), and

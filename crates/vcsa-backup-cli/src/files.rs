@@ -15,7 +15,8 @@ pub const INVENTORY_CAP: u64 = 4 * 1024 * 1024;
 /// Refuses a file that someone other than its owner may change, or whose owner is neither the
 /// user running the command nor root, as ssh refuses such a configuration: a file that says
 /// which certificates to trust and where passwords are sent must be writable by its user alone.
-/// Standard input (`-`) and files that cannot be looked at pass (reading them says why).
+/// Only regular files are looked at: standard input (`-`), pipes (`<(...)`) and devices pass,
+/// as do files that cannot be looked at (reading them says why).
 pub fn refuse_writable_by_others(path: &Path) -> Result<(), String> {
     #[cfg(unix)]
     {
@@ -23,7 +24,7 @@ pub fn refuse_writable_by_others(path: &Path) -> Result<(), String> {
         if path == Path::new("-") {
             return Ok(());
         }
-        let Ok(metadata) = std::fs::metadata(path) else {
+        let Some(metadata) = std::fs::metadata(path).ok().filter(|m| m.is_file()) else {
             return Ok(());
         };
         let user = rustix::process::geteuid().as_raw();

@@ -33,8 +33,7 @@ pub async fn run(global: &GlobalArgs, args: &TrustArgs) -> Result<(), Failure> {
         let mut fields = vec![("Server", view.server.clone())];
         fields.extend(view.certificate.fields());
         format!(
-            "{}\n\nNothing was trusted or saved. If this is your appliance's certificate ({}), \
-             pin it with one of:\n  {}",
+            "{}\n\nNothing was trusted or saved. To trust it, {}\nthen pin it with one of:\n  {}",
             output::fields(&fields),
             certificate::CHECK_IT,
             view.pin.join("\n  ")

@@ -6,6 +6,8 @@ mod support;
 mod bad_input;
 mod check;
 mod commands;
+mod config;
+mod examples;
 mod fleet;
 mod help;
 mod hostile;

@@ -239,7 +239,10 @@ pub fn bare_command() -> Command {
         cmd.env_remove(var);
     }
     // No configuration file but the test's own: never the one of whoever runs the tests.
-    cmd.env("XDG_CONFIG_HOME", std::env::temp_dir().join("vcsa-backup-tests-no-config"));
+    cmd.env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join("vcsa-backup-tests-no-config"),
+    );
     cmd.env("NO_COLOR", "1")
         .env("COLUMNS", "200")
         .stdin(Stdio::null());
