@@ -364,7 +364,8 @@ Examples:
 pub struct TrustArgs {
     /// The appliance: a host name, `host:port` or `https://` URL [default: --server, or the
     /// configuration file's appliance].
-    #[arg(value_name = "SERVER")]
+    // Its own id: `server` is the global --server's.
+    #[arg(id = "trust_server", value_name = "SERVER")]
     pub server: Option<String>,
 }
 

@@ -46,6 +46,7 @@ fn every_example_runs_against_a_self_signed_appliance() {
     sources.extend(help_examples());
     sources.push(demo_closing());
     let mut ran = 0;
+    let mut per_source = std::collections::BTreeMap::<String, usize>::new();
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     for trust in [Trust::Variable, Trust::ConfigFile] {
@@ -71,6 +72,7 @@ fn every_example_runs_against_a_self_signed_appliance() {
                         seed_archives(&sim, line);
                         let run = run(&sim, &scratch, trust, &setup, line);
                         ran += 1;
+                        *per_source.entry(source.name.clone()).or_default() += 1;
                         if !accepted(line, run.code) {
                             failures.push(format!("{} ({trust:?}): {line}\n{run}", source.name));
                         }
@@ -85,7 +87,7 @@ fn every_example_runs_against_a_self_signed_appliance() {
         ran >= 2 * 12,
         "only {ran} examples ran; skipped: {skipped:#?}"
     );
-    eprintln!("{ran} example runs; skipped: {skipped:#?}");
+    eprintln!("{ran} example runs {per_source:#?}; skipped: {skipped:#?}");
 }
 
 /// The exit codes that mean the example worked: `check` says its verdict (a fresh appliance has

@@ -17,7 +17,7 @@ pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
 /// The certificate an appliance presented in a TLS handshake that did not trust it, as the
 /// handshake saw it: what a person compares (with the appliance's console, say) before pinning
 /// it. Held by [`Error::UntrustedCertificate`](crate::Error::UntrustedCertificate) and returned
-/// by [`peer_certificate`](crate::peer_certificate).
+/// by `peer_certificate` (with the `rustls` feature).
 #[derive(Clone, PartialEq, Eq)]
 pub struct PeerCertificate {
     der: Vec<u8>,
