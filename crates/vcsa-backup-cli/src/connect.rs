@@ -135,21 +135,22 @@ pub fn server(global: &GlobalArgs) -> Result<(String, Option<Chosen>), Failure> 
 /// else the prompt.
 fn password(global: &GlobalArgs, chosen: Option<&Chosen>) -> Result<Secret, Failure> {
     let from_env = std::env::var_os(secrets::APPLIANCE.env).is_some_and(|v| !v.is_empty());
-    if global.password_file.is_none() && !from_env {
-        if let Some(chosen) = chosen {
-            let read = chosen.settings.read_password().map_err(|message| {
-                Failure::input(
-                    format!(
-                        "the password of appliance \"{}\" in {}: {message}",
-                        chosen.settings.name,
-                        chosen.file.display()
-                    ),
-                    "fix its password_file or password_env, or pass --password-file",
-                )
-            })?;
-            if let Some(secret) = read {
-                return Ok(secret);
-            }
+    if global.password_file.is_none()
+        && !from_env
+        && let Some(chosen) = chosen
+    {
+        let read = chosen.settings.read_password().map_err(|message| {
+            Failure::input(
+                format!(
+                    "the password of appliance \"{}\" in {}: {message}",
+                    chosen.settings.name,
+                    chosen.file.display()
+                ),
+                "fix its password_file or password_env, or pass --password-file",
+            )
+        })?;
+        if let Some(secret) = read {
+            return Ok(secret);
         }
     }
     secrets::required(&secrets::APPLIANCE, global.password_file.as_deref())

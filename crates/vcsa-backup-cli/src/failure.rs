@@ -363,7 +363,7 @@ impl From<Error> for Failure {
                 reason,
                 certificate,
                 ..
-            } => crate::certificate::untrusted(&reason, certificate.as_deref()),
+            } => crate::certificate::untrusted(reason, certificate.as_deref()),
             Error::Server(e) => Failure::new(
                 ExitCode::Appliance,
                 match &e.error_type {
