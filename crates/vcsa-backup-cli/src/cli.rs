@@ -41,7 +41,11 @@ VCSA_PASSWORD environment variable, from --password-file, or from a prompt on th
 /// Talks to the appliance's backup API (`/api` from vSphere 7.0 U2, or the older `/rest`).
 /// Try `vcsa-backup demo` first: it runs everything against a simulated appliance.
 #[derive(Debug, Parser)]
-#[command(name = "vcsa-backup", version, after_long_help = EXIT_CODES)]
+#[command(
+    name = "vcsa-backup",
+    version,
+    after_long_help = format!("{}\n\n{EXIT_CODES}", crate::config::HELP)
+)]
 pub struct Cli {
     /// Settings shared by every subcommand.
     #[command(flatten)]
@@ -65,37 +69,51 @@ pub struct GlobalArgs {
     )]
     pub server: Option<String>,
 
-    /// The user to log in as.
-    #[arg(
-        long,
-        short = 'u',
-        env = "VCSA_USER",
-        global = true,
-        default_value = "administrator@vsphere.local"
-    )]
-    pub user: String,
+    /// The user to log in as [default: the configuration file's, else
+    /// administrator@vsphere.local].
+    #[arg(long, short = 'u', env = "VCSA_USER", global = true)]
+    pub user: Option<String>,
 
     /// Read the appliance password from the first line of this file (`-` reads standard input).
-    /// Without it, the VCSA_PASSWORD environment variable is used, or the password is asked for
-    /// on the terminal.
+    /// Without it, the VCSA_PASSWORD environment variable is used, then the configuration
+    /// file's password_file or password_env, or the password is asked for on the terminal.
     #[arg(long, global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
     /// Trust the appliance's certificate when it is signed by this CA (PEM file). The appliance
     /// offers its CA certificates as a zip archive at `https://<appliance>/certs/download.zip`:
     /// unzip it and pass the `.0` file under `certs/lin/` (PEM).
-    #[arg(long, global = true, value_name = "PEM_FILE")]
+    #[arg(long, env = "VCSA_CA_CERT", global = true, value_name = "PEM_FILE")]
     pub ca_cert: Option<PathBuf>,
 
     /// Trust the appliance's certificate only if its SHA-256 thumbprint is this one (hex, with or
-    /// without colons), as shown by `openssl x509 -noout -fingerprint -sha256`.
-    #[arg(long, global = true, value_name = "SHA256")]
+    /// without colons), as `vcsa-backup trust SERVER` and `openssl x509 -noout -fingerprint
+    /// -sha256` show it.
+    #[arg(long, env = "VCSA_THUMBPRINT", global = true, value_name = "SHA256")]
     pub thumbprint: Option<String>,
 
     /// Accept any certificate, without checking it. Anyone on the network path can then read
     /// the password; use --thumbprint or --ca-cert instead where you can.
-    #[arg(long, global = true, conflicts_with_all = ["thumbprint", "ca_cert"])]
+    // Not a clap conflict: clap counts VCSA_THUMBPRINT as given, and the option wins over it.
+    #[arg(long, global = true)]
     pub insecure: bool,
+
+    /// The configuration file naming appliances [default: $XDG_CONFIG_HOME/vcsa-backup/config.toml,
+    /// else ~/.config/vcsa-backup/config.toml, when it exists]. Options and environment
+    /// variables win over it; `vcsa-backup --help` shows its format.
+    #[arg(long, env = "VCSA_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The appliance of the configuration file to use, by its name. Without it, the entry whose
+    /// server is --server's is used, or the file's only one when no server is given.
+    #[arg(
+        long,
+        short = 'a',
+        env = "VCSA_APPLIANCE",
+        global = true,
+        value_name = "NAME"
+    )]
+    pub appliance: Option<String>,
 
     /// Which flavour of the API to speak: `api` (vSphere 7.0 U2 and later), `rest` (6.5 and
     /// later) or `auto` (try `/api`, fall back to `/rest`).
@@ -195,6 +213,14 @@ pub enum Command {
     /// leaves this machine; global options other than --quiet do not apply.
     #[cfg(feature = "demo")]
     Demo(DemoArgs),
+    /// Show the certificate an appliance presents and the lines that pin it, without logging in.
+    ///
+    /// Reads the certificate with a TLS handshake that stops at it (no password needed, nothing
+    /// sent), prints its SHA-256 thumbprint, subject, issuer and validity, and the --thumbprint
+    /// option, the VCSA_THUMBPRINT variable and the configuration line that would pin it.
+    /// Nothing is trusted or saved: compare the thumbprint with the appliance's own first.
+    #[command(after_long_help = TRUST_EXAMPLES)]
+    Trust(TrustArgs),
     /// Print a shell completion script, for example
     /// `vcsa-backup completions bash > /etc/bash_completion.d/vcsa-backup`.
     Completions(CompletionsArgs),
@@ -334,6 +360,25 @@ pub struct FleetCheckArgs {
     /// The thresholds, as for `check`.
     #[command(flatten)]
     pub check: CheckArgs,
+}
+
+const TRUST_EXAMPLES: &str = "\
+Examples:
+  # What the appliance presents, and how to pin it:
+  vcsa-backup trust vcsa.example.com
+
+  # Once checked, pin it for the commands of this shell:
+  export VCSA_THUMBPRINT=AB:CD:...
+  vcsa-backup --server vcsa.example.com parts";
+
+/// `trust`.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The appliance: a host name, `host:port` or `https://` URL [default: --server, or the
+    /// configuration file's appliance].
+    // Its own id: `server` is the global --server's.
+    #[arg(id = "trust_server", value_name = "SERVER")]
+    pub server: Option<String>,
 }
 
 /// `completions`.

@@ -360,14 +360,11 @@ impl From<Error> for Failure {
                 format!("could not talk to the appliance: {reason}"),
             )
             .with_hint("check --server and the network; if the appliance is busy or starting, try again in a moment"),
-            Error::UntrustedCertificate { reason, .. } => Failure::new(
-                ExitCode::Connection,
-                format!("the appliance's TLS certificate is not trusted: {reason}"),
-            )
-            .with_hint(
-                "pass the certificate's SHA-256 thumbprint with --thumbprint, or its CA with \
-                 --ca-cert (or, at your own risk, --insecure)",
-            ),
+            Error::UntrustedCertificate {
+                reason,
+                certificate,
+                ..
+            } => crate::certificate::untrusted(reason, certificate.as_deref()),
             Error::Server(e) => Failure::new(
                 ExitCode::Appliance,
                 match &e.error_type {

@@ -12,6 +12,41 @@ pub const CERTIFICATE_CAP: u64 = 4 * 1024 * 1024;
 /// The most a fleet inventory may hold: some 20,000 appliances of a few lines each.
 pub const INVENTORY_CAP: u64 = 4 * 1024 * 1024;
 
+/// Refuses a file that someone other than its owner may change, or whose owner is neither the
+/// user running the command nor root, as ssh refuses such a configuration: a file that says
+/// which certificates to trust and where passwords are sent must be writable by its user alone.
+/// Only regular files are looked at: standard input (`-`), pipes (`<(...)`) and devices pass,
+/// as do files that cannot be looked at (reading them says why).
+pub fn refuse_writable_by_others(path: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if path == Path::new("-") {
+            return Ok(());
+        }
+        let Some(metadata) = std::fs::metadata(path).ok().filter(|m| m.is_file()) else {
+            return Ok(());
+        };
+        let user = rustix::process::geteuid().as_raw();
+        let mode = metadata.mode() & 0o777;
+        if mode & 0o022 != 0 {
+            return Err(format!(
+                "can be changed by other users (mode {mode:03o}), and it says where passwords go \
+                 and which certificates to trust; make it writable by you alone: chmod go-w {}",
+                path.display()
+            ));
+        }
+        if metadata.uid() != user && metadata.uid() != 0 {
+            return Err(format!(
+                "belongs to another user (uid {}), who could change where passwords go and which \
+                 certificates to trust; use a file of your own",
+                metadata.uid()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads all of `path` (standard input for `-`), refusing it once it holds more than `cap`
 /// bytes. The error names the cap, in words an administrator can act on.
 pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {

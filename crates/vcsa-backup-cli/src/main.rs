@@ -4,8 +4,10 @@
 
 #![warn(missing_docs)]
 
+mod certificate;
 mod cli;
 mod commands;
+mod config;
 mod connect;
 mod failure;
 mod files;
@@ -124,6 +126,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
         #[cfg(feature = "demo")]
         Command::Demo(args) => commands::demo::run(&cli.global, args).await,
+        Command::Trust(args) => commands::trust::run(&cli.global, args).await,
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             // Into memory first: the generator panics when its writer fails.
@@ -168,7 +171,7 @@ async fn on_appliance(ctx: &Context, command: &Command) -> Result<(), Failure> {
         Command::Check(_) | Command::Fleet(_) => Ok(()),
         #[cfg(feature = "demo")]
         Command::Demo(_) => Ok(()),
-        Command::Completions(_) => Ok(()),
+        Command::Completions(_) | Command::Trust(_) => Ok(()),
     }
 }
 

@@ -165,6 +165,9 @@ pub use segment::IdKind;
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
 pub use wire::flavour::Flavour;
+pub use wire::tls::PeerCertificate;
+#[cfg(feature = "rustls")]
+pub use wire::tls::peer_certificate;
 
 // The top-level README's Rust examples compile as doc tests, so the README cannot go stale.
 #[cfg(doctest)]

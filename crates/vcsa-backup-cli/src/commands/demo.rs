@@ -142,15 +142,14 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
         "\nThat was the simulator. Point the same commands at a real appliance:\n\n  \
          export VCSA_SERVER=vcsa.example.com\n  \
          export VCSA_USER={DEFAULT_USER}\n  \
-         vcsa-backup --thumbprint <SHA-256 of the appliance certificate> parts   \
-         # asks for the password\n  \
+         vcsa-backup trust vcsa.example.com    # its certificate's thumbprint, subject, validity\n  \
+         export VCSA_THUMBPRINT=AB:CD:...      # the thumbprint shown, once checked\n  \
+         vcsa-backup parts                     # asks for the password\n  \
          vcsa-backup backup --location sftp://backup.example.com/vcsa --location-user backup --wait\n  \
          vcsa-backup schedule list\n\n\
-         Get the thumbprint with:\n  \
-         openssl s_client -connect vcsa.example.com:443 </dev/null 2>/dev/null | \
-         openssl x509 -noout -fingerprint -sha256\n\
-         Passwords come from VCSA_PASSWORD, --password-file or the prompt; never from the \
-         command line.\n\
+         Or write the appliance once in the configuration file (`vcsa-backup --help` shows how).\n\
+         Passwords come from VCSA_PASSWORD, --password-file, the configuration file or the \
+         prompt; never from the command line.\n\
          More: vcsa-backup --help, vcsa-backup backup --help, vcsa-backup schedule --help"
     ));
     Ok(())

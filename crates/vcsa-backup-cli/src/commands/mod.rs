@@ -13,6 +13,7 @@ pub mod request;
 pub mod schedule;
 pub mod start;
 pub mod status;
+pub mod trust;
 pub mod validate;
 
 use vcsa_backup::Client;

@@ -1,6 +1,8 @@
-//! The fleet inventory (TOML): which appliances, how to log in to each and how to trust it,
-//! read with serde into the SDK's [`Appliance`]s, with errors that name the line and the entry.
-//! Password and CA files are read here, with byte caps, before anything is sent.
+//! The inventory (TOML): which appliances, how to log in to each and how to trust it, read with
+//! serde into [`Settings`] (and for a fleet the SDK's [`Appliance`]s), with errors that name the
+//! line and the entry. One format for a fleet (`fleet --inventory`) and for the configuration
+//! file (`config.toml`, one appliance or many). Password and CA files are read here, with byte
+//! caps, before anything is sent.
 //!
 //! ```toml
 //! [defaults]
@@ -16,7 +18,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -26,60 +27,14 @@ use vcsa_backup::fleet::{Appliance, DEFAULT_SCHEDULE, Fleet, Setting};
 
 use crate::files::{self, CERTIFICATE_CAP, INVENTORY_CAP, PASSWORD_CAP};
 
+mod error;
 #[cfg(test)]
 mod tests;
 
+pub use error::{InventoryError, Problem};
+
 /// The user an appliance logs in as when neither it nor `[defaults]` names one.
 const DEFAULT_USER: &str = "administrator@vsphere.local";
-
-/// A bad inventory: every problem found, each naming its line and entry. Nothing was sent.
-#[derive(Debug)]
-pub struct InventoryError {
-    file: Option<PathBuf>,
-    problems: Vec<Problem>,
-}
-
-/// One problem in an inventory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The line it is on (from 1), when it has one.
-    pub line: Option<usize>,
-    /// The appliance entry it is in: `"name"`, or `#N` for the N-th entry without a name.
-    pub entry: Option<String>,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl InventoryError {
-    /// Every problem found.
-    #[cfg(test)]
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-}
-
-impl fmt::Display for InventoryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = self
-            .file
-            .as_ref()
-            .map_or_else(|| "the inventory".to_string(), |p| p.display().to_string());
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            f.write_str(&file)?;
-            if let Some(line) = p.line {
-                write!(f, ", line {line}")?;
-            }
-            if let Some(entry) = &p.entry {
-                write!(f, " (appliance {entry})")?;
-            }
-            write!(f, ": {}", p.message)?;
-        }
-        Ok(())
-    }
-}
 
 /// How an appliance's certificate is trusted, as the inventory writes it.
 #[derive(Deserialize)]
@@ -131,32 +86,97 @@ struct Source {
     entry: Option<String>,
 }
 
-/// An entry's appliance, once its password is read.
-type Pending = Box<dyn Fn(Secret) -> Appliance>;
+/// One appliance's settings as the inventory gives them (its own, else `[defaults]'`), its
+/// password not read yet.
+pub struct Settings {
+    /// Its name in the inventory.
+    pub name: String,
+    /// Its base URL, by the SDK's one rule.
+    pub server: String,
+    /// The user to log in as.
+    pub user: String,
+    /// How its certificate is trusted, when the inventory says.
+    pub trust: Option<vcsa_backup::fleet::Trust>,
+    group: Option<String>,
+    schedule: String,
+    /// Where its password comes from, when the inventory says.
+    password: Option<Source>,
+}
+
+impl Settings {
+    /// The appliance, logging in with `password`.
+    fn appliance(&self, password: Secret) -> Appliance {
+        let appliance = Appliance::new(&self.name, &self.server, &self.user, password)
+            .trust(self.trust.clone().unwrap_or_default())
+            .schedule(&self.schedule);
+        match &self.group {
+            Some(group) => appliance.group(group),
+            None => appliance,
+        }
+    }
+
+    /// Its password, read from the source the inventory names (`None` when it names none).
+    pub fn read_password(&self) -> Result<Option<Secret>, String> {
+        self.password
+            .as_ref()
+            .map(|source| read_password(&source.source))
+            .transpose()
+    }
+}
+
+/// What the inventory is for: a fleet needs a password source for every appliance; the
+/// configuration file may leave it to the options, the environment or the prompt.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `fleet --inventory`.
+    Fleet,
+    /// The configuration file.
+    Config,
+}
 
 /// Reads and checks the inventory at `path` (read with [`INVENTORY_CAP`]), reads the passwords
 /// and CA files it names, and builds the fleet. Relative `password_file` and `ca_file` paths
 /// are taken from the inventory's folder.
 pub fn load(path: &Path) -> Result<Fleet, InventoryError> {
-    let with_file = |mut e: InventoryError| {
-        e.file = Some(path.to_path_buf());
-        e
-    };
-    let bytes = files::read_capped(path, INVENTORY_CAP).map_err(|e| {
-        with_file(InventoryError::one(
-            None,
-            format!("cannot be read ({e}); check the path"),
-        ))
-    })?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| with_file(InventoryError::one(None, "is not UTF-8 text".into())))?;
+    let text = read(path)?;
     // Relative paths in the file mean relative to the file, wherever the command runs.
     let folder = path.parent().unwrap_or(Path::new(""));
-    parse(&text, folder).map_err(with_file)
+    parse(&text, folder).map_err(|e| e.in_file(path))
 }
 
-/// Checks an inventory given as TOML text, relative paths taken from `folder`.
+/// Reads and checks the inventory at `path` as [`load`] does, and the CA files it names, but
+/// no password: each appliance's [`Settings`], in the file's order.
+pub fn load_settings(path: &Path, purpose: Purpose) -> Result<Vec<Settings>, InventoryError> {
+    let text = read(path)?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    check(&text, folder, purpose).map_err(|e| e.in_file(path))
+}
+
+/// The text of the inventory at `path`: capped, UTF-8, and writable by its owner alone.
+fn read(path: &Path) -> Result<String, InventoryError> {
+    let at = |message: String| InventoryError::one(None, message).in_file(path);
+    files::refuse_writable_by_others(path).map_err(at)?;
+    let bytes = files::read_capped(path, INVENTORY_CAP)
+        .map_err(|e| at(format!("cannot be read ({e}); check the path")))?;
+    String::from_utf8(bytes).map_err(|_| at("is not UTF-8 text".into()))
+}
+
+/// Checks an inventory given as TOML text, relative paths taken from `folder`, reads its
+/// passwords and builds the fleet.
 pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
+    let settings = check(text, folder, Purpose::Fleet)?;
+    let mut reader = Reader::new(&|_| 0, folder, Purpose::Fleet);
+    // Passwords are read only from a sound inventory, each source once.
+    let appliances: Vec<Appliance> = settings
+        .iter()
+        .filter_map(|s| Some(s.appliance(reader.password(s.password.as_ref()?)?)))
+        .collect();
+    reader.done()?;
+    Fleet::new(appliances).map_err(|e| InventoryError::one(None, e.to_string()))
+}
+
+/// Checks an inventory given as TOML text: every appliance's settings, or every problem.
+fn check(text: &str, folder: &Path, purpose: Purpose) -> Result<Vec<Settings>, InventoryError> {
     // Where each line starts, so that naming a line is a search, not a count (linear overall).
     let starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
     let line_of = |offset: usize| starts.partition_point(|&newline| newline < offset) + 1;
@@ -171,18 +191,13 @@ pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
             format!("{message}; see the inventory format in `vcsa-backup fleet --help`"),
         )
     })?;
-    let mut reader = Reader {
-        line_of: &line_of,
-        folder,
-        problems: Vec::new(),
-        passwords: HashMap::new(),
-    };
+    let mut reader = Reader::new(&line_of, folder, purpose);
     reader.refuse_in_defaults(&file.defaults);
     let mut pending = Vec::with_capacity(file.appliances.len());
     let mut lines = Vec::with_capacity(file.appliances.len());
     for (index, entry) in file.appliances.iter().enumerate() {
-        let (appliance, source, at) = reader.appliance(index, entry, &file.defaults);
-        pending.push((appliance, source));
+        let (settings, sound, at) = reader.appliance(index, entry, &file.defaults);
+        pending.push((settings, sound));
         lines.push(at);
     }
     if file.appliances.is_empty() {
@@ -197,13 +212,13 @@ pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
     // password is read, named with the line of the setting at fault.
     let unread = pending
         .iter()
-        .map(|(appliance, _)| appliance(Secret::new("")));
+        .map(|(settings, _)| settings.appliance(Secret::new("")));
     if let (false, Err(e)) = (pending.is_empty(), Fleet::new(unread)) {
         // An entry with problems of its own is only said to repeat another's name or server.
         let found = e
             .problems
             .iter()
-            .filter(|p| pending[p.index].1.is_some() || p.other.is_some());
+            .filter(|p| pending[p.index].1 || p.other.is_some());
         let found = found.map(|p| {
             let at = &lines[p.index];
             let mut message = format!("{}: {}", p.setting, p.message);
@@ -220,16 +235,20 @@ pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
         reader.problems.sort_by_key(|p| p.line);
     }
     reader.done()?;
-    // Passwords are read only from a sound inventory, each source once.
-    let appliances: Vec<Appliance> = pending
-        .into_iter()
-        .filter_map(|(appliance, source)| Some(appliance(reader.password(source?)?)))
-        .collect();
-    reader.done()?;
-    Fleet::new(appliances).map_err(|e| InventoryError::one(None, e.to_string()))
+    Ok(pending.into_iter().map(|(settings, _)| settings).collect())
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(line_of: &'a dyn Fn(usize) -> usize, folder: &'a Path, purpose: Purpose) -> Self {
+        Self {
+            line_of,
+            folder,
+            purpose,
+            problems: Vec::new(),
+            passwords: HashMap::new(),
+        }
+    }
+
     /// The problems found so far, if any.
     fn done(&mut self) -> Result<(), InventoryError> {
         if self.problems.is_empty() {
@@ -239,19 +258,6 @@ impl Reader<'_> {
                 file: None,
                 problems: std::mem::take(&mut self.problems),
             })
-        }
-    }
-}
-
-impl InventoryError {
-    fn one(line: Option<usize>, message: String) -> Self {
-        Self {
-            file: None,
-            problems: vec![Problem {
-                line,
-                entry: None,
-                message,
-            }],
         }
     }
 }
@@ -273,6 +279,7 @@ struct Reader<'a> {
     line_of: &'a dyn Fn(usize) -> usize,
     /// Where relative paths start from.
     folder: &'a Path,
+    purpose: Purpose,
     problems: Vec<Problem>,
     /// Each password source read once; `None` when it failed (reported once).
     passwords: HashMap<PasswordSource, Option<Secret>>,
@@ -324,7 +331,7 @@ impl Reader<'_> {
         index: usize,
         raw: &Spanned<Entry>,
         defaults: &Entry,
-    ) -> (Pending, Option<Source>, Lines) {
+    ) -> (Settings, bool, Lines) {
         let entry = raw.get_ref();
         let before = self.problems.len();
         let name = entry.name.as_ref().map(|n| n.get_ref().trim().to_string());
@@ -376,25 +383,21 @@ impl Reader<'_> {
         }
         // An entry with problems is still checked against the others (its name, its server),
         // and not used.
-        let password = password.filter(|_| self.problems.len() == before);
-        let name = name.unwrap_or_default();
-        let user = user
-            .map_or(DEFAULT_USER, |u| u.get_ref().trim())
-            .to_string();
-        let schedule = schedule
-            .map_or(DEFAULT_SCHEDULE, |s| s.get_ref().trim())
-            .to_string();
-        let group = entry.group.as_ref().map(|g| g.get_ref().trim().to_string());
-        let appliance = move |secret| {
-            let appliance = Appliance::new(&name, &server, &user, secret)
-                .trust(trust.clone().unwrap_or_default())
-                .schedule(&schedule);
-            match &group {
-                Some(group) => appliance.group(group),
-                None => appliance,
-            }
+        let sound = self.problems.len() == before;
+        let settings = Settings {
+            name: name.unwrap_or_default(),
+            server,
+            user: user
+                .map_or(DEFAULT_USER, |u| u.get_ref().trim())
+                .to_string(),
+            trust,
+            group: entry.group.as_ref().map(|g| g.get_ref().trim().to_string()),
+            schedule: schedule
+                .map_or(DEFAULT_SCHEDULE, |s| s.get_ref().trim())
+                .to_string(),
+            password,
         };
-        (Box::new(appliance), password, lines)
+        (settings, sound, lines)
     }
 
     fn at_entry(&mut self, lines: &Lines, message: &str) {
@@ -452,6 +455,7 @@ impl Reader<'_> {
                 }
                 (PasswordSource::Env(name.to_string()), self.line(env))
             }
+            (None, None) if self.purpose == Purpose::Config => return None,
             (None, None) => {
                 self.at_entry(
                     lines,
@@ -469,7 +473,7 @@ impl Reader<'_> {
     }
 
     /// The password of `source`, each source read once and its failure said once.
-    fn password(&mut self, source: Source) -> Option<Secret> {
+    fn password(&mut self, source: &Source) -> Option<Secret> {
         if let Some(known) = self.passwords.get(&source.source) {
             return known.clone();
         }
@@ -478,13 +482,13 @@ impl Reader<'_> {
             Err(message) => {
                 self.problems.push(Problem {
                     line: Some(source.line),
-                    entry: source.entry,
+                    entry: source.entry.clone(),
                     message,
                 });
                 None
             }
         };
-        self.passwords.insert(source.source, secret.clone());
+        self.passwords.insert(source.source.clone(), secret.clone());
         secret
     }
 

@@ -369,6 +369,66 @@ const CASES: &[Case] = &[
         code: 2,
         says: "cannot be used with",
     },
+    Case {
+        name: "a configuration file that never ends",
+        args: &["--config", "/dev/zero", "parts"],
+        code: 2,
+        says: "more than 4 MiB",
+    },
+    Case {
+        name: "a configuration file that does not exist",
+        args: &["--config", "{dir}/absent.toml", "parts"],
+        code: 2,
+        says: "absent.toml: cannot be read",
+    },
+    Case {
+        name: "an appliance the configuration file does not name",
+        args: &[
+            "--config",
+            "{dir}/config.toml",
+            "--appliance",
+            "vc9",
+            "parts",
+        ],
+        code: 2,
+        says: "no appliance is named \"vc9\"",
+    },
+    Case {
+        name: "a configuration file with an inline password",
+        args: &["--config", "{dir}/config.toml", "parts"],
+        code: 2,
+        says: "config.toml, line 4 (appliance \"vc1\"): a password is written",
+    },
+    Case {
+        name: "a configuration file with a bad thumbprint",
+        args: &[
+            "--config",
+            "{dir}/config.toml",
+            "--appliance",
+            "vc1",
+            "parts",
+        ],
+        code: 2,
+        says: "is not a SHA-256 thumbprint",
+    },
+    Case {
+        name: "--appliance without a configuration file",
+        args: &["--appliance", "vc1", "parts"],
+        code: 2,
+        says: "needs a configuration file",
+    },
+    Case {
+        name: "a malformed VCSA_THUMBPRINT-style --thumbprint",
+        args: &["--thumbprint", "AB:CD", "parts"],
+        code: 2,
+        says: "is not a SHA-256 thumbprint",
+    },
+    Case {
+        name: "--insecure with --thumbprint",
+        args: &["--insecure", "--thumbprint", "AB:CD", "parts"],
+        code: 2,
+        says: "--insecure and --thumbprint contradict each other",
+    },
 ];
 
 /// Files a case needs in its scratch folder, by case name: (case, file name, contents).
@@ -391,6 +451,23 @@ const FILES: &[(&str, &str, &str)] = &[
         "fleet.toml",
         "[[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n\
          password_file = \"/dev/zero\"\n",
+    ),
+    (
+        "an appliance the configuration file does not name",
+        "config.toml",
+        "[[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n",
+    ),
+    (
+        "a configuration file with an inline password",
+        "config.toml",
+        "[[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n\
+         password = \"canary-pw\"\n",
+    ),
+    (
+        "a configuration file with a bad thumbprint",
+        "config.toml",
+        "[[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n\
+         trust = { thumbprint = \"AB:CD\" }\n",
     ),
 ];
 

@@ -39,6 +39,7 @@ fn every_subcommand_has_complete_help() {
         &["fleet", "list"],
         &["demo"],
         &["completions"],
+        &["trust"],
     ];
     for args in commands {
         let text = help(args);

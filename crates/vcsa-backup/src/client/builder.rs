@@ -365,7 +365,13 @@ impl ClientBuilder {
         }
         #[cfg(feature = "rustls")]
         {
-            http = pin(http, &self.pins, self.accept_invalid_certs, problems);
+            http = trust(
+                http,
+                &self.pins,
+                &self.root_certificates,
+                self.accept_invalid_certs,
+                problems,
+            );
         }
 
         if !problems.is_empty() {
@@ -391,34 +397,50 @@ fn join_words(words: &[&str]) -> String {
     }
 }
 
-/// Trusts exactly the pinned certificates, if any are pinned.
+/// Trusts exactly the pinned certificates if any are pinned, otherwise the system's and the
+/// given certificate authorities, through this crate's own verifier: its refusals keep the
+/// certificate the appliance presented, for the error to show. Accepting any certificate needs
+/// no verifier.
 #[cfg(feature = "rustls")]
-fn pin(
+fn trust(
     http: reqwest::ClientBuilder,
     pins: &[String],
+    root_certificates: &[Vec<u8>],
     accept_invalid_certs: bool,
     problems: &mut Vec<Problem>,
 ) -> reqwest::ClientBuilder {
-    if pins.is_empty() {
-        return http;
-    }
+    use crate::wire::tls::Trust;
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
     let parsed: Vec<Thumbprint> = pins
         .iter()
         .filter_map(|p| Thumbprint::parse(p).map_err(|e| problems.push(e)).ok())
         .collect();
     if accept_invalid_certs {
-        problems.push(
-            Problem::new(
-                Field::Thumbprint,
-                "a pinned thumbprint and accepting any certificate contradict each other",
-            )
-            .with_hint("keep the pin"),
-        );
+        if !pins.is_empty() {
+            problems.push(
+                Problem::new(
+                    Field::Thumbprint,
+                    "a pinned thumbprint and accepting any certificate contradict each other",
+                )
+                .with_hint("keep the pin"),
+            );
+        }
+        return http;
     }
     if parsed.len() < pins.len() {
         return http;
     }
-    match crate::wire::tls::config(parsed) {
+    let trust = if pins.is_empty() {
+        // Checked as PEM by `http` already; a bundle that fails here was reported there.
+        let roots = root_certificates
+            .iter()
+            .flat_map(|pem| CertificateDer::pem_slice_iter(pem).filter_map(Result::ok))
+            .collect();
+        Trust::Authorities(roots)
+    } else {
+        Trust::Pins(parsed)
+    };
+    match crate::wire::tls::config(trust) {
         Ok(config) => http.tls_backend_preconfigured(config),
         Err(e) => {
             problems.push(e);

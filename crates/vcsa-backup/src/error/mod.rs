@@ -72,6 +72,9 @@ pub enum Error {
     UntrustedCertificate {
         /// What the TLS layer reported.
         reason: String,
+        /// The certificate the appliance presented, when the TLS layer saw one (with the
+        /// `rustls` feature): its thumbprint is what to pin once a person has checked it.
+        certificate: Option<Box<crate::PeerCertificate>>,
     },
     /// Any other error the appliance reported; its type, messages and data are kept.
     Server(ServerError),
@@ -271,11 +274,23 @@ impl fmt::Display for Error {
                 }
                 f.write_str("; this is usually temporary, try again in a moment")
             }
-            Self::UntrustedCertificate { reason } => write!(
-                f,
-                "the appliance's TLS certificate is not trusted ({reason}); check the pinned \
-                 thumbprint or the CA certificate you configured"
-            ),
+            Self::UntrustedCertificate {
+                reason,
+                certificate,
+            } => {
+                write!(
+                    f,
+                    "the appliance's TLS certificate is not trusted ({reason})"
+                )?;
+                if let Some(certificate) = certificate {
+                    write!(
+                        f,
+                        "; it presented the certificate with SHA-256 thumbprint {}",
+                        certificate.thumbprint_sha256()
+                    )?;
+                }
+                f.write_str("; check the pinned thumbprint or the CA certificate you configured")
+            }
             Self::Server(e) => {
                 f.write_str("the appliance reported an error")?;
                 if let Some(t) = &e.error_type {

@@ -134,8 +134,11 @@ pub(crate) async fn from_wire<E: IntoServerError>(
 
 /// A connection-level failure: transient, unless the TLS layer distrusted the certificate.
 pub(crate) fn from_transport(e: reqwest::Error) -> Error {
-    if let Some(reason) = certificate_problem(&e) {
-        return Error::UntrustedCertificate { reason };
+    if let Some((reason, certificate)) = certificate_problem(&e) {
+        return Error::UntrustedCertificate {
+            reason,
+            certificate: certificate.map(Box::new),
+        };
     }
     let what = if e.is_timeout() {
         "the appliance did not answer within the time-out"
@@ -161,13 +164,22 @@ pub(crate) fn from_transport(e: reqwest::Error) -> Error {
     }
 }
 
+/// A certificate failure's reason, and the certificate refused when the TLS layer kept it.
+type CertificateProblem = (String, Option<crate::PeerCertificate>);
+
 /// Looks through the error's causes for a TLS certificate failure.
-fn certificate_problem(e: &(dyn StdError + 'static)) -> Option<String> {
+fn certificate_problem(e: &(dyn StdError + 'static)) -> Option<CertificateProblem> {
     let mut cause: Option<&(dyn StdError + 'static)> = Some(e);
     while let Some(c) = cause {
         #[cfg(feature = "rustls")]
         if let Some(tls) = c.downcast_ref::<rustls::Error>() {
-            return Some(describe_tls(tls));
+            return Some(match refused(tls) {
+                Some(refused) => (
+                    describe_tls(&refused.cause),
+                    Some(refused.certificate.clone()),
+                ),
+                None => (describe_tls(tls), None),
+            });
         }
         if let Some(io) = c.downcast_ref::<std::io::Error>()
             && let Some(inner) = io.get_ref()
@@ -178,6 +190,17 @@ fn certificate_problem(e: &(dyn StdError + 'static)) -> Option<String> {
         cause = c.source();
     }
     None
+}
+
+/// The refusal of this client's own verifier, which keeps the certificate it refused.
+#[cfg(feature = "rustls")]
+fn refused(error: &rustls::Error) -> Option<&crate::wire::tls::Refused> {
+    match error {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
+            other.0.downcast_ref()
+        }
+        _ => None,
+    }
 }
 
 /// A TLS failure in an administrator's words.

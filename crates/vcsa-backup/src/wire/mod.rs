@@ -9,6 +9,5 @@ pub(crate) mod dispatch;
 pub(crate) mod flavour;
 pub(crate) mod schedule_twins;
 pub(crate) mod scrub;
-#[cfg(feature = "rustls")]
 pub(crate) mod tls;
 pub(crate) mod twins;

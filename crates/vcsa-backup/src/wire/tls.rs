@@ -1,5 +1,6 @@
-//! Trusting the appliance's certificate by its SHA-256 thumbprint, the vendor's usual convention
-//! (with the `rustls` feature).
+//! Trusting the appliance's certificate: by its SHA-256 thumbprint, the vendor's usual convention,
+//! or by the system's and the caller's certificate authorities (with the `rustls` feature); and
+//! the certificate an appliance presented when it was not trusted, so that a person can decide.
 //!
 //! Appliances ship with self-signed certificates, so administrators pin the certificate itself
 //! rather than a chain: the thumbprint replaces chain and host-name checks, while the TLS
@@ -13,10 +14,55 @@ use crate::error::{Field, Problem};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
 
+/// The certificate an appliance presented in a TLS handshake that did not trust it, as the
+/// handshake saw it: what a person compares (with the appliance's console, say) before pinning
+/// it. Held by [`Error::UntrustedCertificate`](crate::Error::UntrustedCertificate) and returned
+/// by `peer_certificate` (with the `rustls` feature).
+#[derive(Clone, PartialEq, Eq)]
+pub struct PeerCertificate {
+    der: Vec<u8>,
+    thumbprint: Thumbprint,
+}
+
+impl PeerCertificate {
+    #[cfg(feature = "rustls")]
+    fn new(der: &[u8]) -> Self {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
+        let mut thumbprint = [0u8; 32];
+        thumbprint.copy_from_slice(digest.as_ref());
+        Self {
+            der: der.to_vec(),
+            thumbprint: Thumbprint(thumbprint),
+        }
+    }
+
+    /// The certificate itself, DER-encoded (X.509): its subject, issuer and validity are in it.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// Its SHA-256 thumbprint as `AB:CD:...` (upper-case pairs joined by colons), the form
+    /// `openssl x509 -noout -fingerprint -sha256` prints and
+    /// [`ClientBuilder::pin_thumbprint_sha256`](crate::ClientBuilder) takes.
+    pub fn thumbprint_sha256(&self) -> String {
+        self.thumbprint.to_string()
+    }
+}
+
+impl fmt::Debug for PeerCertificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PeerCertificate")
+            .field("thumbprint_sha256", &self.thumbprint.to_string())
+            .field("der_bytes", &self.der.len())
+            .finish()
+    }
+}
+
 impl Thumbprint {
     /// Parses `AB:CD:...`, `ab cd ...` or plain hex, in either case, as browsers and
     /// `openssl x509 -fingerprint -sha256` print it; that command's label (`SHA256 Fingerprint=`
     /// from OpenSSL 1.x, `sha256 Fingerprint=` from OpenSSL 3) may be left on.
+    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
     pub(crate) fn parse(text: &str) -> Result<Self, Problem> {
         let digits = strip_label(text.trim());
         let hex: String = digits
@@ -44,6 +90,7 @@ impl Thumbprint {
     }
 }
 
+#[cfg_attr(not(feature = "rustls"), allow(dead_code))]
 /// What follows a `<digest> Fingerprint=` label whose digest is SHA-256 (any case, with or
 /// without a dash: `SHA256`, `sha256`, `SHA-256`); the text unchanged when it has no label.
 fn strip_label(text: &str) -> &str {
@@ -75,77 +122,219 @@ impl fmt::Display for Thumbprint {
     }
 }
 
-pub(crate) use pinned::config;
+#[cfg(feature = "rustls")]
+pub(crate) use verify::{Refused, Trust, config};
 
-mod pinned {
+/// The certificate the appliance at `server` presents (a host name, `host:port` or `https://`
+/// URL, as [`server_url`](crate::server_url) reads it), read with a TLS handshake that stops at
+/// the certificate: no request is sent, no credentials are needed, and nothing is trusted. For
+/// showing a person what to pin ([`PeerCertificate::thumbprint_sha256`]) before the first
+/// log-in. Needs the `rustls` feature (the default).
+///
+/// # Errors
+///
+/// [`Error::Configuration`](crate::Error::Configuration) for an address that cannot be read or
+/// that speaks plain HTTP (which has no certificate); [`Error::Transient`](crate::Error::Transient)
+/// when the appliance cannot be reached within `timeout` or the handshake fails before a
+/// certificate.
+#[cfg(feature = "rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+pub async fn peer_certificate(
+    server: &str,
+    timeout: std::time::Duration,
+) -> Result<PeerCertificate, crate::Error> {
+    let configuration = |problem| crate::Error::Configuration {
+        problems: vec![problem],
+    };
+    let base_url = crate::client::address::normalise(server).map_err(configuration)?;
+    if !base_url.starts_with("https://") {
+        return Err(configuration(
+            Problem::new(
+                Field::BaseUrl,
+                "the address speaks plain HTTP, which has no certificate",
+            )
+            .with_hint("give the appliance's https:// address, or its host name alone"),
+        ));
+    }
+    verify::peer_certificate(&base_url, timeout).await
+}
+
+#[cfg(feature = "rustls")]
+mod verify {
     use std::sync::Arc;
+    use std::time::Duration;
 
     use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
     use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
     use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
     use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
 
-    use super::Thumbprint;
+    use super::{PeerCertificate, Thumbprint};
     use crate::error::{Field, Problem};
 
-    /// A TLS configuration that accepts exactly the certificates with these thumbprints.
-    pub(crate) fn config(pins: Vec<Thumbprint>) -> Result<rustls::ClientConfig, Problem> {
+    /// Whom a TLS configuration trusts.
+    pub(crate) enum Trust {
+        /// Exactly the certificates with these thumbprints.
+        Pins(Vec<Thumbprint>),
+        /// The system's certificate authorities and these (DER), checked as usual.
+        Authorities(Vec<CertificateDer<'static>>),
+        /// Nobody: the handshake stops at the certificate, which the error then holds.
+        Nobody,
+    }
+
+    /// A TLS configuration that trusts `trust`, and whose refusals carry the certificate the
+    /// appliance presented (see [`Refused`]).
+    pub(crate) fn config(trust: Trust) -> Result<rustls::ClientConfig, Problem> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let verifier = Arc::new(PinnedVerifier {
-            pins,
+        let setup =
+            |e: Error| Problem::new(Field::HttpClient, format!("TLS could not be set up: {e}"));
+        let check = match trust {
+            Trust::Pins(pins) => Check::Pins(pins),
+            // The verifier reqwest itself would use, so that trust is the same as without this
+            // wrapper.
+            Trust::Authorities(extra) if extra.is_empty() => Check::System(
+                rustls_platform_verifier::Verifier::new(provider.clone()).map_err(setup)?,
+            ),
+            Trust::Authorities(extra) => Check::System(
+                rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+                    .map_err(setup)?,
+            ),
+            Trust::Nobody => Check::Nobody,
+        };
+        let verifier = Arc::new(Verifier {
+            check,
             provider: provider.clone(),
         });
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| Problem::new(Field::HttpClient, format!("TLS could not be set up: {e}")))?
+            .map_err(setup)?
             .dangerous()
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth();
         Ok(config)
     }
 
+    /// The certificate `server` presents, read with a TLS handshake that stops at it: no request
+    /// is sent and nothing is trusted.
+    pub(crate) async fn peer_certificate(
+        base_url: &str,
+        timeout: Duration,
+    ) -> Result<PeerCertificate, crate::Error> {
+        let config =
+            config(Trust::Nobody).map_err(|p| crate::Error::Configuration { problems: vec![p] })?;
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_backend_preconfigured(config)
+            .build()
+            .map_err(|e| crate::Error::Configuration {
+                problems: vec![Problem::new(
+                    Field::HttpClient,
+                    format!("the HTTP client could not be set up: {e}"),
+                )],
+            })?;
+        match http.get(base_url).send().await {
+            Err(e) => match crate::wire::classify::from_transport(e) {
+                crate::Error::UntrustedCertificate {
+                    certificate: Some(certificate),
+                    ..
+                } => Ok(*certificate),
+                other => Err(other),
+            },
+            // Only a verifier that trusted it lets an answer through: this one trusts nobody.
+            Ok(_) => Err(crate::Error::Transient {
+                reason: "the appliance answered without presenting a certificate".into(),
+                server: None,
+                source: None,
+            }),
+        }
+    }
+
     #[derive(Debug)]
-    struct PinnedVerifier {
-        pins: Vec<Thumbprint>,
+    struct Verifier {
+        check: Check,
         provider: Arc<CryptoProvider>,
     }
 
-    /// The certificate the appliance presented is not a pinned one; says which it was.
     #[derive(Debug)]
-    struct NotPinned(Thumbprint);
+    enum Check {
+        Pins(Vec<Thumbprint>),
+        System(rustls_platform_verifier::Verifier),
+        Nobody,
+    }
 
-    impl std::fmt::Display for NotPinned {
+    /// A refused certificate: the one the appliance presented, and why it was refused.
+    #[derive(Debug)]
+    pub(crate) struct Refused {
+        pub(crate) certificate: PeerCertificate,
+        pub(crate) cause: Error,
+    }
+
+    impl std::fmt::Display for Refused {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             write!(
                 f,
-                "the appliance presented a certificate with SHA-256 thumbprint {}, which is not \
-                 the pinned one",
-                self.0
+                "the certificate with SHA-256 thumbprint {} was refused: {}",
+                self.certificate.thumbprint, self.cause
             )
+        }
+    }
+
+    impl std::error::Error for Refused {}
+
+    /// The certificate the appliance presented is not a pinned one.
+    #[derive(Debug)]
+    pub(crate) struct NotPinned;
+
+    impl std::fmt::Display for NotPinned {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the appliance presented a certificate that is not the pinned one")
         }
     }
 
     impl std::error::Error for NotPinned {}
 
-    impl ServerCertVerifier for PinnedVerifier {
+    /// Only looked at, never trusted (`peer_certificate`).
+    #[derive(Debug)]
+    pub(crate) struct OnlyShown;
+
+    impl std::fmt::Display for OnlyShown {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the certificate was only read, not trusted")
+        }
+    }
+
+    impl std::error::Error for OnlyShown {}
+
+    fn other(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+        Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
+    }
+
+    impl ServerCertVerifier for Verifier {
         fn verify_server_cert(
             &self,
             end_entity: &CertificateDer<'_>,
-            _intermediates: &[CertificateDer<'_>],
-            _server_name: &ServerName<'_>,
-            _ocsp_response: &[u8],
-            _now: UnixTime,
+            intermediates: &[CertificateDer<'_>],
+            server_name: &ServerName<'_>,
+            ocsp_response: &[u8],
+            now: UnixTime,
         ) -> Result<ServerCertVerified, Error> {
-            let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, end_entity);
-            let mut seen = [0u8; 32];
-            seen.copy_from_slice(digest.as_ref());
-            if self.pins.iter().any(|pin| pin.0 == seen) {
-                Ok(ServerCertVerified::assertion())
-            } else {
-                Err(Error::InvalidCertificate(CertificateError::Other(
-                    OtherError(Arc::new(NotPinned(Thumbprint(seen)))),
-                )))
-            }
+            let certificate = PeerCertificate::new(end_entity);
+            let outcome = match &self.check {
+                Check::Pins(pins) if pins.contains(&certificate.thumbprint) => {
+                    Ok(ServerCertVerified::assertion())
+                }
+                Check::Pins(_) => Err(other(NotPinned)),
+                Check::System(system) => system.verify_server_cert(
+                    end_entity,
+                    intermediates,
+                    server_name,
+                    ocsp_response,
+                    now,
+                ),
+                Check::Nobody => Err(other(OnlyShown)),
+            };
+            outcome.map_err(|cause| other(Refused { certificate, cause }))
         }
 
         fn verify_tls12_signature(

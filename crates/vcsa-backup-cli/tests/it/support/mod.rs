@@ -230,10 +230,19 @@ pub fn bare_command() -> Command {
         "VCSA_PASSWORD",
         "VCSA_LOCATION_PASSWORD",
         "VCSA_BACKUP_PASSWORD",
+        "VCSA_THUMBPRINT",
+        "VCSA_CA_CERT",
+        "VCSA_CONFIG",
+        "VCSA_APPLIANCE",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);
     }
+    // No configuration file but the test's own: never the one of whoever runs the tests.
+    cmd.env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join("vcsa-backup-tests-no-config"),
+    );
     cmd.env("NO_COLOR", "1")
         .env("COLUMNS", "200")
         .stdin(Stdio::null());
