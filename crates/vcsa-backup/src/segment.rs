@@ -15,7 +15,12 @@ fn fits_one_segment(id: &str) -> bool {
     // refused bytes, is told apart in one pass without early exits, which the compiler turns
     // into a few vector instructions per 16 bytes; only other ids take the slow path.
     let unusual = id.bytes().fold(false, |unusual, b| {
-        unusual | (b < 0x20) | (b >= 0x7f) | (b == b'/') | (b == b'\\') | (b == b'?') | (b == b'#')
+        unusual
+            | !(0x20..0x7f).contains(&b)
+            | (b == b'/')
+            | (b == b'\\')
+            | (b == b'?')
+            | (b == b'#')
     });
     if !unusual {
         // ASCII without control characters: only spaces trim away.
