@@ -1224,7 +1224,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/job`
     pub async fn list_jobs<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::JobIdList>, Error<types::StdError>> {
-        let url = format!("{}/api/appliance/recovery/backup/job", self.baseurl,);
+        let url = [&*self.baseurl, "/api/appliance/recovery/backup/job"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1273,7 +1273,7 @@ Arguments:
         &'a self,
         body: &'a types::BackupRequest,
     ) -> Result<ResponseValue<types::BackupJobStatus>, Error<types::StdError>> {
-        let url = format!("{}/api/appliance/recovery/backup/job", self.baseurl,);
+        let url = [&*self.baseurl, "/api/appliance/recovery/backup/job"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1329,7 +1329,8 @@ Arguments:
         &'a self,
         jobs: Option<&'a ::std::vec::Vec<::std::string::String>>,
     ) -> Result<ResponseValue<types::JobDetailsMap>, Error<types::StdError>> {
-        let url = format!("{}/api/appliance/recovery/backup/job/details", self.baseurl,);
+        let url = [&*self.baseurl, "/api/appliance/recovery/backup/job/details"]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1382,10 +1383,12 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::BackupJobStatus>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/job/{}", self.baseurl, crate
-            ::hooks::encode_path(id),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/job/",
+            &*crate::hooks::encode_path(id),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1440,10 +1443,13 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::ReturnResult>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/job/{}?action=cancel", self.baseurl, crate
-            ::hooks::encode_path(id),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/job/",
+            &*crate::hooks::encode_path(id),
+            "?action=cancel",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1492,7 +1498,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/parts`
     pub async fn list_parts<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::PartList>, Error<types::StdError>> {
-        let url = format!("{}/api/appliance/recovery/backup/parts", self.baseurl,);
+        let url = [&*self.baseurl, "/api/appliance/recovery/backup/parts"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1541,10 +1547,12 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::PartSize>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/parts/{}", self.baseurl, crate
-            ::hooks::encode_path(id),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/parts/",
+            &*crate::hooks::encode_path(id),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1590,7 +1598,7 @@ Sends a `GET` request to `/api/appliance/recovery/backup/schedules`
     pub async fn list_schedules<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ScheduleMap>, Error<types::StdError>> {
-        let url = format!("{}/api/appliance/recovery/backup/schedules", self.baseurl,);
+        let url = [&*self.baseurl, "/api/appliance/recovery/backup/schedules"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1639,7 +1647,7 @@ Arguments:
         &'a self,
         body: &'a types::CreateScheduleRequest,
     ) -> Result<ResponseValue<()>, Error<types::StdError>> {
-        let url = format!("{}/api/appliance/recovery/backup/schedules", self.baseurl,);
+        let url = [&*self.baseurl, "/api/appliance/recovery/backup/schedules"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1692,10 +1700,12 @@ Arguments:
         &'a self,
         schedule: &'a str,
     ) -> Result<ResponseValue<types::ScheduleInfo>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, crate
-            ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1747,10 +1757,12 @@ Arguments:
         &'a self,
         schedule: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, crate
-            ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1804,10 +1816,12 @@ Arguments:
         schedule: &'a str,
         body: &'a types::ScheduleUpdateSpec,
     ) -> Result<ResponseValue<()>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/schedules/{}", self.baseurl, crate
-            ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1865,10 +1879,13 @@ Arguments:
         schedule: &'a str,
         body: &'a types::RunScheduleRequest,
     ) -> Result<ResponseValue<types::BackupJobStatus>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/schedules/{}?action=run", self.baseurl,
-            crate ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+            "?action=run",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1931,11 +1948,15 @@ Arguments:
         archive: &'a str,
         body: &'a types::LocationSpec,
     ) -> Result<ResponseValue<types::ArchiveInfo>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/system-name/{}/archives/{}?action=get",
-            self.baseurl, crate ::hooks::encode_path(system_name), crate
-            ::hooks::encode_path(archive),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/system-name/",
+            &*crate::hooks::encode_path(system_name),
+            "/archives/",
+            &*crate::hooks::encode_path(archive),
+            "?action=get",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -1990,10 +2011,13 @@ Arguments:
         system_name: &'a str,
         body: &'a types::ListArchivesRequest,
     ) -> Result<ResponseValue<types::ArchiveSummaryList>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/system-name/{}/archives?action=list", self
-            .baseurl, crate ::hooks::encode_path(system_name),
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/system-name/",
+            &*crate::hooks::encode_path(system_name),
+            "/archives?action=list",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2046,9 +2070,11 @@ Arguments:
         &'a self,
         body: &'a types::LocationSpec,
     ) -> Result<ResponseValue<types::SystemNameList>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup/system-name?action=list", self.baseurl,
-        );
+        let url = [
+            &*self.baseurl,
+            "/api/appliance/recovery/backup/system-name?action=list",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2101,9 +2127,8 @@ Arguments:
         &'a self,
         body: &'a types::BackupRequest,
     ) -> Result<ResponseValue<types::ReturnResult>, Error<types::StdError>> {
-        let url = format!(
-            "{}/api/appliance/recovery/backup?action=validate", self.baseurl,
-        );
+        let url = [&*self.baseurl, "/api/appliance/recovery/backup?action=validate"]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2153,7 +2178,7 @@ Sends a `GET` request to `/api/appliance/system/time`
     pub async fn get_appliance_time<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::SystemTime>, Error<types::StdError>> {
-        let url = format!("{}/api/appliance/system/time", self.baseurl,);
+        let url = [&*self.baseurl, "/api/appliance/system/time"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2199,7 +2224,7 @@ Sends a `POST` request to `/api/session`
     pub async fn create_session<'a>(
         &'a self,
     ) -> Result<ResponseValue<crate::WireSecret>, Error<types::StdError>> {
-        let url = format!("{}/api/session", self.baseurl,);
+        let url = [&*self.baseurl, "/api/session"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2245,7 +2270,7 @@ Sends a `DELETE` request to `/api/session`
     pub async fn delete_session<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::StdError>> {
-        let url = format!("{}/api/session", self.baseurl,);
+        let url = [&*self.baseurl, "/api/session"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2288,7 +2313,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/job`
     pub async fn rest_list_jobs<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RestJobIdListValue>, Error<types::RestError>> {
-        let url = format!("{}/rest/appliance/recovery/backup/job", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/appliance/recovery/backup/job"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2340,7 +2365,7 @@ Arguments:
         ResponseValue<types::RestBackupJobStatusValue>,
         Error<types::RestError>,
     > {
-        let url = format!("{}/rest/appliance/recovery/backup/job", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/appliance/recovery/backup/job"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2396,9 +2421,8 @@ Arguments:
         &'a self,
         filter_jobs: Option<&'a ::std::vec::Vec<::std::string::String>>,
     ) -> Result<ResponseValue<types::RestJobDetailsValue>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/job/details", self.baseurl,
-        );
+        let url = [&*self.baseurl, "/rest/appliance/recovery/backup/job/details"]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2454,10 +2478,12 @@ Arguments:
         ResponseValue<types::RestBackupJobStatusValue>,
         Error<types::RestError>,
     > {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/job/{}", self.baseurl, crate
-            ::hooks::encode_path(id),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/job/",
+            &*crate::hooks::encode_path(id),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2512,10 +2538,13 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::RestReturnResultValue>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/job/{}/cancel", self.baseurl, crate
-            ::hooks::encode_path(id),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/job/",
+            &*crate::hooks::encode_path(id),
+            "/cancel",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2564,7 +2593,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/parts`
     pub async fn rest_list_parts<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RestPartListValue>, Error<types::RestError>> {
-        let url = format!("{}/rest/appliance/recovery/backup/parts", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/appliance/recovery/backup/parts"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2613,10 +2642,12 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::RestPartSizeValue>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/parts/{}", self.baseurl, crate
-            ::hooks::encode_path(id),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/parts/",
+            &*crate::hooks::encode_path(id),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2662,7 +2693,7 @@ Sends a `GET` request to `/rest/appliance/recovery/backup/schedules`
     pub async fn rest_list_schedules<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RestScheduleListValue>, Error<types::RestError>> {
-        let url = format!("{}/rest/appliance/recovery/backup/schedules", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/appliance/recovery/backup/schedules"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2713,10 +2744,12 @@ Arguments:
         schedule: &'a str,
         body: &'a types::RestUpdateScheduleRequest,
     ) -> Result<ResponseValue<()>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/schedules/update/{}", self.baseurl, crate
-            ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/schedules/update/",
+            &*crate::hooks::encode_path(schedule),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2772,10 +2805,12 @@ Arguments:
         &'a self,
         schedule: &'a str,
     ) -> Result<ResponseValue<types::RestScheduleInfoValue>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, crate
-            ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2829,10 +2864,12 @@ Arguments:
         schedule: &'a str,
         body: &'a types::RestCreateScheduleRequest,
     ) -> Result<ResponseValue<()>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, crate
-            ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2885,10 +2922,12 @@ Arguments:
         &'a self,
         schedule: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/schedules/{}", self.baseurl, crate
-            ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -2945,10 +2984,13 @@ Arguments:
         ResponseValue<types::RestBackupJobStatusValue>,
         Error<types::RestError>,
     > {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/schedules/{}?action=run", self.baseurl,
-            crate ::hooks::encode_path(schedule),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/schedules/",
+            &*crate::hooks::encode_path(schedule),
+            "?action=run",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -3011,9 +3053,8 @@ Arguments:
         loc_spec_location_password: Option<&'a crate::WireSecret>,
         loc_spec_location_user: Option<&'a str>,
     ) -> Result<ResponseValue<types::RestSystemNameListValue>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/system-name", self.baseurl,
-        );
+        let url = [&*self.baseurl, "/rest/appliance/recovery/backup/system-name"]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -3102,10 +3143,13 @@ Arguments:
         ResponseValue<types::RestArchiveSummaryListValue>,
         Error<types::RestError>,
     > {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/system-name/{}/archives", self.baseurl,
-            crate ::hooks::encode_path(system_name),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/system-name/",
+            &*crate::hooks::encode_path(system_name),
+            "/archives",
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -3207,10 +3251,14 @@ Arguments:
         spec_location_password: Option<&'a crate::WireSecret>,
         spec_location_user: Option<&'a str>,
     ) -> Result<ResponseValue<types::RestArchiveInfoValue>, Error<types::RestError>> {
-        let url = format!(
-            "{}/rest/appliance/recovery/backup/system-name/{}/archives/{}", self.baseurl,
-            crate ::hooks::encode_path(system_name), crate ::hooks::encode_path(archive),
-        );
+        let url = [
+            &*self.baseurl,
+            "/rest/appliance/recovery/backup/system-name/",
+            &*crate::hooks::encode_path(system_name),
+            "/archives/",
+            &*crate::hooks::encode_path(archive),
+        ]
+            .concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -3275,7 +3323,7 @@ Arguments:
         &'a self,
         body: &'a types::RestBackupRequestPiece,
     ) -> Result<ResponseValue<types::RestReturnResultValue>, Error<types::RestError>> {
-        let url = format!("{}/rest/appliance/recovery/backup/validate", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/appliance/recovery/backup/validate"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -3325,7 +3373,7 @@ Sends a `GET` request to `/rest/appliance/system/time`
     pub async fn rest_get_appliance_time<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RestSystemTimeValue>, Error<types::RestError>> {
-        let url = format!("{}/rest/appliance/system/time", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/appliance/system/time"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -3371,7 +3419,7 @@ Sends a `POST` request to `/rest/com/vmware/cis/session`
     pub async fn rest_create_session<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RestSessionTokenValue>, Error<types::RestError>> {
-        let url = format!("{}/rest/com/vmware/cis/session", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/com/vmware/cis/session"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
@@ -3417,7 +3465,7 @@ Sends a `DELETE` request to `/rest/com/vmware/cis/session`
     pub async fn rest_delete_session<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::RestError>> {
-        let url = format!("{}/rest/com/vmware/cis/session", self.baseurl,);
+        let url = [&*self.baseurl, "/rest/com/vmware/cis/session"].concat();
         let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self

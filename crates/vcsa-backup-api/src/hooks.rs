@@ -128,12 +128,13 @@ pub fn encode_path(segment: &str) -> std::borrow::Cow<'_, str> {
         .add(b'}')
         .add(b'/')
         .add(b'%');
-    // Ids are letters, digits, '-', '_' and '.': checked byte by byte, far cheaper than the
+    // Ids are letters, digits, '-', '_' and '.': one pass without early exits, which the
+    // compiler turns into a few vector instructions per 16 bytes, far cheaper than the
     // percent-encoder's own scan of the same string.
-    if segment
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    {
+    let other = segment.bytes().fold(false, |other, b| {
+        other | !(b.is_ascii_alphanumeric() | (b == b'-') | (b == b'_') | (b == b'.'))
+    });
+    if !other {
         return std::borrow::Cow::Borrowed(segment);
     }
     percent_encoding::utf8_percent_encode(segment, PATH_SET).into()
