@@ -127,6 +127,7 @@ pub mod fleet;
 pub mod health;
 mod job;
 mod message;
+mod restore;
 mod schedule;
 mod segment;
 pub mod wait;
@@ -143,6 +144,7 @@ pub use catalog::{
 pub use client::Client;
 pub use client::address::server_url;
 pub use client::builder::{ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::restore::{RESTORE_PORT, RESTORE_USER};
 pub use error::{
     AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };
@@ -159,6 +161,7 @@ pub use schedule::{
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleSpec, ScheduleSpecBuilder,
     ScheduleUpdate, SettingValue,
 };
+pub use restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreRequestBuilder, RestoreStatus};
 pub use segment::IdKind;
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
