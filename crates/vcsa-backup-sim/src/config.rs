@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use vcsa_backup_api::Secret;
 
 use crate::plan::JobWait;
+use crate::recovery::{ReconciliationTiming, RestoreTiming};
 
 /// The user name the simulator accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "administrator@vsphere.local";
@@ -40,6 +41,10 @@ pub(crate) struct SimConfig {
     pub(crate) time_zone: Tz,
     /// The simulated wall-clock time at start; the real time when unset.
     pub(crate) start_time: Option<DateTime<Utc>>,
+    /// Deployed but not configured: the appliance awaits a restore.
+    pub(crate) awaiting_restore: bool,
+    pub(crate) restore_timing: RestoreTiming,
+    pub(crate) reconciliation_timing: ReconciliationTiming,
 }
 
 impl Default for SimConfig {
@@ -57,6 +62,9 @@ impl Default for SimConfig {
             system_name: DEFAULT_SYSTEM_NAME.to_string(),
             time_zone: Tz::UTC,
             start_time: None,
+            awaiting_restore: false,
+            restore_timing: RestoreTiming::default(),
+            reconciliation_timing: ReconciliationTiming::default(),
         }
     }
 }
