@@ -14,13 +14,13 @@ use vcsa_backup_api::types::{
 };
 
 use crate::catalog::{self, Catalog, Origin, Pending, parts_held};
-use crate::password_check::PasswordCheck;
 use crate::clock::Clock;
 use crate::config::SimConfig;
 use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults};
 use crate::jobs::{Cursor, JobSpec, Jobs};
 use crate::limits::MAX_HISTORY;
+use crate::password_check::PasswordCheck;
 use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
 use crate::recovery::transfer::CatalogExport;
 use crate::recovery::{OutagePhase, Recovery};

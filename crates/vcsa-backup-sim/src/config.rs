@@ -18,6 +18,8 @@ pub const DEFAULT_BUILD: &str = "24322831";
 /// The appliance's system name (its host name) unless told otherwise: its backups go under
 /// `<location>/vCenter/sn_<system name>/`.
 pub const DEFAULT_SYSTEM_NAME: &str = "vcsa.example.com";
+/// The appliance's version unless told otherwise: it names its backups' folders.
+pub const DEFAULT_VERSION: &str = "8.0.3.00400";
 /// The appliance's time zone unless told otherwise; schedule times are in it.
 pub const DEFAULT_TIME_ZONE: &str = "UTC";
 
@@ -56,7 +58,7 @@ impl Default for SimConfig {
             job_wait: JobWait::default(),
             session_idle_timeout: Duration::from_secs(30 * 60),
             build: DEFAULT_BUILD.to_string(),
-            version: "8.0.3.00400".to_string(),
+            version: DEFAULT_VERSION.to_string(),
             version_name: "vCenter Server 8.0 Update 3".to_string(),
             schedules: Vec::new(),
             system_name: DEFAULT_SYSTEM_NAME.to_string(),

@@ -138,6 +138,7 @@ mod validate;
 pub use catalog::ArchiveSeed;
 pub use config::{
     DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER,
+    DEFAULT_VERSION,
 };
 pub use control::{Control, ControlError, SimState};
 pub use faults::{EnumField, Faults};

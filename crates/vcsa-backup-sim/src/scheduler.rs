@@ -12,7 +12,9 @@ use vcsa_backup_api::enums::{BackupRestoreProcessState, DetailsType};
 use vcsa_backup_api::types::BackupJobStatus;
 
 use crate::appliance::{Inner, feature_in_use, unreachable_failure};
-use crate::catalog::{self, LayoutFolder, Origin, Outcome, Pending, archive_name, folder_url, parts_held};
+use crate::catalog::{
+    self, LayoutFolder, Origin, Outcome, Pending, archive_name, folder_url, parts_held,
+};
 use crate::clock::Clock;
 use crate::error::VapiError;
 use crate::faults::Faults;

@@ -209,7 +209,7 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The appliance's version, like `8.0.3.00400` (the default): it names its backups' folders,
+    /// The appliance's version, like `8.0.3.00400` ([`DEFAULT_VERSION`](crate::DEFAULT_VERSION)): it names its backups' folders,
     /// and a backup of a newer version cannot be restored into it.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.config.version = version.into();

@@ -9,9 +9,9 @@ use url::Url;
 
 use crate::appliance::Appliance;
 use crate::catalog::{
-    Archive, ArchiveSeed, DEFAULT_MAX_RESULTS, FilterSpec, LayoutFolder, LocationSpec,
+    Archive, ArchiveSeed, DEFAULT_MAX_RESULTS, FilterSpec, LayoutFolder, LocationSpec, Origin,
     archive_name, folder_url, is_valid_archive_id, is_valid_system_name, location_key,
-    Origin, newest_first, parts_held,
+    newest_first, parts_held,
 };
 use crate::error::{VapiError, clip, message};
 use crate::parts;

@@ -9,12 +9,12 @@ use vcsa_backup_api::types::{LocalizableMessage, ReturnResult};
 use crate::appliance::{Appliance, Inner};
 use crate::catalog::{Archive, layout_of};
 use crate::error::{VapiError, clip, message};
-use crate::validate::scheme_of;
 use crate::recovery::wire::{
     Metadata, ReconciliationInfo, ReconciliationSpec, RecoveryInfo, RestoreJobStatus,
     RestoreRequest,
 };
 use crate::recovery::{ReconciliationRun, RestoreRun, Restored};
+use crate::validate::scheme_of;
 
 /// The answer to a restore asked of an appliance that is already configured.
 fn not_awaiting_restore() -> VapiError {
@@ -176,7 +176,10 @@ impl Appliance {
         Ok(inner.metadata(system_name, archive))
     }
 
-    pub(crate) fn start_restore(&self, req: &RestoreRequest) -> Result<RestoreJobStatus, VapiError> {
+    pub(crate) fn start_restore(
+        &self,
+        req: &RestoreRequest,
+    ) -> Result<RestoreJobStatus, VapiError> {
         let now = self.clock.now();
         let mut inner = self.lock_at(now);
         if inner
@@ -191,7 +194,10 @@ impl Appliance {
             return Err(not_awaiting_restore());
         }
         let (system_name, archive) = inner.backup_named(req)?;
-        let sso_given = req.sso_admin_user_name.as_deref().is_some_and(|u| !u.is_empty())
+        let sso_given = req
+            .sso_admin_user_name
+            .as_deref()
+            .is_some_and(|u| !u.is_empty())
             && req.sso_admin_user_password.is_some();
         if !sso_given {
             return Err(invalid(
@@ -259,7 +265,10 @@ impl Appliance {
         };
         ReturnResult {
             status,
-            messages: vec![message(&format!("com.vmware.applmgmt.restore.job.{id}"), text)],
+            messages: vec![message(
+                &format!("com.vmware.applmgmt.restore.job.{id}"),
+                text,
+            )],
         }
     }
 
@@ -288,7 +297,10 @@ impl Appliance {
                 "A reconciliation job is already running. Wait for it to finish.",
             ));
         }
-        let sso_given = spec.sso_admin_user_name.as_deref().is_some_and(|u| !u.is_empty())
+        let sso_given = spec
+            .sso_admin_user_name
+            .as_deref()
+            .is_some_and(|u| !u.is_empty())
             && spec.sso_admin_user_password.is_some();
         if !sso_given {
             return Err(VapiError::invalid_argument(vec![message(

@@ -1,6 +1,7 @@
 //! The appliance's recovery side: whether it awaits a restore, the restore job and its outage,
 //! the reconciliation job, and what a test can count of them.
 
+mod fetch;
 mod reconciliation_run;
 mod restore_run;
 pub(crate) mod transfer;
@@ -11,8 +12,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-pub use reconciliation_run::ReconciliationTiming;
 pub(crate) use reconciliation_run::ReconciliationRun;
+pub use reconciliation_run::ReconciliationTiming;
 pub(crate) use restore_run::{OutagePhase, RestoreRun, Restored, Stage};
 
 /// The user an appliance that awaits a restore accepts unless told otherwise: its management

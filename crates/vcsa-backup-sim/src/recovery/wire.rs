@@ -15,7 +15,8 @@ pub(crate) struct RestoreRequest {
     /// The backup's own folder, `.../vCenter/sn_<name>/S_<...>_`.
     pub(crate) location: String,
     #[serde(default)]
-    #[allow(dead_code)] // Accepted like the appliance does; the simulated servers need no log in.
+    #[allow(dead_code)]
+    // Accepted like the appliance does; the simulated servers need no log in.
     pub(crate) location_user: Option<String>,
     #[serde(default)]
     #[allow(dead_code)]

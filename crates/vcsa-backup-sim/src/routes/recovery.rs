@@ -62,11 +62,10 @@ fn restore_request(flavour: Flavour, body: RawBody) -> Result<RestoreRequest, Va
     let body = body.map_err(body_error)?;
     match flavour {
         Flavour::Api => decode::<RestoreRequest>(&body, "a restore request"),
-        Flavour::Rest => decode::<RestoreRequestPiece>(
-            &body,
-            "a restore request wrapped as {\"piece\": ...}",
-        )
-        .map(|p| p.piece),
+        Flavour::Rest => {
+            decode::<RestoreRequestPiece>(&body, "a restore request wrapped as {\"piece\": ...}")
+                .map(|p| p.piece)
+        }
     }
 }
 
@@ -114,12 +113,22 @@ async fn start_restore(State(app): App, who: Authed, body: RawBody) -> Response 
 
 async fn restore_status(State(app): App, who: Authed) -> Response {
     let status = app.restore_status();
-    reply(&app, who.flavour, StatusCode::OK, Ok::<_, VapiError>(status))
+    reply(
+        &app,
+        who.flavour,
+        StatusCode::OK,
+        Ok::<_, VapiError>(status),
+    )
 }
 
 async fn cancel_restore(State(app): App, who: Authed) -> Response {
     let result = app.cancel_restore();
-    reply(&app, who.flavour, StatusCode::OK, Ok::<_, VapiError>(result))
+    reply(
+        &app,
+        who.flavour,
+        StatusCode::OK,
+        Ok::<_, VapiError>(result),
+    )
 }
 
 /// The reconciliation spec of a body, unwrapped from `spec` for `/rest`; an empty body is an

@@ -66,8 +66,7 @@ fn create_update_delete() {
     let s = schedules.get("nightly").unwrap();
     assert_eq!(s.fires().map(|r| (r.hour, r.minute)), Some((2, 30)));
     // An unset field keeps its value; the password too.
-    let change: UpdateSpec =
-        serde_json::from_value(serde_json::json!({"enable": false})).unwrap();
+    let change: UpdateSpec = serde_json::from_value(serde_json::json!({"enable": false})).unwrap();
     schedules.update("nightly", change).unwrap();
     let s = schedules.get("nightly").unwrap();
     assert!(s.fires().is_none());
@@ -94,7 +93,6 @@ fn create_update_delete() {
     schedules.delete("default").unwrap();
     schedules.delete("weekly").unwrap();
     assert!(
-        texts(schedules.get("default").unwrap_err())[0]
-            .contains("The appliance has no schedules.")
+        texts(schedules.get("default").unwrap_err())[0].contains("The appliance has no schedules.")
     );
 }
