@@ -93,8 +93,8 @@ struct Args {
 
     /// The appliance's version, like 8.0.3.00400: it names its backups' folders, and a backup of
     /// a newer version cannot be restored into it.
-    #[arg(long = "appliance-version", default_value = DEFAULT_VERSION, value_name = "VERSION")]
-    version: String,
+    #[arg(long, default_value = DEFAULT_VERSION, value_name = "VERSION")]
+    appliance_version: String,
 
     /// An appliance deployed but not configured: it awaits a restore. It serves the restore
     /// operations and refuses the backup ones; its user is "root" unless --user says otherwise
@@ -174,7 +174,7 @@ async fn main() -> ExitCode {
         .history(args.history)
         .system_name(args.system_name.clone())
         .time_zone(args.time_zone.clone())
-        .version(args.version.clone())
+        .version(args.appliance_version.clone())
         .awaiting_restore(args.awaiting_restore)
         .restore_timing(RestoreTiming {
             duration: args.restore_duration,

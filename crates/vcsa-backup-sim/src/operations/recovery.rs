@@ -4,15 +4,14 @@
 
 use url::Url;
 use vcsa_backup_api::enums::{BackupRestoreProcessState, ErrorType, ReturnStatus};
-use vcsa_backup_api::types::{LocalizableMessage, ReturnResult};
+use vcsa_backup_api::types::{
+    LocalizableMessage, ReconciliationInfo, ReconciliationSpec, RecoveryInfo, RestoreJobStatus,
+    RestoreMetadata, RestoreRequest, ReturnResult,
+};
 
 use crate::appliance::{Appliance, Inner};
 use crate::catalog::{Archive, layout_of};
 use crate::error::{VapiError, clip, message};
-use crate::recovery::wire::{
-    Metadata, ReconciliationInfo, ReconciliationSpec, RecoveryInfo, RestoreJobStatus,
-    RestoreRequest,
-};
 use crate::recovery::{ReconciliationRun, RestoreRun, Restored};
 use crate::validate::scheme_of;
 
@@ -138,9 +137,9 @@ impl Inner {
         }
     }
 
-    fn metadata(&self, system_name: String, archive: Archive) -> Metadata {
+    fn metadata(&self, system_name: String, archive: Archive) -> RestoreMetadata {
         let messages = self.not_applicable(&archive);
-        Metadata {
+        RestoreMetadata {
             timestamp: archive.started,
             parts: archive.parts,
             version: archive.version,
@@ -148,7 +147,7 @@ impl Inner {
             comment: archive.comment,
             applicable: messages.is_empty(),
             messages,
-            sso_login_required: true,
+            sso_login_required: Some(true),
         }
     }
 }
@@ -167,7 +166,10 @@ impl Appliance {
         }
     }
 
-    pub(crate) fn validate_restore(&self, req: &RestoreRequest) -> Result<Metadata, VapiError> {
+    pub(crate) fn validate_restore(
+        &self,
+        req: &RestoreRequest,
+    ) -> Result<RestoreMetadata, VapiError> {
         let inner = self.lock();
         if !inner.recovery.awaiting {
             return Err(not_awaiting_restore());
@@ -232,7 +234,7 @@ impl Appliance {
                 state: BackupRestoreProcessState::None,
                 messages: Vec::new(),
                 progress: 0,
-                parts: None,
+                parts: Vec::new(),
             },
         }
     }

@@ -5,7 +5,6 @@ mod fetch;
 mod reconciliation_run;
 mod restore_run;
 pub(crate) mod transfer;
-pub(crate) mod wire;
 
 use std::time::Duration;
 

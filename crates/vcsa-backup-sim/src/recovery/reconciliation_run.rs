@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
+use vcsa_backup_api::enums::ReconciliationStatus;
+use vcsa_backup_api::types::ReconciliationInfo;
 
-use super::wire::ReconciliationInfo;
 use crate::clock::Clock;
 use crate::error::message;
 
@@ -68,12 +69,12 @@ impl ReconciliationRun {
         };
         let (status, text) = if running {
             (
-                "RUNNING",
+                ReconciliationStatus::Running,
                 "Bringing the single sign-on data in line with the linked vCenter Servers.",
             )
         } else {
             (
-                "SUCCEEDED",
+                ReconciliationStatus::Succeeded,
                 "The single sign-on data is in line with the linked vCenter Servers.",
             )
         };
@@ -90,9 +91,12 @@ impl ReconciliationRun {
                 "com.vmware.applmgmt.reconciliation.phase",
                 text.to_string(),
             )],
-            cancelable: false,
-            start_time: self.started_utc,
+            cancelable: Some(false),
+            start_time: Some(self.started_utc),
             end_time: (!running).then(|| clock.utc(self.end())),
+            error: None,
+            parent: None,
+            target: None,
         })
     }
 }
@@ -113,9 +117,9 @@ mod tests {
         let run = ReconciliationRun::start(&clock, t0, timing);
         let at = |d| run.info(&clock, t0 + d);
         assert_eq!(at(s(4)).unwrap().progress, 40);
-        assert_eq!(at(s(4)).unwrap().status, "RUNNING");
+        assert_eq!(at(s(4)).unwrap().status, ReconciliationStatus::Running);
         assert!(at(s(4)).unwrap().end_time.is_none());
-        assert_eq!(at(s(10)).unwrap().status, "SUCCEEDED");
+        assert_eq!(at(s(10)).unwrap().status, ReconciliationStatus::Succeeded);
         assert_eq!(at(s(14)).unwrap().progress, 100);
         assert!(at(s(15)).is_none());
     }

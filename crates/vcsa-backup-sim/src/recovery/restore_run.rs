@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 use vcsa_backup_api::enums::BackupRestoreProcessState;
-use vcsa_backup_api::types::LocalizableMessage;
+use vcsa_backup_api::types::{LocalizableMessage, RestoreJobStatus};
 
 use super::RestoreTiming;
-use super::wire::RestoreJobStatus;
 use crate::error::message;
 use crate::schedules::ScheduleInfo;
 
@@ -51,7 +50,8 @@ pub(crate) struct RestoreRun {
     started: Instant,
     timing: RestoreTiming,
     pub(crate) target: Restored,
-    parts: Option<Vec<String>>,
+    /// The parts asked for; empty: every part of the backup.
+    parts: Vec<String>,
     /// Set when the job failed (at its start, or canceled), with the progress it stopped at.
     failure: Option<(i64, Vec<LocalizableMessage>)>,
 }
@@ -61,7 +61,7 @@ impl RestoreRun {
         now: Instant,
         timing: RestoreTiming,
         target: Restored,
-        parts: Option<Vec<String>>,
+        parts: Vec<String>,
     ) -> Self {
         Self {
             started: now,
@@ -76,7 +76,7 @@ impl RestoreRun {
     pub(crate) fn failed_at_start(
         now: Instant,
         target: Restored,
-        parts: Option<Vec<String>>,
+        parts: Vec<String>,
         messages: Vec<LocalizableMessage>,
     ) -> Self {
         Self {
@@ -244,7 +244,7 @@ mod tests {
             unavailable: s(30),
         };
         let t0 = Instant::now();
-        let run = RestoreRun::start(t0, timing, target(), None);
+        let run = RestoreRun::start(t0, timing, target(), Vec::new());
         assert_eq!(run.stage(t0), Stage::Working(0));
         assert_eq!(run.stage(t0 + s(25)), Stage::Working(25));
         assert_eq!(run.stage(t0 + s(50)), Stage::Outage(OutagePhase::NoAnswer));
@@ -265,10 +265,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn only_a_restore_before_its_outage_can_be_canceled() {
         let t0 = Instant::now();
-        let mut late = RestoreRun::start(t0, RestoreTiming::default(), target(), None);
+        let mut late = RestoreRun::start(t0, RestoreTiming::default(), target(), Vec::new());
         assert!(!late.cancel(late.outage_start()));
         assert!(late.is_running(late.outage_start()));
-        let mut early = RestoreRun::start(t0, RestoreTiming::default(), target(), None);
+        let mut early = RestoreRun::start(t0, RestoreTiming::default(), target(), Vec::new());
         assert!(early.cancel(t0 + Duration::from_secs(1)));
         assert!(!early.is_running(t0 + Duration::from_secs(2)));
         let status = early.status(t0 + Duration::from_secs(2));

@@ -9,15 +9,15 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use vcsa_backup_api::types::{
+    ReconciliationSpec, RestReconciliationSpec, RestRestoreRequestPiece, RestoreRequest,
+};
 
 use super::auth::Authed;
 use super::reply::{App, RawBody, action, body_error, reply, unknown_action};
 use crate::appliance::Appliance;
 use crate::error::VapiError;
 use crate::flavour::Flavour;
-use crate::recovery::wire::{
-    ReconciliationSpec, ReconciliationSpecWrapped, RestoreRequest, RestoreRequestPiece,
-};
 use crate::validate::decode;
 
 const API: &str = "/api/appliance/recovery";
@@ -62,10 +62,11 @@ fn restore_request(flavour: Flavour, body: RawBody) -> Result<RestoreRequest, Va
     let body = body.map_err(body_error)?;
     match flavour {
         Flavour::Api => decode::<RestoreRequest>(&body, "a restore request"),
-        Flavour::Rest => {
-            decode::<RestoreRequestPiece>(&body, "a restore request wrapped as {\"piece\": ...}")
-                .map(|p| p.piece)
-        }
+        Flavour::Rest => decode::<RestRestoreRequestPiece>(
+            &body,
+            "a restore request wrapped as {\"piece\": ...}",
+        )
+        .map(|p| p.piece),
     }
 }
 
@@ -140,7 +141,7 @@ fn reconciliation_spec(flavour: Flavour, body: RawBody) -> Result<Reconciliation
     }
     match flavour {
         Flavour::Api => decode::<ReconciliationSpec>(&body, "a reconciliation spec"),
-        Flavour::Rest => decode::<ReconciliationSpecWrapped>(
+        Flavour::Rest => decode::<RestReconciliationSpec>(
             &body,
             "a reconciliation spec wrapped as {\"spec\": ...}",
         )
