@@ -156,12 +156,14 @@ pub use message::Message;
 /// The HTTP library the client is built on, at the version this crate uses: build the client
 /// that [`ClientBuilder::http_client`] takes with it.
 pub use reqwest;
+pub use restore::{
+    Reconciliation, RestoreCheck, RestoreRequest, RestoreRequestBuilder, RestoreStatus,
+};
 pub use schedule::{
     ApplianceTime, ApplyOptions, Blocker, DayOfWeek, Recurrence, Retention, Schedule,
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleSpec, ScheduleSpecBuilder,
     ScheduleUpdate, SettingValue,
 };
-pub use restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreRequestBuilder, RestoreStatus};
 pub use segment::IdKind;
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;

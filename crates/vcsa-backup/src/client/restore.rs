@@ -124,7 +124,12 @@ impl Client {
         };
         let mut read = Call(|| self.restore_status());
         match pace
-            .retry_within("reading the restore after a lost answer", None, decide, &mut read)
+            .retry_within(
+                "reading the restore after a lost answer",
+                None,
+                decide,
+                &mut read,
+            )
             .await
         {
             Ok(status) if status.state == JobState::NotStarted => Err(lost),

@@ -135,10 +135,7 @@ impl RestoreRequestBuilder {
         archive: impl Into<String>,
     ) -> Self {
         let (system_name, archive) = (system_name.into(), archive.into());
-        self.location = Some(format!(
-            "{}/vCenter/sn_{system_name}/{archive}",
-            root.url()
-        ));
+        self.location = Some(format!("{}/vCenter/sn_{system_name}/{archive}", root.url()));
         self.archive = Some((system_name, archive));
         self.user = root.user().map(str::to_string);
         self.password = root.password().cloned();
@@ -213,13 +210,11 @@ impl RestoreRequestBuilder {
             _ => None,
         };
         check_parts(&self.parts, &mut problems);
-        let backup_password = self
-            .backup_password
-            .and_then(|secret| {
-                BackupPassword::new(secret)
-                    .map_err(|e| problems.push(Problem::new(Field::BackupPassword, e.to_string())))
-                    .ok()
-            });
+        let backup_password = self.backup_password.and_then(|secret| {
+            BackupPassword::new(secret)
+                .map_err(|e| problems.push(Problem::new(Field::BackupPassword, e.to_string())))
+                .ok()
+        });
         if let Some((user, _)) = &self.sso_admin
             && user.trim().is_empty()
         {

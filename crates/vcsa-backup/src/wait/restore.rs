@@ -140,7 +140,12 @@ impl Client {
         options: &WaitOptions,
         on_status: impl FnMut(&RestoreStatus),
     ) -> Result<RestoreStatus, RecoveryWaitError<RestoreStatus>> {
-        follow(options, || async { self.restore_status().await.map(Some) }, on_status).await
+        follow(
+            options,
+            || async { self.restore_status().await.map(Some) },
+            on_status,
+        )
+        .await
     }
 
     /// Waits until the reconciliation ends, as [`wait_for_restore`](Self::wait_for_restore)
@@ -178,8 +183,7 @@ where
         options.max_interval,
     );
     let faults = options.faults.clone();
-    let mut decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak)
-    {
+    let mut decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
         FaultAction::Retry => Decision::Retry,
         _ => Decision::GiveUp,
     };
@@ -203,7 +207,11 @@ where
             }
             Err(Stop::GaveUp(error)) => {
                 let summary = pace.summary();
-                return Err(RecoveryWaitError::ReadFailed { last, error, summary });
+                return Err(RecoveryWaitError::ReadFailed {
+                    last,
+                    error,
+                    summary,
+                });
             }
             Err(Stop::OutOfTime(error)) => {
                 let summary = pace.summary();

@@ -29,15 +29,46 @@ macro_rules! bare_twin {
     };
 }
 
-bare_twin!(GetRecovery, "recovery_supported", "ask whether recovery is supported", Repeat::Yes,
-    types::RecoveryInfo, types::RestRecoveryInfoValue, get_recovery, rest_get_recovery);
-bare_twin!(GetRestoreJob, "restore_status", "read the restore's status", Repeat::Yes,
-    types::RestoreJobStatus, types::RestRestoreJobStatusValue, get_restore_job, rest_get_restore_job);
-bare_twin!(CancelRestoreJob, "cancel_restore", "cancel the restore", Repeat::No,
-    types::ReturnResult, types::RestReturnResultValue, cancel_restore_job, rest_cancel_restore_job);
-bare_twin!(GetReconciliationJob, "reconciliation_status", "read the reconciliation's status",
-    Repeat::Yes, types::ReconciliationInfo, types::RestReconciliationInfoValue,
-    get_reconciliation_job, rest_get_reconciliation_job);
+bare_twin!(
+    GetRecovery,
+    "recovery_supported",
+    "ask whether recovery is supported",
+    Repeat::Yes,
+    types::RecoveryInfo,
+    types::RestRecoveryInfoValue,
+    get_recovery,
+    rest_get_recovery
+);
+bare_twin!(
+    GetRestoreJob,
+    "restore_status",
+    "read the restore's status",
+    Repeat::Yes,
+    types::RestoreJobStatus,
+    types::RestRestoreJobStatusValue,
+    get_restore_job,
+    rest_get_restore_job
+);
+bare_twin!(
+    CancelRestoreJob,
+    "cancel_restore",
+    "cancel the restore",
+    Repeat::No,
+    types::ReturnResult,
+    types::RestReturnResultValue,
+    cancel_restore_job,
+    rest_cancel_restore_job
+);
+bare_twin!(
+    GetReconciliationJob,
+    "reconciliation_status",
+    "read the reconciliation's status",
+    Repeat::Yes,
+    types::ReconciliationInfo,
+    types::RestReconciliationInfoValue,
+    get_reconciliation_job,
+    rest_get_reconciliation_job
+);
 
 pub(crate) struct ValidateRestore<'a>(pub(crate) &'a RestoreRequest);
 
@@ -111,7 +142,10 @@ impl Twins for StartReconciliation<'_> {
     type Rest = types::RestReconciliationInfoValue;
 
     fn secrets(&self) -> Vec<&str> {
-        self.sso_admin.map(|(_, p)| p.expose()).into_iter().collect()
+        self.sso_admin
+            .map(|(_, p)| p.expose())
+            .into_iter()
+            .collect()
     }
 
     async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
