@@ -12,5 +12,6 @@ mod hostile;
 mod logging;
 mod lost_answers;
 mod output;
+mod restore;
 mod schedules;
 mod terminal;
