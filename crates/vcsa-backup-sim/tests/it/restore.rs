@@ -143,7 +143,7 @@ async fn an_appliance_awaiting_restore_refuses_the_backup_operations() {
     let denied = b
         .http
         .post(b.url("/api/session"))
-        .basic_auth("administrator@vsphere.local", Some(DEFAULT_PASSWORD))
+        .basic_auth(vcsa_backup_sim::DEFAULT_USER, Some(DEFAULT_PASSWORD))
         .send()
         .await
         .unwrap();
