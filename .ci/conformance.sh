@@ -104,9 +104,11 @@ values = ["default", "weekly", "nightly"]
 [dictionaries.location_types]
 values = ["SFTP"]
 [dictionaries.locations]
-values = ["$LOCATION"]
+values = ["$LOCATION", "$LOCATION/vCenter/sn_vcsa.example.com/S_8.0.3.00400_20260501-023000_"]
 [dictionaries.backup_passwords]
 values = ["VMware1!"]
+[dictionaries.sso_users]
+values = ["$SIM_USER"]
 [dictionaries.system_names]
 values = $SYSTEM_NAMES
 [dictionaries.archives]
@@ -125,6 +127,9 @@ values = $ARCHIVES
 "body.piece.location_type" = { dictionary = "location_types", probability = 0.5 }
 "body.piece.location" = { dictionary = "locations", probability = 0.5 }
 "body.piece.backup_password" = { dictionary = "backup_passwords", probability = 0.5 }
+"body.sso_admin_user_name" = { dictionary = "sso_users", probability = 0.5 }
+"body.piece.sso_admin_user_name" = { dictionary = "sso_users", probability = 0.5 }
+"body.spec.sso_admin_user_name" = { dictionary = "sso_users", probability = 0.5 }
 "body.schedule" = { dictionary = "schedules", probability = 0.5 }
 "body.spec.location" = { dictionary = "locations", probability = 0.5 }
 "body.spec.backup_password" = { dictionary = "backup_passwords", probability = 0.5 }
@@ -161,6 +166,36 @@ status=0
 # Log out ends the session the other operations use: run them on their own, last.
 run_schemathesis operations --exclude-operation-id delete_session --exclude-operation-id rest_delete_session || status=1
 MAX_TIME=20 run_schemathesis logout --include-operation-id delete_session --include-operation-id rest_delete_session || status=1
+
+# The restore operations on an appliance that awaits restore (the normal appliance above refuses
+# them the vendor's way): a second simulator in that mode, when the simulator offers it.
+if "$SIM_BIN" --help 2>/dev/null | grep -q -- '--awaiting-restore'; then
+    NORMAL_URL="$URL"
+    RESTORE_OUT="$(mktemp)"
+    VCSA_SIM_PASSWORD="$SIM_PASSWORD" "$SIM_BIN" --listen 127.0.0.1:0 --http --user "$SIM_USER" \
+        --awaiting-restore >"$RESTORE_OUT" 2>&1 &
+    RESTORE_PID=$!
+    URL=""
+    for _ in $(seq 1 100); do
+        URL="$(head -n 1 "$RESTORE_OUT" 2>/dev/null || true)"
+        [[ "$URL" == http://* ]] && break
+        sleep 0.1
+    done
+    if [[ "$URL" == http://* ]]; then
+        log "awaiting-restore simulator at $URL"
+        MAX_TIME=60 run_schemathesis restore --include-tag recovery || status=1
+    else
+        cat "$RESTORE_OUT" >&2
+        log "the awaiting-restore simulator printed no URL"
+        status=1
+    fi
+    kill "$RESTORE_PID" 2>/dev/null || true
+    wait "$RESTORE_PID" 2>/dev/null || true
+    rm -f "$RESTORE_OUT"
+    URL="$NORMAL_URL"
+else
+    log "the simulator has no --awaiting-restore mode: the restore operations ran against a normal appliance only"
+fi
 
 if kill -0 "$SIM_PID" 2>/dev/null; then
     log "simulator still serving after the run"

@@ -134,6 +134,20 @@ pub fn all() -> Vec<Entry> {
         "RestArchiveSummaryListValue" => types::RestArchiveSummaryListValue;
         "RestArchiveInfoValue" => types::RestArchiveInfoValue;
         "RestSystemTimeValue" => types::RestSystemTimeValue;
+        "RecoveryInfo" => types::RecoveryInfo;
+        "RestoreRequest" => types::RestoreRequest;
+        "RestRestoreRequestPiece" => types::RestRestoreRequestPiece;
+        "RestoreMetadata" => types::RestoreMetadata;
+        "RestoreJobStatus" => types::RestoreJobStatus;
+        "ReconciliationSpec" => types::ReconciliationSpec;
+        "RestReconciliationSpec" => types::RestReconciliationSpec;
+        "ReconciliationInfo" => types::ReconciliationInfo;
+        "ReconciliationStatus" => enums::ReconciliationStatus,
+            known = known!(enums::ReconciliationStatus);
+        "RestRecoveryInfoValue" => types::RestRecoveryInfoValue;
+        "RestRestoreMetadataValue" => types::RestRestoreMetadataValue;
+        "RestRestoreJobStatusValue" => types::RestRestoreJobStatusValue;
+        "RestReconciliationInfoValue" => types::RestReconciliationInfoValue;
     }
 }
 

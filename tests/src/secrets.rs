@@ -18,6 +18,8 @@ pub const ISSUED_TOKEN: &str = "155ued-t0ken-9d41a07c";
 pub const BACKUP_PASSWORD: &str = "Wire-Bkp-Pa55!";
 /// The backup location password sent in backup requests.
 pub const LOCATION_PASSWORD: &str = "Wire-Loc-Pa55!";
+/// The SSO administrator's password sent in restore and reconciliation requests.
+pub const SSO_PASSWORD: &str = "Wire-Sso-Pa55!";
 /// The backup password of the repaired vendor request example (`tests/fixtures/seeds`).
 pub const SEED_BACKUP_PASSWORD: &str = "Seed-Bkp-Pa55!";
 /// The location password of the repaired vendor request example (`tests/fixtures/seeds`).
@@ -78,6 +80,7 @@ pub fn all() -> Vec<String> {
         ISSUED_TOKEN,
         BACKUP_PASSWORD,
         LOCATION_PASSWORD,
+        SSO_PASSWORD,
         SEED_BACKUP_PASSWORD,
         SEED_LOCATION_PASSWORD,
         GENERATED_PASSWORD,

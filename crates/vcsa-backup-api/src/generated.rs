@@ -510,6 +510,9 @@ pub mod types {
         pub optional: bool,
         ///Whether the part is included in a backup unless the caller says otherwise.
         pub selected_by_default: bool,
+        ///vSphere 8.0 Update 3 and later: whether the part can be restored alone (named in a restore request's `parts`). If unset it cannot.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub standalone: ::std::option::Option<bool>,
     }
     ///The parts a backup can include.
     #[derive(
@@ -587,6 +590,78 @@ pub mod types {
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
+    }
+    ///The reconciliation job's Info structure: like a task, but its progress is an integer percentage rather than a progress structure.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ReconciliationInfo {
+        ///Flag to indicate whether or not the operation can be cancelled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cancelable: ::std::option::Option<bool>,
+        pub description: LocalizableMessage,
+        ///Time when the operation is completed. Only present when status is SUCCEEDED or FAILED.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Description of the error if the operation status is FAILED. A string in the vendor's specification; any JSON value is accepted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::serde_json::Value>,
+        ///A list of localized messages.
+        pub messages: ::std::vec::Vec<LocalizableMessage>,
+        ///Identifier of the operation associated with the task (resource type com.vmware.vapi.operation).
+        pub operation: ::std::string::String,
+        ///Parent of the current task (resource type com.vmware.cis.task). Unset if the task has no parent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent: ::std::option::Option<::std::string::String>,
+        ///The progress of the job in percentage.
+        pub progress: i64,
+        ///Identifier of the service containing the operation (resource type com.vmware.vapi.service).
+        pub service: ::std::string::String,
+        ///Time when the operation is started. Only present when status is RUNNING, SUCCEEDED or FAILED.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub status: crate::enums::ReconciliationStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub target: ::std::option::Option<DynamicId>,
+    }
+    ///The reconciliation job's CreateSpec structure. Every field is optional.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ReconciliationSpec {
+        ///Whether to go ahead when there are warnings. If unset, warnings fail the reconciliation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ignore_warnings: ::std::option::Option<bool>,
+        ///Administrators username for SSO. If unset the SSO administrator is not sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_admin_user_name: ::std::option::Option<::std::string::String>,
+        ///Password for SSO admin user. If unset the SSO administrator's password is not sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_admin_user_password: ::std::option::Option<crate::WireSecret>,
+    }
+    ///The recovery Info structure; whether the appliance supports backup and restore.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RecoveryInfo {
+        ///Is recovery supported in this appliance.
+        pub supported: bool,
     }
     ///The Schedules.RecurrenceInfo structure: when a schedule fires, on the 24-hour clock in the appliance's time zone (usually UTC).
     #[derive(
@@ -743,6 +818,78 @@ pub mod types {
     pub struct RestPartSizeValue {
         pub value: PartSize,
     }
+    ///The `/rest` flavour's wrapper around the reconciliation job's Info.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestReconciliationInfoValue {
+        pub value: ReconciliationInfo,
+    }
+    ///The `/rest` flavour's wrapper around a reconciliation's CreateSpec.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestReconciliationSpec {
+        pub spec: ReconciliationSpec,
+    }
+    ///The `/rest` flavour's wrapper around the recovery Info structure.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestRecoveryInfoValue {
+        pub value: RecoveryInfo,
+    }
+    ///The `/rest` flavour's wrapper around the restore job's status.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestRestoreJobStatusValue {
+        pub value: RestoreJobStatus,
+    }
+    ///The `/rest` flavour's wrapper around restore validate's Metadata.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestRestoreMetadataValue {
+        pub value: RestoreMetadata,
+    }
+    ///The `/rest` flavour's wrapper around a restore request.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestRestoreRequestPiece {
+        pub piece: RestoreRequest,
+    }
     ///The `/rest` flavour's wrapper around a cancel or validate result.
     #[derive(
         ::serde::Deserialize,
@@ -841,6 +988,88 @@ pub mod types {
     )]
     pub struct RestUpdateScheduleRequest {
         pub spec: ScheduleUpdateSpec,
+    }
+    ///The RestoreJobStatus structure, the state of the restore job.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestoreJobStatus {
+        ///List of messages.
+        pub messages: ::std::vec::Vec<LocalizableMessage>,
+        ///vSphere 8.0 Update 3 and later, the parts being restored. If unset every part of the backup.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub parts: ::std::vec::Vec<::std::string::String>,
+        ///Progress of the job in percentage.
+        pub progress: i64,
+        pub state: crate::enums::BackupRestoreProcessState,
+    }
+    ///The Metadata structure, restore validate's answer: the backup's appliance, version, comment and parts, and whether it can be restored here.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestoreMetadata {
+        ///Whether the backup can be restored on this appliance.
+        pub applicable: bool,
+        ///The name of the appliance the backup came from.
+        pub boxname: ::std::string::String,
+        ///Custom comment.
+        pub comment: ::std::string::String,
+        ///Messages that say why the backup can or cannot be restored, and any warnings.
+        pub messages: ::std::vec::Vec<LocalizableMessage>,
+        ///List of parts included in the backup.
+        pub parts: ::std::vec::Vec<::std::string::String>,
+        ///Whether the SSO administrator's credentials are required to restore. If unset they are not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_login_required: ::std::option::Option<bool>,
+        ///Time when the backup was taken.
+        pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The version of the appliance the backup came from.
+        pub version: ::std::string::String,
+    }
+    ///The backup to restore (its own folder, not the root of the backup location), the credentials to read and decrypt it, and the SSO administrator's.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RestoreRequest {
+        ///Password for a backup piece (its encryption password). If unset the backup is not encrypted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub backup_password: ::std::option::Option<crate::WireSecret>,
+        ///Start only: whether to go ahead when validation warns. If unset, validation warnings fail the restore.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ignore_warnings: ::std::option::Option<bool>,
+        ///Path or URL of the backup to restore: the backup's own folder, for example `<location>/vCenter/sn_<system name>/S_<version>_<YYYYMMDD-hhmmss>_`.
+        pub location: ::std::string::String,
+        ///Password for the given location. If unset authentication will not be used for the specified location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_password: ::std::option::Option<crate::WireSecret>,
+        pub location_type: crate::enums::LocationType,
+        ///Username for the given location. If unset authentication will not be used for the specified location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location_user: ::std::option::Option<::std::string::String>,
+        ///vSphere 8.0 Update 3 and later: restore only these parts; only parts whose `standalone` is true can be restored alone. If unset every part of the backup is restored.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub parts: ::std::vec::Vec<::std::string::String>,
+        ///Administrators username for SSO. Required when the vCenter is an embedded or management node. If unset the SSO administrator is not sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_admin_user_name: ::std::option::Option<::std::string::String>,
+        ///Password for SSO admin user. If unset the SSO administrator's password is not sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso_admin_user_password: ::std::option::Option<crate::WireSecret>,
     }
     ///The Schedules.RetentionInfo structure: how many of a schedule's backups are kept. If a schedule has none, all its backups are retained forever. The appliance prunes the older ones in a daily job at 00:00 UTC, so one more can exist until then.
     #[derive(
@@ -1149,7 +1378,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for vCenter Server Appliance backup API
 
-Start, inspect, cancel and validate file-based backups of a vCenter Server Appliance, manage its backup schedules, list the backups at a backup location (the catalog) and read the appliance's clock. The same operations are served under two prefixes: `/api` (vSphere 7.0 Update 2 and later) and `/rest` (vSphere 6.5 and later, deprecated but still served by 8.x). Operations of the `/rest` flavour carry the operationId of their `/api` twin prefixed with `rest_`.
+Start, inspect, cancel and validate file-based backups of a vCenter Server Appliance, manage its backup schedules, list the backups at a backup location (the catalog), read the appliance's clock, and restore a backup into a freshly deployed appliance, then reconcile it with its linked partners. The same operations are served under two prefixes: `/api` (vSphere 7.0 Update 2 and later) and `/rest` (vSphere 6.5 and later, deprecated but still served by 8.x). Operations of the `/rest` flavour carry the operationId of their `/api` twin prefixed with `rest_`.
 
 Version: 8.0*/
 pub struct Client {
@@ -1214,6 +1443,52 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
+    /**Whether the appliance supports recovery
+
+Returns whether the appliance supports backup and restore (`{"supported": bool}`).
+
+Sends a `GET` request to `/api/appliance/recovery`
+
+*/
+    pub async fn get_recovery<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::RecoveryInfo>, Error<types::StdError>> {
+        let url = [&*self.baseurl, "/api/appliance/recovery"].concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_recovery",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**List backup job ids
 
 Returns the identifiers of the current and historical backup jobs, newest first.
@@ -2168,6 +2443,310 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Get the reconciliation job
+
+Returns the reconciliation job of a restored appliance. Answers 404 when no reconciliation job is running, possibly also after one ended.
+
+Sends a `GET` request to `/api/appliance/recovery/reconciliation/job`
+
+*/
+    pub async fn get_reconciliation_job<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ReconciliationInfo>, Error<types::StdError>> {
+        let url = [&*self.baseurl, "/api/appliance/recovery/reconciliation/job"]
+            .concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_reconciliation_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Start a reconciliation
+
+Starts the reconciliation job on a restored appliance that belongs to an enhanced linked mode group, to bring its SSO data in line with its partners'. It needs the SSO administrator's credentials.
+
+Sends a `POST` request to `/api/appliance/recovery/reconciliation/job`
+
+Arguments:
+- `body`: Whether to ignore warnings, and the SSO administrator's credentials.
+*/
+    pub async fn create_reconciliation_job<'a>(
+        &'a self,
+        body: &'a types::ReconciliationSpec,
+    ) -> Result<ResponseValue<types::ReconciliationInfo>, Error<types::StdError>> {
+        let url = [&*self.baseurl, "/api/appliance/recovery/reconciliation/job"]
+            .concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_reconciliation_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            201u16 => crate::hooks::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get the restore job's status
+
+Returns the state, progress and messages of the restore job. Before any restore the state is NONE.
+
+Sends a `GET` request to `/api/appliance/recovery/restore/job`
+
+*/
+    pub async fn get_restore_job<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::RestoreJobStatus>, Error<types::StdError>> {
+        let url = [&*self.baseurl, "/api/appliance/recovery/restore/job"].concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_restore_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Start a restore
+
+Initiate restore. Restore is allowed only after deployment and before firstboot; only one backup or restore runs at a time. Unless `ignore_warnings` is true, validation warnings fail the restore.
+
+Sends a `POST` request to `/api/appliance/recovery/restore/job`
+
+Arguments:
+- `body`: The backup to restore, the credentials to read it and the SSO administrator's.
+*/
+    pub async fn create_restore_job<'a>(
+        &'a self,
+        body: &'a types::RestoreRequest,
+    ) -> Result<ResponseValue<types::RestoreJobStatus>, Error<types::StdError>> {
+        let url = [&*self.baseurl, "/api/appliance/recovery/restore/job"].concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_restore_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            201u16 => crate::hooks::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Cancel the restore job
+
+Asks the appliance to cancel the restore job. The vendor's text calls the answer a job status; it is a result, `{status: FAIL|WARNING|OK, messages}`.
+
+Sends a `POST` request to `/api/appliance/recovery/restore/job?action=cancel`
+
+*/
+    pub async fn cancel_restore_job<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ReturnResult>, Error<types::StdError>> {
+        let url = [&*self.baseurl, "/api/appliance/recovery/restore/job?action=cancel"]
+            .concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "cancel_restore_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Validate a restore request
+
+Checks a restore request on an appliance that awaits restore, without restoring, and returns the backup's metadata: whether it can be restored here, the backed-up appliance, its version, comment and parts, and the messages that say why not.
+
+Sends a `POST` request to `/api/appliance/recovery/restore?action=validate`
+
+Arguments:
+- `body`: The backup to restore and the credentials to read it.
+*/
+    pub async fn validate_restore<'a>(
+        &'a self,
+        body: &'a types::RestoreRequest,
+    ) -> Result<ResponseValue<types::RestoreMetadata>, Error<types::StdError>> {
+        let url = [&*self.baseurl, "/api/appliance/recovery/restore?action=validate"]
+            .concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "validate_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Get the appliance's clock
 
 Returns the appliance's current time and time zone. Schedule times are in this time zone, and a backup's age is best judged against this clock.
@@ -2295,6 +2874,52 @@ Sends a `DELETE` request to `/api/session`
                 Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
             }
             401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Whether the appliance supports recovery (legacy REST flavour)
+
+Returns whether the appliance supports backup and restore, wrapped as `{"value": {"supported": bool}}`.
+
+Sends a `GET` request to `/rest/appliance/recovery`
+
+*/
+    pub async fn rest_get_recovery<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::RestRecoveryInfoValue>, Error<types::RestError>> {
+        let url = [&*self.baseurl, "/rest/appliance/recovery"].concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_get_recovery",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
                 Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
             }
             500u16..=599u16 => {
@@ -3363,6 +3988,324 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Get the reconciliation job (legacy REST flavour)
+
+Returns the reconciliation job, wrapped as `{"value": Info}`. Answers 404 when no reconciliation job is running, possibly also after one ended.
+
+Sends a `GET` request to `/rest/appliance/recovery/reconciliation/job`
+
+*/
+    pub async fn rest_get_reconciliation_job<'a>(
+        &'a self,
+    ) -> Result<
+        ResponseValue<types::RestReconciliationInfoValue>,
+        Error<types::RestError>,
+    > {
+        let url = [&*self.baseurl, "/rest/appliance/recovery/reconciliation/job"]
+            .concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_get_reconciliation_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Start a reconciliation (legacy REST flavour)
+
+Starts the reconciliation job on a restored appliance. The request is wrapped as `{"spec": CreateSpec}` and the answer as `{"value": Info}`, with status 200.
+
+Sends a `POST` request to `/rest/appliance/recovery/reconciliation/job`
+
+Arguments:
+- `body`: Whether to ignore warnings, and the SSO administrator's credentials.
+*/
+    pub async fn rest_create_reconciliation_job<'a>(
+        &'a self,
+        body: &'a types::RestReconciliationSpec,
+    ) -> Result<
+        ResponseValue<types::RestReconciliationInfoValue>,
+        Error<types::RestError>,
+    > {
+        let url = [&*self.baseurl, "/rest/appliance/recovery/reconciliation/job"]
+            .concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_create_reconciliation_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get the restore job's status (legacy REST flavour)
+
+Returns the state, progress and messages of the restore job, wrapped as `{"value": RestoreJobStatus}`. Before any restore the state is NONE.
+
+Sends a `GET` request to `/rest/appliance/recovery/restore/job`
+
+*/
+    pub async fn rest_get_restore_job<'a>(
+        &'a self,
+    ) -> Result<
+        ResponseValue<types::RestRestoreJobStatusValue>,
+        Error<types::RestError>,
+    > {
+        let url = [&*self.baseurl, "/rest/appliance/recovery/restore/job"].concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_get_restore_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Start a restore (legacy REST flavour)
+
+Initiate restore. The request is wrapped as `{"piece": RestoreRequest}` and the answer as `{"value": RestoreJobStatus}`, with status 200. Restore is allowed only after deployment and before firstboot; only one backup or restore runs at a time.
+
+Sends a `POST` request to `/rest/appliance/recovery/restore/job`
+
+Arguments:
+- `body`: The backup to restore, the credentials to read it and the SSO administrator's.
+*/
+    pub async fn rest_create_restore_job<'a>(
+        &'a self,
+        body: &'a types::RestRestoreRequestPiece,
+    ) -> Result<
+        ResponseValue<types::RestRestoreJobStatusValue>,
+        Error<types::RestError>,
+    > {
+        let url = [&*self.baseurl, "/rest/appliance/recovery/restore/job"].concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_create_restore_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Cancel the restore job (legacy REST flavour)
+
+Asks the appliance to cancel the restore job; the result comes wrapped as `{"value": ReturnResult}`.
+
+Sends a `POST` request to `/rest/appliance/recovery/restore/job/cancel`
+
+*/
+    pub async fn rest_cancel_restore_job<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::RestReturnResultValue>, Error<types::RestError>> {
+        let url = [&*self.baseurl, "/rest/appliance/recovery/restore/job/cancel"]
+            .concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_cancel_restore_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Validate a restore request (legacy REST flavour)
+
+Checks a restore request without restoring. The request is wrapped as `{"piece": RestoreRequest}` and the answer as `{"value": Metadata}`.
+
+Sends a `POST` request to `/rest/appliance/recovery/restore/validate`
+
+Arguments:
+- `body`: The backup to restore and the credentials to read it.
+*/
+    pub async fn rest_validate_restore<'a>(
+        &'a self,
+        body: &'a types::RestRestoreRequestPiece,
+    ) -> Result<
+        ResponseValue<types::RestRestoreMetadataValue>,
+        Error<types::RestError>,
+    > {
+        let url = [&*self.baseurl, "/rest/appliance/recovery/restore/validate"].concat();
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "rest_validate_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::hooks::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(crate::hooks::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Get the appliance's clock (legacy REST flavour)
 
 Returns the appliance's current time and time zone, wrapped as `{"value": {...}}`.
@@ -3605,6 +4548,14 @@ pub mod enums {
         "Destination is SSH server."] Scp = "SCP", #[doc = "Destination is SFTP server."]
         Sftp = "SFTP", #[doc = "Destination is NFS server."] Nfs = "NFS", #[doc =
         "Destination is SMB server."] Smb = "SMB", }
+    }
+    crate::open_enum::open_enum! {
+        #[doc =
+        "The reconciliation job's Status enumerated type. NONE: the job is not started. RUNNING: the job is in progress. SUCCEEDED: the job completed successfully. FAILED: the job failed."]
+        ReconciliationStatus { #[doc = "The job is not started."] None = "NONE", #[doc =
+        "The job is in progress."] Running = "RUNNING", #[doc =
+        "The job completed successfully."] Succeeded = "SUCCEEDED", #[doc =
+        "The job failed."] Failed = "FAILED", }
     }
     crate::open_enum::open_enum! {
         #[doc =

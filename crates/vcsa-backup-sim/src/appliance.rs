@@ -13,14 +13,17 @@ use vcsa_backup_api::types::{
     BackupJobStatus, BackupRequest, DetailsInfo, LocalizableMessage, Part, ReturnResult,
 };
 
-use crate::catalog::{self, Catalog, Pending, parts_held};
+use crate::catalog::{self, Catalog, Origin, Pending, parts_held};
 use crate::clock::Clock;
 use crate::config::SimConfig;
 use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults};
 use crate::jobs::{Cursor, JobSpec, Jobs};
 use crate::limits::MAX_HISTORY;
+use crate::password_check::PasswordCheck;
 use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
+use crate::recovery::transfer::CatalogExport;
+use crate::recovery::{OutagePhase, Recovery};
 use crate::schedules::{DEFAULT_SCHEDULE, Schedules};
 use crate::sessions::Sessions;
 use crate::validate;
@@ -39,6 +42,7 @@ pub(crate) struct Inner {
     pub(crate) synced_to: DateTime<Utc>,
     /// The next event of the timeline: a schedule firing or the retention pass.
     pub(crate) next_event: Option<DateTime<Utc>>,
+    pub(crate) recovery: Recovery,
 }
 
 /// One simulated appliance, shared by every connection.
@@ -86,6 +90,11 @@ impl Appliance {
     pub(crate) fn new(config: SimConfig) -> Self {
         let clock = Clock::starting_at(config.start_time.unwrap_or_else(Utc::now));
         let schedules = Schedules::with_builtin(&config.schedules);
+        let recovery = Recovery::new(
+            config.awaiting_restore,
+            config.restore_timing,
+            config.reconciliation_timing,
+        );
         let mut inner = Inner {
             config,
             faults: Faults::default(),
@@ -96,6 +105,7 @@ impl Appliance {
             catalog: Catalog::default(),
             synced_to: clock.utc(clock.now()),
             next_event: None,
+            recovery,
         };
         inner.plan_next_event();
         Self {
@@ -121,6 +131,7 @@ impl Appliance {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         inner.catch_up(&self.clock, now);
+        inner.settle_recovery(now);
         inner
     }
 
@@ -145,7 +156,10 @@ impl Appliance {
                 "The appliance could not create a session (no randomness available). Try again.",
             )
         })?;
-        if inner.faults.refuses_new_sessions(self.clock.utc(now)) {
+        let outage = inner.recovery.outage(now);
+        if inner.faults.refuses_new_sessions(self.clock.utc(now))
+            || outage == Some(OutagePhase::SessionsRefused)
+        {
             inner.sessions.close(&token);
         }
         Ok(token)
@@ -227,12 +241,20 @@ impl Appliance {
         // A backup into the appliance's layout becomes an archive of the catalog.
         if let Some(folder) = catalog::layout_of(&location) {
             let version = inner.config.version.clone();
+            let schedules = inner.schedules.infos();
             inner.catalog.begin(Pending {
                 job: status.id.clone(),
                 folder,
                 version,
                 parts: parts_held(&req.parts),
                 comment: req.comment.clone().unwrap_or_default(),
+                origin: Origin {
+                    encryption: req
+                        .backup_password
+                        .as_ref()
+                        .and_then(|p| PasswordCheck::of(p.expose())),
+                    schedules,
+                },
             });
         }
         Ok(status)
@@ -406,10 +428,36 @@ impl Appliance {
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.ids(),
             archives: inner.catalog.len(),
+            recovery: inner.recovery.state(now),
             time: self.clock.utc(now),
             job_wait: inner.config.job_wait.clone(),
             faults: inner.faults.clone(),
         }
+    }
+
+    /// The restore outage in force now, if any; counts the call made in it.
+    pub(crate) fn restore_outage(&self) -> Option<OutagePhase> {
+        let mut inner = self.lock();
+        let phase = inner.recovery.outage(self.clock.now())?;
+        inner.recovery.count_outage_call(phase);
+        Some(phase)
+    }
+
+    pub(crate) fn export_catalog(&self) -> CatalogExport {
+        CatalogExport::of(&self.lock().catalog)
+    }
+
+    /// Places the archives of an export in the catalog (replacing ones of the same folder);
+    /// answers how many.
+    pub(crate) fn import_catalog(&self, export: &CatalogExport) -> usize {
+        let mut inner = self.lock();
+        let mut count = 0;
+        for (folder, archive) in export.entries() {
+            inner.used_folders.insert(folder.key());
+            inner.catalog.insert(&folder, archive);
+            count += 1;
+        }
+        count
     }
 
     /// Counts one request to a vendor path.
@@ -499,6 +547,21 @@ impl Appliance {
 }
 
 impl Inner {
+    /// Plays the restore's effects due by `now`: its outage ends every session (the services
+    /// restart); its success makes this the backed-up appliance (system name, version,
+    /// schedules).
+    fn settle_recovery(&mut self, now: Instant) {
+        if self.recovery.take_outage_begun(now) {
+            self.sessions.expire_all();
+        }
+        if let Some(restored) = self.recovery.take_restored(now) {
+            self.config.system_name = restored.system_name;
+            self.config.version = restored.version;
+            self.schedules = Schedules::restored(&restored.schedules);
+            self.plan_next_event();
+        }
+    }
+
     /// Starts a job at `now` with the appliance's job settings.
     pub(crate) fn start_job(
         &mut self,

@@ -7,12 +7,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 use vcsa_backup_api::Secret;
 
 use crate::error::{VapiError, message};
 use crate::parts;
+use crate::password_check::PasswordCheck;
+use crate::schedules::ScheduleInfo;
 use crate::validate::folder_key;
 
 /// The folder under a location that holds every system name's folder.
@@ -114,6 +116,19 @@ pub(crate) struct Archive {
     pub(crate) version: String,
     pub(crate) parts: Vec<String>,
     pub(crate) comment: String,
+    pub(crate) origin: Origin,
+}
+
+/// What a backup holds of the appliance it came from, for a restore: the check data of its
+/// encryption password and the appliance's schedules.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Origin {
+    /// Unset: the backup is not encrypted.
+    #[serde(default)]
+    pub(crate) encryption: Option<PasswordCheck>,
+    /// The appliance's schedules when the backup was written (no passwords).
+    #[serde(default)]
+    pub(crate) schedules: BTreeMap<String, ScheduleInfo>,
 }
 
 /// What a backup being written will be once it succeeds.
@@ -124,6 +139,7 @@ pub(crate) struct Pending {
     pub(crate) version: String,
     pub(crate) parts: Vec<String>,
     pub(crate) comment: String,
+    pub(crate) origin: Origin,
 }
 
 /// How a job that writes a backup stands.
@@ -178,6 +194,7 @@ impl Catalog {
                         version: p.version,
                         parts: p.parts,
                         comment: p.comment,
+                        origin: p.origin,
                     };
                     self.insert(&p.folder, archive);
                 }
@@ -195,8 +212,30 @@ impl Catalog {
     }
 
     pub(crate) fn contains(&self, folder: &LayoutFolder) -> bool {
-        self.archives(&folder.root, &folder.system_name)
-            .is_some_and(|a| a.contains_key(&folder.archive))
+        self.get(folder).is_some()
+    }
+
+    pub(crate) fn get(&self, folder: &LayoutFolder) -> Option<&Archive> {
+        self.archives(&folder.root, &folder.system_name)?
+            .get(&folder.archive)
+    }
+
+    /// Every archive with its folder.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (LayoutFolder, &Archive)> {
+        self.locations.iter().flat_map(|(root, names)| {
+            names.iter().flat_map(move |(system_name, archives)| {
+                archives.iter().map(move |(archive, record)| {
+                    (
+                        LayoutFolder {
+                            root: root.clone(),
+                            system_name: system_name.clone(),
+                            archive: archive.clone(),
+                        },
+                        record,
+                    )
+                })
+            })
+        })
     }
 
     fn archives(&self, root: &str, system_name: &str) -> Option<&BTreeMap<String, Archive>> {

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use vcsa_backup_api::Secret;
 
 use crate::plan::JobWait;
+use crate::recovery::{ReconciliationTiming, RestoreTiming};
 
 /// The user name the simulator accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "administrator@vsphere.local";
@@ -17,6 +18,8 @@ pub const DEFAULT_BUILD: &str = "24322831";
 /// The appliance's system name (its host name) unless told otherwise: its backups go under
 /// `<location>/vCenter/sn_<system name>/`.
 pub const DEFAULT_SYSTEM_NAME: &str = "vcsa.example.com";
+/// The appliance's version unless told otherwise: it names its backups' folders.
+pub const DEFAULT_VERSION: &str = "8.0.3.00400";
 /// The appliance's time zone unless told otherwise; schedule times are in it.
 pub const DEFAULT_TIME_ZONE: &str = "UTC";
 
@@ -40,6 +43,10 @@ pub(crate) struct SimConfig {
     pub(crate) time_zone: Tz,
     /// The simulated wall-clock time at start; the real time when unset.
     pub(crate) start_time: Option<DateTime<Utc>>,
+    /// Deployed but not configured: the appliance awaits a restore.
+    pub(crate) awaiting_restore: bool,
+    pub(crate) restore_timing: RestoreTiming,
+    pub(crate) reconciliation_timing: ReconciliationTiming,
 }
 
 impl Default for SimConfig {
@@ -51,12 +58,15 @@ impl Default for SimConfig {
             job_wait: JobWait::default(),
             session_idle_timeout: Duration::from_secs(30 * 60),
             build: DEFAULT_BUILD.to_string(),
-            version: "8.0.3.00400".to_string(),
+            version: DEFAULT_VERSION.to_string(),
             version_name: "vCenter Server 8.0 Update 3".to_string(),
             schedules: Vec::new(),
             system_name: DEFAULT_SYSTEM_NAME.to_string(),
             time_zone: Tz::UTC,
             start_time: None,
+            awaiting_restore: false,
+            restore_timing: RestoreTiming::default(),
+            reconciliation_timing: ReconciliationTiming::default(),
         }
     }
 }

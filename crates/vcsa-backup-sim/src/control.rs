@@ -11,6 +11,8 @@ use crate::appliance::Appliance;
 use crate::catalog::ArchiveSeed;
 use crate::faults::{EnumField, Faults, until};
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
+use crate::recovery::RecoveryState;
+use crate::recovery::transfer::CatalogExport;
 use crate::schedules::{SchedulePasswords, ScheduleSpec};
 
 /// A snapshot of the simulator's state, for assertions and the admin endpoint.
@@ -39,6 +41,10 @@ pub struct SimState {
     pub schedules: Vec<String>,
     /// Backups in the catalog, at every location and under every system name.
     pub archives: usize,
+    /// Restores and reconciliations: whether the appliance awaits a restore, how many were
+    /// started, and the calls made during restore outages.
+    #[serde(default)]
+    pub recovery: RecoveryState,
     /// The simulated time now.
     pub time: DateTime<Utc>,
     /// How long every job waits as PENDING, then BLOCKED, before it runs (a setting, not a
@@ -90,6 +96,19 @@ impl std::fmt::Debug for Control {
 }
 
 impl Control {
+    /// The archives of this simulator's catalog, to give to another one
+    /// ([`SimulatorBuilder::import_catalog`](crate::SimulatorBuilder::import_catalog), or
+    /// [`Self::import_catalog`]).
+    pub fn export_catalog(&self) -> CatalogExport {
+        self.appliance.export_catalog()
+    }
+
+    /// Knows the archives of another simulator's catalog from now on (an archive already known
+    /// at the same folder is replaced); answers how many were read.
+    pub fn import_catalog(&self, catalog: &CatalogExport) -> usize {
+        self.appliance.import_catalog(catalog)
+    }
+
     /// The current state: jobs, running job, live sessions and faults in force.
     pub fn state(&self) -> SimState {
         self.appliance.snapshot()

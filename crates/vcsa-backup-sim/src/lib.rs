@@ -123,7 +123,9 @@ mod limits;
 mod lost_answers;
 mod operations;
 mod parts;
+mod password_check;
 mod plan;
+mod recovery;
 mod recurrence;
 mod routes;
 mod scheduler;
@@ -136,6 +138,7 @@ mod validate;
 pub use catalog::ArchiveSeed;
 pub use config::{
     DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER,
+    DEFAULT_VERSION,
 };
 pub use control::{Control, ControlError, SimState};
 pub use faults::{EnumField, Faults};
@@ -145,6 +148,8 @@ pub use limits::{
 };
 pub use lost_answers::{HANG, LostAnswer, LostAnswers, LostOperation};
 pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
+pub use recovery::transfer::{CatalogError, CatalogExport};
+pub use recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RecoveryState, RestoreTiming};
 pub use routes::ADMIN_PREFIX;
 pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};

@@ -245,7 +245,8 @@ pub(crate) async fn lose(State(app): State<Arc<Appliance>>, req: Request, next: 
     response
 }
 
-fn dropped() -> Response {
+/// A response whose connection closes without an answer.
+pub(crate) fn dropped() -> Response {
     let mut response = Response::new(Body::empty());
     response.extensions_mut().insert(DropConnection);
     response

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use vcsa_backup_sim::{
-    DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME,
-    DEFAULT_TIME_ZONE, DEFAULT_USER, JobWait, Simulator, SimulatorBuilder,
+    CatalogExport, DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_PASSWORD,
+    DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, DEFAULT_VERSION, JobWait,
+    ReconciliationTiming, RestoreTiming, Simulator, SimulatorBuilder,
 };
 
 /// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
@@ -22,9 +23,10 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR:PORT")]
     listen: SocketAddr,
 
-    /// User name that log in accepts.
-    #[arg(long, default_value = DEFAULT_USER, env = "VCSA_SIM_USER")]
-    user: String,
+    /// User name that log in accepts [default: administrator@vsphere.local; with
+    /// --awaiting-restore: root].
+    #[arg(long, env = "VCSA_SIM_USER")]
+    user: Option<String>,
 
     /// Password that log in accepts. Prefer the environment variable to keep it out of the
     /// process list.
@@ -89,6 +91,43 @@ struct Args {
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     appliances: u16,
 
+    /// The appliance's version, like 8.0.3.00400: it names its backups' folders, and a backup of
+    /// a newer version cannot be restored into it.
+    #[arg(long, default_value = DEFAULT_VERSION, value_name = "VERSION")]
+    appliance_version: String,
+
+    /// An appliance deployed but not configured: it awaits a restore. It serves the restore
+    /// operations and refuses the backup ones; its user is "root" unless --user says otherwise
+    /// (an appliance's management interface, port 5480, takes root).
+    #[arg(long)]
+    awaiting_restore: bool,
+
+    /// Know the backups of another simulator's catalog: a file written from its
+    /// GET /__sim/catalog, or its URL on this machine (like https://127.0.0.1:50123). Repeat
+    /// for more.
+    #[arg(long = "import-catalog", value_name = "FILE|URL")]
+    import_catalogs: Vec<String>,
+
+    /// How long a restore works, its outage excluded (half before the outage, half after).
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    restore_duration: Duration,
+
+    /// How long, in a restore's middle, connections close without an answer.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    restore_no_answer: Duration,
+
+    /// Then how long every session ends right after its log in.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    restore_sessions_refused: Duration,
+
+    /// Then how long every call answers 503.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    restore_unavailable: Duration,
+
+    /// How long a reconciliation job runs.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    reconcile_duration: Duration,
+
     /// Write an inventory naming every appliance (for `vcsa-backup fleet --inventory`) to this
     /// file; it reads the password from the VCSA_SIM_PASSWORD environment variable. Prints one
     /// line per appliance, as --appliances does.
@@ -99,12 +138,29 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let mut catalogs = Vec::new();
+    for source in &args.import_catalogs {
+        let read = if source.starts_with("http://") || source.starts_with("https://") {
+            CatalogExport::fetch(source).await
+        } else {
+            CatalogExport::read(std::path::Path::new(source))
+        };
+        match read {
+            Ok(catalog) => catalogs.push(catalog),
+            Err(err) => {
+                eprintln!("vcsa-backup-sim: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let builder = catalogs
+        .into_iter()
+        .fold(Simulator::builder(), SimulatorBuilder::import_catalog);
     let builder = args
         .schedules
         .iter()
-        .fold(Simulator::builder(), |b, id| b.schedule(id.clone()))
+        .fold(builder, |b, id| b.schedule(id.clone()))
         .listen(args.listen)
-        .user(&args.user)
         .password(args.password.clone())
         .tls(!args.http)
         .job_duration(args.job_duration)
@@ -117,7 +173,23 @@ async fn main() -> ExitCode {
         .build_number(args.build.clone())
         .history(args.history)
         .system_name(args.system_name.clone())
-        .time_zone(args.time_zone.clone());
+        .time_zone(args.time_zone.clone())
+        .version(args.appliance_version.clone())
+        .awaiting_restore(args.awaiting_restore)
+        .restore_timing(RestoreTiming {
+            duration: args.restore_duration,
+            no_answer: args.restore_no_answer,
+            sessions_refused: args.restore_sessions_refused,
+            unavailable: args.restore_unavailable,
+        })
+        .reconciliation_timing(ReconciliationTiming {
+            duration: args.reconcile_duration,
+            ..ReconciliationTiming::default()
+        });
+    let builder = match &args.user {
+        Some(user) => builder.user(user),
+        None => builder,
+    };
     if args.appliances > 1 || args.inventory_out.is_some() {
         return serve_fleet(&args, builder).await;
     }
@@ -171,7 +243,13 @@ async fn serve_fleet(args: &Args, template: SimulatorBuilder) -> ExitCode {
         }
     };
     if let Some(path) = &args.inventory_out
-        && let Err(err) = std::fs::write(path, fleet.inventory(&args.user, "VCSA_SIM_PASSWORD"))
+        && let Err(err) = std::fs::write(
+            path,
+            fleet.inventory(
+                args.user.as_deref().unwrap_or(DEFAULT_USER),
+                "VCSA_SIM_PASSWORD",
+            ),
+        )
     {
         eprintln!(
             "vcsa-backup-sim: cannot write the inventory to {}: {err}",

@@ -64,6 +64,7 @@ pub(crate) fn list() -> Vec<Part> {
             ),
             selected_by_default: p.selected_by_default,
             optional: p.optional,
+            standalone: None,
         })
         .collect()
 }

@@ -12,12 +12,15 @@ use vcsa_backup_api::enums::{BackupRestoreProcessState, DetailsType};
 use vcsa_backup_api::types::BackupJobStatus;
 
 use crate::appliance::{Inner, feature_in_use, unreachable_failure};
-use crate::catalog::{self, LayoutFolder, Outcome, Pending, archive_name, folder_url, parts_held};
+use crate::catalog::{
+    self, LayoutFolder, Origin, Outcome, Pending, archive_name, folder_url, parts_held,
+};
 use crate::clock::Clock;
 use crate::error::VapiError;
 use crate::faults::Faults;
 use crate::jobs::JobSpec;
 use crate::parts;
+use crate::password_check::PasswordCheck;
 use crate::recurrence::next_utc_midnight;
 use crate::validate::folder_key;
 
@@ -140,6 +143,13 @@ impl Inner {
                 version,
                 parts: parts_held(&asked),
                 comment,
+                origin: Origin {
+                    encryption: schedule
+                        .passwords()
+                        .backup_password
+                        .and_then(|p| PasswordCheck::of(p.expose())),
+                    schedules: self.schedules.infos(),
+                },
             });
         }
         Ok(status)

@@ -27,6 +27,8 @@ use crate::control::Control;
 use crate::limits::DEFAULT_MAX_CONNECTIONS;
 use crate::lost_answers::{self, LostAnswer, LostAnswers, LostOperation};
 use crate::plan::JobWait;
+use crate::recovery::transfer::CatalogExport;
+use crate::recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RestoreTiming};
 use crate::{routes, tls};
 
 /// Why a simulator could not start.
@@ -99,6 +101,8 @@ impl Simulator {
             limits: ConnectionLimits::default(),
             time_zone: None,
             lost_answers: BTreeMap::new(),
+            user_set: false,
+            imports: Vec::new(),
         }
     }
 }
@@ -114,6 +118,10 @@ pub struct SimulatorBuilder {
     /// Checked at start.
     time_zone: Option<String>,
     pub(crate) lost_answers: BTreeMap<LostOperation, LostAnswers>,
+    /// Whether [`Self::user`] was called (an appliance that awaits a restore defaults to root).
+    user_set: bool,
+    /// Catalogs of other simulators to know the archives of.
+    imports: Vec<CatalogExport>,
 }
 
 /// What keeps slow or idle clients from holding the simulator.
@@ -146,8 +154,73 @@ impl SimulatorBuilder {
     }
 
     /// The user name log in accepts.
+    ///
+    /// Defaults to [`DEFAULT_USER`](crate::DEFAULT_USER), and for an appliance that awaits a
+    /// restore to [`DEFAULT_RESTORE_USER`](crate::DEFAULT_RESTORE_USER).
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.config.user = user.into();
+        self.user_set = true;
+        self
+    }
+
+    /// An appliance deployed but not configured (`true`): it awaits a restore. It serves the
+    /// recovery operations (restore validate, start, status, cancel) and refuses the backup
+    /// operations with NOT_ALLOWED_IN_CURRENT_STATE; its account defaults to
+    /// [`DEFAULT_RESTORE_USER`](crate::DEFAULT_RESTORE_USER), as an appliance's management
+    /// interface (port 5480) takes `root`. A successful restore makes it the backed-up
+    /// appliance: its system name, version and schedules. Off by default: a configured
+    /// appliance, which refuses a restore.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use vcsa_backup_sim::{RestoreTiming, Simulator};
+    ///
+    /// let sim = Simulator::builder()
+    ///     .tls(false)
+    ///     .awaiting_restore(true)
+    ///     .restore_timing(RestoreTiming {
+    ///         duration: Duration::from_secs(4),
+    ///         no_answer: Duration::from_secs(1),
+    ///         sessions_refused: Duration::from_secs(1),
+    ///         unavailable: Duration::from_secs(1),
+    ///     })
+    ///     .start()
+    ///     .await?;
+    /// assert!(sim.control().state().recovery.awaiting_restore);
+    /// # Ok(()) }
+    /// ```
+    pub fn awaiting_restore(mut self, awaiting: bool) -> Self {
+        self.config.awaiting_restore = awaiting;
+        self
+    }
+
+    /// How long a restore works and how long each part of its outage lasts (see
+    /// [`RestoreTiming`]).
+    pub fn restore_timing(mut self, timing: RestoreTiming) -> Self {
+        self.config.restore_timing = timing;
+        self
+    }
+
+    /// How long a reconciliation job runs and stays visible after it ends.
+    pub fn reconciliation_timing(mut self, timing: ReconciliationTiming) -> Self {
+        self.config.reconciliation_timing = timing;
+        self
+    }
+
+    /// The appliance's version, like `8.0.3.00400` ([`DEFAULT_VERSION`](crate::DEFAULT_VERSION)): it names its backups' folders,
+    /// and a backup of a newer version cannot be restored into it.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.config.version = version.into();
+        self
+    }
+
+    /// Knows the archives of another simulator's catalog (see [`CatalogExport`]), as if they
+    /// lay at their locations: the backups an appliance that awaits a restore can restore.
+    /// Call once per catalog.
+    pub fn import_catalog(mut self, catalog: CatalogExport) -> Self {
+        self.imports.push(catalog);
         self
     }
 
@@ -327,8 +400,14 @@ impl SimulatorBuilder {
         } else {
             None
         };
+        if self.config.awaiting_restore && !self.user_set {
+            self.config.user = DEFAULT_RESTORE_USER.to_string();
+        }
         let appliance = Arc::new(Appliance::new(self.config));
         appliance.update_faults(|f| f.lost_answers = self.lost_answers);
+        for catalog in &self.imports {
+            appliance.import_catalog(catalog);
+        }
         if self.history > 0 {
             appliance
                 .seed_history(self.history)

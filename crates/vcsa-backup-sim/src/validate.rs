@@ -124,7 +124,7 @@ fn first_null_field(value: &Value, at: String) -> Option<String> {
 }
 
 /// The URL scheme each location type expects.
-fn scheme_of(kind: &LocationType) -> Option<&'static str> {
+pub(crate) fn scheme_of(kind: &LocationType) -> Option<&'static str> {
     Some(match kind {
         LocationType::Ftp => "ftp",
         LocationType::Http => "http",

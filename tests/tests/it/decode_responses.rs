@@ -73,6 +73,20 @@ fn request() -> types::BackupRequest {
     }
 }
 
+fn restore() -> types::RestoreRequest {
+    types::RestoreRequest {
+        location_type: enums::LocationType::Sftp,
+        location: format!("{LOCATION}/vCenter/sn_{SYSTEM_NAME}/{ARCHIVE}"),
+        backup_password: None,
+        location_user: None,
+        location_password: None,
+        sso_admin_user_name: None,
+        sso_admin_user_password: None,
+        ignore_warnings: None,
+        parts: vec![],
+    }
+}
+
 const LOCATION: &str = "sftp://10.0.0.5/backups/vcsa";
 const SYSTEM_NAME: &str = "vcsa-01.example.com";
 const ARCHIVE: &str = "M_8.0.3.00400_20250102-101501_";
@@ -104,6 +118,7 @@ async fn call(client: &Client, op_id: &str) -> Answer {
     const JOB: &str = "20180531-155107-8217864";
     let piece = types::RestBackupRequestPiece { piece: request() };
     let run = types::RunScheduleRequest { comment: None };
+    let restore_piece = types::RestRestoreRequestPiece { piece: restore() };
     match op_id {
         "create_session" => {
             let result = client.create_session().await;
@@ -198,6 +213,34 @@ async fn call(client: &Client, op_id: &str) -> Answer {
         ),
         "get_appliance_time" => answer(op_id, client.get_appliance_time().await),
         "rest_get_appliance_time" => answer(op_id, client.rest_get_appliance_time().await),
+        "get_recovery" => answer(op_id, client.get_recovery().await),
+        "rest_get_recovery" => answer(op_id, client.rest_get_recovery().await),
+        "validate_restore" => answer(op_id, client.validate_restore(&restore()).await),
+        "rest_validate_restore" => {
+            answer(op_id, client.rest_validate_restore(&restore_piece).await)
+        }
+        "create_restore_job" => answer(op_id, client.create_restore_job(&restore()).await),
+        "rest_create_restore_job" => {
+            answer(op_id, client.rest_create_restore_job(&restore_piece).await)
+        }
+        "get_restore_job" => answer(op_id, client.get_restore_job().await),
+        "rest_get_restore_job" => answer(op_id, client.rest_get_restore_job().await),
+        "cancel_restore_job" => answer(op_id, client.cancel_restore_job().await),
+        "rest_cancel_restore_job" => answer(op_id, client.rest_cancel_restore_job().await),
+        "create_reconciliation_job" => answer(
+            op_id,
+            client
+                .create_reconciliation_job(&types::ReconciliationSpec::default())
+                .await,
+        ),
+        "rest_create_reconciliation_job" => {
+            let body = types::RestReconciliationSpec {
+                spec: types::ReconciliationSpec::default(),
+            };
+            answer(op_id, client.rest_create_reconciliation_job(&body).await)
+        }
+        "get_reconciliation_job" => answer(op_id, client.get_reconciliation_job().await),
+        "rest_get_reconciliation_job" => answer(op_id, client.rest_get_reconciliation_job().await),
         other => panic!("{other} has no call in tests/tests/decode_responses.rs: add one"),
     }
 }
@@ -225,7 +268,7 @@ async fn the_success_of_every_operation_decodes_through_the_client() {
     let doc = spec::load();
     let operations = spec::operations(&doc);
     let ids: BTreeSet<String> = operations.iter().map(|op| op.id.clone()).collect();
-    assert_eq!(ids.len(), 40, "the spec's 40 operations, ids unique");
+    assert_eq!(ids.len(), 54, "the spec's 54 operations, ids unique");
 
     let mut with_body = BTreeSet::new();
     for op in &operations {
@@ -285,7 +328,7 @@ async fn the_success_of_every_operation_decodes_through_the_client() {
     assert_eq!(names_in(&fixtures_dir(), "", ".json"), with_body);
     assert_eq!(
         with_body.len(),
-        32,
+        46,
         "all but the log-outs and the schedule changes (create, update, delete) answer a body"
     );
     // Exactly one decode snapshot per operationId: none missing, none left from a removed one.

@@ -1,4 +1,4 @@
-//! The exact request the generated client sends for each of the 40 operations, captured by a
+//! The exact request the generated client sends for each of the 54 operations, captured by a
 //! loopback mock server (wiremock) and snapshotted (`snapshots/it__wire__<operationId>.snap`).
 //!
 //! The server answers each call with a valid instance of the operation's success schema, built
@@ -13,7 +13,9 @@ use serde_json::Value;
 use vcsa_backup_api::hooks::BASIC_AUTH_OPERATIONS;
 use vcsa_backup_api::{Client, Error, ResponseValue, enums, types};
 use vcsa_backup_tests::recorder::{Canned, Recorded, Recorder};
-use vcsa_backup_tests::secrets::{self, BACKUP_PASSWORD, LOCATION_PASSWORD, SESSION_TOKEN};
+use vcsa_backup_tests::secrets::{
+    self, BACKUP_PASSWORD, LOCATION_PASSWORD, SESSION_TOKEN, SSO_PASSWORD,
+};
 use vcsa_backup_tests::{harness, instance, spec};
 
 const JOB_A: &str = "20180531-155107-8217864";
@@ -185,7 +187,7 @@ fn redact_query_passwords(op_id: &str, target: &str) -> String {
     format!("{path}?{}", pairs.join("&"))
 }
 
-/// Replaces the two password fields of a backup request, after checking they carry the real value.
+/// Replaces the password fields of a backup, restore or reconciliation request, after checking they carry the real value.
 fn redact_passwords(value: &mut Value) {
     match value {
         Value::Object(map) => {
@@ -193,6 +195,7 @@ fn redact_passwords(value: &mut Value) {
                 let expected = match key.as_str() {
                     "backup_password" => Some(BACKUP_PASSWORD),
                     "location_password" => Some(LOCATION_PASSWORD),
+                    "sso_admin_user_password" => Some(SSO_PASSWORD),
                     _ => None,
                 };
                 match expected {
@@ -799,6 +802,171 @@ async fn rest_get_appliance_time() {
     })
     .await;
     assert_eq!(request.path_and_query, "/rest/appliance/system/time");
+}
+
+// ------------------------------------------------------------------------------------ recovery
+
+fn restore_request() -> types::RestoreRequest {
+    types::RestoreRequest {
+        location_type: enums::LocationType::Sftp,
+        location: "sftp://10.0.0.5/backups/vcsa/vCenter/sn_vcsa-01/S_8.0.3.00400_20250102-101501_"
+            .into(),
+        backup_password: Some(BACKUP_PASSWORD.into()),
+        location_user: Some("backup".into()),
+        location_password: Some(LOCATION_PASSWORD.into()),
+        sso_admin_user_name: Some("administrator@vsphere.local".into()),
+        sso_admin_user_password: Some(SSO_PASSWORD.into()),
+        ignore_warnings: Some(true),
+        parts: vec!["common".into()],
+    }
+}
+
+fn reconciliation_spec() -> types::ReconciliationSpec {
+    types::ReconciliationSpec {
+        ignore_warnings: Some(false),
+        sso_admin_user_name: Some("administrator@vsphere.local".into()),
+        sso_admin_user_password: Some(SSO_PASSWORD.into()),
+    }
+}
+
+#[tokio::test]
+async fn get_recovery() {
+    let request = exchange("get_recovery", async |c| c.get_recovery().await).await;
+    assert_eq!(request.path_and_query, "/api/appliance/recovery");
+}
+
+#[tokio::test]
+async fn rest_get_recovery() {
+    let request = exchange("rest_get_recovery", async |c| c.rest_get_recovery().await).await;
+    assert_eq!(request.path_and_query, "/rest/appliance/recovery");
+}
+
+#[tokio::test]
+async fn validate_restore() {
+    let request = exchange("validate_restore", async |c| {
+        c.validate_restore(&restore_request()).await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query,
+        "/api/appliance/recovery/restore?action=validate"
+    );
+    assert_eq!(body_json(&request)["location_type"], "SFTP", "bare body");
+}
+
+#[tokio::test]
+async fn rest_validate_restore() {
+    let piece = types::RestRestoreRequestPiece {
+        piece: restore_request(),
+    };
+    let request = exchange("rest_validate_restore", async |c| {
+        c.rest_validate_restore(&piece).await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query,
+        "/rest/appliance/recovery/restore/validate"
+    );
+    assert_eq!(body_json(&request)["piece"]["location_type"], "SFTP");
+}
+
+#[tokio::test]
+async fn create_restore_job() {
+    let request = exchange("create_restore_job", async |c| {
+        c.create_restore_job(&restore_request()).await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query,
+        "/api/appliance/recovery/restore/job"
+    );
+    assert_eq!(body_json(&request)["ignore_warnings"], true, "bare body");
+}
+
+#[tokio::test]
+async fn rest_create_restore_job() {
+    let piece = types::RestRestoreRequestPiece {
+        piece: restore_request(),
+    };
+    let request = exchange("rest_create_restore_job", async |c| {
+        c.rest_create_restore_job(&piece).await
+    })
+    .await;
+    assert_eq!(body_json(&request)["piece"]["parts"][0], "common");
+}
+
+#[tokio::test]
+async fn get_restore_job() {
+    exchange("get_restore_job", async |c| c.get_restore_job().await).await;
+}
+
+#[tokio::test]
+async fn rest_get_restore_job() {
+    exchange("rest_get_restore_job", async |c| {
+        c.rest_get_restore_job().await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cancel_restore_job() {
+    let request = exchange("cancel_restore_job", async |c| c.cancel_restore_job().await).await;
+    assert_eq!(
+        request.path_and_query,
+        "/api/appliance/recovery/restore/job?action=cancel"
+    );
+}
+
+#[tokio::test]
+async fn rest_cancel_restore_job() {
+    let request = exchange("rest_cancel_restore_job", async |c| {
+        c.rest_cancel_restore_job().await
+    })
+    .await;
+    assert_eq!(
+        request.path_and_query,
+        "/rest/appliance/recovery/restore/job/cancel"
+    );
+}
+
+#[tokio::test]
+async fn create_reconciliation_job() {
+    let request = exchange("create_reconciliation_job", async |c| {
+        c.create_reconciliation_job(&reconciliation_spec()).await
+    })
+    .await;
+    assert_eq!(body_json(&request)["ignore_warnings"], false, "bare body");
+}
+
+#[tokio::test]
+async fn rest_create_reconciliation_job() {
+    let body = types::RestReconciliationSpec {
+        spec: reconciliation_spec(),
+    };
+    let request = exchange("rest_create_reconciliation_job", async |c| {
+        c.rest_create_reconciliation_job(&body).await
+    })
+    .await;
+    assert_eq!(
+        body_json(&request)["spec"]["sso_admin_user_name"],
+        "administrator@vsphere.local"
+    );
+}
+
+#[tokio::test]
+async fn get_reconciliation_job() {
+    exchange("get_reconciliation_job", async |c| {
+        c.get_reconciliation_job().await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rest_get_reconciliation_job() {
+    exchange("rest_get_reconciliation_job", async |c| {
+        c.rest_get_reconciliation_job().await
+    })
+    .await;
 }
 
 /// Every operation of the spec has its wire test above: a new operation must get one.

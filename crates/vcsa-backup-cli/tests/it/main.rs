@@ -15,5 +15,6 @@ mod hostile;
 mod logging;
 mod lost_answers;
 mod output;
+mod restore;
 mod schedules;
 mod terminal;

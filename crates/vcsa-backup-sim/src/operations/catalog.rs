@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::appliance::Appliance;
 use crate::catalog::{
-    Archive, ArchiveSeed, DEFAULT_MAX_RESULTS, FilterSpec, LayoutFolder, LocationSpec,
+    Archive, ArchiveSeed, DEFAULT_MAX_RESULTS, FilterSpec, LayoutFolder, LocationSpec, Origin,
     archive_name, folder_url, is_valid_archive_id, is_valid_system_name, location_key,
     newest_first, parts_held,
 };
@@ -256,6 +256,7 @@ impl Appliance {
             version,
             parts: parts_held(&seed.parts.unwrap_or_default()),
             comment: seed.comment.unwrap_or_default(),
+            origin: Origin::default(),
         };
         inner.catalog.insert(&folder, record);
         Ok(archive)

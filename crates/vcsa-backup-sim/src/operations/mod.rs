@@ -1,8 +1,10 @@
 //! The appliance's operations that have a subject of their own, as methods of [`Appliance`]
-//! beside the job operations of `appliance.rs`: the catalog, the schedules and the clock.
+//! beside the job operations of `appliance.rs`: the catalog, the schedules, the clock, and
+//! recovery (restore and reconciliation).
 //!
 //! [`Appliance`]: crate::appliance::Appliance
 
 mod catalog;
 mod clock;
+mod recovery;
 mod schedules;

@@ -20,6 +20,7 @@ use crate::control::Control;
 use crate::faults::EnumField;
 use crate::flavour::json_response;
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
+use crate::recovery::transfer::CatalogExport;
 use crate::schedules::ScheduleSpec;
 
 type App = State<Arc<Appliance>>;
@@ -44,6 +45,7 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/archives", post(seed_archive))
         .route("/retention", post(run_retention))
         .route("/clock/advance", post(advance_clock))
+        .route("/catalog", get(export_catalog).post(import_catalog))
 }
 
 fn bad_request(reason: String) -> Response {
@@ -242,6 +244,17 @@ struct Advance {
 async fn advance_clock(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: Advance| {
         c.advance_clock(Duration::from_millis(r.millis));
+        Ok(())
+    })
+}
+
+async fn export_catalog(State(app): App) -> Response {
+    json_response(StatusCode::OK, &app.export_catalog())
+}
+
+async fn import_catalog(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: CatalogExport| {
+        c.import_catalog(&r);
         Ok(())
     })
 }

@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) use auth::SESSION_HEADER;
 mod catalog;
 mod paged;
+mod recovery;
 mod reply;
 mod schedules;
 mod vendor;
@@ -21,6 +22,7 @@ use vcsa_backup_api::enums::ErrorType;
 use crate::appliance::Appliance;
 use crate::error::{VapiError, message};
 use crate::flavour::Flavour;
+use crate::recovery::OutagePhase;
 use reply::error_response;
 
 /// Where the admin endpoint lives: outside every vendor path.
@@ -31,11 +33,16 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
     let vendor = vendor::routes()
         .merge(schedules::routes())
         .merge(catalog::routes())
+        .merge(recovery::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             app.clone(),
             json_bodies_only,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            backups_need_configuration,
         ))
         .layer(middleware::from_fn_with_state(
             app.clone(),
@@ -56,12 +63,59 @@ async fn inject_faults(State(app): State<Arc<Appliance>>, req: Request, next: Ne
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
+    match app.restore_outage() {
+        Some(OutagePhase::NoAnswer) => return crate::lost_answers::dropped(),
+        Some(OutagePhase::Unavailable) => {
+            let err = VapiError::new(
+                ErrorType::ServiceUnavailable,
+                "com.vmware.vapi.endpoint.service_unavailable",
+                "The service is unavailable while the appliance restarts its services during a \
+                 restore. Try again later.",
+            );
+            return error_response(&app, flavour, &err);
+        }
+        // Log in refuses them; the sessions of before ended when the outage began.
+        Some(OutagePhase::SessionsRefused) | None => {}
+    }
     if app.take_injected_failure() {
         let err = VapiError::new(
             ErrorType::ServiceUnavailable,
             "com.vmware.vapi.endpoint.service_unavailable",
             "The service is temporarily unavailable (simulated fault). Try again later.",
         );
+        return error_response(&app, flavour, &err);
+    }
+    next.run(req).await
+}
+
+/// An appliance that awaits a restore refuses the backup operations (after the session check,
+/// as every operation makes it).
+async fn backups_need_configuration(
+    State(app): State<Arc<Appliance>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_backup = ["/api", "/rest"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .and_then(|p| p.strip_prefix("/appliance/recovery/backup"))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
+    if !is_backup {
+        return next.run(req).await;
+    }
+    if let Err(err) = app.ensure_configured() {
+        let flavour = Flavour::of_path(path);
+        let token = req
+            .headers()
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .unwrap_or_default();
+        let err = match app.authenticate(token) {
+            Ok(_) => err,
+            Err(unauthenticated) => unauthenticated,
+        };
         return error_response(&app, flavour, &err);
     }
     next.run(req).await

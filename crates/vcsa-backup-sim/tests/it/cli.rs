@@ -29,6 +29,14 @@ async fn help_documents_every_option() {
         "--ca-cert-out",
         "--appliances",
         "--inventory-out",
+        "--appliance-version",
+        "--awaiting-restore",
+        "--import-catalog",
+        "--restore-duration",
+        "--restore-no-answer",
+        "--restore-sessions-refused",
+        "--restore-unavailable",
+        "--reconcile-duration",
         "--help",
         "--version",
     ] {
@@ -217,4 +225,63 @@ async fn many_appliances_need_port_zero() {
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("--appliances needs port 0"), "{stderr}");
+}
+
+#[tokio::test]
+async fn awaits_a_restore_knowing_another_simulators_catalog() {
+    let a = vcsa_backup_sim::Simulator::builder()
+        .job_duration(std::time::Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
+    a.control()
+        .seed_archive(vcsa_backup_sim::ArchiveSeed {
+            location: "sftp://nas.example.com/vcsa".into(),
+            system_name: "vcsa-a.example.com".into(),
+            timestamp: "2026-05-18T02:00:00Z".parse().unwrap(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--http", "--awaiting-restore"])
+        .args(["--import-catalog", a.url()])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next_line().await.unwrap().unwrap();
+    let state: serde_json::Value = reqwest::get(format!("{url}/__sim/state"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["archives"], 1);
+    assert_eq!(state["recovery"]["awaiting_restore"], true);
+    let login = reqwest::Client::new()
+        .post(format!("{url}/api/session"))
+        .basic_auth("root", Some(vcsa_backup_sim::DEFAULT_PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 201, "root logs in");
+    child.kill().await.unwrap();
+
+    let out = Command::new(BIN)
+        .args([
+            "--http",
+            "--awaiting-restore",
+            "--import-catalog",
+            "/nonexistent/catalog.json",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read the catalog file /nonexistent/catalog.json"),
+        "{stderr}"
+    );
 }

@@ -13,6 +13,7 @@ mod generated_client;
 mod https;
 mod lost_answers;
 mod operations;
+mod restore;
 mod retention;
 mod schedules;
 mod sessions;

@@ -35,6 +35,7 @@ mod human;
 mod options;
 mod poller;
 mod progress;
+mod restore;
 mod watch;
 mod when_idle;
 
@@ -50,6 +51,7 @@ pub use error::{
 pub use human::HumanDuration;
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
+pub use restore::{RESTORE_OUTAGE, RecoveryWaitError};
 pub use watch::JobWatch;
 pub use when_idle::IdleStart;
 
