@@ -559,6 +559,26 @@ impl Inner {
             self.config.version = restored.version;
             self.schedules = Schedules::restored(&restored.schedules);
             self.plan_next_event();
+            let backup = restored.backup;
+            let spec = JobSpec {
+                kind: if backup.scheduled {
+                    DetailsType::Scheduled
+                } else {
+                    DetailsType::Manual
+                },
+                location: backup.location,
+                location_user: String::new(),
+                total_bytes: parts::backup_bytes(&backup.parts),
+                comment: backup.comment,
+                fast_backup: None,
+                user: self.config.user.clone(),
+            };
+            let took = (backup.completed - backup.started)
+                .to_std()
+                .unwrap_or_default();
+            let build = self.config.build.clone();
+            self.jobs
+                .record_past(spec, backup.started, took, &build, now);
         }
     }
 

@@ -10,9 +10,9 @@ use vcsa_backup_api::types::{
 };
 
 use crate::appliance::{Appliance, Inner};
-use crate::catalog::{Archive, layout_of};
+use crate::catalog::{Archive, LayoutFolder, SCHEDULED_PREFIX, layout_of};
 use crate::error::{VapiError, clip, message};
-use crate::recovery::{ReconciliationRun, RestoreRun, Restored};
+use crate::recovery::{ReconciliationRun, RestoreRun, Restored, RestoredBackup};
 use crate::validate::scheme_of;
 
 /// The answer to a restore asked of an appliance that is already configured.
@@ -64,7 +64,7 @@ fn is_newer(a: &str, b: &str) -> bool {
 impl Inner {
     /// The backup a request names, checked as the appliance reads it: a backup folder that
     /// holds a backup, and its encryption password.
-    fn backup_named(&self, req: &RestoreRequest) -> Result<(String, Archive), VapiError> {
+    fn backup_named(&self, req: &RestoreRequest) -> Result<(LayoutFolder, Archive), VapiError> {
         let url = Url::parse(&req.location)
             .ok()
             .filter(|u| u.host_str().is_some_and(|h| !h.is_empty()));
@@ -91,9 +91,9 @@ impl Inner {
         }
         let found = layout_of(&url).and_then(|folder| {
             let archive = self.catalog.get(&folder)?.clone();
-            Some((folder.system_name, archive))
+            Some((folder, archive))
         });
-        let Some((system_name, archive)) = found else {
+        let Some((folder, archive)) = found else {
             return Err(invalid(
                 "location.no_backup",
                 format!(
@@ -117,7 +117,7 @@ impl Inner {
                     .to_string(),
             ));
         }
-        Ok((system_name, archive))
+        Ok((folder, archive))
     }
 
     /// Why the backup cannot be restored here, if it cannot.
@@ -174,8 +174,8 @@ impl Appliance {
         if !inner.recovery.awaiting {
             return Err(not_awaiting_restore());
         }
-        let (system_name, archive) = inner.backup_named(req)?;
-        Ok(inner.metadata(system_name, archive))
+        let (folder, archive) = inner.backup_named(req)?;
+        Ok(inner.metadata(folder.system_name, archive))
     }
 
     pub(crate) fn start_restore(
@@ -195,7 +195,7 @@ impl Appliance {
         if !inner.recovery.awaiting {
             return Err(not_awaiting_restore());
         }
-        let (system_name, archive) = inner.backup_named(req)?;
+        let (folder, archive) = inner.backup_named(req)?;
         let sso_given = req
             .sso_admin_user_name
             .as_deref()
@@ -211,9 +211,17 @@ impl Appliance {
         }
         let problems = inner.not_applicable(&archive);
         let target = Restored {
-            system_name,
+            system_name: folder.system_name.clone(),
             version: archive.version.clone(),
             schedules: archive.origin.schedules.clone(),
+            backup: RestoredBackup {
+                location: req.location.clone(),
+                scheduled: folder.archive.starts_with(SCHEDULED_PREFIX),
+                started: archive.started,
+                completed: archive.completed,
+                parts: archive.parts.clone(),
+                comment: archive.comment.clone(),
+            },
         };
         let run = if problems.is_empty() {
             RestoreRun::start(now, inner.recovery.timing, target, req.parts.clone())

@@ -354,6 +354,16 @@ async fn a_restore_runs_in_phases_through_its_outage_and_makes_the_backed_up_app
         (1, 3, 1)
     );
     assert_eq!(state.schedules, ["default", "weekly"], "A's schedules");
+    // Its history holds the backup it was restored from.
+    let (_, ids) = b.get(&format!("{API}/job")).await;
+    let restored_from = ids[0].as_str().unwrap().to_string();
+    assert_eq!(ids.as_array().unwrap().len(), 1);
+    let (_, job) = b.get(&format!("{API}/job/{restored_from}")).await;
+    assert_eq!(job["state"], "SUCCEEDED");
+    let (_, details) = b
+        .get(&format!("{API}/job/details?jobs={restored_from}"))
+        .await;
+    assert_eq!(details[&restored_from]["location"], folder.as_str());
     // A normal appliance now, with A's system name and version: a backup goes to its folder.
     let (status, run) = b
         .post(&format!("{API}/schedules/default?action=run"), json!({}))
