@@ -113,6 +113,7 @@ mod appliance;
 mod catalog;
 mod clock;
 mod config;
+mod connections;
 mod control;
 mod error;
 mod faults;

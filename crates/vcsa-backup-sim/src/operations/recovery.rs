@@ -2,8 +2,9 @@
 //! status and cancel (on an appliance that awaits a restore), and the reconciliation job (on a
 //! restored one).
 
+use tokio::time::Instant;
 use url::Url;
-use vcsa_backup_api::enums::{BackupRestoreProcessState, ErrorType, ReturnStatus};
+use vcsa_backup_api::enums::{BackupRestoreProcessState, DetailsType, ErrorType, ReturnStatus};
 use vcsa_backup_api::types::{
     LocalizableMessage, ReconciliationInfo, ReconciliationSpec, RecoveryInfo, RestoreJobStatus,
     RestoreMetadata, RestoreRequest, ReturnResult,
@@ -12,7 +13,12 @@ use vcsa_backup_api::types::{
 use crate::appliance::{Appliance, Inner};
 use crate::catalog::{Archive, LayoutFolder, SCHEDULED_PREFIX, layout_of};
 use crate::error::{VapiError, clip, message};
+use crate::jobs::JobSpec;
+use crate::parts;
+use crate::recovery::OutagePhase;
+use crate::recovery::transfer::CatalogExport;
 use crate::recovery::{ReconciliationRun, RestoreRun, Restored, RestoredBackup};
+use crate::schedules::Schedules;
 use crate::validate::scheme_of;
 
 /// The answer to a restore asked of an appliance that is already configured.
@@ -62,6 +68,41 @@ fn is_newer(a: &str, b: &str) -> bool {
 }
 
 impl Inner {
+    /// Plays the restore's effects due by `now`: its outage ends every session (the services
+    /// restart); its success makes this the backed-up appliance (system name, version,
+    /// schedules).
+    pub(crate) fn settle_recovery(&mut self, now: Instant) {
+        if self.recovery.take_outage_begun(now) {
+            self.sessions.expire_all();
+        }
+        if let Some(restored) = self.recovery.take_restored(now) {
+            self.config.system_name = restored.system_name;
+            self.config.version = restored.version;
+            self.schedules = Schedules::restored(&restored.schedules);
+            self.plan_next_event();
+            let backup = restored.backup;
+            let spec = JobSpec {
+                kind: if backup.scheduled {
+                    DetailsType::Scheduled
+                } else {
+                    DetailsType::Manual
+                },
+                location: backup.location,
+                location_user: String::new(),
+                total_bytes: parts::backup_bytes(&backup.parts),
+                comment: backup.comment,
+                fast_backup: None,
+                user: self.config.user.clone(),
+            };
+            let took = (backup.completed - backup.started)
+                .to_std()
+                .unwrap_or_default();
+            let build = self.config.build.clone();
+            self.jobs
+                .record_past(spec, backup.started, took, &build, now);
+        }
+    }
+
     /// The backup a request names, checked as the appliance reads it: a backup folder that
     /// holds a backup, and its encryption password.
     fn backup_named(&self, req: &RestoreRequest) -> Result<(LayoutFolder, Archive), VapiError> {
@@ -153,6 +194,31 @@ impl Inner {
 }
 
 impl Appliance {
+    /// The restore outage in force now, if any; counts the call made in it.
+    pub(crate) fn restore_outage(&self) -> Option<OutagePhase> {
+        let mut inner = self.lock();
+        let phase = inner.recovery.outage(self.clock.now())?;
+        inner.recovery.count_outage_call(phase);
+        Some(phase)
+    }
+
+    pub(crate) fn export_catalog(&self) -> CatalogExport {
+        CatalogExport::of(&self.lock().catalog)
+    }
+
+    /// Places the archives of an export in the catalog (replacing ones of the same folder);
+    /// answers how many.
+    pub(crate) fn import_catalog(&self, export: &CatalogExport) -> usize {
+        let mut inner = self.lock();
+        let mut count = 0;
+        for (folder, archive) in export.entries() {
+            inner.used_folders.insert(folder.key());
+            inner.catalog.insert(&folder, archive);
+            count += 1;
+        }
+        count
+    }
+
     pub(crate) fn recovery_info(&self) -> RecoveryInfo {
         RecoveryInfo { supported: true }
     }
