@@ -136,6 +136,15 @@ async fn an_appliance_awaiting_restore_refuses_the_backup_operations() {
         assert_eq!(kind, "NOT_ALLOWED_IN_CURRENT_STATE", "{path}");
         assert!(error_text(&err).contains("awaits a restore"), "{err}");
     }
+    // The catalog reads the backup server: it finds the backup to restore.
+    let (status, names) = b
+        .post(
+            &format!("{API}/system-name?action=list"),
+            json!({"location": "sftp://nas.example.com/vcsa"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{names}");
+    assert_eq!(names, json!(["vcsa-a.example.com"]));
     // Without a session the answer is the usual 401.
     let (status, _) = send(b.http.get(b.url(&format!("{API}/job")))).await;
     assert_eq!(status, 401);
