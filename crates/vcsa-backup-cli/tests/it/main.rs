@@ -12,5 +12,6 @@ mod hostile;
 mod logging;
 mod lost_answers;
 mod output;
+mod restore_drill;
 mod schedules;
 mod terminal;
