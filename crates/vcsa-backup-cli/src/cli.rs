@@ -6,9 +6,11 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod archives;
+mod restore;
 mod schedule;
 
 pub use archives::{ArchivesCommand, ArchivesListArgs, ArchivesShowArgs, CatalogLocation};
+pub use restore::{ReconcileCommand, RecoveryWaitArgs, RestoreArgs, RestoreCommand};
 pub use schedule::{
     ScheduleApplyArgs, ScheduleCommand, ScheduleCreateArgs, ScheduleOptions, ScheduleRunArgs,
     ScheduleUpdateArgs,
@@ -18,8 +20,9 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the backup job (or the check, or the cancel request) failed; `schedule apply --check`
-     found a difference
-  2  invalid input: a wrong option, a refused request, an unknown job, schedule or backup
+     found a difference; a backup that cannot be restored here; a restore that failed
+  2  invalid input: a wrong option, a refused request, an unknown job, schedule or backup;
+     an appliance that does not await the restore asked of it
   3  the deadline given with --deadline passed before the job ended
   4  another backup or restore is already running on the appliance
   5  authentication: wrong user or password, or the user lacks the backup privilege
@@ -166,6 +169,12 @@ pub enum Command {
     Parts,
     /// Check a backup location and its settings without starting a backup.
     Validate(RequestArgs),
+    /// Restore a backup into a freshly deployed appliance: validate, start, status, cancel.
+    #[command(subcommand, after_long_help = restore::RESTORE_HELP)]
+    Restore(RestoreCommand),
+    /// Reconcile a restored appliance with its linked partners: start, status.
+    #[command(subcommand)]
+    Reconcile(ReconcileCommand),
     /// Check backup health for monitoring: exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     #[command(after_long_help = CHECK_HELP)]
     Check(CheckArgs),

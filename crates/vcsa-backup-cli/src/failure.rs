@@ -335,6 +335,14 @@ impl From<Error> for Failure {
                 "check --user and the password (VCSA_PASSWORD, --password-file or the prompt), \
                  and that the account is not locked",
             ),
+            Error::NotAllowedInCurrentState(_) => Failure::new(
+                ExitCode::InvalidInput,
+                "the appliance does not allow this in its current state",
+            )
+            .with_hint(
+                "a restore needs a freshly deployed appliance that awaits restore (--server \
+                 HOST:5480 --user root); a reconciliation, a restored one",
+            ),
             Error::NotAuthorized(_) => Failure::new(
                 ExitCode::Authentication,
                 "the user is not allowed to do this",

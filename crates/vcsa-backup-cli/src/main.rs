@@ -164,6 +164,8 @@ async fn on_appliance(ctx: &Context, command: &Command) -> Result<(), Failure> {
         Command::Archives(command) => commands::archives::run(ctx, command).await,
         Command::Parts => commands::parts::run(ctx).await,
         Command::Validate(args) => commands::validate::run(ctx, args).await,
+        Command::Restore(command) => commands::restore::run(ctx, command).await,
+        Command::Reconcile(command) => commands::reconcile::run(ctx, command).await,
         // Handled by `main` and `run`: they have their own exit codes, or need no appliance.
         Command::Check(_) | Command::Fleet(_) => Ok(()),
         #[cfg(feature = "demo")]

@@ -127,6 +127,7 @@ pub mod fleet;
 pub mod health;
 mod job;
 mod message;
+mod restore;
 mod schedule;
 mod segment;
 pub mod wait;
@@ -143,6 +144,7 @@ pub use catalog::{
 pub use client::Client;
 pub use client::address::server_url;
 pub use client::builder::{ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::restore::{RESTORE_PORT, RESTORE_USER};
 pub use error::{
     AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };
@@ -154,6 +156,9 @@ pub use message::Message;
 /// The HTTP library the client is built on, at the version this crate uses: build the client
 /// that [`ClientBuilder::http_client`] takes with it.
 pub use reqwest;
+pub use restore::{
+    Reconciliation, RestoreCheck, RestoreRequest, RestoreRequestBuilder, RestoreStatus,
+};
 pub use schedule::{
     ApplianceTime, ApplyOptions, Blocker, DayOfWeek, Recurrence, Retention, Schedule,
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleSpec, ScheduleSpecBuilder,

@@ -216,7 +216,9 @@ async fn call(client: &Client, op_id: &str) -> Answer {
         "get_recovery" => answer(op_id, client.get_recovery().await),
         "rest_get_recovery" => answer(op_id, client.rest_get_recovery().await),
         "validate_restore" => answer(op_id, client.validate_restore(&restore()).await),
-        "rest_validate_restore" => answer(op_id, client.rest_validate_restore(&restore_piece).await),
+        "rest_validate_restore" => {
+            answer(op_id, client.rest_validate_restore(&restore_piece).await)
+        }
         "create_restore_job" => answer(op_id, client.create_restore_job(&restore()).await),
         "rest_create_restore_job" => {
             answer(op_id, client.rest_create_restore_job(&restore_piece).await)
@@ -238,9 +240,7 @@ async fn call(client: &Client, op_id: &str) -> Answer {
             answer(op_id, client.rest_create_reconciliation_job(&body).await)
         }
         "get_reconciliation_job" => answer(op_id, client.get_reconciliation_job().await),
-        "rest_get_reconciliation_job" => {
-            answer(op_id, client.rest_get_reconciliation_job().await)
-        }
+        "rest_get_reconciliation_job" => answer(op_id, client.rest_get_reconciliation_job().await),
         other => panic!("{other} has no call in tests/tests/decode_responses.rs: add one"),
     }
 }

@@ -876,7 +876,10 @@ async fn create_restore_job() {
         c.create_restore_job(&restore_request()).await
     })
     .await;
-    assert_eq!(request.path_and_query, "/api/appliance/recovery/restore/job");
+    assert_eq!(
+        request.path_and_query,
+        "/api/appliance/recovery/restore/job"
+    );
     assert_eq!(body_json(&request)["ignore_warnings"], true, "bare body");
 }
 
@@ -907,10 +910,7 @@ async fn rest_get_restore_job() {
 
 #[tokio::test]
 async fn cancel_restore_job() {
-    let request = exchange("cancel_restore_job", async |c| {
-        c.cancel_restore_job().await
-    })
-    .await;
+    let request = exchange("cancel_restore_job", async |c| c.cancel_restore_job().await).await;
     assert_eq!(
         request.path_and_query,
         "/api/appliance/recovery/restore/job?action=cancel"

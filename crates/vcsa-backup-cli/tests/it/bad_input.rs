@@ -289,6 +289,36 @@ const CASES: &[Case] = &[
         code: 2,
         says: "--password-file",
     },
+    Case {
+        name: "a restore's archive without its system name",
+        args: &[
+            "restore",
+            "validate",
+            "--location",
+            "sftp://nas/b",
+            "--archive",
+            "S_8.0_x_",
+        ],
+        code: 2,
+        says: "--system-name",
+    },
+    Case {
+        name: "a restore location without its protocol",
+        args: &[
+            "restore",
+            "validate",
+            "--location",
+            "nas/b/vCenter/sn_a/S_8.0_x_",
+        ],
+        code: 2,
+        says: "the request is invalid",
+    },
+    Case {
+        name: "a reconciliation without the SSO administrator",
+        args: &["reconcile", "start"],
+        code: 2,
+        says: "--sso-user",
+    },
 ];
 
 /// Files a case needs in its scratch folder, by case name: (case, file name, contents).

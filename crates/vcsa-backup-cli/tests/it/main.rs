@@ -12,6 +12,7 @@ mod hostile;
 mod logging;
 mod lost_answers;
 mod output;
+mod restore;
 mod restore_drill;
 mod schedules;
 mod terminal;

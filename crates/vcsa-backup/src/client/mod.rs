@@ -19,6 +19,7 @@ pub(crate) mod builder;
 mod catalog;
 mod operations;
 mod resolve;
+pub(crate) mod restore;
 mod schedules;
 mod session;
 

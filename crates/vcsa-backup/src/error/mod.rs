@@ -52,6 +52,10 @@ pub enum Error {
     },
     /// The user may not do this (`UNAUTHORIZED`): use an account with the backup privilege.
     NotAuthorized(ServerError),
+    /// The appliance does not allow this in its state (`NOT_ALLOWED_IN_CURRENT_STATE`): a
+    /// restore needs a freshly deployed appliance that awaits restore (after deployment, before
+    /// its first boot configuration), and a normal appliance refuses it.
+    NotAllowedInCurrentState(ServerError),
     /// The request is wrong: found before sending it, or refused by the appliance
     /// (`INVALID_ARGUMENT`). Fix it; retrying unchanged will not help.
     InvalidRequest(InvalidRequest),
@@ -262,6 +266,7 @@ impl Error {
             Self::BackupInProgress(e)
             | Self::NotFound(e)
             | Self::NotAuthorized(e)
+            | Self::NotAllowedInCurrentState(e)
             | Self::Server(e)
             | Self::InvalidRequest(InvalidRequest::Rejected(e)) => Some(e),
             Self::NotAuthenticated { server, .. } | Self::Transient { server, .. } => {
@@ -309,6 +314,12 @@ impl fmt::Display for Error {
                 f,
                 "the session expired before the appliance accepted \"{operation}\", so nothing \
                  was done; a new session is open, so it is safe to call again"
+            ),
+            Self::NotAllowedInCurrentState(e) => write!(
+                f,
+                "the appliance does not allow this in its current state ({e}); a restore needs \
+                 a freshly deployed appliance that awaits restore (stage 1 of the installer \
+                 done, before its first boot configuration)"
             ),
             Self::NotAuthorized(e) => write!(
                 f,

@@ -90,6 +90,9 @@ pub enum Field {
     /// A job's id.
     Job,
 
+    /// The SSO administrator's user name, for a restore or a reconciliation.
+    SsoUser,
+
     /// The request as a whole, when no one setting is at fault.
     Request,
 }
@@ -128,6 +131,7 @@ impl Field {
             Self::Version => "version",
             Self::Archive => "backup id",
             Self::Job => "job id",
+            Self::SsoUser => "SSO administrator user name",
             Self::Request => "request",
         }
     }

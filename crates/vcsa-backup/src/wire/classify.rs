@@ -63,6 +63,7 @@ pub(crate) fn from_server(server: ServerError) -> Error {
         Some(T::Unauthenticated) => not_authenticated(server),
         Some(T::Unauthorized) => Error::NotAuthorized(server),
         Some(T::InvalidArgument) => Error::InvalidRequest(InvalidRequest::Rejected(server)),
+        Some(T::NotAllowedInCurrentState) => Error::NotAllowedInCurrentState(server),
         Some(T::ServiceUnavailable | T::TimedOut | T::ResourceBusy) => transient_server(server),
         Some(_) => Error::Server(server),
         None => match server.status {

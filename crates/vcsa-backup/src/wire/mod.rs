@@ -7,6 +7,7 @@ pub(crate) mod classify;
 pub(crate) mod convert;
 pub(crate) mod dispatch;
 pub(crate) mod flavour;
+pub(crate) mod restore_twins;
 pub(crate) mod schedule_twins;
 pub(crate) mod scrub;
 #[cfg(feature = "rustls")]

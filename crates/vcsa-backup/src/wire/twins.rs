@@ -28,6 +28,10 @@ wrapped_in_value! {
     types::RestPartListValue => types::PartList,
     types::RestReturnResultValue => types::ReturnResult,
     types::RestSessionTokenValue => WireSecret,
+    types::RestRecoveryInfoValue => types::RecoveryInfo,
+    types::RestRestoreMetadataValue => types::RestoreMetadata,
+    types::RestRestoreJobStatusValue => types::RestoreJobStatus,
+    types::RestReconciliationInfoValue => types::ReconciliationInfo,
 }
 
 /// Both flavours answer nothing.

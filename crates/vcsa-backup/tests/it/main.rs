@@ -22,6 +22,7 @@ mod http_events;
 mod job_id;
 mod lost_answers;
 mod requests;
+mod restore;
 mod schedule_clock;
 mod schedule_diff;
 mod schedule_info;

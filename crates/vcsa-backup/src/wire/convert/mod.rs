@@ -8,6 +8,7 @@ pub(crate) mod catalog;
 pub(crate) mod error;
 pub(crate) mod job;
 pub(crate) mod message;
+pub(crate) mod restore;
 
 pub(crate) use error::rest_type_to_api;
 pub(crate) use message::convert_all;

@@ -1,0 +1,207 @@
+//! The recovery operations: connecting to an appliance that awaits restore, validating and
+//! starting a restore, its status and cancel, and the reconciliation job that follows.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use vcsa_backup_api::Secret;
+
+use crate::client::Client;
+use crate::client::address::server_url;
+use crate::client::builder::ClientBuilder;
+use crate::client::resolve::{SETTLE_WITHIN, may_have_started};
+use crate::error::{BuildError, Error};
+use crate::job::status::{JobState, Outcome};
+use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus};
+use crate::wait::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::wait::{ConstantBackoff, FailureStreak, FaultAction, FaultPolicy, RetryTransient};
+use crate::wire::convert::IntoDomain;
+use crate::wire::restore_twins::{
+    CancelRestoreJob, GetReconciliationJob, GetRecovery, GetRestoreJob, StartReconciliation,
+    StartRestore, ValidateRestore,
+};
+
+/// The port an appliance that awaits restore serves the recovery API on (its management
+/// interface), when the address names none.
+pub const RESTORE_PORT: u16 = 5480;
+/// The account that usually logs in to an appliance that awaits restore.
+pub const RESTORE_USER: &str = "root";
+
+impl Client {
+    /// A builder for a client of an appliance that awaits restore: `address` as for
+    /// [`Client::builder`], on port [`RESTORE_PORT`] unless it names one. Set the credentials
+    /// (usually [`RESTORE_USER`]) and the trust options as for any client.
+    ///
+    /// ```
+    /// use vcsa_backup::{Client, RESTORE_USER, Secret};
+    ///
+    /// let client = Client::restore_builder("vcsa-new.example.com")?
+    ///     .credentials(RESTORE_USER, Secret::new("VMware1!"))
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://vcsa-new.example.com:5480");
+    /// let other = Client::restore_builder("https://10.0.0.7:8443")?.build()?;
+    /// assert_eq!(other.base_url(), "https://10.0.0.7:8443");
+    /// # Ok::<(), vcsa_backup::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] when the address cannot be an appliance's (see [`server_url`]).
+    pub fn restore_builder(address: &str) -> Result<ClientBuilder, BuildError> {
+        let base = server_url(address)?;
+        let with_port = url::Url::parse(&base).ok().and_then(|mut url| {
+            let unset = url.port().is_none() && url.set_port(Some(RESTORE_PORT)).is_ok();
+            unset.then(|| url.as_str().trim_end_matches('/').to_string())
+        });
+        Ok(Client::builder(with_port.unwrap_or(base)))
+    }
+
+    /// Whether the appliance supports backup and restore.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn recovery_supported(&self) -> Result<bool, Error> {
+        Ok(self.call(&GetRecovery).await?.supported)
+    }
+
+    /// Asks an appliance that awaits restore to check `request` without restoring: whether the
+    /// backup can be restored here, where it comes from, and why not. Never sends
+    /// `ignore_warnings`.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotAllowedInCurrentState`]: the appliance does not await a restore.
+    /// - [`Error::InvalidRequest`]: the appliance refused the request (no backup in the folder,
+    ///   a wrong encryption password, wrong credentials for the location).
+    /// - [`Error::NotFound`]: the location or the backup does not exist.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn validate_restore(&self, request: &RestoreRequest) -> Result<RestoreCheck, Error> {
+        self.call(&ValidateRestore(request))
+            .await
+            .map(IntoDomain::into_domain)
+    }
+
+    /// Starts restoring `request`'s backup into an appliance that awaits restore. Never sent
+    /// twice: when the answer is lost after the request may have reached the appliance, the
+    /// restore's status says what happened (for up to 30 seconds of reads): a restore in any
+    /// state but `NONE` is this one and is returned; `NONE` means nothing started and the
+    /// original error is returned (safe to retry); an unreadable status is
+    /// [`Error::OutcomeUnknown`].
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotAllowedInCurrentState`]: the appliance does not await a restore (restore
+    ///   is allowed only after deployment and before its first boot configuration).
+    /// - [`Error::BackupInProgress`]: a backup or restore is already running.
+    /// - [`Error::InvalidRequest`], [`Error::NotFound`]: the appliance refused the request.
+    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
+    /// - [`Error::OutcomeUnknown`]: the answer was lost and the status could not be read.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn start_restore(&self, request: &RestoreRequest) -> Result<RestoreStatus, Error> {
+        // Logged in first, so that a failure to log in is never taken for a lost answer.
+        self.session().await?;
+        let lost = match self.call(&StartRestore(request)).await {
+            Err(error) if may_have_started(&error) => error,
+            other => return other.map(IntoDomain::into_domain),
+        };
+        tracing::warn!(
+            error = %lost,
+            "the answer to the restore's start was lost; reading its status to find out whether it started"
+        );
+        let mut pace = Pace::new(
+            Deadline::starting_now(SETTLE_WITHIN),
+            Arc::new(ConstantBackoff::new(Duration::from_secs(3))),
+            None,
+        );
+        let policy = RetryTransient::default();
+        let decide = |error: &Error, streak: &FailureStreak| match policy.on_error(error, streak) {
+            FaultAction::Retry => Decision::Retry,
+            _ => Decision::GiveUp,
+        };
+        let mut read = Call(|| self.restore_status());
+        match pace
+            .retry_within(
+                "reading the restore after a lost answer",
+                None,
+                decide,
+                &mut read,
+            )
+            .await
+        {
+            Ok(status) if status.state == JobState::NotStarted => Err(lost),
+            Ok(status) => Ok(status),
+            Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => Err(Error::OutcomeUnknown {
+                operation: "start a restore",
+                location: request.location().to_string(),
+                candidates: Vec::new(),
+                reason: format!("the restore's status could not be read ({error})"),
+            }),
+        }
+    }
+
+    /// The restore job's status; its state is `NONE` before any restore.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn restore_status(&self) -> Result<RestoreStatus, Error> {
+        self.call(&GetRestoreJob).await.map(IntoDomain::into_domain)
+    }
+
+    /// Asks the appliance to cancel the restore; the outcome says whether it agreed. Not
+    /// repeated after a session expiry.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn cancel_restore(&self) -> Result<Outcome, Error> {
+        self.call(&CancelRestoreJob)
+            .await
+            .map(IntoDomain::into_domain)
+    }
+
+    /// Starts the reconciliation of a restored appliance with its enhanced linked mode
+    /// partners, with the SSO administrator's credentials; `ignore_warnings` goes ahead despite
+    /// warnings. Never repeated by the client.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotAllowedInCurrentState`]: the appliance cannot reconcile now.
+    /// - [`Error::InvalidRequest`]: the appliance refused the request (wrong SSO credentials).
+    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
+    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn start_reconciliation(
+        &self,
+        sso_admin: Option<(&str, &Secret)>,
+        ignore_warnings: bool,
+    ) -> Result<Reconciliation, Error> {
+        let start = StartReconciliation {
+            sso_admin,
+            ignore_warnings,
+        };
+        self.call(&start).await.map(IntoDomain::into_domain)
+    }
+
+    /// The reconciliation job, or `None` when none is running: the appliance answers 404 then,
+    /// before any reconciliation and possibly after one ended.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
+    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    pub async fn reconciliation_status(&self) -> Result<Option<Reconciliation>, Error> {
+        match self.call(&GetReconciliationJob).await {
+            Ok(info) => Ok(Some(info.into_domain())),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}

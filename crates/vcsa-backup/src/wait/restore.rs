@@ -1,0 +1,263 @@
+//! Waiting for a restore and for a reconciliation, with a fault policy sized for a restore.
+//!
+//! The same machinery as a backup's wait (the [`WaitOptions`]' deadline, backoff and
+//! [`FaultPolicy`], read by [`Pace`]), with two rules of its own: progress only moves forward
+//! (a figure read after the appliance's services restarted never takes it back), and a
+//! reconciliation job that the appliance stops showing (it answers 404 once the job has ended)
+//! has ended: the wait returns the last status it read.
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use super::backoff::ExponentialBackoff;
+use super::faults::{FailureStreak, FaultAction, RetryTransient};
+use super::options::WaitOptions;
+use super::retry::{Call, Deadline, Decision, Pace, Stop, WaitSummary};
+use crate::job::details::TaskStatus;
+use crate::job::status::{JobState, Percent};
+use crate::restore::{Reconciliation, RestoreStatus};
+use crate::{Client, Error};
+
+/// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
+/// answers 503 by default: its services restart during a restore, for minutes at a time.
+pub const RESTORE_OUTAGE: Duration = Duration::from_secs(30 * 60);
+
+impl WaitOptions {
+    /// The options of a restore's or a reconciliation's wait: up to 12 hours, a read every
+    /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), and failures of the kinds
+    /// [`RetryTransient`] rides out (no answer, 502/503/504, sessions refused right after a log
+    /// in) ridden out for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vcsa_backup::wait::WaitOptions;
+    ///
+    /// let options = WaitOptions::for_restore(Duration::from_secs(45 * 60));
+    /// assert_eq!(options.max_wait_duration(), WaitOptions::DEFAULT_MAX_WAIT);
+    /// ```
+    pub fn for_restore(outage: Duration) -> Self {
+        Self::default()
+            .backoff(ExponentialBackoff::default())
+            .fault_policy(RetryTransient::new(outage))
+    }
+}
+
+/// A wait for a restore or a reconciliation that ended without its success.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RecoveryWaitError<T> {
+    /// The job ended in failure: its last status says why.
+    Failed {
+        /// The final status.
+        last: T,
+        /// The reads it took.
+        summary: WaitSummary,
+    },
+    /// The deadline passed first; the job goes on on the appliance.
+    TimedOut {
+        /// The last status read, if any.
+        last: Option<T>,
+        /// The last failed read, when the deadline passed during an outage.
+        error: Option<Error>,
+        /// The reads it took.
+        summary: WaitSummary,
+    },
+    /// A read failed in a way the fault policy does not ride out (or for too long).
+    ReadFailed {
+        /// The last status read, if any.
+        last: Option<T>,
+        /// Why the read failed.
+        error: Error,
+        /// The reads it took.
+        summary: WaitSummary,
+    },
+}
+
+impl<T> fmt::Display for RecoveryWaitError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Failed { .. } => f.write_str("the job failed; its messages say why"),
+            Self::TimedOut { summary, .. } => write!(
+                f,
+                "the job had not ended after {} s; it goes on on the appliance",
+                summary.waited.as_secs()
+            ),
+            Self::ReadFailed { error, .. } => write!(f, "could not follow the job: {error}"),
+        }
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for RecoveryWaitError<T> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ReadFailed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// What a recovery wait follows: a restore or a reconciliation.
+trait Followed: Sized {
+    /// Whether it ended: `Some(true)` succeeded, `Some(false)` failed.
+    fn ended(&self) -> Option<bool>;
+    /// Its progress, kept from going back.
+    fn progress(&mut self) -> &mut Percent;
+}
+
+impl Followed for RestoreStatus {
+    fn ended(&self) -> Option<bool> {
+        self.state
+            .is_terminal()
+            .then_some(self.state == JobState::Succeeded)
+    }
+    fn progress(&mut self) -> &mut Percent {
+        &mut self.progress
+    }
+}
+
+impl Followed for Reconciliation {
+    fn ended(&self) -> Option<bool> {
+        self.status
+            .is_terminal()
+            .then_some(self.status == TaskStatus::Succeeded)
+    }
+    fn progress(&mut self) -> &mut Percent {
+        &mut self.progress
+    }
+}
+
+impl Client {
+    /// Waits until the restore ends, riding out the appliance's restarts as `options`'
+    /// fault policy allows (see [`WaitOptions::for_restore`]); `on_status` sees every status
+    /// read, progress never going back. Never starts anything.
+    ///
+    /// # Errors
+    ///
+    /// [`RecoveryWaitError`]: the restore failed, the deadline passed, or a read failed for good.
+    pub async fn wait_for_restore(
+        &self,
+        options: &WaitOptions,
+        on_status: impl FnMut(&RestoreStatus),
+    ) -> Result<RestoreStatus, RecoveryWaitError<RestoreStatus>> {
+        follow(
+            options,
+            || async { self.restore_status().await.map(Some) },
+            on_status,
+        )
+        .await
+    }
+
+    /// Waits until the reconciliation ends, as [`wait_for_restore`](Self::wait_for_restore)
+    /// does. When the appliance stops showing the job (it answers 404 once a job has ended),
+    /// the job has ended and the wait returns the last status it read: its `status` may still
+    /// say `RUNNING`, and the appliance reports nothing more about it.
+    ///
+    /// # Errors
+    ///
+    /// [`RecoveryWaitError`]: the reconciliation failed, the deadline passed, a read failed for
+    /// good, or no reconciliation job was running at the first read ([`Error::NotFound`]).
+    pub async fn wait_for_reconciliation(
+        &self,
+        options: &WaitOptions,
+        on_status: impl FnMut(&Reconciliation),
+    ) -> Result<Reconciliation, RecoveryWaitError<Reconciliation>> {
+        follow(options, || self.reconciliation_status(), on_status).await
+    }
+}
+
+/// Reads until the job ends; `None` from `read` means the job is no longer shown.
+async fn follow<T, F, Fut>(
+    options: &WaitOptions,
+    mut read: F,
+    mut on_status: impl FnMut(&T),
+) -> Result<T, RecoveryWaitError<T>>
+where
+    T: Followed,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, Error>> + Send,
+{
+    let mut pace = Pace::new(
+        Deadline::starting_now(options.max_wait),
+        options.backoff.clone(),
+        options.max_interval,
+    );
+    let faults = options.faults.clone();
+    let mut decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
+        FaultAction::Retry => Decision::Retry,
+        _ => Decision::GiveUp,
+    };
+    let mut last: Option<T> = None;
+    loop {
+        let mut call = Call(&mut read);
+        let status = match pace
+            .retry_within("reading the job", None, &mut decide, &mut call)
+            .await
+        {
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                return match last {
+                    Some(last) => Ok(last),
+                    None => Err(RecoveryWaitError::ReadFailed {
+                        last: None,
+                        error: no_job(),
+                        summary: pace.summary(),
+                    }),
+                };
+            }
+            Err(Stop::GaveUp(error)) => {
+                let summary = pace.summary();
+                return Err(RecoveryWaitError::ReadFailed {
+                    last,
+                    error,
+                    summary,
+                });
+            }
+            Err(Stop::OutOfTime(error)) => {
+                let summary = pace.summary();
+                return Err(RecoveryWaitError::TimedOut {
+                    last,
+                    error: Some(error),
+                    summary,
+                });
+            }
+        };
+        let mut status = status;
+        if let Some(before) = last.as_mut() {
+            let kept = (*before.progress()).max(*status.progress());
+            *status.progress() = kept;
+        }
+        on_status(&status);
+        match status.ended() {
+            Some(true) => return Ok(status),
+            Some(false) => {
+                return Err(RecoveryWaitError::Failed {
+                    last: status,
+                    summary: pace.summary(),
+                });
+            }
+            None => {}
+        }
+        last = Some(status);
+        if pace.schedule(None).is_none() {
+            return Err(RecoveryWaitError::TimedOut {
+                last,
+                error: None,
+                summary: pace.summary(),
+            });
+        }
+    }
+}
+
+/// A reconciliation wait that found no job at its first read.
+fn no_job() -> Error {
+    Error::NotFound(crate::error::ServerError {
+        error_type: None,
+        messages: vec![crate::message::Message::new(
+            "vcsa_backup.reconciliation.none",
+            "no reconciliation job is running; start one first",
+        )],
+        data: None,
+        status: Some(404),
+    })
+}

@@ -1,0 +1,97 @@
+//! Restores and reconciliations: the request sent, and the answers.
+
+use vcsa_backup_api::{Secret, types};
+
+use super::{FromWire, IntoDomain, ToWire, convert_all};
+use crate::backup::part::PartId;
+use crate::job::status::Percent;
+use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus};
+
+/// The request as validate sends it: `ignore_warnings` only on a start.
+pub(crate) fn restore_request(request: &RestoreRequest, start: bool) -> types::RestoreRequest {
+    types::RestoreRequest {
+        backup_password: request.backup_password().map(|p| p.secret().to_wire()),
+        ignore_warnings: (start && request.ignores_warnings()).then_some(true),
+        location: request.location().to_string(),
+        location_password: request.location_password().map(Secret::to_wire),
+        location_type: request.location_type().to_wire(),
+        location_user: request.location_user().map(str::to_string),
+        parts: part_ids(request.parts()),
+        sso_admin_user_name: request.sso_admin_user().map(str::to_string),
+        sso_admin_user_password: request.sso_admin_password().map(Secret::to_wire),
+    }
+}
+
+fn part_ids(parts: &[PartId]) -> Vec<String> {
+    parts.iter().map(|p| p.as_str().to_string()).collect()
+}
+
+fn parts(ids: Vec<String>) -> Vec<PartId> {
+    ids.into_iter().map(PartId::new).collect()
+}
+
+impl FromWire<types::RestoreMetadata> for RestoreCheck {
+    fn from_wire(m: types::RestoreMetadata) -> Self {
+        Self {
+            applicable: m.applicable,
+            system_name: m.boxname,
+            version: m.version,
+            comment: m.comment,
+            taken_at: m.timestamp,
+            parts: parts(m.parts),
+            sso_login_required: m.sso_login_required.unwrap_or(false),
+            messages: convert_all(m.messages),
+        }
+    }
+}
+
+impl FromWire<types::RestoreJobStatus> for RestoreStatus {
+    fn from_wire(s: types::RestoreJobStatus) -> Self {
+        Self {
+            state: s.state.into_domain(),
+            progress: Percent::clamped(s.progress),
+            messages: convert_all(s.messages),
+            parts: parts(s.parts),
+        }
+    }
+}
+
+impl FromWire<types::ReconciliationInfo> for Reconciliation {
+    fn from_wire(i: types::ReconciliationInfo) -> Self {
+        // The vendor's specification says a string; anything else is shown as JSON.
+        let error = i.error.map(|e| match e {
+            serde_json::Value::String(text) => text,
+            other => other.to_string(),
+        });
+        Self {
+            status: crate::job::details::TaskStatus::from(i.status.as_str()),
+            progress: Percent::clamped(i.progress),
+            description: i.description.into_domain(),
+            messages: convert_all(i.messages),
+            started_at: i.start_time,
+            ended_at: i.end_time,
+            error,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_ignored_only_on_a_start_that_asks() {
+        let request = RestoreRequest::builder()
+            .location("sftp://nas.example.com/b/vCenter/sn_a/S_8.0_20250102-101501_")
+            .location_credentials("backup", Secret::new("Loc-Pa55!"))
+            .sso_admin("administrator@vsphere.local", Secret::new("Sso-Pa55!"))
+            .ignore_warnings()
+            .build()
+            .unwrap();
+        assert_eq!(restore_request(&request, false).ignore_warnings, None);
+        let wire = restore_request(&request, true);
+        assert_eq!(wire.ignore_warnings, Some(true));
+        assert_eq!(wire.sso_admin_user_password.unwrap().expose(), "Sso-Pa55!");
+        assert_eq!(wire.location_password.unwrap().expose(), "Loc-Pa55!");
+    }
+}
