@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_RESTORE_USER, RestoreTiming, Simulator};
+use vcsa_backup_sim::{DEFAULT_RESTORE_USER, ReconciliationTiming, RestoreTiming, Simulator};
 
 use crate::support::{Run, Sim, bare_command};
 
@@ -62,6 +62,10 @@ fn awaiting_b(a: &Sim, version: &str, outage: Duration) -> Sim {
                 no_answer: outage,
                 sessions_refused: outage,
                 unavailable: outage,
+            })
+            .reconciliation_timing(ReconciliationTiming {
+                duration: Duration::from_secs(2),
+                ..ReconciliationTiming::default()
             }),
     )
 }
@@ -69,11 +73,15 @@ fn awaiting_b(a: &Sim, version: &str, outage: Duration) -> Sim {
 /// The command against `sim` as root, the way a new appliance's management port takes it,
 /// with the drill's passwords in the environment.
 fn as_root(sim: &Sim) -> Command {
-    let mut cmd = bare_command();
-    cmd.env("VCSA_SERVER", sim.url())
-        .env("VCSA_USER", DEFAULT_RESTORE_USER)
-        .env("VCSA_PASSWORD", DEFAULT_PASSWORD)
-        .env("VCSA_LOCATION_PASSWORD", "Secr3t!pw")
+    let mut cmd = with_passwords(sim.command());
+    cmd.env("VCSA_USER", DEFAULT_RESTORE_USER);
+    cmd
+}
+
+/// The drill's passwords in the environment: the backup server's, the backup's encryption
+/// password and the SSO administrator's.
+fn with_passwords(mut cmd: Command) -> Command {
+    cmd.env("VCSA_LOCATION_PASSWORD", "Secr3t!pw")
         .env("VCSA_BACKUP_PASSWORD", ENCRYPTION)
         .env("VCSA_SSO_PASSWORD", "Sso!Pass1");
     cmd
@@ -165,7 +173,7 @@ fn each_refusal_of_a_restore_has_its_own_message_and_exit_code() {
     let cases: [(&str, Command, Vec<&str>, i32, &str); 4] = [
         (
             "a configured appliance",
-            as_root(&a),
+            with_passwords(a.command()),
             {
                 let mut start = from_catalog("start");
                 start.extend(["--sso-user", SSO_USER]);

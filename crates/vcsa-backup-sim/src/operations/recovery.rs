@@ -12,7 +12,7 @@ use vcsa_backup_api::types::{
 
 use crate::appliance::{Appliance, Inner};
 use crate::catalog::{Archive, LayoutFolder, SCHEDULED_PREFIX, layout_of};
-use crate::error::{VapiError, clip, message};
+use crate::error::{VapiError, message};
 use crate::jobs::JobSpec;
 use crate::parts;
 use crate::recovery::OutagePhase;
@@ -55,6 +55,13 @@ fn invalid(id: &str, text: String) -> VapiError {
         &format!("com.vmware.applmgmt.restore.{id}"),
         text,
     )])
+}
+
+/// A location as a message shows it: the whole URL, without a password it may carry.
+fn shown(url: &Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_password(None);
+    url.as_str().chars().take(512).collect()
 }
 
 /// Whether version `a` is newer than `b`, comparing their dotted numbers.
@@ -140,7 +147,7 @@ impl Inner {
                 format!(
                     "No backup was found at {}. Give the folder of one backup \
                      (.../vCenter/sn_<system name>/<backup folder>); the catalog lists them.",
-                    clip(&req.location)
+                    shown(&url)
                 ),
             ));
         };

@@ -266,6 +266,17 @@ async fn each_refusal_has_its_own_answer() {
             assert!(error_text(&err).contains(words), "{path}: {err}");
         }
     }
+    // The location comes back whole, without a password in its URL.
+    let with_password = missing.replace("sftp://", "sftp://backup:Secr3t!pw@");
+    let (_, err) = b
+        .post(
+            &format!("{RECOVERY}/restore?action=validate"),
+            restore_request(&with_password, ENCRYPTION),
+        )
+        .await;
+    let text = error_text(&err);
+    assert!(text.contains("sftp://backup@nas.example.com/vcsa/vCenter/sn_vcsa-a.example.com/M_8.0.2.00100_20990101-000000_"), "{text}");
+    assert!(!text.contains("Secr3t"), "{text}");
     let mut no_sso = restore_request(&folder, ENCRYPTION);
     no_sso
         .as_object_mut()
