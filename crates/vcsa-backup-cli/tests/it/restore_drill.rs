@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use vcsa_backup_sim::{DEFAULT_RESTORE_USER, ReconciliationTiming, RestoreTiming, Simulator};
 
-use crate::support::{Run, Sim, bare_command};
+use crate::support::{Run, Sim};
 
 const ROOT: &str = "sftp://nas.example.com/vcsa";
 const SYSTEM_NAME: &str = "vcsa-a.example.com";

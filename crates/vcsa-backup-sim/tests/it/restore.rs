@@ -11,8 +11,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::*;
 use vcsa_backup_sim::{
-    ADMIN_PREFIX, CatalogExport, DEFAULT_PASSWORD, DEFAULT_RESTORE_USER, ReconciliationTiming,
-    RestoreTiming, RunningSimulator, SESSION_HEADER, Simulator, SimulatorBuilder,
+    ADMIN_PREFIX, CatalogExport, DEFAULT_PASSWORD, DEFAULT_RESTORE_USER, DEFAULT_USER,
+    ReconciliationTiming, RestoreTiming, RunningSimulator, SESSION_HEADER, Simulator,
+    SimulatorBuilder,
 };
 
 const RECOVERY: &str = "/api/appliance/recovery";
@@ -152,7 +153,7 @@ async fn an_appliance_awaiting_restore_refuses_the_backup_operations() {
     let denied = b
         .http
         .post(b.url("/api/session"))
-        .basic_auth("administrator@vsphere.local", Some(DEFAULT_PASSWORD))
+        .basic_auth(DEFAULT_USER, Some(DEFAULT_PASSWORD))
         .send()
         .await
         .unwrap();
