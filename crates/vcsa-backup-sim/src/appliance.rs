@@ -22,7 +22,6 @@ use crate::jobs::{Cursor, JobSpec, Jobs};
 use crate::limits::MAX_HISTORY;
 use crate::password_check::PasswordCheck;
 use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
-use crate::recovery::transfer::CatalogExport;
 use crate::recovery::{OutagePhase, Recovery};
 use crate::schedules::{DEFAULT_SCHEDULE, Schedules};
 use crate::sessions::Sessions;
@@ -32,7 +31,7 @@ use crate::{SimState, parts};
 pub(crate) struct Inner {
     pub(crate) config: SimConfig,
     pub(crate) faults: Faults,
-    sessions: Sessions,
+    pub(crate) sessions: Sessions,
     pub(crate) jobs: Jobs,
     /// Folders that already hold a backup (see `validate::folder_key`).
     pub(crate) used_folders: HashSet<String>,
@@ -435,31 +434,6 @@ impl Appliance {
         }
     }
 
-    /// The restore outage in force now, if any; counts the call made in it.
-    pub(crate) fn restore_outage(&self) -> Option<OutagePhase> {
-        let mut inner = self.lock();
-        let phase = inner.recovery.outage(self.clock.now())?;
-        inner.recovery.count_outage_call(phase);
-        Some(phase)
-    }
-
-    pub(crate) fn export_catalog(&self) -> CatalogExport {
-        CatalogExport::of(&self.lock().catalog)
-    }
-
-    /// Places the archives of an export in the catalog (replacing ones of the same folder);
-    /// answers how many.
-    pub(crate) fn import_catalog(&self, export: &CatalogExport) -> usize {
-        let mut inner = self.lock();
-        let mut count = 0;
-        for (folder, archive) in export.entries() {
-            inner.used_folders.insert(folder.key());
-            inner.catalog.insert(&folder, archive);
-            count += 1;
-        }
-        count
-    }
-
     /// Counts one request to a vendor path.
     pub(crate) fn count_request(&self) {
         self.requests
@@ -547,21 +521,6 @@ impl Appliance {
 }
 
 impl Inner {
-    /// Plays the restore's effects due by `now`: its outage ends every session (the services
-    /// restart); its success makes this the backed-up appliance (system name, version,
-    /// schedules).
-    fn settle_recovery(&mut self, now: Instant) {
-        if self.recovery.take_outage_begun(now) {
-            self.sessions.expire_all();
-        }
-        if let Some(restored) = self.recovery.take_restored(now) {
-            self.config.system_name = restored.system_name;
-            self.config.version = restored.version;
-            self.schedules = Schedules::restored(&restored.schedules);
-            self.plan_next_event();
-        }
-    }
-
     /// Starts a job at `now` with the appliance's job settings.
     pub(crate) fn start_job(
         &mut self,

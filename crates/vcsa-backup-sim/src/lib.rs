@@ -21,6 +21,12 @@
 //! schedule's newest `max_count` scheduled backups. The clock operation answers the simulated
 //! time and the time zone.
 //!
+//! An appliance that awaits a restore ([`SimulatorBuilder::awaiting_restore`]) serves restore
+//! validate, start, status and cancel and refuses the backup operations; it restores backups it
+//! knows from another simulator's catalog ([`CatalogExport`]), in phases with an outage in the
+//! middle ([`RestoreTiming`]: no answer, then sessions refused, then 503), and then is the
+//! backed-up appliance, where reconciliation jobs run ([`ReconciliationTiming`]).
+//!
 //! Time comes from tokio's clock, so a test on a paused clock (`#[tokio::test(start_paused =
 //! true)]`, `tokio::time::advance`) moves jobs, sessions and schedules forward
 //! deterministically; [`SimulatorBuilder::start_time`] fixes the date it starts from, and
@@ -90,6 +96,8 @@
 //! | `POST /__sim/archives` `{"location": "sftp://...", "system_name": "vcsa-02.example.com", "timestamp": "2026-05-01T02:30:00Z", "scheduled": true}` | place a backup in the catalog ([`ArchiveSeed`]) |
 //! | `POST /__sim/retention` | run the retention pass now |
 //! | `POST /__sim/clock/advance` `{"millis": 86400000}` | move the simulated clock ahead; what was due meanwhile happens at its time |
+//! | `GET /__sim/catalog` | export the catalog's archives ([`CatalogExport`]) for another simulator |
+//! | `POST /__sim/catalog` (an export) | know the archives of another simulator's catalog |
 //!
 //! Backup servers under the reserved `.invalid` domain (`sftp://nas.invalid/backups`) stand for
 //! unreachable servers: validation answers FAIL and a backup there fails at once.
@@ -113,6 +121,7 @@ mod appliance;
 mod catalog;
 mod clock;
 mod config;
+mod connections;
 mod control;
 mod error;
 mod faults;

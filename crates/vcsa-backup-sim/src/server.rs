@@ -4,18 +4,11 @@
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 use vcsa_backup_api::Secret;
 
 use chrono::{DateTime, Utc};
@@ -23,8 +16,8 @@ use chrono::{DateTime, Utc};
 use crate::appliance::Appliance;
 use crate::catalog::is_valid_system_name;
 use crate::config::{SimConfig, is_valid_schedule_id};
+use crate::connections::{ConnectionLimits, Connections, serve};
 use crate::control::Control;
-use crate::limits::DEFAULT_MAX_CONNECTIONS;
 use crate::lost_answers::{self, LostAnswer, LostAnswers, LostOperation};
 use crate::plan::JobWait;
 use crate::recovery::transfer::CatalogExport;
@@ -122,22 +115,6 @@ pub struct SimulatorBuilder {
     user_set: bool,
     /// Catalogs of other simulators to know the archives of.
     imports: Vec<CatalogExport>,
-}
-
-/// What keeps slow or idle clients from holding the simulator.
-#[derive(Debug, Clone, Copy)]
-struct ConnectionLimits {
-    header_read_timeout: Option<Duration>,
-    max_connections: usize,
-}
-
-impl Default for ConnectionLimits {
-    fn default() -> Self {
-        Self {
-            header_read_timeout: None,
-            max_connections: DEFAULT_MAX_CONNECTIONS,
-        }
-    }
 }
 
 impl SimulatorBuilder {
@@ -506,114 +483,5 @@ impl Drop for RunningSimulator {
         if let Some(task) = self.task.take() {
             task.abort();
         }
-    }
-}
-
-/// What every connection is served with.
-struct Connections {
-    app: axum::Router,
-    tls: Option<TlsAcceptor>,
-    limits: ConnectionLimits,
-    /// Counts the open connections.
-    appliance: Arc<Appliance>,
-}
-
-/// Accepts connections until told to stop, at most `max_connections` at once; each connection
-/// (and its TLS handshake) runs in its own task so a slow client never holds up the others.
-async fn serve(listener: TcpListener, conns: Connections, mut stop: oneshot::Receiver<()>) {
-    let conns = Arc::new(conns);
-    let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
-    let slots = Arc::new(Semaphore::new(conns.limits.max_connections));
-    loop {
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => slot,
-            _ = &mut stop => break,
-        };
-        let Ok(slot) = slot else { break };
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                // Out of file descriptors and the like: back off briefly instead of spinning.
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = &mut stop => break,
-        };
-        let _ = stream.set_nodelay(true);
-        let watcher = graceful.watcher();
-        let builder = builder.clone();
-        let conns = conns.clone();
-        tokio::spawn(async move {
-            let _open = OpenConnection::new(&conns.appliance, slot);
-            // Told when the first request's headers have arrived.
-            let first_request = Arc::new(Notify::new());
-            let heard = first_request.clone();
-            let service =
-                TowerToHyperService::new(lost_answers::service(conns.app.clone()).map_request(
-                    move |req: axum::http::Request<hyper::body::Incoming>| {
-                        heard.notify_one();
-                        req
-                    },
-                ));
-            let connection = async {
-                match conns.tls.clone() {
-                    Some(acceptor) => {
-                        let Ok(stream) = acceptor.accept(stream).await else {
-                            return;
-                        };
-                        let conn = builder.serve_connection(TokioIo::new(stream), service);
-                        let _ = watcher.watch(conn.into_owned()).await;
-                    }
-                    None => {
-                        let conn = builder.serve_connection(TokioIo::new(stream), service);
-                        let _ = watcher.watch(conn.into_owned()).await;
-                    }
-                }
-            };
-            let too_slow = async {
-                let heard = first_request.notified();
-                match conns.limits.header_read_timeout {
-                    Some(limit) => {
-                        if tokio::time::timeout(limit, heard).await.is_ok() {
-                            std::future::pending::<()>().await;
-                        }
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            // Dropping the connection closes it.
-            tokio::select! {
-                () = connection => {}
-                () = too_slow => {}
-            }
-        });
-    }
-    drop(listener);
-    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
-}
-
-/// One open connection: counted in the state, and holding one of the connection slots until
-/// it closes.
-struct OpenConnection<'a> {
-    appliance: &'a Appliance,
-    _slot: OwnedSemaphorePermit,
-}
-
-impl<'a> OpenConnection<'a> {
-    fn new(appliance: &'a Appliance, slot: OwnedSemaphorePermit) -> Self {
-        appliance.connections.fetch_add(1, Ordering::Relaxed);
-        Self {
-            appliance,
-            _slot: slot,
-        }
-    }
-}
-
-impl Drop for OpenConnection<'_> {
-    fn drop(&mut self) {
-        self.appliance.connections.fetch_sub(1, Ordering::Relaxed);
     }
 }

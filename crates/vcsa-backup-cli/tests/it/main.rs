@@ -16,5 +16,6 @@ mod logging;
 mod lost_answers;
 mod output;
 mod restore;
+mod restore_drill;
 mod schedules;
 mod terminal;

@@ -305,6 +305,42 @@ impl Jobs {
             .collect();
     }
 
+    /// Puts one finished job before all others: it started at `started_utc` and took `took`.
+    /// A restored appliance's history holds the backup it was restored from.
+    pub(crate) fn record_past(
+        &mut self,
+        spec: JobSpec,
+        started_utc: DateTime<Utc>,
+        took: Duration,
+        build: &str,
+        now: Instant,
+    ) {
+        let id = format!("{}-{build}", started_utc.format("%Y%m%d-%H%M%S"));
+        if self.index.contains_key(&id) {
+            return;
+        }
+        let seq = self.order.first().map_or(0, |j| j.seq - 1);
+        self.order.insert(
+            0,
+            Job {
+                id,
+                spec: Arc::new(spec),
+                seq,
+                created: now,
+                created_utc: started_utc,
+                plan: RunPlan::default(),
+                cancelled_at: None,
+                recorded: took,
+            },
+        );
+        self.index = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.id.clone(), i))
+            .collect();
+    }
+
     pub(crate) fn get(&self, id: &str) -> Option<&Job> {
         self.index.get(id).map(|&i| &self.order[i])
     }

@@ -2,17 +2,23 @@
 //! status and cancel (on an appliance that awaits a restore), and the reconciliation job (on a
 //! restored one).
 
+use tokio::time::Instant;
 use url::Url;
-use vcsa_backup_api::enums::{BackupRestoreProcessState, ErrorType, ReturnStatus};
+use vcsa_backup_api::enums::{BackupRestoreProcessState, DetailsType, ErrorType, ReturnStatus};
 use vcsa_backup_api::types::{
     LocalizableMessage, ReconciliationInfo, ReconciliationSpec, RecoveryInfo, RestoreJobStatus,
     RestoreMetadata, RestoreRequest, ReturnResult,
 };
 
 use crate::appliance::{Appliance, Inner};
-use crate::catalog::{Archive, layout_of};
-use crate::error::{VapiError, clip, message};
-use crate::recovery::{ReconciliationRun, RestoreRun, Restored};
+use crate::catalog::{Archive, LayoutFolder, SCHEDULED_PREFIX, layout_of};
+use crate::error::{VapiError, message};
+use crate::jobs::JobSpec;
+use crate::parts;
+use crate::recovery::OutagePhase;
+use crate::recovery::transfer::CatalogExport;
+use crate::recovery::{ReconciliationRun, RestoreRun, Restored, RestoredBackup};
+use crate::schedules::Schedules;
 use crate::validate::scheme_of;
 
 /// The answer to a restore asked of an appliance that is already configured.
@@ -51,6 +57,13 @@ fn invalid(id: &str, text: String) -> VapiError {
     )])
 }
 
+/// A location as a message shows it: the whole URL, without a password it may carry.
+fn shown(url: &Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_password(None);
+    url.as_str().chars().take(512).collect()
+}
+
 /// Whether version `a` is newer than `b`, comparing their dotted numbers.
 fn is_newer(a: &str, b: &str) -> bool {
     let numbers = |v: &str| -> Vec<u64> {
@@ -62,9 +75,44 @@ fn is_newer(a: &str, b: &str) -> bool {
 }
 
 impl Inner {
+    /// Plays the restore's effects due by `now`: its outage ends every session (the services
+    /// restart); its success makes this the backed-up appliance (system name, version,
+    /// schedules).
+    pub(crate) fn settle_recovery(&mut self, now: Instant) {
+        if self.recovery.take_outage_begun(now) {
+            self.sessions.expire_all();
+        }
+        if let Some(restored) = self.recovery.take_restored(now) {
+            self.config.system_name = restored.system_name;
+            self.config.version = restored.version;
+            self.schedules = Schedules::restored(&restored.schedules);
+            self.plan_next_event();
+            let backup = restored.backup;
+            let spec = JobSpec {
+                kind: if backup.scheduled {
+                    DetailsType::Scheduled
+                } else {
+                    DetailsType::Manual
+                },
+                location: backup.location,
+                location_user: String::new(),
+                total_bytes: parts::backup_bytes(&backup.parts),
+                comment: backup.comment,
+                fast_backup: None,
+                user: self.config.user.clone(),
+            };
+            let took = (backup.completed - backup.started)
+                .to_std()
+                .unwrap_or_default();
+            let build = self.config.build.clone();
+            self.jobs
+                .record_past(spec, backup.started, took, &build, now);
+        }
+    }
+
     /// The backup a request names, checked as the appliance reads it: a backup folder that
     /// holds a backup, and its encryption password.
-    fn backup_named(&self, req: &RestoreRequest) -> Result<(String, Archive), VapiError> {
+    fn backup_named(&self, req: &RestoreRequest) -> Result<(LayoutFolder, Archive), VapiError> {
         let url = Url::parse(&req.location)
             .ok()
             .filter(|u| u.host_str().is_some_and(|h| !h.is_empty()));
@@ -91,15 +139,15 @@ impl Inner {
         }
         let found = layout_of(&url).and_then(|folder| {
             let archive = self.catalog.get(&folder)?.clone();
-            Some((folder.system_name, archive))
+            Some((folder, archive))
         });
-        let Some((system_name, archive)) = found else {
+        let Some((folder, archive)) = found else {
             return Err(invalid(
                 "location.no_backup",
                 format!(
                     "No backup was found at {}. Give the folder of one backup \
                      (.../vCenter/sn_<system name>/<backup folder>); the catalog lists them.",
-                    clip(&req.location)
+                    shown(&url)
                 ),
             ));
         };
@@ -117,7 +165,7 @@ impl Inner {
                     .to_string(),
             ));
         }
-        Ok((system_name, archive))
+        Ok((folder, archive))
     }
 
     /// Why the backup cannot be restored here, if it cannot.
@@ -153,6 +201,31 @@ impl Inner {
 }
 
 impl Appliance {
+    /// The restore outage in force now, if any; counts the call made in it.
+    pub(crate) fn restore_outage(&self) -> Option<OutagePhase> {
+        let mut inner = self.lock();
+        let phase = inner.recovery.outage(self.clock.now())?;
+        inner.recovery.count_outage_call(phase);
+        Some(phase)
+    }
+
+    pub(crate) fn export_catalog(&self) -> CatalogExport {
+        CatalogExport::of(&self.lock().catalog)
+    }
+
+    /// Places the archives of an export in the catalog (replacing ones of the same folder);
+    /// answers how many.
+    pub(crate) fn import_catalog(&self, export: &CatalogExport) -> usize {
+        let mut inner = self.lock();
+        let mut count = 0;
+        for (folder, archive) in export.entries() {
+            inner.used_folders.insert(folder.key());
+            inner.catalog.insert(&folder, archive);
+            count += 1;
+        }
+        count
+    }
+
     pub(crate) fn recovery_info(&self) -> RecoveryInfo {
         RecoveryInfo { supported: true }
     }
@@ -174,8 +247,8 @@ impl Appliance {
         if !inner.recovery.awaiting {
             return Err(not_awaiting_restore());
         }
-        let (system_name, archive) = inner.backup_named(req)?;
-        Ok(inner.metadata(system_name, archive))
+        let (folder, archive) = inner.backup_named(req)?;
+        Ok(inner.metadata(folder.system_name, archive))
     }
 
     pub(crate) fn start_restore(
@@ -195,7 +268,7 @@ impl Appliance {
         if !inner.recovery.awaiting {
             return Err(not_awaiting_restore());
         }
-        let (system_name, archive) = inner.backup_named(req)?;
+        let (folder, archive) = inner.backup_named(req)?;
         let sso_given = req
             .sso_admin_user_name
             .as_deref()
@@ -211,9 +284,17 @@ impl Appliance {
         }
         let problems = inner.not_applicable(&archive);
         let target = Restored {
-            system_name,
+            system_name: folder.system_name.clone(),
             version: archive.version.clone(),
             schedules: archive.origin.schedules.clone(),
+            backup: RestoredBackup {
+                location: req.location.clone(),
+                scheduled: folder.archive.starts_with(SCHEDULED_PREFIX),
+                started: archive.started,
+                completed: archive.completed,
+                parts: archive.parts.clone(),
+                comment: archive.comment.clone(),
+            },
         };
         let run = if problems.is_empty() {
             RestoreRun::start(now, inner.recovery.timing, target, req.parts.clone())

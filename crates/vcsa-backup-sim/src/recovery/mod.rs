@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 pub(crate) use reconciliation_run::ReconciliationRun;
 pub use reconciliation_run::ReconciliationTiming;
-pub(crate) use restore_run::{OutagePhase, RestoreRun, Restored, Stage};
+pub(crate) use restore_run::{OutagePhase, RestoreRun, Restored, RestoredBackup, Stage};
 
 /// The user an appliance that awaits a restore accepts unless told otherwise: its management
 /// interface (port 5480 on an appliance) takes `root`.

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use vcsa_backup_api::enums::BackupRestoreProcessState;
 use vcsa_backup_api::types::{LocalizableMessage, RestoreJobStatus};
@@ -31,6 +32,20 @@ pub(crate) struct Restored {
     pub(crate) system_name: String,
     pub(crate) version: String,
     pub(crate) schedules: BTreeMap<String, ScheduleInfo>,
+    /// The backup restored, which its history then holds.
+    pub(crate) backup: RestoredBackup,
+}
+
+/// The backup a restore read.
+#[derive(Clone, Debug)]
+pub(crate) struct RestoredBackup {
+    /// Its folder's URL.
+    pub(crate) location: String,
+    pub(crate) scheduled: bool,
+    pub(crate) started: DateTime<Utc>,
+    pub(crate) completed: DateTime<Utc>,
+    pub(crate) parts: Vec<String>,
+    pub(crate) comment: String,
 }
 
 /// Where a restore stands at a moment.
@@ -231,6 +246,14 @@ mod tests {
             system_name: "vcsa-a.example.com".into(),
             version: "8.0.3.00400".into(),
             schedules: BTreeMap::new(),
+            backup: RestoredBackup {
+                location: "sftp://nas.example.com/vcsa/vCenter/sn_vcsa-a.example.com/M_1_".into(),
+                scheduled: false,
+                started: Utc::now(),
+                completed: Utc::now(),
+                parts: vec!["common".into()],
+                comment: String::new(),
+            },
         }
     }
 

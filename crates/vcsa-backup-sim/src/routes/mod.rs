@@ -89,7 +89,8 @@ async fn inject_faults(State(app): State<Arc<Appliance>>, req: Request, next: Ne
 }
 
 /// An appliance that awaits a restore refuses the backup operations (after the session check,
-/// as every operation makes it).
+/// as every operation makes it). The catalog operations read the backup server, not the
+/// appliance, so they serve: they find the backup to restore.
 async fn backups_need_configuration(
     State(app): State<Arc<Appliance>>,
     req: Request,
@@ -99,7 +100,9 @@ async fn backups_need_configuration(
     let is_backup = ["/api", "/rest"].iter().any(|prefix| {
         path.strip_prefix(prefix)
             .and_then(|p| p.strip_prefix("/appliance/recovery/backup"))
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            .is_some_and(|rest| {
+                (rest.is_empty() || rest.starts_with('/')) && !rest.starts_with("/system-name")
+            })
     });
     if !is_backup {
         return next.run(req).await;

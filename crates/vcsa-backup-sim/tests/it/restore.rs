@@ -11,8 +11,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::*;
 use vcsa_backup_sim::{
-    ADMIN_PREFIX, CatalogExport, DEFAULT_PASSWORD, DEFAULT_RESTORE_USER, ReconciliationTiming,
-    RestoreTiming, RunningSimulator, SESSION_HEADER, Simulator, SimulatorBuilder,
+    ADMIN_PREFIX, CatalogExport, DEFAULT_PASSWORD, DEFAULT_RESTORE_USER, DEFAULT_USER,
+    ReconciliationTiming, RestoreTiming, RunningSimulator, SESSION_HEADER, Simulator,
+    SimulatorBuilder,
 };
 
 const RECOVERY: &str = "/api/appliance/recovery";
@@ -136,6 +137,15 @@ async fn an_appliance_awaiting_restore_refuses_the_backup_operations() {
         assert_eq!(kind, "NOT_ALLOWED_IN_CURRENT_STATE", "{path}");
         assert!(error_text(&err).contains("awaits a restore"), "{err}");
     }
+    // The catalog reads the backup server: it finds the backup to restore.
+    let (status, names) = b
+        .post(
+            &format!("{API}/system-name?action=list"),
+            json!({"location": "sftp://nas.example.com/vcsa"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{names}");
+    assert_eq!(names, json!(["vcsa-a.example.com"]));
     // Without a session the answer is the usual 401.
     let (status, _) = send(b.http.get(b.url(&format!("{API}/job")))).await;
     assert_eq!(status, 401);
@@ -143,7 +153,7 @@ async fn an_appliance_awaiting_restore_refuses_the_backup_operations() {
     let denied = b
         .http
         .post(b.url("/api/session"))
-        .basic_auth(vcsa_backup_sim::DEFAULT_USER, Some(DEFAULT_PASSWORD))
+        .basic_auth(DEFAULT_USER, Some(DEFAULT_PASSWORD))
         .send()
         .await
         .unwrap();
@@ -257,6 +267,17 @@ async fn each_refusal_has_its_own_answer() {
             assert!(error_text(&err).contains(words), "{path}: {err}");
         }
     }
+    // The location comes back whole, without a password in its URL.
+    let with_password = missing.replace("sftp://", "sftp://backup:Secr3t!pw@");
+    let (_, err) = b
+        .post(
+            &format!("{RECOVERY}/restore?action=validate"),
+            restore_request(&with_password, ENCRYPTION),
+        )
+        .await;
+    let text = error_text(&err);
+    assert!(text.contains("sftp://backup@nas.example.com/vcsa/vCenter/sn_vcsa-a.example.com/M_8.0.2.00100_20990101-000000_"), "{text}");
+    assert!(!text.contains("Secr3t"), "{text}");
     let mut no_sso = restore_request(&folder, ENCRYPTION);
     no_sso
         .as_object_mut()
@@ -354,6 +375,16 @@ async fn a_restore_runs_in_phases_through_its_outage_and_makes_the_backed_up_app
         (1, 3, 1)
     );
     assert_eq!(state.schedules, ["default", "weekly"], "A's schedules");
+    // Its history holds the backup it was restored from.
+    let (_, ids) = b.get(&format!("{API}/job")).await;
+    let restored_from = ids[0].as_str().unwrap().to_string();
+    assert_eq!(ids.as_array().unwrap().len(), 1);
+    let (_, job) = b.get(&format!("{API}/job/{restored_from}")).await;
+    assert_eq!(job["state"], "SUCCEEDED");
+    let (_, details) = b
+        .get(&format!("{API}/job/details?jobs={restored_from}"))
+        .await;
+    assert_eq!(details[&restored_from]["location"], folder.as_str());
     // A normal appliance now, with A's system name and version: a backup goes to its folder.
     let (status, run) = b
         .post(&format!("{API}/schedules/default?action=run"), json!({}))
