@@ -10,13 +10,13 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use crate::retry::backoff::ExponentialBackoff;
-use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
 use super::options::WaitOptions;
-use crate::retry::{Call, Deadline, Decision, Pace, Stop, WaitSummary};
 use crate::job::details::TaskStatus;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
+use crate::retry::backoff::ExponentialBackoff;
+use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
+use crate::retry::{Call, Deadline, Decision, Pace, Stop, WaitSummary};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
