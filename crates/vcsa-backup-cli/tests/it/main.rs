@@ -11,6 +11,7 @@ mod help;
 mod hostile;
 mod logging;
 mod lost_answers;
+mod man;
 mod output;
 mod schedules;
 mod terminal;
