@@ -26,6 +26,8 @@ pub fn rpm(root: &Path, product: &Product, out: &Path) -> Result<(), String> {
         Command::new("cargo")
             .current_dir(root)
             .args(["generate-rpm", "--target", TARGET])
+            // gzip, not the default zstd: RHEL 7's rpm reads no zstd payload.
+            .args(["--payload-compress", "gzip"])
             .arg("--package")
             .arg(Path::new("crates").join(product.krate))
             .arg("--output")
