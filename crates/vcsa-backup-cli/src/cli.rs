@@ -186,8 +186,10 @@ pub enum Command {
     /// Print a shell completion script, for example
     /// `vcsa-backup completions bash > /etc/bash_completion.d/vcsa-backup`.
     Completions(CompletionsArgs),
-    /// Print a manual page (`vcsa-backup man schedule create`), or write every page into a
-    /// folder, for example `vcsa-backup man --out /usr/local/share/man/man1`.
+    /// Print a manual page, or write every page into a folder.
+    ///
+    /// For example `vcsa-backup man schedule create | man -l -`, or
+    /// `vcsa-backup man --out /usr/local/share/man/man1` for every page.
     Man(ManArgs),
 }
 

@@ -29,14 +29,14 @@ pub fn run(args: &ManArgs) -> Result<(), Failure> {
     if let Some(folder) = &args.out {
         return write_all(folder, &pages);
     }
-    let name = std::iter::once(MAIN)
+    let words: Vec<&str> = std::iter::once(MAIN)
         .chain(args.command.iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join("-");
+        .collect();
+    let name = words.join("-");
     match pages.iter().find(|page| page.name == name) {
         Some(page) => output::write(page.roff.trim_end()),
         None => Err(Failure::input(
-            format!("there is no command `{}`", name.replace('-', " ")),
+            format!("there is no command `{}`", words.join(" ")),
             "`vcsa-backup --help` lists the commands; name one as `vcsa-backup man schedule create`",
         )),
     }
