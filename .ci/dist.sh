@@ -82,7 +82,7 @@ man -w vcsa-backup || fail "man -w vcsa-backup found no manual page"
     || fail "man vcsa-backup-backup has no EXIT STATUS section"
 
 echo "$(basename "$rpm"):"
-rpm -qip "$rpm" 2>/dev/null | grep -E '^(Name|Version|Release|Architecture|License|Summary|Size) '
+rpm -qip "$rpm" 2>/dev/null | grep -E '^(Name|Version|Release|Architecture|License|Summary|Size) *:'
 rpm -qlp "$rpm" 2>/dev/null | sed 's/^/  /'
 rpm -qp --requires "$rpm" 2>/dev/null | tr '\n' ' ' | sed 's/^/requires: /;s/ $/\n/'
 
