@@ -4,8 +4,10 @@
 //! `crates/vcsa-backup-api/src/generated.rs` from it with progenitor.
 //! `cargo xtask generate --check` regenerates in memory and fails with a diff
 //! when the checked-in file is stale.
+//! `cargo xtask dist` builds the release artifacts into `target/dist/` (see [`dist`]).
 
 mod diff;
+mod dist;
 mod enums;
 mod generate;
 mod lint;
@@ -16,10 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask generate [--check]
+const USAGE: &str = "usage: cargo xtask generate [--check] | cargo xtask dist
 
   generate          lint spec/vcsa-backup.yaml and rewrite crates/vcsa-backup-api/src/generated.rs
-  generate --check  fail (exit 1) with a diff when the checked-in generated.rs is stale";
+  generate --check  fail (exit 1) with a diff when the checked-in generated.rs is stale
+  dist              build the release binaries, .deb, .rpm, .tar.gz and SHA256SUMS into target/dist/";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
+        ["dist"] => return report(dist::run(&workspace_root())),
         ["generate"] => false,
         ["generate", "--check"] => true,
         _ => {
@@ -36,7 +40,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&workspace_root(), check) {
+    report(run(&workspace_root(), check))
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");

@@ -19,7 +19,7 @@ pub use schedule::{
     ScheduleUpdateArgs, days,
 };
 
-const EXIT_CODES: &str = "\
+pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the backup job (or the check, or the cancel request) failed; `schedule apply --check`
@@ -233,6 +233,11 @@ pub enum Command {
     /// Print a shell completion script, for example
     /// `vcsa-backup completions bash > /etc/bash_completion.d/vcsa-backup`.
     Completions(CompletionsArgs),
+    /// Print a manual page, or write every page into a folder.
+    ///
+    /// For example `vcsa-backup man schedule create | man -l -`, or
+    /// `vcsa-backup man --out /usr/local/share/man/man1` for every page.
+    Man(ManArgs),
 }
 
 const CHECK_HELP: &str = "\
@@ -251,7 +256,7 @@ Examples:
   vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/monitor.pw check \\
       -o prometheus --output-file /var/lib/node_exporter/textfile/vcsa.prom";
 
-const FLEET_HELP: &str = "\
+pub(crate) const FLEET_HELP: &str = "\
 The inventory (TOML) names the appliances; passwords come from files or environment
 variables, never from the inventory itself:
 
@@ -396,6 +401,18 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print, such as `schedule create`; none for the main page.
+    #[arg(value_name = "SUBCOMMAND", conflicts_with = "out")]
+    pub command: Vec<String>,
+
+    /// Write every page, as `NAME.1`, into this folder (created if missing) instead.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `status`: one job, optionally followed.

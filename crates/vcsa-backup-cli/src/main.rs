@@ -134,6 +134,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             clap_complete::generate(args.shell, &mut command, "vcsa-backup", &mut script);
             output::write(String::from_utf8_lossy(&script).trim_end())
         }
+        Command::Man(args) => commands::man::run(args),
         _ if matches!(
             cli.global.output,
             OutputFormat::Nagios | OutputFormat::Prometheus
@@ -173,7 +174,7 @@ async fn on_appliance(ctx: &Context, command: &Command) -> Result<(), Failure> {
         Command::Check(_) | Command::Fleet(_) => Ok(()),
         #[cfg(feature = "demo")]
         Command::Demo(_) => Ok(()),
-        Command::Completions(_) | Command::Trust(_) => Ok(()),
+        Command::Completions(_) | Command::Trust(_) | Command::Man(_) => Ok(()),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod demo;
 pub mod fleet;
 pub mod list;
+pub mod man;
 pub mod parts;
 pub mod reconcile;
 pub mod request;

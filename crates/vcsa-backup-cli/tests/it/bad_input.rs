@@ -459,6 +459,18 @@ const CASES: &[Case] = &[
         code: 2,
         says: "--sso-user",
     },
+    Case {
+        name: "a manual page for a command that does not exist",
+        args: &["man", "schedule", "explode"],
+        code: 2,
+        says: "there is no command `vcsa-backup schedule explode`",
+    },
+    Case {
+        name: "manual pages into a path that is a file",
+        args: &["man", "--out", "/dev/null"],
+        code: 2,
+        says: "could not write the folder /dev/null",
+    },
 ];
 
 /// Files a case needs in its scratch folder, by case name: (case, file name, contents).

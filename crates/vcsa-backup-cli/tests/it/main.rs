@@ -14,6 +14,7 @@ mod help;
 mod hostile;
 mod logging;
 mod lost_answers;
+mod man;
 mod output;
 mod restore;
 mod restore_drill;
