@@ -116,6 +116,7 @@
 // The layers, top down: waiting (`wait`) is built on the client (`client`: operations, sessions,
 // settings), which speaks the wire through `wire` (flavours, TLS, error mapping, conversions);
 // the domain types a caller holds (`job`, `backup`, `message`) and `error` sit beside them.
+mod address;
 mod backup;
 mod catalog;
 #[cfg(feature = "clap")]
@@ -135,6 +136,7 @@ mod server_error;
 pub mod wait;
 mod wire;
 
+pub use address::server_url;
 pub use backup::{
     BackupPassword, BackupRequest, BackupRequestBuilder, LocationType, Part, PartId, PasswordError,
     PasswordRule,
@@ -144,9 +146,9 @@ pub use catalog::{
     ArchiveSummary, BackupLocation, BackupLocationBuilder,
 };
 pub use client::Client;
-pub use client::address::server_url;
 pub use client::builder::{ClientBuilder, DEFAULT_TIMEOUT};
 pub use client::restore::{RESTORE_PORT, RESTORE_USER};
+pub use error::PeerCertificate;
 pub use error::{
     AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };
@@ -170,9 +172,8 @@ pub use segment::IdKind;
 /// Passwords and session tokens: never printed, zeroized when dropped.
 pub use vcsa_backup_api::Secret;
 pub use wire::flavour::Flavour;
-pub use wire::tls::PeerCertificate;
 #[cfg(feature = "rustls")]
-pub use wire::tls::peer_certificate;
+pub use wire::peer::peer_certificate;
 
 // The top-level README's Rust examples compile as doc tests, so the README cannot go stale.
 #[cfg(doctest)]

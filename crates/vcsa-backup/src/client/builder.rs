@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use vcsa_backup_api::Secret;
 
+use crate::address;
 use crate::client::Client;
-use crate::client::address;
 use crate::error::{Error, Field, Problem};
 use crate::wire::flavour::Flavour;
 #[cfg(feature = "rustls")]

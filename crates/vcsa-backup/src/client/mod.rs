@@ -14,7 +14,6 @@ use vcsa_backup_api::Auth;
 use crate::error::Error;
 use crate::wire::flavour::Flavour;
 
-pub(crate) mod address;
 pub(crate) mod builder;
 mod catalog;
 mod operations;

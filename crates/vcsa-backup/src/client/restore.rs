@@ -6,15 +6,16 @@ use std::time::Duration;
 
 use vcsa_backup_api::Secret;
 
+use crate::address::server_url;
 use crate::client::Client;
-use crate::client::address::server_url;
 use crate::client::builder::ClientBuilder;
 use crate::client::resolve::{SETTLE_WITHIN, may_have_started};
 use crate::error::{BuildError, Error};
 use crate::job::status::{JobState, Outcome};
 use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus};
+use crate::retry::backoff::ConstantBackoff;
+use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 use crate::retry::{Call, Deadline, Decision, Pace, Stop};
-use crate::wait::{ConstantBackoff, FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 use crate::wire::convert::IntoDomain;
 use crate::wire::restore_twins::{
     CancelRestoreJob, GetReconciliationJob, GetRecovery, GetRestoreJob, StartReconciliation,

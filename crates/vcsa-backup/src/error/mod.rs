@@ -5,9 +5,11 @@ use std::fmt;
 
 use crate::job::JobId;
 
+mod certificate;
 pub(crate) mod problem;
 
 pub use crate::server_error::{ServerError, ServerErrorType};
+pub use certificate::PeerCertificate;
 pub use problem::{BuildError, Field, Problem};
 
 /// Everything that can go wrong, sorted by what to do next.
@@ -78,7 +80,7 @@ pub enum Error {
         reason: String,
         /// The certificate the appliance presented, when the TLS layer saw one (with the
         /// `rustls` feature): its thumbprint is what to pin once a person has checked it.
-        certificate: Option<Box<crate::PeerCertificate>>,
+        certificate: Option<Box<PeerCertificate>>,
     },
     /// Any other error the appliance reported; its type, messages and data are kept.
     Server(ServerError),

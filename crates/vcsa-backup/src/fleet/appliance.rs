@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use vcsa_backup_api::Secret;
 
+use crate::address::normalise;
 use crate::client::Client;
-use crate::client::address::normalise;
 use crate::error::Problem;
 use crate::wire::tls::Thumbprint;
 

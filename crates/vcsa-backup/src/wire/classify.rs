@@ -166,7 +166,7 @@ pub(crate) fn from_transport(e: reqwest::Error) -> Error {
 }
 
 /// A certificate failure's reason, and the certificate refused when the TLS layer kept it.
-type CertificateProblem = (String, Option<crate::PeerCertificate>);
+type CertificateProblem = (String, Option<crate::error::PeerCertificate>);
 
 /// Looks through the error's causes for a TLS certificate failure.
 fn certificate_problem(e: &(dyn StdError + 'static)) -> Option<CertificateProblem> {

@@ -7,6 +7,8 @@ pub(crate) mod classify;
 pub(crate) mod convert;
 pub(crate) mod dispatch;
 pub(crate) mod flavour;
+#[cfg(feature = "rustls")]
+pub(crate) mod peer;
 pub(crate) mod restore_twins;
 pub(crate) mod schedule_twins;
 pub(crate) mod scrub;

@@ -14,48 +14,13 @@ use crate::error::{Field, Problem};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
 
-/// The certificate an appliance presented in a TLS handshake that did not trust it, as the
-/// handshake saw it: what a person compares (with the appliance's console, say) before pinning
-/// it. Held by [`Error::UntrustedCertificate`](crate::Error::UntrustedCertificate) and returned
-/// by `peer_certificate` (with the `rustls` feature).
-#[derive(Clone, PartialEq, Eq)]
-pub struct PeerCertificate {
-    der: Vec<u8>,
-    thumbprint: Thumbprint,
-}
-
-impl PeerCertificate {
-    #[cfg(feature = "rustls")]
-    fn new(der: &[u8]) -> Self {
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
-        let mut thumbprint = [0u8; 32];
-        thumbprint.copy_from_slice(digest.as_ref());
-        Self {
-            der: der.to_vec(),
-            thumbprint: Thumbprint(thumbprint),
-        }
-    }
-
-    /// The certificate itself, DER-encoded (X.509): its subject, issuer and validity are in it.
-    pub fn der(&self) -> &[u8] {
-        &self.der
-    }
-
-    /// Its SHA-256 thumbprint as `AB:CD:...` (upper-case pairs joined by colons), the form
-    /// `openssl x509 -noout -fingerprint -sha256` prints and
-    /// [`ClientBuilder::pin_thumbprint_sha256`](crate::ClientBuilder) takes.
-    pub fn thumbprint_sha256(&self) -> String {
-        self.thumbprint.to_string()
-    }
-}
-
-impl fmt::Debug for PeerCertificate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PeerCertificate")
-            .field("thumbprint_sha256", &self.thumbprint.to_string())
-            .field("der_bytes", &self.der.len())
-            .finish()
-    }
+/// A certificate's SHA-256 thumbprint.
+#[cfg(feature = "rustls")]
+fn thumbprint_of(der: &[u8]) -> Thumbprint {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
+    let mut thumbprint = [0u8; 32];
+    thumbprint.copy_from_slice(digest.as_ref());
+    Thumbprint(thumbprint)
 }
 
 impl Thumbprint {
@@ -125,52 +90,17 @@ impl fmt::Display for Thumbprint {
 #[cfg(feature = "rustls")]
 pub(crate) use verify::{Refused, Trust, config};
 
-/// The certificate the appliance at `server` presents (a host name, `host:port` or `https://`
-/// URL, as [`server_url`](crate::server_url) reads it), read with a TLS handshake that stops at
-/// the certificate: no request is sent, no credentials are needed, and nothing is trusted. For
-/// showing a person what to pin ([`PeerCertificate::thumbprint_sha256`]) before the first
-/// log-in. Needs the `rustls` feature (the default).
-///
-/// # Errors
-///
-/// [`Error::Configuration`](crate::Error::Configuration) for an address that cannot be read or
-/// that speaks plain HTTP (which has no certificate); [`Error::Transient`](crate::Error::Transient)
-/// when the appliance cannot be reached within `timeout` or the handshake fails before a
-/// certificate.
-#[cfg(feature = "rustls")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
-pub async fn peer_certificate(
-    server: &str,
-    timeout: std::time::Duration,
-) -> Result<PeerCertificate, crate::Error> {
-    let configuration = |problem| crate::Error::Configuration {
-        problems: vec![problem],
-    };
-    let base_url = crate::client::address::normalise(server).map_err(configuration)?;
-    if !base_url.starts_with("https://") {
-        return Err(configuration(
-            Problem::new(
-                Field::BaseUrl,
-                "the address speaks plain HTTP, which has no certificate",
-            )
-            .with_hint("give the appliance's https:// address, or its host name alone"),
-        ));
-    }
-    verify::peer_certificate(&base_url, timeout).await
-}
-
 #[cfg(feature = "rustls")]
 mod verify {
     use std::sync::Arc;
-    use std::time::Duration;
 
     use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
     use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
     use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
     use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
 
-    use super::{PeerCertificate, Thumbprint};
-    use crate::error::{Field, Problem};
+    use super::{Thumbprint, thumbprint_of};
+    use crate::error::{Field, PeerCertificate, Problem};
 
     /// Whom a TLS configuration trusts.
     pub(crate) enum Trust {
@@ -214,42 +144,6 @@ mod verify {
         Ok(config)
     }
 
-    /// The certificate `server` presents, read with a TLS handshake that stops at it: no request
-    /// is sent and nothing is trusted.
-    pub(crate) async fn peer_certificate(
-        base_url: &str,
-        timeout: Duration,
-    ) -> Result<PeerCertificate, crate::Error> {
-        let config =
-            config(Trust::Nobody).map_err(|p| crate::Error::Configuration { problems: vec![p] })?;
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_backend_preconfigured(config)
-            .build()
-            .map_err(|e| crate::Error::Configuration {
-                problems: vec![Problem::new(
-                    Field::HttpClient,
-                    format!("the HTTP client could not be set up: {e}"),
-                )],
-            })?;
-        match http.get(base_url).send().await {
-            Err(e) => match crate::wire::classify::from_transport(e) {
-                crate::Error::UntrustedCertificate {
-                    certificate: Some(certificate),
-                    ..
-                } => Ok(*certificate),
-                other => Err(other),
-            },
-            // Only a verifier that trusted it lets an answer through: this one trusts nobody.
-            Ok(_) => Err(crate::Error::Transient {
-                reason: "the appliance answered without presenting a certificate".into(),
-                server: None,
-                source: None,
-            }),
-        }
-    }
-
     #[derive(Debug)]
     struct Verifier {
         check: Check,
@@ -275,7 +169,8 @@ mod verify {
             write!(
                 f,
                 "the certificate with SHA-256 thumbprint {} was refused: {}",
-                self.certificate.thumbprint, self.cause
+                self.certificate.thumbprint_sha256(),
+                self.cause
             )
         }
     }
@@ -319,9 +214,10 @@ mod verify {
             ocsp_response: &[u8],
             now: UnixTime,
         ) -> Result<ServerCertVerified, Error> {
-            let certificate = PeerCertificate::new(end_entity);
+            let thumbprint = thumbprint_of(end_entity);
+            let certificate = PeerCertificate::new(end_entity.to_vec(), thumbprint.to_string());
             let outcome = match &self.check {
-                Check::Pins(pins) if pins.contains(&certificate.thumbprint) => {
+                Check::Pins(pins) if pins.contains(&thumbprint) => {
                     Ok(ServerCertVerified::assertion())
                 }
                 Check::Pins(_) => Err(other(NotPinned)),

@@ -1,4 +1,4 @@
-//! Tests of client::address, through the public API: the one normalisation of a server address.
+//! Tests of the one normalisation of a server address (`server_url`), through the public API.
 
 use vcsa_backup::*;
 
