@@ -156,7 +156,7 @@ impl RestoreRequestBuilder {
     }
 
     /// The SSO administrator's user name and password: needed when the vCenter is an embedded
-    /// or management node ([`RestoreCheck::sso_login_required`] says so).
+    /// or management node ([`RestoreCheck::sso_login_required`](crate::RestoreCheck::sso_login_required) says so).
     pub fn sso_admin(mut self, user: impl Into<String>, password: Secret) -> Self {
         self.sso_admin = Some((user.into(), password));
         self
