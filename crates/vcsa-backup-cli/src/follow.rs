@@ -89,18 +89,18 @@ pub async fn follow(
         match next {
             Some(Ok(status)) => {
                 let details = details_of(client, id).await;
-                let update = Update {
-                    status: &status,
-                    size_bytes: details.as_ref().and_then(|d| d.size_bytes),
-                    waiting: details.as_ref().and_then(|d| waiting(&d.status)),
-                    elapsed: elapsed(
+                let update = Update::job(
+                    &status,
+                    details.as_ref().and_then(|d| d.size_bytes),
+                    details.as_ref().and_then(|d| waiting(&d.status)),
+                    elapsed(
                         &status,
                         clock.as_ref(),
                         details.as_ref().and_then(|d| d.duration),
                     ),
-                };
+                );
                 if status.state.is_terminal() {
-                    progress.finish(&update);
+                    progress.finish(&update, status.state == JobState::Succeeded);
                     return Ok(Followed { status, details });
                 }
                 progress.update(&update);

@@ -2,12 +2,13 @@
 //! (logs, cron mail, CI), nothing with `--quiet`. Always on standard error, so standard output
 //! holds only the result.
 
+use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use vcsa_backup::{JobState, JobStatus};
+use vcsa_backup::{JobState, JobStatus, Percent};
 
 use crate::human;
 
@@ -35,47 +36,65 @@ impl Mode {
     }
 }
 
-/// What one update shows.
-#[derive(Clone, Debug)]
-pub struct Update<'a> {
-    /// The job's status.
-    pub status: &'a JobStatus,
+/// What one update shows, of a backup job, a restore or a reconciliation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Update {
+    /// What runs, as lines and the bar name it: `job <id>`, `restore`, `reconciliation`.
+    pub subject: String,
+    /// The state in words: `in progress`, or `not started (blocked)` for a waiting job.
+    pub state: String,
+    /// How much is done, from 0 to 100.
+    pub percent: u8,
     /// Bytes written so far, when the appliance's job details say.
     pub size_bytes: Option<u64>,
-    /// Why a job that has not started yet waits (`pending`, `blocked`), from its details.
-    pub waiting: Option<String>,
-    /// How long the job has run, by the appliance's clock; `None` when it cannot be told.
+    /// How long it has run, by the appliance's clock; `None` when it cannot be told.
     pub elapsed: Option<Duration>,
 }
 
-impl Update<'_> {
-    /// The state in words: `in progress`, or `not started (blocked)` for a waiting job.
-    fn state(&self) -> String {
-        match (&self.status.state, &self.waiting) {
-            (JobState::NotStarted, Some(why)) => {
-                format!("{} ({why})", self.status.state.describe())
-            }
+impl Update {
+    /// `subject` in `state`, `percent` done; no size nor time.
+    pub fn new(subject: impl Into<String>, state: impl fmt::Display, percent: Percent) -> Self {
+        Self {
+            subject: subject.into(),
+            state: state.to_string(),
+            percent: percent.value(),
+            size_bytes: None,
+            elapsed: None,
+        }
+    }
+
+    /// A backup job's update; `waiting` says why a job that has not started yet waits
+    /// (`pending`, `blocked`), from its details.
+    pub fn job(
+        status: &JobStatus,
+        size_bytes: Option<u64>,
+        waiting: Option<String>,
+        elapsed: Option<Duration>,
+    ) -> Self {
+        let state = match (&status.state, waiting) {
+            (JobState::NotStarted, Some(why)) => format!("{} ({why})", status.state.describe()),
             (state, _) => state.describe().to_string(),
+        };
+        Self {
+            size_bytes,
+            elapsed,
+            ..Self::new(format!("job {}", status.id), state, status.progress)
         }
     }
 
     /// `in progress, 1.2 GiB written`: the state and the size, without the percentage.
     fn summary(&self) -> String {
-        let mut text = self.state();
+        let mut text = self.state.clone();
         if let Some(bytes) = self.size_bytes {
             text.push_str(&format!(", {} written", human::size(bytes)));
         }
         text
     }
 
-    /// The plain line: `job <id>: in progress 40%, 12s, 1.2 GiB written`.
+    /// The plain line: `job <id>: in progress 40%, 12s, 1.2 GiB written`, `restore: in
+    /// progress 40%`.
     pub fn line(&self) -> String {
-        let mut text = format!(
-            "job {}: {} {}%",
-            self.status.id,
-            self.state(),
-            self.status.progress.value(),
-        );
+        let mut text = format!("{}: {} {}%", self.subject, self.state, self.percent);
         if let Some(elapsed) = self.elapsed {
             text.push_str(&format!(", {}", human::duration(elapsed)));
         }
@@ -125,11 +144,12 @@ pub fn elapsed(
     Some(span.to_std().unwrap_or(Duration::ZERO))
 }
 
-/// The display of one job's progress.
+/// The display of one job's progress: a backup's, a restore's or a reconciliation's.
 pub struct Progress {
     mode: Mode,
     bar: Option<ProgressBar>,
-    last: Option<(String, u8, Option<u64>)>,
+    /// The last update shown as a line, but for its time (lines only).
+    last: Option<Update>,
 }
 
 impl Progress {
@@ -143,15 +163,15 @@ impl Progress {
     }
 
     /// Shows `update`.
-    pub fn update(&mut self, update: &Update<'_>) {
+    pub fn update(&mut self, update: &Update) {
         match self.mode {
             Mode::Silent => {}
             Mode::Lines => {
-                let key = (
-                    update.state(),
-                    update.status.progress.value(),
-                    update.size_bytes,
-                );
+                // A line per change of state, percentage or size; the time alone is no change.
+                let key = Update {
+                    elapsed: None,
+                    ..update.clone()
+                };
                 if self.last.as_ref() != Some(&key) {
                     self.last = Some(key);
                     let mut err = std::io::stderr().lock();
@@ -160,27 +180,21 @@ impl Progress {
             }
             Mode::Bar => {
                 let bar = self.bar.get_or_insert_with(|| new_bar(update));
-                bar.set_position(u64::from(update.status.progress.value()));
+                bar.set_position(u64::from(update.percent));
                 bar.set_message(update.summary());
             }
         }
     }
 
-    /// Shows the final `update` and leaves it on screen.
-    pub fn finish(&mut self, update: &Update<'_>) {
+    /// Shows the final `update` and leaves it on screen, marked by whether it went `ok`.
+    pub fn finish(&mut self, update: &Update, ok: bool) {
         self.update(update);
         if let Some(bar) = self.bar.take() {
             // The job's own duration, not how long this tool happened to watch it.
             if let Some(elapsed) = update.elapsed {
                 bar.set_elapsed(elapsed);
             }
-            let style = bar
-                .style()
-                .tick_chars(if update.status.state == JobState::Succeeded {
-                    "✔✔"
-                } else {
-                    "✘✘"
-                });
+            let style = bar.style().tick_chars(if ok { "✔✔" } else { "✘✘" });
             bar.set_style(style);
             bar.finish();
             end_line();
@@ -201,7 +215,7 @@ fn end_line() {
     let _ = writeln!(std::io::stderr());
 }
 
-/// Job id (an appliance's name on a fleet's board), bar, percentage, time since the job
+/// What runs (`job <id>`, `restore`; an appliance's name on a fleet's board), bar, percentage, time since the job
 /// started, then state and size.
 const TEMPLATE: &str =
     "{spinner:.cyan} {prefix} [{bar:30.cyan/blue}] {pos:>3}% {elapsed_precise} {msg}";
@@ -215,10 +229,10 @@ fn bar_style() -> ProgressStyle {
         .progress_chars("##-")
 }
 
-fn new_bar(first: &Update<'_>) -> ProgressBar {
+fn new_bar(first: &Update) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr())
         .with_style(bar_style())
-        .with_prefix(first.status.id.to_string())
+        .with_prefix(first.subject.clone())
         .with_elapsed(first.elapsed.unwrap_or_default());
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
@@ -406,6 +420,34 @@ mod tests {
         let status = running_since(Utc::now());
         let clock = ApplianceClock::new(Utc::now() - TimeDelta::hours(1));
         assert_eq!(elapsed(&status, Some(&clock), None), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn a_backup_s_line_and_a_restore_s_share_one_shape() {
+        let status = running_since(Utc::now());
+        let mut waiting = status.clone();
+        waiting.state = JobState::NotStarted;
+        let blocked = Update::job(&waiting, None, Some("blocked".into()), None);
+        assert_eq!(
+            blocked.line(),
+            "job 20250131-020000-24322831: not started (blocked) 40%"
+        );
+        let written = Update::job(
+            &status,
+            Some(3 * 1024 * 1024),
+            None,
+            Some(Duration::from_secs(12)),
+        );
+        assert_eq!(
+            written.line(),
+            format!(
+                "job 20250131-020000-24322831: in progress 40%, {}, {} written",
+                human::duration(Duration::from_secs(12)),
+                human::size(3 * 1024 * 1024)
+            )
+        );
+        let restore = Update::new("restore", JobState::InProgress.describe(), status.progress);
+        assert_eq!(restore.line(), "restore: in progress 40%");
     }
 
     #[test]

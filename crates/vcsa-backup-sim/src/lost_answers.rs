@@ -1,5 +1,5 @@
 //! Answers lost after the work is done, as a bad network or a proxy loses them: the appliance
-//! carries out the call (starts the backup, runs the schedule), then the connection drops
+//! carries out the call (starts the backup or the restore, runs the schedule), then the connection drops
 //! without an answer, a proxy answers 502, 503 or 504 with its own page, or no answer comes
 //! until the client gives up. Set per operation for the next few calls, from the builder
 //! ([`SimulatorBuilder::lose_answers`](crate::SimulatorBuilder::lose_answers)), the control handle ([`Control::lose_answers`]) or the
@@ -38,6 +38,10 @@ pub enum LostOperation {
     RunSchedule,
     /// Cancel a job (`POST .../job/{id}?action=cancel`, `/rest`: `.../job/{id}/cancel`).
     CancelJob,
+    /// Start a restore (`POST .../recovery/restore/job`).
+    StartRestore,
+    /// Start a reconciliation (`POST .../recovery/reconciliation/job`).
+    StartReconciliation,
     /// Every vendor call (log in included); used after the operation's own setting.
     Any,
 }
@@ -51,18 +55,21 @@ impl LostOperation {
         let rest = path
             .strip_prefix("/api")
             .or_else(|| path.strip_prefix("/rest"))?;
-        let rest = rest.strip_prefix("/appliance/recovery/backup")?;
+        let rest = rest.strip_prefix("/appliance/recovery")?;
         let action = |name: &str| {
             query.is_some_and(|q| q.split('&').any(|pair| pair == format!("action={name}")))
         };
-        if rest == "/job" {
-            Some(Self::StartBackup)
-        } else if rest.starts_with("/schedules/") && action("run") {
-            Some(Self::RunSchedule)
-        } else if rest.starts_with("/job/") && (action("cancel") || rest.ends_with("/cancel")) {
-            Some(Self::CancelJob)
-        } else {
-            None
+        match rest {
+            "/backup/job" => Some(Self::StartBackup),
+            "/restore/job" if !action("cancel") => Some(Self::StartRestore),
+            "/reconciliation/job" => Some(Self::StartReconciliation),
+            _ if rest.starts_with("/backup/schedules/") && action("run") => Some(Self::RunSchedule),
+            _ if rest.starts_with("/backup/job/")
+                && (action("cancel") || rest.ends_with("/cancel")) =>
+            {
+                Some(Self::CancelJob)
+            }
+            _ => None,
         }
     }
 }
@@ -296,6 +303,28 @@ mod tests {
                 None
             ),
             cancel
+        );
+        for prefix in ["/api", "/rest"] {
+            let restore = format!("{prefix}/appliance/recovery/restore/job");
+            assert_eq!(
+                of(Method::POST, &restore, None),
+                Some(LostOperation::StartRestore)
+            );
+            assert_eq!(of(Method::GET, &restore, None), None, "a status read");
+            let reconcile = format!("{prefix}/appliance/recovery/reconciliation/job");
+            assert_eq!(
+                of(Method::POST, &reconcile, None),
+                Some(LostOperation::StartReconciliation)
+            );
+        }
+        assert_eq!(
+            of(
+                Method::POST,
+                "/api/appliance/recovery/restore/job",
+                Some("action=cancel")
+            ),
+            None,
+            "a restore's cancel"
         );
         assert_eq!(of(Method::POST, "/api/session", None), None);
     }

@@ -4,10 +4,11 @@
 use vcsa_backup::Reconciliation;
 
 use super::Context;
-use super::restore::{Lines, ended, sso_password, wait_options};
+use super::restore::{ended, show_end, sso_password, wait_options};
 use crate::cli::{ReconcileCommand, RecoveryWaitArgs};
 use crate::failure::Failure;
 use crate::output;
+use crate::progress::{Progress, Update};
 
 /// Runs `reconcile ...`.
 pub async fn run(ctx: &Context, command: &ReconcileCommand) -> Result<(), Failure> {
@@ -49,13 +50,13 @@ fn print(ctx: &Context, job: Option<&Reconciliation>) -> Result<(), Failure> {
 }
 
 async fn follow(ctx: &Context, args: &RecoveryWaitArgs) -> Result<(), Failure> {
-    let mut lines = Lines::new(ctx.progress, "reconciliation");
+    let update = |job: &Reconciliation| Update::new("reconciliation", &job.status, job.progress);
+    let mut progress = Progress::new(ctx.progress);
     let result = ctx
         .client
-        .wait_for_reconciliation(&wait_options(args), |job| {
-            lines.show(&job.status, job.progress)
-        })
+        .wait_for_reconciliation(&wait_options(args), |job| progress.update(&update(job)))
         .await;
+    show_end(&mut progress, &result, update);
     let job = ended("reconciliation", result, |job| print(ctx, Some(job)))?;
     print(ctx, Some(&job))
 }

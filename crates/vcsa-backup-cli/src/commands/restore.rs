@@ -1,19 +1,17 @@
 //! `restore validate|start|status|cancel`: a backup restored into a freshly deployed appliance.
 //! Also the following of a restore or a reconciliation, which `reconcile` shares.
 
-use std::fmt;
-
 use vcsa_backup::wait::{RecoveryWaitError, WaitOptions};
 use vcsa_backup::{
-    ArchiveFilter, BackupLocation, Error, Message, OutcomeStatus, Percent, RestoreCheck,
-    RestoreRequest, RestoreStatus, Secret,
+    ArchiveFilter, BackupLocation, Error, Message, OutcomeStatus, RestoreCheck, RestoreRequest,
+    RestoreStatus, Secret,
 };
 
 use super::Context;
 use crate::cli::{RecoveryWaitArgs, RestoreArgs, RestoreCommand};
 use crate::failure::{ExitCode, Failure};
 use crate::output;
-use crate::progress::Mode;
+use crate::progress::{Progress, Update};
 use crate::secrets::{self, PasswordSpec};
 use crate::views::OutcomeView;
 
@@ -235,15 +233,29 @@ fn append_messages(text: &mut String, messages: &[Message]) {
 }
 
 async fn follow_restore(ctx: &Context, args: &RecoveryWaitArgs) -> Result<(), Failure> {
-    let mut lines = Lines::new(ctx.progress, "restore");
+    let update = |s: &RestoreStatus| Update::new("restore", s.state.describe(), s.progress);
+    let mut progress = Progress::new(ctx.progress);
     let result = ctx
         .client
-        .wait_for_restore(&wait_options(args), |s| {
-            lines.show(s.state.describe(), s.progress)
-        })
+        .wait_for_restore(&wait_options(args), |s| progress.update(&update(s)))
         .await;
+    show_end(&mut progress, &result, update);
     let status = ended("restore", result, |s| print_status(ctx, s))?;
     print_status(ctx, &status)
+}
+
+/// Leaves how a wait ended on `progress`: the last status, marked as gone well or failed, or
+/// what was shown when the following stopped before the end.
+pub fn show_end<T>(
+    progress: &mut Progress,
+    result: &Result<T, RecoveryWaitError<T>>,
+    update: impl Fn(&T) -> Update,
+) {
+    match result {
+        Ok(last) => progress.finish(&update(last), true),
+        Err(RecoveryWaitError::Failed { last, .. }) => progress.finish(&update(last), false),
+        Err(_) => progress.abandon(),
+    }
 }
 
 /// The options of a wait by the command's `--outage` and `--deadline`.
@@ -284,33 +296,5 @@ pub fn ended<T>(
             )]))
         }
         Err(other) => Err(Failure::new(ExitCode::Appliance, other.to_string())),
-    }
-}
-
-/// One line on standard error per change of state or percentage (nothing with `--quiet`).
-pub struct Lines {
-    mode: Mode,
-    what: &'static str,
-    last: Option<(String, Percent)>,
-}
-
-impl Lines {
-    /// Lines about `what` (`restore`, `reconciliation`).
-    pub fn new(mode: Mode, what: &'static str) -> Self {
-        Self {
-            mode,
-            what,
-            last: None,
-        }
-    }
-
-    /// Shows the state and progress when they changed.
-    pub fn show(&mut self, state: impl fmt::Display, progress: Percent) {
-        let key = (state.to_string(), progress);
-        if self.mode == Mode::Silent || self.last.as_ref() == Some(&key) {
-            return;
-        }
-        eprintln!("{}: {} {}", self.what, key.0, key.1);
-        self.last = Some(key);
     }
 }

@@ -101,6 +101,11 @@ fn a_backup_is_validated_then_restored_through_an_outage_once() {
     };
     assert_eq!(restore.code, 0, "{restore}");
     assert!(restore.stdout.contains("succeeded"), "{restore}");
+    // Off a terminal, one plain line per change, as a backup's.
+    assert!(
+        restore.stderr.contains("restore: in progress "),
+        "{restore}"
+    );
     let recovery = b.control().state().recovery;
     assert_eq!(recovery.restores_started, 1, "started once");
     assert!(!recovery.awaiting_restore);

@@ -191,7 +191,7 @@ fn the_progress_bar_shows_percentage_state_elapsed_time_and_size() {
         .map(str::trim_end)
         .find(|l| l.contains(id.as_str()) && l.contains('['))
         .unwrap_or_else(|| panic!("no progress bar for {id} on screen:\n{screen}"));
-    // `✔ <job id> [##############################] 100% 00:00:04 succeeded, 1.2 GiB written`
+    // `✔ job <id> [##############################] 100% 00:00:04 succeeded, 1.2 GiB written`
     let full = format!("{id} [{}] 100% 00:00:0", "#".repeat(30));
     assert!(bar_line.contains(&full), "{bar_line}");
     assert!(bar_line.contains("succeeded, "), "{bar_line}");

@@ -1,6 +1,7 @@
 //! Restores and reconciliations against the simulator, on tokio's paused clock: a backup of
 //! appliance A restored into appliance B through a 20-minute outage without a second start,
-//! progress that never goes back, each refusal as its own error, and the reconciliation after.
+//! progress that never goes back, a start whose answer is lost settled from the restore's
+//! status, each refusal as its own error, and the reconciliation after.
 
 use std::time::Duration;
 
@@ -10,8 +11,8 @@ use vcsa_backup::{
     RestoreRequest, Secret, TaskStatus,
 };
 use vcsa_backup_sim::{
-    DEFAULT_PASSWORD, DEFAULT_USER, ReconciliationTiming, RestoreTiming, RunningSimulator,
-    Simulator, SimulatorBuilder,
+    DEFAULT_PASSWORD, DEFAULT_USER, LostAnswer, LostOperation, ReconciliationTiming, RestoreTiming,
+    RunningSimulator, Simulator, SimulatorBuilder,
 };
 
 const ROOT: &str = "sftp://nas.example.com/vcsa";
@@ -178,6 +179,62 @@ async fn a_wait_with_a_shorter_outage_limit_gives_up_during_the_outage() {
         other => panic!("expected a read failure after the outage limit: {other:?}"),
     }
     assert_eq!(b.control().state().recovery.restores_started, 1);
+}
+
+/// The answer to a restore's start lost after B carried out the call: a started restore is
+/// returned as running, never sent again; a refused one is the original error, safe to retry.
+#[tokio::test(start_paused = true)]
+async fn a_restore_start_whose_answer_is_lost_is_settled_from_the_restore_status() {
+    let steady = RestoreTiming {
+        duration: minutes(10),
+        no_answer: Duration::ZERO,
+        sessions_refused: Duration::ZERO,
+        unavailable: Duration::ZERO,
+    };
+    for flavour in [Flavour::Api, Flavour::Rest] {
+        let (a, archive) = backed_up_a().await;
+        for lost in [
+            LostAnswer::Dropped,
+            LostAnswer::BadGateway,
+            LostAnswer::ServiceUnavailable,
+            LostAnswer::GatewayTimeout,
+            LostAnswer::Hang,
+        ] {
+            let (b, client) =
+                awaiting_b(&a, Simulator::builder().restore_timing(steady), flavour).await;
+            b.control()
+                .lose_answers(LostOperation::StartRestore, lost, 1);
+            let started = client
+                .start_restore(&request(&archive, ENCRYPTION))
+                .await
+                .unwrap_or_else(|e| panic!("{flavour} {lost:?}: {e}"));
+            assert!(
+                b.control().state().faults.lost_answers.is_empty(),
+                "{flavour} {lost:?}: the answer was lost"
+            );
+            assert_eq!(started.state, JobState::InProgress, "{flavour} {lost:?}");
+            assert_eq!(
+                b.control().state().recovery.restores_started,
+                1,
+                "{flavour} {lost:?}: started once"
+            );
+
+            let (b, client) =
+                awaiting_b(&a, Simulator::builder().restore_timing(steady), flavour).await;
+            b.control()
+                .lose_answers(LostOperation::StartRestore, lost, 1);
+            let error = client
+                .start_restore(&request(&archive, "Wr0ng-Passw0rd!"))
+                .await
+                .expect_err("refused, then the refusal was lost");
+            assert!(
+                matches!(error, Error::Transient { .. }),
+                "{flavour} {lost:?}: the original error: {error:?}"
+            );
+            assert!(error.is_retryable());
+            assert_eq!(b.control().state().recovery.restores_started, 0);
+        }
+    }
 }
 
 #[tokio::test(start_paused = true)]
