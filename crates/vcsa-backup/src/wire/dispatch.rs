@@ -82,6 +82,45 @@ macro_rules! wrapped_in_value {
 }
 pub(crate) use wrapped_in_value;
 
+/// The [`Twins`] impl of an operation: its type, name, what it does, whether it repeats, its
+/// `/api` and `/rest` answers; then, naming the operation and the generated client, the `/api`
+/// call and the `/rest` call; and, when the request carries any, its secrets.
+macro_rules! twins {
+    ($ty:ty: $name:literal, $does:literal, $repeat:ident, $answer:ty, $rest:ty,
+     |$op:pat_param, $api:ident| $call_api:expr, $call_rest:expr
+     $(, secrets: $secrets:expr)? $(, answer: $body:ident)? $(,)?) => {
+        impl $crate::wire::dispatch::Twins for $ty {
+            const NAME: &'static str = $name;
+            const DOES: &'static str = $does;
+            const REPEAT: $crate::wire::dispatch::Repeat = $crate::wire::dispatch::Repeat::$repeat;
+            $(const ANSWER: $crate::wire::classify::Body = $crate::wire::classify::Body::$body;)?
+            type Answer = $answer;
+            type Rest = $rest;
+
+            $(fn secrets(&self) -> Vec<&str> {
+                let $op = self;
+                $secrets
+            })?
+
+            async fn api(
+                &self,
+                $api: &vcsa_backup_api::Client,
+            ) -> $crate::wire::dispatch::ApiAnswer<$answer> {
+                let $op = self;
+                $call_api
+            }
+            async fn rest(
+                &self,
+                $api: &vcsa_backup_api::Client,
+            ) -> $crate::wire::dispatch::RestAnswer<$rest> {
+                let $op = self;
+                $call_rest
+            }
+        }
+    };
+}
+pub(crate) use twins;
+
 /// Sends `operation` in `flavour`.
 pub(crate) async fn send<T: Twins>(
     api: &Api,

@@ -4,15 +4,14 @@
 use std::collections::BTreeSet;
 
 use chrono::DateTime;
-use vcsa_backup_api::{Client as Api, Secret, WireSecret, types};
+use vcsa_backup_api::{Secret, WireSecret, types};
 
 use crate::backup::part::PartId;
 use crate::error::{Field, Problem};
 use crate::schedule::{
     ApplianceTime, DayOfWeek, Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate,
 };
-
-use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins, wrapped_in_value};
+use crate::wire::dispatch::{RestAnswerOf, twins, wrapped_in_value};
 
 wrapped_in_value! {
     types::RestPartSizeValue => types::PartSize,
@@ -29,54 +28,24 @@ impl RestAnswerOf<types::ScheduleMap> for types::RestScheduleListValue {
 
 pub(crate) struct GetPartSize<'a>(pub(crate) &'a str);
 
-impl Twins for GetPartSize<'_> {
-    const NAME: &'static str = "get_part_size";
-    const DOES: &'static str = "get a part's size";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::PartSize;
-    type Rest = types::RestPartSizeValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.get_part_size(self.0).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_get_part_size(self.0).await
-    }
-}
+twins!(GetPartSize<'_>: "get_part_size", "get a part's size", Yes,
+    types::PartSize, types::RestPartSizeValue,
+    |op, api| api.get_part_size(op.0).await,
+    api.rest_get_part_size(op.0).await);
 
 pub(crate) struct ListSchedules;
 
-impl Twins for ListSchedules {
-    const NAME: &'static str = "list_schedules";
-    const DOES: &'static str = "list schedules";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::ScheduleMap;
-    type Rest = types::RestScheduleListValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.list_schedules().await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_list_schedules().await
-    }
-}
+twins!(ListSchedules: "list_schedules", "list schedules", Yes,
+    types::ScheduleMap, types::RestScheduleListValue,
+    |_, api| api.list_schedules().await,
+    api.rest_list_schedules().await);
 
 pub(crate) struct GetSchedule<'a>(pub(crate) &'a str);
 
-impl Twins for GetSchedule<'_> {
-    const NAME: &'static str = "get_schedule";
-    const DOES: &'static str = "get a schedule";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::ScheduleInfo;
-    type Rest = types::RestScheduleInfoValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.get_schedule(self.0).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_get_schedule(self.0).await
-    }
-}
+twins!(GetSchedule<'_>: "get_schedule", "get a schedule", Yes,
+    types::ScheduleInfo, types::RestScheduleInfoValue,
+    |op, api| api.get_schedule(op.0).await,
+    api.rest_get_schedule(op.0).await);
 
 /// The passwords a schedule's create or update sends, those that are set.
 fn exposed(passwords: [&Option<WireSecret>; 2]) -> Vec<&str> {
@@ -93,31 +62,16 @@ pub(crate) struct CreateSchedule<'a> {
     pub(crate) spec: types::ScheduleCreateSpec,
 }
 
-impl Twins for CreateSchedule<'_> {
-    const NAME: &'static str = "create_schedule";
-    const DOES: &'static str = "create a schedule";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = ();
-    type Rest = ();
-
-    fn secrets(&self) -> Vec<&str> {
-        exposed([&self.spec.location_password, &self.spec.backup_password])
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<()> {
-        let body = types::CreateScheduleRequest {
-            schedule: self.schedule.to_string(),
-            spec: self.spec.clone(),
-        };
-        api.create_schedule(&body).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<()> {
-        let body = types::RestCreateScheduleRequest {
-            spec: self.spec.clone(),
-        };
-        api.rest_create_schedule(self.schedule, &body).await
-    }
-}
+twins!(CreateSchedule<'_>: "create_schedule", "create a schedule", No, (), (),
+    |op, api| {
+        let (schedule, spec) = (op.schedule.to_string(), op.spec.clone());
+        api.create_schedule(&types::CreateScheduleRequest { schedule, spec }).await
+    },
+    {
+        let body = types::RestCreateScheduleRequest { spec: op.spec.clone() };
+        api.rest_create_schedule(op.schedule, &body).await
+    },
+    secrets: exposed([&op.spec.location_password, &op.spec.backup_password]));
 
 /// `/api` patches; `/rest` puts to `schedules/update/{id}`.
 pub(crate) struct UpdateSchedule<'a> {
@@ -125,61 +79,26 @@ pub(crate) struct UpdateSchedule<'a> {
     pub(crate) spec: types::ScheduleUpdateSpec,
 }
 
-impl Twins for UpdateSchedule<'_> {
-    const NAME: &'static str = "update_schedule";
-    const DOES: &'static str = "update a schedule";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = ();
-    type Rest = ();
-
-    fn secrets(&self) -> Vec<&str> {
-        exposed([&self.spec.location_password, &self.spec.backup_password])
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<()> {
-        api.update_schedule(self.schedule, &self.spec).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<()> {
-        let body = types::RestUpdateScheduleRequest {
-            spec: self.spec.clone(),
-        };
-        api.rest_update_schedule(self.schedule, &body).await
-    }
-}
+twins!(UpdateSchedule<'_>: "update_schedule", "update a schedule", No, (), (),
+    |op, api| api.update_schedule(op.schedule, &op.spec).await,
+    {
+        let body = types::RestUpdateScheduleRequest { spec: op.spec.clone() };
+        api.rest_update_schedule(op.schedule, &body).await
+    },
+    secrets: exposed([&op.spec.location_password, &op.spec.backup_password]));
 
 pub(crate) struct DeleteSchedule<'a>(pub(crate) &'a str);
 
-impl Twins for DeleteSchedule<'_> {
-    const NAME: &'static str = "delete_schedule";
-    const DOES: &'static str = "delete a schedule";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = ();
-    type Rest = ();
-
-    async fn api(&self, api: &Api) -> ApiAnswer<()> {
-        api.delete_schedule(self.0).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<()> {
-        api.rest_delete_schedule(self.0).await
-    }
-}
+twins!(DeleteSchedule<'_>: "delete_schedule", "delete a schedule", No, (), (),
+    |op, api| api.delete_schedule(op.0).await,
+    api.rest_delete_schedule(op.0).await);
 
 pub(crate) struct GetApplianceTime;
 
-impl Twins for GetApplianceTime {
-    const NAME: &'static str = "get_appliance_time";
-    const DOES: &'static str = "read the appliance's clock";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::SystemTime;
-    type Rest = types::RestSystemTimeValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.get_appliance_time().await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_get_appliance_time().await
-    }
-}
+twins!(GetApplianceTime: "get_appliance_time", "read the appliance's clock", Yes,
+    types::SystemTime, types::RestSystemTimeValue,
+    |_, api| api.get_appliance_time().await,
+    api.rest_get_appliance_time().await);
 
 /// The wire form of a create: every setting, passwords included.
 pub(crate) fn create_spec(spec: &ScheduleSpec) -> types::ScheduleCreateSpec {
