@@ -158,48 +158,25 @@ mod verify {
     }
 
     /// A refused certificate: the one the appliance presented, and why it was refused.
-    #[derive(Debug)]
+    #[derive(Debug, thiserror::Error)]
+    #[error(
+        "the certificate with SHA-256 thumbprint {} was refused: {cause}",
+        .certificate.thumbprint_sha256()
+    )]
     pub(crate) struct Refused {
         pub(crate) certificate: PeerCertificate,
         pub(crate) cause: Error,
     }
 
-    impl std::fmt::Display for Refused {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(
-                f,
-                "the certificate with SHA-256 thumbprint {} was refused: {}",
-                self.certificate.thumbprint_sha256(),
-                self.cause
-            )
-        }
-    }
-
-    impl std::error::Error for Refused {}
-
     /// The certificate the appliance presented is not a pinned one.
-    #[derive(Debug)]
+    #[derive(Debug, thiserror::Error)]
+    #[error("the appliance presented a certificate that is not the pinned one")]
     pub(crate) struct NotPinned;
 
-    impl std::fmt::Display for NotPinned {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("the appliance presented a certificate that is not the pinned one")
-        }
-    }
-
-    impl std::error::Error for NotPinned {}
-
     /// Only looked at, never trusted (`peer_certificate`).
-    #[derive(Debug)]
+    #[derive(Debug, thiserror::Error)]
+    #[error("the certificate was only read, not trusted")]
     pub(crate) struct OnlyShown;
-
-    impl std::fmt::Display for OnlyShown {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("the certificate was only read, not trusted")
-        }
-    }
-
-    impl std::error::Error for OnlyShown {}
 
     fn other(e: impl std::error::Error + Send + Sync + 'static) -> Error {
         Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
