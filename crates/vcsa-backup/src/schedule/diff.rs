@@ -472,5 +472,3 @@ fn optional_parts(parts: &[PartId]) -> Vec<PartId> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests;
