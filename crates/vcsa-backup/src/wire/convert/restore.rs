@@ -74,24 +74,3 @@ impl FromWire<types::ReconciliationInfo> for Reconciliation {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn warnings_are_ignored_only_on_a_start_that_asks() {
-        let request = RestoreRequest::builder()
-            .location("sftp://nas.example.com/b/vCenter/sn_a/S_8.0_20250102-101501_")
-            .location_credentials("backup", Secret::new("Loc-Pa55!"))
-            .sso_admin("administrator@vsphere.local", Secret::new("Sso-Pa55!"))
-            .ignore_warnings()
-            .build()
-            .unwrap();
-        assert_eq!(restore_request(&request, false).ignore_warnings, None);
-        let wire = restore_request(&request, true);
-        assert_eq!(wire.ignore_warnings, Some(true));
-        assert_eq!(wire.sso_admin_user_password.unwrap().expose(), "Sso-Pa55!");
-        assert_eq!(wire.location_password.unwrap().expose(), "Loc-Pa55!");
-    }
-}
