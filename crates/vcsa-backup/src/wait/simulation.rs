@@ -1,9 +1,6 @@
 //! The performance table of the module documentation, and the targets of the default schedule,
-//! computed by running the real wait loop against modelled jobs on tokio's paused clock.
-//!
-//! A modelled job starts with the wait (its start time is the wait's start, as after `backup
-//! --wait`), moves its progress along a [`ProgressCurve`] (the simulator's, so the model and the
-//! simulator agree on what a shape means) and answers reads at once.
+//! computed by running the real wait loop on tokio's paused clock against modelled jobs: each
+//! starts with the wait, moves along a [`ProgressCurve`] (the simulator's) and answers at once.
 //!
 //! To refresh the table of `performance.md` after changing a default:
 //! `VCSA_BACKUP_BLESS=1 cargo test -p vcsa-backup --lib wait::simulation`.

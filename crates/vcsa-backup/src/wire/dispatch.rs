@@ -1,19 +1,9 @@
-//! The one place an operation goes to its `/api` or `/rest` twin.
-//!
-//! Each operation the appliance offers in both flavours is a small type implementing [`Twins`]
-//! (see [`twins`](super::twins)): the generated call of each flavour, and the `/api` answer that
-//! the `/rest` answer converts into. [`send`] picks the twin for the flavour, turns failures into
-//! [`Error`] and reports the request to `tracing`. Sessions and domain types are the client's
-//! business, above this layer.
-//!
-//! Every request, log-ins, log-outs and the log in that finds out the flavour included, passes
-//! through [`exchange`], which emits one DEBUG event per request with the target
-//! [`TARGET`]: the operation's name (never the URL: a `/rest` catalog URL carries the backup
-//! server's password in its query string); every text of a failed answer is scrubbed of the
-//! request's secrets ([`scrub`](super::scrub)) before it becomes an [`Error`], the flavour, the HTTP status or, when no answer
-//! came, the kind of transport failure, and the duration in milliseconds. With no subscriber
-//! (or none that wants DEBUG from this target) it costs one check of a cached level: the clock
-//! is read and the fields are built only when the event will be recorded.
+//! The one place an operation goes to its `/api` or `/rest` twin: [`send`] calls the flavour's
+//! half of a [`Twins`] (see [`twins`](super::twins)), turns failures into [`Error`] (scrubbed of
+//! the request's secrets by [`scrub`](super::scrub)) and reports every request, log-ins
+//! included, as one DEBUG event on [`TARGET`]: the operation's name (never the URL: on `/rest`
+//! it can carry a password), the flavour, the HTTP status or the transport failure, and the
+//! duration. Without a subscriber that wants it, that costs one check of a cached level.
 
 use std::future::Future;
 use std::time::Instant;
