@@ -101,7 +101,10 @@ async fn both_flavours_give_the_same_type() {
         error.server_error().unwrap().error_type.clone().unwrap()
     };
     for known in ErrorType::KNOWN {
-        let rest = format!("com.vmware.vapi.std.errors.{}", known.as_str().to_lowercase());
+        let rest = format!(
+            "com.vmware.vapi.std.errors.{}",
+            known.as_str().to_lowercase()
+        );
         assert!(RestErrorType::from(rest).is_known(), "{known}");
         for flavour in [Flavour::Api, Flavour::Rest] {
             let t = type_of(flavour, error_body(flavour, known.as_str(), "Wrong")).await;

@@ -84,12 +84,20 @@ async fn a_time_keeps_the_schedule_s_days_and_days_keep_its_time() {
         .unwrap();
     let (server, client) = support::schedule_server(at_eleven(&[])).await;
     client.update_schedule("default", &both).await.unwrap();
-    assert!(support::requests_to(&server, "GET", support::API_SCHEDULE).await.is_empty());
+    assert!(
+        support::requests_to(&server, "GET", support::API_SCHEDULE)
+            .await
+            .is_empty()
+    );
     // Days alone cannot be set on a schedule without a time: refused before anything is sent.
     let mut no_time = at_eleven(&[]);
     no_time["recurrence_info"] = serde_json::Value::Null;
     let (server, client) = support::schedule_server(no_time).await;
     let error = client.update_schedule("default", &days).await.unwrap_err();
     assert_eq!(error.problems()[0].field, Field::Days, "{error}");
-    assert!(support::requests_to(&server, "PATCH", support::API_SCHEDULE).await.is_empty());
+    assert!(
+        support::requests_to(&server, "PATCH", support::API_SCHEDULE)
+            .await
+            .is_empty()
+    );
 }
