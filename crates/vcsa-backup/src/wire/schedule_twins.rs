@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use chrono::DateTime;
 use vcsa_backup_api::{Secret, WireSecret, types};
 
-use crate::backup::part::PartId;
 use crate::error::{Field, Problem};
 use crate::schedule::{
     ApplianceTime, DayOfWeek, Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate,
 };
+use crate::wire::convert::{self, part_ids};
 use crate::wire::dispatch::{RestAnswerOf, twins, wrapped_in_value};
 
 wrapped_in_value! {
@@ -200,7 +200,7 @@ pub(crate) fn schedule(id: String, info: types::ScheduleInfo) -> Result<Schedule
         id,
         location: info.location,
         location_user: info.location_user,
-        parts: info.parts.into_iter().map(PartId::new).collect(),
+        parts: convert::parts(info.parts),
         enabled: info.enable,
         recurrence,
         retention,
@@ -239,10 +239,6 @@ fn retention(retention: Retention) -> types::RetentionInfo {
     types::RetentionInfo {
         max_count: retention.max_count.into(),
     }
-}
-
-fn part_ids(parts: &[PartId]) -> Vec<String> {
-    parts.iter().map(|p| p.as_str().to_string()).collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use vcsa_backup_api::{Secret, enums, types};
 
-use super::{FromWire, IntoDomain, ToWire};
+use super::{FromWire, IntoDomain, ToWire, part_ids};
 use crate::backup::location::LocationType;
 use crate::backup::part::{Part, PartId};
 use crate::backup::request::BackupRequest;
@@ -17,11 +17,7 @@ impl ToWire<types::BackupRequest> for BackupRequest {
             location_password: self.location_password().map(Secret::to_wire),
             location_type: self.location_type().to_wire(),
             location_user: self.location_user().map(str::to_string),
-            parts: self
-                .parts()
-                .iter()
-                .map(|p| p.as_str().to_string())
-                .collect(),
+            parts: part_ids(self.parts()),
         }
     }
 }

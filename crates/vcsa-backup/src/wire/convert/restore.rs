@@ -2,8 +2,7 @@
 
 use vcsa_backup_api::{Secret, types};
 
-use super::{FromWire, IntoDomain, ToWire, convert_all};
-use crate::backup::part::PartId;
+use super::{FromWire, IntoDomain, ToWire, convert_all, part_ids, parts};
 use crate::job::status::Percent;
 use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus};
 
@@ -20,14 +19,6 @@ pub(crate) fn restore_request(request: &RestoreRequest, start: bool) -> types::R
         sso_admin_user_name: request.sso_admin_user().map(str::to_string),
         sso_admin_user_password: request.sso_admin_password().map(Secret::to_wire),
     }
-}
-
-fn part_ids(parts: &[PartId]) -> Vec<String> {
-    parts.iter().map(|p| p.as_str().to_string()).collect()
-}
-
-fn parts(ids: Vec<String>) -> Vec<PartId> {
-    ids.into_iter().map(PartId::new).collect()
 }
 
 impl FromWire<types::RestoreMetadata> for RestoreCheck {
