@@ -26,18 +26,3 @@ impl ValueEnum for LocationType {
         Some(PossibleValue::new(self.scheme()).help(help))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_location_type_is_taken_by_its_scheme_in_any_case() {
-        for kind in LocationType::ALL {
-            assert_eq!(LocationType::from_str(kind.scheme(), false), Ok(kind));
-            let upper = kind.scheme().to_ascii_uppercase();
-            assert_eq!(LocationType::from_str(&upper, true), Ok(kind));
-        }
-        assert!(LocationType::from_str("gopher", true).is_err());
-    }
-}

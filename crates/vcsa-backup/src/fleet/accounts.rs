@@ -1,13 +1,6 @@
-//! Accounts shared between appliances: an account refused twice in a row is not tried again.
-//!
-//! Appliances lock an account after a few failed log ins, so a fleet must not try a wrong
-//! password on every appliance that shares it. But one appliance may refuse an account the
-//! others accept (it is in another SSO domain, or its password was rotated), and that one must
-//! not silence the rest. So the first log in with an account goes alone; if it is refused, the
-//! account is *suspect* and the next log in with it goes alone too. If that one is accepted, the
-//! first refusal was that appliance's own; if it is refused too, the account is refused, and no
-//! other appliance tries it: at most two refused attempts per account and run. Once any
-//! appliance accepted the account, a refusal elsewhere is that appliance's own.
+//! Accounts shared between appliances, tried as the [`fleet`](crate::fleet) documentation says:
+//! the first log in with an account goes alone, the next too once it was refused, and an account
+//! refused twice in a row is not tried again.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -471,6 +471,3 @@ fn optional_parts(parts: &[PartId]) -> Vec<PartId> {
         .into_iter()
         .collect()
 }
-
-#[cfg(test)]
-mod tests;

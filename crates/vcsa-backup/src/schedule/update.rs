@@ -88,22 +88,3 @@ impl ScheduleUpdate {
         self.time.is_some() != self.days.is_some()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::schedule::ScheduleSpec;
-    use DayOfWeek::*;
-
-    #[test]
-    fn a_time_alone_or_days_alone_need_the_schedule_s_recurrence() {
-        let time = ScheduleSpec::builder().at(1, 30).build_update().unwrap();
-        assert!(time.needs_current_recurrence());
-        let both = ScheduleSpec::builder()
-            .at(2, 0)
-            .days([Monday])
-            .build_update()
-            .unwrap();
-        assert!(!both.needs_current_recurrence());
-    }
-}

@@ -1,11 +1,8 @@
 //! The performance table of the module documentation, and the targets of the default schedule,
-//! computed by running the real wait loop against modelled jobs on tokio's paused clock.
+//! computed by running the real wait loop on tokio's paused clock against modelled jobs: each
+//! starts with the wait, moves along a [`ProgressCurve`] (the simulator's) and answers at once.
 //!
-//! A modelled job starts with the wait (its start time is the wait's start, as after `backup
-//! --wait`), moves its progress along a [`ProgressCurve`] (the simulator's, so the model and the
-//! simulator agree on what a shape means) and answers reads at once.
-//!
-//! To refresh the table after changing a default:
+//! To refresh the table of `performance.md` after changing a default:
 //! `VCSA_BACKUP_BLESS=1 cargo test -p vcsa-backup --lib wait::simulation`.
 
 use std::fmt::Write as _;
@@ -55,50 +52,31 @@ impl Shape {
     fn plan(self, length: Duration) -> (Duration, Duration, ProgressCurve) {
         let part = |share: f64| length.mul_f64(share);
         let curve = ProgressCurve::new();
-        match self {
-            Shape::Steady => (
-                Duration::ZERO,
-                Duration::ZERO,
-                ProgressCurve::steady(length),
-            ),
-            Shape::Uneven => (
-                Duration::ZERO,
-                Duration::ZERO,
-                curve
-                    .then(part(0.2), 5)
-                    .hold(part(0.1))
-                    .then(Duration::ZERO, 40)
-                    .then(part(0.4), 90)
-                    .then(part(0.05), 80)
-                    .then(part(0.25), 99),
-            ),
-            Shape::Jump => (
-                Duration::ZERO,
-                Duration::ZERO,
-                curve
-                    .then(part(0.4), 20)
-                    .then(Duration::ZERO, 80)
-                    .then(part(0.6), 100),
-            ),
-            Shape::Stall => (
-                Duration::ZERO,
-                Duration::ZERO,
-                curve
-                    .then(part(0.3), 50)
-                    .hold(part(0.4))
-                    .then(part(0.3), 100),
-            ),
-            Shape::Backwards => (
-                Duration::ZERO,
-                Duration::ZERO,
-                curve
-                    .then(part(0.5), 60)
-                    .then(part(0.05), 30)
-                    .then(part(0.45), 100),
-            ),
-            Shape::Early => (Duration::ZERO, Duration::ZERO, curve.then(length, 60)),
-            Shape::Queued => (part(0.1), part(0.1), ProgressCurve::steady(part(0.8))),
-        }
+        let curve = match self {
+            Shape::Steady => ProgressCurve::steady(length),
+            Shape::Uneven => curve
+                .then(part(0.2), 5)
+                .hold(part(0.1))
+                .then(Duration::ZERO, 40)
+                .then(part(0.4), 90)
+                .then(part(0.05), 80)
+                .then(part(0.25), 99),
+            Shape::Jump => curve
+                .then(part(0.4), 20)
+                .then(Duration::ZERO, 80)
+                .then(part(0.6), 100),
+            Shape::Stall => curve
+                .then(part(0.3), 50)
+                .hold(part(0.4))
+                .then(part(0.3), 100),
+            Shape::Backwards => curve
+                .then(part(0.5), 60)
+                .then(part(0.05), 30)
+                .then(part(0.45), 100),
+            Shape::Early => curve.then(length, 60),
+            Shape::Queued => return (part(0.1), part(0.1), ProgressCurve::steady(part(0.8))),
+        };
+        (Duration::ZERO, Duration::ZERO, curve)
     }
 }
 
@@ -282,25 +260,10 @@ fn secs(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-/// The markdown of `performance.md`.
+/// The markdown table of `performance.md` (its prose is written there, by hand).
 fn table() -> String {
     let names = policies().map(|(name, _)| name);
-    let mut out = String::from(
-        "# Performance\n\
-         \n\
-         Reads of the job's status, and lag (time from the job's end to the read that sees \
-         it), for the default schedule ([`ProgressAware`]), the default before it (exponential \
-         backoff from 1 s to 30 s) and the fixed 5-second loop scripts use. Computed by running \
-         this module's wait loop on tokio's paused clock against modelled jobs that start with \
-         the wait and answer at once; each row averages 60 jobs ending at evenly spread moments \
-         just after the length shown (spread over a quarter of it, at most 30 seconds). Steady \
-         progress moves at an even pace; uneven progress crawls to 5% in the first fifth, \
-         stalls, jumps to 40%, runs to 90%, steps back to 80% and ends at 99%. \
-         `src/wait/simulation.rs` computes the table, checks that this copy is current and \
-         asserts the targets below.\n\
-         \n",
-    );
-    let _ = write!(out, "| job | progress ");
+    let mut out = String::from("| job | progress ");
     for name in names {
         let _ = write!(out, "| reads, {name} ");
     }
@@ -322,19 +285,15 @@ fn table() -> String {
         }
         out.push_str("|\n");
     }
-    out.push_str(
-        "\nTargets, asserted by the tests: whatever the progress does (steady, uneven, jumps, \
-         stalls, going back, ending early, waiting PENDING and BLOCKED first), the lag never \
-         exceeds 30 seconds or 5% of the time waited, whichever is longer; with steady \
-         progress, a 2-hour job costs at most 90 reads with a mean lag of at most 5 seconds, a \
-         10-minute job no more reads than the old default with a mean lag of at most 5 \
-         seconds, and jobs under 5 minutes are no worse than under the old default in reads or \
-         lag. Uneven progress costs more reads than steady progress, as the schedule falls \
-         back to plain backoff while progress does not follow the estimate; and as the uneven \
-         job ends at 99%, sooner than its last pace promised, its end is seen later than a \
-         steady job's, within the bound.\n",
-    );
     out
+}
+
+/// `doc` with its table (the lines that start with `|`) replaced by `table`.
+fn with_table(doc: &str, table: &str) -> String {
+    let mut lines = doc.lines();
+    let before: Vec<&str> = lines.by_ref().take_while(|l| !l.starts_with('|')).collect();
+    let after: Vec<&str> = lines.skip_while(|l| l.starts_with('|')).collect();
+    format!("{}\n{table}{}\n", before.join("\n"), after.join("\n"))
 }
 
 #[test]
@@ -343,13 +302,14 @@ fn the_documented_performance_table_is_what_the_wait_loop_does() {
     // Shown with `--nocapture`.
     println!("{computed}");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/wait/performance.md");
+    let documented = std::fs::read_to_string(path).unwrap_or_default();
+    let current = with_table(&documented, &computed);
     if std::env::var_os("VCSA_BACKUP_BLESS").is_some() {
-        std::fs::write(path, &computed).expect("write performance.md");
+        std::fs::write(path, &current).expect("write performance.md");
         return;
     }
-    let documented = std::fs::read_to_string(path).unwrap_or_default();
     assert_eq!(
-        documented, computed,
+        documented, current,
         "src/wait/performance.md is stale: refresh it with \
          `VCSA_BACKUP_BLESS=1 cargo test -p vcsa-backup --lib wait::simulation`"
     );

@@ -4,12 +4,12 @@
 //! included. That URL is built and sent by the generated client and never kept: errors carry
 //! no URL ([`classify`](super::classify) drops it), and nothing here logs one.
 
-use vcsa_backup_api::{Client as Api, Secret, types};
+use vcsa_backup_api::{Secret, types};
 
 use crate::catalog::filter::ArchiveFilter;
 use crate::catalog::location::BackupLocation;
 use crate::wire::convert::ToWire;
-use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, Twins, wrapped_in_value};
+use crate::wire::dispatch::{twins, wrapped_in_value};
 
 wrapped_in_value! {
     types::RestSystemNameListValue => types::SystemNameList,
@@ -28,27 +28,15 @@ fn secrets(location: &BackupLocation) -> Vec<&str> {
 
 pub(crate) struct ListSystemNames<'a>(pub(crate) &'a BackupLocation);
 
-impl Twins for ListSystemNames<'_> {
-    const NAME: &'static str = "list_system_names";
-    const DOES: &'static str = "list the system names at a backup location";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::SystemNameList;
-    type Rest = types::RestSystemNameListValue;
-
-    fn secrets(&self) -> Vec<&str> {
-        secrets(self.0)
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.list_system_names(&self.0.to_wire()).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        let l = self.0;
+twins!(ListSystemNames<'_>: "list_system_names", "list the system names at a backup location",
+    Yes, types::SystemNameList, types::RestSystemNameListValue,
+    |op, api| api.list_system_names(&op.0.to_wire()).await,
+    {
+        let l = op.0;
         let password = l.password().map(Secret::to_wire);
-        api.rest_list_system_names(l.url(), password.as_ref(), l.user())
-            .await
-    }
-}
+        api.rest_list_system_names(l.url(), password.as_ref(), l.user()).await
+    },
+    secrets: secrets(op.0));
 
 pub(crate) struct ListArchives<'a> {
     pub(crate) location: &'a BackupLocation,
@@ -56,29 +44,20 @@ pub(crate) struct ListArchives<'a> {
     pub(crate) filter: &'a ArchiveFilter,
 }
 
-impl Twins for ListArchives<'_> {
-    const NAME: &'static str = "list_archives";
-    const DOES: &'static str = "list the archives of a system name";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::ArchiveSummaryList;
-    type Rest = types::RestArchiveSummaryListValue;
-
-    fn secrets(&self) -> Vec<&str> {
-        secrets(self.location)
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
+twins!(ListArchives<'_>: "list_archives", "list the archives of a system name", Yes,
+    types::ArchiveSummaryList, types::RestArchiveSummaryListValue,
+    |op, api| {
         let body = types::ListArchivesRequest {
-            filter_spec: self.filter.to_wire(),
-            loc_spec: self.location.to_wire(),
+            filter_spec: op.filter.to_wire(),
+            loc_spec: op.location.to_wire(),
         };
-        api.list_archives(self.system_name, &body).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        let (l, f) = (self.location, self.filter);
+        api.list_archives(op.system_name, &body).await
+    },
+    {
+        let (l, f) = (op.location, op.filter);
         let password = l.password().map(Secret::to_wire);
         api.rest_list_archives(
-            self.system_name,
+            op.system_name,
             f.comment_contains(),
             f.until().as_ref(),
             f.max_results().map(i64::from),
@@ -88,8 +67,8 @@ impl Twins for ListArchives<'_> {
             l.user(),
         )
         .await
-    }
-}
+    },
+    secrets: secrets(op.location));
 
 pub(crate) struct GetArchive<'a> {
     pub(crate) location: &'a BackupLocation,
@@ -97,31 +76,13 @@ pub(crate) struct GetArchive<'a> {
     pub(crate) archive: &'a str,
 }
 
-impl Twins for GetArchive<'_> {
-    const NAME: &'static str = "get_archive";
-    const DOES: &'static str = "get an archive";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::ArchiveInfo;
-    type Rest = types::RestArchiveInfoValue;
-
-    fn secrets(&self) -> Vec<&str> {
-        secrets(self.location)
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.get_archive(self.system_name, self.archive, &self.location.to_wire())
-            .await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        let l = self.location;
+twins!(GetArchive<'_>: "get_archive", "get an archive", Yes,
+    types::ArchiveInfo, types::RestArchiveInfoValue,
+    |op, api| api.get_archive(op.system_name, op.archive, &op.location.to_wire()).await,
+    {
+        let l = op.location;
         let password = l.password().map(Secret::to_wire);
-        api.rest_get_archive(
-            self.system_name,
-            self.archive,
-            l.url(),
-            password.as_ref(),
-            l.user(),
-        )
-        .await
-    }
-}
+        api.rest_get_archive(op.system_name, op.archive, l.url(), password.as_ref(), l.user())
+            .await
+    },
+    secrets: secrets(op.location));

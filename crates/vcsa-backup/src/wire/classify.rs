@@ -265,20 +265,13 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body, scrub: &Sc
     }
     let mut bytes = Vec::new();
     let mut truncated = false;
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = UNEXPECTED_BODY_LIMIT - bytes.len();
-                if chunk.len() > room {
-                    bytes.extend_from_slice(&chunk[..room]);
-                    truncated = true;
-                    break;
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            // What arrived is still worth classifying: the status alone says much.
-            Err(_) => break,
+    // Until the end, the limit or a failure: what arrived is still worth classifying.
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = UNEXPECTED_BODY_LIMIT - bytes.len();
+        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if chunk.len() > room {
+            truncated = true;
+            break;
         }
     }
     let bytes = scrub.bytes(&bytes);
@@ -289,33 +282,29 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body, scrub: &Sc
             excerpt: excerpt(&bytes, body),
         };
     }
-    match (truncated, decode_error_body(&bytes, false)) {
-        (false, Some(mut server)) => {
-            server.status = Some(status);
-            scrub.server_error(&mut server);
-            from_server(server)
-        }
-        // A page from the web front end or a proxy, not from the API: the appliance's services
-        // are restarting or overloaded, which passes.
-        _ if (502..=504).contains(&status) => Error::Transient {
+    if !truncated && let Some(mut server) = decode_error_body(&bytes, false) {
+        server.status = Some(status);
+        scrub.server_error(&mut server);
+        return from_server(server);
+    }
+    let server = ServerError {
+        error_type: None,
+        messages: status_message(status, &bytes, body),
+        data: None,
+        status: Some(status),
+    };
+    // A page from the web front end or a proxy, not from the API: the appliance's services are
+    // restarting or overloaded, which passes.
+    if (502..=504).contains(&status) {
+        return Error::Transient {
             reason: "the appliance's web front end answered instead of the backup API, which \
                      may be starting or restarting"
                 .into(),
-            server: Some(Box::new(ServerError {
-                error_type: None,
-                messages: status_message(status, &bytes, body),
-                data: None,
-                status: Some(status),
-            })),
+            server: Some(Box::new(server)),
             source: None,
-        },
-        _ => from_server(ServerError {
-            error_type: None,
-            messages: status_message(status, &bytes, body),
-            data: None,
-            status: Some(status),
-        }),
+        };
     }
+    from_server(server)
 }
 
 /// A success answer the generated types could not decode: an error of either flavour's shape

@@ -1,19 +1,9 @@
-//! The one place an operation goes to its `/api` or `/rest` twin.
-//!
-//! Each operation the appliance offers in both flavours is a small type implementing [`Twins`]
-//! (see [`twins`](super::twins)): the generated call of each flavour, and the `/api` answer that
-//! the `/rest` answer converts into. [`send`] picks the twin for the flavour, turns failures into
-//! [`Error`] and reports the request to `tracing`. Sessions and domain types are the client's
-//! business, above this layer.
-//!
-//! Every request, log-ins, log-outs and the log in that finds out the flavour included, passes
-//! through [`exchange`], which emits one DEBUG event per request with the target
-//! [`TARGET`]: the operation's name (never the URL: a `/rest` catalog URL carries the backup
-//! server's password in its query string); every text of a failed answer is scrubbed of the
-//! request's secrets ([`scrub`](super::scrub)) before it becomes an [`Error`], the flavour, the HTTP status or, when no answer
-//! came, the kind of transport failure, and the duration in milliseconds. With no subscriber
-//! (or none that wants DEBUG from this target) it costs one check of a cached level: the clock
-//! is read and the fields are built only when the event will be recorded.
+//! The one place an operation goes to its `/api` or `/rest` twin: [`send`] calls the flavour's
+//! half of a [`Twins`] (see [`twins`](super::twins)), turns failures into [`Error`] (scrubbed of
+//! the request's secrets by [`scrub`](super::scrub)) and reports every request, log-ins
+//! included, as one DEBUG event on [`TARGET`]: the operation's name (never the URL: on `/rest`
+//! it can carry a password), the flavour, the HTTP status or the transport failure, and the
+//! duration. Without a subscriber that wants it, that costs one check of a cached level.
 
 use std::future::Future;
 use std::time::Instant;
@@ -81,6 +71,45 @@ macro_rules! wrapped_in_value {
     };
 }
 pub(crate) use wrapped_in_value;
+
+/// The [`Twins`] impl of an operation: its type, name, what it does, whether it repeats, its
+/// `/api` and `/rest` answers; then, naming the operation and the generated client, the `/api`
+/// call and the `/rest` call; and, when the request carries any, its secrets.
+macro_rules! twins {
+    ($ty:ty: $name:literal, $does:literal, $repeat:ident, $answer:ty, $rest:ty,
+     |$op:pat_param, $api:ident| $call_api:expr, $call_rest:expr
+     $(, secrets: $secrets:expr)? $(, answer: $body:ident)? $(,)?) => {
+        impl $crate::wire::dispatch::Twins for $ty {
+            const NAME: &'static str = $name;
+            const DOES: &'static str = $does;
+            const REPEAT: $crate::wire::dispatch::Repeat = $crate::wire::dispatch::Repeat::$repeat;
+            $(const ANSWER: $crate::wire::classify::Body = $crate::wire::classify::Body::$body;)?
+            type Answer = $answer;
+            type Rest = $rest;
+
+            $(fn secrets(&self) -> Vec<&str> {
+                let $op = self;
+                $secrets
+            })?
+
+            async fn api(
+                &self,
+                $api: &vcsa_backup_api::Client,
+            ) -> $crate::wire::dispatch::ApiAnswer<$answer> {
+                let $op = self;
+                $call_api
+            }
+            async fn rest(
+                &self,
+                $api: &vcsa_backup_api::Client,
+            ) -> $crate::wire::dispatch::RestAnswer<$rest> {
+                let $op = self;
+                $call_rest
+            }
+        }
+    };
+}
+pub(crate) use twins;
 
 /// Sends `operation` in `flavour`.
 pub(crate) async fn send<T: Twins>(

@@ -1,122 +1,61 @@
 //! The recovery operations as [`Twins`]: whether recovery is supported, restore validate,
 //! start, status and cancel, and the reconciliation job's start and status.
 
-use vcsa_backup_api::{Client as Api, Secret, types};
+use vcsa_backup_api::{Secret, types};
 
 use crate::restore::RestoreRequest;
 use crate::wire::convert::restore::restore_request;
-use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, Twins};
+use crate::wire::dispatch::twins;
 
-/// A twin without arguments: `$name` is the client operation, `$api`/`$rest` the generated calls.
-macro_rules! bare_twin {
-    ($ty:ident, $name:literal, $does:literal, $repeat:expr, $answer:ty, $rest_answer:ty, $api:ident, $rest:ident) => {
-        pub(crate) struct $ty;
+pub(crate) struct GetRecovery;
 
-        impl Twins for $ty {
-            const NAME: &'static str = $name;
-            const DOES: &'static str = $does;
-            const REPEAT: Repeat = $repeat;
-            type Answer = $answer;
-            type Rest = $rest_answer;
+twins!(GetRecovery: "recovery_supported", "ask whether recovery is supported", Yes,
+    types::RecoveryInfo, types::RestRecoveryInfoValue,
+    |_, api| api.get_recovery().await,
+    api.rest_get_recovery().await);
 
-            async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-                api.$api().await
-            }
-            async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-                api.$rest().await
-            }
-        }
-    };
-}
+pub(crate) struct GetRestoreJob;
 
-bare_twin!(
-    GetRecovery,
-    "recovery_supported",
-    "ask whether recovery is supported",
-    Repeat::Yes,
-    types::RecoveryInfo,
-    types::RestRecoveryInfoValue,
-    get_recovery,
-    rest_get_recovery
-);
-bare_twin!(
-    GetRestoreJob,
-    "restore_status",
-    "read the restore's status",
-    Repeat::Yes,
-    types::RestoreJobStatus,
-    types::RestRestoreJobStatusValue,
-    get_restore_job,
-    rest_get_restore_job
-);
-bare_twin!(
-    CancelRestoreJob,
-    "cancel_restore",
-    "cancel the restore",
-    Repeat::No,
-    types::ReturnResult,
-    types::RestReturnResultValue,
-    cancel_restore_job,
-    rest_cancel_restore_job
-);
-bare_twin!(
-    GetReconciliationJob,
-    "reconciliation_status",
-    "read the reconciliation's status",
-    Repeat::Yes,
-    types::ReconciliationInfo,
-    types::RestReconciliationInfoValue,
-    get_reconciliation_job,
-    rest_get_reconciliation_job
-);
+twins!(GetRestoreJob: "restore_status", "read the restore's status", Yes,
+    types::RestoreJobStatus, types::RestRestoreJobStatusValue,
+    |_, api| api.get_restore_job().await,
+    api.rest_get_restore_job().await);
+
+pub(crate) struct CancelRestoreJob;
+
+twins!(CancelRestoreJob: "cancel_restore", "cancel the restore", No,
+    types::ReturnResult, types::RestReturnResultValue,
+    |_, api| api.cancel_restore_job().await,
+    api.rest_cancel_restore_job().await);
+
+pub(crate) struct GetReconciliationJob;
+
+twins!(GetReconciliationJob: "reconciliation_status", "read the reconciliation's status", Yes,
+    types::ReconciliationInfo, types::RestReconciliationInfoValue,
+    |_, api| api.get_reconciliation_job().await,
+    api.rest_get_reconciliation_job().await);
 
 pub(crate) struct ValidateRestore<'a>(pub(crate) &'a RestoreRequest);
 
-impl Twins for ValidateRestore<'_> {
-    const NAME: &'static str = "validate_restore";
-    const DOES: &'static str = "validate a restore request";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::RestoreMetadata;
-    type Rest = types::RestRestoreMetadataValue;
-
-    fn secrets(&self) -> Vec<&str> {
-        self.0.secrets()
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.validate_restore(&restore_request(self.0, false)).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        let piece = types::RestRestoreRequestPiece {
-            piece: restore_request(self.0, false),
-        };
-        api.rest_validate_restore(&piece).await
-    }
-}
+twins!(ValidateRestore<'_>: "validate_restore", "validate a restore request", Yes,
+    types::RestoreMetadata, types::RestRestoreMetadataValue,
+    |op, api| api.validate_restore(&restore_request(op.0, false)).await,
+    {
+        let piece = restore_request(op.0, false);
+        api.rest_validate_restore(&types::RestRestoreRequestPiece { piece }).await
+    },
+    secrets: op.0.secrets());
 
 pub(crate) struct StartRestore<'a>(pub(crate) &'a RestoreRequest);
 
-impl Twins for StartRestore<'_> {
-    const NAME: &'static str = "start_restore";
-    const DOES: &'static str = "start a restore";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = types::RestoreJobStatus;
-    type Rest = types::RestRestoreJobStatusValue;
-
-    fn secrets(&self) -> Vec<&str> {
-        self.0.secrets()
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.create_restore_job(&restore_request(self.0, true)).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        let piece = types::RestRestoreRequestPiece {
-            piece: restore_request(self.0, true),
-        };
-        api.rest_create_restore_job(&piece).await
-    }
-}
+twins!(StartRestore<'_>: "start_restore", "start a restore", No,
+    types::RestoreJobStatus, types::RestRestoreJobStatusValue,
+    |op, api| api.create_restore_job(&restore_request(op.0, true)).await,
+    {
+        let piece = restore_request(op.0, true);
+        api.rest_create_restore_job(&types::RestRestoreRequestPiece { piece }).await
+    },
+    secrets: op.0.secrets());
 
 /// Start the reconciliation: the SSO administrator, and whether warnings are ignored.
 pub(crate) struct StartReconciliation<'a> {
@@ -134,25 +73,8 @@ impl StartReconciliation<'_> {
     }
 }
 
-impl Twins for StartReconciliation<'_> {
-    const NAME: &'static str = "start_reconciliation";
-    const DOES: &'static str = "start a reconciliation";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = types::ReconciliationInfo;
-    type Rest = types::RestReconciliationInfoValue;
-
-    fn secrets(&self) -> Vec<&str> {
-        self.sso_admin
-            .map(|(_, p)| p.expose())
-            .into_iter()
-            .collect()
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.create_reconciliation_job(&self.spec()).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        let spec = types::RestReconciliationSpec { spec: self.spec() };
-        api.rest_create_reconciliation_job(&spec).await
-    }
-}
+twins!(StartReconciliation<'_>: "start_reconciliation", "start a reconciliation", No,
+    types::ReconciliationInfo, types::RestReconciliationInfoValue,
+    |op, api| api.create_reconciliation_job(&op.spec()).await,
+    api.rest_create_reconciliation_job(&types::RestReconciliationSpec { spec: op.spec() }).await,
+    secrets: op.sso_admin.map(|(_, p)| p.expose()).into_iter().collect());

@@ -4,15 +4,14 @@
 use std::collections::BTreeSet;
 
 use chrono::DateTime;
-use vcsa_backup_api::{Client as Api, Secret, WireSecret, types};
+use vcsa_backup_api::{Secret, WireSecret, types};
 
-use crate::backup::part::PartId;
 use crate::error::{Field, Problem};
 use crate::schedule::{
     ApplianceTime, DayOfWeek, Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate,
 };
-
-use crate::wire::dispatch::{ApiAnswer, Repeat, RestAnswer, RestAnswerOf, Twins, wrapped_in_value};
+use crate::wire::convert::{self, part_ids};
+use crate::wire::dispatch::{RestAnswerOf, twins, wrapped_in_value};
 
 wrapped_in_value! {
     types::RestPartSizeValue => types::PartSize,
@@ -29,54 +28,24 @@ impl RestAnswerOf<types::ScheduleMap> for types::RestScheduleListValue {
 
 pub(crate) struct GetPartSize<'a>(pub(crate) &'a str);
 
-impl Twins for GetPartSize<'_> {
-    const NAME: &'static str = "get_part_size";
-    const DOES: &'static str = "get a part's size";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::PartSize;
-    type Rest = types::RestPartSizeValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.get_part_size(self.0).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_get_part_size(self.0).await
-    }
-}
+twins!(GetPartSize<'_>: "get_part_size", "get a part's size", Yes,
+    types::PartSize, types::RestPartSizeValue,
+    |op, api| api.get_part_size(op.0).await,
+    api.rest_get_part_size(op.0).await);
 
 pub(crate) struct ListSchedules;
 
-impl Twins for ListSchedules {
-    const NAME: &'static str = "list_schedules";
-    const DOES: &'static str = "list schedules";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::ScheduleMap;
-    type Rest = types::RestScheduleListValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.list_schedules().await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_list_schedules().await
-    }
-}
+twins!(ListSchedules: "list_schedules", "list schedules", Yes,
+    types::ScheduleMap, types::RestScheduleListValue,
+    |_, api| api.list_schedules().await,
+    api.rest_list_schedules().await);
 
 pub(crate) struct GetSchedule<'a>(pub(crate) &'a str);
 
-impl Twins for GetSchedule<'_> {
-    const NAME: &'static str = "get_schedule";
-    const DOES: &'static str = "get a schedule";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::ScheduleInfo;
-    type Rest = types::RestScheduleInfoValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.get_schedule(self.0).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_get_schedule(self.0).await
-    }
-}
+twins!(GetSchedule<'_>: "get_schedule", "get a schedule", Yes,
+    types::ScheduleInfo, types::RestScheduleInfoValue,
+    |op, api| api.get_schedule(op.0).await,
+    api.rest_get_schedule(op.0).await);
 
 /// The passwords a schedule's create or update sends, those that are set.
 fn exposed(passwords: [&Option<WireSecret>; 2]) -> Vec<&str> {
@@ -93,31 +62,16 @@ pub(crate) struct CreateSchedule<'a> {
     pub(crate) spec: types::ScheduleCreateSpec,
 }
 
-impl Twins for CreateSchedule<'_> {
-    const NAME: &'static str = "create_schedule";
-    const DOES: &'static str = "create a schedule";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = ();
-    type Rest = ();
-
-    fn secrets(&self) -> Vec<&str> {
-        exposed([&self.spec.location_password, &self.spec.backup_password])
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<()> {
-        let body = types::CreateScheduleRequest {
-            schedule: self.schedule.to_string(),
-            spec: self.spec.clone(),
-        };
-        api.create_schedule(&body).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<()> {
-        let body = types::RestCreateScheduleRequest {
-            spec: self.spec.clone(),
-        };
-        api.rest_create_schedule(self.schedule, &body).await
-    }
-}
+twins!(CreateSchedule<'_>: "create_schedule", "create a schedule", No, (), (),
+    |op, api| {
+        let (schedule, spec) = (op.schedule.to_string(), op.spec.clone());
+        api.create_schedule(&types::CreateScheduleRequest { schedule, spec }).await
+    },
+    {
+        let body = types::RestCreateScheduleRequest { spec: op.spec.clone() };
+        api.rest_create_schedule(op.schedule, &body).await
+    },
+    secrets: exposed([&op.spec.location_password, &op.spec.backup_password]));
 
 /// `/api` patches; `/rest` puts to `schedules/update/{id}`.
 pub(crate) struct UpdateSchedule<'a> {
@@ -125,61 +79,26 @@ pub(crate) struct UpdateSchedule<'a> {
     pub(crate) spec: types::ScheduleUpdateSpec,
 }
 
-impl Twins for UpdateSchedule<'_> {
-    const NAME: &'static str = "update_schedule";
-    const DOES: &'static str = "update a schedule";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = ();
-    type Rest = ();
-
-    fn secrets(&self) -> Vec<&str> {
-        exposed([&self.spec.location_password, &self.spec.backup_password])
-    }
-
-    async fn api(&self, api: &Api) -> ApiAnswer<()> {
-        api.update_schedule(self.schedule, &self.spec).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<()> {
-        let body = types::RestUpdateScheduleRequest {
-            spec: self.spec.clone(),
-        };
-        api.rest_update_schedule(self.schedule, &body).await
-    }
-}
+twins!(UpdateSchedule<'_>: "update_schedule", "update a schedule", No, (), (),
+    |op, api| api.update_schedule(op.schedule, &op.spec).await,
+    {
+        let body = types::RestUpdateScheduleRequest { spec: op.spec.clone() };
+        api.rest_update_schedule(op.schedule, &body).await
+    },
+    secrets: exposed([&op.spec.location_password, &op.spec.backup_password]));
 
 pub(crate) struct DeleteSchedule<'a>(pub(crate) &'a str);
 
-impl Twins for DeleteSchedule<'_> {
-    const NAME: &'static str = "delete_schedule";
-    const DOES: &'static str = "delete a schedule";
-    const REPEAT: Repeat = Repeat::No;
-    type Answer = ();
-    type Rest = ();
-
-    async fn api(&self, api: &Api) -> ApiAnswer<()> {
-        api.delete_schedule(self.0).await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<()> {
-        api.rest_delete_schedule(self.0).await
-    }
-}
+twins!(DeleteSchedule<'_>: "delete_schedule", "delete a schedule", No, (), (),
+    |op, api| api.delete_schedule(op.0).await,
+    api.rest_delete_schedule(op.0).await);
 
 pub(crate) struct GetApplianceTime;
 
-impl Twins for GetApplianceTime {
-    const NAME: &'static str = "get_appliance_time";
-    const DOES: &'static str = "read the appliance's clock";
-    const REPEAT: Repeat = Repeat::Yes;
-    type Answer = types::SystemTime;
-    type Rest = types::RestSystemTimeValue;
-
-    async fn api(&self, api: &Api) -> ApiAnswer<Self::Answer> {
-        api.get_appliance_time().await
-    }
-    async fn rest(&self, api: &Api) -> RestAnswer<Self::Rest> {
-        api.rest_get_appliance_time().await
-    }
-}
+twins!(GetApplianceTime: "get_appliance_time", "read the appliance's clock", Yes,
+    types::SystemTime, types::RestSystemTimeValue,
+    |_, api| api.get_appliance_time().await,
+    api.rest_get_appliance_time().await);
 
 /// The wire form of a create: every setting, passwords included.
 pub(crate) fn create_spec(spec: &ScheduleSpec) -> types::ScheduleCreateSpec {
@@ -281,7 +200,7 @@ pub(crate) fn schedule(id: String, info: types::ScheduleInfo) -> Result<Schedule
         id,
         location: info.location,
         location_user: info.location_user,
-        parts: info.parts.into_iter().map(PartId::new).collect(),
+        parts: convert::parts(info.parts),
         enabled: info.enable,
         recurrence,
         retention,
@@ -322,88 +241,9 @@ fn retention(retention: Retention) -> types::RetentionInfo {
     }
 }
 
-fn part_ids(parts: &[PartId]) -> Vec<String> {
-    parts.iter().map(|p| p.as_str().to_string()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::ScheduleSpec;
-    use DayOfWeek::*;
-
-    fn wire(update: &ScheduleUpdate, current: Option<&Recurrence>) -> serde_json::Value {
-        serde_json::to_value(update_spec(update, current).unwrap()).unwrap()
-    }
-
-    #[test]
-    fn only_the_given_settings_are_sent() {
-        let update = ScheduleSpec::builder()
-            .keep(14)
-            .enabled(false)
-            .build_update()
-            .unwrap();
-        assert_eq!(
-            wire(&update, None),
-            serde_json::json!({"retention_info": {"max_count": 14}, "enable": false})
-        );
-        let no_parts = ScheduleSpec::builder()
-            .parts(Vec::<PartId>::new())
-            .build_update()
-            .unwrap();
-        assert_eq!(wire(&no_parts, None), serde_json::json!({"parts": []}));
-    }
-
-    #[test]
-    fn a_time_keeps_the_schedule_s_days_and_days_keep_its_time() {
-        let current = Recurrence::new(23, 0, [Saturday, Sunday]).unwrap();
-        let time = ScheduleSpec::builder().at(1, 30).build_update().unwrap();
-        assert_eq!(
-            wire(&time, Some(&current))["recurrence_info"],
-            serde_json::json!({"hour": 1, "minute": 30, "days": ["SATURDAY", "SUNDAY"]})
-        );
-        let days = ScheduleSpec::builder()
-            .days([Friday, Monday])
-            .build_update()
-            .unwrap();
-        assert_eq!(
-            wire(&days, Some(&current))["recurrence_info"],
-            serde_json::json!({"hour": 23, "minute": 0, "days": ["MONDAY", "FRIDAY"]})
-        );
-        let problem = update_spec(&days, None).unwrap_err();
-        assert_eq!(problem.field, Field::Days);
-    }
-
-    #[test]
-    fn a_schedule_from_the_wire() {
-        let info: types::ScheduleInfo = serde_json::from_value(serde_json::json!({
-            "parts": ["common", "seat"],
-            "location": "sftp://nas/backups",
-            "location_user": "backup",
-            "enable": true,
-            "recurrence_info": {"hour": 23, "minute": 5, "days": ["SUNDAY", "MONDAY", "HOLIDAY"]},
-            "retention_info": {"max_count": 7}
-        }))
-        .unwrap();
-        let s = schedule("default".into(), info.clone()).unwrap();
-        let r = s.recurrence.as_ref().unwrap();
-        assert_eq!(
-            r.days,
-            [Monday, Sunday, DayOfWeek::Unknown("HOLIDAY".into())],
-            "sorted, the unknown day kept"
-        );
-        assert_eq!(s.retention, Some(Retention { max_count: 7 }));
-        let mut bad = info.clone();
-        bad.recurrence_info.as_mut().unwrap().hour = 24;
-        assert!(
-            schedule("default".into(), bad)
-                .unwrap_err()
-                .contains("24:5")
-        );
-        let mut bad = info;
-        bad.retention_info.as_mut().unwrap().max_count = -1;
-        assert!(schedule("default".into(), bad).is_err());
-    }
 
     #[test]
     fn the_clock_from_the_wire() {

@@ -1,13 +1,8 @@
-//! Taking the request's secrets out of what a server says back.
-//!
-//! A server, or a proxy in front of it, may quote the request in its answer: a redirect's
-//! `Location`, an error page echoing the URL (which on `/rest` carries a backup server's
-//! password in its query string), a body quoting the request's JSON. Every text that comes from
-//! the server passes through a [`Scrub`] built from the secrets the request carried (the
-//! operation's passwords, the log-in password and the session token) before it reaches an
-//! error, a log or an output: each secret is replaced in every encoding a URL, a form, JSON or
-//! HTML could give it, user information (`user:password@`) is taken out of URLs, and a text in
-//! which a secret can still be decoded is withheld whole.
+//! Taking the request's secrets out of what a server says back (a redirect's `Location`, an error
+//! page echoing the URL, which on `/rest` carries passwords, a body quoting the request): each
+//! secret is replaced in every encoding a URL, a form, JSON or HTML could give it, user
+//! information is taken out of URLs, and a text from which a secret can still be decoded is
+//! withheld whole.
 
 use std::borrow::Cow;
 

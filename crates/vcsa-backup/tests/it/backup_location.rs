@@ -106,3 +106,16 @@ fn location_users_that_could_inject_are_refused() {
         assert!(with_user(good).is_ok(), "{good:?}");
     }
 }
+
+/// With the `clap` feature, a command line takes every location type by its scheme.
+#[cfg(feature = "clap")]
+#[test]
+fn every_location_type_is_taken_by_its_scheme_in_any_case() {
+    use clap::ValueEnum;
+    for kind in LocationType::ALL {
+        assert_eq!(LocationType::from_str(kind.scheme(), false), Ok(kind));
+        let upper = kind.scheme().to_ascii_uppercase();
+        assert_eq!(LocationType::from_str(&upper, true), Ok(kind));
+    }
+    assert!(LocationType::from_str("gopher", true).is_err());
+}

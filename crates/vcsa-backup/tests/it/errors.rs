@@ -8,7 +8,7 @@ use crate::support;
 
 use serde_json::json;
 use support::*;
-use vcsa_backup::{Error, Flavour, JobId, ServerErrorType};
+use vcsa_backup::{Error, Flavour, JobId, JobKind, ServerErrorType, TaskStatus};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -87,6 +87,36 @@ async fn every_error_kind_from_both_body_shapes() {
         ));
     }
     insta::assert_snapshot!("errors_by_type", rendered);
+}
+
+/// Every type the spec knows is the same known type in either flavour's spelling; a `/rest`
+/// type from outside the standard errors is kept whole.
+#[tokio::test]
+async fn both_flavours_give_the_same_type() {
+    use vcsa_backup_api::enums::{ErrorType, RestErrorType};
+    assert_eq!(ErrorType::KNOWN.len(), ServerErrorType::KNOWN.len());
+    let type_of = async |flavour, body| {
+        let answer = ResponseTemplate::new(400).set_body_json(body);
+        let error = job_status_answering(flavour, answer).await;
+        error.server_error().unwrap().error_type.clone().unwrap()
+    };
+    for known in ErrorType::KNOWN {
+        let rest = format!(
+            "com.vmware.vapi.std.errors.{}",
+            known.as_str().to_lowercase()
+        );
+        assert!(RestErrorType::from(rest).is_known(), "{known}");
+        for flavour in [Flavour::Api, Flavour::Rest] {
+            let t = type_of(flavour, error_body(flavour, known.as_str(), "Wrong")).await;
+            assert!(t.is_known(), "{flavour}: {t}");
+            assert_eq!(t.as_str(), known.as_str(), "{flavour}");
+        }
+    }
+    let foreign = json!({"type": "com.acme.oops", "value": {"messages": []}});
+    assert_eq!(
+        type_of(Flavour::Rest, foreign).await,
+        ServerErrorType::Unknown("com.acme.oops".into())
+    );
 }
 
 #[tokio::test]
@@ -379,6 +409,27 @@ async fn negative_figures_in_details_are_malformed_and_progress_is_clamped() {
             .value(),
         100
     );
+}
+
+#[tokio::test]
+async fn unknown_task_statuses_are_kept_and_new_job_kinds_known() {
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    let details = json!({
+        "location": "sftp://h/b", "location_user": "u", "type": "LOCAL_BACKUP", "messages": [],
+        "description": {"id": "d", "default_message": "Backup", "args": []},
+        "service": "s", "operation": "o", "status": "PAUSED", "cancelable": true
+    });
+    Mock::given(method("GET"))
+        .and(path(format!("{API_JOB}/details")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ ID: details })))
+        .mount(&server)
+        .await;
+    let client = client(&server, Flavour::Api);
+    let details = client.list_job_details(None).await.unwrap();
+    let details = &details[&JobId::new(ID)];
+    assert_eq!(details.status, TaskStatus::Unknown("PAUSED".into()));
+    assert_eq!(details.kind, JobKind::LocalBackup);
 }
 
 #[tokio::test]

@@ -128,6 +128,26 @@ async fn wire_bodies_in_both_flavours() {
 }
 
 #[tokio::test]
+async fn an_nfs_location_goes_as_a_url() {
+    let request = BackupRequest::builder()
+        .location("10.0.0.5:/export/vcsa")
+        .location_type(LocationType::Nfs)
+        .part(PartId::SEAT)
+        .fast_backup(true)
+        .build()
+        .unwrap();
+    assert_eq!(
+        sent_body(Flavour::Api, &request).await,
+        json!({
+            "location": "nfs://10.0.0.5:/export/vcsa",
+            "location_type": "NFS",
+            "parts": ["seat"],
+            "fast_backup": true
+        })
+    );
+}
+
+#[tokio::test]
 async fn optional_fields_are_left_out_of_the_wire() {
     let request = BackupRequest::builder()
         .location("smb://filer/share/vcsa")

@@ -1,9 +1,12 @@
 //! Restores and reconciliations against the simulator, on tokio's paused clock: a backup of
 //! appliance A restored into appliance B through a 20-minute outage without a second start,
 //! progress that never goes back, a start whose answer is lost settled from the restore's
-//! status, each refusal as its own error, and the reconciliation after.
+//! status, each refusal as its own error, and the reconciliation after; and what a validate
+//! and a start send.
 
 use std::time::Duration;
+
+use serde_json::{Value, json};
 
 use vcsa_backup::wait::{RESTORE_OUTAGE, RecoveryWaitError, WaitOptions};
 use vcsa_backup::{
@@ -14,6 +17,8 @@ use vcsa_backup_sim::{
     DEFAULT_PASSWORD, DEFAULT_USER, LostAnswer, LostOperation, ReconciliationTiming, RestoreTiming,
     RunningSimulator, Simulator, SimulatorBuilder,
 };
+
+use crate::support;
 
 const ROOT: &str = "sftp://nas.example.com/vcsa";
 const SYSTEM: &str = "vcsa-a.example.com";
@@ -346,4 +351,49 @@ async fn a_reconciliation_is_followed_to_its_end_even_when_it_vanishes() {
         }
         assert_eq!(b.control().state().recovery.reconciliations_started, 1);
     }
+}
+
+/// The bodies a validate and a start of `request` send.
+async fn sent_restore_bodies(request: &RestoreRequest) -> (Value, Value) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    const VALIDATE: &str = "/api/appliance/recovery/restore";
+    const START: &str = "/api/appliance/recovery/restore/job";
+    let server = MockServer::start().await;
+    support::mount_login(&server).await;
+    let metadata = json!({"applicable": true, "boxname": "a", "comment": "", "messages": [],
+        "parts": ["common"], "timestamp": "2025-01-02T10:15:01Z", "version": "8.0"});
+    let status = json!({"messages": [], "progress": 0, "state": "INPROGRESS"});
+    for (at, code, answer) in [(VALIDATE, 200, metadata), (START, 201, status)] {
+        Mock::given(method("POST"))
+            .and(path(at))
+            .respond_with(ResponseTemplate::new(code).set_body_json(answer))
+            .mount(&server)
+            .await;
+    }
+    let client = support::client(&server, Flavour::Api);
+    client.validate_restore(request).await.unwrap();
+    client.start_restore(request).await.unwrap();
+    let sent = server.received_requests().await.unwrap_or_default();
+    let body = |at| {
+        let request = sent.iter().find(|r| r.url.path() == at).unwrap();
+        serde_json::from_slice::<Value>(&request.body).unwrap()
+    };
+    (body(VALIDATE), body(START))
+}
+
+#[tokio::test]
+async fn warnings_are_ignored_only_on_a_start_that_asks() {
+    let request = RestoreRequest::builder()
+        .location("sftp://nas.example.com/b/vCenter/sn_a/S_8.0_20250102-101501_")
+        .location_credentials("backup", Secret::new("Loc-Pa55!"))
+        .sso_admin("administrator@vsphere.local", Secret::new("Sso-Pa55!"))
+        .ignore_warnings()
+        .build()
+        .unwrap();
+    let (validate, start) = sent_restore_bodies(&request).await;
+    assert_eq!(validate.get("ignore_warnings"), None);
+    assert_eq!(start["ignore_warnings"], true);
+    assert_eq!(start["sso_admin_user_password"], "Sso-Pa55!");
+    assert_eq!(start["location_password"], "Loc-Pa55!");
 }

@@ -1,7 +1,10 @@
 //! What applying a schedule spec changes, and the update that makes the change.
 
 use DayOfWeek::*;
+use serde_json::json;
 use vcsa_backup::*;
+
+use crate::support;
 
 const ROOT: &str = "sftp://nas.example.com/backups";
 
@@ -334,4 +337,55 @@ fn the_diff_serializes_for_machines() {
             {"setting": "backup_password"}
         ])
     );
+}
+
+#[test]
+fn an_update_sends_only_what_differs() {
+    let before = spec()
+        .part("seat")
+        .at(23, 0)
+        .days([Saturday])
+        .keep(3)
+        .build()
+        .unwrap();
+    let current = stored(&before);
+    let after = spec().part("seat").at(23, 0).keep(7).build().unwrap();
+    let d = diff(Some(&current), &after);
+    let expected = ScheduleSpec::builder()
+        .at(23, 0)
+        .days(DayOfWeek::WEEK)
+        .keep(7)
+        .build_update()
+        .unwrap();
+    assert_eq!(d.update(&after), expected);
+    // A new time alone keeps the desired days, listed as they are.
+    let later = spec()
+        .part("seat")
+        .at(23, 30)
+        .days([Saturday])
+        .keep(3)
+        .build()
+        .unwrap();
+    let d = diff(Some(&current), &later);
+    let expected = ScheduleSpec::builder()
+        .at(23, 30)
+        .days([Saturday])
+        .build_update()
+        .unwrap();
+    assert_eq!(d.update(&later), expected);
+}
+
+#[tokio::test]
+async fn passwords_go_in_the_update_only_when_the_diff_says_so() {
+    let desired = spec().enabled(false).build().unwrap();
+    let current = stored(&spec().build().unwrap());
+    let quiet = diff(Some(&current), &desired).update(&desired);
+    let expected = ScheduleSpec::builder().enabled(false).build_update();
+    assert_eq!(quiet, expected.unwrap());
+    let asked = ApplyOptions::new().send_passwords(true);
+    let asked = ScheduleDiff::between("default", Some(&current), &desired, asked).update(&desired);
+    let sent = support::sent_update(&asked, json!({})).await;
+    assert_eq!(sent["location_password"], "Nas-Pa55word!");
+    assert_eq!(sent["backup_password"], "Backup-2024!");
+    assert_eq!(sent["enable"], false);
 }

@@ -7,7 +7,7 @@ use rcgen::{CertificateParams, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use vcsa_backup::{Client, Error, Flavour, Secret};
+use vcsa_backup::{Client, Error, Field, Flavour, Secret};
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, RunningSimulator, Simulator};
 
 const WRONG_PIN: &str = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
@@ -43,11 +43,31 @@ async fn pinned_thumbprint_is_accepted_and_a_wrong_one_rejected() {
         .unwrap();
     client.list_jobs().await.unwrap();
 
-    // Lower case without colons, and OpenSSL 3's labelled lower-case output, are the same pin.
+    // The usual spellings, as browsers and `openssl x509 -fingerprint -sha256` print them, are
+    // the same pin.
+    let lower = pin.to_lowercase();
+    let mixed: String = pin
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i % 2 == 0 {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            }
+        })
+        .collect();
     for spelling in [
-        pin.replace(':', "").to_lowercase(),
-        format!("sha256 Fingerprint={}", pin.to_lowercase()),
+        format!("SHA256 Fingerprint={pin}"), // OpenSSL 1.x
+        format!("sha256 Fingerprint={pin}"), // OpenSSL 3
+        format!("sha256 Fingerprint={lower}"),
+        format!("SHA-256 fingerprint={pin}"),
+        format!("  sha256 Fingerprint={pin}\n"), // pasted with its line break
         pin.replace(':', " "),
+        lower.replace(':', " "),
+        pin.replace(':', ""),
+        lower.replace(':', ""),
+        mixed,
     ] {
         builder(sim.url())
             .pin_thumbprint_sha256(&spelling)
@@ -82,6 +102,32 @@ async fn pinned_thumbprint_is_accepted_and_a_wrong_one_rejected() {
         .unwrap();
     either.list_jobs().await.unwrap();
     sim.shutdown().await;
+}
+
+#[test]
+fn malformed_pins_are_refused_before_anything_is_sent() {
+    let colons = "AB:".repeat(31) + "CD";
+    for bad in [
+        "AB:CD".to_string(),
+        "G".repeat(64),
+        "é".repeat(32),
+        // A SHA-1 fingerprint's label is refused rather than stripped, whatever follows.
+        format!("SHA1 Fingerprint={colons}"),
+        format!("AB:{colons}"), // 33 bytes
+    ] {
+        let Err(Error::Configuration { problems, .. }) =
+            builder("https://vcsa").pin_thumbprint_sha256(&bad).build()
+        else {
+            panic!("{bad:?} was taken for a thumbprint");
+        };
+        assert_eq!(problems[0].field, Field::Thumbprint, "{bad:?}");
+    }
+    assert!(
+        builder("https://vcsa")
+            .pin_thumbprint_sha256(&colons)
+            .build()
+            .is_ok()
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use vcsa_backup_api::{Secret, enums, types};
 
-use super::{FromWire, IntoDomain, ToWire};
+use super::{FromWire, IntoDomain, ToWire, part_ids};
 use crate::backup::location::LocationType;
 use crate::backup::part::{Part, PartId};
 use crate::backup::request::BackupRequest;
@@ -17,11 +17,7 @@ impl ToWire<types::BackupRequest> for BackupRequest {
             location_password: self.location_password().map(Secret::to_wire),
             location_type: self.location_type().to_wire(),
             location_user: self.location_user().map(str::to_string),
-            parts: self
-                .parts()
-                .iter()
-                .map(|p| p.as_str().to_string())
-                .collect(),
+            parts: part_ids(self.parts()),
         }
     }
 }
@@ -51,48 +47,5 @@ impl FromWire<types::Part> for Part {
             selected_by_default: p.selected_by_default,
             optional: p.optional,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wire_form() {
-        let request = BackupRequest::builder()
-            .location("10.0.0.5:/export/vcsa")
-            .location_type(LocationType::Nfs)
-            .part(PartId::SEAT)
-            .fast_backup(true)
-            .build()
-            .unwrap();
-        let wire: types::BackupRequest = request.to_wire();
-        assert_eq!(
-            serde_json::to_value(wire).unwrap(),
-            serde_json::json!({
-                "location": "nfs://10.0.0.5:/export/vcsa",
-                "location_type": "NFS",
-                "parts": ["seat"],
-                "fast_backup": true
-            })
-        );
-    }
-
-    #[test]
-    fn passwords_travel_in_the_request() {
-        let request = BackupRequest::builder()
-            .location("sftp://backup.example.com/vcsa")
-            .location_credentials("backup", Secret::new("Loc-Pa55!"))
-            .backup_password(Secret::new("Backup-2024!"))
-            .comment("before the upgrade")
-            .build()
-            .unwrap();
-        let wire: types::BackupRequest = request.to_wire();
-        assert_eq!(wire.location_user.as_deref(), Some("backup"));
-        assert_eq!(wire.location_password.unwrap().expose(), "Loc-Pa55!");
-        assert_eq!(wire.backup_password.unwrap().expose(), "Backup-2024!");
-        assert_eq!(wire.comment.as_deref(), Some("before the upgrade"));
-        assert_eq!(wire.location_type, enums::LocationType::Sftp);
     }
 }

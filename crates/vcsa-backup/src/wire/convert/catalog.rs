@@ -3,7 +3,6 @@
 use vcsa_backup_api::{Secret, types};
 
 use super::{FromWire, ToWire};
-use crate::backup::part::PartId;
 use crate::catalog::archive::{ArchiveInfo, ArchiveSummary};
 use crate::catalog::filter::ArchiveFilter;
 use crate::catalog::location::BackupLocation;
@@ -40,7 +39,7 @@ impl FromWire<types::ArchiveInfo> for ArchiveInfo {
         Self {
             completed_at: a.timestamp,
             location: a.location,
-            parts: a.parts.into_iter().map(PartId::new).collect(),
+            parts: super::parts(a.parts),
             version: a.version,
             system_name: a.system_name,
             comment: a.comment,

@@ -48,36 +48,3 @@ impl FromWire<types::DetailsError> for ServerError {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn both_flavours_give_the_same_type() {
-        for known in enums::ErrorType::KNOWN {
-            let from_api: ServerErrorType = known.clone().into_domain();
-            let rest = enums::RestErrorType::from(format!(
-                "{REST_TYPE_PREFIX}{}",
-                known.as_str().to_ascii_lowercase()
-            ));
-            assert!(rest.is_known(), "{rest}");
-            let from_rest: ServerErrorType = rest.into_domain();
-            assert!(from_api.is_known(), "{from_api}");
-            assert_eq!(from_api, from_rest);
-            assert_eq!(from_api.as_str(), known.as_str());
-        }
-        assert_eq!(enums::ErrorType::KNOWN.len(), ServerErrorType::KNOWN.len());
-    }
-
-    #[test]
-    fn unknown_types_are_kept() {
-        let api: ServerErrorType = enums::ErrorType::from("QUOTA_EXCEEDED").into_domain();
-        assert_eq!(api, ServerErrorType::Unknown("QUOTA_EXCEEDED".into()));
-        let rest: ServerErrorType =
-            enums::RestErrorType::from("com.vmware.vapi.std.errors.brand_new").into_domain();
-        assert_eq!(rest, ServerErrorType::Unknown("BRAND_NEW".into()));
-        let foreign: ServerErrorType = enums::RestErrorType::from("com.acme.oops").into_domain();
-        assert_eq!(foreign, ServerErrorType::Unknown("com.acme.oops".into()));
-    }
-}

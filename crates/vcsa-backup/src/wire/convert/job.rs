@@ -108,20 +108,3 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
         }),
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_values_are_kept() {
-        assert_eq!(
-            TaskStatus::from_wire(enums::DetailsStatus::from("PAUSED")),
-            TaskStatus::Unknown("PAUSED".into())
-        );
-        assert_eq!(
-            JobKind::from_wire(enums::DetailsType::from("LOCAL_BACKUP")),
-            JobKind::LocalBackup
-        );
-    }
-}

@@ -10,6 +10,8 @@ pub(crate) mod job;
 pub(crate) mod message;
 pub(crate) mod restore;
 
+use crate::backup::part::PartId;
+
 pub(crate) use error::rest_type_to_api;
 pub(crate) use message::convert_all;
 
@@ -32,4 +34,14 @@ impl<T, D: FromWire<T>> IntoDomain<D> for T {
 /// Writes a domain value in the wire form an operation sends.
 pub(crate) trait ToWire<W> {
     fn to_wire(&self) -> W;
+}
+
+/// Part ids as the wire lists them.
+pub(crate) fn part_ids(parts: &[PartId]) -> Vec<String> {
+    parts.iter().map(|p| p.as_str().to_string()).collect()
+}
+
+/// Part ids from the wire.
+pub(crate) fn parts(ids: Vec<String>) -> Vec<PartId> {
+    ids.into_iter().map(PartId::new).collect()
 }

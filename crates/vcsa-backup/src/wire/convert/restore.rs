@@ -2,8 +2,7 @@
 
 use vcsa_backup_api::{Secret, types};
 
-use super::{FromWire, IntoDomain, ToWire, convert_all};
-use crate::backup::part::PartId;
+use super::{FromWire, IntoDomain, ToWire, convert_all, part_ids, parts};
 use crate::job::status::Percent;
 use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus};
 
@@ -20,14 +19,6 @@ pub(crate) fn restore_request(request: &RestoreRequest, start: bool) -> types::R
         sso_admin_user_name: request.sso_admin_user().map(str::to_string),
         sso_admin_user_password: request.sso_admin_password().map(Secret::to_wire),
     }
-}
-
-fn part_ids(parts: &[PartId]) -> Vec<String> {
-    parts.iter().map(|p| p.as_str().to_string()).collect()
-}
-
-fn parts(ids: Vec<String>) -> Vec<PartId> {
-    ids.into_iter().map(PartId::new).collect()
 }
 
 impl FromWire<types::RestoreMetadata> for RestoreCheck {
@@ -72,26 +63,5 @@ impl FromWire<types::ReconciliationInfo> for Reconciliation {
             ended_at: i.end_time,
             error,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn warnings_are_ignored_only_on_a_start_that_asks() {
-        let request = RestoreRequest::builder()
-            .location("sftp://nas.example.com/b/vCenter/sn_a/S_8.0_20250102-101501_")
-            .location_credentials("backup", Secret::new("Loc-Pa55!"))
-            .sso_admin("administrator@vsphere.local", Secret::new("Sso-Pa55!"))
-            .ignore_warnings()
-            .build()
-            .unwrap();
-        assert_eq!(restore_request(&request, false).ignore_warnings, None);
-        let wire = restore_request(&request, true);
-        assert_eq!(wire.ignore_warnings, Some(true));
-        assert_eq!(wire.sso_admin_user_password.unwrap().expose(), "Sso-Pa55!");
-        assert_eq!(wire.location_password.unwrap().expose(), "Loc-Pa55!");
     }
 }

@@ -104,3 +104,33 @@ pub async fn requests_to(server: &MockServer, verb: &str, to: &str) -> Vec<wirem
 pub mod capture;
 pub mod proxy;
 pub mod wait;
+
+pub const API_SCHEDULE: &str = "/api/appliance/recovery/backup/schedules/default";
+
+/// A server holding schedule `default` as `current` (its `/api` JSON) that takes updates, and
+/// a client speaking `/api` to it.
+pub async fn schedule_server(current: Value) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    mount_login(&server).await;
+    Mock::given(method("GET"))
+        .and(path(API_SCHEDULE))
+        .respond_with(ResponseTemplate::new(200).set_body_json(current))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(API_SCHEDULE))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client(&server, Flavour::Api);
+    (server, client)
+}
+
+/// The body of `update` as the client sends it to a schedule that is `current`.
+pub async fn sent_update(update: &vcsa_backup::ScheduleUpdate, current: Value) -> Value {
+    let (server, client) = schedule_server(current).await;
+    client.update_schedule("default", update).await.unwrap();
+    let sent = requests_to(&server, "PATCH", API_SCHEDULE).await;
+    assert_eq!(sent.len(), 1);
+    serde_json::from_slice(&sent[0].body).unwrap()
+}
