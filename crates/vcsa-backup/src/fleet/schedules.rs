@@ -27,16 +27,18 @@ impl Fleet {
     ///     Appliance::new(format!("vc-{i}"), server, "administrator@vsphere.local", password.clone())
     /// }))?;
     /// let nightly = ScheduleSpec::builder()
-    ///     .location("nfs://filer.example.com:/backups/vcsa")
+    ///     .location("sftp://nas.example.com/backups/vcsa")
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
     ///     .at(23, 0)
     ///     .keep(7)
     ///     .build()?;
     /// // What would change, then the change, then nothing left to change.
     /// let plan = fleet.apply_schedules(|_| &nightly, ApplyOptions::new().dry_run(true)).await;
     /// assert!(plan.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| !d.is_applied())));
-    /// fleet.apply_schedules(|_| &nightly, ApplyOptions::new()).await;
+    /// let done = fleet.apply_schedules(|_| &nightly, ApplyOptions::new()).await;
+    /// assert!(done.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| d.is_applied())), "{done:?}");
     /// let again = fleet.apply_schedules(|_| &nightly, ApplyOptions::new().dry_run(true)).await;
-    /// assert!(again.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| d.is_unchanged())));
+    /// assert!(again.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| d.is_unchanged())), "{again:?}");
     /// # Ok(()) })
     /// ```
     pub async fn apply_schedules<'s>(
