@@ -16,7 +16,7 @@ pub use backup::{BackupArgs, BackupSettings, LayoutArgs, RequestArgs, StartArgs,
 pub use restore::{ReconcileCommand, RecoveryWaitArgs, RestoreArgs, RestoreCommand};
 pub use schedule::{
     ScheduleApplyArgs, ScheduleCommand, ScheduleCreateArgs, ScheduleOptions, ScheduleRunArgs,
-    ScheduleUpdateArgs, days,
+    ScheduleUpdateArgs, day_word, days, parse_time,
 };
 
 pub(crate) const EXIT_CODES: &str = "\
@@ -209,7 +209,7 @@ pub enum Command {
     #[command(after_long_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Many appliances at once, from an inventory file: back up, check or list them.
-    #[command(subcommand, after_long_help = FLEET_HELP)]
+    #[command(subcommand, after_long_help = fleet_help())]
     Fleet(FleetCommand),
     /// Run a complete backup against a built-in simulated appliance, to see the tool at work.
     ///
@@ -256,27 +256,22 @@ Examples:
   vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/monitor.pw check \\
       -o prometheus --output-file /var/lib/node_exporter/textfile/vcsa.prom";
 
-pub(crate) const FLEET_HELP: &str = "\
-The inventory (TOML) names the appliances; passwords come from files or environment
-variables, never from the inventory itself:
+/// `fleet --help`: the inventory's format in full, then the fleet's exit codes.
+pub(crate) fn fleet_help() -> String {
+    format!("{}\n\n{FLEET_EXIT_CODES}", crate::inventory::FORMAT)
+}
 
-  [defaults]
-  password_file = \"/etc/vcsa/admin.pw\"      # or password_env = \"VCSA_PASSWORD\"
-  trust = { ca_file = \"/etc/vcsa/vmca.pem\" } # or { thumbprint = \"AB:CD:...\" }
-
-  [[appliance]]
-  name = \"vc-east-1\"
-  server = \"vc-east-1.example.com\"
-  group = \"sso-east\"                        # backed up together
-
+const FLEET_EXIT_CODES: &str = "\
 Exit codes: `fleet check` exits with the worst verdict, CRITICAL (2) over WARNING (1) over
 UNKNOWN (3) over OK (0). `fleet backup` and `fleet list` exit 0 when every appliance
 succeeded, otherwise with the first of these any appliance had: 2 (invalid input, such as a
 schedule that does not exist), 5 (authentication), 7 (unexpected answer), 6 (connection),
 4 (a backup already running), 3 (accepted outside --window, or, with --wait, still running
 when --deadline passed or following it gave up), 1 (with --wait: a backup failed); 130 when
-Ctrl-C stopped following (the backups go on). A bad inventory, or a group larger than --jobs,
-exits 2 before anything is sent.";
+Ctrl-C stopped following (the backups go on). `fleet schedule apply` exits 0 when every
+appliance's schedule matches or was made to; with --check, 1 when any differs; otherwise as
+`fleet backup`. A bad inventory, an --only that selects nothing, or a group larger than
+--jobs, exits 2 before anything is sent.";
 
 /// `check`: thresholds and where the result goes.
 #[derive(Debug, Args)]
@@ -322,6 +317,58 @@ pub enum FleetCommand {
     Check(FleetCheckArgs),
     /// List every appliance: its API flavour and newest job.
     List(FleetArgs),
+    /// Manage every appliance's backup schedule from the inventory.
+    #[command(subcommand)]
+    Schedule(FleetScheduleCommand),
+}
+
+/// `fleet schedule ...`.
+#[derive(Debug, Subcommand)]
+pub enum FleetScheduleCommand {
+    /// Make every appliance's schedule match the inventory's `schedule` table (its own, its
+    /// group's or [defaults]'), as `schedule apply` does for one appliance.
+    ///
+    /// Creates a missing schedule, changes only the settings that differ, or changes nothing;
+    /// passwords are sent on create, when the location user changes, or with
+    /// --send-passwords. Prints one row per appliance with what differs. With --check, changes
+    /// nothing and exits 1 when any appliance differs, naming them (for cron and monitoring).
+    #[command(after_long_help = FLEET_SCHEDULE_EXAMPLES)]
+    Apply(FleetScheduleApplyArgs),
+}
+
+const FLEET_SCHEDULE_EXAMPLES: &str = "\
+Examples:
+  # Every appliance of the inventory, then a drift check later (exits 1 if any differs):
+  vcsa-backup fleet schedule apply --inventory /etc/vcsa/fleet.toml
+  vcsa-backup fleet schedule apply --inventory /etc/vcsa/fleet.toml --check
+  # What would change on one group, changing nothing:
+  vcsa-backup fleet schedule apply --inventory /etc/vcsa/fleet.toml --only sso-east --dry-run";
+
+/// `fleet schedule apply`.
+#[derive(Debug, Args)]
+pub struct FleetScheduleApplyArgs {
+    /// The inventory and the concurrency.
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    /// Print what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Like --dry-run, and exit 1 when any appliance's schedule differs.
+    #[arg(long)]
+    pub check: bool,
+
+    /// When the inventory removes a setting that an update cannot remove (the time, the
+    /// retention, the location user), delete the schedule and create it again; the table's
+    /// passwords are then set anew.
+    #[arg(long)]
+    pub recreate: bool,
+
+    /// Also send the table's passwords to existing schedules, replacing the stored ones (each
+    /// run then counts as a change).
+    #[arg(long)]
+    pub send_passwords: bool,
 }
 
 /// What every `fleet` subcommand needs.
@@ -330,6 +377,11 @@ pub struct FleetArgs {
     /// The inventory file (TOML) naming the appliances.
     #[arg(long, short = 'i', value_name = "FILE")]
     pub inventory: PathBuf,
+
+    /// Only the appliances whose name or group matches this pattern (`*`, `?` and `[abc]` as in
+    /// a shell); repeat it or separate patterns with commas. Selecting none is an error.
+    #[arg(long, value_name = "PATTERN", value_delimiter = ',')]
+    pub only: Vec<String>,
 
     /// How many appliances to work on at once.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
