@@ -132,7 +132,8 @@ pub enum Purpose {
 /// inventory's folder.
 pub fn load(path: &Path, only: &[String]) -> Result<Fleet, InventoryError> {
     let settings = load_settings(path, Purpose::Fleet)?;
-    fleet(select(settings, only)?).map_err(|e| e.in_file(path))
+    let chosen = select(settings, only).map_err(|e| e.in_file(path))?;
+    fleet(chosen).map_err(|e| e.in_file(path))
 }
 
 /// Reads and checks the inventory at `path` as [`load`] does, and the CA files it names, but

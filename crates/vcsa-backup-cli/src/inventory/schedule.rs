@@ -17,10 +17,10 @@ struct Table {
     id: Option<String>,
     location: Option<String>,
     location_user: Option<String>,
-    location_password_file: Option<Spanned<PathBuf>>,
-    location_password_env: Option<Spanned<String>>,
-    backup_password_file: Option<Spanned<PathBuf>>,
-    backup_password_env: Option<Spanned<String>>,
+    location_password_file: Option<PathBuf>,
+    location_password_env: Option<String>,
+    backup_password_file: Option<PathBuf>,
+    backup_password_env: Option<String>,
     parts: Option<Vec<String>>,
     at: Option<String>,
     days: Option<String>,
@@ -107,22 +107,24 @@ impl Reader<'_> {
             );
             return (id, None);
         };
-        let location_password = self
-            .source_of(
-                &table.location_password_file,
-                &table.location_password_env,
-                entry,
-                "location_",
-            )
-            .map(|(source, _)| source);
-        let backup_password = self
-            .source_of(
-                &table.backup_password_file,
-                &table.backup_password_env,
-                entry,
-                "backup_",
-            )
-            .map(|(source, _)| source);
+        // A table's values carry no place of their own: each is said at the table's line.
+        let span = raw.span();
+        let mut source = |file: Option<PathBuf>, env: Option<String>, prefix| {
+            let file = file.map(|f| Spanned::new(span.clone(), f));
+            let env = env.map(|e| Spanned::new(span.clone(), e));
+            self.source_of(&file, &env, entry, prefix)
+                .map(|(source, _)| source)
+        };
+        let location_password = source(
+            table.location_password_file,
+            table.location_password_env,
+            "location_",
+        );
+        let backup_password = source(
+            table.backup_password_file,
+            table.backup_password_env,
+            "backup_",
+        );
         if self.problems.len() > before {
             return (id, None);
         }

@@ -29,9 +29,9 @@ pub fn select(settings: Vec<Settings>, only: &[String]) -> Result<Vec<Settings>,
         patterns.push(pattern);
     }
     let matches = |s: &Settings| {
-        patterns.iter().any(|p| {
-            p.matches(&s.name) || s.group.as_deref().is_some_and(|group| p.matches(group))
-        })
+        patterns
+            .iter()
+            .any(|p| p.matches(&s.name) || s.group.as_deref().is_some_and(|group| p.matches(group)))
     };
     let total = settings.len();
     let mut groups: Vec<&str> = settings.iter().filter_map(|s| s.group.as_deref()).collect();

@@ -57,7 +57,8 @@ impl Reader<'_> {
             return None;
         }
         let entry = if own { label } else { None };
-        let (source, line) = self.source_of(&layer.password_file, &layer.password_env, entry, "")?;
+        let (source, line) =
+            self.source_of(&layer.password_file, &layer.password_env, entry, "")?;
         Some(Source {
             source,
             line,

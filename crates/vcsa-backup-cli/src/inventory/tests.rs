@@ -517,7 +517,10 @@ schedule = 7
     assert_eq!(lines, [Some(5), Some(6), Some(8), Some(33)], "{found:?}");
     assert!(found[0].2.contains("not under [groups.east]"), "{found:?}");
     assert_eq!(found[1].1, None, "{found:?}");
-    assert!(found[2].2.contains("the schedule has no location"), "{found:?}");
+    assert!(
+        found[2].2.contains("the schedule has no location"),
+        "{found:?}"
+    );
     assert!(found[3].2.starts_with("schedule must be"), "{found:?}");
     assert_eq!(found[3].1.as_deref(), Some("\"n1\""), "{found:?}");
 
@@ -566,5 +569,8 @@ fn only_picks_appliances_by_name_or_group_with_globs() {
 #[test]
 fn the_readme_documents_the_format_as_the_help_does() {
     let readme = include_str!("../../../../README.md");
-    assert!(readme.contains(FORMAT), "README.md lacks the inventory format of FORMAT");
+    assert!(
+        readme.contains(FORMAT),
+        "README.md lacks the inventory format of FORMAT"
+    );
 }

@@ -88,7 +88,9 @@ async fn converge(
         .after_result();
         output::report(global.output, &failure);
     }
-    Ok(fleet_code(rows.iter().filter_map(|r| super::code_of(r.exit_code))))
+    Ok(fleet_code(
+        rows.iter().filter_map(|r| super::code_of(r.exit_code)),
+    ))
 }
 
 /// One row per appliance: what applying did, or would do, and what differs.
@@ -113,7 +115,11 @@ fn table(rows: &[Row<DiffView>]) -> String {
                 r.group.clone().unwrap_or_else(|| "-".into()),
                 schedule,
                 result,
-                if differs.is_empty() { "-".into() } else { differs },
+                if differs.is_empty() {
+                    "-".into()
+                } else {
+                    differs
+                },
             ]
         }),
         &[(4, Shorten::End), (0, Shorten::Middle)],
