@@ -102,7 +102,10 @@ fn a_fleet_converges_then_a_drift_on_three_is_found_and_only_they_change() {
     let planned = rows(&refused);
     let blocked = names_where(&planned, |a, _| a == "blocked");
     assert_eq!(blocked.len(), APPLIANCES / 2 - 5, "{refused}");
+    let started = std::time::Instant::now();
     let first = apply(&["--recreate"]);
+    // Measured, not asserted: a test never depends on the machine's speed.
+    eprintln!("fifty appliances converged in {:?}", started.elapsed());
     assert_eq!(first.code, 0, "{first}");
     let found = rows(&first);
     assert_eq!(found.len(), APPLIANCES, "{first}");
@@ -127,7 +130,9 @@ fn a_fleet_converges_then_a_drift_on_three_is_found_and_only_they_change() {
         .map(|p| p.expose().to_string());
     assert_eq!(sent.as_deref(), Some("Nas-Pa55word!"));
 
+    let started = std::time::Instant::now();
     let check = apply(&["--check"]);
+    eprintln!("fifty appliances checked in {:?}", started.elapsed());
     assert_eq!(check.code, 0, "{check}");
     assert!(
         rows(&check)
