@@ -163,7 +163,7 @@ pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
 
 /// The fleet of checked `settings`, their passwords read (each source once, and only from a
 /// sound inventory).
-pub fn fleet(settings: Vec<Settings>) -> Result<Fleet, InventoryError> {
+fn fleet(settings: Vec<Settings>) -> Result<Fleet, InventoryError> {
     let mut reader = Reader::new(&|_| 0, Path::new(""), Purpose::Fleet);
     let appliances: Vec<Appliance> = settings
         .iter()

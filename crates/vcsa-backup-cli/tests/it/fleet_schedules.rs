@@ -221,4 +221,12 @@ fn the_table_says_what_differs_and_only_picks_a_group() {
             .contains("2 of 2 appliance(s) differ from the inventory: vcsa-001, vcsa-004"),
         "{check}"
     );
+    // Applied, the update is refused on its appliance, with the way out.
+    let refused = fleet.run(&["fleet", "schedule", "apply", "--only", "vcsa-004"]);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(
+        refused.stdout.contains("vcsa-004") && refused.stdout.contains("error"),
+        "{refused}"
+    );
+    assert!(refused.stderr.contains("pass --recreate"), "{refused}");
 }

@@ -69,6 +69,14 @@ async fn converge(
         &serde_json::json!({ "dry_run": dry_run, "appliances": &rows }),
         || table(&rows),
     )?;
+    // An update cannot remove a setting: the SDK refuses such an apply on its appliance.
+    if !dry_run && !args.recreate && rows.iter().any(|r| r.exit_code == Code::InvalidInput as u8) {
+        output::say(
+            "hint: where the inventory removes a setting an update cannot (the time, the \
+             retention, the location user), pass --recreate to delete the schedule and create \
+             it again with the table's passwords; --dry-run shows what differs",
+        );
+    }
     let drifted: Vec<&str> = rows
         .iter()
         .filter(|r| r.result.as_ref().is_some_and(DiffView::differs))
