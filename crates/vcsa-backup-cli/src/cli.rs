@@ -7,16 +7,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod archives;
 mod backup;
+mod fleet_schedule;
 mod restore;
 mod schedule;
 
 pub use archives::{ArchivesCommand, ArchivesListArgs, ArchivesShowArgs, CatalogLocation};
 use backup::BACKUP_EXAMPLES;
 pub use backup::{BackupArgs, BackupSettings, LayoutArgs, RequestArgs, StartArgs, TargetArgs};
+pub use fleet_schedule::{FleetScheduleApplyArgs, FleetScheduleCommand};
 pub use restore::{ReconcileCommand, RecoveryWaitArgs, RestoreArgs, RestoreCommand};
 pub use schedule::{
     ScheduleApplyArgs, ScheduleCommand, ScheduleCreateArgs, ScheduleOptions, ScheduleRunArgs,
-    ScheduleUpdateArgs, days,
+    ScheduleUpdateArgs, day_word, days, parse_time,
 };
 
 pub(crate) const EXIT_CODES: &str = "\
@@ -209,7 +211,7 @@ pub enum Command {
     #[command(after_long_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Many appliances at once, from an inventory file: back up, check or list them.
-    #[command(subcommand, after_long_help = FLEET_HELP)]
+    #[command(subcommand, after_long_help = fleet_help())]
     Fleet(FleetCommand),
     /// Run a complete backup against a built-in simulated appliance, to see the tool at work.
     ///
@@ -256,27 +258,22 @@ Examples:
   vcsa-backup --server vcsa.example.com --password-file /etc/vcsa/monitor.pw check \\
       -o prometheus --output-file /var/lib/node_exporter/textfile/vcsa.prom";
 
-pub(crate) const FLEET_HELP: &str = "\
-The inventory (TOML) names the appliances; passwords come from files or environment
-variables, never from the inventory itself:
+/// `fleet --help`: the inventory's format in full, then the fleet's exit codes.
+pub(crate) fn fleet_help() -> String {
+    format!("{}\n\n{FLEET_EXIT_CODES}", crate::inventory::FORMAT)
+}
 
-  [defaults]
-  password_file = \"/etc/vcsa/admin.pw\"      # or password_env = \"VCSA_PASSWORD\"
-  trust = { ca_file = \"/etc/vcsa/vmca.pem\" } # or { thumbprint = \"AB:CD:...\" }
-
-  [[appliance]]
-  name = \"vc-east-1\"
-  server = \"vc-east-1.example.com\"
-  group = \"sso-east\"                        # backed up together
-
+const FLEET_EXIT_CODES: &str = "\
 Exit codes: `fleet check` exits with the worst verdict, CRITICAL (2) over WARNING (1) over
 UNKNOWN (3) over OK (0). `fleet backup` and `fleet list` exit 0 when every appliance
 succeeded, otherwise with the first of these any appliance had: 2 (invalid input, such as a
 schedule that does not exist), 5 (authentication), 7 (unexpected answer), 6 (connection),
 4 (a backup already running), 3 (accepted outside --window, or, with --wait, still running
 when --deadline passed or following it gave up), 1 (with --wait: a backup failed); 130 when
-Ctrl-C stopped following (the backups go on). A bad inventory, or a group larger than --jobs,
-exits 2 before anything is sent.";
+Ctrl-C stopped following (the backups go on). `fleet schedule apply` exits 0 when every
+appliance's schedule matches or was made to; with --check, 1 when any differs; otherwise as
+`fleet backup`. A bad inventory, an --only that selects nothing, or a group larger than
+--jobs, exits 2 before anything is sent.";
 
 /// `check`: thresholds and where the result goes.
 #[derive(Debug, Args)]
@@ -322,6 +319,9 @@ pub enum FleetCommand {
     Check(FleetCheckArgs),
     /// List every appliance: its API flavour and newest job.
     List(FleetArgs),
+    /// Manage every appliance's backup schedule from the inventory.
+    #[command(subcommand)]
+    Schedule(FleetScheduleCommand),
 }
 
 /// What every `fleet` subcommand needs.
@@ -330,6 +330,11 @@ pub struct FleetArgs {
     /// The inventory file (TOML) naming the appliances.
     #[arg(long, short = 'i', value_name = "FILE")]
     pub inventory: PathBuf,
+
+    /// Only the appliances whose name or group matches this pattern (`*`, `?` and `[abc]` as in
+    /// a shell); repeat it or separate patterns with commas. Selecting none is an error.
+    #[arg(long, value_name = "PATTERN", value_delimiter = ',')]
+    pub only: Vec<String>,
 
     /// How many appliances to work on at once.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]

@@ -13,7 +13,7 @@ mod archive;
 mod schedule;
 
 pub use archive::{ArchiveRow, ArchiveView};
-pub use schedule::{DiffView, ScheduleView};
+pub use schedule::{Action, DiffView, ScheduleView};
 
 /// A message from the appliance.
 #[derive(Debug, Serialize)]

@@ -243,7 +243,7 @@ pub struct TimeOfDay {
 /// end), `weekdays` or `weekends`. A single word's name is checked with the rest of the
 /// schedule; an empty one (`--days ''`, `--days ,,`) or a range whose ends are not days is
 /// refused here rather than read as every day.
-fn day_word(text: &str) -> Result<String, String> {
+pub fn day_word(text: &str) -> Result<String, String> {
     let day = text.trim();
     if day.is_empty() {
         return Err(
@@ -299,7 +299,7 @@ fn range(from: &DayOfWeek, to: &DayOfWeek) -> Vec<DayOfWeek> {
 }
 
 /// `HH:MM` (or `H:MM`): two numbers and a colon.
-fn parse_time(text: &str) -> Result<TimeOfDay, String> {
+pub fn parse_time(text: &str) -> Result<TimeOfDay, String> {
     let number = |s: &str| {
         (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
             .then(|| s.parse::<u32>().ok())

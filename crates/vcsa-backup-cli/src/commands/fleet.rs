@@ -14,12 +14,13 @@ use vcsa_backup::fleet::{
 };
 use vcsa_backup::wait::WaitError;
 
-use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, GlobalArgs};
+use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, FleetScheduleCommand, GlobalArgs};
 use crate::failure::{ExitCode as Code, Failure};
 use crate::output;
 use crate::progress::{Board, Ending, Mode};
 
 mod check;
+mod schedule;
 mod summary;
 
 /// The exit codes of `fleet backup` and `fleet list`, most telling first (see `fleet --help`).
@@ -40,6 +41,7 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
         FleetCommand::Backup(a) => &a.fleet,
         FleetCommand::Check(a) => &a.fleet,
         FleetCommand::List(a) => a,
+        FleetCommand::Schedule(FleetScheduleCommand::Apply(a)) => &a.fleet,
     };
     let fleet = match fleet(global, args) {
         Ok(fleet) => fleet,
@@ -52,11 +54,14 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
         FleetCommand::Backup(a) => backup(global, &fleet, a).await,
         FleetCommand::Check(a) => check::fleet_check(global, &fleet, &a.check).await,
         FleetCommand::List(_) => list(global, &fleet).await,
+        FleetCommand::Schedule(FleetScheduleCommand::Apply(a)) => {
+            schedule::apply(global, &fleet, a).await
+        }
     }
 }
 
 fn fleet(global: &GlobalArgs, args: &FleetArgs) -> Result<Fleet, Failure> {
-    let fleet = crate::inventory::load(&args.inventory).map_err(|e| {
+    let fleet = crate::inventory::load(&args.inventory, &args.only).map_err(|e| {
         Failure::input(
             "the inventory is invalid; nothing was sent",
             "fix the entries named above (see `vcsa-backup fleet --help` for the format)",

@@ -8,7 +8,7 @@ use std::path::Path;
 use clap::CommandFactory;
 use roff::{Roff, roman};
 
-use crate::cli::{Cli, EXIT_CODES, FLEET_HELP, ManArgs};
+use crate::cli::{Cli, EXIT_CODES, ManArgs, fleet_help};
 use crate::failure::{ExitCode, Failure};
 use crate::{output, output_file};
 
@@ -77,7 +77,8 @@ fn page(command: &clap::Command) -> Page {
         .expect("rendering into memory cannot fail");
 
     let mut extra = Roff::new();
-    if let Some(notes) = notes.filter(|n| n != EXIT_CODES && n != FLEET_HELP) {
+    let fleet_help = fleet_help();
+    if let Some(notes) = notes.filter(|n| *n != EXIT_CODES && *n != fleet_help) {
         preformatted(&mut extra, "NOTES", &notes);
     }
     let exit_codes = EXIT_CODES
@@ -85,7 +86,7 @@ fn page(command: &clap::Command) -> Page {
         .unwrap_or(EXIT_CODES);
     preformatted(&mut extra, "EXIT STATUS", exit_codes);
     if name == MAIN || name.starts_with("vcsa-backup-fleet") {
-        preformatted(&mut extra, "FLEET INVENTORY", FLEET_HELP);
+        preformatted(&mut extra, "FLEET INVENTORY", &fleet_help);
     }
     let mut roff = String::from_utf8_lossy(&rendered).into_owned();
     roff.push_str(&extra.render());

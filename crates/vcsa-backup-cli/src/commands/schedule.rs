@@ -5,7 +5,7 @@ mod apply;
 mod change;
 mod read;
 mod run;
-mod spec;
+pub(crate) mod spec;
 
 pub use read::show;
 

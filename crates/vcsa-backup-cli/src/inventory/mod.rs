@@ -1,37 +1,34 @@
 //! The inventory (TOML): which appliances, how to log in to each and how to trust it, read with
 //! serde into [`Settings`] (and for a fleet the SDK's [`Appliance`]s), with errors that name the
 //! line and the entry. One format for a fleet (`fleet --inventory`) and for the configuration
-//! file (`config.toml`, one appliance or many). Password and CA files are read here, with byte
-//! caps, before anything is sent.
-//!
-//! ```toml
-//! [defaults]
-//! user = "administrator@vsphere.local"       # the default
-//! password_file = "/etc/vcsa/admin.pw"       # or password_env = "VCSA_PASSWORD"
-//! trust = { ca_file = "/etc/vcsa/vmca.pem" }  # or { thumbprint = "AB:CD:..." }
-//!
-//! [[appliance]]
-//! name = "vc-east-1"
-//! server = "vc-east-1.example.com"           # a host, host:port or https:// URL
-//! group = "sso-east"                         # backed up together (one SSO domain)
-//! schedule = "nightly"                       # what `fleet backup` runs (default "default")
-//! ```
+//! file (`config.toml`, one appliance or many); [`FORMAT`] documents every key. Each appliance
+//! takes its own settings, else its group's (`[groups.NAME]`), else `[defaults]`'. Password and
+//! CA files are read here, with byte caps, before anything is sent.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 use vcsa_backup::Secret;
-use vcsa_backup::fleet::{Appliance, DEFAULT_SCHEDULE, Fleet, Setting};
+use vcsa_backup::fleet::{Appliance, Fleet, Setting};
 
-use crate::files::{self, CERTIFICATE_CAP, INVENTORY_CAP, PASSWORD_CAP};
+use crate::files::{self, INVENTORY_CAP};
 
 mod error;
+mod format;
+mod schedule;
+mod select;
+mod sources;
 #[cfg(test)]
 mod tests;
 
 pub use error::{InventoryError, Problem};
+pub use format::FORMAT;
+pub use schedule::DesiredSchedule;
+pub use select::select;
+pub use sources::PasswordSource;
+use sources::Source;
 
 /// The user an appliance logs in as when neither it nor `[defaults]` names one.
 const DEFAULT_USER: &str = "administrator@vsphere.local";
@@ -44,8 +41,8 @@ enum Trust {
     CaFile(PathBuf),
 }
 
-/// An `[[appliance]]` entry or `[defaults]`: one set of settings (a name, server or group under
-/// `[defaults]` is refused).
+/// An `[[appliance]]` entry, `[groups.NAME]` or `[defaults]`: one set of settings (a name,
+/// server or group outside an `[[appliance]]` entry is refused).
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
@@ -59,7 +56,8 @@ struct Entry {
     password: Option<Spanned<toml::Value>>,
     /// Read as [`Trust`] once its line is known.
     trust: Option<Spanned<toml::Value>>,
-    schedule: Option<Spanned<String>>,
+    /// An id, or a table read as a [`DesiredSchedule`] once its line is known.
+    schedule: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -67,27 +65,14 @@ struct Entry {
 struct File {
     #[serde(default)]
     defaults: Entry,
+    #[serde(default)]
+    groups: BTreeMap<String, Spanned<Entry>>,
     #[serde(default, rename = "appliance")]
     appliances: Vec<Spanned<Entry>>,
 }
 
-/// Where a password comes from.
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum PasswordSource {
-    File(PathBuf),
-    Env(String),
-}
-
-/// An entry's password source, where it is written, and the entry it is for (none when it is
-/// `[defaults]`').
-struct Source {
-    source: PasswordSource,
-    line: usize,
-    entry: Option<String>,
-}
-
-/// One appliance's settings as the inventory gives them (its own, else `[defaults]'`), its
-/// password not read yet.
+/// One appliance's settings as the inventory gives them (its own, else its group's, else
+/// `[defaults]'`), its password not read yet.
 pub struct Settings {
     /// Its name in the inventory.
     pub name: String,
@@ -97,8 +82,12 @@ pub struct Settings {
     pub user: String,
     /// How its certificate is trusted, when the inventory says.
     pub trust: Option<vcsa_backup::fleet::Trust>,
-    group: Option<String>,
-    schedule: String,
+    /// Its group, if it has one.
+    pub group: Option<String>,
+    /// The schedule `fleet backup` runs, and `fleet schedule apply` manages.
+    pub schedule: String,
+    /// The settings that schedule should have, when the inventory declares them.
+    pub desired: Option<DesiredSchedule>,
     /// Where its password comes from, when the inventory says.
     password: Option<Source>,
 }
@@ -119,7 +108,7 @@ impl Settings {
     pub fn read_password(&self) -> Result<Option<Secret>, String> {
         self.password
             .as_ref()
-            .map(|source| read_password(&source.source))
+            .map(|source| source.source.read())
             .transpose()
     }
 }
@@ -137,17 +126,21 @@ pub enum Purpose {
 /// Reads and checks the inventory at `path` (read with [`INVENTORY_CAP`]), reads the passwords
 /// and CA files it names, and builds the fleet. Relative `password_file` and `ca_file` paths
 /// are taken from the inventory's folder.
-pub fn load(path: &Path) -> Result<Fleet, InventoryError> {
-    let text = read(path)?;
-    // Relative paths in the file mean relative to the file, wherever the command runs.
-    let folder = path.parent().unwrap_or(Path::new(""));
-    parse(&text, folder).map_err(|e| e.in_file(path))
+/// Reads and checks the inventory at `path` (read with [`INVENTORY_CAP`]), picks the appliances
+/// `only` selects (see [`select`]; all when empty), reads the passwords and CA files they
+/// name, and builds the fleet. Relative `password_file` and `ca_file` paths are taken from the
+/// inventory's folder.
+pub fn load(path: &Path, only: &[String]) -> Result<Fleet, InventoryError> {
+    let settings = load_settings(path, Purpose::Fleet)?;
+    let chosen = select(settings, only).map_err(|e| e.in_file(path))?;
+    fleet(chosen).map_err(|e| e.in_file(path))
 }
 
 /// Reads and checks the inventory at `path` as [`load`] does, and the CA files it names, but
 /// no password: each appliance's [`Settings`], in the file's order.
 pub fn load_settings(path: &Path, purpose: Purpose) -> Result<Vec<Settings>, InventoryError> {
     let text = read(path)?;
+    // Relative paths in the file mean relative to the file, wherever the command runs.
     let folder = path.parent().unwrap_or(Path::new(""));
     check(&text, folder, purpose).map_err(|e| e.in_file(path))
 }
@@ -163,10 +156,15 @@ fn read(path: &Path) -> Result<String, InventoryError> {
 
 /// Checks an inventory given as TOML text, relative paths taken from `folder`, reads its
 /// passwords and builds the fleet.
+#[cfg(test)]
 pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
-    let settings = check(text, folder, Purpose::Fleet)?;
-    let mut reader = Reader::new(&|_| 0, folder, Purpose::Fleet);
-    // Passwords are read only from a sound inventory, each source once.
+    fleet(check(text, folder, Purpose::Fleet)?)
+}
+
+/// The fleet of checked `settings`, their passwords read (each source once, and only from a
+/// sound inventory).
+fn fleet(settings: Vec<Settings>) -> Result<Fleet, InventoryError> {
+    let mut reader = Reader::new(&|_| 0, Path::new(""), Purpose::Fleet);
     let appliances: Vec<Appliance> = settings
         .iter()
         .filter_map(|s| Some(s.appliance(reader.password(s.password.as_ref()?)?)))
@@ -192,11 +190,22 @@ fn check(text: &str, folder: &Path, purpose: Purpose) -> Result<Vec<Settings>, I
         )
     })?;
     let mut reader = Reader::new(&line_of, folder, purpose);
-    reader.refuse_in_defaults(&file.defaults);
+    reader.refuse_in_shared(&file.defaults, "[defaults]");
+    for (name, group) in &file.groups {
+        reader.refuse_in_shared(group.get_ref(), &format!("[groups.{name}]"));
+    }
     let mut pending = Vec::with_capacity(file.appliances.len());
     let mut lines = Vec::with_capacity(file.appliances.len());
     for (index, entry) in file.appliances.iter().enumerate() {
-        let (settings, sound, at) = reader.appliance(index, entry, &file.defaults);
+        let group = entry.get_ref().group.as_ref();
+        let layers = Layers {
+            own: entry.get_ref(),
+            group: group
+                .and_then(|g| file.groups.get(g.get_ref().trim()))
+                .map(Spanned::get_ref),
+            defaults: &file.defaults,
+        };
+        let (settings, sound, at) = reader.appliance(index, entry, &layers);
         pending.push((settings, sound));
         lines.push(at);
     }
@@ -232,10 +241,40 @@ fn check(text: &str, folder: &Path, purpose: Purpose) -> Result<Vec<Settings>, I
             }
         });
         reader.problems.extend(found);
-        reader.problems.sort_by_key(|p| p.line);
     }
+    // A problem in a shared setting is said once, however many appliances inherit it.
+    reader.problems.sort_by_key(|p| p.line);
+    reader.problems.dedup();
     reader.done()?;
     Ok(pending.into_iter().map(|(settings, _)| settings).collect())
+}
+
+/// The settings an appliance draws on, nearest first.
+struct Layers<'a> {
+    own: &'a Entry,
+    group: Option<&'a Entry>,
+    defaults: &'a Entry,
+}
+
+impl<'a> Layers<'a> {
+    /// The nearest layer for which `has` holds, and whether it is the appliance's own.
+    fn first(&self, has: impl Fn(&Entry) -> bool) -> Option<(&'a Entry, bool)> {
+        [Some(self.own), self.group, Some(self.defaults)]
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find(|(_, e)| has(e))
+            .map(|(i, e)| (e, i == 0))
+    }
+
+    /// The nearest value of a setting, and whether it is the appliance's own.
+    fn pick<T>(&self, setting: impl Fn(&'a Entry) -> &'a Option<T>) -> Option<(&'a T, bool)> {
+        [Some(self.own), self.group, Some(self.defaults)]
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find_map(|(i, e)| setting(e).as_ref().map(|value| (value, i == 0)))
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -289,9 +328,6 @@ const INLINE_PASSWORD: &str = "a password is written in the inventory; remove it
      file readable only by you (password_file = \"...\") or in an environment variable \
      (password_env = \"...\")";
 
-const HOW_TO_TRUST: &str =
-    "write trust = { thumbprint = \"AB:CD:...\" } or trust = { ca_file = \"/path/to/ca.pem\" }";
-
 impl Reader<'_> {
     fn problem<T>(&mut self, at: &Spanned<T>, entry: Option<&str>, message: impl Into<String>) {
         self.problems.push(Problem {
@@ -305,32 +341,33 @@ impl Reader<'_> {
         (self.line_of)(at.span().start)
     }
 
-    fn refuse_in_defaults(&mut self, defaults: &Entry) {
-        if let Some(inline) = &defaults.password {
+    /// Refuses what only an `[[appliance]]` entry may hold in `[defaults]` or a group (`what`).
+    fn refuse_in_shared(&mut self, shared: &Entry, what: &str) {
+        if let Some(inline) = &shared.password {
             self.problem(inline, None, INLINE_PASSWORD);
         }
         for (setting, name) in [
-            (&defaults.name, "name"),
-            (&defaults.server, "server"),
-            (&defaults.group, "group"),
+            (&shared.name, "name"),
+            (&shared.server, "server"),
+            (&shared.group, "group"),
         ] {
             if let Some(at) = setting {
                 self.problem(
                     at,
                     None,
-                    format!("{name} belongs in an [[appliance]] entry, not under [defaults]"),
+                    format!("{name} belongs in an [[appliance]] entry, not under {what}"),
                 );
             }
         }
     }
 
-    /// The appliance of one entry, waiting for its password (none when it has problems), and
-    /// where its settings are.
+    /// The appliance of one entry, waiting for its password, whether it is sound, and where
+    /// its settings are.
     fn appliance(
         &mut self,
         index: usize,
         raw: &Spanned<Entry>,
-        defaults: &Entry,
+        layers: &Layers,
     ) -> (Settings, bool, Lines) {
         let entry = raw.get_ref();
         let before = self.problems.len();
@@ -344,7 +381,6 @@ impl Reader<'_> {
             entry: self.line(raw),
             settings: HashMap::new(),
         };
-        let label = Some(label.as_str());
         if name.is_none() {
             self.at_entry(&lines, "has no name; add name = \"...\"");
         }
@@ -362,20 +398,24 @@ impl Reader<'_> {
                 String::new()
             }
         };
-        let user = either(&entry.user, &defaults.user);
-        let password = self.password_source(entry, defaults, &lines);
-        let trust = self.trust(either(&entry.trust, &defaults.trust), label);
-        let schedule = either(&entry.schedule, &defaults.schedule);
+        // A problem in an inherited setting is its group's or [defaults]': said once, there.
+        let own_label = |own: bool| own.then_some(label.as_str());
+        let user = layers.pick(|e| &e.user);
+        let password = self.password_source(layers, &lines);
+        let trust = layers.pick(|e| &e.trust);
+        let trust_read = trust.and_then(|(t, own)| self.trust(Some(t), own_label(own)));
+        let schedule = layers.pick(|e| &e.schedule);
+        let (schedule_id, desired) = match schedule {
+            Some((s, own)) => self.schedule(Some(s), own_label(own)),
+            None => self.schedule(None, None),
+        };
         for (setting, at) in [
             (Setting::Name, entry.name.as_ref().map(|s| self.line(s))),
             (Setting::Server, entry.server.as_ref().map(|s| self.line(s))),
             (Setting::Group, entry.group.as_ref().map(|s| self.line(s))),
-            (Setting::User, user.map(|s| self.line(s))),
-            (
-                Setting::Trust,
-                either(&entry.trust, &defaults.trust).map(|s| self.line(s)),
-            ),
-            (Setting::Schedule, schedule.map(|s| self.line(s))),
+            (Setting::User, user.map(|(s, _)| self.line(s))),
+            (Setting::Trust, trust.map(|(s, _)| self.line(s))),
+            (Setting::Schedule, schedule.map(|(s, _)| self.line(s))),
         ] {
             if let Some(line) = at {
                 lines.settings.insert(setting, line);
@@ -388,13 +428,12 @@ impl Reader<'_> {
             name: name.unwrap_or_default(),
             server,
             user: user
-                .map_or(DEFAULT_USER, |u| u.get_ref().trim())
+                .map_or(DEFAULT_USER, |(u, _)| u.get_ref().trim())
                 .to_string(),
-            trust,
+            trust: trust_read,
             group: entry.group.as_ref().map(|g| g.get_ref().trim().to_string()),
-            schedule: schedule
-                .map_or(DEFAULT_SCHEDULE, |s| s.get_ref().trim())
-                .to_string(),
+            schedule: schedule_id,
+            desired,
             password,
         };
         (settings, sound, lines)
@@ -407,164 +446,4 @@ impl Reader<'_> {
             message: message.into(),
         });
     }
-
-    /// Where the entry's password comes from: its own source or `[defaults]`'.
-    fn password_source(
-        &mut self,
-        entry: &Entry,
-        defaults: &Entry,
-        lines: &Lines,
-    ) -> Option<Source> {
-        let label = Some(lines.label.as_str());
-        if let Some(inline) = &entry.password {
-            // Never quote it: the point is to keep it out of files and messages.
-            self.problem(inline, label, INLINE_PASSWORD);
-            return None;
-        }
-        let own = entry.password_file.is_some() || entry.password_env.is_some();
-        let (file, env, entry_label) = if own {
-            (&entry.password_file, &entry.password_env, label)
-        } else if defaults.password.is_some() {
-            // Said once, under [defaults].
-            return None;
-        } else {
-            (&defaults.password_file, &defaults.password_env, None)
-        };
-        let (source, at) = match (file, env) {
-            (Some(file), Some(_)) => {
-                self.problem(
-                    file,
-                    entry_label,
-                    "both password_file and password_env are given; keep one",
-                );
-                return None;
-            }
-            (Some(file), None) => (
-                PasswordSource::File(self.folder.join(file.get_ref())),
-                self.line(file),
-            ),
-            (None, Some(env)) => {
-                let name = env.get_ref().trim();
-                if name.is_empty() || name.contains(['=', '\0']) {
-                    self.problem(
-                        env,
-                        entry_label,
-                        "password_env must name an environment variable, such as VCSA_PASSWORD",
-                    );
-                    return None;
-                }
-                (PasswordSource::Env(name.to_string()), self.line(env))
-            }
-            (None, None) if self.purpose == Purpose::Config => return None,
-            (None, None) => {
-                self.at_entry(
-                    lines,
-                    "has no password source; add password_file = \"...\" or password_env = \
-                     \"...\" here or under [defaults]",
-                );
-                return None;
-            }
-        };
-        Some(Source {
-            source,
-            line: at,
-            entry: entry_label.map(str::to_string),
-        })
-    }
-
-    /// The password of `source`, each source read once and its failure said once.
-    fn password(&mut self, source: &Source) -> Option<Secret> {
-        if let Some(known) = self.passwords.get(&source.source) {
-            return known.clone();
-        }
-        let secret = match read_password(&source.source) {
-            Ok(secret) => Some(secret),
-            Err(message) => {
-                self.problems.push(Problem {
-                    line: Some(source.line),
-                    entry: source.entry.clone(),
-                    message,
-                });
-                None
-            }
-        };
-        self.passwords.insert(source.source.clone(), secret.clone());
-        secret
-    }
-
-    fn trust(
-        &mut self,
-        raw: Option<&Spanned<toml::Value>>,
-        entry: Option<&str>,
-    ) -> Option<vcsa_backup::fleet::Trust> {
-        let raw = raw?;
-        let trust = match raw.get_ref().clone().try_into::<Trust>() {
-            Ok(trust) => trust,
-            Err(e) => {
-                // Words for an administrator: the modes are what serde calls variants.
-                let message = e
-                    .message()
-                    .trim_end()
-                    .replace("unknown variant", "unknown mode");
-                self.problem(raw, entry, format!("trust: {message}; {HOW_TO_TRUST}"));
-                return None;
-            }
-        };
-        match trust {
-            Trust::Thumbprint(thumbprint) => {
-                Some(vcsa_backup::fleet::Trust::Thumbprint(thumbprint))
-            }
-            Trust::CaFile(path) => {
-                let path = self.folder.join(path);
-                match files::read_capped(&path, CERTIFICATE_CAP) {
-                    Ok(pem) => Some(vcsa_backup::fleet::Trust::CaPem(pem)),
-                    Err(e) => {
-                        self.problem(
-                            raw,
-                            entry,
-                            format!(
-                                "the CA certificate {} cannot be read ({e}); check trust.ca_file",
-                                path.display()
-                            ),
-                        );
-                        None
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The entry's own setting, or `[defaults]`'.
-fn either<'a, T>(own: &'a Option<T>, default: &'a Option<T>) -> Option<&'a T> {
-    own.as_ref().or(default.as_ref())
-}
-
-/// The first line of the password source, or what to say.
-fn read_password(source: &PasswordSource) -> Result<Secret, String> {
-    let first = match source {
-        PasswordSource::File(path) => files::read_first_line(path, PASSWORD_CAP).map_err(|e| {
-            format!(
-                "the password file {} cannot be read ({e}); check password_file",
-                path.display()
-            )
-        })?,
-        PasswordSource::Env(name) => std::env::var(name)
-            .map_err(|_| {
-                format!(
-                    "the environment variable {name} is not set (or not UTF-8); export it first"
-                )
-            })?
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-    };
-    if first.is_empty() {
-        return Err(match source {
-            PasswordSource::File(path) => format!("the password file {} is empty", path.display()),
-            PasswordSource::Env(name) => format!("the environment variable {name} is empty"),
-        });
-    }
-    Ok(Secret::new(first))
 }

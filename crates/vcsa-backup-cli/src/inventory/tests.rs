@@ -172,15 +172,15 @@ fn relative_paths_are_taken_from_the_inventory_folder() {
     )
     .unwrap();
     std::fs::write(folder.join("admin.pw"), "VMware1!").unwrap();
-    let fleet = load(&path).unwrap();
+    let fleet = load(&path, &[]).unwrap();
     assert_eq!(fleet.appliances()[0].server(), "https://a");
     std::fs::write(&path, "[[appliance]]\nname = \"a\"\n").unwrap();
-    let shown = load(&path).unwrap_err().to_string();
+    let shown = load(&path, &[]).unwrap_err().to_string();
     assert!(
         shown.starts_with(&format!("{}, line 1", path.display())),
         "{shown}"
     );
-    let missing = load(&folder.join("missing.toml")).unwrap_err();
+    let missing = load(&folder.join("missing.toml"), &[]).unwrap_err();
     assert!(missing.to_string().contains("cannot be read"), "{missing}");
 }
 
@@ -236,7 +236,7 @@ fn a_ca_file_that_cannot_be_read_or_is_not_pem_is_named_with_its_line() {
          [[appliance]]\nname = \"b\"\nserver = \"b\"\ntrust = { ca_file = \"not.pem\" }\n",
     )
     .unwrap();
-    let error = load(&path).unwrap_err();
+    let error = load(&path, &[]).unwrap_err();
     let found: Vec<_> = error
         .problems()
         .iter()
@@ -406,4 +406,171 @@ fn ten_thousand_appliances_are_checked_in_one_pass() {
     text.push_str("[[appliance]]\nname = \"vc0\"\nserver = \"vc9999.example.com\"\n");
     let found = problems(&text);
     assert_eq!(found.len(), 2, "{found:?}");
+}
+
+fn settings_here(text: &str) -> Vec<Settings> {
+    check(text, Path::new(""), Purpose::Fleet).unwrap()
+}
+
+#[test]
+fn appliances_take_their_own_settings_then_their_groups_then_the_defaults() {
+    let settings = settings_here(&format!(
+        r#"[defaults]
+user = "default@vsphere.local"
+password_env = "{PW}"
+schedule = "nightly"
+
+[groups.east]
+user = "east@vsphere.local"
+trust = {{ thumbprint = "{THUMBPRINT}" }}
+
+[groups.east.schedule]
+id = "default"
+location = "sftp://nas.example.com/east"
+at = "23:00"
+
+[[appliance]]
+name = "e1"
+server = "e1.example.com"
+group = "east"
+
+[[appliance]]
+name = "e2"
+server = "e2.example.com"
+group = "east"
+user = "own@vsphere.local"
+schedule = "weekly"
+
+[[appliance]]
+name = "w1"
+server = "w1.example.com"
+group = "west"
+"#
+    ));
+    let seen: Vec<(&str, &str, bool, &str, Option<usize>)> = settings
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.user.as_str(),
+                s.trust.is_some(),
+                s.schedule.as_str(),
+                s.desired.as_ref().map(|d| d.line),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("e1", "east@vsphere.local", true, "default", Some(10)),
+            // A schedule is one setting: the appliance's own id replaces the group's table.
+            ("e2", "own@vsphere.local", true, "weekly", None),
+            // A group without a table of its own is only a group.
+            ("w1", "default@vsphere.local", false, "nightly", None),
+        ]
+    );
+    let east = settings[0].desired.as_ref().unwrap();
+    assert_eq!(east.location, "sftp://nas.example.com/east");
+    assert_eq!(east.at.as_deref(), Some("23:00"));
+}
+
+#[test]
+fn group_and_schedule_mistakes_are_named_with_their_line_once() {
+    let found = problems(&format!(
+        r#"[defaults]
+password_env = "{PW}"
+
+[groups.east]
+server = "east.example.com"
+trust = {{ insecure = true }}
+
+[groups.west.schedule]
+at = "23:00"
+
+[groups.north]
+schedule = {{ location = "sftp://nas/b", location_password_file = "a", location_password_env = "B" }}
+
+[[appliance]]
+name = "e1"
+server = "e1.example.com"
+group = "east"
+
+[[appliance]]
+name = "e2"
+server = "e2.example.com"
+group = "east"
+
+[[appliance]]
+name = "w1"
+server = "w1.example.com"
+group = "west"
+
+[[appliance]]
+name = "n1"
+server = "n1.example.com"
+group = "north"
+schedule = 7
+"#
+    ));
+    let lines: Vec<Option<usize>> = found.iter().map(|p| p.0).collect();
+    // The group's trust is said once, not once per appliance of the group.
+    assert_eq!(lines, [Some(5), Some(6), Some(8), Some(33)], "{found:?}");
+    assert!(found[0].2.contains("not under [groups.east]"), "{found:?}");
+    assert_eq!(found[1].1, None, "{found:?}");
+    assert!(
+        found[2].2.contains("the schedule has no location"),
+        "{found:?}"
+    );
+    assert!(found[3].2.starts_with("schedule must be"), "{found:?}");
+    assert_eq!(found[3].1.as_deref(), Some("\"n1\""), "{found:?}");
+
+    // An appliance of north without a schedule of its own meets the group's table.
+    let found = problems(&format!(
+        "[defaults]\npassword_env = \"{PW}\"\n[groups.north.schedule]\nlocation = \"sftp://n/b\"\n\
+         location_password_file = \"a\"\nlocation_password_env = \"B\"\nkeeep = 3\n\
+         [[appliance]]\nname = \"n1\"\nserver = \"n1\"\ngroup = \"north\"\n"
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Some(3), "{found:?}");
+    assert!(found[0].2.contains("unknown field `keeep`"), "{found:?}");
+}
+
+#[test]
+fn only_picks_appliances_by_name_or_group_with_globs() {
+    let text = format!(
+        "[defaults]\npassword_env = \"{PW}\"\n\
+         [[appliance]]\nname = \"vc-east-1\"\nserver = \"a\"\ngroup = \"sso-east\"\n\
+         [[appliance]]\nname = \"vc-east-2\"\nserver = \"b\"\ngroup = \"sso-east\"\n\
+         [[appliance]]\nname = \"vc-west-1\"\nserver = \"c\"\ngroup = \"sso-west\"\n\
+         [[appliance]]\nname = \"lab\"\nserver = \"d\"\n"
+    );
+    let picked = |only: &[&str]| -> Result<Vec<String>, String> {
+        let only: Vec<String> = only.iter().map(ToString::to_string).collect();
+        select(settings_here(&text), &only)
+            .map(|s| s.into_iter().map(|s| s.name).collect())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(picked(&[]).unwrap().len(), 4);
+    assert_eq!(picked(&["lab"]).unwrap(), ["lab"]);
+    assert_eq!(picked(&["sso-west", "lab"]).unwrap(), ["vc-west-1", "lab"]);
+    assert_eq!(picked(&["*-1"]).unwrap(), ["vc-east-1", "vc-west-1"]);
+    assert_eq!(picked(&["sso-e*"]).unwrap(), ["vc-east-1", "vc-east-2"]);
+    assert_eq!(picked(&["vc-?ast-[2-9]"]).unwrap(), ["vc-east-2"]);
+    let none = picked(&["vc-north-*"]).unwrap_err();
+    assert!(
+        none.contains("--only vc-north-* selects none of its 4 appliance(s)")
+            && none.contains("its groups are sso-east, sso-west"),
+        "{none}"
+    );
+    let bad = picked(&["vc-[east"]).unwrap_err();
+    assert!(bad.contains("is not a pattern"), "{bad}");
+}
+
+#[test]
+fn the_readme_documents_the_format_as_the_help_does() {
+    let readme = include_str!("../../../../README.md");
+    assert!(
+        readme.contains(FORMAT),
+        "README.md lacks the inventory format of FORMAT"
+    );
 }

@@ -303,6 +303,17 @@ impl DiffView {
                 .all(|b| b.reason == Reason::NeedsLocationPassword)
     }
 
+    /// One line per setting that differs, for people: `time of day: 23:00 UTC -> 01:30 UTC`.
+    pub fn change_lines(&self) -> Vec<String> {
+        let created = matches!(self.action, Action::Create | Action::Recreate)
+            || self.needs_only_location_password();
+        let zone = self.time_zone.as_deref();
+        self.changes
+            .iter()
+            .map(|change| line(change, zone, created))
+            .collect()
+    }
+
     /// The text for people: a headline, a line per change; `quiet` leaves out the note about
     /// passwords not compared.
     pub fn text(&self, quiet: bool) -> String {
@@ -340,12 +351,9 @@ impl DiffView {
             ),
             _ => format!("Schedule \"{id}\": {n} {settings} differ:"),
         };
-        let created = matches!(self.action, Action::Create | Action::Recreate)
-            || self.needs_only_location_password();
-        let zone = self.time_zone.as_deref();
-        for change in &self.changes {
+        for change in self.change_lines() {
             text.push_str("\n  ");
-            text.push_str(&line(change, zone, created));
+            text.push_str(&change);
         }
         if self.passwords_not_sent && !quiet {
             text.push_str(

@@ -471,6 +471,63 @@ const CASES: &[Case] = &[
         code: 2,
         says: "could not write the folder /dev/null",
     },
+    Case {
+        name: "an --only that selects no appliance",
+        args: &[
+            "fleet",
+            "list",
+            "--inventory",
+            "{dir}/fleet.toml",
+            "--only",
+            "vc-west-*",
+        ],
+        code: 2,
+        says: "--only vc-west-* selects none of its 2 appliance(s)",
+    },
+    Case {
+        name: "an --only that is not a pattern",
+        args: &[
+            "fleet",
+            "check",
+            "--inventory",
+            "{dir}/fleet.toml",
+            "--only",
+            "vc[1",
+        ],
+        code: 2,
+        says: "is not a pattern",
+    },
+    Case {
+        name: "a group setting only an appliance may have",
+        args: &["fleet", "list", "--inventory", "{dir}/fleet.toml"],
+        code: 2,
+        says: "line 2: server belongs in an [[appliance]] entry, not under [groups.east]",
+    },
+    Case {
+        name: "a fleet schedule with a bad time and day",
+        args: &[
+            "fleet",
+            "schedule",
+            "apply",
+            "--inventory",
+            "{dir}/fleet.toml",
+        ],
+        code: 2,
+        says: "line 3: hour: 25 is not an hour",
+    },
+    Case {
+        name: "a fleet schedule for appliances that declare none",
+        args: &[
+            "fleet",
+            "schedule",
+            "apply",
+            "--inventory",
+            "{dir}/fleet.toml",
+            "--check",
+        ],
+        code: 2,
+        says: "no schedule table for vc1",
+    },
 ];
 
 /// Files a case needs in its scratch folder, by case name: (case, file name, contents).
@@ -510,6 +567,38 @@ const FILES: &[(&str, &str, &str)] = &[
         "config.toml",
         "[[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n\
          trust = { thumbprint = \"AB:CD\" }\n",
+    ),
+    (
+        "an --only that selects no appliance",
+        "fleet.toml",
+        "[defaults]\npassword_env = \"VCSA_PASSWORD\"\n\
+         [[appliance]]\nname = \"vc-east-1\"\nserver = \"vc1.example.com\"\ngroup = \"east\"\n\
+         [[appliance]]\nname = \"vc-east-2\"\nserver = \"vc2.example.com\"\n",
+    ),
+    (
+        "an --only that is not a pattern",
+        "fleet.toml",
+        "[defaults]\npassword_env = \"VCSA_PASSWORD\"\n\
+         [[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n",
+    ),
+    (
+        "a group setting only an appliance may have",
+        "fleet.toml",
+        "[groups.east]\nserver = \"vc1.example.com\"\npassword_env = \"VCSA_PASSWORD\"\n\
+         [[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\ngroup = \"east\"\n",
+    ),
+    (
+        "a fleet schedule with a bad time and day",
+        "fleet.toml",
+        "[defaults]\npassword_env = \"VCSA_PASSWORD\"\n\
+         schedule = { location = \"sftp://nas/b\", at = \"25:00\", days = \"mon,funday\" }\n\
+         [[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n",
+    ),
+    (
+        "a fleet schedule for appliances that declare none",
+        "fleet.toml",
+        "[defaults]\npassword_env = \"VCSA_PASSWORD\"\n\
+         [[appliance]]\nname = \"vc1\"\nserver = \"vc1.example.com\"\n",
     ),
 ];
 

@@ -10,6 +10,7 @@ mod config;
 mod daily;
 mod examples;
 mod fleet;
+mod fleet_schedules;
 mod help;
 mod hostile;
 mod logging;

@@ -52,6 +52,7 @@ mod appliance;
 mod backup;
 mod follow;
 mod run;
+mod schedules;
 
 pub use appliance::{Appliance, DEFAULT_SCHEDULE, FleetError, FleetProblem, Setting, Trust};
 pub use backup::{BackupStarted, FleetBackup, GroupBackup, GroupTooLarge};

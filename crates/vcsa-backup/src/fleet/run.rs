@@ -196,7 +196,7 @@ impl Fleet {
 
     /// Runs `op` on every appliance with a logged-in client, `jobs` at a time, each within
     /// `limit`; results in the appliances' order.
-    async fn on_each<T, F, Fut>(&self, limit: Duration, op: F) -> Vec<ApplianceResult<T>>
+    pub(crate) async fn on_each<T, F, Fut>(&self, limit: Duration, op: F) -> Vec<ApplianceResult<T>>
     where
         F: Fn(Client, &Appliance) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
