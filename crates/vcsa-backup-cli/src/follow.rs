@@ -39,11 +39,8 @@ fn waiting(status: &TaskStatus) -> Option<String> {
 /// The job's details, or `None` when the appliance has none or the read fails: they only add
 /// the size and location to what the status says, so a failed read is logged, not fatal.
 pub async fn details_of(client: &Client, id: &JobId) -> Option<JobDetails> {
-    match client
-        .list_job_details(Some(std::slice::from_ref(id)))
-        .await
-    {
-        Ok(mut map) => map.remove(id),
+    match client.get_job_details(id).await {
+        Ok(details) => Some(details),
         Err(e) => {
             tracing::debug!(job = %id, error = %e, "could not read the job's details");
             None

@@ -22,8 +22,7 @@ use crate::server_error::ServerError;
 /// use vcsa_backup::{JobKind, TaskStatus};
 ///
 /// // `job` has just finished.
-/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
-/// let info = &details[&job.id];
+/// let info = client.get_job_details(&job.id).await?;
 /// assert_eq!(info.status, TaskStatus::Succeeded);
 /// assert_eq!(info.kind, JobKind::Manual);
 /// println!(
@@ -88,8 +87,7 @@ pub struct JobDetails {
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
-/// if let Some(progress) = &details[&job.id].progress {
+/// if let Some(progress) = &client.get_job_details(&job.id).await?.progress {
 ///     println!("{} of {} ({:?}): {}", progress.completed, progress.total, progress.percent(), progress.message);
 ///     assert!(progress.completed <= progress.total);
 /// }
@@ -124,8 +122,7 @@ impl TaskProgress {
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
-/// if let Some(build) = &details[&job.id].build {
+/// if let Some(build) = &client.get_job_details(&job.id).await?.build {
 ///     println!("backed up from {} {} (build {})", build.version_name, build.version, build.build_number);
 /// }
 /// # Ok(()) })

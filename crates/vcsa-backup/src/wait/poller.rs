@@ -22,6 +22,10 @@ pub(crate) trait JobSource: Clone + Send + Sync + 'static {
     fn get_job(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send;
     /// The appliance's job ids, newest first.
     fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send;
+    /// Bytes the job has written, when its details say; a failed read is no fault of the wait.
+    fn size_bytes(&self, _job: &JobId) -> impl Future<Output = Option<u64>> + Send {
+        async { None }
+    }
 }
 
 impl JobSource for Client {
@@ -31,6 +35,16 @@ impl JobSource for Client {
 
     fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send {
         Client::list_jobs(self)
+    }
+
+    async fn size_bytes(&self, job: &JobId) -> Option<u64> {
+        match self.get_job_details(job).await {
+            Ok(details) => details.size_bytes,
+            Err(error) => {
+                tracing::debug!(job = %job, %error, "could not read the job's size");
+                None
+            }
+        }
     }
 }
 
@@ -137,7 +151,10 @@ impl<S: JobSource> Poller<S> {
             .retry_within("reading the backup job", estimate, decide, &mut read)
             .await
         {
-            Ok(status) => self.on_status(status),
+            Ok(mut status) => {
+                status.size_bytes = self.source.size_bytes(&self.job).await;
+                self.on_status(status)
+            }
             Err(Stop::GaveUp(error)) => Err(self.read_failed(error)),
             Err(Stop::OutOfTime(error)) => Err(self.timed_out(Some(error))),
         }

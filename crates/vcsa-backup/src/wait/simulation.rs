@@ -162,6 +162,7 @@ impl JobSource for ModelJob {
             messages: Vec::new(),
             started_at: self.created_utc + chrono::Duration::from_std(since).unwrap_or_default(),
             ended_at: None,
+            size_bytes: None,
         })
     }
 

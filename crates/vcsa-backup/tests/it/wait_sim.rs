@@ -384,3 +384,23 @@ async fn the_default_schedule_follows_progress_whatever_its_shape() {
         );
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_watch_updates_carry_the_bytes_written_in_both_flavours() {
+    for flavour in [Flavour::Api, Flavour::Rest] {
+        let sim = sim().await;
+        let client = client(&sim, flavour);
+        let job = client.start_backup(&request("s")).await.expect("started");
+        assert_eq!(job.size_bytes, None, "a start reads no details");
+
+        let mut watch = client.watch_job(&job.id, &WaitOptions::default());
+        let mut sizes = Vec::new();
+        while let Some(update) = watch.next().await {
+            sizes.push(update.expect("no error").size_bytes.expect("{flavour}: a size"));
+        }
+        assert!(sizes.is_sorted(), "{flavour}: {sizes:?}");
+        let details = client.get_job_details(&job.id).await.unwrap();
+        assert_eq!(sizes.last().copied(), details.size_bytes, "{flavour}");
+        assert!(sizes.last() > sizes.first(), "{flavour}: {sizes:?}");
+    }
+}

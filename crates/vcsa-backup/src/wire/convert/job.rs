@@ -31,6 +31,7 @@ impl FromWire<types::BackupJobStatus> for JobStatus {
             messages: convert_all(s.messages),
             started_at: s.start_time,
             ended_at: s.end_time,
+            size_bytes: None,
         }
     }
 }
