@@ -23,7 +23,7 @@ pub struct Followed {
 pub fn options(deadline: Option<Duration>) -> WaitOptions {
     let options = WaitOptions::default();
     match deadline {
-        Some(d) => options.max_wait(d),
+        Some(d) => options.time_limit(d),
         None => options,
     }
 }

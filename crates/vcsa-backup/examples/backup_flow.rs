@@ -101,7 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // it, survives expired sessions and outages of a few minutes, and gives up at the deadline (the backup
     // goes on on the appliance then; `cancel_job` stops it). Without progress lines,
     // `client.wait_for_job(&job.id, &options)` does the same in one call.
-    let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
+    let options = WaitOptions::default().time_limit(Duration::from_secs(4 * 3600));
     let mut updates = client.watch_job(&job.id, &options);
     let mut status = job;
     while let Some(update) = updates.next().await {

@@ -262,7 +262,7 @@ pub fn show_end<T>(
 pub fn wait_options(args: &RecoveryWaitArgs) -> WaitOptions {
     let options = WaitOptions::for_restore(args.outage);
     match args.deadline {
-        Some(deadline) => options.max_wait(deadline),
+        Some(deadline) => options.time_limit(deadline),
         None => options,
     }
 }

@@ -261,7 +261,7 @@ async fn an_outage_longer_than_the_fault_policy_allows_ends_the_wait_but_never_p
 
     // With a shorter deadline, the deadline wins: the last read is at it.
     let started = Instant::now();
-    let options = WaitOptions::default().max_wait(Duration::from_secs(100));
+    let options = WaitOptions::default().time_limit(Duration::from_secs(100));
     let error = client
         .wait_for_job(&job.id, &options)
         .await
