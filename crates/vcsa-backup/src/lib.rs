@@ -146,7 +146,7 @@ pub use catalog::{
     ArchiveSummary, BackupLocation, BackupLocationBuilder,
 };
 pub use client::Client;
-pub use client::builder::{ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::builder::{ClientBuilder, DEFAULT_REQUEST_TIMEOUT};
 pub use client::restore::{RESTORE_PORT, RESTORE_USER};
 pub use error::PeerCertificate;
 pub use error::{

@@ -102,7 +102,7 @@ async fn request(
         Some(system_name) => {
             let mut root = BackupLocation::builder().location(args.location.clone());
             if let Some((user, password)) = credentials {
-                root = root.credentials(user, password);
+                root = root.location_credentials(user, password);
             }
             let root = root.build()?;
             let archive = match &args.archive {

@@ -10,12 +10,12 @@ use crate::backup::request::BackupRequest;
 use crate::client::Client;
 use crate::client::resolve::Start;
 use crate::error::{Error, Field, Problem};
-use crate::message::Message;
-use crate::server_error::{ServerError, ServerErrorType};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
 use crate::job::status::{JobStatus, Outcome};
+use crate::message::Message;
 use crate::segment::IdKind;
+use crate::server_error::{ServerError, ServerErrorType};
 use crate::wire::convert::IntoDomain;
 use crate::wire::convert::job::job_details;
 use crate::wire::twins::{
@@ -133,7 +133,9 @@ impl Client {
     /// - [`Error::NotFound`]: no job has this id.
     /// - Those of [`list_job_details`](Self::list_job_details).
     pub async fn get_job_details(&self, id: &JobId) -> Result<JobDetails, Error> {
-        let mut details = self.list_job_details(Some(std::slice::from_ref(id))).await?;
+        let mut details = self
+            .list_job_details(Some(std::slice::from_ref(id)))
+            .await?;
         details.remove(id).ok_or_else(|| {
             Error::NotFound(ServerError::new(
                 Some(ServerErrorType::NotFound),

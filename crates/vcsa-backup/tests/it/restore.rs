@@ -27,7 +27,7 @@ fn minutes(n: u64) -> Duration {
 fn root() -> BackupLocation {
     BackupLocation::builder()
         .location(ROOT)
-        .credentials("backup", Secret::new("Secr3t!pw"))
+        .location_credentials("backup", Secret::new("Secr3t!pw"))
         .build()
         .expect("a valid root")
 }

@@ -55,7 +55,7 @@ fn spec() -> ScheduleSpecBuilder {
 fn location() -> BackupLocation {
     BackupLocation::builder()
         .location(ROOT)
-        .credentials("backup", Secret::new(NAS_PASSWORD))
+        .location_credentials("backup", Secret::new(NAS_PASSWORD))
         .build()
         .unwrap()
 }

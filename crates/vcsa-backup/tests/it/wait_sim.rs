@@ -396,7 +396,12 @@ async fn the_watch_updates_carry_the_bytes_written_in_both_flavours() {
         let mut watch = client.watch_job(&job.id, &WaitOptions::default());
         let mut sizes = Vec::new();
         while let Some(update) = watch.next().await {
-            sizes.push(update.expect("no error").size_bytes.expect("{flavour}: a size"));
+            sizes.push(
+                update
+                    .expect("no error")
+                    .size_bytes
+                    .expect("{flavour}: a size"),
+            );
         }
         assert!(sizes.is_sorted(), "{flavour}: {sizes:?}");
         let details = client.get_job_details(&job.id).await.unwrap();
