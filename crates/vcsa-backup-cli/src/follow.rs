@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
 use vcsa_backup::wait::{NotStartedReason, WaitError, WaitOptions};
-use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskStatus};
+use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskState};
 
 use crate::failure::{ExitCode, Failure};
 use crate::progress::{ApplianceClock, Mode, Progress, Update, elapsed};
@@ -29,9 +29,9 @@ pub fn options(deadline: Option<Duration>) -> WaitOptions {
 }
 
 /// Why a job has not started, when its details say it waits.
-fn waiting(status: &TaskStatus) -> Option<String> {
+fn waiting(status: &TaskState) -> Option<String> {
     match status {
-        TaskStatus::Pending | TaskStatus::Blocked => Some(status.as_str().to_lowercase()),
+        TaskState::Pending | TaskState::Blocked => Some(status.as_str().to_lowercase()),
         _ => None,
     }
 }
@@ -89,7 +89,7 @@ pub async fn follow(
                 let update = Update::job(
                     &status,
                     details.as_ref().and_then(|d| d.size_bytes),
-                    details.as_ref().and_then(|d| waiting(&d.status)),
+                    details.as_ref().and_then(|d| waiting(&d.state)),
                     elapsed(
                         &status,
                         clock.as_ref(),

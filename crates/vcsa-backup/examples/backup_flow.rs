@@ -119,19 +119,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    let details = client
-        .list_job_details(Some(std::slice::from_ref(&status.id)))
-        .await?;
-    if let Some(info) = details.get(&status.id) {
-        println!(
-            "job {}: {} to {}, {} bytes in {} s",
-            status.id,
-            info.status,
-            info.location,
-            info.size_bytes.unwrap_or(0),
-            info.duration.map(|d| d.num_seconds()).unwrap_or(0)
-        );
-    }
+    let info = client.get_job_details(&status.id).await?;
+    println!(
+        "job {}: {} to {}, {} bytes in {} s",
+        status.id,
+        info.state,
+        info.location,
+        info.size_bytes.unwrap_or(0),
+        info.duration.map_or(0, |d| d.as_secs())
+    );
     client.logout().await?;
 
     match status.state {

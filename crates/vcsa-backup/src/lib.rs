@@ -154,7 +154,7 @@ pub use error::{
 };
 pub use job::{
     BuildInfo, JobDetails, JobId, JobKind, JobState, JobStatus, Outcome, OutcomeStatus, Percent,
-    Target, TaskProgress, TaskStatus,
+    Target, TaskProgress, TaskState,
 };
 pub use message::Message;
 /// The HTTP library the client is built on, at the version this crate uses: build the client

@@ -246,7 +246,7 @@ mod tests {
         let id = JobId::new(id);
         let details = JobDetails {
             kind: crate::job::details::JobKind::Scheduled,
-            status: crate::job::details::TaskStatus::Succeeded,
+            state: crate::job::details::TaskState::Succeeded,
             description: crate::message::Message::new("d", "d"),
             messages: Vec::new(),
             location: location.into(),

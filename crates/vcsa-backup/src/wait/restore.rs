@@ -11,7 +11,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::options::WaitOptions;
-use crate::job::details::TaskStatus;
+use crate::job::details::TaskState;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::backoff::ExponentialBackoff;
@@ -119,9 +119,9 @@ impl Followed for RestoreStatus {
 
 impl Followed for Reconciliation {
     fn ended(&self) -> Option<bool> {
-        self.status
+        self.state
             .is_terminal()
-            .then_some(self.status == TaskStatus::Succeeded)
+            .then_some(self.state == TaskState::Succeeded)
     }
     fn progress(&mut self) -> &mut Percent {
         &mut self.progress

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use vcsa_backup::{
     ApplyOptions, ArchiveFilter, ArchiveKind, BackupLocation, BackupRequest, Blocker, Client,
     DayOfWeek, Error, Field, Flavour, InvalidRequest, JobKind, PartId, ScheduleAction,
-    ScheduleSpec, ScheduleSpecBuilder, Secret, TaskStatus,
+    ScheduleSpec, ScheduleSpecBuilder, Secret, TaskState,
 };
 use vcsa_backup_sim::{
     DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_USER, RunningSimulator, Simulator,
@@ -338,7 +338,7 @@ async fn a_schedule_fires_leaves_archives_and_retention_prunes_them() {
         assert!(
             scheduled
                 .iter()
-                .all(|d| d.status == TaskStatus::Succeeded && d.location.starts_with(ROOT)),
+                .all(|d| d.state == TaskState::Succeeded && d.location.starts_with(ROOT)),
             "{scheduled:?}"
         );
 

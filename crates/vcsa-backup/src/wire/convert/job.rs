@@ -1,11 +1,12 @@
 //! Backup jobs: statuses, outcomes and details.
 
-use chrono::TimeDelta;
+use std::time::Duration;
+
 use vcsa_backup_api::{enums, types};
 
 use super::{FromWire, IntoDomain, convert_all};
 use crate::error::ServerError;
-use crate::job::details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskStatus};
+use crate::job::details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskState};
 use crate::job::id::JobId;
 use crate::job::status::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};
 
@@ -49,7 +50,7 @@ impl FromWire<types::ReturnResult> for Outcome {
     }
 }
 
-impl FromWire<enums::DetailsStatus> for TaskStatus {
+impl FromWire<enums::DetailsStatus> for TaskState {
     fn from_wire(value: enums::DetailsStatus) -> Self {
         Self::from(value.as_str())
     }
@@ -68,7 +69,7 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
     };
     let duration = info
         .duration
-        .map(|s| non_negative(s, "duration").map(|_| TimeDelta::seconds(s)))
+        .map(|s| non_negative(s, "duration").map(Duration::from_secs))
         .transpose()?;
     let size_bytes = info.size.map(|s| non_negative(s, "size")).transpose()?;
     let progress = match info.progress {
@@ -81,7 +82,7 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
     };
     Ok(JobDetails {
         kind: info.type_.into_domain(),
-        status: info.status.into_domain(),
+        state: info.status.into_domain(),
         description: info.description.into_domain(),
         messages: convert_all(info.messages),
         location: info.location,
@@ -117,8 +118,8 @@ mod tests {
     #[test]
     fn unknown_values_are_kept() {
         assert_eq!(
-            TaskStatus::from_wire(enums::DetailsStatus::from("PAUSED")),
-            TaskStatus::Unknown("PAUSED".into())
+            TaskState::from_wire(enums::DetailsStatus::from("PAUSED")),
+            TaskState::Unknown("PAUSED".into())
         );
         assert_eq!(
             JobKind::from_wire(enums::DetailsType::from("LOCAL_BACKUP")),
