@@ -130,7 +130,7 @@ impl Fleet {
         self
     }
 
-    /// How long one request may take (see [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    /// How long one request may take (see [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout)).
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
