@@ -259,11 +259,11 @@ impl Client {
     ///     .at(23, 0)
     ///     .keep(7)
     ///     .build()?;
-    /// let diff = client.apply_schedule("nightly", &spec, ApplyOptions::new()).await?;
+    /// let diff = client.apply_schedule("nightly", &spec, &ApplyOptions::new()).await?;
     /// assert_eq!(diff.action(), &ScheduleAction::Create);
     /// println!("{diff}");
     ///
-    /// let again = client.apply_schedule("nightly", &spec, ApplyOptions::new()).await?;
+    /// let again = client.apply_schedule("nightly", &spec, &ApplyOptions::new()).await?;
     /// assert!(again.is_unchanged());
     /// # Ok(()) })
     /// ```
@@ -280,7 +280,7 @@ impl Client {
         &self,
         schedule: &str,
         spec: &ScheduleSpec,
-        options: ApplyOptions,
+        options: &ApplyOptions,
     ) -> Result<ScheduleDiff, Error> {
         check_id(schedule)?;
         let current = match self.get_schedule(schedule).await {
@@ -288,7 +288,7 @@ impl Client {
             Err(Error::NotFound(_)) => None,
             Err(e) => return Err(e),
         };
-        let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, options);
+        let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, *options);
         if options.is_dry_run() {
             return Ok(diff);
         }
