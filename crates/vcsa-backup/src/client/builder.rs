@@ -214,7 +214,7 @@ impl ClientBuilder {
     /// headers.insert("x-tenant", "backups".parse().unwrap());
     /// let http = reqwest::Client::builder()
     ///     .default_headers(headers)
-    ///     .request_timeout(Duration::from_secs(60))
+    ///     .timeout(Duration::from_secs(60))
     ///     .redirect(reqwest::redirect::Policy::none())
     ///     .build()?;
     /// let client = Client::builder("https://proxy.example.com/vcenter1")

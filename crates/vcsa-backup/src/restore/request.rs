@@ -22,7 +22,7 @@ use crate::segment::IdKind;
 ///
 /// let root = BackupLocation::builder()
 ///     .location("sftp://nas.example.com/backups")
-///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
 ///     .build()?;
 /// let request = RestoreRequest::builder()
 ///     .archive(&root, "vcsa-01.example.com", "S_8.0.3.00400_20250102-101501_")
