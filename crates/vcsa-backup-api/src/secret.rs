@@ -8,61 +8,48 @@ use secrecy::{ExposeSecret, SecretString};
 /// A password or session token.
 ///
 /// `Debug` and `Display` print a placeholder, never the value; the value is zeroized when the last
-/// copy is dropped. It can be read from a configuration file (`Deserialize`), but it has no
-/// `Serialize`: a structure of yours that holds one cannot write the value into JSON, a log or a
-/// file by accident, so this does not compile:
+/// copy is dropped. Every method that takes one takes a `&str` or a `String` as well.
+///
+/// ```
+/// # use vcsa_backup_api::Secret;
+/// let password = Secret::new("VMware1!");
+/// assert_eq!(format!("{password:?}"), "Secret([redacted])");
+/// assert_eq!(password.to_string(), "[redacted]");
+/// assert_eq!(password.expose(), "VMware1!");
+/// assert_eq!(Secret::from("VMware1!"), password);
+/// ```
+///
+/// It can be read from a configuration file (`Deserialize`), but it has no `Serialize`: a
+/// structure of yours that holds one cannot write the value into JSON, a log or a file by
+/// accident, so this does not compile:
 ///
 /// ```compile_fail,E0277
+/// # use vcsa_backup_api::Secret;
 /// #[derive(serde::Serialize)]
 /// struct Settings {
 ///     user: String,
-///     password: vcsa_backup_api::Secret,
+///     password: Secret,
 /// }
-///
-/// let settings = Settings {
-///     user: "administrator@vsphere.local".into(),
-///     password: vcsa_backup_api::Secret::new("VMware1!"),
-/// };
-/// println!("{}", serde_json::to_string(&settings).unwrap());
 /// ```
 ///
 /// Leave the password out of what you write instead:
 ///
 /// ```
+/// # use vcsa_backup_api::Secret;
 /// #[derive(serde::Serialize)]
 /// struct Settings {
 ///     user: String,
 ///     #[serde(skip)]
-///     password: vcsa_backup_api::Secret,
+///     password: Secret,
 /// }
 ///
 /// let settings = Settings {
 ///     user: "administrator@vsphere.local".into(),
-///     password: vcsa_backup_api::Secret::new("VMware1!"),
+///     password: Secret::new("VMware1!"),
 /// };
 /// let json = serde_json::to_string(&settings).unwrap();
 /// assert_eq!(json, r#"{"user":"administrator@vsphere.local"}"#);
 /// # assert_eq!(settings.password.expose(), "VMware1!");
-/// ```
-///
-/// Only the generated wire types put a secret on the wire, through [`Secret::to_wire`]:
-///
-/// ```
-/// use vcsa_backup_api::{Secret, types};
-///
-/// let password = Secret::new("VMware1!");
-/// assert_eq!(format!("{password:?}"), "Secret([redacted])");
-/// assert_eq!(password.to_string(), "[redacted]");
-/// assert_eq!(password.expose(), "VMware1!");
-///
-/// let spec = types::LocationSpec {
-///     location: "sftp://10.0.0.5/backups".into(),
-///     location_user: Some("backup".into()),
-///     location_password: Some(password.to_wire()),
-/// };
-/// let body = serde_json::to_value(&spec).unwrap();
-/// assert_eq!(body["location_password"], "VMware1!");
-/// assert!(!format!("{spec:?}").contains("VMware1!"));
 /// ```
 #[derive(Clone)]
 pub struct Secret(SecretString);
@@ -81,7 +68,8 @@ impl Secret {
         self.0.expose_secret()
     }
 
-    /// The same secret as the generated wire types hold it, to put into a request.
+    /// The same secret as the generated wire types of `vcsa-backup-api` hold it, to put into a
+    /// request; nothing else serializes it.
     pub fn to_wire(&self) -> WireSecret {
         WireSecret(self.clone())
     }
@@ -140,6 +128,19 @@ impl<'de> serde::Deserialize<'de> for Secret {
 /// `Display` still print a placeholder. Build one from a [`Secret`] with [`Secret::to_wire`],
 /// and turn a received one (a session token) into a [`Secret`] with [`WireSecret::into_secret`].
 /// Keep `Secret` in your own types: this one is for the wire only.
+///
+/// ```
+/// use vcsa_backup_api::{Secret, types};
+///
+/// let spec = types::LocationSpec {
+///     location: "sftp://10.0.0.5/backups".into(),
+///     location_user: Some("backup".into()),
+///     location_password: Some(Secret::new("VMware1!").to_wire()),
+/// };
+/// let body = serde_json::to_value(&spec).unwrap();
+/// assert_eq!(body["location_password"], "VMware1!");
+/// assert!(!format!("{spec:?}").contains("VMware1!"));
+/// ```
 ///
 /// ```
 /// use vcsa_backup_api::{Secret, WireSecret};

@@ -32,7 +32,7 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
     let password = password(global, chosen.as_ref(), &format!("{user} on {url}"))?;
     let mut builder = Client::builder(url)
         .credentials(user, password)
-        .timeout(global.request_timeout)
+        .request_timeout(global.request_timeout)
         .user_agent(concat!("vcsa-backup-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(flavour) = global.flavour.chosen() {
         builder = builder.flavour(flavour);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
 use vcsa_backup::wait::{NotStartedReason, WaitError, WaitOptions};
-use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskStatus};
+use vcsa_backup::{Client, JobDetails, JobId, JobState, JobStatus, TaskState};
 
 use crate::failure::{ExitCode, Failure};
 use crate::progress::{ApplianceClock, Mode, Progress, Update, elapsed};
@@ -23,15 +23,15 @@ pub struct Followed {
 pub fn options(deadline: Option<Duration>) -> WaitOptions {
     let options = WaitOptions::default();
     match deadline {
-        Some(d) => options.max_wait(d),
+        Some(d) => options.time_limit(d),
         None => options,
     }
 }
 
 /// Why a job has not started, when its details say it waits.
-fn waiting(status: &TaskStatus) -> Option<String> {
+fn waiting(status: &TaskState) -> Option<String> {
     match status {
-        TaskStatus::Pending | TaskStatus::Blocked => Some(status.as_str().to_lowercase()),
+        TaskState::Pending | TaskState::Blocked => Some(status.as_str().to_lowercase()),
         _ => None,
     }
 }
@@ -39,11 +39,8 @@ fn waiting(status: &TaskStatus) -> Option<String> {
 /// The job's details, or `None` when the appliance has none or the read fails: they only add
 /// the size and location to what the status says, so a failed read is logged, not fatal.
 pub async fn details_of(client: &Client, id: &JobId) -> Option<JobDetails> {
-    match client
-        .list_job_details(Some(std::slice::from_ref(id)))
-        .await
-    {
-        Ok(mut map) => map.remove(id),
+    match client.get_job_details(id).await {
+        Ok(details) => Some(details),
         Err(e) => {
             tracing::debug!(job = %id, error = %e, "could not read the job's details");
             None
@@ -92,7 +89,7 @@ pub async fn follow(
                 let update = Update::job(
                     &status,
                     details.as_ref().and_then(|d| d.size_bytes),
-                    details.as_ref().and_then(|d| waiting(&d.status)),
+                    details.as_ref().and_then(|d| waiting(&d.state)),
                     elapsed(
                         &status,
                         clock.as_ref(),

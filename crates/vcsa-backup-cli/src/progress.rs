@@ -134,12 +134,12 @@ impl ApplianceClock {
 pub fn elapsed(
     status: &JobStatus,
     clock: Option<&ApplianceClock>,
-    duration: Option<TimeDelta>,
+    duration: Option<Duration>,
 ) -> Option<Duration> {
     let span = match (status.ended_at, clock) {
         (Some(end), _) => end - status.started_at,
         (None, Some(clock)) => clock.now() - status.started_at,
-        (None, None) => duration?,
+        (None, None) => return duration,
     };
     Some(span.to_std().unwrap_or(Duration::ZERO))
 }
@@ -409,7 +409,7 @@ mod tests {
                 "{skew}: {shown:?}, not the skew"
             );
             // Without the clock: the appliance's own duration, never this machine's clock.
-            let duration = Some(TimeDelta::seconds(30));
+            let duration = Some(Duration::from_secs(30));
             assert_eq!(
                 elapsed(&status, None, duration),
                 Some(Duration::from_secs(30))

@@ -147,11 +147,11 @@ impl From<&JobDetails> for DetailsView {
     fn from(d: &JobDetails) -> Self {
         Self {
             kind: d.kind.as_str().to_string(),
-            status: d.status.as_str().to_string(),
+            status: d.state.as_str().to_string(),
             location: d.location.clone(),
             location_user: d.location_user.clone(),
             size_bytes: d.size_bytes,
-            duration_seconds: d.duration.map(|t| t.num_seconds()),
+            duration_seconds: d.duration.and_then(|t| i64::try_from(t.as_secs()).ok()),
             started_by: d.user.clone(),
             appliance_version: d.build.as_ref().map(|b| {
                 format!(
@@ -195,9 +195,10 @@ impl ListRow {
         Self {
             id: id.to_string(),
             kind: details.map(|d| d.kind.as_str().to_string()),
-            status: details.map(|d| d.status.as_str().to_string()),
+            status: details.map(|d| d.state.as_str().to_string()),
             size_bytes: details.and_then(|d| d.size_bytes),
-            duration_seconds: details.and_then(|d| d.duration.map(|t| t.num_seconds())),
+            duration_seconds: details
+                .and_then(|d| d.duration.and_then(|t| i64::try_from(t.as_secs()).ok())),
             started_at: details
                 .and_then(|d| d.started_at)
                 .or_else(|| id.started_at()),

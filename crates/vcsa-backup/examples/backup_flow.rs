@@ -101,7 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // it, survives expired sessions and outages of a few minutes, and gives up at the deadline (the backup
     // goes on on the appliance then; `cancel_job` stops it). Without progress lines,
     // `client.wait_for_job(&job.id, &options)` does the same in one call.
-    let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
+    let options = WaitOptions::default().time_limit(Duration::from_secs(4 * 3600));
     let mut updates = client.watch_job(&job.id, &options);
     let mut status = job;
     while let Some(update) = updates.next().await {
@@ -119,19 +119,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    let details = client
-        .list_job_details(Some(std::slice::from_ref(&status.id)))
-        .await?;
-    if let Some(info) = details.get(&status.id) {
-        println!(
-            "job {}: {} to {}, {} bytes in {} s",
-            status.id,
-            info.status,
-            info.location,
-            info.size_bytes.unwrap_or(0),
-            info.duration.map(|d| d.num_seconds()).unwrap_or(0)
-        );
-    }
+    let info = client.get_job_details(&status.id).await?;
+    println!(
+        "job {}: {} to {}, {} bytes in {} s",
+        status.id,
+        info.state,
+        info.location,
+        info.size_bytes.unwrap_or(0),
+        info.duration.map_or(0, |d| d.as_secs())
+    );
     client.logout().await?;
 
     match status.state {

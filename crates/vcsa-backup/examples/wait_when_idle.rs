@@ -68,7 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .comment("started by the wait_when_idle example")
         .build()?;
-    let options = WaitOptions::default().max_wait(Duration::from_secs(6 * 3600));
+    let options = WaitOptions::default().time_limit(Duration::from_secs(6 * 3600));
 
     let started = client.start_backup_when_idle(&request, &options).await?;
     for blocker in &started.blocked_by {

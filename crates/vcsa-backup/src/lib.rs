@@ -14,15 +14,15 @@
 //! // base_url: the appliance, such as "https://vcsa.example.com";
 //! // thumbprint: its certificate's SHA-256 thumbprint, "6F:3B:2A:..."
 //! let client = Client::builder(base_url)
-//!     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
+//!     .credentials("administrator@vsphere.local", "VMware1!")
 //!     .pin_thumbprint_sha256(thumbprint)
 //!     .build()?;
 //!
 //! let request = BackupRequest::builder()
 //!     .location("sftp://backup.example.com/vcsa/2024-06-01")
-//!     .location_credentials("backup", Secret::new("s3cret"))
+//!     .location_credentials("backup", "s3cret")
 //!     .part(PartId::SEAT)
-//!     .backup_password(Secret::new("Backup-2024!"))
+//!     .backup_password(Secret::new("Backup-2024!")) // or a plain &str or String
 //!     .build()?;
 //!
 //! match client.start_backup(&request).await {
@@ -40,8 +40,8 @@
 //!
 //! | verb | meaning | examples |
 //! |---|---|---|
-//! | `list_*` | reads many | [`list_jobs`](Client::list_jobs), [`list_job_details`](Client::list_job_details), [`list_parts`](Client::list_parts), [`list_schedules`](Client::list_schedules), [`list_system_names`](Client::list_system_names), [`list_archives`](Client::list_archives) |
-//! | `get_*` | reads one | [`get_job`](Client::get_job), [`get_schedule`](Client::get_schedule), [`get_part_size`](Client::get_part_size), [`get_archive`](Client::get_archive), [`get_appliance_time`](Client::get_appliance_time) |
+//! | `list_*` | reads many | [`list_jobs`](Client::list_jobs), [`list_job_details`](Client::list_job_details), [`list_parts`](Client::list_parts), [`list_part_sizes`](Client::list_part_sizes), [`list_schedules`](Client::list_schedules), [`list_system_names`](Client::list_system_names), [`list_archives`](Client::list_archives) |
+//! | `get_*` | reads one | [`get_job`](Client::get_job), [`get_job_details`](Client::get_job_details), [`get_schedule`](Client::get_schedule), [`get_part_size`](Client::get_part_size), [`get_archive`](Client::get_archive), [`get_appliance_time`](Client::get_appliance_time) |
 //! | `create_*`, `update_*`, `delete_*` | change one thing the appliance keeps | [`create_schedule`](Client::create_schedule), [`update_schedule`](Client::update_schedule), [`delete_schedule`](Client::delete_schedule) |
 //! | `start_*` | begins a job | [`start_backup`](Client::start_backup) |
 //! | `cancel_*` | asks a job to stop | [`cancel_job`](Client::cancel_job) |
@@ -55,6 +55,25 @@
 //! [`get_backup_layout`](Client::get_backup_layout). [`login`](Client::login) and
 //! [`logout`](Client::logout) keep their usual names. Reads (`list_*`, `get_*`, `validate_*`)
 //! are repeated after a session expires; calls that change something never are.
+//!
+//! # Words for time, sizes and state
+//!
+//! Spans are [`std::time::Duration`]; instants the appliance reports are chrono's
+//! `DateTime<Utc>` ([`chrono`] is re-exported); deadlines are instants on tokio's clock
+//! (`tokio::time::Instant`, so tests can pause it; a `std::time::Instant` converts). Sizes are
+//! bytes (`size_bytes`). Where a job is in its life is its `state` ([`JobState`],
+//! [`TaskState`]), whatever the appliance's field is called.
+//!
+//! | limit | what it bounds | set with |
+//! |---|---|---|
+//! | request time-out | one HTTP request, connecting to reading the answer | [`ClientBuilder::request_timeout`] (60 s) |
+//! | time limit | a whole wait, from its start | [`WaitOptions::time_limit`](wait::WaitOptions::time_limit) (12 h) |
+//! | deadline | a whole wait, at an instant shared by several | [`WaitOptions::deadline`](wait::WaitOptions::deadline) |
+//! | stall time-out | a wait on a job whose state and progress stay still | [`WaitOptions::stall_timeout`](wait::WaitOptions::stall_timeout) (off) |
+//! | fleet window | how far apart a fleet's backups may start | the `fleet` module's backup window |
+//!
+//! [`Client::watch_job`] returns a [`Stream`](futures_core::Stream): [`StreamExt`] (re-exported
+//! from `futures-util`) gives it `next()`.
 //!
 //! # Schedules and the backup catalog
 //!
@@ -89,12 +108,32 @@
 //!   DEBUG under `vcsa_backup`, secrets never included. With no subscriber installed the
 //!   events cost a level check.
 //!
+//! # Testing
+//!
+//! With the `testing` feature, `vcsa_backup::testing::Simulator::start().await?` runs a
+//! simulated appliance inside your test, on 127.0.0.1, and its `client()` is a [`Client`] ready
+//! for it (the `testing` module shows it whole):
+//!
+//! ```toml
+//! [dev-dependencies]
+//! vcsa-backup = { version = "0.1", features = ["testing"] }
+//! tokio = { version = "1", features = ["macros", "rt"] }
+//! ```
+//!
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls; needed for
 //!   [`ClientBuilder::pin_thumbprint_sha256`][pin].
 //! - `native-tls`: the platform's TLS library.
-// The `fleet` module exists only with its feature: link to it only then.
+// The `fleet` and `testing` modules exist only with their features: link to them only then.
+#![cfg_attr(
+    feature = "testing",
+    doc = " - `testing`: [`testing`], a simulated appliance for your own tests (see Testing)."
+)]
+#![cfg_attr(
+    not(feature = "testing"),
+    doc = " - `testing`: the `testing` module, a simulated appliance for your own tests (see Testing)."
+)]
 #![cfg_attr(
     feature = "fleet",
     doc = " - `fleet`: [`fleet`], many appliances at once."
@@ -133,6 +172,8 @@ mod retry;
 mod schedule;
 mod segment;
 mod server_error;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod wait;
 mod wire;
 
@@ -145,16 +186,21 @@ pub use catalog::{
     ApplianceLayout, ArchiveFilter, ArchiveFilterBuilder, ArchiveInfo, ArchiveKind, ArchiveName,
     ArchiveSummary, BackupLocation, BackupLocationBuilder,
 };
+/// The date and time library of the instants this crate reports (`DateTime<Utc>`), at the
+/// version it uses.
+pub use chrono;
 pub use client::Client;
-pub use client::builder::{ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::builder::{ClientBuilder, DEFAULT_REQUEST_TIMEOUT};
 pub use client::restore::{RESTORE_PORT, RESTORE_USER};
 pub use error::PeerCertificate;
 pub use error::{
     AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };
+/// `next()` and the other combinators for the stream of [`Client::watch_job`].
+pub use futures_util::StreamExt;
 pub use job::{
     BuildInfo, JobDetails, JobId, JobKind, JobState, JobStatus, Outcome, OutcomeStatus, Percent,
-    Target, TaskProgress, TaskStatus,
+    Target, TaskProgress, TaskState,
 };
 pub use message::Message;
 /// The HTTP library the client is built on, at the version this crate uses: build the client

@@ -130,7 +130,7 @@ fn location(args: &CatalogLocation) -> Result<BackupLocation, Failure> {
     if let Some(user) = &args.location_user {
         let password =
             secrets::required(&secrets::LOCATION, args.location_password_file.as_deref())?;
-        builder = builder.credentials(user.clone(), password);
+        builder = builder.location_credentials(user.clone(), password);
     }
     Ok(builder.build()?)
 }

@@ -50,7 +50,7 @@ async fn in_layout(
 ) -> Result<String, Failure> {
     let mut builder = BackupLocation::builder().location(root);
     if let Some((user, password)) = &credentials.location {
-        builder = builder.credentials(user.clone(), password.clone());
+        builder = builder.location_credentials(user.clone(), password.clone());
     }
     let root = builder.build()?;
     let found = ctx

@@ -194,7 +194,7 @@ async fn schedules(ctx: &Context, sim: &RunningSimulator, prefix: &str) -> Resul
     );
     let location = BackupLocation::builder()
         .location(ROOT)
-        .credentials("backup", Secret::new("demo-sftp-password"))
+        .location_credentials("backup", Secret::new("demo-sftp-password"))
         .build()?;
     super::archives::print_list(ctx, &location, None, &ArchiveFilter::all()).await
 }

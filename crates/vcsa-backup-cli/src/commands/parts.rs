@@ -1,7 +1,7 @@
 //! `parts`: what a backup can include, and how large each part is.
 
 use serde::Serialize;
-use vcsa_backup::{Error, PartId};
+use vcsa_backup::PartId;
 
 use super::Context;
 use crate::cli::TargetArgs;
@@ -16,17 +16,15 @@ struct Parts {
 
 /// Runs `parts`.
 pub async fn run(ctx: &Context) -> Result<(), Failure> {
-    let mut parts = Vec::new();
-    for part in ctx.client.list_parts().await? {
-        // Appliances before 6.7 have no size estimates: the part is listed without one.
-        let size = match ctx.client.get_part_size(&part.id).await {
-            Ok(mb) => Some(mb),
-            Err(Error::NotFound(_)) => None,
-            Err(e) => return Err(e.into()),
-        };
-        parts.push(PartView::new(&part, size));
-    }
-    let parts = Parts { parts };
+    // Appliances before 6.7 have no size estimates: a part is listed without one.
+    let sizes = ctx.client.list_part_sizes().await?;
+    let parts = ctx.client.list_parts().await?;
+    let parts = Parts {
+        parts: parts
+            .iter()
+            .map(|part| PartView::new(part, sizes.get(&part.id).map(|bytes| bytes >> 20)))
+            .collect(),
+    };
     output::print(ctx.output, &parts, || {
         output::fitted_table(
             &PartView::HEADERS,

@@ -37,7 +37,7 @@ fn print(ctx: &Context, job: Option<&Reconciliation>) -> Result<(), Failure> {
     output::print(ctx.output, &job, || match job {
         None => "No reconciliation job is running (none started, or the last one ended).".into(),
         Some(job) => {
-            let mut text = format!("Reconciliation: {} {}", job.status, job.progress);
+            let mut text = format!("Reconciliation: {} {}", job.state, job.progress);
             if let Some(error) = &job.error {
                 text.push_str(&format!("\n  error: {error}"));
             }
@@ -50,7 +50,7 @@ fn print(ctx: &Context, job: Option<&Reconciliation>) -> Result<(), Failure> {
 }
 
 async fn follow(ctx: &Context, args: &RecoveryWaitArgs) -> Result<(), Failure> {
-    let update = |job: &Reconciliation| Update::new("reconciliation", &job.status, job.progress);
+    let update = |job: &Reconciliation| Update::new("reconciliation", &job.state, job.progress);
     let mut progress = Progress::new(ctx.progress);
     let result = ctx
         .client

@@ -102,7 +102,7 @@ async fn request(
         Some(system_name) => {
             let mut root = BackupLocation::builder().location(args.location.clone());
             if let Some((user, password)) = credentials {
-                root = root.credentials(user, password);
+                root = root.location_credentials(user, password);
             }
             let root = root.build()?;
             let archive = match &args.archive {
@@ -262,7 +262,7 @@ pub fn show_end<T>(
 pub fn wait_options(args: &RecoveryWaitArgs) -> WaitOptions {
     let options = WaitOptions::for_restore(args.outage);
     match args.deadline {
-        Some(deadline) => options.max_wait(deadline),
+        Some(deadline) => options.time_limit(deadline),
         None => options,
     }
 }

@@ -34,7 +34,8 @@ pub struct BackupPassword(Secret);
 
 impl BackupPassword {
     /// Checks `secret` against every rule and keeps it if all pass.
-    pub fn new(secret: Secret) -> Result<Self, PasswordError> {
+    pub fn new(secret: impl Into<Secret>) -> Result<Self, PasswordError> {
+        let secret = secret.into();
         let broken = broken_rules(secret.expose());
         if broken.is_empty() {
             Ok(Self(secret))

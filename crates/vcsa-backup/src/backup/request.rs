@@ -128,9 +128,13 @@ impl BackupRequestBuilder {
     }
 
     /// The user name and password for the location (all protocols but NFS).
-    pub fn location_credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+    pub fn location_credentials(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
         self.user = Some(user.into());
-        self.password = Some(password);
+        self.password = Some(password.into());
         self
     }
 
@@ -148,8 +152,8 @@ impl BackupRequestBuilder {
 
     /// Encrypts the backup with this password; checked against the appliance's rules by
     /// [`build`](Self::build) (see [`BackupPassword`]).
-    pub fn backup_password(mut self, password: Secret) -> Self {
-        self.backup_password = Some(password);
+    pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
+        self.backup_password = Some(password.into());
         self
     }
 

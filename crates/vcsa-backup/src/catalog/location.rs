@@ -16,7 +16,7 @@ use vcsa_backup_api::Secret;
 ///
 /// let location = BackupLocation::builder()
 ///     .location("sftp://nas.example.com/backups/")
-///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
 ///     .build()?;
 /// assert_eq!(location.url(), "sftp://nas.example.com/backups");
 /// assert_eq!(location.location_type(), LocationType::Sftp);
@@ -76,9 +76,13 @@ impl BackupLocationBuilder {
     }
 
     /// The user name and password of the backup server (all protocols but NFS).
-    pub fn credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+    pub fn location_credentials(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
         self.user = Some(user.into());
-        self.password = Some(password);
+        self.password = Some(password.into());
         self
     }
 

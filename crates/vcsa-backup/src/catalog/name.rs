@@ -28,6 +28,16 @@ impl ArchiveKind {
     }
 }
 
+/// `scheduled` or `manual`, as serialized.
+impl fmt::Display for ArchiveKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Scheduled => "scheduled",
+            Self::Manual => "manual",
+        })
+    }
+}
+
 /// The name of a backup folder in the appliance's layout, which is also the archive's id in the
 /// catalog: `S_8.0.3.00400_20240531-230000_` (a suffix may follow the last `_`).
 ///
@@ -36,6 +46,7 @@ impl ArchiveKind {
 ///
 /// let name = ArchiveName::parse("S_8.0.3.00400_20240531-230000_").unwrap();
 /// assert_eq!(name.kind, ArchiveKind::Scheduled);
+/// assert_eq!(name.kind.to_string(), "scheduled");
 /// assert_eq!(name.version, "8.0.3.00400");
 /// assert_eq!(name.started_at.to_string(), "2024-05-31 23:00:00");
 /// assert_eq!(name.to_string(), "S_8.0.3.00400_20240531-230000_");

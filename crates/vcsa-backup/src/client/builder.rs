@@ -13,8 +13,8 @@ use crate::wire::flavour::Flavour;
 #[cfg(feature = "rustls")]
 use crate::wire::tls::Thumbprint;
 
-/// How long one request may take unless [`ClientBuilder::timeout`] says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one request may take unless [`ClientBuilder::request_timeout`] says otherwise.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// The longest wait for a connection, whatever the request time-out.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -28,7 +28,7 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// let client = Client::builder("https://vcsa.example.com")
 ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
 ///     .flavour(Flavour::Api)
-///     .timeout(Duration::from_secs(30))
+///     .request_timeout(Duration::from_secs(30))
 ///     .build()?;
 /// assert_eq!(client.base_url(), "https://vcsa.example.com");
 /// # Ok::<(), vcsa_backup::Error>(())
@@ -39,7 +39,7 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<(String, Secret)>,
     flavour: Option<Flavour>,
-    /// Set by [`timeout`](ClientBuilder::timeout); [`DEFAULT_TIMEOUT`] otherwise.
+    /// Set by [`request_timeout`](ClientBuilder::request_timeout); [`DEFAULT_REQUEST_TIMEOUT`] otherwise.
     timeout: Option<Duration>,
     /// Set by [`user_agent`](ClientBuilder::user_agent); `vcsa-backup/<version>` otherwise.
     user_agent: Option<String>,
@@ -116,8 +116,8 @@ impl ClientBuilder {
     }
 
     /// The user who logs in, such as `administrator@vsphere.local`, and the password.
-    pub fn credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
-        self.credentials = Some((user.into(), password));
+    pub fn credentials(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials = Some((user.into(), password.into()));
         self
     }
 
@@ -130,7 +130,7 @@ impl ClientBuilder {
     /// How long one request may take, from connecting to reading the whole answer (default 60 s).
     /// Waiting for a backup to finish is many requests, each with this limit. Refused together
     /// with [`http_client`](Self::http_client).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
@@ -194,7 +194,7 @@ impl ClientBuilder {
     /// session headers and the `/api` or `/rest` path.
     ///
     /// A ready-made client cannot be changed, so the settings that this builder would put into
-    /// the HTTP client it builds, [`timeout`](Self::timeout), [`user_agent`](Self::user_agent),
+    /// the HTTP client it builds, [`request_timeout`](Self::request_timeout), [`user_agent`](Self::user_agent),
     /// [`add_root_certificate_pem`](Self::add_root_certificate_pem),
     /// [`pin_thumbprint_sha256`][pin] and
     /// [`danger_accept_invalid_certs`](Self::danger_accept_invalid_certs), cannot be combined
@@ -225,7 +225,7 @@ impl ClientBuilder {
     /// // Settings for the HTTP client the builder would make are refused, not ignored.
     /// let Err(Error::Configuration { problems, .. }) = Client::builder("https://vcsa.example.com")
     ///     .http_client(http)
-    ///     .timeout(Duration::from_secs(5))
+    ///     .request_timeout(Duration::from_secs(5))
     ///     .build()
     /// else {
     ///     panic!("expected a configuration error");
@@ -325,7 +325,7 @@ impl ClientBuilder {
                 env!("CARGO_PKG_VERSION")
             ))),
         };
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let timeout = self.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
         if timeout.is_zero() {
             problems.push(Problem::new(
                 Field::Timeout,

@@ -27,7 +27,7 @@ impl Client {
     ///
     /// let location = BackupLocation::builder()
     ///     .location("sftp://nas.example.com/backups")
-    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
     ///     .build()?;
     /// let names = client.list_system_names(&location).await?;
     /// assert_eq!(names, ["vcsa-01.example.com"]);
@@ -58,7 +58,7 @@ impl Client {
     ///
     /// let location = BackupLocation::builder()
     ///     .location("sftp://nas.example.com/backups")
-    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
     ///     .build()?;
     /// let newest = ArchiveFilter::builder().max_results(5).build()?;
     /// for archive in client.list_archives(&location, "vcsa-01.example.com", &newest).await? {
@@ -106,7 +106,7 @@ impl Client {
     ///
     /// let location = BackupLocation::builder()
     ///     .location("sftp://nas.example.com/backups")
-    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
     ///     .build()?;
     /// let all = client.list_archives(&location, "vcsa-01.example.com", &ArchiveFilter::all()).await?;
     /// let info = client.get_archive(&location, "vcsa-01.example.com", &all[0].id).await?;
@@ -160,7 +160,7 @@ impl Client {
     ///
     /// let root = BackupLocation::builder()
     ///     .location("sftp://nas.example.com/backups")
-    ///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
     ///     .build()?;
     /// // A fresh appliance has no history yet: say its name and version.
     /// let layout = client

@@ -13,7 +13,9 @@ use crate::error::{Error, Field, Problem};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
 use crate::job::status::{JobStatus, Outcome};
+use crate::message::Message;
 use crate::segment::IdKind;
+use crate::server_error::{ServerError, ServerErrorType};
 use crate::wire::convert::IntoDomain;
 use crate::wire::convert::job::job_details;
 use crate::wire::twins::{
@@ -116,16 +118,42 @@ impl Client {
         Ok(ids)
     }
 
+    /// The details of one job.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// let job = client.start_backup(&request).await?;
+    /// let info = client.get_job_details(&job.id).await?;
+    /// println!("{} to {} ({}, started by {})", info.state, info.location, info.description, info.kind);
+    /// # Ok(()) })
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotFound`]: no job has this id.
+    /// - Those of [`list_job_details`](Self::list_job_details).
+    pub async fn get_job_details(&self, id: &JobId) -> Result<JobDetails, Error> {
+        let mut details = self
+            .list_job_details(Some(std::slice::from_ref(id)))
+            .await?;
+        details.remove(id).ok_or_else(|| {
+            Error::NotFound(ServerError::new(
+                Some(ServerErrorType::NotFound),
+                vec![Message::new(
+                    "vcsa_backup.job.not_found",
+                    format!("The appliance has no job {id}."),
+                )],
+            ))
+        })
+    }
+
     /// Details of the given jobs, or of every job with `None`, keyed by job id; the same from
     /// both flavours. An empty list asks for nothing and sends nothing.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
-    /// // One job; `None` asks for every job the appliance remembers.
-    /// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
-    /// let info = &details[&job.id];
-    /// println!("{} to {} ({}, started by {})", info.status, info.location, info.description, info.kind);
+    /// // `None` asks for every job the appliance remembers.
     /// let all = client.list_job_details(None).await?;
     /// assert!(all.contains_key(&job.id));
     /// # Ok(()) })

@@ -1,5 +1,9 @@
 //! The schedule operations, the part sizes and the appliance's clock.
 
+use std::collections::BTreeMap;
+
+use futures_util::future::try_join_all;
+
 use crate::backup::part::{PartId, check_parts};
 use crate::client::Client;
 use crate::error::Error;
@@ -28,21 +32,20 @@ fn check_id(schedule: &str) -> Result<(), Error> {
 }
 
 impl Client {
-    /// The estimated size of one part of a backup, in megabytes.
+    /// The estimated size of one part of a backup, in bytes (the appliance answers in
+    /// megabytes of 1,048,576 bytes).
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
-    /// for part in client.list_parts().await? {
-    ///     let megabytes = client.get_part_size(&part.id).await?;
-    ///     println!("{:<12} about {megabytes} MB", part.id);
-    /// }
+    /// let bytes = client.get_part_size(&vcsa_backup::PartId::SEAT).await?;
+    /// println!("seat: about {} MiB", bytes >> 20);
     /// # Ok(()) })
     /// ```
     ///
     /// # Errors
     ///
     /// - [`Error::InvalidRequest`]: the part id is not a word (nothing is sent).
-    /// - [`Error::NotFound`]: the appliance has no such part.
+    /// - [`Error::NotFound`]: the appliance has no such part, or no estimates (before 6.7).
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn get_part_size(&self, part: &PartId) -> Result<u64, Error> {
@@ -53,7 +56,36 @@ impl Client {
         }
         let size = self.call(&GetPartSize(part.as_str())).await?.0;
         u64::try_from(size)
-            .map_err(|_| malformed(format!("the size of part {part} is negative ({size} MB)")))
+            .ok()
+            .and_then(|mb| mb.checked_mul(1 << 20))
+            .ok_or_else(|| malformed(format!("the size of part {part} is not a size ({size} MB)")))
+    }
+
+    /// The estimated size in bytes of every part [`list_parts`](Self::list_parts) lists, read
+    /// at the same time. A part without an estimate (every part before 6.7) is left out.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// for (part, bytes) in client.list_part_sizes().await? {
+    ///     println!("{part:<12} about {} MiB", bytes >> 20);
+    /// }
+    /// # Ok(()) })
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`list_parts`](Self::list_parts) and [`get_part_size`](Self::get_part_size)
+    /// but [`Error::NotFound`].
+    pub async fn list_part_sizes(&self) -> Result<BTreeMap<PartId, u64>, Error> {
+        let parts = self.list_parts().await?;
+        let sizes = parts.iter().map(|part| async move {
+            match self.get_part_size(&part.id).await {
+                Ok(bytes) => Ok(Some((part.id.clone(), bytes))),
+                Err(Error::NotFound(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        });
+        Ok(try_join_all(sizes).await?.into_iter().flatten().collect())
     }
 
     /// Every backup schedule of the appliance, by id (usually just `default`).
@@ -227,11 +259,11 @@ impl Client {
     ///     .at(23, 0)
     ///     .keep(7)
     ///     .build()?;
-    /// let diff = client.apply_schedule("nightly", &spec, ApplyOptions::new()).await?;
+    /// let diff = client.apply_schedule("nightly", &spec, &ApplyOptions::new()).await?;
     /// assert_eq!(diff.action(), &ScheduleAction::Create);
     /// println!("{diff}");
     ///
-    /// let again = client.apply_schedule("nightly", &spec, ApplyOptions::new()).await?;
+    /// let again = client.apply_schedule("nightly", &spec, &ApplyOptions::new()).await?;
     /// assert!(again.is_unchanged());
     /// # Ok(()) })
     /// ```
@@ -248,7 +280,7 @@ impl Client {
         &self,
         schedule: &str,
         spec: &ScheduleSpec,
-        options: ApplyOptions,
+        options: &ApplyOptions,
     ) -> Result<ScheduleDiff, Error> {
         check_id(schedule)?;
         let current = match self.get_schedule(schedule).await {
@@ -256,7 +288,7 @@ impl Client {
             Err(Error::NotFound(_)) => None,
             Err(e) => return Err(e),
         };
-        let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, options);
+        let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, *options);
         if options.is_dry_run() {
             return Ok(diff);
         }

@@ -116,7 +116,7 @@ impl Fleet {
         Ok(Self {
             appliances,
             jobs: DEFAULT_JOBS,
-            request_timeout: crate::client::builder::DEFAULT_TIMEOUT,
+            request_timeout: crate::client::builder::DEFAULT_REQUEST_TIMEOUT,
             time_limit: crate::health::DEFAULT_TIME_LIMIT,
             user_agent: None,
         })
@@ -130,7 +130,7 @@ impl Fleet {
         self
     }
 
-    /// How long one request may take (see [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    /// How long one request may take (see [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout)).
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
@@ -298,7 +298,7 @@ impl Fleet {
         };
         let mut builder = Client::builder(server.as_str())
             .credentials(user.clone(), password.clone())
-            .timeout(self.request_timeout);
+            .request_timeout(self.request_timeout);
         if let Some(agent) = &self.user_agent {
             builder = builder.user_agent(agent.clone());
         }

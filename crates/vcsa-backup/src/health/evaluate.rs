@@ -10,7 +10,7 @@ use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
 use crate::job::details::newest_first;
-use crate::job::{JobDetails, JobId, Percent, TaskStatus};
+use crate::job::{JobDetails, JobId, Percent, TaskState};
 use crate::schedule::{Schedule, Zone};
 use crate::wait::HumanDuration;
 
@@ -33,10 +33,10 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
 
     let success_at = jobs
         .iter()
-        .position(|(_, d)| d.status == TaskStatus::Succeeded);
+        .position(|(_, d)| d.state == TaskState::Succeeded);
     let failures_since_success = jobs[..success_at.unwrap_or(jobs.len())]
         .iter()
-        .filter(|(_, d)| d.status == TaskStatus::Failed)
+        .filter(|(_, d)| d.state == TaskState::Failed)
         .count();
     let last_success = success_at.and_then(|i| {
         let (id, details) = jobs[i];
@@ -114,7 +114,7 @@ fn last_success(
     details: &JobDetails,
     reasons: &mut Vec<Reason>,
 ) -> Option<LastSuccess> {
-    let duration = details.duration.and_then(|d| d.to_std().ok());
+    let duration = details.duration;
     let ended_at = details.ended_at.or_else(|| {
         let started = details.started_at.or_else(|| id.started_at())?;
         Some(started + chrono::TimeDelta::from_std(duration.unwrap_or_default()).ok()?)
@@ -179,8 +179,8 @@ fn judge_newest(
     reasons: &mut Vec<Reason>,
 ) {
     let progress = details.progress.as_ref().and_then(|p| p.percent());
-    match &details.status {
-        TaskStatus::Failed => {
+    match &details.state {
+        TaskState::Failed => {
             let verdict = if policy.is_failed_newest_job_critical() {
                 Verdict::Critical
             } else {
@@ -198,7 +198,7 @@ fn judge_newest(
                 format!("the newest backup, job {id}, failed: {why}"),
             ));
         }
-        TaskStatus::Running => reasons.push(Reason::new(
+        TaskState::Running => reasons.push(Reason::new(
             Verdict::Ok,
             ReasonKind::Running,
             match progress {
@@ -206,10 +206,10 @@ fn judge_newest(
                 None => format!("backup job {id} is running"),
             },
         )),
-        TaskStatus::Pending | TaskStatus::Blocked => reasons.push(Reason::new(
+        TaskState::Pending | TaskState::Blocked => reasons.push(Reason::new(
             Verdict::Ok,
             ReasonKind::Running,
-            format!("backup job {id} is waiting to run ({})", details.status),
+            format!("backup job {id} is waiting to run ({})", details.state),
         )),
         // A newer appliance's state: worth a look, since this check cannot judge it.
         state if !state.is_known() => reasons.push(Reason::new(
@@ -225,8 +225,8 @@ fn judge_newest(
 }
 
 fn newest(id: &JobId, details: &JobDetails) -> NewestJob {
-    let progress = match details.status {
-        TaskStatus::Succeeded => Some(Percent::FULL),
+    let progress = match details.state {
+        TaskState::Succeeded => Some(Percent::FULL),
         _ => details.progress.as_ref().and_then(|p| p.percent()),
     };
     let mut messages = details.messages.clone();
@@ -236,10 +236,10 @@ fn newest(id: &JobId, details: &JobDetails) -> NewestJob {
     NewestJob {
         job: id.clone(),
         kind: details.kind.clone(),
-        status: details.status.clone(),
+        status: details.state.clone(),
         started_at: details.started_at,
         ended_at: details.ended_at,
-        duration: details.duration.and_then(|d| d.to_std().ok()),
+        duration: details.duration,
         size_bytes: details.size_bytes,
         progress,
         messages,

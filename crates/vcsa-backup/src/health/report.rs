@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::health::Verdict;
-use crate::job::{JobId, JobKind, Percent, TaskStatus};
+use crate::job::{JobId, JobKind, Percent, TaskState};
 use crate::message::Message;
 
 /// The result of a backup health check: the verdict, the reasons for it, and the facts behind
@@ -155,7 +155,7 @@ pub struct NewestJob {
     /// Started by a schedule or by hand.
     pub kind: JobKind,
     /// Pending, running, blocked, succeeded or failed.
-    pub status: TaskStatus,
+    pub status: TaskState,
     /// When it started.
     pub started_at: Option<DateTime<Utc>>,
     /// When it ended.

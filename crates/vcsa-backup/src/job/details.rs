@@ -2,7 +2,9 @@
 
 use std::cmp::Reverse;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use crate::job::id::JobId;
 use crate::job::status::Percent;
@@ -11,7 +13,7 @@ use crate::server_error::ServerError;
 
 /// Everything the appliance records about one backup job.
 ///
-/// Which optional fields are present depends on [`status`](Self::status): finished jobs carry
+/// Which optional fields are present depends on [`state`](Self::state): finished jobs carry
 /// `duration`, `size`, `progress`, `started_at` and `ended_at` (failed ones may carry `error`);
 /// running jobs carry all of those but `ended_at`; blocked jobs only `started_at`; pending jobs none.
 ///
@@ -19,20 +21,19 @@ use crate::server_error::ServerError;
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// use vcsa_backup::{JobKind, TaskStatus};
+/// use vcsa_backup::{JobKind, TaskState};
 ///
 /// // `job` has just finished.
-/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
-/// let info = &details[&job.id];
-/// assert_eq!(info.status, TaskStatus::Succeeded);
+/// let info = client.get_job_details(&job.id).await?;
+/// assert_eq!(info.state, TaskState::Succeeded);
 /// assert_eq!(info.kind, JobKind::Manual);
 /// println!(
 ///     "{}: {} to {}, {} bytes in {} s",
 ///     info.description,
-///     info.status,
+///     info.state,
 ///     info.location,
 ///     info.size_bytes.unwrap_or(0),
-///     info.duration.map_or(0, |d| d.num_seconds()),
+///     info.duration.map_or(0, |d| d.as_secs()),
 /// );
 /// assert!(info.ended_at >= info.started_at);
 /// # Ok(()) })
@@ -42,8 +43,8 @@ use crate::server_error::ServerError;
 pub struct JobDetails {
     /// Whether the job was started by a schedule, by hand, or is a local backup.
     pub kind: JobKind,
-    /// Where the job is in its life.
-    pub status: TaskStatus,
+    /// Where the job is in its life (the appliance's `status`).
+    pub state: TaskState,
     /// What the job is, in the appliance's words.
     pub description: Message,
     /// Information, warnings and errors the job reported.
@@ -55,7 +56,7 @@ pub struct JobDetails {
     /// Whether the job can still be cancelled; this changes as the job progresses.
     pub cancelable: bool,
     /// How long the job has run, or took.
-    pub duration: Option<TimeDelta>,
+    pub duration: Option<Duration>,
     /// Bytes transferred to the backup location.
     pub size_bytes: Option<u64>,
     /// Work done so far.
@@ -88,8 +89,7 @@ pub struct JobDetails {
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
-/// if let Some(progress) = &details[&job.id].progress {
+/// if let Some(progress) = &client.get_job_details(&job.id).await?.progress {
 ///     println!("{} of {} ({:?}): {}", progress.completed, progress.total, progress.percent(), progress.message);
 ///     assert!(progress.completed <= progress.total);
 /// }
@@ -124,8 +124,7 @@ impl TaskProgress {
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.list_job_details(Some(std::slice::from_ref(&job.id))).await?;
-/// if let Some(build) = &details[&job.id].build {
+/// if let Some(build) = &client.get_job_details(&job.id).await?.build {
 ///     println!("backed up from {} {} (build {})", build.version_name, build.version, build.build_number);
 /// }
 /// # Ok(()) })
@@ -165,19 +164,20 @@ pub struct Target {
 }
 
 vcsa_backup_api::open_enum! {
-    /// The status of a job as job details report it (finer than [`JobState`](crate::JobState)).
+    /// Where a job is in its life, as job details report it (their `status`; finer than
+    /// [`JobState`](crate::JobState)).
     ///
     /// ```
-    /// use vcsa_backup::TaskStatus;
+    /// use vcsa_backup::TaskState;
     ///
-    /// assert!(TaskStatus::Failed.is_terminal());
-    /// assert!(!TaskStatus::Blocked.is_terminal());
-    /// assert_eq!(TaskStatus::Running.as_str(), "RUNNING");
+    /// assert!(TaskState::Failed.is_terminal());
+    /// assert!(!TaskState::Blocked.is_terminal());
+    /// assert_eq!(TaskState::Running.as_str(), "RUNNING");
     /// // A status from a newer appliance is kept, as sent.
-    /// let new = TaskStatus::from("PAUSED");
+    /// let new = TaskState::from("PAUSED");
     /// assert_eq!(new.to_string(), "PAUSED");
     /// ```
-    TaskStatus {
+    TaskState {
         /// Waiting to start.
         Pending = "PENDING",
         /// Running.
@@ -191,15 +191,15 @@ vcsa_backup_api::open_enum! {
     }
 }
 
-impl TaskStatus {
+impl TaskState {
     /// Whether the job has ended and will not change any more.
     ///
     /// ```
-    /// use vcsa_backup::TaskStatus;
+    /// use vcsa_backup::TaskState;
     ///
-    /// assert!(TaskStatus::Succeeded.is_terminal());
-    /// assert!(!TaskStatus::Pending.is_terminal());
-    /// assert!(!TaskStatus::from("PAUSED").is_terminal());
+    /// assert!(TaskState::Succeeded.is_terminal());
+    /// assert!(!TaskState::Pending.is_terminal());
+    /// assert!(!TaskState::from("PAUSED").is_terminal());
     /// ```
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Succeeded | Self::Failed)

@@ -4,6 +4,6 @@ pub(crate) mod details;
 pub(crate) mod id;
 pub(crate) mod status;
 
-pub use details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskStatus};
+pub use details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskState};
 pub use id::JobId;
 pub use status::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};

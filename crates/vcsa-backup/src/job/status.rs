@@ -140,6 +140,10 @@ pub struct JobStatus {
     pub started_at: DateTime<Utc>,
     /// When the job ended; `None` while it runs.
     pub ended_at: Option<DateTime<Utc>>,
+    /// Bytes written to the backup location so far, when the job's details say (`size`): a
+    /// wait's updates carry it, [`Client::get_job`](crate::Client::get_job) does not.
+    #[serde(default)]
+    pub size_bytes: Option<u64>,
 }
 
 /// The appliance's verdict on a cancel or validate request.

@@ -22,7 +22,7 @@ use crate::segment::IdKind;
 ///
 /// let root = BackupLocation::builder()
 ///     .location("sftp://nas.example.com/backups")
-///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
 ///     .build()?;
 /// let request = RestoreRequest::builder()
 ///     .archive(&root, "vcsa-01.example.com", "S_8.0.3.00400_20250102-101501_")
@@ -143,22 +143,26 @@ impl RestoreRequestBuilder {
     }
 
     /// The user name and password for the location (all protocols but NFS).
-    pub fn location_credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+    pub fn location_credentials(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
         self.user = Some(user.into());
-        self.password = Some(password);
+        self.password = Some(password.into());
         self
     }
 
     /// The password the backup was encrypted with.
-    pub fn backup_password(mut self, password: Secret) -> Self {
-        self.backup_password = Some(password);
+    pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
+        self.backup_password = Some(password.into());
         self
     }
 
     /// The SSO administrator's user name and password: needed when the vCenter is an embedded
     /// or management node ([`RestoreCheck::sso_login_required`](crate::RestoreCheck::sso_login_required) says so).
-    pub fn sso_admin(mut self, user: impl Into<String>, password: Secret) -> Self {
-        self.sso_admin = Some((user.into(), password));
+    pub fn sso_admin(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.sso_admin = Some((user.into(), password.into()));
         self
     }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::backup::part::PartId;
-use crate::job::details::TaskStatus;
+use crate::job::details::TaskState;
 use crate::job::status::{JobState, Percent};
 use crate::message::Message;
 
@@ -48,8 +48,9 @@ pub struct RestoreStatus {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Reconciliation {
-    /// Where the job is: `RUNNING`, `SUCCEEDED`, `FAILED` (or `NONE`, not started).
-    pub status: TaskStatus,
+    /// Where the job is (the appliance's `status`): `RUNNING`, `SUCCEEDED`, `FAILED` (or
+    /// `NONE`, not started).
+    pub state: TaskState,
     /// How far it has got.
     pub progress: Percent,
     /// What the job is, in the appliance's words.

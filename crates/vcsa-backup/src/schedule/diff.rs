@@ -77,6 +77,14 @@ impl ApplyOptions {
 }
 
 /// What applying a spec does to a schedule.
+///
+/// ```
+/// use vcsa_backup::{Blocker, ScheduleAction};
+///
+/// assert_eq!(ScheduleAction::Update.to_string(), "update");
+/// let blocked = ScheduleAction::Blocked(vec![Blocker::NeedsLocationPassword]);
+/// assert!(blocked.to_string().starts_with("blocked: the schedule must be created"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "action", content = "blockers", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -92,6 +100,27 @@ pub enum ScheduleAction {
     Recreate,
     /// Nothing can be done without the caller's say; the reasons are listed.
     Blocked(Vec<Blocker>),
+}
+
+/// The action's word, as serialized (`unchanged`, `create`, `update`, `recreate`, `blocked`);
+/// a blocked action lists its reasons after a colon.
+impl fmt::Display for ScheduleAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unchanged => f.write_str("unchanged"),
+            Self::Create => f.write_str("create"),
+            Self::Update => f.write_str("update"),
+            Self::Recreate => f.write_str("recreate"),
+            Self::Blocked(blockers) => {
+                f.write_str("blocked")?;
+                for (n, blocker) in blockers.iter().enumerate() {
+                    f.write_str(if n == 0 { ": " } else { "; " })?;
+                    write!(f, "{blocker}")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Why a spec cannot be applied as things stand.

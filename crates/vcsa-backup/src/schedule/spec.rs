@@ -147,9 +147,13 @@ impl ScheduleSpecBuilder {
     }
 
     /// The user name and password for the location (all protocols but NFS).
-    pub fn location_credentials(mut self, user: impl Into<String>, password: Secret) -> Self {
+    pub fn location_credentials(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+    ) -> Self {
         self.user = Some(user.into());
-        self.password = Some(password);
+        self.password = Some(password.into());
         self
     }
 
@@ -164,8 +168,8 @@ impl ScheduleSpecBuilder {
 
     /// Encrypts the backups with this password, checked against the appliance's rules (see
     /// [`BackupPassword`]).
-    pub fn backup_password(mut self, password: Secret) -> Self {
-        self.backup_password = Some(password);
+    pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
+        self.backup_password = Some(password.into());
         self
     }
 

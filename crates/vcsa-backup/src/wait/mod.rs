@@ -18,7 +18,8 @@
 //!   [`WaitError::JobFailed`]. Every other state, known or not, counts as running.
 //! - **When to read** is the [`Backoff`]'s choice. The default, [`ProgressAware`], sleeps until
 //!   shortly before the end the job's progress predicts; no delay exceeds 30 s or 5% of the
-//!   time waited. The deadline ([`WaitOptions::max_wait`], 12 h) is never slept past: the last
+//!   time waited. The deadline ([`WaitOptions::time_limit`], 12 h, or
+//!   [`WaitOptions::deadline`]) is never slept past: the last
 //!   read is at it. [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
 //! - **Faults** are the [`FaultPolicy`]'s choice. The default, [`RetryTransient`], rides out
 //!   transient failures (unreachable, 502/503/504, `SERVICE_UNAVAILABLE`, sessions refused right
@@ -78,7 +79,7 @@ impl Client {
     /// use vcsa_backup::wait::{WaitError, WaitOptions};
     ///
     /// let job = client.start_backup(&request).await?;
-    /// let options = WaitOptions::default().max_wait(Duration::from_secs(4 * 3600));
+    /// let options = WaitOptions::default().time_limit(Duration::from_secs(4 * 3600));
     /// match client.wait_for_job(&job.id, &options).await {
     ///     Ok(status) => println!("backup {} done", status.id),
     ///     Err(WaitError::JobFailed(failed)) => {

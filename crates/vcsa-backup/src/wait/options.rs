@@ -3,9 +3,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use super::progress::ProgressAware;
+use crate::retry::Deadline;
 use crate::retry::backoff::Backoff;
 use crate::retry::faults::{FaultPolicy, RetryTransient};
+
+/// When a wait gives up: a span from its start, or an instant shared by several waits.
+#[derive(Debug, Clone, Copy)]
+enum Limit {
+    Within(Duration),
+    At(Instant),
+}
 
 /// How long a wait may take, how often it reads and which failures it survives.
 ///
@@ -19,10 +29,15 @@ use crate::retry::faults::{FaultPolicy, RetryTransient};
 /// use vcsa_backup::wait::{ExponentialBackoff, RetryTransient, WaitOptions};
 ///
 /// let options = WaitOptions::default()
-///     .max_wait(Duration::from_secs(2 * 3600))
+///     .time_limit(Duration::from_secs(2 * 3600))
 ///     .max_interval(Duration::from_secs(60))
 ///     .fault_policy(RetryTransient::new(Duration::from_secs(600)));
-/// assert_eq!(options.max_wait_duration(), Duration::from_secs(7200));
+///
+/// // One deadline for several waits, on tokio's clock (a `std::time::Instant` works too).
+/// let deadline = tokio::time::Instant::now() + Duration::from_secs(4 * 3600);
+/// let first = WaitOptions::default().deadline(deadline);
+/// let second = WaitOptions::default().deadline(deadline);
+/// # let _ = (first, second);
 ///
 /// // The schedule scripts used before progress-aware waits: 1 s growing to 30 s.
 /// let plain = WaitOptions::default().backoff(ExponentialBackoff::default());
@@ -30,7 +45,7 @@ use crate::retry::faults::{FaultPolicy, RetryTransient};
 /// ```
 #[derive(Debug, Clone)]
 pub struct WaitOptions {
-    pub(crate) max_wait: Duration,
+    limit: Limit,
     pub(crate) backoff: Arc<dyn Backoff>,
     pub(crate) max_interval: Option<Duration>,
     pub(crate) faults: Arc<dyn FaultPolicy>,
@@ -38,14 +53,14 @@ pub struct WaitOptions {
 }
 
 impl WaitOptions {
-    /// The default deadline: 12 hours. Backups of large appliances with historical data (the
+    /// The default time limit: 12 hours. Backups of large appliances with historical data (the
     /// `seat` part) can run for several hours; a job still running after 12 hours has stalled.
-    pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(12 * 3600);
+    pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(12 * 3600);
 
     /// The defaults: see the type's documentation.
     pub fn new() -> Self {
         Self {
-            max_wait: Self::DEFAULT_MAX_WAIT,
+            limit: Limit::Within(Self::DEFAULT_TIME_LIMIT),
             backoff: Arc::new(ProgressAware::default()),
             max_interval: None,
             faults: Arc::new(RetryTransient::default()),
@@ -53,11 +68,21 @@ impl WaitOptions {
         }
     }
 
-    /// Gives up after `max_wait` (measured from the start of the wait). When the next delay
-    /// would cross this deadline, the wait sleeps only until it and reads one last time there.
+    /// Gives up `limit` after the wait starts. When the next delay would cross this deadline,
+    /// the wait sleeps only until it and reads one last time there. Replaces a
+    /// [`deadline`](Self::deadline).
     #[must_use]
-    pub fn max_wait(mut self, max_wait: Duration) -> Self {
-        self.max_wait = max_wait;
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.limit = Limit::Within(limit);
+        self
+    }
+
+    /// Gives up at `deadline`, however late the wait starts: one deadline for several waits.
+    /// Takes a `tokio::time::Instant` (the clock waits run on, paused in tests) or a
+    /// `std::time::Instant`. Replaces a [`time_limit`](Self::time_limit).
+    #[must_use]
+    pub fn deadline(mut self, deadline: impl Into<Instant>) -> Self {
+        self.limit = Limit::At(deadline.into());
         self
     }
 
@@ -96,9 +121,12 @@ impl WaitOptions {
         self
     }
 
-    /// The deadline, as a duration from the start of the wait.
-    pub fn max_wait_duration(&self) -> Duration {
-        self.max_wait
+    /// The deadline of a wait starting now.
+    pub(crate) fn start(&self) -> Deadline {
+        Deadline::starting_now(match self.limit {
+            Limit::Within(limit) => limit,
+            Limit::At(at) => at.saturating_duration_since(Instant::now()),
+        })
     }
 }
 

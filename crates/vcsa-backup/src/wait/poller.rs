@@ -22,6 +22,10 @@ pub(crate) trait JobSource: Clone + Send + Sync + 'static {
     fn get_job(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send;
     /// The appliance's job ids, newest first.
     fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send;
+    /// Bytes the job has written, when its details say.
+    fn size_bytes(&self, _job: &JobId) -> impl Future<Output = Result<Option<u64>, Error>> + Send {
+        async { Ok(None) }
+    }
 }
 
 impl JobSource for Client {
@@ -32,6 +36,15 @@ impl JobSource for Client {
     fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send {
         Client::list_jobs(self)
     }
+
+    async fn size_bytes(&self, job: &JobId) -> Result<Option<u64>, Error> {
+        Ok(self.get_job_details(job).await?.size_bytes)
+    }
+}
+
+/// Whether the job moved between two reads: its state or its progress changed.
+fn changed(last: &JobStatus, now: &JobStatus) -> bool {
+    last.state != now.state || last.progress != now.progress
 }
 
 /// The result of one step of a wait.
@@ -60,18 +73,15 @@ pub(crate) struct Poller<S> {
     ended: Option<JobStatus>,
     /// The deadline has passed: reported again without reading.
     out_of_time: bool,
+    /// Whether the job's details give its size; false after a failed read of them.
+    reads_sizes: bool,
     span: Span,
 }
 
 impl<S: JobSource> Poller<S> {
     /// A wait on `job` with its own deadline, from now.
     pub(crate) fn new(source: S, job: JobId, options: &WaitOptions) -> Self {
-        Self::within(
-            source,
-            job,
-            options,
-            Deadline::starting_now(options.max_wait),
-        )
+        Self::within(source, job, options, options.start())
     }
 
     /// A wait on `job` inside an existing `deadline` (start-when-idle's).
@@ -93,8 +103,23 @@ impl<S: JobSource> Poller<S> {
             last_change: Instant::now(),
             ended: None,
             out_of_time: false,
+            reads_sizes: true,
             span,
         }
+    }
+
+    /// The job's size from its details, until a read of them fails: an appliance without
+    /// them is not asked again, and the wait goes on without sizes.
+    async fn size_bytes(&mut self) -> Option<u64> {
+        if !self.reads_sizes {
+            return None;
+        }
+        let read = self.source.size_bytes(&self.job).await;
+        read.unwrap_or_else(|error| {
+            tracing::debug!(job = %self.job, %error, "no sizes: the job's details could not be read");
+            self.reads_sizes = false;
+            None
+        })
     }
 
     pub(crate) fn span(&self) -> &Span {
@@ -137,7 +162,15 @@ impl<S: JobSource> Poller<S> {
             .retry_within("reading the backup job", estimate, decide, &mut read)
             .await
         {
-            Ok(status) => self.on_status(status),
+            Ok(mut status) => {
+                // Each change (what a watch reports) carries the size; the details are read
+                // then only, not at every read.
+                status.size_bytes = match &self.last_status {
+                    Some(last) if !changed(last, &status) => last.size_bytes,
+                    _ => self.size_bytes().await,
+                };
+                self.on_status(status)
+            }
             Err(Stop::GaveUp(error)) => Err(self.read_failed(error)),
             Err(Stop::OutOfTime(error)) => Err(self.timed_out(Some(error))),
         }
@@ -165,11 +198,11 @@ impl<S: JobSource> Poller<S> {
     }
 
     fn on_status(&mut self, status: JobStatus) -> Result<Step, WaitError> {
-        let changed = self
+        if self
             .last_status
             .as_ref()
-            .is_none_or(|last| last.state != status.state || last.progress != status.progress);
-        if changed {
+            .is_none_or(|last| changed(last, &status))
+        {
             self.last_change = Instant::now();
         }
         // Where the job's start falls on the wait's clock (negative: before the wait began).

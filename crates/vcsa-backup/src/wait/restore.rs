@@ -11,12 +11,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::options::WaitOptions;
-use crate::job::details::TaskStatus;
+use crate::job::details::TaskState;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::backoff::ExponentialBackoff;
 use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
-use crate::retry::{Call, Deadline, Decision, Pace, Stop, WaitSummary};
+use crate::retry::{Call, Decision, Pace, Stop, WaitSummary};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
@@ -33,8 +33,9 @@ impl WaitOptions {
     /// use std::time::Duration;
     /// use vcsa_backup::wait::WaitOptions;
     ///
-    /// let options = WaitOptions::for_restore(Duration::from_secs(45 * 60));
-    /// assert_eq!(options.max_wait_duration(), WaitOptions::DEFAULT_MAX_WAIT);
+    /// let options = WaitOptions::for_restore(Duration::from_secs(45 * 60))
+    ///     .time_limit(Duration::from_secs(2 * 3600));
+    /// # let _ = options;
     /// ```
     pub fn for_restore(outage: Duration) -> Self {
         Self::default()
@@ -118,9 +119,9 @@ impl Followed for RestoreStatus {
 
 impl Followed for Reconciliation {
     fn ended(&self) -> Option<bool> {
-        self.status
+        self.state
             .is_terminal()
-            .then_some(self.status == TaskStatus::Succeeded)
+            .then_some(self.state == TaskState::Succeeded)
     }
     fn progress(&mut self) -> &mut Percent {
         &mut self.progress
@@ -178,7 +179,7 @@ where
     Fut: Future<Output = Result<Option<T>, Error>> + Send,
 {
     let mut pace = Pace::new(
-        Deadline::starting_now(options.max_wait),
+        options.start(),
         options.backoff.clone(),
         options.max_interval,
     );

@@ -140,6 +140,7 @@ impl JobSource for ModelJob {
             messages: Vec::new(),
             started_at: self.created_utc + chrono::Duration::from_std(since).unwrap_or_default(),
             ended_at: None,
+            size_bytes: None,
         })
     }
 
@@ -191,7 +192,7 @@ const SAMPLES: u32 = 60;
 
 /// The three schedules compared.
 fn policies() -> [(&'static str, WaitOptions); 3] {
-    let options = WaitOptions::default().max_wait(S(24 * 3600));
+    let options = WaitOptions::default().time_limit(S(24 * 3600));
     [
         ("progress-aware", options.clone()),
         (
@@ -361,7 +362,7 @@ fn steady_jobs_under_five_minutes_are_no_worse_than_under_the_old_default() {
 #[test]
 fn whatever_the_progress_does_the_lag_stays_within_the_bound() {
     paused_runtime().block_on(async {
-        let default = WaitOptions::default().max_wait(S(24 * 3600));
+        let default = WaitOptions::default().time_limit(S(24 * 3600));
         let tight = default.clone().max_interval(S(10));
         for shape in Shape::ALL {
             for length in LENGTHS.map(S) {

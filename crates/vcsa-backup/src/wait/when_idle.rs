@@ -133,7 +133,7 @@ where
     F: FnMut() -> Fut + Send,
     Fut: Future<Output = Result<JobStatus, Error>> + Send,
 {
-    let deadline = Deadline::starting_now(options.max_wait);
+    let deadline = options.start();
     let mut pace = Pace::new(deadline, options.backoff.clone(), options.max_interval);
     let mut attempt = StartAttempt {
         source: &source,
@@ -175,7 +175,7 @@ where
         reason,
         blocked_by: attempt.blocked_by,
         waited,
-        max_wait: options.max_wait,
+        max_wait: deadline.max_wait(),
         attempts: pace.summary().polls,
     }));
     tracing::warn!("{error}");

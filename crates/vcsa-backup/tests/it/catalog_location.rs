@@ -41,7 +41,7 @@ fn roots_are_urls_without_a_trailing_slash() {
 fn credentials_are_checked_with_the_location() {
     let error = BackupLocation::builder()
         .location("nfs://filer:/export/b")
-        .credentials("", Secret::new(""))
+        .location_credentials("", Secret::new(""))
         .build()
         .unwrap_err();
     assert_eq!(
@@ -55,7 +55,7 @@ fn credentials_are_checked_with_the_location() {
     // A refused location still tells the protocol, so the credentials are checked too.
     let error = BackupLocation::builder()
         .location("sftp://nas")
-        .credentials("backup\n", Secret::new("Pa55-word"))
+        .location_credentials("backup\n", Secret::new("Pa55-word"))
         .build()
         .unwrap_err();
     assert_eq!(fields(&error), [Field::Location, Field::LocationUser]);
@@ -66,7 +66,7 @@ fn credentials_are_checked_with_the_location() {
 fn debug_hides_the_password() {
     let builder = BackupLocation::builder()
         .location("sftp://nas/b")
-        .credentials("backup", Secret::new("Nas-Pa55word!"));
+        .location_credentials("backup", Secret::new("Nas-Pa55word!"));
     assert!(!format!("{builder:?}").contains("Nas-Pa55word!"));
     let location = builder.build().unwrap();
     assert!(!format!("{location:?}").contains("Nas-Pa55word!"));

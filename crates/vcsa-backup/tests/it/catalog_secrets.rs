@@ -16,7 +16,7 @@ const ROOT: &str = "sftp://nas.example.com/backups";
 fn location() -> BackupLocation {
     BackupLocation::builder()
         .location(ROOT)
-        .credentials("backup", Secret::new(NAS_PASSWORD))
+        .location_credentials("backup", Secret::new(NAS_PASSWORD))
         .build()
         .unwrap()
 }

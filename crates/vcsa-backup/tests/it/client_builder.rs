@@ -14,7 +14,7 @@ fn debug_hides_the_password() {
 fn every_problem_is_reported() {
     let Err(Error::Configuration { problems, .. }) = Client::builder("https://proxy/vcsa/rest")
         .add_root_certificate_pem(b"not pem")
-        .timeout(Duration::ZERO)
+        .request_timeout(Duration::ZERO)
         .build()
     else {
         panic!("expected a configuration error");
@@ -88,7 +88,7 @@ fn settings_of_the_http_client_conflict_with_a_supplied_one() {
 
     let builder = Client::builder("https://vcsa")
         .http_client(supplied())
-        .timeout(Duration::from_secs(5))
+        .request_timeout(Duration::from_secs(5))
         .user_agent("mine/1.0")
         .add_root_certificate_pem(b"not even pem")
         .danger_accept_invalid_certs();
@@ -119,7 +119,7 @@ fn settings_of_the_http_client_conflict_with_a_supplied_one() {
     // Two settings are joined by "and" alone.
     let Err(Error::Configuration { problems, .. }) = Client::builder("https://vcsa")
         .http_client(supplied())
-        .timeout(Duration::from_secs(5))
+        .request_timeout(Duration::from_secs(5))
         .user_agent("mine/1.0")
         .build()
     else {

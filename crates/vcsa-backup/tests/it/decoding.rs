@@ -150,7 +150,7 @@ proptest! {
             let client = Client::builder(url)
                 .credentials("u", Secret::new("p"))
                 .flavour(if rest { Flavour::Rest } else { Flavour::Api })
-                .timeout(std::time::Duration::from_secs(10))
+                .request_timeout(std::time::Duration::from_secs(10))
                 .build()
                 .unwrap();
             let id = JobId::new("20240601-100000-1");

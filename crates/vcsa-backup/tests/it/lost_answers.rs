@@ -38,7 +38,7 @@ fn client(url: &str, flavour: Flavour) -> Client {
     Client::builder(url)
         .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
         .flavour(flavour)
-        .timeout(TIME_OUT)
+        .request_timeout(TIME_OUT)
         .build()
         .expect("valid settings")
 }

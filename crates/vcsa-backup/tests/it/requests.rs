@@ -35,7 +35,7 @@ fn no_builder_or_settings_type_shows_a_password_in_its_debug() {
         .backup_password(Secret::new(BACKUP_PASSWORD));
     let location = BackupLocation::builder()
         .location("sftp://backup.example.com/vcsa")
-        .credentials("backup-user", Secret::new(LOCATION_PASSWORD));
+        .location_credentials("backup-user", Secret::new(LOCATION_PASSWORD));
     let schedule = ScheduleSpec::builder()
         .location("sftp://backup.example.com/vcsa")
         .location_credentials("backup-user", Secret::new(LOCATION_PASSWORD))

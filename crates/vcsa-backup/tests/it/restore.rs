@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use vcsa_backup::wait::{RESTORE_OUTAGE, RecoveryWaitError, WaitOptions};
 use vcsa_backup::{
     BackupLocation, BackupRequest, Client, Error, Flavour, JobState, PartId, RESTORE_USER,
-    RestoreRequest, Secret, TaskStatus,
+    RestoreRequest, Secret, TaskState,
 };
 use vcsa_backup_sim::{
     DEFAULT_PASSWORD, DEFAULT_USER, LostAnswer, LostOperation, ReconciliationTiming, RestoreTiming,
@@ -32,7 +32,7 @@ fn minutes(n: u64) -> Duration {
 fn root() -> BackupLocation {
     BackupLocation::builder()
         .location(ROOT)
-        .credentials("backup", Secret::new("Secr3t!pw"))
+        .location_credentials("backup", Secret::new("Secr3t!pw"))
         .build()
         .expect("a valid root")
 }
@@ -336,7 +336,7 @@ async fn a_reconciliation_is_followed_to_its_end_even_when_it_vanishes() {
             .start_reconciliation(Some((SSO_USER, &sso)), false)
             .await
             .unwrap();
-        assert_eq!(started.status, TaskStatus::Running);
+        assert_eq!(started.state, TaskState::Running);
         let mut reads = 0;
         let done = client
             .wait_for_reconciliation(&WaitOptions::for_restore(RESTORE_OUTAGE), |_| reads += 1)
@@ -344,10 +344,10 @@ async fn a_reconciliation_is_followed_to_its_end_even_when_it_vanishes() {
             .unwrap();
         assert!(reads > 1);
         if seen_end {
-            assert_eq!(done.status, TaskStatus::Succeeded);
+            assert_eq!(done.state, TaskState::Succeeded);
             assert_eq!(done.progress.value(), 100);
         } else {
-            assert_eq!(done.status, TaskStatus::Running, "the last status read");
+            assert_eq!(done.state, TaskState::Running, "the last status read");
         }
         assert_eq!(b.control().state().recovery.reconciliations_started, 1);
     }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use vcsa_backup::{
     ApplyOptions, ArchiveFilter, ArchiveKind, BackupLocation, BackupRequest, Blocker, Client,
     DayOfWeek, Error, Field, Flavour, InvalidRequest, JobKind, PartId, ScheduleAction,
-    ScheduleSpec, ScheduleSpecBuilder, Secret, TaskStatus,
+    ScheduleSpec, ScheduleSpecBuilder, Secret, TaskState,
 };
 use vcsa_backup_sim::{
     DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_USER, RunningSimulator, Simulator,
@@ -55,7 +55,7 @@ fn spec() -> ScheduleSpecBuilder {
 fn location() -> BackupLocation {
     BackupLocation::builder()
         .location(ROOT)
-        .credentials("backup", Secret::new(NAS_PASSWORD))
+        .location_credentials("backup", Secret::new(NAS_PASSWORD))
         .build()
         .unwrap()
 }
@@ -72,7 +72,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
         let nightly = spec().at(2, 30).keep(2).build().unwrap();
 
         let created = client
-            .apply_schedule("nightly", &nightly, ApplyOptions::new())
+            .apply_schedule("nightly", &nightly, &ApplyOptions::new())
             .await
             .unwrap();
         assert_eq!(created.action(), &ScheduleAction::Create, "{flavour}");
@@ -90,7 +90,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
         assert_eq!(passwords.backup_password.unwrap().expose(), BACKUP_PASSWORD);
 
         let again = client
-            .apply_schedule("nightly", &nightly, ApplyOptions::new())
+            .apply_schedule("nightly", &nightly, &ApplyOptions::new())
             .await
             .unwrap();
         assert!(again.is_unchanged(), "{flavour}: {again}");
@@ -110,7 +110,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
             .build()
             .unwrap();
         let dry = client
-            .apply_schedule("nightly", &weekdays, ApplyOptions::new().dry_run(true))
+            .apply_schedule("nightly", &weekdays, &ApplyOptions::new().dry_run(true))
             .await
             .unwrap();
         assert_eq!(dry.action(), &ScheduleAction::Update);
@@ -119,7 +119,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
         assert_eq!(client.get_schedule("nightly").await.unwrap(), stored);
 
         let changed = client
-            .apply_schedule("nightly", &weekdays, ApplyOptions::new())
+            .apply_schedule("nightly", &weekdays, &ApplyOptions::new())
             .await
             .unwrap();
         assert!(changed.is_applied(), "{flavour}");
@@ -130,7 +130,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
         );
         assert!(
             client
-                .apply_schedule("nightly", &weekdays, ApplyOptions::new())
+                .apply_schedule("nightly", &weekdays, &ApplyOptions::new())
                 .await
                 .unwrap()
                 .is_unchanged()
@@ -139,12 +139,12 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
         // Back to every day: all seven days are sent, and the next apply finds nothing to do.
         let daily = spec().at(3, 15).keep(2).build().unwrap();
         let back = client
-            .apply_schedule("nightly", &daily, ApplyOptions::new())
+            .apply_schedule("nightly", &daily, &ApplyOptions::new())
             .await
             .unwrap();
         assert_eq!(fields(&back), [Field::Days]);
         let daily_again = client
-            .apply_schedule("nightly", &daily, ApplyOptions::new())
+            .apply_schedule("nightly", &daily, &ApplyOptions::new())
             .await
             .unwrap();
         assert!(daily_again.is_unchanged(), "{flavour}: {daily_again}");
@@ -157,7 +157,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
             .build()
             .unwrap();
         let quiet = client
-            .apply_schedule("nightly", &rotated, ApplyOptions::new())
+            .apply_schedule("nightly", &rotated, &ApplyOptions::new())
             .await
             .unwrap();
         assert!(quiet.is_unchanged());
@@ -165,7 +165,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
             .apply_schedule(
                 "nightly",
                 &rotated,
-                ApplyOptions::new().send_passwords(true),
+                &ApplyOptions::new().send_passwords(true),
             )
             .await
             .unwrap();
@@ -185,7 +185,7 @@ async fn create_apply_again_change_and_delete_in_both_flavours() {
             Err(Error::NotFound(_))
         ));
         let absent = client
-            .apply_schedule("nightly", &daily, ApplyOptions::new().dry_run(true))
+            .apply_schedule("nightly", &daily, &ApplyOptions::new().dry_run(true))
             .await
             .unwrap();
         assert_eq!(absent.action(), &ScheduleAction::Create);
@@ -203,7 +203,7 @@ async fn removing_a_setting_needs_a_recreate_the_caller_allows() {
 
         let keep_all = spec().at(2, 30).build().unwrap();
         let refused = client
-            .apply_schedule("nightly", &keep_all, ApplyOptions::new())
+            .apply_schedule("nightly", &keep_all, &ApplyOptions::new())
             .await
             .unwrap_err();
         let Error::InvalidRequest(InvalidRequest::Problems(problems)) = &refused else {
@@ -216,7 +216,7 @@ async fn removing_a_setting_needs_a_recreate_the_caller_allows() {
             "{refused}"
         );
         let dry = client
-            .apply_schedule("nightly", &keep_all, ApplyOptions::new().dry_run(true))
+            .apply_schedule("nightly", &keep_all, &ApplyOptions::new().dry_run(true))
             .await
             .unwrap();
         assert_eq!(
@@ -239,7 +239,7 @@ async fn removing_a_setting_needs_a_recreate_the_caller_allows() {
             .apply_schedule(
                 "nightly",
                 &keep_all,
-                ApplyOptions::new().allow_recreate(true),
+                &ApplyOptions::new().allow_recreate(true),
             )
             .await
             .unwrap();
@@ -253,7 +253,7 @@ async fn removing_a_setting_needs_a_recreate_the_caller_allows() {
         assert_eq!(passwords.backup_password.unwrap().expose(), BACKUP_PASSWORD);
         assert!(
             client
-                .apply_schedule("nightly", &keep_all, ApplyOptions::new())
+                .apply_schedule("nightly", &keep_all, &ApplyOptions::new())
                 .await
                 .unwrap()
                 .is_unchanged()
@@ -322,7 +322,7 @@ async fn a_schedule_fires_leaves_archives_and_retention_prunes_them() {
         let client = client(&sim, flavour);
         let nightly = spec().at(2, 30).keep(2).build().unwrap();
         client
-            .apply_schedule("nightly", &nightly, ApplyOptions::new())
+            .apply_schedule("nightly", &nightly, &ApplyOptions::new())
             .await
             .unwrap();
 
@@ -338,7 +338,7 @@ async fn a_schedule_fires_leaves_archives_and_retention_prunes_them() {
         assert!(
             scheduled
                 .iter()
-                .all(|d| d.status == TaskStatus::Succeeded && d.location.starts_with(ROOT)),
+                .all(|d| d.state == TaskState::Succeeded && d.location.starts_with(ROOT)),
             "{scheduled:?}"
         );
 

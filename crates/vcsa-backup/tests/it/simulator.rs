@@ -69,12 +69,7 @@ async fn every_operation_in_both_flavours() {
         let listed = client.list_jobs().await.unwrap();
         assert_eq!(listed.first(), Some(&job.id));
 
-        let details = client
-            .list_job_details(Some(std::slice::from_ref(&job.id)))
-            .await
-            .unwrap();
-        assert_eq!(details.keys().collect::<Vec<_>>(), [&job.id]);
-        let info = &details[&job.id];
+        let info = client.get_job_details(&job.id).await.unwrap();
         assert_eq!(info.kind, JobKind::Manual);
         assert_eq!(info.location, "sftp://backup.example.com/vcsa/a");
         assert!(
@@ -85,6 +80,21 @@ async fn every_operation_in_both_flavours() {
                 .contains_key(&job.id)
         );
         assert!(client.list_job_details(Some(&[])).await.unwrap().is_empty());
+        let unknown = JobId::new("20200101-000000-1");
+        assert!(matches!(
+            client.get_job_details(&unknown).await,
+            Err(Error::NotFound(_))
+        ));
+
+        let sizes = client.list_part_sizes().await.unwrap();
+        assert_eq!(sizes.keys().cloned().collect::<Vec<_>>(), {
+            let mut ids = ids.clone();
+            ids.sort();
+            ids
+        });
+        let seat = client.get_part_size(&PartId::SEAT).await.unwrap();
+        assert_eq!(sizes[&PartId::SEAT], seat);
+        assert_eq!(seat % (1 << 20), 0, "{flavour}: megabytes in bytes");
 
         let cancelled = client.cancel_job(&job.id).await.unwrap();
         assert!(cancelled.is_accepted(), "{flavour}: {cancelled:?}");
@@ -96,11 +106,8 @@ async fn every_operation_in_both_flavours() {
             .await
             .unwrap();
         assert_ne!(scheduled.id, job.id);
-        let kinds = client
-            .list_job_details(Some(std::slice::from_ref(&scheduled.id)))
-            .await
-            .unwrap();
-        assert_eq!(kinds[&scheduled.id].kind, JobKind::Scheduled);
+        let scheduled_info = client.get_job_details(&scheduled.id).await.unwrap();
+        assert_eq!(scheduled_info.kind, JobKind::Scheduled);
 
         assert_eq!(client.flavour().await.unwrap(), flavour);
         client.logout().await.unwrap();

@@ -13,6 +13,12 @@ use vcsa_backup::wait::{
 use vcsa_backup::{Error, JobId, JobState};
 use wait_support::*;
 
+/// The reads of the job's status in a log, without the log in and the one read of its details
+/// (which these appliances do not have).
+fn job_reads(log: &[String]) -> impl Iterator<Item = &String> {
+    log.iter().skip(1).filter(|line| !line.contains("/details"))
+}
+
 fn job_id() -> JobId {
     JobId::new(JOB)
 }
@@ -48,7 +54,7 @@ async fn the_poll_schedule_of_a_two_minute_job_follows_the_backoff() {
     let backoff = ExponentialBackoff::default();
     let log = appliance.log();
     let mut at = Duration::ZERO;
-    for (n, line) in log.iter().skip(1).enumerate() {
+    for (n, line) in job_reads(&log).enumerate() {
         let logged = line.split_whitespace().next().unwrap_or_default();
         assert_eq!(logged, format!("{:.3}", at.as_secs_f64()), "poll {n}");
         at += backoff.delay(&PollContext::new(n as u32 + 1, at));
@@ -102,7 +108,7 @@ async fn at_the_deadline_the_wait_polls_one_last_time_then_reports_what_it_saw()
             .then(|| job(JOB, "INPROGRESS", 42, &[]))
     })
     .await;
-    let options = options().max_wait(secs(60));
+    let options = options().time_limit(secs(60));
 
     let error = appliance
         .client()
@@ -123,11 +129,40 @@ async fn at_the_deadline_the_wait_polls_one_last_time_then_reports_what_it_saw()
         "{log:#?}"
     );
     assert_eq!(timed_out.summary.waited, secs(60));
-    assert_eq!(timed_out.summary.polls as usize, log.len() - 1);
+    assert_eq!(timed_out.summary.polls as usize, job_reads(&log).count());
     let last = timed_out.last_status.as_ref().map(|s| s.progress.value());
     assert_eq!(last, Some(42));
     insta::assert_yaml_snapshot!(log);
     insta::assert_snapshot!(rendered, @"gave up waiting for backup job 20260522-061503-24322831 when the limit of 1m 0s was reached, after 16 reads over 1m 0s; last seen INPROGRESS at 42%. The job is still running on the appliance: wait again with a longer limit, or cancel it (`cancel_job`).");
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_waits_share_one_absolute_deadline() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| job(JOB, "INPROGRESS", 42, &[]))
+    })
+    .await;
+    let client = appliance.client();
+    let deadline = tokio::time::Instant::now() + secs(60);
+    let options = options().deadline(deadline);
+
+    let shorter = options.clone().time_limit(secs(20));
+    let first = client.wait_for_job(&job_id(), &shorter).await;
+    assert!(matches!(first, Err(WaitError::TimedOut(_))));
+    let second = client.wait_for_job(&job_id(), &options).await;
+
+    let Err(WaitError::TimedOut(timed_out)) = second else {
+        panic!("expected the deadline, got {second:?}");
+    };
+    // The second wait began 20 s in and ended at the shared deadline, not 60 s after its start.
+    assert_eq!(tokio::time::Instant::now(), deadline);
+    assert_eq!(timed_out.summary.waited, secs(40));
+    // A deadline already passed still reads once, at once.
+    let late = client.wait_for_job(&job_id(), &options).await;
+    assert!(matches!(late, Err(WaitError::TimedOut(_))));
+    assert_eq!(tokio::time::Instant::now(), deadline);
 }
 
 #[tokio::test(start_paused = true)]
@@ -392,8 +427,8 @@ async fn a_replacement_backoff_sets_the_schedule() {
         .await
         .expect("the job succeeds");
 
-    let times: Vec<String> = appliance.log()[1..]
-        .iter()
+    let log = appliance.log();
+    let times: Vec<String> = job_reads(&log)
         .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
         .collect();
     assert_eq!(times, ["0.000", "10.000", "20.000", "30.000", "40.000"]);
@@ -465,7 +500,7 @@ async fn a_zero_limit_reads_once() {
 
     let error = appliance
         .client()
-        .wait_for_job(&job_id(), &options().max_wait(Duration::ZERO))
+        .wait_for_job(&job_id(), &options().time_limit(Duration::ZERO))
         .await
         .expect_err("no time to wait");
 

@@ -261,7 +261,7 @@ async fn an_outage_longer_than_the_fault_policy_allows_ends_the_wait_but_never_p
 
     // With a shorter deadline, the deadline wins: the last read is at it.
     let started = Instant::now();
-    let options = WaitOptions::default().max_wait(Duration::from_secs(100));
+    let options = WaitOptions::default().time_limit(Duration::from_secs(100));
     let error = client
         .wait_for_job(&job.id, &options)
         .await
@@ -382,5 +382,30 @@ async fn the_default_schedule_follows_progress_whatever_its_shape() {
             lag <= ProgressAware::lag_bound(length),
             "{name}: {lag:?} after {length:?}"
         );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_watch_updates_carry_the_bytes_written_in_both_flavours() {
+    for flavour in [Flavour::Api, Flavour::Rest] {
+        let sim = sim().await;
+        let client = client(&sim, flavour);
+        let job = client.start_backup(&request("s")).await.expect("started");
+        assert_eq!(job.size_bytes, None, "a start reads no details");
+
+        let mut watch = client.watch_job(&job.id, &WaitOptions::default());
+        let mut sizes = Vec::new();
+        while let Some(update) = watch.next().await {
+            sizes.push(
+                update
+                    .expect("no error")
+                    .size_bytes
+                    .expect("{flavour}: a size"),
+            );
+        }
+        assert!(sizes.is_sorted(), "{flavour}: {sizes:?}");
+        let details = client.get_job_details(&job.id).await.unwrap();
+        assert_eq!(sizes.last().copied(), details.size_bytes, "{flavour}");
+        assert!(sizes.last() > sizes.first(), "{flavour}: {sizes:?}");
     }
 }

@@ -206,7 +206,7 @@ async fn the_deadline_of_a_watch_runs_from_its_creation() {
 
     let items: Vec<_> = appliance
         .client()
-        .watch_job(&job_id(), &options().max_wait(Duration::from_secs(20)))
+        .watch_job(&job_id(), &options().time_limit(Duration::from_secs(20)))
         .collect()
         .await;
 
@@ -248,7 +248,7 @@ async fn awaiting_the_watch_after_the_deadline_answers_without_reading_again() {
 
     let mut watch = appliance
         .client()
-        .watch_job(&job_id(), &options().max_wait(Duration::from_secs(20)));
+        .watch_job(&job_id(), &options().time_limit(Duration::from_secs(20)));
     while watch.next().await.is_some() {}
     let reads = appliance.log().len();
 

@@ -136,7 +136,7 @@ async fn a_schedule_runs_behind_the_running_job() {
 #[tokio::test(start_paused = true)]
 async fn the_deadline_covers_the_wait_behind_the_running_job() {
     let appliance = Appliance::start(busy_until(Duration::from_secs(3600), JOBS_PATH)).await;
-    let options = options().max_wait(Duration::from_secs(120));
+    let options = options().time_limit(Duration::from_secs(120));
 
     let error = appliance
         .client()

@@ -36,7 +36,7 @@ pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure>
         plan
     } else {
         ctx.client
-            .apply_schedule(id, &spec, options)
+            .apply_schedule(id, &spec, &options)
             .await
             .map_err(|e| super::failure(id, e))?
     };
@@ -77,7 +77,7 @@ async fn plan(
     // the diff is what tells the administrator why.
     let plan_for = async |spec: &ScheduleSpec| {
         ctx.client
-            .apply_schedule(id, spec, options.dry_run(true))
+            .apply_schedule(id, spec, &options.dry_run(true))
             .await
             .map_err(|e| super::failure(id, e))
     };

@@ -19,7 +19,7 @@ fn hours(h: i64) -> TimeDelta {
 }
 
 /// A job that started `ago` before now and ran for 10 minutes (or is still running).
-fn job(status: TaskStatus, ago: TimeDelta) -> (JobId, JobDetails) {
+fn job(status: TaskState, ago: TimeDelta) -> (JobId, JobDetails) {
     let started = now() - ago;
     let id = JobId::new(format!("{}-24322831", started.format("%Y%m%d-%H%M%S")));
     let ended = status
@@ -27,13 +27,13 @@ fn job(status: TaskStatus, ago: TimeDelta) -> (JobId, JobDetails) {
         .then(|| started + TimeDelta::minutes(10));
     let details = JobDetails {
         kind: JobKind::Scheduled,
-        status: status.clone(),
+        state: status.clone(),
         description: Message::new("com.vmware.applmgmt.backup.job", "Backup job"),
         messages: vec![],
         location: "sftp://backup.example.com/vcsa/scheduled".into(),
         location_user: "backup".into(),
         cancelable: !status.is_terminal(),
-        duration: Some(TimeDelta::minutes(10)),
+        duration: Some(std::time::Duration::from_secs(600)),
         size_bytes: Some(5_000_000_000),
         progress: Some(TaskProgress {
             completed: if status.is_terminal() { 100 } else { 42 },
@@ -55,7 +55,7 @@ fn job(status: TaskStatus, ago: TimeDelta) -> (JobId, JobDetails) {
 }
 
 fn failed(ago: TimeDelta, why: &str) -> (JobId, JobDetails) {
-    let (id, mut details) = job(TaskStatus::Failed, ago);
+    let (id, mut details) = job(TaskState::Failed, ago);
     details.error = Some(ServerError::new(
         None,
         vec![Message::new("com.vmware.backup.failed", why)],
@@ -101,8 +101,8 @@ fn a_recent_success_with_an_enabled_schedule_is_ok() {
     let report = check(
         &HealthPolicy::default(),
         [
-            job(TaskStatus::Succeeded, hours(10)),
-            job(TaskStatus::Succeeded, hours(34)),
+            job(TaskState::Succeeded, hours(10)),
+            job(TaskState::Succeeded, hours(34)),
         ],
         Ok(&schedules),
     );
@@ -145,12 +145,12 @@ fn the_age_of_the_newest_success_warns_then_turns_critical() {
         (hours(50), Verdict::Warning),
         (hours(51), Verdict::Critical),
     ] {
-        let report = check(&policy, [job(TaskStatus::Succeeded, ago)], Ok(&schedules));
+        let report = check(&policy, [job(TaskState::Succeeded, ago)], Ok(&schedules));
         assert_eq!(report.verdict, verdict, "started {ago} ago");
     }
     let report = check(
         &policy,
-        [job(TaskStatus::Succeeded, hours(30))],
+        [job(TaskState::Succeeded, hours(30))],
         Ok(&schedules),
     );
     assert!(
@@ -169,7 +169,7 @@ fn a_failed_newest_job_is_critical_or_a_warning_by_the_policy() {
         [
             failed(hours(1), "The backup server ran out of space."),
             failed(hours(25), "Cannot connect to the backup server."),
-            job(TaskStatus::Succeeded, hours(20)),
+            job(TaskState::Succeeded, hours(20)),
             failed(hours(49), "older, before the success"),
         ]
     };
@@ -190,7 +190,7 @@ fn a_failed_newest_job_is_critical_or_a_warning_by_the_policy() {
     // Only the failure after the success counts: the one at 25 h is older than it.
     assert_eq!(report.failures_since_success, 1);
     let newest = report.newest_job.unwrap();
-    assert_eq!(newest.status, TaskStatus::Failed);
+    assert_eq!(newest.status, TaskState::Failed);
     assert_eq!(
         newest.messages[0].text,
         "The backup server ran out of space."
@@ -209,14 +209,14 @@ fn a_running_job_is_reported_with_its_progress() {
     let report = check(
         &HealthPolicy::default(),
         [
-            job(TaskStatus::Running, TimeDelta::minutes(3)),
-            job(TaskStatus::Succeeded, hours(24)),
+            job(TaskState::Running, TimeDelta::minutes(3)),
+            job(TaskState::Succeeded, hours(24)),
         ],
         Ok(&schedules),
     );
     assert_eq!(report.verdict, Verdict::Ok);
     let newest = report.newest_job.as_ref().unwrap();
-    assert_eq!(newest.status, TaskStatus::Running);
+    assert_eq!(newest.status, TaskState::Running);
     assert_eq!(newest.progress, Percent::new(42));
     assert!(
         report
@@ -230,7 +230,7 @@ fn a_running_job_is_reported_with_its_progress() {
 
 #[test]
 fn a_job_not_started_yet_is_the_newest() {
-    let (_, mut pending) = job(TaskStatus::Pending, TimeDelta::zero());
+    let (_, mut pending) = job(TaskState::Pending, TimeDelta::zero());
     pending.started_at = None;
     pending.duration = None;
     pending.progress = None;
@@ -238,7 +238,7 @@ fn a_job_not_started_yet_is_the_newest() {
         &HealthPolicy::default(),
         [
             (JobId::new("opaque-id"), pending),
-            job(TaskStatus::Succeeded, hours(2)),
+            job(TaskState::Succeeded, hours(2)),
         ],
         Ok(&[daily("default", true)]),
     );
@@ -271,7 +271,7 @@ fn no_success_on_record_is_critical() {
 
 #[test]
 fn schedules_by_the_policy() {
-    let fresh = || [job(TaskStatus::Succeeded, hours(3))];
+    let fresh = || [job(TaskState::Succeeded, hours(3))];
     let disabled = [daily("default", false)];
     let report = check(&HealthPolicy::default(), fresh(), Ok(&disabled));
     assert_eq!(report.verdict, Verdict::Warning);
@@ -315,7 +315,7 @@ fn schedules_by_the_policy() {
 fn unreadable_schedules_are_unknown_unless_something_is_certainly_wrong() {
     let report = check(
         &HealthPolicy::default(),
-        [job(TaskStatus::Succeeded, hours(3))],
+        [job(TaskState::Succeeded, hours(3))],
         Err("the appliance answered 503".into()),
     );
     assert_eq!(report.verdict, Verdict::Unknown);
@@ -326,7 +326,7 @@ fn unreadable_schedules_are_unknown_unless_something_is_certainly_wrong() {
     );
     let report = check(
         &HealthPolicy::default(),
-        [job(TaskStatus::Succeeded, hours(60))],
+        [job(TaskState::Succeeded, hours(60))],
         Err("the appliance answered 503".into()),
     );
     assert_eq!(report.verdict, Verdict::Critical);
@@ -334,11 +334,11 @@ fn unreadable_schedules_are_unknown_unless_something_is_certainly_wrong() {
 
 #[test]
 fn a_newest_job_in_an_unknown_state_is_a_warning() {
-    let mut paused = job(TaskStatus::Succeeded, hours(1));
-    paused.1.status = TaskStatus::from("PAUSED");
+    let mut paused = job(TaskState::Succeeded, hours(1));
+    paused.1.state = TaskState::from("PAUSED");
     let report = check(
         &HealthPolicy::default(),
-        [job(TaskStatus::Succeeded, hours(3)), paused],
+        [job(TaskState::Succeeded, hours(3)), paused],
         Ok(&[daily("default", true)]),
     );
     assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);
@@ -358,7 +358,7 @@ fn unreadable_schedules_do_not_matter_to_a_policy_that_does_not_judge_them() {
     let indifferent = HealthPolicy::default().no_enabled_schedule_is_warning(false);
     let report = check(
         &indifferent,
-        [job(TaskStatus::Succeeded, hours(3))],
+        [job(TaskState::Succeeded, hours(3))],
         Err("the appliance has no schedules".into()),
     );
     assert_eq!(report.verdict, Verdict::Ok);
@@ -371,7 +371,7 @@ fn unreadable_schedules_do_not_matter_to_a_policy_that_does_not_judge_them() {
     // A required schedule is judged: unreadable, it leaves the verdict open.
     let report = check(
         &indifferent.require_schedule("default"),
-        [job(TaskStatus::Succeeded, hours(3))],
+        [job(TaskState::Succeeded, hours(3))],
         Err("the appliance has no schedules".into()),
     );
     assert_eq!(report.verdict, Verdict::Unknown);
@@ -381,7 +381,7 @@ fn unreadable_schedules_do_not_matter_to_a_policy_that_does_not_judge_them() {
 fn a_success_after_the_appliance_clock_is_unknown() {
     let report = check(
         &HealthPolicy::default(),
-        [job(TaskStatus::Succeeded, -hours(1))],
+        [job(TaskState::Succeeded, -hours(1))],
         Ok(&[daily("default", true)]),
     );
     assert_eq!(report.verdict, Verdict::Unknown);
@@ -403,7 +403,7 @@ fn a_success_after_the_appliance_clock_is_unknown() {
 fn the_report_serializes_for_scripts() {
     let report = check(
         &HealthPolicy::default(),
-        [job(TaskStatus::Succeeded, hours(3))],
+        [job(TaskState::Succeeded, hours(3))],
         Ok(&[daily("default", true)]),
     );
     let json = serde_json::to_value(&report).unwrap();

@@ -1,11 +1,12 @@
 //! Backup jobs: statuses, outcomes and details.
 
-use chrono::TimeDelta;
+use std::time::Duration;
+
 use vcsa_backup_api::{enums, types};
 
 use super::{FromWire, IntoDomain, convert_all};
 use crate::error::ServerError;
-use crate::job::details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskStatus};
+use crate::job::details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskState};
 use crate::job::id::JobId;
 use crate::job::status::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};
 
@@ -31,6 +32,7 @@ impl FromWire<types::BackupJobStatus> for JobStatus {
             messages: convert_all(s.messages),
             started_at: s.start_time,
             ended_at: s.end_time,
+            size_bytes: None,
         }
     }
 }
@@ -48,7 +50,7 @@ impl FromWire<types::ReturnResult> for Outcome {
     }
 }
 
-impl FromWire<enums::DetailsStatus> for TaskStatus {
+impl FromWire<enums::DetailsStatus> for TaskState {
     fn from_wire(value: enums::DetailsStatus) -> Self {
         Self::from(value.as_str())
     }
@@ -67,7 +69,7 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
     };
     let duration = info
         .duration
-        .map(|s| non_negative(s, "duration").map(|_| TimeDelta::seconds(s)))
+        .map(|s| non_negative(s, "duration").map(Duration::from_secs))
         .transpose()?;
     let size_bytes = info.size.map(|s| non_negative(s, "size")).transpose()?;
     let progress = match info.progress {
@@ -80,7 +82,7 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
     };
     Ok(JobDetails {
         kind: info.type_.into_domain(),
-        status: info.status.into_domain(),
+        state: info.status.into_domain(),
         description: info.description.into_domain(),
         messages: convert_all(info.messages),
         location: info.location,

@@ -55,7 +55,7 @@ impl FromWire<types::ReconciliationInfo> for Reconciliation {
             other => other.to_string(),
         });
         Self {
-            status: crate::job::details::TaskStatus::from(i.status.as_str()),
+            state: crate::job::details::TaskState::from(i.status.as_str()),
             progress: Percent::clamped(i.progress),
             description: i.description.into_domain(),
             messages: convert_all(i.messages),
