@@ -33,18 +33,18 @@ impl Fleet {
     ///     .keep(7)
     ///     .build()?;
     /// // What would change, then the change, then nothing left to change.
-    /// let plan = fleet.apply_schedules(|_| &nightly, ApplyOptions::new().dry_run(true)).await;
+    /// let plan = fleet.apply_schedules(|_| &nightly, &ApplyOptions::new().dry_run(true)).await;
     /// assert!(plan.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| !d.is_applied())));
-    /// let done = fleet.apply_schedules(|_| &nightly, ApplyOptions::new()).await;
+    /// let done = fleet.apply_schedules(|_| &nightly, &ApplyOptions::new()).await;
     /// assert!(done.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| d.is_applied())), "{done:?}");
-    /// let again = fleet.apply_schedules(|_| &nightly, ApplyOptions::new().dry_run(true)).await;
+    /// let again = fleet.apply_schedules(|_| &nightly, &ApplyOptions::new().dry_run(true)).await;
     /// assert!(again.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| d.is_unchanged())), "{again:?}");
     /// # Ok(()) })
     /// ```
     pub async fn apply_schedules<'s>(
         &self,
         desired: impl Fn(&Appliance) -> &'s ScheduleSpec,
-        options: ApplyOptions,
+        options: &ApplyOptions,
     ) -> Vec<ApplianceResult<ScheduleDiff>> {
         self.on_each(self.login_time_limit(), |client, appliance| {
             let (id, spec) = (appliance.schedule.clone(), desired(appliance));

@@ -8,7 +8,7 @@ use crate::support;
 
 use serde_json::json;
 use support::*;
-use vcsa_backup::{Error, Flavour, JobId, JobKind, ServerErrorType, TaskStatus};
+use vcsa_backup::{Error, Flavour, JobId, JobKind, ServerErrorType, TaskState};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -428,7 +428,7 @@ async fn unknown_task_statuses_are_kept_and_new_job_kinds_known() {
     let client = client(&server, Flavour::Api);
     let details = client.list_job_details(None).await.unwrap();
     let details = &details[&JobId::new(ID)];
-    assert_eq!(details.status, TaskStatus::Unknown("PAUSED".into()));
+    assert_eq!(details.state, TaskState::Unknown("PAUSED".into()));
     assert_eq!(details.kind, JobKind::LocalBackup);
 }
 

@@ -44,7 +44,7 @@ async fn converge(
         .dry_run(dry_run);
     // `desired` found a spec for every appliance of the fleet.
     let results = fleet
-        .apply_schedules(|a| &specs[&of[a.name()]], options)
+        .apply_schedules(|a| &specs[&of[a.name()]], &options)
         .await;
     let rows: Vec<Row<DiffView>> = results
         .iter()
