@@ -123,6 +123,7 @@ mod catalog;
 mod clap_feature;
 mod client;
 mod error;
+mod human;
 #[cfg(feature = "fleet")]
 pub mod fleet;
 pub mod health;
@@ -150,7 +151,8 @@ pub use client::builder::{ClientBuilder, DEFAULT_TIMEOUT};
 pub use client::restore::{RESTORE_PORT, RESTORE_USER};
 pub use error::PeerCertificate;
 pub use error::{
-    AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
+    AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, RetryAdvice, ServerError,
+    ServerErrorType,
 };
 pub use job::{
     BuildInfo, JobDetails, JobId, JobKind, JobState, JobStatus, Outcome, OutcomeStatus, Percent,

@@ -147,7 +147,7 @@ impl Client {
                     operation,
                     "no job was started: the start did not reach the appliance"
                 );
-                Err(lost)
+                Err(lost.settled())
             }
             Found::Several(candidates) => {
                 tracing::warn!(

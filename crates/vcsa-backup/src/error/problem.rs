@@ -247,3 +247,9 @@ pub(crate) fn write_problems(f: &mut fmt::Formatter<'_>, problems: &[Problem]) -
     }
     Ok(())
 }
+
+/// The problems on one line, separated by `; `.
+pub(crate) fn joined(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.join("; ")
+}

@@ -15,19 +15,7 @@ pub(crate) mod faults;
 use backoff::{Backoff, EndEstimate, PollContext};
 use faults::FailureStreak;
 
-/// Counters of one wait, for messages and logs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WaitSummary {
-    /// Time from the start of the wait to its end.
-    pub waited: Duration,
-    /// Reads of the job's status, failed ones included.
-    pub polls: u32,
-    /// Reads that failed.
-    pub failed_polls: u32,
-    /// Failed reads in a row at the end of the wait.
-    pub consecutive_failures: u32,
-}
+pub use crate::error::WaitSummary;
 
 /// A wait's time limit, on tokio's clock.
 #[derive(Debug, Clone, Copy)]

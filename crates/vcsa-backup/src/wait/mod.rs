@@ -46,12 +46,13 @@ pub use crate::retry::WaitSummary;
 pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
 pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use error::{
-    BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
+    BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, RecoveryWaitError, Stalled,
+    TimedOut, WaitError,
 };
 pub use human::HumanDuration;
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
-pub use restore::{RESTORE_OUTAGE, RecoveryWaitError};
+pub use restore::RESTORE_OUTAGE;
 pub use watch::JobWatch;
 pub use when_idle::IdleStart;
 
