@@ -123,10 +123,10 @@ mod catalog;
 mod clap_feature;
 mod client;
 mod error;
-mod human;
 #[cfg(feature = "fleet")]
 pub mod fleet;
 pub mod health;
+mod human;
 mod job;
 mod message;
 mod restore;

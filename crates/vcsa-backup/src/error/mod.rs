@@ -307,7 +307,9 @@ impl Error {
                 "a backup or restore is already running on the appliance".into()
             }
             Self::NotFound(_) => "the appliance has no such job or schedule".into(),
-            Self::NotAuthenticated { reason, .. } => format!("not logged in: {}", reason.what()).into(),
+            Self::NotAuthenticated { reason, .. } => {
+                format!("not logged in: {}", reason.what()).into()
+            }
             Self::SessionExpired { operation } => format!(
                 "the session expired before the appliance accepted \"{operation}\", so nothing \
                  was done"

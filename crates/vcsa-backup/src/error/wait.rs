@@ -30,7 +30,6 @@ pub struct WaitSummary {
     pub consecutive_failures: u32,
 }
 
-
 /// Why a wait ended without a successful job. Match on it for what to do next (see
 /// [`Client::wait_for_job`](crate::Client::wait_for_job)); `Display` says it in one paragraph.
 #[derive(Debug)]
@@ -434,7 +433,9 @@ impl RecoveryWaitError<Vec<Message>> {
     pub fn appliance_messages(&self) -> &[Message] {
         match self {
             Self::Failed { last, .. } => last,
-            Self::TimedOut { last: Some(last), .. } => last,
+            Self::TimedOut {
+                last: Some(last), ..
+            } => last,
             _ => self.error().map_or(&[], Error::appliance_messages),
         }
     }
@@ -462,4 +463,3 @@ impl<T: fmt::Debug> std::error::Error for RecoveryWaitError<T> {
         }
     }
 }
-

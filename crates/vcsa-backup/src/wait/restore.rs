@@ -10,12 +10,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::options::WaitOptions;
+use crate::error::RecoveryWaitError;
 use crate::job::details::TaskStatus;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::backoff::ExponentialBackoff;
 use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
-use crate::error::RecoveryWaitError;
 use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 use crate::{Client, Error};
 

@@ -25,6 +25,7 @@ mod job_id;
 mod lost_answers;
 mod requests;
 mod restore;
+mod retry_advice;
 mod schedule_clock;
 mod schedule_diff;
 mod schedule_info;
