@@ -9,6 +9,7 @@ mod archives;
 mod backup;
 mod restore;
 mod schedule;
+mod settings;
 
 pub use archives::{ArchivesCommand, ArchivesListArgs, ArchivesShowArgs, CatalogLocation};
 use backup::BACKUP_EXAMPLES;
@@ -18,6 +19,7 @@ pub use schedule::{
     ScheduleApplyArgs, ScheduleCommand, ScheduleCreateArgs, ScheduleOptions, ScheduleRunArgs,
     ScheduleUpdateArgs, days,
 };
+use settings::SETTINGS_HELP;
 
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
@@ -47,7 +49,7 @@ VCSA_PASSWORD environment variable, from --password-file, or from a prompt on th
 #[command(
     name = "vcsa-backup",
     version,
-    after_long_help = format!("{}\n\n{EXIT_CODES}", crate::config::HELP)
+    after_long_help = format!("{SETTINGS_HELP}\n\n{EXIT_CODES}")
 )]
 pub struct Cli {
     /// Settings shared by every subcommand.

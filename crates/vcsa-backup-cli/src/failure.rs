@@ -5,9 +5,11 @@ use std::fmt;
 use serde::Serialize;
 
 use vcsa_backup::{
-    AuthFailure, BuildError, Error, Field, InvalidRequest, JobId, JobStatus, Problem, ServerError,
-    ServerErrorType,
+    AuthFailure, BuildError, Error, Field, InvalidRequest, JobId, JobStatus, PeerCertificate,
+    Problem, ServerError, ServerErrorType,
 };
+
+use crate::certificate::{CHECK_IT, CertificateView, pin_lines};
 
 /// The documented exit codes (see `vcsa-backup --help`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -372,7 +374,7 @@ impl From<Error> for Failure {
                 reason,
                 certificate,
                 ..
-            } => crate::certificate::untrusted(reason, certificate.as_deref()),
+            } => untrusted(reason, certificate.as_deref()),
             Error::Server(e) => Failure::new(
                 ExitCode::Appliance,
                 match &e.error_type {
@@ -407,6 +409,29 @@ impl From<Error> for Failure {
         };
         with_stack(failure, server.as_ref())
     }
+}
+
+/// The failure of a command whose appliance presented a certificate it does not trust.
+fn untrusted(reason: &str, certificate: Option<&PeerCertificate>) -> Failure {
+    let failure = Failure::new(
+        ExitCode::Connection,
+        format!("the appliance's TLS certificate is not trusted: {reason}"),
+    );
+    let Some(certificate) = certificate else {
+        return failure.with_hint(
+            "pass the certificate's SHA-256 thumbprint with --thumbprint (or VCSA_THUMBPRINT), \
+             or its CA with --ca-cert (or VCSA_CA_CERT); `vcsa-backup trust SERVER` shows it",
+        );
+    };
+    let view = CertificateView::new(certificate);
+    let details = crate::human::fields(&view.fields());
+    let pins = pin_lines(&view.thumbprint_sha256);
+    failure
+        .with_details(details.lines().map(|l| format!("presented: {l}")))
+        .with_hint(format!(
+            "{CHECK_IT}\nthen pin it with one of:\n  {}",
+            pins.join("\n  ")
+        ))
 }
 
 /// A failure about schedule `id`, with the words for a missing or existing one.
