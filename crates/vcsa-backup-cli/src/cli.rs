@@ -33,8 +33,8 @@ Exit codes:
   5  authentication: wrong user or password, or the user lacks the backup privilege
   6  connection: the appliance could not be reached, timed out, is busy, or its certificate is not trusted
   7  the appliance answered with an unexpected error or an answer that could not be understood
-  8  outcome unknown: a start's answer was lost and the appliance's jobs could not say whether
-     it started; check `vcsa-backup list` before starting again (never retry blindly)
+  8  outcome unknown: the answer to a start (or a cancel, a schedule change) was lost and the
+     appliance could not say whether it was done; check `vcsa-backup list` before trying again
   74 the result could not be written to standard output (a closed pipe is not an error)
   130 interrupted (Ctrl-C) while following a job; the job goes on on the appliance
 

@@ -30,7 +30,8 @@ pub enum ExitCode {
     Connection = 6,
     /// The appliance answered with something unexpected.
     Appliance = 7,
-    /// A start's answer was lost and the appliance's jobs could not say whether it started.
+    /// A change's answer was lost (a start, a cancel, a schedule change), and the appliance
+    /// could not say whether it was done.
     OutcomeUnknown = 8,
     /// The result could not be written to standard output (sysexits' `EX_IOERR`).
     Output = 74,
