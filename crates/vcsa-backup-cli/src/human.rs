@@ -54,6 +54,16 @@ impl Zone {
     }
 }
 
+/// `Field   value` lines, values aligned.
+pub fn fields(pairs: &[(&str, String)]) -> String {
+    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k:<width$}  {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,14 +108,4 @@ mod tests {
             .with_timezone(&Utc);
         assert_eq!(time(t), "2025-01-31 02:00:07 UTC");
     }
-}
-
-/// `Field   value` lines, values aligned.
-pub fn fields(pairs: &[(&str, String)]) -> String {
-    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k:<width$}  {v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

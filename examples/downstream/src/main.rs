@@ -29,7 +29,11 @@ const NAS_PASSWORD: &str = "Nas-Pa55word!";
 async fn main() -> Result<(), Error> {
     // A test double of the appliance, on loopback: a start failure is a broken machine.
     let template = Simulator::builder().job_duration(Duration::from_secs(2));
-    let sim = template.clone().start().await.expect("the simulator starts");
+    let sim = template
+        .clone()
+        .start()
+        .await
+        .expect("the simulator starts");
     let fleet_sims = Simulator::fleet(3)
         .template(template)
         .start()
@@ -101,14 +105,20 @@ async fn back_up(client: &Client, deadline: Instant) -> Result<(), Error> {
         Err(busy) if busy.retry_advice() == RetryAdvice::WhenIdle => {
             println!("busy: {}", busy.summary());
             let options = until(deadline);
-            client.start_backup_when_idle(&second, &options).await?.status
+            client
+                .start_backup_when_idle(&second, &options)
+                .await?
+                .status
         }
         other => other?,
     };
     for job in [first, second] {
         let status = client.watch_job(&job.id, &until(deadline)).await?;
         assert_eq!(status.state, JobState::Succeeded);
-        println!("backup {} {} at {}", status.id, status.state, status.progress);
+        println!(
+            "backup {} {} at {}",
+            status.id, status.state, status.progress
+        );
     }
     Ok(())
 }
@@ -121,9 +131,13 @@ async fn schedule(client: &Client) -> Result<(), Error> {
         .at(23, 0)
         .keep(7)
         .build()?;
-    let diff = client.apply_schedule("default", &spec, ApplyOptions::new()).await?;
+    let diff = client
+        .apply_schedule("default", &spec, ApplyOptions::new())
+        .await?;
     println!("schedule: {diff}");
-    let again = client.apply_schedule("default", &spec, ApplyOptions::new()).await?;
+    let again = client
+        .apply_schedule("default", &spec, ApplyOptions::new())
+        .await?;
     assert!(again.is_unchanged());
     Ok(())
 }
