@@ -23,6 +23,7 @@ mod http_client;
 mod http_events;
 mod job_id;
 mod lost_answers;
+mod one_error;
 mod requests;
 mod restore;
 mod retry_advice;
