@@ -295,10 +295,10 @@ mod tests {
         ];
         for (error, advice) in cases {
             assert_eq!(error.retry_advice(), advice, "{error:?}");
-            // The words agree with the advice: a hint for every kind but a wait's.
+            // Every kind says what to do, but a recovery wait, whose summary says it.
             assert_eq!(
                 error.hint().is_none(),
-                matches!(error, Error::Wait(_) | Error::RecoveryWait(_)),
+                matches!(error, Error::RecoveryWait(_)),
                 "{error:?}"
             );
         }

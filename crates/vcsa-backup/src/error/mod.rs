@@ -378,7 +378,7 @@ impl Error {
                 problem::joined(problems)
             )
             .into(),
-            Self::Wait(e) => e.to_string().into(),
+            Self::Wait(e) => e.summary().into(),
             Self::RecoveryWait(e) => e.to_string().into(),
         }
     }
@@ -395,7 +395,7 @@ impl Error {
     }
 
     /// What to do next, in an administrator's words; `None` when [`summary`](Self::summary)
-    /// already says it (a wait's error does).
+    /// already says it (a failed read's wait error or a recovery wait's does).
     pub fn hint(&self) -> Option<Cow<'static, str>> {
         let hint: Cow<'static, str> = match self {
             Self::BackupInProgress(_) => "wait for it to finish, then try again".into(),
@@ -446,15 +446,19 @@ impl Error {
             )
             .into(),
             Self::Configuration { .. } => "fix these settings, then build the client again".into(),
-            Self::Wait(_) | Self::RecoveryWait(_) => return None,
+            Self::Wait(e) => return e.hint().map(Cow::Borrowed),
+            Self::RecoveryWait(_) => return None,
         };
         Some(hint)
     }
 }
 
 impl fmt::Display for Error {
-    /// `<summary> (<the appliance's messages>); <hint>`.
+    /// `<summary> (<the appliance's messages>); <hint>`; a wait's error as it says itself.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Self::Wait(e) = self {
+            return e.fmt(f);
+        }
         f.write_str(&self.summary())?;
         if let Some(e) = self.server_error() {
             write!(f, " ({e})")?;

@@ -181,10 +181,51 @@ impl WaitError {
     }
 }
 
-impl fmt::Display for WaitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// What a wait's ending says happened, without the advice: [`WaitError::summary`].
+struct Summary<'a>(&'a WaitError);
+
+impl WaitError {
+    /// What happened, in an administrator's words, without the advice that
+    /// [`hint`](Self::hint) gives.
+    pub fn summary(&self) -> String {
+        Summary(self).to_string()
+    }
+
+    /// What to do next, when the summary does not already end with it (a failed read's error
+    /// and start-when-idle's reasons say it in their own words).
+    pub fn hint(&self) -> Option<&'static str> {
         match self {
-            Self::JobFailed(e) => {
+            Self::JobFailed(_) => {
+                Some("Its details (`list_job_details`) and the appliance's backup log say more.")
+            }
+            Self::TimedOut(_) => Some(
+                "The job is still running on the appliance: wait again with a longer limit, or \
+                 cancel it (`cancel_job`).",
+            ),
+            Self::Stalled(_) => Some(
+                "The job is still running on the appliance: look at it there (its details and \
+                 the backup log), then wait again or cancel it (`cancel_job`).",
+            ),
+            Self::ReadFailed(_) | Self::NotStarted(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for WaitError {
+    /// `<summary>. <hint>`, one paragraph.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Summary(self).fmt(f)?;
+        match self.hint() {
+            Some(hint) => write!(f, ". {hint}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            WaitError::JobFailed(e) => {
                 write!(f, "backup job {} FAILED", e.status.id)?;
                 if e.status.messages.is_empty() {
                     f.write_str(" without a message from the appliance")?;
@@ -192,13 +233,9 @@ impl fmt::Display for WaitError {
                     f.write_str(": ")?;
                     write_messages(f, &e.status.messages)?;
                 }
-                write!(
-                    f,
-                    " (seen after {}). Its details (`list_job_details`) and the appliance's backup log say more.",
-                    Counts(&e.summary)
-                )
+                write!(f, " (seen after {})", Counts(&e.summary))
             }
-            Self::TimedOut(e) => {
+            WaitError::TimedOut(e) => {
                 write!(
                     f,
                     "gave up waiting for backup job {} when the limit of {} was reached, after {}; ",
@@ -210,11 +247,11 @@ impl fmt::Display for WaitError {
                 if let Some(error) = &e.last_error {
                     write!(f, ", and the last read failed: {error}")?;
                 }
-                f.write_str(". The job is still running on the appliance: wait again with a longer limit, or cancel it (`cancel_job`).")
+                Ok(())
             }
-            Self::Stalled(e) => write!(
+            WaitError::Stalled(e) => write!(
                 f,
-                "gave up waiting for backup job {}: it has stayed {} at {} for {} (the stall limit is {}), after {}. The job is still running on the appliance: look at it there (its details and the backup log), then wait again or cancel it (`cancel_job`).",
+                "gave up waiting for backup job {}: it has stayed {} at {} for {} (the stall limit is {}), after {}",
                 e.job,
                 e.last_status.state.as_str(),
                 e.last_status.progress,
@@ -222,7 +259,7 @@ impl fmt::Display for WaitError {
                 HumanDuration(e.limit),
                 Counts(&e.summary)
             ),
-            Self::ReadFailed(e) => {
+            WaitError::ReadFailed(e) => {
                 write!(
                     f,
                     "stopped waiting for backup job {} after {}",
@@ -235,7 +272,7 @@ impl fmt::Display for WaitError {
                 }
                 write!(f, ": {}", e.error)
             }
-            Self::NotStarted(e) => {
+            WaitError::NotStarted(e) => {
                 match &e.reason {
                     NotStartedReason::Refused(error) => {
                         write!(f, "the appliance refused to start the backup: {error}")?

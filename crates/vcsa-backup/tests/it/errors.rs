@@ -66,7 +66,7 @@ async fn every_error_kind_from_both_body_shapes() {
         ("UNAUTHENTICATED", 401, "NotAuthenticated", AFTER_A_PAUSE),
     ];
     let mut rendered = String::new();
-    for (error_type, status, expected, retryable) in table {
+    for (error_type, status, expected, advice) in table {
         let mut shown = Vec::new();
         for flavour in [Flavour::Api, Flavour::Rest] {
             let body = error_body(flavour, error_type, "What went wrong");
@@ -78,7 +78,7 @@ async fn every_error_kind_from_both_body_shapes() {
                 expected,
                 "{error_type} in {flavour}: {error:?}"
             );
-            assert_eq!(error.retry_advice(), retryable, "{error_type}");
+            assert_eq!(error.retry_advice(), advice, "{error_type}");
             let server = error
                 .server_error()
                 .expect("the appliance's report is kept");
