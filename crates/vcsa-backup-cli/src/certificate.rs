@@ -1,12 +1,12 @@
 //! A certificate the appliance presented, as a person checks it before trusting it: its SHA-256
 //! thumbprint, subject, issuer and validity, and the option, variable and configuration line
-//! that pin it. Shown by `trust` and by the untrusted-certificate error.
+//! that pin it. Shown by `trust` and by the untrusted-certificate error ([`crate::failure`]).
 
 use serde::Serialize;
 use vcsa_backup::PeerCertificate;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::failure::{ExitCode, Failure};
+use crate::config_path::shown_default;
 
 /// What a person reads of a certificate.
 #[derive(Debug, Serialize)]
@@ -73,30 +73,7 @@ pub fn pin_lines(thumbprint: &str) -> Vec<String> {
         format!("export VCSA_THUMBPRINT={thumbprint}"),
         format!(
             "trust = {{ thumbprint = \"{thumbprint}\" }}   # in the appliance's entry of {}",
-            crate::config::shown_default()
+            shown_default()
         ),
     ]
-}
-
-/// The failure of a command whose appliance presented a certificate it does not trust.
-pub fn untrusted(reason: &str, certificate: Option<&PeerCertificate>) -> Failure {
-    let failure = Failure::new(
-        ExitCode::Connection,
-        format!("the appliance's TLS certificate is not trusted: {reason}"),
-    );
-    let Some(certificate) = certificate else {
-        return failure.with_hint(
-            "pass the certificate's SHA-256 thumbprint with --thumbprint (or VCSA_THUMBPRINT), \
-             or its CA with --ca-cert (or VCSA_CA_CERT); `vcsa-backup trust SERVER` shows it",
-        );
-    };
-    let view = CertificateView::new(certificate);
-    let details = crate::output::fields(&view.fields());
-    let pins = pin_lines(&view.thumbprint_sha256);
-    failure
-        .with_details(details.lines().map(|l| format!("presented: {l}")))
-        .with_hint(format!(
-            "{CHECK_IT}\nthen pin it with one of:\n  {}",
-            pins.join("\n  ")
-        ))
 }

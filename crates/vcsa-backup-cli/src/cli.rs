@@ -10,6 +10,7 @@ mod backup;
 mod fleet_schedule;
 mod restore;
 mod schedule;
+mod settings;
 
 pub use archives::{ArchivesCommand, ArchivesListArgs, ArchivesShowArgs, CatalogLocation};
 use backup::BACKUP_EXAMPLES;
@@ -20,6 +21,7 @@ pub use schedule::{
     ScheduleApplyArgs, ScheduleCommand, ScheduleCreateArgs, ScheduleOptions, ScheduleRunArgs,
     ScheduleUpdateArgs, day_word, days, parse_time,
 };
+use settings::SETTINGS_HELP;
 
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
@@ -33,8 +35,8 @@ Exit codes:
   5  authentication: wrong user or password, or the user lacks the backup privilege
   6  connection: the appliance could not be reached, timed out, is busy, or its certificate is not trusted
   7  the appliance answered with an unexpected error or an answer that could not be understood
-  8  outcome unknown: a start's answer was lost and the appliance's jobs could not say whether
-     it started; check `vcsa-backup list` before starting again (never retry blindly)
+  8  outcome unknown: the answer to a start (or a cancel, a schedule change) was lost and the
+     appliance could not say whether it was done; check `vcsa-backup list` before trying again
   74 the result could not be written to standard output (a closed pipe is not an error)
   130 interrupted (Ctrl-C) while following a job; the job goes on on the appliance
 
@@ -49,7 +51,7 @@ VCSA_PASSWORD environment variable, from --password-file, or from a prompt on th
 #[command(
     name = "vcsa-backup",
     version,
-    after_long_help = format!("{}\n\n{EXIT_CODES}", crate::config::HELP)
+    after_long_help = format!("{SETTINGS_HELP}\n\n{EXIT_CODES}")
 )]
 pub struct Cli {
     /// Settings shared by every subcommand.

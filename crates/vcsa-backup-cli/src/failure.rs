@@ -5,9 +5,11 @@ use std::fmt;
 use serde::Serialize;
 
 use vcsa_backup::{
-    AuthFailure, BuildError, Error, Field, InvalidRequest, JobId, JobStatus, Problem, ServerError,
-    ServerErrorType,
+    AuthFailure, BuildError, Error, Field, InvalidRequest, JobId, JobStatus, Message,
+    PeerCertificate, Problem, ServerError, ServerErrorType,
 };
+
+use crate::certificate::{CHECK_IT, CertificateView, pin_lines};
 
 /// The documented exit codes (see `vcsa-backup --help`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +30,8 @@ pub enum ExitCode {
     Connection = 6,
     /// The appliance answered with something unexpected.
     Appliance = 7,
-    /// A start's answer was lost and the appliance's jobs could not say whether it started.
+    /// A change's answer was lost (a start, a cancel, a schedule change), and the appliance
+    /// could not say whether it was done.
     OutcomeUnknown = 8,
     /// The result could not be written to standard output (sysexits' `EX_IOERR`).
     Output = 74,
@@ -224,8 +227,13 @@ impl fmt::Display for Failure {
 
 /// The appliance's message stack as lines: the message, then each cause.
 pub fn message_stack(error: &ServerError) -> Vec<String> {
+    stack_lines(&error.messages)
+}
+
+/// The appliance's messages as lines: the first, then each cause.
+fn stack_lines(messages: &[Message]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for (i, message) in error.messages.iter().enumerate() {
+    for (i, message) in messages.iter().enumerate() {
         let text = message.to_string();
         let text = text.trim();
         if text.is_empty() {
@@ -282,9 +290,11 @@ pub fn problem(p: &Problem) -> String {
     line
 }
 
-fn with_stack(failure: Failure, server: Option<&ServerError>) -> Failure {
-    match server {
-        Some(e) => failure.with_details(message_stack(e)),
+/// The SDK's own words for `error`: what happened as the headline, its advice as the hint.
+fn in_sdk_words(code: ExitCode, error: &Error) -> Failure {
+    let failure = Failure::new(code, error.summary());
+    match error.hint() {
+        Some(hint) => failure.with_hint(hint),
         None => failure,
     }
 }
@@ -297,7 +307,6 @@ impl From<BuildError> for Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        let server = error.server_error().cloned();
         let failure = match &error {
             Error::BackupInProgress(_) => Failure::new(
                 ExitCode::BackupInProgress,
@@ -349,7 +358,7 @@ impl From<Error> for Failure {
                 "the user is not allowed to do this",
             )
             .with_hint("log in with an account that has the appliance's backup privilege"),
-            Error::SessionExpired { .. } => Failure::new(ExitCode::Connection, error.to_string()),
+            Error::SessionExpired { .. } => in_sdk_words(ExitCode::Connection, &error),
             Error::InvalidRequest(InvalidRequest::Problems(problems)) => Failure::new(
                 ExitCode::InvalidInput,
                 "the request is invalid and was not sent",
@@ -361,6 +370,10 @@ impl From<Error> for Failure {
                 "the appliance refused the request as invalid",
             )
             .with_hint("fix the request; repeating it unchanged will not help"),
+            // Not 6: that tells scripts to try again, which could do the change twice.
+            Error::Transient {
+                change: Some(_), ..
+            } => in_sdk_words(ExitCode::OutcomeUnknown, &error),
             // The SDK's reason already names the root cause (refused, DNS, time-out); the rest of
             // the transport's chain only repeats it in library words.
             Error::Transient { reason, .. } => Failure::new(
@@ -372,41 +385,52 @@ impl From<Error> for Failure {
                 reason,
                 certificate,
                 ..
-            } => crate::certificate::untrusted(reason, certificate.as_deref()),
-            Error::Server(e) => Failure::new(
-                ExitCode::Appliance,
-                match &e.error_type {
-                    Some(t) => format!("the appliance reported an error ({t})"),
-                    None => "the appliance reported an error".to_string(),
-                },
-            ),
-            Error::MalformedResponse { .. } => Failure::new(ExitCode::Appliance, error.to_string()),
+            } => untrusted(reason, certificate.as_deref()),
+            Error::Server(_) => in_sdk_words(ExitCode::Appliance, &error),
+            Error::MalformedResponse { .. } => in_sdk_words(ExitCode::Appliance, &error),
             // Not 6: that tells scripts to try again, which could start a second backup.
-            Error::OutcomeUnknown {
-                location,
-                candidates,
-                ..
-            } => Failure::new(ExitCode::OutcomeUnknown, error.to_string())
-                .with_details(
-                    candidates
-                        .iter()
-                        .map(|job| format!("job {job} could be the one it started")),
-                )
+            // The summary names the jobs that could be the one it started.
+            Error::OutcomeUnknown { location, .. } => {
+                Failure::new(ExitCode::OutcomeUnknown, error.summary())
                 .with_hint(format!(
                     "do not start it again blindly: `vcsa-backup list` shows the recent jobs; \
                      look for one at {location}, then follow it with `vcsa-backup status <job> \
                      --wait`"
-                )),
+                ))
+            }
             Error::Configuration { problems, .. } => Failure::new(
                 ExitCode::InvalidInput,
                 "the connection settings are invalid",
             )
             .with_details(problems.iter().map(|p| format!("- {}", problem(p))))
             .with_hint("fix the options above and run the command again"),
-            _ => Failure::new(ExitCode::Appliance, error.to_string()),
+            _ => in_sdk_words(ExitCode::Appliance, &error),
         };
-        with_stack(failure, server.as_ref())
+        failure.with_details(stack_lines(error.appliance_messages()))
     }
+}
+
+/// The failure of a command whose appliance presented a certificate it does not trust.
+fn untrusted(reason: &str, certificate: Option<&PeerCertificate>) -> Failure {
+    let failure = Failure::new(
+        ExitCode::Connection,
+        format!("the appliance's TLS certificate is not trusted: {reason}"),
+    );
+    let Some(certificate) = certificate else {
+        return failure.with_hint(
+            "pass the certificate's SHA-256 thumbprint with --thumbprint (or VCSA_THUMBPRINT), \
+             or its CA with --ca-cert (or VCSA_CA_CERT); `vcsa-backup trust SERVER` shows it",
+        );
+    };
+    let view = CertificateView::new(certificate);
+    let details = crate::human::fields(&view.fields());
+    let pins = pin_lines(&view.thumbprint_sha256);
+    failure
+        .with_details(details.lines().map(|l| format!("presented: {l}")))
+        .with_hint(format!(
+            "{CHECK_IT}\nthen pin it with one of:\n  {}",
+            pins.join("\n  ")
+        ))
 }
 
 /// A failure about schedule `id`, with the words for a missing or existing one.

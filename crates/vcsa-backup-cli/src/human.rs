@@ -1,4 +1,5 @@
-//! Sizes, durations and times in the units a person reads at a glance.
+//! Sizes, durations and times in the units a person reads at a glance, and facts as aligned
+//! `Field  value` lines.
 
 use std::time::Duration;
 
@@ -51,6 +52,16 @@ impl Zone {
             _ => time(t),
         }
     }
+}
+
+/// `Field   value` lines, values aligned.
+pub fn fields(pairs: &[(&str, String)]) -> String {
+    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k:<width$}  {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

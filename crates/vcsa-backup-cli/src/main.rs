@@ -8,6 +8,7 @@ mod certificate;
 mod cli;
 mod commands;
 mod config;
+mod config_path;
 mod connect;
 mod failure;
 mod files;

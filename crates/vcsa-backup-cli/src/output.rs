@@ -101,15 +101,7 @@ pub fn shorten(text: &str, room: usize, how: Shorten) -> String {
     }
 }
 
-/// `Field   value` lines, values aligned.
-pub fn fields(pairs: &[(&str, String)]) -> String {
-    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k:<width$}  {v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use crate::human::fields;
 
 /// Prints `json` as pretty JSON, or `text` for a table, on standard output.
 pub fn print<T: Serialize>(

@@ -165,6 +165,7 @@ mod error;
 #[cfg(feature = "fleet")]
 pub mod fleet;
 pub mod health;
+mod human;
 mod job;
 mod message;
 mod restore;
@@ -194,7 +195,8 @@ pub use client::builder::{ClientBuilder, DEFAULT_REQUEST_TIMEOUT};
 pub use client::restore::{RESTORE_PORT, RESTORE_USER};
 pub use error::PeerCertificate;
 pub use error::{
-    AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
+    AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, RetryAdvice, ServerError,
+    ServerErrorType,
 };
 /// `next()` and the other combinators for the stream of [`Client::watch_job`].
 pub use futures_util::StreamExt;
@@ -210,7 +212,7 @@ pub use restore::{
     Reconciliation, RestoreCheck, RestoreRequest, RestoreRequestBuilder, RestoreStatus,
 };
 pub use schedule::{
-    ApplianceTime, ApplyOptions, Blocker, DayOfWeek, Recurrence, Retention, Schedule,
+    ApplianceTime, ApplyOptions, BlockReason, DayOfWeek, Recurrence, Retention, Schedule,
     ScheduleAction, ScheduleChange, ScheduleDiff, ScheduleSpec, ScheduleSpecBuilder,
     ScheduleUpdate, SettingValue,
 };

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 use vcsa_backup::{
-    ApplianceTime, Blocker, DayOfWeek, Field, PartId, Schedule, ScheduleAction, ScheduleChange,
+    ApplianceTime, BlockReason, DayOfWeek, Field, PartId, Schedule, ScheduleAction, ScheduleChange,
     ScheduleDiff, SettingValue,
 };
 
@@ -404,9 +404,9 @@ fn setting_name(field: Field) -> Option<String> {
 }
 
 impl BlockerView {
-    fn new(blocker: &Blocker) -> Self {
+    fn new(blocker: &BlockReason) -> Self {
         match blocker {
-            Blocker::CannotUnset(field) => Self {
+            BlockReason::CannotUnset(field) => Self {
                 reason: Reason::CannotUnset,
                 setting: setting_name(*field),
                 message: format!(
@@ -415,7 +415,7 @@ impl BlockerView {
                     option_for(*field)
                 ),
             },
-            Blocker::NeedsLocationPassword => Self {
+            BlockReason::NeedsLocationPassword => Self {
                 reason: Reason::NeedsLocationPassword,
                 setting: Some("location_password".to_string()),
                 message: "a new schedule with --location-user needs the backup server's \

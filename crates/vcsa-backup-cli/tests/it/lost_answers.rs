@@ -83,3 +83,32 @@ fn schedule_run_wait_follows_its_run_and_two_candidates_exit_8() {
         assert_eq!(sim.control().job_ids().len(), 2, "not sent again");
     }
 }
+
+#[test]
+fn a_cancel_whose_answer_was_lost_exits_8_and_says_to_check_first() {
+    let sim = Sim::http(Duration::from_secs(3600));
+    let args = [
+        "-o",
+        "json",
+        "backup",
+        "--location",
+        "sftp://backup.example.com/vcsa/today",
+    ];
+    let started = sim.run(&args);
+    assert_eq!(started.code, 0, "{started}");
+    let doc: serde_json::Value = serde_json::from_str(&started.stdout).unwrap();
+    let job = doc["id"].as_str().unwrap().to_string();
+    sim.control()
+        .lose_answers(LostOperation::CancelJob, LostAnswer::BadGateway, 1);
+
+    let run = sim.run(&["-o", "json", "cancel", &job]);
+
+    assert_eq!(run.code, 8, "{run}");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["error"]["kind"], "outcome_unknown", "{run}");
+    let hint = doc["error"]["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("check whether it did \"cancel a job\""),
+        "{run}"
+    );
+}

@@ -147,7 +147,7 @@ impl Client {
                     operation,
                     "no job was started: the start did not reach the appliance"
                 );
-                Err(lost)
+                Err(lost.settled())
             }
             Found::Several(candidates) => {
                 tracing::warn!(
@@ -238,6 +238,7 @@ mod tests {
 
     fn gateway(status: u16) -> Error {
         Error::Transient {
+            change: None,
             reason: "the appliance's web front end answered".into(),
             server: Some(Box::new(ServerError {
                 error_type: None,
@@ -261,6 +262,7 @@ mod tests {
         );
         typed.status = Some(503);
         let api_said = Error::Transient {
+            change: None,
             reason: "busy".into(),
             server: Some(Box::new(typed)),
             source: None,

@@ -133,7 +133,7 @@ impl Client {
             )
             .await
         {
-            Ok(status) if status.state == JobState::NotStarted => Err(lost),
+            Ok(status) if status.state == JobState::NotStarted => Err(lost.settled()),
             Ok(status) => Ok(status),
             Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => Err(Error::OutcomeUnknown {
                 operation: "start a restore",

@@ -8,7 +8,7 @@ use crate::backup::part::{PartId, check_parts};
 use crate::client::Client;
 use crate::error::Error;
 use crate::schedule::{
-    ApplianceTime, ApplyOptions, Blocker, Schedule, ScheduleAction, ScheduleDiff, ScheduleSpec,
+    ApplianceTime, ApplyOptions, BlockReason, Schedule, ScheduleAction, ScheduleDiff, ScheduleSpec,
     ScheduleUpdate,
 };
 use crate::segment::IdKind;
@@ -295,7 +295,7 @@ impl Client {
         match diff.action() {
             ScheduleAction::Unchanged => return Ok(diff),
             ScheduleAction::Blocked(blockers) => {
-                let problems = blockers.iter().map(Blocker::problem).collect();
+                let problems = blockers.iter().map(BlockReason::problem).collect();
                 return Err(Error::problems_found(problems));
             }
             ScheduleAction::Create => self.create_schedule(schedule, spec).await?,

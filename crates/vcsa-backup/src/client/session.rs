@@ -4,6 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use crate::client::Client;
+use crate::client::resolve::may_have_started;
 use crate::error::{AuthFailure, Error, Field, Problem};
 use crate::wire::dispatch::{self, Repeat, Twins};
 use crate::wire::flavour::Flavour;
@@ -105,6 +106,10 @@ impl Client {
                         other => other,
                     },
                 }
+            }
+            // A change whose answer was lost may have been done: the error says so.
+            Err(error) if matches!(T::REPEAT, Repeat::No) && may_have_started(&error) => {
+                Err(error.lost_change(T::DOES))
             }
             other => other,
         }

@@ -1,16 +1,48 @@
 //! The SDK's one error type, with a variant for each case that changes what the caller does next.
+//!
+//! # One error story
+//!
+//! Every call returns the narrowest error that says what can go wrong: [`Error`] for a call to
+//! the appliance, [`BuildError`] for a builder, [`WaitError`] for a wait,
+//! [`RecoveryWaitError`] for a restore's or a reconciliation's wait, and the fleet's and the
+//! health policy's own errors for their settings. Each converts into [`Error`] with `?`, so a
+//! program (or a library built on this one) needs no other error type:
+//!
+//! - a wait's error stays whole, as [`Error::Wait`] or [`Error::RecoveryWait`]: what it carries
+//!   (the job's last status, the reads it took) is what the caller acts on;
+//! - settings refused before anything was sent (a builder's, a fleet's, a health policy's) are
+//!   [`Error::InvalidRequest`] with one [`Problem`] per setting: the next step is the same for all
+//!   of them (fix the setting named), so they share the variant, and the [`Field`] names the
+//!   setting.
+//!
+//! The typed errors stay the calls' own return types rather than variants of one enum so that a
+//! caller matching on a wait's outcome meets only the endings a wait has. The conversions are
+//! declared with the typed errors' modules, which sit above this one.
+//!
+//! Every error says what to do next in code as [`RetryAdvice`] (`retry_advice()`), and in words:
+//! [`Error::summary`] (what happened), [`Error::appliance_messages`] (the appliance's own words)
+//! and [`Error::hint`] (what to do), which `Display` joins into one sentence.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
 
 use crate::job::JobId;
+use crate::message::Message;
 
+mod advice;
 mod certificate;
 pub(crate) mod problem;
+mod wait;
 
 pub use crate::server_error::{ServerError, ServerErrorType};
+pub use advice::RetryAdvice;
 pub use certificate::PeerCertificate;
 pub use problem::{BuildError, Field, Problem};
+pub use wait::{
+    BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, RecoveryWaitError, Stalled,
+    TimedOut, WaitError, WaitSummary,
+};
 
 /// Everything that can go wrong, sorted by what to do next.
 ///
@@ -22,7 +54,7 @@ pub use problem::{BuildError, Field, Problem};
 ///
 /// let error: Error = BackupRequest::builder().build().unwrap_err().into();
 /// assert!(matches!(error, Error::InvalidRequest(_)));
-/// assert!(!error.is_retryable());
+/// assert_eq!(error.retry_advice(), vcsa_backup::RetryAdvice::Never);
 /// assert!(error.to_string().contains("location"));
 /// ```
 #[derive(Debug)]
@@ -71,6 +103,11 @@ pub enum Error {
         server: Option<Box<ServerError>>,
         /// The underlying transport error, when there was one.
         source: Option<Box<dyn StdError + Send + Sync>>,
+        /// The change the request carried (`start a restore`), when it may have reached the
+        /// appliance before its answer was lost: whether the appliance did it is unknown, so
+        /// look before sending it again ([`RetryAdvice::CheckFirst`]). `None` for a read, and
+        /// for a change that certainly did not reach the appliance.
+        change: Option<&'static str>,
     },
     /// The appliance's TLS certificate is not trusted: it does not match the pinned thumbprint or
     /// is not signed by a trusted authority. Check the thumbprint or the CA certificate.
@@ -122,6 +159,13 @@ pub enum Error {
         /// Every problem found.
         problems: Vec<Problem>,
     },
+    /// A backup's wait ended without the job's success: the job failed, the deadline passed,
+    /// it stalled, the reads failed, or start-when-idle started nothing. The wait's own error
+    /// says which, with the job's last status.
+    Wait(WaitError),
+    /// A restore's or a reconciliation's wait ended without its success; of the job's last
+    /// status, its messages are kept.
+    RecoveryWait(Box<RecoveryWaitError<Vec<Message>>>),
 }
 
 /// Why the appliance did not accept a log in or a session: [`Error::NotAuthenticated`].
@@ -195,15 +239,6 @@ pub enum InvalidRequest {
 }
 
 impl Error {
-    /// Whether the same call may succeed later without changing anything: a backup already
-    /// running (once it ends), a transient failure, or a session that expired before a change.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Self::BackupInProgress(_) | Self::Transient { .. } | Self::SessionExpired { .. }
-        )
-    }
-
     /// The appliance's own report, for the variants that carry one.
     pub fn server_error(&self) -> Option<&ServerError> {
         match self {
@@ -231,129 +266,206 @@ impl Error {
     pub(crate) fn problems_found(problems: Vec<Problem>) -> Self {
         Self::InvalidRequest(InvalidRequest::Problems(problems))
     }
-}
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The same transient failure, met by `change` (`start a restore`) whose request may
+    /// have reached the appliance: whether it was done is unknown.
+    pub(crate) fn lost_change(mut self, change: &'static str) -> Self {
+        if let Self::Transient { change: lost, .. } = &mut self {
+            *lost = Some(change);
+        }
+        self
+    }
+
+    /// The same failure, once the appliance's jobs showed that the change was not done.
+    pub(crate) fn settled(mut self) -> Self {
+        if let Self::Transient { change, .. } = &mut self {
+            *change = None;
+        }
+        self
+    }
+
+    /// What happened, in an administrator's words, without the appliance's messages or the
+    /// advice: `a backup or restore is already running on the appliance`.
+    ///
+    /// ```
+    /// use vcsa_backup::{Error, Message, ServerError};
+    ///
+    /// let said = ServerError::new(None, vec![Message::new("busy", "A backup is running")]);
+    /// let error = Error::BackupInProgress(said);
+    /// assert_eq!(error.summary(), "a backup or restore is already running on the appliance");
+    /// assert_eq!(error.appliance_messages()[0].to_string(), "A backup is running");
+    /// assert_eq!(error.hint().as_deref(), Some("wait for it to finish, then try again"));
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "a backup or restore is already running on the appliance (A backup is running.); \
+    ///      wait for it to finish, then try again"
+    /// );
+    /// ```
+    pub fn summary(&self) -> Cow<'_, str> {
         match self {
-            Self::BackupInProgress(e) => write!(
-                f,
-                "a backup or restore is already running on the appliance; wait for it to finish, \
-                 then try again ({e})"
-            ),
-            Self::NotFound(e) => write!(
-                f,
-                "the appliance has no such job or schedule ({e}); check the job id against the \
-                 appliance's list of jobs, or the schedule id (appliances have one, usually \
-                 \"default\")"
-            ),
-            Self::NotAuthenticated { reason, server } => {
-                write!(f, "not logged in: {}", reason.what())?;
-                if let Some(e) = server {
-                    write!(f, " ({e})")?;
-                }
-                write!(f, "; {}", reason.advice())
+            Self::BackupInProgress(_) => {
+                "a backup or restore is already running on the appliance".into()
             }
-            Self::SessionExpired { operation } => write!(
-                f,
+            Self::NotFound(_) => "the appliance has no such job or schedule".into(),
+            Self::NotAuthenticated { reason, .. } => {
+                format!("not logged in: {}", reason.what()).into()
+            }
+            Self::SessionExpired { operation } => format!(
                 "the session expired before the appliance accepted \"{operation}\", so nothing \
-                 was done; a new session is open, so it is safe to call again"
-            ),
-            Self::NotAllowedInCurrentState(e) => write!(
-                f,
-                "the appliance does not allow this in its current state ({e}); a restore needs \
-                 a freshly deployed appliance that awaits restore (stage 1 of the installer \
-                 done, before its first boot configuration)"
-            ),
-            Self::NotAuthorized(e) => write!(
-                f,
-                "the user is not allowed to do this; use an account with the backup privilege \
-                 ({e})"
-            ),
-            Self::InvalidRequest(InvalidRequest::Problems(problems)) => {
-                f.write_str("the request is invalid and was not sent: ")?;
-                problem::write_problems(f, problems)?;
-                f.write_str(". Fix these settings, then send the request again")
+                 was done"
+            )
+            .into(),
+            Self::NotAllowedInCurrentState(_) => {
+                "the appliance does not allow this in its current state".into()
             }
-            Self::InvalidRequest(InvalidRequest::Rejected(e)) => write!(
-                f,
-                "the appliance refused the request as invalid: {e} Fix the request as the \
-                 messages say, then send it again; retrying it unchanged will fail the same way"
-            ),
-            Self::Transient { reason, server, .. } => {
-                write!(f, "{reason}")?;
-                if let Some(e) = server {
-                    write!(f, " ({e})")?;
-                }
-                f.write_str("; this is usually temporary, try again in a moment")
+            Self::NotAuthorized(_) => "the user is not allowed to do this".into(),
+            Self::InvalidRequest(InvalidRequest::Problems(problems)) => format!(
+                "the request is invalid and was not sent: {}",
+                problem::joined(problems)
+            )
+            .into(),
+            Self::InvalidRequest(InvalidRequest::Rejected(_)) => {
+                "the appliance refused the request as invalid".into()
             }
+            Self::Transient { reason, .. } => reason.as_str().into(),
             Self::UntrustedCertificate {
                 reason,
                 certificate,
             } => {
-                write!(
-                    f,
-                    "the appliance's TLS certificate is not trusted ({reason})"
-                )?;
+                let mut text = format!("the appliance's TLS certificate is not trusted ({reason})");
                 if let Some(certificate) = certificate {
-                    write!(
-                        f,
-                        "; it presented the certificate with SHA-256 thumbprint {}",
-                        certificate.thumbprint_sha256()
-                    )?;
+                    text += "; it presented the certificate with SHA-256 thumbprint ";
+                    text += &certificate.thumbprint_sha256();
                 }
-                f.write_str("; check the pinned thumbprint or the CA certificate you configured")
+                text.into()
             }
-            Self::Server(e) => {
-                f.write_str("the appliance reported an error")?;
-                if let Some(t) = &e.error_type {
-                    write!(f, " ({t})")?;
-                }
-                write!(f, ": {e} {}", server_advice(e.error_type.as_ref()))
-            }
+            Self::Server(e) => match &e.error_type {
+                Some(t) => format!("the appliance reported an error, {t}").into(),
+                None => "the appliance reported an error".into(),
+            },
             Self::MalformedResponse {
                 status,
                 reason,
                 excerpt,
             } => {
-                f.write_str("the appliance's answer could not be understood")?;
-                if let Some(s) = status {
-                    write!(f, " (HTTP {s})")?;
-                }
-                write!(f, ": {reason}")?;
+                let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+                let mut text =
+                    format!("the appliance's answer could not be understood{status}: {reason}");
                 if !excerpt.is_empty() {
-                    write!(f, "; it began: {excerpt}")?;
+                    text += "; it began: ";
+                    text += excerpt;
                 }
-                f.write_str(
-                    "; check that the base URL points at the appliance itself, not a proxy or \
-                     another service",
-                )
+                text.into()
             }
             Self::OutcomeUnknown {
                 operation,
-                location,
                 candidates,
                 reason,
+                ..
             } => {
-                write!(
-                    f,
-                    "the answer to \"{operation}\" was lost, and whether the appliance did it \
-                     is unknown: {reason}"
-                )?;
+                let mut text = format!(
+                    "the answer to \"{operation}\" was lost, and whether the appliance did it is \
+                     unknown: {reason}"
+                );
                 if !candidates.is_empty() {
                     let ids: Vec<&str> = candidates.iter().map(JobId::as_str).collect();
-                    write!(f, " (jobs that could be it: {})", ids.join(", "))?;
+                    text += &format!(" (jobs that could be it: {})", ids.join(", "));
                 }
-                write!(
-                    f,
-                    "; it was not sent again. Before trying again, check the appliance's recent \
-                     jobs (vcsa-backup list) for a backup to {location}"
-                )
+                text.into()
             }
-            Self::Configuration { problems } => {
-                f.write_str("the client settings are invalid, so nothing was sent: ")?;
-                problem::write_problems(f, problems)
+            Self::Configuration { problems } => format!(
+                "the client settings are invalid, so nothing was sent: {}",
+                problem::joined(problems)
+            )
+            .into(),
+            Self::Wait(e) => e.summary().into(),
+            Self::RecoveryWait(e) => e.to_string().into(),
+        }
+    }
+
+    /// The appliance's own messages, first the failure then each cause; empty when it sent
+    /// none (or the failure happened before it answered).
+    pub fn appliance_messages(&self) -> &[Message] {
+        match (self, self.server_error()) {
+            (_, Some(e)) => &e.messages,
+            (Self::Wait(e), None) => e.appliance_messages(),
+            (Self::RecoveryWait(e), None) => e.appliance_messages(),
+            _ => &[],
+        }
+    }
+
+    /// What to do next, in an administrator's words; `None` when [`summary`](Self::summary)
+    /// already says it (a failed read's wait error or a recovery wait's does).
+    pub fn hint(&self) -> Option<Cow<'static, str>> {
+        let hint: Cow<'static, str> = match self {
+            Self::BackupInProgress(_) => "wait for it to finish, then try again".into(),
+            Self::NotFound(_) => "check the job id against the appliance's list of jobs, or the \
+                                  schedule id (appliances have one, usually \"default\")"
+                .into(),
+            Self::NotAuthenticated { reason, .. } => reason.advice().into(),
+            Self::SessionExpired { .. } => {
+                "a new session is open, so it is safe to call again".into()
             }
+            Self::NotAllowedInCurrentState(_) => {
+                "a restore needs a freshly deployed appliance that awaits restore (stage 1 of the \
+                 installer done, before its first boot configuration)"
+                    .into()
+            }
+            Self::NotAuthorized(_) => "use an account with the backup privilege".into(),
+            Self::InvalidRequest(InvalidRequest::Problems(_)) => {
+                "fix these settings, then send the request again".into()
+            }
+            Self::InvalidRequest(InvalidRequest::Rejected(_)) => {
+                "fix the request as the messages say, then send it again; retrying it unchanged \
+                 will fail the same way"
+                    .into()
+            }
+            Self::Transient { change: None, .. } => {
+                "this is usually temporary, try again in a moment".into()
+            }
+            Self::Transient {
+                change: Some(change),
+                ..
+            } => format!(
+                "the request may have reached the appliance before the answer was lost, so check \
+                 whether it did \"{change}\" before sending it again"
+            )
+            .into(),
+            Self::UntrustedCertificate { .. } => {
+                "check the pinned thumbprint or the CA certificate you configured".into()
+            }
+            Self::Server(e) => server_advice(e.error_type.as_ref()).into(),
+            Self::MalformedResponse { .. } => {
+                "check that the base URL points at the appliance itself, not a proxy or another \
+                 service"
+                    .into()
+            }
+            Self::OutcomeUnknown { location, .. } => format!(
+                "it was not sent again; before trying again, check the appliance's recent jobs \
+                 (vcsa-backup list) for a backup to {location}"
+            )
+            .into(),
+            Self::Configuration { .. } => "fix these settings, then build the client again".into(),
+            Self::Wait(e) => return e.hint().map(Cow::Borrowed),
+            Self::RecoveryWait(_) => return None,
+        };
+        Some(hint)
+    }
+}
+
+impl fmt::Display for Error {
+    /// `<summary> (<the appliance's messages>); <hint>`; a wait's error as it says itself.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Self::Wait(e) = self {
+            return e.fmt(f);
+        }
+        f.write_str(&self.summary())?;
+        if let Some(e) = self.server_error() {
+            write!(f, " ({e})")?;
+        }
+        match self.hint() {
+            Some(hint) => write!(f, "; {hint}"),
+            None => Ok(()),
         }
     }
 }
@@ -363,33 +475,33 @@ fn server_advice(error_type: Option<&ServerErrorType>) -> &'static str {
     use ServerErrorType as T;
     match error_type {
         Some(T::AlreadyExists) => {
-            "Something by that name already exists, such as a backup in the target folder; \
-             choose another folder or name."
+            "something by that name already exists, such as a backup in the target folder; \
+             choose another folder or name"
         }
         Some(T::NotAllowedInCurrentState | T::ResourceInUse | T::ConcurrentChange) => {
-            "The appliance is busy with something that prevents this now; wait for it to finish, \
-             then try again."
+            "the appliance is busy with something that prevents this now; wait for it to finish, \
+             then try again"
         }
         Some(T::ResourceInaccessible) => {
-            "The appliance could not reach the backup location; check from the appliance that \
-             the server is reachable and the location's credentials are right."
+            "the appliance could not reach the backup location; check from the appliance that \
+             the server is reachable and the location's credentials are right"
         }
         Some(T::UnableToAllocateResource) => {
-            "The appliance or the backup location ran out of resources, such as disk space; free \
-             some, then try again."
+            "the appliance or the backup location ran out of resources, such as disk space; free \
+             some, then try again"
         }
         Some(T::UnverifiedPeer) => {
-            "The appliance could not verify the backup server's identity; check the server's \
-             certificate or host key."
+            "the appliance could not verify the backup server's identity; check the server's \
+             certificate or host key"
         }
         Some(T::Unsupported | T::OperationNotFound) => {
-            "This appliance's version does not support it; check the vSphere version's \
-             documentation."
+            "this appliance's version does not support it; check the vSphere version's \
+             documentation"
         }
-        Some(T::Canceled) => "The operation was cancelled; start it again if it is still needed.",
+        Some(T::Canceled) => "the operation was cancelled; start it again if it is still needed",
         _ => {
-            "See the appliance's backup log (/var/log/vmware/applmgmt/backup.log) for the cause; \
-             try again later, and contact VMware support if it keeps failing."
+            "see the appliance's backup log (/var/log/vmware/applmgmt/backup.log) for the cause; \
+             try again later, and contact VMware support if it keeps failing"
         }
     }
 }
@@ -400,6 +512,8 @@ impl StdError for Error {
             Self::Transient {
                 source: Some(s), ..
             } => Some(s.as_ref()),
+            Self::Wait(e) => Some(e),
+            Self::RecoveryWait(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -408,5 +522,11 @@ impl StdError for Error {
 impl From<BuildError> for Error {
     fn from(e: BuildError) -> Self {
         Self::problems_found(e.into_problems())
+    }
+}
+
+impl From<WaitError> for Error {
+    fn from(e: WaitError) -> Self {
+        Self::Wait(e)
     }
 }

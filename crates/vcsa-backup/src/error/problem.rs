@@ -93,6 +93,14 @@ pub enum Field {
     /// The SSO administrator's user name, for a restore or a reconciliation.
     SsoUser,
 
+    // A fleet's and a health check's settings.
+    /// An appliance of a fleet (the message names which, and the setting).
+    Appliance,
+    /// How many appliances a fleet works on at once.
+    Concurrency,
+    /// The ages past which a health check calls the newest backup too old.
+    BackupAge,
+
     /// The request as a whole, when no one setting is at fault.
     Request,
 }
@@ -132,6 +140,9 @@ impl Field {
             Self::Archive => "backup id",
             Self::Job => "job id",
             Self::SsoUser => "SSO administrator user name",
+            Self::Appliance => "fleet",
+            Self::Concurrency => "appliances worked on at once",
+            Self::BackupAge => "backup age limits",
             Self::Request => "request",
         }
     }
@@ -246,4 +257,10 @@ pub(crate) fn write_problems(f: &mut fmt::Formatter<'_>, problems: &[Problem]) -
         write!(f, "{p}")?;
     }
     Ok(())
+}
+
+/// The problems on one line, separated by `; `.
+pub(crate) fn joined(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.join("; ")
 }

@@ -324,3 +324,16 @@ fn sentence(problem: &Problem) -> String {
         None => problem.message.clone(),
     }
 }
+
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest), one [`Problem`] per appliance
+/// problem, so that `?` works in a function returning [`Error`](crate::Error).
+impl From<FleetError> for crate::Error {
+    fn from(error: FleetError) -> Self {
+        let problems = error.problems.iter();
+        Self::problems_found(
+            problems
+                .map(|p| Problem::new(crate::Field::Appliance, p.to_string()))
+                .collect(),
+        )
+    }
+}

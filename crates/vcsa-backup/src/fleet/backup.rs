@@ -210,3 +210,12 @@ impl Fleet {
         }
     }
 }
+
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest) about the number of appliances
+/// worked on at once, so that `?` works in a function returning [`Error`](crate::Error).
+impl From<GroupTooLarge> for crate::Error {
+    fn from(error: GroupTooLarge) -> Self {
+        let problem = crate::Problem::new(crate::Field::Concurrency, error.to_string());
+        Self::problems_found(vec![problem])
+    }
+}

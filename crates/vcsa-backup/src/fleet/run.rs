@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::client::Client;
-use crate::error::{AuthFailure, Error};
+use crate::error::{AuthFailure, Error, RetryAdvice};
 use crate::fleet::accounts::{Accounts, Known};
 use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::health::{HealthPolicy, HealthReport};
@@ -79,11 +79,24 @@ pub enum ApplianceFailure {
 }
 
 impl ApplianceFailure {
-    /// The SDK's error, when the failure is one.
+    /// The SDK's error, when the failure is one or a wait ended on one (a failed read).
     pub fn error(&self) -> Option<&Error> {
         match self {
             Self::Error(e) => Some(e),
+            Self::Wait(e) => e.error(),
             _ => None,
+        }
+    }
+
+    /// Whether, and when, to try again on this appliance: a refused account never (fix the
+    /// password first); a time limit passed, only after looking (a backup's start may have
+    /// reached the appliance); otherwise the advice of the error or the wait.
+    pub fn retry_advice(&self) -> RetryAdvice {
+        match self {
+            Self::AccountRefused { .. } => RetryAdvice::Never,
+            Self::TimedOut { .. } => RetryAdvice::CheckFirst,
+            Self::Error(e) => e.retry_advice(),
+            Self::Wait(e) => e.retry_advice(),
         }
     }
 }

@@ -49,6 +49,7 @@ impl Client {
             .await
             .unwrap_or_else(|_| {
                 Err(Error::Transient {
+                    change: None,
                     reason: format!(
                         "the appliance did not answer the health check within its time limit \
                          of {}",

@@ -171,3 +171,12 @@ pub enum PolicyError {
         crit_age: Duration,
     },
 }
+
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest) about the ages, so that `?` works in
+/// a function returning [`Error`](crate::Error).
+impl From<PolicyError> for crate::Error {
+    fn from(error: PolicyError) -> Self {
+        let problem = crate::Problem::new(crate::Field::BackupAge, error.to_string());
+        Self::problems_found(vec![problem])
+    }
+}

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{Error, RetryAdvice};
 
 /// The decision a [`FaultPolicy`] takes about one failed read.
 #[non_exhaustive]
@@ -79,7 +79,8 @@ impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
 ///
 /// Transient: the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and
 /// 504 (even as a page from a proxy while the API service restarts): whatever
-/// [`Error::is_retryable`] accepts; and a session the appliance refused right after a log-in
+/// [`Error::retry_advice`] advises to try again after a pause
+/// ([`RetryAdvice::After`](crate::RetryAdvice::After)); and a session the appliance refused right after a log-in
 /// that succeeded, which happens while its services restart. A fast backup briefly
 /// interrupts those services, so a wait must ride this out. Failed reads are retried on the
 /// wait's schedule and never past its deadline.
@@ -136,22 +137,12 @@ impl FaultPolicy for RetryTransient {
     }
 }
 
-/// What passes by itself: what the error calls retryable (the classification already turned
-/// gateway statuses into [`Error::Transient`], keeping them apart from answers undecodable for
-/// good), and a session refused right after a log-in that succeeded.
+/// What passes by itself, as the error's advice says: a pause, then the same read (the
+/// classification already turned gateway statuses into [`Error::Transient`], keeping them apart
+/// from answers undecodable for good; a session refused right after a log-in that succeeded is
+/// advised the same way).
 fn is_transient(error: &Error) -> bool {
-    error.is_retryable() || is_fresh_session_refused(error)
-}
-
-/// The client's report of a session refused right after its log-in succeeded.
-fn is_fresh_session_refused(error: &Error) -> bool {
-    matches!(
-        error,
-        Error::NotAuthenticated {
-            reason: crate::error::AuthFailure::FreshSessionRefused,
-            ..
-        }
-    )
+    matches!(error.retry_advice(), RetryAdvice::After(_))
 }
 
 #[cfg(test)]
@@ -166,6 +157,7 @@ mod tests {
             reason: "the appliance could not be reached".into(),
             server: None,
             source: None,
+            change: None,
         }
     }
 

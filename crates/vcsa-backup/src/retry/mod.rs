@@ -15,46 +15,34 @@ pub(crate) mod faults;
 use backoff::{Backoff, EndEstimate, PollContext};
 use faults::FailureStreak;
 
-/// Counters of one wait, for messages and logs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WaitSummary {
-    /// Time from the start of the wait to its end.
-    pub waited: Duration,
-    /// Reads of the job's status, failed ones included.
-    pub polls: u32,
-    /// Reads that failed.
-    pub failed_polls: u32,
-    /// Failed reads in a row at the end of the wait.
-    pub consecutive_failures: u32,
-}
+pub use crate::error::WaitSummary;
 
 /// A wait's time limit, on tokio's clock.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Deadline {
     started: Instant,
     at: Instant,
-    max_wait: Duration,
+    time_limit: Duration,
 }
 
 impl Deadline {
-    /// A deadline `max_wait` from now; a limit too large for the clock means none.
-    pub(crate) fn starting_now(max_wait: Duration) -> Self {
+    /// A deadline `time_limit` from now; a limit too large for the clock means none.
+    pub(crate) fn starting_now(time_limit: Duration) -> Self {
         let started = Instant::now();
         let at = started
-            .checked_add(max_wait)
+            .checked_add(time_limit)
             // About 30 years: tokio's own stand-in for "never".
             .unwrap_or_else(|| started + Duration::from_secs(86_400 * 365 * 30));
         Self {
             started,
             at,
-            max_wait,
+            time_limit,
         }
     }
 
     /// The limit the wait was given.
-    pub(crate) fn max_wait(&self) -> Duration {
-        self.max_wait
+    pub(crate) fn time_limit(&self) -> Duration {
+        self.time_limit
     }
 
     /// Time since the wait began.
@@ -237,9 +225,9 @@ mod tests {
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 
-    fn pace(max_wait: Duration, every: Duration) -> Pace {
+    fn pace(time_limit: Duration, every: Duration) -> Pace {
         Pace::new(
-            Deadline::starting_now(max_wait),
+            Deadline::starting_now(time_limit),
             Arc::new(ConstantBackoff::new(every)),
             None,
         )
@@ -357,6 +345,6 @@ mod tests {
     async fn an_unrepresentable_limit_means_no_limit_rather_than_a_panic() {
         let mut pace = pace(Duration::MAX, S(30));
         assert_eq!(pace.schedule(None), Some(S(30)));
-        assert_eq!(pace.deadline().max_wait(), Duration::MAX);
+        assert_eq!(pace.deadline().time_limit(), Duration::MAX);
     }
 }

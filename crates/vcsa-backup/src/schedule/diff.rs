@@ -79,10 +79,10 @@ impl ApplyOptions {
 /// What applying a spec does to a schedule.
 ///
 /// ```
-/// use vcsa_backup::{Blocker, ScheduleAction};
+/// use vcsa_backup::{BlockReason, ScheduleAction};
 ///
 /// assert_eq!(ScheduleAction::Update.to_string(), "update");
-/// let blocked = ScheduleAction::Blocked(vec![Blocker::NeedsLocationPassword]);
+/// let blocked = ScheduleAction::Blocked(vec![BlockReason::NeedsLocationPassword]);
 /// assert!(blocked.to_string().starts_with("blocked: the schedule must be created"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -99,7 +99,7 @@ pub enum ScheduleAction {
     /// a setting (allowed by [`ApplyOptions::allow_recreate`]).
     Recreate,
     /// Nothing can be done without the caller's say; the reasons are listed.
-    Blocked(Vec<Blocker>),
+    Blocked(Vec<BlockReason>),
 }
 
 /// The action's word, as serialized (`unchanged`, `create`, `update`, `recreate`, `blocked`);
@@ -127,7 +127,7 @@ impl fmt::Display for ScheduleAction {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "reason", content = "field", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Blocker {
+pub enum BlockReason {
     /// The spec removes this setting, which an update cannot unset; allow recreating the
     /// schedule ([`ApplyOptions::allow_recreate`]).
     CannotUnset(Field),
@@ -135,7 +135,7 @@ pub enum Blocker {
     NeedsLocationPassword,
 }
 
-impl Blocker {
+impl BlockReason {
     /// The blocker as a problem with the spec, named by the setting at fault.
     pub(crate) fn problem(&self) -> Problem {
         let field = match self {
@@ -146,7 +146,7 @@ impl Blocker {
     }
 }
 
-impl fmt::Display for Blocker {
+impl fmt::Display for BlockReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::CannotUnset(field) => write!(
@@ -231,10 +231,10 @@ impl ScheduleDiff {
             if options.allow_recreate && creatable(desired) {
                 return Self::create(schedule, desired, ScheduleAction::Recreate);
             }
-            let mut blockers: Vec<Blocker> =
-                removals.into_iter().map(Blocker::CannotUnset).collect();
+            let mut blockers: Vec<BlockReason> =
+                removals.into_iter().map(BlockReason::CannotUnset).collect();
             if options.allow_recreate {
-                blockers.push(Blocker::NeedsLocationPassword);
+                blockers.push(BlockReason::NeedsLocationPassword);
             }
             return Self {
                 schedule,
@@ -285,7 +285,7 @@ impl ScheduleDiff {
         let action = if creatable(desired) {
             action
         } else {
-            ScheduleAction::Blocked(vec![Blocker::NeedsLocationPassword])
+            ScheduleAction::Blocked(vec![BlockReason::NeedsLocationPassword])
         };
         Self {
             schedule,

@@ -12,7 +12,7 @@ pub(crate) mod update;
 pub use change::{ScheduleChange, SettingValue};
 pub use clock::ApplianceTime;
 pub(crate) use clock::Zone;
-pub use diff::{ApplyOptions, Blocker, ScheduleAction, ScheduleDiff};
+pub use diff::{ApplyOptions, BlockReason, ScheduleAction, ScheduleDiff};
 pub use info::{Retention, Schedule};
 pub use recurrence::{DayOfWeek, Recurrence};
 pub use spec::{ScheduleSpec, ScheduleSpecBuilder};

@@ -47,12 +47,13 @@ pub use crate::retry::WaitSummary;
 pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
 pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use error::{
-    BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, Stalled, TimedOut, WaitError,
+    BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, RecoveryWaitError, Stalled,
+    TimedOut, WaitError,
 };
 pub use human::HumanDuration;
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
-pub use restore::{RESTORE_OUTAGE, RecoveryWaitError};
+pub use restore::RESTORE_OUTAGE;
 pub use watch::JobWatch;
 pub use when_idle::IdleStart;
 
@@ -86,7 +87,7 @@ impl Client {
     ///         eprintln!("backup failed: {:?}", failed.status.messages)
     ///     }
     ///     Err(WaitError::TimedOut(timed_out)) => {
-    ///         eprintln!("still running after {:?}: {:?}", timed_out.max_wait, timed_out.last_status)
+    ///         eprintln!("still running after {:?}: {:?}", timed_out.time_limit, timed_out.last_status)
     ///     }
     ///     Err(e) => eprintln!("could not follow the backup: {e}"),
     /// }

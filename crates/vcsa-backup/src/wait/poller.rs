@@ -89,7 +89,7 @@ impl<S: JobSource> Poller<S> {
         let span = tracing::info_span!(
             "wait_for_backup_job",
             job = %job,
-            max_wait_s = deadline.max_wait().as_secs(),
+            time_limit_s = deadline.time_limit().as_secs(),
         );
         Self {
             source,
@@ -260,7 +260,7 @@ impl<S: JobSource> Poller<S> {
         self.out_of_time = true;
         let error = WaitError::TimedOut(Box::new(TimedOut {
             job: self.job.clone(),
-            max_wait: self.pace.deadline().max_wait(),
+            time_limit: self.pace.deadline().time_limit(),
             summary: self.pace.summary(),
             last_status: self.last_status.clone(),
             last_error,

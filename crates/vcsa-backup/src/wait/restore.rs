@@ -6,17 +6,17 @@
 //! reconciliation job that the appliance stops showing (it answers 404 once the job has ended)
 //! has ended: the wait returns the last status it read.
 
-use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
 use super::options::WaitOptions;
+use crate::error::RecoveryWaitError;
 use crate::job::details::TaskState;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::backoff::ExponentialBackoff;
 use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
-use crate::retry::{Call, Decision, Pace, Stop, WaitSummary};
+use crate::retry::{Call, Decision, Pace, Stop};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
@@ -41,60 +41,6 @@ impl WaitOptions {
         Self::default()
             .backoff(ExponentialBackoff::default())
             .fault_policy(RetryTransient::new(outage))
-    }
-}
-
-/// A wait for a restore or a reconciliation that ended without its success.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RecoveryWaitError<T> {
-    /// The job ended in failure: its last status says why.
-    Failed {
-        /// The final status.
-        last: T,
-        /// The reads it took.
-        summary: WaitSummary,
-    },
-    /// The deadline passed first; the job goes on on the appliance.
-    TimedOut {
-        /// The last status read, if any.
-        last: Option<T>,
-        /// The last failed read, when the deadline passed during an outage.
-        error: Option<Error>,
-        /// The reads it took.
-        summary: WaitSummary,
-    },
-    /// A read failed in a way the fault policy does not ride out (or for too long).
-    ReadFailed {
-        /// The last status read, if any.
-        last: Option<T>,
-        /// Why the read failed.
-        error: Error,
-        /// The reads it took.
-        summary: WaitSummary,
-    },
-}
-
-impl<T> fmt::Display for RecoveryWaitError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Failed { .. } => f.write_str("the job failed; its messages say why"),
-            Self::TimedOut { summary, .. } => write!(
-                f,
-                "the job had not ended after {} s; it goes on on the appliance",
-                summary.waited.as_secs()
-            ),
-            Self::ReadFailed { error, .. } => write!(f, "could not follow the job: {error}"),
-        }
-    }
-}
-
-impl<T: fmt::Debug> std::error::Error for RecoveryWaitError<T> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::ReadFailed { error, .. } => Some(error),
-            _ => None,
-        }
     }
 }
 

@@ -175,7 +175,7 @@ where
         reason,
         blocked_by: attempt.blocked_by,
         waited,
-        max_wait: deadline.max_wait(),
+        time_limit: deadline.time_limit(),
         attempts: pace.summary().polls,
     }));
     tracing::warn!("{error}");

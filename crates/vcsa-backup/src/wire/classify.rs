@@ -86,6 +86,7 @@ fn not_authenticated(server: ServerError) -> Error {
 
 fn transient_server(server: ServerError) -> Error {
     Error::Transient {
+        change: None,
         reason: "the appliance is busy, starting up or did not finish in time".into(),
         server: Some(Box::new(server)),
         source: None,
@@ -109,6 +110,7 @@ pub(crate) async fn from_wire<E: IntoServerError>(
         // Without the URL: a `/rest` catalog URL carries the backup server's password.
         WireError::CommunicationError(e) => from_transport(e.without_url()),
         WireError::ResponseBodyError(e) => Error::Transient {
+            change: None,
             reason: "the connection broke while the appliance's answer was being read".into(),
             server: None,
             source: Some(Box::new(e.without_url())),
@@ -159,6 +161,7 @@ pub(crate) fn from_transport(e: reqwest::Error) -> Error {
         format!("{what} ({root})")
     };
     Error::Transient {
+        change: None,
         reason,
         server: None,
         source: Some(Box::new(e)),
@@ -297,6 +300,7 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body, scrub: &Sc
     // restarting or overloaded, which passes.
     if (502..=504).contains(&status) {
         return Error::Transient {
+            change: None,
             reason: "the appliance's web front end answered instead of the backup API, which \
                      may be starting or restarting"
                 .into(),

@@ -62,6 +62,7 @@ async fn handshake(base_url: &str, timeout: Duration) -> Result<PeerCertificate,
         },
         // Only a verifier that trusted it lets an answer through: this one trusts nobody.
         Ok(_) => Err(Error::Transient {
+            change: None,
             reason: "the appliance answered without presenting a certificate".into(),
             server: None,
             source: None,

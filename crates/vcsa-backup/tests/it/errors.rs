@@ -8,11 +8,14 @@ use crate::support;
 
 use serde_json::json;
 use support::*;
-use vcsa_backup::{Error, Flavour, JobId, JobKind, ServerErrorType, TaskState};
+use vcsa_backup::{Error, Flavour, JobId, JobKind, RetryAdvice, ServerErrorType, TaskState};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ID: &str = "20240601-100000-24322831";
+
+/// The advice after a transient failure of a read, or of a start known not to have happened.
+const AFTER_A_PAUSE: RetryAdvice = RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE);
 
 /// Serves `body` for job status in the flavour, after a working log in.
 async fn job_status_answering(flavour: Flavour, body: ResponseTemplate) -> Error {
@@ -37,22 +40,33 @@ async fn job_status_answering(flavour: Flavour, body: ResponseTemplate) -> Error
 #[tokio::test]
 async fn every_error_kind_from_both_body_shapes() {
     let table = [
-        ("FEATURE_IN_USE", 400, "BackupInProgress", true),
-        ("NOT_FOUND", 404, "NotFound", false),
-        ("UNAUTHORIZED", 403, "NotAuthorized", false),
-        ("INVALID_ARGUMENT", 400, "InvalidRequest", false),
-        ("SERVICE_UNAVAILABLE", 503, "Transient", true),
-        ("TIMED_OUT", 504, "Transient", true),
-        ("RESOURCE_BUSY", 400, "Transient", true),
-        ("ALREADY_EXISTS", 400, "Server", false),
-        ("INTERNAL_SERVER_ERROR", 500, "Server", false),
-        ("ERROR", 500, "Server", false),
-        ("BRAND_NEW_ERROR", 400, "Server", false),
-        // Read again after a fresh log in, refused again: the caller must check credentials.
-        ("UNAUTHENTICATED", 401, "NotAuthenticated", false),
+        (
+            "FEATURE_IN_USE",
+            400,
+            "BackupInProgress",
+            RetryAdvice::WhenIdle,
+        ),
+        ("NOT_FOUND", 404, "NotFound", RetryAdvice::Never),
+        ("UNAUTHORIZED", 403, "NotAuthorized", RetryAdvice::Never),
+        (
+            "INVALID_ARGUMENT",
+            400,
+            "InvalidRequest",
+            RetryAdvice::Never,
+        ),
+        ("SERVICE_UNAVAILABLE", 503, "Transient", AFTER_A_PAUSE),
+        ("TIMED_OUT", 504, "Transient", AFTER_A_PAUSE),
+        ("RESOURCE_BUSY", 400, "Transient", AFTER_A_PAUSE),
+        ("ALREADY_EXISTS", 400, "Server", RetryAdvice::Never),
+        ("INTERNAL_SERVER_ERROR", 500, "Server", RetryAdvice::Never),
+        ("ERROR", 500, "Server", RetryAdvice::Never),
+        ("BRAND_NEW_ERROR", 400, "Server", RetryAdvice::Never),
+        // Read again after a fresh log in, refused again: the log in worked, so services
+        // restarting (or a proxy dropping the session header); after a pause.
+        ("UNAUTHENTICATED", 401, "NotAuthenticated", AFTER_A_PAUSE),
     ];
     let mut rendered = String::new();
-    for (error_type, status, expected, retryable) in table {
+    for (error_type, status, expected, advice) in table {
         let mut shown = Vec::new();
         for flavour in [Flavour::Api, Flavour::Rest] {
             let body = error_body(flavour, error_type, "What went wrong");
@@ -64,7 +78,7 @@ async fn every_error_kind_from_both_body_shapes() {
                 expected,
                 "{error_type} in {flavour}: {error:?}"
             );
-            assert_eq!(error.is_retryable(), retryable, "{error_type}");
+            assert_eq!(error.retry_advice(), advice, "{error_type}");
             let server = error
                 .server_error()
                 .expect("the appliance's report is kept");
@@ -205,7 +219,7 @@ async fn malformed_answers_are_typed_errors() {
                 excerpt.chars().count() <= 161,
                 "{name}: excerpt stays short"
             );
-            assert!(!error.is_retryable());
+            assert_eq!(error.retry_advice(), RetryAdvice::Never);
             if flavour == Flavour::Api {
                 rendered.push_str(&format!("{name}:\n  {error}\n"));
             }
@@ -227,7 +241,7 @@ async fn gateway_pages_are_transient_with_their_status_and_excerpt() {
                 "Transient",
                 "{status} in {flavour}: {error:?}"
             );
-            assert!(error.is_retryable());
+            assert_eq!(error.retry_advice(), AFTER_A_PAUSE);
             let server = error
                 .server_error()
                 .expect("the page is kept as the report");
@@ -446,7 +460,7 @@ async fn an_unreachable_appliance_is_transient_and_says_why() {
         .unwrap();
     let error = client.list_jobs().await.unwrap_err();
     assert_eq!(kind(&error), "Transient", "{error:?}");
-    assert!(error.is_retryable());
+    assert_eq!(error.retry_advice(), AFTER_A_PAUSE);
     let shown = error.to_string();
     assert!(
         shown.starts_with("the appliance could not be reached ("),

@@ -7,7 +7,7 @@ use crate::support::proxy::{Proxy, Replace};
 use std::time::Duration;
 
 use vcsa_backup::wait::{WaitError, WaitOptions};
-use vcsa_backup::{BackupRequest, Client, Error, Flavour, JobId, JobState, Secret};
+use vcsa_backup::{BackupRequest, Client, Error, Flavour, JobId, JobState, RetryAdvice, Secret};
 use vcsa_backup_sim::{
     DEFAULT_PASSWORD, DEFAULT_USER, LostAnswer, LostOperation, RunningSimulator, Simulator,
 };
@@ -130,7 +130,10 @@ async fn a_lost_answer_to_a_refused_start_is_a_certain_not_started() {
                     matches!(error, Error::Transient { .. }),
                     "{flavour} {lost:?} {what}: the original error, safe to retry: {error}"
                 );
-                assert!(error.is_retryable());
+                assert_eq!(
+                    error.retry_advice(),
+                    RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE)
+                );
             }
             assert_eq!(only_job(&sim), running.id, "{flavour} {lost:?}");
         }
@@ -166,7 +169,7 @@ async fn two_runs_that_could_be_the_one_make_the_outcome_unknown() {
             assert_eq!(candidates.len(), 2, "{flavour} {lost:?}: {candidates:?}");
             assert!(candidates.contains(&first.id));
             assert!(location.starts_with("sftp://"), "{location}");
-            assert!(!error.is_retryable());
+            assert_eq!(error.retry_advice(), RetryAdvice::CheckFirst);
             let shown = error.to_string();
             assert!(shown.contains("vcsa-backup list"), "{shown}");
             assert_eq!(
@@ -254,6 +257,7 @@ async fn an_appliance_that_cannot_be_read_after_a_lost_answer_makes_the_outcome_
             panic!("{flavour}: {error}");
         };
         assert!(candidates.is_empty());
+        assert_eq!(error.retry_advice(), RetryAdvice::CheckFirst);
         assert!(error.to_string().contains("could not be read"), "{error}");
         assert!(
             began.elapsed() <= Duration::from_secs(31),

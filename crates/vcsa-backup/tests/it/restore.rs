@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use vcsa_backup::wait::{RESTORE_OUTAGE, RecoveryWaitError, WaitOptions};
 use vcsa_backup::{
     BackupLocation, BackupRequest, Client, Error, Flavour, JobState, PartId, RESTORE_USER,
-    RestoreRequest, Secret, TaskState,
+    RestoreRequest, RetryAdvice, Secret, TaskState,
 };
 use vcsa_backup_sim::{
     DEFAULT_PASSWORD, DEFAULT_USER, LostAnswer, LostOperation, ReconciliationTiming, RestoreTiming,
@@ -19,6 +19,9 @@ use vcsa_backup_sim::{
 };
 
 use crate::support;
+
+/// The advice after a transient failure of a read, or of a start known not to have happened.
+const AFTER_A_PAUSE: RetryAdvice = RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE);
 
 const ROOT: &str = "sftp://nas.example.com/vcsa";
 const SYSTEM: &str = "vcsa-a.example.com";
@@ -178,7 +181,7 @@ async fn a_wait_with_a_shorter_outage_limit_gives_up_during_the_outage() {
             error,
             ..
         } => {
-            assert!(error.is_retryable(), "{error}");
+            assert_eq!(error.retry_advice(), AFTER_A_PAUSE, "{error}");
             assert_eq!(last.state, JobState::InProgress);
         }
         other => panic!("expected a read failure after the outage limit: {other:?}"),
@@ -236,7 +239,8 @@ async fn a_restore_start_whose_answer_is_lost_is_settled_from_the_restore_status
                 matches!(error, Error::Transient { .. }),
                 "{flavour} {lost:?}: the original error: {error:?}"
             );
-            assert!(error.is_retryable());
+            // Settled from the restore's status: nothing started.
+            assert_eq!(error.retry_advice(), AFTER_A_PAUSE);
             assert_eq!(b.control().state().recovery.restores_started, 0);
         }
     }

@@ -171,8 +171,8 @@ fn removals_cannot_converge_by_an_update() {
     assert_eq!(
         d.action(),
         &ScheduleAction::Blocked(vec![
-            Blocker::CannotUnset(Field::Time),
-            Blocker::CannotUnset(Field::Retention),
+            BlockReason::CannotUnset(Field::Time),
+            BlockReason::CannotUnset(Field::Retention),
         ])
     );
     assert!(!d.is_applied());
@@ -201,7 +201,7 @@ fn removing_the_location_user_needs_a_recreate_and_the_password_for_it() {
     let d = diff(Some(&current), &nfs);
     assert_eq!(
         d.action(),
-        &ScheduleAction::Blocked(vec![Blocker::CannotUnset(Field::LocationUser)])
+        &ScheduleAction::Blocked(vec![BlockReason::CannotUnset(Field::LocationUser)])
     );
     let recreate = ApplyOptions::new().allow_recreate(true);
     let d = ScheduleDiff::between("default", Some(&current), &nfs, recreate);
@@ -223,15 +223,15 @@ fn removing_the_location_user_needs_a_recreate_and_the_password_for_it() {
     assert_eq!(
         d.action(),
         &ScheduleAction::Blocked(vec![
-            Blocker::CannotUnset(Field::Retention),
-            Blocker::NeedsLocationPassword,
+            BlockReason::CannotUnset(Field::Retention),
+            BlockReason::NeedsLocationPassword,
         ])
     );
     // Nor can a create.
     let d = diff(None, &no_password);
     assert_eq!(
         d.action(),
-        &ScheduleAction::Blocked(vec![Blocker::NeedsLocationPassword])
+        &ScheduleAction::Blocked(vec![BlockReason::NeedsLocationPassword])
     );
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use vcsa_backup::{
-    ApplyOptions, ArchiveFilter, ArchiveKind, BackupLocation, BackupRequest, Blocker, Client,
+    ApplyOptions, ArchiveFilter, ArchiveKind, BackupLocation, BackupRequest, BlockReason, Client,
     DayOfWeek, Error, Field, Flavour, InvalidRequest, JobKind, PartId, ScheduleAction,
     ScheduleSpec, ScheduleSpecBuilder, Secret, TaskState,
 };
@@ -221,7 +221,7 @@ async fn removing_a_setting_needs_a_recreate_the_caller_allows() {
             .unwrap();
         assert_eq!(
             dry.action(),
-            &ScheduleAction::Blocked(vec![Blocker::CannotUnset(Field::Retention)])
+            &ScheduleAction::Blocked(vec![BlockReason::CannotUnset(Field::Retention)])
         );
         assert_eq!(
             client

@@ -5,9 +5,12 @@ use std::time::Duration;
 
 use vcsa_backup::{
     BackupRequest, Client, Error, Flavour, InvalidRequest, JobId, JobKind, JobState, OutcomeStatus,
-    PartId, Secret, ServerErrorType,
+    PartId, RetryAdvice, Secret, ServerErrorType,
 };
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, EnumField, RunningSimulator, Simulator};
+
+/// The advice after a transient failure of a read, or of a start known not to have happened.
+const AFTER_A_PAUSE: RetryAdvice = RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE);
 
 async fn sim() -> RunningSimulator {
     Simulator::builder()
@@ -215,7 +218,7 @@ async fn a_start_is_not_repeated_after_the_session_expired() {
             ),
             "{error:?}"
         );
-        assert!(error.is_retryable());
+        assert_eq!(error.retry_advice(), RetryAdvice::Now);
         assert_eq!(
             sim.control().state().jobs,
             0,
@@ -317,7 +320,7 @@ async fn logout_ends_the_session_and_tolerates_an_expired_one() {
         client.list_jobs().await.unwrap();
         sim.control().fail_next(1);
         let error = client.logout().await.unwrap_err();
-        assert!(error.is_retryable(), "{error:?}");
+        assert_eq!(error.retry_advice(), AFTER_A_PAUSE, "{error:?}");
         assert_eq!(sim.control().state().live_sessions, 1);
         client.logout().await.unwrap();
         assert_eq!(sim.control().state().live_sessions, 0, "{flavour}");
@@ -356,7 +359,7 @@ async fn errors_from_the_appliance_in_both_flavours() {
             panic!("{flavour}: {busy:?}");
         };
         assert_eq!(server.error_type, Some(ServerErrorType::FeatureInUse));
-        assert!(busy.is_retryable());
+        assert_eq!(busy.retry_advice(), RetryAdvice::WhenIdle);
         assert!(busy.to_string().contains(first.id.as_str()), "{busy}");
 
         let missing = client
@@ -367,7 +370,7 @@ async fn errors_from_the_appliance_in_both_flavours() {
             matches!(missing, Error::NotFound(_)),
             "{flavour}: {missing:?}"
         );
-        assert!(!missing.is_retryable());
+        assert_eq!(missing.retry_advice(), RetryAdvice::Never);
 
         client.cancel_job(&first.id).await.unwrap();
         let reused = client.start_backup(&request("first")).await.unwrap_err();
@@ -390,7 +393,7 @@ async fn errors_from_the_appliance_in_both_flavours() {
             transient.server_error().and_then(|s| s.error_type.clone()),
             Some(ServerErrorType::ServiceUnavailable)
         );
-        assert!(transient.is_retryable());
+        assert_eq!(transient.retry_advice(), AFTER_A_PAUSE);
         client.list_jobs().await.unwrap();
         sim.shutdown().await;
     }
@@ -416,7 +419,7 @@ async fn wrong_credentials_are_not_authenticated_and_never_echoed() {
         let shown = format!("{error} {error:?} {client:?}");
         assert!(shown.contains(DEFAULT_USER), "{shown}");
         assert!(!shown.contains("Wr0ng-Passw0rd"), "{shown}");
-        assert!(!error.is_retryable());
+        assert_eq!(error.retry_advice(), RetryAdvice::Never);
         sim.shutdown().await;
     }
 }

@@ -25,7 +25,7 @@ fn builder(url: &str) -> vcsa_backup::ClientBuilder {
 fn assert_untrusted(result: Result<Vec<vcsa_backup::JobId>, Error>) -> String {
     match result {
         Err(e @ Error::UntrustedCertificate { .. }) => {
-            assert!(!e.is_retryable());
+            assert_eq!(e.retry_advice(), vcsa_backup::RetryAdvice::Never);
             e.to_string()
         }
         other => panic!("expected an untrusted certificate, got {other:?}"),

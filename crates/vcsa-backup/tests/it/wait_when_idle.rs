@@ -153,7 +153,7 @@ async fn the_deadline_covers_the_wait_behind_the_running_job() {
         panic!("expected the deadline while waiting, got {not_started:?}");
     };
     // The wait behind the running job had the whole limit, and used it.
-    assert_eq!(timed_out.max_wait, Duration::from_secs(120));
+    assert_eq!(timed_out.time_limit, Duration::from_secs(120));
     assert_eq!(timed_out.summary.waited, Duration::from_secs(120));
     assert_eq!(not_started.waited, Duration::from_secs(120));
     assert_eq!(appliance.count("POST", JOBS_PATH), 1, "nothing was started");
@@ -218,7 +218,7 @@ async fn a_refusal_for_another_reason_ends_at_once() {
         "{error:?}"
     );
     assert_eq!(appliance.count("POST", JOBS_PATH), 1);
-    insta::assert_snapshot!(error.to_string(), @"the appliance refused to start the backup: the appliance refused the request as invalid: The destination folder already contains a backup. Fix the request as the messages say, then send it again; retrying it unchanged will fail the same way");
+    insta::assert_snapshot!(error.to_string(), @"the appliance refused to start the backup: the appliance refused the request as invalid (The destination folder already contains a backup.); fix the request as the messages say, then send it again; retrying it unchanged will fail the same way");
 }
 
 #[tokio::test(start_paused = true)]
@@ -265,7 +265,7 @@ async fn a_job_list_that_cannot_be_read_ends_the_attempt() {
         "{error:?}"
     );
     assert_eq!(error.job(), None);
-    insta::assert_snapshot!(error.to_string(), @"could not read the appliance's job list to find the job that blocks the new backup: the user is not allowed to do this; use an account with the backup privilege (Permission to list backup jobs was denied.); nothing was started.");
+    insta::assert_snapshot!(error.to_string(), @"could not read the appliance's job list to find the job that blocks the new backup: the user is not allowed to do this (Permission to list backup jobs was denied.); use an account with the backup privilege; nothing was started.");
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,6 +1,6 @@
 //! `schedule apply`: make a schedule match the options, changing only what differs.
 
-use vcsa_backup::{ApplyOptions, Blocker, Field, ScheduleAction, ScheduleDiff, ScheduleSpec};
+use vcsa_backup::{ApplyOptions, BlockReason, Field, ScheduleAction, ScheduleDiff, ScheduleSpec};
 
 use super::spec::{Passwords, builder};
 use crate::cli::{OutputFormat, ScheduleApplyArgs};
@@ -145,7 +145,9 @@ fn sends_location_password(plan: &ScheduleDiff, send_passwords: bool) -> bool {
         || plan.changes_field(Field::LocationUser)
         || match plan.action() {
             ScheduleAction::Create | ScheduleAction::Recreate => true,
-            ScheduleAction::Blocked(blockers) => blockers.contains(&Blocker::NeedsLocationPassword),
+            ScheduleAction::Blocked(blockers) => {
+                blockers.contains(&BlockReason::NeedsLocationPassword)
+            }
             _ => false,
         }
 }
