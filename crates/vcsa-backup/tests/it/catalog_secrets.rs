@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use vcsa_backup::{ArchiveFilter, BackupLocation, Client, Error, Flavour, Secret};
 use vcsa_backup_sim::{ArchiveSeed, DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
 
-use crate::support::capture::{Captured, capture};
+use crate::support::capture::{Captured, ask_each_time, capture};
 
 const NAS_PASSWORD: &str = "Nas-Query-Pa55word";
 const ROOT: &str = "sftp://nas.example.com/backups";
@@ -34,6 +34,7 @@ fn everything(error: &Error) -> String {
 
 #[test]
 fn the_password_goes_in_the_rest_query_and_into_no_log() {
+    ask_each_time();
     let captured = Captured::default();
     let subscriber = captured.subscriber(tracing::Level::TRACE);
     // A thread and a runtime of its own, so that the subscriber sees every event of the calls.

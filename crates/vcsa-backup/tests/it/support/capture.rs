@@ -2,10 +2,11 @@
 //! (plain text, no colours, no time stamps), for asserting what the SDK logs and what it never does.
 
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, Once, PoisonError};
 
-use tracing::Level;
-use tracing::subscriber::DefaultGuard;
+use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::{DefaultGuard, Interest};
+use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// Every formatted log line, kept in memory; clones share it.
@@ -43,6 +44,7 @@ impl Captured {
 /// Captures every event at `level` and above on this thread until the guard is dropped (a
 /// `#[tokio::test]` runs its future on the test's thread).
 pub fn capture(level: Level) -> (Captured, DefaultGuard) {
+    ask_each_time();
     let captured = Captured::default();
     let guard = tracing::subscriber::set_default(captured.subscriber(level));
     // Other tests of this binary, on other threads, may have registered the SDK's call sites
@@ -71,4 +73,40 @@ impl<'a> MakeWriter<'a> for Captured {
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
     }
+}
+
+/// Installs, once per test binary, a global subscriber that wants nothing but has every call site
+/// asked each time. `tracing` caches a call site's interest over all live subscribers; a test
+/// running on another thread without a capture could otherwise cache "never" for a call site
+/// that this thread's capture wants, and its events would be lost.
+pub fn ask_each_time() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Only fails when a global subscriber exists, which then takes part in the cache.
+        let _ = tracing::subscriber::set_global_default(AskEachTime);
+        tracing::callsite::rebuild_interest_cache();
+    });
+}
+
+/// The subscriber of [`ask_each_time`].
+struct AskEachTime;
+
+impl Subscriber for AskEachTime {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+        Interest::sometimes()
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        false
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, _: &Event<'_>) {}
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
 }
