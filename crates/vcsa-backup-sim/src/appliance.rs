@@ -20,13 +20,14 @@ use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults};
 use crate::jobs::{Cursor, JobSpec, Jobs};
 use crate::limits::MAX_HISTORY;
+use crate::parts;
 use crate::password_check::PasswordCheck;
 use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
 use crate::recovery::{OutagePhase, Recovery};
 use crate::schedules::{DEFAULT_SCHEDULE, Schedules};
 use crate::sessions::Sessions;
+use crate::state::SimState;
 use crate::validate;
-use crate::{SimState, parts};
 
 pub(crate) struct Inner {
     pub(crate) config: SimConfig,

@@ -70,14 +70,3 @@ impl Default for SimConfig {
         }
     }
 }
-
-/// Whether `id` can name a schedule: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, so it fits
-/// in a URL path segment unchanged.
-pub(crate) fn is_valid_schedule_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && id != "."
-        && id != ".."
-}

@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 use crate::appliance::Appliance;
 use crate::limits::DEFAULT_MAX_CONNECTIONS;
-use crate::lost_answers;
+use crate::routes::lost;
 
 /// What keeps slow or idle clients from holding the simulator.
 #[derive(Debug, Clone, Copy)]
@@ -80,13 +80,12 @@ pub(crate) async fn serve(
             // Told when the first request's headers have arrived.
             let first_request = Arc::new(Notify::new());
             let heard = first_request.clone();
-            let service =
-                TowerToHyperService::new(lost_answers::service(conns.app.clone()).map_request(
-                    move |req: axum::http::Request<hyper::body::Incoming>| {
-                        heard.notify_one();
-                        req
-                    },
-                ));
+            let service = TowerToHyperService::new(lost::service(conns.app.clone()).map_request(
+                move |req: axum::http::Request<hyper::body::Incoming>| {
+                    heard.notify_one();
+                    req
+                },
+            ));
             let connection = async {
                 match conns.tls.clone() {
                     Some(acceptor) => {

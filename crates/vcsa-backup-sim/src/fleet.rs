@@ -136,7 +136,7 @@ impl FleetAppliance {
     }
 
     /// Its control handle: faults, state, history.
-    pub fn control(&self) -> crate::Control {
+    pub fn control(&self) -> crate::control::Control {
         self.sim.control()
     }
 

@@ -141,6 +141,7 @@ mod scheduler;
 mod schedules;
 mod server;
 mod sessions;
+mod state;
 mod tls;
 mod validate;
 
@@ -149,8 +150,9 @@ pub use config::{
     DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER,
     DEFAULT_VERSION,
 };
-pub use control::{Control, ControlError, SimState};
+pub use control::{Control, ControlError};
 pub use faults::{EnumField, Faults};
+pub use flavour::ADMIN_PREFIX;
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
 pub use limits::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
@@ -159,9 +161,9 @@ pub use lost_answers::{HANG, LostAnswer, LostAnswers, LostOperation};
 pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use recovery::transfer::{CatalogError, CatalogExport};
 pub use recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RecoveryState, RestoreTiming};
-pub use routes::ADMIN_PREFIX;
 pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
+pub use state::SimState;
 
 /// The header that carries the session token on every call after log in.
 pub const SESSION_HEADER: &str = routes::SESSION_HEADER;

@@ -9,13 +9,23 @@ use vcsa_backup_api::Secret;
 use vcsa_backup_api::enums::ErrorType;
 use vcsa_backup_api::types::LocalizableMessage;
 
-use crate::config::is_valid_schedule_id;
 use crate::error::{VapiError, clip, message};
 use crate::recurrence::{self, DAY_NAMES, Recurrence};
 use crate::{parts, validate};
 
 /// The id of the schedule every appliance has.
 pub(crate) const DEFAULT_SCHEDULE: &str = "default";
+
+/// Whether `id` can name a schedule: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, so it fits
+/// in a URL path segment unchanged.
+pub(crate) fn is_valid_schedule_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && id != "."
+        && id != ".."
+}
 
 /// The URL schemes a schedule's location may use: those of the backup location types.
 const SCHEMES: [&str; 8] = ["ftp", "ftps", "http", "https", "nfs", "scp", "sftp", "smb"];
@@ -373,7 +383,7 @@ impl Schedules {
             "sftp://backup.example.com/vcsa/scheduled".to_string(),
             &["common", "seat"],
         );
-        // Ids are checked at start (`config::is_valid_schedule_id`): they fit a URL unchanged.
+        // Ids are checked at start (`is_valid_schedule_id`): they fit a URL unchanged.
         let extra = extra.iter().map(|id| {
             (
                 id.clone(),

@@ -15,13 +15,14 @@ use chrono::{DateTime, Utc};
 
 use crate::appliance::Appliance;
 use crate::catalog::is_valid_system_name;
-use crate::config::{SimConfig, is_valid_schedule_id};
+use crate::config::SimConfig;
 use crate::connections::{ConnectionLimits, Connections, serve};
 use crate::control::Control;
 use crate::lost_answers::{self, LostAnswer, LostAnswers, LostOperation};
 use crate::plan::JobWait;
 use crate::recovery::transfer::CatalogExport;
 use crate::recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RestoreTiming};
+use crate::schedules::is_valid_schedule_id;
 use crate::{routes, tls};
 
 /// Why a simulator could not start.
@@ -83,7 +84,7 @@ pub struct Simulator;
 
 impl Simulator {
     /// A builder with the defaults: HTTPS on `127.0.0.1:0`, user
-    /// [`DEFAULT_USER`](crate::DEFAULT_USER), password [`DEFAULT_PASSWORD`](crate::DEFAULT_PASSWORD),
+    /// [`DEFAULT_USER`](crate::config::DEFAULT_USER), password [`DEFAULT_PASSWORD`](crate::config::DEFAULT_PASSWORD),
     /// 30 s jobs, 30 min session idle timeout, only the `default` schedule.
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder {
@@ -132,8 +133,8 @@ impl SimulatorBuilder {
 
     /// The user name log in accepts.
     ///
-    /// Defaults to [`DEFAULT_USER`](crate::DEFAULT_USER), and for an appliance that awaits a
-    /// restore to [`DEFAULT_RESTORE_USER`](crate::DEFAULT_RESTORE_USER).
+    /// Defaults to [`DEFAULT_USER`](crate::config::DEFAULT_USER), and for an appliance that awaits a
+    /// restore to [`DEFAULT_RESTORE_USER`](crate::recovery::DEFAULT_RESTORE_USER).
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.config.user = user.into();
         self.user_set = true;
@@ -143,7 +144,7 @@ impl SimulatorBuilder {
     /// An appliance deployed but not configured (`true`): it awaits a restore. It serves the
     /// recovery operations (restore validate, start, status, cancel) and refuses the backup
     /// operations with NOT_ALLOWED_IN_CURRENT_STATE; its account defaults to
-    /// [`DEFAULT_RESTORE_USER`](crate::DEFAULT_RESTORE_USER), as an appliance's management
+    /// [`DEFAULT_RESTORE_USER`](crate::recovery::DEFAULT_RESTORE_USER), as an appliance's management
     /// interface (port 5480) takes `root`. A successful restore makes it the backed-up
     /// appliance: its system name, version and schedules. Off by default: a configured
     /// appliance, which refuses a restore.
@@ -186,7 +187,7 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The appliance's version, like `8.0.3.00400` ([`DEFAULT_VERSION`](crate::DEFAULT_VERSION)): it names its backups' folders,
+    /// The appliance's version, like `8.0.3.00400` ([`DEFAULT_VERSION`](crate::config::DEFAULT_VERSION)): it names its backups' folders,
     /// and a backup of a newer version cannot be restored into it.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.config.version = version.into();
@@ -224,7 +225,7 @@ impl SimulatorBuilder {
     }
 
     /// How long a backup job takes to go from 0 to 100%. Zero finishes jobs at once; at most
-    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION).
+    /// [`MAX_JOB_DURATION`](crate::limits::MAX_JOB_DURATION).
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.config.job_duration = duration;
         self
@@ -250,7 +251,7 @@ impl SimulatorBuilder {
     }
 
     /// Finished jobs to place in the history before the simulator starts serving; more than
-    /// [`MAX_HISTORY`](crate::MAX_HISTORY) make [`start`](Self::start) fail.
+    /// [`MAX_HISTORY`](crate::limits::MAX_HISTORY) make [`start`](Self::start) fail.
     pub fn history(mut self, jobs: usize) -> Self {
         self.history = jobs;
         self
@@ -259,7 +260,7 @@ impl SimulatorBuilder {
     /// How long a new connection has to send its first request's headers (the TLS handshake
     /// included); a connection that has not by then is closed, so clients that send half a
     /// request cannot hold the simulator. The binary uses
-    /// [`DEFAULT_HEADER_READ_TIMEOUT`](crate::DEFAULT_HEADER_READ_TIMEOUT).
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`](crate::limits::DEFAULT_HEADER_READ_TIMEOUT).
     ///
     /// None by default: the time-out follows tokio's clock, and a paused clock (as tests use)
     /// jumps to it whenever the simulator waits for a client in another thread or process.
@@ -269,7 +270,7 @@ impl SimulatorBuilder {
     }
 
     /// The most client connections served at once (at least 1); further ones wait until one
-    /// closes. Defaults to [`DEFAULT_MAX_CONNECTIONS`](crate::DEFAULT_MAX_CONNECTIONS).
+    /// closes. Defaults to [`DEFAULT_MAX_CONNECTIONS`](crate::limits::DEFAULT_MAX_CONNECTIONS).
     pub fn max_connections(mut self, max: usize) -> Self {
         self.limits.max_connections = max.max(1);
         self
@@ -299,7 +300,7 @@ impl SimulatorBuilder {
 
     /// The appliance's system name, its host name: its backups go under
     /// `<location>/vCenter/sn_<system name>/`. Defaults to
-    /// [`DEFAULT_SYSTEM_NAME`](crate::DEFAULT_SYSTEM_NAME); 1 to 255 letters, digits, `-`, `_` or
+    /// [`DEFAULT_SYSTEM_NAME`](crate::config::DEFAULT_SYSTEM_NAME); 1 to 255 letters, digits, `-`, `_` or
     /// `.`, others make [`start`](Self::start) fail.
     pub fn system_name(mut self, name: impl Into<String>) -> Self {
         self.config.system_name = name.into();

@@ -37,7 +37,7 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/faults/job-failure", post(job_failure))
         .route("/faults/job-wait", post(job_wait))
         .route("/faults/unknown-enum", post(unknown_enum))
-        .route("/faults/lost-answers", post(crate::lost_answers::admin))
+        .route("/faults/lost-answers", post(super::lost::admin))
         .route("/sessions/expire", post(expire_sessions))
         .route("/history", post(seed_history))
         .route("/settings", post(settings))

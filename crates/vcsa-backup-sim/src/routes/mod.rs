@@ -4,6 +4,7 @@ mod admin;
 pub(crate) mod auth;
 pub(crate) use auth::SESSION_HEADER;
 mod catalog;
+pub(crate) mod lost;
 mod paged;
 mod recovery;
 mod reply;
@@ -25,8 +26,7 @@ use crate::flavour::Flavour;
 use crate::recovery::OutagePhase;
 use reply::error_response;
 
-/// Where the admin endpoint lives: outside every vendor path.
-pub const ADMIN_PREFIX: &str = "/__sim";
+pub use crate::flavour::ADMIN_PREFIX;
 
 /// The whole application: vendor routes behind the fault layer, admin routes beside them.
 pub(crate) fn router(app: Arc<Appliance>) -> Router {
@@ -44,10 +44,7 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
             app.clone(),
             backups_need_configuration,
         ))
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            crate::lost_answers::lose,
-        ))
+        .layer(middleware::from_fn_with_state(app.clone(), lost::lose))
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
         .with_state(app.clone());
     Router::new()
@@ -64,7 +61,7 @@ async fn inject_faults(State(app): State<Arc<Appliance>>, req: Request, next: Ne
         tokio::time::sleep(delay).await;
     }
     match app.restore_outage() {
-        Some(OutagePhase::NoAnswer) => return crate::lost_answers::dropped(),
+        Some(OutagePhase::NoAnswer) => return lost::dropped(),
         Some(OutagePhase::Unavailable) => {
             let err = VapiError::new(
                 ErrorType::ServiceUnavailable,
