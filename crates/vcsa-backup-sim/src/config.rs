@@ -8,6 +8,7 @@ use vcsa_backup_api::Secret;
 
 use crate::plan::JobWait;
 use crate::recovery::{ReconciliationTiming, RestoreTiming};
+use crate::schedules::DEFAULT_MAX_SCHEDULES;
 
 /// The user name the simulator accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "administrator@vsphere.local";
@@ -37,6 +38,8 @@ pub(crate) struct SimConfig {
     pub(crate) version_name: String,
     /// Schedule ids the appliance has besides `default`.
     pub(crate) schedules: Vec<String>,
+    /// How many schedules the appliance keeps at most.
+    pub(crate) max_schedules: usize,
     /// The appliance's host name: its backups' folder is `sn_<system name>`.
     pub(crate) system_name: String,
     /// The appliance's time zone: schedule times and backup folder names are in it.
@@ -61,6 +64,7 @@ impl Default for SimConfig {
             version: DEFAULT_VERSION.to_string(),
             version_name: "vCenter Server 8.0 Update 3".to_string(),
             schedules: Vec::new(),
+            max_schedules: DEFAULT_MAX_SCHEDULES,
             system_name: DEFAULT_SYSTEM_NAME.to_string(),
             time_zone: Tz::UTC,
             start_time: None,

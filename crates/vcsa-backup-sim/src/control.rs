@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::appliance::Appliance;
 use crate::catalog::ArchiveSeed;
 use crate::faults::{EnumField, Faults, until};
+use crate::history::HistoryShape;
 use crate::lost_answers::{LostAnswer, LostOperation, set};
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::recovery::transfer::CatalogExport;
@@ -154,11 +155,39 @@ impl Control {
         self.appliance.expire_sessions();
     }
 
-    /// Adds `count` finished scheduled jobs to the history, older than every job already there.
-    /// Refused when the history would then hold more than [`MAX_HISTORY`](crate::limits::MAX_HISTORY)
-    /// jobs (live ones included).
+    /// Adds `count` finished scheduled jobs to the history, older than every job already
+    /// there: one per due run of the `default` schedule (one an hour without one that fires),
+    /// each with its backup in the catalog. Refused when the history would then hold more than
+    /// [`MAX_HISTORY`](crate::limits::MAX_HISTORY) jobs (live ones included).
     pub fn seed_history(&self, count: usize) -> Result<(), ControlError> {
-        self.appliance.seed_history(count).map_err(ControlError)
+        self.seed_history_shaped(count, HistoryShape::default())
+    }
+
+    /// As [`seed_history`](Self::seed_history), with the runs the schedule missed and the
+    /// newest job's end as `shape` says.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vcsa_backup_sim::{HistoryShape, SeededOutcome, Simulator};
+    ///
+    /// let sim = Simulator::builder().tls(false).start().await?;
+    /// let shape = HistoryShape { missed_runs: 1, newest: SeededOutcome::Failed };
+    /// sim.control().seed_history_shaped(3, shape)?;
+    /// let state = sim.control().state();
+    /// assert_eq!(state.jobs, 3);
+    /// assert_eq!(state.archives, 2, "the failed job left no backup");
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn seed_history_shaped(
+        &self,
+        count: usize,
+        shape: HistoryShape,
+    ) -> Result<(), ControlError> {
+        self.appliance
+            .seed_history(count, shape)
+            .map_err(ControlError)
     }
 
     /// How long jobs started from now on take to reach 100% (at most

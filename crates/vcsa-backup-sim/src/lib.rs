@@ -127,6 +127,7 @@ mod error;
 mod faults;
 mod flavour;
 mod fleet;
+mod history;
 mod jobs;
 mod limits;
 mod lost_answers;
@@ -154,6 +155,7 @@ pub use control::{Control, ControlError};
 pub use faults::{EnumField, Faults};
 pub use flavour::ADMIN_PREFIX;
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
+pub use history::{HistoryShape, SeededOutcome};
 pub use limits::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
 };
@@ -161,7 +163,9 @@ pub use lost_answers::{HANG, LostAnswer, LostAnswers, LostOperation};
 pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use recovery::transfer::{CatalogError, CatalogExport};
 pub use recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RecoveryState, RestoreTiming};
-pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
+pub use schedules::{
+    DEFAULT_MAX_SCHEDULES, RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec,
+};
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
 pub use state::SimState;
 

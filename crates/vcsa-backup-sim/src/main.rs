@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use clap::Parser;
 use vcsa_backup_sim::{
-    CatalogExport, DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_PASSWORD,
-    DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, DEFAULT_VERSION, JobWait,
-    ReconciliationTiming, RestoreTiming, Simulator, SimulatorBuilder,
+    CatalogExport, DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_SCHEDULES,
+    DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, DEFAULT_VERSION,
+    HistoryShape, JobWait, ReconciliationTiming, RestoreTiming, SeededOutcome, Simulator,
+    SimulatorBuilder,
 };
 
 /// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
@@ -64,9 +65,14 @@ struct Args {
     build: String,
 
     /// Another backup schedule id the appliance has, besides "default" (which always exists);
-    /// repeat for more. Ids are 1 to 64 letters, digits, '-', '_' or '.'.
+    /// repeat for more, within --max-schedules. Ids are 1 to 64 letters, digits, '-', '_' or '.'.
     #[arg(long = "schedule", value_name = "ID")]
     schedules: Vec<String>,
+
+    /// How many backup schedules the appliance keeps at most; a create beyond answers
+    /// ALREADY_EXISTS, as an appliance whose UI manages one schedule, "default", does.
+    #[arg(long, default_value_t = DEFAULT_MAX_SCHEDULES as u16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    max_schedules: u16,
 
     /// The appliance's system name (its host name): backups go under
     /// <location>/vCenter/sn_<system name>/.
@@ -77,9 +83,19 @@ struct Args {
     #[arg(long, default_value = DEFAULT_TIME_ZONE, value_name = "ZONE")]
     time_zone: String,
 
-    /// Number of finished jobs to place in the history at start (at most 100000).
+    /// Number of finished jobs to place in the history at start (at most 100000): one per due
+    /// run of the "default" schedule (every day at 23:00 in --time-zone), going back from the
+    /// simulated time, each with its backup in the appliance's layout at the schedule's location.
     #[arg(long, default_value_t = 0, value_name = "JOBS")]
     history: usize,
+
+    /// The newest due runs of the schedule that have no job in the history: runs it missed.
+    #[arg(long, default_value_t = 0, value_name = "RUNS")]
+    history_missed: u32,
+
+    /// How the newest job of the history ended.
+    #[arg(long, value_enum, default_value_t = SeededOutcome::Succeeded, value_name = "STATE")]
+    history_newest: SeededOutcome,
 
     /// Write the CA certificate (PEM) to this file, for clients to trust (HTTPS only).
     #[arg(long, value_name = "FILE", conflicts_with = "appliances")]
@@ -160,6 +176,7 @@ async fn main() -> ExitCode {
         .schedules
         .iter()
         .fold(builder, |b, id| b.schedule(id.clone()))
+        .max_schedules(args.max_schedules.into())
         .listen(args.listen)
         .password(args.password.clone())
         .tls(!args.http)
@@ -172,6 +189,10 @@ async fn main() -> ExitCode {
         )
         .build_number(args.build.clone())
         .history(args.history)
+        .history_shape(HistoryShape {
+            missed_runs: args.history_missed,
+            newest: args.history_newest,
+        })
         .system_name(args.system_name.clone())
         .time_zone(args.time_zone.clone())
         .version(args.appliance_version.clone())

@@ -18,6 +18,7 @@ use crate::catalog::is_valid_system_name;
 use crate::config::SimConfig;
 use crate::connections::{ConnectionLimits, Connections, serve};
 use crate::control::Control;
+use crate::history::HistoryShape;
 use crate::lost_answers::{self, LostAnswer, LostAnswers, LostOperation};
 use crate::plan::JobWait;
 use crate::recovery::transfer::CatalogExport;
@@ -44,6 +45,19 @@ pub enum StartError {
         "the schedule id {0:?} is not usable: use 1 to 64 letters, digits, '-', '_' or '.' (like \"weekly\")."
     )]
     Schedule(String),
+    /// More schedules than [`SimulatorBuilder::max_schedules`] allows: `default` and those given
+    /// to [`SimulatorBuilder::schedule`].
+    #[error(
+        "the appliance would have {asked} schedules (\"default\" and {extra} more), but it keeps at most {cap}: raise the cap (max_schedules, --max-schedules) or ask for fewer."
+    )]
+    TooManySchedules {
+        /// How many it would have.
+        asked: usize,
+        /// How many besides `default`.
+        extra: usize,
+        /// The cap.
+        cap: usize,
+    },
     /// A time zone given to [`SimulatorBuilder::time_zone`] is not in the IANA database.
     #[error("the time zone {0:?} is unknown: use an IANA name like \"UTC\" or \"Europe/Berlin\".")]
     TimeZone(String),
@@ -92,6 +106,7 @@ impl Simulator {
             tls: true,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             history: 0,
+            history_shape: HistoryShape::default(),
             limits: ConnectionLimits::default(),
             time_zone: None,
             lost_answers: BTreeMap::new(),
@@ -108,6 +123,7 @@ pub struct SimulatorBuilder {
     tls: bool,
     listen: SocketAddr,
     history: usize,
+    history_shape: HistoryShape,
     limits: ConnectionLimits,
     /// Checked at start.
     time_zone: Option<String>,
@@ -250,10 +266,44 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Finished jobs to place in the history before the simulator starts serving; more than
+    /// Finished jobs to place in the history before the simulator starts serving: one per due
+    /// run of the `default` schedule (every day at 23:00 in the appliance's time zone unless
+    /// changed), going back from the simulated time, each with its backup in the appliance's
+    /// layout at the schedule's location. More than
     /// [`MAX_HISTORY`](crate::limits::MAX_HISTORY) make [`start`](Self::start) fail.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sim = vcsa_backup_sim::Simulator::builder()
+    ///     .tls(false)
+    ///     .start_time("2026-05-18T12:00:00Z".parse()?)
+    ///     .history(3)
+    ///     .start()
+    ///     .await?;
+    /// let state = sim.control().state();
+    /// assert_eq!((state.jobs, state.archives), (3, 3));
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub fn history(mut self, jobs: usize) -> Self {
         self.history = jobs;
+        self
+    }
+
+    /// How the seeded [`history`](Self::history) ends: due runs the schedule missed before
+    /// the simulated time, and how its newest job ended (see [`HistoryShape`]). By default
+    /// every run started and succeeded.
+    pub fn history_shape(mut self, shape: HistoryShape) -> Self {
+        self.history_shape = shape;
+        self
+    }
+
+    /// How many backup schedules the appliance keeps at most (at least 1): a create beyond it
+    /// answers ALREADY_EXISTS, as an appliance whose UI manages one schedule does. Defaults to
+    /// [`DEFAULT_MAX_SCHEDULES`](crate::schedules::DEFAULT_MAX_SCHEDULES), `default` alone.
+    pub fn max_schedules(mut self, max: usize) -> Self {
+        self.config.max_schedules = max.max(1);
         self
     }
 
@@ -278,14 +328,15 @@ impl SimulatorBuilder {
 
     /// Another backup schedule the appliance has, besides `default` (which always exists):
     /// running it starts a scheduled backup to `sftp://backup.example.com/vcsa/<id>`. Call once
-    /// per schedule. Ids are 1 to 64 letters, digits, `-`, `_` or `.`; others make
-    /// [`start`](Self::start) fail.
+    /// per schedule. Ids are 1 to 64 letters, digits, `-`, `_` or `.`, and the schedules fit
+    /// [`max_schedules`](Self::max_schedules); others make [`start`](Self::start) fail.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let sim = vcsa_backup_sim::Simulator::builder()
     ///     .tls(false)
+    ///     .max_schedules(2)
     ///     .schedule("weekly")
     ///     .start()
     ///     .await?;
@@ -355,6 +406,14 @@ impl SimulatorBuilder {
         {
             return Err(StartError::Schedule(bad.clone()));
         }
+        let extra = self.config.schedules.len();
+        if extra + 1 > self.config.max_schedules {
+            return Err(StartError::TooManySchedules {
+                asked: extra + 1,
+                extra,
+                cap: self.config.max_schedules,
+            });
+        }
         let listener = TcpListener::bind(self.listen)
             .await
             .map_err(|source| StartError::Bind {
@@ -388,7 +447,7 @@ impl SimulatorBuilder {
         }
         if self.history > 0 {
             appliance
-                .seed_history(self.history)
+                .seed_history(self.history, self.history_shape)
                 .map_err(StartError::History)?;
         }
         let app = routes::router(appliance.clone());

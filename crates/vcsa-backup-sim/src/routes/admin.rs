@@ -19,6 +19,7 @@ use crate::catalog::ArchiveSeed;
 use crate::control::Control;
 use crate::faults::EnumField;
 use crate::flavour::json_response;
+use crate::history::HistoryShape;
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::recovery::transfer::CatalogExport;
 use crate::schedules::ScheduleSpec;
@@ -171,11 +172,14 @@ async fn unknown_enum(State(app): App, body: Bytes) -> Response {
 #[derive(Deserialize)]
 struct History {
     count: usize,
+    #[serde(flatten)]
+    shape: HistoryShape,
 }
 
 async fn seed_history(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: History| {
-        c.seed_history(r.count).map_err(|err| err.to_string())
+        c.seed_history_shaped(r.count, r.shape)
+            .map_err(|err| err.to_string())
     })
 }
 

@@ -10,6 +10,7 @@ mod faults;
 mod firing;
 mod fleet;
 mod generated_client;
+mod history;
 mod https;
 mod lost_answers;
 mod operations;
