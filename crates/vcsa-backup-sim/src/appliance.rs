@@ -19,6 +19,7 @@ use crate::config::SimConfig;
 use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults};
 use crate::jobs::{Cursor, JobSpec, Jobs};
+use crate::outage::OutageSwitch;
 use crate::parts;
 use crate::password_check::PasswordCheck;
 use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
@@ -52,6 +53,8 @@ pub(crate) struct Appliance {
     requests: std::sync::atomic::AtomicU64,
     /// Client connections open now (`server` counts them).
     pub(crate) connections: std::sync::atomic::AtomicUsize,
+    /// The outage in force, if any.
+    pub(crate) outage: OutageSwitch,
 }
 
 /// Hosts under the reserved `.invalid` top-level domain stand for unreachable backup servers.
@@ -88,6 +91,7 @@ pub(crate) fn feature_in_use(running: &str) -> VapiError {
 impl Appliance {
     pub(crate) fn new(config: SimConfig) -> Self {
         let clock = Clock::starting_at(config.start_time.unwrap_or_else(Utc::now));
+        let outage = OutageSwitch::new(config.outage);
         let schedules = Schedules::with_builtin(&config.schedules, config.max_schedules);
         let recovery = Recovery::new(
             config.awaiting_restore,
@@ -112,6 +116,7 @@ impl Appliance {
             inner: Mutex::new(inner),
             requests: std::sync::atomic::AtomicU64::new(0),
             connections: std::sync::atomic::AtomicUsize::new(0),
+            outage,
         }
     }
 
@@ -424,6 +429,7 @@ impl Appliance {
             logins: inner.sessions.opened(),
             requests: self.requests.load(std::sync::atomic::Ordering::Relaxed),
             connections: self.connections.load(std::sync::atomic::Ordering::Relaxed),
+            outage: self.outage.get(),
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.ids(),
             archives: inner.catalog.len(),

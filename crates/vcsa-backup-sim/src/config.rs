@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use vcsa_backup_api::Secret;
 
+use crate::outage::Outage;
 use crate::plan::JobWait;
 use crate::recovery::{ReconciliationTiming, RestoreTiming};
 use crate::schedules::DEFAULT_MAX_SCHEDULES;
@@ -50,6 +51,8 @@ pub(crate) struct SimConfig {
     pub(crate) awaiting_restore: bool,
     pub(crate) restore_timing: RestoreTiming,
     pub(crate) reconciliation_timing: ReconciliationTiming,
+    /// The outage the appliance starts in, if any.
+    pub(crate) outage: Option<Outage>,
 }
 
 impl Default for SimConfig {
@@ -71,6 +74,7 @@ impl Default for SimConfig {
             awaiting_restore: false,
             restore_timing: RestoreTiming::default(),
             reconciliation_timing: ReconciliationTiming::default(),
+            outage: None,
         }
     }
 }

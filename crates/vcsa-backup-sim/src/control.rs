@@ -11,6 +11,7 @@ use crate::catalog::ArchiveSeed;
 use crate::faults::{EnumField, Faults, until};
 use crate::history::HistoryShape;
 use crate::lost_answers::{LostAnswer, LostOperation, set};
+use crate::outage::Outage;
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::recovery::transfer::CatalogExport;
 use crate::schedules::{SchedulePasswords, ScheduleSpec};
@@ -143,6 +144,27 @@ impl Control {
         self.appliance.update_faults(|f| {
             f.unknown_enums.insert(field, value);
         });
+    }
+
+    /// Takes the appliance out of service as `outage` says, or back into service (`None`):
+    /// connections black-holed or refused, per appliance, until changed again. Not a fault:
+    /// [`clear_faults`](Self::clear_faults) keeps it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vcsa_backup_sim::{Outage, Simulator};
+    ///
+    /// let sim = Simulator::builder().tls(false).start().await?;
+    /// sim.control().set_outage(Some(Outage::Refused));
+    /// assert!(tokio::net::TcpStream::connect(sim.addr()).await.is_err());
+    /// sim.control().set_outage(None);
+    /// assert_eq!(sim.control().state().outage, None);
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_outage(&self, outage: Option<Outage>) {
+        self.appliance.outage.set(outage);
     }
 
     /// Removes every injected fault.

@@ -132,6 +132,7 @@ mod jobs;
 mod limits;
 mod lost_answers;
 mod operations;
+mod outage;
 mod parts;
 mod password_check;
 mod plan;
@@ -160,6 +161,7 @@ pub use limits::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
 };
 pub use lost_answers::{HANG, LostAnswer, LostAnswers, LostOperation};
+pub use outage::Outage;
 pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use recovery::transfer::{CatalogError, CatalogExport};
 pub use recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RecoveryState, RestoreTiming};

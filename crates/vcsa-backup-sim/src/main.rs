@@ -8,7 +8,7 @@ use clap::Parser;
 use vcsa_backup_sim::{
     CatalogExport, DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_SCHEDULES,
     DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, DEFAULT_VERSION,
-    HistoryShape, JobWait, ReconciliationTiming, RestoreTiming, SeededOutcome, Simulator,
+    HistoryShape, JobWait, Outage, ReconciliationTiming, RestoreTiming, SeededOutcome, Simulator,
     SimulatorBuilder,
 };
 
@@ -144,6 +144,15 @@ struct Args {
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     reconcile_duration: Duration,
 
+    /// The first N appliances accept connections and never answer (a black hole), as hung
+    /// appliances or a firewall that drops packets do. 1 with a single appliance.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    black_hole: u16,
+
+    /// The N appliances after those of --black-hole refuse connections (their port is closed).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    refuse_connections: u16,
+
     /// Write an inventory naming every appliance (for `vcsa-backup fleet --inventory`) to this
     /// file; it reads the password from the VCSA_SIM_PASSWORD environment variable. Prints one
     /// line per appliance, as --appliances does.
@@ -211,9 +220,23 @@ async fn main() -> ExitCode {
         Some(user) => builder.user(user),
         None => builder,
     };
+    let out = u32::from(args.black_hole) + u32::from(args.refuse_connections);
+    if out > u32::from(args.appliances) {
+        eprintln!(
+            "vcsa-backup-sim: --black-hole {} and --refuse-connections {} name {out} appliances, \
+             but --appliances is {}: name at most that many",
+            args.black_hole, args.refuse_connections, args.appliances
+        );
+        return ExitCode::FAILURE;
+    }
     if args.appliances > 1 || args.inventory_out.is_some() {
         return serve_fleet(&args, builder).await;
     }
+    let builder = match (args.black_hole, args.refuse_connections) {
+        (1, _) => builder.outage(Outage::BlackHole),
+        (_, 1) => builder.outage(Outage::Refused),
+        _ => builder,
+    };
     let sim = match builder.start().await {
         Ok(sim) => sim,
         Err(err) => {
@@ -252,8 +275,12 @@ async fn serve_fleet(args: &Args, template: SimulatorBuilder) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let black_holes = usize::from(args.black_hole);
+    let refused = black_holes..black_holes + usize::from(args.refuse_connections);
     let fleet = match Simulator::fleet(args.appliances.into())
         .template(template)
+        .outage(0..black_holes, Outage::BlackHole)
+        .outage(refused, Outage::Refused)
         .start()
         .await
     {

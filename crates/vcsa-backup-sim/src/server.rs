@@ -20,6 +20,7 @@ use crate::connections::{ConnectionLimits, Connections, serve};
 use crate::control::Control;
 use crate::history::HistoryShape;
 use crate::lost_answers::{self, LostAnswer, LostAnswers, LostOperation};
+use crate::outage::Outage;
 use crate::plan::JobWait;
 use crate::recovery::transfer::CatalogExport;
 use crate::recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RestoreTiming};
@@ -296,6 +297,14 @@ impl SimulatorBuilder {
     /// every run started and succeeded.
     pub fn history_shape(mut self, shape: HistoryShape) -> Self {
         self.history_shape = shape;
+        self
+    }
+
+    /// Starts the appliance out of service: connections black-holed or refused (see
+    /// [`Outage`]) until [`Control::set_outage`] brings it back. The port is bound either way,
+    /// so its URL is known.
+    pub fn outage(mut self, outage: Outage) -> Self {
+        self.config.outage = Some(outage);
         self
     }
 

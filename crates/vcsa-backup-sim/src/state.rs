@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::faults::Faults;
+use crate::outage::Outage;
 use crate::plan::JobWait;
 use crate::recovery::RecoveryState;
 
@@ -27,6 +28,9 @@ pub struct SimState {
     /// `SimulatorBuilder::max_connections`.
     #[serde(default)]
     pub connections: usize,
+    /// The outage in force, if any: connections black-holed or refused.
+    #[serde(default)]
+    pub outage: Option<Outage>,
     /// Backup folders that already hold a backup.
     pub used_folders: usize,
     /// Ids of the backup schedules, `default` among them, in alphabetical order.

@@ -116,8 +116,9 @@ impl Appliance {
     }
 }
 
-/// The starts of `count` runs before `before`, oldest first: the due runs of `recurrence`, or
-/// one an hour without one (a schedule that is gone, disabled or run only when asked).
+/// The starts of `count` runs before `before`, oldest first: the due runs of `recurrence` that
+/// had ended by then (a run too recent to be over is not seeded), or one an hour without one
+/// (a schedule that is gone, disabled or run only when asked).
 fn due_runs(
     recurrence: Option<&Recurrence>,
     zone: Tz,
@@ -128,7 +129,7 @@ fn due_runs(
     let mut at = before;
     while runs.len() < count {
         let previous = match recurrence {
-            Some(r) => r.last_before(zone, at),
+            Some(r) => r.last_before(zone, at - TOOK),
             None => at.checked_sub_signed(chrono::Duration::hours(1)),
         };
         let Some(previous) = previous else { break };

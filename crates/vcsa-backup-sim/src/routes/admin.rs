@@ -20,6 +20,7 @@ use crate::control::Control;
 use crate::faults::EnumField;
 use crate::flavour::json_response;
 use crate::history::HistoryShape;
+use crate::outage::Outage;
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::recovery::transfer::CatalogExport;
 use crate::schedules::ScheduleSpec;
@@ -39,6 +40,7 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/faults/job-wait", post(job_wait))
         .route("/faults/unknown-enum", post(unknown_enum))
         .route("/faults/lost-answers", post(super::lost::admin))
+        .route("/outage", post(outage))
         .route("/sessions/expire", post(expire_sessions))
         .route("/history", post(seed_history))
         .route("/settings", post(settings))
@@ -165,6 +167,21 @@ struct UnknownEnum {
 async fn unknown_enum(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: UnknownEnum| {
         c.inject_unknown_enum(r.field, r.value);
+        Ok(())
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetOutage {
+    outage: Option<Outage>,
+}
+
+/// `POST /__sim/outage` `{"outage": "black_hole"}`: over a connection opened before, this
+/// also ends the outage (`{"outage": null}`); new connections meet it.
+async fn outage(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: SetOutage| {
+        c.set_outage(r.outage);
         Ok(())
     })
 }

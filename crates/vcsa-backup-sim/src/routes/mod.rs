@@ -23,6 +23,7 @@ use vcsa_backup_api::enums::ErrorType;
 use crate::appliance::Appliance;
 use crate::error::{VapiError, message};
 use crate::flavour::Flavour;
+use crate::outage::Outage;
 use crate::recovery::OutagePhase;
 use reply::error_response;
 
@@ -55,6 +56,17 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
 /// Counts every call, then slows answers and fails calls on request of the control handle.
 async fn inject_faults(State(app): State<Arc<Appliance>>, req: Request, next: Next) -> Response {
     app.count_request();
+    // A request on a connection opened before the outage: no answer (until a black hole ends).
+    if let Some(outage) = app.outage.get() {
+        if outage == Outage::BlackHole {
+            let _ = app
+                .outage
+                .watch()
+                .wait_for(|now| *now != Some(Outage::BlackHole))
+                .await;
+        }
+        return lost::dropped();
+    }
     let flavour = Flavour::of_path(req.uri().path());
     let delay = app.lock().faults.delay();
     if !delay.is_zero() {

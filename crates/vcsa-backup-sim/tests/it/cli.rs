@@ -37,6 +37,11 @@ async fn help_documents_every_option() {
         "--restore-sessions-refused",
         "--restore-unavailable",
         "--reconcile-duration",
+        "--max-schedules",
+        "--history-missed",
+        "--history-newest",
+        "--black-hole",
+        "--refuse-connections",
         "--help",
         "--version",
     ] {

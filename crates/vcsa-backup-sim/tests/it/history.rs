@@ -169,3 +169,14 @@ async fn without_a_schedule_that_fires_the_history_is_hourly() {
         ]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_run_too_recent_to_be_over_is_not_seeded() {
+    // 23:05: tonight's run started five minutes ago; a seeded job has ended.
+    let late = "2026-05-18T23:05:00Z".parse().unwrap();
+    let h = start(Simulator::builder().start_time(late).history(1)).await;
+    assert_eq!(
+        h.sim.control().job_ids(),
+        [format!("20260517-230000-{DEFAULT_BUILD}")]
+    );
+}

@@ -14,6 +14,7 @@ mod history;
 mod https;
 mod lost_answers;
 mod operations;
+mod outage;
 mod restore;
 mod retention;
 mod schedules;
