@@ -178,48 +178,6 @@ async fn main() -> ExitCode {
             }
         }
     }
-    let builder = catalogs
-        .into_iter()
-        .fold(Simulator::builder(), SimulatorBuilder::import_catalog);
-    let builder = args
-        .schedules
-        .iter()
-        .fold(builder, |b, id| b.schedule(id.clone()))
-        .max_schedules(args.max_schedules.into())
-        .listen(args.listen)
-        .password(args.password.clone())
-        .tls(!args.http)
-        .job_duration(args.job_duration)
-        .job_wait(JobWait::new(args.job_pending, args.job_blocked))
-        .session_idle_timeout(args.session_timeout)
-        .header_read_timeout(
-            args.header_read_timeout
-                .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
-        )
-        .build_number(args.build.clone())
-        .history(args.history)
-        .history_shape(HistoryShape {
-            missed_runs: args.history_missed,
-            newest: args.history_newest,
-        })
-        .system_name(args.system_name.clone())
-        .time_zone(args.time_zone.clone())
-        .version(args.appliance_version.clone())
-        .awaiting_restore(args.awaiting_restore)
-        .restore_timing(RestoreTiming {
-            duration: args.restore_duration,
-            no_answer: args.restore_no_answer,
-            sessions_refused: args.restore_sessions_refused,
-            unavailable: args.restore_unavailable,
-        })
-        .reconciliation_timing(ReconciliationTiming {
-            duration: args.reconcile_duration,
-            ..ReconciliationTiming::default()
-        });
-    let builder = match &args.user {
-        Some(user) => builder.user(user),
-        None => builder,
-    };
     let out = u32::from(args.black_hole) + u32::from(args.refuse_connections);
     if out > u32::from(args.appliances) {
         eprintln!(
@@ -229,6 +187,9 @@ async fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let builder = catalogs
+        .into_iter()
+        .fold(configured(&args), SimulatorBuilder::import_catalog);
     if args.appliances > 1 || args.inventory_out.is_some() {
         return serve_fleet(&args, builder).await;
     }
@@ -263,6 +224,49 @@ async fn main() -> ExitCode {
     }
     sim.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Every setting of the options but the catalogs and the outages.
+fn configured(args: &Args) -> SimulatorBuilder {
+    let builder = args
+        .schedules
+        .iter()
+        .fold(Simulator::builder(), |b, id| b.schedule(id.clone()))
+        .max_schedules(args.max_schedules.into())
+        .listen(args.listen)
+        .password(args.password.clone())
+        .tls(!args.http)
+        .job_duration(args.job_duration)
+        .job_wait(JobWait::new(args.job_pending, args.job_blocked))
+        .session_idle_timeout(args.session_timeout)
+        .header_read_timeout(
+            args.header_read_timeout
+                .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
+        )
+        .build_number(args.build.clone())
+        .history(args.history)
+        .history_shape(HistoryShape {
+            missed_runs: args.history_missed,
+            newest: args.history_newest,
+        })
+        .system_name(args.system_name.clone())
+        .time_zone(args.time_zone.clone())
+        .version(args.appliance_version.clone())
+        .awaiting_restore(args.awaiting_restore)
+        .restore_timing(RestoreTiming {
+            duration: args.restore_duration,
+            no_answer: args.restore_no_answer,
+            sessions_refused: args.restore_sessions_refused,
+            unavailable: args.restore_unavailable,
+        })
+        .reconciliation_timing(ReconciliationTiming {
+            duration: args.reconcile_duration,
+            ..ReconciliationTiming::default()
+        });
+    match &args.user {
+        Some(user) => builder.user(user),
+        None => builder,
+    }
 }
 
 /// `--appliances N` or `--inventory-out`: many appliances, one line each.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 /// How an appliance is out of service. Set from the builder
-/// ([`SimulatorBuilder::outage`](crate::server::SimulatorBuilder::outage)), the fleet builder,
+/// (`SimulatorBuilder::outage`), the fleet builder,
 /// the control handle (`Control::set_outage`, at run time) or the admin endpoint
 /// (`POST /__sim/outage`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -44,7 +44,10 @@ async fn a_recent_backup_and_the_schedules_are_reported() {
     );
 
     // Disabled, it starts nothing by itself.
-    let off = ScheduleSpec::builder().enabled(false).build_update().unwrap();
+    let off = ScheduleSpec::builder()
+        .enabled(false)
+        .build_update()
+        .unwrap();
     appliance.update_schedule("default", &off).await.unwrap();
     let report = appliance.check_backup_health(&policy).await.unwrap();
     assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);

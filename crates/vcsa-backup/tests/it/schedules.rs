@@ -340,9 +340,7 @@ async fn a_schedule_fires_leaves_archives_and_retention_prunes_them() {
             .collect();
         assert_eq!(scheduled.len(), 3, "{flavour}: {details:?}");
         assert!(
-            scheduled
-                .iter()
-                .all(|d| d.status == TaskStatus::Succeeded),
+            scheduled.iter().all(|d| d.status == TaskStatus::Succeeded),
             "{scheduled:?}"
         );
 
