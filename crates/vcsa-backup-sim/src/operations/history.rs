@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use vcsa_backup_api::enums::DetailsType;
 
-use crate::appliance::Appliance;
+use crate::appliance::{Appliance, Inner};
 use crate::catalog::{Archive, FolderNaming, LayoutFolder, Origin, location_key, parts_held};
 use crate::history::{HistoryShape, SeededOutcome};
 use crate::jobs::{JobSpec, Seed};
@@ -47,21 +47,7 @@ impl Appliance {
             count.saturating_add(missed),
         );
         let kept = starts.len().saturating_sub(missed);
-        let runs: Vec<(DateTime<Utc>, SeededOutcome)> = starts[..kept]
-            .iter()
-            .enumerate()
-            .map(|(i, at)| {
-                let newest = i + 1 == kept;
-                (
-                    *at,
-                    if newest {
-                        shape.newest
-                    } else {
-                        SeededOutcome::Succeeded
-                    },
-                )
-            })
-            .collect();
+        let runs = ended_as(&starts[..kept], shape.newest);
         let location = schedule.as_ref().map(|s| s.location().to_string());
         let asked = schedule.as_ref().map(|s| s.parts()).unwrap_or_default();
         let naming = FolderNaming {
@@ -89,31 +75,62 @@ impl Appliance {
         };
         let build = inner.config.build.clone();
         inner.jobs.seed_history(&runs, seed, now, &build);
-        let Some(root) = root else {
-            return Ok(());
-        };
-        for (started, outcome) in &runs {
+        if let Some(root) = root {
+            inner.place_archives(&root, &naming, &runs, &asked);
+        }
+        Ok(())
+    }
+}
+
+impl Inner {
+    /// The backups of the seeded jobs that succeeded, in the layout at `root`.
+    fn place_archives(
+        &mut self,
+        root: &str,
+        naming: &FolderNaming,
+        runs: &[(DateTime<Utc>, SeededOutcome)],
+        asked: &[String],
+    ) {
+        for (started, outcome) in runs {
             let folder = LayoutFolder {
-                root: root.clone(),
+                root: root.to_string(),
                 system_name: naming.system_name.clone(),
                 archive: naming.scheduled_archive(*started),
             };
-            if *outcome != SeededOutcome::Succeeded || inner.catalog.contains(&folder) {
+            if *outcome != SeededOutcome::Succeeded || self.catalog.contains(&folder) {
                 continue;
             }
-            inner.used_folders.insert(folder.key());
+            self.used_folders.insert(folder.key());
             let archive = Archive {
                 started: *started,
                 completed: *started + TOOK,
                 version: naming.version.clone(),
-                parts: parts_held(&asked),
+                parts: parts_held(asked),
                 comment: String::new(),
                 origin: Origin::default(),
             };
-            inner.catalog.insert(&folder, archive);
+            self.catalog.insert(&folder, archive);
         }
-        Ok(())
     }
+}
+
+/// Each start with how its job ended: the newest as `newest` says, the others succeeded.
+fn ended_as(
+    starts: &[DateTime<Utc>],
+    newest: SeededOutcome,
+) -> Vec<(DateTime<Utc>, SeededOutcome)> {
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, at)| {
+            let outcome = if i + 1 == starts.len() {
+                newest
+            } else {
+                SeededOutcome::Succeeded
+            };
+            (*at, outcome)
+        })
+        .collect()
 }
 
 /// The starts of `count` runs before `before`, oldest first: the due runs of `recurrence` that
