@@ -163,6 +163,7 @@ pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
 pub use history::{HistoryShape, SeededOutcome};
 pub use limits::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
+    MAX_SEEDED_ARCHIVES,
 };
 pub use lost_answers::{HANG, LostAnswer, LostAnswers, LostOperation};
 pub use outage::Outage;

@@ -16,3 +16,7 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// The most client connections served at once unless told otherwise
 /// (`SimulatorBuilder::max_connections`).
 pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// The most backups one history seeding places in the catalog: those of its newest jobs. The
+/// older jobs' backups are gone from the backup server, as if removed by hand, which keeps a
+/// history at [`MAX_HISTORY`] small.
+pub const MAX_SEEDED_ARCHIVES: usize = 1000;

@@ -12,7 +12,7 @@ use crate::appliance::{Appliance, Inner};
 use crate::catalog::{Archive, FolderNaming, LayoutFolder, Origin, location_key, parts_held};
 use crate::history::{HistoryShape, SeededOutcome};
 use crate::jobs::{JobSpec, Seed};
-use crate::limits::MAX_HISTORY;
+use crate::limits::{MAX_HISTORY, MAX_SEEDED_ARCHIVES};
 use crate::parts;
 use crate::recurrence::Recurrence;
 use crate::schedules::DEFAULT_SCHEDULE;
@@ -83,7 +83,8 @@ impl Appliance {
 }
 
 impl Inner {
-    /// The backups of the seeded jobs that succeeded, in the layout at `root`.
+    /// The backups of the seeded jobs that succeeded, in the layout at `root`: those of the
+    /// newest [`MAX_SEEDED_ARCHIVES`] jobs.
     fn place_archives(
         &mut self,
         root: &str,
@@ -91,7 +92,8 @@ impl Inner {
         runs: &[(DateTime<Utc>, SeededOutcome)],
         asked: &[String],
     ) {
-        for (started, outcome) in runs {
+        let newest = &runs[runs.len().saturating_sub(MAX_SEEDED_ARCHIVES)..];
+        for (started, outcome) in newest {
             let folder = LayoutFolder {
                 root: root.to_string(),
                 system_name: naming.system_name.clone(),

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use vcsa_backup_sim::{DEFAULT_BUILD, DEFAULT_SYSTEM_NAME, HistoryShape, SeededOutcome, Simulator};
+use vcsa_backup_sim::{
+    DEFAULT_BUILD, DEFAULT_SYSTEM_NAME, HistoryShape, MAX_SEEDED_ARCHIVES, SeededOutcome, Simulator,
+};
 
 use crate::support::*;
 
@@ -179,4 +181,21 @@ async fn a_run_too_recent_to_be_over_is_not_seeded() {
         h.sim.control().job_ids(),
         [format!("20260517-230000-{DEFAULT_BUILD}")]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn only_the_newest_seeded_jobs_keep_their_backups() {
+    let h = start(
+        Simulator::builder()
+            .start_time(noon())
+            .history(MAX_SEEDED_ARCHIVES + 2),
+    )
+    .await;
+    let state = h.sim.control().state();
+    assert_eq!(
+        (state.jobs, state.archives),
+        (MAX_SEEDED_ARCHIVES + 2, MAX_SEEDED_ARCHIVES)
+    );
+    let listed = archives(&h).await;
+    assert_eq!(listed[0]["archive"], "S_8.0.3.00400_20260517-230000_");
 }
