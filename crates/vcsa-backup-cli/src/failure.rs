@@ -447,11 +447,15 @@ pub fn schedule_failure(id: &str, error: Error) -> Failure {
         ),
         Error::Server(e) if e.error_type == Some(ServerErrorType::AlreadyExists) => Failure::new(
             ExitCode::InvalidInput,
-            format!("schedule \"{id}\" already exists"),
+            format!(
+                "schedule \"{id}\" was not created: it already exists, or the appliance already \
+                 has its one schedule"
+            ),
         )
         .with_details(message_stack(e))
         .with_hint(
-            "change it with `vcsa-backup schedule update` or `schedule apply`, or delete it first",
+            "this appliance has one schedule, `default`: change it with `vcsa-backup schedule \
+             update default` or `schedule apply default`, or delete it first",
         ),
         _ => Failure::from(error),
     }

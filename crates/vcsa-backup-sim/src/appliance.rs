@@ -19,14 +19,15 @@ use crate::config::SimConfig;
 use crate::error::{VapiError, message};
 use crate::faults::{EnumField, Faults};
 use crate::jobs::{Cursor, JobSpec, Jobs};
-use crate::limits::MAX_HISTORY;
+use crate::outage::OutageSwitch;
+use crate::parts;
 use crate::password_check::PasswordCheck;
 use crate::plan::{JobFailure, JobWait, ProgressCurve, RunPlan};
 use crate::recovery::{OutagePhase, Recovery};
-use crate::schedules::{DEFAULT_SCHEDULE, Schedules};
+use crate::schedules::Schedules;
 use crate::sessions::Sessions;
+use crate::state::SimState;
 use crate::validate;
-use crate::{SimState, parts};
 
 pub(crate) struct Inner {
     pub(crate) config: SimConfig,
@@ -52,6 +53,8 @@ pub(crate) struct Appliance {
     requests: std::sync::atomic::AtomicU64,
     /// Client connections open now (`server` counts them).
     pub(crate) connections: std::sync::atomic::AtomicUsize,
+    /// The outage in force, if any.
+    pub(crate) outage: OutageSwitch,
 }
 
 /// Hosts under the reserved `.invalid` top-level domain stand for unreachable backup servers.
@@ -88,7 +91,8 @@ pub(crate) fn feature_in_use(running: &str) -> VapiError {
 impl Appliance {
     pub(crate) fn new(config: SimConfig) -> Self {
         let clock = Clock::starting_at(config.start_time.unwrap_or_else(Utc::now));
-        let schedules = Schedules::with_builtin(&config.schedules);
+        let outage = OutageSwitch::new(config.outage);
+        let schedules = Schedules::with_builtin(&config.schedules, config.max_schedules);
         let recovery = Recovery::new(
             config.awaiting_restore,
             config.restore_timing,
@@ -112,6 +116,7 @@ impl Appliance {
             inner: Mutex::new(inner),
             requests: std::sync::atomic::AtomicU64::new(0),
             connections: std::sync::atomic::AtomicUsize::new(0),
+            outage,
         }
     }
 
@@ -424,6 +429,7 @@ impl Appliance {
             logins: inner.sessions.opened(),
             requests: self.requests.load(std::sync::atomic::Ordering::Relaxed),
             connections: self.connections.load(std::sync::atomic::Ordering::Relaxed),
+            outage: self.outage.get(),
             used_folders: inner.used_folders.len(),
             schedules: inner.schedules.ids(),
             archives: inner.catalog.len(),
@@ -442,44 +448,6 @@ impl Appliance {
 
     pub(crate) fn expire_sessions(&self) {
         self.lock().sessions.expire_all();
-    }
-
-    /// Adds `count` finished jobs before every other; refused when the history would then hold
-    /// more than [`MAX_HISTORY`] jobs.
-    pub(crate) fn seed_history(&self, count: usize) -> Result<(), String> {
-        let mut inner = self.lock();
-        let held = inner.jobs.len();
-        let room = MAX_HISTORY.saturating_sub(held);
-        if count > room {
-            return Err(format!(
-                "The history holds {held} jobs and keeps at most {MAX_HISTORY}: {count} more do not fit. Ask for at most {room}, or restart the simulator for an empty history."
-            ));
-        }
-        let now = self.clock.now();
-        let (location, user) = match inner.schedules.get(DEFAULT_SCHEDULE) {
-            Ok(s) => (s.location().to_string(), s.location_user()),
-            Err(_) => (String::new(), String::new()),
-        };
-        let parts = vec!["common".to_string(), "seat".to_string()];
-        let spec = JobSpec {
-            kind: DetailsType::Scheduled,
-            location,
-            location_user: user,
-            total_bytes: parts::backup_bytes(&parts),
-            comment: String::new(),
-            fast_backup: None,
-            user: inner.config.user.clone(),
-        };
-        let build = inner.config.build.clone();
-        inner.jobs.seed_history(
-            count,
-            &spec,
-            now,
-            &self.clock,
-            Duration::from_secs(14 * 60 + 7),
-            &build,
-        );
-        Ok(())
     }
 
     /// The simulated time now.

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use url::Url;
 use vcsa_backup_api::Secret;
@@ -96,6 +97,23 @@ pub(crate) fn folder_url(location: &str, system_name: &str, archive: &str) -> St
         "{}/{VCENTER}/{SYSTEM_NAME_PREFIX}{system_name}/{archive}",
         folder.trim_end_matches('/')
     )
+}
+
+/// How an appliance names its scheduled backups' folders: its system name, its version and its
+/// time zone (the folder's stamp is the start in that zone).
+#[derive(Clone, Debug)]
+pub(crate) struct FolderNaming {
+    pub(crate) system_name: String,
+    pub(crate) version: String,
+    pub(crate) zone: Tz,
+}
+
+impl FolderNaming {
+    /// `S_<version>_<YYYYMMDD-hhmmss>_` of a scheduled backup started at `started`.
+    pub(crate) fn scheduled_archive(&self, started: DateTime<Utc>) -> String {
+        let stamp = started.with_timezone(&self.zone).format("%Y%m%d-%H%M%S");
+        archive_name(true, &self.version, &stamp.to_string())
+    }
 }
 
 /// The parts a backup holds: `common` always, then the optional ones asked for, in the order

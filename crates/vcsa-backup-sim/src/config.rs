@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use vcsa_backup_api::Secret;
 
+use crate::outage::Outage;
 use crate::plan::JobWait;
 use crate::recovery::{ReconciliationTiming, RestoreTiming};
+use crate::schedules::DEFAULT_MAX_SCHEDULES;
 
 /// The user name the simulator accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "administrator@vsphere.local";
@@ -37,6 +39,8 @@ pub(crate) struct SimConfig {
     pub(crate) version_name: String,
     /// Schedule ids the appliance has besides `default`.
     pub(crate) schedules: Vec<String>,
+    /// How many schedules the appliance keeps at most.
+    pub(crate) max_schedules: usize,
     /// The appliance's host name: its backups' folder is `sn_<system name>`.
     pub(crate) system_name: String,
     /// The appliance's time zone: schedule times and backup folder names are in it.
@@ -47,6 +51,8 @@ pub(crate) struct SimConfig {
     pub(crate) awaiting_restore: bool,
     pub(crate) restore_timing: RestoreTiming,
     pub(crate) reconciliation_timing: ReconciliationTiming,
+    /// The outage the appliance starts in, if any.
+    pub(crate) outage: Option<Outage>,
 }
 
 impl Default for SimConfig {
@@ -61,23 +67,14 @@ impl Default for SimConfig {
             version: DEFAULT_VERSION.to_string(),
             version_name: "vCenter Server 8.0 Update 3".to_string(),
             schedules: Vec::new(),
+            max_schedules: DEFAULT_MAX_SCHEDULES,
             system_name: DEFAULT_SYSTEM_NAME.to_string(),
             time_zone: Tz::UTC,
             start_time: None,
             awaiting_restore: false,
             restore_timing: RestoreTiming::default(),
             reconciliation_timing: ReconciliationTiming::default(),
+            outage: None,
         }
     }
-}
-
-/// Whether `id` can name a schedule: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, so it fits
-/// in a URL path segment unchanged.
-pub(crate) fn is_valid_schedule_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && id != "."
-        && id != ".."
 }

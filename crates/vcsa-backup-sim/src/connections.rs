@@ -7,16 +7,17 @@ use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::appliance::Appliance;
 use crate::limits::DEFAULT_MAX_CONNECTIONS;
-use crate::lost_answers;
+use crate::outage::Outage;
+use crate::routes::lost;
 
 /// What keeps slow or idle clients from holding the simulator.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +46,8 @@ pub(crate) struct Connections {
 
 /// Accepts connections until told to stop, at most `max_connections` at once; each connection
 /// (and its TLS handshake) runs in its own task so a slow client never holds up the others.
+/// During an outage the port is closed (refused) or connections are held unanswered
+/// (black hole) until it ends.
 pub(crate) async fn serve(
     listener: TcpListener,
     conns: Connections,
@@ -54,14 +57,42 @@ pub(crate) async fn serve(
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     let slots = Arc::new(Semaphore::new(conns.limits.max_connections));
+    let addr = listener.local_addr().ok();
+    let mut listener = Some(listener);
+    let mut outage = conns.appliance.outage.watch();
+    // Black-holed connections: open, never read, closed when the outage ends.
+    let mut held: Vec<TcpStream> = Vec::new();
     loop {
+        let now = *outage.borrow_and_update();
+        if now != Some(Outage::BlackHole) {
+            held.clear();
+        }
+        if now == Some(Outage::Refused) {
+            drop(listener.take());
+            tokio::select! {
+                changed = outage.changed() => if changed.is_err() { break } else { continue },
+                _ = &mut stop => break,
+            }
+        }
+        let Some(open) = listener.as_ref() else {
+            // The outage ended: listen on the same address again.
+            match addr.map(TcpListener::bind) {
+                Some(bind) => match bind.await {
+                    Ok(reopened) => listener = Some(reopened),
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                },
+                None => break,
+            }
+            continue;
+        };
         let slot = tokio::select! {
             slot = slots.clone().acquire_owned() => slot,
+            _ = outage.changed() => continue,
             _ = &mut stop => break,
         };
         let Ok(slot) = slot else { break };
         let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
+            accepted = open.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 // Out of file descriptors and the like: back off briefly instead of spinning.
                 Err(_) => {
@@ -69,59 +100,76 @@ pub(crate) async fn serve(
                     continue;
                 }
             },
+            _ = outage.changed() => continue,
             _ = &mut stop => break,
         };
+        if *outage.borrow() == Some(Outage::BlackHole) {
+            held.push(stream);
+            continue;
+        }
         let _ = stream.set_nodelay(true);
-        let watcher = graceful.watcher();
-        let builder = builder.clone();
-        let conns = conns.clone();
-        tokio::spawn(async move {
-            let _open = OpenConnection::new(&conns.appliance, slot);
-            // Told when the first request's headers have arrived.
-            let first_request = Arc::new(Notify::new());
-            let heard = first_request.clone();
-            let service =
-                TowerToHyperService::new(lost_answers::service(conns.app.clone()).map_request(
-                    move |req: axum::http::Request<hyper::body::Incoming>| {
-                        heard.notify_one();
-                        req
-                    },
-                ));
-            let connection = async {
-                match conns.tls.clone() {
-                    Some(acceptor) => {
-                        let Ok(stream) = acceptor.accept(stream).await else {
-                            return;
-                        };
-                        let conn = builder.serve_connection(TokioIo::new(stream), service);
-                        let _ = watcher.watch(conn.into_owned()).await;
-                    }
-                    None => {
-                        let conn = builder.serve_connection(TokioIo::new(stream), service);
-                        let _ = watcher.watch(conn.into_owned()).await;
-                    }
-                }
-            };
-            let too_slow = async {
-                let heard = first_request.notified();
-                match conns.limits.header_read_timeout {
-                    Some(limit) => {
-                        if tokio::time::timeout(limit, heard).await.is_ok() {
-                            std::future::pending::<()>().await;
-                        }
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            // Dropping the connection closes it.
-            tokio::select! {
-                () = connection => {}
-                () = too_slow => {}
-            }
-        });
+        tokio::spawn(connection(
+            stream,
+            conns.clone(),
+            slot,
+            graceful.watcher(),
+            builder.clone(),
+        ));
     }
+    drop(held);
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}
+
+/// Serves one connection until it closes, or until its first request's headers are too slow.
+async fn connection(
+    stream: TcpStream,
+    conns: Arc<Connections>,
+    slot: OwnedSemaphorePermit,
+    watcher: Watcher,
+    builder: auto::Builder<TokioExecutor>,
+) {
+    let _open = OpenConnection::new(&conns.appliance, slot);
+    // Told when the first request's headers have arrived.
+    let first_request = Arc::new(Notify::new());
+    let heard = first_request.clone();
+    let service = TowerToHyperService::new(lost::service(conns.app.clone()).map_request(
+        move |req: axum::http::Request<hyper::body::Incoming>| {
+            heard.notify_one();
+            req
+        },
+    ));
+    let connection = async {
+        match conns.tls.clone() {
+            Some(acceptor) => {
+                let Ok(stream) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let _ = watcher.watch(conn.into_owned()).await;
+            }
+            None => {
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let _ = watcher.watch(conn.into_owned()).await;
+            }
+        }
+    };
+    let too_slow = async {
+        let heard = first_request.notified();
+        match conns.limits.header_read_timeout {
+            Some(limit) => {
+                if tokio::time::timeout(limit, heard).await.is_ok() {
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    // Dropping the connection closes it.
+    tokio::select! {
+        () = connection => {}
+        () = too_slow => {}
+    }
 }
 
 /// One open connection: counted in the state, and holding one of the connection slots until

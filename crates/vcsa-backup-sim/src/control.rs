@@ -5,54 +5,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::appliance::Appliance;
 use crate::catalog::ArchiveSeed;
 use crate::faults::{EnumField, Faults, until};
+use crate::history::HistoryShape;
+use crate::lost_answers::{LostAnswer, LostOperation, set};
+use crate::outage::Outage;
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
-use crate::recovery::RecoveryState;
 use crate::recovery::transfer::CatalogExport;
 use crate::schedules::{SchedulePasswords, ScheduleSpec};
-
-/// A snapshot of the simulator's state, for assertions and the admin endpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SimState {
-    /// Jobs in the history, running or ended.
-    pub jobs: usize,
-    /// The id of the job that holds the appliance now (pending, blocked or running), if any.
-    pub running_job: Option<String>,
-    /// Sessions that have not expired.
-    pub live_sessions: usize,
-    /// Successful log-ins since the simulator started (sessions opened, refused ones
-    /// included).
-    pub logins: u64,
-    /// Requests to the vendor's paths since the simulator started, failed and refused ones
-    /// included (the admin paths under `/__sim` are not counted).
-    #[serde(default)]
-    pub requests: u64,
-    /// Client connections open now, at most
-    /// [`SimulatorBuilder::max_connections`](crate::SimulatorBuilder::max_connections).
-    #[serde(default)]
-    pub connections: usize,
-    /// Backup folders that already hold a backup.
-    pub used_folders: usize,
-    /// Ids of the backup schedules, `default` among them, in alphabetical order.
-    pub schedules: Vec<String>,
-    /// Backups in the catalog, at every location and under every system name.
-    pub archives: usize,
-    /// Restores and reconciliations: whether the appliance awaits a restore, how many were
-    /// started, and the calls made during restore outages.
-    #[serde(default)]
-    pub recovery: RecoveryState,
-    /// The simulated time now.
-    pub time: DateTime<Utc>,
-    /// How long every job waits as PENDING, then BLOCKED, before it runs (a setting, not a
-    /// fault: [`Control::clear_faults`] keeps it).
-    pub job_wait: JobWait,
-    /// The faults in force.
-    pub faults: Faults,
-}
+use crate::state::SimState;
 
 /// Controls a running simulator: inject faults, expire sessions, seed history, inspect state.
 ///
@@ -97,7 +60,7 @@ impl std::fmt::Debug for Control {
 
 impl Control {
     /// The archives of this simulator's catalog, to give to another one
-    /// ([`SimulatorBuilder::import_catalog`](crate::SimulatorBuilder::import_catalog), or
+    /// (`SimulatorBuilder::import_catalog`, or
     /// [`Self::import_catalog`]).
     pub fn export_catalog(&self) -> CatalogExport {
         self.appliance.export_catalog()
@@ -183,6 +146,27 @@ impl Control {
         });
     }
 
+    /// Takes the appliance out of service as `outage` says, or back into service (`None`):
+    /// connections black-holed or refused, per appliance, until changed again. Not a fault:
+    /// [`clear_faults`](Self::clear_faults) keeps it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vcsa_backup_sim::{Outage, Simulator};
+    ///
+    /// let sim = Simulator::builder().tls(false).start().await?;
+    /// sim.control().set_outage(Some(Outage::Refused));
+    /// assert!(tokio::net::TcpStream::connect(sim.addr()).await.is_err());
+    /// sim.control().set_outage(None);
+    /// assert_eq!(sim.control().state().outage, None);
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_outage(&self, outage: Option<Outage>) {
+        self.appliance.outage.set(outage);
+    }
+
     /// Removes every injected fault.
     pub fn clear_faults(&self) {
         self.appliance.update_faults(|f| *f = Faults::default());
@@ -193,15 +177,43 @@ impl Control {
         self.appliance.expire_sessions();
     }
 
-    /// Adds `count` finished scheduled jobs to the history, older than every job already there.
-    /// Refused when the history would then hold more than [`MAX_HISTORY`](crate::MAX_HISTORY)
-    /// jobs (live ones included).
+    /// Adds `count` finished scheduled jobs to the history, older than every job already
+    /// there: one per due run of the `default` schedule (one an hour without one that fires),
+    /// each with its backup in the catalog. Refused when the history would then hold more than
+    /// [`MAX_HISTORY`](crate::limits::MAX_HISTORY) jobs (live ones included).
     pub fn seed_history(&self, count: usize) -> Result<(), ControlError> {
-        self.appliance.seed_history(count).map_err(ControlError)
+        self.seed_history_shaped(count, HistoryShape::default())
+    }
+
+    /// As [`seed_history`](Self::seed_history), with the runs the schedule missed and the
+    /// newest job's end as `shape` says.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vcsa_backup_sim::{HistoryShape, SeededOutcome, Simulator};
+    ///
+    /// let sim = Simulator::builder().tls(false).start().await?;
+    /// let shape = HistoryShape { missed_runs: 1, newest: SeededOutcome::Failed };
+    /// sim.control().seed_history_shaped(3, shape)?;
+    /// let state = sim.control().state();
+    /// assert_eq!(state.jobs, 3);
+    /// assert_eq!(state.archives, 2, "the failed job left no backup");
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn seed_history_shaped(
+        &self,
+        count: usize,
+        shape: HistoryShape,
+    ) -> Result<(), ControlError> {
+        self.appliance
+            .seed_history(count, shape)
+            .map_err(ControlError)
     }
 
     /// How long jobs started from now on take to reach 100% (at most
-    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION)).
+    /// [`MAX_JOB_DURATION`](crate::limits::MAX_JOB_DURATION)).
     pub fn set_job_duration(&self, duration: Duration) {
         self.appliance.set_job_duration(duration);
     }
@@ -289,5 +301,27 @@ impl Control {
     /// The simulated time now.
     pub fn now(&self) -> DateTime<Utc> {
         self.appliance.now()
+    }
+}
+
+impl Control {
+    /// The next `count` calls of `operation` are carried out, then their answers are lost as
+    /// `answer` says.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vcsa_backup_sim::{LostAnswer, LostOperation, Simulator};
+    ///
+    /// let sim = Simulator::builder().tls(false).start().await?;
+    /// // The next backup starts, but the client sees a proxy's 504 instead of its job.
+    /// sim.control().lose_answers(LostOperation::StartBackup, LostAnswer::GatewayTimeout, 1);
+    /// assert_eq!(sim.control().state().faults.lost_answers[&LostOperation::StartBackup].count, 1);
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn lose_answers(&self, operation: LostOperation, answer: LostAnswer, count: u32) {
+        self.appliance
+            .update_faults(|f| set(&mut f.lost_answers, operation, answer, count));
     }
 }

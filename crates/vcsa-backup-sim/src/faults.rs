@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::MAX_JOB_DURATION;
+use crate::lost_answers::{LostAnswer, LostAnswers, LostOperation};
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
 
 /// Which enumeration in responses an injected unknown value replaces.
@@ -58,7 +59,7 @@ pub struct Faults {
     pub unknown_enums: BTreeMap<EnumField, String>,
     /// Operations whose next answers are lost after the work is done (left out when none).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub lost_answers: BTreeMap<crate::LostOperation, crate::LostAnswers>,
+    pub lost_answers: BTreeMap<LostOperation, LostAnswers>,
 }
 
 impl Faults {
@@ -97,9 +98,33 @@ pub(crate) fn until(now: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+impl Faults {
+    /// How the answer to a call of `operation` made now is lost, if it is; counts it.
+    pub(crate) fn take_lost_answer(
+        &mut self,
+        operation: Option<LostOperation>,
+    ) -> Option<LostAnswer> {
+        let key = operation
+            .filter(|op| self.lost_answers.contains_key(op))
+            .or_else(|| {
+                self.lost_answers
+                    .contains_key(&LostOperation::Any)
+                    .then_some(LostOperation::Any)
+            })?;
+        let lost = self.lost_answers.get_mut(&key)?;
+        lost.count = lost.count.saturating_sub(1);
+        let answer = lost.answer;
+        if lost.count == 0 {
+            self.lost_answers.remove(&key);
+        }
+        Some(answer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lost_answers::set;
 
     #[test]
     fn an_outage_fails_every_call_until_it_ends_without_using_up_fail_next() {
@@ -128,5 +153,41 @@ mod tests {
         assert!(!faults.refuses_new_sessions(until(now, Duration::from_secs(120))));
         assert!(!Faults::default().refuses_new_sessions(now));
         assert!(until(now, Duration::MAX) > until(now, Duration::from_secs(86_400 * 365)));
+    }
+
+    #[test]
+    fn the_operations_own_setting_comes_first_then_any_and_counts_run_out() {
+        let mut faults = Faults::default();
+        set(
+            &mut faults.lost_answers,
+            LostOperation::StartBackup,
+            LostAnswer::Dropped,
+            1,
+        );
+        set(
+            &mut faults.lost_answers,
+            LostOperation::Any,
+            LostAnswer::BadGateway,
+            2,
+        );
+        let start = Some(LostOperation::StartBackup);
+        assert_eq!(faults.take_lost_answer(start), Some(LostAnswer::Dropped));
+        assert_eq!(faults.take_lost_answer(start), Some(LostAnswer::BadGateway));
+        assert_eq!(faults.take_lost_answer(None), Some(LostAnswer::BadGateway));
+        assert_eq!(faults.take_lost_answer(start), None);
+        assert!(faults.lost_answers.is_empty());
+        set(
+            &mut faults.lost_answers,
+            LostOperation::RunSchedule,
+            LostAnswer::Hang,
+            3,
+        );
+        set(
+            &mut faults.lost_answers,
+            LostOperation::RunSchedule,
+            LostAnswer::Hang,
+            0,
+        );
+        assert!(faults.lost_answers.is_empty(), "a count of 0 clears it");
     }
 }

@@ -1,8 +1,12 @@
-//! The two wire flavours the appliance serves, and how each one wraps bodies.
+//! The paths the simulator serves under: the two wire flavours of the appliance (and how each
+//! wraps bodies), and the admin prefix.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+
+/// Where the admin endpoint lives: outside every vendor path.
+pub const ADMIN_PREFIX: &str = "/__sim";
 
 /// Which prefix a request came in on: `/api` (vSphere 7.0 U2+) or the legacy `/rest`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

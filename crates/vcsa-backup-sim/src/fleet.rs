@@ -2,8 +2,10 @@
 //! settings, history and faults: for fleet tests and demos without any setup.
 
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::sync::Arc;
 
+use crate::outage::Outage;
 use crate::server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
 
 type Customize = dyn Fn(usize, SimulatorBuilder) -> SimulatorBuilder + Send + Sync;
@@ -15,6 +17,8 @@ pub struct FleetBuilder {
     template: SimulatorBuilder,
     prefix: String,
     each: Option<Arc<Customize>>,
+    /// Appliances (by index) that start out of service.
+    outages: Vec<(Range<usize>, Outage)>,
 }
 
 impl std::fmt::Debug for FleetBuilder {
@@ -59,6 +63,7 @@ impl Simulator {
             template: Simulator::builder(),
             prefix: "vcsa-".to_string(),
             each: None,
+            outages: Vec::new(),
         }
     }
 }
@@ -87,6 +92,32 @@ impl FleetBuilder {
         self
     }
 
+    /// The appliances whose index (from 0) is in `appliances` start out of service as
+    /// `outage` says (see [`Outage`]); each one's control handle brings it back. A later call
+    /// wins where ranges overlap.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use vcsa_backup_sim::{Outage, Simulator};
+    ///
+    /// // A site outage: two appliances hang, one refuses connections, one answers.
+    /// let fleet = Simulator::fleet(4)
+    ///     .template(Simulator::builder().tls(false))
+    ///     .outage(0..2, Outage::BlackHole)
+    ///     .outage(2..3, Outage::Refused)
+    ///     .start()
+    ///     .await?;
+    /// let outages: Vec<_> = fleet.appliances().iter().map(|a| a.control().state().outage).collect();
+    /// assert_eq!(outages, [Some(Outage::BlackHole), Some(Outage::BlackHole), Some(Outage::Refused), None]);
+    /// fleet.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn outage(mut self, appliances: Range<usize>, outage: Outage) -> Self {
+        self.outages.push((appliances, outage));
+        self
+    }
+
     /// Starts every appliance on the current tokio runtime. If one cannot start, those already
     /// started stop again and the error is returned.
     ///
@@ -104,6 +135,9 @@ impl FleetBuilder {
             let mut builder = self.template.clone().listen(addr).system_name(name.clone());
             if let Some(each) = &self.each {
                 builder = each(i, builder);
+            }
+            if let Some((_, outage)) = self.outages.iter().rev().find(|(r, _)| r.contains(&i)) {
+                builder = builder.outage(*outage);
             }
             let sim = builder.start().await?;
             appliances.push(FleetAppliance { name, sim });
@@ -136,7 +170,7 @@ impl FleetAppliance {
     }
 
     /// Its control handle: faults, state, history.
-    pub fn control(&self) -> crate::Control {
+    pub fn control(&self) -> crate::control::Control {
         self.sim.control()
     }
 

@@ -11,8 +11,11 @@
 //! `INVALID_ARGUMENT` with messages for bad input, never a 500.
 //!
 //! Schedules are created, read, changed and deleted with the appliance's checks (a `default`
-//! schedule exists, and others with [`SimulatorBuilder::schedule`]); passwords are kept, never
-//! returned. An enabled schedule fires on its recurrence (minute, hour, days, in the appliance's
+//! schedule runs every day at 23:00, and others exist with [`SimulatorBuilder::schedule`]
+//! within [`SimulatorBuilder::max_schedules`], one by default, as the appliance's interface
+//! manages one); passwords are kept, never returned. A seeded history
+//! ([`SimulatorBuilder::history`], [`HistoryShape`]) follows the `default` schedule, with its
+//! backups in the catalog. An enabled schedule fires on its recurrence (minute, hour, days, in the appliance's
 //! time zone, [`SimulatorBuilder::time_zone`]) and writes a fresh
 //! `<location>/vCenter/sn_<system name>/S_<version>_<YYYYMMDD-hhmmss>_` folder
 //! ([`SimulatorBuilder::system_name`]); a manual backup into that layout (`M_...`) is written
@@ -90,9 +93,10 @@
 //! | `POST /__sim/faults/lost-answers` `{"operation": "start_backup", "answer": "dropped", "count": 1}` | the next backup start is carried out, then its answer is lost ([`LostOperation`], [`LostAnswer`]: `dropped`, `bad_gateway`, `service_unavailable`, `gateway_timeout`, `hang`) |
 //! | `DELETE /__sim/faults` | clear every fault |
 //! | `POST /__sim/sessions/expire` | every session expires now |
-//! | `POST /__sim/history` `{"count": 100}` | add 100 finished jobs to the history (refused beyond [`MAX_HISTORY`] in all) |
+//! | `POST /__sim/history` `{"count": 100, "missed_runs": 0, "newest": "succeeded"}` | add 100 finished jobs to the history, following the `default` schedule (refused beyond [`MAX_HISTORY`] in all; the shape fields optional, [`HistoryShape`]) |
+//! | `POST /__sim/outage` `{"outage": "black_hole"}` | take the appliance out of service ([`Outage`]: `black_hole`, `refused`; `null` ends it) |
 //! | `POST /__sim/settings` `{"job_duration_ms": 5000, "job_pending_ms": 0, "job_blocked_ms": 0, "session_idle_timeout_ms": 60000}` | change timings (each field optional; the job waits apply to every job) |
-//! | `POST /__sim/schedules` `{"schedule": "nightly", "spec": {"location": "sftp://...", "recurrence_info": {"hour": 2, "minute": 30}}}` | create a schedule ([`ScheduleSpec`], the `/api` create body), with the appliance's checks |
+//! | `POST /__sim/schedules` `{"schedule": "default", "spec": {"location": "sftp://...", "recurrence_info": {"hour": 2, "minute": 30}}}` | create a schedule ([`ScheduleSpec`], the `/api` create body), with the appliance's checks |
 //! | `POST /__sim/archives` `{"location": "sftp://...", "system_name": "vcsa-02.example.com", "timestamp": "2026-05-01T02:30:00Z", "scheduled": true}` | place a backup in the catalog ([`ArchiveSeed`]) |
 //! | `POST /__sim/retention` | run the retention pass now |
 //! | `POST /__sim/clock/advance` `{"millis": 86400000}` | move the simulated clock ahead; what was due meanwhile happens at its time |
@@ -127,10 +131,12 @@ mod error;
 mod faults;
 mod flavour;
 mod fleet;
+mod history;
 mod jobs;
 mod limits;
 mod lost_answers;
 mod operations;
+mod outage;
 mod parts;
 mod password_check;
 mod plan;
@@ -141,6 +147,7 @@ mod scheduler;
 mod schedules;
 mod server;
 mod sessions;
+mod state;
 mod tls;
 mod validate;
 
@@ -149,19 +156,25 @@ pub use config::{
     DEFAULT_BUILD, DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER,
     DEFAULT_VERSION,
 };
-pub use control::{Control, ControlError, SimState};
+pub use control::{Control, ControlError};
 pub use faults::{EnumField, Faults};
+pub use flavour::ADMIN_PREFIX;
 pub use fleet::{FleetAppliance, FleetBuilder, RunningFleet};
+pub use history::{HistoryShape, SeededOutcome};
 pub use limits::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, MAX_HISTORY, MAX_JOB_DURATION,
+    MAX_SEEDED_ARCHIVES,
 };
 pub use lost_answers::{HANG, LostAnswer, LostAnswers, LostOperation};
+pub use outage::Outage;
 pub use plan::{JobFailure, JobWait, ProgressCurve, Stretch};
 pub use recovery::transfer::{CatalogError, CatalogExport};
 pub use recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RecoveryState, RestoreTiming};
-pub use routes::ADMIN_PREFIX;
-pub use schedules::{RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec};
+pub use schedules::{
+    DEFAULT_MAX_SCHEDULES, RecurrenceInfo, RetentionInfo, SchedulePasswords, ScheduleSpec,
+};
 pub use server::{RunningSimulator, Simulator, SimulatorBuilder, StartError};
+pub use state::SimState;
 
 /// The header that carries the session token on every call after log in.
 pub const SESSION_HEADER: &str = routes::SESSION_HEADER;

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use clap::Parser;
 use vcsa_backup_sim::{
-    CatalogExport, DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_PASSWORD,
-    DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, DEFAULT_VERSION, JobWait,
-    ReconciliationTiming, RestoreTiming, Simulator, SimulatorBuilder,
+    CatalogExport, DEFAULT_BUILD, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_SCHEDULES,
+    DEFAULT_PASSWORD, DEFAULT_SYSTEM_NAME, DEFAULT_TIME_ZONE, DEFAULT_USER, DEFAULT_VERSION,
+    HistoryShape, JobWait, Outage, ReconciliationTiming, RestoreTiming, SeededOutcome, Simulator,
+    SimulatorBuilder,
 };
 
 /// Serve a simulated vCenter Server Appliance backup API (both the /api and the /rest flavour).
@@ -64,9 +65,14 @@ struct Args {
     build: String,
 
     /// Another backup schedule id the appliance has, besides "default" (which always exists);
-    /// repeat for more. Ids are 1 to 64 letters, digits, '-', '_' or '.'.
+    /// repeat for more, within --max-schedules. Ids are 1 to 64 letters, digits, '-', '_' or '.'.
     #[arg(long = "schedule", value_name = "ID")]
     schedules: Vec<String>,
+
+    /// How many backup schedules the appliance keeps at most; a create beyond answers
+    /// ALREADY_EXISTS, as an appliance whose UI manages one schedule, "default", does.
+    #[arg(long, default_value_t = DEFAULT_MAX_SCHEDULES as u16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    max_schedules: u16,
 
     /// The appliance's system name (its host name): backups go under
     /// <location>/vCenter/sn_<system name>/.
@@ -77,9 +83,19 @@ struct Args {
     #[arg(long, default_value = DEFAULT_TIME_ZONE, value_name = "ZONE")]
     time_zone: String,
 
-    /// Number of finished jobs to place in the history at start (at most 100000).
+    /// Number of finished jobs to place in the history at start (at most 100000): one per due
+    /// run of the "default" schedule (every day at 23:00 in --time-zone), going back from the
+    /// simulated time, each with its backup in the appliance's layout at the schedule's location.
     #[arg(long, default_value_t = 0, value_name = "JOBS")]
     history: usize,
+
+    /// The newest due runs of the schedule that have no job in the history: runs it missed.
+    #[arg(long, default_value_t = 0, value_name = "RUNS")]
+    history_missed: u32,
+
+    /// How the newest job of the history ended.
+    #[arg(long, value_enum, default_value_t = SeededOutcome::Succeeded, value_name = "STATE")]
+    history_newest: SeededOutcome,
 
     /// Write the CA certificate (PEM) to this file, for clients to trust (HTTPS only).
     #[arg(long, value_name = "FILE", conflicts_with = "appliances")]
@@ -128,6 +144,15 @@ struct Args {
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     reconcile_duration: Duration,
 
+    /// The first N appliances accept connections and never answer (a black hole), as hung
+    /// appliances or a firewall that drops packets do. 1 with a single appliance.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    black_hole: u16,
+
+    /// The N appliances after those of --black-hole refuse connections (their port is closed).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    refuse_connections: u16,
+
     /// Write an inventory naming every appliance (for `vcsa-backup fleet --inventory`) to this
     /// file; it reads the password from the VCSA_SIM_PASSWORD environment variable. Prints one
     /// line per appliance, as --appliances does.
@@ -153,46 +178,26 @@ async fn main() -> ExitCode {
             }
         }
     }
+    let out = u32::from(args.black_hole) + u32::from(args.refuse_connections);
+    if out > u32::from(args.appliances) {
+        eprintln!(
+            "vcsa-backup-sim: --black-hole {} and --refuse-connections {} name {out} appliances, \
+             but --appliances is {}: name at most that many",
+            args.black_hole, args.refuse_connections, args.appliances
+        );
+        return ExitCode::FAILURE;
+    }
     let builder = catalogs
         .into_iter()
-        .fold(Simulator::builder(), SimulatorBuilder::import_catalog);
-    let builder = args
-        .schedules
-        .iter()
-        .fold(builder, |b, id| b.schedule(id.clone()))
-        .listen(args.listen)
-        .password(args.password.clone())
-        .tls(!args.http)
-        .job_duration(args.job_duration)
-        .job_wait(JobWait::new(args.job_pending, args.job_blocked))
-        .session_idle_timeout(args.session_timeout)
-        .header_read_timeout(
-            args.header_read_timeout
-                .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
-        )
-        .build_number(args.build.clone())
-        .history(args.history)
-        .system_name(args.system_name.clone())
-        .time_zone(args.time_zone.clone())
-        .version(args.appliance_version.clone())
-        .awaiting_restore(args.awaiting_restore)
-        .restore_timing(RestoreTiming {
-            duration: args.restore_duration,
-            no_answer: args.restore_no_answer,
-            sessions_refused: args.restore_sessions_refused,
-            unavailable: args.restore_unavailable,
-        })
-        .reconciliation_timing(ReconciliationTiming {
-            duration: args.reconcile_duration,
-            ..ReconciliationTiming::default()
-        });
-    let builder = match &args.user {
-        Some(user) => builder.user(user),
-        None => builder,
-    };
+        .fold(configured(&args), SimulatorBuilder::import_catalog);
     if args.appliances > 1 || args.inventory_out.is_some() {
         return serve_fleet(&args, builder).await;
     }
+    let builder = match (args.black_hole, args.refuse_connections) {
+        (1, _) => builder.outage(Outage::BlackHole),
+        (_, 1) => builder.outage(Outage::Refused),
+        _ => builder,
+    };
     let sim = match builder.start().await {
         Ok(sim) => sim,
         Err(err) => {
@@ -221,6 +226,49 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Every setting of the options but the catalogs and the outages.
+fn configured(args: &Args) -> SimulatorBuilder {
+    let builder = args
+        .schedules
+        .iter()
+        .fold(Simulator::builder(), |b, id| b.schedule(id.clone()))
+        .max_schedules(args.max_schedules.into())
+        .listen(args.listen)
+        .password(args.password.clone())
+        .tls(!args.http)
+        .job_duration(args.job_duration)
+        .job_wait(JobWait::new(args.job_pending, args.job_blocked))
+        .session_idle_timeout(args.session_timeout)
+        .header_read_timeout(
+            args.header_read_timeout
+                .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
+        )
+        .build_number(args.build.clone())
+        .history(args.history)
+        .history_shape(HistoryShape {
+            missed_runs: args.history_missed,
+            newest: args.history_newest,
+        })
+        .system_name(args.system_name.clone())
+        .time_zone(args.time_zone.clone())
+        .version(args.appliance_version.clone())
+        .awaiting_restore(args.awaiting_restore)
+        .restore_timing(RestoreTiming {
+            duration: args.restore_duration,
+            no_answer: args.restore_no_answer,
+            sessions_refused: args.restore_sessions_refused,
+            unavailable: args.restore_unavailable,
+        })
+        .reconciliation_timing(ReconciliationTiming {
+            duration: args.reconcile_duration,
+            ..ReconciliationTiming::default()
+        });
+    match &args.user {
+        Some(user) => builder.user(user),
+        None => builder,
+    }
+}
+
 /// `--appliances N` or `--inventory-out`: many appliances, one line each.
 async fn serve_fleet(args: &Args, template: SimulatorBuilder) -> ExitCode {
     if args.appliances > 1 && args.listen.port() != 0 {
@@ -231,8 +279,12 @@ async fn serve_fleet(args: &Args, template: SimulatorBuilder) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let black_holes = usize::from(args.black_hole);
+    let refused = black_holes..black_holes + usize::from(args.refuse_connections);
     let fleet = match Simulator::fleet(args.appliances.into())
         .template(template)
+        .outage(0..black_holes, Outage::BlackHole)
+        .outage(refused, Outage::Refused)
         .start()
         .await
     {

@@ -60,6 +60,18 @@ impl Recurrence {
             .find(|at| *at > after)
     }
 
+    /// The last time strictly before `before` at which the schedule fired, in the time zone
+    /// `tz`: the run that was due most recently.
+    pub(crate) fn last_before(&self, tz: Tz, before: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let first_day = before.with_timezone(&tz).date_naive();
+        // Eight days back always reach the last matching weekday before today's time.
+        (0..=8u64)
+            .filter_map(|n| first_day.checked_sub_days(Days::new(n)))
+            .filter(|day| self.runs_on(day.weekday()))
+            .filter_map(|day| self.on(tz, day))
+            .find(|at| *at < before)
+    }
+
     /// When the schedule fires on `day` (local date), if that day has such a time.
     fn on(&self, tz: Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
         let local = day.and_hms_opt(self.hour, self.minute, 0)?;
@@ -193,6 +205,36 @@ mod tests {
         assert_eq!(
             next_utc_midnight(utc("2026-05-18T23:59:59Z")),
             Some(utc("2026-05-19T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn the_last_run_before_is_today_or_an_earlier_matching_day() {
+        let r = every_day(23, 0);
+        assert_eq!(
+            r.last_before(Tz::UTC, utc("2026-05-18T23:30:00Z")),
+            Some(utc("2026-05-18T23:00:00Z"))
+        );
+        assert_eq!(
+            r.last_before(Tz::UTC, utc("2026-05-18T23:00:00Z")),
+            Some(utc("2026-05-17T23:00:00Z")),
+            "strictly before"
+        );
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        assert_eq!(
+            r.last_before(berlin, utc("2026-05-18T12:00:00Z")),
+            Some(utc("2026-05-17T21:00:00Z")),
+            "23:00 in Berlin (summer time) is 21:00 UTC"
+        );
+        let mondays = Recurrence {
+            hour: 2,
+            minute: 30,
+            days: Some(vec![Weekday::Mon]),
+        };
+        // 2026-05-20 is a Wednesday; the Monday before is the 18th.
+        assert_eq!(
+            mondays.last_before(Tz::UTC, utc("2026-05-20T12:00:00Z")),
+            Some(utc("2026-05-18T02:30:00Z"))
         );
     }
 }

@@ -9,13 +9,28 @@ use vcsa_backup_api::Secret;
 use vcsa_backup_api::enums::ErrorType;
 use vcsa_backup_api::types::LocalizableMessage;
 
-use crate::config::is_valid_schedule_id;
 use crate::error::{VapiError, clip, message};
 use crate::recurrence::{self, DAY_NAMES, Recurrence};
 use crate::{parts, validate};
 
 /// The id of the schedule every appliance has.
 pub(crate) const DEFAULT_SCHEDULE: &str = "default";
+/// When the `default` schedule fires: every day at this hour and minute, in the appliance's
+/// time zone.
+pub(crate) const DEFAULT_SCHEDULE_AT: (i64, i64) = (23, 0);
+/// How many schedules an appliance keeps unless told otherwise: its UI manages one, `default`.
+pub const DEFAULT_MAX_SCHEDULES: usize = 1;
+
+/// Whether `id` can name a schedule: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, so it fits
+/// in a URL path segment unchanged.
+pub(crate) fn is_valid_schedule_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && id != "."
+        && id != ".."
+}
 
 /// The URL schemes a schedule's location may use: those of the backup location types.
 const SCHEMES: [&str; 8] = ["ftp", "ftps", "http", "https", "nfs", "scp", "sftp", "smb"];
@@ -270,6 +285,14 @@ impl Schedule {
     }
 }
 
+fn already_exists(text: String) -> VapiError {
+    VapiError::new(
+        ErrorType::AlreadyExists,
+        "com.vmware.applmgmt.backup.schedule.already_exists",
+        text,
+    )
+}
+
 fn problem(id: &str, text: String) -> LocalizableMessage {
     message(&format!("com.vmware.applmgmt.backup.schedule.{id}"), text)
 }
@@ -353,18 +376,25 @@ fn check_recurrence(
 /// Every schedule of the appliance, by id.
 pub(crate) struct Schedules {
     by_id: BTreeMap<String, Schedule>,
+    /// How many schedules the appliance keeps at most.
+    cap: usize,
 }
 
 impl Schedules {
-    /// The `default` schedule and `extra` ones, as the builder gives them: enabled, with no
-    /// recurrence (they run when asked to).
-    pub(crate) fn with_builtin(extra: &[String]) -> Self {
-        let builtin = |location: String, parts: &[&str]| {
+    /// The `default` schedule (every day at [`DEFAULT_SCHEDULE_AT`]) and `extra` ones, as the
+    /// builder gives them (enabled, run only when asked); at most `cap` in all.
+    pub(crate) fn with_builtin(extra: &[String], cap: usize) -> Self {
+        let builtin = |location: String, parts: &[&str], at: Option<(i64, i64)>| {
             Schedule::new(ScheduleSpec {
                 location,
                 location_user: Some("backup".to_string()),
                 parts: Some(parts.iter().map(|p| p.to_string()).collect()),
                 enable: Some(true),
+                recurrence_info: at.map(|(hour, minute)| RecurrenceInfo {
+                    hour,
+                    minute,
+                    days: None,
+                }),
                 ..ScheduleSpec::default()
             })
         };
@@ -372,12 +402,17 @@ impl Schedules {
         let default = builtin(
             "sftp://backup.example.com/vcsa/scheduled".to_string(),
             &["common", "seat"],
+            Some(DEFAULT_SCHEDULE_AT),
         );
-        // Ids are checked at start (`config::is_valid_schedule_id`): they fit a URL unchanged.
+        // Ids are checked at start (`is_valid_schedule_id`): they fit a URL unchanged.
         let extra = extra.iter().map(|id| {
             (
                 id.clone(),
-                builtin(format!("sftp://backup.example.com/vcsa/{id}"), &["common"]),
+                builtin(
+                    format!("sftp://backup.example.com/vcsa/{id}"),
+                    &["common"],
+                    None,
+                ),
             )
         });
         for (id, schedule) in std::iter::once((DEFAULT_SCHEDULE.to_string(), default)).chain(extra)
@@ -386,7 +421,7 @@ impl Schedules {
                 by_id.entry(id).or_insert(schedule);
             }
         }
-        Self { by_id }
+        Self { by_id, cap }
     }
 
     pub(crate) fn ids(&self) -> Vec<String> {
@@ -404,9 +439,9 @@ impl Schedules {
     /// The schedules a backup kept, as a restore brings them back (their passwords were never
     /// kept); none kept: the built-in `default` one. A kept schedule that no longer passes the
     /// checks is left out.
-    pub(crate) fn restored(infos: &BTreeMap<String, ScheduleInfo>) -> Self {
+    pub(crate) fn restored(infos: &BTreeMap<String, ScheduleInfo>, cap: usize) -> Self {
         if infos.is_empty() {
-            return Self::with_builtin(&[]);
+            return Self::with_builtin(&[], cap);
         }
         let by_id = infos
             .iter()
@@ -424,7 +459,7 @@ impl Schedules {
                 Some((id.clone(), Schedule::new(spec).ok()?))
             })
             .collect();
-        Self { by_id }
+        Self { by_id, cap }
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &Schedule)> {
@@ -473,16 +508,32 @@ impl Schedules {
             return Err(VapiError::invalid_argument(problems));
         };
         if self.by_id.contains_key(id) {
-            return Err(VapiError::new(
-                ErrorType::AlreadyExists,
-                "com.vmware.applmgmt.backup.schedule.already_exists",
-                format!(
-                    "The backup schedule '{id}' already exists. Update it, or delete it first."
-                ),
-            ));
+            return Err(already_exists(format!(
+                "The backup schedule '{id}' already exists. Update it, or delete it first."
+            )));
+        }
+        if self.by_id.len() >= self.cap {
+            return Err(already_exists(self.full()));
         }
         self.by_id.insert(id.to_string(), schedule);
         Ok(())
+    }
+
+    /// Why one more schedule cannot be created: the appliance keeps `cap` at most.
+    fn full(&self) -> String {
+        let ids: Vec<String> = self.by_id.keys().map(|k| format!("'{k}'")).collect();
+        match self.cap {
+            1 => format!(
+                "Only one backup schedule per appliance can exist, and {} does. Update it, or \
+                 delete it first.",
+                ids.join(", ")
+            ),
+            cap => format!(
+                "At most {cap} backup schedules per appliance can exist: {}. Update one, or \
+                 delete one first.",
+                ids.join(", ")
+            ),
+        }
     }
 
     pub(crate) fn update(&mut self, id: &str, change: UpdateSpec) -> Result<(), VapiError> {

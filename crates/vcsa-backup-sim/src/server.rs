@@ -15,13 +15,16 @@ use chrono::{DateTime, Utc};
 
 use crate::appliance::Appliance;
 use crate::catalog::is_valid_system_name;
-use crate::config::{SimConfig, is_valid_schedule_id};
+use crate::config::SimConfig;
 use crate::connections::{ConnectionLimits, Connections, serve};
 use crate::control::Control;
+use crate::history::HistoryShape;
 use crate::lost_answers::{self, LostAnswer, LostAnswers, LostOperation};
+use crate::outage::Outage;
 use crate::plan::JobWait;
 use crate::recovery::transfer::CatalogExport;
 use crate::recovery::{DEFAULT_RESTORE_USER, ReconciliationTiming, RestoreTiming};
+use crate::schedules::is_valid_schedule_id;
 use crate::{routes, tls};
 
 /// Why a simulator could not start.
@@ -43,6 +46,19 @@ pub enum StartError {
         "the schedule id {0:?} is not usable: use 1 to 64 letters, digits, '-', '_' or '.' (like \"weekly\")."
     )]
     Schedule(String),
+    /// More schedules than [`SimulatorBuilder::max_schedules`] allows: `default` and those given
+    /// to [`SimulatorBuilder::schedule`].
+    #[error(
+        "the appliance would have {asked} schedules (\"default\" and {extra} more), but it keeps at most {cap}: raise the cap (max_schedules, --max-schedules) or ask for fewer."
+    )]
+    TooManySchedules {
+        /// How many it would have.
+        asked: usize,
+        /// How many besides `default`.
+        extra: usize,
+        /// The cap.
+        cap: usize,
+    },
     /// A time zone given to [`SimulatorBuilder::time_zone`] is not in the IANA database.
     #[error("the time zone {0:?} is unknown: use an IANA name like \"UTC\" or \"Europe/Berlin\".")]
     TimeZone(String),
@@ -83,7 +99,7 @@ pub struct Simulator;
 
 impl Simulator {
     /// A builder with the defaults: HTTPS on `127.0.0.1:0`, user
-    /// [`DEFAULT_USER`](crate::DEFAULT_USER), password [`DEFAULT_PASSWORD`](crate::DEFAULT_PASSWORD),
+    /// [`DEFAULT_USER`](crate::config::DEFAULT_USER), password [`DEFAULT_PASSWORD`](crate::config::DEFAULT_PASSWORD),
     /// 30 s jobs, 30 min session idle timeout, only the `default` schedule.
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder {
@@ -91,6 +107,7 @@ impl Simulator {
             tls: true,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             history: 0,
+            history_shape: HistoryShape::default(),
             limits: ConnectionLimits::default(),
             time_zone: None,
             lost_answers: BTreeMap::new(),
@@ -107,6 +124,7 @@ pub struct SimulatorBuilder {
     tls: bool,
     listen: SocketAddr,
     history: usize,
+    history_shape: HistoryShape,
     limits: ConnectionLimits,
     /// Checked at start.
     time_zone: Option<String>,
@@ -132,8 +150,8 @@ impl SimulatorBuilder {
 
     /// The user name log in accepts.
     ///
-    /// Defaults to [`DEFAULT_USER`](crate::DEFAULT_USER), and for an appliance that awaits a
-    /// restore to [`DEFAULT_RESTORE_USER`](crate::DEFAULT_RESTORE_USER).
+    /// Defaults to [`DEFAULT_USER`](crate::config::DEFAULT_USER), and for an appliance that awaits a
+    /// restore to [`DEFAULT_RESTORE_USER`](crate::recovery::DEFAULT_RESTORE_USER).
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.config.user = user.into();
         self.user_set = true;
@@ -143,7 +161,7 @@ impl SimulatorBuilder {
     /// An appliance deployed but not configured (`true`): it awaits a restore. It serves the
     /// recovery operations (restore validate, start, status, cancel) and refuses the backup
     /// operations with NOT_ALLOWED_IN_CURRENT_STATE; its account defaults to
-    /// [`DEFAULT_RESTORE_USER`](crate::DEFAULT_RESTORE_USER), as an appliance's management
+    /// [`DEFAULT_RESTORE_USER`](crate::recovery::DEFAULT_RESTORE_USER), as an appliance's management
     /// interface (port 5480) takes `root`. A successful restore makes it the backed-up
     /// appliance: its system name, version and schedules. Off by default: a configured
     /// appliance, which refuses a restore.
@@ -186,7 +204,7 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The appliance's version, like `8.0.3.00400` ([`DEFAULT_VERSION`](crate::DEFAULT_VERSION)): it names its backups' folders,
+    /// The appliance's version, like `8.0.3.00400` ([`DEFAULT_VERSION`](crate::config::DEFAULT_VERSION)): it names its backups' folders,
     /// and a backup of a newer version cannot be restored into it.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.config.version = version.into();
@@ -224,7 +242,7 @@ impl SimulatorBuilder {
     }
 
     /// How long a backup job takes to go from 0 to 100%. Zero finishes jobs at once; at most
-    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION).
+    /// [`MAX_JOB_DURATION`](crate::limits::MAX_JOB_DURATION).
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.config.job_duration = duration;
         self
@@ -249,17 +267,59 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Finished jobs to place in the history before the simulator starts serving; more than
-    /// [`MAX_HISTORY`](crate::MAX_HISTORY) make [`start`](Self::start) fail.
+    /// Finished jobs to place in the history before the simulator starts serving: one per due
+    /// run of the `default` schedule (every day at 23:00 in the appliance's time zone unless
+    /// changed), going back from the simulated time, each with its backup in the appliance's
+    /// layout at the schedule's location. More than
+    /// [`MAX_HISTORY`](crate::limits::MAX_HISTORY) make [`start`](Self::start) fail.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sim = vcsa_backup_sim::Simulator::builder()
+    ///     .tls(false)
+    ///     .start_time("2026-05-18T12:00:00Z".parse()?)
+    ///     .history(3)
+    ///     .start()
+    ///     .await?;
+    /// let state = sim.control().state();
+    /// assert_eq!((state.jobs, state.archives), (3, 3));
+    /// sim.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub fn history(mut self, jobs: usize) -> Self {
         self.history = jobs;
+        self
+    }
+
+    /// How the seeded [`history`](Self::history) ends: due runs the schedule missed before
+    /// the simulated time, and how its newest job ended (see [`HistoryShape`]). By default
+    /// every run started and succeeded.
+    pub fn history_shape(mut self, shape: HistoryShape) -> Self {
+        self.history_shape = shape;
+        self
+    }
+
+    /// Starts the appliance out of service: connections black-holed or refused (see
+    /// [`Outage`]) until [`Control::set_outage`] brings it back. The port is bound either way,
+    /// so its URL is known.
+    pub fn outage(mut self, outage: Outage) -> Self {
+        self.config.outage = Some(outage);
+        self
+    }
+
+    /// How many backup schedules the appliance keeps at most (at least 1): a create beyond it
+    /// answers ALREADY_EXISTS, as an appliance whose UI manages one schedule does. Defaults to
+    /// [`DEFAULT_MAX_SCHEDULES`](crate::schedules::DEFAULT_MAX_SCHEDULES), `default` alone.
+    pub fn max_schedules(mut self, max: usize) -> Self {
+        self.config.max_schedules = max.max(1);
         self
     }
 
     /// How long a new connection has to send its first request's headers (the TLS handshake
     /// included); a connection that has not by then is closed, so clients that send half a
     /// request cannot hold the simulator. The binary uses
-    /// [`DEFAULT_HEADER_READ_TIMEOUT`](crate::DEFAULT_HEADER_READ_TIMEOUT).
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`](crate::limits::DEFAULT_HEADER_READ_TIMEOUT).
     ///
     /// None by default: the time-out follows tokio's clock, and a paused clock (as tests use)
     /// jumps to it whenever the simulator waits for a client in another thread or process.
@@ -269,7 +329,7 @@ impl SimulatorBuilder {
     }
 
     /// The most client connections served at once (at least 1); further ones wait until one
-    /// closes. Defaults to [`DEFAULT_MAX_CONNECTIONS`](crate::DEFAULT_MAX_CONNECTIONS).
+    /// closes. Defaults to [`DEFAULT_MAX_CONNECTIONS`](crate::limits::DEFAULT_MAX_CONNECTIONS).
     pub fn max_connections(mut self, max: usize) -> Self {
         self.limits.max_connections = max.max(1);
         self
@@ -277,14 +337,15 @@ impl SimulatorBuilder {
 
     /// Another backup schedule the appliance has, besides `default` (which always exists):
     /// running it starts a scheduled backup to `sftp://backup.example.com/vcsa/<id>`. Call once
-    /// per schedule. Ids are 1 to 64 letters, digits, `-`, `_` or `.`; others make
-    /// [`start`](Self::start) fail.
+    /// per schedule. Ids are 1 to 64 letters, digits, `-`, `_` or `.`, and the schedules fit
+    /// [`max_schedules`](Self::max_schedules); others make [`start`](Self::start) fail.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let sim = vcsa_backup_sim::Simulator::builder()
     ///     .tls(false)
+    ///     .max_schedules(2)
     ///     .schedule("weekly")
     ///     .start()
     ///     .await?;
@@ -299,7 +360,7 @@ impl SimulatorBuilder {
 
     /// The appliance's system name, its host name: its backups go under
     /// `<location>/vCenter/sn_<system name>/`. Defaults to
-    /// [`DEFAULT_SYSTEM_NAME`](crate::DEFAULT_SYSTEM_NAME); 1 to 255 letters, digits, `-`, `_` or
+    /// [`DEFAULT_SYSTEM_NAME`](crate::config::DEFAULT_SYSTEM_NAME); 1 to 255 letters, digits, `-`, `_` or
     /// `.`, others make [`start`](Self::start) fail.
     pub fn system_name(mut self, name: impl Into<String>) -> Self {
         self.config.system_name = name.into();
@@ -354,6 +415,14 @@ impl SimulatorBuilder {
         {
             return Err(StartError::Schedule(bad.clone()));
         }
+        let extra = self.config.schedules.len();
+        if extra + 1 > self.config.max_schedules {
+            return Err(StartError::TooManySchedules {
+                asked: extra + 1,
+                extra,
+                cap: self.config.max_schedules,
+            });
+        }
         let listener = TcpListener::bind(self.listen)
             .await
             .map_err(|source| StartError::Bind {
@@ -387,7 +456,7 @@ impl SimulatorBuilder {
         }
         if self.history > 0 {
             appliance
-                .seed_history(self.history)
+                .seed_history(self.history, self.history_shape)
                 .map_err(StartError::History)?;
         }
         let app = routes::router(appliance.clone());

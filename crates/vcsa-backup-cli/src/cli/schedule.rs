@@ -14,6 +14,9 @@ pub enum ScheduleCommand {
     Show(ScheduleIdArgs),
     /// Create a schedule on the appliance.
     ///
+    /// An appliance keeps one schedule, `default`: change it with `update` or `apply`, or
+    /// delete it first.
+    ///
     /// Without --part, the schedule backs up the parts the appliance selects by default
     /// (`vcsa-backup parts` shows them), as its own interface does, and says which on standard
     /// error; --part common (or --no-default-parts) backs up the core configuration only.
@@ -47,14 +50,18 @@ pub enum ScheduleCommand {
 
 const CREATE_EXAMPLES: &str = "\
 Examples:
+  # An appliance keeps one schedule, `default`: to create it anew, delete it first (or change
+  # it in place with `schedule update default` or `schedule apply default`).
+  vcsa-backup schedule delete default --yes
+
   # Every night at 23:30 (appliance time), keep the newest 7 backups, with statistics:
-  vcsa-backup schedule create nightly --location sftp://backup.example.com/vcsa \\
+  vcsa-backup schedule create default --location sftp://backup.example.com/vcsa \\
       --location-user backup --location-password-file /etc/vcsa/sftp.pw \\
       --at 23:30 --part seat --keep 7
 
-  # Mondays, Wednesdays and Fridays at 02:00, encrypted, to NFS:
-  vcsa-backup schedule create mwf --location nfs://10.0.0.5:/export/vcsa --at 2:00 \\
-      --days mon,wed,fri --backup-password-file /etc/vcsa/backup.pw";
+  # Then Mondays, Wednesdays and Fridays at 02:00, encrypted:
+  vcsa-backup schedule update default --at 2:00 --days mon,wed,fri \\
+      --backup-password-file /etc/vcsa/backup.pw";
 
 const APPLY_EXAMPLES: &str = "\
 Examples:
@@ -145,7 +152,8 @@ impl ScheduleOptions {
 /// `schedule create`.
 #[derive(Debug, Args)]
 pub struct ScheduleCreateArgs {
-    /// The new schedule's id: letters, digits, `-`, `_` or `.`.
+    /// The new schedule's id: letters, digits, `-`, `_` or `.` (`default`, as the appliance's
+    /// own interface names its one schedule).
     pub schedule: String,
 
     /// The root of the backup location, such as `sftp://host/path`, `nfs://host:/export/path`

@@ -18,8 +18,9 @@ use crate::views::JobView;
 
 /// Runs `demo`.
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<(), Failure> {
-    // Noon today (UTC) on the simulator's clock: the nightly schedule of the tour then fires
-    // once a day in the three days it skips ahead, whenever the demo runs.
+    // Noon today (UTC) on the simulator's clock: the schedule then fires once a day in the
+    // three days the tour skips ahead, whenever the demo runs, and never during its first
+    // steps; the history holds the last three nights' backups.
     let noon = chrono::Utc::now()
         .date_naive()
         .and_hms_opt(12, 0, 0)
@@ -155,27 +156,29 @@ async fn tour(global: &GlobalArgs, sim: &RunningSimulator) -> Result<(), Failure
     Ok(())
 }
 
-/// Steps 6 to 8: a schedule, three days of it on a fast-forwarded clock, and the catalog.
+/// Steps 6 to 8: the appliance's schedule set, three days of it on a fast-forwarded clock, and
+/// the catalog.
 async fn schedules(ctx: &Context, sim: &RunningSimulator, prefix: &str) -> Result<(), Failure> {
     const ROOT: &str = "sftp://backup.example.com/vcsa";
     step(
         6,
-        "Create a backup schedule: every night at 02:00 (appliance time), keep the newest 7",
+        "Set the appliance's backup schedule, \"default\" (it has one): every night at 02:00 \
+         (appliance time), keep the newest 7",
         &format!(
-            "{prefix} schedule create nightly --location {ROOT} \\\n      \
+            "{prefix} schedule update default --location {ROOT} \\\n      \
              --location-user backup --part seat --at 02:00 --keep 7"
         ),
     );
-    let spec = ScheduleSpec::builder()
+    let update = ScheduleSpec::builder()
         .location(ROOT)
         .location_credentials("backup", Secret::new("demo-sftp-password"))
         .part(PartId::SEAT)
         .at(2, 0)
         .keep(7)
-        .build()?;
-    ctx.client.create_schedule("nightly", &spec).await?;
-    say("Created schedule \"nightly\".\n");
-    super::schedule::show(ctx, "nightly").await?;
+        .build_update()?;
+    ctx.client.update_schedule("default", &update).await?;
+    say("Changed schedule \"default\".\n");
+    super::schedule::show(ctx, "default").await?;
 
     step(
         7,

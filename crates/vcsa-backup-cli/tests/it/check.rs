@@ -68,7 +68,8 @@ fn check_answers_in_every_format_with_the_monitoring_exit_codes() {
     let json = sim.run(&["--output", "json", "check", "--no-schedule-ok"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(doc["verdict"], "OK");
-    assert!(doc["last_success"]["age_seconds"].as_u64().unwrap() < 3 * 3600);
+    // The last run of the simulator's `default` schedule (every day at 23:00) ended within a day.
+    assert!(doc["last_success"]["age_seconds"].as_u64().unwrap() <= 24 * 3600);
 
     let prometheus = sim.run(&["--output", "prometheus", "check", "--no-schedule-ok"]);
     assert_eq!(prometheus.code, 0, "{prometheus}");

@@ -189,9 +189,11 @@ fn status_of_a_job_and_of_an_unknown_job() {
 
 #[test]
 fn list_shows_recent_jobs_newest_first() {
+    // A fixed clock: the jobs' folders are named by their times.
     let sim = Sim::start(
         Simulator::builder()
             .tls(false)
+            .start_time("2026-05-18T12:00:00Z".parse().unwrap())
             .job_duration(SHORT)
             .history(4),
     );

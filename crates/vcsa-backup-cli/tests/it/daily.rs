@@ -19,10 +19,13 @@ fn monday() -> DateTime<Utc> {
     "2026-05-18T10:00:00Z".parse().unwrap()
 }
 
+/// A simulator with room for the tests' schedules beside `default` (an appliance keeps one
+/// unless told otherwise).
 fn sim() -> Sim {
     Sim::start(
         Simulator::builder()
             .tls(false)
+            .max_schedules(6)
             .start_time(monday())
             .system_name("vcsa.example.com")
             .job_duration(Duration::from_millis(500)),

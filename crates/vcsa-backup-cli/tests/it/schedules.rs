@@ -20,11 +20,13 @@ fn monday() -> DateTime<Utc> {
     "2026-05-18T10:00:00Z".parse().unwrap()
 }
 
-/// A simulator whose clock starts on [`monday`] and whose jobs take ten simulated minutes.
+/// A simulator whose clock starts on [`monday`] and whose jobs take ten simulated minutes, with
+/// room for the tests' schedules beside `default` (an appliance keeps one unless told otherwise).
 fn sim() -> Sim {
     Sim::start(
         Simulator::builder()
             .tls(false)
+            .max_schedules(3)
             .start_time(monday())
             .job_duration(Duration::from_secs(600)),
     )
@@ -135,9 +137,10 @@ fn lifecycle(flavour: &str) {
         (&"02:30".into(), &"03:15".into())
     );
 
-    // A day later the schedule fired at 02:30, the time the dry runs left as it was.
+    // A day later the schedule fired at 02:30, the time the dry runs left as it was (and
+    // `default` at 23:00).
     sim.control().advance_clock(DAY);
-    assert_eq!(jobs(&sim), [job("20260519-023000")]);
+    assert_eq!(jobs(&sim), [job("20260518-230000"), job("20260519-023000")]);
 
     let changed = run(&sim, flavour, &nightly("apply", &["--at", "03:15"]));
     assert_eq!(changed.code, 0, "{changed}");
@@ -145,7 +148,12 @@ fn lifecycle(flavour: &str) {
     sim.control().advance_clock(DAY);
     assert_eq!(
         jobs(&sim),
-        [job("20260519-023000"), job("20260520-031500")],
+        [
+            job("20260518-230000"),
+            job("20260519-023000"),
+            job("20260519-230000"),
+            job("20260520-031500")
+        ],
         "it fired at its new time"
     );
 

@@ -10,8 +10,10 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use vcsa_backup_api::enums::DetailsType;
 
+use crate::catalog::{FolderNaming, folder_url};
 use crate::clock::Clock;
-use crate::plan::RunPlan;
+use crate::history::SeededOutcome;
+use crate::plan::{JobFailure, RunPlan};
 
 /// What a job was asked to do, fixed when it is requested.
 #[derive(Clone, Debug)]
@@ -23,6 +25,15 @@ pub(crate) struct JobSpec {
     pub(crate) fast_backup: Option<bool>,
     pub(crate) user: String,
     pub(crate) total_bytes: i64,
+}
+
+/// What every job of a seeded history shares.
+pub(crate) struct Seed {
+    pub(crate) spec: JobSpec,
+    /// How a seeded scheduled job's folder is named; `None`: it reports the spec's location.
+    pub(crate) layout: Option<FolderNaming>,
+    /// How long each took.
+    pub(crate) took: Duration,
 }
 
 /// One backup job. Its state is never stored: it is computed from the clock when asked.
@@ -44,6 +55,9 @@ pub(crate) struct Job {
     /// Time a job of the seeded history took before the simulator started; zero for live jobs,
     /// whose whole run happens on the simulator's clock.
     recorded: Duration,
+    /// For a seeded scheduled job: how its folder under the spec's location is named (shared
+    /// by the whole seeded history).
+    layout: Option<Arc<FolderNaming>>,
 }
 
 /// Where a job stands at one instant.
@@ -129,8 +143,10 @@ impl Job {
                 },
             );
         }
+        // A seeded job canceled at its start ends canceled; a live job is canceled only while
+        // active, so before its end.
         if let Some(at) = self.cancelled_at
-            && at < end.0
+            && at <= end.0
         {
             let progress = if at < self.runs_from() {
                 0
@@ -156,6 +172,19 @@ impl Job {
             Phase::Running {
                 progress: self.progress_after(now.saturating_duration_since(self.runs_from())),
             }
+        }
+    }
+
+    /// Where the job writes: its spec's location, or for a seeded scheduled job its own
+    /// folder in the appliance's layout there.
+    pub(crate) fn location(&self) -> String {
+        match &self.layout {
+            Some(naming) => folder_url(
+                &self.spec.location,
+                &naming.system_name,
+                &naming.scheduled_archive(self.created_utc),
+            ),
+            None => self.spec.location.clone(),
         }
     }
 
@@ -256,42 +285,43 @@ impl Jobs {
             plan,
             cancelled_at: None,
             recorded: Duration::ZERO,
+            layout: None,
         });
         &self.order[self.order.len() - 1]
     }
 
-    /// Puts `count` finished jobs before all others, one an hour going back from the oldest job,
-    /// each having taken `took`. For demos and for measuring a long history.
+    /// Puts finished jobs before all others, one per start in `runs` (oldest first), each
+    /// having taken `took` and asked as `spec`; a seeded scheduled job's folder is named by
+    /// `layout` under the spec's location. For demos, monitoring tests and long histories.
     pub(crate) fn seed_history(
         &mut self,
-        count: usize,
-        spec: &JobSpec,
+        runs: &[(DateTime<Utc>, SeededOutcome)],
+        seed: Seed,
         now: Instant,
-        clock: &Clock,
-        took: Duration,
         build: &str,
     ) {
-        let oldest = self
-            .order
-            .first()
-            .map(|j| j.created_utc)
-            .unwrap_or_else(|| clock.utc(now));
         let first_seq = self.order.first().map_or(0, |j| j.seq);
-        let spec = Arc::new(spec.clone());
-        let mut seeded: Vec<Job> = (1..=count)
-            .rev()
-            .map(|back| {
-                let started_utc = oldest - chrono::Duration::hours(back as i64);
-                Job {
-                    id: format!("{}-{build}", started_utc.format("%Y%m%d-%H%M%S")),
-                    spec: Arc::clone(&spec),
-                    seq: first_seq - back as i64,
-                    created: now,
-                    created_utc: started_utc,
-                    plan: RunPlan::default(),
-                    cancelled_at: None,
-                    recorded: took,
-                }
+        let spec = Arc::new(seed.spec);
+        let layout = seed.layout.map(Arc::new);
+        let count = runs.len() as i64;
+        let mut seeded: Vec<Job> = runs
+            .iter()
+            .zip(0..)
+            .map(|((started_utc, outcome), i)| Job {
+                id: format!("{}-{build}", started_utc.format("%Y%m%d-%H%M%S")),
+                spec: Arc::clone(&spec),
+                seq: first_seq - count + i,
+                created: now,
+                created_utc: *started_utc,
+                plan: RunPlan {
+                    failure: (*outcome == SeededOutcome::Failed).then(|| {
+                        JobFailure::at(0, "The backup failed: the backup server ran out of space.")
+                    }),
+                    ..RunPlan::default()
+                },
+                cancelled_at: (*outcome == SeededOutcome::Canceled).then_some(now),
+                recorded: seed.took,
+                layout: layout.clone(),
             })
             .filter(|j| !self.index.contains_key(&j.id))
             .collect();
@@ -303,6 +333,11 @@ impl Jobs {
             .enumerate()
             .map(|(i, j)| (j.id.clone(), i))
             .collect();
+    }
+
+    /// When the oldest job started; `None` for an empty history.
+    pub(crate) fn oldest_start(&self) -> Option<DateTime<Utc>> {
+        self.order.first().map(|j| j.created_utc)
     }
 
     /// Puts one finished job before all others: it started at `started_utc` and took `took`.
@@ -331,6 +366,7 @@ impl Jobs {
                 plan: RunPlan::default(),
                 cancelled_at: None,
                 recorded: took,
+                layout: None,
             },
         );
         self.index = self
@@ -385,178 +421,4 @@ impl Jobs {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::plan::{JobFailure, ProgressCurve};
-
-    fn spec() -> JobSpec {
-        JobSpec {
-            kind: DetailsType::Manual,
-            location: "sftp://h/p".into(),
-            location_user: String::new(),
-            comment: String::new(),
-            fast_backup: None,
-            user: "u".into(),
-            total_bytes: 1000,
-        }
-    }
-
-    fn plan(duration: Duration, failure: Option<JobFailure>) -> RunPlan {
-        RunPlan {
-            curve: ProgressCurve::steady(duration),
-            failure,
-            ..RunPlan::default()
-        }
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn pending_then_blocked_then_running() {
-        let clock = Clock::new();
-        let mut jobs = Jobs::default();
-        let t0 = Instant::now();
-        let s = Duration::from_secs;
-        let waiting = RunPlan {
-            curve: ProgressCurve::steady(s(100)),
-            pending: s(10),
-            blocked: s(5),
-            failure: None,
-        };
-        let id = jobs.start(spec(), t0, &clock, waiting, "1").id.clone();
-        let job = jobs.get(&id).unwrap();
-        assert_eq!(job.phase(t0), Phase::Pending);
-        assert_eq!(job.phase(t0 + s(9)), Phase::Pending);
-        assert_eq!(job.phase(t0 + s(10)), Phase::Blocked);
-        assert_eq!(job.phase(t0 + s(14)), Phase::Blocked);
-        assert_eq!(job.phase(t0 + s(15)), Phase::Running { progress: 0 });
-        assert_eq!(job.phase(t0 + s(65)), Phase::Running { progress: 50 });
-        let done = t0 + s(115);
-        assert_eq!(job.phase(done), Phase::Succeeded { ended: done });
-        // The start is when it left PENDING; the duration counts from there.
-        assert_eq!(job.start_utc(&job.phase(done)), clock.utc(t0 + s(10)));
-        assert_eq!(job.duration_secs(&job.phase(done), done), 105);
-        assert_eq!(jobs.active(t0).map(|j| j.id.as_str()), Some(id.as_str()));
-        assert!(jobs.active(done).is_none());
-
-        // Cancelled while pending: failed at 0%, started and ended at the cancel.
-        let pending = RunPlan {
-            pending: s(10),
-            ..plan(s(100), None)
-        };
-        let id = jobs.start(spec(), done, &clock, pending, "1").id.clone();
-        let job = jobs.get_mut(&id).unwrap();
-        let at = done + s(3);
-        assert!(job.cancel(at));
-        let phase = job.phase(at + s(1));
-        assert_eq!(
-            phase,
-            Phase::Failed {
-                ended: at,
-                progress: 0,
-                cancelled: true
-            }
-        );
-        assert_eq!(job.start_utc(&phase), job.utc_at(at));
-        assert_eq!(job.duration_secs(&phase, at + s(50)), 0);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_job_follows_its_progress_curve_and_ends_where_it_ends() {
-        let clock = Clock::new();
-        let mut jobs = Jobs::default();
-        let t0 = Instant::now();
-        let s = Duration::from_secs;
-        // Stalls at 50%, then finishes early at 80%.
-        let curve = ProgressCurve::new()
-            .then(s(50), 50)
-            .hold(s(100))
-            .then(s(30), 80);
-        let plan = RunPlan {
-            curve: curve.clone(),
-            ..RunPlan::default()
-        };
-        let id = jobs.start(spec(), t0, &clock, plan, "1").id.clone();
-        let job = jobs.get(&id).unwrap();
-        assert_eq!(job.phase(t0 + s(100)), Phase::Running { progress: 50 });
-        assert_eq!(job.phase(t0 + s(179)), Phase::Running { progress: 79 });
-        let end = t0 + s(180);
-        assert_eq!(job.phase(end), Phase::Succeeded { ended: end });
-
-        // A failure at a percentage the curve never reaches strikes at its end.
-        let plan = RunPlan {
-            curve,
-            failure: Some(JobFailure::at(90, "late")),
-            ..RunPlan::default()
-        };
-        let id = jobs.start(spec(), end, &clock, plan, "1").id.clone();
-        let job = jobs.get(&id).unwrap();
-        let failed = end + s(180);
-        assert_eq!(
-            job.phase(failed + s(1)),
-            Phase::Failed {
-                ended: failed,
-                progress: 80,
-                cancelled: false
-            }
-        );
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn progress_then_success_failure_and_cancel() {
-        let clock = Clock::new();
-        let mut jobs = Jobs::default();
-        let t0 = Instant::now();
-        let d = Duration::from_secs(100);
-        let id = jobs
-            .start(spec(), t0, &clock, plan(d, None), "1")
-            .id
-            .clone();
-        let job = jobs.get(&id).unwrap();
-        assert_eq!(job.phase(t0), Phase::Running { progress: 0 });
-        assert_eq!(
-            job.phase(t0 + Duration::from_secs(42)),
-            Phase::Running { progress: 42 }
-        );
-        assert_eq!(job.phase(t0 + d), Phase::Succeeded { ended: t0 + d });
-
-        // Same second: the id moves to the next free second.
-        let failing = Some(JobFailure::at(30, "disk full"));
-        let id2 = jobs
-            .start(spec(), t0, &clock, plan(d, failing), "1")
-            .id
-            .clone();
-        assert_ne!(id, id2);
-        let job = jobs.get(&id2).unwrap();
-        assert_eq!(
-            job.phase(t0 + Duration::from_secs(29)),
-            Phase::Running { progress: 29 }
-        );
-        let at = t0 + Duration::from_secs(30);
-        assert_eq!(
-            job.phase(at + d),
-            Phase::Failed {
-                ended: at,
-                progress: 30,
-                cancelled: false
-            }
-        );
-
-        let id3 = jobs
-            .start(spec(), t0, &clock, plan(d, None), "1")
-            .id
-            .clone();
-        let job = jobs.get_mut(&id3).unwrap();
-        let at = t0 + Duration::from_secs(10);
-        assert!(job.cancel(at));
-        assert!(!job.cancel(at + d));
-        assert_eq!(
-            job.phase(at + d),
-            Phase::Failed {
-                ended: at,
-                progress: 10,
-                cancelled: true
-            }
-        );
-        let ids: Vec<_> = jobs.newest_first().map(|j| j.id.clone()).collect();
-        assert_eq!(ids, vec![id3, id2, id]);
-    }
-}
+mod tests;

@@ -116,7 +116,7 @@ impl Job {
             _ => ("com.vmware.appliance.recovery.backup.job", "create"),
         };
         DetailsInfo {
-            location: self.spec.location.clone(),
+            location: self.location(),
             location_user: self.spec.location_user.clone(),
             type_: match faults.unknown(EnumField::DetailsType) {
                 Some(v) => DetailsType::from(v),

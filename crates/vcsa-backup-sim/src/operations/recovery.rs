@@ -85,7 +85,7 @@ impl Inner {
         if let Some(restored) = self.recovery.take_restored(now) {
             self.config.system_name = restored.system_name;
             self.config.version = restored.version;
-            self.schedules = Schedules::restored(&restored.schedules);
+            self.schedules = Schedules::restored(&restored.schedules, self.config.max_schedules);
             self.plan_next_event();
             let backup = restored.backup;
             let spec = JobSpec {

@@ -62,7 +62,7 @@ impl ProgressCurve {
     }
 
     /// Adds a stretch moving the progress to `percent` (at most 100) over `over` (at most
-    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION)).
+    /// [`MAX_JOB_DURATION`](crate::limits::MAX_JOB_DURATION)).
     #[must_use]
     pub fn then(mut self, over: Duration, percent: u8) -> Self {
         self.stretches.push(Stretch {
@@ -80,7 +80,7 @@ impl ProgressCurve {
     }
 
     /// The time from the start of running to the end of the job (at most
-    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION)).
+    /// [`MAX_JOB_DURATION`](crate::limits::MAX_JOB_DURATION)).
     pub fn duration(&self) -> Duration {
         let millis = self
             .stretches

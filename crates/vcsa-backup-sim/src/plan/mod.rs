@@ -64,7 +64,7 @@ pub struct JobWait {
 
 impl JobWait {
     /// A wait of `pending` as PENDING, then `blocked` as BLOCKED (each at most
-    /// [`MAX_JOB_DURATION`](crate::MAX_JOB_DURATION); longer waits are clamped).
+    /// [`MAX_JOB_DURATION`](crate::limits::MAX_JOB_DURATION); longer waits are clamped).
     pub fn new(pending: Duration, blocked: Duration) -> Self {
         let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         Self {

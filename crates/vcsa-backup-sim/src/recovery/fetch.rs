@@ -15,11 +15,11 @@ use tokio::net::TcpStream;
 use url::Url;
 
 use super::transfer::{CatalogError, CatalogExport, MAX_EXPORT_BYTES};
-use crate::routes::ADMIN_PREFIX;
+use crate::flavour::ADMIN_PREFIX;
 
 impl CatalogExport {
     /// Fetches the catalog of another simulator on this machine, from its base URL (like
-    /// `https://127.0.0.1:50123`, as [`RunningSimulator::url`](crate::RunningSimulator::url)
+    /// `https://127.0.0.1:50123`, as `RunningSimulator::url`
     /// gives it) or its export address (`.../__sim/catalog`). Only loopback addresses are
     /// accepted: the simulator's self-signed certificate is not checked.
     pub async fn fetch(url: &str) -> Result<Self, CatalogError> {

@@ -13,8 +13,8 @@ use crate::catalog::{
 
 /// The archives of a simulator's catalog, as its admin endpoint exports them
 /// (`GET /__sim/catalog`) and another simulator imports them
-/// ([`SimulatorBuilder::import_catalog`](crate::SimulatorBuilder::import_catalog),
-/// [`Control::import_catalog`](crate::Control::import_catalog), `POST /__sim/catalog`).
+/// (`SimulatorBuilder::import_catalog`,
+/// `Control::import_catalog`, `POST /__sim/catalog`).
 ///
 /// It holds no password: an encrypted backup keeps a salted hash of its password, enough to
 /// tell the right one from a wrong one.

@@ -19,6 +19,8 @@ use crate::catalog::ArchiveSeed;
 use crate::control::Control;
 use crate::faults::EnumField;
 use crate::flavour::json_response;
+use crate::history::HistoryShape;
+use crate::outage::Outage;
 use crate::plan::{JobFailure, JobWait, ProgressCurve};
 use crate::recovery::transfer::CatalogExport;
 use crate::schedules::ScheduleSpec;
@@ -37,7 +39,8 @@ pub(super) fn routes() -> Router<Arc<Appliance>> {
         .route("/faults/job-failure", post(job_failure))
         .route("/faults/job-wait", post(job_wait))
         .route("/faults/unknown-enum", post(unknown_enum))
-        .route("/faults/lost-answers", post(crate::lost_answers::admin))
+        .route("/faults/lost-answers", post(super::lost::admin))
+        .route("/outage", post(outage))
         .route("/sessions/expire", post(expire_sessions))
         .route("/history", post(seed_history))
         .route("/settings", post(settings))
@@ -169,13 +172,31 @@ async fn unknown_enum(State(app): App, body: Bytes) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetOutage {
+    outage: Option<Outage>,
+}
+
+/// `POST /__sim/outage` `{"outage": "black_hole"}`: over a connection opened before, this
+/// also ends the outage (`{"outage": null}`); new connections meet it.
+async fn outage(State(app): App, body: Bytes) -> Response {
+    apply(app, &body, |c, r: SetOutage| {
+        c.set_outage(r.outage);
+        Ok(())
+    })
+}
+
+#[derive(Deserialize)]
 struct History {
     count: usize,
+    #[serde(flatten)]
+    shape: HistoryShape,
 }
 
 async fn seed_history(State(app): App, body: Bytes) -> Response {
     apply(app, &body, |c, r: History| {
-        c.seed_history(r.count).map_err(|err| err.to_string())
+        c.seed_history_shaped(r.count, r.shape)
+            .map_err(|err| err.to_string())
     })
 }
 

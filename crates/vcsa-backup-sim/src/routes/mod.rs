@@ -4,6 +4,7 @@ mod admin;
 pub(crate) mod auth;
 pub(crate) use auth::SESSION_HEADER;
 mod catalog;
+pub(crate) mod lost;
 mod paged;
 mod recovery;
 mod reply;
@@ -22,11 +23,11 @@ use vcsa_backup_api::enums::ErrorType;
 use crate::appliance::Appliance;
 use crate::error::{VapiError, message};
 use crate::flavour::Flavour;
+use crate::outage::Outage;
 use crate::recovery::OutagePhase;
 use reply::error_response;
 
-/// Where the admin endpoint lives: outside every vendor path.
-pub const ADMIN_PREFIX: &str = "/__sim";
+pub use crate::flavour::ADMIN_PREFIX;
 
 /// The whole application: vendor routes behind the fault layer, admin routes beside them.
 pub(crate) fn router(app: Arc<Appliance>) -> Router {
@@ -44,10 +45,7 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
             app.clone(),
             backups_need_configuration,
         ))
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            crate::lost_answers::lose,
-        ))
+        .layer(middleware::from_fn_with_state(app.clone(), lost::lose))
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
         .with_state(app.clone());
     Router::new()
@@ -58,13 +56,24 @@ pub(crate) fn router(app: Arc<Appliance>) -> Router {
 /// Counts every call, then slows answers and fails calls on request of the control handle.
 async fn inject_faults(State(app): State<Arc<Appliance>>, req: Request, next: Next) -> Response {
     app.count_request();
+    // A request on a connection opened before the outage: no answer (until a black hole ends).
+    if let Some(outage) = app.outage.get() {
+        if outage == Outage::BlackHole {
+            let _ = app
+                .outage
+                .watch()
+                .wait_for(|now| *now != Some(Outage::BlackHole))
+                .await;
+        }
+        return lost::dropped();
+    }
     let flavour = Flavour::of_path(req.uri().path());
     let delay = app.lock().faults.delay();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     match app.restore_outage() {
-        Some(OutagePhase::NoAnswer) => return crate::lost_answers::dropped(),
+        Some(OutagePhase::NoAnswer) => return lost::dropped(),
         Some(OutagePhase::Unavailable) => {
             let err = VapiError::new(
                 ErrorType::ServiceUnavailable,

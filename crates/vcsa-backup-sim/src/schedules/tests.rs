@@ -28,7 +28,7 @@ fn every_problem_is_named_at_once() {
         retention_info: Some(RetentionInfo { max_count: 0 }),
         ..spec()
     };
-    let mut schedules = Schedules::with_builtin(&[]);
+    let mut schedules = Schedules::with_builtin(&[], DEFAULT_MAX_SCHEDULES);
     let all = texts(schedules.create("bad id", bad).unwrap_err()).join("\n");
     for expected in [
         "schedule id 'bad id' cannot be used",
@@ -47,7 +47,7 @@ fn every_problem_is_named_at_once() {
 
 #[test]
 fn create_update_delete() {
-    let mut schedules = Schedules::with_builtin(&["weekly".into()]);
+    let mut schedules = Schedules::with_builtin(&["weekly".into()], 3);
     assert_eq!(schedules.ids(), ["default", "weekly"]);
     assert_eq!(
         schedules.create("default", spec()).unwrap_err().kind,
@@ -94,5 +94,45 @@ fn create_update_delete() {
     schedules.delete("weekly").unwrap();
     assert!(
         texts(schedules.get("default").unwrap_err())[0].contains("The appliance has no schedules.")
+    );
+}
+
+#[test]
+fn the_default_schedule_runs_every_day_at_its_time() {
+    let schedules = Schedules::with_builtin(&[], DEFAULT_MAX_SCHEDULES);
+    let default = schedules.get(DEFAULT_SCHEDULE).unwrap();
+    let (hour, minute) = DEFAULT_SCHEDULE_AT;
+    let at = default
+        .fires()
+        .map(|r| (i64::from(r.hour), i64::from(r.minute), r.days.clone()));
+    assert_eq!(at, Some((hour, minute, None)));
+}
+
+#[test]
+fn a_schedule_beyond_the_cap_already_exists_in_the_appliances_words() {
+    let mut schedules = Schedules::with_builtin(&[], DEFAULT_MAX_SCHEDULES);
+    let refused = schedules.create("nightly", spec()).unwrap_err();
+    assert_eq!(refused.kind, ErrorType::AlreadyExists);
+    assert_eq!(
+        texts(refused),
+        [
+            "Only one backup schedule per appliance can exist, and 'default' does. Update it, or \
+          delete it first."
+        ]
+    );
+    // Once `default` is gone, another id takes its place.
+    schedules.delete(DEFAULT_SCHEDULE).unwrap();
+    schedules.create("nightly", spec()).unwrap();
+    assert_eq!(schedules.ids(), ["nightly"]);
+
+    let mut two = Schedules::with_builtin(&[], 2);
+    two.create("weekly", spec()).unwrap();
+    let full = texts(two.create("monthly", spec()).unwrap_err());
+    assert_eq!(
+        full,
+        [
+            "At most 2 backup schedules per appliance can exist: 'default', 'weekly'. Update one, \
+          or delete one first."
+        ]
     );
 }

@@ -37,6 +37,11 @@ async fn help_documents_every_option() {
         "--restore-sessions-refused",
         "--restore-unavailable",
         "--reconcile-duration",
+        "--max-schedules",
+        "--history-missed",
+        "--history-newest",
+        "--black-hole",
+        "--refuse-connections",
         "--help",
         "--version",
     ] {
@@ -99,6 +104,7 @@ async fn serves_the_schedules_it_is_given() {
     let mut child = Command::new(BIN)
         .args(["--listen", "127.0.0.1:0", "--http"])
         .args(["--schedule", "weekly", "--schedule", "monthly"])
+        .args(["--max-schedules", "3"])
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -125,6 +131,21 @@ async fn serves_the_schedules_it_is_given() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("\"a b\""), "{stderr}");
+
+    // Beyond the cap (one schedule unless raised), the simulator does not start.
+    let out = Command::new(BIN)
+        .args(["--http", "--schedule", "weekly"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2 schedules")
+            && stderr.contains("at most 1")
+            && stderr.contains("--max-schedules"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]

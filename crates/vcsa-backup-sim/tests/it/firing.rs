@@ -19,12 +19,25 @@ pub fn monday() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// A simulator whose clock starts on [`monday`], with sessions that outlive a simulated month.
+/// A simulator whose clock starts on [`monday`], with sessions that outlive a simulated month,
+/// and room for several schedules besides `default`.
 pub fn on_monday() -> SimulatorBuilder {
     Simulator::builder()
+        .max_schedules(4)
         .start_time(monday())
         .job_duration(Duration::from_secs(600))
         .session_idle_timeout(40 * DAY)
+}
+
+/// Starts `builder` with the test's own schedules alone: `default` (every day at 23:00) is
+/// deleted, so that only the firings a test sets up happen.
+pub async fn start_alone(builder: SimulatorBuilder) -> Harness {
+    let h = start(builder).await;
+    let (status, body) = h
+        .call(Method::DELETE, &format!("{API}/schedules/default"), None)
+        .await;
+    assert_eq!(status, 204, "{body}");
+    h
 }
 
 pub async fn create(h: &Harness, id: &str, spec: Value) {
@@ -62,7 +75,7 @@ fn job_id(stamp: &str) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn a_week_of_firings_on_the_right_days_and_times() {
-    let h = start(on_monday()).await;
+    let h = start_alone(on_monday()).await;
     create(
         &h,
         "weekdays",
@@ -160,12 +173,12 @@ async fn small_steps_and_one_big_step_see_the_same_jobs() {
         "location": "sftp://backup.example.com/daily",
         "recurrence_info": { "hour": 12, "minute": 0 },
     });
-    let big = start(on_monday()).await;
+    let big = start_alone(on_monday()).await;
     create(&big, "daily", spec.clone()).await;
     tokio::time::advance(3 * DAY).await;
     let at_once = jobs(&big).await;
 
-    let small = start(on_monday()).await;
+    let small = start_alone(on_monday()).await;
     create(&small, "daily", spec).await;
     for _ in 0..(3 * 24) {
         tokio::time::advance(Duration::from_secs(3600)).await;
@@ -178,7 +191,7 @@ async fn small_steps_and_one_big_step_see_the_same_jobs() {
 
 #[tokio::test(start_paused = true)]
 async fn times_are_in_the_appliance_time_zone() {
-    let h = start(on_monday().time_zone("Europe/Berlin")).await;
+    let h = start_alone(on_monday().time_zone("Europe/Berlin")).await;
     create(
         &h,
         "berlin",
@@ -206,7 +219,7 @@ async fn times_are_in_the_appliance_time_zone() {
 
 #[tokio::test(start_paused = true)]
 async fn a_running_backup_keeps_a_firing_from_starting() {
-    let h = start(on_monday().job_duration(Duration::from_secs(3600))).await;
+    let h = start_alone(on_monday().job_duration(Duration::from_secs(3600))).await;
     create(
         &h,
         "daily",
@@ -238,7 +251,7 @@ async fn a_running_backup_keeps_a_firing_from_starting() {
 
 #[tokio::test(start_paused = true)]
 async fn disabling_stops_firing_and_enabling_resumes_it() {
-    let h = start(on_monday()).await;
+    let h = start_alone(on_monday()).await;
     create(
         &h,
         "daily",
@@ -275,7 +288,7 @@ async fn disabling_stops_firing_and_enabling_resumes_it() {
 
 #[tokio::test(start_paused = true)]
 async fn the_next_job_faults_apply_to_a_firing() {
-    let h = start(on_monday()).await;
+    let h = start_alone(on_monday()).await;
     create(
         &h,
         "daily",

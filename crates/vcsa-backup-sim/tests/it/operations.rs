@@ -394,6 +394,7 @@ async fn more_schedules_than_default() {
     let h = start(
         Simulator::builder()
             .job_duration(Duration::from_secs(10))
+            .max_schedules(3)
             .schedule("weekly")
             .schedule("hourly"),
     )

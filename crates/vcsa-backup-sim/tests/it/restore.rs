@@ -42,6 +42,7 @@ async fn backed_up_a() -> (Harness, String) {
         Simulator::builder()
             .system_name("vcsa-a.example.com")
             .version("8.0.2.00100")
+            .max_schedules(2)
             .schedule("weekly")
             .job_duration(Duration::ZERO),
     )

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 use vcsa_backup_sim::{ArchiveSeed, DEFAULT_SYSTEM_NAME};
 
-use crate::firing::{DAY, create, monday, on_monday};
+use crate::firing::{DAY, create, monday, on_monday, start_alone};
 use crate::support::*;
 
 const LOCATION: &str = "sftp://backup.example.com/kept";
@@ -34,7 +34,7 @@ fn scheduled(day: u32) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn the_midnight_pass_keeps_the_newest_scheduled_backups() {
-    let h = start(on_monday()).await;
+    let h = start_alone(on_monday()).await;
     let control = h.sim.control();
     // A manual backup of this appliance and a scheduled one of another, at the same location.
     let manual = control
@@ -106,7 +106,7 @@ async fn the_midnight_pass_keeps_the_newest_scheduled_backups() {
 
 #[tokio::test(start_paused = true)]
 async fn the_pass_runs_on_request_and_without_retention_keeps_everything() {
-    let h = start(on_monday()).await;
+    let h = start_alone(on_monday()).await;
     let control = h.sim.control();
     for day in 1..=5 {
         control

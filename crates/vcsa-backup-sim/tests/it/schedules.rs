@@ -24,7 +24,8 @@ fn nightly() -> Value {
 
 #[tokio::test(start_paused = true)]
 async fn create_get_list_update_delete_on_api() {
-    let h = start(Simulator::builder()).await;
+    // Room for a second schedule beside `default`.
+    let h = start(Simulator::builder().max_schedules(2)).await;
     let (status, body) = h
         .post(
             &format!("{API}/schedules"),
@@ -86,7 +87,8 @@ async fn create_get_list_update_delete_on_api() {
 
 #[tokio::test(start_paused = true)]
 async fn create_get_list_update_delete_on_rest() {
-    let h = start(Simulator::builder()).await;
+    // Room for a second schedule beside `default`.
+    let h = start(Simulator::builder().max_schedules(2)).await;
     // /rest puts the id in the path and wraps the spec.
     let (status, body) = h
         .post(
@@ -145,6 +147,54 @@ async fn create_get_list_update_delete_on_rest() {
         )
         .await;
     assert_eq!((status, rest_error_type(&body)), (404, "not_found"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_schedule_unless_the_cap_is_raised() {
+    let h = start(Simulator::builder()).await;
+    let spec = json!({ "location": "sftp://backup.example.com/vcsa" });
+    let words = "Only one backup schedule per appliance can exist, and 'default' does. Update it, \
+                 or delete it first.";
+    let (status, body) = h
+        .post(
+            &format!("{API}/schedules"),
+            json!({ "schedule": "nightly", "spec": spec }),
+        )
+        .await;
+    assert_eq!((status, api_error_type(&body)), (400, "ALREADY_EXISTS"));
+    assert_eq!(error_text(&body), words);
+    let (status, body) = h
+        .post(
+            &format!("{REST}/schedules/nightly"),
+            json!({ "spec": spec }),
+        )
+        .await;
+    assert_eq!((status, rest_error_type(&body)), (400, "already_exists"));
+    assert_eq!(error_text(&body), words);
+    assert_eq!(h.sim.control().state().schedules, ["default"]);
+
+    // Deleted, `default` leaves room for one schedule of any name.
+    let (status, _) = h
+        .call(Method::DELETE, &format!("{API}/schedules/default"), None)
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = h
+        .post(
+            &format!("{API}/schedules"),
+            json!({ "schedule": "nightly", "spec": spec }),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(h.sim.control().state().schedules, ["nightly"]);
+
+    // Schedules given at start must fit the cap.
+    let err = Simulator::builder()
+        .tls(false)
+        .schedule("weekly")
+        .start()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("at most 1"), "{err}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -302,7 +352,11 @@ async fn bad_specs_are_invalid_argument_with_messages_in_both_flavours() {
     );
     let (_, info) = h.get(&format!("{API}/schedules/default")).await;
     assert_eq!(info["enable"], true);
-    assert!(info.get("recurrence_info").is_none(), "{info}");
+    assert_eq!(
+        info["recurrence_info"],
+        json!({ "hour": 23, "minute": 0 }),
+        "{info}"
+    );
 
     // Several problems at once, and an id that cannot be used.
     let (status, body) = h
@@ -383,7 +437,8 @@ async fn malformed_bodies_are_refused_never_a_server_error() {
 
 #[tokio::test(start_paused = true)]
 async fn passwords_are_stored_but_never_returned() {
-    let h = start(Simulator::builder()).await;
+    // Room for a second schedule beside `default`.
+    let h = start(Simulator::builder().max_schedules(2)).await;
     h.post(
         &format!("{API}/schedules"),
         json!({ "schedule": "nightly", "spec": nightly() }),

@@ -152,8 +152,10 @@ impl Client {
     ///     .days([DayOfWeek::Saturday])
     ///     .keep(4)
     ///     .build()?;
-    /// client.create_schedule("weekly", &spec).await?;
-    /// assert_eq!(client.get_schedule("weekly").await?.retention.unwrap().max_count, 4);
+    /// // An appliance keeps one schedule, `default`: this one replaces it.
+    /// client.delete_schedule("default").await?;
+    /// client.create_schedule("default", &spec).await?;
+    /// assert_eq!(client.get_schedule("default").await?.retention.unwrap().max_count, 4);
     /// # Ok(()) })
     /// ```
     ///
@@ -162,7 +164,8 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the id cannot be one (nothing is sent), or the appliance
     ///   refused the spec.
     /// - [`Error::Server`] with [`ServerErrorType::AlreadyExists`](crate::ServerErrorType::AlreadyExists):
-    ///   a schedule has this id; update it instead, or use
+    ///   a schedule has this id, or the appliance already has its one schedule (`default`, as
+    ///   its interface manages one); update it instead, or use
     ///   [`apply_schedule`](Self::apply_schedule).
     /// - [`Error::SessionExpired`]: the session expired first; nothing was created, call again.
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
@@ -259,11 +262,11 @@ impl Client {
     ///     .at(23, 0)
     ///     .keep(7)
     ///     .build()?;
-    /// let diff = client.apply_schedule("nightly", &spec, &ApplyOptions::new()).await?;
-    /// assert_eq!(diff.action(), &ScheduleAction::Create);
+    /// let diff = client.apply_schedule("default", &spec, &ApplyOptions::new()).await?;
+    /// assert_eq!(diff.action(), &ScheduleAction::Update);
     /// println!("{diff}");
     ///
-    /// let again = client.apply_schedule("nightly", &spec, &ApplyOptions::new()).await?;
+    /// let again = client.apply_schedule("default", &spec, &ApplyOptions::new()).await?;
     /// assert!(again.is_unchanged());
     /// # Ok(()) })
     /// ```

@@ -475,8 +475,9 @@ fn server_advice(error_type: Option<&ServerErrorType>) -> &'static str {
     use ServerErrorType as T;
     match error_type {
         Some(T::AlreadyExists) => {
-            "something by that name already exists, such as a backup in the target folder; \
-             choose another folder or name"
+            "something by that name already exists: a backup in the target folder (choose \
+             another folder), or a backup schedule (this appliance has one schedule, `default`: \
+             change it with an update instead of creating another)"
         }
         Some(T::NotAllowedInCurrentState | T::ResourceInUse | T::ConcurrentChange) => {
             "the appliance is busy with something that prevents this now; wait for it to finish, \

@@ -24,45 +24,42 @@ async fn a_recent_backup_and_the_schedules_are_reported() {
         .unwrap();
     let appliance = client(&sim);
     let policy = HealthPolicy::default().require_schedule("default");
-    // The simulator's `default` schedule has no time: it runs only when asked to.
+    // The simulator's world agrees with itself: `default` runs every day at 23:00, and the
+    // history holds its last runs, the newest less than a day ago.
     let report = appliance.check_backup_health(&policy).await.unwrap();
-    assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);
-    assert_eq!(report.reasons[0].kind, ReasonKind::NoEnabledSchedule);
-    assert!(
-        report.reasons[0]
-            .message
-            .contains("no enabled backup schedule has a time to run at"),
-        "{:?}",
-        report.reasons
-    );
-
-    let nightly = ScheduleSpec::builder()
-        .location("sftp://nas.example.com/backups")
-        .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-        .at(23, 0)
-        .build()
-        .unwrap();
-    appliance
-        .create_schedule("nightly", &nightly)
-        .await
-        .unwrap();
-    let report = appliance.check_backup_health(&policy).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
     let last = report.last_success.as_ref().expect("a success");
     assert!(
         last.age
-            .is_some_and(|age| age < Duration::from_secs(2 * 3600)),
+            .is_some_and(|age| age < Duration::from_secs(25 * 3600)),
         "{last:?}"
     );
     let schedules = report.schedules.as_ref().expect("schedules read");
-    assert!(schedules.iter().any(|s| s.id == "default"), "{schedules:?}");
-    let nightly = schedules.iter().find(|s| s.id == "nightly").unwrap();
-    let next = nightly.next_run.expect("a time to run at");
-    assert!(next.to_utc() > report.checked_at, "{nightly:?}");
+    let default = schedules.iter().find(|s| s.id == "default").unwrap();
+    let next = default.next_run.expect("a time to run at");
+    assert!(next.to_utc() > report.checked_at, "{default:?}");
     assert!(
         next.to_utc() - report.checked_at <= chrono::TimeDelta::days(1),
-        "{nightly:?}"
+        "{default:?}"
     );
-    assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
+
+    // Disabled, it starts nothing by itself.
+    let off = ScheduleSpec::builder()
+        .enabled(false)
+        .build_update()
+        .unwrap();
+    appliance.update_schedule("default", &off).await.unwrap();
+    let report = appliance.check_backup_health(&policy).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);
+    assert!(
+        report
+            .reasons
+            .iter()
+            .any(|r| r.kind == ReasonKind::NoEnabledSchedule
+                && r.message.contains("no backup schedule is enabled")),
+        "{:?}",
+        report.reasons
+    );
 
     // No backup yet: CRITICAL, whatever the schedules say.
     let empty = Simulator::builder().tls(false).start().await.unwrap();

@@ -25,9 +25,12 @@ fn monday() -> DateTime<Utc> {
     "2026-05-18T00:30:00Z".parse().unwrap()
 }
 
+/// A simulator with room for the tests' own schedules beside `default` (an appliance keeps one
+/// unless told otherwise).
 async fn sim() -> RunningSimulator {
     Simulator::builder()
         .tls(false)
+        .max_schedules(3)
         .start_time(monday())
         .job_duration(Duration::from_secs(600))
         .session_idle_timeout(40 * DAY)
@@ -330,15 +333,14 @@ async fn a_schedule_fires_leaves_archives_and_retention_prunes_them() {
         // UTC retention passes so far found at most two).
         tokio::time::advance(2 * DAY + Duration::from_secs(3 * 3600)).await;
         let details = client.list_job_details(None).await.unwrap();
+        // Beside `default`'s, at 23:00 each day at its own location.
         let scheduled: Vec<_> = details
             .values()
-            .filter(|d| d.kind == JobKind::Scheduled)
+            .filter(|d| d.kind == JobKind::Scheduled && d.location.starts_with(ROOT))
             .collect();
         assert_eq!(scheduled.len(), 3, "{flavour}: {details:?}");
         assert!(
-            scheduled
-                .iter()
-                .all(|d| d.state == TaskState::Succeeded && d.location.starts_with(ROOT)),
+            scheduled.iter().all(|d| d.state == TaskState::Succeeded),
             "{scheduled:?}"
         );
 
@@ -529,7 +531,12 @@ async fn part_sizes_and_the_clock() {
 
 #[tokio::test]
 async fn bad_schedules_are_refused_before_anything_is_sent() {
-    let sim = Simulator::builder().tls(false).start().await.unwrap();
+    let sim = Simulator::builder()
+        .tls(false)
+        .max_schedules(2)
+        .start()
+        .await
+        .unwrap();
     let client = client(&sim, Flavour::Api);
     let error = ScheduleSpec::builder()
         .location("gopher://nas/backups")
@@ -595,9 +602,14 @@ async fn the_next_run_is_right_across_a_daylight_saving_change() {
         .await
         .unwrap();
     let client = client(&sim, Flavour::Api);
-    let mondays = spec().at(2, 0).days([DayOfWeek::Monday]).build().unwrap();
-    client.create_schedule("weekly", &mondays).await.unwrap();
-    let schedule = client.get_schedule("weekly").await.unwrap();
+    // The appliance's schedule, on Mondays at 02:00.
+    let mondays = ScheduleSpec::builder()
+        .at(2, 0)
+        .days([DayOfWeek::Monday])
+        .build_update()
+        .unwrap();
+    client.update_schedule("default", &mondays).await.unwrap();
+    let schedule = client.get_schedule("default").await.unwrap();
     let time = client.get_appliance_time().await.unwrap();
     let next = time
         .next_run(schedule.recurrence.as_ref().unwrap())
