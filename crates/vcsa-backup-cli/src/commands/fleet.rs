@@ -1,7 +1,7 @@
 //! `fleet backup | check | list`: many appliances from an inventory, a row and an exit code
 //! each, and one exit code for the fleet.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use futures_util::StreamExt;
@@ -10,14 +10,16 @@ use serde::Serialize;
 use tokio::time::Instant;
 use vcsa_backup::Error;
 use vcsa_backup::fleet::{
-    ApplianceFailure, ApplianceResult, Fleet, FleetBackup, FollowEvent, FollowUpdate, FollowedJob,
+    Appliance, ApplianceFailure, BackupPlan, BackupStarted, Fleet, FleetBackup, FollowEvent,
+    FollowUpdate, FollowedJob, GroupLimit, GroupTooLarge,
 };
 use vcsa_backup::wait::WaitError;
 
+use crate::board::{Board, Ending, Stage, Totals};
 use crate::cli::{FleetArgs, FleetBackupArgs, FleetCommand, GlobalArgs};
 use crate::failure::{ExitCode as Code, Failure};
-use crate::output;
-use crate::progress::{Board, Ending, Mode};
+use crate::output::{self, Shorten};
+use crate::progress::Mode;
 
 mod check;
 mod summary;
@@ -39,14 +41,19 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
     let args = match command {
         FleetCommand::Backup(a) => &a.fleet,
         FleetCommand::Check(a) => &a.fleet,
-        FleetCommand::List(a) => a,
+        FleetCommand::List(a) => &a.fleet,
     };
-    let fleet = match fleet(global, args) {
+    let fleet = match fleet(global, args).await {
         Ok(fleet) => fleet,
         Err(failure) => {
             output::report(global.output, &failure);
             return failure.exit_code().into();
         }
+    };
+    let fleet = match command {
+        FleetCommand::Check(a) => fleet.deadline(a.deadline),
+        FleetCommand::List(a) => fleet.deadline(a.deadline),
+        FleetCommand::Backup(_) => fleet,
     };
     match command {
         FleetCommand::Backup(a) => backup(global, &fleet, a).await,
@@ -55,8 +62,18 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
     }
 }
 
-fn fleet(global: &GlobalArgs, args: &FleetArgs) -> Result<Fleet, Failure> {
-    let fleet = crate::inventory::load(&args.inventory).map_err(|e| {
+async fn fleet(global: &GlobalArgs, args: &FleetArgs) -> Result<Fleet, Failure> {
+    // The inventory and the password and CA files it names are read off the async threads.
+    let path = args.inventory.clone();
+    let loaded = tokio::task::spawn_blocking(move || crate::inventory::load(&path))
+        .await
+        .map_err(|_| {
+            Failure::input(
+                "the inventory could not be read; nothing was sent",
+                "run the command again",
+            )
+        })?;
+    let fleet = loaded.map_err(|e| {
         Failure::input(
             "the inventory is invalid; nothing was sent",
             "fix the entries named above (see `vcsa-backup fleet --help` for the format)",
@@ -88,6 +105,7 @@ fn failure(f: &ApplianceFailure) -> (Code, String) {
         ApplianceFailure::Error(e) => (code_for(e), e.to_string()),
         ApplianceFailure::AccountRefused { .. } => (Code::Authentication, f.to_string()),
         ApplianceFailure::TimedOut { .. } => (Code::Connection, f.to_string()),
+        ApplianceFailure::DeadlinePassed { .. } => (Code::DeadlinePassed, f.to_string()),
         ApplianceFailure::Wait(e) => (wait_code(e), f.to_string()),
         _ => (Code::Appliance, f.to_string()),
     }
@@ -228,36 +246,43 @@ fn ended(outcome: Result<FollowedJob, ApplianceFailure>) -> Ended {
 async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> ExitCode {
     let deadline = args.deadline.map(|d| Instant::now() + d);
     let window = args.window;
-    let started = match fleet.backup(window, args.comment.as_deref()).await {
-        Ok(started) => started,
+    let mut plan = BackupPlan::schedules().window(window);
+    if let Some(comment) = &args.comment {
+        plan = plan.comment(comment.clone());
+    }
+    if let Some(max) = args.max_running {
+        plan = plan.max_running(max.into());
+    }
+    let outcome = if args.wait {
+        follow_all(global, fleet, &plan, deadline).await
+    } else {
+        fleet
+            .backup(&plan)
+            .await
+            .map(|started| (starts(started), HashMap::new(), Stop::Ended))
+    };
+    let (mut started, mut ends, stop) = match outcome {
+        Ok(outcome) => outcome,
         Err(too_large) => {
-            let failure = Failure::input(too_large.to_string(), "raise --jobs, or split the group");
+            let failure = Failure::input(too_large.to_string(), too_large_hint(&too_large));
             output::report(global.output, &failure);
             return failure.exit_code().into();
         }
     };
-    let (mut ends, stop) = if args.wait {
-        follow_all(global, fleet, &started, deadline).await
-    } else {
-        (BTreeMap::new(), Stop::Ended)
-    };
-    let rows = backup_rows(&started, &mut ends, stop, args.wait);
+    let rows: Vec<Row<Started>> = fleet
+        .appliances()
+        .iter()
+        .map(|entry| {
+            let start = started.remove(entry.name());
+            backup_row(entry, start, ends.remove(entry.name()), stop, args.wait)
+        })
+        .collect();
     let late = rows
         .iter()
         .filter(|r| r.result.as_ref().is_some_and(|s| !s.in_window))
         .count();
-    // Groups where some backups started and others did not: those started keep running.
-    let groups: Vec<GroupStart> = started
-        .groups
-        .iter()
-        .filter_map(|g| {
-            Some(GroupStart {
-                group: g.group.clone()?,
-                started: g.members.iter().filter(|m| m.outcome.is_ok()).count(),
-                appliances: g.members.len(),
-            })
-        })
-        .collect();
+    let groups = group_starts(&rows);
+    let totals = args.wait.then(|| totals_of(&rows));
     if let Err(failure) = output::print(
         global.output,
         &serde_json::json!({
@@ -265,7 +290,7 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
             "groups": &groups,
             "appliances": &rows,
         }),
-        || summary::backup_table(&rows, &groups, late, window, args.wait),
+        || summary::backup_table(&rows, &groups, late, window, totals),
     ) {
         output::report(global.output, &failure);
         return failure.exit_code().into();
@@ -276,47 +301,105 @@ async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBackupArgs) -> E
     fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
 }
 
-/// One row per appliance of `fleet backup`: its start and, with `--wait`, its end.
-fn backup_rows(
-    started: &FleetBackup,
-    ends: &mut BTreeMap<String, Ended>,
-    stop: Stop,
-    wait: bool,
-) -> Vec<Row<Started>> {
-    let mut rows = Vec::new();
-    for group in &started.groups {
-        for m in &group.members {
-            rows.push(match &m.outcome {
-                Ok(s) => {
-                    let end = ends
-                        .remove(&m.name)
-                        .or_else(|| wait.then(|| stop.unfinished()));
-                    let start = if s.in_window {
-                        Code::Success
-                    } else {
-                        Code::DeadlinePassed
-                    };
-                    let code = fleet_code([start].into_iter().chain(end.as_ref().map(|e| e.code)));
-                    row(
-                        m,
-                        code,
-                        Some(Started {
-                            job: s.job.id.to_string(),
-                            accepted_after_seconds: s.accepted_after.as_secs_f64(),
-                            in_window: s.in_window,
-                            end,
-                        }),
-                        None,
-                    )
-                }
-                Err(f) => {
-                    let (code, text) = failure(f);
-                    row(m, code, None, Some(text))
-                }
-            });
+/// What to do about a group too large to start together.
+fn too_large_hint(too_large: &GroupTooLarge) -> &'static str {
+    match too_large.limit {
+        GroupLimit::MaxRunning(_) => "raise --max-running, or split the group",
+        _ => "raise --jobs, or split the group",
+    }
+}
+
+/// Each appliance's start, by name.
+type Starts = HashMap<String, Result<BackupStarted, ApplianceFailure>>;
+
+/// The starts of a fleet backup, by appliance.
+fn starts(started: FleetBackup) -> Starts {
+    started
+        .groups
+        .into_iter()
+        .flat_map(|g| g.members)
+        .map(|m| (m.name, m.outcome))
+        .collect()
+}
+
+/// Groups where some backups started and others did not: those started keep running.
+fn group_starts(rows: &[Row<Started>]) -> Vec<GroupStart> {
+    let mut groups: Vec<GroupStart> = Vec::new();
+    for row in rows {
+        let Some(group) = &row.group else { continue };
+        let index = match groups.iter().position(|g| &g.group == group) {
+            Some(index) => index,
+            None => {
+                groups.push(GroupStart {
+                    group: group.clone(),
+                    started: 0,
+                    appliances: 0,
+                });
+                groups.len() - 1
+            }
+        };
+        groups[index].appliances += 1;
+        groups[index].started += usize::from(row.result.is_some());
+    }
+    groups
+}
+
+/// Where every appliance's backup stands at the end, as the board counts them.
+fn totals_of(rows: &[Row<Started>]) -> Totals {
+    let mut totals = Totals::default();
+    for row in rows {
+        let end = row.result.as_ref().and_then(|s| s.end.as_ref());
+        match (&row.result, end) {
+            (None, _) if row.exit_code == Code::Interrupted as u8 || row.exit_code == Code::DeadlinePassed as u8 => {
+                totals.waiting += 1;
+            }
+            (None, _) => totals.failed += 1,
+            (Some(_), Some(end)) => match stage_of(end) {
+                Stage::Succeeded => totals.succeeded += 1,
+                Stage::Failed => totals.failed += 1,
+                _ => totals.unknown += 1,
+            },
+            (Some(_), None) => totals.running += 1,
         }
     }
-    rows
+    totals
+}
+
+/// One appliance's row of `fleet backup`: its start and, with `--wait`, its end.
+fn backup_row(
+    entry: &Appliance,
+    start: Option<Result<BackupStarted, ApplianceFailure>>,
+    end: Option<Ended>,
+    stop: Stop,
+    wait: bool,
+) -> Row<Started> {
+    match start {
+        Some(Ok(s)) => {
+            let end = end.or_else(|| wait.then(|| stop.unfinished()));
+            let start = if s.in_window {
+                Code::Success
+            } else {
+                Code::DeadlinePassed
+            };
+            let code = fleet_code([start].into_iter().chain(end.as_ref().map(|e| e.code)));
+            let started = Started {
+                job: s.job.id.to_string(),
+                accepted_after_seconds: s.accepted_after.as_secs_f64(),
+                in_window: s.in_window,
+                end,
+            };
+            row(entry, code, Some(started), None)
+        }
+        Some(Err(f)) => {
+            let (code, text) = failure(&f);
+            row(entry, code, None, Some(text))
+        }
+        // Its group's turn never came.
+        None => {
+            let (why, code) = stop.before_its_turn();
+            row(entry, code, None, Some(why.into()))
+        }
+    }
 }
 
 /// Why following the fleet's backups stopped.
@@ -352,33 +435,50 @@ impl Stop {
             code,
         }
     }
+
+    /// Why a backup whose group's turn never came did not start.
+    fn before_its_turn(self) -> (&'static str, Code) {
+        match self {
+            Stop::DeadlinePassed => (
+                "not started: the deadline passed before its turn (--max-running)",
+                Code::DeadlinePassed,
+            ),
+            Stop::Interrupted | Stop::Ended => (
+                "not started: interrupted before its turn (--max-running)",
+                Code::Interrupted,
+            ),
+        }
+    }
 }
 
-/// Follows every started backup to its end with one display, until `deadline` if one is
-/// given; Ctrl-C stops following (the backups go on either way). How each ended, by
-/// appliance, and why following stopped.
+/// Starts the plan's backups and follows every started one to its end with one display,
+/// until `deadline` if one is given; Ctrl-C stops (the backups started go on either way, the
+/// groups not started yet do not start). Each appliance's start and end, by name, and why
+/// following stopped.
 async fn follow_all(
     global: &GlobalArgs,
     fleet: &Fleet,
-    started: &FleetBackup,
+    plan: &BackupPlan,
     deadline: Option<Instant>,
-) -> (BTreeMap<String, Ended>, Stop) {
-    let followed: Vec<(String, String)> = started
-        .groups
+) -> Result<(Starts, HashMap<String, Ended>, Stop), GroupTooLarge> {
+    let mut updates = fleet.backup_and_follow(plan, &crate::follow::options(None))?;
+    let names: Vec<String> = fleet
+        .appliances()
         .iter()
-        .flat_map(|g| &g.members)
-        .filter_map(|m| Some((m.name.clone(), m.outcome.as_ref().ok()?.job.id.to_string())))
+        .map(|a| a.name().to_string())
         .collect();
     let mode = Mode::detect(global.quiet);
-    if mode != Mode::Silent && !followed.is_empty() {
+    if mode != Mode::Silent {
+        let running = match plan.max_running_backups() {
+            Some(max) => format!("at most {max} running at once"),
+            None => format!("{} started at a time", fleet.concurrency()),
+        };
         crate::output::say(&format!(
-            "following {} backup(s) to the end, {} at a time",
-            followed.len(),
-            fleet.concurrency()
+            "backing up {} appliance(s), {running}, each followed to its end",
+            names.len()
         ));
     }
-    let mut board = Board::new(mode, &followed);
-    let mut updates = fleet.follow(started, &crate::follow::options(None));
+    let mut board = Board::new(mode, &names);
     let mut interrupted = Box::pin(tokio::signal::ctrl_c());
     let mut deadline_passed = Box::pin(async move {
         match deadline {
@@ -386,11 +486,12 @@ async fn follow_all(
             None => std::future::pending().await,
         }
     });
-    let mut ends = BTreeMap::new();
+    let mut starts = Starts::new();
+    let mut ends = HashMap::new();
     let stop = loop {
         tokio::select! {
             update = updates.next() => match update {
-                Some(update) => record(&mut board, &mut ends, mode, update),
+                Some(update) => record(&mut board, &mut starts, &mut ends, mode, update),
                 None => break Stop::Ended,
             },
             _ = &mut interrupted => break Stop::Interrupted,
@@ -402,24 +503,54 @@ async fn follow_all(
     // update otherwise), briefly; the backups go on.
     updates.close().await;
     let why = match stop {
-        Stop::Ended => return (ends, stop),
+        Stop::Ended => return Ok((starts, ends, stop)),
         Stop::Interrupted => "stopped following",
         Stop::DeadlinePassed => "the deadline passed; stopped following",
     };
     crate::output::say(&format!(
         "{why}; the backups go on on the appliances (see them with `vcsa-backup fleet list`)"
     ));
-    (ends, stop)
+    Ok((starts, ends, stop))
 }
 
-/// Shows one appliance's update, and keeps its end.
-fn record(board: &mut Board, ends: &mut BTreeMap<String, Ended>, mode: Mode, update: FollowUpdate) {
+/// Where an end leaves an appliance on the board.
+fn stage_of(end: &Ended) -> Stage {
+    match (end.state.as_deref(), end.code) {
+        (Some(_), Code::Success) => Stage::Succeeded,
+        (Some(_), _) => Stage::Failed,
+        (None, _) => Stage::Unknown,
+    }
+}
+
+/// Shows one appliance's update, and keeps its start and its end.
+fn record(
+    board: &mut Board,
+    starts: &mut Starts,
+    ends: &mut HashMap<String, Ended>,
+    mode: Mode,
+    update: FollowUpdate,
+) {
     match update.event {
+        FollowEvent::Started(Ok(started)) => {
+            board.progress(&update.name, &started.job);
+            starts.insert(update.name, Ok(started));
+        }
+        FollowEvent::Started(Err(f)) => {
+            let ending = Ending {
+                status: None,
+                text: format!("not started: {}", failure(&f).1),
+                stage: Stage::Failed,
+            };
+            board.finish(&update.name, &ending);
+            starts.insert(update.name, Err(f));
+        }
         FollowEvent::Progress(status) => board.progress(&update.name, &status),
         FollowEvent::Ended(outcome) => {
             let status = outcome.as_ref().ok().map(|j| j.status.clone());
             let end = ended(outcome);
+            let job = update.job.map(|j| j.to_string()).unwrap_or_default();
             let text = match &status {
+                _ if mode == Mode::Bar => format!("job {job}: {}", end.text()),
                 Some(status) if end.code == Code::Success => {
                     format!(
                         "{}{}",
@@ -432,20 +563,14 @@ fn record(board: &mut Board, ends: &mut BTreeMap<String, Ended>, mode: Mode, upd
                     crate::progress::status_line(status),
                     end.messages.join("; ")
                 ),
-                None => format!("job {}: {}", update.job, end.text()),
+                None => format!("job {job}: {}", end.text()),
             };
-            board.finish(
-                &update.name,
-                &Ending {
-                    status: status.as_ref(),
-                    text: if mode == Mode::Bar {
-                        bar_text(&update.job, &end)
-                    } else {
-                        text
-                    },
-                    ok: end.code == Code::Success,
-                },
-            );
+            let ending = Ending {
+                status: status.as_ref(),
+                text,
+                stage: stage_of(&end),
+            };
+            board.finish(&update.name, &ending);
             ends.insert(update.name, end);
         }
         _ => {}
@@ -458,25 +583,20 @@ fn size_suffix(end: &Ended) -> String {
         .unwrap_or_default()
 }
 
-/// The message of a finished bar: `job <id>: succeeded, 1.2 GiB written`.
-fn bar_text(job: &vcsa_backup::JobId, end: &Ended) -> String {
-    format!("job {job}: {}", end.text())
-}
-
 fn code_of(value: u8) -> Option<Code> {
     PRECEDENCE.into_iter().find(|c| *c as u8 == value)
 }
 
-fn row<T: Serialize, R>(
-    m: &ApplianceResult<R>,
+fn row<T: Serialize>(
+    entry: &Appliance,
     code: Code,
     result: Option<T>,
     error: Option<String>,
 ) -> Row<T> {
     Row {
-        name: m.name.clone(),
-        server: m.server.clone(),
-        group: m.group.clone(),
+        name: entry.name().to_string(),
+        server: entry.server().to_string(),
+        group: entry.group_name().map(str::to_string),
         exit_code: code as u8,
         result,
         error,
@@ -488,63 +608,80 @@ struct Listed {
     flavour: String,
     jobs: usize,
     newest_job: Option<String>,
+    /// The newest job's state as the appliance sends it (`NONE`, `INPROGRESS`...).
     newest_state: Option<String>,
+    /// The same in words, for the table.
+    #[serde(skip)]
+    newest_words: Option<String>,
 }
 
 async fn list(global: &GlobalArgs, fleet: &Fleet) -> ExitCode {
     let results = fleet.list().await;
-    let rows: Vec<Row<Listed>> = results
+    let rows: Vec<Row<Listed>> = fleet
+        .appliances()
         .iter()
-        .map(|m| match &m.outcome {
+        .zip(&results)
+        .map(|(entry, m)| match &m.outcome {
             Ok(state) => row(
-                m,
+                entry,
                 Code::Success,
                 Some(Listed {
                     flavour: state.flavour.to_string(),
                     jobs: state.jobs,
                     newest_job: state.newest_job.as_ref().map(|j| j.id.to_string()),
                     newest_state: state.newest_job.as_ref().map(|j| j.state.to_string()),
+                    newest_words: state
+                        .newest_job
+                        .as_ref()
+                        .map(|j| j.state.describe().to_string()),
                 }),
                 None,
             ),
             Err(f) => {
                 let (code, text) = failure(f);
-                row(m, code, None, Some(text))
+                row(entry, code, None, Some(text))
             }
         })
         .collect();
     if let Err(failure) = output::print(
         global.output,
         &serde_json::json!({ "appliances": &rows }),
-        || {
-            output::table(
-                &["APPLIANCE", "GROUP", "SERVER", "API", "JOBS", "NEWEST JOB"],
-                rows.iter().map(|r| match (&r.result, &r.error) {
-                    (Some(l), _) => vec![
-                        r.name.clone(),
-                        r.group.clone().unwrap_or_else(|| "-".into()),
-                        r.server.clone(),
-                        l.flavour.clone(),
-                        l.jobs.to_string(),
-                        match (&l.newest_job, &l.newest_state) {
-                            (Some(id), Some(state)) => format!("{id} ({state})"),
-                            _ => "-".into(),
-                        },
-                    ],
-                    (_, e) => vec![
-                        r.name.clone(),
-                        r.group.clone().unwrap_or_else(|| "-".into()),
-                        r.server.clone(),
-                        "-".into(),
-                        "-".into(),
-                        format!("error: {}", e.clone().unwrap_or_default()),
-                    ],
-                }),
-            )
-        },
+        || list_table(&rows),
     ) {
         output::report(global.output, &failure);
         return failure.exit_code().into();
     }
     fleet_code(rows.iter().filter_map(|r| code_of(r.exit_code))).into()
+}
+
+/// The table of `fleet list`, in the inventory's order: the state in words, long errors
+/// shortened (whole in JSON).
+fn list_table(rows: &[Row<Listed>]) -> String {
+    output::fitted_table(
+        &["APPLIANCE", "GROUP", "SERVER", "API", "JOBS", "NEWEST JOB"],
+        rows.iter().map(|r| {
+            let mut cells = vec![
+                r.name.clone(),
+                r.group.clone().unwrap_or_else(|| "-".into()),
+                r.server.clone(),
+            ];
+            cells.extend(match (&r.result, &r.error) {
+                (Some(l), _) => [
+                    l.flavour.clone(),
+                    l.jobs.to_string(),
+                    match (&l.newest_job, &l.newest_words) {
+                        (Some(id), Some(state)) => format!("{id} ({state})"),
+                        _ => "-".into(),
+                    },
+                ],
+                (_, e) => [
+                    "-".into(),
+                    "-".into(),
+                    format!("error: {}", e.clone().unwrap_or_default()),
+                ],
+            });
+            cells
+        }),
+        &[(5, Shorten::End), (2, Shorten::Middle)],
+    )
 }

@@ -1,21 +1,24 @@
 //! The summary table of `fleet backup`.
 
 use super::{Ended, GroupStart, Row, Started};
-use crate::output;
+use crate::board::Totals;
+use crate::output::{self, Shorten};
 
-/// The summary table of `fleet backup`, and what it leaves running.
+/// The summary table of `fleet backup`, in the inventory's order (long messages shortened,
+/// whole in JSON), what it leaves running, and with `--wait` the `totals`.
 pub(super) fn backup_table(
     rows: &[Row<Started>],
     groups: &[GroupStart],
     late: usize,
     window: std::time::Duration,
-    wait: bool,
+    totals: Option<Totals>,
 ) -> String {
+    let wait = totals.is_some();
     let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
     if wait {
         headers.push("END");
     }
-    let mut text = output::table(
+    let mut text = output::fitted_table(
         &headers,
         rows.iter().map(|r| {
             let mut cells = vec![
@@ -43,6 +46,7 @@ pub(super) fn backup_table(
             }
             cells
         }),
+        &[(3, Shorten::End), (2, Shorten::End)],
     );
     if late > 0 {
         text.push_str(&format!(
@@ -58,6 +62,9 @@ pub(super) fn backup_table(
             "\nGroup {}: {} of {} backups started; those keep running, none was canceled.",
             g.group, g.started, g.appliances
         ));
+    }
+    if let Some(totals) = totals {
+        text.push_str(&format!("\n{totals}"));
     }
     text
 }
