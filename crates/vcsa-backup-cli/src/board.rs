@@ -186,14 +186,31 @@ impl Board {
             Mode::Silent => {}
             Mode::Lines => say(&format!("{name}: {}", ending.text)),
             Mode::Bar => {
-                if self.condensed
-                    && let Some(multi) = &self.multi
-                {
+                if self.condensed {
                     // Condensed, an ended backup leaves the board and scrolls above it.
-                    let line = format!("{} {name:<w$} {}", mark(ending.stage), ending.text, w = self.width);
-                    let _ = multi.println(line);
+                    if let Some(multi) = &self.multi {
+                        let line = format!(
+                            "{} {name:<w$} {}",
+                            mark(ending.stage),
+                            ending.text,
+                            w = self.width
+                        );
+                        let _ = multi.println(line);
+                    }
+                    self.draw();
+                } else if let Some(at) = self.rows.iter().position(|r| r.name == name)
+                    && let Some(line) = self.lines.get(at)
+                {
+                    // Its own line, left as it ended: a success full, a failure where it
+                    // stopped, the time frozen.
+                    self.show(line, &self.rows[at]);
+                    if ending.stage == Stage::Succeeded {
+                        line.finish();
+                    } else {
+                        line.abandon();
+                    }
+                    self.draw();
                 }
-                self.draw();
             }
         }
     }
@@ -211,6 +228,8 @@ impl Board {
         };
         for (i, line) in self.lines.iter().enumerate() {
             match shown.get(i) {
+                // A line left as its backup ended stays so.
+                Some(_) if line.is_finished() => {}
                 Some(row) => self.show(line, row),
                 None => {
                     line.set_style(plain("{msg}"));
@@ -234,7 +253,7 @@ impl Board {
             Stage::Waiting => plain("  {prefix} {msg}"),
             Stage::Running => bar_style(),
             ended => plain(&format!(
-                "{} {{prefix}} [{{bar:30.cyan/blue}}] {{pos:>3}}% {{msg}}",
+                "{} {{prefix}} [{{bar:30.cyan/blue}}] {{pos:>3}}% {{elapsed_precise}} {{msg}}",
                 mark(ended)
             ))
             .progress_chars("##-"),
@@ -255,7 +274,9 @@ impl Board {
             Mode::Bar => {
                 self.draw();
                 for line in self.lines.drain(..).chain(self.totals.take()) {
-                    line.abandon();
+                    if !line.is_finished() {
+                        line.abandon();
+                    }
                 }
                 self.multi = None;
                 end_line();

@@ -657,7 +657,7 @@ async fn list(global: &GlobalArgs, fleet: &Fleet) -> ExitCode {
 /// The table of `fleet list`, in the inventory's order: the state in words, long errors
 /// shortened (whole in JSON).
 fn list_table(rows: &[Row<Listed>]) -> String {
-    output::fitted_table(
+    output::table(
         &["APPLIANCE", "GROUP", "SERVER", "API", "JOBS", "NEWEST JOB"],
         rows.iter().map(|r| {
             let mut cells = vec![
@@ -677,11 +677,14 @@ fn list_table(rows: &[Row<Listed>]) -> String {
                 (_, e) => [
                     "-".into(),
                     "-".into(),
-                    format!("error: {}", e.clone().unwrap_or_default()),
+                    output::shorten(
+                        &format!("error: {}", e.clone().unwrap_or_default()),
+                        summary::MESSAGE_ROOM,
+                        Shorten::End,
+                    ),
                 ],
             });
             cells
         }),
-        &[(5, Shorten::End), (2, Shorten::Middle)],
     )
 }

@@ -1,8 +1,11 @@
 //! The summary table of `fleet backup`.
 
-use super::{Ended, GroupStart, Row, Started};
+use super::{GroupStart, Row, Started};
 use crate::board::Totals;
 use crate::output::{self, Shorten};
+
+/// The most characters of a message in a table's cell; JSON has the whole message.
+pub(super) const MESSAGE_ROOM: usize = 72;
 
 /// The summary table of `fleet backup`, in the inventory's order (long messages shortened,
 /// whole in JSON), what it leaves running, and with `--wait` the `totals`.
@@ -18,7 +21,7 @@ pub(super) fn backup_table(
     if wait {
         headers.push("END");
     }
-    let mut text = output::fitted_table(
+    let mut text = output::table(
         &headers,
         rows.iter().map(|r| {
             let mut cells = vec![
@@ -32,7 +35,11 @@ pub(super) fn backup_table(
                         "started {} after {:.1}s, OUTSIDE the window",
                         s.job, s.accepted_after_seconds
                     ),
-                    (_, Some(e)) => format!("not started: {e}"),
+                    (_, Some(e)) => output::shorten(
+                        &format!("not started: {e}"),
+                        MESSAGE_ROOM,
+                        Shorten::End,
+                    ),
                     _ => String::new(),
                 },
             ];
@@ -41,12 +48,14 @@ pub(super) fn backup_table(
                     r.result
                         .as_ref()
                         .and_then(|s| s.end.as_ref())
-                        .map_or_else(|| "-".into(), Ended::text),
+                        .map_or_else(
+                            || "-".into(),
+                            |e| output::shorten(&e.text(), MESSAGE_ROOM, Shorten::End),
+                        ),
                 );
             }
             cells
         }),
-        &[(3, Shorten::End), (2, Shorten::End)],
     );
     if late > 0 {
         text.push_str(&format!(
