@@ -98,7 +98,10 @@ fn fleet_backup_wait_follows_every_backup_to_its_end_with_plain_lines() {
         "{run}"
     );
     assert_eq!(lines_of(&run, "vcsa-003").len(), 1, "{run}");
-    assert!(lines_of(&run, "vcsa-003")[0].starts_with("vcsa-003: not started: "), "{run}");
+    assert!(
+        lines_of(&run, "vcsa-003")[0].starts_with("vcsa-003: not started: "),
+        "{run}"
+    );
     assert!(
         run.stderr
             .lines()

@@ -120,7 +120,11 @@ impl Accounts {
 
     /// One log in, as the [module](self) documentation says: alone while the account is
     /// untried or suspect, together once accepted, not at all once refused.
-    async fn log_in_once(&self, client: &Client, entry: &Appliance) -> Result<(), ApplianceFailure> {
+    async fn log_in_once(
+        &self,
+        client: &Client,
+        entry: &Appliance,
+    ) -> Result<(), ApplianceFailure> {
         let mut known = self.lock(entry).await;
         match &*known {
             Known::Refused(by) => {

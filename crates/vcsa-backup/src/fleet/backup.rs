@@ -64,10 +64,14 @@ enum Target {
     /// Its schedule ([`Appliance::schedule`]).
     Schedules,
     /// A manual backup into a fresh folder of its layout under the root.
-    Layout {
-        root: BackupLocation,
-        request: BackupRequestBuilder,
-    },
+    Layout(Box<Layout>),
+}
+
+/// A manual backup into a fresh folder of each appliance's layout.
+#[derive(Clone, Debug)]
+struct Layout {
+    root: BackupLocation,
+    request: BackupRequestBuilder,
 }
 
 impl BackupPlan {
@@ -85,7 +89,7 @@ impl BackupPlan {
     /// give the request its own with
     /// [`location_credentials`](BackupRequestBuilder::location_credentials).
     pub fn into_layout(root: BackupLocation, request: BackupRequestBuilder) -> Self {
-        Self::with(Target::Layout { root, request })
+        Self::with(Target::Layout(Box::new(Layout { root, request })))
     }
 
     fn with(target: Target) -> Self {
@@ -142,7 +146,8 @@ impl BackupPlan {
     pub(crate) async fn prepare(&self, client: &Client) -> Result<Start, Error> {
         match &self.target {
             Target::Schedules => Ok(Start::Schedule),
-            Target::Layout { root, request } => {
+            Target::Layout(layout) => {
+                let Layout { root, request } = &**layout;
                 let layout = client.get_backup_layout(root, None, None).await?;
                 let now = client.get_appliance_time().await?;
                 let local = now.local().ok_or_else(|| Error::MalformedResponse {
@@ -327,10 +332,11 @@ impl Fleet {
     /// [`jobs`](Self::jobs), or than the plan's `max_running`. Every appliance's own failure
     /// is in its result.
     pub async fn backup(&self, plan: &BackupPlan) -> Result<FleetBackup, GroupTooLarge> {
-        let follow = plan.max_running.map(|_| crate::wait::WaitOptions::default());
+        let follow = plan
+            .max_running
+            .map(|_| crate::wait::WaitOptions::default());
         let mut updates = self.run_backups(plan, follow)?;
-        let mut started: HashMap<String, Result<BackupStarted, ApplianceFailure>> =
-            HashMap::new();
+        let mut started: HashMap<String, Result<BackupStarted, ApplianceFailure>> = HashMap::new();
         while let Some(update) = updates.next().await {
             if let FollowEvent::Started(outcome) = update.event {
                 started.insert(update.name, outcome);
@@ -383,7 +389,10 @@ impl Fleet {
 
     /// The first group that cannot start together under `plan`, if any.
     pub(crate) fn too_large(&self, plan: &BackupPlan) -> Result<(), GroupTooLarge> {
-        let limits = [Some(GroupLimit::Jobs(self.concurrency())), plan.max_running.map(GroupLimit::MaxRunning)];
+        let limits = [
+            Some(GroupLimit::Jobs(self.concurrency())),
+            plan.max_running.map(GroupLimit::MaxRunning),
+        ];
         for (group, members) in self.groups() {
             let Some(group) = group else { continue };
             for limit in limits.iter().flatten() {

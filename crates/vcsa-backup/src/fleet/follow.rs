@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use chrono::Utc;
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
-use chrono::Utc;
 use futures_util::StreamExt;
 use futures_util::stream::SelectAll;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -347,7 +347,9 @@ impl Group {
     ) -> Vec<(FollowUpdate, Option<Watched>)> {
         let until = Instant::now() + self.fleet.login_time_limit();
         // Log in to all first, so the window measures the start requests alone.
-        let ready = futures_util::future::join_all(members.iter().map(|entry| self.ready(entry, until))).await;
+        let ready =
+            futures_util::future::join_all(members.iter().map(|entry| self.ready(entry, until)))
+                .await;
         let requested_at = Utc::now();
         let opened = Instant::now();
         let window_end = opened + self.plan.window_duration();
@@ -387,7 +389,10 @@ impl Group {
                         sessions: self.sessions.clone(),
                         _place: place.as_mut().and_then(|p| p.split(1)),
                     };
-                    Some(futures_util::stream::unfold(Step::Watching(Box::new(watching)), next).boxed())
+                    Some(
+                        futures_util::stream::unfold(Step::Watching(Box::new(watching)), next)
+                            .boxed(),
+                    )
                 }
                 None => {
                     close(&client).await;
@@ -407,7 +412,11 @@ impl Group {
     }
 
     /// A session with the appliance and its start ready, before `until`.
-    async fn ready(&self, entry: &Appliance, until: Instant) -> Result<(Client, Start), ApplianceFailure> {
+    async fn ready(
+        &self,
+        entry: &Appliance,
+        until: Instant,
+    ) -> Result<(Client, Start), ApplianceFailure> {
         let client = self.fleet.open(entry, &self.accounts, until).await?;
         // Known once open, so that stopping meanwhile still ends the session.
         self.sessions

@@ -64,4 +64,6 @@ pub use backup::{
     BackupPlan, BackupStarted, DEFAULT_WINDOW, FleetBackup, GroupBackup, GroupLimit, GroupTooLarge,
 };
 pub use follow::{FleetFollow, FollowEvent, FollowUpdate, FollowedJob};
-pub use run::{ApplianceFailure, ApplianceResult, ApplianceState, DEFAULT_DEADLINE, DEFAULT_JOBS, Fleet};
+pub use run::{
+    ApplianceFailure, ApplianceResult, ApplianceState, DEFAULT_DEADLINE, DEFAULT_JOBS, Fleet,
+};

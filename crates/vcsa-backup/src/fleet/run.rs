@@ -251,11 +251,11 @@ impl Fleet {
                 outcome
             };
             async move {
-                let outcome = tokio::time::timeout_at(end, run)
-                    .await
-                    .unwrap_or(Err(ApplianceFailure::DeadlinePassed {
+                let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(Err(
+                    ApplianceFailure::DeadlinePassed {
                         deadline: self.deadline,
-                    }));
+                    },
+                ));
                 result(entry, outcome)
             }
         });

@@ -239,7 +239,9 @@ async fn a_group_larger_than_the_concurrency_starts_nothing() {
     let error = fleet.jobs(8).backup(&plan).await.unwrap_err();
     assert_eq!(error.limit, GroupLimit::MaxRunning(2));
     assert!(
-        error.to_string().contains("more than the 2 backups allowed to run at once"),
+        error
+            .to_string()
+            .contains("more than the 2 backups allowed to run at once"),
         "{error}"
     );
     for a in sims.appliances() {
@@ -396,13 +398,19 @@ async fn following_a_fleet_reports_every_backup_to_its_end_each_on_its_own() {
         match update.event {
             FollowEvent::Started(outcome) => {
                 assert!(
-                    started.insert(update.name.clone(), outcome.is_ok()).is_none(),
+                    started
+                        .insert(update.name.clone(), outcome.is_ok())
+                        .is_none(),
                     "{}: started once",
                     update.name
                 );
             }
             FollowEvent::Progress(status) => {
-                assert!(started[&update.name], "{}: progress after its start", update.name);
+                assert!(
+                    started[&update.name],
+                    "{}: progress after its start",
+                    update.name
+                );
                 assert_eq!(Some(status.id), update.job);
                 progress
                     .entry(update.name.clone())
@@ -539,7 +547,10 @@ async fn an_account_refused_twice_in_a_row_is_not_tried_on_the_others() {
         .map(|r| r.name.as_str())
         .collect();
     assert_eq!(refused.len(), 2, "{results:?}");
-    for r in results.iter().filter(|r| !refused.contains(&r.name.as_str())) {
+    for r in results
+        .iter()
+        .filter(|r| !refused.contains(&r.name.as_str()))
+    {
         match &r.outcome {
             Err(failure @ ApplianceFailure::AccountRefused { user, refused_by }) => {
                 assert_eq!(user, DEFAULT_USER);
@@ -614,7 +625,17 @@ async fn closing_a_follow_early_logs_out_and_leaves_the_backups_running() {
         let state = a.control().state();
         assert_eq!(state.live_sessions, 0, "{}: logged out", a.name());
         let started = a.name() != "vcsa-003";
-        assert_eq!(state.running_job.is_some(), started, "{}: the backup goes on", a.name());
-        assert_eq!(state.jobs, usize::from(started), "{}: one backup, or none", a.name());
+        assert_eq!(
+            state.running_job.is_some(),
+            started,
+            "{}: the backup goes on",
+            a.name()
+        );
+        assert_eq!(
+            state.jobs,
+            usize::from(started),
+            "{}: one backup, or none",
+            a.name()
+        );
     }
 }

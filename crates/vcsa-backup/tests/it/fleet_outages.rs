@@ -146,7 +146,12 @@ async fn hanging_refusing_and_good_appliances_mixed_the_good_ones_are_read() {
         appliances.push(wrong);
         // Names are unique across the three sets.
         let name = format!("good-{i}");
-        appliances.push(Appliance::new(name, good.server(), DEFAULT_USER, DEFAULT_PASSWORD));
+        appliances.push(Appliance::new(
+            name,
+            good.server(),
+            DEFAULT_USER,
+            DEFAULT_PASSWORD,
+        ));
     }
     let fleet = Fleet::new(appliances)
         .unwrap()
@@ -179,7 +184,9 @@ async fn hanging_refusing_and_good_appliances_mixed_the_good_ones_are_read() {
 #[tokio::test(start_paused = true)]
 async fn at_most_max_running_backups_run_at_once_and_every_one_is_followed() {
     let sims = Arc::new(sims(50, 1, Duration::from_secs(60)).await);
-    let fleet = Fleet::new(inventory(&sims, DEFAULT_PASSWORD)).unwrap().jobs(8);
+    let fleet = Fleet::new(inventory(&sims, DEFAULT_PASSWORD))
+        .unwrap()
+        .jobs(8);
     // The simulators' own state, read every simulated half second while the fleet works: how
     // many hold a running backup.
     let most = Arc::new(AtomicUsize::new(0));
@@ -226,7 +233,11 @@ async fn at_most_max_running_backups_run_at_once_and_every_one_is_followed() {
     }
     watcher.abort();
     assert_eq!((started, succeeded), (50, 50));
-    assert_eq!(most.load(Ordering::SeqCst), 5, "never more than 5, and 5 at times");
+    assert_eq!(
+        most.load(Ordering::SeqCst),
+        5,
+        "never more than 5, and 5 at times"
+    );
     for a in sims.appliances() {
         let state = a.control().state();
         assert_eq!(state.jobs, 2, "{}: one new backup", a.name());
@@ -264,8 +275,7 @@ async fn a_fleet_backs_up_into_each_appliance_s_layout() {
         .credentials("backup", Secret::new("s3cret"))
         .build()
         .unwrap();
-    let request =
-        BackupRequest::builder().location_credentials("backup", Secret::new("s3cret"));
+    let request = BackupRequest::builder().location_credentials("backup", Secret::new("s3cret"));
     let plan = BackupPlan::into_layout(root, request).comment("before the upgrade");
     let started = fleet.backup(&plan).await.unwrap();
     for member in started.groups.iter().flat_map(|g| &g.members) {
@@ -281,7 +291,10 @@ async fn a_fleet_backs_up_into_each_appliance_s_layout() {
             member.name
         );
         assert!(location.starts_with(&folder), "{location}");
-        assert!(!location.ends_with("20240101-000000_"), "a new folder: {location}");
+        assert!(
+            !location.ends_with("20240101-000000_"),
+            "a new folder: {location}"
+        );
         assert_eq!(details.len(), 2, "one new backup");
         client.logout().await.unwrap();
     }

@@ -35,24 +35,17 @@ pub(super) fn backup_table(
                         "started {} after {:.1}s, OUTSIDE the window",
                         s.job, s.accepted_after_seconds
                     ),
-                    (_, Some(e)) => output::shorten(
-                        &format!("not started: {e}"),
-                        MESSAGE_ROOM,
-                        Shorten::End,
-                    ),
+                    (_, Some(e)) => {
+                        output::shorten(&format!("not started: {e}"), MESSAGE_ROOM, Shorten::End)
+                    }
                     _ => String::new(),
                 },
             ];
             if wait {
-                cells.push(
-                    r.result
-                        .as_ref()
-                        .and_then(|s| s.end.as_ref())
-                        .map_or_else(
-                            || "-".into(),
-                            |e| output::shorten(&e.text(), MESSAGE_ROOM, Shorten::End),
-                        ),
-                );
+                cells.push(r.result.as_ref().and_then(|s| s.end.as_ref()).map_or_else(
+                    || "-".into(),
+                    |e| output::shorten(&e.text(), MESSAGE_ROOM, Shorten::End),
+                ));
             }
             cells
         }),
