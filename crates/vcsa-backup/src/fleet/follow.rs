@@ -112,7 +112,8 @@ type Sessions = Arc<Mutex<HashMap<String, Client>>>;
 impl FleetFollow {
     /// Stops following and logs out of every session still open, all at once, each within a
     /// few seconds (an appliance that does not answer is not waited for longer). The backups
-    /// go on on the appliances; nothing cancels them.
+    /// started go on on the appliances (nothing cancels them); the groups not started yet do
+    /// not start.
     pub async fn close(self) {
         // Stop every start and watch first, so no request is under way while the sessions end.
         drop(self.starts);

@@ -90,7 +90,7 @@ pub enum ApplianceFailure {
     /// The appliance or the connection to it failed; the error says which and what to do.
     #[error("{0}")]
     Error(#[source] Error),
-    /// Following a backup stopped before the job ended ([`Fleet::follow`]): its deadline
+    /// Following a backup stopped before the job ended ([`Fleet::backup_and_follow`]): its deadline
     /// passed, or reads failed for longer than the fault policy allows. The job goes on.
     #[error("{0}")]
     Wait(#[source] Box<WaitError>),
