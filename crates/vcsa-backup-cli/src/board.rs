@@ -100,8 +100,17 @@ pub struct Board {
 const KEPT_FREE: usize = 2;
 
 impl Board {
-    /// A board for the appliances `names`, in the inventory's order, all waiting.
+    /// A board for the appliances `names`, in the inventory's order, all waiting, on standard
+    /// error's terminal.
     pub fn new(mode: Mode, names: &[String]) -> Self {
+        let height = console::Term::stderr()
+            .size_checked()
+            .map_or(24, |(rows, _)| usize::from(rows));
+        Self::sized(mode, names, height)
+    }
+
+    /// A board for a terminal of `height` rows.
+    fn sized(mode: Mode, names: &[String], height: usize) -> Self {
         let rows = names
             .iter()
             .map(|name| Row {
@@ -122,9 +131,6 @@ impl Board {
             width: names.iter().map(String::len).max().unwrap_or(0),
         };
         if mode == Mode::Bar {
-            let height = console::Term::stderr()
-                .size_checked()
-                .map_or(24, |(rows, _)| usize::from(rows));
             board.condensed = names.len() + KEPT_FREE > height;
             let shown = if board.condensed {
                 height.saturating_sub(KEPT_FREE + 1).max(1)
@@ -233,6 +239,7 @@ impl Board {
                 Some(row) => self.show(line, row),
                 None => {
                     line.set_style(plain("{msg}"));
+                    line.set_prefix("");
                     line.set_message("");
                 }
             }
@@ -334,6 +341,56 @@ mod tests {
         ] {
             assert!(ProgressStyle::with_template(template).is_ok(), "{template}");
         }
+    }
+
+    fn running(id: &str) -> JobStatus {
+        serde_json::from_value(serde_json::json!({
+            "id": id,
+            "state": "INPROGRESS",
+            "progress": 40,
+            "messages": [],
+            "started_at": "2026-12-06T02:00:00Z",
+            "ended_at": null,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn rows_that_do_not_fit_the_terminal_condense_to_the_running_ones_in_order() {
+        // 30 appliances do not fit 24 rows.
+        let names: Vec<String> = (1..=30).map(|i| format!("vc-{i:02}")).collect();
+        let mut board = Board::sized(Mode::Bar, &names, 24);
+        assert!(board.condensed);
+        assert_eq!(board.lines.len(), 24 - KEPT_FREE - 1);
+        for name in ["vc-07", "vc-03", "vc-29"] {
+            board.progress(name, &running("20261206-020000-24322831"));
+        }
+        let shown: Vec<String> = board
+            .lines
+            .iter()
+            .map(|l| l.prefix().trim().to_string())
+            .take(4)
+            .collect();
+        assert_eq!(shown, ["vc-03", "vc-07", "vc-29", ""]);
+        board.finish(
+            "vc-07",
+            &Ending {
+                status: None,
+                text: "succeeded".into(),
+                stage: Stage::Succeeded,
+            },
+        );
+        assert_eq!(
+            board.lines[1].prefix().trim(),
+            "vc-29",
+            "an ended row leaves"
+        );
+        let totals = board.totals.as_ref().unwrap().message();
+        assert_eq!(
+            totals,
+            "totals: 27 waiting, 2 running, 1 succeeded, 0 failed, 0 unknown"
+        );
+        board.close();
     }
 
     #[test]
