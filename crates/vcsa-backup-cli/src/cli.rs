@@ -274,8 +274,14 @@ schedule that does not exist), 5 (authentication), 7 (unexpected answer), 6 (con
 when --deadline passed or following it gave up), 1 (with --wait: a backup failed); 130 when
 Ctrl-C stopped following (the backups go on). `fleet schedule apply` exits 0 when every
 appliance's schedule matches or was made to; with --check, 1 when any differs; otherwise as
-`fleet backup`. A bad inventory, an --only that selects nothing, or a group larger than
---jobs, exits 2 before anything is sent.";
+`fleet backup`. A bad inventory, an --only that selects nothing, or a group larger than --jobs
+or --max-running, exits 2 before anything is sent.
+
+Outages: an appliance that does not answer (no connection, no TLS handshake, no HTTP answer)
+fails on its own after --time-limit and never holds up the appliances that share its
+account; `fleet check` and `fleet list` end by --deadline (default 50s) whatever happens,
+reporting the appliances not read by then. A passing failure (503, a connection reset) is
+tried again within the time limit, or within --window for a backup start.";
 
 /// `check`: thresholds and where the result goes.
 #[derive(Debug, Args)]
@@ -320,7 +326,7 @@ pub enum FleetCommand {
     /// Check every appliance's backup health, as `check` does for one.
     Check(FleetCheckArgs),
     /// List every appliance: its API flavour and newest job.
-    List(FleetArgs),
+    List(FleetListArgs),
     /// Manage every appliance's backup schedule from the inventory.
     #[command(subcommand)]
     Schedule(FleetScheduleCommand),
@@ -369,6 +375,30 @@ pub struct FleetBackupArgs {
     /// code 3). The summary says which backups had not ended; they go on on the appliances.
     #[arg(long, value_name = "DURATION", value_parser = positive_duration, requires = "wait")]
     pub deadline: Option<Duration>,
+
+    /// With --wait: at most this many backups running at once across the fleet; a group
+    /// starts once the running ones leave places for all its appliances (a group larger than
+    /// this is refused before anything is sent). Every started backup is followed, whatever
+    /// --jobs says.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..), requires = "wait")]
+    pub max_running: Option<u16>,
+}
+
+/// The longest a fleet check or list may take in all unless told otherwise: below the
+/// time-outs of common monitoring systems (a minute).
+const FLEET_DEADLINE: &str = "50s";
+
+/// `fleet list`.
+#[derive(Debug, Args)]
+pub struct FleetListArgs {
+    /// The inventory and the concurrency.
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    /// Stop once this long has passed since the command began: appliances not read by then
+    /// are reported as such (exit code 3); those read keep their rows.
+    #[arg(long, value_name = "DURATION", default_value = FLEET_DEADLINE, value_parser = positive_duration)]
+    pub deadline: Duration,
 }
 
 /// `fleet check`.
@@ -381,6 +411,12 @@ pub struct FleetCheckArgs {
     /// The thresholds, as for `check`.
     #[command(flatten)]
     pub check: CheckArgs,
+
+    /// Stop once this long has passed since the command began: appliances not read by then are
+    /// UNKNOWN; those read keep their verdicts. Keep it under the monitoring system's own check
+    /// timeout. Appliances that do not answer take --time-limit each, --jobs at a time.
+    #[arg(long, value_name = "DURATION", default_value = FLEET_DEADLINE, value_parser = positive_duration)]
+    pub deadline: Duration,
 }
 
 const TRUST_EXAMPLES: &str = "\

@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+mod board;
 mod certificate;
 mod cli;
 mod commands;

@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use vcsa_backup::{JobState, JobStatus, Percent};
 
 use crate::human;
@@ -211,7 +211,7 @@ impl Progress {
 }
 
 /// indicatif leaves the cursor after the last frame; what follows belongs on the next line.
-fn end_line() {
+pub(crate) fn end_line() {
     let _ = writeln!(std::io::stderr());
 }
 
@@ -221,7 +221,7 @@ const TEMPLATE: &str =
     "{spinner:.cyan} {prefix} [{bar:30.cyan/blue}] {pos:>3}% {elapsed_precise} {msg}";
 
 /// The look of every bar, one job's or a fleet's.
-fn bar_style() -> ProgressStyle {
+pub(crate) fn bar_style() -> ProgressStyle {
     ProgressStyle::with_template(TEMPLATE)
         // The template is a constant checked by the tests; fall back to the default style rather
         // than failing a backup over how it is drawn.
@@ -236,133 +236,6 @@ fn new_bar(first: &Update) -> ProgressBar {
         .with_elapsed(first.elapsed.unwrap_or_default());
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
-}
-
-/// The display of a fleet's backups (`fleet backup --wait`): a bar per appliance on a terminal,
-/// one line per change of an appliance's state otherwise, nothing with `--quiet`. Always on
-/// standard error.
-pub struct Board {
-    mode: Mode,
-    multi: Option<MultiProgress>,
-    bars: Vec<(String, ProgressBar)>,
-    /// The last state shown per appliance (lines only).
-    states: Vec<(String, String)>,
-}
-
-/// The end of one appliance's backup, as the board shows it.
-pub struct Ending<'a> {
-    /// The job's final status, when it was read.
-    pub status: Option<&'a JobStatus>,
-    /// What to say: `succeeded, 1.2 GiB written`, `failed: ...`, `stopped following: ...`.
-    pub text: String,
-    /// Whether it went well.
-    pub ok: bool,
-}
-
-impl Board {
-    /// A board for the `appliances` (name, job id) followed, in this order; on a terminal each
-    /// gets its bar at once, waiting until its first update.
-    pub fn new(mode: Mode, appliances: &[(String, String)]) -> Self {
-        let mut board = Self {
-            mode,
-            multi: None,
-            bars: Vec::new(),
-            states: Vec::new(),
-        };
-        if mode == Mode::Bar {
-            let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-            let width = appliances.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-            let style = bar_style();
-            for (name, job) in appliances {
-                let bar = multi.add(
-                    ProgressBar::new(100)
-                        .with_style(style.clone())
-                        .with_prefix(format!("{name:<width$}"))
-                        .with_message(format!("job {job}: waiting to be followed")),
-                );
-                bar.enable_steady_tick(Duration::from_millis(200));
-                board.bars.push((name.clone(), bar));
-            }
-            board.multi = Some(multi);
-        }
-        board
-    }
-
-    fn bar(&self, name: &str) -> Option<&ProgressBar> {
-        self.bars.iter().find(|(n, _)| n == name).map(|(_, b)| b)
-    }
-
-    /// Shows a running job's `status` on `name`'s bar, or a line when its state changed.
-    pub fn progress(&mut self, name: &str, status: &JobStatus) {
-        match self.mode {
-            Mode::Silent => {}
-            Mode::Lines => {
-                let state = status.state.describe().to_string();
-                match self.states.iter_mut().find(|(n, _)| n == name) {
-                    Some((_, last)) if *last == state => return,
-                    Some((_, last)) => *last = state,
-                    None => self.states.push((name.to_string(), state)),
-                }
-                let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "{name}: {}", status_line(status));
-            }
-            Mode::Bar => {
-                if let Some(bar) = self.bar(name) {
-                    bar.set_position(u64::from(status.progress.value()));
-                    if let Some(elapsed) = elapsed(status, None, None) {
-                        bar.set_elapsed(elapsed);
-                    }
-                    bar.set_message(format!("job {}: {}", status.id, status.state.describe()));
-                }
-            }
-        }
-    }
-
-    /// Shows how `name`'s backup ended, and leaves it on screen.
-    pub fn finish(&mut self, name: &str, ending: &Ending<'_>) {
-        match self.mode {
-            Mode::Silent => {}
-            Mode::Lines => {
-                let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "{name}: {}", ending.text);
-            }
-            Mode::Bar => {
-                if let Some(bar) = self.bar(name) {
-                    if let Some(status) = ending.status {
-                        bar.set_position(u64::from(status.progress.value()));
-                        if let Some(elapsed) = elapsed(status, None, None) {
-                            bar.set_elapsed(elapsed);
-                        }
-                    }
-                    bar.set_message(ending.text.clone());
-                    bar.set_style(bar.style().tick_chars(if ending.ok {
-                        "✔✔"
-                    } else {
-                        "✘✘"
-                    }));
-                    if ending.ok {
-                        bar.finish();
-                    } else {
-                        // Where the job stopped: `finish` would fill the bar.
-                        bar.abandon();
-                    }
-                }
-            }
-        }
-    }
-
-    /// Stops the display, leaving what it shows: bars not finished stay as they are.
-    pub fn close(&mut self) {
-        if let Some(multi) = self.multi.take() {
-            for (_, bar) in self.bars.drain(..) {
-                if !bar.is_finished() {
-                    bar.abandon();
-                }
-            }
-            drop(multi);
-            end_line();
-        }
-    }
 }
 
 /// `job <id> in progress 40%`, and `, 12s` once it ended: a job's state for a plain line. A

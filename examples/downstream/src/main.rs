@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use tokio::time::Instant;
-use vcsa_backup::fleet::{Appliance, Fleet, Trust};
+use vcsa_backup::fleet::{Appliance, BackupPlan, Fleet, Trust};
 use vcsa_backup::health::HealthPolicy;
 use vcsa_backup::wait::WaitOptions;
 use vcsa_backup::{
@@ -189,7 +189,8 @@ async fn fleet(servers: &[Server], deadline: Instant) -> Result<(), Error> {
             .group("sso-east")
     });
     let fleet = Fleet::new(appliances)?;
-    let started = fleet.backup(Duration::from_secs(5 * 60), None).await?;
+    let plan = BackupPlan::schedules().window(Duration::from_secs(5 * 60));
+    let started = fleet.backup(&plan).await?;
     for member in started.groups.iter().flat_map(|group| &group.members) {
         match &member.outcome {
             Ok(backup) => {

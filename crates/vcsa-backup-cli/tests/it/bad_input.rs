@@ -528,6 +528,46 @@ const CASES: &[Case] = &[
         code: 2,
         says: "no schedule table for vc1",
     },
+    Case {
+        name: "a fleet backup limit on running backups without following them",
+        args: &[
+            "fleet",
+            "backup",
+            "-i",
+            "{dir}/none.toml",
+            "--max-running",
+            "5",
+        ],
+        code: 2,
+        says: "--wait",
+    },
+    Case {
+        name: "a fleet backup limit of no running backup",
+        args: &[
+            "fleet",
+            "backup",
+            "-i",
+            "{dir}/none.toml",
+            "--wait",
+            "--max-running",
+            "0",
+        ],
+        code: 2,
+        says: "--max-running",
+    },
+    Case {
+        name: "a fleet check deadline of nothing",
+        args: &[
+            "fleet",
+            "check",
+            "-i",
+            "{dir}/none.toml",
+            "--deadline",
+            "0s",
+        ],
+        code: 2,
+        says: "--deadline",
+    },
 ];
 
 /// Files a case needs in its scratch folder, by case name: (case, file name, contents).

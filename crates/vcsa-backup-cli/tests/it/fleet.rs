@@ -63,7 +63,7 @@ fn fleet_backup_wait_follows_every_backup_to_its_end_with_plain_lines() {
     );
     assert!(
         run.stderr
-            .contains("following 2 backup(s) to the end, 8 at a time"),
+            .contains("backing up 3 appliance(s), 8 started at a time, each followed to its end"),
         "{run}"
     );
     // One line per change of state, the last one the end.
@@ -97,7 +97,17 @@ fn fleet_backup_wait_follows_every_backup_to_its_end_with_plain_lines() {
         last.contains(" failed 50%") && last.contains("The backup server is full."),
         "{run}"
     );
-    assert!(lines_of(&run, "vcsa-003").is_empty(), "{run}");
+    assert_eq!(lines_of(&run, "vcsa-003").len(), 1, "{run}");
+    assert!(
+        lines_of(&run, "vcsa-003")[0].starts_with("vcsa-003: not started: "),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l == "totals: 0 waiting, 0 running, 1 succeeded, 2 failed, 0 unknown"),
+        "{run}"
+    );
 
     // The summary: each appliance's start and end.
     let table: Vec<&str> = run.stdout.lines().collect();
@@ -405,4 +415,77 @@ fn an_appliance_answering_garbage_is_unknown_and_the_others_are_unaffected() {
         2,
         "{list}"
     );
+}
+
+#[test]
+fn fleet_backup_max_running_keeps_that_many_running_and_every_appliance_ends_in_the_table() {
+    let fleet = FleetSims::start(
+        Simulator::fleet(12).template(
+            Simulator::builder()
+                .tls(false)
+                .job_duration(Duration::from_secs(2)),
+        ),
+        "",
+    );
+    let run = fleet.run(&["fleet", "backup", "--wait", "--max-running", "3"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stderr
+            .contains("backing up 12 appliance(s), at most 3 running at once"),
+        "{run}"
+    );
+    // Every appliance has its row, in the inventory's order, and the totals close the table.
+    let table: Vec<&str> = run.stdout.lines().collect();
+    let names: Vec<&str> = table
+        .iter()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .filter(|n| n.starts_with("vcsa-"))
+        .collect();
+    let expected: Vec<String> = (1..=12).map(|i| format!("vcsa-{i:03}")).collect();
+    assert_eq!(names, expected, "{run}");
+    assert_eq!(
+        table
+            .iter()
+            .filter(|l| l.starts_with("-") && l.contains(" succeeded, "))
+            .count(),
+        12,
+        "{run}"
+    );
+    assert_eq!(
+        table.last().copied(),
+        Some("totals: 0 waiting, 0 running, 12 succeeded, 0 failed, 0 unknown"),
+        "{run}"
+    );
+    // The simulators' own record: each backup from its request to its end, never more than
+    // three of them at any moment.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut moments: Vec<(chrono::DateTime<chrono::Utc>, i32)> = Vec::new();
+    for a in fleet.sims.appliances() {
+        let client = vcsa_backup::Client::builder(a.url())
+            .credentials(
+                vcsa_backup_sim::DEFAULT_USER,
+                vcsa_backup::Secret::new(DEFAULT_PASSWORD),
+            )
+            .build()
+            .unwrap();
+        let jobs = runtime.block_on(client.list_job_details(None)).unwrap();
+        assert_eq!(jobs.len(), 1, "{}: one backup", a.name());
+        for details in jobs.values() {
+            moments.push((details.started_at.expect("a start"), 1));
+            moments.push((details.ended_at.expect("an end"), -1));
+        }
+        runtime.block_on(client.logout()).unwrap();
+    }
+    // At the same instant, an end before a start.
+    moments.sort();
+    let mut running = 0;
+    let mut most = 0;
+    for (_, change) in moments {
+        running += change;
+        most = most.max(running);
+    }
+    assert_eq!(most, 3, "never more than 3 at once, and 3 at times");
 }

@@ -3,6 +3,8 @@
 
 use std::sync::atomic::Ordering;
 
+use progenitor_client::ClientInfo;
+
 use crate::client::Client;
 use crate::client::resolve::may_have_started;
 use crate::error::{AuthFailure, Error, Field, Problem};
@@ -74,6 +76,22 @@ impl Client {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Whether the appliance answers at all: one request that needs no session and sends no
+    /// credentials (`GET <base>/api`), whose answer, any HTTP status, is all it asks for. A
+    /// fleet asks it before a log in that could count against a shared account, so that an
+    /// appliance that does not answer never holds the others up.
+    pub(crate) async fn answers(&self) -> Result<(), Error> {
+        let url = format!("{}/api", self.base_url());
+        self.inner
+            .api
+            .client()
+            .get(url)
+            .send()
+            .await
+            .map(drop)
+            .map_err(crate::wire::classify::from_transport)
     }
 
     /// Sends one operation with a session, logging in first if there is none, and again once if

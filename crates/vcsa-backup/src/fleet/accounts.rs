@@ -1,12 +1,31 @@
 //! Accounts shared between appliances, tried as the [`fleet`](crate::fleet) documentation says:
 //! the first log in with an account goes alone, the next too once it was refused, and an account
 //! refused twice in a row is not tried again.
+//!
+//! Going alone means holding the account while the log in is under way. Only an appliance
+//! that answered holds it: before its log in, each appliance is asked for any answer without
+//! credentials, outside the account, so one that does not answer (no connection, no TLS
+//! handshake, no HTTP answer within the time-out) fails on its own while the next one goes.
+//! A log in that failed for a passing reason (503, a connection reset) is tried again within
+//! the appliance's time, the account given back meanwhile.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use tokio::time::Instant;
+
+use crate::client::Client;
+use crate::error::{AuthFailure, Error};
 use crate::fleet::appliance::{Access, Appliance};
+use crate::fleet::run::ApplianceFailure;
+
+/// The first pause before a log in that failed for a passing reason is tried again; each
+/// next pause doubles, up to [`RETRY_AT_MOST`].
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+/// The longest pause between two tries of a log in.
+const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 
 /// What is known of one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,9 +72,8 @@ pub(crate) struct Accounts {
 }
 
 impl Accounts {
-    /// The account's state, locked. While an account is untried or suspect, the lock is held
-    /// across the log in, so no other appliance tries it before the answer is known.
-    pub(crate) async fn lock(&self, appliance: &Appliance) -> tokio::sync::OwnedMutexGuard<Known> {
+    /// The account's state, locked.
+    async fn lock(&self, appliance: &Appliance) -> tokio::sync::OwnedMutexGuard<Known> {
         let cell = {
             let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
             known
@@ -64,5 +82,101 @@ impl Accounts {
                 .clone()
         };
         cell.lock_owned().await
+    }
+
+    /// Logs `client` in to the appliance of `entry`, unless its account is known to be
+    /// refused; a log in that failed for a passing reason is tried again while `until` allows.
+    /// The appliance must answer first, outside the account: one that does not fails at once,
+    /// holding nobody up.
+    pub(crate) async fn log_in(
+        &self,
+        client: &Client,
+        entry: &Appliance,
+        until: Instant,
+    ) -> Result<(), ApplianceFailure> {
+        client.answers().await.map_err(ApplianceFailure::Error)?;
+        let mut pause = RETRY_FIRST;
+        loop {
+            match self.log_in_once(client, entry).await {
+                Err(ApplianceFailure::Error(e))
+                    if passing(&e) && Instant::now() + pause < until =>
+                {
+                    tracing::debug!(appliance = %entry.name, error = %e, "log in failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(RETRY_AT_MOST);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// One log in, as the [module](self) documentation says: alone while the account is
+    /// untried or suspect, together once accepted, not at all once refused.
+    async fn log_in_once(
+        &self,
+        client: &Client,
+        entry: &Appliance,
+    ) -> Result<(), ApplianceFailure> {
+        let mut known = self.lock(entry).await;
+        match &*known {
+            Known::Refused(by) => {
+                let user = match &entry.access {
+                    Access::LogIn { user, .. } => user.clone(),
+                    Access::Client(_) => String::new(),
+                };
+                return Err(ApplianceFailure::AccountRefused {
+                    user,
+                    refused_by: by.to_vec(),
+                });
+            }
+            Known::Accepted => {
+                drop(known);
+                return client.login().await.map_err(ApplianceFailure::Error);
+            }
+            Known::Untried | Known::Suspect(_) => {}
+        }
+        // The appliance answered: it holds the account until its verdict.
+        let login = client.login().await.map_err(ApplianceFailure::Error);
+        let refused = refuses_account(&login);
+        let next = match (&*known, &login) {
+            (_, Ok(())) => Known::Accepted,
+            (Known::Suspect(first), _) if refused => {
+                Known::Refused([first.clone(), entry.name.clone()])
+            }
+            (_, _) if refused => Known::Suspect(entry.name.clone()),
+            // Unreachable, or a session refused after the log in: nothing learnt.
+            (same, Err(_)) => same.clone(),
+        };
+        *known = next;
+        login
+    }
+}
+
+/// Whether the appliance refused the account itself, which counts towards locking it; a session
+/// refused right after a successful log in does not.
+fn refuses_account(login: &Result<(), ApplianceFailure>) -> bool {
+    matches!(
+        login,
+        Err(ApplianceFailure::Error(Error::NotAuthenticated {
+            reason: AuthFailure::LoginRefused { .. },
+            ..
+        }))
+    )
+}
+
+/// Whether a failure is likely to pass if tried again soon: the appliance answered that it is
+/// unavailable (503), or a connection broke after it was made. An appliance that cannot be
+/// reached, or did not answer within the time-out, is not tried again: that would only keep
+/// the fleet waiting.
+pub(crate) fn passing(error: &Error) -> bool {
+    match error {
+        Error::Transient {
+            source: Some(source),
+            ..
+        } => source
+            .downcast_ref::<reqwest::Error>()
+            .is_none_or(|e| !e.is_connect() && !e.is_timeout()),
+        Error::Transient { .. } | Error::SessionExpired { .. } => true,
+        _ => false,
     }
 }

@@ -52,19 +52,20 @@ pub(crate) enum Access {
 
 impl Appliance {
     /// An appliance at `server` (an `https://` base URL, as [`Client::builder`] takes it), that
-    /// the fleet logs in to as `user`, trusting the system's certificate authorities.
+    /// the fleet logs in to as `user` with `password` (a [`Secret`], or a string the program
+    /// holds, from a vault say), trusting the system's certificate authorities.
     pub fn new(
         name: impl Into<String>,
         server: impl Into<String>,
         user: impl Into<String>,
-        password: Secret,
+        password: impl Into<Secret>,
     ) -> Self {
         Self::with_access(
             name,
             Access::LogIn {
                 server: server.into(),
                 user: user.into(),
-                password,
+                password: password.into(),
                 trust: Trust::System,
             },
         )

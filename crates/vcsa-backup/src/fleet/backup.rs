@@ -1,16 +1,212 @@
-//! `fleet backup`: start the backups of each group together, within a window.
+//! `fleet backup`: what a fleet backup starts (each appliance's schedule, or a manual backup in
+//! each appliance's layout), and the results of starting it, group by group.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Semaphore;
-use tokio::time::Instant;
+use futures_util::StreamExt;
 
-use crate::fleet::accounts::Accounts;
-use crate::fleet::run::{ApplianceFailure, ApplianceResult, close, result};
-use crate::fleet::{Appliance, Fleet};
+use crate::backup::BackupRequestBuilder;
+use crate::catalog::BackupLocation;
+use crate::client::Client;
+use crate::error::Error;
+use crate::fleet::accounts::passing;
+use crate::fleet::run::{ApplianceFailure, ApplianceResult};
+use crate::fleet::{Appliance, Fleet, FollowEvent};
 use crate::job::JobStatus;
+
+/// The window a group's start requests must all be accepted in unless told otherwise: what the
+/// vendor asks for the vCenters of one SSO domain.
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// The first pause before a start the appliance did not take (it answered 503, the session
+/// expired) is sent again; each next pause doubles, up to [`RETRY_AT_MOST`].
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+/// The longest pause between two tries of a start.
+const RETRY_AT_MOST: Duration = Duration::from_secs(8);
+
+/// What a fleet backup starts on every appliance, within which window, and how many may run
+/// at once: see [`Fleet::backup`] and [`Fleet::backup_and_follow`].
+///
+/// ```
+/// use std::time::Duration;
+/// use vcsa_backup::{BackupLocation, BackupRequest, Secret};
+/// use vcsa_backup::fleet::BackupPlan;
+///
+/// // Each appliance's schedule, the groups' requests accepted within 5 minutes.
+/// let nightly = BackupPlan::schedules().comment("before the upgrade");
+/// // A manual backup of each appliance into its own folder under the root, as its management
+/// // interface names it, at most 10 running at once.
+/// let root = BackupLocation::builder()
+///     .location("sftp://nas.example.com/backups")
+///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+///     .build()?;
+/// let request =
+///     BackupRequest::builder().location_credentials("backup", Secret::new("Nas-Pa55word!"));
+/// let manual = BackupPlan::into_layout(root, request)
+///     .window(Duration::from_secs(120))
+///     .max_running(10);
+/// # let _ = (nightly, manual);
+/// # Ok::<(), vcsa_backup::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct BackupPlan {
+    target: Target,
+    window: Duration,
+    comment: Option<String>,
+    max_running: Option<usize>,
+}
+
+/// What starts on each appliance.
+#[derive(Clone, Debug)]
+enum Target {
+    /// Its schedule ([`Appliance::schedule`]).
+    Schedules,
+    /// A manual backup into a fresh folder of its layout under the root.
+    Layout(Box<Layout>),
+}
+
+/// A manual backup into a fresh folder of each appliance's layout.
+#[derive(Clone, Debug)]
+struct Layout {
+    root: BackupLocation,
+    request: BackupRequestBuilder,
+}
+
+impl BackupPlan {
+    /// Runs each appliance's schedule ([`Appliance::schedule`],
+    /// [`DEFAULT_SCHEDULE`](crate::fleet::DEFAULT_SCHEDULE) unless set), within
+    /// [`DEFAULT_WINDOW`].
+    pub fn schedules() -> Self {
+        Self::with(Target::Schedules)
+    }
+
+    /// Starts a manual backup of each appliance into a fresh folder under `root`, named as the
+    /// appliance's own interface names it (`<root>/vCenter/sn_<system name>/M_<version>_<time>_`,
+    /// see [`Client::get_backup_layout`]), with the settings of `request` (parts, passwords,
+    /// fast backup; its location is set per appliance). `root`'s credentials read its catalog;
+    /// give the request its own with
+    /// [`location_credentials`](BackupRequestBuilder::location_credentials).
+    pub fn into_layout(root: BackupLocation, request: BackupRequestBuilder) -> Self {
+        Self::with(Target::Layout(Box::new(Layout { root, request })))
+    }
+
+    fn with(target: Target) -> Self {
+        Self {
+            target,
+            window: DEFAULT_WINDOW,
+            comment: None,
+            max_running: None,
+        }
+    }
+
+    /// How long a group's start requests have to be accepted in, from when they go out
+    /// together (default [`DEFAULT_WINDOW`]).
+    #[must_use]
+    pub fn window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// A comment stored with every backup.
+    #[must_use]
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// At most this many backups running at once across the fleet (at least one): a group
+    /// starts once there are places for all its appliances, and a place frees when a backup
+    /// ends. Without it, every group starts as soon as its appliances fit in
+    /// [`Fleet::jobs`].
+    #[must_use]
+    pub fn max_running(mut self, max: usize) -> Self {
+        self.max_running = Some(max.max(1));
+        self
+    }
+
+    /// The window.
+    pub fn window_duration(&self) -> Duration {
+        self.window
+    }
+
+    /// The comment stored with every backup, if any.
+    pub fn comment_text(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// The most backups running at once, if limited.
+    pub fn max_running_backups(&self) -> Option<usize> {
+        self.max_running
+    }
+
+    /// Gets an appliance's start ready once logged in: for a manual backup, reads its layout
+    /// and clock to name its folder. Nothing starts.
+    pub(crate) async fn prepare(&self, client: &Client) -> Result<Start, Error> {
+        match &self.target {
+            Target::Schedules => Ok(Start::Schedule),
+            Target::Layout(layout) => {
+                let Layout { root, request } = &**layout;
+                let layout = client.get_backup_layout(root, None, None).await?;
+                let now = client.get_appliance_time().await?;
+                let local = now.local().ok_or_else(|| Error::MalformedResponse {
+                    status: None,
+                    reason: format!(
+                        "the appliance's clock reads \"{} {}\", which is not a date and time, so \
+                         the backup's folder cannot be named; start this appliance's backup \
+                         with a location of its own",
+                        now.date, now.time
+                    ),
+                    excerpt: String::new(),
+                })?;
+                let mut request = request
+                    .clone()
+                    .location(layout.manual_backup_location(root.url(), local));
+                if let Some(comment) = &self.comment {
+                    request = request.comment(comment.clone());
+                }
+                Ok(Start::Manual(Box::new(request.build()?)))
+            }
+        }
+    }
+}
+
+/// One appliance's start, ready to go.
+pub(crate) enum Start {
+    Schedule,
+    Manual(Box<crate::BackupRequest>),
+}
+
+impl Start {
+    /// Sends the start; one the appliance did not take (it answered that it is unavailable, the
+    /// session expired) is sent again while `until` allows. A start whose answer was lost is
+    /// never sent again: the appliance's jobs say whether it started (see
+    /// [`Error::OutcomeUnknown`]), and only a start they show did not happen is retried.
+    pub(crate) async fn send(
+        &self,
+        client: &Client,
+        entry: &Appliance,
+        comment: Option<&str>,
+        until: tokio::time::Instant,
+    ) -> Result<JobStatus, Error> {
+        let mut pause = RETRY_FIRST;
+        loop {
+            let sent = match self {
+                Self::Schedule => client.run_schedule(&entry.schedule, comment).await,
+                Self::Manual(request) => client.start_backup(request).await,
+            };
+            match sent {
+                Err(e) if passing(&e) && tokio::time::Instant::now() + pause < until => {
+                    tracing::debug!(appliance = %entry.name, error = %e, "the start was not taken; sending it again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(RETRY_AT_MOST);
+                }
+                other => return other,
+            }
+        }
+    }
+}
 
 /// The backups a fleet started, group by group.
 #[derive(Debug)]
@@ -29,8 +225,6 @@ pub struct FleetBackup {
 pub struct GroupBackup {
     /// The group's name; `None` for an appliance without a group.
     pub group: Option<String>,
-    /// When the group's start requests went out (the local clock).
-    pub opened_at: DateTime<Utc>,
     /// Each appliance of the group, in the inventory's order.
     pub members: Vec<ApplianceResult<BackupStarted>>,
 }
@@ -50,19 +244,20 @@ impl GroupBackup {
 pub struct BackupStarted {
     /// The job, as the appliance reported it on accepting the start.
     pub job: JobStatus,
+    /// When its group's start requests went out (the local clock).
+    pub requested_at: DateTime<Utc>,
     /// How long after the group's start requests went out the appliance accepted this one.
     pub accepted_after: Duration,
     /// Whether it was accepted within the window.
     pub in_window: bool,
 }
 
-/// A group has more appliances than the fleet works on at once, so its start requests could
-/// not all go out together. Nothing was started.
+/// A group has more appliances than the fleet works on at once, or than may run at once, so
+/// its start requests could not all go out together. Nothing was started.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the group \"{group}\" has {members} appliances, more than the {jobs} worked on at once, so \
-     their backups could not start together; nothing was started: allow at least {members} at \
-     once"
+    "the group \"{group}\" has {members} appliances, more than the {limit}, so their backups \
+     could not start together; nothing was started: allow at least {members} at once"
 )]
 #[non_exhaustive]
 pub struct GroupTooLarge {
@@ -70,34 +265,57 @@ pub struct GroupTooLarge {
     pub group: String,
     /// How many appliances it has.
     pub members: usize,
-    /// How many the fleet works on at once.
-    pub jobs: usize,
+    /// The limit it passes.
+    pub limit: GroupLimit,
+}
+
+/// The limit a [`GroupTooLarge`] passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GroupLimit {
+    /// [`Fleet::jobs`]: how many appliances the fleet works on at once.
+    Jobs(usize),
+    /// [`BackupPlan::max_running`]: how many backups may run at once.
+    MaxRunning(usize),
+}
+
+impl std::fmt::Display for GroupLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Jobs(n) => write!(f, "{n} worked on at once"),
+            Self::MaxRunning(n) => write!(f, "{n} backups allowed to run at once"),
+        }
+    }
 }
 
 impl Fleet {
-    /// Starts a backup on every appliance, by running its schedule
-    /// ([`Appliance::schedule`], [`DEFAULT_SCHEDULE`](crate::fleet::DEFAULT_SCHEDULE) unless set), group by group: the members of a group are logged in
-    /// to first, then their start requests go out together, and each must be accepted within
-    /// `window` of that moment on the local clock (the vendor asks for 5 minutes for the
-    /// vCenters of one SSO domain). Several groups run at once as long as their appliances fit
-    /// in [`jobs`](Self::jobs).
+    /// Starts a backup on every appliance as `plan` says, group by group: the members of a
+    /// group are logged in to first, then their start requests go out together, and each must
+    /// be accepted within the plan's window of that moment on the local clock (the vendor asks
+    /// for 5 minutes for the vCenters of one SSO domain). Several groups run at once as long
+    /// as their appliances fit in [`jobs`](Self::jobs) (and, with
+    /// [`max_running`](BackupPlan::max_running), the running backups leave them room: the
+    /// backups are then followed to their end, unseen, to know when a place frees). Returns
+    /// once every start was answered; [`backup_and_follow`](Self::backup_and_follow) shows
+    /// each backup to its end as well.
     ///
-    /// A start request is sent once and never repeated. A backup accepted after the window
-    /// keeps running (the result says so: [`BackupStarted::in_window`]); nothing is cancelled.
+    /// A start the appliance did not take (503, a session expired) is sent again within the
+    /// window; a start whose answer was lost is looked up in the appliance's jobs, never sent
+    /// again. A backup accepted after the window keeps running (the result says so:
+    /// [`BackupStarted::in_window`]); nothing is cancelled.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |servers| {
     /// use std::time::Duration;
-    /// use vcsa_backup::Secret;
-    /// use vcsa_backup::fleet::{Appliance, Fleet};
+    /// use vcsa_backup::fleet::{Appliance, BackupPlan, Fleet};
     ///
-    /// let password = Secret::new(std::env::var("VCSA_PASSWORD")?);
+    /// let password = std::env::var("VCSA_PASSWORD")?;
     /// let appliances = servers.iter().map(|server| {
-    ///     Appliance::new(server, server, "administrator@vsphere.local", password.clone())
+    ///     Appliance::new(server, server, "administrator@vsphere.local", password.as_str())
     ///         .group("sso-east")
     /// });
     /// let fleet = Fleet::new(appliances)?.jobs(8);
-    /// let started = fleet.backup(Duration::from_secs(5 * 60), Some("before the upgrade")).await?;
+    /// let started = fleet.backup(&BackupPlan::schedules().comment("before the upgrade")).await?;
     /// for group in &started.groups {
     ///     assert!(group.all_in_window());
     ///     for member in &group.members {
@@ -111,42 +329,47 @@ impl Fleet {
     /// # Errors
     ///
     /// [`GroupTooLarge`] before anything is sent, when a group has more appliances than
-    /// [`jobs`](Self::jobs). Every appliance's own failure is in its result.
-    pub async fn backup(
-        &self,
-        window: Duration,
-        comment: Option<&str>,
-    ) -> Result<FleetBackup, GroupTooLarge> {
-        let groups = self.groups();
-        if let Some((Some(group), members)) =
-            groups.iter().find(|(_, m)| m.len() > self.concurrency())
-        {
-            return Err(GroupTooLarge {
-                group: group.clone(),
-                members: members.len(),
-                jobs: self.concurrency(),
-            });
-        }
-        let slots = Semaphore::new(self.concurrency());
-        let accounts = Accounts::default();
-        let runs = groups.into_iter().map(|(group, members)| {
-            let (slots, accounts) = (&slots, &accounts);
-            async move {
-                // Fits: checked above. A closed semaphore cannot happen; run anyway if it did.
-                let _slots = slots.acquire_many(members.len() as u32).await;
-                self.backup_group(group, &members, window, comment, accounts)
-                    .await
+    /// [`jobs`](Self::jobs), or than the plan's `max_running`. Every appliance's own failure
+    /// is in its result.
+    pub async fn backup(&self, plan: &BackupPlan) -> Result<FleetBackup, GroupTooLarge> {
+        let follow = plan
+            .max_running
+            .map(|_| crate::wait::WaitOptions::default());
+        let mut updates = self.run_backups(plan, follow)?;
+        let mut started: HashMap<String, Result<BackupStarted, ApplianceFailure>> = HashMap::new();
+        while let Some(update) = updates.next().await {
+            if let FollowEvent::Started(outcome) = update.event {
+                started.insert(update.name, outcome);
             }
-        });
+        }
+        let groups = self
+            .groups()
+            .into_iter()
+            .map(|(group, members)| GroupBackup {
+                group,
+                members: members
+                    .into_iter()
+                    .map(|entry| {
+                        // Every appliance's updates begin with its start: none missing.
+                        let outcome = started.remove(&entry.name).unwrap_or(Err(
+                            ApplianceFailure::TimedOut {
+                                limit: Duration::ZERO,
+                            },
+                        ));
+                        crate::fleet::run::result(entry, outcome)
+                    })
+                    .collect(),
+            })
+            .collect();
         Ok(FleetBackup {
-            window,
-            groups: futures_util::future::join_all(runs).await,
+            window: plan.window,
+            groups,
         })
     }
 
     /// The appliances by group, in the order of each group's first appliance; an appliance
     /// without a group alone.
-    fn groups(&self) -> Vec<(Option<String>, Vec<&Appliance>)> {
+    pub(crate) fn groups(&self) -> Vec<(Option<String>, Vec<&Appliance>)> {
         let mut groups: Vec<(Option<String>, Vec<&Appliance>)> = Vec::new();
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for entry in self.appliances() {
@@ -164,50 +387,26 @@ impl Fleet {
         groups
     }
 
-    async fn backup_group(
-        &self,
-        group: Option<String>,
-        members: &[&Appliance],
-        window: Duration,
-        comment: Option<&str>,
-        accounts: &Accounts,
-    ) -> GroupBackup {
-        let limit = self.login_time_limit();
-        // Log in to all first, so the window measures the start requests alone.
-        let sessions = futures_util::future::join_all(
-            members
-                .iter()
-                .map(|entry| self.open(entry, accounts, limit)),
-        )
-        .await;
-        let opened_at = Utc::now();
-        let opened = Instant::now();
-        let starts = members
-            .iter()
-            .zip(sessions)
-            .map(|(entry, session)| async move {
-                let outcome = match session {
-                    Err(failure) => Err(failure),
-                    Ok(client) => {
-                        let started = client.run_schedule(&entry.schedule, comment).await;
-                        let accepted_after = opened.elapsed();
-                        close(&client).await;
-                        started
-                            .map(|job| BackupStarted {
-                                job,
-                                accepted_after,
-                                in_window: accepted_after <= window,
-                            })
-                            .map_err(ApplianceFailure::Error)
-                    }
-                };
-                result(entry, outcome)
-            });
-        GroupBackup {
-            group,
-            opened_at,
-            members: futures_util::future::join_all(starts).await,
+    /// The first group that cannot start together under `plan`, if any.
+    pub(crate) fn too_large(&self, plan: &BackupPlan) -> Result<(), GroupTooLarge> {
+        let limits = [
+            Some(GroupLimit::Jobs(self.concurrency())),
+            plan.max_running.map(GroupLimit::MaxRunning),
+        ];
+        for (group, members) in self.groups() {
+            let Some(group) = group else { continue };
+            for limit in limits.iter().flatten() {
+                let (GroupLimit::Jobs(max) | GroupLimit::MaxRunning(max)) = *limit;
+                if members.len() > max {
+                    return Err(GroupTooLarge {
+                        group,
+                        members: members.len(),
+                        limit: *limit,
+                    });
+                }
+            }
         }
+        Ok(())
     }
 }
 

@@ -1,5 +1,5 @@
-//! Following the backups a fleet started to their end: one watch per appliance, every update
-//! of every appliance in one stream.
+//! Starting a fleet's backups and following them to their end: groups start as places free,
+//! one watch per started backup, every update of every appliance in one stream.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -8,20 +8,23 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use chrono::Utc;
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
 use futures_util::StreamExt;
 use futures_util::stream::SelectAll;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 
 use crate::client::Client;
 use crate::fleet::accounts::Accounts;
+use crate::fleet::backup::{BackupPlan, BackupStarted, GroupTooLarge, Start};
 use crate::fleet::run::{ApplianceFailure, close};
-use crate::fleet::{Appliance, Fleet, FleetBackup};
-use crate::wait::{FailureStreak, FaultAction, JobWatch, WaitOptions};
+use crate::fleet::{Appliance, Fleet};
+use crate::wait::{JobWatch, WaitOptions};
 use crate::{JobDetails, JobId, JobState, JobStatus};
 
-/// One update about one appliance's backup, from [`Fleet::follow`].
+/// One update about one appliance's backup, from [`Fleet::backup_and_follow`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct FollowUpdate {
@@ -31,8 +34,8 @@ pub struct FollowUpdate {
     pub server: String,
     /// Its group, if it has one.
     pub group: Option<String>,
-    /// The backup job followed.
-    pub job: JobId,
+    /// The backup job, once started.
+    pub job: Option<JobId>,
     /// What happened.
     pub event: FollowEvent,
 }
@@ -41,6 +44,10 @@ pub struct FollowUpdate {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum FollowEvent {
+    /// The appliance's first update: its backup started (in its group's window or not), or
+    /// why it did not. A started backup's updates follow; this is the last of one that did
+    /// not start.
+    Started(Result<BackupStarted, ApplianceFailure>),
     /// The job's state, progress or messages changed; it has not ended.
     Progress(JobStatus),
     /// The appliance's last update: the job's final status, or why following it stopped
@@ -52,9 +59,10 @@ impl FollowEvent {
     /// The job's status this update carries: the latest progress, or the final status.
     pub fn status(&self) -> Option<&JobStatus> {
         match self {
+            Self::Started(Ok(started)) => Some(&started.job),
             Self::Progress(status) => Some(status),
             Self::Ended(Ok(followed)) => Some(&followed.status),
-            Self::Ended(Err(_)) => None,
+            Self::Started(Err(_)) | Self::Ended(Err(_)) => None,
         }
     }
 }
@@ -77,9 +85,9 @@ impl FollowedJob {
     }
 }
 
-/// The updates of every followed appliance, from [`Fleet::follow`]: a [`Stream`] of
-/// [`FollowUpdate`]s, in the order they happen, that ends when every appliance's last update
-/// went out.
+/// The updates of every appliance of a fleet backup, from [`Fleet::backup_and_follow`]: a
+/// [`Stream`] of [`FollowUpdate`]s, in the order they happen, that ends when every appliance's
+/// last update went out.
 ///
 /// Each appliance's session is closed after its last update. To stop following earlier (a
 /// deadline, Ctrl-C), call [`close`](Self::close): it logs out of every session still open.
@@ -87,9 +95,16 @@ impl FollowedJob {
 /// until they expire. Either way, **the backups go on**.
 #[must_use = "a stream does nothing unless polled"]
 pub struct FleetFollow {
-    updates: SelectAll<BoxStream<'static, FollowUpdate>>,
+    /// Each group's starts, as places free: every member's first update, with the watch of
+    /// its backup when it started and is followed.
+    starts: Option<BoxStream<'static, (FollowUpdate, Option<Watched>)>>,
+    /// The watches of the started backups.
+    updates: SelectAll<Watched>,
     sessions: Sessions,
 }
+
+/// The updates of one started backup, after its start.
+type Watched = BoxStream<'static, FollowUpdate>;
 
 /// The clients of the appliances being followed whose session may be open, by appliance name.
 type Sessions = Arc<Mutex<HashMap<String, Client>>>;
@@ -97,9 +112,11 @@ type Sessions = Arc<Mutex<HashMap<String, Client>>>;
 impl FleetFollow {
     /// Stops following and logs out of every session still open, all at once, each within a
     /// few seconds (an appliance that does not answer is not waited for longer). The backups
-    /// go on on the appliances; nothing cancels them.
+    /// started go on on the appliances (nothing cancels them); the groups not started yet do
+    /// not start.
     pub async fn close(self) {
-        // Stop every watch first, so no request is under way while the sessions end.
+        // Stop every start and watch first, so no request is under way while the sessions end.
+        drop(self.starts);
         drop(self.updates);
         let open: Vec<Client> = self
             .sessions
@@ -116,11 +133,21 @@ impl Stream for FleetFollow {
     type Item = FollowUpdate;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<FollowUpdate>> {
-        self.updates.poll_next_unpin(cx)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.updates.size_hint()
+        if let Some(starts) = &mut self.starts {
+            match starts.poll_next_unpin(cx) {
+                Poll::Ready(Some((update, watched))) => {
+                    self.updates.extend(watched);
+                    return Poll::Ready(Some(update));
+                }
+                Poll::Ready(None) => self.starts = None,
+                Poll::Pending => {}
+            }
+        }
+        match self.updates.poll_next_unpin(cx) {
+            // No watch now, but groups still to start: their starts wake this stream.
+            Poll::Ready(None) if self.starts.is_some() => Poll::Pending,
+            other => other,
+        }
     }
 }
 
@@ -128,7 +155,8 @@ impl fmt::Debug for FleetFollow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let open = self.sessions.lock().map_or(0, |s| s.len());
         f.debug_struct("FleetFollow")
-            .field("appliances", &self.updates.len())
+            .field("starting", &self.starts.is_some())
+            .field("followed", &self.updates.len())
             .field("open_sessions", &open)
             .finish()
     }
@@ -136,8 +164,6 @@ impl fmt::Debug for FleetFollow {
 
 /// Where one appliance's following is.
 enum Step {
-    /// Not begun: waiting for a slot.
-    Queued(Box<Queued>),
     /// The watch runs.
     Watching(Box<Watching>),
     /// The last update went out.
@@ -150,10 +176,19 @@ struct Who {
     name: String,
     server: String,
     group: Option<String>,
-    job: JobId,
+    job: Option<JobId>,
 }
 
 impl Who {
+    fn of(entry: &Appliance) -> Self {
+        Self {
+            name: entry.name.clone(),
+            server: entry.server().to_string(),
+            group: entry.group.clone(),
+            job: None,
+        }
+    }
+
     fn says(&self, event: FollowEvent) -> FollowUpdate {
         FollowUpdate {
             name: self.name.clone(),
@@ -165,24 +200,14 @@ impl Who {
     }
 }
 
-/// What following one appliance starts from.
-struct Queued {
-    fleet: Fleet,
-    entry: Appliance,
-    who: Who,
-    options: WaitOptions,
-    slots: Arc<Semaphore>,
-    accounts: Arc<Accounts>,
-    sessions: Sessions,
-}
-
-/// A watch under way, on the appliance's session, holding a slot.
+/// A watch under way, on the appliance's session, holding its place among the backups
+/// running at once.
 struct Watching {
     who: Who,
     client: Client,
     watch: JobWatch,
     sessions: Sessions,
-    _slot: OwnedSemaphorePermit,
+    _place: Option<OwnedSemaphorePermit>,
 }
 
 impl Watching {
@@ -196,36 +221,39 @@ impl Watching {
 }
 
 impl Fleet {
-    /// Follows every backup of `started` that an appliance accepted (in its window or not) to
-    /// its end, on one session per appliance, [`jobs`](Self::jobs) appliances at a time: a
+    /// Starts a backup on every appliance as `plan` says (group by group within its window, as
+    /// [`backup`](Self::backup) does) and follows every backup that started to its end: a
     /// stream of every appliance's updates, in the order they happen.
     ///
-    /// Each appliance's job is watched as [`Client::watch_job`] watches one, with `options`
-    /// (its deadline runs from when following that appliance begins, its fault policy rides
-    /// out transient failures, log-in included), and each appliance's stream ends with one
-    /// [`FollowEvent::Ended`]: the final status (`SUCCEEDED` or `FAILED`, with the job's
-    /// details), or why following stopped ([`ApplianceFailure::Wait`] for a deadline passed or
-    /// reads that failed for too long). One appliance's failure never stops the others. An
-    /// account refused as the [module](crate::fleet) documentation says is not tried on the
-    /// others that share it. [`FleetFollow::close`] stops following early and logs out of the
-    /// sessions still open; **the backups go on** on the appliances.
+    /// Each appliance's first update is [`FollowEvent::Started`]. A started backup is watched
+    /// on the session that started it, as [`Client::watch_job`] watches one, with `options`
+    /// (its deadline runs from its start, its fault policy rides out transient failures), and
+    /// its last update is [`FollowEvent::Ended`]: the final status (`SUCCEEDED` or `FAILED`,
+    /// with the job's details), or why following stopped ([`ApplianceFailure::Wait`] for a
+    /// deadline passed or reads that failed for too long). Every started backup is followed
+    /// (a session and a read every few seconds each); with
+    /// [`max_running`](BackupPlan::max_running), a group starts once the backups still running
+    /// leave places for all its appliances, in the inventory's order. One appliance's failure
+    /// never stops the others. [`FleetFollow::close`] stops early and logs out of the sessions
+    /// still open; **the backups go on** on the appliances, and groups not started yet do not
+    /// start.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().run_fleet(2, async |servers| {
-    /// use std::time::Duration;
     /// use futures_util::StreamExt;
-    /// use vcsa_backup::Secret;
-    /// use vcsa_backup::fleet::{Appliance, FollowEvent, Fleet};
+    /// use vcsa_backup::fleet::{Appliance, BackupPlan, FollowEvent, Fleet};
     /// use vcsa_backup::wait::WaitOptions;
     ///
-    /// let password = Secret::new(std::env::var("VCSA_PASSWORD")?);
+    /// let password = std::env::var("VCSA_PASSWORD")?;
     /// let fleet = Fleet::new(servers.iter().map(|server| {
-    ///     Appliance::new(server, server, "administrator@vsphere.local", password.clone())
+    ///     Appliance::new(server, server, "administrator@vsphere.local", password.as_str())
     /// }))?;
-    /// let started = fleet.backup(Duration::from_secs(5 * 60), None).await?;
-    /// let mut updates = fleet.follow(&started, &WaitOptions::default());
+    /// let plan = BackupPlan::schedules().max_running(1);
+    /// let mut updates = fleet.backup_and_follow(&plan, &WaitOptions::default())?;
     /// while let Some(update) = updates.next().await {
     ///     match update.event {
+    ///         FollowEvent::Started(Ok(started)) => println!("{}: {} started", update.name, started.job.id),
+    ///         FollowEvent::Started(Err(why)) => println!("{}: not started: {why}", update.name),
     ///         FollowEvent::Progress(status) => println!("{}: {}", update.name, status.progress),
     ///         FollowEvent::Ended(Ok(job)) => println!("{}: {}", update.name, job.status.state),
     ///         FollowEvent::Ended(Err(why)) => println!("{}: {why}", update.name),
@@ -234,41 +262,184 @@ impl Fleet {
     /// }
     /// # Ok(()) })
     /// ```
-    pub fn follow(&self, started: &FleetBackup, options: &WaitOptions) -> FleetFollow {
+    ///
+    /// # Errors
+    ///
+    /// [`GroupTooLarge`] before anything is sent, as for [`backup`](Self::backup).
+    pub fn backup_and_follow(
+        &self,
+        plan: &BackupPlan,
+        options: &WaitOptions,
+    ) -> Result<FleetFollow, GroupTooLarge> {
+        self.run_backups(plan, Some(options.clone()))
+    }
+
+    /// Starts the plan's backups group by group, as places free, following each started one
+    /// with `follow` when given (required to free places: a backup not followed holds none).
+    pub(crate) fn run_backups(
+        &self,
+        plan: &BackupPlan,
+        follow: Option<WaitOptions>,
+    ) -> Result<FleetFollow, GroupTooLarge> {
+        self.too_large(plan)?;
+        let places = plan
+            .max_running_backups()
+            .map(|max| Arc::new(Semaphore::new(max)));
         let slots = Arc::new(Semaphore::new(self.concurrency()));
-        let accounts = Arc::new(Accounts::default());
-        let sessions = Sessions::default();
-        let by_name: HashMap<&str, &Appliance> =
-            self.appliances().iter().map(|a| (a.name(), a)).collect();
-        let followed = started
-            .groups
-            .iter()
-            .flat_map(|g| &g.members)
-            .filter_map(|m| {
-                let job = m.outcome.as_ref().ok()?.job.id.clone();
-                let entry = *by_name.get(m.name.as_str())?;
-                Some(Queued {
-                    fleet: self.clone(),
-                    entry: entry.clone(),
-                    who: Who {
-                        name: entry.name.clone(),
-                        server: entry.server().to_string(),
-                        group: entry.group.clone(),
-                        job,
-                    },
-                    options: options.clone(),
-                    slots: slots.clone(),
-                    accounts: accounts.clone(),
-                    sessions: sessions.clone(),
-                })
+        let group = Group {
+            fleet: self.clone(),
+            plan: Arc::new(plan.clone()),
+            accounts: Arc::new(Accounts::default()),
+            sessions: Sessions::default(),
+            follow,
+        };
+        let sessions = group.sessions.clone();
+        let groups: Vec<Vec<Appliance>> = self
+            .groups()
+            .into_iter()
+            .map(|(_, members)| members.into_iter().cloned().collect())
+            .collect();
+        let starts = futures_util::stream::iter(groups)
+            // In the inventory's order: a group waits for its places before the next asks.
+            .then(move |members| {
+                let (places, slots) = (places.clone(), slots.clone());
+                async move {
+                    let count = u32::try_from(members.len()).unwrap_or(u32::MAX);
+                    // Never closed: waiting cannot fail.
+                    let place = match places {
+                        Some(places) => places.acquire_many_owned(count).await.ok(),
+                        None => None,
+                    };
+                    let slot = slots.acquire_many_owned(count).await.ok();
+                    (members, place, slot)
+                }
             })
-            .map(|queued| {
-                futures_util::stream::unfold(Step::Queued(Box::new(queued)), next).boxed()
-            });
-        FleetFollow {
-            updates: futures_util::stream::select_all(followed),
+            .map(move |(members, place, slot)| group.clone().start(members, place, slot))
+            .buffer_unordered(self.concurrency())
+            .flat_map(futures_util::stream::iter)
+            .boxed();
+        Ok(FleetFollow {
+            starts: Some(starts),
+            updates: SelectAll::new(),
             sessions,
+        })
+    }
+}
+
+/// What every group of one fleet backup shares.
+#[derive(Clone)]
+struct Group {
+    fleet: Fleet,
+    plan: Arc<BackupPlan>,
+    accounts: Arc<Accounts>,
+    sessions: Sessions,
+    follow: Option<WaitOptions>,
+}
+
+impl Group {
+    /// Starts the backups of one group's `members`: logs in to all, gets each start ready, then
+    /// sends the starts together. Each member's first update, with the watch of its backup
+    /// when it started and is followed (holding its share of `place`).
+    async fn start(
+        self,
+        members: Vec<Appliance>,
+        mut place: Option<OwnedSemaphorePermit>,
+        _slot: Option<OwnedSemaphorePermit>,
+    ) -> Vec<(FollowUpdate, Option<Watched>)> {
+        let until = Instant::now() + self.fleet.login_time_limit();
+        // Log in to all first, so the window measures the start requests alone.
+        let ready =
+            futures_util::future::join_all(members.iter().map(|entry| self.ready(entry, until)))
+                .await;
+        let requested_at = Utc::now();
+        let opened = Instant::now();
+        let window_end = opened + self.plan.window_duration();
+        let comment = self.plan.comment_text();
+        let this = &self;
+        let sent = futures_util::future::join_all(members.iter().zip(ready).map(
+            |(entry, ready)| async move {
+                let (client, start) = ready?;
+                match start.send(&client, entry, comment, window_end).await {
+                    Ok(job) => Ok((client, job, opened.elapsed())),
+                    Err(e) => {
+                        close(&client).await;
+                        this.forget(entry);
+                        Err(ApplianceFailure::Error(e))
+                    }
+                }
+            },
+        ))
+        .await;
+        let mut first = Vec::with_capacity(members.len());
+        for (entry, sent) in members.iter().zip(sent) {
+            let mut who = Who::of(entry);
+            let (client, job, accepted_after) = match sent {
+                Ok(sent) => sent,
+                Err(failure) => {
+                    first.push((who.says(FollowEvent::Started(Err(failure))), None));
+                    continue;
+                }
+            };
+            who.job = Some(job.id.clone());
+            let watched = match &self.follow {
+                Some(options) => {
+                    let watching = Watching {
+                        watch: client.watch_job(&job.id, options),
+                        who: who.clone(),
+                        client,
+                        sessions: self.sessions.clone(),
+                        _place: place.as_mut().and_then(|p| p.split(1)),
+                    };
+                    Some(
+                        futures_util::stream::unfold(Step::Watching(Box::new(watching)), next)
+                            .boxed(),
+                    )
+                }
+                None => {
+                    close(&client).await;
+                    self.forget(entry);
+                    None
+                }
+            };
+            let started = BackupStarted {
+                job,
+                requested_at,
+                accepted_after,
+                in_window: accepted_after <= self.plan.window_duration(),
+            };
+            first.push((who.says(FollowEvent::Started(Ok(started))), watched));
         }
+        first
+    }
+
+    /// A session with the appliance and its start ready, before `until`.
+    async fn ready(
+        &self,
+        entry: &Appliance,
+        until: Instant,
+    ) -> Result<(Client, Start), ApplianceFailure> {
+        let client = self.fleet.open(entry, &self.accounts, until).await?;
+        // Known once open, so that stopping meanwhile still ends the session.
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(entry.name.clone(), client.clone());
+        let limit = until.saturating_duration_since(Instant::now());
+        let prepared = match tokio::time::timeout_at(until, self.plan.prepare(&client)).await {
+            Ok(Ok(start)) => return Ok((client, start)),
+            Ok(Err(e)) => ApplianceFailure::Error(e),
+            Err(_) => ApplianceFailure::TimedOut { limit },
+        };
+        close(&client).await;
+        self.forget(entry);
+        Err(prepared)
+    }
+
+    fn forget(&self, entry: &Appliance) {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&entry.name);
     }
 }
 
@@ -276,7 +447,6 @@ impl Fleet {
 async fn next(step: Step) -> Option<(FollowUpdate, Step)> {
     match step {
         Step::Done => None,
-        Step::Queued(queued) => begin(*queued).await,
         Step::Watching(watching) => watch_next(*watching).await,
     }
 }
@@ -322,70 +492,4 @@ async fn details_of(client: &Client, id: &JobId) -> Option<JobDetails> {
         }
         Err(_) => None,
     }
-}
-
-/// Takes a slot, logs in and starts the watch; the first update is the watch's first.
-async fn begin(queued: Queued) -> Option<(FollowUpdate, Step)> {
-    let Queued {
-        fleet,
-        entry,
-        who,
-        options,
-        slots,
-        accounts,
-        sessions,
-    } = queued;
-    let ended = |failure| Some((who.says(FollowEvent::Ended(Err(failure))), Step::Done));
-    // The semaphore is never closed: waiting for a slot cannot fail.
-    let slot = match slots.acquire_owned().await {
-        Ok(slot) => slot,
-        Err(_) => {
-            return ended(ApplianceFailure::TimedOut {
-                limit: Duration::ZERO,
-            });
-        }
-    };
-    let client = match fleet.client(&entry) {
-        Ok(client) => client,
-        Err(failure) => return ended(failure),
-    };
-    // Known before the log in, so that stopping meanwhile still ends the session.
-    sessions
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(entry.name.clone(), client.clone());
-    if let Err(failure) = fleet
-        .log_in_shared(&client, &entry, &accounts, fleet.login_time_limit())
-        .await
-    {
-        // The wait's fault policy decides about the log-in as about any read: a transient
-        // failure (the appliance's services restart during fast backups) is ridden out by the
-        // watch, whose first read logs in again; a refused log-in is never tried again.
-        let retry = match &failure {
-            ApplianceFailure::Error(error) => {
-                options
-                    .faults
-                    .on_error(error, &FailureStreak::new(1, Duration::ZERO))
-                    == FaultAction::Retry
-            }
-            ApplianceFailure::TimedOut { .. } => true,
-            _ => false,
-        };
-        if !retry {
-            sessions
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&entry.name);
-            return ended(failure);
-        }
-        tracing::debug!(appliance = %entry.name, error = %failure, "log in failed; the watch tries again");
-    }
-    let watching = Watching {
-        watch: client.watch_job(&who.job, &options),
-        who: who.clone(),
-        client,
-        sessions,
-        _slot: slot,
-    };
-    Box::pin(watch_next(watching)).await
 }

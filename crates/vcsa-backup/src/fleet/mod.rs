@@ -16,9 +16,14 @@
 //! account and run. Once an appliance accepted an account, a refusal elsewhere is only the
 //! refusing appliance's failure.
 //!
-//! [`Fleet::backup`] starts the backups, group by group within a window, and
-//! [`Fleet::follow`] follows those that started to their end, as one stream of every
-//! appliance's updates.
+//! An appliance that does not answer never holds up the others: it fails on its own within
+//! the fleet's [time limit](Fleet::time_limit), and the whole of a check or a list ends by the
+//! fleet's [deadline](Fleet::deadline).
+//!
+//! [`Fleet::backup`] starts the backups a [`BackupPlan`] names (each appliance's schedule, or
+//! a manual backup in each appliance's layout), group by group within a window, and
+//! [`Fleet::backup_and_follow`] also follows every started backup to its end, as one stream of
+//! every appliance's updates, with at most [`BackupPlan::max_running`] running at once.
 //!
 //! A fleet is built from values: each [`Appliance`] with its name, server, user and password
 //! (and how to trust it, its group and the schedule a fleet backup runs), or with a ready
@@ -31,6 +36,7 @@
 //! use vcsa_backup::Secret;
 //! use vcsa_backup::fleet::{Appliance, Fleet, Trust};
 //!
+//! // From a vault, a file, the environment: anything that gives a string or a `Secret`.
 //! let password = Secret::new(std::env::var("VCSA_PASSWORD")?);
 //! let appliances = servers.iter().enumerate().map(|(i, server)| {
 //!     Appliance::new(format!("vc-{i}"), server, "administrator@vsphere.local", password.clone())
@@ -55,6 +61,10 @@ mod run;
 mod schedules;
 
 pub use appliance::{Appliance, DEFAULT_SCHEDULE, FleetError, FleetProblem, Setting, Trust};
-pub use backup::{BackupStarted, FleetBackup, GroupBackup, GroupTooLarge};
+pub use backup::{
+    BackupPlan, BackupStarted, DEFAULT_WINDOW, FleetBackup, GroupBackup, GroupLimit, GroupTooLarge,
+};
 pub use follow::{FleetFollow, FollowEvent, FollowUpdate, FollowedJob};
-pub use run::{ApplianceFailure, ApplianceResult, ApplianceState, DEFAULT_JOBS, Fleet};
+pub use run::{
+    ApplianceFailure, ApplianceResult, ApplianceState, DEFAULT_DEADLINE, DEFAULT_JOBS, Fleet,
+};

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use crate::client::Client;
-use crate::error::{AuthFailure, Error, RetryAdvice};
-use crate::fleet::accounts::{Accounts, Known};
+use crate::error::{Error, RetryAdvice};
+use crate::fleet::accounts::Accounts;
 use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
@@ -18,6 +19,11 @@ use crate::wire::flavour::Flavour;
 
 /// How many appliances a fleet works on at once unless told otherwise.
 pub const DEFAULT_JOBS: usize = 8;
+
+/// How long a fleet command may take in all unless told otherwise: below the time-outs of
+/// common monitoring systems (a minute), so that an outage shows as UNKNOWN appliances rather
+/// than a check that never reports.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(50);
 
 /// Logging out is a courtesy (appliances limit sessions); it must not hold up the results.
 const LOGOUT_LIMIT: Duration = Duration::from_secs(5);
@@ -29,6 +35,7 @@ pub struct Fleet {
     jobs: usize,
     request_timeout: Duration,
     time_limit: Duration,
+    deadline: Duration,
     user_agent: Option<String>,
 }
 
@@ -69,10 +76,21 @@ pub enum ApplianceFailure {
         /// The limit.
         limit: Duration,
     },
+    /// Not read: the fleet's deadline passed first (see [`Fleet::deadline`]); the appliance
+    /// was still being read, or waiting its turn.
+    #[error(
+        "not read: the fleet's deadline of {} passed first; allow more time, more appliances at \
+         once (jobs), or a shorter time limit per appliance",
+        HumanDuration(*deadline)
+    )]
+    DeadlinePassed {
+        /// The deadline.
+        deadline: Duration,
+    },
     /// The appliance or the connection to it failed; the error says which and what to do.
     #[error("{0}")]
     Error(#[source] Error),
-    /// Following a backup stopped before the job ended ([`Fleet::follow`]): its deadline
+    /// Following a backup stopped before the job ended ([`Fleet::backup_and_follow`]): its deadline
     /// passed, or reads failed for longer than the fault policy allows. The job goes on.
     #[error("{0}")]
     Wait(#[source] Box<WaitError>),
@@ -90,10 +108,12 @@ impl ApplianceFailure {
 
     /// Whether, and when, to try again on this appliance: a refused account never (fix the
     /// password first); a time limit passed, only after looking (a backup's start may have
-    /// reached the appliance); otherwise the advice of the error or the wait.
+    /// reached the appliance); a read the fleet's deadline cut short, now (it changed nothing);
+    /// otherwise the advice of the error or the wait.
     pub fn retry_advice(&self) -> RetryAdvice {
         match self {
             Self::AccountRefused { .. } => RetryAdvice::Never,
+            Self::DeadlinePassed { .. } => RetryAdvice::Now,
             Self::TimedOut { .. } => RetryAdvice::CheckFirst,
             Self::Error(e) => e.retry_advice(),
             Self::Wait(e) => e.retry_advice(),
@@ -131,6 +151,7 @@ impl Fleet {
             jobs: DEFAULT_JOBS,
             request_timeout: crate::client::builder::DEFAULT_REQUEST_TIMEOUT,
             time_limit: crate::health::DEFAULT_TIME_LIMIT,
+            deadline: DEFAULT_DEADLINE,
             user_agent: None,
         })
     }
@@ -155,6 +176,18 @@ impl Fleet {
     #[must_use]
     pub fn time_limit(mut self, limit: Duration) -> Self {
         self.time_limit = limit;
+        self
+    }
+
+    /// How long [`check`](Self::check) and [`list`](Self::list) may take in all, from their
+    /// call (default [`DEFAULT_DEADLINE`]): the appliances not read by then end with
+    /// [`ApplianceFailure::DeadlinePassed`], the others keep their results. Appliances that do
+    /// not answer take their [`time_limit`](Self::time_limit) each, [`jobs`](Self::jobs) at a
+    /// time, so `ceil(appliances / jobs) x time limit` is the most a fleet that does not
+    /// answer at all can take without it.
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -208,7 +241,8 @@ impl Fleet {
     }
 
     /// Runs `op` on every appliance with a logged-in client, `jobs` at a time, each within
-    /// `limit`; results in the appliances' order.
+    /// `limit` (log in included) and all within the fleet's deadline; results in the
+    /// appliances' order.
     pub(crate) async fn on_each<T, F, Fut>(&self, limit: Duration, op: F) -> Vec<ApplianceResult<T>>
     where
         F: Fn(Client, &Appliance) -> Fut,
@@ -216,86 +250,44 @@ impl Fleet {
     {
         let slots = Semaphore::new(self.jobs);
         let accounts = Accounts::default();
+        let end = Instant::now() + self.deadline;
         let runs = self.appliances.iter().map(|entry| {
             let (slots, accounts, op) = (&slots, &accounts, &op);
-            async move {
+            let run = async move {
                 let _slot = slots.acquire().await;
-                let outcome = match self.open(entry, accounts, limit).await {
-                    Ok(client) => {
-                        let outcome = tokio::time::timeout(limit, op(client.clone(), entry))
-                            .await
-                            .map_err(|_| ApplianceFailure::TimedOut { limit })
-                            .and_then(|r| r.map_err(ApplianceFailure::Error));
-                        close(&client).await;
-                        outcome
-                    }
-                    Err(failure) => Err(failure),
+                let until = Instant::now() + limit;
+                let client = self.open(entry, accounts, until).await?;
+                let outcome = match tokio::time::timeout_at(until, op(client.clone(), entry)).await
+                {
+                    Ok(read) => read.map_err(ApplianceFailure::Error),
+                    Err(_) => Err(ApplianceFailure::TimedOut { limit }),
                 };
+                close(&client).await;
+                outcome
+            };
+            async move {
+                let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(Err(
+                    ApplianceFailure::DeadlinePassed {
+                        deadline: self.deadline,
+                    },
+                ));
                 result(entry, outcome)
             }
         });
         futures_util::future::join_all(runs).await
     }
 
-    /// A client for the appliance, logged in, unless its account is known to be refused.
+    /// A client for the appliance, logged in before `until`, unless its account is known to
+    /// be refused.
     pub(crate) async fn open(
         &self,
         entry: &Appliance,
         accounts: &Accounts,
-        limit: Duration,
+        until: Instant,
     ) -> Result<Client, ApplianceFailure> {
         let client = self.client(entry)?;
-        self.log_in_shared(&client, entry, accounts, limit).await?;
+        log_in(&client, entry, accounts, until).await?;
         Ok(client)
-    }
-
-    /// Logs `client` in to the appliance of `entry`, unless its account is known to be
-    /// refused. The first log in with an account goes alone; after a refusal the next one goes
-    /// alone too, and a second refusal in a row marks the account refused, so no other appliance
-    /// tries it. Once an appliance accepted the account, a refusal is the refusing appliance's
-    /// own and marks nothing.
-    pub(crate) async fn log_in_shared(
-        &self,
-        client: &Client,
-        entry: &Appliance,
-        accounts: &Accounts,
-        limit: Duration,
-    ) -> Result<(), ApplianceFailure> {
-        let mut known = accounts.lock(entry).await;
-        match &*known {
-            Known::Refused(by) => {
-                let user = match &entry.access {
-                    Access::LogIn { user, .. } => user.clone(),
-                    Access::Client(_) => String::new(),
-                };
-                return Err(ApplianceFailure::AccountRefused {
-                    user,
-                    refused_by: by.to_vec(),
-                });
-            }
-            Known::Accepted => {
-                // Accepted once: the others may log in together, and a refusal is this
-                // appliance's own (another SSO domain, a password changed on it alone).
-                drop(known);
-                return log_in(client, limit).await;
-            }
-            Known::Untried | Known::Suspect(_) => {}
-        }
-        // Untried or suspect: log in while holding the account, so nobody else tries it
-        // meanwhile.
-        let login = log_in(client, limit).await;
-        let refused = refuses_account(&login);
-        let next = match (&*known, &login) {
-            (_, Ok(())) => Known::Accepted,
-            (Known::Suspect(first), _) if refused => {
-                Known::Refused([first.clone(), entry.name.clone()])
-            }
-            (_, _) if refused => Known::Suspect(entry.name.clone()),
-            // Unreachable, or a session refused after the log in: nothing learnt.
-            (same, Err(_)) => same.clone(),
-        };
-        *known = next;
-        login
     }
 
     /// A client for the appliance, not logged in yet.
@@ -336,18 +328,6 @@ pub(crate) fn result<T>(
     }
 }
 
-/// Whether the appliance refused the account itself, which counts towards locking it; a session
-/// refused right after a successful log in does not.
-fn refuses_account(login: &Result<(), ApplianceFailure>) -> bool {
-    matches!(
-        login,
-        Err(ApplianceFailure::Error(Error::NotAuthenticated {
-            reason: AuthFailure::LoginRefused { .. },
-            ..
-        }))
-    )
-}
-
 /// "a", "a and b", "a, b and c".
 fn names(names: &[String]) -> String {
     match names {
@@ -357,9 +337,16 @@ fn names(names: &[String]) -> String {
     }
 }
 
-async fn log_in(client: &Client, limit: Duration) -> Result<(), ApplianceFailure> {
-    match tokio::time::timeout(limit, client.login()).await {
-        Ok(result) => result.map_err(ApplianceFailure::Error),
+/// Logs `client` in before `until` (see [`Accounts::log_in`]).
+pub(crate) async fn log_in(
+    client: &Client,
+    entry: &Appliance,
+    accounts: &Accounts,
+    until: Instant,
+) -> Result<(), ApplianceFailure> {
+    let limit = until.saturating_duration_since(Instant::now());
+    match tokio::time::timeout_at(until, accounts.log_in(client, entry, until)).await {
+        Ok(logged_in) => logged_in,
         Err(_) => Err(ApplianceFailure::TimedOut { limit }),
     }
 }

@@ -17,6 +17,8 @@ mod error_server_error_type;
 mod errors;
 #[cfg(feature = "fleet")]
 mod fleet;
+#[cfg(feature = "fleet")]
+mod fleet_outages;
 mod health;
 mod health_verdict;
 mod http_client;

@@ -30,7 +30,7 @@ fn a_refused_health_policy_is_an_invalid_request_about_the_ages() {
 mod fleet {
     use super::*;
     use vcsa_backup::Secret;
-    use vcsa_backup::fleet::{Appliance, Fleet};
+    use vcsa_backup::fleet::{Appliance, BackupPlan, Fleet};
 
     fn appliance(name: &str, server: &str) -> Appliance {
         let password = Secret::new("VMware1!");
@@ -56,7 +56,9 @@ mod fleet {
     }
 
     async fn back_up(fleet: &Fleet) -> Result<usize, Error> {
-        let started = fleet.backup(Duration::from_secs(300), None).await?;
+        let started = fleet
+            .backup(&BackupPlan::schedules().window(Duration::from_secs(300)))
+            .await?;
         Ok(started.groups.len())
     }
 

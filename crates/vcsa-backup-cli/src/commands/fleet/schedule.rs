@@ -46,9 +46,11 @@ async fn converge(
     let results = fleet
         .apply_schedules(|a| &specs[&of[a.name()]], &options)
         .await;
-    let rows: Vec<Row<DiffView>> = results
+    let rows: Vec<Row<DiffView>> = fleet
+        .appliances()
         .iter()
-        .map(|m| match &m.outcome {
+        .zip(&results)
+        .map(|(entry, m)| match &m.outcome {
             Ok(diff) => {
                 let view = DiffView::new(diff, dry_run, None, false);
                 let code = match (view.is_blocked(), view.differs()) {
@@ -56,11 +58,11 @@ async fn converge(
                     (_, true) if args.check => Code::JobFailed,
                     _ => Code::Success,
                 };
-                row(m, code, Some(view), None)
+                row(entry, code, Some(view), None)
             }
             Err(f) => {
                 let (code, text) = failure(f);
-                row(m, code, None, Some(text))
+                row(entry, code, None, Some(text))
             }
         })
         .collect();

@@ -1,16 +1,22 @@
 //! The summary table of `fleet backup`.
 
-use super::{Ended, GroupStart, Row, Started};
-use crate::output;
+use super::{GroupStart, Row, Started};
+use crate::board::Totals;
+use crate::output::{self, Shorten};
 
-/// The summary table of `fleet backup`, and what it leaves running.
+/// The most characters of a message in a table's cell; JSON has the whole message.
+pub(super) const MESSAGE_ROOM: usize = 72;
+
+/// The summary table of `fleet backup`, in the inventory's order (long messages shortened,
+/// whole in JSON), what it leaves running, and with `--wait` the `totals`.
 pub(super) fn backup_table(
     rows: &[Row<Started>],
     groups: &[GroupStart],
     late: usize,
     window: std::time::Duration,
-    wait: bool,
+    totals: Option<Totals>,
 ) -> String {
+    let wait = totals.is_some();
     let mut headers = vec!["GROUP", "APPLIANCE", "RESULT"];
     if wait {
         headers.push("END");
@@ -29,17 +35,17 @@ pub(super) fn backup_table(
                         "started {} after {:.1}s, OUTSIDE the window",
                         s.job, s.accepted_after_seconds
                     ),
-                    (_, Some(e)) => format!("not started: {e}"),
+                    (_, Some(e)) => {
+                        output::shorten(&format!("not started: {e}"), MESSAGE_ROOM, Shorten::End)
+                    }
                     _ => String::new(),
                 },
             ];
             if wait {
-                cells.push(
-                    r.result
-                        .as_ref()
-                        .and_then(|s| s.end.as_ref())
-                        .map_or_else(|| "-".into(), Ended::text),
-                );
+                cells.push(r.result.as_ref().and_then(|s| s.end.as_ref()).map_or_else(
+                    || "-".into(),
+                    |e| output::shorten(&e.text(), MESSAGE_ROOM, Shorten::End),
+                ));
             }
             cells
         }),
@@ -58,6 +64,9 @@ pub(super) fn backup_table(
             "\nGroup {}: {} of {} backups started; those keep running, none was canceled.",
             g.group, g.started, g.appliances
         ));
+    }
+    if let Some(totals) = totals {
+        text.push_str(&format!("\n{totals}"));
     }
     text
 }
