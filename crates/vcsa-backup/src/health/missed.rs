@@ -98,25 +98,24 @@ pub(crate) fn reason(
     };
     let which = match runs {
         [] => String::new(),
-        [one] => format!("{} did not start", name(one)),
+        [one] => format!("missed a run: {} did not start", name(one)),
         [newest, before] => format!(
-            "{} and {} did not start (2 runs in a row)",
+            "missed 2 runs in a row: {} and {} did not start",
             name(before),
             name(newest)
         ),
-        [newest, rest @ ..] => format!(
-            "{} did not start, nor the {} runs before it ({} in a row)",
-            name(newest),
-            rest.len(),
-            runs.len()
+        [newest, ..] => format!(
+            "missed {} runs in a row, the newest {}",
+            runs.len(),
+            name(newest)
         ),
     };
     Reason::new(
         verdict,
         ReasonKind::MissedRun,
         format!(
-            "the backup schedule \"{schedule}\" missed its run: {which}; no backup job started \
-             within {} of its time",
+            "the backup schedule \"{schedule}\" {which} (no backup job started within {} of \
+             its time)",
             HumanDuration(policy.missed_run_grace_period())
         ),
     )

@@ -19,6 +19,7 @@ mod errors;
 mod fleet;
 mod health;
 mod health_verdict;
+mod health_verdicts;
 mod http_client;
 mod http_events;
 mod job_id;
