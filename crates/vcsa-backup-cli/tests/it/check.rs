@@ -73,8 +73,9 @@ fn check_answers_in_every_format_with_the_monitoring_exit_codes() {
     let prometheus = sim.run(&["--output", "prometheus", "check", "--no-schedule-ok"]);
     assert_eq!(prometheus.code, 0, "{prometheus}");
     let samples = parse_prometheus(&prometheus.stdout);
-    let host = sim.url().trim_start_matches("http://").to_string();
-    let label = format!("{{appliance=\"{host}\"}}");
+    // Without an inventory or a configuration file, the appliance is its server.
+    let server = sim.url();
+    let label = format!("{{appliance=\"{server}\",server=\"{server}\"}}");
     assert_eq!(samples[&format!("vcsa_backup_check_success{label}")], 1.0);
     assert_eq!(samples[&format!("vcsa_backup_health_status{label}")], 0.0);
     assert!(samples[&format!("vcsa_backup_last_success_age_seconds{label}")] > 0.0);
@@ -82,7 +83,9 @@ fn check_answers_in_every_format_with_the_monitoring_exit_codes() {
         "vcsa_backup_last_success_timestamp_seconds{label}"
     )));
     assert_eq!(
-        samples[&format!("vcsa_backup_last_job_state{{appliance=\"{host}\",state=\"SUCCEEDED\"}}")],
+        samples[&format!(
+            "vcsa_backup_last_job_state{{appliance=\"{server}\",server=\"{server}\",state=\"succeeded\"}}"
+        )],
         1.0
     );
 
@@ -176,7 +179,7 @@ fn usage_errors_and_unreachable_appliances_are_unknown() {
     assert_eq!(run.code, 3, "a zero time limit could never be met: {run}");
     let samples = parse_prometheus(&run.stdout);
     assert_eq!(
-        samples["vcsa_backup_check_success{appliance=\"vcsa.example.com\"}"],
+        samples["vcsa_backup_check_success{appliance=\"https://vcsa.example.com\",server=\"https://vcsa.example.com\"}"],
         0.0
     );
     let run = Run::of(bare_command().args(["-o", "json", "check", "--bogus"]));
@@ -209,11 +212,11 @@ fn usage_errors_and_unreachable_appliances_are_unknown() {
     assert_eq!(run.code, 3, "{run}");
     let samples = parse_prometheus(&run.stdout);
     assert_eq!(
-        samples["vcsa_backup_check_success{appliance=\"127.0.0.1:9\"}"],
+        samples["vcsa_backup_check_success{appliance=\"http://127.0.0.1:9\",server=\"http://127.0.0.1:9\"}"],
         0.0
     );
     assert_eq!(
-        samples["vcsa_backup_health_status{appliance=\"127.0.0.1:9\"}"],
+        samples["vcsa_backup_health_status{appliance=\"http://127.0.0.1:9\",server=\"http://127.0.0.1:9\"}"],
         3.0
     );
     assert!(
