@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
 use vcsa_backup::health::{HealthPolicy, HealthReport, ReasonKind, Verdict};
-use vcsa_backup::{Flavour, JobKind, Percent, TaskStatus};
+use vcsa_backup::{Flavour, JobKind, Percent, Secret, TaskStatus};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -16,6 +16,9 @@ use crate::support::{client, mount_login};
 const NOW: &str = "2024-06-07T12:00:00Z";
 const DETAILS: &str = "/api/appliance/recovery/backup/job/details";
 const SCHEDULES: &str = "/api/appliance/recovery/backup/schedules";
+const ARCHIVE_FOLDER: &str =
+    "sftp://backup.example.com/vcsa/vCenter/sn_vcsa-01.example.com/S_8.0.3.00400_20240607-090000_";
+const ARCHIVE: &str = "/api/appliance/recovery/backup/system-name/vcsa-01.example.com/archives/S_8.0.3.00400_20240607-090000_";
 
 fn now() -> DateTime<Utc> {
     NOW.parse().unwrap()
@@ -100,6 +103,8 @@ struct Appliance {
     jobs: Vec<(String, Value)>,
     schedules: Result<Vec<(&'static str, Value)>, u16>,
     now: DateTime<Utc>,
+    /// The status the catalog answers for the archive of [`ARCHIVE_FOLDER`].
+    archive: u16,
 }
 
 impl Appliance {
@@ -108,6 +113,7 @@ impl Appliance {
             jobs: jobs.into_iter().collect(),
             schedules: Ok(vec![("default", daily(true))]),
             now: now(),
+            archive: 200,
         }
     }
 
@@ -161,6 +167,25 @@ impl Appliance {
         Mock::given(method("GET"))
             .and(path(SCHEDULES))
             .respond_with(schedules)
+            .mount(&server)
+            .await;
+        let archive = match self.archive {
+            200 => ResponseTemplate::new(200).set_body_json(json!({
+                "timestamp": (self.now - hours(3)).to_rfc3339(),
+                "location": ARCHIVE_FOLDER,
+                "parts": ["common"],
+                "version": "8.0.3.00400",
+                "system_name": "vcsa-01.example.com",
+                "comment": "",
+            })),
+            status => ResponseTemplate::new(status).set_body_json(json!({
+                "error_type": "NOT_FOUND",
+                "messages": [message("The backup does not exist.")],
+            })),
+        };
+        Mock::given(method("POST"))
+            .and(path(ARCHIVE))
+            .respond_with(archive)
             .mount(&server)
             .await;
         server
@@ -596,5 +621,60 @@ async fn runs_are_judged_only_since_the_oldest_scheduled_job_and_any_job_counts(
     ])
     .check(&HealthPolicy::default())
     .await;
+    assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
+}
+
+#[tokio::test]
+async fn the_newest_scheduled_backup_is_looked_for_at_its_location() {
+    let (id, mut newest) = scheduled(hours(3));
+    newest["location"] = json!(ARCHIVE_FOLDER);
+    let policy = HealthPolicy::default().verify_archive(Some(Secret::new("Nas-Pa55word!")));
+    let mut appliance = Appliance::new([(id, newest), succeeded(hours(1))]);
+    let server = appliance.serve().await;
+    let report = client(&server, Flavour::Api)
+        .check_backup_health(&policy)
+        .await
+        .unwrap();
+    assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
+    assert!(
+        report
+            .reasons
+            .iter()
+            .any(|r| r.kind == ReasonKind::ArchiveAtLocation
+                && r.message
+                    == "the newest successful scheduled backup, S_8.0.3.00400_20240607-090000_, is \
+                    at sftp://backup.example.com/vcsa"),
+        "{:?}",
+        report.reasons
+    );
+    // Asked for with the job's user and the password given.
+    let asked = crate::support::requests_to(&server, "POST", ARCHIVE).await;
+    let body: Value = serde_json::from_slice(&asked[0].body).unwrap();
+    assert_eq!(body["location"], "sftp://backup.example.com/vcsa");
+    assert_eq!(body["location_user"], "backup");
+    assert_eq!(body["location_password"], "Nas-Pa55word!");
+
+    appliance.archive = 404;
+    let report = appliance.check(&policy).await;
+    assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);
+    assert_eq!(
+        kinds(&report)[0],
+        (Verdict::Warning, ReasonKind::ArchiveAtLocation)
+    );
+    assert!(
+        report.summary().contains(
+            "is not at its location: the catalog of sftp://backup.example.com/vcsa does not \
+             list S_8.0.3.00400_20240607-090000_ of vcsa-01.example.com"
+        ),
+        "{}",
+        report.summary()
+    );
+    let shown = format!(
+        "{policy:?} {report:?} {}",
+        serde_json::to_string(&report).unwrap()
+    );
+    assert!(!shown.contains("Nas-Pa55word!"), "{shown}");
+    // Without the option, the catalog is not asked.
+    let report = appliance.check(&HealthPolicy::default()).await;
     assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
 }
