@@ -47,7 +47,10 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     }
     let (appliance, server) = labels(global);
     let (report, read, policy) = match policy(args) {
-        Err(why) => (unknown(why), false, HealthPolicy::default()),
+        Err(why) => {
+            crate::output::say(&format!("error: {why}"));
+            (unknown(why), false, HealthPolicy::default())
+        }
         Ok(policy) => match connect::client(global) {
             Err(failure) => (unknown(failure_text(&failure)), false, policy),
             Ok(client) => {
