@@ -185,4 +185,20 @@ async fn missed_runs_warn_at_the_grace_turn_critical_at_the_second_and_clear_aft
     tokio::time::advance(minutes(24 * 60)).await;
     let (thursday, why) = verdict().await;
     assert_eq!(thursday, Verdict::Ok, "{why}");
+
+    // Its backup is in the catalog at the schedule's location.
+    let verified = policy
+        .clone()
+        .verify_archive(Some(Secret::new("Nas-Pa55word!")));
+    let report = appliance.check_backup_health(&verified).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
+    let found = report
+        .reasons
+        .iter()
+        .find(|r| r.kind == ReasonKind::ArchiveAtLocation)
+        .expect("the archive looked for");
+    assert!(
+        found.message.ends_with(" is at sftp://backup.example.com/vcsa"),
+        "{found:?}"
+    );
 }
