@@ -198,7 +198,9 @@ async fn missed_runs_warn_at_the_grace_turn_critical_at_the_second_and_clear_aft
         .find(|r| r.kind == ReasonKind::ArchiveAtLocation)
         .expect("the archive looked for");
     assert!(
-        found.message.ends_with(" is at sftp://backup.example.com/vcsa"),
+        found
+            .message
+            .ends_with(" is at sftp://backup.example.com/vcsa"),
         "{found:?}"
     );
 }

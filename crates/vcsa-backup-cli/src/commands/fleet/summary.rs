@@ -1,11 +1,9 @@
 //! The summary table of `fleet backup`.
 
 use super::{Ended, GroupStart, Row, Started};
-use crate::output::{self, Shorten};
+use crate::output;
 
-/// The summary table of `fleet backup`, and what it leaves running. The table keeps 80 columns:
-/// a long result or end (an appliance's error, say) is shortened there, and given whole by
-/// `--output json`.
+/// The summary table of `fleet backup`, and what it leaves running.
 pub(super) fn backup_table(
     rows: &[Row<Started>],
     groups: &[GroupStart],
@@ -17,8 +15,7 @@ pub(super) fn backup_table(
     if wait {
         headers.push("END");
     }
-    let fits = [(2, Shorten::End), (3, Shorten::End)];
-    let mut text = output::fitted_table(
+    let mut text = output::table(
         &headers,
         rows.iter().map(|r| {
             let mut cells = vec![
@@ -46,7 +43,6 @@ pub(super) fn backup_table(
             }
             cells
         }),
-        &fits[..headers.len() - 2],
     );
     if late > 0 {
         text.push_str(&format!(
