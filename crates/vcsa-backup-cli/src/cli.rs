@@ -306,6 +306,25 @@ pub struct CheckArgs {
     #[arg(long, value_name = "ID")]
     pub require_schedule: Option<String>,
 
+    /// A schedule's run that started no backup within this long of its time (in the appliance's
+    /// time zone, by its clock) is missed: a WARNING that names it.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub missed_run_grace: Duration,
+
+    /// CRITICAL when this many runs in a row were missed (0: missed runs stay a WARNING).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub crit_missed_runs: u32,
+
+    /// Look for the newest successful scheduled backup in the appliance's catalog at its
+    /// location (WARNING when it is not there). The location's password comes from
+    /// --location-password-file or VCSA_LOCATION_PASSWORD (none: a location without one).
+    #[arg(long)]
+    pub verify_archive: bool,
+
+    /// The backup location's password for --verify-archive, on the file's first line.
+    #[arg(long, value_name = "FILE", requires = "verify_archive")]
+    pub location_password_file: Option<PathBuf>,
+
     /// Give up (UNKNOWN) after this long, log in included (`fleet check`: for each appliance);
     /// keep it under the monitoring system's own check timeout.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = positive_duration)]

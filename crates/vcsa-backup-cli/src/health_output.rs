@@ -6,12 +6,16 @@ use std::sync::atomic::AtomicU64;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
-use vcsa_backup::health::{HealthPolicy, HealthReport, Verdict};
+use vcsa_backup::TaskState;
+use vcsa_backup::health::{HealthPolicy, HealthReport, NewestJob, Verdict};
 
 /// One appliance's result: its report, or why it could not be read (UNKNOWN).
 pub struct Checked<'a> {
-    /// The appliance's name (the `appliance` label).
+    /// The appliance's name (the `appliance` label): its name in the inventory or the
+    /// configuration file, else its server.
     pub appliance: &'a str,
+    /// The appliance's base URL (the `server` label).
+    pub server: &'a str,
     /// The report; an unreadable appliance has an UNKNOWN report whose reason says why.
     pub report: &'a HealthReport,
     /// Whether the appliance could be read at all.
@@ -50,23 +54,7 @@ pub fn nagios(report: &HealthReport, policy: &HealthPolicy) -> String {
         report.verdict,
         plugin_text(&report.summary())
     );
-    let mut perf = Vec::new();
-    if let Some(last) = &report.last_success {
-        if let Some(age) = last.age {
-            perf.push(format!(
-                "age={}s;{};{}",
-                age.as_secs(),
-                policy.warn_age().as_secs(),
-                policy.crit_age().as_secs()
-            ));
-        }
-        if let Some(size) = last.size_bytes {
-            perf.push(format!("size={size}B"));
-        }
-    }
-    if report.verdict != Verdict::Unknown || report.newest_job.is_some() {
-        perf.push(format!("failures={}", report.failures_since_success));
-    }
+    let perf = perfdata(report, policy, "");
     if !perf.is_empty() {
         line.push_str(" | ");
         line.push_str(&perf.join(" "));
@@ -82,22 +70,147 @@ pub fn nagios(report: &HealthReport, policy: &HealthPolicy) -> String {
     lines.join("\n")
 }
 
+/// The performance data of one report (plugin guidelines: `label=value[unit];warn;crit`): the
+/// age of the newest success with the policy's thresholds, its size, the failures since. With a
+/// `prefix` (`vc1::`), the labels are quoted, and quotes and `=` in it replaced, as the
+/// guidelines require.
+pub fn perfdata(report: &HealthReport, policy: &HealthPolicy, prefix: &str) -> Vec<String> {
+    let label = |name: &str| {
+        if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("'{}{name}'", prefix.replace(['\'', '='], "_"))
+        }
+    };
+    let mut perf = Vec::new();
+    if let Some(last) = &report.last_success {
+        if let Some(age) = last.age {
+            perf.push(format!(
+                "{}={}s;{};{}",
+                label("age"),
+                age.as_secs(),
+                policy.warn_age().as_secs(),
+                policy.crit_age().as_secs()
+            ));
+        }
+        if let Some(size) = last.size_bytes {
+            perf.push(format!("{}={size}B", label("size")));
+        }
+    }
+    if report.verdict != Verdict::Unknown || report.newest_job.is_some() {
+        perf.push(format!(
+            "{}={}",
+            label("failures"),
+            report.failures_since_success
+        ));
+    }
+    perf
+}
+
+/// A job's state in words, as the `state` label of `vcsa_backup_last_job_state` gives it:
+/// `pending`, `running`, `blocked`, `succeeded`, `failed`, `canceled`; a state this tool does not
+/// know, as the appliance sent it.
+fn state_word(job: &NewestJob) -> String {
+    match &job.state {
+        _ if job.canceled => "canceled".to_string(),
+        TaskState::Pending => "pending".to_string(),
+        TaskState::Running => "running".to_string(),
+        TaskState::Blocked => "blocked".to_string(),
+        TaskState::Succeeded => "succeeded".to_string(),
+        TaskState::Failed => "failed".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The states every newest job is reported against (1 for its own, 0 for the others).
+const STATES: [&str; 6] = [
+    "blocked",
+    "canceled",
+    "failed",
+    "pending",
+    "running",
+    "succeeded",
+];
+
 type Labels = Vec<(String, String)>;
 type Metric = Family<Labels, Gauge<f64, AtomicU64>>;
 
 /// The classic Prometheus text format (what node_exporter's textfile collector reads): one
-/// family per metric, each sample labelled by appliance. An appliance that could not be read
-/// has only `vcsa_backup_check_success 0` and its status, so no stale figure survives it.
+/// family per metric, each sample labelled by `appliance` and `server`. An appliance that could
+/// not be read has only `vcsa_backup_check_success 0` and its status, so no stale figure
+/// survives it.
+///
+/// The same appliances give the same lines in the same order: in each family, the appliances
+/// in the order given (the inventory's), and one appliance's samples sorted.
 pub fn prometheus(checked: &[Checked<'_>]) -> String {
-    let mut registry = Registry::default();
-    let families = Families::register(&mut registry);
-    for c in checked {
-        families.record(c);
-    }
+    // The client library keeps samples in a hash map: each appliance is encoded alone, then the
+    // families are put together in order.
+    let encoded: Vec<Vec<Block>> = checked
+        .iter()
+        .map(|c| {
+            let mut registry = Registry::default();
+            Families::register(&mut registry).record(c);
+            let mut text = String::new();
+            // Writing into a String cannot fail.
+            let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &registry);
+            blocks(&text)
+        })
+        .collect();
+    let Some(first) = encoded.first() else {
+        let mut registry = Registry::default();
+        Families::register(&mut registry);
+        let mut text = String::new();
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &registry);
+        return text;
+    };
     let mut text = String::new();
-    // Writing into a String cannot fail.
-    let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &registry);
+    for (i, block) in first.iter().enumerate() {
+        let samples: Vec<&str> = encoded
+            .iter()
+            .filter_map(|blocks| blocks.get(i))
+            .flat_map(|b| b.samples.iter().map(String::as_str))
+            .collect();
+        // A family without samples says nothing: leave it out, as a single appliance's does.
+        if samples.is_empty() && !block.header.is_empty() {
+            continue;
+        }
+        for line in block.header.iter().map(String::as_str).chain(samples) {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
     text
+}
+
+/// One family of the text format: its `#` lines, then its samples, sorted.
+struct Block {
+    header: Vec<String>,
+    samples: Vec<String>,
+}
+
+/// The families of one encoding, in order.
+fn blocks(text: &str) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    for line in text.lines() {
+        let starts_family = line.starts_with("# HELP ")
+            || (line.starts_with('#') && blocks.last().is_none_or(|b| !b.samples.is_empty()));
+        if starts_family || blocks.is_empty() {
+            blocks.push(Block {
+                header: Vec::new(),
+                samples: Vec::new(),
+            });
+        }
+        let block = blocks.last_mut().expect("pushed above");
+        if line.starts_with('#') {
+            block.header.push(line.to_string());
+        } else {
+            block.samples.push(line.to_string());
+        }
+    }
+    for block in &mut blocks {
+        block.samples.sort();
+    }
+    blocks
 }
 
 /// The metric families of [`prometheus`], one per figure of a report.
@@ -172,7 +285,12 @@ impl Families {
 
     /// Sets the figures of one appliance's check.
     fn record(&self, c: &Checked<'_>) {
-        let labels = || vec![("appliance".to_string(), c.appliance.to_string())];
+        let labels = || {
+            vec![
+                ("appliance".to_string(), c.appliance.to_string()),
+                ("server".to_string(), c.server.to_string()),
+            ]
+        };
         let set = |metric: &Metric, value: f64| {
             metric.get_or_create(&labels()).set(value);
         };
@@ -198,10 +316,9 @@ impl Families {
             }
         }
         if let Some(job) = &report.newest_job {
-            let known = ["PENDING", "RUNNING", "BLOCKED", "SUCCEEDED", "FAILED"];
-            let current = job.status.to_string();
-            let mut states: Vec<&str> = known.to_vec();
-            if !known.contains(&current.as_str()) {
+            let current = state_word(job);
+            let mut states: Vec<&str> = STATES.to_vec();
+            if !STATES.contains(&current.as_str()) {
                 states.push(&current);
             }
             for state in states {

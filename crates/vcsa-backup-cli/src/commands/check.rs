@@ -9,7 +9,7 @@ use vcsa_backup::{Client, Error};
 
 use crate::cli::{CheckArgs, GlobalArgs, OutputFormat};
 use crate::health_output::{self, Checked};
-use crate::{connect, failure::Failure, output_file};
+use crate::{connect, failure::Failure, output_file, secrets};
 
 /// The policy the options describe, or why they are wrong.
 pub fn policy(args: &CheckArgs) -> Result<HealthPolicy, String> {
@@ -17,9 +17,20 @@ pub fn policy(args: &CheckArgs) -> Result<HealthPolicy, String> {
         .map_err(|e| e.to_string())?
         .failed_newest_job_is_critical(!args.failed_is_warning)
         .no_enabled_schedule_is_warning(!args.no_schedule_ok)
+        .missed_run_grace(args.missed_run_grace)
+        .missed_runs_critical(args.crit_missed_runs)
         .time_limit(args.time_limit);
     if let Some(id) = &args.require_schedule {
         policy = policy.require_schedule(id.clone());
+    }
+    if args.verify_archive {
+        let password = secrets::optional(
+            &secrets::LOCATION,
+            args.location_password_file.as_deref(),
+            false,
+        )
+        .map_err(|f| failure_text(&f))?;
+        policy = policy.verify_archive(password);
     }
     Ok(policy)
 }
@@ -34,14 +45,12 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
         crate::output::say(&format!("error: {why}"));
         return usage_error(global.output, global.server.as_deref(), None, &why);
     }
-    let appliance = global
-        .server
-        .as_deref()
-        .and_then(|server| vcsa_backup::server_url(server).ok())
-        .map(|url| appliance_name(&url))
-        .unwrap_or_default();
+    let (appliance, server) = labels(global);
     let (report, read, policy) = match policy(args) {
-        Err(why) => (unknown(why), false, HealthPolicy::default()),
+        Err(why) => {
+            crate::output::say(&format!("error: {why}"));
+            (unknown(why), false, HealthPolicy::default())
+        }
         Ok(policy) => match connect::client(global) {
             Err(failure) => (unknown(failure_text(&failure)), false, policy),
             Ok(client) => {
@@ -53,8 +62,27 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
             }
         },
     };
-    let text = render(global.output, &appliance, &report, read, &policy);
+    let checked = Checked {
+        appliance: &appliance,
+        server: &server,
+        report: &report,
+        read,
+    };
+    let text = render(global.output, &checked, &policy);
     emit(args, &text, report.verdict.exit_code())
+}
+
+/// The `appliance` and `server` labels: the configuration file's name for the appliance (else
+/// its server), and its server's base URL, as `fleet check` labels an inventory's.
+fn labels(global: &GlobalArgs) -> (String, String) {
+    let Ok((server, chosen)) = connect::server(global) else {
+        return (String::new(), String::new());
+    };
+    let server = vcsa_backup::server_url(&server).unwrap_or(server);
+    match chosen {
+        Some(chosen) => (chosen.settings.name, server),
+        None => (server.clone(), server),
+    }
 }
 
 /// Checks, then logs out, all within the policy's time limit: appliances allow a limited number
@@ -80,12 +108,17 @@ pub fn usage_error(
     output_file: Option<&Path>,
     why: &str,
 ) -> ExitCode {
-    let appliance = server
+    let server = server
         .and_then(|server| vcsa_backup::server_url(server).ok())
-        .map(|url| appliance_name(&url))
         .unwrap_or_default();
     let report = unknown(format!("invalid command line: {why}"));
-    let text = render(format, &appliance, &report, false, &HealthPolicy::default());
+    let checked = Checked {
+        appliance: &server,
+        server: &server,
+        report: &report,
+        read: false,
+    };
+    let text = render(format, &checked, &HealthPolicy::default());
     emit_to(output_file, &text, 3)
 }
 
@@ -114,23 +147,14 @@ fn emit_to(output_file: Option<&Path>, text: &str, code: u8) -> ExitCode {
     }
 }
 
-fn render(
-    format: OutputFormat,
-    appliance: &str,
-    report: &HealthReport,
-    read: bool,
-    policy: &HealthPolicy,
-) -> String {
+fn render(format: OutputFormat, checked: &Checked<'_>, policy: &HealthPolicy) -> String {
+    let report = checked.report;
     let mut text = match format {
         OutputFormat::Table => health_output::table(report),
         OutputFormat::Json => serde_json::to_string_pretty(report)
             .unwrap_or_else(|e| format!("{{\"verdict\": \"UNKNOWN\", \"error\": \"{e}\"}}")),
         OutputFormat::Nagios => health_output::nagios(report, policy),
-        OutputFormat::Prometheus => health_output::prometheus(&[Checked {
-            appliance,
-            report,
-            read,
-        }]),
+        OutputFormat::Prometheus => health_output::prometheus(std::slice::from_ref(checked)),
     };
     if !text.ends_with('\n') {
         text.push('\n');
@@ -149,15 +173,6 @@ pub fn failure_text(failure: &Failure) -> String {
         Some(hint) => format!("{headline} ({hint})"),
         None => headline.to_string(),
     }
-}
-
-/// The host of a base URL, for the `appliance` label.
-pub fn appliance_name(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .trim_end_matches('/')
-        .to_string()
 }
 
 #[cfg(test)]

@@ -568,6 +568,17 @@ const CASES: &[Case] = &[
         code: 2,
         says: "--deadline",
     },
+    Case {
+        name: "a location password file for --verify-archive that is not there",
+        args: &[
+            "check",
+            "--verify-archive",
+            "--location-password-file",
+            "{dir}/none",
+        ],
+        code: 3,
+        says: "could not read the backup server password",
+    },
 ];
 
 /// Files a case needs in its scratch folder, by case name: (case, file name, contents).

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, Simulator};
 
-use crate::support::{Run, Sim, bare_command};
+use crate::support::{FleetSims, Run, Sim, bare_command, garbage_server};
 
 /// Parses the Prometheus text format back: every sample by name and labels, checking that each
 /// family has HELP and TYPE lines before its samples.
@@ -74,8 +74,9 @@ fn check_answers_in_every_format_with_the_monitoring_exit_codes() {
     let prometheus = sim.run(&["--output", "prometheus", "check", "--no-schedule-ok"]);
     assert_eq!(prometheus.code, 0, "{prometheus}");
     let samples = parse_prometheus(&prometheus.stdout);
-    let host = sim.url().trim_start_matches("http://").to_string();
-    let label = format!("{{appliance=\"{host}\"}}");
+    // Without an inventory or a configuration file, the appliance is its server.
+    let server = sim.url();
+    let label = format!("{{appliance=\"{server}\",server=\"{server}\"}}");
     assert_eq!(samples[&format!("vcsa_backup_check_success{label}")], 1.0);
     assert_eq!(samples[&format!("vcsa_backup_health_status{label}")], 0.0);
     assert!(samples[&format!("vcsa_backup_last_success_age_seconds{label}")] > 0.0);
@@ -83,7 +84,9 @@ fn check_answers_in_every_format_with_the_monitoring_exit_codes() {
         "vcsa_backup_last_success_timestamp_seconds{label}"
     )));
     assert_eq!(
-        samples[&format!("vcsa_backup_last_job_state{{appliance=\"{host}\",state=\"SUCCEEDED\"}}")],
+        samples[&format!(
+            "vcsa_backup_last_job_state{{appliance=\"{server}\",server=\"{server}\",state=\"succeeded\"}}"
+        )],
         1.0
     );
 
@@ -177,7 +180,7 @@ fn usage_errors_and_unreachable_appliances_are_unknown() {
     assert_eq!(run.code, 3, "a zero time limit could never be met: {run}");
     let samples = parse_prometheus(&run.stdout);
     assert_eq!(
-        samples["vcsa_backup_check_success{appliance=\"vcsa.example.com\"}"],
+        samples["vcsa_backup_check_success{appliance=\"https://vcsa.example.com\",server=\"https://vcsa.example.com\"}"],
         0.0
     );
     let run = Run::of(bare_command().args(["-o", "json", "check", "--bogus"]));
@@ -210,11 +213,11 @@ fn usage_errors_and_unreachable_appliances_are_unknown() {
     assert_eq!(run.code, 3, "{run}");
     let samples = parse_prometheus(&run.stdout);
     assert_eq!(
-        samples["vcsa_backup_check_success{appliance=\"127.0.0.1:9\"}"],
+        samples["vcsa_backup_check_success{appliance=\"http://127.0.0.1:9\",server=\"http://127.0.0.1:9\"}"],
         0.0
     );
     assert_eq!(
-        samples["vcsa_backup_health_status{appliance=\"127.0.0.1:9\"}"],
+        samples["vcsa_backup_health_status{appliance=\"http://127.0.0.1:9\",server=\"http://127.0.0.1:9\"}"],
         3.0
     );
     assert!(
@@ -396,4 +399,141 @@ fn a_bad_inventory_starts_nothing_and_names_the_entry() {
         "{run}"
     );
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+/// The text format with every value (times and ages included) replaced by `V`.
+fn without_values(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.rsplit_once(' ') {
+            Some((series, _)) if !line.starts_with('#') => format!("{series} V"),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn fleet_check_gives_the_same_lines_in_inventory_order_in_every_format() {
+    let garbage = garbage_server(16);
+    let fleet = FleetSims::start(
+        Simulator::fleet(3).template(
+            Simulator::builder()
+                .tls(false)
+                .history(2)
+                .job_duration(Duration::from_secs(1)),
+        ),
+        &format!("\n[[appliance]]\nname = \"portal\"\nserver = \"{garbage}\"\n"),
+    );
+    // vcsa-002's newest backup failed, with a long message.
+    let why = "The backup server refused the upload: the quota of the user backup on \
+               nas.example.com is exhausted (2048 GB of 2048 GB used); free some space or raise \
+               the quota, then run the backup again.";
+    fleet
+        .control("vcsa-002")
+        .fail_next_job(vcsa_backup_sim::JobFailure::at(10, why));
+    let failed = Run::of(
+        bare_command()
+            .env("VCSA_SERVER", fleet.sims.get("vcsa-002").unwrap().url())
+            .env("VCSA_PASSWORD", DEFAULT_PASSWORD)
+            .args([
+                "backup",
+                "--location",
+                "sftp://backup.example.com/vcsa/full",
+                "--wait",
+            ]),
+    );
+    assert_eq!(failed.code, 1, "{failed}");
+    let check = |format: &str| fleet.run(&["-o", format, "fleet", "check", "--no-schedule-ok"]);
+    let names = ["vcsa-001", "vcsa-002", "vcsa-003", "portal"];
+
+    let first = check("prometheus");
+    let second = check("prometheus");
+    assert_eq!(first.code, 2, "{first}");
+    assert_eq!(
+        without_values(&first.stdout),
+        without_values(&second.stdout)
+    );
+    let success: Vec<&str> = first
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("vcsa_backup_check_success{"))
+        .collect();
+    assert_eq!(success.len(), 4, "{first}");
+    for (line, name) in success.iter().zip(names) {
+        let server = match name {
+            "portal" => garbage.clone(),
+            _ => fleet.sims.get(name).unwrap().url().to_string(),
+        };
+        assert!(
+            line.starts_with(&format!(
+                "vcsa_backup_check_success{{appliance=\"{name}\",server=\"{server}\"}} "
+            )),
+            "the labels of `check`, in inventory order: {line}"
+        );
+    }
+    let states: Vec<&str> = first
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("vcsa_backup_last_job_state{appliance=\"vcsa-002\""))
+        .collect();
+    assert_eq!(states.len(), 6, "{first}");
+    assert!(
+        states
+            .iter()
+            .any(|l| l.contains("state=\"failed\"}") && l.ends_with(" 1.0")),
+        "{states:?}"
+    );
+    let mut sorted = states.clone();
+    sorted.sort_unstable();
+    assert_eq!(states, sorted);
+
+    let nagios = check("nagios");
+    assert_eq!(nagios.code, 2, "{nagios}");
+    let status = nagios.stdout.lines().next().unwrap();
+    assert!(
+        status.starts_with(
+            "VCSA BACKUP CRITICAL - 4 appliances: 1 CRITICAL (vcsa-002), 1 UNKNOWN (portal), 2 OK | "
+        ),
+        "{nagios}"
+    );
+    for name in ["vcsa-001", "vcsa-002", "vcsa-003"] {
+        assert!(status.contains(&format!(" '{name}::age'=")), "{status}");
+        assert!(
+            status.contains(&format!(" '{name}::failures'=")),
+            "{status}"
+        );
+    }
+    assert_eq!(status.matches('|').count(), 1, "{status}");
+
+    let table = check("table");
+    let rows: Vec<&str> = table.stdout.lines().collect();
+    assert_eq!(rows.len(), 5, "{table}");
+    for (row, name) in rows[1..].iter().zip(names) {
+        assert!(row.starts_with(name), "inventory order: {table}");
+    }
+    assert!(
+        rows.iter().all(|r| r.chars().count() <= 80),
+        "80 columns: {table}"
+    );
+    assert!(rows[2].ends_with('…'), "{table}");
+
+    let json = check("json");
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let appliances = doc["appliances"].as_array().unwrap();
+    let order: Vec<&str> = appliances
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, names);
+    assert!(
+        appliances[1]["report"]["reasons"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("then run the backup again."),
+        "the message in full: {json}"
+    );
+    assert_eq!(
+        appliances[0]["server"],
+        fleet.sims.get("vcsa-001").unwrap().url()
+    );
 }

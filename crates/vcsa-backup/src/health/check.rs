@@ -1,11 +1,23 @@
 //! The client operation: read what a health check needs, within a hard time limit, and judge it.
 
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
 use chrono::{Offset, Utc};
 
+use crate::catalog::BackupLocation;
+use crate::catalog::layout::system_name_in;
 use crate::client::Client;
 use crate::error::Error;
 use crate::health::evaluate::{Observation, evaluate};
-use crate::health::{HealthPolicy, HealthReport};
+use crate::health::{HealthPolicy, HealthReport, Reason, ReasonKind, Verdict};
+use crate::job::details::newest_first;
+use crate::job::{JobDetails, JobId, JobKind, TaskState};
+use crate::retry::backoff::ExponentialBackoff;
+use crate::retry::faults::FailureStreak;
+use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 use crate::schedule::Zone;
 use crate::wait::HumanDuration;
 
@@ -16,9 +28,11 @@ impl Client {
     /// when the policy judges them, unless something certainly wrong makes it worse.
     ///
     /// Made for monitoring: it gives up after the policy's
-    /// [`time_limit`](HealthPolicy::time_limit) (30 s by default), reads each thing once
-    /// (none of the patience of [`wait`](crate::wait)), and never repeats a log in that the
-    /// appliance refused, since the appliance locks accounts after a few failures.
+    /// [`time_limit`](HealthPolicy::time_limit) (30 s by default), tries a read again only
+    /// after a failure that may pass (an appliance that answered 503, a connection reset), and
+    /// never repeats a log in that the appliance refused, since the appliance locks accounts
+    /// after a few failures. With [`verify_archive`](HealthPolicy::verify_archive) it also asks
+    /// the appliance's catalog for the newest successful scheduled backup at its location.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(3).run(async |sim, client, request| {
@@ -62,10 +76,26 @@ impl Client {
     }
 
     async fn read_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
-        let time = self.get_appliance_time().await?;
-        let jobs = self.list_job_details(None).await?;
-        let schedules = self.list_schedules().await.map_err(|e| e.to_string());
-        Ok(evaluate(
+        // Retries end a little before the time limit, so the last failure is reported rather
+        // than the limit itself.
+        let limit = policy.check_time_limit();
+        let mut pace = Pace::new(
+            Deadline::starting_now(limit - limit / 5),
+            Arc::new(ExponentialBackoff::new(
+                Duration::from_secs(1),
+                Duration::from_secs(5),
+            )),
+            None,
+        );
+        let time = retried(&mut pace, "reading the clock", || self.get_appliance_time()).await?;
+        let jobs = retried(&mut pace, "reading the jobs", || {
+            self.list_job_details(None)
+        })
+        .await?;
+        let schedules = retried(&mut pace, "reading the schedules", || self.list_schedules())
+            .await
+            .map_err(|e| e.to_string());
+        let mut report = evaluate(
             policy,
             &Observation {
                 now: time.now,
@@ -74,6 +104,105 @@ impl Client {
                 jobs: &jobs,
                 schedules: Some(schedules.as_deref().map_err(Clone::clone)),
             },
-        ))
+        );
+        if policy.verifies_archive() {
+            let found = self.archive_at_location(&mut pace, policy, &jobs).await;
+            report.add_reason(found);
+        }
+        Ok(report)
     }
+
+    /// Whether the catalog lists the newest successful scheduled backup at its location.
+    async fn archive_at_location(
+        &self,
+        pace: &mut Pace,
+        policy: &HealthPolicy,
+        jobs: &BTreeMap<JobId, JobDetails>,
+    ) -> Reason {
+        let reason =
+            |verdict, message| Reason::new(verdict, ReasonKind::ArchiveAtLocation, message);
+        let newest = newest_first(jobs)
+            .into_iter()
+            .find(|(_, d)| d.state == TaskState::Succeeded && d.kind == JobKind::Scheduled);
+        let Some((id, details)) = newest else {
+            return reason(
+                Verdict::Ok,
+                "no successful scheduled backup to look for at its location".to_string(),
+            );
+        };
+        let Some((root, name, archive)) = archive_of(&details.location) else {
+            return reason(
+                Verdict::Warning,
+                format!(
+                    "the newest successful scheduled backup, job {id}, went to {}, which is not                      in the appliance's folder layout, so the catalog cannot list it",
+                    details.location
+                ),
+            );
+        };
+        let mut location = BackupLocation::builder().location(root.clone());
+        if let Some(password) = policy.location_password() {
+            location =
+                location.location_credentials(details.location_user.clone(), password.clone());
+        }
+        let location = match location.build() {
+            Ok(location) => location,
+            Err(e) => {
+                return reason(
+                    Verdict::Warning,
+                    format!("the location of job {id} cannot be looked at: {e}"),
+                );
+            }
+        };
+        let read = retried(pace, "reading the catalog", || {
+            self.get_archive(&location, &name, &archive)
+        })
+        .await;
+        match read {
+            Ok(_) => reason(
+                Verdict::Ok,
+                format!("the newest successful scheduled backup, {archive}, is at {root}"),
+            ),
+            Err(Error::NotFound(_)) => reason(
+                Verdict::Warning,
+                format!(
+                    "the newest successful scheduled backup, job {id}, is not at its location: \
+                     the catalog of {root} does not list {archive} of {name}"
+                ),
+            ),
+            Err(e) => reason(
+                Verdict::Warning,
+                format!(
+                    "the newest successful scheduled backup, job {id}, could not be looked for \
+                     at {root}: {e}"
+                ),
+            ),
+        }
+    }
+}
+
+/// `op`, tried again after a failure that may pass (an appliance that answered 503, a
+/// connection reset) while the pace's deadline allows.
+async fn retried<T, F, Fut>(pace: &mut Pace, what: &str, op: F) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>> + Send,
+{
+    let decide = |error: &Error, _: &FailureStreak| match error {
+        Error::Transient { .. } => Decision::Retry,
+        _ => Decision::GiveUp,
+    };
+    pace.retry_within(what, None, decide, &mut Call(op))
+        .await
+        .map_err(|stop| match stop {
+            Stop::GaveUp(e) | Stop::OutOfTime(e) => e,
+        })
+}
+
+/// The root, system name and archive of a backup folder in the appliance's layout:
+/// `<root>/vCenter/sn_<system name>/<archive>`.
+fn archive_of(folder: &str) -> Option<(String, String, String)> {
+    let (root, _) = folder.split_once("/vCenter/sn_")?;
+    let name = system_name_in(folder)?;
+    let archive = folder.trim_end_matches('/').rsplit('/').next()?;
+    (archive != name && !archive.is_empty()).then(|| (root.to_string(), name, archive.to_string()))
 }

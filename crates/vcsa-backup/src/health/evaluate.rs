@@ -1,17 +1,18 @@
 //! The health check itself: pure logic over what was read from the appliance.
 
-use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::health::missed::{self, Runs};
 use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
 use crate::job::details::newest_first;
-use crate::job::{JobDetails, JobId, Percent, TaskState};
+use crate::job::{JobDetails, JobId, JobKind, Percent, TaskState};
 use crate::schedule::{Schedule, Zone};
+use crate::server_error::ServerErrorType;
 use crate::wait::HumanDuration;
 
 /// What a check read from the appliance.
@@ -36,7 +37,7 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
         .position(|(_, d)| d.state == TaskState::Succeeded);
     let failures_since_success = jobs[..success_at.unwrap_or(jobs.len())]
         .iter()
-        .filter(|(_, d)| d.state == TaskState::Failed)
+        .filter(|(_, d)| d.state == TaskState::Failed && !canceled(d))
         .count();
     let last_success = success_at.and_then(|i| {
         let (id, details) = jobs[i];
@@ -84,20 +85,26 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
         }
     };
 
-    // Most severe first; the order of findings of one severity is kept.
-    reasons.sort_by_key(|r| Reverse(r.verdict));
-    let verdict = reasons
-        .iter()
-        .fold(Verdict::Ok, |worst, r| worst.worst(r.verdict));
-    HealthReport {
-        verdict,
+    let mut report = HealthReport {
+        verdict: Verdict::Ok,
         reasons,
         checked_at: seen.now,
         last_success,
         newest_job,
         failures_since_success,
         schedules,
-    }
+    };
+    report.settle();
+    report
+}
+
+/// Whether a job ended because someone canceled it.
+fn canceled(details: &JobDetails) -> bool {
+    details.state == TaskState::Failed
+        && details
+            .error
+            .as_ref()
+            .is_some_and(|e| e.error_type == Some(ServerErrorType::Canceled))
 }
 
 /// Whether the policy judges the schedules: a required one, or no enabled one as a warning.
@@ -180,6 +187,12 @@ fn judge_newest(
 ) {
     let progress = details.progress.as_ref().and_then(|p| p.percent());
     match &details.state {
+        // A canceled test backup is no emergency: the age of the newest success decides.
+        TaskState::Failed if canceled(details) => reasons.push(Reason::new(
+            Verdict::Ok,
+            ReasonKind::NewestJobCanceled,
+            format!("the newest backup, job {id}, was canceled"),
+        )),
         TaskState::Failed => {
             let verdict = if policy.is_failed_newest_job_critical() {
                 Verdict::Critical
@@ -236,7 +249,8 @@ fn newest(id: &JobId, details: &JobDetails) -> NewestJob {
     NewestJob {
         job: id.clone(),
         kind: details.kind.clone(),
-        status: details.state.clone(),
+        state: details.state.clone(),
+        canceled: canceled(details),
         started_at: details.started_at,
         ended_at: details.ended_at,
         duration: details.duration,
@@ -284,20 +298,40 @@ fn judge_schedules(
             Some(_) => {}
         }
     }
+    let starts: Vec<DateTime<Utc>> = seen
+        .jobs
+        .iter()
+        .filter_map(|(id, d)| d.started_at.or_else(|| id.started_at()))
+        .collect();
+    let first_scheduled = seen
+        .jobs
+        .iter()
+        .filter(|(_, d)| d.kind == JobKind::Scheduled)
+        .filter_map(|(id, d)| d.started_at.or_else(|| id.started_at()))
+        .min();
+    let runs = Runs {
+        starts: &starts,
+        first_scheduled,
+    };
+    let local = |at: DateTime<Utc>| at.with_timezone(&seen.zone.offset_at(at));
     schedules
         .iter()
-        .map(|s| ScheduleHealth {
-            id: s.id.clone(),
-            enabled: s.enabled,
-            next_run: s
-                .recurrence
-                .as_ref()
-                .filter(|_| s.enabled)
-                .and_then(|r| seen.zone.next_run(r, seen.now))
-                .map(|at| at.with_timezone(&seen.zone.offset_at(at))),
+        .map(|s| {
+            let recurrence = s.recurrence.as_ref().filter(|_| s.enabled);
+            let missed =
+                recurrence.map(|r| missed::missed_runs(policy, seen.zone, seen.now, r, &runs));
+            if let Some(missed) = missed.as_ref().filter(|m| !m.runs.is_empty()) {
+                reasons.push(missed::reason(policy, seen.zone, &s.id, &missed.runs));
+            }
+            ScheduleHealth {
+                id: s.id.clone(),
+                enabled: s.enabled,
+                next_run: recurrence
+                    .and_then(|r| seen.zone.next_run(r, seen.now))
+                    .map(local),
+                last_due_run: missed.as_ref().and_then(|m| m.last_due).map(local),
+                missed_runs: missed.map_or(0, |m| m.runs.len()),
+            }
         })
         .collect()
 }
-
-#[cfg(test)]
-mod tests;

@@ -8,10 +8,14 @@
 
 mod check;
 mod evaluate;
+mod missed;
 mod policy;
 mod report;
 mod verdict;
 
-pub use policy::{DEFAULT_TIME_LIMIT, HealthPolicy, PolicyError};
+pub use policy::{
+    DEFAULT_MISSED_RUN_GRACE, DEFAULT_MISSED_RUNS_CRITICAL, DEFAULT_TIME_LIMIT, HealthPolicy,
+    PolicyError,
+};
 pub use report::{HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth};
 pub use verdict::Verdict;

@@ -2,13 +2,17 @@
 
 use crate::wait::HumanDuration;
 use std::time::Duration;
+use vcsa_backup_api::Secret;
 
 /// The thresholds of a backup health check.
 ///
 /// The defaults suit a daily backup: WARNING when the newest successful backup is older than
 /// 26 hours (one missed day, with two hours of slack), CRITICAL beyond 50 hours; a failed newest
-/// job is CRITICAL; an appliance with no enabled schedule is a WARNING; no schedule is required
-/// by name; a check gives up after 30 s.
+/// job is CRITICAL (a canceled one is only reported); an appliance with no enabled schedule is a
+/// WARNING; no schedule is required by name; a schedule's run that started no backup within an
+/// hour of its time is a WARNING, two such runs in a row CRITICAL; the newest backup is not looked
+/// for at its location; a check gives up after 30 s, retrying what failed for a moment (an
+/// appliance that answered 503, a connection reset) until then.
 ///
 /// ```
 /// use std::time::Duration;
@@ -17,7 +21,9 @@ use std::time::Duration;
 /// let hour = Duration::from_secs(3600);
 /// let policy = HealthPolicy::new(8 * hour, 24 * hour)? // backups every few hours
 ///     .failed_newest_job_is_critical(false) // a failure is a WARNING until the age says more
-///     .require_schedule("default");
+///     .require_schedule("default")
+///     .missed_run_grace(2 * hour) // a run may start up to two hours late
+///     .missed_runs_critical(3); // CRITICAL at the third missed run in a row
 /// assert_eq!(policy.warn_age(), 8 * hour);
 /// assert_eq!(policy.required_schedule(), Some("default"));
 ///
@@ -34,6 +40,12 @@ pub struct HealthPolicy {
     failed_newest_job_is_critical: bool,
     no_enabled_schedule_is_warning: bool,
     required_schedule: Option<String>,
+    #[serde(rename = "missed_run_grace_seconds", serialize_with = "seconds")]
+    missed_run_grace: Duration,
+    missed_runs_critical: u32,
+    verify_archive: bool,
+    #[serde(skip)]
+    location_password: Option<Secret>,
     #[serde(rename = "time_limit_seconds", serialize_with = "seconds")]
     time_limit: Duration,
 }
@@ -46,6 +58,10 @@ fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
 pub(crate) const DEFAULT_WARN_AGE: Duration = Duration::from_secs(26 * 3600);
 /// The default critical age: two days and two hours.
 pub(crate) const DEFAULT_CRIT_AGE: Duration = Duration::from_secs(50 * 3600);
+/// How late a schedule's run may start by default before it counts as missed.
+pub const DEFAULT_MISSED_RUN_GRACE: Duration = Duration::from_secs(3600);
+/// How many missed runs in a row are CRITICAL by default (one is a WARNING).
+pub const DEFAULT_MISSED_RUNS_CRITICAL: u32 = 2;
 /// How long a check may take by default: well under the 60 s monitoring systems allow a check.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(30);
 
@@ -57,6 +73,10 @@ impl Default for HealthPolicy {
             failed_newest_job_is_critical: true,
             no_enabled_schedule_is_warning: true,
             required_schedule: None,
+            missed_run_grace: DEFAULT_MISSED_RUN_GRACE,
+            missed_runs_critical: DEFAULT_MISSED_RUNS_CRITICAL,
+            verify_archive: false,
+            location_password: None,
             time_limit: DEFAULT_TIME_LIMIT,
         }
     }
@@ -107,6 +127,37 @@ impl HealthPolicy {
         self
     }
 
+    /// How late an enabled schedule's run may start (by the appliance's clock, in its time
+    /// zone) before it counts as missed: a run with no backup job started within this time of
+    /// it is a WARNING that names it (default one hour, [`DEFAULT_MISSED_RUN_GRACE`]). Runs due
+    /// before the oldest scheduled job on record are not judged: nothing says the schedule
+    /// existed then.
+    #[must_use]
+    pub fn missed_run_grace(mut self, grace: Duration) -> Self {
+        self.missed_run_grace = grace;
+        self
+    }
+
+    /// How many missed runs in a row make the check CRITICAL (default 2,
+    /// [`DEFAULT_MISSED_RUNS_CRITICAL`]); fewer are a WARNING. Zero keeps missed runs a
+    /// WARNING however many there are.
+    #[must_use]
+    pub fn missed_runs_critical(mut self, runs: u32) -> Self {
+        self.missed_runs_critical = runs;
+        self
+    }
+
+    /// Looks for the newest successful scheduled backup in the appliance's catalog at its
+    /// location, with the location's user from the job and this password (`None` for a
+    /// location without one): a backup the catalog does not list, or a catalog that cannot be
+    /// read, is a WARNING. The password never appears in the report or in `Debug`.
+    #[must_use]
+    pub fn verify_archive(mut self, location_password: Option<Secret>) -> Self {
+        self.verify_archive = true;
+        self.location_password = location_password;
+        self
+    }
+
     /// How long the whole check may take, log in included (default 30 s,
     /// [`DEFAULT_TIME_LIMIT`]); a zero limit is taken as the default.
     #[must_use]
@@ -147,6 +198,26 @@ impl HealthPolicy {
     /// The schedule that must exist, if one must.
     pub fn required_schedule(&self) -> Option<&str> {
         self.required_schedule.as_deref()
+    }
+
+    /// How late a schedule's run may start before it counts as missed.
+    pub fn missed_run_grace_period(&self) -> Duration {
+        self.missed_run_grace
+    }
+
+    /// How many missed runs in a row are CRITICAL; zero: never.
+    pub fn missed_runs_critical_count(&self) -> u32 {
+        self.missed_runs_critical
+    }
+
+    /// Whether the check looks for the newest scheduled backup at its location.
+    pub fn verifies_archive(&self) -> bool {
+        self.verify_archive
+    }
+
+    /// The backup location's password for [`verify_archive`](Self::verify_archive).
+    pub(crate) fn location_password(&self) -> Option<&Secret> {
+        self.location_password.as_ref()
     }
 }
 

@@ -50,6 +50,22 @@ impl HealthReport {
         }
     }
 
+    /// Adds a finding, keeps the reasons most severe first and the verdict the worst of them.
+    pub(crate) fn add_reason(&mut self, reason: Reason) {
+        self.reasons.push(reason);
+        self.settle();
+    }
+
+    /// Sorts the reasons most severe first (the order of findings of one severity is kept) and
+    /// sets the verdict to the worst.
+    pub(crate) fn settle(&mut self) {
+        self.reasons.sort_by_key(|r| std::cmp::Reverse(r.verdict));
+        self.verdict = self
+            .reasons
+            .iter()
+            .fold(Verdict::Ok, |worst, r| worst.worst(r.verdict));
+    }
+
     /// One line for people and monitoring status lines: the most severe reasons, joined.
     ///
     /// Reasons that share the verdict are all given; OK findings only when nothing is wrong.
@@ -109,6 +125,13 @@ pub enum ReasonKind {
     UnknownJobState,
     /// The newest job failed.
     NewestJobFailed,
+    /// The newest job was canceled: reported, and judged by the age of the newest success.
+    NewestJobCanceled,
+    /// An enabled schedule's run started no backup within the grace period.
+    MissedRun,
+    /// The newest successful scheduled backup is not in the catalog at its location, or the
+    /// catalog could not say (or it is, for an OK finding).
+    ArchiveAtLocation,
     /// A backup is running now.
     Running,
     /// No backup schedule is enabled with a time to run at, so no backup starts by itself.
@@ -155,7 +178,9 @@ pub struct NewestJob {
     /// Started by a schedule or by hand.
     pub kind: JobKind,
     /// Pending, running, blocked, succeeded or failed.
-    pub status: TaskState,
+    pub state: TaskState,
+    /// Whether it failed because it was canceled.
+    pub canceled: bool,
     /// When it started.
     pub started_at: Option<DateTime<Utc>>,
     /// When it ended.
@@ -181,6 +206,11 @@ pub struct ScheduleHealth {
     pub enabled: bool,
     /// Its next run, in the appliance's time zone; `None` when disabled or without recurrence.
     pub next_run: Option<DateTime<FixedOffset>>,
+    /// Its newest run whose grace period has passed, in the appliance's time zone; `None` when
+    /// disabled, without recurrence, or not judged.
+    pub last_due_run: Option<DateTime<FixedOffset>>,
+    /// How many of its runs in a row, up to the newest due one, started no backup.
+    pub missed_runs: usize,
 }
 
 fn optional_seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {

@@ -21,6 +21,7 @@ mod fleet;
 mod fleet_outages;
 mod health;
 mod health_verdict;
+mod health_verdicts;
 mod http_client;
 mod http_events;
 mod job_id;
