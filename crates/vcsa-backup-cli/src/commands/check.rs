@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use vcsa_backup::health::{HealthPolicy, HealthReport};
 use vcsa_backup::{Client, Error};
@@ -54,7 +55,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
         Ok(policy) => match connect::client(global) {
             Err(failure) => (unknown(failure_text(&failure)), false, policy),
             Ok(client) => {
-                let result = check_and_log_out(&client, &policy).await;
+                let result = check_and_log_out(&client, &policy, args.time_limit).await;
                 match result {
                     Ok(report) => (report, true, policy),
                     Err(e) => (unknown(failure_text(&Failure::from(e))), false, policy),
@@ -87,8 +88,12 @@ fn labels(global: &GlobalArgs) -> (String, String) {
 
 /// Checks, then logs out, all within the policy's time limit: appliances allow a limited number
 /// of sessions, so this one is given back, but only in what is left of the limit.
-async fn check_and_log_out(client: &Client, policy: &HealthPolicy) -> Result<HealthReport, Error> {
-    let deadline = tokio::time::Instant::now() + policy.check_time_limit();
+async fn check_and_log_out(
+    client: &Client,
+    policy: &HealthPolicy,
+    limit: Duration,
+) -> Result<HealthReport, Error> {
+    let deadline = tokio::time::Instant::now() + limit;
     let result = client.check_backup_health(policy).await;
     let _ = tokio::time::timeout_at(deadline, client.logout()).await;
     result
@@ -196,7 +201,7 @@ mod tests {
         sim.control().set_response_delay(Duration::from_secs(3600));
         let limit = Duration::from_secs(5);
         let policy = HealthPolicy::default().time_limit(limit);
-        let within = tokio::time::timeout(limit, check_and_log_out(&client, &policy)).await;
+        let within = tokio::time::timeout(limit, check_and_log_out(&client, &policy, limit)).await;
         let error = within
             .expect("the check and its log out end within the time limit")
             .unwrap_err();

@@ -537,3 +537,32 @@ fn fleet_check_gives_the_same_lines_in_inventory_order_in_every_format() {
         fleet.sims.get("vcsa-001").unwrap().url()
     );
 }
+
+/// The simulator's world agrees with itself: its `default` schedule runs daily and `--history`
+/// seeds that schedule's runs with their backups, so a plain `check` (no flag relaxing a rule)
+/// is OK on one appliance and on every appliance of a simulated fleet.
+#[test]
+fn a_simulator_with_history_is_ok_alone_and_in_a_fleet() {
+    let sim = healthy();
+    let run = sim.run(&["--output", "json", "check"]);
+    assert_eq!(run.code, 0, "{run}");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["verdict"], "OK", "{run}");
+    let reasons = doc["reasons"].as_array().expect("reasons");
+    assert!(reasons.iter().all(|r| r["verdict"] == "OK"), "{run}");
+
+    let fleet = FleetSims::start(
+        Simulator::fleet(5).template(Simulator::builder().tls(false).history(3)),
+        "",
+    );
+    let run = fleet.run(&["--output", "json", "fleet", "check"]);
+    assert_eq!(run.code, 0, "{run}");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let verdicts: Vec<&str> = doc["appliances"]
+        .as_array()
+        .expect("appliances")
+        .iter()
+        .map(|a| a["report"]["verdict"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(verdicts, ["OK"; 5], "{run}");
+}

@@ -31,7 +31,7 @@ const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 ///
 /// ```
 /// use std::time::Duration;
-/// use vcsa_backup::{BackupLocation, BackupRequest, Secret};
+/// use vcsa_backup::{BackupLocation, BackupRequest};
 /// use vcsa_backup::fleet::BackupPlan;
 ///
 /// // Each appliance's schedule, the groups' requests accepted within 5 minutes.
@@ -40,10 +40,10 @@ const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 /// // interface names it, at most 10 running at once.
 /// let root = BackupLocation::builder()
 ///     .location("sftp://nas.example.com/backups")
-///     .credentials("backup", Secret::new("Nas-Pa55word!"))
+///     .location_credentials("backup", "Nas-Pa55word!")
 ///     .build()?;
 /// let request =
-///     BackupRequest::builder().location_credentials("backup", Secret::new("Nas-Pa55word!"));
+///     BackupRequest::builder().location_credentials("backup", "Nas-Pa55word!");
 /// let manual = BackupPlan::into_layout(root, request)
 ///     .window(Duration::from_secs(120))
 ///     .max_running(10);
@@ -127,17 +127,17 @@ impl BackupPlan {
     }
 
     /// The window.
-    pub fn window_duration(&self) -> Duration {
+    pub(crate) fn window_duration(&self) -> Duration {
         self.window
     }
 
     /// The comment stored with every backup, if any.
-    pub fn comment_text(&self) -> Option<&str> {
+    pub(crate) fn comment_text(&self) -> Option<&str> {
         self.comment.as_deref()
     }
 
     /// The most backups running at once, if limited.
-    pub fn max_running_backups(&self) -> Option<usize> {
+    pub(crate) fn max_running_backups(&self) -> Option<usize> {
         self.max_running
     }
 

@@ -209,7 +209,7 @@ impl Fleet {
     }
 
     /// How many appliances it works on at once.
-    pub fn concurrency(&self) -> usize {
+    pub(crate) fn concurrency(&self) -> usize {
         self.jobs
     }
 

@@ -171,7 +171,7 @@ impl HealthPolicy {
     }
 
     /// How long the whole check may take.
-    pub fn check_time_limit(&self) -> Duration {
+    pub(crate) fn check_time_limit(&self) -> Duration {
         self.time_limit
     }
 
@@ -186,32 +186,32 @@ impl HealthPolicy {
     }
 
     /// Whether a failed newest job is CRITICAL (otherwise a WARNING).
-    pub fn is_failed_newest_job_critical(&self) -> bool {
+    pub(crate) fn is_failed_newest_job_critical(&self) -> bool {
         self.failed_newest_job_is_critical
     }
 
     /// Whether no enabled schedule is a WARNING.
-    pub fn is_no_enabled_schedule_a_warning(&self) -> bool {
+    pub(crate) fn is_no_enabled_schedule_a_warning(&self) -> bool {
         self.no_enabled_schedule_is_warning
     }
 
     /// The schedule that must exist, if one must.
-    pub fn required_schedule(&self) -> Option<&str> {
+    pub(crate) fn required_schedule(&self) -> Option<&str> {
         self.required_schedule.as_deref()
     }
 
     /// How late a schedule's run may start before it counts as missed.
-    pub fn missed_run_grace_period(&self) -> Duration {
+    pub(crate) fn missed_run_grace_period(&self) -> Duration {
         self.missed_run_grace
     }
 
     /// How many missed runs in a row are CRITICAL; zero: never.
-    pub fn missed_runs_critical_count(&self) -> u32 {
+    pub(crate) fn missed_runs_critical_count(&self) -> u32 {
         self.missed_runs_critical
     }
 
     /// Whether the check looks for the newest scheduled backup at its location.
-    pub fn verifies_archive(&self) -> bool {
+    pub(crate) fn verifies_archive(&self) -> bool {
         self.verify_archive
     }
 

@@ -129,7 +129,7 @@ pub(super) async fn backup(global: &GlobalArgs, fleet: &Fleet, args: &FleetBacku
         plan = plan.max_running(max.into());
     }
     let outcome = if args.wait {
-        follow_all(global, fleet, &plan, deadline).await
+        follow_all(global, fleet, &plan, args, deadline).await
     } else {
         fleet
             .backup(&plan)
@@ -337,6 +337,7 @@ async fn follow_all(
     global: &GlobalArgs,
     fleet: &Fleet,
     plan: &BackupPlan,
+    args: &FleetBackupArgs,
     deadline: Option<Instant>,
 ) -> Result<(Starts, HashMap<String, Ended>, Stop), GroupTooLarge> {
     let mut updates = fleet.backup_and_follow(plan, &crate::follow::options(None))?;
@@ -347,9 +348,9 @@ async fn follow_all(
         .collect();
     let mode = Mode::detect(global.quiet);
     if mode != Mode::Silent {
-        let running = match plan.max_running_backups() {
+        let running = match args.max_running {
             Some(max) => format!("at most {max} running at once"),
-            None => format!("{} started at a time", fleet.concurrency()),
+            None => format!("{} started at a time", args.fleet.jobs),
         };
         crate::output::say(&format!(
             "backing up {} appliance(s), {running}, each followed to its end",
