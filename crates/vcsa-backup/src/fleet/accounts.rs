@@ -19,7 +19,7 @@ use tokio::time::Instant;
 use crate::client::Client;
 use crate::error::{AuthFailure, Error};
 use crate::fleet::appliance::{Access, Appliance};
-use crate::fleet::run::ApplianceFailure;
+use crate::fleet::failure::ApplianceFailure;
 
 /// The first pause before a log in that failed for a passing reason is tried again; each
 /// next pause doubles, up to [`RETRY_AT_MOST`].

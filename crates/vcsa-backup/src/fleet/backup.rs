@@ -12,7 +12,7 @@ use crate::catalog::BackupLocation;
 use crate::client::Client;
 use crate::error::Error;
 use crate::fleet::accounts::passing;
-use crate::fleet::run::{ApplianceFailure, ApplianceResult};
+use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
 use crate::fleet::{Appliance, Fleet, FollowEvent};
 use crate::job::JobStatus;
 

@@ -56,6 +56,7 @@
 mod accounts;
 mod appliance;
 mod backup;
+mod failure;
 mod follow;
 mod run;
 mod schedules;
@@ -64,7 +65,6 @@ pub use appliance::{Appliance, DEFAULT_SCHEDULE, FleetError, FleetProblem, Setti
 pub use backup::{
     BackupPlan, BackupStarted, DEFAULT_WINDOW, FleetBackup, GroupBackup, GroupLimit, GroupTooLarge,
 };
+pub use failure::{ApplianceFailure, ApplianceResult};
 pub use follow::{FleetFollow, FollowEvent, FollowUpdate, FollowedJob};
-pub use run::{
-    ApplianceFailure, ApplianceResult, ApplianceState, DEFAULT_DEADLINE, DEFAULT_JOBS, Fleet,
-};
+pub use run::{ApplianceState, DEFAULT_DEADLINE, DEFAULT_JOBS, Fleet};
