@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use serde::Serialize;
+use tokio::time::Instant;
 use vcsa_backup::Error;
 use vcsa_backup::fleet::{Appliance, ApplianceFailure, Fleet};
 use vcsa_backup::wait::WaitError;
@@ -47,8 +48,8 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
         }
     };
     let fleet = match command {
-        FleetCommand::Check(a) => fleet.deadline(a.deadline),
-        FleetCommand::List(a) => fleet.deadline(a.deadline),
+        FleetCommand::Check(a) => fleet.deadline(Instant::now() + a.deadline),
+        FleetCommand::List(a) => fleet.deadline(Instant::now() + a.deadline),
         FleetCommand::Backup(_) | FleetCommand::Schedule(_) => fleet,
     };
     match command {

@@ -43,16 +43,17 @@ pub enum ApplianceFailure {
         /// The limit.
         limit: Duration,
     },
-    /// Not read: the fleet's deadline passed first (see [`Fleet::deadline`](crate::fleet::Fleet::deadline)); the appliance
-    /// was still being read, or waiting its turn.
+    /// Not done: the fleet's deadline passed first (see
+    /// [`Fleet::deadline`](crate::fleet::Fleet::deadline)); the appliance was still being read,
+    /// or waiting its turn.
     #[error(
-        "not read: the fleet's deadline of {} passed first; allow more time, more appliances at \
-         once (jobs), or a shorter time limit per appliance",
-        HumanDuration(*deadline)
+        "not read: the fleet's deadline, {} after the start, passed first; allow more time, more \
+         appliances at once (jobs), or a shorter time limit per appliance",
+        HumanDuration(*allowed)
     )]
     DeadlinePassed {
-        /// The deadline.
-        deadline: Duration,
+        /// How long the call had, from its start to the deadline.
+        allowed: Duration,
     },
     /// The appliance or the connection to it failed; the error says which and what to do.
     #[error("{0}")]

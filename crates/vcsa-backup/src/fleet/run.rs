@@ -20,9 +20,9 @@ use crate::wire::flavour::Flavour;
 /// How many appliances a fleet works on at once unless told otherwise.
 pub const DEFAULT_JOBS: usize = 8;
 
-/// How long a fleet command may take in all unless told otherwise: below the time-outs of
-/// common monitoring systems (a minute), so that an outage shows as UNKNOWN appliances rather
-/// than a check that never reports.
+/// How long a fleet's check, list or schedule apply may take in all, from its start, unless
+/// given a [`Fleet::deadline`]: below the time-outs of common monitoring systems (a minute), so
+/// that an outage shows as UNKNOWN appliances rather than a check that never reports.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(50);
 
 /// Logging out is a courtesy (appliances limit sessions); it must not hold up the results.
@@ -35,7 +35,7 @@ pub struct Fleet {
     jobs: usize,
     request_timeout: Duration,
     time_limit: Duration,
-    deadline: Duration,
+    deadline: Option<Instant>,
     user_agent: Option<String>,
 }
 
@@ -69,7 +69,7 @@ impl Fleet {
             jobs: DEFAULT_JOBS,
             request_timeout: crate::client::builder::DEFAULT_REQUEST_TIMEOUT,
             time_limit: crate::health::DEFAULT_TIME_LIMIT,
-            deadline: DEFAULT_DEADLINE,
+            deadline: None,
             user_agent: None,
         })
     }
@@ -97,15 +97,17 @@ impl Fleet {
         self
     }
 
-    /// How long [`check`](Self::check) and [`list`](Self::list) may take in all, from their
-    /// call (default [`DEFAULT_DEADLINE`]): the appliances not read by then end with
+    /// When [`check`](Self::check), [`list`](Self::list) and
+    /// [`apply_schedules`](Self::apply_schedules) end, whatever happens (without it,
+    /// [`DEFAULT_DEADLINE`] after each call starts): the appliances not done by then end with
     /// [`ApplianceFailure::DeadlinePassed`], the others keep their results. Appliances that do
     /// not answer take their [`time_limit`](Self::time_limit) each, [`jobs`](Self::jobs) at a
     /// time, so `ceil(appliances / jobs) x time limit` is the most a fleet that does not
-    /// answer at all can take without it.
+    /// answer at all can take without it. Takes a `tokio::time::Instant` or a
+    /// `std::time::Instant`, as [`WaitOptions::deadline`](crate::wait::WaitOptions::deadline).
     #[must_use]
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
+    pub fn deadline(mut self, deadline: impl Into<Instant>) -> Self {
+        self.deadline = Some(deadline.into());
         self
     }
 
@@ -168,7 +170,8 @@ impl Fleet {
     {
         let slots = Semaphore::new(self.jobs);
         let accounts = Accounts::default();
-        let end = Instant::now() + self.deadline;
+        let start = Instant::now();
+        let end = self.deadline.unwrap_or(start + DEFAULT_DEADLINE);
         let runs = self.appliances.iter().map(|entry| {
             let (slots, accounts, op) = (&slots, &accounts, &op);
             let run = async move {
@@ -186,7 +189,7 @@ impl Fleet {
             async move {
                 let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(Err(
                     ApplianceFailure::DeadlinePassed {
-                        deadline: self.deadline,
+                        allowed: end.saturating_duration_since(start),
                     },
                 ));
                 result(entry, outcome)
