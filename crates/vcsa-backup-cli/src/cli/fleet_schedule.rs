@@ -3,6 +3,7 @@
 use clap::{Args, Subcommand};
 
 use super::FleetArgs;
+use super::schedule::ApplyMode;
 
 /// `fleet schedule ...`.
 #[derive(Debug, Subcommand)]
@@ -33,22 +34,7 @@ pub struct FleetScheduleApplyArgs {
     #[command(flatten)]
     pub fleet: FleetArgs,
 
-    /// Print what would change, and change nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-
-    /// Like --dry-run, and exit 1 when any appliance's schedule differs.
-    #[arg(long)]
-    pub check: bool,
-
-    /// When the inventory removes a setting that an update cannot remove (the time, the
-    /// retention, the location user), delete the schedule and create it again; the table's
-    /// passwords are then set anew.
-    #[arg(long)]
-    pub recreate: bool,
-
-    /// Also send the table's passwords to existing schedules, replacing the stored ones (each
-    /// run then counts as a change).
-    #[arg(long)]
-    pub send_passwords: bool,
+    /// How the apply goes (--check: exit 1 when any appliance's schedule differs).
+    #[command(flatten)]
+    pub mode: ApplyMode,
 }

@@ -200,17 +200,26 @@ pub struct ScheduleApplyArgs {
     #[command(flatten)]
     pub options: ScheduleOptions,
 
+    /// How the apply goes.
+    #[command(flatten)]
+    pub mode: ApplyMode,
+}
+
+/// How `schedule apply` and `fleet schedule apply` go: a dry run, a drift check, a recreate,
+/// passwords sent again.
+#[derive(Debug, Args)]
+pub struct ApplyMode {
     /// Print what would change, and change nothing.
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Like --dry-run, and exit 1 when something would change.
+    /// Like --dry-run, and exit 1 when a schedule would change.
     #[arg(long)]
     pub check: bool,
 
-    /// When the options remove a setting that an update cannot remove (the time, the
+    /// When the desired settings remove one that an update cannot remove (the time, the
     /// retention, the location user), delete the schedule and create it again. Every password
-    /// is set anew then: give the backup server's and, for encrypted backups, the encryption
+    /// is set anew then: the backup server's and, for encrypted backups, the encryption
     /// password.
     #[arg(long)]
     pub recreate: bool,
@@ -220,6 +229,20 @@ pub struct ScheduleApplyArgs {
     /// sent only when the schedule is created or its location user changes.
     #[arg(long)]
     pub send_passwords: bool,
+}
+
+impl ApplyMode {
+    /// Whether nothing may change (--dry-run or --check).
+    pub fn changes_nothing(&self) -> bool {
+        self.dry_run || self.check
+    }
+
+    /// The SDK's options for a change in this mode (the caller decides about a dry run).
+    pub fn options(&self) -> vcsa_backup::ApplyOptions {
+        vcsa_backup::ApplyOptions::new()
+            .allow_recreate(self.recreate)
+            .send_passwords(self.send_passwords)
+    }
 }
 
 /// `schedule run`.

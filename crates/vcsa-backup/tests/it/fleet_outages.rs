@@ -125,7 +125,10 @@ async fn the_fleet_deadline_ends_a_check_with_the_appliances_not_read() {
     assert_eq!(timed_out, 6, "{results:?}");
     assert_eq!(not_read.len(), 14);
     let said = results[19].outcome.as_ref().unwrap_err().to_string();
-    assert!(said.contains("deadline, 10s after the start, passed"), "{said}");
+    assert!(
+        said.contains("deadline, 10s after the start, passed"),
+        "{said}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
 
+use vcsa_backup::ScheduleSpec;
 use vcsa_backup::fleet::Fleet;
-use vcsa_backup::{ApplyOptions, ScheduleSpec};
 
 use super::{Row, failure, fleet_code, row};
 use crate::cli::{FleetScheduleApplyArgs, GlobalArgs, ScheduleOptions, TargetArgs};
@@ -37,11 +37,8 @@ async fn converge(
 ) -> Result<Code, Failure> {
     // Every declared schedule checked, and every password read, before anything is sent.
     let (specs, of) = desired(fleet, args)?;
-    let dry_run = args.dry_run || args.check;
-    let options = ApplyOptions::new()
-        .allow_recreate(args.recreate)
-        .send_passwords(args.send_passwords)
-        .dry_run(dry_run);
+    let dry_run = args.mode.changes_nothing();
+    let options = args.mode.options().dry_run(dry_run);
     // `desired` found a spec for every appliance of the fleet.
     let results = fleet
         .apply_schedules(|a| &specs[&of[a.name()]], &options)
@@ -54,8 +51,8 @@ async fn converge(
             Ok(diff) => {
                 let view = DiffView::new(diff, dry_run, None, false);
                 let code = match (view.is_blocked(), view.differs()) {
-                    (true, _) if !args.check => Code::InvalidInput,
-                    (_, true) if args.check => Code::JobFailed,
+                    (true, _) if !args.mode.check => Code::InvalidInput,
+                    (_, true) if args.mode.check => Code::JobFailed,
                     _ => Code::Success,
                 };
                 row(entry, code, Some(view), None)
@@ -72,7 +69,10 @@ async fn converge(
         || table(&rows),
     )?;
     // An update cannot remove a setting: the SDK refuses such an apply on its appliance.
-    if !dry_run && !args.recreate && rows.iter().any(|r| r.exit_code == Code::InvalidInput as u8) {
+    if !dry_run
+        && !args.mode.recreate
+        && rows.iter().any(|r| r.exit_code == Code::InvalidInput as u8)
+    {
         output::say(
             "hint: where the inventory removes a setting an update cannot (the time, the \
              retention, the location user), pass --recreate to delete the schedule and create \
@@ -84,7 +84,7 @@ async fn converge(
         .filter(|r| r.result.as_ref().is_some_and(DiffView::differs))
         .map(|r| r.name.as_str())
         .collect();
-    if args.check && !drifted.is_empty() {
+    if args.mode.check && !drifted.is_empty() {
         let failure = Failure::new(
             Code::JobFailed,
             format!(

@@ -13,10 +13,8 @@ use crate::views::DiffView;
 /// Runs `schedule apply`.
 pub async fn run(ctx: &Context, args: &ScheduleApplyArgs) -> Result<(), Failure> {
     let id = args.schedule.trim();
-    let dry_run = args.dry_run || args.check;
-    let options = ApplyOptions::new()
-        .allow_recreate(args.recreate)
-        .send_passwords(args.send_passwords);
+    let dry_run = args.mode.changes_nothing();
+    let options = args.mode.options();
     // Every problem in the options first, before anything is sent.
     let given = Some(args.options.target.parts.as_slice());
     builder(
@@ -82,11 +80,11 @@ async fn plan(
             .map_err(|e| super::failure(id, e))
     };
     let mut plan = plan_for(&spec).await?;
-    let dry_run = args.dry_run || args.check;
+    let dry_run = args.mode.changes_nothing();
     if !dry_run
         && !location_given
         && args.options.target.location_user.is_some()
-        && sends_location_password(&plan, args.send_passwords)
+        && sends_location_password(&plan, args.mode.send_passwords)
     {
         passwords_given = true;
         spec = spec_of(Passwords::read(&args.options, Some(&args.location))?)?;
@@ -98,7 +96,7 @@ async fn plan(
 /// How the command ends, once the diff is printed: blocked, differing under `--check`, or fine.
 fn outcome(id: &str, args: &ScheduleApplyArgs, view: &DiffView) -> Result<(), Failure> {
     if view.is_blocked() {
-        let code = if args.check {
+        let code = if args.mode.check {
             ExitCode::JobFailed
         } else {
             ExitCode::InvalidInput
@@ -111,7 +109,7 @@ fn outcome(id: &str, args: &ScheduleApplyArgs, view: &DiffView) -> Result<(), Fa
             .with_hint("set VCSA_LOCATION_PASSWORD or pass --location-password-file FILE")
             .after_result());
         }
-        let hint = if args.recreate {
+        let hint = if args.mode.recreate {
             "give the backup server's password too (VCSA_LOCATION_PASSWORD or \
              --location-password-file), since the schedule is created anew"
         } else {
@@ -127,7 +125,7 @@ fn outcome(id: &str, args: &ScheduleApplyArgs, view: &DiffView) -> Result<(), Fa
         .with_hint(hint)
         .after_result());
     }
-    if args.check && view.differs() {
+    if args.mode.check && view.differs() {
         return Err(Failure::new(
             ExitCode::JobFailed,
             format!("schedule \"{id}\" differs from the options"),
