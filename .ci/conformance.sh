@@ -50,9 +50,11 @@ trap cleanup EXIT
 
 # Short jobs, so a backup started by one test does not block the others for long. Each job
 # first waits PENDING then BLOCKED, so those shapes of job status and details are checked too;
-# a second schedule besides "default" is run as well.
+# a second schedule besides "default" is run as well (the cap raised from the appliance's one, so
+# that creates and the admin API's seeding are exercised too).
 VCSA_SIM_PASSWORD="$SIM_PASSWORD" "$SIM_BIN" --listen 127.0.0.1:0 --http --user "$SIM_USER" \
-    --job-duration 2s --job-pending 500ms --job-blocked 500ms --schedule weekly --history 5 \
+    --job-duration 2s --job-pending 500ms --job-blocked 500ms --max-schedules 20 --schedule weekly \
+    --history 5 \
     >"$SIM_OUT" 2>&1 &
 SIM_PID=$!
 
