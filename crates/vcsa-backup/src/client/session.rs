@@ -3,8 +3,6 @@
 
 use std::sync::atomic::Ordering;
 
-use progenitor_client::ClientInfo;
-
 use crate::client::Client;
 use crate::client::resolve::may_have_started;
 use crate::error::{AuthFailure, Error, Field, Problem};
@@ -82,7 +80,9 @@ impl Client {
     /// credentials (`GET <base>/api`), whose answer, any HTTP status, is all it asks for. A
     /// fleet asks it before a log in that could count against a shared account, so that an
     /// appliance that does not answer never holds the others up.
+    #[cfg(feature = "fleet")]
     pub(crate) async fn answers(&self) -> Result<(), Error> {
+        use progenitor_client::ClientInfo;
         let url = format!("{}/api", self.base_url());
         self.inner
             .api
