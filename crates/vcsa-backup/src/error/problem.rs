@@ -217,7 +217,8 @@ impl fmt::Display for Problem {
 /// assert_eq!(error.problems()[0].field, Field::LocationUser);
 /// println!("{error}");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the request is invalid: {}. Fix these settings, then build it again", joined(.problems))]
 pub struct BuildError {
     problems: Vec<Problem>,
 }
@@ -236,27 +237,6 @@ impl BuildError {
     pub fn into_problems(self) -> Vec<Problem> {
         self.problems
     }
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the request is invalid: ")?;
-        write_problems(f, &self.problems)?;
-        f.write_str(". Fix these settings, then build it again")
-    }
-}
-
-impl std::error::Error for BuildError {}
-
-/// The problems on one line, separated by `; `.
-pub(crate) fn write_problems(f: &mut fmt::Formatter<'_>, problems: &[Problem]) -> fmt::Result {
-    for (i, p) in problems.iter().enumerate() {
-        if i > 0 {
-            f.write_str("; ")?;
-        }
-        write!(f, "{p}")?;
-    }
-    Ok(())
 }
 
 /// The problems on one line, separated by `; `.
