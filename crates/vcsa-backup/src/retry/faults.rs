@@ -148,75 +148,55 @@ fn is_transient(error: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ServerError;
+    use crate::error::AuthFailure;
+    use crate::error::samples::{refused, said, transient};
 
     const S: fn(u64) -> Duration = Duration::from_secs;
-
-    fn transient() -> Error {
-        Error::Transient {
-            reason: "the appliance could not be reached".into(),
-            server: None,
-            source: None,
-            change: None,
-        }
-    }
 
     #[test]
     fn transient_failures_are_retried_for_the_span_of_time_not_a_count() {
         let policy = RetryTransient::new(S(60));
-        let decide = |n, secs| policy.on_error(&transient(), &FailureStreak::new(n, S(secs)));
+        let decide = |n, secs| policy.on_error(&transient(None), &FailureStreak::new(n, S(secs)));
         assert_eq!(decide(1, 0), FaultAction::Retry);
         assert_eq!(decide(500, 59), FaultAction::Retry);
         assert_eq!(decide(2, 60), FaultAction::GiveUp);
         let none = RetryTransient::new(Duration::ZERO);
         assert_eq!(
-            none.on_error(&transient(), &FailureStreak::new(1, Duration::ZERO)),
+            none.on_error(&transient(None), &FailureStreak::new(1, Duration::ZERO)),
             FaultAction::GiveUp
         );
     }
 
+    /// A session refused right after a log in is ridden out; a refused log in, and every
+    /// other permanent failure, ends the wait at once.
     #[test]
-    fn a_session_refused_right_after_a_log_in_is_transient_but_a_refused_log_in_is_not() {
+    fn only_failures_that_pass_by_themselves_are_retried() {
         let policy = RetryTransient::default();
         let first = FailureStreak::new(1, Duration::ZERO);
-        let fresh = Error::NotAuthenticated {
-            reason: crate::error::AuthFailure::FreshSessionRefused,
-            server: None,
-        };
-        assert_eq!(policy.on_error(&fresh, &first), FaultAction::Retry);
-        let refused = Error::NotAuthenticated {
-            reason: crate::error::AuthFailure::LoginRefused {
-                user: "administrator@vsphere.local".into(),
-            },
-            server: None,
-        };
-        assert_eq!(policy.on_error(&refused, &first), FaultAction::GiveUp);
-    }
-
-    #[test]
-    fn permanent_failures_end_the_wait_at_once() {
-        let policy = RetryTransient::default();
-        let server = || ServerError::new(None, Vec::new());
-        let first = FailureStreak::new(1, Duration::ZERO);
-        for error in [
-            Error::NotFound(server()),
-            Error::NotAuthorized(server()),
-            Error::Server(server()),
-            Error::NotAuthenticated {
-                reason: crate::error::AuthFailure::SessionRefused,
-                server: None,
-            },
-            Error::MalformedResponse {
-                status: Some(503),
-                reason: "the answer is not JSON".into(),
-                excerpt: "upstream connect error".into(),
-            },
-        ] {
-            assert_eq!(
-                policy.on_error(&error, &first),
+        let user = "administrator@vsphere.local".to_string();
+        for (error, action) in [
+            (
+                refused(AuthFailure::FreshSessionRefused),
+                FaultAction::Retry,
+            ),
+            (
+                refused(AuthFailure::LoginRefused { user }),
                 FaultAction::GiveUp,
-                "{error:?}"
-            );
+            ),
+            (refused(AuthFailure::SessionRefused), FaultAction::GiveUp),
+            (Error::NotFound(said(None)), FaultAction::GiveUp),
+            (Error::NotAuthorized(said(None)), FaultAction::GiveUp),
+            (Error::Server(said(None)), FaultAction::GiveUp),
+            (
+                Error::MalformedResponse {
+                    status: Some(503),
+                    reason: "the answer is not JSON".into(),
+                    excerpt: "upstream connect error".into(),
+                },
+                FaultAction::GiveUp,
+            ),
+        ] {
+            assert_eq!(policy.on_error(&error, &first), action, "{error:?}");
         }
     }
 }
