@@ -44,7 +44,7 @@ pub use wait::{
 /// assert_eq!(error.retry_advice(), vcsa_backup::RetryAdvice::Never);
 /// assert!(error.to_string().contains("location"));
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A backup or restore is already running (`FEATURE_IN_USE`): only one runs at a time.
@@ -149,10 +149,10 @@ pub enum Error {
     /// A backup's wait ended without the job's success: the job failed, the deadline passed,
     /// it stalled, the reads failed, or start-when-idle started nothing. The wait's own error
     /// says which, with the job's last status.
-    Wait(WaitError),
+    Wait(#[from] WaitError),
     /// A restore's or a reconciliation's wait ended without its success; of the job's last
     /// status, its messages are kept.
-    RecoveryWait(Box<RecoveryWaitError<Vec<Message>>>),
+    RecoveryWait(#[source] Box<RecoveryWaitError<Vec<Message>>>),
 }
 
 /// Why the appliance did not accept a log in or a session: [`Error::NotAuthenticated`].
@@ -494,28 +494,9 @@ fn server_advice(error_type: Option<&ServerErrorType>) -> &'static str {
     }
 }
 
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match self {
-            Self::Transient {
-                source: Some(s), ..
-            } => Some(s.as_ref()),
-            Self::Wait(e) => Some(e),
-            Self::RecoveryWait(e) => Some(e.as_ref()),
-            _ => None,
-        }
-    }
-}
-
 impl From<BuildError> for Error {
     fn from(e: BuildError) -> Self {
         Self::problems_found(e.into_problems())
-    }
-}
-
-impl From<WaitError> for Error {
-    fn from(e: WaitError) -> Self {
-        Self::Wait(e)
     }
 }
 

@@ -75,21 +75,16 @@ impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
 }
 
 /// The default fault policy: rides out transient failures for up to a span of time in a row
-/// (5 minutes by default), and ends the wait at once on anything else.
+/// (5 minutes by default), on the wait's schedule and never past its deadline; anything else
+/// ends the wait at once.
 ///
-/// Transient: the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and
-/// 504 (even as a page from a proxy while the API service restarts): whatever
-/// [`Error::retry_advice`] advises to try again after a pause
-/// ([`RetryAdvice::After`](crate::RetryAdvice::After)); and a session the appliance refused right after a log-in
-/// that succeeded, which happens while its services restart. A fast backup briefly
-/// interrupts those services, so a wait must ride this out. Failed reads are retried on the
-/// wait's schedule and never past its deadline.
-///
-/// Anything else ends the wait at once: `NotFound`, `NotAuthorized`, a log-in the appliance
-/// refused (the appliance locks an account after a few failed log-ins, so the wait never tries
-/// again), an answer that could not be understood (an undecodable `200` means the base URL
-/// points at something other than the appliance's API). An expired session never reaches the
-/// policy: the client logs in again by itself and repeats the read.
+/// Transient is what [`Error::retry_advice`] advises to try again after a pause
+/// ([`RetryAdvice::After`](crate::RetryAdvice::After)): the appliance unreachable,
+/// `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and 504 (even a proxy's page), and a session
+/// refused right after a log in that succeeded. A fast backup briefly restarts the appliance's
+/// services, so a wait must ride these out. A refused log in ends it (the appliance locks an
+/// account after a few), and so does an undecodable answer (the base URL points at something
+/// else); an expired session never reaches the policy: the client logs in again by itself.
 ///
 /// ```
 /// use std::time::Duration;
@@ -129,20 +124,14 @@ impl Default for RetryTransient {
 
 impl FaultPolicy for RetryTransient {
     fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction {
-        if is_transient(error) && streak.failing_for < self.limit {
+        // What passes by itself is what the error advises to try again after a pause.
+        let transient = matches!(error.retry_advice(), RetryAdvice::After(_));
+        if transient && streak.failing_for < self.limit {
             FaultAction::Retry
         } else {
             FaultAction::GiveUp
         }
     }
-}
-
-/// What passes by itself, as the error's advice says: a pause, then the same read (the
-/// classification already turned gateway statuses into [`Error::Transient`], keeping them apart
-/// from answers undecodable for good; a session refused right after a log-in that succeeded is
-/// advised the same way).
-fn is_transient(error: &Error) -> bool {
-    matches!(error.retry_advice(), RetryAdvice::After(_))
 }
 
 #[cfg(test)]
