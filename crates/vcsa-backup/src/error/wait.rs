@@ -291,18 +291,14 @@ impl fmt::Display for Summary<'_> {
 }
 
 impl std::error::Error for WaitError {
+    /// The [`error`](Self::error), but the blocking job's wait's own error when that ended it.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::ReadFailed(e) => Some(&e.error),
-            Self::TimedOut(e) => e.last_error.as_ref().map(|e| e as _),
-            Self::NotStarted(e) => match &e.reason {
-                NotStartedReason::Refused(error)
-                | NotStartedReason::TimedOut(error)
-                | NotStartedReason::JobListUnreadable(error) => Some(error),
-                NotStartedReason::WaitFailed(inner) => Some(inner),
-            },
-            _ => None,
+        if let Self::NotStarted(e) = self
+            && let NotStartedReason::WaitFailed(inner) = &e.reason
+        {
+            return Some(inner);
         }
+        self.error().map(|e| e as _)
     }
 }
 
