@@ -1,15 +1,12 @@
 //! The one check of an id that goes into a URL path: job ids, schedule ids, system names and
 //! archive ids.
-//!
-//! Ids stay opaque (the appliance may name them as it likes), but each must stay in its own
-//! path segment: `.` and `..` would reach another endpoint (`cancel ..` would post to the
-//! collection), `/`, `\`, `?` and `#` would end the segment, and control characters have no
-//! place in a URL. Everything else is percent-encoded as one segment by the generated client.
 
 use crate::error::{Error, Field, Problem};
 
-/// Whether `id` stays in its own URL path segment: not empty (nor only spaces), `.` or `..`,
-/// and without `/`, `\`, `?`, `#` or a control character.
+/// Whether `id` stays in its own URL path segment: not empty (nor only spaces), `.` or `..`
+/// (those reach another endpoint: `cancel ..` would post to the collection), and without `/`,
+/// `\`, `?`, `#` (those end the segment) or a control character. Ids stay opaque otherwise: the
+/// generated client percent-encodes the rest as one segment.
 fn fits_one_segment(id: &str) -> bool {
     // This runs before every call that names an id, so the usual id, ASCII without any of the
     // refused bytes, is told apart in one pass without early exits, which the compiler turns
