@@ -45,7 +45,15 @@ pub fn server_url(raw: &str) -> Result<String, BuildError> {
 pub(crate) fn normalise(raw: &str) -> Result<String, Problem> {
     let raw = raw.trim();
     if raw.contains('@') {
-        return Err(holds_credentials());
+        // Nothing of the address is quoted: the text before the @ is a user name or a password.
+        return Err(Problem::new(
+            Field::BaseUrl,
+            "the address holds a user name or password (text before an @)",
+        )
+        .with_hint(
+            "give the address alone, such as https://vcsa.example.com, and the user name and \
+             password as the credentials",
+        ));
     }
     let with_scheme = if raw.contains("://") {
         raw.to_string()
@@ -72,24 +80,10 @@ pub(crate) fn shown(raw: &str) -> &str {
     }
 }
 
-fn holds_credentials() -> Problem {
-    // Nothing of the address is quoted: the text before the @ is a user name or a password.
-    Problem::new(
-        Field::BaseUrl,
-        "the address holds a user name or password (text before an @)",
-    )
-    .with_hint(
-        "give the address alone, such as https://vcsa.example.com, and the user name and \
-         password as the credentials",
-    )
-}
-
-/// Checks `url`, quoting `raw` (what was given) in the problems.
+/// Checks `url`, quoting `raw` (what was given) in the problems. Neither holds an `@`, so
+/// neither holds a user name or password: [`normalise`] refused those first.
 fn check(url: &str, raw: &str) -> Result<String, Problem> {
     let problem = |message: String| Problem::new(Field::BaseUrl, message);
-    if url.contains('@') {
-        return Err(holds_credentials());
-    }
     let parsed = url::Url::parse(url).map_err(|e| {
         problem(format!("\"{raw}\" is not a URL ({e})"))
             .with_hint("give the appliance's address, such as https://vcsa.example.com")
@@ -100,9 +94,6 @@ fn check(url: &str, raw: &str) -> Result<String, Problem> {
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(problem(format!("\"{raw}\" names no host")));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(holds_credentials());
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(problem(format!(

@@ -139,31 +139,18 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::error::{Field, Problem, ServerError};
+    use crate::error::samples::{refused, said, transient};
+    use crate::error::{Field, Problem};
     use crate::error::{JobFailed, NotStarted, ReadFailed, Stalled, TimedOut, WaitSummary};
     use crate::job::{JobId, JobState, JobStatus, Percent};
     use crate::message::Message;
+    use NotStartedReason::{JobListUnreadable, Refused, WaitFailed};
+    use RetryAdvice::{CheckFirst, Never, Now, WhenIdle};
 
     const PAUSE: RetryAdvice = RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE);
 
-    fn said(error_type: Option<ServerErrorType>) -> ServerError {
-        ServerError::new(error_type, vec![Message::new("x", "What went wrong")])
-    }
-
-    fn transient(change: Option<&'static str>) -> Error {
-        Error::Transient {
-            reason: "the appliance could not be reached".into(),
-            server: None,
-            source: None,
-            change,
-        }
-    }
-
-    fn refused(reason: AuthFailure) -> Error {
-        Error::NotAuthenticated {
-            reason,
-            server: None,
-        }
+    fn server(error_type: ServerErrorType) -> Error {
+        Error::Server(said(Some(error_type)))
     }
 
     fn status() -> JobStatus {
@@ -178,14 +165,21 @@ mod tests {
         }
     }
 
-    fn not_started(reason: NotStartedReason) -> WaitError {
-        WaitError::NotStarted(Box::new(NotStarted {
+    fn job_failed() -> Error {
+        Error::from(WaitError::JobFailed(Box::new(JobFailed {
+            status: status(),
+            summary: WaitSummary::default(),
+        })))
+    }
+
+    fn not_started(reason: NotStartedReason) -> Error {
+        Error::from(WaitError::NotStarted(Box::new(NotStarted {
             reason,
             blocked_by: Vec::new(),
             waited: Duration::ZERO,
             time_limit: Duration::from_secs(60),
             attempts: 1,
-        }))
+        })))
     }
 
     fn timed_out() -> WaitError {
@@ -207,68 +201,65 @@ mod tests {
         }))
     }
 
+    fn recovery(error: RecoveryWaitError<Vec<Message>>) -> Error {
+        Error::RecoveryWait(Box::new(error))
+    }
+
+    fn restore_failed() -> Error {
+        recovery(RecoveryWaitError::Failed {
+            last: vec![Message::new("x", "The restore failed")],
+            summary: WaitSummary::default(),
+        })
+    }
+
+    /// The advice of every kind of error, a wait's and a recovery wait's endings among them (whose
+    /// advice `Error` takes from them).
     #[test]
     fn every_error_kind_has_its_advice() {
+        let user = "administrator@vsphere.local".to_string();
         let cases: Vec<(Error, RetryAdvice)> = vec![
-            (Error::BackupInProgress(said(None)), RetryAdvice::WhenIdle),
-            (Error::NotFound(said(None)), RetryAdvice::Never),
-            (refused(AuthFailure::NoCredentials), RetryAdvice::Never),
-            (
-                refused(AuthFailure::LoginRefused {
-                    user: "administrator@vsphere.local".into(),
-                }),
-                RetryAdvice::Never,
-            ),
-            (refused(AuthFailure::SessionRefused), RetryAdvice::Never),
+            (Error::BackupInProgress(said(None)), WhenIdle),
+            (Error::NotFound(said(None)), Never),
+            (refused(AuthFailure::NoCredentials), Never),
+            (refused(AuthFailure::LoginRefused { user }), Never),
+            (refused(AuthFailure::SessionRefused), Never),
             (refused(AuthFailure::FreshSessionRefused), PAUSE),
             (
                 Error::SessionExpired {
                     operation: "start a backup",
                 },
-                RetryAdvice::Now,
+                Now,
             ),
-            (Error::NotAuthorized(said(None)), RetryAdvice::Never),
-            (
-                Error::NotAllowedInCurrentState(said(None)),
-                RetryAdvice::Never,
-            ),
+            (Error::NotAuthorized(said(None)), Never),
+            (Error::NotAllowedInCurrentState(said(None)), Never),
             (
                 Error::problems_found(vec![Problem::new(Field::Location, "missing")]),
-                RetryAdvice::Never,
+                Never,
             ),
             (
                 Error::InvalidRequest(InvalidRequest::Rejected(said(None))),
-                RetryAdvice::Never,
+                Never,
             ),
             (transient(None), PAUSE),
-            (transient(Some("start a restore")), RetryAdvice::CheckFirst),
+            (transient(Some("start a restore")), CheckFirst),
             (
                 Error::UntrustedCertificate {
                     reason: "unknown issuer".into(),
                     certificate: None,
                 },
-                RetryAdvice::Never,
+                Never,
             ),
-            (
-                Error::Server(said(Some(ServerErrorType::ResourceInUse))),
-                RetryAdvice::WhenIdle,
-            ),
-            (
-                Error::Server(said(Some(ServerErrorType::ConcurrentChange))),
-                RetryAdvice::WhenIdle,
-            ),
-            (
-                Error::Server(said(Some(ServerErrorType::AlreadyExists))),
-                RetryAdvice::Never,
-            ),
-            (Error::Server(said(None)), RetryAdvice::Never),
+            (server(ServerErrorType::ResourceInUse), WhenIdle),
+            (server(ServerErrorType::ConcurrentChange), WhenIdle),
+            (server(ServerErrorType::AlreadyExists), Never),
+            (Error::Server(said(None)), Never),
             (
                 Error::MalformedResponse {
                     status: None,
                     reason: "not JSON".into(),
                     excerpt: String::new(),
                 },
-                RetryAdvice::Never,
+                Never,
             ),
             (
                 Error::OutcomeUnknown {
@@ -277,149 +268,89 @@ mod tests {
                     candidates: Vec::new(),
                     reason: "the jobs could not be read".into(),
                 },
-                RetryAdvice::CheckFirst,
+                CheckFirst,
             ),
             (
                 Error::Configuration {
                     problems: vec![Problem::new(Field::BaseUrl, "not a URL")],
                 },
-                RetryAdvice::Never,
+                Never,
             ),
-            (timed_out().into(), RetryAdvice::Now),
+            (job_failed(), Never),
+            (timed_out().into(), Now),
             (
-                Error::RecoveryWait(Box::new(RecoveryWaitError::Failed {
-                    last: Vec::new(),
-                    summary: WaitSummary::default(),
-                })),
-                RetryAdvice::Never,
-            ),
-        ];
-        for (error, advice) in cases {
-            assert_eq!(error.retry_advice(), advice, "{error:?}");
-            // Every kind says what to do, but a recovery wait, whose summary says it.
-            assert_eq!(
-                error.hint().is_none(),
-                matches!(error, Error::RecoveryWait(_)),
-                "{error:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn every_wait_ending_has_its_advice() {
-        let cases = [
-            (
-                WaitError::JobFailed(Box::new(JobFailed {
-                    status: status(),
-                    summary: WaitSummary::default(),
-                })),
-                RetryAdvice::Never,
-            ),
-            (timed_out(), RetryAdvice::Now),
-            (
-                WaitError::Stalled(Box::new(Stalled {
+                Error::from(WaitError::Stalled(Box::new(Stalled {
                     job: status().id,
                     limit: Duration::from_secs(600),
                     unchanged_for: Duration::from_secs(601),
                     summary: WaitSummary::default(),
                     last_status: status(),
-                })),
-                RetryAdvice::Never,
+                }))),
+                Never,
             ),
-            (read_failed(transient(None)), PAUSE),
-            (read_failed(Error::NotFound(said(None))), RetryAdvice::Never),
+            (read_failed(transient(None)).into(), PAUSE),
+            (read_failed(Error::NotFound(said(None))).into(), Never),
             (
-                not_started(NotStartedReason::Refused(transient(Some("start a backup")))),
-                RetryAdvice::CheckFirst,
+                not_started(Refused(transient(Some("start a backup")))),
+                CheckFirst,
             ),
-            (
-                not_started(NotStartedReason::Refused(Error::NotFound(said(None)))),
-                RetryAdvice::Never,
-            ),
+            (not_started(Refused(Error::NotFound(said(None)))), Never),
             (
                 not_started(NotStartedReason::TimedOut(Error::BackupInProgress(said(
                     None,
                 )))),
-                RetryAdvice::WhenIdle,
+                WhenIdle,
             ),
+            (not_started(JobListUnreadable(transient(None))), PAUSE),
+            (not_started(WaitFailed(timed_out())), WhenIdle),
             (
-                not_started(NotStartedReason::JobListUnreadable(transient(None))),
-                PAUSE,
+                not_started(WaitFailed(read_failed(Error::NotAuthorized(said(None))))),
+                Never,
             ),
+            (restore_failed(), Never),
             (
-                not_started(NotStartedReason::WaitFailed(timed_out())),
-                RetryAdvice::WhenIdle,
-            ),
-            (
-                not_started(NotStartedReason::WaitFailed(read_failed(
-                    Error::NotAuthorized(said(None)),
-                ))),
-                RetryAdvice::Never,
-            ),
-        ];
-        for (error, advice) in cases {
-            assert_eq!(error.retry_advice(), advice, "{error:?}");
-            assert_eq!(Error::from(error).retry_advice(), advice);
-        }
-    }
-
-    #[test]
-    fn every_recovery_wait_ending_has_its_advice() {
-        let summary = WaitSummary::default;
-        let cases = [
-            (
-                RecoveryWaitError::Failed {
-                    last: vec![Message::new("x", "The restore failed")],
-                    summary: summary(),
-                },
-                RetryAdvice::Never,
-            ),
-            (
-                RecoveryWaitError::TimedOut {
+                recovery(RecoveryWaitError::TimedOut {
                     last: None,
                     error: Some(transient(None)),
-                    summary: summary(),
-                },
-                RetryAdvice::Now,
+                    summary: WaitSummary::default(),
+                }),
+                Now,
             ),
             (
-                RecoveryWaitError::ReadFailed {
+                recovery(RecoveryWaitError::ReadFailed {
                     last: None,
                     error: transient(None),
-                    summary: summary(),
-                },
+                    summary: WaitSummary::default(),
+                }),
                 PAUSE,
             ),
             (
-                RecoveryWaitError::ReadFailed {
+                recovery(RecoveryWaitError::ReadFailed {
                     last: None,
                     error: refused(AuthFailure::SessionRefused),
-                    summary: summary(),
-                },
-                RetryAdvice::Never,
+                    summary: WaitSummary::default(),
+                }),
+                Never,
             ),
         ];
         for (error, advice) in cases {
             assert_eq!(error.retry_advice(), advice, "{error:?}");
-            let error = Error::RecoveryWait(Box::new(error));
-            assert_eq!(error.retry_advice(), advice);
+            // Every kind says what to do, but those whose summary says it.
+            let said_in_summary = matches!(
+                &error,
+                Error::RecoveryWait(_)
+                    | Error::Wait(WaitError::ReadFailed(_) | WaitError::NotStarted(_))
+            );
+            assert_eq!(error.hint().is_none(), said_in_summary, "{error:?}");
         }
     }
 
     #[test]
     fn a_failed_jobs_messages_and_a_failed_reads_are_the_appliances_messages() {
-        let failed = Error::from(WaitError::JobFailed(Box::new(JobFailed {
-            status: status(),
-            summary: WaitSummary::default(),
-        })));
-        assert_eq!(failed.appliance_messages(), status().messages.as_slice());
+        assert_eq!(job_failed().appliance_messages(), status().messages);
         let read = Error::from(read_failed(Error::NotFound(said(None))));
-        assert_eq!(read.appliance_messages(), said(None).messages.as_slice());
-        let restore = Error::RecoveryWait(Box::new(RecoveryWaitError::Failed {
-            last: vec![Message::new("x", "The restore failed")],
-            summary: WaitSummary::default(),
-        }));
-        assert_eq!(restore.appliance_messages().len(), 1);
+        assert_eq!(read.appliance_messages(), said(None).messages);
+        assert_eq!(restore_failed().appliance_messages().len(), 1);
         assert!(transient(None).appliance_messages().is_empty());
     }
 }

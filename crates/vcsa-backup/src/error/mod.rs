@@ -1,27 +1,14 @@
-//! The SDK's one error type, with a variant for each case that changes what the caller does next.
+//! The SDK's one error type, [`Error`], with a variant for each case that changes what the caller
+//! does next.
 //!
-//! # One error story
+//! Each call returns its narrowest error: [`Error`] for a call to the appliance, [`BuildError`]
+//! for a builder, [`WaitError`] or [`RecoveryWaitError`] for a wait, and the fleet's and the health
+//! policy's own errors for their settings. Each converts into [`Error`] with `?`: a wait's error
+//! stays whole ([`Error::Wait`], [`Error::RecoveryWait`]), and settings refused before anything was
+//! sent become [`Error::InvalidRequest`], one [`Problem`] per setting.
 //!
-//! Every call returns the narrowest error that says what can go wrong: [`Error`] for a call to
-//! the appliance, [`BuildError`] for a builder, [`WaitError`] for a wait,
-//! [`RecoveryWaitError`] for a restore's or a reconciliation's wait, and the fleet's and the
-//! health policy's own errors for their settings. Each converts into [`Error`] with `?`, so a
-//! program (or a library built on this one) needs no other error type:
-//!
-//! - a wait's error stays whole, as [`Error::Wait`] or [`Error::RecoveryWait`]: what it carries
-//!   (the job's last status, the reads it took) is what the caller acts on;
-//! - settings refused before anything was sent (a builder's, a fleet's, a health policy's) are
-//!   [`Error::InvalidRequest`] with one [`Problem`] per setting: the next step is the same for all
-//!   of them (fix the setting named), so they share the variant, and the [`Field`] names the
-//!   setting.
-//!
-//! The typed errors stay the calls' own return types rather than variants of one enum so that a
-//! caller matching on a wait's outcome meets only the endings a wait has. The conversions are
-//! declared with the typed errors' modules, which sit above this one.
-//!
-//! Every error says what to do next in code as [`RetryAdvice`] (`retry_advice()`), and in words:
-//! [`Error::summary`] (what happened), [`Error::appliance_messages`] (the appliance's own words)
-//! and [`Error::hint`] (what to do), which `Display` joins into one sentence.
+//! Every error says what to do next in code, [`RetryAdvice`], and in words: [`Error::summary`],
+//! [`Error::appliance_messages`] and [`Error::hint`], which `Display` joins into one sentence.
 
 use std::borrow::Cow;
 use std::error::Error as StdError;
@@ -57,7 +44,7 @@ pub use wait::{
 /// assert_eq!(error.retry_advice(), vcsa_backup::RetryAdvice::Never);
 /// assert!(error.to_string().contains("location"));
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A backup or restore is already running (`FEATURE_IN_USE`): only one runs at a time.
@@ -162,10 +149,10 @@ pub enum Error {
     /// A backup's wait ended without the job's success: the job failed, the deadline passed,
     /// it stalled, the reads failed, or start-when-idle started nothing. The wait's own error
     /// says which, with the job's last status.
-    Wait(WaitError),
+    Wait(#[from] WaitError),
     /// A restore's or a reconciliation's wait ended without its success; of the job's last
     /// status, its messages are kept.
-    RecoveryWait(Box<RecoveryWaitError<Vec<Message>>>),
+    RecoveryWait(#[source] Box<RecoveryWaitError<Vec<Message>>>),
 }
 
 /// Why the appliance did not accept a log in or a session: [`Error::NotAuthenticated`].
@@ -507,27 +494,37 @@ fn server_advice(error_type: Option<&ServerErrorType>) -> &'static str {
     }
 }
 
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match self {
-            Self::Transient {
-                source: Some(s), ..
-            } => Some(s.as_ref()),
-            Self::Wait(e) => Some(e),
-            Self::RecoveryWait(e) => Some(e.as_ref()),
-            _ => None,
-        }
-    }
-}
-
 impl From<BuildError> for Error {
     fn from(e: BuildError) -> Self {
         Self::problems_found(e.into_problems())
     }
 }
 
-impl From<WaitError> for Error {
-    fn from(e: WaitError) -> Self {
-        Self::Wait(e)
+/// Errors shared by the tests of the code that judges them (advice, fault policies).
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::{AuthFailure, Error, Message, ServerError, ServerErrorType};
+
+    /// The appliance's answer of `error_type`, with one message.
+    pub(crate) fn said(error_type: Option<ServerErrorType>) -> ServerError {
+        ServerError::new(error_type, vec![Message::new("x", "What went wrong")])
+    }
+
+    /// An unreachable appliance, met by `change` when it is one.
+    pub(crate) fn transient(change: Option<&'static str>) -> Error {
+        Error::Transient {
+            reason: "the appliance could not be reached".into(),
+            server: None,
+            source: None,
+            change,
+        }
+    }
+
+    /// A log in or a session the appliance did not accept.
+    pub(crate) fn refused(reason: AuthFailure) -> Error {
+        Error::NotAuthenticated {
+            reason,
+            server: None,
+        }
     }
 }

@@ -2,149 +2,130 @@
 
 use std::fmt;
 
-/// The setting a [`Problem`] is about.
-///
-/// `Display` names it in an administrator's words (`location user name`); a program that shows
-/// problems to people under its own names for the settings (a command-line tool's options, a form's
-/// labels) matches on the variant instead.
-///
-/// ```
-/// use vcsa_backup::{BackupRequest, Field};
-///
-/// let error = BackupRequest::builder().build().unwrap_err();
-/// let option = |field: Field| match field {
-///     Field::Location => "--location",
-///     _ => "another option",
-/// };
-/// assert_eq!(option(error.problems()[0].field), "--location");
-/// assert_eq!(Field::LocationUser.to_string(), "location user name");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Field {
-    // The client's settings.
-    /// The appliance's address.
-    BaseUrl,
-    /// The user name that logs in to the appliance.
-    User,
-    /// The password that logs in to the appliance.
-    Password,
-    /// The `User-Agent` sent with every request.
-    UserAgent,
-    /// The time-out of one request.
-    Timeout,
-    /// A certificate authority to trust, as PEM data.
-    RootCertificate,
-    /// A pinned certificate thumbprint.
-    Thumbprint,
-    /// The HTTP client as a whole (its TLS set-up, say).
-    HttpClient,
+/// Declares [`Field`] with each setting's words beside it, for [`Field::describe`].
+macro_rules! fields {
+    (
+        $(#[$meta:meta])*
+        pub enum Field { $( $(#[$vmeta:meta])* $variant:ident => $words:literal, )* }
+    ) => {
+        $(#[$meta])*
+        pub enum Field {
+            $( $(#[$vmeta])* $variant, )*
+        }
 
-    // A backup request, or a schedule's.
-    /// Where backups go.
-    Location,
-    /// The protocol of the location.
-    LocationType,
-    /// The user name for the location.
-    LocationUser,
-    /// The password for the location.
-    LocationPassword,
-    /// The optional parts to back up.
-    Parts,
-    /// The password that encrypts backups.
-    BackupPassword,
-    /// A comment stored with a backup.
-    Comment,
-    /// A backup schedule's id.
-    Schedule,
-    /// The days of the week a schedule runs on.
-    Days,
-    /// The hour a schedule runs at.
-    Hour,
-    /// The minute a schedule runs at.
-    Minute,
-    /// How many backups a schedule keeps.
-    Retention,
-    /// Whether a schedule runs on its own.
-    Enabled,
-    /// The time of day a schedule runs at.
-    Time,
-    /// Whether the fast database backup is asked for.
-    FastBackup,
-
-    // Reading a backup location's catalog.
-    /// The earliest backup time to list.
-    Since,
-    /// The latest backup time to list.
-    Until,
-    /// How many backups to list at most.
-    MaxResults,
-    /// The appliance's system name, as backup folders carry it.
-    SystemName,
-    /// The appliance's version, as backup folders carry it.
-    Version,
-    /// A backup's id in the catalog.
-    Archive,
-
-    /// A job's id.
-    Job,
-
-    /// The SSO administrator's user name, for a restore or a reconciliation.
-    SsoUser,
-
-    // A fleet's and a health check's settings.
-    /// An appliance of a fleet (the message names which, and the setting).
-    Appliance,
-    /// How many appliances a fleet works on at once.
-    Concurrency,
-    /// The ages past which a health check calls the newest backup too old.
-    BackupAge,
-
-    /// The request as a whole, when no one setting is at fault.
-    Request,
+        impl Field {
+            /// The setting in an administrator's words, as `Display` prints it.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $words, )*
+                }
+            }
+        }
+    };
 }
 
-impl Field {
-    /// The setting in an administrator's words, as `Display` prints it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::BaseUrl => "appliance address",
-            Self::User => "user name",
-            Self::Password => "password",
-            Self::UserAgent => "user agent",
-            Self::Timeout => "time-out",
-            Self::RootCertificate => "CA certificate",
-            Self::Thumbprint => "certificate thumbprint",
-            Self::HttpClient => "HTTP client",
-            Self::Location => "backup location",
-            Self::LocationType => "location type",
-            Self::LocationUser => "location user name",
-            Self::LocationPassword => "location password",
-            Self::Parts => "parts",
-            Self::BackupPassword => "backup encryption password",
-            Self::Comment => "comment",
-            Self::Schedule => "schedule",
-            Self::Days => "days",
-            Self::Hour => "hour",
-            Self::Minute => "minute",
-            Self::Retention => "retention",
-            Self::Enabled => "enabled",
-            Self::Time => "time of day",
-            Self::FastBackup => "fast backup",
-            Self::Since => "earliest time",
-            Self::Until => "latest time",
-            Self::MaxResults => "most results",
-            Self::SystemName => "system name",
-            Self::Version => "version",
-            Self::Archive => "backup id",
-            Self::Job => "job id",
-            Self::SsoUser => "SSO administrator user name",
-            Self::Appliance => "fleet",
-            Self::Concurrency => "appliances worked on at once",
-            Self::BackupAge => "backup age limits",
-            Self::Request => "request",
-        }
+fields! {
+    /// The setting a [`Problem`] is about.
+    ///
+    /// `Display` names it in an administrator's words (`location user name`); a program that
+    /// shows problems to people under its own names for the settings (a command-line tool's
+    /// options, a form's labels) matches on the variant instead.
+    ///
+    /// ```
+    /// use vcsa_backup::{BackupRequest, Field};
+    ///
+    /// let error = BackupRequest::builder().build().unwrap_err();
+    /// let option = |field: Field| match field {
+    ///     Field::Location => "--location",
+    ///     _ => "another option",
+    /// };
+    /// assert_eq!(option(error.problems()[0].field), "--location");
+    /// assert_eq!(Field::LocationUser.to_string(), "location user name");
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    #[non_exhaustive]
+    pub enum Field {
+        // The client's settings.
+        /// The appliance's address.
+        BaseUrl => "appliance address",
+        /// The user name that logs in to the appliance.
+        User => "user name",
+        /// The password that logs in to the appliance.
+        Password => "password",
+        /// The `User-Agent` sent with every request.
+        UserAgent => "user agent",
+        /// The time-out of one request.
+        Timeout => "time-out",
+        /// A certificate authority to trust, as PEM data.
+        RootCertificate => "CA certificate",
+        /// A pinned certificate thumbprint.
+        Thumbprint => "certificate thumbprint",
+        /// The HTTP client as a whole (its TLS set-up, say).
+        HttpClient => "HTTP client",
+
+        // A backup request, or a schedule's.
+        /// Where backups go.
+        Location => "backup location",
+        /// The protocol of the location.
+        LocationType => "location type",
+        /// The user name for the location.
+        LocationUser => "location user name",
+        /// The password for the location.
+        LocationPassword => "location password",
+        /// The optional parts to back up.
+        Parts => "parts",
+        /// The password that encrypts backups.
+        BackupPassword => "backup encryption password",
+        /// A comment stored with a backup.
+        Comment => "comment",
+        /// A backup schedule's id.
+        Schedule => "schedule",
+        /// The days of the week a schedule runs on.
+        Days => "days",
+        /// The hour a schedule runs at.
+        Hour => "hour",
+        /// The minute a schedule runs at.
+        Minute => "minute",
+        /// How many backups a schedule keeps.
+        Retention => "retention",
+        /// Whether a schedule runs on its own.
+        Enabled => "enabled",
+        /// The time of day a schedule runs at.
+        Time => "time of day",
+        /// Whether the fast database backup is asked for.
+        FastBackup => "fast backup",
+
+        // Reading a backup location's catalog.
+        /// The earliest backup time to list.
+        Since => "earliest time",
+        /// The latest backup time to list.
+        Until => "latest time",
+        /// How many backups to list at most.
+        MaxResults => "most results",
+        /// The appliance's system name, as backup folders carry it.
+        SystemName => "system name",
+        /// The appliance's version, as backup folders carry it.
+        Version => "version",
+        /// A backup's id in the catalog.
+        Archive => "backup id",
+
+        /// A job's id.
+        Job => "job id",
+
+        /// The SSO administrator's user name, for a restore or a reconciliation.
+        SsoUser => "SSO administrator user name",
+
+        // A fleet's and a health check's settings.
+        /// An appliance of a fleet (the message names which, and the setting).
+        Appliance => "fleet",
+        /// How many appliances a fleet works on at once.
+        Concurrency => "appliances worked on at once",
+        /// The ages past which a health check calls the newest backup too old.
+        BackupAge => "backup age limits",
+
+        /// The request as a whole, when no one setting is at fault.
+        Request => "request",
     }
 }
 
@@ -217,7 +198,8 @@ impl fmt::Display for Problem {
 /// assert_eq!(error.problems()[0].field, Field::LocationUser);
 /// println!("{error}");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the request is invalid: {}. Fix these settings, then build it again", joined(.problems))]
 pub struct BuildError {
     problems: Vec<Problem>,
 }
@@ -236,27 +218,6 @@ impl BuildError {
     pub fn into_problems(self) -> Vec<Problem> {
         self.problems
     }
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the request is invalid: ")?;
-        write_problems(f, &self.problems)?;
-        f.write_str(". Fix these settings, then build it again")
-    }
-}
-
-impl std::error::Error for BuildError {}
-
-/// The problems on one line, separated by `; `.
-pub(crate) fn write_problems(f: &mut fmt::Formatter<'_>, problems: &[Problem]) -> fmt::Result {
-    for (i, p) in problems.iter().enumerate() {
-        if i > 0 {
-            f.write_str("; ")?;
-        }
-        write!(f, "{p}")?;
-    }
-    Ok(())
 }
 
 /// The problems on one line, separated by `; `.

@@ -1,11 +1,6 @@
 //! Why a wait ended without the job's success: [`WaitError`] for a backup's wait,
-//! [`RecoveryWaitError`] for a restore's or a reconciliation's, with the counters of the wait
-//! ([`WaitSummary`]). Each variant carries what that ending needs to be understood, and
-//! `Display` writes it as one paragraph an administrator can act on.
-//!
-//! They live beside [`Error`] rather than with the waits so that `Error` can hold them
-//! ([`Error::Wait`], [`Error::RecoveryWait`]) while every module that waits still imports the
-//! errors, never the other way round.
+//! [`RecoveryWaitError`] for a restore's or a reconciliation's, with the wait's counters
+//! ([`WaitSummary`]). They sit beside [`Error`], which holds them, rather than with the waits.
 
 use std::fmt;
 use std::time::Duration;
@@ -152,9 +147,7 @@ impl WaitError {
             },
         }
     }
-}
 
-impl WaitError {
     /// The failed read that ended the wait, or that left it without an answer at its
     /// deadline; for start-when-idle, the appliance's refusal or the read that failed.
     pub fn error(&self) -> Option<&Error> {
@@ -179,12 +172,7 @@ impl WaitError {
             _ => &[],
         }
     }
-}
 
-/// What a wait's ending says happened, without the advice: [`WaitError::summary`].
-struct Summary<'a>(&'a WaitError);
-
-impl WaitError {
     /// What happened, in an administrator's words, without the advice that
     /// [`hint`](Self::hint) gives.
     pub fn summary(&self) -> String {
@@ -210,6 +198,9 @@ impl WaitError {
         }
     }
 }
+
+/// What a wait's ending says happened, without the advice: [`WaitError::summary`].
+struct Summary<'a>(&'a WaitError);
 
 impl fmt::Display for WaitError {
     /// `<summary>. <hint>`, one paragraph.
@@ -300,18 +291,14 @@ impl fmt::Display for Summary<'_> {
 }
 
 impl std::error::Error for WaitError {
+    /// The [`error`](Self::error), but the blocking job's wait's own error when that ended it.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::ReadFailed(e) => Some(&e.error),
-            Self::TimedOut(e) => e.last_error.as_ref().map(|e| e as _),
-            Self::NotStarted(e) => match &e.reason {
-                NotStartedReason::Refused(error)
-                | NotStartedReason::TimedOut(error)
-                | NotStartedReason::JobListUnreadable(error) => Some(error),
-                NotStartedReason::WaitFailed(inner) => Some(inner),
-            },
-            _ => None,
+        if let Self::NotStarted(e) = self
+            && let NotStartedReason::WaitFailed(inner) = &e.reason
+        {
+            return Some(inner);
         }
+        self.error().map(|e| e as _)
     }
 }
 
@@ -396,10 +383,11 @@ fn write_messages(f: &mut fmt::Formatter<'_>, messages: &[Message]) -> fmt::Resu
 }
 
 /// A wait for a restore or a reconciliation that ended without its success.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecoveryWaitError<T> {
     /// The job ended in failure: its last status says why.
+    #[error("the job failed; its messages say why")]
     Failed {
         /// The final status.
         last: T,
@@ -407,6 +395,7 @@ pub enum RecoveryWaitError<T> {
         summary: WaitSummary,
     },
     /// The deadline passed first; the job goes on on the appliance.
+    #[error("the job had not ended after {} s; it goes on on the appliance", summary.waited.as_secs())]
     TimedOut {
         /// The last status read, if any.
         last: Option<T>,
@@ -416,10 +405,12 @@ pub enum RecoveryWaitError<T> {
         summary: WaitSummary,
     },
     /// A read failed in a way the fault policy does not ride out (or for too long).
+    #[error("could not follow the job: {error}")]
     ReadFailed {
         /// The last status read, if any.
         last: Option<T>,
         /// Why the read failed.
+        #[source]
         error: Error,
         /// The reads it took.
         summary: WaitSummary,
@@ -474,29 +465,6 @@ impl RecoveryWaitError<Vec<Message>> {
                 last: Some(last), ..
             } => last,
             _ => self.error().map_or(&[], Error::appliance_messages),
-        }
-    }
-}
-
-impl<T> fmt::Display for RecoveryWaitError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Failed { .. } => f.write_str("the job failed; its messages say why"),
-            Self::TimedOut { summary, .. } => write!(
-                f,
-                "the job had not ended after {} s; it goes on on the appliance",
-                summary.waited.as_secs()
-            ),
-            Self::ReadFailed { error, .. } => write!(f, "could not follow the job: {error}"),
-        }
-    }
-}
-
-impl<T: fmt::Debug> std::error::Error for RecoveryWaitError<T> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::ReadFailed { error, .. } => Some(error),
-            _ => None,
         }
     }
 }

@@ -75,21 +75,16 @@ impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
 }
 
 /// The default fault policy: rides out transient failures for up to a span of time in a row
-/// (5 minutes by default), and ends the wait at once on anything else.
+/// (5 minutes by default), on the wait's schedule and never past its deadline; anything else
+/// ends the wait at once.
 ///
-/// Transient: the appliance unreachable, `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and
-/// 504 (even as a page from a proxy while the API service restarts): whatever
-/// [`Error::retry_advice`] advises to try again after a pause
-/// ([`RetryAdvice::After`](crate::RetryAdvice::After)); and a session the appliance refused right after a log-in
-/// that succeeded, which happens while its services restart. A fast backup briefly
-/// interrupts those services, so a wait must ride this out. Failed reads are retried on the
-/// wait's schedule and never past its deadline.
-///
-/// Anything else ends the wait at once: `NotFound`, `NotAuthorized`, a log-in the appliance
-/// refused (the appliance locks an account after a few failed log-ins, so the wait never tries
-/// again), an answer that could not be understood (an undecodable `200` means the base URL
-/// points at something other than the appliance's API). An expired session never reaches the
-/// policy: the client logs in again by itself and repeats the read.
+/// Transient is what [`Error::retry_advice`] advises to try again after a pause
+/// ([`RetryAdvice::After`](crate::RetryAdvice::After)): the appliance unreachable,
+/// `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and 504 (even a proxy's page), and a session
+/// refused right after a log in that succeeded. A fast backup briefly restarts the appliance's
+/// services, so a wait must ride these out. A refused log in ends it (the appliance locks an
+/// account after a few), and so does an undecodable answer (the base URL points at something
+/// else); an expired session never reaches the policy: the client logs in again by itself.
 ///
 /// ```
 /// use std::time::Duration;
@@ -129,7 +124,9 @@ impl Default for RetryTransient {
 
 impl FaultPolicy for RetryTransient {
     fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction {
-        if is_transient(error) && streak.failing_for < self.limit {
+        // What passes by itself is what the error advises to try again after a pause.
+        let transient = matches!(error.retry_advice(), RetryAdvice::After(_));
+        if transient && streak.failing_for < self.limit {
             FaultAction::Retry
         } else {
             FaultAction::GiveUp
@@ -137,86 +134,58 @@ impl FaultPolicy for RetryTransient {
     }
 }
 
-/// What passes by itself, as the error's advice says: a pause, then the same read (the
-/// classification already turned gateway statuses into [`Error::Transient`], keeping them apart
-/// from answers undecodable for good; a session refused right after a log-in that succeeded is
-/// advised the same way).
-fn is_transient(error: &Error) -> bool {
-    matches!(error.retry_advice(), RetryAdvice::After(_))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ServerError;
+    use crate::error::AuthFailure;
+    use crate::error::samples::{refused, said, transient};
 
     const S: fn(u64) -> Duration = Duration::from_secs;
-
-    fn transient() -> Error {
-        Error::Transient {
-            reason: "the appliance could not be reached".into(),
-            server: None,
-            source: None,
-            change: None,
-        }
-    }
 
     #[test]
     fn transient_failures_are_retried_for_the_span_of_time_not_a_count() {
         let policy = RetryTransient::new(S(60));
-        let decide = |n, secs| policy.on_error(&transient(), &FailureStreak::new(n, S(secs)));
+        let decide = |n, secs| policy.on_error(&transient(None), &FailureStreak::new(n, S(secs)));
         assert_eq!(decide(1, 0), FaultAction::Retry);
         assert_eq!(decide(500, 59), FaultAction::Retry);
         assert_eq!(decide(2, 60), FaultAction::GiveUp);
         let none = RetryTransient::new(Duration::ZERO);
         assert_eq!(
-            none.on_error(&transient(), &FailureStreak::new(1, Duration::ZERO)),
+            none.on_error(&transient(None), &FailureStreak::new(1, Duration::ZERO)),
             FaultAction::GiveUp
         );
     }
 
+    /// A session refused right after a log in is ridden out; a refused log in, and every
+    /// other permanent failure, ends the wait at once.
     #[test]
-    fn a_session_refused_right_after_a_log_in_is_transient_but_a_refused_log_in_is_not() {
+    fn only_failures_that_pass_by_themselves_are_retried() {
         let policy = RetryTransient::default();
         let first = FailureStreak::new(1, Duration::ZERO);
-        let fresh = Error::NotAuthenticated {
-            reason: crate::error::AuthFailure::FreshSessionRefused,
-            server: None,
-        };
-        assert_eq!(policy.on_error(&fresh, &first), FaultAction::Retry);
-        let refused = Error::NotAuthenticated {
-            reason: crate::error::AuthFailure::LoginRefused {
-                user: "administrator@vsphere.local".into(),
-            },
-            server: None,
-        };
-        assert_eq!(policy.on_error(&refused, &first), FaultAction::GiveUp);
-    }
-
-    #[test]
-    fn permanent_failures_end_the_wait_at_once() {
-        let policy = RetryTransient::default();
-        let server = || ServerError::new(None, Vec::new());
-        let first = FailureStreak::new(1, Duration::ZERO);
-        for error in [
-            Error::NotFound(server()),
-            Error::NotAuthorized(server()),
-            Error::Server(server()),
-            Error::NotAuthenticated {
-                reason: crate::error::AuthFailure::SessionRefused,
-                server: None,
-            },
-            Error::MalformedResponse {
-                status: Some(503),
-                reason: "the answer is not JSON".into(),
-                excerpt: "upstream connect error".into(),
-            },
-        ] {
-            assert_eq!(
-                policy.on_error(&error, &first),
+        let user = "administrator@vsphere.local".to_string();
+        for (error, action) in [
+            (
+                refused(AuthFailure::FreshSessionRefused),
+                FaultAction::Retry,
+            ),
+            (
+                refused(AuthFailure::LoginRefused { user }),
                 FaultAction::GiveUp,
-                "{error:?}"
-            );
+            ),
+            (refused(AuthFailure::SessionRefused), FaultAction::GiveUp),
+            (Error::NotFound(said(None)), FaultAction::GiveUp),
+            (Error::NotAuthorized(said(None)), FaultAction::GiveUp),
+            (Error::Server(said(None)), FaultAction::GiveUp),
+            (
+                Error::MalformedResponse {
+                    status: Some(503),
+                    reason: "the answer is not JSON".into(),
+                    excerpt: "upstream connect error".into(),
+                },
+                FaultAction::GiveUp,
+            ),
+        ] {
+            assert_eq!(policy.on_error(&error, &first), action, "{error:?}");
         }
     }
 }

@@ -225,53 +225,42 @@ mod tests {
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 
-    fn pace(time_limit: Duration, every: Duration) -> Pace {
-        Pace::new(
-            Deadline::starting_now(time_limit),
-            Arc::new(ConstantBackoff::new(every)),
-            None,
-        )
+    fn pace(time_limit: Duration, every: Duration, max_interval: Option<Duration>) -> Pace {
+        let backoff = Arc::new(ConstantBackoff::new(every));
+        Pace::new(Deadline::starting_now(time_limit), backoff, max_interval)
     }
 
-    /// Fails `failures` times, then answers; records when it was called.
-    struct Flaky {
-        failures: u32,
-        calls: Vec<Duration>,
-        started: Instant,
-    }
+    type Outcome = Result<&'static str, Stop<&'static str>>;
 
-    impl Attempt for Flaky {
-        type Output = &'static str;
-        type Error = &'static str;
-        fn attempt(&mut self) -> impl Future<Output = Result<&'static str, &'static str>> + Send {
-            self.calls.push(self.started.elapsed());
-            let result = if self.failures > 0 {
-                self.failures -= 1;
+    /// Runs `pace` over a read that fails `failures` times, then answers: what it gave, and
+    /// when each read was made.
+    async fn flaky(
+        pace: &mut Pace,
+        mut failures: u32,
+        decide: impl FnMut(&&'static str, &FailureStreak) -> Decision,
+    ) -> (Outcome, Vec<Duration>) {
+        let started = Instant::now();
+        let mut calls = Vec::new();
+        let mut read = Call(|| {
+            calls.push(started.elapsed());
+            let result = if failures > 0 {
+                failures -= 1;
                 Err("down")
             } else {
                 Ok("up")
             };
             async move { result }
-        }
-    }
-
-    fn flaky(failures: u32) -> Flaky {
-        Flaky {
-            failures,
-            calls: Vec::new(),
-            started: Instant::now(),
-        }
+        });
+        let got = pace.retry_within("reading", None, decide, &mut read).await;
+        (got, calls)
     }
 
     #[tokio::test(start_paused = true)]
     async fn failures_are_retried_on_the_schedule_until_an_answer() {
-        let mut pace = pace(S(60), S(10));
-        let mut op = flaky(2);
-        let got = pace
-            .retry_within("reading", None, |_, _| Decision::Retry, &mut op)
-            .await;
+        let mut pace = pace(S(60), S(10), None);
+        let (got, calls) = flaky(&mut pace, 2, |_, _| Decision::Retry).await;
         assert_eq!(got.ok(), Some("up"));
-        assert_eq!(op.calls, [S(0), S(10), S(20)]);
+        assert_eq!(calls, [S(0), S(10), S(20)]);
         let summary = pace.summary();
         assert_eq!((summary.polls, summary.failed_polls), (3, 2));
         assert_eq!(summary.consecutive_failures, 0);
@@ -279,71 +268,50 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_last_try_is_at_the_deadline_and_none_after_it() {
-        let mut pace = pace(S(25), S(10));
-        let mut op = flaky(100);
-        let got = pace
-            .retry_within("reading", None, |_, _| Decision::Retry, &mut op)
-            .await;
+        let mut pace = pace(S(25), S(10), None);
+        let (got, calls) = flaky(&mut pace, 100, |_, _| Decision::Retry).await;
         assert!(matches!(got, Err(Stop::OutOfTime("down"))));
-        assert_eq!(op.calls, [S(0), S(10), S(20), S(25)]);
+        assert_eq!(calls, [S(0), S(10), S(20), S(25)]);
         assert_eq!(pace.schedule(None), None);
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_decision_sees_the_streak_in_time_and_can_give_up() {
-        let mut pace = pace(S(600), S(10));
-        let mut op = flaky(100);
+        let mut pace = pace(S(600), S(10), None);
         let mut seen = Vec::new();
-        let got = pace
-            .retry_within(
-                "reading",
-                None,
-                |_, streak| {
-                    seen.push((streak.consecutive, streak.failing_for));
-                    if streak.failing_for >= S(30) {
-                        Decision::GiveUp
-                    } else {
-                        Decision::Retry
-                    }
-                },
-                &mut op,
-            )
-            .await;
+        let (got, _) = flaky(&mut pace, 100, |_, streak| {
+            seen.push((streak.consecutive, streak.failing_for));
+            if streak.failing_for >= S(30) {
+                Decision::GiveUp
+            } else {
+                Decision::Retry
+            }
+        })
+        .await;
         assert!(matches!(got, Err(Stop::GaveUp("down"))));
         assert_eq!(seen, [(1, S(0)), (2, S(10)), (3, S(20)), (4, S(30))]);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_retry_now_does_not_wait_and_the_longest_interval_caps_the_backoff() {
-        let mut pace = Pace::new(
-            Deadline::starting_now(S(600)),
-            Arc::new(ConstantBackoff::new(S(60))),
-            Some(S(5)),
-        );
-        let mut op = flaky(2);
+        let mut pace = pace(S(600), S(60), Some(S(5)));
         let mut n = 0;
-        let got = pace
-            .retry_within(
-                "starting",
-                None,
-                |_, _| {
-                    n += 1;
-                    if n == 1 {
-                        Decision::RetryNow
-                    } else {
-                        Decision::Retry
-                    }
-                },
-                &mut op,
-            )
-            .await;
+        let (got, calls) = flaky(&mut pace, 2, |_, _| {
+            n += 1;
+            if n == 1 {
+                Decision::RetryNow
+            } else {
+                Decision::Retry
+            }
+        })
+        .await;
         assert!(got.is_ok());
-        assert_eq!(op.calls, [S(0), S(0), S(5)]);
+        assert_eq!(calls, [S(0), S(0), S(5)]);
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_unrepresentable_limit_means_no_limit_rather_than_a_panic() {
-        let mut pace = pace(Duration::MAX, S(30));
+        let mut pace = pace(Duration::MAX, S(30), None);
         assert_eq!(pace.schedule(None), Some(S(30)));
         assert_eq!(pace.deadline().time_limit(), Duration::MAX);
     }
