@@ -52,6 +52,12 @@ mod session;
 /// client.logout().await?;
 /// # Ok(()) })
 /// ```
+///
+/// # Errors of every call
+///
+/// Besides the errors each method lists, any call can fail with [`Error::NotAuthenticated`],
+/// [`Error::NotAuthorized`], [`Error::Transient`], [`Error::UntrustedCertificate`],
+/// [`Error::Server`] or [`Error::MalformedResponse`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

@@ -55,8 +55,7 @@ impl Client {
     /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
     ///   whether the backup started; check them before trying again.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn start_backup(&self, request: &BackupRequest) -> Result<JobStatus, Error> {
         let start = Start::Backup {
             location: request.location(),
@@ -85,8 +84,7 @@ impl Client {
     /// # Errors
     ///
     /// - [`Error::NotFound`]: no job has this id.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn get_job(&self, id: &JobId) -> Result<JobStatus, Error> {
         IdKind::Job.check(id.as_str())?;
         self.call(&GetJob(id)).await.map(IntoDomain::into_domain)
@@ -107,8 +105,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// Those of [every call](Client#errors-of-every-call).
     pub async fn list_jobs(&self) -> Result<Vec<JobId>, Error> {
         let ids = self.call(&ListJobs).await?.0;
         let mut ids: Vec<JobId> = ids.into_iter().map(JobId::new).collect();
@@ -163,8 +160,7 @@ impl Client {
     ///
     /// - [`Error::NotFound`]: a listed job does not exist (on appliances that say so).
     /// - [`Error::MalformedResponse`]: a negative size, duration or progress figure.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn list_job_details(
         &self,
         jobs: Option<&[JobId]>,
@@ -206,8 +202,7 @@ impl Client {
     ///
     /// - [`Error::NotFound`]: no job has this id.
     /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn cancel_job(&self, id: &JobId) -> Result<Outcome, Error> {
         IdKind::Job.check(id.as_str())?;
         self.call(&CancelJob(id)).await.map(IntoDomain::into_domain)
@@ -238,8 +233,7 @@ impl Client {
     /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
     ///   whether the schedule ran; check them before trying again.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn run_schedule(
         &self,
         schedule: &str,
@@ -289,8 +283,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// Those of [every call](Client#errors-of-every-call).
     pub async fn list_parts(&self) -> Result<Vec<Part>, Error> {
         let parts = self.call(&ListParts).await?.0;
         Ok(parts.into_iter().map(IntoDomain::into_domain).collect())
@@ -316,8 +309,7 @@ impl Client {
     /// # Errors
     ///
     /// - [`Error::InvalidRequest`]: the appliance refused the request outright.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn validate_backup(&self, request: &BackupRequest) -> Result<Outcome, Error> {
         self.call(&ValidateBackup(request))
             .await
