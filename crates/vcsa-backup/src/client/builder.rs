@@ -311,20 +311,16 @@ impl ClientBuilder {
 
     /// The HTTP client made from these settings; `None` with the problems found.
     fn http(&self, problems: &mut Vec<Problem>) -> Option<reqwest::Client> {
-        let user_agent = match &self.user_agent {
-            Some(agent) => reqwest::header::HeaderValue::from_str(agent)
-                .map_err(|_| {
-                    problems.push(Problem::new(
-                        Field::UserAgent,
-                        "the user agent must be visible ASCII text",
-                    ))
-                })
-                .ok(),
-            None => Some(reqwest::header::HeaderValue::from_static(concat!(
-                "vcsa-backup/",
-                env!("CARGO_PKG_VERSION")
-            ))),
-        };
+        let default_agent = concat!("vcsa-backup/", env!("CARGO_PKG_VERSION"));
+        let user_agent = self.user_agent.as_deref().unwrap_or(default_agent);
+        let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
+            .map_err(|_| {
+                problems.push(Problem::new(
+                    Field::UserAgent,
+                    "the user agent must be visible ASCII text",
+                ))
+            })
+            .ok();
         let timeout = self.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
         if timeout.is_zero() {
             problems.push(Problem::new(

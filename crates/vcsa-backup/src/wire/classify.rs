@@ -495,36 +495,32 @@ mod tests {
     }
 
     fn arb_json() -> impl Strategy<Value = Value> {
+        const KEYS: [&str; 7] = [
+            "type",
+            "value",
+            "messages",
+            "error_type",
+            "data",
+            "args",
+            "default_message",
+        ];
+        let key = || proptest::sample::select(&KEYS[..]).prop_map(str::to_string);
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             prop_oneof![
-                Just("type".to_string()),
-                Just("value".to_string()),
-                Just("messages".to_string()),
+                key(),
                 Just("com.vmware.vapi.std.errors.".to_string()),
                 ".*".prop_map(|s: String| s),
             ]
             .prop_map(Value::String),
         ];
-        leaf.prop_recursive(4, 32, 6, |inner| {
+        leaf.prop_recursive(4, 32, 6, move |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                proptest::collection::btree_map(
-                    prop_oneof![
-                        Just("type".to_string()),
-                        Just("value".to_string()),
-                        Just("messages".to_string()),
-                        Just("error_type".to_string()),
-                        Just("data".to_string()),
-                        Just("args".to_string()),
-                        Just("default_message".to_string()),
-                    ],
-                    inner,
-                    0..6
-                )
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+                proptest::collection::btree_map(key(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }

@@ -175,29 +175,22 @@ fn encodings(secret: &str) -> Vec<String> {
 
 /// `%2F` as `%2f`; `None` when there is no hex letter to lower.
 fn lower_hex(encoded: &str) -> Option<String> {
-    let bytes = encoded.as_bytes();
-    let mut out = String::with_capacity(encoded.len());
-    let mut changed = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
+    let mut parts = encoded.split('%');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        out.push('%');
+        match part
+            .get(..2)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
         {
-            let hex = &encoded[i + 1..i + 3];
-            let lowered = hex.to_ascii_lowercase();
-            changed |= lowered != hex;
-            out.push('%');
-            out.push_str(&lowered);
-            i += 3;
-        } else {
-            let c = encoded[i..].chars().next().unwrap_or_default();
-            out.push(c);
-            i += c.len_utf8().max(1);
+            Some(hex) => {
+                out.push_str(&hex.to_ascii_lowercase());
+                out.push_str(&part[2..]);
+            }
+            None => out.push_str(part),
         }
     }
-    changed.then_some(out)
+    (out != encoded).then_some(out)
 }
 
 fn json_escaped(text: &str) -> String {
