@@ -34,12 +34,6 @@ pub async fn peer_certificate(server: &str, timeout: Duration) -> Result<PeerCer
             .with_hint("give the appliance's https:// address, or its host name alone"),
         ));
     }
-    handshake(&base_url, timeout).await
-}
-
-/// The certificate `server` presents, read with a TLS handshake that stops at it: no request
-/// is sent and nothing is trusted.
-async fn handshake(base_url: &str, timeout: Duration) -> Result<PeerCertificate, Error> {
     let config = config(Trust::Nobody).map_err(|p| Error::Configuration { problems: vec![p] })?;
     let http = reqwest::Client::builder()
         .timeout(timeout)
@@ -52,7 +46,7 @@ async fn handshake(base_url: &str, timeout: Duration) -> Result<PeerCertificate,
                 format!("the HTTP client could not be set up: {e}"),
             )],
         })?;
-    match http.get(base_url).send().await {
+    match http.get(&base_url).send().await {
         Err(e) => match from_transport(e) {
             Error::UntrustedCertificate {
                 certificate: Some(certificate),

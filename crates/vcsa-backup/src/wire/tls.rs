@@ -168,15 +168,15 @@ mod verify {
         pub(crate) cause: Error,
     }
 
-    /// The certificate the appliance presented is not a pinned one.
+    /// Why this crate's own checks refused a certificate.
     #[derive(Debug, thiserror::Error)]
-    #[error("the appliance presented a certificate that is not the pinned one")]
-    pub(crate) struct NotPinned;
-
-    /// Only looked at, never trusted (`peer_certificate`).
-    #[derive(Debug, thiserror::Error)]
-    #[error("the certificate was only read, not trusted")]
-    pub(crate) struct OnlyShown;
+    enum Untrusted {
+        #[error("the appliance presented a certificate that is not the pinned one")]
+        NotPinned,
+        /// Only looked at, never trusted (`peer_certificate`).
+        #[error("the certificate was only read, not trusted")]
+        OnlyShown,
+    }
 
     fn other(e: impl std::error::Error + Send + Sync + 'static) -> Error {
         Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
@@ -197,7 +197,7 @@ mod verify {
                 Check::Pins(pins) if pins.contains(&thumbprint) => {
                     Ok(ServerCertVerified::assertion())
                 }
-                Check::Pins(_) => Err(other(NotPinned)),
+                Check::Pins(_) => Err(other(Untrusted::NotPinned)),
                 Check::System(system) => system.verify_server_cert(
                     end_entity,
                     intermediates,
@@ -205,7 +205,7 @@ mod verify {
                     ocsp_response,
                     now,
                 ),
-                Check::Nobody => Err(other(OnlyShown)),
+                Check::Nobody => Err(other(Untrusted::OnlyShown)),
             };
             outcome.map_err(|cause| other(Refused { certificate, cause }))
         }

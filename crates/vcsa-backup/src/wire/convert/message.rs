@@ -10,7 +10,11 @@ macro_rules! message_from_wire {
     ($($wire:ty),*) => {$(
         impl FromWire<$wire> for Message {
             fn from_wire(m: $wire) -> Self {
-                Self { id: m.id, text: m.default_message, args: m.args }
+                Self {
+                    id: m.id,
+                    text: m.default_message,
+                    args: m.args,
+                }
             }
         }
     )*};
