@@ -127,13 +127,12 @@ impl Client {
     ) -> Result<ArchiveInfo, Error> {
         IdKind::SystemName.check(system_name)?;
         IdKind::Archive.check(archive)?;
-        self.call(&GetArchive {
+        self.call_into(&GetArchive {
             location,
             system_name,
             archive,
         })
         .await
-        .map(IntoDomain::into_domain)
     }
 
     /// Where this appliance's backups go in the appliance's layout at `location`: its system

@@ -60,12 +60,8 @@ impl Client {
         let start = Start::Backup {
             location: request.location(),
         };
-        let send = async {
-            self.call(&StartBackup(request))
-                .await
-                .map(IntoDomain::into_domain)
-        };
-        self.start_once(start, send).await
+        self.start_once(start, self.call_into(&StartBackup(request)))
+            .await
     }
 
     /// The status of one job: state, progress and messages.
@@ -87,7 +83,7 @@ impl Client {
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn get_job(&self, id: &JobId) -> Result<JobStatus, Error> {
         IdKind::Job.check(id.as_str())?;
-        self.call(&GetJob(id)).await.map(IntoDomain::into_domain)
+        self.call_into(&GetJob(id)).await
     }
 
     /// The ids of current and past backup jobs, newest first.
@@ -205,7 +201,7 @@ impl Client {
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn cancel_job(&self, id: &JobId) -> Result<Outcome, Error> {
         IdKind::Job.check(id.as_str())?;
-        self.call(&CancelJob(id)).await.map(IntoDomain::into_domain)
+        self.call_into(&CancelJob(id)).await
     }
 
     /// Runs a backup schedule now (usually the schedule `default`), with an optional comment.
@@ -258,12 +254,8 @@ impl Client {
         let body = types::RunScheduleRequest {
             comment: comment.map(str::to_string),
         };
-        let send = async {
-            self.call(&RunSchedule { schedule, body })
-                .await
-                .map(IntoDomain::into_domain)
-        };
-        self.start_once(Start::Schedule { id: schedule }, send)
+        let run = RunSchedule { schedule, body };
+        self.start_once(Start::Schedule { id: schedule }, self.call_into(&run))
             .await
     }
 
@@ -311,8 +303,6 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the appliance refused the request outright.
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn validate_backup(&self, request: &BackupRequest) -> Result<Outcome, Error> {
-        self.call(&ValidateBackup(request))
-            .await
-            .map(IntoDomain::into_domain)
+        self.call_into(&ValidateBackup(request)).await
     }
 }

@@ -72,9 +72,7 @@ impl Client {
     /// - [`Error::NotFound`]: the location or the backup does not exist.
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn validate_restore(&self, request: &RestoreRequest) -> Result<RestoreCheck, Error> {
-        self.call(&ValidateRestore(request))
-            .await
-            .map(IntoDomain::into_domain)
+        self.call_into(&ValidateRestore(request)).await
     }
 
     /// Starts restoring `request`'s backup into an appliance that awaits restore. Never sent
@@ -126,7 +124,7 @@ impl Client {
     ///
     /// Those of [every call](Client#errors-of-every-call).
     pub async fn restore_status(&self) -> Result<RestoreStatus, Error> {
-        self.call(&GetRestoreJob).await.map(IntoDomain::into_domain)
+        self.call_into(&GetRestoreJob).await
     }
 
     /// Asks the appliance to cancel the restore; the outcome says whether it agreed. Not
@@ -137,9 +135,7 @@ impl Client {
     /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn cancel_restore(&self) -> Result<Outcome, Error> {
-        self.call(&CancelRestoreJob)
-            .await
-            .map(IntoDomain::into_domain)
+        self.call_into(&CancelRestoreJob).await
     }
 
     /// Starts the reconciliation of a restored appliance with its enhanced linked mode
@@ -161,7 +157,7 @@ impl Client {
             sso_admin,
             ignore_warnings,
         };
-        self.call(&start).await.map(IntoDomain::into_domain)
+        self.call_into(&start).await
     }
 
     /// The reconciliation job, or `None` when none is running: the appliance answers 404 then,

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use crate::client::Client;
 use crate::client::resolve::may_have_started;
 use crate::error::{AuthFailure, Error, Field, Problem};
+use crate::wire::convert::IntoDomain;
 use crate::wire::dispatch::{self, Repeat, Twins};
 use crate::wire::flavour::Flavour;
 use crate::wire::twins::{CreateSession, DeleteSession};
@@ -131,6 +132,14 @@ impl Client {
             }
             other => other,
         }
+    }
+
+    /// [`call`](Self::call), its answer converted into the SDK's own type.
+    pub(crate) async fn call_into<T: Twins, D>(&self, operation: &T) -> Result<D, Error>
+    where
+        T::Answer: IntoDomain<D>,
+    {
+        self.call(operation).await.map(IntoDomain::into_domain)
     }
 
     /// The flavour and the log-in count of a live session, logging in if there is none.
