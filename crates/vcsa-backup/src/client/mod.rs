@@ -97,14 +97,10 @@ impl Client {
         if let Some((user, password)) = credentials {
             auth.set_credentials(user, password);
         }
-        let known = OnceLock::new();
-        if let Some(flavour) = flavour {
-            let _ = known.set(flavour);
-        }
         Self {
             inner: Arc::new(Inner {
                 api: vcsa_backup_api::Client::new_with_client(base_url, http, auth),
-                flavour: known,
+                flavour: flavour.map(OnceLock::from).unwrap_or_default(),
                 login: tokio::sync::Mutex::new(()),
                 epoch: AtomicU64::new(0),
             }),

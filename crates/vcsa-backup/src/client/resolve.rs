@@ -239,41 +239,35 @@ mod tests {
     use super::*;
     use crate::error::ServerError;
 
-    fn gateway(status: u16) -> Error {
-        Error::Transient {
+    #[test]
+    fn gateway_pages_may_have_started_but_the_apis_own_errors_did_not() {
+        let transient = |error_type, status| Error::Transient {
             change: None,
             reason: "the appliance's web front end answered".into(),
             server: Some(Box::new(ServerError {
-                error_type: None,
+                error_type,
                 messages: Vec::new(),
                 data: None,
                 status: Some(status),
             })),
             source: None,
-        }
-    }
-
-    #[test]
-    fn gateway_pages_may_have_started_but_the_apis_own_errors_did_not() {
-        for status in [502, 503, 504] {
-            assert!(may_have_started(&gateway(status)), "{status}");
-        }
-        assert!(!may_have_started(&gateway(429)));
-        let mut typed = ServerError::new(
-            Some(crate::error::ServerErrorType::ServiceUnavailable),
-            Vec::new(),
-        );
-        typed.status = Some(503);
-        let api_said = Error::Transient {
-            change: None,
-            reason: "busy".into(),
-            server: Some(Box::new(typed)),
-            source: None,
         };
-        assert!(!may_have_started(&api_said));
-        assert!(!may_have_started(&Error::SessionExpired {
-            operation: "start a backup"
-        }));
+        let typed = Some(crate::error::ServerErrorType::ServiceUnavailable);
+        for (error, may) in [
+            (transient(None, 502), true),
+            (transient(None, 503), true),
+            (transient(None, 504), true),
+            (transient(None, 429), false),
+            (transient(typed, 503), false),
+            (
+                Error::SessionExpired {
+                    operation: "start a backup",
+                },
+                false,
+            ),
+        ] {
+            assert_eq!(may_have_started(&error), may, "{error:?}");
+        }
     }
 
     #[test]

@@ -61,12 +61,9 @@ impl Client {
     /// [`Error::MalformedResponse`]; the session is then kept, so log out can be tried again.
     pub async fn logout(&self) -> Result<(), Error> {
         let _guard = self.inner.login.lock().await;
-        let Some(flavour) = self.flavour_if_known() else {
+        let (Some(flavour), true) = (self.flavour_if_known(), self.auth().has_session()) else {
             return Ok(());
         };
-        if !self.auth().has_session() {
-            return Ok(());
-        }
         match dispatch::send(&self.inner.api, flavour, &DeleteSession).await {
             Ok(()) | Err(Error::NotAuthenticated { .. }) => {
                 tracing::debug!(%flavour, "logged out");
