@@ -405,7 +405,7 @@ fn trust(
     accept_invalid_certs: bool,
     problems: &mut Vec<Problem>,
 ) -> reqwest::ClientBuilder {
-    use crate::wire::tls::Trust;
+    use crate::wire::tls::{Trust, config};
     use rustls::pki_types::{CertificateDer, pem::PemObject};
     let parsed: Vec<Thumbprint> = pins
         .iter()
@@ -436,7 +436,7 @@ fn trust(
     } else {
         Trust::Pins(parsed)
     };
-    match crate::wire::tls::config(trust) {
+    match config(trust) {
         Ok(config) => http.tls_backend_preconfigured(config),
         Err(e) => {
             problems.push(e);
