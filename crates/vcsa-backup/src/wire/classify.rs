@@ -341,10 +341,8 @@ pub(crate) fn decode_error_body(bytes: &[u8], require_type: bool) -> Option<Serv
     let (error_type, inner) = match (object.get("type"), object.get("value")) {
         (Some(Value::String(t)), Some(Value::Object(inner))) => (Some(rest_type_to_api(t)), inner),
         _ => {
-            let t = match object.get("error_type") {
-                Some(Value::String(t)) => Some(ServerErrorType::from(t.as_str())),
-                _ => None,
-            };
+            let t = object.get("error_type").and_then(Value::as_str);
+            let t = t.map(ServerErrorType::from);
             if t.is_none() && !object.contains_key("messages") {
                 return None;
             }
@@ -354,10 +352,12 @@ pub(crate) fn decode_error_body(bytes: &[u8], require_type: bool) -> Option<Serv
     if require_type && error_type.is_none() {
         return None;
     }
-    let messages = match inner.get("messages") {
-        Some(Value::Array(items)) => items.iter().filter_map(lenient_message).collect(),
-        _ => Vec::new(),
-    };
+    let messages = inner.get("messages").and_then(Value::as_array);
+    let messages = messages
+        .into_iter()
+        .flatten()
+        .filter_map(lenient_message)
+        .collect();
     let data = inner.get("data").filter(|d| !d.is_null()).cloned();
     Some(ServerError {
         error_type,
@@ -369,20 +369,11 @@ pub(crate) fn decode_error_body(bytes: &[u8], require_type: bool) -> Option<Serv
 
 fn lenient_message(value: &Value) -> Option<Message> {
     let object = value.as_object()?;
-    let text = |key: &str| match object.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    };
-    let args = match object.get("args") {
-        Some(Value::Array(args)) => args
-            .iter()
-            .map(|a| match a {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or_default();
+    let args = object.get("args").and_then(Value::as_array).into_iter();
+    let args = args
+        .flatten()
+        .map(|a| a.as_str().map_or_else(|| a.to_string(), str::to_string));
     Some(Message::new(text("id"), text("default_message")).with_args(args))
 }
 
