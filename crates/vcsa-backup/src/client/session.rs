@@ -104,27 +104,25 @@ impl Client {
                     "the appliance says the session expired; logging in again"
                 );
                 let (flavour, _) = self.relogin(epoch).await?;
-                match T::REPEAT {
-                    Repeat::No => {
-                        tracing::warn!(
-                            operation = T::NAME,
-                            "not repeated after the session expired: it changes something"
-                        );
-                        Err(Error::SessionExpired { operation: T::DOES })
-                    }
-                    Repeat::Yes => match dispatch::send(api, flavour, operation).await {
-                        Err(Error::NotAuthenticated { server, .. }) => {
-                            Err(Error::NotAuthenticated {
-                                reason: AuthFailure::FreshSessionRefused,
-                                server,
-                            })
-                        }
-                        other => other,
-                    },
+                if T::REPEAT == Repeat::No {
+                    tracing::warn!(
+                        operation = T::NAME,
+                        "not repeated after the session expired: it changes something"
+                    );
+                    return Err(Error::SessionExpired { operation: T::DOES });
                 }
+                dispatch::send(api, flavour, operation)
+                    .await
+                    .map_err(|e| match e {
+                        Error::NotAuthenticated { server, .. } => Error::NotAuthenticated {
+                            reason: AuthFailure::FreshSessionRefused,
+                            server,
+                        },
+                        other => other,
+                    })
             }
             // A change whose answer was lost may have been done: the error says so.
-            Err(error) if matches!(T::REPEAT, Repeat::No) && may_have_started(&error) => {
+            Err(error) if T::REPEAT == Repeat::No && may_have_started(&error) => {
                 Err(error.lost_change(T::DOES))
             }
             other => other,
