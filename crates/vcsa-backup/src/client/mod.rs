@@ -1,8 +1,5 @@
 //! The client: one set of operations over both flavours, with sessions handled for the caller.
-//!
-//! [`Client`] and its state live here; [`address`] reads the appliance's address, [`builder`]
-//! checks the settings, [`session`] logs in and
-//! out and runs operations with a session, [`operations`] holds the public operations.
+//! [`Client`] and its state live here; each submodule holds one group of its methods.
 
 use std::fmt;
 use std::sync::atomic::AtomicU64;
