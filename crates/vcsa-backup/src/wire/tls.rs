@@ -29,9 +29,8 @@ fn thumbprint_of(der: &[u8]) -> Thumbprint {
 }
 
 impl Thumbprint {
-    /// Parses `AB:CD:...`, `ab cd ...` or plain hex, in either case, as browsers and
-    /// `openssl x509 -fingerprint -sha256` print it; that command's label (`SHA256 Fingerprint=`
-    /// from OpenSSL 1.x, `sha256 Fingerprint=` from OpenSSL 3) may be left on.
+    /// Parses a thumbprint in any of the forms
+    /// [`pin_thumbprint_sha256`](crate::ClientBuilder::pin_thumbprint_sha256) takes.
     pub(crate) fn parse(text: &str) -> Result<Self, Problem> {
         let digits = strip_label(text.trim());
         let hex: String = digits
