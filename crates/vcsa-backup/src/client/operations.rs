@@ -235,10 +235,7 @@ impl Client {
         schedule: &str,
         comment: Option<&str>,
     ) -> Result<JobStatus, Error> {
-        let mut problems = Vec::new();
-        if let Some(problem) = IdKind::Schedule.problem(schedule) {
-            problems.push(problem);
-        }
+        let mut problems: Vec<Problem> = IdKind::Schedule.problem(schedule).into_iter().collect();
         if comment.is_some_and(|c| c.chars().any(|c| c.is_control() && c != '\n' && c != '\t')) {
             problems.push(
                 Problem::new(
