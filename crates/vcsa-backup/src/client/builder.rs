@@ -311,20 +311,16 @@ impl ClientBuilder {
 
     /// The HTTP client made from these settings; `None` with the problems found.
     fn http(&self, problems: &mut Vec<Problem>) -> Option<reqwest::Client> {
-        let user_agent = match &self.user_agent {
-            Some(agent) => reqwest::header::HeaderValue::from_str(agent)
-                .map_err(|_| {
-                    problems.push(Problem::new(
-                        Field::UserAgent,
-                        "the user agent must be visible ASCII text",
-                    ))
-                })
-                .ok(),
-            None => Some(reqwest::header::HeaderValue::from_static(concat!(
-                "vcsa-backup/",
-                env!("CARGO_PKG_VERSION")
-            ))),
-        };
+        let default_agent = concat!("vcsa-backup/", env!("CARGO_PKG_VERSION"));
+        let user_agent = self.user_agent.as_deref().unwrap_or(default_agent);
+        let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
+            .map_err(|_| {
+                problems.push(Problem::new(
+                    Field::UserAgent,
+                    "the user agent must be visible ASCII text",
+                ))
+            })
+            .ok();
         let timeout = self.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
         if timeout.is_zero() {
             problems.push(Problem::new(
@@ -365,13 +361,7 @@ impl ClientBuilder {
         }
         #[cfg(feature = "rustls")]
         {
-            http = trust(
-                http,
-                &self.pins,
-                &self.root_certificates,
-                self.accept_invalid_certs,
-                problems,
-            );
+            http = self.trust(http, problems);
         }
 
         if !problems.is_empty() {
@@ -386,6 +376,58 @@ impl ClientBuilder {
             })
             .ok()
     }
+
+    /// Trusts exactly the pinned certificates if any are pinned, otherwise the system's and the
+    /// given certificate authorities, through this crate's own verifier: its refusals keep the
+    /// certificate the appliance presented, for the error to show. Accepting any certificate needs
+    /// no verifier.
+    #[cfg(feature = "rustls")]
+    fn trust(
+        &self,
+        http: reqwest::ClientBuilder,
+        problems: &mut Vec<Problem>,
+    ) -> reqwest::ClientBuilder {
+        use crate::wire::tls::{Trust, config};
+        use rustls::pki_types::{CertificateDer, pem::PemObject};
+        let parsed: Vec<Thumbprint> = self
+            .pins
+            .iter()
+            .filter_map(|p| Thumbprint::parse(p).map_err(|e| problems.push(e)).ok())
+            .collect();
+        if self.accept_invalid_certs {
+            if !self.pins.is_empty() {
+                problems.push(
+                    Problem::new(
+                        Field::Thumbprint,
+                        "a pinned thumbprint and accepting any certificate contradict each other",
+                    )
+                    .with_hint("keep the pin"),
+                );
+            }
+            return http;
+        }
+        if parsed.len() < self.pins.len() {
+            return http;
+        }
+        let trust = if self.pins.is_empty() {
+            // Checked as PEM by `http` already; a bundle that fails here was reported there.
+            let roots = self
+                .root_certificates
+                .iter()
+                .flat_map(|pem| CertificateDer::pem_slice_iter(pem).filter_map(Result::ok))
+                .collect();
+            Trust::Authorities(roots)
+        } else {
+            Trust::Pins(parsed)
+        };
+        match config(trust) {
+            Ok(config) => http.tls_backend_preconfigured(config),
+            Err(e) => {
+                problems.push(e);
+                http
+            }
+        }
+    }
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -394,58 +436,6 @@ fn join_words(words: &[&str]) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// Trusts exactly the pinned certificates if any are pinned, otherwise the system's and the
-/// given certificate authorities, through this crate's own verifier: its refusals keep the
-/// certificate the appliance presented, for the error to show. Accepting any certificate needs
-/// no verifier.
-#[cfg(feature = "rustls")]
-fn trust(
-    http: reqwest::ClientBuilder,
-    pins: &[String],
-    root_certificates: &[Vec<u8>],
-    accept_invalid_certs: bool,
-    problems: &mut Vec<Problem>,
-) -> reqwest::ClientBuilder {
-    use crate::wire::tls::Trust;
-    use rustls::pki_types::{CertificateDer, pem::PemObject};
-    let parsed: Vec<Thumbprint> = pins
-        .iter()
-        .filter_map(|p| Thumbprint::parse(p).map_err(|e| problems.push(e)).ok())
-        .collect();
-    if accept_invalid_certs {
-        if !pins.is_empty() {
-            problems.push(
-                Problem::new(
-                    Field::Thumbprint,
-                    "a pinned thumbprint and accepting any certificate contradict each other",
-                )
-                .with_hint("keep the pin"),
-            );
-        }
-        return http;
-    }
-    if parsed.len() < pins.len() {
-        return http;
-    }
-    let trust = if pins.is_empty() {
-        // Checked as PEM by `http` already; a bundle that fails here was reported there.
-        let roots = root_certificates
-            .iter()
-            .flat_map(|pem| CertificateDer::pem_slice_iter(pem).filter_map(Result::ok))
-            .collect();
-        Trust::Authorities(roots)
-    } else {
-        Trust::Pins(parsed)
-    };
-    match crate::wire::tls::config(trust) {
-        Ok(config) => http.tls_backend_preconfigured(config),
-        Err(e) => {
-            problems.push(e);
-            http
-        }
     }
 }
 

@@ -1,11 +1,6 @@
 //! The backup catalog: system names and archives at a backup location, and the layout that puts
-//! a manual backup among them.
-//!
-//! On `/rest`, the catalog operations carry the backup server's password in the query string
-//! (that flavour has no other way); `/api` carries it in the request body. A client on
-//! [`Flavour`](crate::Flavour) auto-detection speaks `/api` whenever the appliance has it
-//! (vSphere 7.0 U2 and later), so it is the safer flavour for the catalog. Either way the SDK
-//! never puts that URL in a log, an error or a `Debug` output.
+//! a manual backup among them. Why `/api` is the safer flavour for it:
+//! [the crate's documentation](crate#schedules-and-the-backup-catalog).
 
 use crate::catalog::layout;
 use crate::catalog::{ApplianceLayout, ArchiveFilter, ArchiveInfo, ArchiveSummary, BackupLocation};
@@ -41,8 +36,7 @@ impl Client {
     ///
     /// - [`Error::NotFound`]: the location does not exist.
     /// - [`Error::InvalidRequest`]: the appliance refused the location or its credentials.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn list_system_names(&self, location: &BackupLocation) -> Result<Vec<String>, Error> {
         let mut names = self.call(&ListSystemNames(location)).await?.0;
         names.sort();
@@ -75,8 +69,7 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the system name cannot be one (nothing is sent), or the
     ///   appliance refused the location or the filter.
     /// - [`Error::NotFound`]: the location or the system name does not exist there.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn list_archives(
         &self,
         location: &BackupLocation,
@@ -125,8 +118,7 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the system name or archive id cannot be one (nothing is
     ///   sent), or the appliance refused the location.
     /// - [`Error::NotFound`]: the location, the system name or the archive does not exist.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn get_archive(
         &self,
         location: &BackupLocation,
@@ -135,13 +127,12 @@ impl Client {
     ) -> Result<ArchiveInfo, Error> {
         IdKind::SystemName.check(system_name)?;
         IdKind::Archive.check(archive)?;
-        self.call(&GetArchive {
+        self.call_into(&GetArchive {
             location,
             system_name,
             archive,
         })
         .await
-        .map(IntoDomain::into_domain)
     }
 
     /// Where this appliance's backups go in the appliance's layout at `location`: its system

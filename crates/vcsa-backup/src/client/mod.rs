@@ -1,8 +1,5 @@
 //! The client: one set of operations over both flavours, with sessions handled for the caller.
-//!
-//! [`Client`] and its state live here; [`address`] reads the appliance's address, [`builder`]
-//! checks the settings, [`session`] logs in and
-//! out and runs operations with a session, [`operations`] holds the public operations.
+//! [`Client`] and its state live here; each submodule holds one group of its methods.
 
 use std::fmt;
 use std::sync::atomic::AtomicU64;
@@ -52,6 +49,12 @@ mod session;
 /// client.logout().await?;
 /// # Ok(()) })
 /// ```
+///
+/// # Errors of every call
+///
+/// Besides the errors each method lists, any call can fail with [`Error::NotAuthenticated`],
+/// [`Error::NotAuthorized`], [`Error::Transient`], [`Error::UntrustedCertificate`],
+/// [`Error::Server`] or [`Error::MalformedResponse`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -91,14 +94,10 @@ impl Client {
         if let Some((user, password)) = credentials {
             auth.set_credentials(user, password);
         }
-        let known = OnceLock::new();
-        if let Some(flavour) = flavour {
-            let _ = known.set(flavour);
-        }
         Self {
             inner: Arc::new(Inner {
                 api: vcsa_backup_api::Client::new_with_client(base_url, http, auth),
-                flavour: known,
+                flavour: flavour.map(OnceLock::from).unwrap_or_default(),
                 login: tokio::sync::Mutex::new(()),
                 epoch: AtomicU64::new(0),
             }),

@@ -1,14 +1,10 @@
-//! Starts whose answer was lost: the request may have reached the appliance (the connection
-//! dropped after sending, a proxy answered 502, 503 or 504, the client's time-out passed), so
-//! the backup may be running. The start is never sent again; the appliance's recent jobs say
-//! what happened, and only they do: one job that can be the start's is its job, none means
-//! nothing started, and anything else (two jobs that could be it, an appliance that cannot be
-//! read) is [`Error::OutcomeUnknown`], never settled by guessing.
+//! Starts whose answer was lost ([`may_have_started`]): never sent again; the appliance's recent
+//! jobs say what happened, and only they do: one job that can be the start's is its job, none
+//! means nothing started, anything else is [`Error::OutcomeUnknown`], never a guess.
 //!
 //! A manual backup is found by its location (unique: the folder must be empty, and the user in
 //! the details is optional), a schedule run by the schedule's location root, the job type and
-//! the time (the details name no schedule). "Recent" is measured on the appliance's own clock:
-//! a job counts if it started after the request was sent, less [`CLOCK_SLACK`].
+//! the time (the details name no schedule), on the appliance's clock less [`CLOCK_SLACK`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +23,7 @@ use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransie
 use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 
 /// How long the reads that settle a lost answer may take, failed reads retried within it.
-pub(crate) const SETTLE_WITHIN: Duration = Duration::from_secs(30);
+const SETTLE_WITHIN: Duration = Duration::from_secs(30);
 /// The pause between two failed attempts to read the appliance's jobs.
 const READ_EVERY: Duration = Duration::from_secs(3);
 /// How many of the newest jobs are looked at: a start is among the newest.
@@ -106,25 +102,13 @@ impl Client {
             Start::Backup { location } => Some(canonical_root(location)),
             Start::Schedule { .. } => None,
         };
-        let deadline = Deadline::starting_now(SETTLE_WITHIN);
-        let mut pace = Pace::new(deadline, Arc::new(ConstantBackoff::new(READ_EVERY)), None);
-        let policy = RetryTransient::default();
-        let decide = |error: &Error, streak: &FailureStreak| match policy.on_error(error, streak) {
-            FaultAction::Retry => Decision::Retry,
-            _ => Decision::GiveUp,
-        };
-        let mut read = Call(|| self.find_start(start, root.clone(), sent));
-        let found = pace
-            .retry_within(
-                "reading the jobs after a lost answer",
-                None,
-                decide,
-                &mut read,
-            )
-            .await;
+        let found = settle("reading the jobs after a lost answer", || {
+            self.find_start(start, root.clone(), sent)
+        })
+        .await;
         let (location, found) = match found {
             Ok(found) => found,
-            Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => {
+            Err(error) => {
                 tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
                 return Err(Error::OutcomeUnknown {
                     operation,
@@ -206,6 +190,25 @@ impl Client {
     }
 }
 
+/// Reads with `read` until it succeeds, transient failures retried every [`READ_EVERY`] within
+/// [`SETTLE_WITHIN`]; the failure that ended the reads otherwise.
+pub(crate) async fn settle<T, F, Fut>(what: &str, read: F) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>> + Send,
+{
+    let deadline = Deadline::starting_now(SETTLE_WITHIN);
+    let mut pace = Pace::new(deadline, Arc::new(ConstantBackoff::new(READ_EVERY)), None);
+    let policy = RetryTransient::default();
+    let decide = |error: &Error, streak: &FailureStreak| match policy.on_error(error, streak) {
+        FaultAction::Retry => Decision::Retry,
+        _ => Decision::GiveUp,
+    };
+    pace.retry_within(what, None, decide, &mut Call(read))
+        .await
+        .map_err(|(Stop::GaveUp(error) | Stop::OutOfTime(error))| error)
+}
+
 /// `now - ago`, saturating at the earliest time.
 fn since(now: DateTime<Utc>, ago: Duration) -> DateTime<Utc> {
     TimeDelta::from_std(ago)
@@ -236,41 +239,35 @@ mod tests {
     use super::*;
     use crate::error::ServerError;
 
-    fn gateway(status: u16) -> Error {
-        Error::Transient {
+    #[test]
+    fn gateway_pages_may_have_started_but_the_apis_own_errors_did_not() {
+        let transient = |error_type, status| Error::Transient {
             change: None,
             reason: "the appliance's web front end answered".into(),
             server: Some(Box::new(ServerError {
-                error_type: None,
+                error_type,
                 messages: Vec::new(),
                 data: None,
                 status: Some(status),
             })),
             source: None,
-        }
-    }
-
-    #[test]
-    fn gateway_pages_may_have_started_but_the_apis_own_errors_did_not() {
-        for status in [502, 503, 504] {
-            assert!(may_have_started(&gateway(status)), "{status}");
-        }
-        assert!(!may_have_started(&gateway(429)));
-        let mut typed = ServerError::new(
-            Some(crate::error::ServerErrorType::ServiceUnavailable),
-            Vec::new(),
-        );
-        typed.status = Some(503);
-        let api_said = Error::Transient {
-            change: None,
-            reason: "busy".into(),
-            server: Some(Box::new(typed)),
-            source: None,
         };
-        assert!(!may_have_started(&api_said));
-        assert!(!may_have_started(&Error::SessionExpired {
-            operation: "start a backup"
-        }));
+        let typed = Some(crate::error::ServerErrorType::ServiceUnavailable);
+        for (error, may) in [
+            (transient(None, 502), true),
+            (transient(None, 503), true),
+            (transient(None, 504), true),
+            (transient(None, 429), false),
+            (transient(typed, 503), false),
+            (
+                Error::SessionExpired {
+                    operation: "start a backup",
+                },
+                false,
+            ),
+        ] {
+            assert_eq!(may_have_started(&error), may, "{error:?}");
+        }
     }
 
     #[test]

@@ -1,21 +1,15 @@
 //! The recovery operations: connecting to an appliance that awaits restore, validating and
 //! starting a restore, its status and cancel, and the reconciliation job that follows.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use vcsa_backup_api::Secret;
 
 use crate::address::server_url;
 use crate::client::Client;
 use crate::client::builder::ClientBuilder;
-use crate::client::resolve::{SETTLE_WITHIN, may_have_started};
+use crate::client::resolve::{may_have_started, settle};
 use crate::error::{BuildError, Error};
 use crate::job::status::{JobState, Outcome};
 use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus};
-use crate::retry::backoff::ConstantBackoff;
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
-use crate::retry::{Call, Deadline, Decision, Pace, Stop};
 use crate::wire::convert::IntoDomain;
 use crate::wire::restore_twins::{
     CancelRestoreJob, GetReconciliationJob, GetRecovery, GetRestoreJob, StartReconciliation,
@@ -61,8 +55,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// Those of [every call](Client#errors-of-every-call).
     pub async fn recovery_supported(&self) -> Result<bool, Error> {
         Ok(self.call(&GetRecovery).await?.supported)
     }
@@ -77,12 +70,9 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the appliance refused the request (no backup in the folder,
     ///   a wrong encryption password, wrong credentials for the location).
     /// - [`Error::NotFound`]: the location or the backup does not exist.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn validate_restore(&self, request: &RestoreRequest) -> Result<RestoreCheck, Error> {
-        self.call(&ValidateRestore(request))
-            .await
-            .map(IntoDomain::into_domain)
+        self.call_into(&ValidateRestore(request)).await
     }
 
     /// Starts restoring `request`'s backup into an appliance that awaits restore. Never sent
@@ -100,8 +90,7 @@ impl Client {
     /// - [`Error::InvalidRequest`], [`Error::NotFound`]: the appliance refused the request.
     /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the status could not be read.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn start_restore(&self, request: &RestoreRequest) -> Result<RestoreStatus, Error> {
         // Logged in first, so that a failure to log in is never taken for a lost answer.
         self.session().await?;
@@ -113,29 +102,14 @@ impl Client {
             error = %lost,
             "the answer to the restore's start was lost; reading its status to find out whether it started"
         );
-        let mut pace = Pace::new(
-            Deadline::starting_now(SETTLE_WITHIN),
-            Arc::new(ConstantBackoff::new(Duration::from_secs(3))),
-            None,
-        );
-        let policy = RetryTransient::default();
-        let decide = |error: &Error, streak: &FailureStreak| match policy.on_error(error, streak) {
-            FaultAction::Retry => Decision::Retry,
-            _ => Decision::GiveUp,
-        };
-        let mut read = Call(|| self.restore_status());
-        match pace
-            .retry_within(
-                "reading the restore after a lost answer",
-                None,
-                decide,
-                &mut read,
-            )
-            .await
+        match settle("reading the restore after a lost answer", || {
+            self.restore_status()
+        })
+        .await
         {
             Ok(status) if status.state == JobState::NotStarted => Err(lost.settled()),
             Ok(status) => Ok(status),
-            Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => Err(Error::OutcomeUnknown {
+            Err(error) => Err(Error::OutcomeUnknown {
                 operation: "start a restore",
                 location: request.location().to_string(),
                 candidates: Vec::new(),
@@ -148,10 +122,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// Those of [every call](Client#errors-of-every-call).
     pub async fn restore_status(&self) -> Result<RestoreStatus, Error> {
-        self.call(&GetRestoreJob).await.map(IntoDomain::into_domain)
+        self.call_into(&GetRestoreJob).await
     }
 
     /// Asks the appliance to cancel the restore; the outcome says whether it agreed. Not
@@ -160,12 +133,9 @@ impl Client {
     /// # Errors
     ///
     /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn cancel_restore(&self) -> Result<Outcome, Error> {
-        self.call(&CancelRestoreJob)
-            .await
-            .map(IntoDomain::into_domain)
+        self.call_into(&CancelRestoreJob).await
     }
 
     /// Starts the reconciliation of a restored appliance with its enhanced linked mode
@@ -177,8 +147,7 @@ impl Client {
     /// - [`Error::NotAllowedInCurrentState`]: the appliance cannot reconcile now.
     /// - [`Error::InvalidRequest`]: the appliance refused the request (wrong SSO credentials).
     /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn start_reconciliation(
         &self,
         sso_admin: Option<(&str, &Secret)>,
@@ -188,7 +157,7 @@ impl Client {
             sso_admin,
             ignore_warnings,
         };
-        self.call(&start).await.map(IntoDomain::into_domain)
+        self.call_into(&start).await
     }
 
     /// The reconciliation job, or `None` when none is running: the appliance answers 404 then,
@@ -196,8 +165,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// Those of [every call](Client#errors-of-every-call).
     pub async fn reconciliation_status(&self) -> Result<Option<Reconciliation>, Error> {
         match self.call(&GetReconciliationJob).await {
             Ok(info) => Ok(Some(info.into_domain())),

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use crate::client::Client;
 use crate::client::resolve::may_have_started;
 use crate::error::{AuthFailure, Error, Field, Problem};
+use crate::wire::convert::IntoDomain;
 use crate::wire::dispatch::{self, Repeat, Twins};
 use crate::wire::flavour::Flavour;
 use crate::wire::twins::{CreateSession, DeleteSession};
@@ -60,12 +61,9 @@ impl Client {
     /// [`Error::MalformedResponse`]; the session is then kept, so log out can be tried again.
     pub async fn logout(&self) -> Result<(), Error> {
         let _guard = self.inner.login.lock().await;
-        let Some(flavour) = self.flavour_if_known() else {
+        let (Some(flavour), true) = (self.flavour_if_known(), self.auth().has_session()) else {
             return Ok(());
         };
-        if !self.auth().has_session() {
-            return Ok(());
-        }
         match dispatch::send(&self.inner.api, flavour, &DeleteSession).await {
             Ok(()) | Err(Error::NotAuthenticated { .. }) => {
                 tracing::debug!(%flavour, "logged out");
@@ -106,31 +104,37 @@ impl Client {
                     "the appliance says the session expired; logging in again"
                 );
                 let (flavour, _) = self.relogin(epoch).await?;
-                match T::REPEAT {
-                    Repeat::No => {
-                        tracing::warn!(
-                            operation = T::NAME,
-                            "not repeated after the session expired: it changes something"
-                        );
-                        Err(Error::SessionExpired { operation: T::DOES })
-                    }
-                    Repeat::Yes => match dispatch::send(api, flavour, operation).await {
-                        Err(Error::NotAuthenticated { server, .. }) => {
-                            Err(Error::NotAuthenticated {
-                                reason: AuthFailure::FreshSessionRefused,
-                                server,
-                            })
-                        }
-                        other => other,
-                    },
+                if T::REPEAT == Repeat::No {
+                    tracing::warn!(
+                        operation = T::NAME,
+                        "not repeated after the session expired: it changes something"
+                    );
+                    return Err(Error::SessionExpired { operation: T::DOES });
                 }
+                dispatch::send(api, flavour, operation)
+                    .await
+                    .map_err(|e| match e {
+                        Error::NotAuthenticated { server, .. } => Error::NotAuthenticated {
+                            reason: AuthFailure::FreshSessionRefused,
+                            server,
+                        },
+                        other => other,
+                    })
             }
             // A change whose answer was lost may have been done: the error says so.
-            Err(error) if matches!(T::REPEAT, Repeat::No) && may_have_started(&error) => {
+            Err(error) if T::REPEAT == Repeat::No && may_have_started(&error) => {
                 Err(error.lost_change(T::DOES))
             }
             other => other,
         }
+    }
+
+    /// [`call`](Self::call), its answer converted into the SDK's own type.
+    pub(crate) async fn call_into<T: Twins, D>(&self, operation: &T) -> Result<D, Error>
+    where
+        T::Answer: IntoDomain<D>,
+    {
+        self.call(operation).await.map(IntoDomain::into_domain)
     }
 
     /// The flavour and the log-in count of a live session, logging in if there is none.

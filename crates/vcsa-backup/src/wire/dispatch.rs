@@ -74,8 +74,16 @@ pub(crate) use wrapped_in_value;
 
 /// The [`Twins`] impl of an operation: its type, name, what it does, whether it repeats, its
 /// `/api` and `/rest` answers; then, naming the operation and the generated client, the `/api`
-/// call and the `/rest` call; and, when the request carries any, its secrets.
+/// call and the `/rest` call; and, when the request carries any, its secrets. An operation
+/// without arguments starts with `struct` and names the two generated methods alone.
 macro_rules! twins {
+    (struct $ty:ident: $name:literal, $does:literal, $repeat:ident, $answer:ty, $rest:ty,
+     $call_api:ident, $call_rest:ident $(, answer: $body:ident)?) => {
+        pub(crate) struct $ty;
+
+        $crate::wire::dispatch::twins!($ty: $name, $does, $repeat, $answer, $rest,
+            |_, api| api.$call_api().await, api.$call_rest().await $(, answer: $body)?);
+    };
     ($ty:ty: $name:literal, $does:literal, $repeat:ident, $answer:ty, $rest:ty,
      |$op:pat_param, $api:ident| $call_api:expr, $call_rest:expr
      $(, secrets: $secrets:expr)? $(, answer: $body:ident)? $(,)?) => {

@@ -12,5 +12,6 @@ pub(crate) mod peer;
 pub(crate) mod restore_twins;
 pub(crate) mod schedule_twins;
 pub(crate) mod scrub;
+#[cfg(feature = "rustls")]
 pub(crate) mod tls;
 pub(crate) mod twins;

@@ -34,25 +34,16 @@ pub async fn peer_certificate(server: &str, timeout: Duration) -> Result<PeerCer
             .with_hint("give the appliance's https:// address, or its host name alone"),
         ));
     }
-    handshake(&base_url, timeout).await
-}
-
-/// The certificate `server` presents, read with a TLS handshake that stops at it: no request
-/// is sent and nothing is trusted.
-async fn handshake(base_url: &str, timeout: Duration) -> Result<PeerCertificate, Error> {
-    let config = config(Trust::Nobody).map_err(|p| Error::Configuration { problems: vec![p] })?;
     let http = reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .tls_backend_preconfigured(config)
+        .tls_backend_preconfigured(config(Trust::Nobody).map_err(configuration)?)
         .build()
-        .map_err(|e| Error::Configuration {
-            problems: vec![Problem::new(
-                Field::HttpClient,
-                format!("the HTTP client could not be set up: {e}"),
-            )],
+        .map_err(|e| {
+            let reason = format!("the HTTP client could not be set up: {e}");
+            configuration(Problem::new(Field::HttpClient, reason))
         })?;
-    match http.get(base_url).send().await {
+    match http.get(&base_url).send().await {
         Err(e) => match from_transport(e) {
             Error::UntrustedCertificate {
                 certificate: Some(certificate),

@@ -7,33 +7,19 @@ use crate::restore::RestoreRequest;
 use crate::wire::convert::restore::restore_request;
 use crate::wire::dispatch::twins;
 
-pub(crate) struct GetRecovery;
+twins!(struct GetRecovery: "recovery_supported", "ask whether recovery is supported", Yes,
+    types::RecoveryInfo, types::RestRecoveryInfoValue, get_recovery, rest_get_recovery);
 
-twins!(GetRecovery: "recovery_supported", "ask whether recovery is supported", Yes,
-    types::RecoveryInfo, types::RestRecoveryInfoValue,
-    |_, api| api.get_recovery().await,
-    api.rest_get_recovery().await);
-
-pub(crate) struct GetRestoreJob;
-
-twins!(GetRestoreJob: "restore_status", "read the restore's status", Yes,
+twins!(struct GetRestoreJob: "restore_status", "read the restore's status", Yes,
     types::RestoreJobStatus, types::RestRestoreJobStatusValue,
-    |_, api| api.get_restore_job().await,
-    api.rest_get_restore_job().await);
+    get_restore_job, rest_get_restore_job);
 
-pub(crate) struct CancelRestoreJob;
+twins!(struct CancelRestoreJob: "cancel_restore", "cancel the restore", No,
+    types::ReturnResult, types::RestReturnResultValue, cancel_restore_job, rest_cancel_restore_job);
 
-twins!(CancelRestoreJob: "cancel_restore", "cancel the restore", No,
-    types::ReturnResult, types::RestReturnResultValue,
-    |_, api| api.cancel_restore_job().await,
-    api.rest_cancel_restore_job().await);
-
-pub(crate) struct GetReconciliationJob;
-
-twins!(GetReconciliationJob: "reconciliation_status", "read the reconciliation's status", Yes,
-    types::ReconciliationInfo, types::RestReconciliationInfoValue,
-    |_, api| api.get_reconciliation_job().await,
-    api.rest_get_reconciliation_job().await);
+twins!(struct GetReconciliationJob: "reconciliation_status", "read the reconciliation's status",
+    Yes, types::ReconciliationInfo, types::RestReconciliationInfoValue,
+    get_reconciliation_job, rest_get_reconciliation_job);
 
 pub(crate) struct ValidateRestore<'a>(pub(crate) &'a RestoreRequest);
 

@@ -1,21 +1,26 @@
 //! Trusting the appliance's certificate: by its SHA-256 thumbprint, the vendor's usual convention,
-//! or by the system's and the caller's certificate authorities (with the `rustls` feature); and
-//! the certificate an appliance presented when it was not trusted, so that a person can decide.
+//! or by the system's and the caller's certificate authorities; and the certificate an appliance
+//! presented when it was not trusted, so that a person can decide.
 //!
 //! Appliances ship with self-signed certificates, so administrators pin the certificate itself
 //! rather than a chain: the thumbprint replaces chain and host-name checks, while the TLS
 //! handshake signatures are still verified with the certificate's key.
 
 use std::fmt;
+use std::sync::Arc;
 
-use crate::error::{Field, Problem};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
+
+use crate::error::{Field, PeerCertificate, Problem};
 
 /// A SHA-256 certificate thumbprint: 32 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
 
 /// A certificate's SHA-256 thumbprint.
-#[cfg(feature = "rustls")]
 fn thumbprint_of(der: &[u8]) -> Thumbprint {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
     let mut thumbprint = [0u8; 32];
@@ -24,10 +29,8 @@ fn thumbprint_of(der: &[u8]) -> Thumbprint {
 }
 
 impl Thumbprint {
-    /// Parses `AB:CD:...`, `ab cd ...` or plain hex, in either case, as browsers and
-    /// `openssl x509 -fingerprint -sha256` print it; that command's label (`SHA256 Fingerprint=`
-    /// from OpenSSL 1.x, `sha256 Fingerprint=` from OpenSSL 3) may be left on.
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+    /// Parses a thumbprint in any of the forms
+    /// [`pin_thumbprint_sha256`](crate::ClientBuilder::pin_thumbprint_sha256) takes.
     pub(crate) fn parse(text: &str) -> Result<Self, Problem> {
         let digits = strip_label(text.trim());
         let hex: String = digits
@@ -55,7 +58,6 @@ impl Thumbprint {
     }
 }
 
-#[cfg_attr(not(feature = "rustls"), allow(dead_code))]
 /// What follows a `<digest> Fingerprint=` label whose digest is SHA-256 (any case, with or
 /// without a dash: `SHA256`, `sha256`, `SHA-256`); the text unchanged when it has no label.
 fn strip_label(text: &str) -> &str {
@@ -87,161 +89,142 @@ impl fmt::Display for Thumbprint {
     }
 }
 
-#[cfg(feature = "rustls")]
-pub(crate) use verify::{Refused, Trust, config};
+/// Whom a TLS configuration trusts.
+pub(crate) enum Trust {
+    /// Exactly the certificates with these thumbprints.
+    Pins(Vec<Thumbprint>),
+    /// The system's certificate authorities and these (DER), checked as usual.
+    Authorities(Vec<CertificateDer<'static>>),
+    /// Nobody: the handshake stops at the certificate, which the error then holds.
+    Nobody,
+}
 
-#[cfg(feature = "rustls")]
-mod verify {
-    use std::sync::Arc;
+/// A TLS configuration that trusts `trust`, and whose refusals carry the certificate the
+/// appliance presented (see [`Refused`]).
+pub(crate) fn config(trust: Trust) -> Result<rustls::ClientConfig, Problem> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let setup = |e: Error| Problem::new(Field::HttpClient, format!("TLS could not be set up: {e}"));
+    let check = match trust {
+        Trust::Pins(pins) => Check::Pins(pins),
+        // The verifier reqwest itself would use, so that trust is the same as without this
+        // wrapper.
+        Trust::Authorities(extra) if extra.is_empty() => {
+            Check::System(rustls_platform_verifier::Verifier::new(provider.clone()).map_err(setup)?)
+        }
+        Trust::Authorities(extra) => Check::System(
+            rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+                .map_err(setup)?,
+        ),
+        Trust::Nobody => Check::Nobody,
+    };
+    let verifier = Arc::new(Verifier {
+        check,
+        provider: provider.clone(),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(setup)?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    Ok(config)
+}
 
-    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-    use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
-    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-    use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
+#[derive(Debug)]
+struct Verifier {
+    check: Check,
+    provider: Arc<CryptoProvider>,
+}
 
-    use super::{Thumbprint, thumbprint_of};
-    use crate::error::{Field, PeerCertificate, Problem};
+#[derive(Debug)]
+enum Check {
+    Pins(Vec<Thumbprint>),
+    System(rustls_platform_verifier::Verifier),
+    Nobody,
+}
 
-    /// Whom a TLS configuration trusts.
-    pub(crate) enum Trust {
-        /// Exactly the certificates with these thumbprints.
-        Pins(Vec<Thumbprint>),
-        /// The system's certificate authorities and these (DER), checked as usual.
-        Authorities(Vec<CertificateDer<'static>>),
-        /// Nobody: the handshake stops at the certificate, which the error then holds.
-        Nobody,
-    }
+/// A refused certificate: the one the appliance presented, and why it was refused.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the certificate with SHA-256 thumbprint {} was refused: {cause}",
+    .certificate.thumbprint_sha256()
+)]
+pub(crate) struct Refused {
+    pub(crate) certificate: PeerCertificate,
+    pub(crate) cause: Error,
+}
 
-    /// A TLS configuration that trusts `trust`, and whose refusals carry the certificate the
-    /// appliance presented (see [`Refused`]).
-    pub(crate) fn config(trust: Trust) -> Result<rustls::ClientConfig, Problem> {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let setup =
-            |e: Error| Problem::new(Field::HttpClient, format!("TLS could not be set up: {e}"));
-        let check = match trust {
-            Trust::Pins(pins) => Check::Pins(pins),
-            // The verifier reqwest itself would use, so that trust is the same as without this
-            // wrapper.
-            Trust::Authorities(extra) if extra.is_empty() => Check::System(
-                rustls_platform_verifier::Verifier::new(provider.clone()).map_err(setup)?,
-            ),
-            Trust::Authorities(extra) => Check::System(
-                rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
-                    .map_err(setup)?,
-            ),
-            Trust::Nobody => Check::Nobody,
-        };
-        let verifier = Arc::new(Verifier {
-            check,
-            provider: provider.clone(),
-        });
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(setup)?
-            .dangerous()
-            .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth();
-        Ok(config)
-    }
-
-    #[derive(Debug)]
-    struct Verifier {
-        check: Check,
-        provider: Arc<CryptoProvider>,
-    }
-
-    #[derive(Debug)]
-    enum Check {
-        Pins(Vec<Thumbprint>),
-        System(rustls_platform_verifier::Verifier),
-        Nobody,
-    }
-
-    /// A refused certificate: the one the appliance presented, and why it was refused.
-    #[derive(Debug, thiserror::Error)]
-    #[error(
-        "the certificate with SHA-256 thumbprint {} was refused: {cause}",
-        .certificate.thumbprint_sha256()
-    )]
-    pub(crate) struct Refused {
-        pub(crate) certificate: PeerCertificate,
-        pub(crate) cause: Error,
-    }
-
-    /// The certificate the appliance presented is not a pinned one.
-    #[derive(Debug, thiserror::Error)]
+/// Why this crate's own checks refused a certificate.
+#[derive(Debug, thiserror::Error)]
+enum Untrusted {
     #[error("the appliance presented a certificate that is not the pinned one")]
-    pub(crate) struct NotPinned;
-
+    NotPinned,
     /// Only looked at, never trusted (`peer_certificate`).
-    #[derive(Debug, thiserror::Error)]
     #[error("the certificate was only read, not trusted")]
-    pub(crate) struct OnlyShown;
+    OnlyShown,
+}
 
-    fn other(e: impl std::error::Error + Send + Sync + 'static) -> Error {
-        Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
+fn other(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        let thumbprint = thumbprint_of(end_entity);
+        let certificate = PeerCertificate::new(end_entity.to_vec(), thumbprint.to_string());
+        let outcome = match &self.check {
+            Check::Pins(pins) if pins.contains(&thumbprint) => Ok(ServerCertVerified::assertion()),
+            Check::Pins(_) => Err(other(Untrusted::NotPinned)),
+            Check::System(system) => system.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            ),
+            Check::Nobody => Err(other(Untrusted::OnlyShown)),
+        };
+        outcome.map_err(|cause| other(Refused { certificate, cause }))
     }
 
-    impl ServerCertVerifier for Verifier {
-        fn verify_server_cert(
-            &self,
-            end_entity: &CertificateDer<'_>,
-            intermediates: &[CertificateDer<'_>],
-            server_name: &ServerName<'_>,
-            ocsp_response: &[u8],
-            now: UnixTime,
-        ) -> Result<ServerCertVerified, Error> {
-            let thumbprint = thumbprint_of(end_entity);
-            let certificate = PeerCertificate::new(end_entity.to_vec(), thumbprint.to_string());
-            let outcome = match &self.check {
-                Check::Pins(pins) if pins.contains(&thumbprint) => {
-                    Ok(ServerCertVerified::assertion())
-                }
-                Check::Pins(_) => Err(other(NotPinned)),
-                Check::System(system) => system.verify_server_cert(
-                    end_entity,
-                    intermediates,
-                    server_name,
-                    ocsp_response,
-                    now,
-                ),
-                Check::Nobody => Err(other(OnlyShown)),
-            };
-            outcome.map_err(|cause| other(Refused { certificate, cause }))
-        }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
 
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
 
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
-        }
-
-        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.provider
-                .signature_verification_algorithms
-                .supported_schemes()
-        }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }

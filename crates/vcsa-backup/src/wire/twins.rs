@@ -34,20 +34,11 @@ impl RestAnswerOf<types::JobDetailsMap> for types::RestJobDetailsValue {
     }
 }
 
-/// Log in with the credentials in [`vcsa_backup_api::Auth`]; the answer is the session token.
-pub(crate) struct CreateSession;
+// Log in with the credentials in `vcsa_backup_api::Auth`; the answer is the session token.
+twins!(struct CreateSession: "login", "log in", No, WireSecret, types::RestSessionTokenValue,
+    create_session, rest_create_session, answer: Secret);
 
-twins!(CreateSession: "login", "log in", No, WireSecret, types::RestSessionTokenValue,
-    |_, api| api.create_session().await,
-    api.rest_create_session().await,
-    answer: Secret);
-
-/// End the current session.
-pub(crate) struct DeleteSession;
-
-twins!(DeleteSession: "logout", "log out", No, (), (),
-    |_, api| api.delete_session().await,
-    api.rest_delete_session().await);
+twins!(struct DeleteSession: "logout", "log out", No, (), (), delete_session, rest_delete_session);
 
 pub(crate) struct StartBackup<'a>(pub(crate) &'a BackupRequest);
 
@@ -64,11 +55,8 @@ twins!(GetJob<'_>: "get_job", "get a job's status", Yes,
     |op, api| api.get_job(op.0.as_str()).await,
     api.rest_get_job(op.0.as_str()).await);
 
-pub(crate) struct ListJobs;
-
-twins!(ListJobs: "list_jobs", "list jobs", Yes, types::JobIdList, types::RestJobIdListValue,
-    |_, api| api.list_jobs().await,
-    api.rest_list_jobs().await);
+twins!(struct ListJobs: "list_jobs", "list jobs", Yes, types::JobIdList, types::RestJobIdListValue,
+    list_jobs, rest_list_jobs);
 
 /// Details of the jobs with these ids, or of every job with `None`.
 pub(crate) struct ListJobDetails(pub(crate) Option<Vec<String>>);
@@ -95,11 +83,8 @@ twins!(RunSchedule<'_>: "run_schedule", "run a backup schedule", No,
     |op, api| api.run_schedule(op.schedule, &op.body).await,
     api.rest_run_schedule(op.schedule, &op.body).await);
 
-pub(crate) struct ListParts;
-
-twins!(ListParts: "list_parts", "list parts", Yes, types::PartList, types::RestPartListValue,
-    |_, api| api.list_parts().await,
-    api.rest_list_parts().await);
+twins!(struct ListParts: "list_parts", "list parts", Yes, types::PartList, types::RestPartListValue,
+    list_parts, rest_list_parts);
 
 pub(crate) struct ValidateBackup<'a>(pub(crate) &'a BackupRequest);
 

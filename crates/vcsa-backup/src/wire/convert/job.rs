@@ -39,14 +39,10 @@ impl FromWire<types::BackupJobStatus> for JobStatus {
 
 impl FromWire<types::ReturnResult> for Outcome {
     fn from_wire(r: types::ReturnResult) -> Self {
-        use enums::ReturnStatus as S;
-        let status = match r.status {
-            S::Ok => OutcomeStatus::Ok,
-            S::Warning => OutcomeStatus::Warning,
-            S::Fail => OutcomeStatus::Fail,
-            other => OutcomeStatus::from(other.as_str()),
-        };
-        Self::new(status, convert_all(r.messages))
+        Self::new(
+            OutcomeStatus::from(r.status.as_str()),
+            convert_all(r.messages),
+        )
     }
 }
 

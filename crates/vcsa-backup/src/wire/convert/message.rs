@@ -5,25 +5,22 @@ use vcsa_backup_api::types;
 use super::{FromWire, IntoDomain};
 use crate::message::Message;
 
-impl FromWire<types::LocalizableMessage> for Message {
-    fn from_wire(m: types::LocalizableMessage) -> Self {
-        Self {
-            id: m.id,
-            text: m.default_message,
-            args: m.args,
+/// Both wire structures of a message have the same fields.
+macro_rules! message_from_wire {
+    ($($wire:ty),*) => {$(
+        impl FromWire<$wire> for Message {
+            fn from_wire(m: $wire) -> Self {
+                Self {
+                    id: m.id,
+                    text: m.default_message,
+                    args: m.args,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl FromWire<types::JobMessage> for Message {
-    fn from_wire(m: types::JobMessage) -> Self {
-        Self {
-            id: m.id,
-            text: m.default_message,
-            args: m.args,
-        }
-    }
-}
+message_from_wire!(types::LocalizableMessage, types::JobMessage);
 
 /// Every message of a list, in its order.
 pub(crate) fn convert_all<T: IntoDomain<Message>>(messages: Vec<T>) -> Vec<Message> {
