@@ -53,9 +53,9 @@ const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 #[derive(Clone, Debug)]
 pub struct BackupPlan {
     target: Target,
-    window: Duration,
-    comment: Option<String>,
-    max_running: Option<usize>,
+    pub(crate) window: Duration,
+    pub(crate) comment: Option<String>,
+    pub(crate) max_running: Option<usize>,
 }
 
 /// What starts on each appliance.
@@ -124,21 +124,6 @@ impl BackupPlan {
     pub fn max_running(mut self, max: usize) -> Self {
         self.max_running = Some(max.max(1));
         self
-    }
-
-    /// The window.
-    pub(crate) fn window_duration(&self) -> Duration {
-        self.window
-    }
-
-    /// The comment stored with every backup, if any.
-    pub(crate) fn comment_text(&self) -> Option<&str> {
-        self.comment.as_deref()
-    }
-
-    /// The most backups running at once, if limited.
-    pub(crate) fn max_running_backups(&self) -> Option<usize> {
-        self.max_running
     }
 
     /// Gets an appliance's start ready once logged in: for a manual backup, reads its layout
@@ -390,7 +375,7 @@ impl Fleet {
     /// The first group that cannot start together under `plan`, if any.
     pub(crate) fn too_large(&self, plan: &BackupPlan) -> Result<(), GroupTooLarge> {
         let limits = [
-            Some(GroupLimit::Jobs(self.concurrency())),
+            Some(GroupLimit::Jobs(self.jobs)),
             plan.max_running.map(GroupLimit::MaxRunning),
         ];
         for (group, members) in self.groups() {

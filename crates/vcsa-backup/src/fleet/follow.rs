@@ -284,9 +284,9 @@ impl Fleet {
     ) -> Result<FleetFollow, GroupTooLarge> {
         self.too_large(plan)?;
         let places = plan
-            .max_running_backups()
+            .max_running
             .map(|max| Arc::new(Semaphore::new(max)));
-        let slots = Arc::new(Semaphore::new(self.concurrency()));
+        let slots = Arc::new(Semaphore::new(self.jobs));
         let group = Group {
             fleet: self.clone(),
             plan: Arc::new(plan.clone()),
@@ -316,7 +316,7 @@ impl Fleet {
                 }
             })
             .map(move |(members, place, slot)| group.clone().start(members, place, slot))
-            .buffer_unordered(self.concurrency())
+            .buffer_unordered(self.jobs)
             .flat_map(futures_util::stream::iter)
             .boxed();
         Ok(FleetFollow {
@@ -347,15 +347,15 @@ impl Group {
         mut place: Option<OwnedSemaphorePermit>,
         _slot: Option<OwnedSemaphorePermit>,
     ) -> Vec<(FollowUpdate, Option<Watched>)> {
-        let until = Instant::now() + self.fleet.login_time_limit();
+        let until = Instant::now() + self.fleet.time_limit;
         // Log in to all first, so the window measures the start requests alone.
         let ready =
             futures_util::future::join_all(members.iter().map(|entry| self.ready(entry, until)))
                 .await;
         let requested_at = Utc::now();
         let opened = Instant::now();
-        let window_end = opened + self.plan.window_duration();
-        let comment = self.plan.comment_text();
+        let window_end = opened + self.plan.window;
+        let comment = self.plan.comment.as_deref();
         let this = &self;
         let sent = futures_util::future::join_all(members.iter().zip(ready).map(
             |(entry, ready)| async move {
@@ -406,7 +406,7 @@ impl Group {
                 job,
                 requested_at,
                 accepted_after,
-                in_window: accepted_after <= self.plan.window_duration(),
+                in_window: accepted_after <= self.plan.window,
             };
             first.push((who.says(FollowEvent::Started(Ok(started))), watched));
         }

@@ -32,9 +32,9 @@ const LOGOUT_LIMIT: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct Fleet {
     appliances: Arc<[Appliance]>,
-    jobs: usize,
+    pub(crate) jobs: usize,
     request_timeout: Duration,
-    time_limit: Duration,
+    pub(crate) time_limit: Duration,
     deadline: Option<Instant>,
     user_agent: Option<String>,
 }
@@ -123,20 +123,10 @@ impl Fleet {
         &self.appliances
     }
 
-    /// How long logging in to one appliance may take.
-    pub(crate) fn login_time_limit(&self) -> Duration {
-        self.time_limit
-    }
-
-    /// How many appliances it works on at once.
-    pub(crate) fn concurrency(&self) -> usize {
-        self.jobs
-    }
-
     /// Checks every appliance's backup health (see [`Client::check_backup_health`]), each
     /// within the policy's time limit. Results in the appliances' order.
     pub async fn check(&self, policy: &HealthPolicy) -> Vec<ApplianceResult<HealthReport>> {
-        self.on_each(policy.check_time_limit(), |client, _| async move {
+        self.on_each(policy.time_limit, |client, _| async move {
             client.check_backup_health(policy).await
         })
         .await

@@ -46,7 +46,7 @@ impl Fleet {
         desired: impl Fn(&Appliance) -> &'s ScheduleSpec,
         options: &ApplyOptions,
     ) -> Vec<ApplianceResult<ScheduleDiff>> {
-        self.on_each(self.login_time_limit(), |client, appliance| {
+        self.on_each(self.time_limit, |client, appliance| {
             let (id, spec) = (appliance.schedule.clone(), desired(appliance));
             async move { client.apply_schedule(&id, spec, options).await }
         })

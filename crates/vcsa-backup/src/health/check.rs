@@ -58,7 +58,7 @@ impl Client {
     ///
     /// A monitoring check reports every error as UNKNOWN.
     pub async fn check_backup_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
-        let limit = policy.check_time_limit();
+        let limit = policy.time_limit;
         tokio::time::timeout(limit, self.read_health(policy))
             .await
             .unwrap_or_else(|_| {
@@ -78,7 +78,7 @@ impl Client {
     async fn read_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
         // Retries end a little before the time limit, so the last failure is reported rather
         // than the limit itself.
-        let limit = policy.check_time_limit();
+        let limit = policy.time_limit;
         let mut pace = Pace::new(
             Deadline::starting_now(limit - limit / 5),
             Arc::new(ExponentialBackoff::new(
@@ -105,7 +105,7 @@ impl Client {
                 schedules: Some(schedules.as_deref().map_err(Clone::clone)),
             },
         );
-        if policy.verifies_archive() {
+        if policy.verify_archive {
             let found = self.archive_at_location(&mut pace, policy, &jobs).await;
             report.add_reason(found);
         }
@@ -140,7 +140,7 @@ impl Client {
             );
         };
         let mut location = BackupLocation::builder().location(root.clone());
-        if let Some(password) = policy.location_password() {
+        if let Some(password) = policy.location_password.as_ref() {
             location =
                 location.location_credentials(details.location_user.clone(), password.clone());
         }

@@ -109,7 +109,7 @@ fn canceled(details: &JobDetails) -> bool {
 
 /// Whether the policy judges the schedules: a required one, or no enabled one as a warning.
 fn needs_schedules(policy: &HealthPolicy) -> bool {
-    policy.is_no_enabled_schedule_a_warning() || policy.required_schedule().is_some()
+    policy.no_enabled_schedule_is_warning || policy.required_schedule.as_deref().is_some()
 }
 
 /// Jobs newest first: by start time (from the details, else from the id), then by id. A job
@@ -159,10 +159,10 @@ fn last_success(
 
 /// The age of the newest success, judged by the policy.
 fn age_reason(policy: &HealthPolicy, id: &JobId, age: Duration) -> Reason {
-    let (verdict, limit) = if age > policy.crit_age() {
-        (Verdict::Critical, Some(("critical", policy.crit_age())))
-    } else if age > policy.warn_age() {
-        (Verdict::Warning, Some(("warning", policy.warn_age())))
+    let (verdict, limit) = if age > policy.crit_age {
+        (Verdict::Critical, Some(("critical", policy.crit_age)))
+    } else if age > policy.warn_age {
+        (Verdict::Warning, Some(("warning", policy.warn_age)))
     } else {
         (Verdict::Ok, None)
     };
@@ -194,7 +194,7 @@ fn judge_newest(
             format!("the newest backup, job {id}, was canceled"),
         )),
         TaskState::Failed => {
-            let verdict = if policy.is_failed_newest_job_critical() {
+            let verdict = if policy.failed_newest_job_is_critical {
                 Verdict::Critical
             } else {
                 Verdict::Warning
@@ -268,7 +268,7 @@ fn judge_schedules(
 ) -> Vec<ScheduleHealth> {
     // A schedule without a time (only run on demand) starts nothing by itself either.
     let runs = |s: &&Schedule| s.enabled && s.recurrence.is_some();
-    if policy.is_no_enabled_schedule_a_warning() && !schedules.iter().any(|s| runs(&s)) {
+    if policy.no_enabled_schedule_is_warning && !schedules.iter().any(|s| runs(&s)) {
         reasons.push(Reason::new(
             Verdict::Warning,
             ReasonKind::NoEnabledSchedule,
@@ -283,7 +283,7 @@ fn judge_schedules(
                 + ", so no backup starts by itself",
         ));
     }
-    if let Some(required) = policy.required_schedule() {
+    if let Some(required) = policy.required_schedule.as_deref() {
         match schedules.iter().find(|s| s.id == required) {
             None => reasons.push(Reason::new(
                 Verdict::Critical,

@@ -24,7 +24,7 @@ use vcsa_backup_api::Secret;
 ///     .require_schedule("default")
 ///     .missed_run_grace(2 * hour) // a run may start up to two hours late
 ///     .missed_runs_critical(3); // CRITICAL at the third missed run in a row
-/// assert_eq!(policy.warn_age(), 8 * hour);
+/// assert_eq!(policy.warn_age, 8 * hour);
 ///
 /// // The warning age cannot be the longer one.
 /// assert!(HealthPolicy::new(24 * hour, 8 * hour).is_err());
@@ -33,20 +33,20 @@ use vcsa_backup_api::Secret;
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct HealthPolicy {
     #[serde(rename = "warn_age_seconds", serialize_with = "seconds")]
-    warn_age: Duration,
+    pub(crate) warn_age: Duration,
     #[serde(rename = "crit_age_seconds", serialize_with = "seconds")]
-    crit_age: Duration,
-    failed_newest_job_is_critical: bool,
-    no_enabled_schedule_is_warning: bool,
-    required_schedule: Option<String>,
+    pub(crate) crit_age: Duration,
+    pub(crate) failed_newest_job_is_critical: bool,
+    pub(crate) no_enabled_schedule_is_warning: bool,
+    pub(crate) required_schedule: Option<String>,
     #[serde(rename = "missed_run_grace_seconds", serialize_with = "seconds")]
-    missed_run_grace: Duration,
-    missed_runs_critical: u32,
-    verify_archive: bool,
+    pub(crate) missed_run_grace: Duration,
+    pub(crate) missed_runs_critical: u32,
+    pub(crate) verify_archive: bool,
     #[serde(skip)]
-    location_password: Option<Secret>,
+    pub(crate) location_password: Option<Secret>,
     #[serde(rename = "time_limit_seconds", serialize_with = "seconds")]
-    time_limit: Duration,
+    pub(crate) time_limit: Duration,
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -169,11 +169,6 @@ impl HealthPolicy {
         self
     }
 
-    /// How long the whole check may take.
-    pub(crate) fn check_time_limit(&self) -> Duration {
-        self.time_limit
-    }
-
     /// Older than this, the newest successful backup is a WARNING.
     pub fn warn_age(&self) -> Duration {
         self.warn_age
@@ -182,41 +177,6 @@ impl HealthPolicy {
     /// Older than this, the newest successful backup is CRITICAL.
     pub fn crit_age(&self) -> Duration {
         self.crit_age
-    }
-
-    /// Whether a failed newest job is CRITICAL (otherwise a WARNING).
-    pub(crate) fn is_failed_newest_job_critical(&self) -> bool {
-        self.failed_newest_job_is_critical
-    }
-
-    /// Whether no enabled schedule is a WARNING.
-    pub(crate) fn is_no_enabled_schedule_a_warning(&self) -> bool {
-        self.no_enabled_schedule_is_warning
-    }
-
-    /// The schedule that must exist, if one must.
-    pub(crate) fn required_schedule(&self) -> Option<&str> {
-        self.required_schedule.as_deref()
-    }
-
-    /// How late a schedule's run may start before it counts as missed.
-    pub(crate) fn missed_run_grace_period(&self) -> Duration {
-        self.missed_run_grace
-    }
-
-    /// How many missed runs in a row are CRITICAL; zero: never.
-    pub(crate) fn missed_runs_critical_count(&self) -> u32 {
-        self.missed_runs_critical
-    }
-
-    /// Whether the check looks for the newest scheduled backup at its location.
-    pub(crate) fn verifies_archive(&self) -> bool {
-        self.verify_archive
-    }
-
-    /// The backup location's password for [`verify_archive`](Self::verify_archive).
-    pub(crate) fn location_password(&self) -> Option<&Secret> {
-        self.location_password.as_ref()
     }
 }
 
