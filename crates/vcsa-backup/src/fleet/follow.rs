@@ -163,14 +163,6 @@ impl fmt::Debug for FleetFollow {
     }
 }
 
-/// Where one appliance's following is.
-enum Step {
-    /// The watch runs.
-    Watching(Box<Watching>),
-    /// The last update went out.
-    Done,
-}
-
 /// Which appliance and job an update is about.
 #[derive(Clone)]
 struct Who {
@@ -211,14 +203,14 @@ struct Watching {
     _place: Option<OwnedSemaphorePermit>,
 }
 
-impl Watching {
-    /// Takes the appliance's session off the open ones, once it is closed.
-    fn forget(&self) {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.who.name);
-    }
+/// Ends the appliance's session and takes it off the open ones. Forgotten only once closed:
+/// stopping meanwhile closes it again.
+async fn end(sessions: &Sessions, name: &str, client: &Client) {
+    close(client).await;
+    sessions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(name);
 }
 
 impl Fleet {
@@ -363,8 +355,7 @@ impl Group {
                 match start.send(&client, entry, comment, window_end).await {
                     Ok(job) => Ok((client, job, opened.elapsed())),
                     Err(e) => {
-                        close(&client).await;
-                        this.forget(entry);
+                        end(&this.sessions, &entry.name, &client).await;
                         Err(ApplianceFailure::Error(e))
                     }
                 }
@@ -391,14 +382,13 @@ impl Group {
                         sessions: self.sessions.clone(),
                         _place: place.as_mut().and_then(|p| p.split(1)),
                     };
-                    Some(
-                        futures_util::stream::unfold(Step::Watching(Box::new(watching)), next)
-                            .boxed(),
-                    )
+                    let watch = futures_util::stream::unfold(Some(Box::new(watching)), |w| async {
+                        watch_next(w?).await
+                    });
+                    Some(watch.boxed())
                 }
                 None => {
-                    close(&client).await;
-                    self.forget(entry);
+                    end(&self.sessions, &entry.name, &client).await;
                     None
                 }
             };
@@ -431,51 +421,29 @@ impl Group {
             Ok(Err(e)) => ApplianceFailure::Error(e),
             Err(_) => ApplianceFailure::TimedOut { limit },
         };
-        close(&client).await;
-        self.forget(entry);
+        end(&self.sessions, &entry.name, &client).await;
         Err(prepared)
     }
-
-    fn forget(&self, entry: &Appliance) {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&entry.name);
-    }
 }
 
-/// The next update of one appliance, and where it leaves its following.
-async fn next(step: Step) -> Option<(FollowUpdate, Step)> {
-    match step {
-        Step::Done => None,
-        Step::Watching(watching) => watch_next(*watching).await,
-    }
-}
-
-/// The watch's next update; after the last, the session is closed and the slot given back.
-async fn watch_next(mut w: Watching) -> Option<(FollowUpdate, Step)> {
+/// The watch's next update, and the watch again unless it was the last; after the last, the
+/// session is closed (before the update goes out) and the place given back.
+async fn watch_next(mut w: Box<Watching>) -> Option<(FollowUpdate, Option<Box<Watching>>)> {
     let event = match w.watch.next().await {
         Some(Ok(status)) if !status.state.is_terminal() => {
             let update = w.who.says(FollowEvent::Progress(status));
-            return Some((update, Step::Watching(Box::new(w))));
+            return Some((update, Some(w)));
         }
         Some(Ok(status)) => {
             let details = details_of(&w.client, &status.id).await.map(Box::new);
-            FollowEvent::Ended(Ok(FollowedJob { status, details }))
+            Some(FollowEvent::Ended(Ok(FollowedJob { status, details })))
         }
-        Some(Err(error)) => FollowEvent::Ended(Err(ApplianceFailure::Wait(Box::new(error)))),
+        Some(Err(e)) => Some(FollowEvent::Ended(Err(ApplianceFailure::Wait(Box::new(e))))),
         // A watch ends only after a final status or an error, both handled above.
-        None => {
-            close(&w.client).await;
-            w.forget();
-            return None;
-        }
+        None => None,
     };
-    // The session is not open any more when the last update goes out. Forgotten only once
-    // closed: stopping meanwhile closes it again.
-    close(&w.client).await;
-    w.forget();
-    Some((w.who.says(event), Step::Done))
+    end(&w.sessions, &w.who.name, &w.client).await;
+    event.map(|event| (w.who.says(event), None))
 }
 
 /// Reading the job's details at its end may take this long; they are not worth more.
