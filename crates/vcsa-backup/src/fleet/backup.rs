@@ -11,7 +11,7 @@ use crate::backup::BackupRequestBuilder;
 use crate::catalog::BackupLocation;
 use crate::client::Client;
 use crate::error::Error;
-use crate::fleet::accounts::passing;
+use crate::fleet::accounts::while_passing;
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
 use crate::fleet::{Appliance, Fleet, FollowEvent};
 use crate::job::JobStatus;
@@ -19,12 +19,6 @@ use crate::job::JobStatus;
 /// The window a group's start requests must all be accepted in unless told otherwise: what the
 /// vendor asks for the vCenters of one SSO domain.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
-
-/// The first pause before a start the appliance did not take (it answered 503, the session
-/// expired) is sent again; each next pause doubles, up to [`RETRY_AT_MOST`].
-const RETRY_FIRST: Duration = Duration::from_secs(1);
-/// The longest pause between two tries of a start.
-const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 
 /// What a fleet backup starts on every appliance, within which window, and how many may run
 /// at once: see [`Fleet::backup`] and [`Fleet::backup_and_follow`].
@@ -174,22 +168,16 @@ impl Start {
         entry: &Appliance,
         comment: Option<&str>,
         until: tokio::time::Instant,
-    ) -> Result<JobStatus, Error> {
-        let mut pause = RETRY_FIRST;
-        loop {
-            let sent = match self {
+    ) -> Result<JobStatus, ApplianceFailure> {
+        let again = "the start was not taken; sending it again";
+        while_passing(&entry.name, until, again, || async {
+            match self {
                 Self::Schedule => client.run_schedule(&entry.schedule, comment).await,
                 Self::Manual(request) => client.start_backup(request).await,
-            };
-            match sent {
-                Err(e) if passing(&e) && tokio::time::Instant::now() + pause < until => {
-                    tracing::debug!(appliance = %entry.name, error = %e, "the start was not taken; sending it again");
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(RETRY_AT_MOST);
-                }
-                other => return other,
             }
-        }
+            .map_err(ApplianceFailure::Error)
+        })
+        .await
     }
 }
 

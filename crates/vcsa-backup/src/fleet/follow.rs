@@ -163,31 +163,13 @@ impl fmt::Debug for FleetFollow {
     }
 }
 
-/// Which appliance and job an update is about.
-#[derive(Clone)]
-struct Who {
-    name: String,
-    server: String,
-    group: Option<String>,
-    job: Option<JobId>,
-}
-
-impl Who {
-    fn of(entry: &Appliance) -> Self {
+impl FollowUpdate {
+    fn new(entry: &Appliance, job: Option<&JobId>, event: FollowEvent) -> Self {
         Self {
             name: entry.name.clone(),
             server: entry.server().to_string(),
             group: entry.group.clone(),
-            job: None,
-        }
-    }
-
-    fn says(&self, event: FollowEvent) -> FollowUpdate {
-        FollowUpdate {
-            name: self.name.clone(),
-            server: self.server.clone(),
-            group: self.group.clone(),
-            job: self.job.clone(),
+            job: job.cloned(),
             event,
         }
     }
@@ -196,7 +178,8 @@ impl Who {
 /// A watch under way, on the appliance's session, holding its place among the backups
 /// running at once.
 struct Watching {
-    who: Who,
+    entry: Appliance,
+    job: JobId,
     client: Client,
     watch: JobWatch,
     sessions: Sessions,
@@ -354,9 +337,9 @@ impl Group {
                 let (client, start) = ready?;
                 match start.send(&client, entry, comment, window_end).await {
                     Ok(job) => Ok((client, job, opened.elapsed())),
-                    Err(e) => {
+                    Err(failure) => {
                         end(&this.sessions, &entry.name, &client).await;
-                        Err(ApplianceFailure::Error(e))
+                        Err(failure)
                     }
                 }
             },
@@ -364,20 +347,20 @@ impl Group {
         .await;
         let mut first = Vec::with_capacity(members.len());
         for (entry, sent) in members.iter().zip(sent) {
-            let mut who = Who::of(entry);
             let (client, job, accepted_after) = match sent {
                 Ok(sent) => sent,
                 Err(failure) => {
-                    first.push((who.says(FollowEvent::Started(Err(failure))), None));
+                    let event = FollowEvent::Started(Err(failure));
+                    first.push((FollowUpdate::new(entry, None, event), None));
                     continue;
                 }
             };
-            who.job = Some(job.id.clone());
             let watched = match &self.follow {
                 Some(options) => {
                     let watching = Watching {
                         watch: client.watch_job(&job.id, options),
-                        who: who.clone(),
+                        entry: entry.clone(),
+                        job: job.id.clone(),
                         client,
                         sessions: self.sessions.clone(),
                         _place: place.as_mut().and_then(|p| p.split(1)),
@@ -392,13 +375,15 @@ impl Group {
                     None
                 }
             };
+            let id = job.id.clone();
             let started = BackupStarted {
                 job,
                 requested_at,
                 accepted_after,
                 in_window: accepted_after <= self.plan.window,
             };
-            first.push((who.says(FollowEvent::Started(Ok(started))), watched));
+            let event = FollowEvent::Started(Ok(started));
+            first.push((FollowUpdate::new(entry, Some(&id), event), watched));
         }
         first
     }
@@ -431,7 +416,7 @@ impl Group {
 async fn watch_next(mut w: Box<Watching>) -> Option<(FollowUpdate, Option<Box<Watching>>)> {
     let event = match w.watch.next().await {
         Some(Ok(status)) if !status.state.is_terminal() => {
-            let update = w.who.says(FollowEvent::Progress(status));
+            let update = FollowUpdate::new(&w.entry, Some(&w.job), FollowEvent::Progress(status));
             return Some((update, Some(w)));
         }
         Some(Ok(status)) => {
@@ -442,8 +427,8 @@ async fn watch_next(mut w: Box<Watching>) -> Option<(FollowUpdate, Option<Box<Wa
         // A watch ends only after a final status or an error, both handled above.
         None => None,
     };
-    end(&w.sessions, &w.who.name, &w.client).await;
-    event.map(|event| (w.who.says(event), None))
+    end(&w.sessions, &w.entry.name, &w.client).await;
+    event.map(|event| (FollowUpdate::new(&w.entry, Some(&w.job), event), None))
 }
 
 /// Reading the job's details at its end may take this long; they are not worth more.
