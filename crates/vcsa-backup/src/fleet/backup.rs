@@ -46,26 +46,12 @@ pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// ```
 #[derive(Clone, Debug)]
 pub struct BackupPlan {
-    target: Target,
+    /// A manual backup into a fresh folder of each appliance's layout under this root, with
+    /// these settings; `None`: each appliance's schedule.
+    layout: Option<(BackupLocation, BackupRequestBuilder)>,
     pub(crate) window: Duration,
     pub(crate) comment: Option<String>,
     pub(crate) max_running: Option<usize>,
-}
-
-/// What starts on each appliance.
-#[derive(Clone, Debug)]
-enum Target {
-    /// Its schedule ([`Appliance::schedule`]).
-    Schedules,
-    /// A manual backup into a fresh folder of its layout under the root.
-    Layout(Box<Layout>),
-}
-
-/// A manual backup into a fresh folder of each appliance's layout.
-#[derive(Clone, Debug)]
-struct Layout {
-    root: BackupLocation,
-    request: BackupRequestBuilder,
 }
 
 impl BackupPlan {
@@ -73,7 +59,7 @@ impl BackupPlan {
     /// [`DEFAULT_SCHEDULE`](crate::fleet::DEFAULT_SCHEDULE) unless set), within
     /// [`DEFAULT_WINDOW`].
     pub fn schedules() -> Self {
-        Self::with(Target::Schedules)
+        Self::with(None)
     }
 
     /// Starts a manual backup of each appliance into a fresh folder under `root`, named as the
@@ -83,12 +69,12 @@ impl BackupPlan {
     /// give the request its own with
     /// [`location_credentials`](BackupRequestBuilder::location_credentials).
     pub fn into_layout(root: BackupLocation, request: BackupRequestBuilder) -> Self {
-        Self::with(Target::Layout(Box::new(Layout { root, request })))
+        Self::with(Some((root, request)))
     }
 
-    fn with(target: Target) -> Self {
+    fn with(layout: Option<(BackupLocation, BackupRequestBuilder)>) -> Self {
         Self {
-            target,
+            layout,
             window: DEFAULT_WINDOW,
             comment: None,
             max_running: None,
@@ -123,31 +109,28 @@ impl BackupPlan {
     /// Gets an appliance's start ready once logged in: for a manual backup, reads its layout
     /// and clock to name its folder. Nothing starts.
     pub(crate) async fn prepare(&self, client: &Client) -> Result<Start, Error> {
-        match &self.target {
-            Target::Schedules => Ok(Start::Schedule),
-            Target::Layout(layout) => {
-                let Layout { root, request } = &**layout;
-                let layout = client.get_backup_layout(root, None, None).await?;
-                let now = client.get_appliance_time().await?;
-                let local = now.local().ok_or_else(|| Error::MalformedResponse {
-                    status: None,
-                    reason: format!(
-                        "the appliance's clock reads \"{} {}\", which is not a date and time, so \
-                         the backup's folder cannot be named; start this appliance's backup \
-                         with a location of its own",
-                        now.date, now.time
-                    ),
-                    excerpt: String::new(),
-                })?;
-                let mut request = request
-                    .clone()
-                    .location(layout.manual_backup_location(root.url(), local));
-                if let Some(comment) = &self.comment {
-                    request = request.comment(comment.clone());
-                }
-                Ok(Start::Manual(Box::new(request.build()?)))
-            }
+        let Some((root, request)) = &self.layout else {
+            return Ok(Start::Schedule);
+        };
+        let layout = client.get_backup_layout(root, None, None).await?;
+        let now = client.get_appliance_time().await?;
+        let local = now.local().ok_or_else(|| Error::MalformedResponse {
+            status: None,
+            reason: format!(
+                "the appliance's clock reads \"{} {}\", which is not a date and time, so the \
+                 backup's folder cannot be named; start this appliance's backup with a location \
+                 of its own",
+                now.date, now.time
+            ),
+            excerpt: String::new(),
+        })?;
+        let mut request = request
+            .clone()
+            .location(layout.manual_backup_location(root.url(), local));
+        if let Some(comment) = &self.comment {
+            request = request.comment(comment.clone());
         }
+        Ok(Start::Manual(Box::new(request.build()?)))
     }
 }
 
