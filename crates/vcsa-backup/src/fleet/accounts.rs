@@ -1,13 +1,9 @@
-//! Accounts shared between appliances, tried as the [`fleet`](crate::fleet) documentation says:
-//! the first log in with an account goes alone, the next too once it was refused, and an account
-//! refused twice in a row is not tried again.
+//! Accounts shared between appliances, tried as the [`fleet`](crate::fleet) documentation says.
 //!
-//! Going alone means holding the account while the log in is under way. Only an appliance
-//! that answered holds it: before its log in, each appliance is asked for any answer without
-//! credentials, outside the account, so one that does not answer (no connection, no TLS
-//! handshake, no HTTP answer within the time-out) fails on its own while the next one goes.
-//! A log in that failed for a passing reason (503, a connection reset) is tried again within
-//! the appliance's time, the account given back meanwhile.
+//! Going alone means holding the account while the log in is under way. Only an appliance that
+//! answered a request without credentials, asked outside the account, holds it: one that does
+//! not answer fails on its own while the next one goes. A log in that failed for a passing
+//! reason (503, a connection reset) is tried again, the account given back meanwhile.
 
 use std::collections::HashMap;
 use std::future::Future;

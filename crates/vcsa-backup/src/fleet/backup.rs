@@ -245,20 +245,16 @@ impl std::fmt::Display for GroupLimit {
 }
 
 impl Fleet {
-    /// Starts a backup on every appliance as `plan` says, group by group: the members of a
-    /// group are logged in to first, then their start requests go out together, and each must
-    /// be accepted within the plan's window of that moment on the local clock (the vendor asks
-    /// for 5 minutes for the vCenters of one SSO domain). Several groups run at once as long
-    /// as their appliances fit in [`jobs`](Self::jobs) (and, with
-    /// [`max_running`](BackupPlan::max_running), the running backups leave them room: the
-    /// backups are then followed to their end, unseen, to know when a place frees). Returns
-    /// once every start was answered; [`backup_and_follow`](Self::backup_and_follow) shows
-    /// each backup to its end as well.
+    /// Starts a backup on every appliance as `plan` says, group by group: a group's members
+    /// are logged in to first, then their start requests go out together, and each must be
+    /// accepted within the plan's [window](BackupPlan::window). Groups run at once while they
+    /// fit in [`jobs`](Self::jobs) and the plan's [`max_running`](BackupPlan::max_running).
+    /// Returns once every start was answered.
     ///
     /// A start the appliance did not take (503, a session expired) is sent again within the
-    /// window; a start whose answer was lost is looked up in the appliance's jobs, never sent
-    /// again. A backup accepted after the window keeps running (the result says so:
-    /// [`BackupStarted::in_window`]); nothing is cancelled.
+    /// window; one whose answer was lost is looked up in the appliance's jobs, never sent
+    /// again. A backup accepted after the window keeps running
+    /// ([`BackupStarted::in_window`] says so).
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |servers| {

@@ -86,14 +86,11 @@ impl FollowedJob {
     }
 }
 
-/// The updates of every appliance of a fleet backup, from [`Fleet::backup_and_follow`]: a
-/// [`Stream`] of [`FollowUpdate`]s, in the order they happen, that ends when every appliance's
-/// last update went out.
+/// The [`Stream`] of [`Fleet::backup_and_follow`]; it ends after every appliance's last update.
 ///
-/// Each appliance's session is closed after its last update. To stop following earlier (a
-/// deadline, Ctrl-C), call [`close`](Self::close): it logs out of every session still open.
-/// Dropping it instead stops following too, but leaves those sessions open on the appliances
-/// until they expire. Either way, **the backups go on**.
+/// Each appliance's session is closed after its last update. To stop earlier, call
+/// [`close`](Self::close); dropping it leaves the sessions still open until they expire.
+/// Either way, **the backups go on**.
 #[must_use = "a stream does nothing unless polled"]
 pub struct FleetFollow {
     /// Each group's starts, as places free: every member's first update, with the watch of
@@ -111,10 +108,8 @@ type Watched = BoxStream<'static, FollowUpdate>;
 type Sessions = Arc<Mutex<HashMap<String, Client>>>;
 
 impl FleetFollow {
-    /// Stops following and logs out of every session still open, all at once, each within a
-    /// few seconds (an appliance that does not answer is not waited for longer). The backups
-    /// started go on on the appliances (nothing cancels them); the groups not started yet do
-    /// not start.
+    /// Stops following and logs out of every session still open, each within a few seconds.
+    /// The started backups go on; the groups not started yet do not start.
     pub async fn close(self) {
         // Stop every start and watch first, so no request is under way while the sessions end.
         drop(self.starts);
@@ -197,22 +192,12 @@ async fn end(sessions: &Sessions, name: &str, client: &Client) {
 }
 
 impl Fleet {
-    /// Starts a backup on every appliance as `plan` says (group by group within its window, as
-    /// [`backup`](Self::backup) does) and follows every backup that started to its end: a
-    /// stream of every appliance's updates, in the order they happen.
-    ///
-    /// Each appliance's first update is [`FollowEvent::Started`]. A started backup is watched
-    /// on the session that started it, as [`Client::watch_job`] watches one, with `options`
-    /// (its deadline runs from its start, its fault policy rides out transient failures), and
-    /// its last update is [`FollowEvent::Ended`]: the final status (`SUCCEEDED` or `FAILED`,
-    /// with the job's details), or why following stopped ([`ApplianceFailure::Wait`] for a
-    /// deadline passed or reads that failed for too long). Every started backup is followed
-    /// (a session and a read every few seconds each); with
-    /// [`max_running`](BackupPlan::max_running), a group starts once the backups still running
-    /// leave places for all its appliances, in the inventory's order. One appliance's failure
-    /// never stops the others. [`FleetFollow::close`] stops early and logs out of the sessions
-    /// still open; **the backups go on** on the appliances, and groups not started yet do not
-    /// start.
+    /// Starts the backups as [`backup`](Self::backup) does and follows every started one to
+    /// its end, on the session that started it, as [`Client::watch_job`] does with `options`:
+    /// a stream of every appliance's updates, in the order they happen, from
+    /// [`FollowEvent::Started`] to [`FollowEvent::Ended`]. With
+    /// [`max_running`](BackupPlan::max_running), groups start in the inventory's order as
+    /// running backups end.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().run_fleet(2, async |servers| {
@@ -250,8 +235,8 @@ impl Fleet {
         self.run_backups(plan, Some(options.clone()))
     }
 
-    /// Starts the plan's backups group by group, as places free, following each started one
-    /// with `follow` when given (required to free places: a backup not followed holds none).
+    /// Starts the plan's backups group by group, following each started one with `follow` when
+    /// given (a backup not followed holds no place).
     pub(crate) fn run_backups(
         &self,
         plan: &BackupPlan,

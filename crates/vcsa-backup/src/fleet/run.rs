@@ -58,9 +58,8 @@ impl Fleet {
     /// # Errors
     ///
     /// [`FleetError`], naming every problem, when there is no appliance, two share a name or a
-    /// server, a name or group is empty or holds control characters, or a server, user,
-    /// schedule or trust would be refused when the fleet reaches the appliance. Linear in the
-    /// number of appliances.
+    /// server, or a setting would be refused when the fleet reaches the appliance. Nothing is
+    /// sent.
     pub fn new(appliances: impl IntoIterator<Item = Appliance>) -> Result<Self, FleetError> {
         let appliances: Arc<[Appliance]> = appliances.into_iter().collect();
         appliance::check(&appliances)?;
@@ -98,13 +97,9 @@ impl Fleet {
     }
 
     /// When [`check`](Self::check), [`list`](Self::list) and
-    /// [`apply_schedules`](Self::apply_schedules) end, whatever happens (without it,
+    /// [`apply_schedules`](Self::apply_schedules) end, whatever happens (default
     /// [`DEFAULT_DEADLINE`] after each call starts): the appliances not done by then end with
-    /// [`ApplianceFailure::DeadlinePassed`], the others keep their results. Appliances that do
-    /// not answer take their [`time_limit`](Self::time_limit) each, [`jobs`](Self::jobs) at a
-    /// time, so `ceil(appliances / jobs) x time limit` is the most a fleet that does not
-    /// answer at all can take without it. Takes a `tokio::time::Instant` or a
-    /// `std::time::Instant`, as [`WaitOptions::deadline`](crate::wait::WaitOptions::deadline).
+    /// [`ApplianceFailure::DeadlinePassed`]. A `tokio::time::Instant` or a `std::time::Instant`.
     #[must_use]
     pub fn deadline(mut self, deadline: impl Into<Instant>) -> Self {
         self.deadline = Some(deadline.into());

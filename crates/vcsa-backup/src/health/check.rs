@@ -23,16 +23,12 @@ use crate::wait::HumanDuration;
 
 impl Client {
     /// Checks the appliance's backups against `policy`: reads the appliance's clock, the job
-    /// details and the backup schedules, and judges them (see [`HealthReport`]). Ages are
-    /// measured by the appliance's clock; schedules that cannot be read make the check UNKNOWN
-    /// when the policy judges them, unless something certainly wrong makes it worse.
+    /// details and the backup schedules, and judges them (see [`HealthReport`]). Schedules that
+    /// cannot be read make the check UNKNOWN when the policy judges them.
     ///
     /// Made for monitoring: it gives up after the policy's
-    /// [`time_limit`](HealthPolicy::time_limit) (30 s by default), tries a read again only
-    /// after a failure that may pass (an appliance that answered 503, a connection reset), and
-    /// never repeats a log in that the appliance refused, since the appliance locks accounts
-    /// after a few failures. With [`verify_archive`](HealthPolicy::verify_archive) it also asks
-    /// the appliance's catalog for the newest successful scheduled backup at its location.
+    /// [`time_limit`](HealthPolicy::time_limit), tries a read again only after a failure that
+    /// may pass (503, a connection reset), and never repeats a refused log in.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(3).run(async |sim, client, request| {
@@ -50,13 +46,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - [`Error::Transient`]: the appliance could not be reached, or did not answer within the
-    ///   time limit.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::UntrustedCertificate`],
-    ///   [`Error::Server`], [`Error::MalformedResponse`]: the clock or the job details could not
-    ///   be read.
-    ///
-    /// A monitoring check reports every error as UNKNOWN.
+    /// [`Error::Transient`] when the appliance could not be reached or did not answer within
+    /// the time limit; the other errors of a read when the clock or the job details could not
+    /// be read. A monitoring check reports every error as UNKNOWN.
     pub async fn check_backup_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
         let limit = policy.time_limit;
         tokio::time::timeout(limit, self.read_health(policy))

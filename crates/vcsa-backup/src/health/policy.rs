@@ -7,12 +7,8 @@ use vcsa_backup_api::Secret;
 /// The thresholds of a backup health check.
 ///
 /// The defaults suit a daily backup: WARNING when the newest successful backup is older than
-/// 26 hours (one missed day, with two hours of slack), CRITICAL beyond 50 hours; a failed newest
-/// job is CRITICAL (a canceled one is only reported); an appliance with no enabled schedule is a
-/// WARNING; no schedule is required by name; a schedule's run that started no backup within an
-/// hour of its time is a WARNING, two such runs in a row CRITICAL; the newest backup is not looked
-/// for at its location; a check gives up after 30 s, retrying what failed for a moment (an
-/// appliance that answered 503, a connection reset) until then.
+/// 26 hours (one missed day, with two hours of slack), CRITICAL beyond 50 hours; each setter
+/// gives its own default.
 ///
 /// ```
 /// use std::time::Duration;
