@@ -93,7 +93,10 @@ impl Accounts {
     ) -> Result<(), ApplianceFailure> {
         client.answers().await.map_err(ApplianceFailure::Error)?;
         let again = "log in failed; trying again";
-        while_passing(&entry.name, until, again, || self.log_in_once(client, entry)).await
+        while_passing(&entry.name, until, again, || {
+            self.log_in_once(client, entry)
+        })
+        .await
     }
 
     /// One log in, as the [module](self) documentation says: alone while the account is

@@ -163,11 +163,12 @@ impl Fleet {
                 let _slot = slots.acquire().await;
                 let until = Instant::now() + limit;
                 let client = self.open(entry, accounts, until).await?;
-                let outcome = match tokio::time::timeout_at(until, op(client.clone(), entry)).await
-                {
-                    Ok(read) => read.map_err(ApplianceFailure::Error),
-                    Err(_) => Err(ApplianceFailure::TimedOut { limit }),
+                let read = async {
+                    op(client.clone(), entry)
+                        .await
+                        .map_err(ApplianceFailure::Error)
                 };
+                let outcome = within(until, limit, read).await;
                 close(&client).await;
                 outcome
             };
@@ -191,34 +192,31 @@ impl Fleet {
         accounts: &Accounts,
         until: Instant,
     ) -> Result<Client, ApplianceFailure> {
-        let client = self.client(entry)?;
-        log_in(&client, entry, accounts, until).await?;
-        Ok(client)
-    }
-
-    /// A client for the appliance, not logged in yet.
-    pub(crate) fn client(&self, entry: &Appliance) -> Result<Client, ApplianceFailure> {
-        let (server, user, password, trust) = match &entry.access {
-            Access::Client(client) => return Ok(client.clone()),
+        let client = match &entry.access {
+            Access::Client(client) => client.clone(),
             Access::LogIn {
                 server,
                 user,
                 password,
                 trust,
-            } => (server, user, password, trust),
+            } => {
+                let mut builder = Client::builder(server.as_str())
+                    .credentials(user.clone(), password.clone())
+                    .request_timeout(self.request_timeout);
+                if let Some(agent) = &self.user_agent {
+                    builder = builder.user_agent(agent.clone());
+                }
+                builder = match trust {
+                    Trust::System => builder,
+                    Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
+                    Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
+                };
+                builder.build().map_err(ApplianceFailure::Error)?
+            }
         };
-        let mut builder = Client::builder(server.as_str())
-            .credentials(user.clone(), password.clone())
-            .request_timeout(self.request_timeout);
-        if let Some(agent) = &self.user_agent {
-            builder = builder.user_agent(agent.clone());
-        }
-        builder = match trust {
-            Trust::System => builder,
-            Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
-            Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
-        };
-        builder.build().map_err(ApplianceFailure::Error)
+        let limit = until.saturating_duration_since(Instant::now());
+        within(until, limit, accounts.log_in(&client, entry, until)).await?;
+        Ok(client)
     }
 }
 
@@ -234,18 +232,16 @@ pub(crate) fn result<T>(
     }
 }
 
-/// Logs `client` in before `until` (see [`Accounts::log_in`]).
-pub(crate) async fn log_in(
-    client: &Client,
-    entry: &Appliance,
-    accounts: &Accounts,
+/// `op`, or [`ApplianceFailure::TimedOut`] after `limit` once `until` passes.
+pub(crate) async fn within<T>(
     until: Instant,
-) -> Result<(), ApplianceFailure> {
-    let limit = until.saturating_duration_since(Instant::now());
-    match tokio::time::timeout_at(until, accounts.log_in(client, entry, until)).await {
-        Ok(logged_in) => logged_in,
-        Err(_) => Err(ApplianceFailure::TimedOut { limit }),
-    }
+    limit: Duration,
+    op: impl Future<Output = Result<T, ApplianceFailure>>,
+) -> Result<T, ApplianceFailure> {
+    let timed_out = Err(ApplianceFailure::TimedOut { limit });
+    tokio::time::timeout_at(until, op)
+        .await
+        .unwrap_or(timed_out)
 }
 
 /// Ends the session, briefly: a failure changes nothing for the result.
