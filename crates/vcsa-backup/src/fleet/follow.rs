@@ -20,7 +20,7 @@ use crate::client::Client;
 use crate::fleet::accounts::Accounts;
 use crate::fleet::backup::{BackupPlan, BackupStarted, GroupTooLarge, Start};
 use crate::fleet::failure::ApplianceFailure;
-use crate::fleet::run::{close, within};
+use crate::fleet::run::close;
 use crate::fleet::{Appliance, Fleet};
 use crate::wait::{JobWatch, WaitOptions};
 use crate::{JobDetails, JobId, JobState, JobStatus};
@@ -384,19 +384,13 @@ impl Group {
             .unwrap_or_else(|p| p.into_inner())
             .insert(entry.name.clone(), client.clone());
         let limit = until.saturating_duration_since(Instant::now());
-        let prepare = async {
-            self.plan
-                .prepare(&client)
-                .await
-                .map_err(ApplianceFailure::Error)
+        let prepared = match tokio::time::timeout_at(until, self.plan.prepare(&client)).await {
+            Ok(Ok(start)) => return Ok((client, start)),
+            Ok(Err(e)) => ApplianceFailure::Error(e),
+            Err(_) => ApplianceFailure::TimedOut { limit },
         };
-        match within(until, limit, prepare).await {
-            Ok(start) => Ok((client, start)),
-            Err(failure) => {
-                end(&self.sessions, &entry.name, &client).await;
-                Err(failure)
-            }
-        }
+        end(&self.sessions, &entry.name, &client).await;
+        Err(prepared)
     }
 }
 
