@@ -8,6 +8,7 @@ use vcsa_backup_api::Secret;
 use crate::address::normalise;
 use crate::client::Client;
 use crate::error::Problem;
+use crate::health::setters;
 use crate::wire::tls::Thumbprint;
 
 /// The schedule [`Fleet::backup`](crate::fleet::Fleet::backup) runs on an appliance unless told
@@ -96,19 +97,13 @@ impl Appliance {
         self
     }
 
-    /// The group it belongs to: appliances backed up together, such as one SSO domain.
-    #[must_use]
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
+    setters! {
+        /// The group it belongs to: appliances backed up together, such as one SSO domain.
+        group(group: impl Into<String>) => Some;
 
-    /// The schedule [`Fleet::backup`](crate::fleet::Fleet::backup) runs on it (default
-    /// [`DEFAULT_SCHEDULE`]).
-    #[must_use]
-    pub fn schedule(mut self, schedule: impl Into<String>) -> Self {
-        self.schedule = schedule.into();
-        self
+        /// The schedule [`Fleet::backup`](crate::fleet::Fleet::backup) runs on it (default
+        /// [`DEFAULT_SCHEDULE`]).
+        schedule(schedule: impl Into<String>);
     }
 
     /// Its name in the fleet.

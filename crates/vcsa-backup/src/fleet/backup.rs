@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::fleet::accounts::while_passing;
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
 use crate::fleet::{Appliance, Fleet, FollowEvent};
+use crate::health::setters;
 use crate::job::JobStatus;
 
 /// The window a group's start requests must all be accepted in unless told otherwise: what the
@@ -81,19 +82,13 @@ impl BackupPlan {
         }
     }
 
-    /// How long a group's start requests have to be accepted in, from when they go out
-    /// together (default [`DEFAULT_WINDOW`]).
-    #[must_use]
-    pub fn window(mut self, window: Duration) -> Self {
-        self.window = window;
-        self
-    }
+    setters! {
+        /// How long a group's start requests have to be accepted in, from when they go out
+        /// together (default [`DEFAULT_WINDOW`]).
+        window(window: Duration);
 
-    /// A comment stored with every backup.
-    #[must_use]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
+        /// A comment stored with every backup.
+        comment(comment: impl Into<String>) => Some;
     }
 
     /// At most this many backups running at once across the fleet (at least one): a group

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::fleet::accounts::Accounts;
 use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
+use crate::health::setters;
 use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
 use crate::wire::flavour::Flavour;
@@ -81,36 +82,24 @@ impl Fleet {
         self
     }
 
-    /// How long one request may take (see [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout)).
-    #[must_use]
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
+    setters! {
+        /// How long one request may take (see
+        /// [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout)).
+        request_timeout(request_timeout: Duration);
 
-    /// How long [`list`](Self::list) may spend on one appliance, and logging in to one may
-    /// take before a backup (default 30 s).
-    #[must_use]
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
-    }
+        /// How long [`list`](Self::list) may spend on one appliance, and logging in to one may
+        /// take before a backup (default 30 s).
+        time_limit(time_limit: Duration);
 
-    /// When [`check`](Self::check), [`list`](Self::list) and
-    /// [`apply_schedules`](Self::apply_schedules) end, whatever happens (default
-    /// [`DEFAULT_DEADLINE`] after each call starts): the appliances not done by then end with
-    /// [`ApplianceFailure::DeadlinePassed`]. A `tokio::time::Instant` or a `std::time::Instant`.
-    #[must_use]
-    pub fn deadline(mut self, deadline: impl Into<Instant>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
+        /// When [`check`](Self::check), [`list`](Self::list) and
+        /// [`apply_schedules`](Self::apply_schedules) end, whatever happens (default
+        /// [`DEFAULT_DEADLINE`] after each call starts): the appliances not done by then end
+        /// with [`ApplianceFailure::DeadlinePassed`]. A `tokio::time::Instant` or a
+        /// `std::time::Instant`.
+        deadline(deadline: impl Into<Instant>) => Some;
 
-    /// The `User-Agent` of every request (of the clients the fleet builds).
-    #[must_use]
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(agent.into());
-        self
+        /// The `User-Agent` of every request (of the clients the fleet builds).
+        user_agent(user_agent: impl Into<String>) => Some;
     }
 
     /// The appliances, in the order given.

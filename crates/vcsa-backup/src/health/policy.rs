@@ -98,48 +98,30 @@ impl HealthPolicy {
         })
     }
 
-    /// Whether a failed newest job makes the check CRITICAL (`true`, the default) or a WARNING.
-    #[must_use]
-    pub fn failed_newest_job_is_critical(mut self, critical: bool) -> Self {
-        self.failed_newest_job_is_critical = critical;
-        self
-    }
+    setters! {
+        /// Whether a failed newest job makes the check CRITICAL (`true`, the default) or a
+        /// WARNING.
+        failed_newest_job_is_critical(failed_newest_job_is_critical: bool);
 
-    /// Whether an appliance without an enabled backup schedule that has a time to run at is a
-    /// WARNING (`true`, the default). Turn it off where backups are started from outside, such
-    /// as by cron.
-    #[must_use]
-    pub fn no_enabled_schedule_is_warning(mut self, warning: bool) -> Self {
-        self.no_enabled_schedule_is_warning = warning;
-        self
-    }
+        /// Whether an appliance without an enabled backup schedule that has a time to run at is
+        /// a WARNING (`true`, the default). Turn it off where backups are started from outside,
+        /// such as by cron.
+        no_enabled_schedule_is_warning(no_enabled_schedule_is_warning: bool);
 
-    /// Requires the schedule with this id (usually `default`): CRITICAL when it does not
-    /// exist, WARNING when it is disabled.
-    #[must_use]
-    pub fn require_schedule(mut self, id: impl Into<String>) -> Self {
-        self.required_schedule = Some(id.into());
-        self
-    }
+        /// Requires the schedule with this id (usually `default`): CRITICAL when it does not
+        /// exist, WARNING when it is disabled.
+        require_schedule(required_schedule: impl Into<String>) => Some;
 
-    /// How late an enabled schedule's run may start (by the appliance's clock, in its time
-    /// zone) before it counts as missed: a run with no backup job started within this time of
-    /// it is a WARNING that names it (default one hour, [`DEFAULT_MISSED_RUN_GRACE`]). Runs due
-    /// before the oldest scheduled job on record are not judged: nothing says the schedule
-    /// existed then.
-    #[must_use]
-    pub fn missed_run_grace(mut self, grace: Duration) -> Self {
-        self.missed_run_grace = grace;
-        self
-    }
+        /// How late an enabled schedule's run may start (by the appliance's clock, in its time
+        /// zone) before it counts as missed: a WARNING that names it (default one hour,
+        /// [`DEFAULT_MISSED_RUN_GRACE`]). Runs due before the oldest scheduled job on record are
+        /// not judged: nothing says the schedule existed then.
+        missed_run_grace(missed_run_grace: Duration);
 
-    /// How many missed runs in a row make the check CRITICAL (default 2,
-    /// [`DEFAULT_MISSED_RUNS_CRITICAL`]); fewer are a WARNING. Zero keeps missed runs a
-    /// WARNING however many there are.
-    #[must_use]
-    pub fn missed_runs_critical(mut self, runs: u32) -> Self {
-        self.missed_runs_critical = runs;
-        self
+        /// How many missed runs in a row make the check CRITICAL (default 2,
+        /// [`DEFAULT_MISSED_RUNS_CRITICAL`]); fewer are a WARNING. Zero keeps missed runs a
+        /// WARNING however many there are.
+        missed_runs_critical(missed_runs_critical: u32);
     }
 
     /// Looks for the newest successful scheduled backup in the appliance's catalog at its
