@@ -67,20 +67,15 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
         Some(Ok(schedules)) => Some(judge_schedules(policy, seen, schedules, &mut reasons)),
         // Unreadable schedules (a 6.5 appliance has none; a user may lack the privilege) leave
         // the verdict open only when the policy judges them.
-        Some(Err(why)) if needs_schedules(policy) => {
-            reasons.push(Reason::new(
-                Verdict::Unknown,
-                ReasonKind::Unreadable,
-                format!("the backup schedules could not be read: {why}"),
-            ));
-            None
-        }
         Some(Err(why)) => {
-            reasons.push(Reason::new(
-                Verdict::Ok,
-                ReasonKind::Unreadable,
-                format!("the backup schedules could not be read, and this check does not need them: {why}"),
-            ));
+            let judged =
+                policy.no_enabled_schedule_is_warning || policy.required_schedule.is_some();
+            let (verdict, needed) = match judged {
+                true => (Verdict::Unknown, ""),
+                false => (Verdict::Ok, ", and this check does not need them"),
+            };
+            let message = format!("the backup schedules could not be read{needed}: {why}");
+            reasons.push(Reason::new(verdict, ReasonKind::Unreadable, message));
             None
         }
     };
@@ -107,13 +102,7 @@ fn canceled(details: &JobDetails) -> bool {
             .is_some_and(|e| e.error_type == Some(ServerErrorType::Canceled))
 }
 
-/// Whether the policy judges the schedules: a required one, or no enabled one as a warning.
-fn needs_schedules(policy: &HealthPolicy) -> bool {
-    policy.no_enabled_schedule_is_warning || policy.required_schedule.as_deref().is_some()
-}
-
-/// Jobs newest first: by start time (from the details, else from the id), then by id. A job
-/// with neither has not started yet (PENDING), so it counts as the newest.
+/// The newest success's facts, with the finding about its age.
 fn last_success(
     policy: &HealthPolicy,
     now: DateTime<Utc>,
@@ -298,16 +287,13 @@ fn judge_schedules(
             Some(_) => {}
         }
     }
-    let starts: Vec<DateTime<Utc>> = seen
-        .jobs
-        .iter()
-        .filter_map(|(id, d)| d.started_at.or_else(|| id.started_at()))
-        .collect();
+    let started = |(id, d): (&JobId, &JobDetails)| d.started_at.or_else(|| id.started_at());
+    let starts: Vec<DateTime<Utc>> = seen.jobs.iter().filter_map(started).collect();
     let first_scheduled = seen
         .jobs
         .iter()
         .filter(|(_, d)| d.kind == JobKind::Scheduled)
-        .filter_map(|(id, d)| d.started_at.or_else(|| id.started_at()))
+        .filter_map(started)
         .min();
     let runs = Runs {
         starts: &starts,
