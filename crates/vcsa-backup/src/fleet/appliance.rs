@@ -173,15 +173,9 @@ pub enum Setting {
 }
 
 impl std::fmt::Display for Setting {
+    /// The variant's name in lower case: `name`, `server`, `user`, ...
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Name => "name",
-            Self::Server => "server",
-            Self::User => "user",
-            Self::Trust => "trust",
-            Self::Group => "group",
-            Self::Schedule => "schedule",
-        })
+        f.write_str(&format!("{self:?}").to_lowercase())
     }
 }
 
@@ -275,13 +269,12 @@ fn schedule_problem(schedule: &str) -> Option<String> {
 
 /// Why `user` cannot log in, if it cannot.
 fn user_problem(user: &str) -> Option<String> {
-    (user.trim().is_empty() || user.contains(':') || user.chars().any(char::is_control)).then(
-        || {
-            "the user must be an account name such as administrator@vsphere.local, without ':' or \
+    let bad = user.trim().is_empty() || user.contains(':') || user.chars().any(char::is_control);
+    bad.then(|| {
+        "the user must be an account name such as administrator@vsphere.local, without ':' or \
          control characters"
-                .into()
-        },
-    )
+            .into()
+    })
 }
 
 /// Why `text` cannot name an appliance or a group in output, if it cannot.

@@ -320,11 +320,10 @@ impl Fleet {
         let mut groups: Vec<(Option<String>, Vec<&Appliance>)> = Vec::new();
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for entry in self.appliances() {
-            let known = entry.group.as_deref().and_then(|g| by_name.get(g));
-            match (known, entry.group.as_deref()) {
-                (Some(&at), _) => groups[at].1.push(entry),
-                (None, group) => {
-                    if let Some(group) = group {
+            match entry.group.as_deref().and_then(|g| by_name.get(g)) {
+                Some(&at) => groups[at].1.push(entry),
+                None => {
+                    if let Some(group) = &entry.group {
                         by_name.insert(group, groups.len());
                     }
                     groups.push((entry.group.clone(), vec![entry]));
