@@ -49,10 +49,6 @@ fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
     s.serialize_u64(d.as_secs())
 }
 
-/// The default warning age: a day and two hours.
-pub(crate) const DEFAULT_WARN_AGE: Duration = Duration::from_secs(26 * 3600);
-/// The default critical age: two days and two hours.
-pub(crate) const DEFAULT_CRIT_AGE: Duration = Duration::from_secs(50 * 3600);
 /// How late a schedule's run may start by default before it counts as missed.
 pub const DEFAULT_MISSED_RUN_GRACE: Duration = Duration::from_secs(3600);
 /// How many missed runs in a row are CRITICAL by default (one is a WARNING).
@@ -63,8 +59,9 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(30);
 impl Default for HealthPolicy {
     fn default() -> Self {
         Self {
-            warn_age: DEFAULT_WARN_AGE,
-            crit_age: DEFAULT_CRIT_AGE,
+            // A day and two hours, then two days and two hours.
+            warn_age: Duration::from_secs(26 * 3600),
+            crit_age: Duration::from_secs(50 * 3600),
             failed_newest_job_is_critical: true,
             no_enabled_schedule_is_warning: true,
             required_schedule: None,
