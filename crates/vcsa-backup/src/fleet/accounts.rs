@@ -81,10 +81,8 @@ impl Accounts {
         cell.lock_owned().await
     }
 
-    /// Logs `client` in to the appliance of `entry`, unless its account is known to be
-    /// refused; a log in that failed for a passing reason is tried again while `until` allows.
-    /// The appliance must answer first, outside the account: one that does not fails at once,
-    /// holding nobody up.
+    /// Logs `client` in to the appliance of `entry` as the [module](self) documentation says,
+    /// trying again while `until` allows.
     pub(crate) async fn log_in(
         &self,
         client: &Client,

@@ -46,8 +46,7 @@ pub struct FollowUpdate {
 #[non_exhaustive]
 pub enum FollowEvent {
     /// The appliance's first update: its backup started (in its group's window or not), or
-    /// why it did not. A started backup's updates follow; this is the last of one that did
-    /// not start.
+    /// why it did not (then also its last).
     Started(Result<BackupStarted, ApplianceFailure>),
     /// The job's state, progress or messages changed; it has not ended.
     Progress(JobStatus),
