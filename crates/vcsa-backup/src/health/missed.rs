@@ -20,6 +20,7 @@ pub(crate) struct Runs<'a> {
 }
 
 /// A schedule's newest due run and the runs missed in a row up to it, newest first.
+#[derive(Default)]
 pub(crate) struct Missed {
     pub(crate) last_due: Option<DateTime<Utc>>,
     pub(crate) runs: Vec<DateTime<Utc>>,
@@ -36,10 +37,7 @@ pub(crate) fn missed_runs(
 ) -> Missed {
     let grace = TimeDelta::from_std(policy.missed_run_grace).unwrap_or(TimeDelta::MAX);
     let Some(due_by) = now.checked_sub_signed(grace) else {
-        return Missed {
-            last_due: None,
-            runs: Vec::new(),
-        };
+        return Missed::default();
     };
     // Enough runs back for the critical count of a weekly schedule, and one more.
     let weeks = i64::from(policy.missed_runs_critical.clamp(1, 52)) + 1;
