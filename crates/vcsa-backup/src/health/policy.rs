@@ -20,7 +20,7 @@ use vcsa_backup_api::Secret;
 ///     .require_schedule("default")
 ///     .missed_run_grace(2 * hour) // a run may start up to two hours late
 ///     .missed_runs_critical(3); // CRITICAL at the third missed run in a row
-/// assert_eq!(policy.warn_age, 8 * hour);
+/// assert_eq!(policy.warn_age(), 8 * hour);
 ///
 /// // The warning age cannot be the longer one.
 /// assert!(HealthPolicy::new(24 * hour, 8 * hour).is_err());
