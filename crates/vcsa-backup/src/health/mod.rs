@@ -20,6 +20,7 @@ macro_rules! setters {
     (@store $value:ident) => { $value.into() };
     (@store $value:ident Some) => { Some($value.into()) };
 }
+#[cfg(feature = "fleet")]
 pub(crate) use setters;
 
 mod check;
