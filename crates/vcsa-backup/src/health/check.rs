@@ -94,7 +94,7 @@ impl Client {
                 // An appliance whose time zone cannot be read counts as UTC, as most are.
                 zone: time.zone().unwrap_or(Zone::Fixed(Utc.fix())),
                 jobs: &jobs,
-                schedules: Some(schedules.as_deref().map_err(Clone::clone)),
+                schedules: schedules.as_deref().map_err(String::as_str),
             },
         );
         if policy.verify_archive {

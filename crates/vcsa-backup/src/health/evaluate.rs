@@ -23,8 +23,8 @@ pub(crate) struct Observation<'a> {
     pub(crate) zone: Zone,
     /// Every job the appliance remembers.
     pub(crate) jobs: &'a BTreeMap<JobId, JobDetails>,
-    /// The schedules, or why they could not be read; `None` when not read at all.
-    pub(crate) schedules: Option<Result<&'a [Schedule], String>>,
+    /// The schedules, or why they could not be read.
+    pub(crate) schedules: Result<&'a [Schedule], &'a str>,
 }
 
 /// Judges the observation by the policy.
@@ -62,12 +62,11 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
         newest(id, details)
     });
 
-    let schedules = match &seen.schedules {
-        None => None,
-        Some(Ok(schedules)) => Some(judge_schedules(policy, seen, schedules, &mut reasons)),
+    let schedules = match seen.schedules {
+        Ok(schedules) => Some(judge_schedules(policy, seen, schedules, &mut reasons)),
         // Unreadable schedules (a 6.5 appliance has none; a user may lack the privilege) leave
         // the verdict open only when the policy judges them.
-        Some(Err(why)) => {
+        Err(why) => {
             let judged =
                 policy.no_enabled_schedule_is_warning || policy.required_schedule.is_some();
             let (verdict, needed) = match judged {
