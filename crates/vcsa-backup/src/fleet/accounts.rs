@@ -1,15 +1,12 @@
-//! Accounts shared between appliances, tried as the [`fleet`](crate::fleet) documentation says:
-//! the first log in with an account goes alone, the next too once it was refused, and an account
-//! refused twice in a row is not tried again.
+//! Accounts shared between appliances, tried as the [`fleet`](crate::fleet) documentation says.
 //!
-//! Going alone means holding the account while the log in is under way. Only an appliance
-//! that answered holds it: before its log in, each appliance is asked for any answer without
-//! credentials, outside the account, so one that does not answer (no connection, no TLS
-//! handshake, no HTTP answer within the time-out) fails on its own while the next one goes.
-//! A log in that failed for a passing reason (503, a connection reset) is tried again within
-//! the appliance's time, the account given back meanwhile.
+//! Going alone means holding the account while the log in is under way. Only an appliance that
+//! answered a request without credentials, asked outside the account, holds it: one that does
+//! not answer fails on its own while the next one goes. A log in that failed for a passing
+//! reason (503, a connection reset) is tried again, the account given back meanwhile.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,10 +18,10 @@ use crate::error::{AuthFailure, Error};
 use crate::fleet::appliance::{Access, Appliance};
 use crate::fleet::failure::ApplianceFailure;
 
-/// The first pause before a log in that failed for a passing reason is tried again; each
+/// The first pause before a request that failed for a passing reason is sent again; each
 /// next pause doubles, up to [`RETRY_AT_MOST`].
 const RETRY_FIRST: Duration = Duration::from_secs(1);
-/// The longest pause between two tries of a log in.
+/// The longest pause between two tries of a request.
 const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 
 /// What is known of one account.
@@ -84,10 +81,8 @@ impl Accounts {
         cell.lock_owned().await
     }
 
-    /// Logs `client` in to the appliance of `entry`, unless its account is known to be
-    /// refused; a log in that failed for a passing reason is tried again while `until` allows.
-    /// The appliance must answer first, outside the account: one that does not fails at once,
-    /// holding nobody up.
+    /// Logs `client` in to the appliance of `entry` as the [module](self) documentation says,
+    /// trying again while `until` allows.
     pub(crate) async fn log_in(
         &self,
         client: &Client,
@@ -95,19 +90,11 @@ impl Accounts {
         until: Instant,
     ) -> Result<(), ApplianceFailure> {
         client.answers().await.map_err(ApplianceFailure::Error)?;
-        let mut pause = RETRY_FIRST;
-        loop {
-            match self.log_in_once(client, entry).await {
-                Err(ApplianceFailure::Error(e))
-                    if passing(&e) && Instant::now() + pause < until =>
-                {
-                    tracing::debug!(appliance = %entry.name, error = %e, "log in failed; trying again");
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(RETRY_AT_MOST);
-                }
-                other => return other,
-            }
-        }
+        let again = "log in failed; trying again";
+        while_passing(&entry.name, until, again, || {
+            self.log_in_once(client, entry)
+        })
+        .await
     }
 
     /// One log in, as the [module](self) documentation says: alone while the account is
@@ -162,6 +149,30 @@ fn refuses_account(login: &Result<(), ApplianceFailure>) -> bool {
             ..
         }))
     )
+}
+
+/// `op`, sent again after a failure that may pass (see [`passing`]) while `until` allows;
+/// `again` is what the log says then.
+pub(crate) async fn while_passing<T, Fut>(
+    appliance: &str,
+    until: Instant,
+    again: &str,
+    mut op: impl FnMut() -> Fut,
+) -> Result<T, ApplianceFailure>
+where
+    Fut: Future<Output = Result<T, ApplianceFailure>>,
+{
+    let mut pause = RETRY_FIRST;
+    loop {
+        match op().await {
+            Err(ApplianceFailure::Error(e)) if passing(&e) && Instant::now() + pause < until => {
+                tracing::debug!(appliance = %appliance, error = %e, "{again}");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(RETRY_AT_MOST);
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Whether a failure is likely to pass if tried again soon: the appliance answered that it is

@@ -8,6 +8,7 @@ use vcsa_backup_api::Secret;
 use crate::address::normalise;
 use crate::client::Client;
 use crate::error::Problem;
+use crate::health::setters;
 use crate::wire::tls::Thumbprint;
 
 /// The schedule [`Fleet::backup`](crate::fleet::Fleet::backup) runs on an appliance unless told
@@ -96,19 +97,13 @@ impl Appliance {
         self
     }
 
-    /// The group it belongs to: appliances backed up together, such as one SSO domain.
-    #[must_use]
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
+    setters! {
+        /// The group it belongs to: appliances backed up together, such as one SSO domain.
+        group(group: impl Into<String>) => Some;
 
-    /// The schedule [`Fleet::backup`](crate::fleet::Fleet::backup) runs on it (default
-    /// [`DEFAULT_SCHEDULE`]).
-    #[must_use]
-    pub fn schedule(mut self, schedule: impl Into<String>) -> Self {
-        self.schedule = schedule.into();
-        self
+        /// The schedule [`Fleet::backup`](crate::fleet::Fleet::backup) runs on it (default
+        /// [`DEFAULT_SCHEDULE`]).
+        schedule(schedule: impl Into<String>);
     }
 
     /// Its name in the fleet.
@@ -178,15 +173,9 @@ pub enum Setting {
 }
 
 impl std::fmt::Display for Setting {
+    /// The variant's name in lower case: `name`, `server`, `user`, ...
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Name => "name",
-            Self::Server => "server",
-            Self::User => "user",
-            Self::Trust => "trust",
-            Self::Group => "group",
-            Self::Schedule => "schedule",
-        })
+        f.write_str(&format!("{self:?}").to_lowercase())
     }
 }
 
@@ -280,13 +269,12 @@ fn schedule_problem(schedule: &str) -> Option<String> {
 
 /// Why `user` cannot log in, if it cannot.
 fn user_problem(user: &str) -> Option<String> {
-    (user.trim().is_empty() || user.contains(':') || user.chars().any(char::is_control)).then(
-        || {
-            "the user must be an account name such as administrator@vsphere.local, without ':' or \
+    let bad = user.trim().is_empty() || user.contains(':') || user.chars().any(char::is_control);
+    bad.then(|| {
+        "the user must be an account name such as administrator@vsphere.local, without ':' or \
          control characters"
-                .into()
-        },
-    )
+            .into()
+    })
 }
 
 /// Why `text` cannot name an appliance or a group in output, if it cannot.

@@ -11,20 +11,15 @@ use crate::backup::BackupRequestBuilder;
 use crate::catalog::BackupLocation;
 use crate::client::Client;
 use crate::error::Error;
-use crate::fleet::accounts::passing;
+use crate::fleet::accounts::while_passing;
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
 use crate::fleet::{Appliance, Fleet, FollowEvent};
+use crate::health::setters;
 use crate::job::JobStatus;
 
 /// The window a group's start requests must all be accepted in unless told otherwise: what the
 /// vendor asks for the vCenters of one SSO domain.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
-
-/// The first pause before a start the appliance did not take (it answered 503, the session
-/// expired) is sent again; each next pause doubles, up to [`RETRY_AT_MOST`].
-const RETRY_FIRST: Duration = Duration::from_secs(1);
-/// The longest pause between two tries of a start.
-const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 
 /// What a fleet backup starts on every appliance, within which window, and how many may run
 /// at once: see [`Fleet::backup`] and [`Fleet::backup_and_follow`].
@@ -52,26 +47,12 @@ const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 /// ```
 #[derive(Clone, Debug)]
 pub struct BackupPlan {
-    target: Target,
-    window: Duration,
-    comment: Option<String>,
-    max_running: Option<usize>,
-}
-
-/// What starts on each appliance.
-#[derive(Clone, Debug)]
-enum Target {
-    /// Its schedule ([`Appliance::schedule`]).
-    Schedules,
-    /// A manual backup into a fresh folder of its layout under the root.
-    Layout(Box<Layout>),
-}
-
-/// A manual backup into a fresh folder of each appliance's layout.
-#[derive(Clone, Debug)]
-struct Layout {
-    root: BackupLocation,
-    request: BackupRequestBuilder,
+    /// A manual backup into a fresh folder of each appliance's layout under this root, with
+    /// these settings; `None`: each appliance's schedule.
+    layout: Option<(BackupLocation, BackupRequestBuilder)>,
+    pub(crate) window: Duration,
+    pub(crate) comment: Option<String>,
+    pub(crate) max_running: Option<usize>,
 }
 
 impl BackupPlan {
@@ -79,7 +60,7 @@ impl BackupPlan {
     /// [`DEFAULT_SCHEDULE`](crate::fleet::DEFAULT_SCHEDULE) unless set), within
     /// [`DEFAULT_WINDOW`].
     pub fn schedules() -> Self {
-        Self::with(Target::Schedules)
+        Self::with(None)
     }
 
     /// Starts a manual backup of each appliance into a fresh folder under `root`, named as the
@@ -89,31 +70,25 @@ impl BackupPlan {
     /// give the request its own with
     /// [`location_credentials`](BackupRequestBuilder::location_credentials).
     pub fn into_layout(root: BackupLocation, request: BackupRequestBuilder) -> Self {
-        Self::with(Target::Layout(Box::new(Layout { root, request })))
+        Self::with(Some((root, request)))
     }
 
-    fn with(target: Target) -> Self {
+    fn with(layout: Option<(BackupLocation, BackupRequestBuilder)>) -> Self {
         Self {
-            target,
+            layout,
             window: DEFAULT_WINDOW,
             comment: None,
             max_running: None,
         }
     }
 
-    /// How long a group's start requests have to be accepted in, from when they go out
-    /// together (default [`DEFAULT_WINDOW`]).
-    #[must_use]
-    pub fn window(mut self, window: Duration) -> Self {
-        self.window = window;
-        self
-    }
+    setters! {
+        /// How long a group's start requests have to be accepted in, from when they go out
+        /// together (default [`DEFAULT_WINDOW`]).
+        window(window: Duration);
 
-    /// A comment stored with every backup.
-    #[must_use]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
+        /// A comment stored with every backup.
+        comment(comment: impl Into<String>) => Some;
     }
 
     /// At most this many backups running at once across the fleet (at least one): a group
@@ -126,49 +101,31 @@ impl BackupPlan {
         self
     }
 
-    /// The window.
-    pub(crate) fn window_duration(&self) -> Duration {
-        self.window
-    }
-
-    /// The comment stored with every backup, if any.
-    pub(crate) fn comment_text(&self) -> Option<&str> {
-        self.comment.as_deref()
-    }
-
-    /// The most backups running at once, if limited.
-    pub(crate) fn max_running_backups(&self) -> Option<usize> {
-        self.max_running
-    }
-
     /// Gets an appliance's start ready once logged in: for a manual backup, reads its layout
     /// and clock to name its folder. Nothing starts.
     pub(crate) async fn prepare(&self, client: &Client) -> Result<Start, Error> {
-        match &self.target {
-            Target::Schedules => Ok(Start::Schedule),
-            Target::Layout(layout) => {
-                let Layout { root, request } = &**layout;
-                let layout = client.get_backup_layout(root, None, None).await?;
-                let now = client.get_appliance_time().await?;
-                let local = now.local().ok_or_else(|| Error::MalformedResponse {
-                    status: None,
-                    reason: format!(
-                        "the appliance's clock reads \"{} {}\", which is not a date and time, so \
-                         the backup's folder cannot be named; start this appliance's backup \
-                         with a location of its own",
-                        now.date, now.time
-                    ),
-                    excerpt: String::new(),
-                })?;
-                let mut request = request
-                    .clone()
-                    .location(layout.manual_backup_location(root.url(), local));
-                if let Some(comment) = &self.comment {
-                    request = request.comment(comment.clone());
-                }
-                Ok(Start::Manual(Box::new(request.build()?)))
-            }
+        let Some((root, request)) = &self.layout else {
+            return Ok(Start::Schedule);
+        };
+        let layout = client.get_backup_layout(root, None, None).await?;
+        let now = client.get_appliance_time().await?;
+        let local = now.local().ok_or_else(|| Error::MalformedResponse {
+            status: None,
+            reason: format!(
+                "the appliance's clock reads \"{} {}\", which is not a date and time, so the \
+                 backup's folder cannot be named; start this appliance's backup with a location \
+                 of its own",
+                now.date, now.time
+            ),
+            excerpt: String::new(),
+        })?;
+        let mut request = request
+            .clone()
+            .location(layout.manual_backup_location(root.url(), local));
+        if let Some(comment) = &self.comment {
+            request = request.comment(comment.clone());
         }
+        Ok(Start::Manual(Box::new(request.build()?)))
     }
 }
 
@@ -189,22 +146,16 @@ impl Start {
         entry: &Appliance,
         comment: Option<&str>,
         until: tokio::time::Instant,
-    ) -> Result<JobStatus, Error> {
-        let mut pause = RETRY_FIRST;
-        loop {
-            let sent = match self {
+    ) -> Result<JobStatus, ApplianceFailure> {
+        let again = "the start was not taken; sending it again";
+        while_passing(&entry.name, until, again, || async {
+            match self {
                 Self::Schedule => client.run_schedule(&entry.schedule, comment).await,
                 Self::Manual(request) => client.start_backup(request).await,
-            };
-            match sent {
-                Err(e) if passing(&e) && tokio::time::Instant::now() + pause < until => {
-                    tracing::debug!(appliance = %entry.name, error = %e, "the start was not taken; sending it again");
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(RETRY_AT_MOST);
-                }
-                other => return other,
             }
-        }
+            .map_err(ApplianceFailure::Error)
+        })
+        .await
     }
 }
 
@@ -289,20 +240,16 @@ impl std::fmt::Display for GroupLimit {
 }
 
 impl Fleet {
-    /// Starts a backup on every appliance as `plan` says, group by group: the members of a
-    /// group are logged in to first, then their start requests go out together, and each must
-    /// be accepted within the plan's window of that moment on the local clock (the vendor asks
-    /// for 5 minutes for the vCenters of one SSO domain). Several groups run at once as long
-    /// as their appliances fit in [`jobs`](Self::jobs) (and, with
-    /// [`max_running`](BackupPlan::max_running), the running backups leave them room: the
-    /// backups are then followed to their end, unseen, to know when a place frees). Returns
-    /// once every start was answered; [`backup_and_follow`](Self::backup_and_follow) shows
-    /// each backup to its end as well.
+    /// Starts a backup on every appliance as `plan` says, group by group: a group's members
+    /// are logged in to first, then their start requests go out together, and each must be
+    /// accepted within the plan's [window](BackupPlan::window). Groups run at once while they
+    /// fit in [`jobs`](Self::jobs) and the plan's [`max_running`](BackupPlan::max_running).
+    /// Returns once every start was answered.
     ///
     /// A start the appliance did not take (503, a session expired) is sent again within the
-    /// window; a start whose answer was lost is looked up in the appliance's jobs, never sent
-    /// again. A backup accepted after the window keeps running (the result says so:
-    /// [`BackupStarted::in_window`]); nothing is cancelled.
+    /// window; one whose answer was lost is looked up in the appliance's jobs, never sent
+    /// again. A backup accepted after the window keeps running
+    /// ([`BackupStarted::in_window`] says so).
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |servers| {
@@ -373,11 +320,10 @@ impl Fleet {
         let mut groups: Vec<(Option<String>, Vec<&Appliance>)> = Vec::new();
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for entry in self.appliances() {
-            let known = entry.group.as_deref().and_then(|g| by_name.get(g));
-            match (known, entry.group.as_deref()) {
-                (Some(&at), _) => groups[at].1.push(entry),
-                (None, group) => {
-                    if let Some(group) = group {
+            match entry.group.as_deref().and_then(|g| by_name.get(g)) {
+                Some(&at) => groups[at].1.push(entry),
+                None => {
+                    if let Some(group) = &entry.group {
                         by_name.insert(group, groups.len());
                     }
                     groups.push((entry.group.clone(), vec![entry]));
@@ -390,7 +336,7 @@ impl Fleet {
     /// The first group that cannot start together under `plan`, if any.
     pub(crate) fn too_large(&self, plan: &BackupPlan) -> Result<(), GroupTooLarge> {
         let limits = [
-            Some(GroupLimit::Jobs(self.concurrency())),
+            Some(GroupLimit::Jobs(self.jobs)),
             plan.max_running.map(GroupLimit::MaxRunning),
         ];
         for (group, members) in self.groups() {

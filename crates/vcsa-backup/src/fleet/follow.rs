@@ -46,8 +46,7 @@ pub struct FollowUpdate {
 #[non_exhaustive]
 pub enum FollowEvent {
     /// The appliance's first update: its backup started (in its group's window or not), or
-    /// why it did not. A started backup's updates follow; this is the last of one that did
-    /// not start.
+    /// why it did not (then also its last).
     Started(Result<BackupStarted, ApplianceFailure>),
     /// The job's state, progress or messages changed; it has not ended.
     Progress(JobStatus),
@@ -86,14 +85,11 @@ impl FollowedJob {
     }
 }
 
-/// The updates of every appliance of a fleet backup, from [`Fleet::backup_and_follow`]: a
-/// [`Stream`] of [`FollowUpdate`]s, in the order they happen, that ends when every appliance's
-/// last update went out.
+/// The [`Stream`] of [`Fleet::backup_and_follow`]; it ends after every appliance's last update.
 ///
-/// Each appliance's session is closed after its last update. To stop following earlier (a
-/// deadline, Ctrl-C), call [`close`](Self::close): it logs out of every session still open.
-/// Dropping it instead stops following too, but leaves those sessions open on the appliances
-/// until they expire. Either way, **the backups go on**.
+/// Each appliance's session is closed after its last update. To stop earlier, call
+/// [`close`](Self::close); dropping it leaves the sessions still open until they expire.
+/// Either way, **the backups go on**.
 #[must_use = "a stream does nothing unless polled"]
 pub struct FleetFollow {
     /// Each group's starts, as places free: every member's first update, with the watch of
@@ -111,10 +107,8 @@ type Watched = BoxStream<'static, FollowUpdate>;
 type Sessions = Arc<Mutex<HashMap<String, Client>>>;
 
 impl FleetFollow {
-    /// Stops following and logs out of every session still open, all at once, each within a
-    /// few seconds (an appliance that does not answer is not waited for longer). The backups
-    /// started go on on the appliances (nothing cancels them); the groups not started yet do
-    /// not start.
+    /// Stops following and logs out of every session still open, each within a few seconds.
+    /// The started backups go on; the groups not started yet do not start.
     pub async fn close(self) {
         // Stop every start and watch first, so no request is under way while the sessions end.
         drop(self.starts);
@@ -163,39 +157,13 @@ impl fmt::Debug for FleetFollow {
     }
 }
 
-/// Where one appliance's following is.
-enum Step {
-    /// The watch runs.
-    Watching(Box<Watching>),
-    /// The last update went out.
-    Done,
-}
-
-/// Which appliance and job an update is about.
-#[derive(Clone)]
-struct Who {
-    name: String,
-    server: String,
-    group: Option<String>,
-    job: Option<JobId>,
-}
-
-impl Who {
-    fn of(entry: &Appliance) -> Self {
+impl FollowUpdate {
+    fn new(entry: &Appliance, job: Option<&JobId>, event: FollowEvent) -> Self {
         Self {
             name: entry.name.clone(),
             server: entry.server().to_string(),
             group: entry.group.clone(),
-            job: None,
-        }
-    }
-
-    fn says(&self, event: FollowEvent) -> FollowUpdate {
-        FollowUpdate {
-            name: self.name.clone(),
-            server: self.server.clone(),
-            group: self.group.clone(),
-            job: self.job.clone(),
+            job: job.cloned(),
             event,
         }
     }
@@ -204,40 +172,31 @@ impl Who {
 /// A watch under way, on the appliance's session, holding its place among the backups
 /// running at once.
 struct Watching {
-    who: Who,
+    entry: Appliance,
+    job: JobId,
     client: Client,
     watch: JobWatch,
     sessions: Sessions,
     _place: Option<OwnedSemaphorePermit>,
 }
 
-impl Watching {
-    /// Takes the appliance's session off the open ones, once it is closed.
-    fn forget(&self) {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.who.name);
-    }
+/// Ends the appliance's session and takes it off the open ones. Forgotten only once closed:
+/// stopping meanwhile closes it again.
+async fn end(sessions: &Sessions, name: &str, client: &Client) {
+    close(client).await;
+    sessions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(name);
 }
 
 impl Fleet {
-    /// Starts a backup on every appliance as `plan` says (group by group within its window, as
-    /// [`backup`](Self::backup) does) and follows every backup that started to its end: a
-    /// stream of every appliance's updates, in the order they happen.
-    ///
-    /// Each appliance's first update is [`FollowEvent::Started`]. A started backup is watched
-    /// on the session that started it, as [`Client::watch_job`] watches one, with `options`
-    /// (its deadline runs from its start, its fault policy rides out transient failures), and
-    /// its last update is [`FollowEvent::Ended`]: the final status (`SUCCEEDED` or `FAILED`,
-    /// with the job's details), or why following stopped ([`ApplianceFailure::Wait`] for a
-    /// deadline passed or reads that failed for too long). Every started backup is followed
-    /// (a session and a read every few seconds each); with
-    /// [`max_running`](BackupPlan::max_running), a group starts once the backups still running
-    /// leave places for all its appliances, in the inventory's order. One appliance's failure
-    /// never stops the others. [`FleetFollow::close`] stops early and logs out of the sessions
-    /// still open; **the backups go on** on the appliances, and groups not started yet do not
-    /// start.
+    /// Starts the backups as [`backup`](Self::backup) does and follows every started one to
+    /// its end, on the session that started it, as [`Client::watch_job`] does with `options`:
+    /// a stream of every appliance's updates, in the order they happen, from
+    /// [`FollowEvent::Started`] to [`FollowEvent::Ended`]. With
+    /// [`max_running`](BackupPlan::max_running), groups start in the inventory's order as
+    /// running backups end.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().run_fleet(2, async |servers| {
@@ -275,18 +234,16 @@ impl Fleet {
         self.run_backups(plan, Some(options.clone()))
     }
 
-    /// Starts the plan's backups group by group, as places free, following each started one
-    /// with `follow` when given (required to free places: a backup not followed holds none).
+    /// Starts the plan's backups group by group, following each started one with `follow` when
+    /// given (a backup not followed holds no place).
     pub(crate) fn run_backups(
         &self,
         plan: &BackupPlan,
         follow: Option<WaitOptions>,
     ) -> Result<FleetFollow, GroupTooLarge> {
         self.too_large(plan)?;
-        let places = plan
-            .max_running_backups()
-            .map(|max| Arc::new(Semaphore::new(max)));
-        let slots = Arc::new(Semaphore::new(self.concurrency()));
+        let places = plan.max_running.map(|max| Arc::new(Semaphore::new(max)));
+        let slots = Arc::new(Semaphore::new(self.jobs));
         let group = Group {
             fleet: self.clone(),
             plan: Arc::new(plan.clone()),
@@ -316,7 +273,7 @@ impl Fleet {
                 }
             })
             .map(move |(members, place, slot)| group.clone().start(members, place, slot))
-            .buffer_unordered(self.concurrency())
+            .buffer_unordered(self.jobs)
             .flat_map(futures_util::stream::iter)
             .boxed();
         Ok(FleetFollow {
@@ -347,25 +304,24 @@ impl Group {
         mut place: Option<OwnedSemaphorePermit>,
         _slot: Option<OwnedSemaphorePermit>,
     ) -> Vec<(FollowUpdate, Option<Watched>)> {
-        let until = Instant::now() + self.fleet.login_time_limit();
+        let until = Instant::now() + self.fleet.time_limit;
         // Log in to all first, so the window measures the start requests alone.
         let ready =
             futures_util::future::join_all(members.iter().map(|entry| self.ready(entry, until)))
                 .await;
         let requested_at = Utc::now();
         let opened = Instant::now();
-        let window_end = opened + self.plan.window_duration();
-        let comment = self.plan.comment_text();
+        let window_end = opened + self.plan.window;
+        let comment = self.plan.comment.as_deref();
         let this = &self;
         let sent = futures_util::future::join_all(members.iter().zip(ready).map(
             |(entry, ready)| async move {
                 let (client, start) = ready?;
                 match start.send(&client, entry, comment, window_end).await {
                     Ok(job) => Ok((client, job, opened.elapsed())),
-                    Err(e) => {
-                        close(&client).await;
-                        this.forget(entry);
-                        Err(ApplianceFailure::Error(e))
+                    Err(failure) => {
+                        end(&this.sessions, &entry.name, &client).await;
+                        Err(failure)
                     }
                 }
             },
@@ -373,42 +329,43 @@ impl Group {
         .await;
         let mut first = Vec::with_capacity(members.len());
         for (entry, sent) in members.iter().zip(sent) {
-            let mut who = Who::of(entry);
             let (client, job, accepted_after) = match sent {
                 Ok(sent) => sent,
                 Err(failure) => {
-                    first.push((who.says(FollowEvent::Started(Err(failure))), None));
+                    let event = FollowEvent::Started(Err(failure));
+                    first.push((FollowUpdate::new(entry, None, event), None));
                     continue;
                 }
             };
-            who.job = Some(job.id.clone());
             let watched = match &self.follow {
                 Some(options) => {
                     let watching = Watching {
                         watch: client.watch_job(&job.id, options),
-                        who: who.clone(),
+                        entry: entry.clone(),
+                        job: job.id.clone(),
                         client,
                         sessions: self.sessions.clone(),
                         _place: place.as_mut().and_then(|p| p.split(1)),
                     };
-                    Some(
-                        futures_util::stream::unfold(Step::Watching(Box::new(watching)), next)
-                            .boxed(),
-                    )
+                    let watch = futures_util::stream::unfold(Some(Box::new(watching)), |w| async {
+                        watch_next(w?).await
+                    });
+                    Some(watch.boxed())
                 }
                 None => {
-                    close(&client).await;
-                    self.forget(entry);
+                    end(&self.sessions, &entry.name, &client).await;
                     None
                 }
             };
+            let id = job.id.clone();
             let started = BackupStarted {
                 job,
                 requested_at,
                 accepted_after,
-                in_window: accepted_after <= self.plan.window_duration(),
+                in_window: accepted_after <= self.plan.window,
             };
-            first.push((who.says(FollowEvent::Started(Ok(started))), watched));
+            let event = FollowEvent::Started(Ok(started));
+            first.push((FollowUpdate::new(entry, Some(&id), event), watched));
         }
         first
     }
@@ -431,51 +388,29 @@ impl Group {
             Ok(Err(e)) => ApplianceFailure::Error(e),
             Err(_) => ApplianceFailure::TimedOut { limit },
         };
-        close(&client).await;
-        self.forget(entry);
+        end(&self.sessions, &entry.name, &client).await;
         Err(prepared)
     }
-
-    fn forget(&self, entry: &Appliance) {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&entry.name);
-    }
 }
 
-/// The next update of one appliance, and where it leaves its following.
-async fn next(step: Step) -> Option<(FollowUpdate, Step)> {
-    match step {
-        Step::Done => None,
-        Step::Watching(watching) => watch_next(*watching).await,
-    }
-}
-
-/// The watch's next update; after the last, the session is closed and the slot given back.
-async fn watch_next(mut w: Watching) -> Option<(FollowUpdate, Step)> {
+/// The watch's next update, and the watch again unless it was the last; after the last, the
+/// session is closed (before the update goes out) and the place given back.
+async fn watch_next(mut w: Box<Watching>) -> Option<(FollowUpdate, Option<Box<Watching>>)> {
     let event = match w.watch.next().await {
         Some(Ok(status)) if !status.state.is_terminal() => {
-            let update = w.who.says(FollowEvent::Progress(status));
-            return Some((update, Step::Watching(Box::new(w))));
+            let update = FollowUpdate::new(&w.entry, Some(&w.job), FollowEvent::Progress(status));
+            return Some((update, Some(w)));
         }
         Some(Ok(status)) => {
             let details = details_of(&w.client, &status.id).await.map(Box::new);
-            FollowEvent::Ended(Ok(FollowedJob { status, details }))
+            Some(FollowEvent::Ended(Ok(FollowedJob { status, details })))
         }
-        Some(Err(error)) => FollowEvent::Ended(Err(ApplianceFailure::Wait(Box::new(error)))),
+        Some(Err(e)) => Some(FollowEvent::Ended(Err(ApplianceFailure::Wait(Box::new(e))))),
         // A watch ends only after a final status or an error, both handled above.
-        None => {
-            close(&w.client).await;
-            w.forget();
-            return None;
-        }
+        None => None,
     };
-    // The session is not open any more when the last update goes out. Forgotten only once
-    // closed: stopping meanwhile closes it again.
-    close(&w.client).await;
-    w.forget();
-    Some((w.who.says(event), Step::Done))
+    end(&w.sessions, &w.entry.name, &w.client).await;
+    event.map(|event| (FollowUpdate::new(&w.entry, Some(&w.job), event), None))
 }
 
 /// Reading the job's details at its end may take this long; they are not worth more.

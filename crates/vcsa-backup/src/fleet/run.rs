@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::fleet::accounts::Accounts;
 use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
+use crate::health::setters;
 use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
 use crate::wire::flavour::Flavour;
@@ -32,9 +33,9 @@ const LOGOUT_LIMIT: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct Fleet {
     appliances: Arc<[Appliance]>,
-    jobs: usize,
+    pub(crate) jobs: usize,
     request_timeout: Duration,
-    time_limit: Duration,
+    pub(crate) time_limit: Duration,
     deadline: Option<Instant>,
     user_agent: Option<String>,
 }
@@ -58,9 +59,8 @@ impl Fleet {
     /// # Errors
     ///
     /// [`FleetError`], naming every problem, when there is no appliance, two share a name or a
-    /// server, a name or group is empty or holds control characters, or a server, user,
-    /// schedule or trust would be refused when the fleet reaches the appliance. Linear in the
-    /// number of appliances.
+    /// server, or a setting would be refused when the fleet reaches the appliance. Nothing is
+    /// sent.
     pub fn new(appliances: impl IntoIterator<Item = Appliance>) -> Result<Self, FleetError> {
         let appliances: Arc<[Appliance]> = appliances.into_iter().collect();
         appliance::check(&appliances)?;
@@ -82,40 +82,24 @@ impl Fleet {
         self
     }
 
-    /// How long one request may take (see [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout)).
-    #[must_use]
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
+    setters! {
+        /// How long one request may take (see
+        /// [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout)).
+        request_timeout(request_timeout: Duration);
 
-    /// How long [`list`](Self::list) may spend on one appliance, and logging in to one may
-    /// take before a backup (default 30 s).
-    #[must_use]
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
-    }
+        /// How long [`list`](Self::list) may spend on one appliance, and logging in to one may
+        /// take before a backup (default 30 s).
+        time_limit(time_limit: Duration);
 
-    /// When [`check`](Self::check), [`list`](Self::list) and
-    /// [`apply_schedules`](Self::apply_schedules) end, whatever happens (without it,
-    /// [`DEFAULT_DEADLINE`] after each call starts): the appliances not done by then end with
-    /// [`ApplianceFailure::DeadlinePassed`], the others keep their results. Appliances that do
-    /// not answer take their [`time_limit`](Self::time_limit) each, [`jobs`](Self::jobs) at a
-    /// time, so `ceil(appliances / jobs) x time limit` is the most a fleet that does not
-    /// answer at all can take without it. Takes a `tokio::time::Instant` or a
-    /// `std::time::Instant`, as [`WaitOptions::deadline`](crate::wait::WaitOptions::deadline).
-    #[must_use]
-    pub fn deadline(mut self, deadline: impl Into<Instant>) -> Self {
-        self.deadline = Some(deadline.into());
-        self
-    }
+        /// When [`check`](Self::check), [`list`](Self::list) and
+        /// [`apply_schedules`](Self::apply_schedules) end, whatever happens (default
+        /// [`DEFAULT_DEADLINE`] after each call starts): the appliances not done by then end
+        /// with [`ApplianceFailure::DeadlinePassed`]. A `tokio::time::Instant` or a
+        /// `std::time::Instant`.
+        deadline(deadline: impl Into<Instant>) => Some;
 
-    /// The `User-Agent` of every request (of the clients the fleet builds).
-    #[must_use]
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(agent.into());
-        self
+        /// The `User-Agent` of every request (of the clients the fleet builds).
+        user_agent(user_agent: impl Into<String>) => Some;
     }
 
     /// The appliances, in the order given.
@@ -123,20 +107,10 @@ impl Fleet {
         &self.appliances
     }
 
-    /// How long logging in to one appliance may take.
-    pub(crate) fn login_time_limit(&self) -> Duration {
-        self.time_limit
-    }
-
-    /// How many appliances it works on at once.
-    pub(crate) fn concurrency(&self) -> usize {
-        self.jobs
-    }
-
     /// Checks every appliance's backup health (see [`Client::check_backup_health`]), each
     /// within the policy's time limit. Results in the appliances' order.
     pub async fn check(&self, policy: &HealthPolicy) -> Vec<ApplianceResult<HealthReport>> {
-        self.on_each(policy.check_time_limit(), |client, _| async move {
+        self.on_each(policy.time_limit, |client, _| async move {
             client.check_backup_health(policy).await
         })
         .await
@@ -178,11 +152,12 @@ impl Fleet {
                 let _slot = slots.acquire().await;
                 let until = Instant::now() + limit;
                 let client = self.open(entry, accounts, until).await?;
-                let outcome = match tokio::time::timeout_at(until, op(client.clone(), entry)).await
-                {
-                    Ok(read) => read.map_err(ApplianceFailure::Error),
-                    Err(_) => Err(ApplianceFailure::TimedOut { limit }),
+                let read = async {
+                    op(client.clone(), entry)
+                        .await
+                        .map_err(ApplianceFailure::Error)
                 };
+                let outcome = within(until, limit, read).await;
                 close(&client).await;
                 outcome
             };
@@ -206,34 +181,31 @@ impl Fleet {
         accounts: &Accounts,
         until: Instant,
     ) -> Result<Client, ApplianceFailure> {
-        let client = self.client(entry)?;
-        log_in(&client, entry, accounts, until).await?;
-        Ok(client)
-    }
-
-    /// A client for the appliance, not logged in yet.
-    pub(crate) fn client(&self, entry: &Appliance) -> Result<Client, ApplianceFailure> {
-        let (server, user, password, trust) = match &entry.access {
-            Access::Client(client) => return Ok(client.clone()),
+        let client = match &entry.access {
+            Access::Client(client) => client.clone(),
             Access::LogIn {
                 server,
                 user,
                 password,
                 trust,
-            } => (server, user, password, trust),
+            } => {
+                let mut builder = Client::builder(server.as_str())
+                    .credentials(user.clone(), password.clone())
+                    .request_timeout(self.request_timeout);
+                if let Some(agent) = &self.user_agent {
+                    builder = builder.user_agent(agent.clone());
+                }
+                builder = match trust {
+                    Trust::System => builder,
+                    Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
+                    Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
+                };
+                builder.build().map_err(ApplianceFailure::Error)?
+            }
         };
-        let mut builder = Client::builder(server.as_str())
-            .credentials(user.clone(), password.clone())
-            .request_timeout(self.request_timeout);
-        if let Some(agent) = &self.user_agent {
-            builder = builder.user_agent(agent.clone());
-        }
-        builder = match trust {
-            Trust::System => builder,
-            Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
-            Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
-        };
-        builder.build().map_err(ApplianceFailure::Error)
+        let limit = until.saturating_duration_since(Instant::now());
+        within(until, limit, accounts.log_in(&client, entry, until)).await?;
+        Ok(client)
     }
 }
 
@@ -249,18 +221,16 @@ pub(crate) fn result<T>(
     }
 }
 
-/// Logs `client` in before `until` (see [`Accounts::log_in`]).
-pub(crate) async fn log_in(
-    client: &Client,
-    entry: &Appliance,
-    accounts: &Accounts,
+/// `op`, or [`ApplianceFailure::TimedOut`] after `limit` once `until` passes.
+pub(crate) async fn within<T>(
     until: Instant,
-) -> Result<(), ApplianceFailure> {
-    let limit = until.saturating_duration_since(Instant::now());
-    match tokio::time::timeout_at(until, accounts.log_in(client, entry, until)).await {
-        Ok(logged_in) => logged_in,
-        Err(_) => Err(ApplianceFailure::TimedOut { limit }),
-    }
+    limit: Duration,
+    op: impl Future<Output = Result<T, ApplianceFailure>>,
+) -> Result<T, ApplianceFailure> {
+    let timed_out = Err(ApplianceFailure::TimedOut { limit });
+    tokio::time::timeout_at(until, op)
+        .await
+        .unwrap_or(timed_out)
 }
 
 /// Ends the session, briefly: a failure changes nothing for the result.

@@ -1,21 +1,13 @@
-//! Fleet-wide schedules: the schedule each appliance should have, made to match on every
-//! appliance by the rules of [`Client::apply_schedule`](crate::Client::apply_schedule).
+//! Fleet-wide schedules: each appliance's schedule made to match a spec.
 
 use crate::fleet::{Appliance, ApplianceResult, Fleet};
 use crate::schedule::{ApplyOptions, ScheduleDiff, ScheduleSpec};
 
 impl Fleet {
-    /// Makes each appliance's schedule (the one [`Appliance::schedule`] names, `default` unless
-    /// told otherwise) match the spec `desired` gives for it, as
-    /// [`Client::apply_schedule`](crate::Client::apply_schedule) does for one appliance: a
-    /// missing schedule is created, only the settings that differ are sent, passwords only on
-    /// create or when `options` ask, and a removal that needs a recreate is refused unless
-    /// `options` allow it (the appliance's result is then that error). With
-    /// [`ApplyOptions::dry_run`] nothing changes: each diff says what would.
-    ///
-    /// Every appliance within the fleet's time limit, [`jobs`](Self::jobs) at a time, with the
-    /// account rules of the [module](crate::fleet) documentation. Results in the appliances'
-    /// order.
+    /// Makes each appliance's schedule (the one [`Appliance::schedule`] names) match the spec
+    /// `desired` gives for it, as [`Client::apply_schedule`](crate::Client::apply_schedule)
+    /// does for one appliance. Each appliance within the fleet's time limit; results in the
+    /// appliances' order.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |servers| {
@@ -46,7 +38,7 @@ impl Fleet {
         desired: impl Fn(&Appliance) -> &'s ScheduleSpec,
         options: &ApplyOptions,
     ) -> Vec<ApplianceResult<ScheduleDiff>> {
-        self.on_each(self.login_time_limit(), |client, appliance| {
+        self.on_each(self.time_limit, |client, appliance| {
             let (id, spec) = (appliance.schedule.clone(), desired(appliance));
             async move { client.apply_schedule(&id, spec, options).await }
         })

@@ -23,16 +23,12 @@ use crate::wait::HumanDuration;
 
 impl Client {
     /// Checks the appliance's backups against `policy`: reads the appliance's clock, the job
-    /// details and the backup schedules, and judges them (see [`HealthReport`]). Ages are
-    /// measured by the appliance's clock; schedules that cannot be read make the check UNKNOWN
-    /// when the policy judges them, unless something certainly wrong makes it worse.
+    /// details and the backup schedules, and judges them (see [`HealthReport`]). Schedules that
+    /// cannot be read make the check UNKNOWN when the policy judges them.
     ///
     /// Made for monitoring: it gives up after the policy's
-    /// [`time_limit`](HealthPolicy::time_limit) (30 s by default), tries a read again only
-    /// after a failure that may pass (an appliance that answered 503, a connection reset), and
-    /// never repeats a log in that the appliance refused, since the appliance locks accounts
-    /// after a few failures. With [`verify_archive`](HealthPolicy::verify_archive) it also asks
-    /// the appliance's catalog for the newest successful scheduled backup at its location.
+    /// [`time_limit`](HealthPolicy::time_limit), tries a read again only after a failure that
+    /// may pass (503, a connection reset), and never repeats a refused log in.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(3).run(async |sim, client, request| {
@@ -50,15 +46,11 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - [`Error::Transient`]: the appliance could not be reached, or did not answer within the
-    ///   time limit.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::UntrustedCertificate`],
-    ///   [`Error::Server`], [`Error::MalformedResponse`]: the clock or the job details could not
-    ///   be read.
-    ///
-    /// A monitoring check reports every error as UNKNOWN.
+    /// [`Error::Transient`] when the appliance could not be reached or did not answer within
+    /// the time limit; the other errors of a read when the clock or the job details could not
+    /// be read. A monitoring check reports every error as UNKNOWN.
     pub async fn check_backup_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
-        let limit = policy.check_time_limit();
+        let limit = policy.time_limit;
         tokio::time::timeout(limit, self.read_health(policy))
             .await
             .unwrap_or_else(|_| {
@@ -78,7 +70,7 @@ impl Client {
     async fn read_health(&self, policy: &HealthPolicy) -> Result<HealthReport, Error> {
         // Retries end a little before the time limit, so the last failure is reported rather
         // than the limit itself.
-        let limit = policy.check_time_limit();
+        let limit = policy.time_limit;
         let mut pace = Pace::new(
             Deadline::starting_now(limit - limit / 5),
             Arc::new(ExponentialBackoff::new(
@@ -102,10 +94,10 @@ impl Client {
                 // An appliance whose time zone cannot be read counts as UTC, as most are.
                 zone: time.zone().unwrap_or(Zone::Fixed(Utc.fix())),
                 jobs: &jobs,
-                schedules: Some(schedules.as_deref().map_err(Clone::clone)),
+                schedules: schedules.as_deref().map_err(String::as_str),
             },
         );
-        if policy.verifies_archive() {
+        if policy.verify_archive {
             let found = self.archive_at_location(&mut pace, policy, &jobs).await;
             report.add_reason(found);
         }
@@ -140,7 +132,7 @@ impl Client {
             );
         };
         let mut location = BackupLocation::builder().location(root.clone());
-        if let Some(password) = policy.location_password() {
+        if let Some(password) = policy.location_password.as_ref() {
             location =
                 location.location_credentials(details.location_user.clone(), password.clone());
         }

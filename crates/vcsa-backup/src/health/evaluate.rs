@@ -23,8 +23,8 @@ pub(crate) struct Observation<'a> {
     pub(crate) zone: Zone,
     /// Every job the appliance remembers.
     pub(crate) jobs: &'a BTreeMap<JobId, JobDetails>,
-    /// The schedules, or why they could not be read; `None` when not read at all.
-    pub(crate) schedules: Option<Result<&'a [Schedule], String>>,
+    /// The schedules, or why they could not be read.
+    pub(crate) schedules: Result<&'a [Schedule], &'a str>,
 }
 
 /// Judges the observation by the policy.
@@ -62,25 +62,19 @@ pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthR
         newest(id, details)
     });
 
-    let schedules = match &seen.schedules {
-        None => None,
-        Some(Ok(schedules)) => Some(judge_schedules(policy, seen, schedules, &mut reasons)),
+    let schedules = match seen.schedules {
+        Ok(schedules) => Some(judge_schedules(policy, seen, schedules, &mut reasons)),
         // Unreadable schedules (a 6.5 appliance has none; a user may lack the privilege) leave
         // the verdict open only when the policy judges them.
-        Some(Err(why)) if needs_schedules(policy) => {
-            reasons.push(Reason::new(
-                Verdict::Unknown,
-                ReasonKind::Unreadable,
-                format!("the backup schedules could not be read: {why}"),
-            ));
-            None
-        }
-        Some(Err(why)) => {
-            reasons.push(Reason::new(
-                Verdict::Ok,
-                ReasonKind::Unreadable,
-                format!("the backup schedules could not be read, and this check does not need them: {why}"),
-            ));
+        Err(why) => {
+            let judged =
+                policy.no_enabled_schedule_is_warning || policy.required_schedule.is_some();
+            let (verdict, needed) = match judged {
+                true => (Verdict::Unknown, ""),
+                false => (Verdict::Ok, ", and this check does not need them"),
+            };
+            let message = format!("the backup schedules could not be read{needed}: {why}");
+            reasons.push(Reason::new(verdict, ReasonKind::Unreadable, message));
             None
         }
     };
@@ -107,13 +101,7 @@ fn canceled(details: &JobDetails) -> bool {
             .is_some_and(|e| e.error_type == Some(ServerErrorType::Canceled))
 }
 
-/// Whether the policy judges the schedules: a required one, or no enabled one as a warning.
-fn needs_schedules(policy: &HealthPolicy) -> bool {
-    policy.is_no_enabled_schedule_a_warning() || policy.required_schedule().is_some()
-}
-
-/// Jobs newest first: by start time (from the details, else from the id), then by id. A job
-/// with neither has not started yet (PENDING), so it counts as the newest.
+/// The newest success's facts, with the finding about its age.
 fn last_success(
     policy: &HealthPolicy,
     now: DateTime<Utc>,
@@ -159,10 +147,10 @@ fn last_success(
 
 /// The age of the newest success, judged by the policy.
 fn age_reason(policy: &HealthPolicy, id: &JobId, age: Duration) -> Reason {
-    let (verdict, limit) = if age > policy.crit_age() {
-        (Verdict::Critical, Some(("critical", policy.crit_age())))
-    } else if age > policy.warn_age() {
-        (Verdict::Warning, Some(("warning", policy.warn_age())))
+    let (verdict, limit) = if age > policy.crit_age {
+        (Verdict::Critical, Some(("critical", policy.crit_age)))
+    } else if age > policy.warn_age {
+        (Verdict::Warning, Some(("warning", policy.warn_age)))
     } else {
         (Verdict::Ok, None)
     };
@@ -194,7 +182,7 @@ fn judge_newest(
             format!("the newest backup, job {id}, was canceled"),
         )),
         TaskState::Failed => {
-            let verdict = if policy.is_failed_newest_job_critical() {
+            let verdict = if policy.failed_newest_job_is_critical {
                 Verdict::Critical
             } else {
                 Verdict::Warning
@@ -268,7 +256,7 @@ fn judge_schedules(
 ) -> Vec<ScheduleHealth> {
     // A schedule without a time (only run on demand) starts nothing by itself either.
     let runs = |s: &&Schedule| s.enabled && s.recurrence.is_some();
-    if policy.is_no_enabled_schedule_a_warning() && !schedules.iter().any(|s| runs(&s)) {
+    if policy.no_enabled_schedule_is_warning && !schedules.iter().any(|s| runs(&s)) {
         reasons.push(Reason::new(
             Verdict::Warning,
             ReasonKind::NoEnabledSchedule,
@@ -283,7 +271,7 @@ fn judge_schedules(
                 + ", so no backup starts by itself",
         ));
     }
-    if let Some(required) = policy.required_schedule() {
+    if let Some(required) = policy.required_schedule.as_deref() {
         match schedules.iter().find(|s| s.id == required) {
             None => reasons.push(Reason::new(
                 Verdict::Critical,
@@ -298,16 +286,13 @@ fn judge_schedules(
             Some(_) => {}
         }
     }
-    let starts: Vec<DateTime<Utc>> = seen
-        .jobs
-        .iter()
-        .filter_map(|(id, d)| d.started_at.or_else(|| id.started_at()))
-        .collect();
+    let started = |(id, d): (&JobId, &JobDetails)| d.started_at.or_else(|| id.started_at());
+    let starts: Vec<DateTime<Utc>> = seen.jobs.iter().filter_map(started).collect();
     let first_scheduled = seen
         .jobs
         .iter()
         .filter(|(_, d)| d.kind == JobKind::Scheduled)
-        .filter_map(|(id, d)| d.started_at.or_else(|| id.started_at()))
+        .filter_map(started)
         .min();
     let runs = Runs {
         starts: &starts,

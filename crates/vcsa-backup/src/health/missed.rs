@@ -20,6 +20,7 @@ pub(crate) struct Runs<'a> {
 }
 
 /// A schedule's newest due run and the runs missed in a row up to it, newest first.
+#[derive(Default)]
 pub(crate) struct Missed {
     pub(crate) last_due: Option<DateTime<Utc>>,
     pub(crate) runs: Vec<DateTime<Utc>>,
@@ -34,15 +35,12 @@ pub(crate) fn missed_runs(
     recurrence: &Recurrence,
     jobs: &Runs<'_>,
 ) -> Missed {
-    let grace = TimeDelta::from_std(policy.missed_run_grace_period()).unwrap_or(TimeDelta::MAX);
+    let grace = TimeDelta::from_std(policy.missed_run_grace).unwrap_or(TimeDelta::MAX);
     let Some(due_by) = now.checked_sub_signed(grace) else {
-        return Missed {
-            last_due: None,
-            runs: Vec::new(),
-        };
+        return Missed::default();
     };
     // Enough runs back for the critical count of a weekly schedule, and one more.
-    let weeks = i64::from(policy.missed_runs_critical_count().clamp(1, 52)) + 1;
+    let weeks = i64::from(policy.missed_runs_critical.clamp(1, 52)) + 1;
     let mut due = due_runs(zone, recurrence, due_by - TimeDelta::weeks(weeks), due_by);
     due.reverse();
     let started = |run: &DateTime<Utc>| {
@@ -90,7 +88,7 @@ pub(crate) fn reason(
     runs: &[DateTime<Utc>],
 ) -> Reason {
     let name = |run: &DateTime<Utc>| zone.to_local(*run).format("%A %H:%M").to_string();
-    let critical = policy.missed_runs_critical_count();
+    let critical = policy.missed_runs_critical;
     let verdict = if critical > 0 && runs.len() >= critical as usize {
         Verdict::Critical
     } else {
@@ -116,7 +114,7 @@ pub(crate) fn reason(
         format!(
             "the backup schedule \"{schedule}\" {which} (no backup job started within {} of \
              its time)",
-            HumanDuration(policy.missed_run_grace_period())
+            HumanDuration(policy.missed_run_grace)
         ),
     )
 }

@@ -6,6 +6,23 @@
 //! it. Ages are judged by the appliance's own clock, so a monitoring host whose clock drifts
 //! does not raise false alarms.
 
+/// Builder setters that store their argument in a field: `name(field: Type);` stores it as
+/// given (through `Into`), `name(field: Type) => Some;` stores `Some` of it.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident($field:ident: $ty:ty) $(=> $some:ident)?;)*) => {$(
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, $field: $ty) -> Self {
+            self.$field = setters!(@store $field $($some)?);
+            self
+        }
+    )*};
+    (@store $value:ident) => { $value.into() };
+    (@store $value:ident Some) => { Some($value.into()) };
+}
+#[cfg(feature = "fleet")]
+pub(crate) use setters;
+
 mod check;
 mod evaluate;
 mod missed;

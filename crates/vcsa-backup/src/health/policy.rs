@@ -7,12 +7,8 @@ use vcsa_backup_api::Secret;
 /// The thresholds of a backup health check.
 ///
 /// The defaults suit a daily backup: WARNING when the newest successful backup is older than
-/// 26 hours (one missed day, with two hours of slack), CRITICAL beyond 50 hours; a failed newest
-/// job is CRITICAL (a canceled one is only reported); an appliance with no enabled schedule is a
-/// WARNING; no schedule is required by name; a schedule's run that started no backup within an
-/// hour of its time is a WARNING, two such runs in a row CRITICAL; the newest backup is not looked
-/// for at its location; a check gives up after 30 s, retrying what failed for a moment (an
-/// appliance that answered 503, a connection reset) until then.
+/// 26 hours (one missed day, with two hours of slack), CRITICAL beyond 50 hours; each setter
+/// gives its own default.
 ///
 /// ```
 /// use std::time::Duration;
@@ -33,30 +29,26 @@ use vcsa_backup_api::Secret;
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct HealthPolicy {
     #[serde(rename = "warn_age_seconds", serialize_with = "seconds")]
-    warn_age: Duration,
+    pub(crate) warn_age: Duration,
     #[serde(rename = "crit_age_seconds", serialize_with = "seconds")]
-    crit_age: Duration,
-    failed_newest_job_is_critical: bool,
-    no_enabled_schedule_is_warning: bool,
-    required_schedule: Option<String>,
+    pub(crate) crit_age: Duration,
+    pub(crate) failed_newest_job_is_critical: bool,
+    pub(crate) no_enabled_schedule_is_warning: bool,
+    pub(crate) required_schedule: Option<String>,
     #[serde(rename = "missed_run_grace_seconds", serialize_with = "seconds")]
-    missed_run_grace: Duration,
-    missed_runs_critical: u32,
-    verify_archive: bool,
+    pub(crate) missed_run_grace: Duration,
+    pub(crate) missed_runs_critical: u32,
+    pub(crate) verify_archive: bool,
     #[serde(skip)]
-    location_password: Option<Secret>,
+    pub(crate) location_password: Option<Secret>,
     #[serde(rename = "time_limit_seconds", serialize_with = "seconds")]
-    time_limit: Duration,
+    pub(crate) time_limit: Duration,
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_secs())
 }
 
-/// The default warning age: a day and two hours.
-pub(crate) const DEFAULT_WARN_AGE: Duration = Duration::from_secs(26 * 3600);
-/// The default critical age: two days and two hours.
-pub(crate) const DEFAULT_CRIT_AGE: Duration = Duration::from_secs(50 * 3600);
 /// How late a schedule's run may start by default before it counts as missed.
 pub const DEFAULT_MISSED_RUN_GRACE: Duration = Duration::from_secs(3600);
 /// How many missed runs in a row are CRITICAL by default (one is a WARNING).
@@ -67,8 +59,9 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(30);
 impl Default for HealthPolicy {
     fn default() -> Self {
         Self {
-            warn_age: DEFAULT_WARN_AGE,
-            crit_age: DEFAULT_CRIT_AGE,
+            // A day and two hours, then two days and two hours.
+            warn_age: Duration::from_secs(26 * 3600),
+            crit_age: Duration::from_secs(50 * 3600),
             failed_newest_job_is_critical: true,
             no_enabled_schedule_is_warning: true,
             required_schedule: None,
@@ -102,48 +95,30 @@ impl HealthPolicy {
         })
     }
 
-    /// Whether a failed newest job makes the check CRITICAL (`true`, the default) or a WARNING.
-    #[must_use]
-    pub fn failed_newest_job_is_critical(mut self, critical: bool) -> Self {
-        self.failed_newest_job_is_critical = critical;
-        self
-    }
+    setters! {
+        /// Whether a failed newest job makes the check CRITICAL (`true`, the default) or a
+        /// WARNING.
+        failed_newest_job_is_critical(failed_newest_job_is_critical: bool);
 
-    /// Whether an appliance without an enabled backup schedule that has a time to run at is a
-    /// WARNING (`true`, the default). Turn it off where backups are started from outside, such
-    /// as by cron.
-    #[must_use]
-    pub fn no_enabled_schedule_is_warning(mut self, warning: bool) -> Self {
-        self.no_enabled_schedule_is_warning = warning;
-        self
-    }
+        /// Whether an appliance without an enabled backup schedule that has a time to run at is
+        /// a WARNING (`true`, the default). Turn it off where backups are started from outside,
+        /// such as by cron.
+        no_enabled_schedule_is_warning(no_enabled_schedule_is_warning: bool);
 
-    /// Requires the schedule with this id (usually `default`): CRITICAL when it does not
-    /// exist, WARNING when it is disabled.
-    #[must_use]
-    pub fn require_schedule(mut self, id: impl Into<String>) -> Self {
-        self.required_schedule = Some(id.into());
-        self
-    }
+        /// Requires the schedule with this id (usually `default`): CRITICAL when it does not
+        /// exist, WARNING when it is disabled.
+        require_schedule(required_schedule: impl Into<String>) => Some;
 
-    /// How late an enabled schedule's run may start (by the appliance's clock, in its time
-    /// zone) before it counts as missed: a run with no backup job started within this time of
-    /// it is a WARNING that names it (default one hour, [`DEFAULT_MISSED_RUN_GRACE`]). Runs due
-    /// before the oldest scheduled job on record are not judged: nothing says the schedule
-    /// existed then.
-    #[must_use]
-    pub fn missed_run_grace(mut self, grace: Duration) -> Self {
-        self.missed_run_grace = grace;
-        self
-    }
+        /// How late an enabled schedule's run may start (by the appliance's clock, in its time
+        /// zone) before it counts as missed: a WARNING that names it (default one hour,
+        /// [`DEFAULT_MISSED_RUN_GRACE`]). Runs due before the oldest scheduled job on record are
+        /// not judged: nothing says the schedule existed then.
+        missed_run_grace(missed_run_grace: Duration);
 
-    /// How many missed runs in a row make the check CRITICAL (default 2,
-    /// [`DEFAULT_MISSED_RUNS_CRITICAL`]); fewer are a WARNING. Zero keeps missed runs a
-    /// WARNING however many there are.
-    #[must_use]
-    pub fn missed_runs_critical(mut self, runs: u32) -> Self {
-        self.missed_runs_critical = runs;
-        self
+        /// How many missed runs in a row make the check CRITICAL (default 2,
+        /// [`DEFAULT_MISSED_RUNS_CRITICAL`]); fewer are a WARNING. Zero keeps missed runs a
+        /// WARNING however many there are.
+        missed_runs_critical(missed_runs_critical: u32);
     }
 
     /// Looks for the newest successful scheduled backup in the appliance's catalog at its
@@ -169,11 +144,6 @@ impl HealthPolicy {
         self
     }
 
-    /// How long the whole check may take.
-    pub(crate) fn check_time_limit(&self) -> Duration {
-        self.time_limit
-    }
-
     /// Older than this, the newest successful backup is a WARNING.
     pub fn warn_age(&self) -> Duration {
         self.warn_age
@@ -182,41 +152,6 @@ impl HealthPolicy {
     /// Older than this, the newest successful backup is CRITICAL.
     pub fn crit_age(&self) -> Duration {
         self.crit_age
-    }
-
-    /// Whether a failed newest job is CRITICAL (otherwise a WARNING).
-    pub(crate) fn is_failed_newest_job_critical(&self) -> bool {
-        self.failed_newest_job_is_critical
-    }
-
-    /// Whether no enabled schedule is a WARNING.
-    pub(crate) fn is_no_enabled_schedule_a_warning(&self) -> bool {
-        self.no_enabled_schedule_is_warning
-    }
-
-    /// The schedule that must exist, if one must.
-    pub(crate) fn required_schedule(&self) -> Option<&str> {
-        self.required_schedule.as_deref()
-    }
-
-    /// How late a schedule's run may start before it counts as missed.
-    pub(crate) fn missed_run_grace_period(&self) -> Duration {
-        self.missed_run_grace
-    }
-
-    /// How many missed runs in a row are CRITICAL; zero: never.
-    pub(crate) fn missed_runs_critical_count(&self) -> u32 {
-        self.missed_runs_critical
-    }
-
-    /// Whether the check looks for the newest scheduled backup at its location.
-    pub(crate) fn verifies_archive(&self) -> bool {
-        self.verify_archive
-    }
-
-    /// The backup location's password for [`verify_archive`](Self::verify_archive).
-    pub(crate) fn location_password(&self) -> Option<&Secret> {
-        self.location_password.as_ref()
     }
 }
 
