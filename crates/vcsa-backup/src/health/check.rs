@@ -126,7 +126,8 @@ impl Client {
             return reason(
                 Verdict::Warning,
                 format!(
-                    "the newest successful scheduled backup, job {id}, went to {}, which is not                      in the appliance's folder layout, so the catalog cannot list it",
+                    "the newest successful scheduled backup, job {id}, went to {}, which is not \
+                     in the appliance's folder layout, so the catalog cannot list it",
                     details.location
                 ),
             );

@@ -677,4 +677,18 @@ async fn the_newest_scheduled_backup_is_looked_for_at_its_location() {
     // Without the option, the catalog is not asked.
     let report = appliance.check(&HealthPolicy::default()).await;
     assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.reasons);
+
+    // A backup that went outside the folder layout cannot be looked for in a catalog.
+    let (id, mut stray) = scheduled(hours(3));
+    stray["location"] = json!("sftp://backup.example.com/loose");
+    let report = Appliance::new([(id, stray)]).check(&policy).await;
+    assert_eq!(report.verdict, Verdict::Warning, "{:?}", report.reasons);
+    assert!(
+        report.summary().contains(
+            "went to sftp://backup.example.com/loose, which is not in the appliance's folder \
+             layout, so the catalog cannot list it"
+        ),
+        "{}",
+        report.summary()
+    );
 }
