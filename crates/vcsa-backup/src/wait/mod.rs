@@ -31,8 +31,6 @@
 //!
 #![doc = include_str!("performance.md")]
 
-mod error;
-mod human;
 mod options;
 mod poller;
 mod progress;
@@ -43,14 +41,14 @@ mod when_idle;
 #[cfg(test)]
 mod simulation;
 
-pub use crate::retry::WaitSummary;
-pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
-pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
-pub use error::{
+pub use crate::error::{
     BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, RecoveryWaitError, Stalled,
     TimedOut, WaitError,
 };
-pub use human::HumanDuration;
+pub use crate::human::HumanDuration;
+pub use crate::retry::WaitSummary;
+pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
+pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
 pub use restore::RESTORE_OUTAGE;
@@ -158,7 +156,7 @@ impl Client {
         options: &WaitOptions,
     ) -> Result<IdleStart, WaitError> {
         let span = tracing::info_span!("start_backup_when_idle");
-        when_idle::start_when_idle(self.clone(), options, || self.start_backup(request))
+        when_idle::start_when_idle(self, options, || self.start_backup(request))
             .instrument(span)
             .await
     }
@@ -173,10 +171,8 @@ impl Client {
         options: &WaitOptions,
     ) -> Result<IdleStart, WaitError> {
         let span = tracing::info_span!("run_schedule_when_idle", schedule);
-        when_idle::start_when_idle(self.clone(), options, || {
-            self.run_schedule(schedule, comment)
-        })
-        .instrument(span)
-        .await
+        when_idle::start_when_idle(self, options, || self.run_schedule(schedule, comment))
+            .instrument(span)
+            .await
     }
 }

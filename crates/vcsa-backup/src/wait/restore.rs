@@ -1,10 +1,6 @@
-//! Waiting for a restore and for a reconciliation, with a fault policy sized for a restore.
-//!
-//! The same machinery as a backup's wait (the [`WaitOptions`]' deadline, backoff and
-//! [`FaultPolicy`], read by [`Pace`]), with two rules of its own: progress only moves forward
-//! (a figure read after the appliance's services restarted never takes it back), and a
-//! reconciliation job that the appliance stops showing (it answers 404 once the job has ended)
-//! has ended: the wait returns the last status it read.
+//! Waiting for a restore and for a reconciliation: a backup's wait's deadline, backoff and
+//! fault policy (sized for a restore), with progress that never goes back (a figure read after
+//! the appliance's services restarted).
 
 use std::future::Future;
 use std::time::Duration;
@@ -15,8 +11,8 @@ use crate::job::details::TaskState;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::backoff::ExponentialBackoff;
-use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
-use crate::retry::{Call, Decision, Pace, Stop};
+use crate::retry::faults::RetryTransient;
+use crate::retry::{Call, Stop};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
@@ -44,6 +40,20 @@ impl WaitOptions {
     }
 }
 
+/// [`Error::RecoveryWait`], keeping of the restore's last status its messages.
+impl From<RecoveryWaitError<RestoreStatus>> for Error {
+    fn from(error: RecoveryWaitError<RestoreStatus>) -> Self {
+        Self::RecoveryWait(Box::new(error.map_last(|status| status.messages)))
+    }
+}
+
+/// [`Error::RecoveryWait`], keeping of the reconciliation's last status its messages.
+impl From<RecoveryWaitError<Reconciliation>> for Error {
+    fn from(error: RecoveryWaitError<Reconciliation>) -> Self {
+        Self::RecoveryWait(Box::new(error.map_last(|status| status.messages)))
+    }
+}
+
 /// What a recovery wait follows: a restore or a reconciliation.
 trait Followed: Sized {
     /// Whether it ended: `Some(true)` succeeded, `Some(false)` failed.
@@ -52,27 +62,20 @@ trait Followed: Sized {
     fn progress(&mut self) -> &mut Percent;
 }
 
-impl Followed for RestoreStatus {
-    fn ended(&self) -> Option<bool> {
-        self.state
-            .is_terminal()
-            .then_some(self.state == JobState::Succeeded)
-    }
-    fn progress(&mut self) -> &mut Percent {
-        &mut self.progress
-    }
+macro_rules! followed {
+    ($($status:ty: $succeeded:expr),*) => {$(
+        impl Followed for $status {
+            fn ended(&self) -> Option<bool> {
+                self.state.is_terminal().then_some(self.state == $succeeded)
+            }
+            fn progress(&mut self) -> &mut Percent {
+                &mut self.progress
+            }
+        }
+    )*};
 }
 
-impl Followed for Reconciliation {
-    fn ended(&self) -> Option<bool> {
-        self.state
-            .is_terminal()
-            .then_some(self.state == TaskState::Succeeded)
-    }
-    fn progress(&mut self) -> &mut Percent {
-        &mut self.progress
-    }
-}
+followed!(RestoreStatus: JobState::Succeeded, Reconciliation: TaskState::Succeeded);
 
 impl Client {
     /// Waits until the restore ends, riding out the appliance's restarts as `options`'
@@ -124,55 +127,39 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Option<T>, Error>> + Send,
 {
-    let mut pace = Pace::new(
-        options.start(),
-        options.backoff.clone(),
-        options.max_interval,
-    );
-    let faults = options.faults.clone();
-    let mut decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
-        FaultAction::Retry => Decision::Retry,
-        _ => Decision::GiveUp,
-    };
+    let mut pace = options.pace(options.start());
     let mut last: Option<T> = None;
     loop {
-        let mut call = Call(&mut read);
-        let status = match pace
-            .retry_within("reading the job", None, &mut decide, &mut call)
+        let decide = |error: &_, streak: &_| options.decide(error, streak);
+        let mut status = match pace
+            .retry_within("reading the job", None, decide, &mut Call(&mut read))
             .await
         {
             Ok(Some(status)) => status,
             Ok(None) => {
-                return match last {
-                    Some(last) => Ok(last),
-                    None => Err(RecoveryWaitError::ReadFailed {
-                        last: None,
-                        error: no_job(),
-                        summary: pace.summary(),
-                    }),
-                };
+                return last.ok_or_else(|| RecoveryWaitError::ReadFailed {
+                    last: None,
+                    error: no_job(),
+                    summary: pace.summary(),
+                });
             }
             Err(Stop::GaveUp(error)) => {
-                let summary = pace.summary();
                 return Err(RecoveryWaitError::ReadFailed {
                     last,
                     error,
-                    summary,
+                    summary: pace.summary(),
                 });
             }
             Err(Stop::OutOfTime(error)) => {
-                let summary = pace.summary();
                 return Err(RecoveryWaitError::TimedOut {
                     last,
                     error: Some(error),
-                    summary,
+                    summary: pace.summary(),
                 });
             }
         };
-        let mut status = status;
-        if let Some(before) = last.as_mut() {
-            let kept = (*before.progress()).max(*status.progress());
-            *status.progress() = kept;
+        if let Some(before) = &mut last {
+            *status.progress() = (*before.progress()).max(*status.progress());
         }
         on_status(&status);
         match status.ended() {

@@ -143,10 +143,6 @@ impl JobSource for ModelJob {
             size_bytes: None,
         })
     }
-
-    async fn list_jobs(&self) -> Result<Vec<JobId>, Error> {
-        Ok(Vec::new())
-    }
 }
 
 /// Reads made and lag (from the job's end to the read that saw it) for one job.

@@ -11,129 +11,18 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use tracing::Instrument;
 
-use super::error::WaitError;
-use super::poller::{JobSource, Poller, Step};
+use super::poller::{Poller, Step};
+use crate::error::WaitError;
 use crate::{Client, JobId, JobState, JobStatus, Message, Percent};
 
-type Read<S> = Pin<Box<dyn Future<Output = (Poller<S>, Result<Step, WaitError>)> + Send>>;
+type Read = Pin<Box<dyn Future<Output = (Poller<Client>, Result<Step, WaitError>)> + Send>>;
 
 /// Where the watch is: holding the poller between reads, or a read under way that holds it.
-enum State<S> {
-    Idle(Box<Poller<S>>),
-    Reading(Read<S>),
+enum State {
+    Idle(Box<Poller<Client>>),
+    Reading(Read),
     /// Only while a poll moves from one state to the other.
     Moving,
-}
-
-/// What makes an update worth reporting.
-#[derive(Debug, PartialEq)]
-struct Seen {
-    state: JobState,
-    progress: Percent,
-    messages: Vec<Message>,
-}
-
-impl Seen {
-    fn of(status: &JobStatus) -> Self {
-        Self {
-            state: status.state.clone(),
-            progress: status.progress,
-            messages: status.messages.clone(),
-        }
-    }
-}
-
-/// The stream behind [`JobWatch`], over any [`JobSource`].
-pub(crate) struct Watch<S: JobSource> {
-    job: JobId,
-    state: State<S>,
-    seen: Option<Seen>,
-    ended: bool,
-}
-
-impl<S: JobSource> Watch<S> {
-    pub(crate) fn new(poller: Poller<S>) -> Self {
-        Self {
-            job: poller.job().clone(),
-            state: State::Idle(Box::new(poller)),
-            seen: None,
-            ended: false,
-        }
-    }
-
-    /// The next step of the wait, from wherever the stream is.
-    fn read(mut poller: Box<Poller<S>>) -> Read<S> {
-        let span = poller.span().clone();
-        Box::pin(
-            async move {
-                let step = poller.step().await;
-                (*poller, step)
-            }
-            .instrument(span),
-        )
-    }
-
-    /// Waits for the end, continuing the same schedule: a read under way is finished first.
-    pub(crate) async fn until_done(self) -> Result<JobStatus, WaitError> {
-        let mut poller = match self.state {
-            State::Idle(poller) => *poller,
-            State::Reading(read) => {
-                let (poller, step) = read.await;
-                if let Step::Ended(status) = step? {
-                    return poller.outcome(status);
-                }
-                poller
-            }
-            State::Moving => unreachable!("a watch is never left between states"),
-        };
-        let span = poller.span().clone();
-        async move { poller.until_done().await }
-            .instrument(span)
-            .await
-    }
-}
-
-impl<S: JobSource> Stream for Watch<S> {
-    type Item = Result<JobStatus, WaitError>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        // Every field is `Unpin`.
-        let this = self.get_mut();
-        loop {
-            if this.ended {
-                return Poll::Ready(None);
-            }
-            let mut read = match std::mem::replace(&mut this.state, State::Moving) {
-                State::Idle(poller) => Self::read(poller),
-                State::Reading(read) => read,
-                State::Moving => unreachable!("a watch is never left between states"),
-            };
-            let (poller, step) = match read.as_mut().poll(cx) {
-                Poll::Pending => {
-                    this.state = State::Reading(read);
-                    return Poll::Pending;
-                }
-                Poll::Ready(done) => done,
-            };
-            this.state = State::Idle(Box::new(poller));
-            let status = match step {
-                Ok(Step::Running(status)) => status,
-                Ok(Step::Ended(status)) => {
-                    this.ended = true;
-                    status
-                }
-                Err(error) => {
-                    this.ended = true;
-                    return Poll::Ready(Some(Err(error)));
-                }
-            };
-            let seen = Seen::of(&status);
-            if this.ended || this.seen.as_ref() != Some(&seen) {
-                this.seen = Some(seen);
-                return Poll::Ready(Some(Ok(status)));
-            }
-        }
-    }
 }
 
 /// A backup job's status updates, from [`Client::watch_job`].
@@ -171,22 +60,99 @@ impl<S: JobSource> Stream for Watch<S> {
 /// # Ok(()) })
 /// ```
 pub struct JobWatch {
-    inner: Watch<Client>,
+    job: JobId,
+    state: State,
+    /// The state, progress and messages last reported: an update differs in one of them.
+    seen: Option<(JobState, Percent, Vec<Message>)>,
+    ended: bool,
 }
 
 impl JobWatch {
     pub(crate) fn new(poller: Poller<Client>) -> Self {
         Self {
-            inner: Watch::new(poller),
+            job: poller.job().clone(),
+            state: State::Idle(Box::new(poller)),
+            seen: None,
+            ended: false,
         }
+    }
+
+    /// The next step of the wait, from wherever the stream is.
+    fn read(mut poller: Box<Poller<Client>>) -> Read {
+        let span = poller.span().clone();
+        Box::pin(
+            async move {
+                let step = poller.step().await;
+                (*poller, step)
+            }
+            .instrument(span),
+        )
+    }
+
+    /// Waits for the end, continuing the same schedule: a read under way is finished first.
+    async fn until_done(self) -> Result<JobStatus, WaitError> {
+        let mut poller = match self.state {
+            State::Idle(poller) => *poller,
+            State::Reading(read) => {
+                let (poller, step) = read.await;
+                if let Step::Ended(status) = step? {
+                    return poller.outcome(status);
+                }
+                poller
+            }
+            State::Moving => unreachable!("a watch is never left between states"),
+        };
+        let span = poller.span().clone();
+        async move { poller.until_done().await }
+            .instrument(span)
+            .await
     }
 }
 
 impl Stream for JobWatch {
     type Item = Result<JobStatus, WaitError>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Pin::new(&mut self.inner).poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // Every field is `Unpin`.
+        let this = self.get_mut();
+        loop {
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            let mut read = match std::mem::replace(&mut this.state, State::Moving) {
+                State::Idle(poller) => Self::read(poller),
+                State::Reading(read) => read,
+                State::Moving => unreachable!("a watch is never left between states"),
+            };
+            let (poller, step) = match read.as_mut().poll(cx) {
+                Poll::Pending => {
+                    this.state = State::Reading(read);
+                    return Poll::Pending;
+                }
+                Poll::Ready(done) => done,
+            };
+            this.state = State::Idle(Box::new(poller));
+            let status = match step {
+                Ok(Step::Running(status)) => status,
+                Ok(Step::Ended(status)) => {
+                    this.ended = true;
+                    status
+                }
+                Err(error) => {
+                    this.ended = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+            };
+            let seen = (
+                status.state.clone(),
+                status.progress,
+                status.messages.clone(),
+            );
+            if this.ended || this.seen.as_ref() != Some(&seen) {
+                this.seen = Some(seen);
+                return Poll::Ready(Some(Ok(status)));
+            }
+        }
     }
 }
 
@@ -195,15 +161,15 @@ impl IntoFuture for JobWatch {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.inner.until_done())
+        Box::pin(self.until_done())
     }
 }
 
 impl std::fmt::Debug for JobWatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JobWatch")
-            .field("job", &self.inner.job)
-            .field("ended", &self.inner.ended)
+            .field("job", &self.job)
+            .field("ended", &self.ended)
             .finish_non_exhaustive()
     }
 }

@@ -10,12 +10,12 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
 use super::options::WaitOptions;
-use super::poller::{JobSource, Poller, Step};
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
-use crate::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
-use crate::{Error, JobId, JobStatus};
+use super::poller::{Poller, Step};
+use crate::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
+use crate::retry::faults::FailureStreak;
+use crate::retry::{Attempt, Call, Deadline, Decision, Stop};
+use crate::{Client, Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
 /// or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
@@ -67,8 +67,8 @@ impl fmt::Display for Refusal {
 
 /// One attempt to start: the start itself, and when a backup is in progress, the wait behind
 /// the newest job.
-struct StartAttempt<'a, S, F> {
-    source: &'a S,
+struct StartAttempt<'a, F> {
+    client: &'a Client,
     options: &'a WaitOptions,
     deadline: Deadline,
     start: F,
@@ -77,9 +77,8 @@ struct StartAttempt<'a, S, F> {
     ended: HashSet<JobId>,
 }
 
-impl<S, F, Fut> Attempt for StartAttempt<'_, S, F>
+impl<F, Fut> Attempt for StartAttempt<'_, F>
 where
-    S: JobSource,
     F: FnMut() -> Fut + Send,
     Fut: Future<Output = Result<JobStatus, Error>> + Send,
 {
@@ -100,7 +99,7 @@ where
         if !matches!(error, Error::BackupInProgress(_)) {
             return Err(Refusal::Refused(error));
         }
-        let running = newest_job(self.source, self.options, self.deadline).await?;
+        let running = newest_job(self.client, self.options, self.deadline).await?;
         tracing::info!(
             newest_job = running.as_ref().map_or("none", JobId::as_str),
             "a backup or restore is already in progress"
@@ -114,7 +113,7 @@ where
             });
         };
         self.ended.insert(job.clone());
-        let blocker = wait_behind(self.source, self.options, self.deadline, job).await?;
+        let blocker = wait_behind(self.client, self.options, self.deadline, job).await?;
         let waited = blocker.is_some();
         self.blocked_by.extend(blocker);
         Err(Refusal::Busy { error, waited })
@@ -123,20 +122,19 @@ where
 
 /// Runs `start` until the appliance accepts it, waiting behind whatever job is running, all
 /// within `options`' deadline.
-pub(crate) async fn start_when_idle<S, F, Fut>(
-    source: S,
+pub(crate) async fn start_when_idle<F, Fut>(
+    client: &Client,
     options: &WaitOptions,
     start: F,
 ) -> Result<IdleStart, WaitError>
 where
-    S: JobSource,
     F: FnMut() -> Fut + Send,
     Fut: Future<Output = Result<JobStatus, Error>> + Send,
 {
     let deadline = options.start();
-    let mut pace = Pace::new(deadline, options.backoff.clone(), options.max_interval);
+    let mut pace = options.pace(deadline);
     let mut attempt = StartAttempt {
-        source: &source,
+        client,
         options,
         deadline,
         start,
@@ -184,14 +182,14 @@ where
 
 /// Waits, within the deadline, for `job` to end: `Some` if it was running (it blocked the
 /// start), `None` if it had already ended.
-async fn wait_behind<S: JobSource>(
-    source: &S,
+async fn wait_behind(
+    client: &Client,
     options: &WaitOptions,
     deadline: Deadline,
     job: JobId,
 ) -> Result<Option<BlockingJob>, Refusal> {
     let started = Instant::now();
-    let mut poller = Poller::within(source.clone(), job.clone(), options, deadline);
+    let mut poller = Poller::within(client.clone(), job.clone(), options, deadline);
     let span = poller.span().clone();
     let mut was_running = false;
     let final_state = loop {
@@ -214,19 +212,15 @@ async fn wait_behind<S: JobSource>(
 }
 
 /// The newest job on the appliance, read with the wait's fault policy and backoff.
-async fn newest_job<S: JobSource>(
-    source: &S,
+async fn newest_job(
+    client: &Client,
     options: &WaitOptions,
     deadline: Deadline,
 ) -> Result<Option<JobId>, Refusal> {
-    let mut pace = Pace::new(deadline, options.backoff.clone(), options.max_interval);
-    let faults = options.faults.clone();
-    let decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
-        FaultAction::Retry => Decision::Retry,
-        _ => Decision::GiveUp,
-    };
-    let mut list = Call(|| source.list_jobs());
-    match pace
+    let mut list = Call(|| client.list_jobs());
+    let decide = |error: &_, streak: &_| options.decide(error, streak);
+    match options
+        .pace(deadline)
         .retry_within("reading the job list", None, decide, &mut list)
         .await
     {
