@@ -25,7 +25,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 /// assert_eq!(other.started_at(), None);
 /// assert_eq!(other.to_string(), "restore-7");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
 pub struct JobId {
     text: String,
     // Derived from `text`, so it never disagrees with it and needs no part in comparisons.
@@ -146,11 +147,5 @@ impl AsRef<str> for JobId {
 impl serde::Serialize for JobId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JobId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::new)
     }
 }

@@ -16,16 +16,11 @@
 //!
 //! - **End.** `SUCCEEDED` ends the wait with the job's status; `FAILED` with
 //!   [`WaitError::JobFailed`]. Every other state, known or not, counts as running.
-//! - **When to read** is the [`Backoff`]'s choice. The default, [`ProgressAware`], sleeps until
-//!   shortly before the end the job's progress predicts; no delay exceeds 30 s or 5% of the
-//!   time waited. The deadline ([`WaitOptions::time_limit`], 12 h, or
-//!   [`WaitOptions::deadline`]) is never slept past: the last
-//!   read is at it. [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
-//! - **Faults** are the [`FaultPolicy`]'s choice. The default, [`RetryTransient`], rides out
-//!   transient failures (unreachable, 502/503/504, `SERVICE_UNAVAILABLE`, sessions refused right
-//!   after a log in) for 5 minutes in a row, and stops at once on anything else; a refused log in
-//!   is never retried (appliances lock accounts). An expired session is no fault: the client logs
-//!   in again.
+//! - **When to read** is the [`Backoff`]'s choice ([`ProgressAware`] by default), never past the
+//!   deadline ([`WaitOptions::time_limit`] or [`WaitOptions::deadline`]): the last read is at it.
+//!   [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
+//! - **Faults** are the [`FaultPolicy`]'s choice ([`RetryTransient`] by default: transient
+//!   failures for 5 minutes in a row). An expired session is no fault: the client logs in again.
 //! - **Time** is tokio's clock, so tests run on a paused clock. Each wait is a `tracing` span;
 //!   each read an event (job, state, progress, next delay), never a secret.
 //!

@@ -20,10 +20,9 @@ enum Limit {
 
 /// How long a wait may take, how often it reads and which failures it survives.
 ///
-/// `WaitOptions::default()` waits up to 12 hours, reads on the schedule of [`ProgressAware`]
-/// (rarely while the job's end is far, closely near it, never more than 30 s or 5% of the time
-/// waited apart), and rides out transient failures and sessions refused right after log-in for
-/// up to 5 minutes in a row ([`RetryTransient::default`]).
+/// `WaitOptions::default()` waits up to [12 hours](Self::DEFAULT_TIME_LIMIT), reads on the
+/// schedule of [`ProgressAware`], and rides out transient failures for up to 5 minutes in a row
+/// ([`RetryTransient::default`]).
 ///
 /// ```
 /// use std::time::Duration;
