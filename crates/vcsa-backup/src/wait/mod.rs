@@ -94,10 +94,8 @@ impl Client {
         self.watch_job(job, options).await
     }
 
-    /// Watches the backup job `job`: a stream of its status updates (see [`JobWatch`]).
-    ///
-    /// The deadline of `options` runs from this call. Dropping the watch stops reading the
-    /// status; **the backup goes on on the appliance** (cancel it with [`Client::cancel_job`]).
+    /// Watches the backup job `job`: a stream of its status updates, which stops reading when
+    /// dropped, never the backup (see [`JobWatch`]). The deadline of `options` runs from this call.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {

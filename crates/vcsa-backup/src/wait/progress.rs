@@ -40,7 +40,7 @@ use crate::retry::backoff::{Backoff, ExponentialBackoff, PollContext};
 /// // Nothing known: plain backoff.
 /// assert_eq!(policy.delay(&PollContext::new(1, s(0))), s(1));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProgressAware {
     fallback: ExponentialBackoff,
 }
@@ -55,9 +55,7 @@ impl ProgressAware {
 
     /// The default: [`ExponentialBackoff::default`] while progress tells nothing.
     pub fn new() -> Self {
-        Self {
-            fallback: ExponentialBackoff::default(),
-        }
+        Self::default()
     }
 
     /// Uses `fallback` while progress tells nothing; its shortest delay is also the shortest
@@ -80,12 +78,6 @@ impl ProgressAware {
     /// ```
     pub fn lag_bound(elapsed: Duration) -> Duration {
         (elapsed / Self::LAG_DIVISOR).max(Self::LAG_FLOOR)
-    }
-}
-
-impl Default for ProgressAware {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
