@@ -53,7 +53,6 @@ pub use when_idle::IdleStart;
 use tracing::Instrument;
 
 use crate::{BackupRequest, Client, JobId, JobStatus};
-use poller::Poller;
 
 impl Client {
     /// Waits until the backup job `job` ends, reading its status on the schedule and within the
@@ -111,7 +110,7 @@ impl Client {
     /// # Ok(()) })
     /// ```
     pub fn watch_job(&self, job: &JobId, options: &WaitOptions) -> JobWatch {
-        JobWatch::new(Poller::new(self.clone(), job.clone(), options))
+        JobWatch::new(self, job, options)
     }
 
     /// Starts a backup, waiting first for a backup or restore already in progress.

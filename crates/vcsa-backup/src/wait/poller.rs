@@ -115,10 +115,6 @@ impl<S: JobSource> Poller<S> {
         &self.span
     }
 
-    pub(crate) fn job(&self) -> &JobId {
-        &self.job
-    }
-
     /// Seconds since the wait began: the clock the progress log works on.
     fn now(&self) -> f64 {
         self.pace.deadline().elapsed().as_secs_f64()

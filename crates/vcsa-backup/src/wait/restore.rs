@@ -21,9 +21,8 @@ pub const RESTORE_OUTAGE: Duration = Duration::from_secs(30 * 60);
 
 impl WaitOptions {
     /// The options of a restore's or a reconciliation's wait: up to 12 hours, a read every
-    /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), and failures of the kinds
-    /// [`RetryTransient`] rides out (no answer, 502/503/504, sessions refused right after a log
-    /// in) ridden out for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
+    /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), and the failures [`RetryTransient`]
+    /// rides out ridden out for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
     ///
     /// ```
     /// use std::time::Duration;
@@ -40,20 +39,6 @@ impl WaitOptions {
     }
 }
 
-/// [`Error::RecoveryWait`], keeping of the restore's last status its messages.
-impl From<RecoveryWaitError<RestoreStatus>> for Error {
-    fn from(error: RecoveryWaitError<RestoreStatus>) -> Self {
-        Self::RecoveryWait(Box::new(error.map_last(|status| status.messages)))
-    }
-}
-
-/// [`Error::RecoveryWait`], keeping of the reconciliation's last status its messages.
-impl From<RecoveryWaitError<Reconciliation>> for Error {
-    fn from(error: RecoveryWaitError<Reconciliation>) -> Self {
-        Self::RecoveryWait(Box::new(error.map_last(|status| status.messages)))
-    }
-}
-
 /// What a recovery wait follows: a restore or a reconciliation.
 trait Followed: Sized {
     /// Whether it ended: `Some(true)` succeeded, `Some(false)` failed.
@@ -62,8 +47,16 @@ trait Followed: Sized {
     fn progress(&mut self) -> &mut Percent;
 }
 
+/// Each status [`Followed`], and its wait's error as an [`Error`].
 macro_rules! followed {
     ($($status:ty: $succeeded:expr),*) => {$(
+        /// [`Error::RecoveryWait`], keeping of the last status its messages.
+        impl From<RecoveryWaitError<$status>> for Error {
+            fn from(error: RecoveryWaitError<$status>) -> Self {
+                Self::RecoveryWait(Box::new(error.map_last(|status| status.messages)))
+            }
+        }
+
         impl Followed for $status {
             fn ended(&self) -> Option<bool> {
                 self.state.is_terminal().then_some(self.state == $succeeded)

@@ -11,6 +11,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use tracing::Instrument;
 
+use super::WaitOptions;
 use super::poller::{Poller, Step};
 use crate::error::WaitError;
 use crate::{Client, JobId, JobState, JobStatus, Message, Percent};
@@ -68,9 +69,10 @@ pub struct JobWatch {
 }
 
 impl JobWatch {
-    pub(crate) fn new(poller: Poller<Client>) -> Self {
+    pub(crate) fn new(client: &Client, job: &JobId, options: &WaitOptions) -> Self {
+        let poller = Poller::new(client.clone(), job.clone(), options);
         Self {
-            job: poller.job().clone(),
+            job: job.clone(),
             state: State::Idle(Box::new(poller)),
             seen: None,
             ended: false,
