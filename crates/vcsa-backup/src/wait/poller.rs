@@ -5,7 +5,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
-use tracing::Span;
+use tracing::{Instrument, Span};
 
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
@@ -111,10 +111,6 @@ impl<S: JobSource> Poller<S> {
         })
     }
 
-    pub(crate) fn span(&self) -> &Span {
-        &self.span
-    }
-
     /// Seconds since the wait began: the clock the progress log works on.
     fn now(&self) -> f64 {
         self.pace.deadline().elapsed().as_secs_f64()
@@ -125,9 +121,14 @@ impl<S: JobSource> Poller<S> {
     }
 
     /// Reads (sleeping first as scheduled, retrying failed reads as the fault policy says)
-    /// until a status arrives, and reports it. After the job ended it repeats the final status
-    /// without reading again.
+    /// until a status arrives, and reports it, in the wait's span. After the job ended it
+    /// repeats the final status without reading again.
     pub(crate) async fn step(&mut self) -> Result<Step, WaitError> {
+        let span = self.span.clone();
+        self.read().instrument(span).await
+    }
+
+    async fn read(&mut self) -> Result<Step, WaitError> {
         if let Some(status) = &self.ended {
             return Ok(Step::Ended(status.clone()));
         }

@@ -9,7 +9,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use tracing::Instrument;
 
 use super::WaitOptions;
 use super::poller::{Poller, Step};
@@ -81,14 +80,10 @@ impl JobWatch {
 
     /// The next step of the wait, from wherever the stream is.
     fn read(mut poller: Box<Poller<Client>>) -> Read {
-        let span = poller.span().clone();
-        Box::pin(
-            async move {
-                let step = poller.step().await;
-                (*poller, step)
-            }
-            .instrument(span),
-        )
+        Box::pin(async move {
+            let step = poller.step().await;
+            (*poller, step)
+        })
     }
 
     /// Waits for the end, continuing the same schedule: a read under way is finished first.
@@ -104,10 +99,7 @@ impl JobWatch {
             }
             State::Moving => unreachable!("a watch is never left between states"),
         };
-        let span = poller.span().clone();
-        async move { poller.until_done().await }
-            .instrument(span)
-            .await
+        poller.until_done().await
     }
 }
 

@@ -8,7 +8,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use tokio::time::Instant;
-use tracing::Instrument;
 
 use super::options::WaitOptions;
 use super::poller::{Poller, Step};
@@ -190,10 +189,9 @@ async fn wait_behind(
 ) -> Result<Option<BlockingJob>, Refusal> {
     let started = Instant::now();
     let mut poller = Poller::within(client.clone(), job.clone(), options, deadline);
-    let span = poller.span().clone();
     let mut was_running = false;
     let final_state = loop {
-        match poller.step().instrument(span.clone()).await {
+        match poller.step().await {
             Ok(Step::Running(_)) => was_running = true,
             Ok(Step::Ended(status)) => break Some(status.state),
             // The job went away while we waited: the appliance may be free now.
