@@ -128,18 +128,22 @@ impl Client {
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(900).run(async |sim, client, request| {
+    /// use vcsa_backup::JobState;
     /// use vcsa_backup::wait::WaitOptions;
     ///
     /// // The nightly schedule is running...
-    /// let nightly = client.run_schedule("default", None).await?;
+    /// let nightly = client.run_schedule("default", Some("nightly")).await?;
     /// // ...so this backup waits for it, then starts.
     /// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
+    /// println!("started {} after {:?}", started.status.id, started.waited);
     /// for blocker in &started.blocked_by {
     ///     println!("waited {:?} for job {}", blocker.waited, blocker.job);
     /// }
     /// assert_eq!(started.blocked_by[0].job, nightly.id);
+    /// assert_eq!(started.blocked_by[0].final_state, Some(JobState::Succeeded));
+    /// assert_ne!(started.status.id, nightly.id);
     /// let status = client.wait_for_job(&started.status.id, &WaitOptions::default()).await?;
-    /// assert_eq!(status.state, vcsa_backup::JobState::Succeeded);
+    /// assert_eq!(status.state, JobState::Succeeded);
     /// # Ok(()) })
     /// ```
     pub async fn start_backup_when_idle(

@@ -34,13 +34,12 @@ enum State {
 /// this SDK does not know is reported like any other and the watch goes on.
 ///
 /// Awaiting it (`.await`, at any point: before, during or after the stream) waits for the end
-/// on the same schedule and deadline: the final status if the job succeeded, a [`WaitError`]
-/// otherwise ([`WaitError::JobFailed`] with the job's messages). After the job's final status
-/// it answers without reading again; after an error it goes on from where that error left the
-/// wait (past the deadline it answers at once).
+/// on the same schedule and deadline, as [`Client::wait_for_job`] does. After the job's final
+/// status it answers without reading again; after an error it goes on from where that error
+/// left the wait (past the deadline it answers at once).
 ///
-/// **Dropping a watch stops the polling, not the backup**: the job keeps running on the
-/// appliance. To stop the backup itself, call [`Client::cancel_job`] with its id.
+/// **Dropping a watch stops the polling, not the backup** (cancel that with
+/// [`Client::cancel_job`]).
 ///
 /// ```
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {

@@ -17,22 +17,7 @@ use crate::retry::{Attempt, Call, Deadline, Decision, Stop};
 use crate::{Client, Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
-/// or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
-/// use vcsa_backup::JobState;
-/// use vcsa_backup::wait::WaitOptions;
-///
-/// let nightly = client.run_schedule("default", Some("nightly")).await?;
-/// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
-/// println!("started {} after {:?}", started.status.id, started.waited);
-/// let blocker = &started.blocked_by[0];
-/// assert_eq!(blocker.job, nightly.id);
-/// assert_eq!(blocker.final_state, Some(JobState::Succeeded));
-/// assert_ne!(started.status.id, nightly.id);
-/// # Ok(()) })
-/// ```
+/// (see its example) or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdleStart {
