@@ -21,8 +21,8 @@ pub const RESTORE_OUTAGE: Duration = Duration::from_secs(30 * 60);
 
 impl WaitOptions {
     /// The options of a restore's or a reconciliation's wait: up to 12 hours, a read every
-    /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), and the failures [`RetryTransient`]
-    /// rides out ridden out for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
+    /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), riding out the failures
+    /// [`RetryTransient`] does for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
     ///
     /// ```
     /// use std::time::Duration;
