@@ -1,7 +1,5 @@
-//! The table of `performance.md` and the targets of the default schedule, computed by running
-//! the real wait loop on tokio's paused clock against modelled jobs: each starts with the wait,
-//! moves along a [`ProgressCurve`] (the simulator's) and answers at once. To refresh the table
-//! after changing a default: `VCSA_BACKUP_BLESS=1 cargo test -p vcsa-backup --lib wait::simulation`.
+//! Computes the table of `performance.md` (which says how) and asserts its targets. To refresh
+//! it after changing a default: `VCSA_BACKUP_BLESS=1 cargo test -p vcsa-backup --lib wait::simulation`.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -34,17 +34,18 @@ pub struct IdleStart {
 enum Refusal {
     /// A backup or restore is in progress; `waited` when the attempt waited behind it.
     Busy { error: Error, waited: bool },
-    /// The start failed for another reason: nothing more to try.
-    Refused(Error),
-    /// Finding or waiting for the job in progress failed.
-    Stuck(NotStartedReason),
+    /// Nothing more to try: the start failed for another reason, or finding or waiting for the
+    /// job in progress failed.
+    Final(NotStartedReason),
 }
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Busy { error, .. } | Self::Refused(error) => error.fmt(f),
-            Self::Stuck(_) => f.write_str("the job in progress could not be followed"),
+            Self::Busy { error, .. } | Self::Final(NotStartedReason::Refused(error)) => {
+                error.fmt(f)
+            }
+            Self::Final(_) => f.write_str("the job in progress could not be followed"),
         }
     }
 }
@@ -81,7 +82,7 @@ where
             Err(error) => error,
         };
         if !matches!(error, Error::BackupInProgress(_)) {
-            return Err(Refusal::Refused(error));
+            return Err(Refusal::Final(NotStartedReason::Refused(error)));
         }
         let running = newest_job(self.client, self.options, self.deadline).await?;
         tracing::info!(
@@ -149,8 +150,7 @@ where
         }
         Err(Stop::GaveUp(refusal) | Stop::OutOfTime(refusal)) => match refusal {
             Refusal::Busy { error, .. } => NotStartedReason::TimedOut(error),
-            Refusal::Refused(error) => NotStartedReason::Refused(error),
-            Refusal::Stuck(reason) => reason,
+            Refusal::Final(reason) => reason,
         },
     };
     let error = WaitError::NotStarted(Box::new(NotStarted {
@@ -184,7 +184,7 @@ async fn wait_behind(
                 was_running = true;
                 break None;
             }
-            Err(error) => return Err(Refusal::Stuck(NotStartedReason::WaitFailed(error))),
+            Err(error) => return Err(Refusal::Final(NotStartedReason::WaitFailed(error))),
         }
     };
     Ok(was_running.then(|| BlockingJob {
@@ -209,7 +209,7 @@ async fn newest_job(
     {
         Ok(jobs) => Ok(jobs.into_iter().next()),
         Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => {
-            Err(Refusal::Stuck(NotStartedReason::JobListUnreadable(error)))
+            Err(Refusal::Final(NotStartedReason::JobListUnreadable(error)))
         }
     }
 }
