@@ -1,7 +1,6 @@
 //! Detailed information about backup jobs: the same result whichever flavour the appliance speaks.
 
 use std::cmp::Reverse;
-
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -36,6 +35,18 @@ use crate::server_error::ServerError;
 ///     info.duration.map_or(0, |d| d.as_secs()),
 /// );
 /// assert!(info.ended_at >= info.started_at);
+/// if let Some(progress) = &info.progress {
+///     println!("{} of {} ({:?}): {}", progress.completed, progress.total, progress.percent(), progress.message);
+///     assert!(progress.completed <= progress.total);
+/// }
+/// if let Some(build) = &info.build {
+///     println!("backed up from {} {} (build {})", build.version_name, build.version, build.build_number);
+/// }
+/// for (id, info) in &client.list_job_details(None).await? {
+///     if let Some(target) = &info.target {
+///         println!("job {id} worked on {} {}", target.kind, target.id);
+///     }
+/// }
 /// # Ok(()) })
 /// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -83,18 +94,7 @@ pub struct JobDetails {
     pub target: Option<Target>,
 }
 
-/// Work done by a job, in the appliance's own units.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
-/// # let job = client.start_backup(&request).await?;
-/// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// if let Some(progress) = &client.get_job_details(&job.id).await?.progress {
-///     println!("{} of {} ({:?}): {}", progress.completed, progress.total, progress.percent(), progress.message);
-///     assert!(progress.completed <= progress.total);
-/// }
-/// # Ok(()) })
-/// ```
+/// Work done by a job, in the appliance's own units (see the example on [`JobDetails`]).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TaskProgress {
@@ -107,8 +107,7 @@ pub struct TaskProgress {
 }
 
 impl TaskProgress {
-    /// `completed` as a share of `total`; `None` when the total is zero. See the example on
-    /// [`TaskProgress`].
+    /// `completed` as a share of `total`; `None` when the total is zero.
     pub fn percent(&self) -> Option<Percent> {
         if self.total == 0 {
             return None;
@@ -119,16 +118,6 @@ impl TaskProgress {
 }
 
 /// The appliance build recorded with a job.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
-/// # let job = client.start_backup(&request).await?;
-/// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// if let Some(build) = &client.get_job_details(&job.id).await?.build {
-///     println!("backed up from {} {} (build {})", build.version_name, build.version, build.build_number);
-/// }
-/// # Ok(()) })
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BuildInfo {
@@ -141,19 +130,6 @@ pub struct BuildInfo {
 }
 
 /// A resource a job worked on.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
-/// # let job = client.start_backup(&request).await?;
-/// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
-/// let details = client.list_job_details(None).await?;
-/// for (id, info) in &details {
-///     if let Some(target) = &info.target {
-///         println!("job {id} worked on {} {}", target.kind, target.id);
-///     }
-/// }
-/// # Ok(()) })
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Target {
@@ -170,12 +146,13 @@ vcsa_backup_api::open_enum! {
     /// ```
     /// use vcsa_backup::TaskState;
     ///
-    /// assert!(TaskState::Failed.is_terminal());
-    /// assert!(!TaskState::Blocked.is_terminal());
+    /// assert!(TaskState::Succeeded.is_terminal() && TaskState::Failed.is_terminal());
+    /// assert!(!TaskState::Pending.is_terminal() && !TaskState::Blocked.is_terminal());
     /// assert_eq!(TaskState::Running.as_str(), "RUNNING");
-    /// // A status from a newer appliance is kept, as sent.
+    /// // A status from a newer appliance is kept, as sent, and not taken for an end.
     /// let new = TaskState::from("PAUSED");
     /// assert_eq!(new.to_string(), "PAUSED");
+    /// assert!(!new.is_terminal());
     /// ```
     TaskState {
         /// Waiting to start.
@@ -193,14 +170,6 @@ vcsa_backup_api::open_enum! {
 
 impl TaskState {
     /// Whether the job has ended and will not change any more.
-    ///
-    /// ```
-    /// use vcsa_backup::TaskState;
-    ///
-    /// assert!(TaskState::Succeeded.is_terminal());
-    /// assert!(!TaskState::Pending.is_terminal());
-    /// assert!(!TaskState::from("PAUSED").is_terminal());
-    /// ```
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Succeeded | Self::Failed)
     }

@@ -25,25 +25,23 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 /// assert_eq!(other.started_at(), None);
 /// assert_eq!(other.to_string(), "restore-7");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
 pub struct JobId {
     text: String,
-    // Derived from `text`, so it never disagrees with it and needs no part in comparisons.
-    stamp: Option<Stamp>,
+    /// When the job started, read from `text`, so it never disagrees with it.
+    started_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct Stamp {
-    started_at: DateTime<Utc>,
-    build_start: usize,
-}
+/// The length of the `YYYYMMDD-hhmmss` time stamp an id starts with.
+const STAMP_LEN: usize = "YYYYMMDD-hhmmss".len();
 
 impl JobId {
     /// An id from its text; never fails (see the type's documentation).
     pub fn new(text: impl Into<String>) -> Self {
         let text = text.into();
-        let stamp = parse_stamp(&text);
-        Self { text, stamp }
+        let started_at = parse_stamp(&text);
+        Self { text, started_at }
     }
 
     /// The id as the appliance sends it.
@@ -56,22 +54,21 @@ impl JobId {
     /// The appliance writes the time stamp in its own clock, which is UTC unless an administrator
     /// changed the appliance's time zone.
     pub fn started_at(&self) -> Option<DateTime<Utc>> {
-        self.stamp.map(|s| s.started_at)
+        self.started_at
     }
 
     /// The appliance's build number, for ids of the documented form.
     pub fn build(&self) -> Option<&str> {
-        self.stamp.map(|s| &self.text[s.build_start..])
+        self.started_at.map(|_| &self.text[STAMP_LEN + 1..])
     }
 
     /// Whether the id has the documented `YYYYMMDD-hhmmss-<build>` form.
     pub fn is_time_stamped(&self) -> bool {
-        self.stamp.is_some()
+        self.started_at.is_some()
     }
 }
 
-fn parse_stamp(text: &str) -> Option<Stamp> {
-    const STAMP_LEN: usize = "YYYYMMDD-hhmmss".len();
+fn parse_stamp(text: &str) -> Option<DateTime<Utc>> {
     let bytes = text.as_bytes();
     let build = bytes.get(STAMP_LEN + 1..)?;
     let well_formed = bytes[..8].iter().all(u8::is_ascii_digit)
@@ -99,10 +96,7 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
         60 => NaiveTime::from_hms_nano_opt(hour, minute, 59, 1_000_000_000),
         _ => NaiveTime::from_hms_opt(hour, minute, second),
     }?;
-    Some(Stamp {
-        started_at: date.and_time(time).and_utc(),
-        build_start: STAMP_LEN + 1,
-    })
+    Some(date.and_time(time).and_utc())
 }
 
 impl fmt::Display for JobId {
@@ -146,11 +140,5 @@ impl AsRef<str> for JobId {
 impl serde::Serialize for JobId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JobId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::new)
     }
 }

@@ -16,23 +16,16 @@
 //!
 //! - **End.** `SUCCEEDED` ends the wait with the job's status; `FAILED` with
 //!   [`WaitError::JobFailed`]. Every other state, known or not, counts as running.
-//! - **When to read** is the [`Backoff`]'s choice. The default, [`ProgressAware`], sleeps until
-//!   shortly before the end the job's progress predicts; no delay exceeds 30 s or 5% of the
-//!   time waited. The deadline ([`WaitOptions::time_limit`], 12 h, or
-//!   [`WaitOptions::deadline`]) is never slept past: the last
-//!   read is at it. [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
-//! - **Faults** are the [`FaultPolicy`]'s choice. The default, [`RetryTransient`], rides out
-//!   transient failures (unreachable, 502/503/504, `SERVICE_UNAVAILABLE`, sessions refused right
-//!   after a log in) for 5 minutes in a row, and stops at once on anything else; a refused log in
-//!   is never retried (appliances lock accounts). An expired session is no fault: the client logs
-//!   in again.
+//! - **When to read** is the [`Backoff`]'s choice ([`ProgressAware`] by default), never past the
+//!   deadline ([`WaitOptions::time_limit`] or [`WaitOptions::deadline`]): the last read is at it.
+//!   [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
+//! - **Faults** are the [`FaultPolicy`]'s choice ([`RetryTransient`] by default: transient
+//!   failures for 5 minutes in a row). An expired session is no fault: the client logs in again.
 //! - **Time** is tokio's clock, so tests run on a paused clock. Each wait is a `tracing` span;
 //!   each read an event (job, state, progress, next delay), never a secret.
 //!
 #![doc = include_str!("performance.md")]
 
-mod error;
-mod human;
 mod options;
 mod poller;
 mod progress;
@@ -43,14 +36,14 @@ mod when_idle;
 #[cfg(test)]
 mod simulation;
 
-pub use crate::retry::WaitSummary;
-pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
-pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
-pub use error::{
+pub use crate::error::{
     BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, RecoveryWaitError, Stalled,
     TimedOut, WaitError,
 };
-pub use human::HumanDuration;
+pub use crate::human::HumanDuration;
+pub use crate::retry::WaitSummary;
+pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
+pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use options::WaitOptions;
 pub use progress::{EndEstimate, ProgressAware};
 pub use restore::RESTORE_OUTAGE;
@@ -60,7 +53,6 @@ pub use when_idle::IdleStart;
 use tracing::Instrument;
 
 use crate::{BackupRequest, Client, JobId, JobStatus};
-use poller::Poller;
 
 impl Client {
     /// Waits until the backup job `job` ends, reading its status on the schedule and within the
@@ -101,10 +93,8 @@ impl Client {
         self.watch_job(job, options).await
     }
 
-    /// Watches the backup job `job`: a stream of its status updates (see [`JobWatch`]).
-    ///
-    /// The deadline of `options` runs from this call. Dropping the watch stops reading the
-    /// status; **the backup goes on on the appliance** (cancel it with [`Client::cancel_job`]).
+    /// Watches the backup job `job`: a stream of its status updates, which stops reading when
+    /// dropped, never the backup (see [`JobWatch`]). The deadline of `options` runs from this call.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
@@ -120,7 +110,7 @@ impl Client {
     /// # Ok(()) })
     /// ```
     pub fn watch_job(&self, job: &JobId, options: &WaitOptions) -> JobWatch {
-        JobWatch::new(Poller::new(self.clone(), job.clone(), options))
+        JobWatch::new(self, job, options)
     }
 
     /// Starts a backup, waiting first for a backup or restore already in progress.
@@ -138,18 +128,22 @@ impl Client {
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(900).run(async |sim, client, request| {
+    /// use vcsa_backup::JobState;
     /// use vcsa_backup::wait::WaitOptions;
     ///
     /// // The nightly schedule is running...
-    /// let nightly = client.run_schedule("default", None).await?;
+    /// let nightly = client.run_schedule("default", Some("nightly")).await?;
     /// // ...so this backup waits for it, then starts.
     /// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
+    /// println!("started {} after {:?}", started.status.id, started.waited);
     /// for blocker in &started.blocked_by {
     ///     println!("waited {:?} for job {}", blocker.waited, blocker.job);
     /// }
     /// assert_eq!(started.blocked_by[0].job, nightly.id);
+    /// assert_eq!(started.blocked_by[0].final_state, Some(JobState::Succeeded));
+    /// assert_ne!(started.status.id, nightly.id);
     /// let status = client.wait_for_job(&started.status.id, &WaitOptions::default()).await?;
-    /// assert_eq!(status.state, vcsa_backup::JobState::Succeeded);
+    /// assert_eq!(status.state, JobState::Succeeded);
     /// # Ok(()) })
     /// ```
     pub async fn start_backup_when_idle(
@@ -158,7 +152,7 @@ impl Client {
         options: &WaitOptions,
     ) -> Result<IdleStart, WaitError> {
         let span = tracing::info_span!("start_backup_when_idle");
-        when_idle::start_when_idle(self.clone(), options, || self.start_backup(request))
+        when_idle::start_when_idle(self, options, || self.start_backup(request))
             .instrument(span)
             .await
     }
@@ -173,10 +167,8 @@ impl Client {
         options: &WaitOptions,
     ) -> Result<IdleStart, WaitError> {
         let span = tracing::info_span!("run_schedule_when_idle", schedule);
-        when_idle::start_when_idle(self.clone(), options, || {
-            self.run_schedule(schedule, comment)
-        })
-        .instrument(span)
-        .await
+        when_idle::start_when_idle(self, options, || self.run_schedule(schedule, comment))
+            .instrument(span)
+            .await
     }
 }

@@ -6,9 +6,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::progress::ProgressAware;
-use crate::retry::Deadline;
+use crate::Error;
 use crate::retry::backoff::Backoff;
-use crate::retry::faults::{FaultPolicy, RetryTransient};
+use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
+use crate::retry::{Deadline, Decision, Pace};
 
 /// When a wait gives up: a span from its start, or an instant shared by several waits.
 #[derive(Debug, Clone, Copy)]
@@ -19,10 +20,9 @@ enum Limit {
 
 /// How long a wait may take, how often it reads and which failures it survives.
 ///
-/// `WaitOptions::default()` waits up to 12 hours, reads on the schedule of [`ProgressAware`]
-/// (rarely while the job's end is far, closely near it, never more than 30 s or 5% of the time
-/// waited apart), and rides out transient failures and sessions refused right after log-in for
-/// up to 5 minutes in a row ([`RetryTransient::default`]).
+/// `WaitOptions::default()` waits up to [12 hours](Self::DEFAULT_TIME_LIMIT), reads on the
+/// schedule of [`ProgressAware`], and rides out transient failures for up to 5 minutes in a row
+/// ([`RetryTransient::default`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -127,6 +127,19 @@ impl WaitOptions {
             Limit::Within(limit) => limit,
             Limit::At(at) => at.saturating_duration_since(Instant::now()),
         })
+    }
+
+    /// The schedule of reads of a wait within `deadline`.
+    pub(crate) fn pace(&self, deadline: Deadline) -> Pace {
+        Pace::new(deadline, self.backoff.clone(), self.max_interval)
+    }
+
+    /// The fault policy's answer to a failed read, for [`Pace::retry_within`].
+    pub(crate) fn decide(&self, error: &Error, streak: &FailureStreak) -> Decision {
+        match self.faults.on_error(error, streak) {
+            FaultAction::Retry => Decision::Retry,
+            _ => Decision::GiveUp,
+        }
     }
 }
 

@@ -2,26 +2,21 @@
 //! progress, and schedule the next read; the deadline and the policies hold on every path.
 
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
-use tracing::Span;
+use tracing::{Instrument, Span};
 
-use super::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
-use crate::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
+use crate::retry::{Call, Deadline, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
 
 /// What a wait reads from: the client, or a stand-in in tests and the simulation.
 pub(crate) trait JobSource: Clone + Send + Sync + 'static {
     /// The job's current status.
     fn get_job(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send;
-    /// The appliance's job ids, newest first.
-    fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send;
     /// Bytes the job has written, when its details say.
     fn size_bytes(&self, _job: &JobId) -> impl Future<Output = Result<Option<u64>, Error>> + Send {
         async { Ok(None) }
@@ -31,10 +26,6 @@ pub(crate) trait JobSource: Clone + Send + Sync + 'static {
 impl JobSource for Client {
     fn get_job(&self, job: &JobId) -> impl Future<Output = Result<JobStatus, Error>> + Send {
         Client::get_job(self, job)
-    }
-
-    fn list_jobs(&self) -> impl Future<Output = Result<Vec<JobId>, Error>> + Send {
-        Client::list_jobs(self)
     }
 
     async fn size_bytes(&self, job: &JobId) -> Result<Option<u64>, Error> {
@@ -61,8 +52,7 @@ pub(crate) struct Poller<S> {
     source: S,
     job: JobId,
     pace: Pace,
-    faults: Arc<dyn FaultPolicy>,
-    stall_timeout: Option<Duration>,
+    options: WaitOptions,
     /// Wall-clock time at the start of the wait, to place the job's start on the wait's clock.
     began_utc: DateTime<Utc>,
     progress: ProgressLog,
@@ -94,9 +84,8 @@ impl<S: JobSource> Poller<S> {
         Self {
             source,
             job,
-            pace: Pace::new(deadline, options.backoff.clone(), options.max_interval),
-            faults: options.faults.clone(),
-            stall_timeout: options.stall_timeout,
+            pace: options.pace(deadline),
+            options: options.clone(),
             began_utc: Utc::now(),
             progress: ProgressLog::default(),
             last_status: None,
@@ -122,14 +111,6 @@ impl<S: JobSource> Poller<S> {
         })
     }
 
-    pub(crate) fn span(&self) -> &Span {
-        &self.span
-    }
-
-    pub(crate) fn job(&self) -> &JobId {
-        &self.job
-    }
-
     /// Seconds since the wait began: the clock the progress log works on.
     fn now(&self) -> f64 {
         self.pace.deadline().elapsed().as_secs_f64()
@@ -140,23 +121,24 @@ impl<S: JobSource> Poller<S> {
     }
 
     /// Reads (sleeping first as scheduled, retrying failed reads as the fault policy says)
-    /// until a status arrives, and reports it. After the job ended it repeats the final status
-    /// without reading again.
+    /// until a status arrives, and reports it, in the wait's span. After the job ended it
+    /// repeats the final status without reading again.
     pub(crate) async fn step(&mut self) -> Result<Step, WaitError> {
+        let span = self.span.clone();
+        self.read().instrument(span).await
+    }
+
+    async fn read(&mut self) -> Result<Step, WaitError> {
         if let Some(status) = &self.ended {
             return Ok(Step::Ended(status.clone()));
         }
         if self.out_of_time {
             return Err(self.timed_out(None));
         }
-        let faults = self.faults.clone();
-        let decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
-            FaultAction::Retry => Decision::Retry,
-            _ => Decision::GiveUp,
-        };
         let estimate = self.estimate();
-        let (source, job) = (&self.source, &self.job);
+        let (source, job, options) = (&self.source, &self.job, &self.options);
         let mut read = Call(|| source.get_job(job));
+        let decide = |error: &_, streak: &_| options.decide(error, streak);
         match self
             .pace
             .retry_within("reading the backup job", estimate, decide, &mut read)
@@ -228,7 +210,11 @@ impl<S: JobSource> Poller<S> {
             return Ok(Step::Ended(status));
         }
         let unchanged_for = self.last_change.elapsed();
-        if let Some(limit) = self.stall_timeout.filter(|limit| unchanged_for >= *limit) {
+        if let Some(limit) = self
+            .options
+            .stall_timeout
+            .filter(|limit| unchanged_for >= *limit)
+        {
             let error = WaitError::Stalled(Box::new(Stalled {
                 job: self.job.clone(),
                 limit,

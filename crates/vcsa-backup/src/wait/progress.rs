@@ -40,7 +40,7 @@ use crate::retry::backoff::{Backoff, ExponentialBackoff, PollContext};
 /// // Nothing known: plain backoff.
 /// assert_eq!(policy.delay(&PollContext::new(1, s(0))), s(1));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProgressAware {
     fallback: ExponentialBackoff,
 }
@@ -55,9 +55,7 @@ impl ProgressAware {
 
     /// The default: [`ExponentialBackoff::default`] while progress tells nothing.
     pub fn new() -> Self {
-        Self {
-            fallback: ExponentialBackoff::default(),
-        }
+        Self::default()
     }
 
     /// Uses `fallback` while progress tells nothing; its shortest delay is also the shortest
@@ -80,12 +78,6 @@ impl ProgressAware {
     /// ```
     pub fn lag_bound(elapsed: Duration) -> Duration {
         (elapsed / Self::LAG_DIVISOR).max(Self::LAG_FLOOR)
-    }
-}
-
-impl Default for ProgressAware {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -206,9 +198,8 @@ impl ProgressLog {
         self.anchor = Some(anchor);
         self.window = None;
         self.moving = false;
-        if !self.narrow(anchor, reading) {
-            self.window = None;
-        }
+        // When even this reading allows no window, there is none.
+        self.narrow(anchor, reading);
     }
 
     /// Narrows the window with `reading`; false when nothing is left of it.
@@ -247,26 +238,25 @@ mod tests {
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 
-    /// A steady job of `length` seconds that started `before` seconds before the wait, read at
-    /// `times`; the estimate after the last read.
-    fn steady(length: f64, before: f64, times: &[f64]) -> Option<EndEstimate> {
+    /// The estimate after `reads` (seconds into the wait, percent shown) of a running job that
+    /// started at `start` on the wait's clock.
+    fn after(reads: &[(f64, u8)], start: f64) -> Option<EndEstimate> {
         let mut log = ProgressLog::default();
-        for &t in times {
-            let percent = ((t + before) / length * 100.0).floor().min(100.0) as u8;
-            log.observe(t, percent, true, Some(-before));
+        for &(at, percent) in reads {
+            log.observe(at, percent, true, Some(start));
         }
-        log.estimate(*times.last()?)
+        log.estimate(reads.last()?.0)
     }
 
     #[test]
     fn a_steady_job_is_bounded_by_its_start_and_progress() {
         // Two hours, read at 1 and 31 minutes: 0% then 25%.
-        let end = steady(7200.0, 0.0, &[60.0, 1860.0]).unwrap();
+        let end = after(&[(60.0, 0), (1860.0, 25)], 0.0).unwrap();
         // 25% after 1860 s: the end is between 1860·100/26 and 1860·100/25 from the start.
         assert_eq!(end.earliest.as_secs(), 7153 - 1860);
         assert_eq!(end.latest.map(|l| l.as_secs()), Some(7440 - 1860));
-        // Joining a job that ran for an hour gives an estimate at the first read.
-        let end = steady(7200.0, 3600.0, &[0.0]).unwrap();
+        // Joining a job that ran for an hour (50%) gives an estimate at the first read.
+        let end = after(&[(0.0, 50)], -3600.0).unwrap();
         assert!(end.earliest <= S(3600) && end.earliest > S(3400), "{end:?}");
         assert!(end.latest.unwrap() >= S(3600), "{end:?}");
     }
@@ -286,42 +276,35 @@ mod tests {
 
     #[test]
     fn a_stall_against_the_estimate_falls_back_until_progress_moves_again() {
-        let mut log = ProgressLog::default();
-        log.observe(0.0, 0, true, Some(0.0));
-        log.observe(50.0, 50, true, Some(0.0)); // a 100 s job...
-        assert!(log.estimate(50.0).is_some());
-        log.observe(60.0, 50, true, Some(0.0)); // ...that stops at 50%
-        log.observe(120.0, 50, true, Some(0.0));
-        assert_eq!(log.estimate(120.0), None);
-        log.observe(150.0, 50, true, Some(0.0));
-        assert_eq!(log.estimate(150.0), None);
-        log.observe(160.0, 60, true, Some(0.0)); // and moves again: 10% in 10 s
-        let end = log.estimate(160.0).unwrap();
+        // A 100 s job that stops at 50%, then moves again: 10% in 10 s.
+        let reads = [
+            (0.0, 0),
+            (50.0, 50),
+            (60.0, 50),
+            (120.0, 50),
+            (150.0, 50),
+            (160.0, 60),
+        ];
+        assert!(after(&reads[..2], 0.0).is_some());
+        assert_eq!(after(&reads[..4], 0.0), None);
+        assert_eq!(after(&reads[..5], 0.0), None);
+        let end = after(&reads, 0.0).unwrap();
         assert!(end.earliest > S(20) && end.earliest < S(45), "{end:?}");
-        assert!(
-            end.latest.unwrap() > S(40) && end.latest.unwrap() < S(60),
-            "{end:?}"
-        );
+        let latest = end.latest.unwrap();
+        assert!(latest > S(40) && latest < S(60), "{end:?}");
     }
 
     #[test]
     fn progress_going_back_starts_over() {
-        let mut log = ProgressLog::default();
-        log.observe(0.0, 0, true, Some(0.0));
-        log.observe(30.0, 60, true, Some(0.0));
-        log.observe(40.0, 20, true, Some(0.0));
-        assert_eq!(log.estimate(40.0), None);
-        log.observe(50.0, 30, true, Some(0.0));
-        assert!(log.estimate(50.0).is_some());
+        let reads = [(0.0, 0), (30.0, 60), (40.0, 20), (50.0, 30)];
+        assert_eq!(after(&reads[..3], 0.0), None);
+        assert!(after(&reads, 0.0).is_some());
     }
 
     #[test]
     fn a_start_time_after_the_first_read_is_not_believed() {
-        let mut log = ProgressLog::default();
-        log.observe(0.0, 40, true, Some(600.0));
-        assert_eq!(log.estimate(0.0), None);
-        log.observe(10.0, 45, true, Some(600.0));
-        let end = log.estimate(10.0).unwrap();
+        assert_eq!(after(&[(0.0, 40)], 600.0), None);
+        let end = after(&[(0.0, 40), (10.0, 45)], 600.0).unwrap();
         assert!(end.earliest < S(200) && end.latest.is_some(), "{end:?}");
     }
 }

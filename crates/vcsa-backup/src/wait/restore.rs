@@ -1,10 +1,6 @@
-//! Waiting for a restore and for a reconciliation, with a fault policy sized for a restore.
-//!
-//! The same machinery as a backup's wait (the [`WaitOptions`]' deadline, backoff and
-//! [`FaultPolicy`], read by [`Pace`]), with two rules of its own: progress only moves forward
-//! (a figure read after the appliance's services restarted never takes it back), and a
-//! reconciliation job that the appliance stops showing (it answers 404 once the job has ended)
-//! has ended: the wait returns the last status it read.
+//! Waiting for a restore and for a reconciliation: a backup's wait's deadline, backoff and
+//! fault policy (sized for a restore), with progress that never goes back (a figure read after
+//! the appliance's services restarted).
 
 use std::future::Future;
 use std::time::Duration;
@@ -15,8 +11,8 @@ use crate::job::details::TaskState;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::backoff::ExponentialBackoff;
-use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
-use crate::retry::{Call, Decision, Pace, Stop};
+use crate::retry::faults::RetryTransient;
+use crate::retry::{Call, Stop};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
@@ -25,9 +21,8 @@ pub const RESTORE_OUTAGE: Duration = Duration::from_secs(30 * 60);
 
 impl WaitOptions {
     /// The options of a restore's or a reconciliation's wait: up to 12 hours, a read every
-    /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), and failures of the kinds
-    /// [`RetryTransient`] rides out (no answer, 502/503/504, sessions refused right after a log
-    /// in) ridden out for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
+    /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), riding out the failures
+    /// [`RetryTransient`] does for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
     ///
     /// ```
     /// use std::time::Duration;
@@ -52,27 +47,28 @@ trait Followed: Sized {
     fn progress(&mut self) -> &mut Percent;
 }
 
-impl Followed for RestoreStatus {
-    fn ended(&self) -> Option<bool> {
-        self.state
-            .is_terminal()
-            .then_some(self.state == JobState::Succeeded)
-    }
-    fn progress(&mut self) -> &mut Percent {
-        &mut self.progress
-    }
+/// Each status [`Followed`], and its wait's error as an [`Error`].
+macro_rules! followed {
+    ($($status:ty: $succeeded:expr),*) => {$(
+        /// [`Error::RecoveryWait`], keeping of the last status its messages.
+        impl From<RecoveryWaitError<$status>> for Error {
+            fn from(error: RecoveryWaitError<$status>) -> Self {
+                Self::RecoveryWait(Box::new(error.map_last(|status| status.messages)))
+            }
+        }
+
+        impl Followed for $status {
+            fn ended(&self) -> Option<bool> {
+                self.state.is_terminal().then_some(self.state == $succeeded)
+            }
+            fn progress(&mut self) -> &mut Percent {
+                &mut self.progress
+            }
+        }
+    )*};
 }
 
-impl Followed for Reconciliation {
-    fn ended(&self) -> Option<bool> {
-        self.state
-            .is_terminal()
-            .then_some(self.state == TaskState::Succeeded)
-    }
-    fn progress(&mut self) -> &mut Percent {
-        &mut self.progress
-    }
-}
+followed!(RestoreStatus: JobState::Succeeded, Reconciliation: TaskState::Succeeded);
 
 impl Client {
     /// Waits until the restore ends, riding out the appliance's restarts as `options`'
@@ -124,55 +120,39 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Option<T>, Error>> + Send,
 {
-    let mut pace = Pace::new(
-        options.start(),
-        options.backoff.clone(),
-        options.max_interval,
-    );
-    let faults = options.faults.clone();
-    let mut decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
-        FaultAction::Retry => Decision::Retry,
-        _ => Decision::GiveUp,
-    };
+    let mut pace = options.pace(options.start());
     let mut last: Option<T> = None;
     loop {
-        let mut call = Call(&mut read);
-        let status = match pace
-            .retry_within("reading the job", None, &mut decide, &mut call)
+        let decide = |error: &_, streak: &_| options.decide(error, streak);
+        let mut status = match pace
+            .retry_within("reading the job", None, decide, &mut Call(&mut read))
             .await
         {
             Ok(Some(status)) => status,
             Ok(None) => {
-                return match last {
-                    Some(last) => Ok(last),
-                    None => Err(RecoveryWaitError::ReadFailed {
-                        last: None,
-                        error: no_job(),
-                        summary: pace.summary(),
-                    }),
-                };
+                return last.ok_or_else(|| RecoveryWaitError::ReadFailed {
+                    last: None,
+                    error: no_job(),
+                    summary: pace.summary(),
+                });
             }
             Err(Stop::GaveUp(error)) => {
-                let summary = pace.summary();
                 return Err(RecoveryWaitError::ReadFailed {
                     last,
                     error,
-                    summary,
+                    summary: pace.summary(),
                 });
             }
             Err(Stop::OutOfTime(error)) => {
-                let summary = pace.summary();
                 return Err(RecoveryWaitError::TimedOut {
                     last,
                     error: Some(error),
-                    summary,
+                    summary: pace.summary(),
                 });
             }
         };
-        let mut status = status;
-        if let Some(before) = last.as_mut() {
-            let kept = (*before.progress()).max(*status.progress());
-            *status.progress() = kept;
+        if let Some(before) = &mut last {
+            *status.progress() = (*before.progress()).max(*status.progress());
         }
         on_status(&status);
         match status.ended() {

@@ -9,52 +9,68 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use tracing::Instrument;
 
-use super::error::WaitError;
-use super::poller::{JobSource, Poller, Step};
+use super::WaitOptions;
+use super::poller::{Poller, Step};
+use crate::error::WaitError;
 use crate::{Client, JobId, JobState, JobStatus, Message, Percent};
 
-type Read<S> = Pin<Box<dyn Future<Output = (Poller<S>, Result<Step, WaitError>)> + Send>>;
+type Read = Pin<Box<dyn Future<Output = (Poller<Client>, Result<Step, WaitError>)> + Send>>;
 
 /// Where the watch is: holding the poller between reads, or a read under way that holds it.
-enum State<S> {
-    Idle(Box<Poller<S>>),
-    Reading(Read<S>),
+enum State {
+    Idle(Box<Poller<Client>>),
+    Reading(Read),
     /// Only while a poll moves from one state to the other.
     Moving,
 }
 
-/// What makes an update worth reporting.
-#[derive(Debug, PartialEq)]
-struct Seen {
-    state: JobState,
-    progress: Percent,
-    messages: Vec<Message>,
-}
-
-impl Seen {
-    fn of(status: &JobStatus) -> Self {
-        Self {
-            state: status.state.clone(),
-            progress: status.progress,
-            messages: status.messages.clone(),
-        }
-    }
-}
-
-/// The stream behind [`JobWatch`], over any [`JobSource`].
-pub(crate) struct Watch<S: JobSource> {
+/// A backup job's status updates, from [`Client::watch_job`].
+///
+/// As a [`Stream`] it yields the first status read, then every status whose state, progress or
+/// messages differ from the one before, and ends after the job's final status (`SUCCEEDED` or
+/// `FAILED`: check [`JobStatus::state`]) or after an error (deadline passed, job not found,
+/// failed reads for too long...). Reads between updates follow the wait's schedule; a state
+/// this SDK does not know is reported like any other and the watch goes on.
+///
+/// Awaiting it (`.await`, at any point: before, during or after the stream) waits for the end
+/// on the same schedule and deadline, as [`Client::wait_for_job`] does. After the job's final
+/// status it answers without reading again; after an error it goes on from where that error
+/// left the wait (past the deadline it answers at once).
+///
+/// **Dropping a watch stops the polling, not the backup** (cancel that with
+/// [`Client::cancel_job`]).
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
+/// use futures_util::StreamExt;
+/// use vcsa_backup::JobState;
+/// use vcsa_backup::wait::WaitOptions;
+///
+/// let job = client.start_backup(&request).await?;
+/// let mut updates = client.watch_job(&job.id, &WaitOptions::default());
+/// // Show the first update...
+/// if let Some(first) = updates.next().await {
+///     println!("{:>4} {}", first?.progress.to_string(), job.id);
+/// }
+/// // ...then just wait for the end.
+/// let status = updates.await?;
+/// assert_eq!(status.state, JobState::Succeeded);
+/// # Ok(()) })
+/// ```
+pub struct JobWatch {
     job: JobId,
-    state: State<S>,
-    seen: Option<Seen>,
+    state: State,
+    /// The state, progress and messages last reported: an update differs in one of them.
+    seen: Option<(JobState, Percent, Vec<Message>)>,
     ended: bool,
 }
 
-impl<S: JobSource> Watch<S> {
-    pub(crate) fn new(poller: Poller<S>) -> Self {
+impl JobWatch {
+    pub(crate) fn new(client: &Client, job: &JobId, options: &WaitOptions) -> Self {
+        let poller = Poller::new(client.clone(), job.clone(), options);
         Self {
-            job: poller.job().clone(),
+            job: job.clone(),
             state: State::Idle(Box::new(poller)),
             seen: None,
             ended: false,
@@ -62,19 +78,15 @@ impl<S: JobSource> Watch<S> {
     }
 
     /// The next step of the wait, from wherever the stream is.
-    fn read(mut poller: Box<Poller<S>>) -> Read<S> {
-        let span = poller.span().clone();
-        Box::pin(
-            async move {
-                let step = poller.step().await;
-                (*poller, step)
-            }
-            .instrument(span),
-        )
+    fn read(mut poller: Box<Poller<Client>>) -> Read {
+        Box::pin(async move {
+            let step = poller.step().await;
+            (*poller, step)
+        })
     }
 
     /// Waits for the end, continuing the same schedule: a read under way is finished first.
-    pub(crate) async fn until_done(self) -> Result<JobStatus, WaitError> {
+    async fn until_done(self) -> Result<JobStatus, WaitError> {
         let mut poller = match self.state {
             State::Idle(poller) => *poller,
             State::Reading(read) => {
@@ -86,14 +98,11 @@ impl<S: JobSource> Watch<S> {
             }
             State::Moving => unreachable!("a watch is never left between states"),
         };
-        let span = poller.span().clone();
-        async move { poller.until_done().await }
-            .instrument(span)
-            .await
+        poller.until_done().await
     }
 }
 
-impl<S: JobSource> Stream for Watch<S> {
+impl Stream for JobWatch {
     type Item = Result<JobStatus, WaitError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -127,7 +136,11 @@ impl<S: JobSource> Stream for Watch<S> {
                     return Poll::Ready(Some(Err(error)));
                 }
             };
-            let seen = Seen::of(&status);
+            let seen = (
+                status.state.clone(),
+                status.progress,
+                status.messages.clone(),
+            );
             if this.ended || this.seen.as_ref() != Some(&seen) {
                 this.seen = Some(seen);
                 return Poll::Ready(Some(Ok(status)));
@@ -136,74 +149,20 @@ impl<S: JobSource> Stream for Watch<S> {
     }
 }
 
-/// A backup job's status updates, from [`Client::watch_job`].
-///
-/// As a [`Stream`] it yields the first status read, then every status whose state, progress or
-/// messages differ from the one before, and ends after the job's final status (`SUCCEEDED` or
-/// `FAILED`: check [`JobStatus::state`]) or after an error (deadline passed, job not found,
-/// failed reads for too long...). Reads between updates follow the wait's schedule; a state
-/// this SDK does not know is reported like any other and the watch goes on.
-///
-/// Awaiting it (`.await`, at any point: before, during or after the stream) waits for the end
-/// on the same schedule and deadline: the final status if the job succeeded, a [`WaitError`]
-/// otherwise ([`WaitError::JobFailed`] with the job's messages). After the job's final status
-/// it answers without reading again; after an error it goes on from where that error left the
-/// wait (past the deadline it answers at once).
-///
-/// **Dropping a watch stops the polling, not the backup**: the job keeps running on the
-/// appliance. To stop the backup itself, call [`Client::cancel_job`] with its id.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
-/// use futures_util::StreamExt;
-/// use vcsa_backup::JobState;
-/// use vcsa_backup::wait::WaitOptions;
-///
-/// let job = client.start_backup(&request).await?;
-/// let mut updates = client.watch_job(&job.id, &WaitOptions::default());
-/// // Show the first update...
-/// if let Some(first) = updates.next().await {
-///     println!("{:>4} {}", first?.progress.to_string(), job.id);
-/// }
-/// // ...then just wait for the end.
-/// let status = updates.await?;
-/// assert_eq!(status.state, JobState::Succeeded);
-/// # Ok(()) })
-/// ```
-pub struct JobWatch {
-    inner: Watch<Client>,
-}
-
-impl JobWatch {
-    pub(crate) fn new(poller: Poller<Client>) -> Self {
-        Self {
-            inner: Watch::new(poller),
-        }
-    }
-}
-
-impl Stream for JobWatch {
-    type Item = Result<JobStatus, WaitError>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Pin::new(&mut self.inner).poll_next(cx)
-    }
-}
-
 impl IntoFuture for JobWatch {
     type Output = Result<JobStatus, WaitError>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.inner.until_done())
+        Box::pin(self.until_done())
     }
 }
 
 impl std::fmt::Debug for JobWatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JobWatch")
-            .field("job", &self.inner.job)
-            .field("ended", &self.inner.ended)
+            .field("job", &self.job)
+            .field("ended", &self.ended)
             .finish_non_exhaustive()
     }
 }

@@ -8,32 +8,16 @@ use std::future::Future;
 use std::time::Duration;
 
 use tokio::time::Instant;
-use tracing::Instrument;
 
-use super::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
 use super::options::WaitOptions;
-use super::poller::{JobSource, Poller, Step};
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
-use crate::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
-use crate::{Error, JobId, JobStatus};
+use super::poller::{Poller, Step};
+use crate::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
+use crate::retry::faults::FailureStreak;
+use crate::retry::{Attempt, Call, Deadline, Decision, Stop};
+use crate::{Client, Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
-/// or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
-/// use vcsa_backup::JobState;
-/// use vcsa_backup::wait::WaitOptions;
-///
-/// let nightly = client.run_schedule("default", Some("nightly")).await?;
-/// let started = client.start_backup_when_idle(&request, &WaitOptions::default()).await?;
-/// println!("started {} after {:?}", started.status.id, started.waited);
-/// let blocker = &started.blocked_by[0];
-/// assert_eq!(blocker.job, nightly.id);
-/// assert_eq!(blocker.final_state, Some(JobState::Succeeded));
-/// assert_ne!(started.status.id, nightly.id);
-/// # Ok(()) })
-/// ```
+/// (see its example) or [`Client::run_schedule_when_idle`](crate::Client::run_schedule_when_idle).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdleStart {
@@ -50,25 +34,26 @@ pub struct IdleStart {
 enum Refusal {
     /// A backup or restore is in progress; `waited` when the attempt waited behind it.
     Busy { error: Error, waited: bool },
-    /// The start failed for another reason: nothing more to try.
-    Refused(Error),
-    /// Finding or waiting for the job in progress failed.
-    Stuck(NotStartedReason),
+    /// Nothing more to try: the start failed for another reason, or finding or waiting for the
+    /// job in progress failed.
+    Final(NotStartedReason),
 }
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Busy { error, .. } | Self::Refused(error) => error.fmt(f),
-            Self::Stuck(_) => f.write_str("the job in progress could not be followed"),
+            Self::Busy { error, .. } | Self::Final(NotStartedReason::Refused(error)) => {
+                error.fmt(f)
+            }
+            Self::Final(_) => f.write_str("the job in progress could not be followed"),
         }
     }
 }
 
 /// One attempt to start: the start itself, and when a backup is in progress, the wait behind
 /// the newest job.
-struct StartAttempt<'a, S, F> {
-    source: &'a S,
+struct StartAttempt<'a, F> {
+    client: &'a Client,
     options: &'a WaitOptions,
     deadline: Deadline,
     start: F,
@@ -77,9 +62,8 @@ struct StartAttempt<'a, S, F> {
     ended: HashSet<JobId>,
 }
 
-impl<S, F, Fut> Attempt for StartAttempt<'_, S, F>
+impl<F, Fut> Attempt for StartAttempt<'_, F>
 where
-    S: JobSource,
     F: FnMut() -> Fut + Send,
     Fut: Future<Output = Result<JobStatus, Error>> + Send,
 {
@@ -98,9 +82,9 @@ where
             Err(error) => error,
         };
         if !matches!(error, Error::BackupInProgress(_)) {
-            return Err(Refusal::Refused(error));
+            return Err(Refusal::Final(NotStartedReason::Refused(error)));
         }
-        let running = newest_job(self.source, self.options, self.deadline).await?;
+        let running = newest_job(self.client, self.options, self.deadline).await?;
         tracing::info!(
             newest_job = running.as_ref().map_or("none", JobId::as_str),
             "a backup or restore is already in progress"
@@ -114,7 +98,7 @@ where
             });
         };
         self.ended.insert(job.clone());
-        let blocker = wait_behind(self.source, self.options, self.deadline, job).await?;
+        let blocker = wait_behind(self.client, self.options, self.deadline, job).await?;
         let waited = blocker.is_some();
         self.blocked_by.extend(blocker);
         Err(Refusal::Busy { error, waited })
@@ -123,20 +107,19 @@ where
 
 /// Runs `start` until the appliance accepts it, waiting behind whatever job is running, all
 /// within `options`' deadline.
-pub(crate) async fn start_when_idle<S, F, Fut>(
-    source: S,
+pub(crate) async fn start_when_idle<F, Fut>(
+    client: &Client,
     options: &WaitOptions,
     start: F,
 ) -> Result<IdleStart, WaitError>
 where
-    S: JobSource,
     F: FnMut() -> Fut + Send,
     Fut: Future<Output = Result<JobStatus, Error>> + Send,
 {
     let deadline = options.start();
-    let mut pace = Pace::new(deadline, options.backoff.clone(), options.max_interval);
+    let mut pace = options.pace(deadline);
     let mut attempt = StartAttempt {
-        source: &source,
+        client,
         options,
         deadline,
         start,
@@ -167,8 +150,7 @@ where
         }
         Err(Stop::GaveUp(refusal) | Stop::OutOfTime(refusal)) => match refusal {
             Refusal::Busy { error, .. } => NotStartedReason::TimedOut(error),
-            Refusal::Refused(error) => NotStartedReason::Refused(error),
-            Refusal::Stuck(reason) => reason,
+            Refusal::Final(reason) => reason,
         },
     };
     let error = WaitError::NotStarted(Box::new(NotStarted {
@@ -184,18 +166,17 @@ where
 
 /// Waits, within the deadline, for `job` to end: `Some` if it was running (it blocked the
 /// start), `None` if it had already ended.
-async fn wait_behind<S: JobSource>(
-    source: &S,
+async fn wait_behind(
+    client: &Client,
     options: &WaitOptions,
     deadline: Deadline,
     job: JobId,
 ) -> Result<Option<BlockingJob>, Refusal> {
     let started = Instant::now();
-    let mut poller = Poller::within(source.clone(), job.clone(), options, deadline);
-    let span = poller.span().clone();
+    let mut poller = Poller::within(client.clone(), job.clone(), options, deadline);
     let mut was_running = false;
     let final_state = loop {
-        match poller.step().instrument(span.clone()).await {
+        match poller.step().await {
             Ok(Step::Running(_)) => was_running = true,
             Ok(Step::Ended(status)) => break Some(status.state),
             // The job went away while we waited: the appliance may be free now.
@@ -203,7 +184,7 @@ async fn wait_behind<S: JobSource>(
                 was_running = true;
                 break None;
             }
-            Err(error) => return Err(Refusal::Stuck(NotStartedReason::WaitFailed(error))),
+            Err(error) => return Err(Refusal::Final(NotStartedReason::WaitFailed(error))),
         }
     };
     Ok(was_running.then(|| BlockingJob {
@@ -214,25 +195,21 @@ async fn wait_behind<S: JobSource>(
 }
 
 /// The newest job on the appliance, read with the wait's fault policy and backoff.
-async fn newest_job<S: JobSource>(
-    source: &S,
+async fn newest_job(
+    client: &Client,
     options: &WaitOptions,
     deadline: Deadline,
 ) -> Result<Option<JobId>, Refusal> {
-    let mut pace = Pace::new(deadline, options.backoff.clone(), options.max_interval);
-    let faults = options.faults.clone();
-    let decide = |error: &Error, streak: &FailureStreak| match faults.on_error(error, streak) {
-        FaultAction::Retry => Decision::Retry,
-        _ => Decision::GiveUp,
-    };
-    let mut list = Call(|| source.list_jobs());
-    match pace
+    let mut list = Call(|| client.list_jobs());
+    let decide = |error: &_, streak: &_| options.decide(error, streak);
+    match options
+        .pace(deadline)
         .retry_within("reading the job list", None, decide, &mut list)
         .await
     {
         Ok(jobs) => Ok(jobs.into_iter().next()),
         Err(Stop::GaveUp(error) | Stop::OutOfTime(error)) => {
-            Err(Refusal::Stuck(NotStartedReason::JobListUnreadable(error)))
+            Err(Refusal::Final(NotStartedReason::JobListUnreadable(error)))
         }
     }
 }
