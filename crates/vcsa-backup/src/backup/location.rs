@@ -204,6 +204,45 @@ fn protocol(raw: &str, given: Option<LocationType>) -> Result<(LocationType, &st
     }
 }
 
+/// A request's location (of the type `given`, if any) and its credentials, checked as
+/// [`check`] and [`check_credentials`] do, adding every problem found to `problems`. Even when
+/// the location is refused, its scheme says which protocol was meant, so the credentials are
+/// still checked against it and every problem is reported at once.
+pub(crate) fn check_with_credentials(
+    raw: Option<&str>,
+    given: Option<LocationType>,
+    user: &Option<String>,
+    password: &Option<Secret>,
+    problems: &mut Vec<Problem>,
+) -> (Option<Checked>, Option<(String, Secret)>) {
+    let checked = match raw {
+        None => {
+            problems.extend(missing());
+            None
+        }
+        Some(raw) => check(raw, given)
+            .map_err(|found| problems.extend(found))
+            .ok(),
+    };
+    let location_type = checked
+        .as_ref()
+        .map(|c| c.location_type)
+        .or(given)
+        .or_else(|| {
+            let (scheme, _) = raw?.trim().split_once("://")?;
+            LocationType::from_scheme(scheme)
+        });
+    let credentials = match (user, password) {
+        (Some(user), Some(password))
+            if check_credentials(location_type, Some(user), Some(password), problems) =>
+        {
+            Some((user.clone(), password.clone()))
+        }
+        _ => None,
+    };
+    (checked, credentials)
+}
+
 /// A location as one string to compare, or to build folders under: checked and written in the
 /// appliance's form when it can be, without the trailing `/`s that do not change the folder it
 /// names. The one normalisation of a location, for requests, schedules and the catalog alike.

@@ -136,6 +136,11 @@ impl PasswordError {
     pub fn broken_rules(&self) -> &[PasswordRule] {
         &self.broken
     }
+
+    /// The error as a problem with the backup password.
+    pub(crate) fn problem(&self) -> Problem {
+        Problem::new(Field::BackupPassword, self.to_string())
+    }
 }
 
 impl fmt::Display for PasswordError {
@@ -155,8 +160,18 @@ impl std::error::Error for PasswordError {}
 
 impl From<PasswordError> for Error {
     fn from(e: PasswordError) -> Self {
-        Error::problems_found(vec![Problem::new(Field::BackupPassword, e.to_string())])
+        Error::problems_found(vec![e.problem()])
     }
+}
+
+/// Checks the backup password a builder was given, adding its problem to `problems`.
+pub(crate) fn check_backup_password(
+    secret: Option<Secret>,
+    problems: &mut Vec<Problem>,
+) -> Option<BackupPassword> {
+    BackupPassword::new(secret?)
+        .map_err(|e| problems.push(e.problem()))
+        .ok()
 }
 
 /// Every rule `value` breaks, in the order of [`PasswordRule::ALL`].

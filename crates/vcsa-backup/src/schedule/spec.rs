@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use crate::backup::location::{LocationType, check_credentials};
 use crate::backup::part::{PartId, check_parts};
-use crate::backup::password::BackupPassword;
-use crate::catalog::location::{Root, check_root};
+use crate::backup::password::{BackupPassword, check_backup_password};
+use crate::catalog::location::check_root;
 use crate::error::{BuildError, Field, Problem};
 use crate::schedule::update::ScheduleUpdate;
 use crate::schedule::{DayOfWeek, Recurrence, Retention};
@@ -232,24 +232,24 @@ impl ScheduleSpecBuilder {
     /// 0-59, days that are not days of the week, listed twice or without a time, a retention
     /// of 0, a backup password that breaks the appliance's rules. Never quotes a password.
     pub fn build(self) -> Result<ScheduleSpec, BuildError> {
-        let c = self.check(Need::WholeSchedule)?;
+        let (location_type, update) = self.check(Need::WholeSchedule)?;
         // `check` refuses a whole schedule without a location, with its problem.
-        let Some(root) = c.root else {
+        let (Some(location_type), Some(location)) = (location_type, update.location) else {
             return Err(BuildError::new(Vec::new()));
         };
         Ok(ScheduleSpec {
-            location_type: root.location_type,
-            location: root.url,
-            location_user: c.user,
-            location_password: c.password,
-            backup_password: c.backup_password,
-            parts: c.parts,
-            enabled: c.enabled.unwrap_or(true),
-            recurrence: c.time.map(|(hour, minute)| {
-                Recurrence::from_checked(hour, minute, c.days.unwrap_or_default())
+            location_type,
+            location,
+            location_user: update.location_user,
+            location_password: update.location_password,
+            backup_password: update.backup_password,
+            parts: update.parts.unwrap_or_default(),
+            enabled: update.enabled.unwrap_or(true),
+            recurrence: update.time.map(|(hour, minute)| {
+                Recurrence::from_checked(hour, minute, update.days.unwrap_or_default())
             }),
-            retention: c.retention,
-            fast_backup: c.fast_backup,
+            retention: update.retention,
+            fast_backup: update.fast_backup,
         })
     }
 
@@ -262,22 +262,11 @@ impl ScheduleSpecBuilder {
     ///
     /// As [`build`](Self::build), and when nothing at all is to change.
     pub fn build_update(self) -> Result<ScheduleUpdate, BuildError> {
-        let c = self.check(Need::Changes)?;
-        Ok(ScheduleUpdate {
-            location: c.root.map(|r| r.url),
-            location_user: c.user,
-            location_password: c.password,
-            backup_password: c.backup_password,
-            parts: c.parts_given.then_some(c.parts),
-            enabled: c.enabled,
-            time: c.time,
-            days: c.days,
-            retention: c.retention,
-            fast_backup: c.fast_backup,
-        })
+        Ok(self.check(Need::Changes)?.1)
     }
 
-    fn check(self, need: Need) -> Result<Checked, BuildError> {
+    /// The settings given, checked, with the location's protocol when a location is given.
+    fn check(self, need: Need) -> Result<(Option<LocationType>, ScheduleUpdate), BuildError> {
         let mut problems = Vec::new();
         let root = if need == Need::Changes && self.location.is_none() {
             // The schedule keeps its location; the credentials still get their own checks.
@@ -317,12 +306,7 @@ impl ScheduleSpecBuilder {
             }
             Some(max_count) => Some(Retention { max_count }),
         };
-        let backup_password = match self.backup_password {
-            None => None,
-            Some(secret) => BackupPassword::new(secret)
-                .map_err(|e| problems.push(Problem::new(Field::BackupPassword, e.to_string())))
-                .ok(),
-        };
+        let backup_password = check_backup_password(self.backup_password, &mut problems);
         let nothing = self.location.is_none()
             && self.user.is_none()
             && backup_password.is_none()
@@ -341,19 +325,22 @@ impl ScheduleSpecBuilder {
         if !problems.is_empty() || (need == Need::WholeSchedule && root.is_none()) {
             return Err(BuildError::new(problems));
         }
-        Ok(Checked {
-            root,
-            user: self.user,
-            password: self.password,
-            backup_password,
-            parts: self.parts,
-            parts_given: self.parts_given,
-            enabled: self.enabled,
-            time,
-            days: self.days_given.then(|| sorted_days(self.days)),
-            retention,
-            fast_backup: self.fast_backup,
-        })
+        let location_type = root.as_ref().map(|r| r.location_type);
+        Ok((
+            location_type,
+            ScheduleUpdate {
+                location: root.map(|r| r.url),
+                location_user: self.user,
+                location_password: self.password,
+                backup_password,
+                parts: self.parts_given.then_some(self.parts),
+                enabled: self.enabled,
+                time,
+                days: self.days_given.then(|| sorted_days(self.days)),
+                retention,
+                fast_backup: self.fast_backup,
+            },
+        ))
     }
 }
 
@@ -362,21 +349,6 @@ impl ScheduleSpecBuilder {
 enum Need {
     WholeSchedule,
     Changes,
-}
-
-/// Settings that passed every check.
-struct Checked {
-    root: Option<Root>,
-    user: Option<String>,
-    password: Option<Secret>,
-    backup_password: Option<BackupPassword>,
-    parts: Vec<PartId>,
-    parts_given: bool,
-    enabled: Option<bool>,
-    time: Option<(u8, u8)>,
-    days: Option<Vec<DayOfWeek>>,
-    retention: Option<Retention>,
-    fast_backup: Option<bool>,
 }
 
 fn sorted_days(days: Vec<DayOfWeek>) -> Vec<DayOfWeek> {
