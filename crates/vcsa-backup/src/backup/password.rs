@@ -126,7 +126,11 @@ impl fmt::Display for PasswordRule {
 }
 
 /// A backup password broke one or more of the appliance's rules. Names the rules, never the value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the backup password does not meet the appliance's rules: {}",
+    .broken.iter().map(|rule| rule.describe()).collect::<Vec<_>>().join("; ")
+)]
 pub struct PasswordError {
     broken: Vec<PasswordRule>,
 }
@@ -142,21 +146,6 @@ impl PasswordError {
         Problem::new(Field::BackupPassword, self.to_string())
     }
 }
-
-impl fmt::Display for PasswordError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the backup password does not meet the appliance's rules: ")?;
-        for (i, rule) in self.broken.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            f.write_str(rule.describe())?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for PasswordError {}
 
 impl From<PasswordError> for Error {
     fn from(e: PasswordError) -> Self {

@@ -236,12 +236,7 @@ impl ScheduleDiff {
             if options.allow_recreate {
                 blockers.push(BlockReason::NeedsLocationPassword);
             }
-            return Self {
-                schedule,
-                action: ScheduleAction::Blocked(blockers),
-                changes,
-                applied: false,
-            };
+            return Self::new(schedule, ScheduleAction::Blocked(blockers), changes);
         }
         let user_changed = changes.iter().any(|c| c.field == Field::LocationUser);
         if desired.location_password.is_some() && (options.send_passwords || user_changed) {
@@ -255,6 +250,10 @@ impl ScheduleDiff {
         } else {
             ScheduleAction::Update
         };
+        Self::new(schedule, action, changes)
+    }
+
+    fn new(schedule: String, action: ScheduleAction, changes: Vec<ScheduleChange>) -> Self {
         Self {
             schedule,
             action,
@@ -287,12 +286,7 @@ impl ScheduleDiff {
         } else {
             ScheduleAction::Blocked(vec![BlockReason::NeedsLocationPassword])
         };
-        Self {
-            schedule,
-            action,
-            changes,
-            applied: false,
-        }
+        Self::new(schedule, action, changes)
     }
 
     /// The schedule's id.

@@ -126,13 +126,11 @@ pub struct ScheduleSpecBuilder {
     user: Option<String>,
     password: Option<Secret>,
     backup_password: Option<Secret>,
-    parts: Vec<PartId>,
-    /// Whether parts were given at all: an update with an empty list removes the optional parts.
-    parts_given: bool,
+    /// `None` until given: in an update, an empty list removes the optional parts.
+    parts: Option<Vec<PartId>>,
     enabled: Option<bool>,
     time: Option<(u32, u32)>,
-    days: Vec<DayOfWeek>,
-    days_given: bool,
+    days: Option<Vec<DayOfWeek>>,
     keep: Option<u32>,
     fast_backup: Option<bool>,
 }
@@ -175,15 +173,14 @@ impl ScheduleSpecBuilder {
 
     /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
     pub fn part(mut self, part: impl Into<PartId>) -> Self {
-        self.parts.push(part.into());
-        self.parts_given = true;
+        self.parts.get_or_insert_default().push(part.into());
         self
     }
 
     /// Adds several optional parts. In an update, an empty list removes every optional part.
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
-        self.parts.extend(parts.into_iter().map(Into::into));
-        self.parts_given = true;
+        let given = parts.into_iter().map(Into::into);
+        self.parts.get_or_insert_default().extend(given);
         self
     }
 
@@ -203,8 +200,8 @@ impl ScheduleSpecBuilder {
     /// The days it runs; without any, it runs every day. Needs [`at`](Self::at), except in an
     /// update, which keeps the schedule's time.
     pub fn days(mut self, days: impl IntoIterator<Item = impl Into<DayOfWeek>>) -> Self {
-        self.days.extend(days.into_iter().map(Into::into));
-        self.days_given = true;
+        let given = days.into_iter().map(Into::into);
+        self.days.get_or_insert_default().extend(given);
         self
     }
 
@@ -285,10 +282,10 @@ impl ScheduleSpecBuilder {
                 &mut problems,
             )
         };
-        check_parts(&self.parts, &mut problems);
-        check_days(&self.days, &mut problems);
+        check_parts(self.parts.as_deref().unwrap_or_default(), &mut problems);
+        check_days(self.days.as_deref().unwrap_or_default(), &mut problems);
         let time = check_time(self.time, &mut problems);
-        if need == Need::WholeSchedule && self.time.is_none() && self.days_given {
+        if need == Need::WholeSchedule && self.time.is_none() && self.days.is_some() {
             problems.push(Problem::new(
                 Field::Days,
                 "days are given but no time of day; set the time the backup runs, such as 23:00",
@@ -310,10 +307,10 @@ impl ScheduleSpecBuilder {
         let nothing = self.location.is_none()
             && self.user.is_none()
             && backup_password.is_none()
-            && !self.parts_given
+            && self.parts.is_none()
             && self.enabled.is_none()
             && self.time.is_none()
-            && !self.days_given
+            && self.days.is_none()
             && self.keep.is_none()
             && self.fast_backup.is_none();
         if need == Need::Changes && nothing && problems.is_empty() {
@@ -333,10 +330,10 @@ impl ScheduleSpecBuilder {
                 location_user: self.user,
                 location_password: self.password,
                 backup_password,
-                parts: self.parts_given.then_some(self.parts),
+                parts: self.parts,
                 enabled: self.enabled,
                 time,
-                days: self.days_given.then(|| sorted_days(self.days)),
+                days: self.days.map(sorted_days),
                 retention,
                 fast_backup: self.fast_backup,
             },
