@@ -228,10 +228,7 @@ pub(crate) fn check_with_credentials(
         .as_ref()
         .map(|c| c.location_type)
         .or(given)
-        .or_else(|| {
-            let (scheme, _) = raw?.trim().split_once("://")?;
-            LocationType::from_scheme(scheme)
-        });
+        .or_else(|| scheme_type(raw?));
     let credentials = match (user, password) {
         (Some(user), Some(password))
             if check_credentials(location_type, Some(user), Some(password), problems) =>
@@ -252,6 +249,12 @@ pub(crate) fn canonical_root(raw: &str) -> String {
         Ok(checked) => trimmed(&checked.url),
         Err(_) => trimmed(raw),
     }
+}
+
+/// The protocol a location's scheme names, even when the location is refused.
+pub(crate) fn scheme_type(raw: &str) -> Option<LocationType> {
+    let (scheme, _) = raw.trim().split_once("://")?;
+    LocationType::from_scheme(scheme)
 }
 
 /// No location at all.
@@ -283,41 +286,34 @@ pub(crate) fn check_credentials(
         );
     }
     if let Some(user) = user {
-        if user.trim().is_empty() {
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location is empty",
-                )
-                .with_hint("give the account that logs in to the backup server"),
-            );
-        } else if user.chars().any(char::is_control) {
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location contains control characters",
-                )
-                .with_hint("remove them"),
-            );
-        } else if user.chars().any(char::is_whitespace) {
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location contains spaces",
-                )
-                .with_hint("backup servers' account names have none; remove them"),
-            );
-        } else if user.starts_with('-') {
+        // The first fault found: (whether, what, what to do).
+        let faults = [
+            (
+                user.trim().is_empty(),
+                "the user name for the location is empty",
+                "give the account that logs in to the backup server",
+            ),
+            (
+                user.chars().any(char::is_control),
+                "the user name for the location contains control characters",
+                "remove them",
+            ),
+            (
+                user.chars().any(char::is_whitespace),
+                "the user name for the location contains spaces",
+                "backup servers' account names have none; remove them",
+            ),
             // The appliance hands the user to the tools that reach the backup server: a leading
             // `-` would read as one of their options.
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location begins with \"-\", which the backup \
-                     tools would take for an option",
-                )
-                .with_hint("give the account name without the leading \"-\""),
-            );
+            (
+                user.starts_with('-'),
+                "the user name for the location begins with \"-\", which the backup tools \
+                 would take for an option",
+                "give the account name without the leading \"-\"",
+            ),
+        ];
+        if let Some((_, message, hint)) = faults.into_iter().find(|(fault, ..)| *fault) {
+            problems.push(Problem::new(Field::LocationUser, message).with_hint(hint));
         }
     }
     if password.is_some_and(|p| p.expose().is_empty()) {

@@ -141,18 +141,14 @@ pub(crate) fn check_root(
         ));
         None
     } else {
-        match location::check(raw, None) {
-            Ok(checked) => Some(checked),
-            Err(found) => {
-                problems.extend(found);
-                None
-            }
-        }
+        location::check(raw, None)
+            .map_err(|found| problems.extend(found))
+            .ok()
     };
-    let location_type = checked.as_ref().map(|c| c.location_type).or_else(|| {
-        let (scheme, _) = raw.split_once("://")?;
-        LocationType::from_scheme(scheme)
-    });
+    let location_type = checked
+        .as_ref()
+        .map(|c| c.location_type)
+        .or_else(|| location::scheme_type(raw));
     check_credentials(location_type, user, password, problems);
     checked.map(|c| Root {
         location_type: c.location_type,

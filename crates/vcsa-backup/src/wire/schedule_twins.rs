@@ -125,22 +125,18 @@ pub(crate) fn update_spec(
 ) -> Result<types::ScheduleUpdateSpec, Problem> {
     let recurrence_info = match (update.time, &update.days) {
         (None, None) => None,
-        (Some((hour, minute)), Some(days)) => Some(recurrence(hour, minute, days)),
-        (Some((hour, minute)), None) => Some(recurrence(
-            hour,
-            minute,
-            current.map_or(&[][..], |r| &r.days),
-        )),
-        (None, Some(days)) => match current {
-            Some(r) => Some(recurrence(r.hour, r.minute, days)),
-            None => {
-                return Err(Problem::new(
+        (time, days) => {
+            let current_time = current.map(|r| (r.hour, r.minute));
+            let (hour, minute) = time.or(current_time).ok_or_else(|| {
+                Problem::new(
                     Field::Days,
                     "the schedule has no time of day yet, so days alone cannot be set; give \
                      the time too, such as 23:00",
-                ));
-            }
-        },
+                )
+            })?;
+            let days = days.as_deref().or(current.map(|r| &r.days[..]));
+            Some(recurrence(hour, minute, days.unwrap_or_default()))
+        }
     };
     Ok(types::ScheduleUpdateSpec {
         backup_password: update
