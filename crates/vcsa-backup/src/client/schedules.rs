@@ -241,10 +241,9 @@ impl Client {
     /// [`ScheduleDiff`] for how values are compared and when passwords are sent). Applying the
     /// same spec again changes nothing. With [`ApplyOptions::dry_run`], only reads.
     ///
-    /// When the spec removes a setting the appliance's schedule has (a retention, a time, a
-    /// location user), an update cannot reach it: the schedule is deleted and created again if
-    /// [`ApplyOptions::allow_recreate`] says so (its backups stay; if the creation then fails,
-    /// the schedule stays deleted and applying again creates it), otherwise nothing is sent.
+    /// A spec that removes a setting is reached only by deleting the schedule and creating it
+    /// again ([`ApplyOptions::allow_recreate`]): its backups stay; if the creation then fails,
+    /// the schedule stays deleted and applying again creates it.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {

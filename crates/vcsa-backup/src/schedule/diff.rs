@@ -45,10 +45,8 @@ impl ApplyOptions {
         self
     }
 
-    /// Allows deleting the schedule and creating it again when an update cannot reach the spec:
-    /// when the spec removes a retention, a time or a location user that the appliance's
-    /// schedule has (an update leaves an unset setting as it is). The spec must carry the
-    /// passwords, since a new schedule needs them.
+    /// Allows deleting the schedule and creating it again when an update cannot reach the spec
+    /// (see [`ScheduleDiff`]). The spec must carry the passwords, since a new schedule needs them.
     pub fn allow_recreate(mut self, allow: bool) -> Self {
         self.allow_recreate = allow;
         self
