@@ -103,6 +103,9 @@ impl ApplianceLayout {
         system_name: Option<String>,
         version: Option<String>,
     ) -> Result<Self, BuildError> {
+        if let (Some(name), Some(version)) = (system_name.as_deref(), version.as_deref()) {
+            return Self::new(name, version);
+        }
         let mut problems = Vec::new();
         if system_name.is_none() {
             problems.push(Problem::new(
@@ -119,10 +122,7 @@ impl ApplianceLayout {
                  it as the appliance's management interface shows it, such as 8.0.3.00400",
             ));
         }
-        match (system_name, version) {
-            (Some(name), Some(version)) if problems.is_empty() => Self::new(name, version),
-            _ => Err(BuildError::new(problems)),
-        }
+        Err(BuildError::new(problems))
     }
 }
 
