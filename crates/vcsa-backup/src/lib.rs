@@ -77,44 +77,26 @@
 //! [`Client::watch_job`] returns a [`Stream`](futures_core::Stream): [`StreamExt`] (re-exported
 //! from `futures-util`) gives it `next()`.
 //!
-//! # Schedules and the backup catalog
+//! # Schedules, the catalog, proxies and logs
 //!
-//! A backup schedule is described by a [`ScheduleSpec`], checked before anything is sent, and
-//! [`Client::apply_schedule`] makes the appliance's schedule match it, returning a
-//! [`ScheduleDiff`] of what changed. The catalog says which backups exist at a location:
-//! [`Client::list_system_names`], [`Client::list_archives`], [`Client::get_archive`]; an
-//! [`ApplianceLayout`] places a manual backup where the catalog finds it.
+//! A [`ScheduleSpec`] is checked before anything is sent; [`Client::apply_schedule`] makes the
+//! appliance's schedule match it. The catalog ([`Client::list_archives`] and its neighbours)
+//! says which backups exist at a location; on `/rest` it sends the backup server's password in
+//! the URL, so prefer `/api` for it. A reverse proxy's path prefix goes in the base URL
+//! ([`Client::builder`]); [`ClientBuilder::http_client`] takes a [`reqwest::Client`] of your own.
 //!
-//! **`/api` is the safer flavour for the catalog.** The catalog operations need the backup
-//! server's password: `/api` sends it in the request body, but `/rest` can only send it in the
-//! URL's query string, where a proxy or the appliance's own access log may record it. The SDK
-//! never puts that URL in a log, a trace, an error or a `Debug` output, and a client left to
-//! detect the flavour speaks `/api` whenever the appliance has it (vSphere 7.0 U2 and later).
-//!
-//! # Proxies, your own HTTP client, and logs
-//!
-//! - A base URL may carry a reverse proxy's path prefix: `https://proxy.example.com/vcenter1`
-//!   sends to `/vcenter1/api/...` and `/vcenter1/rest/...`. A path ending in `/api` or `/rest`
-//!   is refused: the client adds those itself.
-//! - [`ClientBuilder::http_client`] takes a [`reqwest::Client`] of your own (a proxy, extra
-//!   headers, your connection settings) and sends every request through it. The builder's
-//!   settings for the client it would make (time-out, user agent, CA certificates, pinned
-//!   thumbprints, accepting any certificate) are then refused at build time, not ignored: set
-//!   them on your client.
-//! - Every HTTP request is one DEBUG event of [`tracing`](https://docs.rs/tracing), with the
-//!   target `vcsa_backup::http` and the fields `operation` (such as `get_job`; `login` and
-//!   `logout` for sessions), `flavour` (`api` or `rest`), `status` (the HTTP status) or, when no
-//!   answer came, `failure` (`connect`, `timeout`, `untrusted certificate`...), and
-//!   `duration_ms`. It never holds a URL (a `/rest` catalog URL carries the backup server's
-//!   password), a header or a body. Sessions, flavour detection and waits log at INFO and
-//!   DEBUG under `vcsa_backup`, secrets never included. With no subscriber installed the
-//!   events cost a level check.
+//! Every HTTP request is one DEBUG event of [`tracing`](https://docs.rs/tracing), with the
+//! target `vcsa_backup::http` and the fields `operation` (such as `get_job`; `login` and
+//! `logout` for sessions), `flavour` (`api` or `rest`), `status` (the HTTP status) or, when no
+//! answer came, `failure` (`connect`, `timeout`, `untrusted certificate`...), and
+//! `duration_ms`. It never holds a URL (a `/rest` catalog URL carries the backup server's
+//! password), a header or a body. Sessions, flavour detection and waits log at INFO and DEBUG
+//! under `vcsa_backup`, secrets never included.
 //!
 //! # Testing
 //!
 //! With the `testing` feature, `vcsa_backup::testing::Simulator::start().await?` runs a
-//! simulated appliance inside your test, on 127.0.0.1, and its `client()` is a [`Client`] ready
-//! for it (the `testing` module shows it whole):
+//! simulated appliance inside your test, and its `client()` is a [`Client`] ready for it:
 //!
 //! ```toml
 //! [dev-dependencies]

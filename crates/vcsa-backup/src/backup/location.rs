@@ -204,6 +204,42 @@ fn protocol(raw: &str, given: Option<LocationType>) -> Result<(LocationType, &st
     }
 }
 
+/// A request's location (of the type `given`, if any) and its credentials, checked as
+/// [`check`] and [`check_credentials`] do, adding every problem found to `problems`. Even when
+/// the location is refused, its scheme says which protocol was meant, so the credentials are
+/// still checked against it and every problem is reported at once.
+pub(crate) fn check_with_credentials(
+    raw: Option<&str>,
+    given: Option<LocationType>,
+    user: &Option<String>,
+    password: &Option<Secret>,
+    problems: &mut Vec<Problem>,
+) -> (Option<Checked>, Option<(String, Secret)>) {
+    let checked = match raw {
+        None => {
+            problems.extend(missing());
+            None
+        }
+        Some(raw) => check(raw, given)
+            .map_err(|found| problems.extend(found))
+            .ok(),
+    };
+    let location_type = checked
+        .as_ref()
+        .map(|c| c.location_type)
+        .or(given)
+        .or_else(|| scheme_type(raw?));
+    let credentials = match (user, password) {
+        (Some(user), Some(password))
+            if check_credentials(location_type, Some(user), Some(password), problems) =>
+        {
+            Some((user.clone(), password.clone()))
+        }
+        _ => None,
+    };
+    (checked, credentials)
+}
+
 /// A location as one string to compare, or to build folders under: checked and written in the
 /// appliance's form when it can be, without the trailing `/`s that do not change the folder it
 /// names. The one normalisation of a location, for requests, schedules and the catalog alike.
@@ -213,6 +249,12 @@ pub(crate) fn canonical_root(raw: &str) -> String {
         Ok(checked) => trimmed(&checked.url),
         Err(_) => trimmed(raw),
     }
+}
+
+/// The protocol a location's scheme names, even when the location is refused.
+pub(crate) fn scheme_type(raw: &str) -> Option<LocationType> {
+    let (scheme, _) = raw.trim().split_once("://")?;
+    LocationType::from_scheme(scheme)
 }
 
 /// No location at all.
@@ -244,41 +286,34 @@ pub(crate) fn check_credentials(
         );
     }
     if let Some(user) = user {
-        if user.trim().is_empty() {
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location is empty",
-                )
-                .with_hint("give the account that logs in to the backup server"),
-            );
-        } else if user.chars().any(char::is_control) {
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location contains control characters",
-                )
-                .with_hint("remove them"),
-            );
-        } else if user.chars().any(char::is_whitespace) {
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location contains spaces",
-                )
-                .with_hint("backup servers' account names have none; remove them"),
-            );
-        } else if user.starts_with('-') {
+        // The first fault found: (whether, what, what to do).
+        let faults = [
+            (
+                user.trim().is_empty(),
+                "the user name for the location is empty",
+                "give the account that logs in to the backup server",
+            ),
+            (
+                user.chars().any(char::is_control),
+                "the user name for the location contains control characters",
+                "remove them",
+            ),
+            (
+                user.chars().any(char::is_whitespace),
+                "the user name for the location contains spaces",
+                "backup servers' account names have none; remove them",
+            ),
             // The appliance hands the user to the tools that reach the backup server: a leading
             // `-` would read as one of their options.
-            problems.push(
-                Problem::new(
-                    Field::LocationUser,
-                    "the user name for the location begins with \"-\", which the backup \
-                     tools would take for an option",
-                )
-                .with_hint("give the account name without the leading \"-\""),
-            );
+            (
+                user.starts_with('-'),
+                "the user name for the location begins with \"-\", which the backup tools \
+                 would take for an option",
+                "give the account name without the leading \"-\"",
+            ),
+        ];
+        if let Some((_, message, hint)) = faults.into_iter().find(|(fault, ..)| *fault) {
+            problems.push(Problem::new(Field::LocationUser, message).with_hint(hint));
         }
     }
     if password.is_some_and(|p| p.expose().is_empty()) {

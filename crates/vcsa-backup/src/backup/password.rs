@@ -126,7 +126,11 @@ impl fmt::Display for PasswordRule {
 }
 
 /// A backup password broke one or more of the appliance's rules. Names the rules, never the value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the backup password does not meet the appliance's rules: {}",
+    .broken.iter().map(|rule| rule.describe()).collect::<Vec<_>>().join("; ")
+)]
 pub struct PasswordError {
     broken: Vec<PasswordRule>,
 }
@@ -136,27 +140,27 @@ impl PasswordError {
     pub fn broken_rules(&self) -> &[PasswordRule] {
         &self.broken
     }
-}
 
-impl fmt::Display for PasswordError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the backup password does not meet the appliance's rules: ")?;
-        for (i, rule) in self.broken.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            f.write_str(rule.describe())?;
-        }
-        Ok(())
+    /// The error as a problem with the backup password.
+    pub(crate) fn problem(&self) -> Problem {
+        Problem::new(Field::BackupPassword, self.to_string())
     }
 }
-
-impl std::error::Error for PasswordError {}
 
 impl From<PasswordError> for Error {
     fn from(e: PasswordError) -> Self {
-        Error::problems_found(vec![Problem::new(Field::BackupPassword, e.to_string())])
+        Error::problems_found(vec![e.problem()])
     }
+}
+
+/// Checks the backup password a builder was given, adding its problem to `problems`.
+pub(crate) fn check_backup_password(
+    secret: Option<Secret>,
+    problems: &mut Vec<Problem>,
+) -> Option<BackupPassword> {
+    BackupPassword::new(secret?)
+        .map_err(|e| problems.push(e.problem()))
+        .ok()
 }
 
 /// Every rule `value` breaks, in the order of [`PasswordRule::ALL`].

@@ -2,9 +2,9 @@
 
 use vcsa_backup_api::Secret;
 
-use crate::backup::location::{self, LocationType, check_credentials};
+use crate::backup::location::{self, LocationType};
 use crate::backup::part::{PartId, check_parts};
-use crate::backup::password::BackupPassword;
+use crate::backup::password::{BackupPassword, check_backup_password};
 use crate::error::{BuildError, Field, Problem};
 
 /// A checked backup request, ready for [`Client::start_backup`](crate::Client::start_backup) or
@@ -180,50 +180,16 @@ impl BackupRequestBuilder {
     pub fn build(self) -> Result<BackupRequest, BuildError> {
         let mut problems = Vec::new();
 
-        let checked = match &self.location {
-            None => {
-                problems.extend(location::missing());
-                None
-            }
-            Some(raw) => match location::check(raw, self.location_type) {
-                Ok(checked) => Some(checked),
-                Err(found) => {
-                    problems.extend(found);
-                    None
-                }
-            },
-        };
-        // Even when the location is refused, its scheme says which protocol was meant, so the
-        // credential checks below still report everything at once.
-        let location_type = checked
-            .as_ref()
-            .map(|c| c.location_type)
-            .or(self.location_type)
-            .or_else(|| {
-                let (scheme, _) = self.location.as_deref()?.trim().split_once("://")?;
-                LocationType::from_scheme(scheme)
-            });
-
-        let credentials = match (&self.user, &self.password) {
-            (Some(user), Some(password))
-                if check_credentials(location_type, Some(user), Some(password), &mut problems) =>
-            {
-                Some((user.clone(), password.clone()))
-            }
-            _ => None,
-        };
+        let (checked, credentials) = location::check_with_credentials(
+            self.location.as_deref(),
+            self.location_type,
+            &self.user,
+            &self.password,
+            &mut problems,
+        );
         check_parts(&self.parts, &mut problems);
 
-        let backup_password = match self.backup_password {
-            None => None,
-            Some(secret) => match BackupPassword::new(secret) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    problems.push(Problem::new(Field::BackupPassword, e.to_string()));
-                    None
-                }
-            },
-        };
+        let backup_password = check_backup_password(self.backup_password, &mut problems);
         if let Some(comment) = &self.comment
             && comment
                 .chars()

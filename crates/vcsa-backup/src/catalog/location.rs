@@ -112,12 +112,6 @@ impl BackupLocationBuilder {
     }
 }
 
-/// A root location checked for schedules and the catalog.
-pub(crate) struct Root {
-    pub(crate) location_type: LocationType,
-    pub(crate) url: String,
-}
-
 /// Checks a root location (a URL with its scheme; a trailing `/` is dropped) and the credentials
 /// that go with it, adding every problem found to `problems`.
 pub(crate) fn check_root(
@@ -125,7 +119,7 @@ pub(crate) fn check_root(
     user: Option<&str>,
     password: Option<&Secret>,
     problems: &mut Vec<Problem>,
-) -> Option<Root> {
+) -> Option<location::Checked> {
     let raw = raw.map(str::trim).unwrap_or_default();
     let checked = if raw.is_empty() {
         problems.push(Problem::new(
@@ -141,21 +135,17 @@ pub(crate) fn check_root(
         ));
         None
     } else {
-        match location::check(raw, None) {
-            Ok(checked) => Some(checked),
-            Err(found) => {
-                problems.extend(found);
-                None
-            }
-        }
+        location::check(raw, None)
+            .map_err(|found| problems.extend(found))
+            .ok()
     };
-    let location_type = checked.as_ref().map(|c| c.location_type).or_else(|| {
-        let (scheme, _) = raw.split_once("://")?;
-        LocationType::from_scheme(scheme)
-    });
+    let location_type = checked
+        .as_ref()
+        .map(|c| c.location_type)
+        .or_else(|| location::scheme_type(raw));
     check_credentials(location_type, user, password, problems);
-    checked.map(|c| Root {
-        location_type: c.location_type,
+    checked.map(|c| location::Checked {
         url: location::canonical_root(&c.url),
+        ..c
     })
 }

@@ -26,11 +26,6 @@ fn malformed(reason: String) -> Error {
     }
 }
 
-/// Refuses a schedule id that cannot go into a URL path, before anything is sent.
-fn check_id(schedule: &str) -> Result<(), Error> {
-    IdKind::Schedule.check(schedule)
-}
-
 impl Client {
     /// The estimated size of one part of a backup, in bytes (the appliance answers in
     /// megabytes of 1,048,576 bytes).
@@ -132,7 +127,7 @@ impl Client {
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn get_schedule(&self, schedule: &str) -> Result<Schedule, Error> {
-        check_id(schedule)?;
+        IdKind::Schedule.check(schedule)?;
         let info = self.call(&GetSchedule(schedule)).await?;
         convert::schedule(schedule.to_string(), info).map_err(malformed)
     }
@@ -171,7 +166,7 @@ impl Client {
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::MalformedResponse`].
     pub async fn create_schedule(&self, schedule: &str, spec: &ScheduleSpec) -> Result<(), Error> {
-        check_id(schedule)?;
+        IdKind::Schedule.check(schedule)?;
         self.call(&CreateSchedule {
             schedule,
             spec: convert::create_spec(spec),
@@ -207,7 +202,7 @@ impl Client {
         schedule: &str,
         update: &ScheduleUpdate,
     ) -> Result<(), Error> {
-        check_id(schedule)?;
+        IdKind::Schedule.check(schedule)?;
         let current = if update.needs_current_recurrence() {
             self.get_schedule(schedule).await?.recurrence
         } else {
@@ -237,7 +232,7 @@ impl Client {
     /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
     ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
     pub async fn delete_schedule(&self, schedule: &str) -> Result<(), Error> {
-        check_id(schedule)?;
+        IdKind::Schedule.check(schedule)?;
         self.call(&DeleteSchedule(schedule)).await
     }
 
@@ -246,10 +241,9 @@ impl Client {
     /// [`ScheduleDiff`] for how values are compared and when passwords are sent). Applying the
     /// same spec again changes nothing. With [`ApplyOptions::dry_run`], only reads.
     ///
-    /// When the spec removes a setting the appliance's schedule has (a retention, a time, a
-    /// location user), an update cannot reach it: the schedule is deleted and created again if
-    /// [`ApplyOptions::allow_recreate`] says so (its backups stay; if the creation then fails,
-    /// the schedule stays deleted and applying again creates it), otherwise nothing is sent.
+    /// A spec that removes a setting is reached only by deleting the schedule and creating it
+    /// again ([`ApplyOptions::allow_recreate`]): its backups stay; if the creation then fails,
+    /// the schedule stays deleted and applying again creates it.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
@@ -285,7 +279,7 @@ impl Client {
         spec: &ScheduleSpec,
         options: &ApplyOptions,
     ) -> Result<ScheduleDiff, Error> {
-        check_id(schedule)?;
+        IdKind::Schedule.check(schedule)?;
         let current = match self.get_schedule(schedule).await {
             Ok(current) => Some(current),
             Err(Error::NotFound(_)) => None,

@@ -1,6 +1,4 @@
-//! Restoring a backup into a freshly deployed appliance, and reconciling it afterwards: the
-//! request ([`RestoreRequest`]), what validation says about a backup ([`RestoreCheck`]), the
-//! restore job's status ([`RestoreStatus`]) and the reconciliation job ([`Reconciliation`]).
+//! Restoring a backup into a freshly deployed appliance, and reconciling it afterwards.
 //!
 //! A restore targets an appliance that stage 1 of the installer deployed and that awaits a
 //! restore before its first boot configuration; [`Client::restore_builder`](crate::Client::restore_builder)

@@ -2,9 +2,9 @@
 
 use vcsa_backup_api::Secret;
 
-use crate::backup::location::{self, LocationType, check_credentials};
+use crate::backup::location::{self, LocationType};
 use crate::backup::part::{PartId, check_parts};
-use crate::backup::password::BackupPassword;
+use crate::backup::password::{BackupPassword, check_backup_password};
 use crate::catalog::BackupLocation;
 use crate::error::{BuildError, Field, Problem};
 use crate::segment::IdKind;
@@ -195,30 +195,15 @@ impl RestoreRequestBuilder {
             problems.extend(IdKind::SystemName.problem(system_name));
             problems.extend(IdKind::Archive.problem(archive));
         }
-        let checked = match &self.location {
-            None => {
-                problems.extend(location::missing());
-                None
-            }
-            Some(raw) => location::check(raw, None)
-                .map_err(|found| problems.extend(found))
-                .ok(),
-        };
-        let location_type = checked.as_ref().map(|c| c.location_type);
-        let credentials = match (&self.user, &self.password) {
-            (Some(user), Some(password))
-                if check_credentials(location_type, Some(user), Some(password), &mut problems) =>
-            {
-                Some((user.clone(), password.clone()))
-            }
-            _ => None,
-        };
+        let (checked, credentials) = location::check_with_credentials(
+            self.location.as_deref(),
+            None,
+            &self.user,
+            &self.password,
+            &mut problems,
+        );
         check_parts(&self.parts, &mut problems);
-        let backup_password = self.backup_password.and_then(|secret| {
-            BackupPassword::new(secret)
-                .map_err(|e| problems.push(Problem::new(Field::BackupPassword, e.to_string())))
-                .ok()
-        });
+        let backup_password = check_backup_password(self.backup_password, &mut problems);
         if let Some((user, _)) = &self.sso_admin
             && user.trim().is_empty()
         {

@@ -45,10 +45,8 @@ impl ApplyOptions {
         self
     }
 
-    /// Allows deleting the schedule and creating it again when an update cannot reach the spec:
-    /// when the spec removes a retention, a time or a location user that the appliance's
-    /// schedule has (an update leaves an unset setting as it is). The spec must carry the
-    /// passwords, since a new schedule needs them.
+    /// Allows deleting the schedule and creating it again when an update cannot reach the spec
+    /// (see [`ScheduleDiff`]). The spec must carry the passwords, since a new schedule needs them.
     pub fn allow_recreate(mut self, allow: bool) -> Self {
         self.allow_recreate = allow;
         self
@@ -236,12 +234,7 @@ impl ScheduleDiff {
             if options.allow_recreate {
                 blockers.push(BlockReason::NeedsLocationPassword);
             }
-            return Self {
-                schedule,
-                action: ScheduleAction::Blocked(blockers),
-                changes,
-                applied: false,
-            };
+            return Self::new(schedule, ScheduleAction::Blocked(blockers), changes);
         }
         let user_changed = changes.iter().any(|c| c.field == Field::LocationUser);
         if desired.location_password.is_some() && (options.send_passwords || user_changed) {
@@ -255,6 +248,10 @@ impl ScheduleDiff {
         } else {
             ScheduleAction::Update
         };
+        Self::new(schedule, action, changes)
+    }
+
+    fn new(schedule: String, action: ScheduleAction, changes: Vec<ScheduleChange>) -> Self {
         Self {
             schedule,
             action,
@@ -287,12 +284,7 @@ impl ScheduleDiff {
         } else {
             ScheduleAction::Blocked(vec![BlockReason::NeedsLocationPassword])
         };
-        Self {
-            schedule,
-            action,
-            changes,
-            applied: false,
-        }
+        Self::new(schedule, action, changes)
     }
 
     /// The schedule's id.

@@ -75,16 +75,8 @@ impl DayOfWeek {
 
     /// The day as chrono names it; `None` for a day this SDK does not know.
     pub fn weekday(&self) -> Option<Weekday> {
-        Some(match self {
-            Self::Monday => Weekday::Mon,
-            Self::Tuesday => Weekday::Tue,
-            Self::Wednesday => Weekday::Wed,
-            Self::Thursday => Weekday::Thu,
-            Self::Friday => Weekday::Fri,
-            Self::Saturday => Weekday::Sat,
-            Self::Sunday => Weekday::Sun,
-            _ => return None,
-        })
+        let monday_based = Self::WEEK.iter().position(|day| day == self)?;
+        Weekday::try_from(u8::try_from(monday_based).ok()?).ok()
     }
 
     /// The day for a chrono weekday.

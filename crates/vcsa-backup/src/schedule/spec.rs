@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use crate::backup::location::{LocationType, check_credentials};
 use crate::backup::part::{PartId, check_parts};
-use crate::backup::password::BackupPassword;
-use crate::catalog::location::{Root, check_root};
+use crate::backup::password::{BackupPassword, check_backup_password};
+use crate::catalog::location::check_root;
 use crate::error::{BuildError, Field, Problem};
 use crate::schedule::update::ScheduleUpdate;
 use crate::schedule::{DayOfWeek, Recurrence, Retention};
@@ -126,13 +126,11 @@ pub struct ScheduleSpecBuilder {
     user: Option<String>,
     password: Option<Secret>,
     backup_password: Option<Secret>,
-    parts: Vec<PartId>,
-    /// Whether parts were given at all: an update with an empty list removes the optional parts.
-    parts_given: bool,
+    /// `None` until given: in an update, an empty list removes the optional parts.
+    parts: Option<Vec<PartId>>,
     enabled: Option<bool>,
     time: Option<(u32, u32)>,
-    days: Vec<DayOfWeek>,
-    days_given: bool,
+    days: Option<Vec<DayOfWeek>>,
     keep: Option<u32>,
     fast_backup: Option<bool>,
 }
@@ -175,15 +173,14 @@ impl ScheduleSpecBuilder {
 
     /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
     pub fn part(mut self, part: impl Into<PartId>) -> Self {
-        self.parts.push(part.into());
-        self.parts_given = true;
+        self.parts.get_or_insert_default().push(part.into());
         self
     }
 
     /// Adds several optional parts. In an update, an empty list removes every optional part.
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
-        self.parts.extend(parts.into_iter().map(Into::into));
-        self.parts_given = true;
+        let given = parts.into_iter().map(Into::into);
+        self.parts.get_or_insert_default().extend(given);
         self
     }
 
@@ -203,8 +200,8 @@ impl ScheduleSpecBuilder {
     /// The days it runs; without any, it runs every day. Needs [`at`](Self::at), except in an
     /// update, which keeps the schedule's time.
     pub fn days(mut self, days: impl IntoIterator<Item = impl Into<DayOfWeek>>) -> Self {
-        self.days.extend(days.into_iter().map(Into::into));
-        self.days_given = true;
+        let given = days.into_iter().map(Into::into);
+        self.days.get_or_insert_default().extend(given);
         self
     }
 
@@ -232,24 +229,24 @@ impl ScheduleSpecBuilder {
     /// 0-59, days that are not days of the week, listed twice or without a time, a retention
     /// of 0, a backup password that breaks the appliance's rules. Never quotes a password.
     pub fn build(self) -> Result<ScheduleSpec, BuildError> {
-        let c = self.check(Need::WholeSchedule)?;
+        let (location_type, update) = self.check(Need::WholeSchedule)?;
         // `check` refuses a whole schedule without a location, with its problem.
-        let Some(root) = c.root else {
+        let (Some(location_type), Some(location)) = (location_type, update.location) else {
             return Err(BuildError::new(Vec::new()));
         };
         Ok(ScheduleSpec {
-            location_type: root.location_type,
-            location: root.url,
-            location_user: c.user,
-            location_password: c.password,
-            backup_password: c.backup_password,
-            parts: c.parts,
-            enabled: c.enabled.unwrap_or(true),
-            recurrence: c.time.map(|(hour, minute)| {
-                Recurrence::from_checked(hour, minute, c.days.unwrap_or_default())
+            location_type,
+            location,
+            location_user: update.location_user,
+            location_password: update.location_password,
+            backup_password: update.backup_password,
+            parts: update.parts.unwrap_or_default(),
+            enabled: update.enabled.unwrap_or(true),
+            recurrence: update.time.map(|(hour, minute)| {
+                Recurrence::from_checked(hour, minute, update.days.unwrap_or_default())
             }),
-            retention: c.retention,
-            fast_backup: c.fast_backup,
+            retention: update.retention,
+            fast_backup: update.fast_backup,
         })
     }
 
@@ -262,22 +259,11 @@ impl ScheduleSpecBuilder {
     ///
     /// As [`build`](Self::build), and when nothing at all is to change.
     pub fn build_update(self) -> Result<ScheduleUpdate, BuildError> {
-        let c = self.check(Need::Changes)?;
-        Ok(ScheduleUpdate {
-            location: c.root.map(|r| r.url),
-            location_user: c.user,
-            location_password: c.password,
-            backup_password: c.backup_password,
-            parts: c.parts_given.then_some(c.parts),
-            enabled: c.enabled,
-            time: c.time,
-            days: c.days,
-            retention: c.retention,
-            fast_backup: c.fast_backup,
-        })
+        Ok(self.check(Need::Changes)?.1)
     }
 
-    fn check(self, need: Need) -> Result<Checked, BuildError> {
+    /// The settings given, checked, with the location's protocol when a location is given.
+    fn check(self, need: Need) -> Result<(Option<LocationType>, ScheduleUpdate), BuildError> {
         let mut problems = Vec::new();
         let root = if need == Need::Changes && self.location.is_none() {
             // The schedule keeps its location; the credentials still get their own checks.
@@ -296,10 +282,10 @@ impl ScheduleSpecBuilder {
                 &mut problems,
             )
         };
-        check_parts(&self.parts, &mut problems);
-        check_days(&self.days, &mut problems);
+        check_parts(self.parts.as_deref().unwrap_or_default(), &mut problems);
+        check_days(self.days.as_deref().unwrap_or_default(), &mut problems);
         let time = check_time(self.time, &mut problems);
-        if need == Need::WholeSchedule && self.time.is_none() && self.days_given {
+        if need == Need::WholeSchedule && self.time.is_none() && self.days.is_some() {
             problems.push(Problem::new(
                 Field::Days,
                 "days are given but no time of day; set the time the backup runs, such as 23:00",
@@ -317,19 +303,14 @@ impl ScheduleSpecBuilder {
             }
             Some(max_count) => Some(Retention { max_count }),
         };
-        let backup_password = match self.backup_password {
-            None => None,
-            Some(secret) => BackupPassword::new(secret)
-                .map_err(|e| problems.push(Problem::new(Field::BackupPassword, e.to_string())))
-                .ok(),
-        };
+        let backup_password = check_backup_password(self.backup_password, &mut problems);
         let nothing = self.location.is_none()
             && self.user.is_none()
             && backup_password.is_none()
-            && !self.parts_given
+            && self.parts.is_none()
             && self.enabled.is_none()
             && self.time.is_none()
-            && !self.days_given
+            && self.days.is_none()
             && self.keep.is_none()
             && self.fast_backup.is_none();
         if need == Need::Changes && nothing && problems.is_empty() {
@@ -341,19 +322,22 @@ impl ScheduleSpecBuilder {
         if !problems.is_empty() || (need == Need::WholeSchedule && root.is_none()) {
             return Err(BuildError::new(problems));
         }
-        Ok(Checked {
-            root,
-            user: self.user,
-            password: self.password,
-            backup_password,
-            parts: self.parts,
-            parts_given: self.parts_given,
-            enabled: self.enabled,
-            time,
-            days: self.days_given.then(|| sorted_days(self.days)),
-            retention,
-            fast_backup: self.fast_backup,
-        })
+        let location_type = root.as_ref().map(|r| r.location_type);
+        Ok((
+            location_type,
+            ScheduleUpdate {
+                location: root.map(|r| r.url),
+                location_user: self.user,
+                location_password: self.password,
+                backup_password,
+                parts: self.parts,
+                enabled: self.enabled,
+                time,
+                days: self.days.map(sorted_days),
+                retention,
+                fast_backup: self.fast_backup,
+            },
+        ))
     }
 }
 
@@ -362,21 +346,6 @@ impl ScheduleSpecBuilder {
 enum Need {
     WholeSchedule,
     Changes,
-}
-
-/// Settings that passed every check.
-struct Checked {
-    root: Option<Root>,
-    user: Option<String>,
-    password: Option<Secret>,
-    backup_password: Option<BackupPassword>,
-    parts: Vec<PartId>,
-    parts_given: bool,
-    enabled: Option<bool>,
-    time: Option<(u8, u8)>,
-    days: Option<Vec<DayOfWeek>>,
-    retention: Option<Retention>,
-    fast_backup: Option<bool>,
 }
 
 fn sorted_days(days: Vec<DayOfWeek>) -> Vec<DayOfWeek> {

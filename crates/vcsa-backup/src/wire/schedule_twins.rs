@@ -1,8 +1,6 @@
 //! The schedule, part size and clock operations as [`Twins`] pairs (see [`twins`](super::twins)),
 //! and the conversions of schedules and the appliance's clock to and from the wire.
 
-use std::collections::BTreeSet;
-
 use chrono::DateTime;
 use vcsa_backup_api::{Secret, WireSecret, types};
 
@@ -127,22 +125,18 @@ pub(crate) fn update_spec(
 ) -> Result<types::ScheduleUpdateSpec, Problem> {
     let recurrence_info = match (update.time, &update.days) {
         (None, None) => None,
-        (Some((hour, minute)), Some(days)) => Some(recurrence(hour, minute, days)),
-        (Some((hour, minute)), None) => Some(recurrence(
-            hour,
-            minute,
-            current.map_or(&[][..], |r| &r.days),
-        )),
-        (None, Some(days)) => match current {
-            Some(r) => Some(recurrence(r.hour, r.minute, days)),
-            None => {
-                return Err(Problem::new(
+        (time, days) => {
+            let current_time = current.map(|r| (r.hour, r.minute));
+            let (hour, minute) = time.or(current_time).ok_or_else(|| {
+                Problem::new(
                     Field::Days,
                     "the schedule has no time of day yet, so days alone cannot be set; give \
                      the time too, such as 23:00",
-                ));
-            }
-        },
+                )
+            })?;
+            let days = days.as_deref().or(current.map(|r| &r.days[..]));
+            Some(recurrence(hour, minute, days.unwrap_or_default()))
+        }
     };
     Ok(types::ScheduleUpdateSpec {
         backup_password: update
@@ -165,45 +159,36 @@ pub(crate) fn update_spec(
 
 /// A schedule as the appliance has it; a time or retention out of range is malformed.
 pub(crate) fn schedule(id: String, info: types::ScheduleInfo) -> Result<Schedule, String> {
-    let recurrence = match info.recurrence_info {
-        None => None,
-        Some(r) => {
-            let hour = u8::try_from(r.hour).ok().filter(|h| *h < 24);
-            let minute = u8::try_from(r.minute).ok().filter(|m| *m < 60);
-            let (Some(hour), Some(minute)) = (hour, minute) else {
-                return Err(format!(
+    let recurrence = info.recurrence_info.map(|r| {
+        let days = r.days.iter().map(|d| DayOfWeek::from(d.as_str()));
+        u8::try_from(r.hour)
+            .ok()
+            .zip(u8::try_from(r.minute).ok())
+            .and_then(|(hour, minute)| Recurrence::new(hour, minute, days))
+            .ok_or_else(|| {
+                format!(
                     "schedule {id} runs at {}:{}, which is not a time of day",
                     r.hour, r.minute
-                ));
-            };
-            let days: BTreeSet<DayOfWeek> =
-                r.days.iter().map(|d| DayOfWeek::from(d.as_str())).collect();
-            Some(Recurrence::from_checked(
-                hour,
-                minute,
-                days.into_iter().collect(),
-            ))
-        }
-    };
-    let retention = match info.retention_info {
-        None => None,
-        Some(r) => Some(Retention {
-            max_count: u32::try_from(r.max_count).map_err(|_| {
-                format!(
-                    "schedule {id} keeps {} backups, which is not a count",
-                    r.max_count
                 )
-            })?,
-        }),
-    };
+            })
+    });
+    let retention = info.retention_info.map(|r| {
+        let max_count = u32::try_from(r.max_count).map_err(|_| {
+            format!(
+                "schedule {id} keeps {} backups, which is not a count",
+                r.max_count
+            )
+        })?;
+        Ok::<_, String>(Retention { max_count })
+    });
     Ok(Schedule {
         id,
         location: info.location,
         location_user: info.location_user,
         parts: convert::parts(info.parts),
         enabled: info.enable,
-        recurrence,
-        retention,
+        recurrence: recurrence.transpose()?,
+        retention: retention.transpose()?,
         fast_backup: info.fast_backup,
     })
 }
