@@ -2,27 +2,17 @@
 //! simulator in both flavours on tokio's paused clock: each is settled from the appliance's
 //! jobs, never sent again, and never starts a second backup.
 
+use crate::support::sim::{LOST, backup_request as request, losing_client as client};
+
 use crate::support::proxy::{Proxy, Replace};
 
 use std::time::Duration;
 
 use vcsa_backup::wait::{WaitError, WaitOptions};
-use vcsa_backup::{BackupRequest, Client, Error, Flavour, JobId, JobState, RetryAdvice, Secret};
-use vcsa_backup_sim::{
-    DEFAULT_PASSWORD, DEFAULT_USER, LostAnswer, LostOperation, RunningSimulator, Simulator,
-};
+use vcsa_backup::{Client, Error, Flavour, JobId, JobState, RetryAdvice};
+use vcsa_backup_sim::{LostOperation, RunningSimulator, Simulator};
 
-/// Every way an answer is lost: dropped, a proxy's 502, 503 and 504, the client's time-out.
-const LOST: [LostAnswer; 5] = [
-    LostAnswer::Dropped,
-    LostAnswer::BadGateway,
-    LostAnswer::ServiceUnavailable,
-    LostAnswer::GatewayTimeout,
-    LostAnswer::Hang,
-];
 const FLAVOURS: [Flavour; 2] = [Flavour::Api, Flavour::Rest];
-/// The client's time-out: an answer held back longer is lost.
-const TIME_OUT: Duration = Duration::from_secs(20);
 
 async fn sim(job_length: Duration) -> RunningSimulator {
     Simulator::builder()
@@ -32,23 +22,6 @@ async fn sim(job_length: Duration) -> RunningSimulator {
         .start()
         .await
         .expect("the simulator starts")
-}
-
-fn client(url: &str, flavour: Flavour) -> Client {
-    Client::builder(url)
-        .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
-        .flavour(flavour)
-        .request_timeout(TIME_OUT)
-        .build()
-        .expect("valid settings")
-}
-
-fn request(folder: &str) -> BackupRequest {
-    BackupRequest::builder()
-        .location(format!("sftp://backup.example.com/vcsa/{folder}"))
-        .location_credentials("backup", Secret::new("s3cret"))
-        .build()
-        .expect("a valid request")
 }
 
 fn only_job(sim: &RunningSimulator) -> JobId {

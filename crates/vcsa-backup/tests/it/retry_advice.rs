@@ -2,36 +2,13 @@
 //! simulator: a lost answer to a change is never "try again", a wait that ran out of time is,
 //! and every error converts into `Error` with `?`, keeping its advice.
 
+use crate::support::sim::{LOST, backup_request as request, losing_client as client};
+
 use std::time::Duration;
 
 use vcsa_backup::wait::{WaitError, WaitOptions};
-use vcsa_backup::{BackupRequest, Client, Error, Flavour, JobId, RetryAdvice, Secret};
-use vcsa_backup_sim::{DEFAULT_PASSWORD, DEFAULT_USER, LostAnswer, LostOperation, Simulator};
-
-const LOST: [LostAnswer; 5] = [
-    LostAnswer::Dropped,
-    LostAnswer::BadGateway,
-    LostAnswer::ServiceUnavailable,
-    LostAnswer::GatewayTimeout,
-    LostAnswer::Hang,
-];
-
-fn client(url: &str, flavour: Flavour) -> Client {
-    Client::builder(url)
-        .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
-        .flavour(flavour)
-        .request_timeout(Duration::from_secs(20))
-        .build()
-        .expect("valid settings")
-}
-
-fn request(folder: &str) -> BackupRequest {
-    BackupRequest::builder()
-        .location(format!("sftp://backup.example.com/vcsa/{folder}"))
-        .location_credentials("backup", Secret::new("s3cret"))
-        .build()
-        .expect("a valid request")
-}
+use vcsa_backup::{Client, Error, Flavour, JobId, RetryAdvice};
+use vcsa_backup_sim::{LostOperation, Simulator};
 
 #[tokio::test(start_paused = true)]
 async fn a_change_whose_answer_was_lost_is_checked_before_it_is_sent_again() {

@@ -1,15 +1,16 @@
 //! Waiting against the simulator, in both wire flavours, on tokio's paused clock: the wait, the
 //! watch and start-when-idle end to end, with the simulator's own jobs, sessions and faults.
 
+use crate::support::sim::{backup_request as request, sim_client as client};
+
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use tokio::time::Instant;
 use vcsa_backup::wait::{ProgressAware, WaitError, WaitOptions};
-use vcsa_backup::{BackupRequest, Client, Error, Flavour, JobState, Secret};
+use vcsa_backup::{Client, Error, Flavour, JobState, Secret};
 use vcsa_backup_sim::{
-    DEFAULT_PASSWORD, DEFAULT_USER, EnumField, JobFailure, JobWait, ProgressCurve,
-    RunningSimulator, Simulator,
+    DEFAULT_USER, EnumField, JobFailure, JobWait, ProgressCurve, RunningSimulator, Simulator,
 };
 
 const JOB_LENGTH: Duration = Duration::from_secs(600);
@@ -23,27 +24,11 @@ async fn sim() -> RunningSimulator {
         .expect("the simulator starts")
 }
 
-fn client(sim: &RunningSimulator, flavour: Flavour) -> Client {
-    Client::builder(sim.url())
-        .credentials(DEFAULT_USER, Secret::new(DEFAULT_PASSWORD))
-        .flavour(flavour)
-        .build()
-        .expect("valid settings")
-}
-
-fn request(folder: &str) -> BackupRequest {
-    BackupRequest::builder()
-        .location(format!("sftp://backup.example.com/vcsa/{folder}"))
-        .location_credentials("backup", Secret::new("s3cret"))
-        .build()
-        .expect("a valid request")
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_backup_is_followed_to_its_end_in_both_flavours() {
     for flavour in [Flavour::Api, Flavour::Rest] {
         let sim = sim().await;
-        let client = client(&sim, flavour);
+        let client = client(sim.url(), flavour);
         let job = client.start_backup(&request("a")).await.expect("started");
         let started = tokio::time::Instant::now();
 
@@ -71,7 +56,7 @@ async fn a_failing_backup_reports_the_appliance_messages() {
         40,
         "The backup server ran out of disk space.",
     ));
-    let client = client(&sim, Flavour::Api);
+    let client = client(sim.url(), Flavour::Api);
     let job = client.start_backup(&request("b")).await.expect("started");
 
     let error = client
@@ -91,7 +76,7 @@ async fn a_failing_backup_reports_the_appliance_messages() {
 #[tokio::test(start_paused = true)]
 async fn faults_and_an_expired_session_mid_wait_do_not_end_it() {
     let sim = sim().await;
-    let client = client(&sim, Flavour::Rest);
+    let client = client(sim.url(), Flavour::Rest);
     let job = client.start_backup(&request("c")).await.expect("started");
     let control = sim.control();
     tokio::spawn(async move {
@@ -112,7 +97,7 @@ async fn faults_and_an_expired_session_mid_wait_do_not_end_it() {
 #[tokio::test(start_paused = true)]
 async fn a_state_from_a_newer_appliance_shows_in_the_watch_and_the_wait_goes_on() {
     let sim = sim().await;
-    let client = client(&sim, Flavour::Api);
+    let client = client(sim.url(), Flavour::Api);
     let job = client.start_backup(&request("d")).await.expect("started");
     sim.control()
         .inject_unknown_enum(EnumField::JobState, "PAUSED_FOR_SNAPSHOT");
@@ -130,7 +115,7 @@ async fn a_state_from_a_newer_appliance_shows_in_the_watch_and_the_wait_goes_on(
 async fn a_manual_backup_starts_after_the_scheduled_one_in_both_flavours() {
     for flavour in [Flavour::Api, Flavour::Rest] {
         let sim = sim().await;
-        let client = client(&sim, flavour);
+        let client = client(sim.url(), flavour);
         let scheduled = client
             .run_schedule("default", Some("nightly"))
             .await
@@ -172,7 +157,7 @@ fn later(
 async fn a_two_minute_503_storm_in_the_middle_of_a_job_ends_in_succeeded() {
     for flavour in [Flavour::Api, Flavour::Rest] {
         let sim = sim().await;
-        let client = client(&sim, flavour);
+        let client = client(sim.url(), flavour);
         let job = client
             .start_backup(&request("storm"))
             .await
@@ -203,7 +188,7 @@ async fn a_two_minute_503_storm_in_the_middle_of_a_job_ends_in_succeeded() {
 async fn a_two_minute_storm_of_refused_sessions_in_the_middle_of_a_job_ends_in_succeeded() {
     for flavour in [Flavour::Api, Flavour::Rest] {
         let sim = sim().await;
-        let client = client(&sim, flavour);
+        let client = client(sim.url(), flavour);
         let job = client
             .start_backup(&request("sessions"))
             .await
@@ -235,7 +220,7 @@ async fn a_two_minute_storm_of_refused_sessions_in_the_middle_of_a_job_ends_in_s
 #[tokio::test(start_paused = true)]
 async fn an_outage_longer_than_the_fault_policy_allows_ends_the_wait_but_never_past_the_deadline() {
     let sim = sim().await;
-    let client = client(&sim, Flavour::Api);
+    let client = client(sim.url(), Flavour::Api);
     let job = client
         .start_backup(&request("outage"))
         .await
@@ -276,7 +261,7 @@ async fn an_outage_longer_than_the_fault_policy_allows_ends_the_wait_but_never_p
 #[tokio::test(start_paused = true)]
 async fn a_log_in_the_appliance_refuses_is_never_retried() {
     let sim = sim().await;
-    let owner = client(&sim, Flavour::Api);
+    let owner = client(sim.url(), Flavour::Api);
     let job = owner
         .start_backup(&request("refused"))
         .await
@@ -321,7 +306,7 @@ async fn lag_of(curve: ProgressCurve, wait: JobWait) -> (Duration, Duration) {
     let length = waits + curve.duration();
     sim.control().shape_next_job(curve);
     sim.control().delay_next_job(wait);
-    let client = client(&sim, Flavour::Api);
+    let client = client(sim.url(), Flavour::Api);
     let started = Instant::now();
     let job = client
         .start_backup(&request("shaped"))
@@ -389,7 +374,7 @@ async fn the_default_schedule_follows_progress_whatever_its_shape() {
 async fn the_watch_updates_carry_the_bytes_written_in_both_flavours() {
     for flavour in [Flavour::Api, Flavour::Rest] {
         let sim = sim().await;
-        let client = client(&sim, flavour);
+        let client = client(sim.url(), flavour);
         let job = client.start_backup(&request("s")).await.expect("started");
         assert_eq!(job.size_bytes, None, "a start reads no details");
 

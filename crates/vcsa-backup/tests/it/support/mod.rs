@@ -103,6 +103,7 @@ pub async fn requests_to(server: &MockServer, verb: &str, to: &str) -> Vec<wirem
 
 pub mod capture;
 pub mod proxy;
+pub mod sim;
 pub mod wait;
 
 pub const API_SCHEDULE: &str = "/api/appliance/recovery/backup/schedules/default";
