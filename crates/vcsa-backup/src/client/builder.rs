@@ -9,6 +9,7 @@ use vcsa_backup_api::Secret;
 use crate::address;
 use crate::client::Client;
 use crate::error::{Error, Field, Problem};
+use crate::human::and_list;
 use crate::wire::flavour::Flavour;
 #[cfg(feature = "rustls")]
 use crate::wire::tls::Thumbprint;
@@ -302,7 +303,7 @@ impl ClientBuilder {
                 Field::HttpClient,
                 format!(
                     "the HTTP client was given ready-made, so {} cannot be applied to it",
-                    join_words(&set)
+                    and_list(&set)
                 ),
             )
             .with_hint("set these on the HTTP client itself, or leave the ready-made client out"),
@@ -427,15 +428,6 @@ impl ClientBuilder {
                 http
             }
         }
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join_words(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
