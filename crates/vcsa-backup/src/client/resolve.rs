@@ -20,7 +20,7 @@ use crate::job::id::JobId;
 use crate::job::status::JobStatus;
 use crate::retry::backoff::ConstantBackoff;
 use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
-use crate::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::retry::{Deadline, Decision, Pace, Stop};
 
 /// How long the reads that settle a lost answer may take, failed reads retried within it.
 const SETTLE_WITHIN: Duration = Duration::from_secs(30);
@@ -131,7 +131,7 @@ impl Client {
                     operation,
                     "no job was started: the start did not reach the appliance"
                 );
-                Err(lost.settled())
+                Err(lost.lost_change(None))
             }
             Found::Several(candidates) => {
                 tracing::warn!(
@@ -192,7 +192,7 @@ impl Client {
 
 /// Reads with `read` until it succeeds, transient failures retried every [`READ_EVERY`] within
 /// [`SETTLE_WITHIN`]; the failure that ended the reads otherwise.
-pub(crate) async fn settle<T, F, Fut>(what: &str, read: F) -> Result<T, Error>
+pub(crate) async fn settle<T, F, Fut>(what: &str, mut read: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Error>> + Send,
@@ -204,7 +204,7 @@ where
         FaultAction::Retry => Decision::Retry,
         _ => Decision::GiveUp,
     };
-    pace.retry_within(what, None, decide, &mut Call(read))
+    pace.retry_within(what, None, decide, &mut read)
         .await
         .map_err(|(Stop::GaveUp(error) | Stop::OutOfTime(error))| error)
 }

@@ -107,7 +107,7 @@ impl Client {
         })
         .await
         {
-            Ok(status) if status.state == JobState::NotStarted => Err(lost.settled()),
+            Ok(status) if status.state == JobState::NotStarted => Err(lost.lost_change(None)),
             Ok(status) => Ok(status),
             Err(error) => Err(Error::OutcomeUnknown {
                 operation: "start a restore",

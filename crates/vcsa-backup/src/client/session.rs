@@ -123,7 +123,7 @@ impl Client {
             }
             // A change whose answer was lost may have been done: the error says so.
             Err(error) if T::REPEAT == Repeat::No && may_have_started(&error) => {
-                Err(error.lost_change(T::DOES))
+                Err(error.lost_change(Some(T::DOES)))
             }
             other => other,
         }

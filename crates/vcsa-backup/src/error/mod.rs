@@ -254,19 +254,11 @@ impl Error {
         Self::InvalidRequest(InvalidRequest::Problems(problems))
     }
 
-    /// The same transient failure, met by `change` (`start a restore`) whose request may
-    /// have reached the appliance: whether it was done is unknown.
-    pub(crate) fn lost_change(mut self, change: &'static str) -> Self {
+    /// The same transient failure, met by `change` (`start a restore`) whose request may have
+    /// reached the appliance; `None` once the appliance's jobs showed that it was not done.
+    pub(crate) fn lost_change(mut self, change: Option<&'static str>) -> Self {
         if let Self::Transient { change: lost, .. } = &mut self {
-            *lost = Some(change);
-        }
-        self
-    }
-
-    /// The same failure, once the appliance's jobs showed that the change was not done.
-    pub(crate) fn settled(mut self) -> Self {
-        if let Self::Transient { change, .. } = &mut self {
-            *change = None;
+            *lost = change;
         }
         self
     }

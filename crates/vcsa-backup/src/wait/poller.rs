@@ -13,7 +13,7 @@ use super::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
 use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
-use crate::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::retry::{Deadline, Decision, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
 
 /// What a wait reads from: the client, or a stand-in in tests and the simulation.
@@ -156,7 +156,7 @@ impl<S: JobSource> Poller<S> {
         };
         let estimate = self.estimate();
         let (source, job) = (&self.source, &self.job);
-        let mut read = Call(|| source.get_job(job));
+        let mut read = || source.get_job(job);
         match self
             .pace
             .retry_within("reading the backup job", estimate, decide, &mut read)

@@ -16,7 +16,7 @@ use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::backoff::ExponentialBackoff;
 use crate::retry::faults::{FailureStreak, FaultAction, RetryTransient};
-use crate::retry::{Call, Decision, Pace, Stop};
+use crate::retry::{Decision, Pace, Stop};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
@@ -136,9 +136,8 @@ where
     };
     let mut last: Option<T> = None;
     loop {
-        let mut call = Call(&mut read);
         let status = match pace
-            .retry_within("reading the job", None, &mut decide, &mut call)
+            .retry_within("reading the job", None, &mut decide, &mut read)
             .await
         {
             Ok(Some(status)) => status,

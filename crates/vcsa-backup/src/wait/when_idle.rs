@@ -14,7 +14,7 @@ use super::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
 use super::options::WaitOptions;
 use super::poller::{JobSource, Poller, Step};
 use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy};
-use crate::retry::{Attempt, Call, Deadline, Decision, Pace, Stop};
+use crate::retry::{Attempt, Deadline, Decision, Pace, Stop};
 use crate::{Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
@@ -225,7 +225,7 @@ async fn newest_job<S: JobSource>(
         FaultAction::Retry => Decision::Retry,
         _ => Decision::GiveUp,
     };
-    let mut list = Call(|| source.list_jobs());
+    let mut list = || source.list_jobs();
     match pace
         .retry_within("reading the job list", None, decide, &mut list)
         .await
