@@ -241,16 +241,12 @@ mod tests {
 
     #[test]
     fn gateway_pages_may_have_started_but_the_apis_own_errors_did_not() {
-        let transient = |error_type, status| Error::Transient {
-            change: None,
-            reason: "the appliance's web front end answered".into(),
-            server: Some(Box::new(ServerError {
-                error_type,
-                messages: Vec::new(),
-                data: None,
+        let transient = |error_type, status| {
+            let server = ServerError {
                 status: Some(status),
-            })),
-            source: None,
+                ..ServerError::new(error_type, Vec::new())
+            };
+            Error::transient("the web front end answered", Some(server), None)
         };
         let typed = Some(crate::error::ServerErrorType::ServiceUnavailable);
         for (error, may) in [

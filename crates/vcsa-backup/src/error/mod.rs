@@ -254,6 +254,20 @@ impl Error {
         Self::InvalidRequest(InvalidRequest::Problems(problems))
     }
 
+    /// A [`Transient`](Self::Transient) failure of no change.
+    pub(crate) fn transient(
+        reason: impl Into<String>,
+        server: Option<ServerError>,
+        source: Option<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self::Transient {
+            reason: reason.into(),
+            server: server.map(Box::new),
+            source,
+            change: None,
+        }
+    }
+
     /// The same transient failure, met by `change` (`start a restore`) whose request may have
     /// reached the appliance; `None` once the appliance's jobs showed that it was not done.
     pub(crate) fn lost_change(mut self, change: Option<&'static str>) -> Self {
@@ -504,12 +518,7 @@ pub(crate) mod samples {
 
     /// An unreachable appliance, met by `change` when it is one.
     pub(crate) fn transient(change: Option<&'static str>) -> Error {
-        Error::Transient {
-            reason: "the appliance could not be reached".into(),
-            server: None,
-            source: None,
-            change,
-        }
+        Error::transient("the appliance could not be reached", None, None).lost_change(change)
     }
 
     /// A log in or a session the appliance did not accept.
