@@ -254,6 +254,15 @@ impl Error {
         Self::InvalidRequest(InvalidRequest::Problems(problems))
     }
 
+    /// `None` for [`NotFound`](Self::NotFound), the other errors as they are.
+    pub(crate) fn unless_not_found<T>(result: Result<T, Self>) -> Result<Option<T>, Self> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(Self::NotFound(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     /// A [`Transient`](Self::Transient) failure of no change.
     pub(crate) fn transient(
         reason: impl Into<String>,
