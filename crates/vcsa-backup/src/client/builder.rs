@@ -442,30 +442,22 @@ fn check_credentials(user: &str, password: &Secret) -> Vec<Problem> {
             ),
         );
     } else {
-        if user.contains(':') {
-            problems.push(
-                Problem::new(
-                    Field::User,
-                    format!(
-                        "the user name \"{}\" contains ':', which HTTP Basic log-in cannot carry",
-                        user.escape_debug()
-                    ),
-                )
-                .with_hint("check that the user name and password were not swapped or joined"),
-            );
-        }
-        if user.chars().any(char::is_control) {
-            problems.push(
-                Problem::new(
-                    Field::User,
-                    format!(
-                        "the user name \"{}\" contains control characters (such as a line break \
-                         from a file it was read from)",
-                        user.escape_debug()
-                    ),
-                )
-                .with_hint("remove them"),
-            );
+        let refused = [
+            (
+                user.contains(':'),
+                "':', which HTTP Basic log-in cannot carry",
+                "check that the user name and password were not swapped or joined",
+            ),
+            (
+                user.chars().any(char::is_control),
+                "control characters (such as a line break from a file it was read from)",
+                "remove them",
+            ),
+        ];
+        for (_, what, hint) in refused.into_iter().filter(|(found, ..)| *found) {
+            let user = user.escape_debug();
+            let message = format!("the user name \"{user}\" contains {what}");
+            problems.push(Problem::new(Field::User, message).with_hint(hint));
         }
     }
     if password.expose().is_empty() {
