@@ -98,12 +98,8 @@ impl Client {
             error = %lost,
             "the answer to the start was lost; reading the appliance's jobs to find out whether it started"
         );
-        let root = match start {
-            Start::Backup { location } => Some(canonical_root(location)),
-            Start::Schedule { .. } => None,
-        };
         let found = settle("reading the jobs after a lost answer", || {
-            self.find_start(start, root.clone(), sent)
+            self.find_start(start, sent)
         })
         .await;
         let (location, found) = match found {
@@ -112,10 +108,10 @@ impl Client {
                 tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
                 return Err(Error::OutcomeUnknown {
                     operation,
-                    location: root.unwrap_or_else(|| match start {
+                    location: match start {
+                        Start::Backup { location } => canonical_root(location),
                         Start::Schedule { id } => format!("the location of schedule \"{id}\""),
-                        Start::Backup { location } => location.to_string(),
-                    }),
+                    },
                     candidates: Vec::new(),
                     reason: format!("the appliance's jobs could not be read ({error})"),
                 });
@@ -151,19 +147,11 @@ impl Client {
 
     /// One reading of the appliance's clock and recent jobs: the jobs the start could have
     /// made, with the location root they were looked for at.
-    async fn find_start(
-        &self,
-        start: Start<'_>,
-        root: Option<String>,
-        sent: Instant,
-    ) -> Result<(String, Found), Error> {
+    async fn find_start(&self, start: Start<'_>, sent: Instant) -> Result<(String, Found), Error> {
         let now = self.get_appliance_time().await?.now;
-        let root = match (root, start) {
-            (Some(root), _) => root,
-            (None, Start::Schedule { id }) => {
-                canonical_root(&self.get_schedule(id).await?.location)
-            }
-            (None, Start::Backup { location }) => canonical_root(location),
+        let root = match start {
+            Start::Backup { location } => canonical_root(location),
+            Start::Schedule { id } => canonical_root(&self.get_schedule(id).await?.location),
         };
         let since = since(now, sent.elapsed() + CLOCK_SLACK);
         let ids: Vec<JobId> = self
