@@ -78,9 +78,7 @@ enum Found {
 }
 
 impl Client {
-    /// Sends a start once. When its answer was lost, reads the appliance's jobs to find out what
-    /// happened: the started job, the original error (nothing started, safe to retry), or
-    /// [`Error::OutcomeUnknown`].
+    /// Sends a start once; a lost answer is settled by the appliance's jobs, as the module says.
     pub(crate) async fn start_once<F>(&self, start: Start<'_>, send: F) -> Result<JobStatus, Error>
     where
         F: Future<Output = Result<JobStatus, Error>>,
