@@ -254,6 +254,14 @@ impl Error {
         Self::InvalidRequest(InvalidRequest::Problems(problems))
     }
 
+    /// The same refusal, for `reason`; any other error as it is.
+    pub(crate) fn refused_as(self, reason: AuthFailure) -> Self {
+        match self {
+            Self::NotAuthenticated { server, .. } => Self::NotAuthenticated { reason, server },
+            other => other,
+        }
+    }
+
     /// `None` for [`NotFound`](Self::NotFound), the other errors as they are.
     pub(crate) fn unless_not_found<T>(result: Result<T, Self>) -> Result<Option<T>, Self> {
         match result {
