@@ -1,5 +1,5 @@
-//! Durations in an administrator's words: the one formatter of the SDK (waits, health checks)
-//! and of the command line.
+//! Durations and lists in an administrator's words: the one formatter of the SDK (waits, health
+//! checks) and of the command line.
 
 use std::fmt;
 use std::time::Duration;
@@ -37,6 +37,18 @@ impl fmt::Display for HumanDuration {
             (0, 0) => write!(f, "{minutes}m {seconds}s"),
             (0, _) => write!(f, "{hours}h {minutes}m"),
             _ => write!(f, "{days}d {hours}h"),
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`; empty for no words.
+pub(crate) fn and_list<S: AsRef<str>>(words: &[S]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
         }
     }
 }

@@ -57,10 +57,8 @@ impl IdKind {
     /// [`problem`](Self::problem)) with [`Error::InvalidRequest`], as the client's calls do
     /// before sending anything.
     pub fn check(self, id: &str) -> Result<(), Error> {
-        match self.problem(id) {
-            Some(problem) => Err(Error::problems_found(vec![problem])),
-            None => Ok(()),
-        }
+        self.problem(id)
+            .map_or(Ok(()), |problem| Err(Error::problems_found(vec![problem])))
     }
 
     /// What is wrong with an id that would not stay in its own URL path segment: empty (or only

@@ -40,8 +40,7 @@ impl fmt::Display for ServerError {
         let mut lines = self
             .messages
             .iter()
-            .map(|m| m.to_string())
-            .map(|t| t.trim().to_string())
+            .map(|m| m.to_string().trim().to_string())
             .filter(|t| !t.is_empty());
         match lines.next() {
             None => match &self.error_type {
@@ -61,9 +60,10 @@ impl fmt::Display for ServerError {
 }
 
 fn write_sentence(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    f.write_str(text)?;
-    if !text.ends_with(['.', '!', '?']) {
-        f.write_str(".")?;
-    }
-    Ok(())
+    let stop = if text.ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
+    };
+    write!(f, "{text}{stop}")
 }

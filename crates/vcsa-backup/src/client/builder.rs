@@ -9,6 +9,7 @@ use vcsa_backup_api::Secret;
 use crate::address;
 use crate::client::Client;
 use crate::error::{Error, Field, Problem};
+use crate::human::and_list;
 use crate::wire::flavour::Flavour;
 #[cfg(feature = "rustls")]
 use crate::wire::tls::Thumbprint;
@@ -302,7 +303,7 @@ impl ClientBuilder {
                 Field::HttpClient,
                 format!(
                     "the HTTP client was given ready-made, so {} cannot be applied to it",
-                    join_words(&set)
+                    and_list(&set)
                 ),
             )
             .with_hint("set these on the HTTP client itself, or leave the ready-made client out"),
@@ -430,15 +431,6 @@ impl ClientBuilder {
     }
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn join_words(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// What HTTP Basic authentication can carry: a user name without `:` (the separator) or control
 /// characters, and a password at all. Never quotes the password.
 fn check_credentials(user: &str, password: &Secret) -> Vec<Problem> {
@@ -450,30 +442,22 @@ fn check_credentials(user: &str, password: &Secret) -> Vec<Problem> {
             ),
         );
     } else {
-        if user.contains(':') {
-            problems.push(
-                Problem::new(
-                    Field::User,
-                    format!(
-                        "the user name \"{}\" contains ':', which HTTP Basic log-in cannot carry",
-                        user.escape_debug()
-                    ),
-                )
-                .with_hint("check that the user name and password were not swapped or joined"),
-            );
-        }
-        if user.chars().any(char::is_control) {
-            problems.push(
-                Problem::new(
-                    Field::User,
-                    format!(
-                        "the user name \"{}\" contains control characters (such as a line break \
-                         from a file it was read from)",
-                        user.escape_debug()
-                    ),
-                )
-                .with_hint("remove them"),
-            );
+        let refused = [
+            (
+                user.contains(':'),
+                "':', which HTTP Basic log-in cannot carry",
+                "check that the user name and password were not swapped or joined",
+            ),
+            (
+                user.chars().any(char::is_control),
+                "control characters (such as a line break from a file it was read from)",
+                "remove them",
+            ),
+        ];
+        for (_, what, hint) in refused.into_iter().filter(|(found, ..)| *found) {
+            let user = user.escape_debug();
+            let message = format!("the user name \"{user}\" contains {what}");
+            problems.push(Problem::new(Field::User, message).with_hint(hint));
         }
     }
     if password.expose().is_empty() {

@@ -207,20 +207,12 @@ impl Client {
         &self,
         location: &BackupLocation,
     ) -> Result<Vec<(String, Vec<ArchiveSummary>)>, Error> {
-        let names = match self.list_system_names(location).await {
-            Ok(names) => names,
-            Err(Error::NotFound(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
-        let mut catalog = Vec::new();
-        for name in names {
-            match self
-                .list_archives(location, &name, &ArchiveFilter::all())
-                .await
-            {
-                Ok(archives) => catalog.push((name, archives)),
-                Err(Error::NotFound(_)) => {}
-                Err(e) => return Err(e),
+        let (mut catalog, all) = (Vec::new(), ArchiveFilter::all());
+        let names = self.list_system_names(location).await;
+        for name in Error::unless_not_found(names)?.unwrap_or_default() {
+            let archives = self.list_archives(location, &name, &all).await;
+            if let Some(archives) = Error::unless_not_found(archives)? {
+                catalog.push((name, archives));
             }
         }
         Ok(catalog)

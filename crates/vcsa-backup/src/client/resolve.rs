@@ -20,7 +20,7 @@ use crate::job::id::JobId;
 use crate::job::status::JobStatus;
 use crate::retry::backoff::ConstantBackoff;
 use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
-use crate::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::retry::{Deadline, Decision, Pace, Stop};
 
 /// How long the reads that settle a lost answer may take, failed reads retried within it.
 const SETTLE_WITHIN: Duration = Duration::from_secs(30);
@@ -78,9 +78,7 @@ enum Found {
 }
 
 impl Client {
-    /// Sends a start once. When its answer was lost, reads the appliance's jobs to find out what
-    /// happened: the started job, the original error (nothing started, safe to retry), or
-    /// [`Error::OutcomeUnknown`].
+    /// Sends a start once; a lost answer is settled by the appliance's jobs, as the module says.
     pub(crate) async fn start_once<F>(&self, start: Start<'_>, send: F) -> Result<JobStatus, Error>
     where
         F: Future<Output = Result<JobStatus, Error>>,
@@ -98,12 +96,8 @@ impl Client {
             error = %lost,
             "the answer to the start was lost; reading the appliance's jobs to find out whether it started"
         );
-        let root = match start {
-            Start::Backup { location } => Some(canonical_root(location)),
-            Start::Schedule { .. } => None,
-        };
         let found = settle("reading the jobs after a lost answer", || {
-            self.find_start(start, root.clone(), sent)
+            self.find_start(start, sent)
         })
         .await;
         let (location, found) = match found {
@@ -112,10 +106,10 @@ impl Client {
                 tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
                 return Err(Error::OutcomeUnknown {
                     operation,
-                    location: root.unwrap_or_else(|| match start {
+                    location: match start {
+                        Start::Backup { location } => canonical_root(location),
                         Start::Schedule { id } => format!("the location of schedule \"{id}\""),
-                        Start::Backup { location } => location.to_string(),
-                    }),
+                    },
                     candidates: Vec::new(),
                     reason: format!("the appliance's jobs could not be read ({error})"),
                 });
@@ -131,7 +125,7 @@ impl Client {
                     operation,
                     "no job was started: the start did not reach the appliance"
                 );
-                Err(lost.settled())
+                Err(lost.lost_change(None))
             }
             Found::Several(candidates) => {
                 tracing::warn!(
@@ -151,19 +145,11 @@ impl Client {
 
     /// One reading of the appliance's clock and recent jobs: the jobs the start could have
     /// made, with the location root they were looked for at.
-    async fn find_start(
-        &self,
-        start: Start<'_>,
-        root: Option<String>,
-        sent: Instant,
-    ) -> Result<(String, Found), Error> {
+    async fn find_start(&self, start: Start<'_>, sent: Instant) -> Result<(String, Found), Error> {
         let now = self.get_appliance_time().await?.now;
-        let root = match (root, start) {
-            (Some(root), _) => root,
-            (None, Start::Schedule { id }) => {
-                canonical_root(&self.get_schedule(id).await?.location)
-            }
-            (None, Start::Backup { location }) => canonical_root(location),
+        let root = match start {
+            Start::Backup { location } => canonical_root(location),
+            Start::Schedule { id } => canonical_root(&self.get_schedule(id).await?.location),
         };
         let since = since(now, sent.elapsed() + CLOCK_SLACK);
         let ids: Vec<JobId> = self
@@ -192,7 +178,7 @@ impl Client {
 
 /// Reads with `read` until it succeeds, transient failures retried every [`READ_EVERY`] within
 /// [`SETTLE_WITHIN`]; the failure that ended the reads otherwise.
-pub(crate) async fn settle<T, F, Fut>(what: &str, read: F) -> Result<T, Error>
+pub(crate) async fn settle<T, F, Fut>(what: &str, mut read: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Error>> + Send,
@@ -204,7 +190,7 @@ where
         FaultAction::Retry => Decision::Retry,
         _ => Decision::GiveUp,
     };
-    pace.retry_within(what, None, decide, &mut Call(read))
+    pace.retry_within(what, None, decide, &mut read)
         .await
         .map_err(|(Stop::GaveUp(error) | Stop::OutOfTime(error))| error)
 }
@@ -241,16 +227,12 @@ mod tests {
 
     #[test]
     fn gateway_pages_may_have_started_but_the_apis_own_errors_did_not() {
-        let transient = |error_type, status| Error::Transient {
-            change: None,
-            reason: "the appliance's web front end answered".into(),
-            server: Some(Box::new(ServerError {
-                error_type,
-                messages: Vec::new(),
-                data: None,
+        let transient = |error_type, status| {
+            let server = ServerError {
                 status: Some(status),
-            })),
-            source: None,
+                ..ServerError::new(error_type, Vec::new())
+            };
+            Error::transient("the web front end answered", Some(server), None)
         };
         let typed = Some(crate::error::ServerErrorType::ServiceUnavailable);
         for (error, may) in [

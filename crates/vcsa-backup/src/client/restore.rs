@@ -107,7 +107,7 @@ impl Client {
         })
         .await
         {
-            Ok(status) if status.state == JobState::NotStarted => Err(lost.settled()),
+            Ok(status) if status.state == JobState::NotStarted => Err(lost.lost_change(None)),
             Ok(status) => Ok(status),
             Err(error) => Err(Error::OutcomeUnknown {
                 operation: "start a restore",
@@ -167,10 +167,7 @@ impl Client {
     ///
     /// Those of [every call](Client#errors-of-every-call).
     pub async fn reconciliation_status(&self) -> Result<Option<Reconciliation>, Error> {
-        match self.call(&GetReconciliationJob).await {
-            Ok(info) => Ok(Some(info.into_domain())),
-            Err(Error::NotFound(_)) => Ok(None),
-            Err(error) => Err(error),
-        }
+        let info = Error::unless_not_found(self.call(&GetReconciliationJob).await)?;
+        Ok(info.map(IntoDomain::into_domain))
     }
 }

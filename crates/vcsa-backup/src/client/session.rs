@@ -113,17 +113,11 @@ impl Client {
                 }
                 dispatch::send(api, flavour, operation)
                     .await
-                    .map_err(|e| match e {
-                        Error::NotAuthenticated { server, .. } => Error::NotAuthenticated {
-                            reason: AuthFailure::FreshSessionRefused,
-                            server,
-                        },
-                        other => other,
-                    })
+                    .map_err(|e| e.refused_as(AuthFailure::FreshSessionRefused))
             }
             // A change whose answer was lost may have been done: the error says so.
             Err(error) if T::REPEAT == Repeat::No && may_have_started(&error) => {
-                Err(error.lost_change(T::DOES))
+                Err(error.lost_change(Some(T::DOES)))
             }
             other => other,
         }
@@ -209,12 +203,6 @@ impl Client {
 /// that does not exist is a wrong base URL.
 fn refused_log_in(error: Error, user: &str) -> Error {
     match error {
-        Error::NotAuthenticated { server, .. } => Error::NotAuthenticated {
-            reason: AuthFailure::LoginRefused {
-                user: user.to_string(),
-            },
-            server,
-        },
         // Neither flavour's log-in path exists there: the base URL is wrong, not the id of
         // anything.
         Error::NotFound(_) => Error::Configuration {
@@ -229,6 +217,8 @@ fn refused_log_in(error: Error, user: &str) -> Error {
                 ),
             ],
         },
-        other => other,
+        other => other.refused_as(AuthFailure::LoginRefused {
+            user: user.to_string(),
+        }),
     }
 }

@@ -205,6 +205,14 @@ mod tests {
         Error::RecoveryWait(Box::new(error))
     }
 
+    fn recovery_read_failed(error: Error) -> Error {
+        recovery(RecoveryWaitError::ReadFailed {
+            last: None,
+            error,
+            summary: WaitSummary::default(),
+        })
+    }
+
     fn restore_failed() -> Error {
         recovery(RecoveryWaitError::Failed {
             last: vec![Message::new("x", "The restore failed")],
@@ -316,20 +324,9 @@ mod tests {
                 }),
                 Now,
             ),
+            (recovery_read_failed(transient(None)), PAUSE),
             (
-                recovery(RecoveryWaitError::ReadFailed {
-                    last: None,
-                    error: transient(None),
-                    summary: WaitSummary::default(),
-                }),
-                PAUSE,
-            ),
-            (
-                recovery(RecoveryWaitError::ReadFailed {
-                    last: None,
-                    error: refused(AuthFailure::SessionRefused),
-                    summary: WaitSummary::default(),
-                }),
+                recovery_read_failed(refused(AuthFailure::SessionRefused)),
                 Never,
             ),
         ];

@@ -254,19 +254,42 @@ impl Error {
         Self::InvalidRequest(InvalidRequest::Problems(problems))
     }
 
-    /// The same transient failure, met by `change` (`start a restore`) whose request may
-    /// have reached the appliance: whether it was done is unknown.
-    pub(crate) fn lost_change(mut self, change: &'static str) -> Self {
-        if let Self::Transient { change: lost, .. } = &mut self {
-            *lost = Some(change);
+    /// The same refusal, for `reason`; any other error as it is.
+    pub(crate) fn refused_as(self, reason: AuthFailure) -> Self {
+        match self {
+            Self::NotAuthenticated { server, .. } => Self::NotAuthenticated { reason, server },
+            other => other,
         }
-        self
     }
 
-    /// The same failure, once the appliance's jobs showed that the change was not done.
-    pub(crate) fn settled(mut self) -> Self {
-        if let Self::Transient { change, .. } = &mut self {
-            *change = None;
+    /// `None` for [`NotFound`](Self::NotFound), the other errors as they are.
+    pub(crate) fn unless_not_found<T>(result: Result<T, Self>) -> Result<Option<T>, Self> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(Self::NotFound(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A [`Transient`](Self::Transient) failure of no change.
+    pub(crate) fn transient(
+        reason: impl Into<String>,
+        server: Option<ServerError>,
+        source: Option<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        Self::Transient {
+            reason: reason.into(),
+            server: server.map(Box::new),
+            source,
+            change: None,
+        }
+    }
+
+    /// The same transient failure, met by `change` (`start a restore`) whose request may have
+    /// reached the appliance; `None` once the appliance's jobs showed that it was not done.
+    pub(crate) fn lost_change(mut self, change: Option<&'static str>) -> Self {
+        if let Self::Transient { change: lost, .. } = &mut self {
+            *lost = change;
         }
         self
     }
@@ -512,12 +535,7 @@ pub(crate) mod samples {
 
     /// An unreachable appliance, met by `change` when it is one.
     pub(crate) fn transient(change: Option<&'static str>) -> Error {
-        Error::Transient {
-            reason: "the appliance could not be reached".into(),
-            server: None,
-            source: None,
-            change,
-        }
+        Error::transient("the appliance could not be reached", None, None).lost_change(change)
     }
 
     /// A log in or a session the appliance did not accept.

@@ -345,39 +345,29 @@ pub struct BlockingJob {
 
 /// ` Waited first for job A (1m 0s, ended SUCCEEDED), then job B (5s).`
 fn write_blockers(f: &mut fmt::Formatter<'_>, blocked_by: &[BlockingJob]) -> fmt::Result {
-    for (n, blocker) in blocked_by.iter().enumerate() {
-        f.write_str(if n == 0 {
-            " Waited first for "
-        } else {
-            ", then "
-        })?;
-        write!(f, "job {} ({}", blocker.job, HumanDuration(blocker.waited))?;
+    let mut lead = " Waited first for ";
+    for blocker in blocked_by {
+        let waited = HumanDuration(blocker.waited);
+        write!(f, "{lead}job {} ({waited}", blocker.job)?;
+        lead = ", then ";
         if let Some(state) = &blocker.final_state {
             write!(f, ", ended {}", state.as_str())?;
         }
         f.write_str(")")?;
     }
-    if blocked_by.is_empty() {
-        Ok(())
-    } else {
-        f.write_str(".")
-    }
+    f.write_str(if blocked_by.is_empty() { "" } else { "." })
 }
 
 /// Messages as one sentence sequence: `First. Second.`, or `first; second` without full stops.
 fn write_messages(f: &mut fmt::Formatter<'_>, messages: &[Message]) -> fmt::Result {
     let mut previous: Option<String> = None;
-    for message in messages {
-        let text = message.to_string();
-        if let Some(previous) = &previous {
-            f.write_str(if previous.ends_with(['.', '!', '?']) {
-                " "
-            } else {
-                "; "
-            })?;
+    for message in messages.iter().map(ToString::to_string) {
+        if let Some(previous) = previous {
+            let full_stop = previous.ends_with(['.', '!', '?']);
+            f.write_str(if full_stop { " " } else { "; " })?;
         }
-        f.write_str(&text)?;
-        previous = Some(text);
+        f.write_str(&message)?;
+        previous = Some(message);
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use crate::job::details::newest_first;
 use crate::job::{JobDetails, JobId, JobKind, TaskState};
 use crate::retry::backoff::ExponentialBackoff;
 use crate::retry::faults::FailureStreak;
-use crate::retry::{Call, Deadline, Decision, Pace, Stop};
+use crate::retry::{Deadline, Decision, Pace, Stop};
 use crate::schedule::Zone;
 use crate::wait::HumanDuration;
 
@@ -175,7 +175,7 @@ impl Client {
 
 /// `op`, tried again after a failure that may pass (an appliance that answered 503, a
 /// connection reset) while the pace's deadline allows.
-async fn retried<T, F, Fut>(pace: &mut Pace, what: &str, op: F) -> Result<T, Error>
+async fn retried<T, F, Fut>(pace: &mut Pace, what: &str, mut op: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Error>> + Send,
@@ -184,7 +184,7 @@ where
         Error::Transient { .. } => Decision::Retry,
         _ => Decision::GiveUp,
     };
-    pace.retry_within(what, None, decide, &mut Call(op))
+    pace.retry_within(what, None, decide, &mut op)
         .await
         .map_err(|stop| match stop {
             Stop::GaveUp(e) | Stop::OutOfTime(e) => e,

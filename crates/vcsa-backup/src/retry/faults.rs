@@ -142,50 +142,35 @@ mod tests {
 
     const S: fn(u64) -> Duration = Duration::from_secs;
 
+    /// Transient failures are ridden out for a span of time, not a count, and so is a session
+    /// refused right after a log in; a refused log in, and every other permanent failure, ends
+    /// the wait at once.
     #[test]
-    fn transient_failures_are_retried_for_the_span_of_time_not_a_count() {
-        let policy = RetryTransient::new(S(60));
-        let decide = |n, secs| policy.on_error(&transient(None), &FailureStreak::new(n, S(secs)));
-        assert_eq!(decide(1, 0), FaultAction::Retry);
-        assert_eq!(decide(500, 59), FaultAction::Retry);
-        assert_eq!(decide(2, 60), FaultAction::GiveUp);
-        let none = RetryTransient::new(Duration::ZERO);
-        assert_eq!(
-            none.on_error(&transient(None), &FailureStreak::new(1, Duration::ZERO)),
-            FaultAction::GiveUp
-        );
-    }
-
-    /// A session refused right after a log in is ridden out; a refused log in, and every
-    /// other permanent failure, ends the wait at once.
-    #[test]
-    fn only_failures_that_pass_by_themselves_are_retried() {
-        let policy = RetryTransient::default();
-        let first = FailureStreak::new(1, Duration::ZERO);
+    fn only_failures_that_pass_by_themselves_are_retried_for_the_span_of_time() {
+        use AuthFailure::{FreshSessionRefused, LoginRefused, SessionRefused};
+        use FaultAction::{GiveUp, Retry};
         let user = "administrator@vsphere.local".to_string();
-        for (error, action) in [
-            (
-                refused(AuthFailure::FreshSessionRefused),
-                FaultAction::Retry,
-            ),
-            (
-                refused(AuthFailure::LoginRefused { user }),
-                FaultAction::GiveUp,
-            ),
-            (refused(AuthFailure::SessionRefused), FaultAction::GiveUp),
-            (Error::NotFound(said(None)), FaultAction::GiveUp),
-            (Error::NotAuthorized(said(None)), FaultAction::GiveUp),
-            (Error::Server(said(None)), FaultAction::GiveUp),
-            (
-                Error::MalformedResponse {
-                    status: Some(503),
-                    reason: "the answer is not JSON".into(),
-                    excerpt: "upstream connect error".into(),
-                },
-                FaultAction::GiveUp,
-            ),
+        let malformed = Error::MalformedResponse {
+            status: Some(503),
+            reason: "the answer is not JSON".into(),
+            excerpt: "upstream connect error".into(),
+        };
+        for (limit, error, (n, secs), action) in [
+            (60, transient(None), (1, 0), Retry),
+            (60, transient(None), (500, 59), Retry),
+            (60, transient(None), (2, 60), GiveUp),
+            (0, transient(None), (1, 0), GiveUp),
+            (300, refused(FreshSessionRefused), (1, 0), Retry),
+            (300, refused(LoginRefused { user }), (1, 0), GiveUp),
+            (300, refused(SessionRefused), (1, 0), GiveUp),
+            (300, Error::NotFound(said(None)), (1, 0), GiveUp),
+            (300, Error::NotAuthorized(said(None)), (1, 0), GiveUp),
+            (300, Error::Server(said(None)), (1, 0), GiveUp),
+            (300, malformed, (1, 0), GiveUp),
         ] {
-            assert_eq!(policy.on_error(&error, &first), action, "{error:?}");
+            let streak = FailureStreak::new(n, S(secs));
+            let policy = RetryTransient::new(S(limit));
+            assert_eq!(policy.on_error(&error, &streak), action, "{error:?}");
         }
     }
 }

@@ -55,17 +55,14 @@ impl Deadline {
     }
 }
 
-/// One attempt of a [`Pace::retry_within`] loop.
+/// One attempt of a [`Pace::retry_within`] loop: a closure returning a future is one.
 pub(crate) trait Attempt {
     type Output;
     type Error: fmt::Display;
     fn attempt(&mut self) -> impl Future<Output = Result<Self::Output, Self::Error>> + Send;
 }
 
-/// A closure returning a future as an [`Attempt`].
-pub(crate) struct Call<F>(pub(crate) F);
-
-impl<F, Fut, T, E> Attempt for Call<F>
+impl<F, Fut, T, E> Attempt for F
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>> + Send,
@@ -74,7 +71,7 @@ where
     type Output = T;
     type Error = E;
     fn attempt(&mut self) -> impl Future<Output = Result<T, E>> + Send {
-        (self.0)()
+        self()
     }
 }
 
@@ -241,7 +238,7 @@ mod tests {
     ) -> (Outcome, Vec<Duration>) {
         let started = Instant::now();
         let mut calls = Vec::new();
-        let mut read = Call(|| {
+        let mut read = || {
             calls.push(started.elapsed());
             let result = if failures > 0 {
                 failures -= 1;
@@ -250,7 +247,7 @@ mod tests {
                 Ok("up")
             };
             async move { result }
-        });
+        };
         let got = pace.retry_within("reading", None, decide, &mut read).await;
         (got, calls)
     }

@@ -10,7 +10,7 @@ use tracing::{Instrument, Span};
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
 use crate::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
-use crate::retry::{Call, Deadline, Pace, Stop};
+use crate::retry::{Deadline, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
 
 /// What a wait reads from: the client, or a stand-in in tests and the simulation.
@@ -137,7 +137,7 @@ impl<S: JobSource> Poller<S> {
         }
         let estimate = self.estimate();
         let (source, job, options) = (&self.source, &self.job, &self.options);
-        let mut read = Call(|| source.get_job(job));
+        let mut read = || source.get_job(job);
         let decide = |error: &_, streak: &_| options.decide(error, streak);
         match self
             .pace

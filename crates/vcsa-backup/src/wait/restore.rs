@@ -10,9 +10,9 @@ use crate::error::RecoveryWaitError;
 use crate::job::details::TaskState;
 use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
+use crate::retry::Stop;
 use crate::retry::backoff::ExponentialBackoff;
 use crate::retry::faults::RetryTransient;
-use crate::retry::{Call, Stop};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
@@ -125,7 +125,7 @@ where
     loop {
         let decide = |error: &_, streak: &_| options.decide(error, streak);
         let mut status = match pace
-            .retry_within("reading the job", None, decide, &mut Call(&mut read))
+            .retry_within("reading the job", None, decide, &mut read)
             .await
         {
             Ok(Some(status)) => status,

@@ -13,7 +13,7 @@ use super::options::WaitOptions;
 use super::poller::{Poller, Step};
 use crate::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
 use crate::retry::faults::FailureStreak;
-use crate::retry::{Attempt, Call, Deadline, Decision, Stop};
+use crate::retry::{Attempt, Deadline, Decision, Stop};
 use crate::{Client, Error, JobId, JobStatus};
 
 /// A backup started by [`Client::start_backup_when_idle`](crate::Client::start_backup_when_idle)
@@ -200,7 +200,7 @@ async fn newest_job(
     options: &WaitOptions,
     deadline: Deadline,
 ) -> Result<Option<JobId>, Refusal> {
-    let mut list = Call(|| client.list_jobs());
+    let mut list = || client.list_jobs();
     let decide = |error: &_, streak: &_| options.decide(error, streak);
     match options
         .pace(deadline)

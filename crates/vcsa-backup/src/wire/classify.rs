@@ -64,14 +64,14 @@ pub(crate) fn from_server(server: ServerError) -> Error {
         Some(T::Unauthorized) => Error::NotAuthorized(server),
         Some(T::InvalidArgument) => Error::InvalidRequest(InvalidRequest::Rejected(server)),
         Some(T::NotAllowedInCurrentState) => Error::NotAllowedInCurrentState(server),
-        Some(T::ServiceUnavailable | T::TimedOut | T::ResourceBusy) => transient_server(server),
+        Some(T::ServiceUnavailable | T::TimedOut | T::ResourceBusy) => busy(server),
         Some(_) => Error::Server(server),
         None => match server.status {
             Some(400) => Error::InvalidRequest(InvalidRequest::Rejected(server)),
             Some(401) => not_authenticated(server),
             Some(403) => Error::NotAuthorized(server),
             Some(404) => Error::NotFound(server),
-            Some(408 | 429 | 502 | 503 | 504) => transient_server(server),
+            Some(408 | 429 | 502 | 503 | 504) => busy(server),
             _ => Error::Server(server),
         },
     }
@@ -84,13 +84,9 @@ fn not_authenticated(server: ServerError) -> Error {
     }
 }
 
-fn transient_server(server: ServerError) -> Error {
-    Error::Transient {
-        change: None,
-        reason: "the appliance is busy, starting up or did not finish in time".into(),
-        server: Some(Box::new(server)),
-        source: None,
-    }
+fn busy(server: ServerError) -> Error {
+    let reason = "the appliance is busy, starting up or did not finish in time";
+    Error::transient(reason, Some(server), None)
 }
 
 /// Maps any failure of a generated call. `E` is the operation's error body (either flavour);
@@ -109,12 +105,11 @@ pub(crate) async fn from_wire<E: IntoServerError>(
         }
         // Without the URL: a `/rest` catalog URL carries the backup server's password.
         WireError::CommunicationError(e) => from_transport(e.without_url()),
-        WireError::ResponseBodyError(e) => Error::Transient {
-            change: None,
-            reason: "the connection broke while the appliance's answer was being read".into(),
-            server: None,
-            source: Some(Box::new(e.without_url())),
-        },
+        WireError::ResponseBodyError(e) => Error::transient(
+            "the connection broke while the appliance's answer was being read",
+            None,
+            Some(Box::new(e.without_url())),
+        ),
         // The hooks hand error answers that do not decode on as unexpected: this is a success.
         WireError::InvalidResponsePayload(bytes, e) => from_undecodable(&bytes, &e, body, scrub),
         WireError::UnexpectedResponse(response) => from_unexpected(response, body, scrub).await,
@@ -155,12 +150,7 @@ pub(crate) fn from_transport(e: reqwest::Error) -> Error {
         Some(root) => format!("{what} ({root})"),
         None => what.to_string(),
     };
-    Error::Transient {
-        change: None,
-        reason,
-        server: None,
-        source: Some(Box::new(e)),
-    }
+    Error::transient(reason, None, Some(Box::new(e)))
 }
 
 /// A certificate failure's reason, and the certificate refused when the TLS layer kept it.
@@ -278,22 +268,15 @@ async fn from_unexpected(mut response: reqwest::Response, body: Body, scrub: &Sc
         return from_server(server);
     }
     let server = ServerError {
-        error_type: None,
-        messages: status_message(status, &bytes, body),
-        data: None,
         status: Some(status),
+        ..ServerError::new(None, status_message(status, &bytes, body))
     };
     // A page from the web front end or a proxy, not from the API: the appliance's services are
     // restarting or overloaded, which passes.
     if (502..=504).contains(&status) {
-        return Error::Transient {
-            change: None,
-            reason: "the appliance's web front end answered instead of the backup API, which \
-                     may be starting or restarting"
-                .into(),
-            server: Some(Box::new(server)),
-            source: None,
-        };
+        let reason = "the appliance's web front end answered instead of the backup API, which \
+                      may be starting or restarting";
+        return Error::transient(reason, Some(server), None);
     }
     from_server(server)
 }

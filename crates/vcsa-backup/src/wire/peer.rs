@@ -52,11 +52,10 @@ pub async fn peer_certificate(server: &str, timeout: Duration) -> Result<PeerCer
             other => Err(other),
         },
         // Only a verifier that trusted it lets an answer through: this one trusts nobody.
-        Ok(_) => Err(Error::Transient {
-            change: None,
-            reason: "the appliance answered without presenting a certificate".into(),
-            server: None,
-            source: None,
-        }),
+        Ok(_) => Err(Error::transient(
+            "the appliance answered without presenting a certificate",
+            None,
+            None,
+        )),
     }
 }

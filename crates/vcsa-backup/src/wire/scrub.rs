@@ -222,12 +222,11 @@ fn strip_userinfo(text: &str) -> Cow<'_, str> {
             })
             .unwrap_or(after.len());
         let authority = &after[..authority_end];
-        match authority.rfind('@') {
-            Some(user_end) => {
-                out.push_str(&authority[user_end + 1..]);
-            }
-            None => out.push_str(authority),
-        }
+        out.push_str(
+            authority
+                .rfind('@')
+                .map_or(authority, |at| &authority[at + 1..]),
+        );
         rest = &after[authority_end..];
     }
     out.push_str(rest);

@@ -23,9 +23,12 @@ pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
 /// A certificate's SHA-256 thumbprint.
 fn thumbprint_of(der: &[u8]) -> Thumbprint {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
-    let mut thumbprint = [0u8; 32];
-    thumbprint.copy_from_slice(digest.as_ref());
-    Thumbprint(thumbprint)
+    Thumbprint(
+        digest
+            .as_ref()
+            .try_into()
+            .expect("a SHA-256 digest is 32 bytes"),
+    )
 }
 
 impl Thumbprint {
@@ -79,13 +82,8 @@ fn strip_label(text: &str) -> &str {
 
 impl fmt::Display for Thumbprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, b) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(":")?;
-            }
-            write!(f, "{b:02X}")?;
-        }
-        Ok(())
+        let pairs: Vec<String> = self.0.iter().map(|b| format!("{b:02X}")).collect();
+        f.write_str(&pairs.join(":"))
     }
 }
 

@@ -68,14 +68,13 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
         .map(|s| non_negative(s, "duration").map(Duration::from_secs))
         .transpose()?;
     let size_bytes = info.size.map(|s| non_negative(s, "size")).transpose()?;
-    let progress = match info.progress {
-        Some(p) => Some(TaskProgress {
+    let progress = info.progress.map(|p| -> Result<_, String> {
+        Ok(TaskProgress {
             completed: non_negative(p.completed, "completed work")?,
             total: non_negative(p.total, "total work")?,
             message: p.message.into_domain(),
-        }),
-        None => None,
-    };
+        })
+    });
     Ok(JobDetails {
         kind: info.type_.into_domain(),
         state: info.status.into_domain(),
@@ -86,7 +85,7 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
         cancelable: info.cancelable,
         duration,
         size_bytes,
-        progress,
+        progress: progress.transpose()?,
         build: info.build.map(|b| BuildInfo {
             version_name: b.version_name,
             version: b.version,
