@@ -9,7 +9,7 @@
 //! ```
 //! use vcsa_backup::{BackupRequest, Client, Error, PartId, Secret};
 //!
-//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).tls().run(async |sim, client, request| {
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).tls().run(async |sim, client, request| {
 //! # let (base_url, thumbprint) = (sim.url(), sim.thumbprint().unwrap());
 //! // base_url: the appliance, such as "https://vcsa.example.com";
 //! // thumbprint: its certificate's SHA-256 thumbprint, "6F:3B:2A:..."

@@ -17,7 +17,7 @@ impl Client {
     /// the folders under `<location>/vCenter/sn_*`.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
     /// use vcsa_backup::{BackupLocation, Secret};
     ///
     /// let location = BackupLocation::builder()
@@ -47,7 +47,7 @@ impl Client {
     /// selects them (without one, the appliance's newest 128).
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
     /// use vcsa_backup::{ArchiveFilter, BackupLocation, Secret};
     ///
     /// let location = BackupLocation::builder()
@@ -94,7 +94,7 @@ impl Client {
     /// One archive of one appliance at `location`.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
     /// use vcsa_backup::{ArchiveFilter, BackupLocation, Error, Secret};
     ///
     /// let location = BackupLocation::builder()
@@ -146,7 +146,7 @@ impl Client {
     /// did), else from the client's base URL when its host is a name, not an IP address.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{BackupLocation, BackupRequest, Secret};
     ///
     /// let root = BackupLocation::builder()

@@ -30,7 +30,7 @@ mod session;
 /// ```
 /// use vcsa_backup::{BackupRequest, Client, Secret};
 ///
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
 /// # let base_url = sim.url(); // such as "https://vcsa.example.com"
 /// let client = Client::builder(base_url)
 ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
@@ -129,7 +129,7 @@ impl Client {
     /// by logging in.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Flavour;
     ///
     /// assert_eq!(client.flavour_if_known(), None); // not found out yet

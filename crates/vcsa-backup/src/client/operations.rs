@@ -33,7 +33,7 @@ impl Client {
     /// (nothing started, safe to retry), or [`Error::OutcomeUnknown`].
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{Error, JobState};
     ///
     /// match client.start_backup(&request).await {
@@ -67,7 +67,7 @@ impl Client {
     /// The status of one job: state, progress and messages.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// let status = client.get_job(&job.id).await?;
     /// println!("{}: {} {}", status.id, status.state, status.progress);
@@ -93,7 +93,7 @@ impl Client {
     /// other id, its own order (documented as newest first) is kept.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// let jobs = client.list_jobs().await?;
     /// assert_eq!(jobs.first(), Some(&job.id), "newest first");
@@ -115,7 +115,7 @@ impl Client {
     /// The details of one job.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// let info = client.get_job_details(&job.id).await?;
     /// println!("{} to {} ({}, started by {})", info.state, info.location, info.description, info.kind);
@@ -145,7 +145,7 @@ impl Client {
     /// both flavours. An empty list asks for nothing and sends nothing.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// // `None` asks for every job the appliance remembers.
     /// let all = client.list_job_details(None).await?;
@@ -184,7 +184,7 @@ impl Client {
     /// after a session expiry.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
     /// let outcome = client.cancel_job(&job.id).await?;
     /// if outcome.is_accepted() {
@@ -211,7 +211,7 @@ impl Client {
     /// that started meanwhile.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let job = client.run_schedule("default", Some("before the upgrade")).await?;
     /// println!("the schedule runs as job {}", job.id);
     ///
@@ -260,7 +260,7 @@ impl Client {
     /// The parts of the appliance a backup can include, with which are included by default.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::PartId;
     ///
     /// let parts = client.list_parts().await?;
@@ -284,7 +284,7 @@ impl Client {
     /// expiry, since it changes nothing.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let check = client.validate_backup(&request).await?;
     /// if check.is_accepted() {
     ///     client.start_backup(&request).await?;

@@ -31,7 +31,7 @@ impl Client {
     /// megabytes of 1,048,576 bytes).
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let bytes = client.get_part_size(&vcsa_backup::PartId::SEAT).await?;
     /// println!("seat: about {} MiB", bytes >> 20);
     /// # Ok(()) })
@@ -60,7 +60,7 @@ impl Client {
     /// at the same time. A part without an estimate (every part before 6.7) is left out.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// for (part, bytes) in client.list_part_sizes().await? {
     ///     println!("{part:<12} about {} MiB", bytes >> 20);
     /// }
@@ -86,7 +86,7 @@ impl Client {
     /// Every backup schedule of the appliance, by id (usually just `default`).
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let time = client.get_appliance_time().await?;
     /// for schedule in client.list_schedules().await? {
     ///     let next = schedule.recurrence.as_ref().and_then(|r| time.next_run(r));
@@ -110,7 +110,7 @@ impl Client {
     /// One backup schedule. The passwords are never returned.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Error;
     ///
     /// let schedule = client.get_schedule("default").await?;
@@ -136,7 +136,7 @@ impl Client {
     /// repeated by the client.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{DayOfWeek, ScheduleSpec, Secret};
     ///
     /// let spec = ScheduleSpec::builder()
@@ -179,7 +179,7 @@ impl Client {
     /// other half kept (the appliance sets them together). Never repeated by the client.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::ScheduleSpec;
     ///
     /// let update = ScheduleSpec::builder().at(1, 30).keep(14).build_update()?;
@@ -216,7 +216,7 @@ impl Client {
     /// Deletes a backup schedule; its backups stay where they are. Never repeated by the client.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Error;
     ///
     /// client.delete_schedule("default").await?;
@@ -246,7 +246,7 @@ impl Client {
     /// the schedule stays deleted and applying again creates it.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::{ApplyOptions, ScheduleAction, ScheduleSpec, Secret};
     ///
     /// let spec = ScheduleSpec::builder()
@@ -314,7 +314,7 @@ impl Client {
     /// The appliance's clock and time zone. Schedule times are in that time zone.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let time = client.get_appliance_time().await?;
     /// println!("the appliance's clock: {} ({}), {} {}", time.now, time.time_zone, time.date, time.time);
     /// let drift = chrono::Utc::now() - time.now;

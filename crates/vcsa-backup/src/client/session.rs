@@ -19,7 +19,7 @@ impl Client {
     /// this is only for checking credentials early.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// use vcsa_backup::Error;
     ///
     /// // Check the credentials before a long script starts working.
@@ -48,7 +48,7 @@ impl Client {
     /// appliance has already forgotten counts as ended.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// client.list_jobs().await?; // logs in
     /// client.logout().await?; // ends the session on the appliance
     /// client.logout().await?; // nothing left to end: does nothing

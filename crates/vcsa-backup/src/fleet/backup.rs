@@ -252,7 +252,7 @@ impl Fleet {
     /// ([`BackupStarted::in_window`] says so).
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |servers| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run_fleet(2, async |servers| {
     /// use std::time::Duration;
     /// use vcsa_backup::fleet::{Appliance, BackupPlan, Fleet};
     ///

@@ -199,7 +199,7 @@ impl Fleet {
     /// running backups end.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().run_fleet(2, async |servers| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().run_fleet(2, async |servers| {
     /// use futures_util::StreamExt;
     /// use vcsa_backup::fleet::{Appliance, BackupPlan, FollowEvent, Fleet};
     /// use vcsa_backup::wait::WaitOptions;

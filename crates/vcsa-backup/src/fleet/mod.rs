@@ -16,7 +16,7 @@
 //! `vcsa-backup` command reads a TOML inventory).
 //!
 //! ```
-//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(2).run_fleet(3, async |servers| {
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).history(2).run_fleet(3, async |servers| {
 //! use vcsa_backup::Secret;
 //! use vcsa_backup::fleet::{Appliance, Fleet, Trust};
 //!

@@ -10,7 +10,7 @@ impl Fleet {
     /// appliances' order.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run_fleet(2, async |servers| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run_fleet(2, async |servers| {
     /// use vcsa_backup::fleet::{Appliance, Fleet};
     /// use vcsa_backup::{ApplyOptions, ScheduleSpec, Secret};
     ///

@@ -31,7 +31,7 @@ impl Client {
     /// may pass (503, a connection reset), and never repeats a refused log in.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).history(3).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).history(3).run(async |sim, client, request| {
     /// use vcsa_backup::health::{HealthPolicy, Verdict};
     ///
     /// // Backups here are started by cron, not by a schedule of the appliance.

@@ -17,7 +17,7 @@ use crate::server_error::ServerError;
 /// running jobs carry all of those but `ended_at`; blocked jobs only `started_at`; pending jobs none.
 ///
 /// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(60).run(async |sim, client, request| {
 /// # let job = client.start_backup(&request).await?;
 /// # client.wait_for_job(&job.id, &vcsa_backup::wait::WaitOptions::default()).await?;
 /// use vcsa_backup::{JobKind, TaskState};

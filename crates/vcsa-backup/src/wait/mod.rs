@@ -4,7 +4,7 @@
 //! [`Client::run_schedule_when_idle`]; [`IdleStart`] says what blocked it).
 //!
 //! ```
-//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(600).run(async |sim, client, request| {
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(600).run(async |sim, client, request| {
 //! use vcsa_backup::JobState;
 //! use vcsa_backup::wait::WaitOptions;
 //!
@@ -67,7 +67,7 @@ impl Client {
     /// The same as awaiting [`Client::watch_job`].
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(3600).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(3600).run(async |sim, client, request| {
     /// # use std::time::Duration;
     /// use vcsa_backup::wait::{WaitError, WaitOptions};
     ///
@@ -97,7 +97,7 @@ impl Client {
     /// dropped, never the backup (see [`JobWatch`]). The deadline of `options` runs from this call.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
     /// # let job = client.start_backup(&request).await?.id;
     /// use futures_util::StreamExt;
     /// use vcsa_backup::wait::WaitOptions;
@@ -127,7 +127,7 @@ impl Client {
     /// then queue a second backup behind the first.
     ///
     /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(900).run(async |sim, client, request| {
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(900).run(async |sim, client, request| {
     /// use vcsa_backup::JobState;
     /// use vcsa_backup::wait::WaitOptions;
     ///

@@ -42,7 +42,7 @@ enum State {
 /// [`Client::cancel_job`]).
 ///
 /// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
 /// use futures_util::StreamExt;
 /// use vcsa_backup::JobState;
 /// use vcsa_backup::wait::WaitOptions;

@@ -1,9 +1,9 @@
-// The hidden fixture of this crate's doc tests; not a module of the library (no `mod` names it).
+// The hidden fixture of this crate's doc tests (neither a module of the library nor a test target).
 // A doc test includes it as its first hidden line, as an expression, and writes its visible code
 // in the async closure that `run` calls with a simulator, a client logged in to it (lazily, as
 // always) and a valid backup request:
 //
-//     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/doc_fixture.rs")).run(async |sim, client, request| {
+//     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
 //     /// let job = client.start_backup(&request).await?;
 //     /// # Ok(()) })
 //
