@@ -1,7 +1,6 @@
 //! The pure half of a declarative apply: what must change to turn the appliance's schedule into
 //! the desired one, and whether an update can do it.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::backup::location;
@@ -10,7 +9,7 @@ use crate::error::{Field, Problem};
 use crate::schedule::DayOfWeek;
 use crate::schedule::change::{ScheduleChange, SettingValue};
 use crate::schedule::recurrence::normalize_days;
-use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate};
+use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate, sorted_once};
 
 /// How [`Client::apply_schedule`](crate::Client::apply_schedule) may act.
 ///
@@ -484,11 +483,5 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
 
 /// The parts besides `common`, which is always included, sorted and once each.
 fn optional_parts(parts: &[PartId]) -> Vec<PartId> {
-    parts
-        .iter()
-        .filter(|p| **p != PartId::COMMON)
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
+    sorted_once(parts.iter().filter(|p| **p != PartId::COMMON).cloned())
 }
