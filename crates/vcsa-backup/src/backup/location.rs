@@ -109,30 +109,27 @@ pub(crate) struct Checked {
 ///   `host:/export/path` are accepted and rewritten to that form.
 pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, Vec<Problem>> {
     let problem = |message: String| vec![Problem::new(Field::Location, message)];
-    let hinted = |message: String, hint: String| {
-        vec![Problem::new(Field::Location, message).with_hint(hint)]
-    };
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(missing());
     }
     if raw.chars().any(char::is_control) {
         return Err(hinted(
-            "the location contains control characters".into(),
-            "remove them (a line break copied with it, say)".into(),
+            "the location contains control characters",
+            "remove them (a line break copied with it, say)",
         ));
     }
     let (location_type, rest) = protocol(raw, given)?;
-    let (host, path) = split_host(rest, location_type).map_err(problem)?;
+    let (host, path) = split_host(rest, location_type);
     if host.contains('@') {
         return Err(hinted(
-            "the location URL holds a user name or password".into(),
-            "give them as the location's user name and password instead".into(),
+            "the location URL holds a user name or password",
+            "give them as the location's user name and password instead",
         ));
     }
     if host.is_empty() || host.starts_with(':') {
         return Err(hinted(
-            "the location names no server".into(),
+            "the location names no server",
             format!("write it as {}://server/path", location_type.scheme()),
         ));
     }
@@ -152,7 +149,7 @@ pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, V
     if location_type == LocationType::Smb && !folder.contains('/') {
         // smb://server/share alone would write into the share's root, next to anything else.
         return Err(hinted(
-            "an SMB location needs a share and a folder in it".into(),
+            "an SMB location needs a share and a folder in it",
             format!("such as smb://{host}/{folder}/vcsa"),
         ));
     }
@@ -167,15 +164,12 @@ pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, V
 /// The protocol of a location, from its scheme or the type given (which must agree), and the
 /// location without its scheme.
 fn protocol(raw: &str, given: Option<LocationType>) -> Result<(LocationType, &str), Vec<Problem>> {
-    let hinted = |message: String, hint: String| {
-        vec![Problem::new(Field::Location, message).with_hint(hint)]
-    };
     match raw.split_once("://") {
         Some((scheme, rest)) => {
             let Some(from_scheme) = LocationType::from_scheme(scheme) else {
                 return Err(hinted(
                     format!("\"{scheme}\" is not a protocol the appliance can back up to"),
-                    "use ftp, ftps, http, https, scp, sftp, nfs or smb".into(),
+                    "use ftp, ftps, http, https, scp, sftp, nfs or smb",
                 ));
             };
             if let Some(given) = given
@@ -265,7 +259,6 @@ pub(crate) fn missing() -> Vec<Problem> {
     ]
 }
 
-/// Splits `host[:port]/path` (or NFS's `host:/path`) into the host part and the path with its `/`.
 /// Checks the user name and password of a location, as far as they are given, for every request
 /// that carries them (a backup, a schedule, the catalog). Adds every problem found to `problems`
 /// and says whether there was none. Never quotes the password.
@@ -328,16 +321,19 @@ pub(crate) fn check_credentials(
     problems.len() == before
 }
 
-fn split_host(rest: &str, location_type: LocationType) -> Result<(&str, &str), String> {
+/// A location problem with what to do about it.
+fn hinted(message: impl Into<String>, hint: impl Into<String>) -> Vec<Problem> {
+    vec![Problem::new(Field::Location, message).with_hint(hint)]
+}
+
+/// Splits `host[:port]/path` (or NFS's `host:/path`) into the host part and the path with its `/`.
+fn split_host(rest: &str, location_type: LocationType) -> (&str, &str) {
     if location_type == LocationType::Nfs
         && let Some((host, _)) = rest.split_once(":/")
     {
-        return Ok((host, &rest[host.len() + 1..]));
+        return (host, &rest[host.len() + 1..]);
     }
-    match rest.find('/') {
-        Some(at) => Ok((&rest[..at], &rest[at..])),
-        None => Ok((rest, "")),
-    }
+    rest.split_at(rest.find('/').unwrap_or(rest.len()))
 }
 
 fn example(location_type: LocationType, host: &str) -> String {

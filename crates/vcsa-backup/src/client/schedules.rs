@@ -41,8 +41,7 @@ impl Client {
     ///
     /// - [`Error::InvalidRequest`]: the part id is not a word (nothing is sent).
     /// - [`Error::NotFound`]: the appliance has no such part, or no estimates (before 6.7).
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn get_part_size(&self, part: &PartId) -> Result<u64, Error> {
         let mut problems = Vec::new();
         check_parts(std::slice::from_ref(part), &mut problems);
@@ -97,8 +96,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// Only the [errors of every call](crate::Client#errors-of-every-call).
     pub async fn list_schedules(&self) -> Result<Vec<Schedule>, Error> {
         let schedules = self.call(&ListSchedules).await?.0;
         schedules
@@ -124,8 +122,7 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the id is empty or holds `/`, `?`, `#`, `%` or spaces
     ///   (nothing is sent).
     /// - [`Error::NotFound`]: no schedule has this id.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn get_schedule(&self, schedule: &str) -> Result<Schedule, Error> {
         IdKind::Schedule.check(schedule)?;
         let info = self.call(&GetSchedule(schedule)).await?;
@@ -163,8 +160,7 @@ impl Client {
     ///   its interface manages one); update it instead, or use
     ///   [`apply_schedule`](Self::apply_schedule).
     /// - [`Error::SessionExpired`]: the session expired first; nothing was created, call again.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::MalformedResponse`].
+    /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn create_schedule(&self, schedule: &str, spec: &ScheduleSpec) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
         self.call(&CreateSchedule {
@@ -195,8 +191,7 @@ impl Client {
     ///   without a time (nothing is sent); or the appliance refused the update.
     /// - [`Error::NotFound`]: no schedule has this id.
     /// - [`Error::SessionExpired`]: the session expired first; nothing changed, call again.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn update_schedule(
         &self,
         schedule: &str,
@@ -229,8 +224,7 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the id cannot be one (nothing is sent).
     /// - [`Error::NotFound`]: no schedule has this id.
     /// - [`Error::SessionExpired`]: the session expired first; nothing was deleted, call again.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn delete_schedule(&self, schedule: &str) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
         self.call(&DeleteSchedule(schedule)).await
@@ -271,8 +265,7 @@ impl Client {
     ///   recreating the schedule, or recreating needs the location's password (each reason is a
     ///   [`Problem`](crate::Problem), and a dry run shows the whole diff); or the appliance refused a change.
     /// - [`Error::SessionExpired`]: the session expired before a change; apply again.
-    /// - [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    ///   [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn apply_schedule(
         &self,
         schedule: &str,
@@ -324,8 +317,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::NotAuthenticated`], [`Error::NotAuthorized`], [`Error::Transient`],
-    /// [`Error::UntrustedCertificate`], [`Error::Server`], [`Error::MalformedResponse`].
+    /// Only the [errors of every call](crate::Client#errors-of-every-call).
     pub async fn get_appliance_time(&self) -> Result<ApplianceTime, Error> {
         let time = self.call(&GetApplianceTime).await?;
         convert::appliance_time(time).map_err(malformed)

@@ -1,7 +1,6 @@
 //! The pure half of a declarative apply: what must change to turn the appliance's schedule into
 //! the desired one, and whether an update can do it.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::backup::location;
@@ -10,7 +9,7 @@ use crate::error::{Field, Problem};
 use crate::schedule::DayOfWeek;
 use crate::schedule::change::{ScheduleChange, SettingValue};
 use crate::schedule::recurrence::normalize_days;
-use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate};
+use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate, sorted_once};
 
 /// How [`Client::apply_schedule`](crate::Client::apply_schedule) may act.
 ///
@@ -422,6 +421,10 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     let count = |r: Option<Retention>| r.map_or(V::None, |r| V::Count(r.max_count));
     let same_root =
         location::canonical_root(&current.location) == location::canonical_root(&desired.location);
+    // Locations are compared by their canonical root, but shown as given.
+    let root = |l: &String| text(Some(l).filter(|_| !same_root));
+    let parts = |p: &[PartId]| V::Parts(optional_parts(p));
+    let fast = |f: Option<bool>| V::Flag(f.unwrap_or(false));
     let (have, want) = (current.recurrence.as_ref(), desired.recurrence.as_ref());
     // Days matter only while there is a time; a schedule without one has every day.
     let days = want.map(|want| {
@@ -434,14 +437,7 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     let pairs = [
         (
             Field::Location,
-            if same_root {
-                (V::None, V::None)
-            } else {
-                (
-                    V::Text(current.location.clone()),
-                    V::Text(desired.location.clone()),
-                )
-            },
+            (root(&current.location), root(&desired.location)),
         ),
         (
             Field::LocationUser,
@@ -450,13 +446,7 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
                 text(desired.location_user.as_ref()),
             ),
         ),
-        (
-            Field::Parts,
-            (
-                V::Parts(optional_parts(&current.parts)),
-                V::Parts(optional_parts(&desired.parts)),
-            ),
-        ),
+        (Field::Parts, (parts(&current.parts), parts(&desired.parts))),
         (
             Field::Enabled,
             (V::Flag(current.enabled), V::Flag(desired.enabled)),
@@ -469,10 +459,7 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
         ),
         (
             Field::FastBackup,
-            (
-                V::Flag(current.fast_backup.unwrap_or(false)),
-                V::Flag(desired.fast_backup.unwrap_or(false)),
-            ),
+            (fast(current.fast_backup), fast(desired.fast_backup)),
         ),
     ];
     pairs
@@ -484,11 +471,5 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
 
 /// The parts besides `common`, which is always included, sorted and once each.
 fn optional_parts(parts: &[PartId]) -> Vec<PartId> {
-    parts
-        .iter()
-        .filter(|p| **p != PartId::COMMON)
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
+    sorted_once(parts.iter().filter(|p| **p != PartId::COMMON).cloned())
 }

@@ -17,3 +17,9 @@ pub use info::{Retention, Schedule};
 pub use recurrence::{DayOfWeek, Recurrence};
 pub use spec::{ScheduleSpec, ScheduleSpecBuilder};
 pub use update::ScheduleUpdate;
+
+/// The items sorted, each once.
+pub(crate) fn sorted_once<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let set: std::collections::BTreeSet<T> = items.into_iter().collect();
+    set.into_iter().collect()
+}

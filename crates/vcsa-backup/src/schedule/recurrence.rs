@@ -125,11 +125,7 @@ impl Recurrence {
         (hour < 24 && minute < 60).then(|| Self {
             hour,
             minute,
-            days: days
-                .into_iter()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
+            days: super::sorted_once(days),
         })
     }
 

@@ -1,14 +1,12 @@
 //! What a backup schedule should be: checked completely before anything is sent.
 
-use std::collections::BTreeSet;
-
 use crate::backup::location::{LocationType, check_credentials};
 use crate::backup::part::{PartId, check_parts};
 use crate::backup::password::{BackupPassword, check_backup_password};
 use crate::catalog::location::check_root;
 use crate::error::{BuildError, Field, Problem};
 use crate::schedule::update::ScheduleUpdate;
-use crate::schedule::{DayOfWeek, Recurrence, Retention};
+use crate::schedule::{DayOfWeek, Recurrence, Retention, sorted_once};
 use vcsa_backup_api::Secret;
 
 /// A checked backup schedule, for [`Client::create_schedule`](crate::Client::create_schedule),
@@ -333,7 +331,7 @@ impl ScheduleSpecBuilder {
                 parts: self.parts,
                 enabled: self.enabled,
                 time,
-                days: self.days.map(sorted_days),
+                days: self.days.map(sorted_once),
                 retention,
                 fast_backup: self.fast_backup,
             },
@@ -346,13 +344,6 @@ impl ScheduleSpecBuilder {
 enum Need {
     WholeSchedule,
     Changes,
-}
-
-fn sorted_days(days: Vec<DayOfWeek>) -> Vec<DayOfWeek> {
-    days.into_iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
 
 fn check_days(days: &[DayOfWeek], problems: &mut Vec<Problem>) {
