@@ -170,17 +170,14 @@ pub(crate) fn normalize_days(days: &[DayOfWeek]) -> BTreeSet<DayOfWeek> {
     }
 }
 
-/// `every day`, `weekdays`, or the days' names joined with commas and `and`.
+/// `every day`, `no day`, or the days' names joined with commas and `and`.
 pub(crate) fn describe_days(days: &BTreeSet<DayOfWeek>) -> String {
-    let all: BTreeSet<_> = DayOfWeek::WEEK.into_iter().collect();
-    if all.is_subset(days) && days.len() == all.len() {
-        return "every day".into();
-    }
-    let names: Vec<&str> = days.iter().map(DayOfWeek::name).collect();
-    match names.as_slice() {
-        [] => "no day".into(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    if days.len() == DayOfWeek::WEEK.len() && DayOfWeek::WEEK.iter().all(|d| days.contains(d)) {
+        "every day".into()
+    } else if days.is_empty() {
+        "no day".into()
+    } else {
+        crate::human::and_list(&days.iter().map(DayOfWeek::name).collect::<Vec<_>>())
     }
 }
 
