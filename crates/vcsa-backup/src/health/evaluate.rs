@@ -122,23 +122,24 @@ fn last_success(
         ));
         return None;
     };
-    match (now - ended_at).to_std() {
-        Ok(age) => reasons.push(age_reason(policy, id, age)),
+    let age = (now - ended_at).to_std().ok();
+    reasons.push(match age {
+        Some(age) => age_reason(policy, id, age),
         // The age is not shown at all: an "ended 0s ago" would say OK where nothing is known.
-        Err(_) => reasons.push(Reason::new(
+        None => Reason::new(
             Verdict::Unknown,
             ReasonKind::ClockMismatch,
             format!(
                 "the newest successful backup, job {id}, ended at {ended_at}, after the \
                  appliance's clock ({now}); check the appliance's time settings"
             ),
-        )),
-    }
+        ),
+    });
     Some(LastSuccess {
         job: id.clone(),
         kind: details.kind.clone(),
         ended_at,
-        age: (now - ended_at).to_std().ok(),
+        age,
         duration,
         size_bytes: details.size_bytes,
         location: details.location.clone(),
