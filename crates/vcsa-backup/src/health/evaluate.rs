@@ -200,19 +200,15 @@ fn judge_newest(
                 format!("the newest backup, job {id}, failed: {why}"),
             ));
         }
-        TaskState::Running => reasons.push(Reason::new(
-            Verdict::Ok,
-            ReasonKind::Running,
-            match progress {
-                Some(p) => format!("backup job {id} is running ({p})"),
-                None => format!("backup job {id} is running"),
-            },
-        )),
-        TaskState::Pending | TaskState::Blocked => reasons.push(Reason::new(
-            Verdict::Ok,
-            ReasonKind::Running,
-            format!("backup job {id} is waiting to run ({})", details.state),
-        )),
+        TaskState::Running | TaskState::Pending | TaskState::Blocked => {
+            let how = match (&details.state, progress) {
+                (TaskState::Running, Some(p)) => format!("is running ({p})"),
+                (TaskState::Running, None) => "is running".to_string(),
+                (state, _) => format!("is waiting to run ({state})"),
+            };
+            let message = format!("backup job {id} {how}");
+            reasons.push(Reason::new(Verdict::Ok, ReasonKind::Running, message));
+        }
         // A newer appliance's state: worth a look, since this check cannot judge it.
         state if !state.is_known() => reasons.push(Reason::new(
             Verdict::Warning,
