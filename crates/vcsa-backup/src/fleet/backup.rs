@@ -136,10 +136,7 @@ pub(crate) enum Start {
 }
 
 impl Start {
-    /// Sends the start; one the appliance did not take (it answered that it is unavailable, the
-    /// session expired) is sent again while `until` allows. A start whose answer was lost is
-    /// never sent again: the appliance's jobs say whether it started (see
-    /// [`Error::OutcomeUnknown`]), and only a start they show did not happen is retried.
+    /// Sends the start, again while `until` allows, as [`Fleet::backup`] says.
     pub(crate) async fn send(
         &self,
         client: &Client,

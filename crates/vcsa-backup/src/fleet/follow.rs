@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use crate::client::Client;
 use crate::fleet::accounts::Accounts;
 use crate::fleet::backup::{BackupPlan, BackupStarted, GroupTooLarge, Start};
 use crate::fleet::failure::ApplianceFailure;
-use crate::fleet::run::close;
+use crate::fleet::run::{close, within};
 use crate::fleet::{Appliance, Fleet};
 use crate::wait::{JobWatch, WaitOptions};
 use crate::{JobDetails, JobId, JobState, JobStatus};
@@ -113,13 +113,7 @@ impl FleetFollow {
         // Stop every start and watch first, so no request is under way while the sessions end.
         drop(self.starts);
         drop(self.updates);
-        let open: Vec<Client> = self
-            .sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain()
-            .map(|(_, client)| client)
-            .collect();
+        let open: Vec<Client> = locked(&self.sessions).drain().map(|(_, c)| c).collect();
         futures_util::future::join_all(open.iter().map(close)).await;
     }
 }
@@ -180,14 +174,16 @@ struct Watching {
     _place: Option<OwnedSemaphorePermit>,
 }
 
+/// The open sessions, even after a panic elsewhere.
+fn locked(sessions: &Sessions) -> MutexGuard<'_, HashMap<String, Client>> {
+    sessions.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Ends the appliance's session and takes it off the open ones. Forgotten only once closed:
 /// stopping meanwhile closes it again.
 async fn end(sessions: &Sessions, name: &str, client: &Client) {
     close(client).await;
-    sessions
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(name);
+    locked(sessions).remove(name);
 }
 
 impl Fleet {
@@ -317,13 +313,9 @@ impl Group {
         let sent = futures_util::future::join_all(members.iter().zip(ready).map(
             |(entry, ready)| async move {
                 let (client, start) = ready?;
-                match start.send(&client, entry, comment, window_end).await {
-                    Ok(job) => Ok((client, job, opened.elapsed())),
-                    Err(failure) => {
-                        end(&this.sessions, &entry.name, &client).await;
-                        Err(failure)
-                    }
-                }
+                let sent = start.send(&client, entry, comment, window_end).await;
+                let job = this.end_if_failed(entry, &client, sent).await?;
+                Ok((client, job, opened.elapsed()))
             },
         ))
         .await;
@@ -378,18 +370,30 @@ impl Group {
     ) -> Result<(Client, Start), ApplianceFailure> {
         let client = self.fleet.open(entry, &self.accounts, until).await?;
         // Known once open, so that stopping meanwhile still ends the session.
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(entry.name.clone(), client.clone());
+        locked(&self.sessions).insert(entry.name.clone(), client.clone());
         let limit = until.saturating_duration_since(Instant::now());
-        let prepared = match tokio::time::timeout_at(until, self.plan.prepare(&client)).await {
-            Ok(Ok(start)) => return Ok((client, start)),
-            Ok(Err(e)) => ApplianceFailure::Error(e),
-            Err(_) => ApplianceFailure::TimedOut { limit },
+        let prepare = async {
+            self.plan
+                .prepare(&client)
+                .await
+                .map_err(ApplianceFailure::Error)
         };
-        end(&self.sessions, &entry.name, &client).await;
-        Err(prepared)
+        let prepared = within(until, limit, prepare).await;
+        let start = self.end_if_failed(entry, &client, prepared).await?;
+        Ok((client, start))
+    }
+
+    /// `outcome`, the appliance's session ended first when it is a failure.
+    async fn end_if_failed<T>(
+        &self,
+        entry: &Appliance,
+        client: &Client,
+        outcome: Result<T, ApplianceFailure>,
+    ) -> Result<T, ApplianceFailure> {
+        if outcome.is_err() {
+            end(&self.sessions, &entry.name, client).await;
+        }
+        outcome
     }
 }
 

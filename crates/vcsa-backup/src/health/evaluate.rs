@@ -122,23 +122,24 @@ fn last_success(
         ));
         return None;
     };
-    match (now - ended_at).to_std() {
-        Ok(age) => reasons.push(age_reason(policy, id, age)),
+    let age = (now - ended_at).to_std().ok();
+    reasons.push(match age {
+        Some(age) => age_reason(policy, id, age),
         // The age is not shown at all: an "ended 0s ago" would say OK where nothing is known.
-        Err(_) => reasons.push(Reason::new(
+        None => Reason::new(
             Verdict::Unknown,
             ReasonKind::ClockMismatch,
             format!(
                 "the newest successful backup, job {id}, ended at {ended_at}, after the \
                  appliance's clock ({now}); check the appliance's time settings"
             ),
-        )),
-    }
+        ),
+    });
     Some(LastSuccess {
         job: id.clone(),
         kind: details.kind.clone(),
         ended_at,
-        age: (now - ended_at).to_std().ok(),
+        age,
         duration,
         size_bytes: details.size_bytes,
         location: details.location.clone(),
@@ -199,19 +200,15 @@ fn judge_newest(
                 format!("the newest backup, job {id}, failed: {why}"),
             ));
         }
-        TaskState::Running => reasons.push(Reason::new(
-            Verdict::Ok,
-            ReasonKind::Running,
-            match progress {
-                Some(p) => format!("backup job {id} is running ({p})"),
-                None => format!("backup job {id} is running"),
-            },
-        )),
-        TaskState::Pending | TaskState::Blocked => reasons.push(Reason::new(
-            Verdict::Ok,
-            ReasonKind::Running,
-            format!("backup job {id} is waiting to run ({})", details.state),
-        )),
+        TaskState::Running | TaskState::Pending | TaskState::Blocked => {
+            let how = match (&details.state, progress) {
+                (TaskState::Running, Some(p)) => format!("is running ({p})"),
+                (TaskState::Running, None) => "is running".to_string(),
+                (state, _) => format!("is waiting to run ({state})"),
+            };
+            let message = format!("backup job {id} {how}");
+            reasons.push(Reason::new(Verdict::Ok, ReasonKind::Running, message));
+        }
         // A newer appliance's state: worth a look, since this check cannot judge it.
         state if !state.is_known() => reasons.push(Reason::new(
             Verdict::Warning,

@@ -136,11 +136,9 @@ impl HealthPolicy {
     /// [`DEFAULT_TIME_LIMIT`]); a zero limit is taken as the default.
     #[must_use]
     pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = if limit.is_zero() {
-            DEFAULT_TIME_LIMIT
-        } else {
-            limit
-        };
+        self.time_limit = Some(limit)
+            .filter(|l| !l.is_zero())
+            .unwrap_or(DEFAULT_TIME_LIMIT);
         self
     }
 

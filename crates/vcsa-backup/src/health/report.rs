@@ -70,16 +70,11 @@ impl HealthReport {
     ///
     /// Reasons that share the verdict are all given; OK findings only when nothing is wrong.
     pub fn summary(&self) -> String {
-        let shown: Vec<String> = self
-            .reasons
-            .iter()
-            .filter(|r| r.verdict == self.verdict)
-            .map(|r| r.message.clone())
-            .collect();
-        if shown.is_empty() {
-            "no finding".to_string()
-        } else {
-            shown.join("; ")
+        let shown = self.reasons.iter().filter(|r| r.verdict == self.verdict);
+        let shown: Vec<&str> = shown.map(|r| r.message.as_str()).collect();
+        match shown.is_empty() {
+            true => "no finding".to_string(),
+            false => shown.join("; "),
         }
     }
 }
@@ -214,8 +209,5 @@ pub struct ScheduleHealth {
 }
 
 fn optional_seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_some(&d.as_secs()),
-        None => s.serialize_none(),
-    }
+    serde::Serialize::serialize(&d.map(|d| d.as_secs()), s)
 }
