@@ -89,11 +89,10 @@ impl ApplianceFailure {
     }
 }
 
-/// "a", "a and b", "a, b and c".
+/// "a", "a and b", "a, b and c"; "other appliances" when none is known.
 fn names(names: &[String]) -> String {
-    match names {
-        [] => "other appliances".into(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    if names.is_empty() {
+        return "other appliances".into();
     }
+    crate::human::and_list(names)
 }
