@@ -40,8 +40,8 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
         FleetCommand::List(a) => &a.fleet,
         FleetCommand::Schedule(FleetScheduleCommand::Apply(a)) => &a.fleet,
     };
-    let fleet = match fleet(global, args).await {
-        Ok(fleet) => fleet,
+    let (fleet, settings) = match fleet(global, args).await {
+        Ok(loaded) => loaded,
         Err(failure) => {
             output::report(global.output, &failure);
             return failure.exit_code().into();
@@ -57,12 +57,16 @@ pub async fn run(global: &GlobalArgs, command: &FleetCommand) -> ExitCode {
         FleetCommand::Check(a) => check::fleet_check(global, &fleet, &a.check).await,
         FleetCommand::List(_) => list(global, &fleet).await,
         FleetCommand::Schedule(FleetScheduleCommand::Apply(a)) => {
-            schedule::apply(global, &fleet, a).await
+            schedule::apply(global, &fleet, &settings, a).await
         }
     }
 }
 
-async fn fleet(global: &GlobalArgs, args: &FleetArgs) -> Result<Fleet, Failure> {
+/// The fleet the inventory declares, and the chosen appliances' settings it was built from.
+async fn fleet(
+    global: &GlobalArgs,
+    args: &FleetArgs,
+) -> Result<(Fleet, Vec<crate::inventory::Settings>), Failure> {
     // The inventory and the password and CA files it names are read off the async threads.
     let (path, only) = (args.inventory.clone(), args.only.clone());
     let loaded = tokio::task::spawn_blocking(move || crate::inventory::load(&path, &only))
@@ -73,17 +77,18 @@ async fn fleet(global: &GlobalArgs, args: &FleetArgs) -> Result<Fleet, Failure> 
                 "run the command again",
             )
         })?;
-    let fleet = loaded.map_err(|e| {
+    let (fleet, settings) = loaded.map_err(|e| {
         Failure::input(
             "the inventory is invalid; nothing was sent",
             "fix the entries named above (see `vcsa-backup fleet --help` for the format)",
         )
         .with_details(e.to_string().lines().map(|l| format!("- {l}")))
     })?;
-    Ok(fleet
+    let fleet = fleet
         .jobs(args.jobs.into())
         .request_timeout(global.request_timeout)
-        .user_agent(concat!("vcsa-backup-cli/", env!("CARGO_PKG_VERSION"))))
+        .user_agent(concat!("vcsa-backup-cli/", env!("CARGO_PKG_VERSION")));
+    Ok((fleet, settings))
 }
 
 /// One appliance's row, for the table and for JSON.

@@ -123,17 +123,15 @@ pub enum Purpose {
     Config,
 }
 
-/// Reads and checks the inventory at `path` (read with [`INVENTORY_CAP`]), reads the passwords
-/// and CA files it names, and builds the fleet. Relative `password_file` and `ca_file` paths
-/// are taken from the inventory's folder.
 /// Reads and checks the inventory at `path` (read with [`INVENTORY_CAP`]), picks the appliances
 /// `only` selects (see [`select`]; all when empty), reads the passwords and CA files they
 /// name, and builds the fleet. Relative `password_file` and `ca_file` paths are taken from the
-/// inventory's folder.
-pub fn load(path: &Path, only: &[String]) -> Result<Fleet, InventoryError> {
+/// inventory's folder. The chosen appliances' settings come with it, read once with the fleet.
+pub fn load(path: &Path, only: &[String]) -> Result<(Fleet, Vec<Settings>), InventoryError> {
     let settings = load_settings(path, Purpose::Fleet)?;
     let chosen = select(settings, only).map_err(|e| e.in_file(path))?;
-    fleet(chosen).map_err(|e| e.in_file(path))
+    let fleet = fleet(&chosen).map_err(|e| e.in_file(path))?;
+    Ok((fleet, chosen))
 }
 
 /// Reads and checks the inventory at `path` as [`load`] does, and the CA files it names, but
@@ -158,12 +156,12 @@ fn read(path: &Path) -> Result<String, InventoryError> {
 /// passwords and builds the fleet.
 #[cfg(test)]
 pub fn parse(text: &str, folder: &Path) -> Result<Fleet, InventoryError> {
-    fleet(check(text, folder, Purpose::Fleet)?)
+    fleet(&check(text, folder, Purpose::Fleet)?)
 }
 
 /// The fleet of checked `settings`, their passwords read (each source once, and only from a
 /// sound inventory).
-fn fleet(settings: Vec<Settings>) -> Result<Fleet, InventoryError> {
+fn fleet(settings: &[Settings]) -> Result<Fleet, InventoryError> {
     let mut reader = Reader::new(&|_| 0, Path::new(""), Purpose::Fleet);
     let appliances: Vec<Appliance> = settings
         .iter()

@@ -172,15 +172,15 @@ fn relative_paths_are_taken_from_the_inventory_folder() {
     )
     .unwrap();
     std::fs::write(folder.join("admin.pw"), "VMware1!").unwrap();
-    let fleet = load(&path, &[]).unwrap();
+    let (fleet, _) = load(&path, &[]).unwrap();
     assert_eq!(fleet.appliances()[0].server(), "https://a");
     std::fs::write(&path, "[[appliance]]\nname = \"a\"\n").unwrap();
-    let shown = load(&path, &[]).unwrap_err().to_string();
+    let shown = load(&path, &[]).err().unwrap().to_string();
     assert!(
         shown.starts_with(&format!("{}, line 1", path.display())),
         "{shown}"
     );
-    let missing = load(&folder.join("missing.toml"), &[]).unwrap_err();
+    let missing = load(&folder.join("missing.toml"), &[]).err().unwrap();
     assert!(missing.to_string().contains("cannot be read"), "{missing}");
 }
 
@@ -236,7 +236,7 @@ fn a_ca_file_that_cannot_be_read_or_is_not_pem_is_named_with_its_line() {
          [[appliance]]\nname = \"b\"\nserver = \"b\"\ntrust = { ca_file = \"not.pem\" }\n",
     )
     .unwrap();
-    let error = load(&path, &[]).unwrap_err();
+    let error = load(&path, &[]).err().unwrap();
     let found: Vec<_> = error
         .problems()
         .iter()

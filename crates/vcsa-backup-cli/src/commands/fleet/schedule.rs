@@ -2,6 +2,7 @@
 //! declares, by the rules of `schedule apply`, with one row per appliance of what differs.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::process::ExitCode;
 
 use vcsa_backup::ScheduleSpec;
@@ -11,7 +12,7 @@ use super::{Row, failure, fleet_code, row};
 use crate::cli::{FleetScheduleApplyArgs, GlobalArgs, ScheduleOptions, TargetArgs};
 use crate::commands::schedule::spec::{Passwords, builder};
 use crate::failure::{ExitCode as Code, Failure};
-use crate::inventory::{self, DesiredSchedule, Purpose};
+use crate::inventory::{self, DesiredSchedule, Settings};
 use crate::output::{self, Shorten};
 use crate::views::{Action, DiffView};
 
@@ -19,9 +20,10 @@ use crate::views::{Action, DiffView};
 pub(super) async fn apply(
     global: &GlobalArgs,
     fleet: &Fleet,
+    settings: &[Settings],
     args: &FleetScheduleApplyArgs,
 ) -> ExitCode {
-    match converge(global, fleet, args).await {
+    match converge(global, fleet, settings, args).await {
         Ok(code) => code.into(),
         Err(failure) => {
             output::report(global.output, &failure);
@@ -33,10 +35,11 @@ pub(super) async fn apply(
 async fn converge(
     global: &GlobalArgs,
     fleet: &Fleet,
+    settings: &[Settings],
     args: &FleetScheduleApplyArgs,
 ) -> Result<Code, Failure> {
     // Every declared schedule checked, and every password read, before anything is sent.
-    let (specs, of) = desired(fleet, args)?;
+    let (specs, of) = desired(fleet, settings, &args.fleet.inventory)?;
     let dry_run = args.mode.changes_nothing();
     let options = args.mode.options().dry_run(dry_run);
     // `desired` found a spec for every appliance of the fleet.
@@ -156,13 +159,10 @@ fn result_word(view: &DiffView) -> String {
 /// of `fleet` takes its schedule from.
 type Desired = (BTreeMap<usize, ScheduleSpec>, HashMap<String, usize>);
 
-/// The spec of every schedule the inventory declares for the appliances of `fleet`, checked
-/// by `schedule apply`'s own reader, with its passwords read; every problem at once.
-fn desired(fleet: &Fleet, args: &FleetScheduleApplyArgs) -> Result<Desired, Failure> {
-    let path = &args.fleet.inventory;
-    let settings = inventory::load_settings(path, Purpose::Fleet)
-        .and_then(|s| inventory::select(s, &args.fleet.only))
-        .map_err(|e| invalid(e.to_string().lines().map(str::to_string)))?;
+/// The spec of every schedule the inventory at `path` declares for the appliances of `fleet`
+/// (their `settings`, read with the fleet), checked by `schedule apply`'s own reader, with its
+/// passwords read; every problem at once.
+fn desired(fleet: &Fleet, settings: &[Settings], path: &Path) -> Result<Desired, Failure> {
     let declared: HashMap<&str, &DesiredSchedule> = settings
         .iter()
         .filter_map(|s| Some((s.name.as_str(), s.desired.as_ref()?)))
