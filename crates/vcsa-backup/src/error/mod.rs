@@ -510,7 +510,7 @@ impl From<BuildError> for Error {
     }
 }
 
-/// Errors shared by the tests of the code that judges them (advice, fault policies).
+/// Errors for the tests of the code that judges them (the fault policies).
 #[cfg(test)]
 pub(crate) mod samples {
     use super::{AuthFailure, Error, Message, ServerError, ServerErrorType};

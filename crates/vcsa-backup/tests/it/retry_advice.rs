@@ -1,7 +1,7 @@
 //! The advice an error gives about calling again, met through the client against the
 //! simulator: a lost answer to a change is never "try again", a wait that ran out of time is,
 //! and every error converts into `Error` with `?`, keeping its advice; and the advice of every
-//! error a caller can build, each kind's in a table.
+//! kind of error, a wait's endings among them (against a scripted appliance), each in a table.
 
 use crate::support::sim::{LOST, backup_request as request, losing_client as client};
 
@@ -279,4 +279,125 @@ fn a_fleet_failure_gives_its_advice_and_the_error_of_its_wait() {
     ));
     assert_eq!(invalid.retry_advice(), RetryAdvice::Never);
     assert!(invalid.error().is_some());
+}
+
+/// A wait's endings, met against a scripted appliance: the advice of each (a failed read and a
+/// start that did not happen take their cause's), and a hint but where the summary says it.
+#[tokio::test(start_paused = true)]
+async fn every_wait_ending_has_its_advice() {
+    use crate::support::wait::{Appliance, Call, JOB, JOBS_PATH, Reply, error, job, job_path};
+    use vcsa_backup::wait::{ExponentialBackoff, NotStartedReason as Why};
+
+    type Script = Box<dyn FnMut(&Call) -> Option<Reply> + Send>;
+    type Expected = fn(&Why) -> bool;
+    fn in_use() -> Reply {
+        error(400, "FEATURE_IN_USE", "A backup is already running.")
+    }
+    fn denied() -> Reply {
+        error(403, "UNAUTHORIZED", "Permission denied.")
+    }
+    fn unavailable() -> Reply {
+        error(503, "SERVICE_UNAVAILABLE", "The service is starting.")
+    }
+    fn stuck() -> Reply {
+        job(JOB, "INPROGRESS", 10, &[])
+    }
+    let running = job_path(JOB);
+    // Refuses every start as busy; lists `jobs`; answers the running job's reads with `read`.
+    let busy = |jobs: Vec<&'static str>, read: fn() -> Reply| -> Script {
+        let running = running.clone();
+        Box::new(move |call: &Call| {
+            if call.is("POST", JOBS_PATH) {
+                Some(in_use())
+            } else if call.is("GET", JOBS_PATH) {
+                Some(Reply::json(200, serde_json::json!(jobs)))
+            } else {
+                call.is("GET", &running).then(read)
+            }
+        })
+    };
+    let when_idle: Vec<(Script, Expected, RetryAdvice)> = vec![
+        (
+            Box::new(move |call: &Call| {
+                call.is("POST", JOBS_PATH)
+                    .then(|| error(404, "NOT_FOUND", "No such location."))
+            }),
+            |why| matches!(why, Why::Refused(Error::NotFound(_))),
+            Never,
+        ),
+        (
+            busy(vec![], stuck),
+            |why| matches!(why, Why::TimedOut(Error::BackupInProgress(_))),
+            WhenIdle,
+        ),
+        (
+            busy(vec![JOB], stuck),
+            |why| matches!(why, Why::WaitFailed(WaitError::TimedOut(_))),
+            WhenIdle,
+        ),
+        (
+            busy(vec![JOB], denied),
+            |why| matches!(why, Why::WaitFailed(WaitError::ReadFailed(_))),
+            Never,
+        ),
+        (
+            Box::new(move |call: &Call| {
+                if call.is("POST", JOBS_PATH) {
+                    Some(in_use())
+                } else {
+                    call.is("GET", JOBS_PATH).then(unavailable)
+                }
+            }),
+            |why| matches!(why, Why::JobListUnreadable(Error::Transient { .. })),
+            RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE),
+        ),
+    ];
+    let options = WaitOptions::default()
+        .backoff(ExponentialBackoff::default())
+        .time_limit(Duration::from_secs(120));
+    for (script, expected, advice) in when_idle {
+        let appliance = Appliance::start(script).await;
+        let ending = appliance
+            .client()
+            .start_backup_when_idle(&request("today"), &options)
+            .await
+            .unwrap_err();
+        let WaitError::NotStarted(not_started) = &ending else {
+            panic!("{ending:?}");
+        };
+        assert!(expected(&not_started.reason), "{ending:?}");
+        let error = Error::from(ending);
+        assert_eq!(error.retry_advice(), advice, "{error:?}");
+        assert!(error.hint().is_none(), "its summary says what to do");
+    }
+
+    let waits: Vec<(Script, RetryAdvice)> = vec![
+        (busy(vec![], stuck), Never),
+        (
+            busy(vec![], unavailable),
+            RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE),
+        ),
+    ];
+    // Past the fault policy's five minutes of failed reads.
+    let options = options
+        .time_limit(Duration::from_secs(600))
+        .stall_timeout(Duration::from_secs(60));
+    for (script, advice) in waits {
+        let appliance = Appliance::start(script).await;
+        let ending = appliance
+            .client()
+            .wait_for_job(&JobId::new(JOB), &options)
+            .await;
+        let error = Error::from(ending.unwrap_err());
+        assert!(
+            matches!(
+                &error,
+                Error::Wait(WaitError::Stalled(_) | WaitError::ReadFailed(_))
+            ),
+            "{error:?}"
+        );
+        assert_eq!(error.retry_advice(), advice, "{error:?}");
+        let stalled = matches!(&error, Error::Wait(WaitError::Stalled(_)));
+        assert_eq!(error.hint().is_some(), stalled, "{error:?}");
+    }
 }
