@@ -7,9 +7,6 @@ use super::{AuthFailure, Error, ServerErrorType};
 
 /// Whether, and when, to make the same call again after it failed.
 ///
-/// A call that changes something is never repeated blindly: when its answer was lost it may
-/// have been done, and doing it twice can start two backups ([`CheckFirst`](Self::CheckFirst)).
-///
 /// ```
 /// use vcsa_backup::{Error, RetryAdvice};
 ///
@@ -35,15 +32,14 @@ pub enum RetryAdvice {
     /// expired; the client has logged in again).
     Now,
     /// Call again after this pause: a read (or a change that certainly did not reach the
-    /// appliance) met a failure that usually passes, such as the appliance restarting its
-    /// services or an unreachable network.
+    /// appliance) met a failure that usually passes, such as services restarting.
     After(Duration),
     /// Call again once the job running on the appliance has ended: only one backup or restore
     /// runs at a time (`start_backup_when_idle` does this wait).
     WhenIdle,
-    /// A change's answer was lost, so whether the appliance did it is unknown: look (the
-    /// appliance's recent jobs, the schedule, the restore's status) before calling again, and
-    /// never call again blindly.
+    /// A change's answer was lost, so whether the appliance did it is unknown: look (its recent
+    /// jobs, the schedule, the restore's status) before calling again; doing it twice can start
+    /// two backups.
     CheckFirst,
 }
 

@@ -55,9 +55,8 @@ pub enum Error {
         /// The appliance's own answer, when it gave one.
         server: Option<Box<ServerError>>,
     },
-    /// The session expired before the appliance accepted a call that changes something (start a
-    /// backup, run a schedule, cancel a job). The call had no effect and was not repeated, so it
-    /// cannot run twice; a new session is open, so calling again is safe.
+    /// The session expired before the appliance accepted a change (start a backup, run a
+    /// schedule, cancel a job): nothing was done, and a new session is open to call again.
     #[non_exhaustive]
     SessionExpired {
         /// The operation that was not carried out, in words (`start a backup`).
@@ -133,9 +132,8 @@ pub enum Error {
         /// Every problem found.
         problems: Vec<Problem>,
     },
-    /// A backup's wait ended without the job's success: the job failed, the deadline passed,
-    /// it stalled, the reads failed, or start-when-idle started nothing. The wait's own error
-    /// says which, with the job's last status.
+    /// A backup's wait ended without the job's success; the wait's own error says why, with the
+    /// job's last status.
     Wait(#[from] WaitError),
     /// A restore's or a reconciliation's wait ended without its success; of the job's last
     /// status, its messages are kept.
@@ -156,9 +154,8 @@ pub enum AuthFailure {
     },
     /// The appliance did not accept the session (or the credentials) a call was sent with.
     SessionRefused,
-    /// The log in succeeded, but the appliance refused the new session on the next call: the
-    /// credentials are right. A proxy that drops the session header does this, and so does an
-    /// appliance whose services are restarting.
+    /// The log in succeeded, but the appliance refused the new session on the next call: a proxy
+    /// that drops the session header does this, and so do services restarting.
     FreshSessionRefused,
 }
 
@@ -380,8 +377,7 @@ impl Error {
         }
     }
 
-    /// The appliance's own messages, first the failure then each cause; empty when it sent
-    /// none (or the failure happened before it answered).
+    /// The appliance's own messages, first the failure then each cause; empty when it sent none.
     pub fn appliance_messages(&self) -> &[Message] {
         match (self, self.server_error()) {
             (_, Some(e)) => &e.messages,
