@@ -95,6 +95,16 @@ fn a_failed_restores_messages_and_a_failed_reads_are_the_appliances_messages() {
     assert_eq!(restore_failed.appliance_messages().len(), 1);
     let read = recovery_read_failed(Error::NotFound(said(None)));
     assert_eq!(read.appliance_messages(), said(None).messages);
+    let timed_out = |error| {
+        recovery(RecoveryWaitError::TimedOut {
+            last: None,
+            error,
+            summary: WaitSummary::default(),
+        })
+    };
+    let outage = timed_out(Some(Error::NotFound(said(None))));
+    assert_eq!(outage.appliance_messages(), said(None).messages);
+    assert!(timed_out(None).appliance_messages().is_empty());
 }
 
 #[tokio::test]
