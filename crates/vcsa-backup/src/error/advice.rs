@@ -3,12 +3,9 @@
 use std::time::Duration;
 
 use super::wait::{NotStartedReason, RecoveryWaitError, WaitError};
-use super::{AuthFailure, Error, InvalidRequest, ServerErrorType};
+use super::{AuthFailure, Error, ServerErrorType};
 
 /// Whether, and when, to make the same call again after it failed.
-///
-/// A call that changes something is never repeated blindly: when its answer was lost it may
-/// have been done, and doing it twice can start two backups ([`CheckFirst`](Self::CheckFirst)).
 ///
 /// ```
 /// use vcsa_backup::{Error, RetryAdvice};
@@ -35,15 +32,14 @@ pub enum RetryAdvice {
     /// expired; the client has logged in again).
     Now,
     /// Call again after this pause: a read (or a change that certainly did not reach the
-    /// appliance) met a failure that usually passes, such as the appliance restarting its
-    /// services or an unreachable network.
+    /// appliance) met a failure that usually passes, such as services restarting.
     After(Duration),
     /// Call again once the job running on the appliance has ended: only one backup or restore
     /// runs at a time (`start_backup_when_idle` does this wait).
     WhenIdle,
-    /// A change's answer was lost, so whether the appliance did it is unknown: look (the
-    /// appliance's recent jobs, the schedule, the restore's status) before calling again, and
-    /// never call again blindly.
+    /// A change's answer was lost, so whether the appliance did it is unknown: look (its recent
+    /// jobs, the schedule, the restore's status) before calling again; doing it twice can start
+    /// two backups.
     CheckFirst,
 }
 
@@ -90,7 +86,7 @@ impl Error {
             | Self::NotAuthenticated { .. }
             | Self::NotAuthorized(_)
             | Self::NotAllowedInCurrentState(_)
-            | Self::InvalidRequest(InvalidRequest::Problems(_) | InvalidRequest::Rejected(_))
+            | Self::InvalidRequest(_)
             | Self::UntrustedCertificate { .. }
             | Self::MalformedResponse { .. }
             | Self::Configuration { .. } => A::Never,
@@ -99,9 +95,7 @@ impl Error {
 }
 
 impl WaitError {
-    /// Whether, and when, to make the same call again: waiting again for a job that is still
-    /// running is safe at once ([`RetryAdvice::Now`], with a longer limit); a failed or stalled
-    /// job needs a person ([`RetryAdvice::Never`]); a failed read or a start that did not
+    /// Whether, and when, to make the same call again: a failed read or a start that did not
     /// happen takes the advice of its cause.
     pub fn retry_advice(&self) -> RetryAdvice {
         match self {
@@ -122,232 +116,13 @@ impl WaitError {
 }
 
 impl<T> RecoveryWaitError<T> {
-    /// Whether, and when, to make the same call again: a failed restore or reconciliation
-    /// needs a person ([`RetryAdvice::Never`]); one still running can be waited for again at
-    /// once ([`RetryAdvice::Now`]); a failed read takes the advice of its cause.
+    /// Whether, and when, to make the same call again: a failed read takes the advice of its
+    /// cause.
     pub fn retry_advice(&self) -> RetryAdvice {
         match self {
             Self::Failed { .. } => RetryAdvice::Never,
             Self::TimedOut { .. } => RetryAdvice::Now,
             Self::ReadFailed { error, .. } => error.retry_advice(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::*;
-    use crate::error::samples::{refused, said, transient};
-    use crate::error::{Field, Problem};
-    use crate::error::{JobFailed, NotStarted, ReadFailed, Stalled, TimedOut, WaitSummary};
-    use crate::job::{JobId, JobState, JobStatus, Percent};
-    use crate::message::Message;
-    use NotStartedReason::{JobListUnreadable, Refused, WaitFailed};
-    use RetryAdvice::{CheckFirst, Never, Now, WhenIdle};
-
-    const PAUSE: RetryAdvice = RetryAdvice::After(RetryAdvice::TRANSIENT_PAUSE);
-
-    fn server(error_type: ServerErrorType) -> Error {
-        Error::Server(said(Some(error_type)))
-    }
-
-    fn status() -> JobStatus {
-        JobStatus {
-            id: JobId::new("20260101-000000-1"),
-            state: JobState::InProgress,
-            progress: Percent::new(40).expect("a percentage"),
-            messages: vec![Message::new("x", "Copying the database")],
-            started_at: chrono::DateTime::UNIX_EPOCH,
-            ended_at: None,
-            size_bytes: None,
-        }
-    }
-
-    fn job_failed() -> Error {
-        Error::from(WaitError::JobFailed(Box::new(JobFailed {
-            status: status(),
-            summary: WaitSummary::default(),
-        })))
-    }
-
-    fn not_started(reason: NotStartedReason) -> Error {
-        Error::from(WaitError::NotStarted(Box::new(NotStarted {
-            reason,
-            blocked_by: Vec::new(),
-            waited: Duration::ZERO,
-            time_limit: Duration::from_secs(60),
-            attempts: 1,
-        })))
-    }
-
-    fn timed_out() -> WaitError {
-        WaitError::TimedOut(Box::new(TimedOut {
-            job: status().id,
-            time_limit: Duration::from_secs(60),
-            summary: WaitSummary::default(),
-            last_status: Some(status()),
-            last_error: None,
-        }))
-    }
-
-    fn read_failed(error: Error) -> WaitError {
-        WaitError::ReadFailed(Box::new(ReadFailed {
-            job: status().id,
-            error,
-            summary: WaitSummary::default(),
-            last_status: None,
-        }))
-    }
-
-    fn recovery(error: RecoveryWaitError<Vec<Message>>) -> Error {
-        Error::RecoveryWait(Box::new(error))
-    }
-
-    fn recovery_read_failed(error: Error) -> Error {
-        recovery(RecoveryWaitError::ReadFailed {
-            last: None,
-            error,
-            summary: WaitSummary::default(),
-        })
-    }
-
-    fn restore_failed() -> Error {
-        recovery(RecoveryWaitError::Failed {
-            last: vec![Message::new("x", "The restore failed")],
-            summary: WaitSummary::default(),
-        })
-    }
-
-    /// The advice of every kind of error, a wait's and a recovery wait's endings among them (whose
-    /// advice `Error` takes from them).
-    #[test]
-    fn every_error_kind_has_its_advice() {
-        let user = "administrator@vsphere.local".to_string();
-        let cases: Vec<(Error, RetryAdvice)> = vec![
-            (Error::BackupInProgress(said(None)), WhenIdle),
-            (Error::NotFound(said(None)), Never),
-            (refused(AuthFailure::NoCredentials), Never),
-            (refused(AuthFailure::LoginRefused { user }), Never),
-            (refused(AuthFailure::SessionRefused), Never),
-            (refused(AuthFailure::FreshSessionRefused), PAUSE),
-            (
-                Error::SessionExpired {
-                    operation: "start a backup",
-                },
-                Now,
-            ),
-            (Error::NotAuthorized(said(None)), Never),
-            (Error::NotAllowedInCurrentState(said(None)), Never),
-            (
-                Error::problems_found(vec![Problem::new(Field::Location, "missing")]),
-                Never,
-            ),
-            (
-                Error::InvalidRequest(InvalidRequest::Rejected(said(None))),
-                Never,
-            ),
-            (transient(None), PAUSE),
-            (transient(Some("start a restore")), CheckFirst),
-            (
-                Error::UntrustedCertificate {
-                    reason: "unknown issuer".into(),
-                    certificate: None,
-                },
-                Never,
-            ),
-            (server(ServerErrorType::ResourceInUse), WhenIdle),
-            (server(ServerErrorType::ConcurrentChange), WhenIdle),
-            (server(ServerErrorType::AlreadyExists), Never),
-            (Error::Server(said(None)), Never),
-            (
-                Error::MalformedResponse {
-                    status: None,
-                    reason: "not JSON".into(),
-                    excerpt: String::new(),
-                },
-                Never,
-            ),
-            (
-                Error::OutcomeUnknown {
-                    operation: "start a backup",
-                    location: "sftp://nas/vcsa".into(),
-                    candidates: Vec::new(),
-                    reason: "the jobs could not be read".into(),
-                },
-                CheckFirst,
-            ),
-            (
-                Error::Configuration {
-                    problems: vec![Problem::new(Field::BaseUrl, "not a URL")],
-                },
-                Never,
-            ),
-            (job_failed(), Never),
-            (timed_out().into(), Now),
-            (
-                Error::from(WaitError::Stalled(Box::new(Stalled {
-                    job: status().id,
-                    limit: Duration::from_secs(600),
-                    unchanged_for: Duration::from_secs(601),
-                    summary: WaitSummary::default(),
-                    last_status: status(),
-                }))),
-                Never,
-            ),
-            (read_failed(transient(None)).into(), PAUSE),
-            (read_failed(Error::NotFound(said(None))).into(), Never),
-            (
-                not_started(Refused(transient(Some("start a backup")))),
-                CheckFirst,
-            ),
-            (not_started(Refused(Error::NotFound(said(None)))), Never),
-            (
-                not_started(NotStartedReason::TimedOut(Error::BackupInProgress(said(
-                    None,
-                )))),
-                WhenIdle,
-            ),
-            (not_started(JobListUnreadable(transient(None))), PAUSE),
-            (not_started(WaitFailed(timed_out())), WhenIdle),
-            (
-                not_started(WaitFailed(read_failed(Error::NotAuthorized(said(None))))),
-                Never,
-            ),
-            (restore_failed(), Never),
-            (
-                recovery(RecoveryWaitError::TimedOut {
-                    last: None,
-                    error: Some(transient(None)),
-                    summary: WaitSummary::default(),
-                }),
-                Now,
-            ),
-            (recovery_read_failed(transient(None)), PAUSE),
-            (
-                recovery_read_failed(refused(AuthFailure::SessionRefused)),
-                Never,
-            ),
-        ];
-        for (error, advice) in cases {
-            assert_eq!(error.retry_advice(), advice, "{error:?}");
-            // Every kind says what to do, but those whose summary says it.
-            let said_in_summary = matches!(
-                &error,
-                Error::RecoveryWait(_)
-                    | Error::Wait(WaitError::ReadFailed(_) | WaitError::NotStarted(_))
-            );
-            assert_eq!(error.hint().is_none(), said_in_summary, "{error:?}");
-        }
-    }
-
-    #[test]
-    fn a_failed_jobs_messages_and_a_failed_reads_are_the_appliances_messages() {
-        assert_eq!(job_failed().appliance_messages(), status().messages);
-        let read = Error::from(read_failed(Error::NotFound(said(None))));
-        assert_eq!(read.appliance_messages(), said(None).messages);
-        assert_eq!(restore_failed().appliance_messages().len(), 1);
-        assert!(transient(None).appliance_messages().is_empty());
     }
 }

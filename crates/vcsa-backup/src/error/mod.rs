@@ -3,12 +3,7 @@
 //!
 //! Each call returns its narrowest error: [`Error`] for a call to the appliance, [`BuildError`]
 //! for a builder, [`WaitError`] or [`RecoveryWaitError`] for a wait, and the fleet's and the health
-//! policy's own errors for their settings. Each converts into [`Error`] with `?`: a wait's error
-//! stays whole ([`Error::Wait`], [`Error::RecoveryWait`]), and settings refused before anything was
-//! sent become [`Error::InvalidRequest`], one [`Problem`] per setting.
-//!
-//! Every error says what to do next in code, [`RetryAdvice`], and in words: [`Error::summary`],
-//! [`Error::appliance_messages`] and [`Error::hint`], which `Display` joins into one sentence.
+//! policy's own errors for their settings. Each converts into [`Error`] with `?`.
 
 use std::borrow::Cow;
 use std::error::Error as StdError;
@@ -52,9 +47,7 @@ pub enum Error {
     BackupInProgress(ServerError),
     /// The job, schedule or other resource named in the request does not exist (`NOT_FOUND`).
     NotFound(ServerError),
-    /// The appliance refused the credentials (check the user name and password; retrying will
-    /// not help), or refused the session it had just opened (check that a proxy in between
-    /// passes the session header).
+    /// The appliance refused the log in or the session; [`AuthFailure`] says which.
     #[non_exhaustive]
     NotAuthenticated {
         /// What was refused.
@@ -62,9 +55,8 @@ pub enum Error {
         /// The appliance's own answer, when it gave one.
         server: Option<Box<ServerError>>,
     },
-    /// The session expired before the appliance accepted a call that changes something (start a
-    /// backup, run a schedule, cancel a job). The call had no effect and was not repeated, so it
-    /// cannot run twice; a new session is open, so calling again is safe.
+    /// The session expired before the appliance accepted a change (start a backup, run a
+    /// schedule, cancel a job): nothing was done, and a new session is open to call again.
     #[non_exhaustive]
     SessionExpired {
         /// The operation that was not carried out, in words (`start a backup`).
@@ -72,9 +64,8 @@ pub enum Error {
     },
     /// The user may not do this (`UNAUTHORIZED`): use an account with the backup privilege.
     NotAuthorized(ServerError),
-    /// The appliance does not allow this in its state (`NOT_ALLOWED_IN_CURRENT_STATE`): a
-    /// restore needs a freshly deployed appliance that awaits restore (after deployment, before
-    /// its first boot configuration), and a normal appliance refuses it.
+    /// The appliance does not allow this in its state (`NOT_ALLOWED_IN_CURRENT_STATE`), such as
+    /// a restore to an appliance that does not await one.
     NotAllowedInCurrentState(ServerError),
     /// The request is wrong: found before sending it, or refused by the appliance
     /// (`INVALID_ARGUMENT`). Fix it; retrying unchanged will not help.
@@ -91,9 +82,7 @@ pub enum Error {
         /// The underlying transport error, when there was one.
         source: Option<Box<dyn StdError + Send + Sync>>,
         /// The change the request carried (`start a restore`), when it may have reached the
-        /// appliance before its answer was lost: whether the appliance did it is unknown, so
-        /// look before sending it again ([`RetryAdvice::CheckFirst`]). `None` for a read, and
-        /// for a change that certainly did not reach the appliance.
+        /// appliance before its answer was lost ([`RetryAdvice::CheckFirst`]).
         change: Option<&'static str>,
     },
     /// The appliance's TLS certificate is not trusted: it does not match the pinned thumbprint or
@@ -121,12 +110,9 @@ pub enum Error {
         /// The start of the body, for diagnosis (redacted where it could hold a session token).
         excerpt: String,
     },
-    /// A start (a backup, a schedule run) may or may not have happened: the request may have
-    /// reached the appliance, its answer was lost (the connection dropped, a proxy answered 502,
-    /// 503 or 504, or the client's time-out passed), and reading the appliance's jobs afterwards
-    /// could not settle it: two jobs could be the one, or the appliance could not be read. The
-    /// start was not sent again. Do not retry blindly: look at the appliance's recent jobs
-    /// (`vcsa-backup list`) for a job at the location first.
+    /// A start (a backup, a schedule run) whose answer was lost may or may not have happened,
+    /// and the appliance's jobs could not settle it (two could be the one, or they could not be
+    /// read). It was not sent again; look at the appliance's recent jobs before retrying.
     #[non_exhaustive]
     OutcomeUnknown {
         /// The operation whose answer was lost, in words (`start a backup`).
@@ -146,9 +132,8 @@ pub enum Error {
         /// Every problem found.
         problems: Vec<Problem>,
     },
-    /// A backup's wait ended without the job's success: the job failed, the deadline passed,
-    /// it stalled, the reads failed, or start-when-idle started nothing. The wait's own error
-    /// says which, with the job's last status.
+    /// A backup's wait ended without the job's success; the wait's own error says why, with the
+    /// job's last status.
     Wait(#[from] WaitError),
     /// A restore's or a reconciliation's wait ended without its success; of the job's last
     /// status, its messages are kept.
@@ -169,9 +154,8 @@ pub enum AuthFailure {
     },
     /// The appliance did not accept the session (or the credentials) a call was sent with.
     SessionRefused,
-    /// The log in succeeded, but the appliance refused the new session on the next call: the
-    /// credentials are right. A proxy that drops the session header does this, and so does an
-    /// appliance whose services are restarting.
+    /// The log in succeeded, but the appliance refused the new session on the next call: a proxy
+    /// that drops the session header does this, and so do services restarting.
     FreshSessionRefused,
 }
 
@@ -393,8 +377,7 @@ impl Error {
         }
     }
 
-    /// The appliance's own messages, first the failure then each cause; empty when it sent
-    /// none (or the failure happened before it answered).
+    /// The appliance's own messages, first the failure then each cause; empty when it sent none.
     pub fn appliance_messages(&self) -> &[Message] {
         match (self, self.server_error()) {
             (_, Some(e)) => &e.messages,
@@ -519,11 +502,11 @@ fn server_advice(error_type: Option<&ServerErrorType>) -> &'static str {
 
 impl From<BuildError> for Error {
     fn from(e: BuildError) -> Self {
-        Self::problems_found(e.into_problems())
+        Self::problems_found(e.problems)
     }
 }
 
-/// Errors shared by the tests of the code that judges them (advice, fault policies).
+/// Errors for the tests of the code that judges them (the fault policies).
 #[cfg(test)]
 pub(crate) mod samples {
     use super::{AuthFailure, Error, Message, ServerError, ServerErrorType};

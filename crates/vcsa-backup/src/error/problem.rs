@@ -201,7 +201,7 @@ impl fmt::Display for Problem {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the request is invalid: {}. Fix these settings, then build it again", joined(.problems))]
 pub struct BuildError {
-    problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl BuildError {
@@ -212,11 +212,6 @@ impl BuildError {
     /// Every problem found; never empty.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
-    }
-
-    /// The problems, to keep.
-    pub fn into_problems(self) -> Vec<Problem> {
-        self.problems
     }
 }
 

@@ -1,6 +1,5 @@
-//! Why a wait ended without the job's success: [`WaitError`] for a backup's wait,
-//! [`RecoveryWaitError`] for a restore's or a reconciliation's, with the wait's counters
-//! ([`WaitSummary`]). They sit beside [`Error`], which holds them, rather than with the waits.
+//! Why a wait ended without the job's success: [`WaitError`] for a backup's wait, and
+//! [`RecoveryWaitError`] for a restore's or a reconciliation's ([`Error`] holds them both).
 
 use std::fmt;
 use std::time::Duration;
@@ -435,26 +434,21 @@ impl<T> RecoveryWaitError<T> {
             },
         }
     }
-
-    /// The failed read that ended the wait, or that left it without an answer at its deadline.
-    pub fn error(&self) -> Option<&Error> {
-        match self {
-            Self::Failed { .. } => None,
-            Self::TimedOut { error, .. } => error.as_ref(),
-            Self::ReadFailed { error, .. } => Some(error),
-        }
-    }
 }
 
 impl RecoveryWaitError<Vec<Message>> {
     /// The appliance's own messages: the job's last ones, or those of the failed read.
     pub fn appliance_messages(&self) -> &[Message] {
         match self {
-            Self::Failed { last, .. } => last,
-            Self::TimedOut {
+            Self::Failed { last, .. }
+            | Self::TimedOut {
                 last: Some(last), ..
             } => last,
-            _ => self.error().map_or(&[], Error::appliance_messages),
+            Self::TimedOut {
+                error: Some(error), ..
+            }
+            | Self::ReadFailed { error, .. } => error.appliance_messages(),
+            Self::TimedOut { .. } => &[],
         }
     }
 }
