@@ -34,7 +34,7 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// assert_eq!(client.base_url(), "https://vcsa.example.com");
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: String,
@@ -96,26 +96,14 @@ impl Client {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn builder(address: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(address)
+        ClientBuilder {
+            base_url: address.into(),
+            ..ClientBuilder::default()
+        }
     }
 }
 
 impl ClientBuilder {
-    fn new(base_url: impl Into<String>) -> Self {
-        Self {
-            base_url: base_url.into(),
-            credentials: None,
-            flavour: None,
-            timeout: None,
-            user_agent: None,
-            root_certificates: Vec::new(),
-            #[cfg(feature = "rustls")]
-            pins: Vec::new(),
-            accept_invalid_certs: false,
-            http_client: None,
-        }
-    }
-
     /// The user who logs in, such as `administrator@vsphere.local`, and the password.
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.credentials = Some((user.into(), password.into()));
@@ -129,15 +117,14 @@ impl ClientBuilder {
     }
 
     /// How long one request may take, from connecting to reading the whole answer (default 60 s).
-    /// Waiting for a backup to finish is many requests, each with this limit. Refused together
-    /// with [`http_client`](Self::http_client).
+    /// Waiting for a backup to finish is many requests, each with this limit.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The `User-Agent` sent with every request (default `vcsa-backup/<version>`); appears in the
-    /// appliance's logs. Refused together with [`http_client`](Self::http_client).
+    /// appliance's logs.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -146,7 +133,7 @@ impl ClientBuilder {
     /// Also trusts the certificate authorities in this PEM data (one or more certificates), such
     /// as the appliance's own CA: download `https://<appliance>/certs/download.zip`, unzip it and
     /// pass the contents of the `.0` file under `certs/lin/` (PEM). The system's trusted
-    /// authorities stay trusted. Refused together with [`http_client`](Self::http_client).
+    /// authorities stay trusted.
     pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
         self.root_certificates.push(pem.to_vec());
         self
@@ -160,7 +147,7 @@ impl ClientBuilder {
     /// Call it more than once to accept any of several certificates (while one is being
     /// replaced). Pinning replaces the usual checks: only a pinned certificate is accepted,
     /// whoever signed it and whatever host name it carries. Needs the `rustls` feature (the
-    /// default). Refused together with [`http_client`](Self::http_client).
+    /// default).
     ///
     /// ```
     /// let client = vcsa_backup::Client::builder("https://vcsa.example.com")
@@ -180,7 +167,6 @@ impl ClientBuilder {
     /// **Dangerous**: accepts any certificate, so anyone between the client and the appliance
     /// can read the credentials and the backup passwords. For throw-away lab appliances only;
     /// pin the thumbprint instead ([`pin_thumbprint_sha256`][pin]).
-    /// Refused together with [`http_client`](Self::http_client).
     ///
     #[cfg_attr(feature = "rustls", doc = "[pin]: Self::pin_thumbprint_sha256")]
     // Without rustls the method does not exist: the link goes to the features instead.
@@ -194,13 +180,11 @@ impl ClientBuilder {
     /// connection settings this builder does not offer. The client still adds the log-in and
     /// session headers and the `/api` or `/rest` path.
     ///
-    /// A ready-made client cannot be changed, so the settings that this builder would put into
-    /// the HTTP client it builds, [`request_timeout`](Self::request_timeout), [`user_agent`](Self::user_agent),
-    /// [`add_root_certificate_pem`](Self::add_root_certificate_pem),
-    /// [`pin_thumbprint_sha256`][pin] and
-    /// [`danger_accept_invalid_certs`](Self::danger_accept_invalid_certs), cannot be combined
-    /// with it: [`build`](Self::build) refuses them with a [`Field::HttpClient`] problem rather
-    /// than ignore them. Set them on the [`reqwest::ClientBuilder`] instead, and there also:
+    /// A ready-made client cannot be changed, so the settings this builder would put into the
+    /// HTTP client it builds (a time-out, a user agent, CA certificates, pins, accepting any
+    /// certificate) cannot be combined with it: [`build`](Self::build) refuses them with a
+    /// [`Field::HttpClient`] problem rather than ignore them. Set them on the
+    /// [`reqwest::ClientBuilder`] instead, and there also:
     ///
     /// - a time-out: reqwest has none by default, and a request to an appliance that stopped
     ///   answering would then wait for ever;
@@ -234,9 +218,6 @@ impl ClientBuilder {
     /// assert_eq!(problems[0].field, Field::HttpClient);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    ///
-    #[cfg_attr(feature = "rustls", doc = "[pin]: Self::pin_thumbprint_sha256")]
-    #[cfg_attr(not(feature = "rustls"), doc = "[pin]: crate#features")]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self

@@ -100,47 +100,43 @@ impl Client {
             self.find_start(start, sent)
         })
         .await;
-        let (location, found) = match found {
-            Ok(found) => found,
-            Err(error) => {
-                tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
-                return Err(Error::OutcomeUnknown {
-                    operation,
-                    location: match start {
-                        Start::Backup { location } => canonical_root(location),
-                        Start::Schedule { id } => format!("the location of schedule \"{id}\""),
-                    },
-                    candidates: Vec::new(),
-                    reason: format!("the appliance's jobs could not be read ({error})"),
-                });
-            }
-        };
-        match found {
-            Found::One(status) => {
+        let (location, candidates, reason) = match found {
+            Ok((_, Found::One(status))) => {
                 tracing::info!(operation, job = %status.id, "the start reached the appliance: following its job");
-                Ok(status)
+                return Ok(status);
             }
-            Found::None => {
+            Ok((_, Found::None)) => {
                 tracing::info!(
                     operation,
                     "no job was started: the start did not reach the appliance"
                 );
-                Err(lost.lost_change(None))
+                return Err(lost.lost_change(None));
             }
-            Found::Several(candidates) => {
+            Ok((location, Found::Several(candidates))) => {
                 tracing::warn!(
                     operation,
                     candidates = candidates.len(),
                     "several jobs could be the start's: outcome unknown"
                 );
-                Err(Error::OutcomeUnknown {
-                    operation,
-                    location,
-                    candidates,
-                    reason: "more than one recent job could be the one it started".into(),
-                })
+                let reason = "more than one recent job could be the one it started".into();
+                (location, candidates, reason)
             }
-        }
+            Err(error) => {
+                tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
+                let location = match start {
+                    Start::Backup { location } => canonical_root(location),
+                    Start::Schedule { id } => format!("the location of schedule \"{id}\""),
+                };
+                let reason = format!("the appliance's jobs could not be read ({error})");
+                (location, Vec::new(), reason)
+            }
+        };
+        Err(Error::OutcomeUnknown {
+            operation,
+            location,
+            candidates,
+            reason,
+        })
     }
 
     /// One reading of the appliance's clock and recent jobs: the jobs the start could have
