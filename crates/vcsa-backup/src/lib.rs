@@ -78,24 +78,13 @@
 //! password), a header or a body. Sessions, flavour detection and waits log at INFO and DEBUG
 //! under `vcsa_backup`, secrets never included.
 //!
-//! # Testing
-//!
-//! With the `testing` feature, `vcsa_backup::testing::Simulator::start().await?` runs a
-//! simulated appliance inside your test, and its `client()` is a [`Client`] ready for it:
-//!
-//! ```toml
-//! [dev-dependencies]
-//! vcsa-backup = { version = "0.1", features = ["testing"] }
-//! tokio = { version = "1", features = ["macros", "rt"] }
-//! ```
-//!
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls; needed to pin the appliance's certificate by its
 //!   thumbprint.
 //! - `native-tls`: the platform's TLS library.
-//! - `testing`: the `testing` module, a simulated appliance for your own tests (see
-//!   [Testing](#testing)).
+//! - `testing`: the `testing` module, a simulated appliance for your own tests, each with a
+//!   [`Client`] ready for it.
 //! - `fleet`: the `fleet` module, many appliances at once.
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -1,6 +1,5 @@
 //! The backup catalog: system names and archives at a backup location, and the layout that puts
-//! a manual backup among them. Why `/api` is the safer flavour for it:
-//! [the crate's documentation](crate#schedules-and-the-backup-catalog).
+//! a manual backup among them.
 
 use crate::catalog::layout;
 use crate::catalog::{ApplianceLayout, ArchiveFilter, ArchiveInfo, ArchiveSummary, BackupLocation};
@@ -30,7 +29,7 @@ impl Client {
     /// ```
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    /// safer flavour for the catalog.
     ///
     /// # Errors
     ///
@@ -62,7 +61,7 @@ impl Client {
     /// ```
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    /// safer flavour for the catalog.
     ///
     /// # Errors
     ///
@@ -111,7 +110,7 @@ impl Client {
     /// ```
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    /// safer flavour for the catalog.
     ///
     /// # Errors
     ///

@@ -180,8 +180,7 @@ impl Client {
             .collect()
     }
 
-    /// Asks the appliance to cancel a job; the outcome says whether it agreed. Not repeated
-    /// after a session expiry.
+    /// Asks the appliance to cancel a job; the outcome says whether it agreed.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
@@ -280,8 +279,7 @@ impl Client {
     }
 
     /// Asks the appliance to check a request without starting a backup: it can reach the
-    /// location, log in there, and the folder holds no backup yet. Repeated after a session
-    /// expiry, since it changes nothing.
+    /// location, log in there, and the folder holds no backup yet.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {

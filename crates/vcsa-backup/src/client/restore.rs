@@ -127,8 +127,7 @@ impl Client {
         self.call_into(&GetRestoreJob).await
     }
 
-    /// Asks the appliance to cancel the restore; the outcome says whether it agreed. Not
-    /// repeated after a session expiry.
+    /// Asks the appliance to cancel the restore; the outcome says whether it agreed.
     ///
     /// # Errors
     ///

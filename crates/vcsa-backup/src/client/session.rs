@@ -34,9 +34,7 @@ impl Client {
     /// # Errors
     ///
     /// - [`Error::NotAuthenticated`]: no credentials were given, or the appliance refused them.
-    /// - [`Error::Transient`], [`Error::UntrustedCertificate`]: the appliance could not be reached
-    ///   or trusted.
-    /// - [`Error::Server`], [`Error::MalformedResponse`]: anything else the appliance answered.
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn login(&self) -> Result<(), Error> {
         let _guard = self.inner.login.lock().await;
         self.log_in_locked().await?;
