@@ -55,12 +55,6 @@
 //! | time limit | a whole wait, from its start | [`WaitOptions::time_limit`](wait::WaitOptions::time_limit) (12 h) |
 //! | deadline | a whole wait, at an instant shared by several | [`WaitOptions::deadline`](wait::WaitOptions::deadline) |
 //! | stall time-out | a wait on a job whose state and progress stay still | [`WaitOptions::stall_timeout`](wait::WaitOptions::stall_timeout) (off) |
-//! | fleet time limit | one appliance of a fleet, log in included | `Fleet::time_limit` (30 s; feature `fleet`) |
-//! | fleet deadline | a fleet's check, list or schedule apply, at an instant | `Fleet::deadline` (50 s after the start) |
-//! | fleet window | how far apart a fleet's backups may start | `BackupPlan::window` (5 min) |
-//!
-//! [`Client::watch_job`] returns a [`Stream`](futures_core::Stream): [`StreamExt`] (re-exported
-//! from `futures-util`) gives it `next()`.
 //!
 //! # Schedules, the catalog, proxies and logs
 //!

@@ -27,14 +27,11 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<(String, Secret)>,
     flavour: Option<Flavour>,
-    /// Set by [`request_timeout`](ClientBuilder::request_timeout); [`DEFAULT_REQUEST_TIMEOUT`] otherwise.
     timeout: Option<Duration>,
-    /// Set by [`user_agent`](ClientBuilder::user_agent); `vcsa-backup/<version>` otherwise.
     user_agent: Option<String>,
     root_certificates: Vec<Vec<u8>>,
     pins: Vec<String>,
     accept_invalid_certs: bool,
-    /// The caller's own HTTP client, used as it is.
     http_client: Option<reqwest::Client>,
 }
 
@@ -133,15 +130,6 @@ impl ClientBuilder {
     /// replaced). Pinning replaces the usual checks: only a pinned certificate is accepted,
     /// whoever signed it and whatever host name it carries. Needs the `rustls` feature (the
     /// default).
-    ///
-    /// ```
-    /// let client = vcsa_backup::Client::builder("https://vcsa.example.com")
-    ///     .pin_thumbprint_sha256(
-    ///         "6F:3B:2A:91:0C:55:7E:14:C8:D2:09:AB:4E:77:10:F3:25:9A:C4:E8:01:B6:7D:53:9E:2F:11:A0:C7:48:E5:36",
-    ///     )
-    ///     .build()?;
-    /// # Ok::<(), vcsa_backup::Error>(())
-    /// ```
     #[cfg(feature = "rustls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn pin_thumbprint_sha256(mut self, thumbprint: &str) -> Self {

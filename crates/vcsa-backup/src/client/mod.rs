@@ -142,9 +142,3 @@ impl Client {
         self.inner.api.inner()
     }
 }
-
-// Shared across tasks is the point of the client: keep it so.
-const _: () = {
-    const fn shareable<T: Clone + Send + Sync + 'static>() {}
-    shareable::<Client>();
-};
