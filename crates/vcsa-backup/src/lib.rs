@@ -7,7 +7,7 @@
 //! for a [`BackupPassword`].
 //!
 //! ```
-//! use vcsa_backup::{BackupRequest, Client, Error, PartId, Secret};
+//! use vcsa_backup::{BackupRequest, Client, PartId, Secret};
 //!
 //! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).tls().run(async |sim, client, request| {
 //! # let (base_url, thumbprint) = (sim.url(), sim.thumbprint().unwrap());
@@ -25,36 +25,21 @@
 //!     .backup_password(Secret::new("Backup-2024!")) // or a plain &str or String
 //!     .build()?;
 //!
-//! match client.start_backup(&request).await {
-//!     Ok(job) => println!("started {} at {}", job.id, job.started_at),
-//!     Err(Error::BackupInProgress(e)) => println!("another backup is running: {e}"),
-//!     Err(e) => return Err(e.into()),
-//! }
+//! let job = client.start_backup(&request).await?;
+//! println!("started {} at {}", job.id, job.started_at);
 //! client.logout().await?;
 //! # Ok(()) })
 //! ```
 //!
 //! # Operation names
 //!
-//! Every operation of [`Client`] is named `verb_noun`, the verb saying what it does:
-//!
-//! | verb | meaning | examples |
-//! |---|---|---|
-//! | `list_*` | reads many | [`list_jobs`](Client::list_jobs), [`list_job_details`](Client::list_job_details), [`list_parts`](Client::list_parts), [`list_part_sizes`](Client::list_part_sizes), [`list_schedules`](Client::list_schedules), [`list_system_names`](Client::list_system_names), [`list_archives`](Client::list_archives) |
-//! | `get_*` | reads one | [`get_job`](Client::get_job), [`get_job_details`](Client::get_job_details), [`get_schedule`](Client::get_schedule), [`get_part_size`](Client::get_part_size), [`get_archive`](Client::get_archive), [`get_appliance_time`](Client::get_appliance_time) |
-//! | `create_*`, `update_*`, `delete_*` | change one thing the appliance keeps | [`create_schedule`](Client::create_schedule), [`update_schedule`](Client::update_schedule), [`delete_schedule`](Client::delete_schedule) |
-//! | `start_*` | begins a job | [`start_backup`](Client::start_backup) |
-//! | `cancel_*` | asks a job to stop | [`cancel_job`](Client::cancel_job) |
-//! | `run_*` | runs something the appliance keeps, now | [`run_schedule`](Client::run_schedule) |
-//! | `validate_*` | asks the appliance to check without doing | [`validate_backup`](Client::validate_backup) |
-//!
-//! Operations built from several calls are named for what they achieve:
-//! [`wait_for_job`](Client::wait_for_job), [`watch_job`](Client::watch_job),
-//! [`start_backup_when_idle`](Client::start_backup_when_idle),
-//! [`apply_schedule`](Client::apply_schedule) (reads a schedule, then creates or updates it),
-//! [`get_backup_layout`](Client::get_backup_layout). [`login`](Client::login) and
-//! [`logout`](Client::logout) keep their usual names. Reads (`list_*`, `get_*`, `validate_*`)
-//! are repeated after a session expires; calls that change something never are.
+//! Every operation of [`Client`] is named `verb_noun`, the verb saying what it does: `list_*`
+//! reads many, `get_*` reads one, `create_*`, `update_*` and `delete_*` change one thing the
+//! appliance keeps, `start_*` begins a job, `cancel_*` asks a job to stop, `run_*` runs something
+//! the appliance keeps, now, and `validate_*` asks the appliance to check without doing.
+//! Operations built from several calls are named for what they achieve, such as
+//! [`wait_for_job`](Client::wait_for_job) or [`apply_schedule`](Client::apply_schedule) (reads a
+//! schedule, then creates or updates it).
 //!
 //! # Words for time, sizes and state
 //!
@@ -70,12 +55,6 @@
 //! | time limit | a whole wait, from its start | [`WaitOptions::time_limit`](wait::WaitOptions::time_limit) (12 h) |
 //! | deadline | a whole wait, at an instant shared by several | [`WaitOptions::deadline`](wait::WaitOptions::deadline) |
 //! | stall time-out | a wait on a job whose state and progress stay still | [`WaitOptions::stall_timeout`](wait::WaitOptions::stall_timeout) (off) |
-//! | fleet time limit | one appliance of a fleet, log in included | `Fleet::time_limit` (30 s; feature `fleet`) |
-//! | fleet deadline | a fleet's check, list or schedule apply, at an instant | `Fleet::deadline` (50 s after the start) |
-//! | fleet window | how far apart a fleet's backups may start | `BackupPlan::window` (5 min) |
-//!
-//! [`Client::watch_job`] returns a [`Stream`](futures_core::Stream): [`StreamExt`] (re-exported
-//! from `futures-util`) gives it `next()`.
 //!
 //! # Schedules, the catalog, proxies and logs
 //!
@@ -93,46 +72,14 @@
 //! password), a header or a body. Sessions, flavour detection and waits log at INFO and DEBUG
 //! under `vcsa_backup`, secrets never included.
 //!
-//! # Testing
-//!
-//! With the `testing` feature, `vcsa_backup::testing::Simulator::start().await?` runs a
-//! simulated appliance inside your test, and its `client()` is a [`Client`] ready for it:
-//!
-//! ```toml
-//! [dev-dependencies]
-//! vcsa-backup = { version = "0.1", features = ["testing"] }
-//! tokio = { version = "1", features = ["macros", "rt"] }
-//! ```
-//!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls; needed for
-//!   [`ClientBuilder::pin_thumbprint_sha256`][pin].
+//! - `rustls` (default): TLS through rustls; needed to pin the appliance's certificate by its
+//!   thumbprint.
 //! - `native-tls`: the platform's TLS library.
-// The `fleet` and `testing` modules exist only with their features: link to them only then.
-#![cfg_attr(
-    feature = "testing",
-    doc = " - `testing`: [`testing`], a simulated appliance for your own tests (see Testing)."
-)]
-#![cfg_attr(
-    not(feature = "testing"),
-    doc = " - `testing`: the `testing` module, a simulated appliance for your own tests (see Testing)."
-)]
-#![cfg_attr(
-    feature = "fleet",
-    doc = " - `fleet`: [`fleet`], many appliances at once."
-)]
-#![cfg_attr(
-    not(feature = "fleet"),
-    doc = " - `fleet`: the `fleet` module, many appliances at once."
-)]
-//!
-// Pinning exists only with rustls: without it, the link goes to the features above.
-#![cfg_attr(
-    feature = "rustls",
-    doc = "[pin]: ClientBuilder::pin_thumbprint_sha256"
-)]
-#![cfg_attr(not(feature = "rustls"), doc = "[pin]: crate#features")]
+//! - `testing`: the `testing` module, a simulated appliance for your own tests, each with a
+//!   [`Client`] ready for it.
+//! - `fleet`: the `fleet` module, many appliances at once.
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -177,10 +124,9 @@ pub use chrono;
 pub use client::Client;
 pub use client::builder::{ClientBuilder, DEFAULT_REQUEST_TIMEOUT};
 pub use client::restore::{RESTORE_PORT, RESTORE_USER};
-pub use error::PeerCertificate;
 pub use error::{
-    AuthFailure, BuildError, Error, Field, InvalidRequest, Problem, RetryAdvice, ServerError,
-    ServerErrorType,
+    AuthFailure, BuildError, Error, Field, InvalidRequest, PeerCertificate, Problem, RetryAdvice,
+    ServerError, ServerErrorType,
 };
 /// `next()` and the other combinators for the stream of [`Client::watch_job`].
 pub use futures_util::StreamExt;

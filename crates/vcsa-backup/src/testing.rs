@@ -1,6 +1,12 @@
 //! A simulated appliance for your own tests (the `testing` feature): a running in-process
 //! simulator and a [`Client`] for it, on 127.0.0.1.
 //!
+//! ```toml
+//! [dev-dependencies]
+//! vcsa-backup = { version = "0.1", features = ["testing"] }
+//! tokio = { version = "1", features = ["macros", "rt"] }
+//! ```
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {

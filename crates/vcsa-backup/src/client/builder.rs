@@ -21,50 +21,32 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Builds a [`Client`]; made by [`Client::builder`]. Settings are checked by [`build`](Self::build),
 /// which reports every problem at once.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::{Client, Flavour, Secret};
-///
-/// let client = Client::builder("https://vcsa.example.com")
-///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
-///     .flavour(Flavour::Api)
-///     .request_timeout(Duration::from_secs(30))
-///     .build()?;
-/// assert_eq!(client.base_url(), "https://vcsa.example.com");
-/// # Ok::<(), vcsa_backup::Error>(())
-/// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<(String, Secret)>,
     flavour: Option<Flavour>,
-    /// Set by [`request_timeout`](ClientBuilder::request_timeout); [`DEFAULT_REQUEST_TIMEOUT`] otherwise.
     timeout: Option<Duration>,
-    /// Set by [`user_agent`](ClientBuilder::user_agent); `vcsa-backup/<version>` otherwise.
     user_agent: Option<String>,
     root_certificates: Vec<Vec<u8>>,
-    #[cfg(feature = "rustls")]
     pins: Vec<String>,
     accept_invalid_certs: bool,
-    /// The caller's own HTTP client, used as it is.
     http_client: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut f = f.debug_struct("ClientBuilder");
-        f.field("base_url", &address::shown(&self.base_url))
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &address::shown(&self.base_url))
             .field("user", &self.credentials.as_ref().map(|(u, _)| u))
             .field("password", &self.credentials.as_ref().map(|(_, p)| p))
             .field("flavour", &self.flavour)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
-            .field("root_certificates", &self.root_certificates.len());
-        #[cfg(feature = "rustls")]
-        f.field("pins", &self.pins);
-        f.field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("pins", &self.pins)
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("http_client", &self.http_client.is_some())
             .finish()
     }
@@ -96,26 +78,14 @@ impl Client {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn builder(address: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(address)
+        ClientBuilder {
+            base_url: address.into(),
+            ..ClientBuilder::default()
+        }
     }
 }
 
 impl ClientBuilder {
-    fn new(base_url: impl Into<String>) -> Self {
-        Self {
-            base_url: base_url.into(),
-            credentials: None,
-            flavour: None,
-            timeout: None,
-            user_agent: None,
-            root_certificates: Vec::new(),
-            #[cfg(feature = "rustls")]
-            pins: Vec::new(),
-            accept_invalid_certs: false,
-            http_client: None,
-        }
-    }
-
     /// The user who logs in, such as `administrator@vsphere.local`, and the password.
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.credentials = Some((user.into(), password.into()));
@@ -129,15 +99,14 @@ impl ClientBuilder {
     }
 
     /// How long one request may take, from connecting to reading the whole answer (default 60 s).
-    /// Waiting for a backup to finish is many requests, each with this limit. Refused together
-    /// with [`http_client`](Self::http_client).
+    /// Waiting for a backup to finish is many requests, each with this limit.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The `User-Agent` sent with every request (default `vcsa-backup/<version>`); appears in the
-    /// appliance's logs. Refused together with [`http_client`](Self::http_client).
+    /// appliance's logs.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -146,7 +115,7 @@ impl ClientBuilder {
     /// Also trusts the certificate authorities in this PEM data (one or more certificates), such
     /// as the appliance's own CA: download `https://<appliance>/certs/download.zip`, unzip it and
     /// pass the contents of the `.0` file under `certs/lin/` (PEM). The system's trusted
-    /// authorities stay trusted. Refused together with [`http_client`](Self::http_client).
+    /// authorities stay trusted.
     pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
         self.root_certificates.push(pem.to_vec());
         self
@@ -160,16 +129,7 @@ impl ClientBuilder {
     /// Call it more than once to accept any of several certificates (while one is being
     /// replaced). Pinning replaces the usual checks: only a pinned certificate is accepted,
     /// whoever signed it and whatever host name it carries. Needs the `rustls` feature (the
-    /// default). Refused together with [`http_client`](Self::http_client).
-    ///
-    /// ```
-    /// let client = vcsa_backup::Client::builder("https://vcsa.example.com")
-    ///     .pin_thumbprint_sha256(
-    ///         "6F:3B:2A:91:0C:55:7E:14:C8:D2:09:AB:4E:77:10:F3:25:9A:C4:E8:01:B6:7D:53:9E:2F:11:A0:C7:48:E5:36",
-    ///     )
-    ///     .build()?;
-    /// # Ok::<(), vcsa_backup::Error>(())
-    /// ```
+    /// default).
     #[cfg(feature = "rustls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn pin_thumbprint_sha256(mut self, thumbprint: &str) -> Self {
@@ -180,7 +140,6 @@ impl ClientBuilder {
     /// **Dangerous**: accepts any certificate, so anyone between the client and the appliance
     /// can read the credentials and the backup passwords. For throw-away lab appliances only;
     /// pin the thumbprint instead ([`pin_thumbprint_sha256`][pin]).
-    /// Refused together with [`http_client`](Self::http_client).
     ///
     #[cfg_attr(feature = "rustls", doc = "[pin]: Self::pin_thumbprint_sha256")]
     // Without rustls the method does not exist: the link goes to the features instead.
@@ -194,13 +153,11 @@ impl ClientBuilder {
     /// connection settings this builder does not offer. The client still adds the log-in and
     /// session headers and the `/api` or `/rest` path.
     ///
-    /// A ready-made client cannot be changed, so the settings that this builder would put into
-    /// the HTTP client it builds, [`request_timeout`](Self::request_timeout), [`user_agent`](Self::user_agent),
-    /// [`add_root_certificate_pem`](Self::add_root_certificate_pem),
-    /// [`pin_thumbprint_sha256`][pin] and
-    /// [`danger_accept_invalid_certs`](Self::danger_accept_invalid_certs), cannot be combined
-    /// with it: [`build`](Self::build) refuses them with a [`Field::HttpClient`] problem rather
-    /// than ignore them. Set them on the [`reqwest::ClientBuilder`] instead, and there also:
+    /// A ready-made client cannot be changed, so the settings this builder would put into the
+    /// HTTP client it builds (a time-out, a user agent, CA certificates, pins, accepting any
+    /// certificate) cannot be combined with it: [`build`](Self::build) refuses them with a
+    /// [`Field::HttpClient`] problem rather than ignore them. Set them on the
+    /// [`reqwest::ClientBuilder`] instead, and there also:
     ///
     /// - a time-out: reqwest has none by default, and a request to an appliance that stopped
     ///   answering would then wait for ever;
@@ -209,7 +166,7 @@ impl ClientBuilder {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use vcsa_backup::{Client, Error, Field, Secret, reqwest};
+    /// use vcsa_backup::{Client, Secret, reqwest};
     ///
     /// let mut headers = reqwest::header::HeaderMap::new();
     /// headers.insert("x-tenant", "backups".parse().unwrap());
@@ -220,23 +177,10 @@ impl ClientBuilder {
     ///     .build()?;
     /// let client = Client::builder("https://proxy.example.com/vcenter1")
     ///     .credentials("administrator@vsphere.local", Secret::new("VMware1!"))
-    ///     .http_client(http.clone())
-    ///     .build()?;
-    ///
-    /// // Settings for the HTTP client the builder would make are refused, not ignored.
-    /// let Err(Error::Configuration { problems, .. }) = Client::builder("https://vcsa.example.com")
     ///     .http_client(http)
-    ///     .request_timeout(Duration::from_secs(5))
-    ///     .build()
-    /// else {
-    ///     panic!("expected a configuration error");
-    /// };
-    /// assert_eq!(problems[0].field, Field::HttpClient);
+    ///     .build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    ///
-    #[cfg_attr(feature = "rustls", doc = "[pin]: Self::pin_thumbprint_sha256")]
-    #[cfg_attr(not(feature = "rustls"), doc = "[pin]: crate#features")]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -281,15 +225,11 @@ impl ClientBuilder {
     /// The settings that would go into the HTTP client this builder makes, set together with
     /// a ready-made one: a problem naming them, if any.
     fn conflicts_with_supplied_client(&self) -> Option<Problem> {
-        #[cfg(feature = "rustls")]
-        let pinned = !self.pins.is_empty();
-        #[cfg(not(feature = "rustls"))]
-        let pinned = false;
         let set: Vec<&str> = [
             (self.timeout.is_some(), "a time-out"),
             (self.user_agent.is_some(), "a user agent"),
             (!self.root_certificates.is_empty(), "a CA certificate"),
-            (pinned, "a pinned thumbprint"),
+            (!self.pins.is_empty(), "a pinned thumbprint"),
             (self.accept_invalid_certs, "accepting any certificate"),
         ]
         .into_iter()

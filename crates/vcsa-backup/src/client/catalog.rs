@@ -1,6 +1,5 @@
 //! The backup catalog: system names and archives at a backup location, and the layout that puts
-//! a manual backup among them. Why `/api` is the safer flavour for it:
-//! [the crate's documentation](crate#schedules-and-the-backup-catalog).
+//! a manual backup among them.
 
 use crate::catalog::layout;
 use crate::catalog::{ApplianceLayout, ArchiveFilter, ArchiveInfo, ArchiveSummary, BackupLocation};
@@ -16,9 +15,11 @@ impl Client {
     /// The system names that have backups at `location`: one per appliance (its host name),
     /// the folders under `<location>/vCenter/sn_*`.
     ///
+    /// The catalog, from a location to one archive:
+    ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
-    /// use vcsa_backup::{BackupLocation, Secret};
+    /// use vcsa_backup::{ArchiveFilter, BackupLocation, Error, Secret};
     ///
     /// let location = BackupLocation::builder()
     ///     .location("sftp://nas.example.com/backups")
@@ -26,11 +27,19 @@ impl Client {
     ///     .build()?;
     /// let names = client.list_system_names(&location).await?;
     /// assert_eq!(names, ["vcsa-01.example.com"]);
+    /// let newest = ArchiveFilter::builder().max_results(5).build()?;
+    /// for archive in client.list_archives(&location, &names[0], &newest).await? {
+    ///     println!("{} {} {} {}", archive.id, archive.started_at, archive.version, archive.comment);
+    ///     let info = client.get_archive(&location, &names[0], &archive.id).await?;
+    ///     println!("{} from {} {}: parts {:?}", info.location, info.system_name, info.version, info.parts);
+    /// }
+    /// let missing = client.get_archive(&location, &names[0], "S_8.0_20000101-000000_").await;
+    /// assert!(matches!(missing, Err(Error::NotFound(_))));
     /// # Ok(()) })
     /// ```
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    /// safer flavour for the catalog.
     ///
     /// # Errors
     ///
@@ -44,25 +53,11 @@ impl Client {
     }
 
     /// The archives of one appliance (`system_name`) at `location`, newest first, as `filter`
-    /// selects them (without one, the appliance's newest 128).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
-    /// use vcsa_backup::{ArchiveFilter, BackupLocation, Secret};
-    ///
-    /// let location = BackupLocation::builder()
-    ///     .location("sftp://nas.example.com/backups")
-    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-    ///     .build()?;
-    /// let newest = ArchiveFilter::builder().max_results(5).build()?;
-    /// for archive in client.list_archives(&location, "vcsa-01.example.com", &newest).await? {
-    ///     println!("{} {} {} {}", archive.id, archive.started_at, archive.version, archive.comment);
-    /// }
-    /// # Ok(()) })
-    /// ```
+    /// selects them (without one, the appliance's newest 128). An example walks the catalog
+    /// under [`list_system_names`](Self::list_system_names).
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    /// safer flavour for the catalog.
     ///
     /// # Errors
     ///
@@ -91,27 +86,11 @@ impl Client {
         Ok(archives)
     }
 
-    /// One archive of one appliance at `location`.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).archive("sftp://nas.example.com/backups", "vcsa-01.example.com").run(async |sim, client, request| {
-    /// use vcsa_backup::{ArchiveFilter, BackupLocation, Error, Secret};
-    ///
-    /// let location = BackupLocation::builder()
-    ///     .location("sftp://nas.example.com/backups")
-    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
-    ///     .build()?;
-    /// let all = client.list_archives(&location, "vcsa-01.example.com", &ArchiveFilter::all()).await?;
-    /// let info = client.get_archive(&location, "vcsa-01.example.com", &all[0].id).await?;
-    /// println!("{} from {} {}: parts {:?}", info.location, info.system_name, info.version, info.parts);
-    ///
-    /// let missing = client.get_archive(&location, "vcsa-01.example.com", "S_8.0_20000101-000000_").await;
-    /// assert!(matches!(missing, Err(Error::NotFound(_))));
-    /// # Ok(()) })
-    /// ```
+    /// One archive of one appliance at `location`. An example walks the catalog under
+    /// [`list_system_names`](Self::list_system_names).
     ///
     /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog (see [the crate's documentation](crate#schedules-and-the-backup-catalog)).
+    /// safer flavour for the catalog.
     ///
     /// # Errors
     ///

@@ -69,6 +69,7 @@ impl Client {
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let job = client.start_backup(&request).await?;
+    /// assert_eq!(client.list_jobs().await?.first(), Some(&job.id), "newest first");
     /// let status = client.get_job(&job.id).await?;
     /// println!("{}: {} {}", status.id, status.state, status.progress);
     /// for message in &status.messages {
@@ -90,15 +91,8 @@ impl Client {
     /// The ids of current and past backup jobs, newest first.
     ///
     /// Ids of the documented form are sorted by their start time; if the appliance sends any
-    /// other id, its own order (documented as newest first) is kept.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
-    /// let job = client.start_backup(&request).await?;
-    /// let jobs = client.list_jobs().await?;
-    /// assert_eq!(jobs.first(), Some(&job.id), "newest first");
-    /// # Ok(()) })
-    /// ```
+    /// other id, its own order (documented as newest first) is kept. Example: under
+    /// [`get_job`](Self::get_job).
     ///
     /// # Errors
     ///
@@ -119,6 +113,10 @@ impl Client {
     /// let job = client.start_backup(&request).await?;
     /// let info = client.get_job_details(&job.id).await?;
     /// println!("{} to {} ({}, started by {})", info.state, info.location, info.description, info.kind);
+    ///
+    /// // `None` asks for every job the appliance remembers.
+    /// let all = client.list_job_details(None).await?;
+    /// assert!(all.contains_key(&job.id));
     /// # Ok(()) })
     /// ```
     ///
@@ -142,16 +140,8 @@ impl Client {
     }
 
     /// Details of the given jobs, or of every job with `None`, keyed by job id; the same from
-    /// both flavours. An empty list asks for nothing and sends nothing.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
-    /// let job = client.start_backup(&request).await?;
-    /// // `None` asks for every job the appliance remembers.
-    /// let all = client.list_job_details(None).await?;
-    /// assert!(all.contains_key(&job.id));
-    /// # Ok(()) })
-    /// ```
+    /// both flavours. An empty list asks for nothing and sends nothing. Example: under
+    /// [`get_job_details`](Self::get_job_details).
     ///
     /// # Errors
     ///
@@ -180,8 +170,7 @@ impl Client {
             .collect()
     }
 
-    /// Asks the appliance to cancel a job; the outcome says whether it agreed. Not repeated
-    /// after a session expiry.
+    /// Asks the appliance to cancel a job; the outcome says whether it agreed.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
@@ -280,8 +269,7 @@ impl Client {
     }
 
     /// Asks the appliance to check a request without starting a backup: it can reach the
-    /// location, log in there, and the folder holds no backup yet. Repeated after a session
-    /// expiry, since it changes nothing.
+    /// location, log in there, and the folder holds no backup yet.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {

@@ -1,10 +1,6 @@
 //! Starts whose answer was lost ([`may_have_started`]): never sent again; the appliance's recent
 //! jobs say what happened, and only they do: one job that can be the start's is its job, none
 //! means nothing started, anything else is [`Error::OutcomeUnknown`], never a guess.
-//!
-//! A manual backup is found by its location (unique: the folder must be empty, and the user in
-//! the details is optional), a schedule run by the schedule's location root, the job type and
-//! the time (the details name no schedule), on the appliance's clock less [`CLOCK_SLACK`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,15 +35,6 @@ pub(crate) enum Start<'a> {
     Backup { location: &'a str },
     /// A run of this schedule.
     Schedule { id: &'a str },
-}
-
-impl Start<'_> {
-    fn operation(&self) -> &'static str {
-        match self {
-            Self::Backup { .. } => "start a backup",
-            Self::Schedule { .. } => "run a backup schedule",
-        }
-    }
 }
 
 /// Whether a failed start may have reached the appliance: a connection that failed after
@@ -90,7 +77,10 @@ impl Client {
             Err(error) if may_have_started(&error) => error,
             other => return other,
         };
-        let operation = start.operation();
+        let operation = match start {
+            Start::Backup { .. } => "start a backup",
+            Start::Schedule { .. } => "run a backup schedule",
+        };
         tracing::warn!(
             operation,
             error = %lost,
@@ -100,47 +90,43 @@ impl Client {
             self.find_start(start, sent)
         })
         .await;
-        let (location, found) = match found {
-            Ok(found) => found,
-            Err(error) => {
-                tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
-                return Err(Error::OutcomeUnknown {
-                    operation,
-                    location: match start {
-                        Start::Backup { location } => canonical_root(location),
-                        Start::Schedule { id } => format!("the location of schedule \"{id}\""),
-                    },
-                    candidates: Vec::new(),
-                    reason: format!("the appliance's jobs could not be read ({error})"),
-                });
-            }
-        };
-        match found {
-            Found::One(status) => {
+        let (location, candidates, reason) = match found {
+            Ok((_, Found::One(status))) => {
                 tracing::info!(operation, job = %status.id, "the start reached the appliance: following its job");
-                Ok(status)
+                return Ok(status);
             }
-            Found::None => {
+            Ok((_, Found::None)) => {
                 tracing::info!(
                     operation,
                     "no job was started: the start did not reach the appliance"
                 );
-                Err(lost.lost_change(None))
+                return Err(lost.lost_change(None));
             }
-            Found::Several(candidates) => {
+            Ok((location, Found::Several(candidates))) => {
                 tracing::warn!(
                     operation,
                     candidates = candidates.len(),
                     "several jobs could be the start's: outcome unknown"
                 );
-                Err(Error::OutcomeUnknown {
-                    operation,
-                    location,
-                    candidates,
-                    reason: "more than one recent job could be the one it started".into(),
-                })
+                let reason = "more than one recent job could be the one it started".into();
+                (location, candidates, reason)
             }
-        }
+            Err(error) => {
+                tracing::warn!(operation, error = %error, "the appliance's jobs could not be read: outcome unknown");
+                let location = match start {
+                    Start::Backup { location } => canonical_root(location),
+                    Start::Schedule { id } => format!("the location of schedule \"{id}\""),
+                };
+                let reason = format!("the appliance's jobs could not be read ({error})");
+                (location, Vec::new(), reason)
+            }
+        };
+        Err(Error::OutcomeUnknown {
+            operation,
+            location,
+            candidates,
+            reason,
+        })
     }
 
     /// One reading of the appliance's clock and recent jobs: the jobs the start could have
@@ -152,25 +138,20 @@ impl Client {
             Start::Schedule { id } => canonical_root(&self.get_schedule(id).await?.location),
         };
         let since = since(now, sent.elapsed() + CLOCK_SLACK);
-        let ids: Vec<JobId> = self
-            .list_jobs()
-            .await?
-            .into_iter()
-            .take(RECENT_JOBS)
-            .collect();
+        let mut ids = self.list_jobs().await?;
+        ids.truncate(RECENT_JOBS);
         let details = self.list_job_details(Some(&ids)).await?;
-        let mut matching: Vec<JobId> = details
+        // Newest first: the details come sorted by id, oldest first.
+        let matching: Vec<JobId> = details
             .into_iter()
+            .rev()
             .filter(|(_, job)| could_be(start, &root, job, since))
             .map(|(id, _)| id)
             .collect();
         let found = match matching.len() {
             0 => Found::None,
-            1 => Found::One(self.get_job(&matching.remove(0)).await?),
-            _ => {
-                matching.sort_by(|a, b| b.cmp(a));
-                Found::Several(matching)
-            }
+            1 => Found::One(self.get_job(&matching[0]).await?),
+            _ => Found::Several(matching),
         };
         Ok((root, found))
     }
@@ -203,9 +184,10 @@ fn since(now: DateTime<Utc>, ago: Duration) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-/// Whether `job` could be the one `start` made: at its location (a manual backup's own
-/// folder; a scheduled backup below the schedule's root), started since `since` (a job not
-/// started yet counts).
+/// Whether `job` could be the one `start` made: at its location (a manual backup's own folder,
+/// unique since it must be empty, where the details' user is optional; a scheduled job below the
+/// schedule's root, as the details name no schedule), started since `since` on the appliance's
+/// clock (a job not started yet counts).
 fn could_be(start: Start<'_>, root: &str, job: &JobDetails, since: DateTime<Utc>) -> bool {
     let location = canonical_root(&job.location);
     let at_location = match start {

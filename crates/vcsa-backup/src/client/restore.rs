@@ -76,11 +76,9 @@ impl Client {
     }
 
     /// Starts restoring `request`'s backup into an appliance that awaits restore. Never sent
-    /// twice: when the answer is lost after the request may have reached the appliance, the
-    /// restore's status says what happened (for up to 30 seconds of reads): a restore in any
-    /// state but `NONE` is this one and is returned; `NONE` means nothing started and the
-    /// original error is returned (safe to retry); an unreadable status is
-    /// [`Error::OutcomeUnknown`].
+    /// twice: a lost answer is settled as for [`start_backup`](Self::start_backup), by the
+    /// restore's status: a restore in any state but `NONE` is this one; `NONE` means nothing
+    /// started.
     ///
     /// # Errors
     ///
@@ -127,8 +125,7 @@ impl Client {
         self.call_into(&GetRestoreJob).await
     }
 
-    /// Asks the appliance to cancel the restore; the outcome says whether it agreed. Not
-    /// repeated after a session expiry.
+    /// Asks the appliance to cancel the restore; the outcome says whether it agreed.
     ///
     /// # Errors
     ///

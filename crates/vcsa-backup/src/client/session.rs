@@ -34,14 +34,10 @@ impl Client {
     /// # Errors
     ///
     /// - [`Error::NotAuthenticated`]: no credentials were given, or the appliance refused them.
-    /// - [`Error::Transient`], [`Error::UntrustedCertificate`]: the appliance could not be reached
-    ///   or trusted.
-    /// - [`Error::Server`], [`Error::MalformedResponse`]: anything else the appliance answered.
+    /// - And [those of every call](Client#errors-of-every-call).
     pub async fn login(&self) -> Result<(), Error> {
         let _guard = self.inner.login.lock().await;
-        self.log_in_locked().await?;
-        self.inner.epoch.fetch_add(1, Ordering::SeqCst);
-        Ok(())
+        self.log_in_locked().await.map(drop)
     }
 
     /// Ends the session on the appliance. Does nothing when there is none; a session the
@@ -152,15 +148,15 @@ impl Client {
         {
             return Ok((flavour, now));
         }
-        let flavour = self.log_in_locked().await?;
-        Ok((flavour, self.inner.epoch.fetch_add(1, Ordering::SeqCst) + 1))
+        self.log_in_locked().await
     }
 
-    /// Logs in, finding out the flavour first if needed. Call with the log-in lock held.
+    /// Logs in, finding out the flavour first if needed; the flavour and the new log-in count.
+    /// Call with the log-in lock held.
     ///
     /// Finding out costs no extra request: the log in is tried on `/api`, and an appliance
     /// without it answers 404 (or 405, 501), so speaks `/rest`.
-    async fn log_in_locked(&self) -> Result<Flavour, Error> {
+    async fn log_in_locked(&self) -> Result<(Flavour, u64), Error> {
         let auth = self.auth();
         let Some(user) = auth.user() else {
             return Err(Error::NotAuthenticated {
@@ -195,7 +191,7 @@ impl Client {
         };
         let token = token.map_err(|e| refused_log_in(e, &user))?;
         auth.set_session(token.into_secret());
-        Ok(flavour)
+        Ok((flavour, self.inner.epoch.fetch_add(1, Ordering::SeqCst) + 1))
     }
 }
 
