@@ -17,6 +17,26 @@ pub enum FaultAction {
     GiveUp,
 }
 
+/// What the retry loop does after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// After the backoff's delay, within the deadline.
+    Retry,
+    /// At once: the attempt itself waited (for a job to end).
+    RetryNow,
+    GiveUp,
+}
+
+/// The one mapping from a policy's action to the loop's decision.
+impl From<FaultAction> for Decision {
+    fn from(action: FaultAction) -> Self {
+        match action {
+            FaultAction::Retry => Self::Retry,
+            FaultAction::GiveUp => Self::GiveUp,
+        }
+    }
+}
+
 /// The failed reads in a row that led to a [`FaultPolicy`]'s decision.
 ///
 /// ```
@@ -130,47 +150,6 @@ impl FaultPolicy for RetryTransient {
             FaultAction::Retry
         } else {
             FaultAction::GiveUp
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::AuthFailure;
-    use crate::error::samples::{refused, said, transient};
-
-    const S: fn(u64) -> Duration = Duration::from_secs;
-
-    /// Transient failures are ridden out for a span of time, not a count, and so is a session
-    /// refused right after a log in; a refused log in, and every other permanent failure, ends
-    /// the wait at once.
-    #[test]
-    fn only_failures_that_pass_by_themselves_are_retried_for_the_span_of_time() {
-        use AuthFailure::{FreshSessionRefused, LoginRefused, SessionRefused};
-        use FaultAction::{GiveUp, Retry};
-        let user = "administrator@vsphere.local".to_string();
-        let malformed = Error::MalformedResponse {
-            status: Some(503),
-            reason: "the answer is not JSON".into(),
-            excerpt: "upstream connect error".into(),
-        };
-        for (limit, error, (n, secs), action) in [
-            (60, transient(None), (1, 0), Retry),
-            (60, transient(None), (500, 59), Retry),
-            (60, transient(None), (2, 60), GiveUp),
-            (0, transient(None), (1, 0), GiveUp),
-            (300, refused(FreshSessionRefused), (1, 0), Retry),
-            (300, refused(LoginRefused { user }), (1, 0), GiveUp),
-            (300, refused(SessionRefused), (1, 0), GiveUp),
-            (300, Error::NotFound(said(None)), (1, 0), GiveUp),
-            (300, Error::NotAuthorized(said(None)), (1, 0), GiveUp),
-            (300, Error::Server(said(None)), (1, 0), GiveUp),
-            (300, malformed, (1, 0), GiveUp),
-        ] {
-            let streak = FailureStreak::new(n, S(secs));
-            let policy = RetryTransient::new(S(limit));
-            assert_eq!(policy.on_error(&error, &streak), action, "{error:?}");
         }
     }
 }

@@ -10,6 +10,7 @@ use tracing::{Instrument, Span};
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
 use crate::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
+use crate::retry::faults::FaultPolicy;
 use crate::retry::{Deadline, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
 
@@ -79,7 +80,7 @@ impl<S: JobSource> Poller<S> {
         let span = tracing::info_span!(
             "wait_for_backup_job",
             job = %job,
-            time_limit_s = deadline.time_limit().as_secs(),
+            time_limit_s = deadline.time_limit.as_secs(),
         );
         Self {
             source,
@@ -113,7 +114,7 @@ impl<S: JobSource> Poller<S> {
 
     /// Seconds since the wait began: the clock the progress log works on.
     fn now(&self) -> f64 {
-        self.pace.deadline().elapsed().as_secs_f64()
+        self.pace.deadline.elapsed().as_secs_f64()
     }
 
     fn estimate(&self) -> Option<EndEstimate> {
@@ -138,7 +139,7 @@ impl<S: JobSource> Poller<S> {
         let estimate = self.estimate();
         let (source, job, options) = (&self.source, &self.job, &self.options);
         let mut read = || source.get_job(job);
-        let decide = |error: &_, streak: &_| options.decide(error, streak);
+        let decide = |error: &_, streak: &_| options.faults.on_error(error, streak);
         match self
             .pace
             .retry_within("reading the backup job", estimate, decide, &mut read)
@@ -246,7 +247,7 @@ impl<S: JobSource> Poller<S> {
         self.out_of_time = true;
         let error = WaitError::TimedOut(Box::new(TimedOut {
             job: self.job.clone(),
-            time_limit: self.pace.deadline().time_limit(),
+            time_limit: self.pace.deadline.time_limit,
             summary: self.pace.summary(),
             last_status: self.last_status.clone(),
             last_error,

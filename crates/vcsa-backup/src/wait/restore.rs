@@ -12,7 +12,7 @@ use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::Stop;
 use crate::retry::backoff::ExponentialBackoff;
-use crate::retry::faults::RetryTransient;
+use crate::retry::faults::{FaultPolicy, RetryTransient};
 use crate::{Client, Error};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
@@ -123,7 +123,7 @@ where
     let mut pace = options.pace(options.start());
     let mut last: Option<T> = None;
     loop {
-        let decide = |error: &_, streak: &_| options.decide(error, streak);
+        let decide = |error: &_, streak: &_| options.faults.on_error(error, streak);
         let mut status = match pace
             .retry_within("reading the job", None, decide, &mut read)
             .await

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::options::WaitOptions;
 use super::poller::{Poller, Step};
 use crate::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
-use crate::retry::faults::FailureStreak;
+use crate::retry::faults::{FailureStreak, FaultPolicy};
 use crate::retry::{Attempt, Deadline, Decision, Stop};
 use crate::{Client, Error, JobId, JobStatus};
 
@@ -157,7 +157,7 @@ where
         reason,
         blocked_by: attempt.blocked_by,
         waited,
-        time_limit: deadline.time_limit(),
+        time_limit: deadline.time_limit,
         attempts: pace.summary().polls,
     }));
     tracing::warn!("{error}");
@@ -201,7 +201,7 @@ async fn newest_job(
     deadline: Deadline,
 ) -> Result<Option<JobId>, Refusal> {
     let mut list = || client.list_jobs();
-    let decide = |error: &_, streak: &_| options.decide(error, streak);
+    let decide = |error: &_, streak: &_| options.faults.on_error(error, streak);
     match options
         .pace(deadline)
         .retry_within("reading the job list", None, decide, &mut list)
