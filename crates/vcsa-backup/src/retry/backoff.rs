@@ -3,7 +3,7 @@
 //! The default, [`ProgressAware`](crate::wait::ProgressAware), lives in its own module.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// When a job will end, as time from now, judged from its progress so far.
@@ -105,20 +105,12 @@ pub trait Backoff: Send + Sync + fmt::Debug {
     fn delay(&self, poll: &PollContext) -> Duration;
 }
 
-impl<B: Backoff + ?Sized> Backoff for Arc<B> {
-    fn delay(&self, poll: &PollContext) -> Duration {
-        (**self).delay(poll)
-    }
-}
-
 /// Truncated exponential backoff: `min`, `min × factor`, `min × factor²`, … never above `max`,
 /// optionally with jitter.
 ///
-/// `ExponentialBackoff::default()` starts at 1 second, grows by 1.2 and stops growing at 30
-/// seconds: the default schedule before [`ProgressAware`](crate::wait::ProgressAware), which still
-/// uses it while a job's progress tells nothing. On its own it ignores progress: a six-hour
-/// backup costs about 740 reads, each job end is seen up to 30 seconds late. The module
-/// documentation has the measured figures.
+/// `ExponentialBackoff::default()` (1 second growing by 1.2 to 30 seconds) is what
+/// [`ProgressAware`](crate::wait::ProgressAware) uses while progress tells nothing; on its own it
+/// ignores progress (the [`wait`](crate::wait) module measures what that costs).
 ///
 /// ```
 /// use std::time::Duration;

@@ -2,7 +2,6 @@
 //! [`RetryTransient`], which rides out transient failures for a span of time.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, RetryAdvice};
@@ -88,23 +87,14 @@ pub trait FaultPolicy: Send + Sync + fmt::Debug {
     fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction;
 }
 
-impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
-    fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction {
-        (**self).on_error(error, streak)
-    }
-}
-
 /// The default fault policy: rides out transient failures for up to a span of time in a row
 /// (5 minutes by default), on the wait's schedule and never past its deadline; anything else
 /// ends the wait at once.
 ///
 /// Transient is what [`Error::retry_advice`] advises to try again after a pause
-/// ([`RetryAdvice::After`](crate::RetryAdvice::After)): the appliance unreachable,
-/// `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and 504 (even a proxy's page), and a session
-/// refused right after a log in that succeeded. A fast backup briefly restarts the appliance's
-/// services, so a wait must ride these out. A refused log in ends it (the appliance locks an
-/// account after a few), and so does an undecodable answer (the base URL points at something
-/// else); an expired session never reaches the policy: the client logs in again by itself.
+/// ([`RetryAdvice::After`](crate::RetryAdvice::After)), such as the appliance's services
+/// restarting during a fast backup. A refused log in ends the wait (the appliance locks an account
+/// after a few); an expired session never reaches the policy: the client logs in again by itself.
 ///
 /// ```
 /// use std::time::Duration;

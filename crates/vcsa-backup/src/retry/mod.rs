@@ -16,7 +16,7 @@ use backoff::{Backoff, EndEstimate, PollContext};
 pub(crate) use faults::Decision;
 use faults::FailureStreak;
 
-pub use crate::error::WaitSummary;
+use crate::error::WaitSummary;
 
 /// A wait's time limit, on tokio's clock.
 #[derive(Debug, Clone, Copy)]
@@ -45,10 +45,6 @@ impl Deadline {
     /// Time since the wait began.
     pub(crate) fn elapsed(&self) -> Duration {
         self.started.elapsed()
-    }
-
-    fn remaining(&self, now: Instant) -> Duration {
-        self.at.saturating_duration_since(now)
     }
 }
 
@@ -124,7 +120,7 @@ impl Pace {
     /// or at the deadline when the delay would cross it. `None` when no attempt is left.
     pub(crate) fn schedule(&mut self, end: Option<EndEstimate>) -> Option<Duration> {
         let now = Instant::now();
-        let remaining = self.deadline.remaining(now);
+        let remaining = self.deadline.at.saturating_duration_since(now);
         if self.last || remaining.is_zero() {
             return None;
         }

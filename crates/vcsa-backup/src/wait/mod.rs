@@ -38,10 +38,9 @@ mod simulation;
 
 pub use crate::error::{
     BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, RecoveryWaitError, Stalled,
-    TimedOut, WaitError,
+    TimedOut, WaitError, WaitSummary,
 };
 pub use crate::human::HumanDuration;
-pub use crate::retry::WaitSummary;
 pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
 pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use options::WaitOptions;

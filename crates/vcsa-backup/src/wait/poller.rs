@@ -10,7 +10,6 @@ use tracing::{Instrument, Span};
 use super::options::WaitOptions;
 use super::progress::{EndEstimate, ProgressLog};
 use crate::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
-use crate::retry::faults::FaultPolicy;
 use crate::retry::{Deadline, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
 

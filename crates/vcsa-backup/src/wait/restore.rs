@@ -12,8 +12,8 @@ use crate::job::status::{JobState, Percent};
 use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::Stop;
 use crate::retry::backoff::ExponentialBackoff;
-use crate::retry::faults::{FaultPolicy, RetryTransient};
-use crate::{Client, Error};
+use crate::retry::faults::RetryTransient;
+use crate::{Client, Error, Message, ServerError};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
 /// answers 503 by default: its services restart during a restore, for minutes at a time.
@@ -178,13 +178,12 @@ where
 
 /// A reconciliation wait that found no job at its first read.
 fn no_job() -> Error {
-    Error::NotFound(crate::error::ServerError {
-        error_type: None,
-        messages: vec![crate::message::Message::new(
-            "vcsa_backup.reconciliation.none",
-            "no reconciliation job is running; start one first",
-        )],
-        data: None,
+    let none = Message::new(
+        "vcsa_backup.reconciliation.none",
+        "no reconciliation job is running; start one first",
+    );
+    Error::NotFound(ServerError {
         status: Some(404),
+        ..ServerError::new(None, vec![none])
     })
 }

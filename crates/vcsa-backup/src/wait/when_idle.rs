@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::options::WaitOptions;
 use super::poller::{Poller, Step};
 use crate::error::{BlockingJob, NotStarted, NotStartedReason, WaitError};
-use crate::retry::faults::{FailureStreak, FaultPolicy};
+use crate::retry::faults::FailureStreak;
 use crate::retry::{Attempt, Deadline, Decision, Stop};
 use crate::{Client, Error, JobId, JobStatus};
 
