@@ -7,14 +7,6 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// When a job will end, as time from now, judged from its progress so far.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::EndEstimate;
-///
-/// let end = EndEstimate::new(Duration::from_secs(300), Some(Duration::from_secs(372)));
-/// assert_eq!(end.latest, Some(Duration::from_secs(372)));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EndEstimate {
@@ -243,15 +235,6 @@ impl Backoff for ExponentialBackoff {
 /// The same delay every time: the loop most scripts write by hand.
 ///
 /// Useful to compare against, or when an appliance's operators ask for a fixed rate.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::{Backoff, ConstantBackoff, PollContext};
-///
-/// let every_five = ConstantBackoff::new(Duration::from_secs(5));
-/// let poll = PollContext::new(100, Duration::from_secs(500));
-/// assert_eq!(every_five.delay(&poll), Duration::from_secs(5));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConstantBackoff {
     delay: Duration,

@@ -37,14 +37,6 @@ impl From<FaultAction> for Decision {
 }
 
 /// The failed reads in a row that led to a [`FaultPolicy`]'s decision.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::FailureStreak;
-///
-/// let streak = FailureStreak::new(3, Duration::from_secs(40));
-/// assert_eq!((streak.consecutive, streak.failing_for), (3, Duration::from_secs(40)));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FailureStreak {

@@ -3,17 +3,6 @@
 //! never the backup), or behind a backup already running ([`Client::start_backup_when_idle`],
 //! [`Client::run_schedule_when_idle`]; [`IdleStart`] says what blocked it).
 //!
-//! ```
-//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(600).run(async |sim, client, request| {
-//! use vcsa_backup::JobState;
-//! use vcsa_backup::wait::WaitOptions;
-//!
-//! let job = client.start_backup(&request).await?;
-//! let status = client.wait_for_job(&job.id, &WaitOptions::default()).await?;
-//! assert_eq!(status.state, JobState::Succeeded);
-//! # Ok(()) })
-//! ```
-//!
 //! - **End.** `SUCCEEDED` ends the wait with the job's status; `FAILED` with
 //!   [`WaitError::JobFailed`]. Every other state, known or not, counts as running.
 //! - **When to read** is the [`Backoff`]'s choice ([`ProgressAware`] by default), never past the
@@ -57,13 +46,8 @@ impl Client {
     /// Waits until the backup job `job` ends, reading its status on the schedule and within the
     /// deadline of `options`.
     ///
-    /// Returns the final status if the job `SUCCEEDED`. Otherwise a [`WaitError`] saying what
-    /// happened: the job `FAILED` ([`WaitError::JobFailed`], with its final status and
-    /// messages), the deadline passed ([`WaitError::TimedOut`]: the job goes on on the
-    /// appliance), or a read failed in a way the fault policy does not retry
-    /// ([`WaitError::ReadFailed`]: `NotFound`, `NotAuthorized`, transient failures for too long).
-    ///
-    /// The same as awaiting [`Client::watch_job`].
+    /// Returns the final status if the job `SUCCEEDED`, otherwise a [`WaitError`] saying what
+    /// happened. The same as awaiting [`Client::watch_job`].
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(3600).run(async |sim, client, request| {

@@ -125,7 +125,10 @@ impl<S: JobSource> Poller<S> {
     /// repeats the final status without reading again.
     pub(crate) async fn step(&mut self) -> Result<Step, WaitError> {
         let span = self.span.clone();
-        self.read().instrument(span).await
+        let step = self.read().instrument(span.clone()).await;
+        // Every way a wait ends other than the job's end is logged, in the wait's span.
+        let _entered = span.enter();
+        step.inspect_err(|error| tracing::warn!(job = %self.job, "{error}"))
     }
 
     async fn read(&mut self) -> Result<Step, WaitError> {
@@ -153,7 +156,12 @@ impl<S: JobSource> Poller<S> {
                 };
                 self.on_status(status)
             }
-            Err(Stop::GaveUp(error)) => Err(self.read_failed(error)),
+            Err(Stop::GaveUp(error)) => Err(WaitError::ReadFailed(Box::new(ReadFailed {
+                job: self.job.clone(),
+                error,
+                summary: self.pace.summary(),
+                last_status: self.last_status.clone(),
+            }))),
             Err(Stop::OutOfTime(error)) => Err(self.timed_out(Some(error))),
         }
     }
@@ -215,15 +223,13 @@ impl<S: JobSource> Poller<S> {
             .stall_timeout
             .filter(|limit| unchanged_for >= *limit)
         {
-            let error = WaitError::Stalled(Box::new(Stalled {
+            return Err(WaitError::Stalled(Box::new(Stalled {
                 job: self.job.clone(),
                 limit,
                 unchanged_for,
                 summary,
                 last_status: status,
-            }));
-            tracing::warn!(job = %self.job, "{error}");
-            return Err(error);
+            })));
         }
         let estimate = self.estimate();
         match self.pace.schedule(estimate) {
@@ -244,25 +250,12 @@ impl<S: JobSource> Poller<S> {
 
     fn timed_out(&mut self, last_error: Option<Error>) -> WaitError {
         self.out_of_time = true;
-        let error = WaitError::TimedOut(Box::new(TimedOut {
+        WaitError::TimedOut(Box::new(TimedOut {
             job: self.job.clone(),
             time_limit: self.pace.deadline.time_limit,
             summary: self.pace.summary(),
             last_status: self.last_status.clone(),
             last_error,
-        }));
-        tracing::warn!(job = %self.job, "{error}");
-        error
-    }
-
-    fn read_failed(&self, error: Error) -> WaitError {
-        let error = WaitError::ReadFailed(Box::new(ReadFailed {
-            job: self.job.clone(),
-            error,
-            summary: self.pace.summary(),
-            last_status: self.last_status.clone(),
-        }));
-        tracing::warn!(job = %self.job, "{error}");
-        error
+        }))
     }
 }
