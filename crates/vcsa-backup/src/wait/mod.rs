@@ -1,7 +1,6 @@
 //! Waiting for backup jobs: to their end ([`Client::wait_for_job`]), as a stream of progress
-//! that can also be awaited ([`Client::watch_job`], a [`JobWatch`]; dropping it stops the reads,
-//! never the backup), or behind a backup already running ([`Client::start_backup_when_idle`],
-//! [`Client::run_schedule_when_idle`]; [`IdleStart`] says what blocked it).
+//! that can also be awaited ([`Client::watch_job`]), or behind a backup already running
+//! ([`Client::start_backup_when_idle`], [`Client::run_schedule_when_idle`]).
 //!
 //! - **End.** `SUCCEEDED` ends the wait with the job's status; `FAILED` with
 //!   [`WaitError::JobFailed`]. Every other state, known or not, counts as running.
@@ -76,8 +75,8 @@ impl Client {
         self.watch_job(job, options).await
     }
 
-    /// Watches the backup job `job`: a stream of its status updates, which stops reading when
-    /// dropped, never the backup (see [`JobWatch`]). The deadline of `options` runs from this call.
+    /// Watches the backup job `job`: a [`JobWatch`] of its status updates (dropping it stops the
+    /// reads, never the backup). The deadline of `options` runs from this call.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {

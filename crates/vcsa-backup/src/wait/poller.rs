@@ -69,13 +69,8 @@ pub(crate) struct Poller<S> {
 }
 
 impl<S: JobSource> Poller<S> {
-    /// A wait on `job` with its own deadline, from now.
-    pub(crate) fn new(source: S, job: JobId, options: &WaitOptions) -> Self {
-        Self::within(source, job, options, options.start())
-    }
-
-    /// A wait on `job` inside an existing `deadline` (start-when-idle's).
-    pub(crate) fn within(source: S, job: JobId, options: &WaitOptions, deadline: Deadline) -> Self {
+    /// A wait on `job` within `deadline`: its own ([`WaitOptions::start`]), or start-when-idle's.
+    pub(crate) fn new(source: S, job: JobId, options: &WaitOptions, deadline: Deadline) -> Self {
         let span = tracing::info_span!(
             "wait_for_backup_job",
             job = %job,

@@ -173,7 +173,7 @@ async fn wait_behind(
     job: JobId,
 ) -> Result<Option<BlockingJob>, Refusal> {
     let started = Instant::now();
-    let mut poller = Poller::within(client.clone(), job.clone(), options, deadline);
+    let mut poller = Poller::new(client.clone(), job.clone(), options, deadline);
     let mut was_running = false;
     let final_state = loop {
         match poller.step().await {
