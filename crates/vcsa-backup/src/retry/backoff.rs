@@ -23,17 +23,10 @@ impl EndEstimate {
     }
 }
 
-/// What a wait knows when it asks its [`Backoff`] for the next delay.
+/// What a wait knows when it asks its [`Backoff`] for the next delay ([`ProgressAware`]'s
+/// example builds some).
 ///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::{EndEstimate, PollContext};
-///
-/// let poll = PollContext::new(12, Duration::from_secs(300))
-///     .with_end(EndEstimate::new(Duration::from_secs(40), Some(Duration::from_secs(46))));
-/// assert_eq!(poll.polls, 12);
-/// assert_eq!(poll.end.map(|e| e.earliest), Some(Duration::from_secs(40)));
-/// ```
+/// [`ProgressAware`]: crate::wait::ProgressAware
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct PollContext {
