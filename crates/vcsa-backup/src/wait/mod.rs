@@ -7,8 +7,7 @@
 //! - **When to read** is the [`Backoff`]'s choice ([`ProgressAware`] by default), never past the
 //!   deadline ([`WaitOptions::time_limit`] or [`WaitOptions::deadline`]): the last read is at it.
 //!   [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
-//! - **Faults** are the [`FaultPolicy`]'s choice ([`RetryTransient`] by default: transient
-//!   failures for 5 minutes in a row). An expired session is no fault: the client logs in again.
+//! - **Faults** are the [`FaultPolicy`]'s choice ([`RetryTransient`] by default).
 //! - **Time** is tokio's clock, so tests run on a paused clock. Each wait is a `tracing` span;
 //!   each read an event (job, state, progress, next delay), never a secret.
 //!
