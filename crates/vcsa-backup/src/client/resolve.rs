@@ -15,8 +15,8 @@ use crate::job::details::{JobDetails, JobKind};
 use crate::job::id::JobId;
 use crate::job::status::JobStatus;
 use crate::retry::backoff::ConstantBackoff;
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
-use crate::retry::{Deadline, Decision, Pace, Stop};
+use crate::retry::faults::{FailureStreak, FaultPolicy, RetryTransient};
+use crate::retry::{Deadline, Pace, Stop};
 
 /// How long the reads that settle a lost answer may take, failed reads retried within it.
 const SETTLE_WITHIN: Duration = Duration::from_secs(30);
@@ -167,10 +167,7 @@ where
     let deadline = Deadline::starting_now(SETTLE_WITHIN);
     let mut pace = Pace::new(deadline, Arc::new(ConstantBackoff::new(READ_EVERY)), None);
     let policy = RetryTransient::default();
-    let decide = |error: &Error, streak: &FailureStreak| match policy.on_error(error, streak) {
-        FaultAction::Retry => Decision::Retry,
-        _ => Decision::GiveUp,
-    };
+    let decide = |error: &Error, streak: &FailureStreak| policy.on_error(error, streak);
     pace.retry_within(what, None, decide, &mut read)
         .await
         .map_err(|(Stop::GaveUp(error) | Stop::OutOfTime(error))| error)

@@ -3,18 +3,10 @@
 //! The default, [`ProgressAware`](crate::wait::ProgressAware), lives in its own module.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// When a job will end, as time from now, judged from its progress so far.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::EndEstimate;
-///
-/// let end = EndEstimate::new(Duration::from_secs(300), Some(Duration::from_secs(372)));
-/// assert_eq!(end.latest, Some(Duration::from_secs(372)));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EndEstimate {
@@ -31,17 +23,10 @@ impl EndEstimate {
     }
 }
 
-/// What a wait knows when it asks its [`Backoff`] for the next delay.
+/// What a wait knows when it asks its [`Backoff`] for the next delay ([`ProgressAware`]'s
+/// example builds some).
 ///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::{EndEstimate, PollContext};
-///
-/// let poll = PollContext::new(12, Duration::from_secs(300))
-///     .with_end(EndEstimate::new(Duration::from_secs(40), Some(Duration::from_secs(46))));
-/// assert_eq!(poll.polls, 12);
-/// assert_eq!(poll.end.map(|e| e.earliest), Some(Duration::from_secs(40)));
-/// ```
+/// [`ProgressAware`]: crate::wait::ProgressAware
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct PollContext {
@@ -105,20 +90,12 @@ pub trait Backoff: Send + Sync + fmt::Debug {
     fn delay(&self, poll: &PollContext) -> Duration;
 }
 
-impl<B: Backoff + ?Sized> Backoff for Arc<B> {
-    fn delay(&self, poll: &PollContext) -> Duration {
-        (**self).delay(poll)
-    }
-}
-
 /// Truncated exponential backoff: `min`, `min × factor`, `min × factor²`, … never above `max`,
 /// optionally with jitter.
 ///
-/// `ExponentialBackoff::default()` starts at 1 second, grows by 1.2 and stops growing at 30
-/// seconds: the default schedule before [`ProgressAware`](crate::wait::ProgressAware), which still
-/// uses it while a job's progress tells nothing. On its own it ignores progress: a six-hour
-/// backup costs about 740 reads, each job end is seen up to 30 seconds late. The module
-/// documentation has the measured figures.
+/// `ExponentialBackoff::default()` (1 second growing by 1.2 to 30 seconds) is what
+/// [`ProgressAware`](crate::wait::ProgressAware) uses while progress tells nothing; on its own it
+/// ignores progress (the [`wait`](crate::wait) module measures what that costs).
 ///
 /// ```
 /// use std::time::Duration;
@@ -251,15 +228,6 @@ impl Backoff for ExponentialBackoff {
 /// The same delay every time: the loop most scripts write by hand.
 ///
 /// Useful to compare against, or when an appliance's operators ask for a fixed rate.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::{Backoff, ConstantBackoff, PollContext};
-///
-/// let every_five = ConstantBackoff::new(Duration::from_secs(5));
-/// let poll = PollContext::new(100, Duration::from_secs(500));
-/// assert_eq!(every_five.delay(&poll), Duration::from_secs(5));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConstantBackoff {
     delay: Duration,

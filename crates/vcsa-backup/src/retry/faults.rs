@@ -2,7 +2,6 @@
 //! [`RetryTransient`], which rides out transient failures for a span of time.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, RetryAdvice};
@@ -17,15 +16,27 @@ pub enum FaultAction {
     GiveUp,
 }
 
+/// What the retry loop does after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// After the backoff's delay, within the deadline.
+    Retry,
+    /// At once: the attempt itself waited (for a job to end).
+    RetryNow,
+    GiveUp,
+}
+
+/// The one mapping from a policy's action to the loop's decision.
+impl From<FaultAction> for Decision {
+    fn from(action: FaultAction) -> Self {
+        match action {
+            FaultAction::Retry => Self::Retry,
+            FaultAction::GiveUp => Self::GiveUp,
+        }
+    }
+}
+
 /// The failed reads in a row that led to a [`FaultPolicy`]'s decision.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::FailureStreak;
-///
-/// let streak = FailureStreak::new(3, Duration::from_secs(40));
-/// assert_eq!((streak.consecutive, streak.failing_for), (3, Duration::from_secs(40)));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FailureStreak {
@@ -68,23 +79,14 @@ pub trait FaultPolicy: Send + Sync + fmt::Debug {
     fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction;
 }
 
-impl<P: FaultPolicy + ?Sized> FaultPolicy for Arc<P> {
-    fn on_error(&self, error: &Error, streak: &FailureStreak) -> FaultAction {
-        (**self).on_error(error, streak)
-    }
-}
-
 /// The default fault policy: rides out transient failures for up to a span of time in a row
 /// (5 minutes by default), on the wait's schedule and never past its deadline; anything else
 /// ends the wait at once.
 ///
 /// Transient is what [`Error::retry_advice`] advises to try again after a pause
-/// ([`RetryAdvice::After`](crate::RetryAdvice::After)): the appliance unreachable,
-/// `SERVICE_UNAVAILABLE`, `TIMED_OUT`, HTTP 502, 503 and 504 (even a proxy's page), and a session
-/// refused right after a log in that succeeded. A fast backup briefly restarts the appliance's
-/// services, so a wait must ride these out. A refused log in ends it (the appliance locks an
-/// account after a few), and so does an undecodable answer (the base URL points at something
-/// else); an expired session never reaches the policy: the client logs in again by itself.
+/// ([`RetryAdvice::After`](crate::RetryAdvice::After)), such as the appliance's services
+/// restarting during a fast backup. A refused log in ends the wait (the appliance locks an account
+/// after a few); an expired session never reaches the policy: the client logs in again by itself.
 ///
 /// ```
 /// use std::time::Duration;
@@ -130,47 +132,6 @@ impl FaultPolicy for RetryTransient {
             FaultAction::Retry
         } else {
             FaultAction::GiveUp
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::AuthFailure;
-    use crate::error::samples::{refused, said, transient};
-
-    const S: fn(u64) -> Duration = Duration::from_secs;
-
-    /// Transient failures are ridden out for a span of time, not a count, and so is a session
-    /// refused right after a log in; a refused log in, and every other permanent failure, ends
-    /// the wait at once.
-    #[test]
-    fn only_failures_that_pass_by_themselves_are_retried_for_the_span_of_time() {
-        use AuthFailure::{FreshSessionRefused, LoginRefused, SessionRefused};
-        use FaultAction::{GiveUp, Retry};
-        let user = "administrator@vsphere.local".to_string();
-        let malformed = Error::MalformedResponse {
-            status: Some(503),
-            reason: "the answer is not JSON".into(),
-            excerpt: "upstream connect error".into(),
-        };
-        for (limit, error, (n, secs), action) in [
-            (60, transient(None), (1, 0), Retry),
-            (60, transient(None), (500, 59), Retry),
-            (60, transient(None), (2, 60), GiveUp),
-            (0, transient(None), (1, 0), GiveUp),
-            (300, refused(FreshSessionRefused), (1, 0), Retry),
-            (300, refused(LoginRefused { user }), (1, 0), GiveUp),
-            (300, refused(SessionRefused), (1, 0), GiveUp),
-            (300, Error::NotFound(said(None)), (1, 0), GiveUp),
-            (300, Error::NotAuthorized(said(None)), (1, 0), GiveUp),
-            (300, Error::Server(said(None)), (1, 0), GiveUp),
-            (300, malformed, (1, 0), GiveUp),
-        ] {
-            let streak = FailureStreak::new(n, S(secs));
-            let policy = RetryTransient::new(S(limit));
-            assert_eq!(policy.on_error(&error, &streak), action, "{error:?}");
         }
     }
 }

@@ -1,26 +1,13 @@
 //! Waiting for backup jobs: to their end ([`Client::wait_for_job`]), as a stream of progress
-//! that can also be awaited ([`Client::watch_job`], a [`JobWatch`]; dropping it stops the reads,
-//! never the backup), or behind a backup already running ([`Client::start_backup_when_idle`],
-//! [`Client::run_schedule_when_idle`]; [`IdleStart`] says what blocked it).
-//!
-//! ```
-//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(600).run(async |sim, client, request| {
-//! use vcsa_backup::JobState;
-//! use vcsa_backup::wait::WaitOptions;
-//!
-//! let job = client.start_backup(&request).await?;
-//! let status = client.wait_for_job(&job.id, &WaitOptions::default()).await?;
-//! assert_eq!(status.state, JobState::Succeeded);
-//! # Ok(()) })
-//! ```
+//! that can also be awaited ([`Client::watch_job`]), or behind a backup already running
+//! ([`Client::start_backup_when_idle`], [`Client::run_schedule_when_idle`]).
 //!
 //! - **End.** `SUCCEEDED` ends the wait with the job's status; `FAILED` with
 //!   [`WaitError::JobFailed`]. Every other state, known or not, counts as running.
 //! - **When to read** is the [`Backoff`]'s choice ([`ProgressAware`] by default), never past the
 //!   deadline ([`WaitOptions::time_limit`] or [`WaitOptions::deadline`]): the last read is at it.
 //!   [`WaitOptions::stall_timeout`] gives up earlier on a job that stopped moving.
-//! - **Faults** are the [`FaultPolicy`]'s choice ([`RetryTransient`] by default: transient
-//!   failures for 5 minutes in a row). An expired session is no fault: the client logs in again.
+//! - **Faults** are the [`FaultPolicy`]'s choice ([`RetryTransient`] by default).
 //! - **Time** is tokio's clock, so tests run on a paused clock. Each wait is a `tracing` span;
 //!   each read an event (job, state, progress, next delay), never a secret.
 //!
@@ -38,10 +25,9 @@ mod simulation;
 
 pub use crate::error::{
     BlockingJob, JobFailed, NotStarted, NotStartedReason, ReadFailed, RecoveryWaitError, Stalled,
-    TimedOut, WaitError,
+    TimedOut, WaitError, WaitSummary,
 };
 pub use crate::human::HumanDuration;
-pub use crate::retry::WaitSummary;
 pub use crate::retry::backoff::{Backoff, ConstantBackoff, ExponentialBackoff, PollContext};
 pub use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
 pub use options::WaitOptions;
@@ -58,13 +44,8 @@ impl Client {
     /// Waits until the backup job `job` ends, reading its status on the schedule and within the
     /// deadline of `options`.
     ///
-    /// Returns the final status if the job `SUCCEEDED`. Otherwise a [`WaitError`] saying what
-    /// happened: the job `FAILED` ([`WaitError::JobFailed`], with its final status and
-    /// messages), the deadline passed ([`WaitError::TimedOut`]: the job goes on on the
-    /// appliance), or a read failed in a way the fault policy does not retry
-    /// ([`WaitError::ReadFailed`]: `NotFound`, `NotAuthorized`, transient failures for too long).
-    ///
-    /// The same as awaiting [`Client::watch_job`].
+    /// Returns the final status if the job `SUCCEEDED`, otherwise a [`WaitError`] saying what
+    /// happened. The same as awaiting [`Client::watch_job`].
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(3600).run(async |sim, client, request| {
@@ -93,8 +74,8 @@ impl Client {
         self.watch_job(job, options).await
     }
 
-    /// Watches the backup job `job`: a stream of its status updates, which stops reading when
-    /// dropped, never the backup (see [`JobWatch`]). The deadline of `options` runs from this call.
+    /// Watches the backup job `job`: a [`JobWatch`] of its status updates (dropping it stops the
+    /// reads, never the backup). The deadline of `options` runs from this call.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {

@@ -6,10 +6,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::progress::ProgressAware;
-use crate::Error;
 use crate::retry::backoff::Backoff;
-use crate::retry::faults::{FailureStreak, FaultAction, FaultPolicy, RetryTransient};
-use crate::retry::{Deadline, Decision, Pace};
+use crate::retry::faults::{FaultPolicy, RetryTransient};
+use crate::retry::{Deadline, Pace};
 
 /// When a wait gives up: a span from its start, or an instant shared by several waits.
 #[derive(Debug, Clone, Copy)]
@@ -132,14 +131,6 @@ impl WaitOptions {
     /// The schedule of reads of a wait within `deadline`.
     pub(crate) fn pace(&self, deadline: Deadline) -> Pace {
         Pace::new(deadline, self.backoff.clone(), self.max_interval)
-    }
-
-    /// The fault policy's answer to a failed read, for [`Pace::retry_within`].
-    pub(crate) fn decide(&self, error: &Error, streak: &FailureStreak) -> Decision {
-        match self.faults.on_error(error, streak) {
-            FaultAction::Retry => Decision::Retry,
-            _ => Decision::GiveUp,
-        }
     }
 }
 

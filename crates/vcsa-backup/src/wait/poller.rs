@@ -69,17 +69,12 @@ pub(crate) struct Poller<S> {
 }
 
 impl<S: JobSource> Poller<S> {
-    /// A wait on `job` with its own deadline, from now.
-    pub(crate) fn new(source: S, job: JobId, options: &WaitOptions) -> Self {
-        Self::within(source, job, options, options.start())
-    }
-
-    /// A wait on `job` inside an existing `deadline` (start-when-idle's).
-    pub(crate) fn within(source: S, job: JobId, options: &WaitOptions, deadline: Deadline) -> Self {
+    /// A wait on `job` within `deadline`: its own ([`WaitOptions::start`]), or start-when-idle's.
+    pub(crate) fn new(source: S, job: JobId, options: &WaitOptions, deadline: Deadline) -> Self {
         let span = tracing::info_span!(
             "wait_for_backup_job",
             job = %job,
-            time_limit_s = deadline.time_limit().as_secs(),
+            time_limit_s = deadline.time_limit.as_secs(),
         );
         Self {
             source,
@@ -113,7 +108,7 @@ impl<S: JobSource> Poller<S> {
 
     /// Seconds since the wait began: the clock the progress log works on.
     fn now(&self) -> f64 {
-        self.pace.deadline().elapsed().as_secs_f64()
+        self.pace.deadline.elapsed().as_secs_f64()
     }
 
     fn estimate(&self) -> Option<EndEstimate> {
@@ -125,7 +120,10 @@ impl<S: JobSource> Poller<S> {
     /// repeats the final status without reading again.
     pub(crate) async fn step(&mut self) -> Result<Step, WaitError> {
         let span = self.span.clone();
-        self.read().instrument(span).await
+        let step = self.read().instrument(span.clone()).await;
+        // Every way a wait ends other than the job's end is logged, in the wait's span.
+        let _entered = span.enter();
+        step.inspect_err(|error| tracing::warn!(job = %self.job, "{error}"))
     }
 
     async fn read(&mut self) -> Result<Step, WaitError> {
@@ -138,7 +136,7 @@ impl<S: JobSource> Poller<S> {
         let estimate = self.estimate();
         let (source, job, options) = (&self.source, &self.job, &self.options);
         let mut read = || source.get_job(job);
-        let decide = |error: &_, streak: &_| options.decide(error, streak);
+        let decide = |error: &_, streak: &_| options.faults.on_error(error, streak);
         match self
             .pace
             .retry_within("reading the backup job", estimate, decide, &mut read)
@@ -153,7 +151,12 @@ impl<S: JobSource> Poller<S> {
                 };
                 self.on_status(status)
             }
-            Err(Stop::GaveUp(error)) => Err(self.read_failed(error)),
+            Err(Stop::GaveUp(error)) => Err(WaitError::ReadFailed(Box::new(ReadFailed {
+                job: self.job.clone(),
+                error,
+                summary: self.pace.summary(),
+                last_status: self.last_status.clone(),
+            }))),
             Err(Stop::OutOfTime(error)) => Err(self.timed_out(Some(error))),
         }
     }
@@ -215,15 +218,13 @@ impl<S: JobSource> Poller<S> {
             .stall_timeout
             .filter(|limit| unchanged_for >= *limit)
         {
-            let error = WaitError::Stalled(Box::new(Stalled {
+            return Err(WaitError::Stalled(Box::new(Stalled {
                 job: self.job.clone(),
                 limit,
                 unchanged_for,
                 summary,
                 last_status: status,
-            }));
-            tracing::warn!(job = %self.job, "{error}");
-            return Err(error);
+            })));
         }
         let estimate = self.estimate();
         match self.pace.schedule(estimate) {
@@ -244,25 +245,12 @@ impl<S: JobSource> Poller<S> {
 
     fn timed_out(&mut self, last_error: Option<Error>) -> WaitError {
         self.out_of_time = true;
-        let error = WaitError::TimedOut(Box::new(TimedOut {
+        WaitError::TimedOut(Box::new(TimedOut {
             job: self.job.clone(),
-            time_limit: self.pace.deadline().time_limit(),
+            time_limit: self.pace.deadline.time_limit,
             summary: self.pace.summary(),
             last_status: self.last_status.clone(),
             last_error,
-        }));
-        tracing::warn!(job = %self.job, "{error}");
-        error
-    }
-
-    fn read_failed(&self, error: Error) -> WaitError {
-        let error = WaitError::ReadFailed(Box::new(ReadFailed {
-            job: self.job.clone(),
-            error,
-            summary: self.pace.summary(),
-            last_status: self.last_status.clone(),
-        }));
-        tracing::warn!(job = %self.job, "{error}");
-        error
+        }))
     }
 }

@@ -9,18 +9,11 @@ use crate::retry::backoff::{Backoff, ExponentialBackoff, PollContext};
 /// The default schedule: reads rarely while the job's end is far, closely near it.
 ///
 /// From the job's start time and its progress readings (whole percents) it bounds when the job
-/// will end, assuming progress moves at an even pace ([`EndEstimate`]). It then sleeps until
-/// the earliest possible end (but never longer than it has waited so far, as an estimate from
-/// a short look is rough), and reads every [`NEAR_END_STEP`](Self::NEAR_END_STEP) (or sooner,
-/// up to the latest possible end) from there. While progress tells nothing (the job
-/// has not started, or its progress stalled, jumped or went back against the estimate) it
-/// uses a plain [`ExponentialBackoff`] (1 s growing to 30 s) until progress moves again; a
-/// job that waits PENDING or BLOCKED first is estimated from when its progress starts.
-///
-/// Whatever the progress does, no delay is longer than the lag bound: 30 seconds, or 5% of
-/// the time waited so far when that is longer. A job that ends unexpectedly (early, after a
-/// jump) is therefore seen at most that late; a caller's
-/// [`max_interval`](super::WaitOptions::max_interval) tightens the bound further.
+/// will end, assuming an even pace ([`EndEstimate`]). It sleeps until the earliest possible end
+/// (never longer than it has waited so far), then reads every
+/// [`NEAR_END_STEP`](Self::NEAR_END_STEP) up to the latest. While progress tells nothing
+/// ([`PollContext::end`]) it uses its [`fallback`](Self::fallback). No delay is longer than
+/// [`lag_bound`](Self::lag_bound): a job that ends unexpectedly is seen at most that late.
 ///
 /// ```
 /// use std::time::Duration;

@@ -13,7 +13,7 @@ use crate::restore::{Reconciliation, RestoreStatus};
 use crate::retry::Stop;
 use crate::retry::backoff::ExponentialBackoff;
 use crate::retry::faults::RetryTransient;
-use crate::{Client, Error};
+use crate::{Client, Error, Message, ServerError};
 
 /// How long a restore's wait rides out an appliance that does not answer, refuses sessions or
 /// answers 503 by default: its services restart during a restore, for minutes at a time.
@@ -123,7 +123,7 @@ where
     let mut pace = options.pace(options.start());
     let mut last: Option<T> = None;
     loop {
-        let decide = |error: &_, streak: &_| options.decide(error, streak);
+        let decide = |error: &_, streak: &_| options.faults.on_error(error, streak);
         let mut status = match pace
             .retry_within("reading the job", None, decide, &mut read)
             .await
@@ -178,13 +178,12 @@ where
 
 /// A reconciliation wait that found no job at its first read.
 fn no_job() -> Error {
-    Error::NotFound(crate::error::ServerError {
-        error_type: None,
-        messages: vec![crate::message::Message::new(
-            "vcsa_backup.reconciliation.none",
-            "no reconciliation job is running; start one first",
-        )],
-        data: None,
+    let none = Message::new(
+        "vcsa_backup.reconciliation.none",
+        "no reconciliation job is running; start one first",
+    );
+    Error::NotFound(ServerError {
         status: Some(404),
+        ..ServerError::new(None, vec![none])
     })
 }

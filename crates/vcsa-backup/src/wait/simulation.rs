@@ -116,7 +116,8 @@ impl JobSource for ModelJob {
 async fn run(shape: Shape, length: Duration, options: &WaitOptions) -> (u32, Duration) {
     let job = ModelJob::new(shape, length);
     let (reads, end) = (job.reads.clone(), job.end());
-    let mut poller = Poller::new(job, JobId::new("20260101-000000-1"), options);
+    let id = JobId::new("20260101-000000-1");
+    let mut poller = Poller::new(job, id, options, options.start());
     let result = poller.until_done().await;
     assert!(
         result.is_ok(),

@@ -68,7 +68,7 @@ pub struct JobWatch {
 
 impl JobWatch {
     pub(crate) fn new(client: &Client, job: &JobId, options: &WaitOptions) -> Self {
-        let poller = Poller::new(client.clone(), job.clone(), options);
+        let poller = Poller::new(client.clone(), job.clone(), options, options.start());
         Self {
             job: job.clone(),
             state: State::Idle(Box::new(poller)),
@@ -90,10 +90,9 @@ impl JobWatch {
         let mut poller = match self.state {
             State::Idle(poller) => *poller,
             State::Reading(read) => {
+                // An end read here is reported again, without reading, by the poller.
                 let (poller, step) = read.await;
-                if let Step::Ended(status) = step? {
-                    return poller.outcome(status);
-                }
+                step?;
                 poller
             }
             State::Moving => unreachable!("a watch is never left between states"),

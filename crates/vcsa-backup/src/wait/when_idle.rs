@@ -157,7 +157,7 @@ where
         reason,
         blocked_by: attempt.blocked_by,
         waited,
-        time_limit: deadline.time_limit(),
+        time_limit: deadline.time_limit,
         attempts: pace.summary().polls,
     }));
     tracing::warn!("{error}");
@@ -173,7 +173,7 @@ async fn wait_behind(
     job: JobId,
 ) -> Result<Option<BlockingJob>, Refusal> {
     let started = Instant::now();
-    let mut poller = Poller::within(client.clone(), job.clone(), options, deadline);
+    let mut poller = Poller::new(client.clone(), job.clone(), options, deadline);
     let mut was_running = false;
     let final_state = loop {
         match poller.step().await {
@@ -201,7 +201,7 @@ async fn newest_job(
     deadline: Deadline,
 ) -> Result<Option<JobId>, Refusal> {
     let mut list = || client.list_jobs();
-    let decide = |error: &_, streak: &_| options.decide(error, streak);
+    let decide = |error: &_, streak: &_| options.faults.on_error(error, streak);
     match options
         .pace(deadline)
         .retry_within("reading the job list", None, decide, &mut list)

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use vcsa_backup::wait::{
-    Backoff, ExponentialBackoff, PollContext, RetryTransient, WaitError, WaitOptions,
+    Backoff, ExponentialBackoff, FailureStreak, FaultAction, FaultPolicy, PollContext,
+    RetryTransient, WaitError, WaitOptions,
 };
 use vcsa_backup::{Error, JobId, JobState};
 use wait_support::*;
@@ -509,4 +510,82 @@ async fn a_zero_limit_reads_once() {
     };
     assert_eq!(timed_out.summary.polls, 1);
     assert_eq!(appliance.count("GET", &job_path(JOB)), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_longest_interval_caps_the_schedule_and_an_endless_limit_is_none() {
+    let path = job_path(JOB);
+    let appliance = Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(12)))
+    })
+    .await;
+    // A limit too large for the clock means no limit, rather than a panic.
+    let options = options()
+        .backoff(EveryTenSeconds::default())
+        .max_interval(secs(4))
+        .time_limit(Duration::MAX);
+
+    appliance
+        .client()
+        .wait_for_job(&job_id(), &options)
+        .await
+        .expect("the job succeeds");
+
+    let log = appliance.log();
+    let times: Vec<&str> = job_reads(&log)
+        .map(|l| l.split_whitespace().next().unwrap_or_default())
+        .collect();
+    assert_eq!(times, ["0.000", "4.000", "8.000", "12.000"]);
+}
+
+/// The default fault policy on the errors reads end in: what passes by itself (a session
+/// refused right after a log in among them) is retried for a span of time, not a count; a
+/// refused log in, and every other permanent failure, ends the wait at once.
+#[tokio::test(start_paused = true)]
+async fn only_failures_that_pass_by_themselves_are_retried_for_the_span_of_time() {
+    use FaultAction::{GiveUp, Retry};
+    // The last part of the job id says how the appliance answers.
+    let appliance = Appliance::start(|call| match call.path.rsplit('-').next()? {
+        "503" => Some(error(
+            503,
+            "SERVICE_UNAVAILABLE",
+            "The service is starting.",
+        )),
+        "401" => Some(error(401, "UNAUTHENTICATED", "The session was refused.")),
+        "403" => Some(error(403, "UNAUTHORIZED", "Permission denied.")),
+        "500" => Some(error(500, "ERROR", "An internal error.")),
+        "200" => Some(Reply::text(200, "<html><body>A portal</body></html>")),
+        _ => None,
+    })
+    .await;
+    let client = appliance.client();
+    for (answer, limit, (n, failing_for), action) in [
+        ("503", 60, (1, 0), Retry),
+        ("503", 60, (500, 59), Retry),
+        ("503", 60, (2, 60), GiveUp),
+        ("503", 0, (1, 0), GiveUp),
+        ("401", 300, (1, 0), Retry),
+        ("403", 300, (1, 0), GiveUp),
+        ("500", 300, (1, 0), GiveUp),
+        ("200", 300, (1, 0), GiveUp),
+        ("404", 300, (1, 0), GiveUp),
+    ] {
+        let job = JobId::new(format!("20260101-000000-{answer}"));
+        let error = client.get_job(&job).await.expect_err("a failed read");
+        let streak = FailureStreak::new(n, secs(failing_for));
+        let policy = RetryTransient::new(secs(limit));
+        assert_eq!(policy.on_error(&error, &streak), action, "{error:?}");
+    }
+    appliance.expire_sessions();
+    appliance.refuse_logins();
+    let refused = client
+        .get_job(&job_id())
+        .await
+        .expect_err("a refused log in");
+    let streak = FailureStreak::new(1, Duration::ZERO);
+    assert_eq!(
+        RetryTransient::default().on_error(&refused, &streak),
+        GiveUp
+    );
 }
