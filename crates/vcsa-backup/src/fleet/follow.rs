@@ -55,18 +55,6 @@ pub enum FollowEvent {
     Ended(Result<FollowedJob, ApplianceFailure>),
 }
 
-impl FollowEvent {
-    /// The job's status this update carries: the latest progress, or the final status.
-    pub fn status(&self) -> Option<&JobStatus> {
-        match self {
-            Self::Started(Ok(started)) => Some(&started.job),
-            Self::Progress(status) => Some(status),
-            Self::Ended(Ok(followed)) => Some(&followed.status),
-            Self::Started(Err(_)) | Self::Ended(Err(_)) => None,
-        }
-    }
-}
-
 /// A followed job that ended, `SUCCEEDED` or `FAILED`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
