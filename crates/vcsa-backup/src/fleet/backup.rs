@@ -300,7 +300,7 @@ impl Fleet {
                                 limit: Duration::ZERO,
                             },
                         ));
-                        crate::fleet::run::result(entry, outcome)
+                        crate::fleet::run::result(&entry, outcome)
                     })
                     .collect(),
             })
@@ -313,17 +313,17 @@ impl Fleet {
 
     /// The appliances by group, in the order of each group's first appliance; an appliance
     /// without a group alone.
-    pub(crate) fn groups(&self) -> Vec<(Option<String>, Vec<&Appliance>)> {
-        let mut groups: Vec<(Option<String>, Vec<&Appliance>)> = Vec::new();
+    pub(crate) fn groups(&self) -> Vec<(Option<String>, Vec<Appliance>)> {
+        let mut groups: Vec<(Option<String>, Vec<Appliance>)> = Vec::new();
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for entry in self.appliances() {
             match entry.group.as_deref().and_then(|g| by_name.get(g)) {
-                Some(&at) => groups[at].1.push(entry),
+                Some(&at) => groups[at].1.push(entry.clone()),
                 None => {
                     if let Some(group) = &entry.group {
                         by_name.insert(group, groups.len());
                     }
-                    groups.push((entry.group.clone(), vec![entry]));
+                    groups.push((entry.group.clone(), vec![entry.clone()]));
                 }
             }
         }

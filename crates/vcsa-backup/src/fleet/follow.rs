@@ -216,14 +216,9 @@ impl Fleet {
             follow,
         };
         let sessions = group.sessions.clone();
-        let groups: Vec<Vec<Appliance>> = self
-            .groups()
-            .into_iter()
-            .map(|(_, members)| members.into_iter().cloned().collect())
-            .collect();
-        let updates = stream::iter(groups)
+        let updates = stream::iter(self.groups())
             // In the inventory's order: a group waits for its places before the next asks.
-            .then(move |members| {
+            .then(move |(_, members)| {
                 let (places, slots) = (places.clone(), slots.clone());
                 async move {
                     let count = u32::try_from(members.len()).unwrap_or(u32::MAX);
