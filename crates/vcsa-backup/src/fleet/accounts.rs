@@ -78,7 +78,7 @@ impl Accounts {
         entry: &Appliance,
         until: Instant,
     ) -> Result<(), ApplianceFailure> {
-        client.answers().await.map_err(ApplianceFailure::Error)?;
+        client.answers().await?;
         let again = "log in failed; trying again";
         while_passing(&entry.name, until, again, || {
             self.log_in_once(client, entry)

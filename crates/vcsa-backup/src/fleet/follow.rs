@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
-use futures_util::future::join_all;
+use futures_util::future::{OptionFuture, join_all};
 use futures_util::{StreamExt, stream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
@@ -223,10 +223,8 @@ impl Fleet {
                 async move {
                     let count = u32::try_from(members.len()).unwrap_or(u32::MAX);
                     // Never closed: waiting cannot fail.
-                    let place = match places {
-                        Some(places) => places.acquire_many_owned(count).await.ok(),
-                        None => None,
-                    };
+                    let place = places.map(|places| places.acquire_many_owned(count));
+                    let place = OptionFuture::from(place).await.and_then(Result::ok);
                     let slot = slots.acquire_many_owned(count).await.ok();
                     (members, place, slot)
                 }
@@ -285,11 +283,11 @@ impl Group {
         let sent = async {
             let (client, start) = ready?;
             let comment = self.plan.comment.as_deref();
-            let job = start.send(&client, &entry, comment, opened + self.plan.window);
-            Ok((
-                self.end_if_failed(&entry, &client, job.await).await?,
-                client,
-            ))
+            let job = start
+                .send(&client, &entry, comment, opened + self.plan.window)
+                .await;
+            let job = self.end_if_failed(&entry, &client, job).await?;
+            Ok((job, client))
         };
         let (first, watching) = match sent.await {
             Ok((job, client)) => {
@@ -337,12 +335,7 @@ impl Group {
         // Known once open, so that stopping meanwhile still ends the session.
         locked(&self.sessions).insert(entry.name.clone(), client.clone());
         let limit = until.saturating_duration_since(Instant::now());
-        let prepare = async {
-            self.plan
-                .prepare(&client)
-                .await
-                .map_err(ApplianceFailure::Error)
-        };
+        let prepare = async { Ok(self.plan.prepare(&client).await?) };
         let prepared = within(until, limit, prepare).await;
         let start = self.end_if_failed(entry, &client, prepared).await?;
         Ok((client, start))

@@ -194,11 +194,7 @@ impl Fleet {
                 let _slot = slots.acquire().await;
                 let until = Instant::now() + limit;
                 let client = self.open(entry, accounts, until).await?;
-                let read = async {
-                    op(client.clone(), entry)
-                        .await
-                        .map_err(ApplianceFailure::Error)
-                };
+                let read = async { Ok(op(client.clone(), entry).await?) };
                 let outcome = within(until, limit, read).await;
                 close(&client).await;
                 outcome
@@ -242,7 +238,7 @@ impl Fleet {
                     Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
                     Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
                 };
-                builder.build().map_err(ApplianceFailure::Error)?
+                builder.build()?
             }
         };
         let limit = until.saturating_duration_since(Instant::now());
