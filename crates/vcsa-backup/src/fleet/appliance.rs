@@ -311,11 +311,7 @@ fn sentence(problem: &Problem) -> String {
 /// problem, so that `?` works in a function returning [`Error`](crate::Error).
 impl From<FleetError> for crate::Error {
     fn from(error: FleetError) -> Self {
-        let problems = error.problems.iter();
-        Self::problems_found(
-            problems
-                .map(|p| Problem::new(crate::Field::Appliance, p.to_string()))
-                .collect(),
-        )
+        let problem = |p: &FleetProblem| Problem::new(crate::Field::Appliance, p.to_string());
+        Self::problems_found(error.problems.iter().map(problem).collect())
     }
 }

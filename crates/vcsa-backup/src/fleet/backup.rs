@@ -286,23 +286,19 @@ impl Fleet {
                 started.insert(update.name, outcome);
             }
         }
+        // Every appliance's updates begin with its start: none missing.
+        let limit = Duration::ZERO;
+        let mut member = |entry: Appliance| {
+            let missing = Err(ApplianceFailure::TimedOut { limit });
+            let outcome = started.remove(&entry.name).unwrap_or(missing);
+            crate::fleet::run::result(&entry, outcome)
+        };
         let groups = self
             .groups()
             .into_iter()
-            .map(|(group, members)| GroupBackup {
-                group,
-                members: members
-                    .into_iter()
-                    .map(|entry| {
-                        // Every appliance's updates begin with its start: none missing.
-                        let outcome = started.remove(&entry.name).unwrap_or(Err(
-                            ApplianceFailure::TimedOut {
-                                limit: Duration::ZERO,
-                            },
-                        ));
-                        crate::fleet::run::result(&entry, outcome)
-                    })
-                    .collect(),
+            .map(|(group, members)| {
+                let members = members.into_iter().map(&mut member).collect();
+                GroupBackup { group, members }
             })
             .collect();
         Ok(FleetBackup {

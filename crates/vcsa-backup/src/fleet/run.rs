@@ -188,6 +188,7 @@ impl Fleet {
         let accounts = Accounts::default();
         let start = Instant::now();
         let end = self.deadline.unwrap_or(start + DEFAULT_DEADLINE);
+        let allowed = end.saturating_duration_since(start);
         let runs = self.appliances.iter().map(|entry| {
             let (slots, accounts, op) = (&slots, &accounts, &op);
             let run = async move {
@@ -200,11 +201,8 @@ impl Fleet {
                 outcome
             };
             async move {
-                let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(Err(
-                    ApplianceFailure::DeadlinePassed {
-                        allowed: end.saturating_duration_since(start),
-                    },
-                ));
+                let passed = Err(ApplianceFailure::DeadlinePassed { allowed });
+                let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(passed);
                 result(entry, outcome)
             }
         });
