@@ -118,7 +118,7 @@ impl Accounts {
         // The appliance answered: it holds the account until its verdict.
         let login = client.login().await.map_err(ApplianceFailure::Error);
         let refused = refuses_account(&login);
-        let next = match (&*known, &login) {
+        *known = match (&*known, &login) {
             (_, Ok(())) => Known::Accepted,
             (Known::Suspect(first), _) if refused => {
                 Known::Refused([first.clone(), entry.name.clone()])
@@ -127,7 +127,6 @@ impl Accounts {
             // Unreachable, or a session refused after the log in: nothing learnt.
             (same, Err(_)) => same.clone(),
         };
-        *known = next;
         login
     }
 }
