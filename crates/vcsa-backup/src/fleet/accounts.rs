@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -25,9 +25,10 @@ const RETRY_FIRST: Duration = Duration::from_secs(1);
 const RETRY_AT_MOST: Duration = Duration::from_secs(8);
 
 /// What is known of one account.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Known {
     /// Not tried yet: the first log in with it goes alone.
+    #[default]
     Untried,
     /// This appliance refused it, and no other answered yet: the next log in with it goes alone.
     Suspect(String),
@@ -69,18 +70,6 @@ pub(crate) struct Accounts {
 }
 
 impl Accounts {
-    /// The account's state, locked.
-    async fn lock(&self, appliance: &Appliance) -> tokio::sync::OwnedMutexGuard<Known> {
-        let cell = {
-            let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
-            known
-                .entry(Account::of(appliance))
-                .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Known::Untried)))
-                .clone()
-        };
-        cell.lock_owned().await
-    }
-
     /// Logs `client` in to the appliance of `entry` as the [module](self) documentation says,
     /// trying again while `until` allows.
     pub(crate) async fn log_in(
@@ -89,7 +78,7 @@ impl Accounts {
         entry: &Appliance,
         until: Instant,
     ) -> Result<(), ApplianceFailure> {
-        client.answers().await.map_err(ApplianceFailure::Error)?;
+        client.answers().await?;
         let again = "log in failed; trying again";
         while_passing(&entry.name, until, again, || {
             self.log_in_once(client, entry)
@@ -104,7 +93,11 @@ impl Accounts {
         client: &Client,
         entry: &Appliance,
     ) -> Result<(), ApplianceFailure> {
-        let mut known = self.lock(entry).await;
+        let cell = (self.known.lock().unwrap_or_else(PoisonError::into_inner))
+            .entry(Account::of(entry))
+            .or_default()
+            .clone();
+        let mut known = cell.lock().await;
         match &*known {
             Known::Refused(by) => {
                 let user = match &entry.access {
@@ -125,7 +118,7 @@ impl Accounts {
         // The appliance answered: it holds the account until its verdict.
         let login = client.login().await.map_err(ApplianceFailure::Error);
         let refused = refuses_account(&login);
-        let next = match (&*known, &login) {
+        *known = match (&*known, &login) {
             (_, Ok(())) => Known::Accepted,
             (Known::Suspect(first), _) if refused => {
                 Known::Refused([first.clone(), entry.name.clone()])
@@ -134,7 +127,6 @@ impl Accounts {
             // Unreachable, or a session refused after the log in: nothing learnt.
             (same, Err(_)) => same.clone(),
         };
-        *known = next;
         login
     }
 }

@@ -9,6 +9,7 @@ use crate::address::normalise;
 use crate::client::Client;
 use crate::error::Problem;
 use crate::health::setters;
+use crate::segment::IdKind;
 use crate::wire::tls::Thumbprint;
 
 /// The schedule [`Fleet::backup`](crate::fleet::Fleet::backup) runs on an appliance unless told
@@ -231,8 +232,9 @@ pub(crate) fn check(appliances: &[Appliance]) -> Result<(), FleetError> {
         {
             problem(Setting::Group, message, None);
         }
-        if let Some(message) = schedule_problem(&appliance.schedule) {
-            problem(Setting::Schedule, message, None);
+        if IdKind::Schedule.problem(&appliance.schedule).is_some() {
+            let message = "the schedule must be a schedule id, such as \"default\"";
+            problem(Setting::Schedule, message.into(), None);
         }
         if let Access::LogIn { user, trust, .. } = &appliance.access {
             if let Some(message) = user_problem(user) {
@@ -256,15 +258,6 @@ pub(crate) fn check(appliances: &[Appliance]) -> Result<(), FleetError> {
     } else {
         Err(FleetError { problems })
     }
-}
-
-/// Why `schedule` is not a schedule id, if it is not.
-fn schedule_problem(schedule: &str) -> Option<String> {
-    (schedule.trim().is_empty()
-        || schedule.contains(['/', '\\', '?', '#'])
-        || schedule.chars().any(char::is_control)
-        || matches!(schedule, "." | ".."))
-    .then(|| "the schedule must be a schedule id, such as \"default\"".into())
 }
 
 /// Why `user` cannot log in, if it cannot.
@@ -318,11 +311,7 @@ fn sentence(problem: &Problem) -> String {
 /// problem, so that `?` works in a function returning [`Error`](crate::Error).
 impl From<FleetError> for crate::Error {
     fn from(error: FleetError) -> Self {
-        let problems = error.problems.iter();
-        Self::problems_found(
-            problems
-                .map(|p| Problem::new(crate::Field::Appliance, p.to_string()))
-                .collect(),
-        )
+        let problem = |p: &FleetProblem| Problem::new(crate::Field::Appliance, p.to_string());
+        Self::problems_found(error.problems.iter().map(problem).collect())
     }
 }

@@ -286,23 +286,19 @@ impl Fleet {
                 started.insert(update.name, outcome);
             }
         }
+        // Every appliance's updates begin with its start: none missing.
+        let limit = Duration::ZERO;
+        let mut member = |entry: Appliance| {
+            let missing = Err(ApplianceFailure::TimedOut { limit });
+            let outcome = started.remove(&entry.name).unwrap_or(missing);
+            crate::fleet::run::result(&entry, outcome)
+        };
         let groups = self
             .groups()
             .into_iter()
-            .map(|(group, members)| GroupBackup {
-                group,
-                members: members
-                    .into_iter()
-                    .map(|entry| {
-                        // Every appliance's updates begin with its start: none missing.
-                        let outcome = started.remove(&entry.name).unwrap_or(Err(
-                            ApplianceFailure::TimedOut {
-                                limit: Duration::ZERO,
-                            },
-                        ));
-                        crate::fleet::run::result(entry, outcome)
-                    })
-                    .collect(),
+            .map(|(group, members)| {
+                let members = members.into_iter().map(&mut member).collect();
+                GroupBackup { group, members }
             })
             .collect();
         Ok(FleetBackup {
@@ -313,17 +309,17 @@ impl Fleet {
 
     /// The appliances by group, in the order of each group's first appliance; an appliance
     /// without a group alone.
-    pub(crate) fn groups(&self) -> Vec<(Option<String>, Vec<&Appliance>)> {
-        let mut groups: Vec<(Option<String>, Vec<&Appliance>)> = Vec::new();
+    pub(crate) fn groups(&self) -> Vec<(Option<String>, Vec<Appliance>)> {
+        let mut groups: Vec<(Option<String>, Vec<Appliance>)> = Vec::new();
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for entry in self.appliances() {
             match entry.group.as_deref().and_then(|g| by_name.get(g)) {
-                Some(&at) => groups[at].1.push(entry),
+                Some(&at) => groups[at].1.push(entry.clone()),
                 None => {
                     if let Some(group) = &entry.group {
                         by_name.insert(group, groups.len());
                     }
-                    groups.push((entry.group.clone(), vec![entry]));
+                    groups.push((entry.group.clone(), vec![entry.clone()]));
                 }
             }
         }

@@ -57,7 +57,7 @@ pub enum ApplianceFailure {
     },
     /// The appliance or the connection to it failed; the error says which and what to do.
     #[error("{0}")]
-    Error(#[source] Error),
+    Error(#[from] Error),
     /// Following a backup stopped before the job ended ([`Fleet::backup_and_follow`](crate::fleet::Fleet::backup_and_follow)): its deadline
     /// passed, or reads failed for longer than the fault policy allows. The job goes on.
     #[error("{0}")]

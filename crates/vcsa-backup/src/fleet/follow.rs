@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures_core::Stream;
 use futures_core::stream::BoxStream;
-use futures_util::StreamExt;
-use futures_util::stream::SelectAll;
+use futures_util::future::{OptionFuture, join_all};
+use futures_util::{StreamExt, stream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
@@ -55,18 +55,6 @@ pub enum FollowEvent {
     Ended(Result<FollowedJob, ApplianceFailure>),
 }
 
-impl FollowEvent {
-    /// The job's status this update carries: the latest progress, or the final status.
-    pub fn status(&self) -> Option<&JobStatus> {
-        match self {
-            Self::Started(Ok(started)) => Some(&started.job),
-            Self::Progress(status) => Some(status),
-            Self::Ended(Ok(followed)) => Some(&followed.status),
-            Self::Started(Err(_)) | Self::Ended(Err(_)) => None,
-        }
-    }
-}
-
 /// A followed job that ended, `SUCCEEDED` or `FAILED`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -92,16 +80,13 @@ impl FollowedJob {
 /// Either way, **the backups go on**.
 #[must_use = "a stream does nothing unless polled"]
 pub struct FleetFollow {
-    /// Each group's starts, as places free: every member's first update, with the watch of
-    /// its backup when it started and is followed.
-    starts: Option<BoxStream<'static, (FollowUpdate, Option<Watched>)>>,
-    /// The watches of the started backups.
-    updates: SelectAll<Watched>,
+    /// Every appliance's updates, its start first; groups start as places free.
+    updates: BoxStream<'static, FollowUpdate>,
     sessions: Sessions,
 }
 
-/// The updates of one started backup, after its start.
-type Watched = BoxStream<'static, FollowUpdate>;
+/// One appliance's updates: its start, then its watch's when it started and is followed.
+type Updates = BoxStream<'static, FollowUpdate>;
 
 /// The clients of the appliances being followed whose session may be open, by appliance name.
 type Sessions = Arc<Mutex<HashMap<String, Client>>>;
@@ -111,10 +96,9 @@ impl FleetFollow {
     /// The started backups go on; the groups not started yet do not start.
     pub async fn close(self) {
         // Stop every start and watch first, so no request is under way while the sessions end.
-        drop(self.starts);
         drop(self.updates);
         let open: Vec<Client> = locked(&self.sessions).drain().map(|(_, c)| c).collect();
-        futures_util::future::join_all(open.iter().map(close)).await;
+        join_all(open.iter().map(close)).await;
     }
 }
 
@@ -122,21 +106,7 @@ impl Stream for FleetFollow {
     type Item = FollowUpdate;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<FollowUpdate>> {
-        if let Some(starts) = &mut self.starts {
-            match starts.poll_next_unpin(cx) {
-                Poll::Ready(Some((update, watched))) => {
-                    self.updates.extend(watched);
-                    return Poll::Ready(Some(update));
-                }
-                Poll::Ready(None) => self.starts = None,
-                Poll::Pending => {}
-            }
-        }
-        match self.updates.poll_next_unpin(cx) {
-            // No watch now, but groups still to start: their starts wake this stream.
-            Poll::Ready(None) if self.starts.is_some() => Poll::Pending,
-            other => other,
-        }
+        self.updates.poll_next_unpin(cx)
     }
 }
 
@@ -144,10 +114,8 @@ impl fmt::Debug for FleetFollow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let open = self.sessions.lock().map_or(0, |s| s.len());
         f.debug_struct("FleetFollow")
-            .field("starting", &self.starts.is_some())
-            .field("followed", &self.updates.len())
             .field("open_sessions", &open)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -248,35 +216,25 @@ impl Fleet {
             follow,
         };
         let sessions = group.sessions.clone();
-        let groups: Vec<Vec<Appliance>> = self
-            .groups()
-            .into_iter()
-            .map(|(_, members)| members.into_iter().cloned().collect())
-            .collect();
-        let starts = futures_util::stream::iter(groups)
+        let updates = stream::iter(self.groups())
             // In the inventory's order: a group waits for its places before the next asks.
-            .then(move |members| {
+            .then(move |(_, members)| {
                 let (places, slots) = (places.clone(), slots.clone());
                 async move {
                     let count = u32::try_from(members.len()).unwrap_or(u32::MAX);
                     // Never closed: waiting cannot fail.
-                    let place = match places {
-                        Some(places) => places.acquire_many_owned(count).await.ok(),
-                        None => None,
-                    };
+                    let place = places.map(|places| places.acquire_many_owned(count));
+                    let place = OptionFuture::from(place).await.and_then(Result::ok);
                     let slot = slots.acquire_many_owned(count).await.ok();
                     (members, place, slot)
                 }
             })
             .map(move |(members, place, slot)| group.clone().start(members, place, slot))
             .buffer_unordered(self.jobs)
-            .flat_map(futures_util::stream::iter)
+            .flat_map(stream::iter)
+            .flatten_unordered(None)
             .boxed();
-        Ok(FleetFollow {
-            starts: Some(starts),
-            updates: SelectAll::new(),
-            sessions,
-        })
+        Ok(FleetFollow { updates, sessions })
     }
 }
 
@@ -292,74 +250,79 @@ struct Group {
 
 impl Group {
     /// Starts the backups of one group's `members`: logs in to all, gets each start ready, then
-    /// sends the starts together. Each member's first update, with the watch of its backup
-    /// when it started and is followed (holding its share of `place`).
+    /// sends the starts together. Each member's updates, a followed backup holding its share of
+    /// `place`.
     async fn start(
         self,
         members: Vec<Appliance>,
         mut place: Option<OwnedSemaphorePermit>,
         _slot: Option<OwnedSemaphorePermit>,
-    ) -> Vec<(FollowUpdate, Option<Watched>)> {
+    ) -> Vec<Updates> {
         let until = Instant::now() + self.fleet.time_limit;
         // Log in to all first, so the window measures the start requests alone.
-        let ready =
-            futures_util::future::join_all(members.iter().map(|entry| self.ready(entry, until)))
-                .await;
+        let ready = join_all(members.iter().map(|entry| self.ready(entry, until))).await;
         let requested_at = Utc::now();
         let opened = Instant::now();
-        let window_end = opened + self.plan.window;
-        let comment = self.plan.comment.as_deref();
-        let this = &self;
-        let sent = futures_util::future::join_all(members.iter().zip(ready).map(
-            |(entry, ready)| async move {
-                let (client, start) = ready?;
-                let sent = start.send(&client, entry, comment, window_end).await;
-                let job = this.end_if_failed(entry, &client, sent).await?;
-                Ok((client, job, opened.elapsed()))
-            },
-        ))
-        .await;
-        let mut first = Vec::with_capacity(members.len());
-        for (entry, sent) in members.iter().zip(sent) {
-            let (client, job, accepted_after) = match sent {
-                Ok(sent) => sent,
-                Err(failure) => {
-                    let event = FollowEvent::Started(Err(failure));
-                    first.push((FollowUpdate::new(entry, None, event), None));
-                    continue;
-                }
-            };
-            let watched = match &self.follow {
-                Some(options) => {
-                    let watching = Watching {
-                        watch: client.watch_job(&job.id, options),
+        join_all(members.into_iter().zip(ready).map(|(entry, ready)| {
+            let place = place.as_mut().and_then(|p| p.split(1));
+            self.send(entry, ready, requested_at, opened, place)
+        }))
+        .await
+    }
+
+    /// Sends one member's start, the group's starts going out at `requested_at` (`opened` on
+    /// the clock), and follows its backup when it started.
+    async fn send(
+        &self,
+        entry: Appliance,
+        ready: Result<(Client, Start), ApplianceFailure>,
+        requested_at: DateTime<Utc>,
+        opened: Instant,
+        place: Option<OwnedSemaphorePermit>,
+    ) -> Updates {
+        let sent = async {
+            let (client, start) = ready?;
+            let comment = self.plan.comment.as_deref();
+            let job = start
+                .send(&client, &entry, comment, opened + self.plan.window)
+                .await;
+            let job = self.end_if_failed(&entry, &client, job).await?;
+            Ok((job, client))
+        };
+        let (first, watching) = match sent.await {
+            Ok((job, client)) => {
+                let accepted_after = opened.elapsed();
+                let id = job.id.clone();
+                let watching = match &self.follow {
+                    Some(options) => Some(Box::new(Watching {
+                        watch: client.watch_job(&id, options),
                         entry: entry.clone(),
-                        job: job.id.clone(),
+                        job: id.clone(),
                         client,
                         sessions: self.sessions.clone(),
-                        _place: place.as_mut().and_then(|p| p.split(1)),
-                    };
-                    let watch = futures_util::stream::unfold(Some(Box::new(watching)), |w| async {
-                        watch_next(w?).await
-                    });
-                    Some(watch.boxed())
-                }
-                None => {
-                    end(&self.sessions, &entry.name, &client).await;
-                    None
-                }
-            };
-            let id = job.id.clone();
-            let started = BackupStarted {
-                job,
-                requested_at,
-                accepted_after,
-                in_window: accepted_after <= self.plan.window,
-            };
-            let event = FollowEvent::Started(Ok(started));
-            first.push((FollowUpdate::new(entry, Some(&id), event), watched));
-        }
-        first
+                        _place: place,
+                    })),
+                    None => {
+                        end(&self.sessions, &entry.name, &client).await;
+                        None
+                    }
+                };
+                let started = BackupStarted {
+                    job,
+                    requested_at,
+                    accepted_after,
+                    in_window: accepted_after <= self.plan.window,
+                };
+                let event = FollowEvent::Started(Ok(started));
+                (FollowUpdate::new(&entry, Some(&id), event), watching)
+            }
+            Err(failure) => {
+                let event = FollowEvent::Started(Err(failure));
+                (FollowUpdate::new(&entry, None, event), None)
+            }
+        };
+        let watched = stream::unfold(watching, |w| async { watch_next(w?).await });
+        stream::iter([first]).chain(watched).boxed()
     }
 
     /// A session with the appliance and its start ready, before `until`.
@@ -372,12 +335,7 @@ impl Group {
         // Known once open, so that stopping meanwhile still ends the session.
         locked(&self.sessions).insert(entry.name.clone(), client.clone());
         let limit = until.saturating_duration_since(Instant::now());
-        let prepare = async {
-            self.plan
-                .prepare(&client)
-                .await
-                .map_err(ApplianceFailure::Error)
-        };
+        let prepare = async { Ok(self.plan.prepare(&client).await?) };
         let prepared = within(until, limit, prepare).await;
         let start = self.end_if_failed(entry, &client, prepared).await?;
         Ok((client, start))

@@ -43,7 +43,6 @@ mod backup;
 mod failure;
 mod follow;
 mod run;
-mod schedules;
 
 pub use appliance::{Appliance, DEFAULT_SCHEDULE, FleetError, FleetProblem, Setting, Trust};
 pub use backup::{

@@ -1,5 +1,5 @@
-//! Running an operation on every appliance of an inventory: bounded concurrency, one session
-//! per appliance, every failure isolated.
+//! Running an operation on every appliance of an inventory (check, list, apply schedules):
+//! bounded concurrency, one session per appliance, every failure isolated.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
 use crate::health::setters;
 use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
+use crate::schedule::{ApplyOptions, ScheduleDiff, ScheduleSpec};
 use crate::wire::flavour::Flavour;
 
 /// How many appliances a fleet works on at once unless told otherwise.
@@ -134,6 +135,47 @@ impl Fleet {
         .await
     }
 
+    /// Makes each appliance's schedule (the one [`Appliance::schedule`] names) match the spec
+    /// `desired` gives for it, as [`Client::apply_schedule`](crate::Client::apply_schedule)
+    /// does for one appliance. Each appliance within the fleet's time limit; results in the
+    /// appliances' order.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run_fleet(2, async |servers| {
+    /// use vcsa_backup::fleet::{Appliance, Fleet};
+    /// use vcsa_backup::{ApplyOptions, ScheduleSpec, Secret};
+    ///
+    /// let password = Secret::new(std::env::var("VCSA_PASSWORD")?);
+    /// let fleet = Fleet::new(servers.iter().enumerate().map(|(i, server)| {
+    ///     Appliance::new(format!("vc-{i}"), server, "administrator@vsphere.local", password.clone())
+    /// }))?;
+    /// let nightly = ScheduleSpec::builder()
+    ///     .location("sftp://nas.example.com/backups/vcsa")
+    ///     .location_credentials("backup", Secret::new("Nas-Pa55word!"))
+    ///     .at(23, 0)
+    ///     .keep(7)
+    ///     .build()?;
+    /// // What would change, then the change, then nothing left to change.
+    /// let plan = fleet.apply_schedules(|_| &nightly, &ApplyOptions::new().dry_run(true)).await;
+    /// assert!(plan.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| !d.is_applied())));
+    /// let done = fleet.apply_schedules(|_| &nightly, &ApplyOptions::new()).await;
+    /// assert!(done.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| d.is_applied())), "{done:?}");
+    /// let again = fleet.apply_schedules(|_| &nightly, &ApplyOptions::new().dry_run(true)).await;
+    /// assert!(again.iter().all(|r| r.outcome.as_ref().is_ok_and(|d| d.is_unchanged())), "{again:?}");
+    /// # Ok(()) })
+    /// ```
+    pub async fn apply_schedules<'s>(
+        &self,
+        desired: impl Fn(&Appliance) -> &'s ScheduleSpec,
+        options: &ApplyOptions,
+    ) -> Vec<ApplianceResult<ScheduleDiff>> {
+        self.on_each(self.time_limit, |client, appliance| {
+            let (id, spec) = (appliance.schedule.clone(), desired(appliance));
+            async move { client.apply_schedule(&id, spec, options).await }
+        })
+        .await
+    }
+
     /// Runs `op` on every appliance with a logged-in client, `jobs` at a time, each within
     /// `limit` (log in included) and all within the fleet's deadline; results in the
     /// appliances' order.
@@ -146,27 +188,21 @@ impl Fleet {
         let accounts = Accounts::default();
         let start = Instant::now();
         let end = self.deadline.unwrap_or(start + DEFAULT_DEADLINE);
+        let allowed = end.saturating_duration_since(start);
         let runs = self.appliances.iter().map(|entry| {
             let (slots, accounts, op) = (&slots, &accounts, &op);
             let run = async move {
                 let _slot = slots.acquire().await;
                 let until = Instant::now() + limit;
                 let client = self.open(entry, accounts, until).await?;
-                let read = async {
-                    op(client.clone(), entry)
-                        .await
-                        .map_err(ApplianceFailure::Error)
-                };
+                let read = async { Ok(op(client.clone(), entry).await?) };
                 let outcome = within(until, limit, read).await;
                 close(&client).await;
                 outcome
             };
             async move {
-                let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(Err(
-                    ApplianceFailure::DeadlinePassed {
-                        allowed: end.saturating_duration_since(start),
-                    },
-                ));
+                let passed = Err(ApplianceFailure::DeadlinePassed { allowed });
+                let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(passed);
                 result(entry, outcome)
             }
         });
@@ -200,7 +236,7 @@ impl Fleet {
                     Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
                     Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
                 };
-                builder.build().map_err(ApplianceFailure::Error)?
+                builder.build()?
             }
         };
         let limit = until.saturating_duration_since(Instant::now());
