@@ -8,13 +8,12 @@ use std::error::Error as StdError;
 
 use progenitor_client::Error as WireError;
 use serde_json::Value;
-use vcsa_backup_api::types;
 
 use crate::error::{
     AuthFailure, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };
 use crate::message::Message;
-use crate::wire::convert::{IntoDomain, convert_all, rest_type_to_api};
+use crate::wire::convert::{IntoDomain, rest_type_to_api};
 use crate::wire::scrub::{self, Scrub};
 
 /// How much of a body an error keeps for diagnosis.
@@ -27,31 +26,6 @@ const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
 pub(crate) enum Body {
     Quotable,
     Secret,
-}
-
-/// An error body of either flavour, converted into one form.
-pub(crate) trait IntoServerError {
-    fn into_server_error(self, status: u16) -> ServerError;
-}
-
-impl IntoServerError for types::StdError {
-    fn into_server_error(self, status: u16) -> ServerError {
-        ServerError {
-            error_type: self.error_type.map(IntoDomain::into_domain),
-            messages: convert_all(self.messages),
-            data: (!self.data.is_empty()).then_some(Value::Object(self.data)),
-            status: Some(status),
-        }
-    }
-}
-
-impl IntoServerError for types::RestError {
-    fn into_server_error(self, status: u16) -> ServerError {
-        let mut e = self.value.into_server_error(status);
-        // `/rest` names the type only outside the body: the outer name wins.
-        e.error_type = Some(self.type_.into_domain());
-        e
-    }
 }
 
 /// Sorts an error the appliance reported into the variant that says what to do next.
@@ -91,15 +65,16 @@ fn busy(server: ServerError) -> Error {
 
 /// Maps any failure of a generated call. `E` is the operation's error body (either flavour);
 /// `scrub` holds the secrets the request carried.
-pub(crate) async fn from_wire<E: IntoServerError>(
+pub(crate) async fn from_wire<E: IntoDomain<ServerError>>(
     error: WireError<E>,
     body: Body,
     scrub: &Scrub,
 ) -> Error {
     match error {
         WireError::ErrorResponse(rv) => {
-            let status = rv.status().as_u16();
-            let mut server = rv.into_inner().into_server_error(status);
+            let status = Some(rv.status().as_u16());
+            let mut server: ServerError = rv.into_inner().into_domain();
+            server.status = status;
             scrub.server_error(&mut server);
             from_server(server)
         }

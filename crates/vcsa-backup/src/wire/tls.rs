@@ -64,19 +64,16 @@ impl Thumbprint {
 /// What follows a `<digest> Fingerprint=` label whose digest is SHA-256 (any case, with or
 /// without a dash: `SHA256`, `sha256`, `SHA-256`); the text unchanged when it has no label.
 fn strip_label(text: &str) -> &str {
-    let Some((label, digits)) = text.split_once('=') else {
-        return text;
+    let label = |label: &str| {
+        let label = label.chars().filter(|c| !(c.is_whitespace() || *c == '-'));
+        label
+            .collect::<String>()
+            .eq_ignore_ascii_case("sha256fingerprint")
     };
-    let label: String = label
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '-'))
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if label == "sha256fingerprint" {
-        digits
-    } else {
+    match text.split_once('=') {
+        Some((l, digits)) if label(l) => digits,
         // Another digest's fingerprint (SHA1 is the old default) would never match: refuse it.
-        text
+        _ => text,
     }
 }
 

@@ -22,19 +22,10 @@ impl ToWire<types::BackupRequest> for BackupRequest {
     }
 }
 
+/// By the name both give it (`SFTP`, `NFS`...).
 impl ToWire<enums::LocationType> for LocationType {
     fn to_wire(&self) -> enums::LocationType {
-        use enums::LocationType as W;
-        match self {
-            Self::Ftp => W::Ftp,
-            Self::Ftps => W::Ftps,
-            Self::Http => W::Http,
-            Self::Https => W::Https,
-            Self::Scp => W::Scp,
-            Self::Sftp => W::Sftp,
-            Self::Nfs => W::Nfs,
-            Self::Smb => W::Smb,
-        }
+        enums::LocationType::from(self.to_string())
     }
 }
 

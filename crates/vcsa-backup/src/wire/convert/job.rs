@@ -6,9 +6,9 @@ use vcsa_backup_api::{enums, types};
 
 use super::{FromWire, IntoDomain, convert_all};
 use crate::error::ServerError;
-use crate::job::details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskState};
+use crate::job::details::{BuildInfo, JobDetails, Target, TaskProgress};
 use crate::job::id::JobId;
-use crate::job::status::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};
+use crate::job::status::{JobState, JobStatus, Outcome, Percent};
 
 impl FromWire<enums::BackupRestoreProcessState> for JobState {
     fn from_wire(state: enums::BackupRestoreProcessState) -> Self {
@@ -39,22 +39,7 @@ impl FromWire<types::BackupJobStatus> for JobStatus {
 
 impl FromWire<types::ReturnResult> for Outcome {
     fn from_wire(r: types::ReturnResult) -> Self {
-        Self::new(
-            OutcomeStatus::from(r.status.as_str()),
-            convert_all(r.messages),
-        )
-    }
-}
-
-impl FromWire<enums::DetailsStatus> for TaskState {
-    fn from_wire(value: enums::DetailsStatus) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl FromWire<enums::DetailsType> for JobKind {
-    fn from_wire(value: enums::DetailsType) -> Self {
-        Self::from(value.as_str())
+        Self::new(r.status.into_domain(), convert_all(r.messages))
     }
 }
 

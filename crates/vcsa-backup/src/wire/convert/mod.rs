@@ -10,7 +10,12 @@ pub(crate) mod job;
 pub(crate) mod message;
 pub(crate) mod restore;
 
+use vcsa_backup_api::enums;
+
 use crate::backup::part::PartId;
+use crate::error::ServerErrorType;
+use crate::job::details::{JobKind, TaskState};
+use crate::job::status::OutcomeStatus;
 
 pub(crate) use error::rest_type_to_api;
 pub(crate) use message::convert_all;
@@ -29,6 +34,26 @@ impl<T, D: FromWire<T>> IntoDomain<D> for T {
     fn into_domain(self) -> D {
         D::from_wire(self)
     }
+}
+
+/// Enums the SDK declares again with the generated one's values (both open), read by their text;
+/// `/api` names error types in upper case, the same spelling as [`ServerErrorType`].
+macro_rules! by_wire_text {
+    ($($wire:ty => $domain:ty,)*) => {$(
+        impl FromWire<$wire> for $domain {
+            fn from_wire(value: $wire) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+    )*};
+}
+
+by_wire_text! {
+    enums::ErrorType => ServerErrorType,
+    enums::DetailsStatus => TaskState,
+    enums::DetailsType => JobKind,
+    enums::ReconciliationStatus => TaskState,
+    enums::ReturnStatus => OutcomeStatus,
 }
 
 /// Writes a domain value in the wire form an operation sends.

@@ -55,7 +55,7 @@ impl FromWire<types::ReconciliationInfo> for Reconciliation {
             other => other.to_string(),
         });
         Self {
-            state: crate::job::details::TaskState::from(i.status.as_str()),
+            state: i.status.into_domain(),
             progress: Percent::clamped(i.progress),
             description: i.description.into_domain(),
             messages: convert_all(i.messages),
