@@ -29,7 +29,7 @@ pub(crate) enum Body {
 }
 
 /// Sorts an error the appliance reported into the variant that says what to do next.
-pub(crate) fn from_server(server: ServerError) -> Error {
+fn from_server(server: ServerError) -> Error {
     use ServerErrorType as T;
     match &server.error_type {
         Some(T::FeatureInUse) => Error::BackupInProgress(server),

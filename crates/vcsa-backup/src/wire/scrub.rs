@@ -70,7 +70,7 @@ impl Scrub {
     }
 
     /// `text` without user information in its URLs and without any secret, or [`WITHHELD`]
-    /// when a secret can still be decoded from what is left.
+    /// when a secret can still be decoded from what is left; borrowed only when unchanged.
     pub(crate) fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = strip_userinfo(text);
         for needle in &self.needles {
@@ -79,26 +79,24 @@ impl Scrub {
             }
         }
         if self.still_readable(&out) {
-            return Cow::Borrowed(WITHHELD);
+            return Cow::Owned(WITHHELD.into());
         }
         out
     }
 
     /// [`text`](Self::text), in place.
     pub(crate) fn string(&self, text: &mut String) {
-        let clean = match self.text(text) {
-            Cow::Borrowed(same) if std::ptr::eq(same, text.as_str()) => return,
-            clean => clean.into_owned(),
-        };
-        *text = clean;
+        if let Cow::Owned(clean) = self.text(text) {
+            *text = clean;
+        }
     }
 
     /// Bytes of an answer, scrubbed as text (invalid UTF-8 is replaced, as excerpts show it).
     pub(crate) fn bytes(&self, bytes: &[u8]) -> Vec<u8> {
         let text = String::from_utf8_lossy(bytes);
         match self.text(&text) {
-            Cow::Borrowed(same) if std::ptr::eq(same, &*text) => bytes.to_vec(),
-            other => other.into_owned().into_bytes(),
+            Cow::Borrowed(_) => bytes.to_vec(),
+            Cow::Owned(clean) => clean.into_bytes(),
         }
     }
 
