@@ -188,11 +188,7 @@ fn describe_tls(error: &rustls::Error) -> String {
 
 /// A redirect: not followed, so credentials never leave for another address; the base URL is
 /// what needs fixing. Its target is shown without user information, query or fragment.
-pub(crate) fn redirected(
-    status: u16,
-    headers: &reqwest::header::HeaderMap,
-    scrub: &Scrub,
-) -> Error {
+fn redirected(status: u16, headers: &reqwest::header::HeaderMap, scrub: &Scrub) -> Error {
     let to = headers
         .get(reqwest::header::LOCATION)
         .and_then(|l| l.to_str().ok())
