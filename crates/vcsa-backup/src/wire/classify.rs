@@ -8,13 +8,12 @@ use std::error::Error as StdError;
 
 use progenitor_client::Error as WireError;
 use serde_json::Value;
-use vcsa_backup_api::types;
 
 use crate::error::{
     AuthFailure, Error, Field, InvalidRequest, Problem, ServerError, ServerErrorType,
 };
 use crate::message::Message;
-use crate::wire::convert::{IntoDomain, convert_all, rest_type_to_api};
+use crate::wire::convert::{IntoDomain, rest_type_to_api};
 use crate::wire::scrub::{self, Scrub};
 
 /// How much of a body an error keeps for diagnosis.
@@ -29,33 +28,8 @@ pub(crate) enum Body {
     Secret,
 }
 
-/// An error body of either flavour, converted into one form.
-pub(crate) trait IntoServerError {
-    fn into_server_error(self, status: u16) -> ServerError;
-}
-
-impl IntoServerError for types::StdError {
-    fn into_server_error(self, status: u16) -> ServerError {
-        ServerError {
-            error_type: self.error_type.map(IntoDomain::into_domain),
-            messages: convert_all(self.messages),
-            data: (!self.data.is_empty()).then_some(Value::Object(self.data)),
-            status: Some(status),
-        }
-    }
-}
-
-impl IntoServerError for types::RestError {
-    fn into_server_error(self, status: u16) -> ServerError {
-        let mut e = self.value.into_server_error(status);
-        // `/rest` names the type only outside the body: the outer name wins.
-        e.error_type = Some(self.type_.into_domain());
-        e
-    }
-}
-
 /// Sorts an error the appliance reported into the variant that says what to do next.
-pub(crate) fn from_server(server: ServerError) -> Error {
+fn from_server(server: ServerError) -> Error {
     use ServerErrorType as T;
     match &server.error_type {
         Some(T::FeatureInUse) => Error::BackupInProgress(server),
@@ -91,15 +65,16 @@ fn busy(server: ServerError) -> Error {
 
 /// Maps any failure of a generated call. `E` is the operation's error body (either flavour);
 /// `scrub` holds the secrets the request carried.
-pub(crate) async fn from_wire<E: IntoServerError>(
+pub(crate) async fn from_wire<E: IntoDomain<ServerError>>(
     error: WireError<E>,
     body: Body,
     scrub: &Scrub,
 ) -> Error {
     match error {
         WireError::ErrorResponse(rv) => {
-            let status = rv.status().as_u16();
-            let mut server = rv.into_inner().into_server_error(status);
+            let status = Some(rv.status().as_u16());
+            let mut server: ServerError = rv.into_inner().into_domain();
+            server.status = status;
             scrub.server_error(&mut server);
             from_server(server)
         }
@@ -213,11 +188,7 @@ fn describe_tls(error: &rustls::Error) -> String {
 
 /// A redirect: not followed, so credentials never leave for another address; the base URL is
 /// what needs fixing. Its target is shown without user information, query or fragment.
-pub(crate) fn redirected(
-    status: u16,
-    headers: &reqwest::header::HeaderMap,
-    scrub: &Scrub,
-) -> Error {
+fn redirected(status: u16, headers: &reqwest::header::HeaderMap, scrub: &Scrub) -> Error {
     let to = headers
         .get(reqwest::header::LOCATION)
         .and_then(|l| l.to_str().ok())
@@ -393,91 +364,4 @@ pub(crate) fn excerpt(bytes: &[u8], body: Body) -> String {
         out.push('…');
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn both_shapes_give_the_same_error() {
-        let api = br#"{"error_type":"FEATURE_IN_USE","messages":[{"id":"a","default_message":"Busy.","args":[]}]}"#;
-        let rest = br#"{"type":"com.vmware.vapi.std.errors.feature_in_use","value":{"messages":[{"id":"a","default_message":"Busy.","args":[]}]}}"#;
-        assert_eq!(decode_error_body(api, true), decode_error_body(rest, true));
-        assert!(matches!(
-            from_server(decode_error_body(api, true).unwrap()),
-            Error::BackupInProgress(_)
-        ));
-    }
-
-    #[test]
-    fn job_status_bodies_are_not_mistaken_for_errors() {
-        let status = br#"{"id":"x","state":"FAILED","messages":[],"progress":"lots"}"#;
-        assert_eq!(decode_error_body(status, true), None);
-    }
-
-    proptest! {
-        /// Whatever the bytes, decoding and classifying never panics, and excerpts stay short.
-        #[test]
-        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-            let e = serde_json::from_slice::<Value>(&bytes).err()
-                .unwrap_or_else(|| serde_json::from_str::<u8>("x").unwrap_err());
-            let error = from_undecodable(&bytes, &e, Body::Quotable, &Scrub::new([]));
-            let _ = error.to_string();
-            prop_assert!(excerpt(&bytes, Body::Quotable).chars().count() <= EXCERPT_CHARS + 1);
-        }
-
-        /// JSON of any shape (not only bytes) never panics either.
-        #[test]
-        fn arbitrary_json_never_panics(value in arb_json()) {
-            let bytes = serde_json::to_vec(&value).unwrap();
-            if let Some(server) = decode_error_body(&bytes, false) {
-                let _ = from_server(server).to_string();
-            }
-        }
-
-        /// Every cut of a valid error body either decodes or is reported as truncated.
-        #[test]
-        fn truncated_bodies_are_typed(cut in 0usize..120) {
-            let full = br#"{"type":"com.vmware.vapi.std.errors.not_found","value":{"messages":[{"id":"x","default_message":"No job.","args":["a"]}]}}"#;
-            let cut = cut.min(full.len() - 1);
-            let part = &full[..cut];
-            let e = serde_json::from_slice::<Value>(part).unwrap_err();
-            let error = from_undecodable(part, &e, Body::Quotable, &Scrub::new([]));
-            let is_malformed = matches!(error, Error::MalformedResponse { .. });
-            prop_assert!(is_malformed);
-        }
-    }
-
-    fn arb_json() -> impl Strategy<Value = Value> {
-        const KEYS: [&str; 7] = [
-            "type",
-            "value",
-            "messages",
-            "error_type",
-            "data",
-            "args",
-            "default_message",
-        ];
-        let key = || proptest::sample::select(&KEYS[..]).prop_map(str::to_string);
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            prop_oneof![
-                key(),
-                Just("com.vmware.vapi.std.errors.".to_string()),
-                ".*".prop_map(|s: String| s),
-            ]
-            .prop_map(Value::String),
-        ];
-        leaf.prop_recursive(4, 32, 6, move |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                proptest::collection::btree_map(key(), inner, 0..6)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
 }

@@ -11,8 +11,9 @@ use std::time::Instant;
 use progenitor_client::{Error as WireError, ResponseValue};
 use vcsa_backup_api::{Client as Api, ClientInfo as _, Secret, types};
 
-use crate::error::Error;
-use crate::wire::classify::{self, Body, IntoServerError};
+use crate::error::{Error, ServerError};
+use crate::wire::classify::{self, Body};
+use crate::wire::convert::IntoDomain;
 use crate::wire::flavour::Flavour;
 use crate::wire::scrub::Scrub;
 
@@ -173,28 +174,19 @@ fn report<A>(
     started: Instant,
 ) {
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let flavour = match flavour {
-        Flavour::Api => "api",
-        Flavour::Rest => "rest",
-    };
-    match (status, result) {
-        (Some(status), _) => tracing::debug!(
-            target: TARGET,
-            operation,
-            flavour,
-            status,
-            duration_ms,
-            "request"
-        ),
-        (None, result) => tracing::debug!(
-            target: TARGET,
-            operation,
-            flavour,
-            failure = failure_kind(result),
-            duration_ms,
-            "request"
-        ),
-    }
+    // The flavour without its slash; the status or, when no answer came, the failure (a field
+    // that is `None` is left out of the event).
+    let flavour = &flavour.to_string()[1..];
+    let failure = status.is_none().then(|| failure_kind(result));
+    tracing::debug!(
+        target: TARGET,
+        operation,
+        flavour,
+        status,
+        failure,
+        duration_ms,
+        "request"
+    );
 }
 
 /// Why no answer came, in a word or two: for the per-request event.
@@ -220,7 +212,7 @@ fn failure_kind<A>(result: &Result<A, Error>) -> &'static str {
 }
 
 /// The value of an answer, or its failure as an [`Error`]; with the HTTP status either way.
-async fn settle<T, E: IntoServerError>(
+async fn settle<T, E: IntoDomain<ServerError>>(
     answer: Result<ResponseValue<T>, WireError<E>>,
     body: Body,
     scrub: impl FnOnce() -> Scrub,

@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::crypto::{WebPkiSupportedAlgorithms, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
 
@@ -23,12 +23,8 @@ pub(crate) struct Thumbprint(pub(crate) [u8; 32]);
 /// A certificate's SHA-256 thumbprint.
 fn thumbprint_of(der: &[u8]) -> Thumbprint {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
-    Thumbprint(
-        digest
-            .as_ref()
-            .try_into()
-            .expect("a SHA-256 digest is 32 bytes"),
-    )
+    let bytes = digest.as_ref().try_into();
+    Thumbprint(bytes.expect("a SHA-256 digest is 32 bytes"))
 }
 
 impl Thumbprint {
@@ -64,19 +60,16 @@ impl Thumbprint {
 /// What follows a `<digest> Fingerprint=` label whose digest is SHA-256 (any case, with or
 /// without a dash: `SHA256`, `sha256`, `SHA-256`); the text unchanged when it has no label.
 fn strip_label(text: &str) -> &str {
-    let Some((label, digits)) = text.split_once('=') else {
-        return text;
+    let label = |label: &str| {
+        let label = label.chars().filter(|c| !(c.is_whitespace() || *c == '-'));
+        label
+            .collect::<String>()
+            .eq_ignore_ascii_case("sha256fingerprint")
     };
-    let label: String = label
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '-'))
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if label == "sha256fingerprint" {
-        digits
-    } else {
+    match text.split_once('=') {
+        Some((l, digits)) if label(l) => digits,
         // Another digest's fingerprint (SHA1 is the old default) would never match: refuse it.
-        text
+        _ => text,
     }
 }
 
@@ -117,7 +110,7 @@ pub(crate) fn config(trust: Trust) -> Result<rustls::ClientConfig, Problem> {
     };
     let verifier = Arc::new(Verifier {
         check,
-        provider: provider.clone(),
+        algorithms: provider.signature_verification_algorithms,
     });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -131,7 +124,8 @@ pub(crate) fn config(trust: Trust) -> Result<rustls::ClientConfig, Problem> {
 #[derive(Debug)]
 struct Verifier {
     check: Check,
-    provider: Arc<CryptoProvider>,
+    /// The provider's, for the handshake signatures.
+    algorithms: WebPkiSupportedAlgorithms,
 }
 
 #[derive(Debug)]
@@ -198,12 +192,7 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -212,17 +201,10 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.algorithms.supported_schemes()
     }
 }

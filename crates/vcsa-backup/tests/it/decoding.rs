@@ -189,3 +189,122 @@ async fn an_oversized_answer_is_a_typed_error() {
     assert!(reason.contains("truncated"), "{reason}");
     assert!(excerpt.chars().count() <= 161);
 }
+
+/// A client speaking `flavour` to a scripted server that gives `answer` to everything but log in.
+async fn answering(answer: &Arc<Mutex<Answer>>, flavour: Flavour) -> Client {
+    Client::builder(scripted_server(answer.clone()).await)
+        // Long enough not to be scrubbed out of the answers as a secret of the request.
+        .credentials("u", Secret::new("Pa55-w0rd"))
+        .flavour(flavour)
+        .build()
+        .unwrap()
+}
+
+/// What a job status read gives for `body` in a success answer (HTTP 200) on `/api`.
+async fn job_status_from(body: &[u8]) -> Result<vcsa_backup::JobStatus, Error> {
+    let answer = Arc::new(Mutex::new(Answer {
+        status: 200,
+        body: body.to_vec(),
+    }));
+    let client = answering(&answer, Flavour::Api).await;
+    client.get_job(&JobId::new("20240601-100000-1")).await
+}
+
+/// A success answer holding an error in either flavour's shape is that error, the same either way.
+#[tokio::test]
+async fn an_error_in_a_success_answer_is_the_same_error_in_either_shape() {
+    let api = br#"{"error_type":"FEATURE_IN_USE","messages":[{"id":"a","default_message":"Busy.","args":[]}]}"#;
+    let rest = br#"{"type":"com.vmware.vapi.std.errors.feature_in_use","value":{"messages":[{"id":"a","default_message":"Busy.","args":[]}]}}"#;
+    let api = job_status_from(api).await.unwrap_err();
+    let rest = job_status_from(rest).await.unwrap_err();
+    assert!(matches!(api, Error::BackupInProgress(_)), "{api:?}");
+    assert_eq!(api.server_error(), rest.server_error());
+}
+
+/// A job status with a field of the wrong type is malformed: its `messages` do not make it an
+/// error, which must name its type.
+#[tokio::test]
+async fn a_job_status_is_not_mistaken_for_an_error() {
+    let status = br#"{"id":"x","state":"FAILED","messages":[],"progress":"lots"}"#;
+    let error = job_status_from(status).await.unwrap_err();
+    assert!(
+        matches!(error, Error::MalformedResponse { .. }),
+        "{error:?}"
+    );
+}
+
+/// Every cut of a valid error body in a success answer is malformed, never half an error.
+#[tokio::test]
+async fn every_cut_of_an_error_body_is_malformed() {
+    let full = br#"{"type":"com.vmware.vapi.std.errors.not_found","value":{"messages":[{"id":"x","default_message":"No job.","args":["a"]}]}}"#;
+    let answer = Arc::new(Mutex::new(Answer {
+        status: 200,
+        body: Vec::new(),
+    }));
+    let client = answering(&answer, Flavour::Api).await;
+    for cut in 0..full.len() {
+        answer.lock().unwrap().body = full[..cut].to_vec();
+        let error = client.list_jobs().await.unwrap_err();
+        assert!(
+            matches!(error, Error::MalformedResponse { .. }),
+            "{cut}: {error:?}"
+        );
+    }
+}
+
+/// JSON of any shape, with the keys error bodies use.
+fn arb_json() -> impl Strategy<Value = Value> {
+    const KEYS: [&str; 7] = [
+        "type",
+        "value",
+        "messages",
+        "error_type",
+        "data",
+        "args",
+        "default_message",
+    ];
+    let key = || proptest::sample::select(&KEYS[..]).prop_map(str::to_string);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        prop_oneof![
+            key(),
+            Just("com.vmware.vapi.std.errors.".to_string()),
+            ".*".prop_map(|s: String| s),
+        ]
+        .prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map(key(), inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// JSON of any shape, as a success or an error answer in either flavour, is a value or a
+    /// typed error.
+    #[test]
+    fn any_json_is_a_value_or_a_typed_error(
+        value in arb_json(),
+        status in prop_oneof![Just(200u16), Just(400), Just(404), Just(500), Just(503)],
+        rest in any::<bool>(),
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let body = serde_json::to_vec(&value).unwrap();
+            let answer = Arc::new(Mutex::new(Answer { status, body }));
+            let flavour = if rest { Flavour::Rest } else { Flavour::Api };
+            let client = answering(&answer, flavour).await;
+            if let Err(e) = client.get_job(&JobId::new("20240601-100000-1")).await {
+                assert!(typed(&e));
+            }
+            if let Err(e) = client.list_jobs().await { assert!(typed(&e)); }
+        });
+    }
+}

@@ -37,6 +37,7 @@ mod schedule_recurrence;
 mod schedule_spec;
 mod schedule_update;
 mod schedules;
+mod scrub;
 mod segment;
 mod simulator;
 mod tls;

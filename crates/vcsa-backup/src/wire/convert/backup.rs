@@ -2,7 +2,7 @@
 
 use vcsa_backup_api::{Secret, enums, types};
 
-use super::{FromWire, IntoDomain, ToWire, part_ids};
+use super::{IntoDomain, ToWire, part_ids};
 use crate::backup::location::LocationType;
 use crate::backup::part::{Part, PartId};
 use crate::backup::request::BackupRequest;
@@ -22,30 +22,21 @@ impl ToWire<types::BackupRequest> for BackupRequest {
     }
 }
 
+/// By the name both give it (`SFTP`, `NFS`...).
 impl ToWire<enums::LocationType> for LocationType {
     fn to_wire(&self) -> enums::LocationType {
-        use enums::LocationType as W;
-        match self {
-            Self::Ftp => W::Ftp,
-            Self::Ftps => W::Ftps,
-            Self::Http => W::Http,
-            Self::Https => W::Https,
-            Self::Scp => W::Scp,
-            Self::Sftp => W::Sftp,
-            Self::Nfs => W::Nfs,
-            Self::Smb => W::Smb,
-        }
+        enums::LocationType::from(self.to_string())
     }
 }
 
-impl FromWire<types::Part> for Part {
-    fn from_wire(p: types::Part) -> Self {
-        Self {
-            id: PartId::new(p.id),
-            name: p.name.into_domain(),
-            description: p.description.into_domain(),
-            selected_by_default: p.selected_by_default,
-            optional: p.optional,
+impl IntoDomain<Part> for types::Part {
+    fn into_domain(self) -> Part {
+        Part {
+            id: PartId::new(self.id),
+            name: self.name.into_domain(),
+            description: self.description.into_domain(),
+            selected_by_default: self.selected_by_default,
+            optional: self.optional,
         }
     }
 }

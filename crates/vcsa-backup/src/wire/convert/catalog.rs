@@ -2,7 +2,7 @@
 
 use vcsa_backup_api::{Secret, types};
 
-use super::{FromWire, ToWire};
+use super::{IntoDomain, ToWire};
 use crate::catalog::archive::{ArchiveInfo, ArchiveSummary};
 use crate::catalog::filter::ArchiveFilter;
 use crate::catalog::location::BackupLocation;
@@ -28,21 +28,21 @@ impl ToWire<types::ArchiveFilterSpec> for ArchiveFilter {
     }
 }
 
-impl FromWire<types::ArchiveSummary> for ArchiveSummary {
-    fn from_wire(a: types::ArchiveSummary) -> Self {
-        Self::new(a.archive, a.timestamp, a.version, a.comment)
+impl IntoDomain<ArchiveSummary> for types::ArchiveSummary {
+    fn into_domain(self) -> ArchiveSummary {
+        ArchiveSummary::new(self.archive, self.timestamp, self.version, self.comment)
     }
 }
 
-impl FromWire<types::ArchiveInfo> for ArchiveInfo {
-    fn from_wire(a: types::ArchiveInfo) -> Self {
-        Self {
-            completed_at: a.timestamp,
-            location: a.location,
-            parts: super::parts(a.parts),
-            version: a.version,
-            system_name: a.system_name,
-            comment: a.comment,
+impl IntoDomain<ArchiveInfo> for types::ArchiveInfo {
+    fn into_domain(self) -> ArchiveInfo {
+        ArchiveInfo {
+            completed_at: self.timestamp,
+            location: self.location,
+            parts: super::parts(self.parts),
+            version: self.version,
+            system_name: self.system_name,
+            comment: self.comment,
         }
     }
 }

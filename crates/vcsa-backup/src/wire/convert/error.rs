@@ -4,28 +4,18 @@
 use serde_json::Value;
 use vcsa_backup_api::{enums, types};
 
-use super::{FromWire, IntoDomain, convert_all};
+use super::{IntoDomain, convert_all};
 use crate::error::{ServerError, ServerErrorType};
 
 /// The prefix of the `/rest` flavour's fully qualified error type names.
 const REST_TYPE_PREFIX: &str = "com.vmware.vapi.std.errors.";
 
-/// `/api` names error types in upper case: the same spelling as [`ServerErrorType`].
-impl FromWire<enums::ErrorType> for ServerErrorType {
-    fn from_wire(value: enums::ErrorType) -> Self {
-        match value {
-            enums::ErrorType::Unknown(other) => Self::from(other),
-            known => Self::from(known.as_str()),
-        }
-    }
-}
-
 /// `/rest` names them fully qualified, in lower case:
 /// `com.vmware.vapi.std.errors.feature_in_use` is `FEATURE_IN_USE`. A name from outside the
 /// standard errors is kept whole.
-impl FromWire<enums::RestErrorType> for ServerErrorType {
-    fn from_wire(value: enums::RestErrorType) -> Self {
-        rest_type_to_api(value.as_str())
+impl IntoDomain<ServerErrorType> for enums::RestErrorType {
+    fn into_domain(self) -> ServerErrorType {
+        rest_type_to_api(self.as_str())
     }
 }
 
@@ -37,14 +27,32 @@ pub(crate) fn rest_type_to_api(name: &str) -> ServerErrorType {
     }
 }
 
-/// Why a job failed, as its details say it (no HTTP status: it came inside an answer).
-impl FromWire<types::DetailsError> for ServerError {
-    fn from_wire(e: types::DetailsError) -> Self {
-        Self {
-            error_type: e.error_type.map(IntoDomain::into_domain),
-            messages: convert_all(e.messages),
-            data: (!e.data.is_empty()).then_some(Value::Object(e.data)),
-            status: None,
+/// The appliance's report of an error: the body of an `/api` error answer, or why a job failed
+/// as its details say it (the same fields). No HTTP status: the answer's, if any, is added after.
+macro_rules! server_error_from_wire {
+    ($($wire:ty),*) => {$(
+        impl IntoDomain<ServerError> for $wire {
+            fn into_domain(self) -> ServerError {
+                ServerError {
+                    error_type: self.error_type.map(IntoDomain::into_domain),
+                    messages: convert_all(self.messages),
+                    data: (!self.data.is_empty()).then_some(Value::Object(self.data)),
+                    status: None,
+                }
+            }
+        }
+    )*};
+}
+
+server_error_from_wire!(types::StdError, types::DetailsError);
+
+/// The body of a `/rest` error answer: `/rest` names the type only outside the body, so the
+/// outer name wins.
+impl IntoDomain<ServerError> for types::RestError {
+    fn into_domain(self) -> ServerError {
+        ServerError {
+            error_type: Some(self.type_.into_domain()),
+            ..self.value.into_domain()
         }
     }
 }

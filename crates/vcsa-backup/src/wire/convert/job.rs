@@ -4,57 +4,41 @@ use std::time::Duration;
 
 use vcsa_backup_api::{enums, types};
 
-use super::{FromWire, IntoDomain, convert_all};
-use crate::error::ServerError;
-use crate::job::details::{BuildInfo, JobDetails, JobKind, Target, TaskProgress, TaskState};
+use super::{IntoDomain, convert_all};
+use crate::job::details::{BuildInfo, JobDetails, Target, TaskProgress};
 use crate::job::id::JobId;
-use crate::job::status::{JobState, JobStatus, Outcome, OutcomeStatus, Percent};
+use crate::job::status::{JobState, JobStatus, Outcome, Percent};
 
-impl FromWire<enums::BackupRestoreProcessState> for JobState {
-    fn from_wire(state: enums::BackupRestoreProcessState) -> Self {
+impl IntoDomain<JobState> for enums::BackupRestoreProcessState {
+    fn into_domain(self) -> JobState {
         use enums::BackupRestoreProcessState as S;
-        match state {
-            S::None => Self::NotStarted,
-            S::Inprogress => Self::InProgress,
-            S::Succeeded => Self::Succeeded,
-            S::Failed => Self::Failed,
-            other => Self::from(other.as_str()),
+        match self {
+            S::None => JobState::NotStarted,
+            S::Inprogress => JobState::InProgress,
+            S::Succeeded => JobState::Succeeded,
+            S::Failed => JobState::Failed,
+            other => JobState::from(other.as_str()),
         }
     }
 }
 
-impl FromWire<types::BackupJobStatus> for JobStatus {
-    fn from_wire(s: types::BackupJobStatus) -> Self {
-        Self {
-            id: JobId::new(s.id),
-            state: s.state.into_domain(),
-            progress: Percent::clamped(s.progress),
-            messages: convert_all(s.messages),
-            started_at: s.start_time,
-            ended_at: s.end_time,
+impl IntoDomain<JobStatus> for types::BackupJobStatus {
+    fn into_domain(self) -> JobStatus {
+        JobStatus {
+            id: JobId::new(self.id),
+            state: self.state.into_domain(),
+            progress: Percent::clamped(self.progress),
+            messages: convert_all(self.messages),
+            started_at: self.start_time,
+            ended_at: self.end_time,
             size_bytes: None,
         }
     }
 }
 
-impl FromWire<types::ReturnResult> for Outcome {
-    fn from_wire(r: types::ReturnResult) -> Self {
-        Self::new(
-            OutcomeStatus::from(r.status.as_str()),
-            convert_all(r.messages),
-        )
-    }
-}
-
-impl FromWire<enums::DetailsStatus> for TaskState {
-    fn from_wire(value: enums::DetailsStatus) -> Self {
-        Self::from(value.as_str())
-    }
-}
-
-impl FromWire<enums::DetailsType> for JobKind {
-    fn from_wire(value: enums::DetailsType) -> Self {
-        Self::from(value.as_str())
+impl IntoDomain<Outcome> for types::ReturnResult {
+    fn into_domain(self) -> Outcome {
+        Outcome::new(self.status.into_domain(), convert_all(self.messages))
     }
 }
 
@@ -92,7 +76,7 @@ pub(crate) fn job_details(info: types::DetailsInfo) -> Result<JobDetails, String
             build_number: b.build_number,
         }),
         fast_backup: info.fast_backup,
-        error: info.error.map(ServerError::from_wire),
+        error: info.error.map(IntoDomain::into_domain),
         started_at: info.start_time,
         ended_at: info.end_time,
         user: info.user,

@@ -2,18 +2,18 @@
 
 use vcsa_backup_api::types;
 
-use super::{FromWire, IntoDomain};
+use super::IntoDomain;
 use crate::message::Message;
 
 /// Both wire structures of a message have the same fields.
 macro_rules! message_from_wire {
     ($($wire:ty),*) => {$(
-        impl FromWire<$wire> for Message {
-            fn from_wire(m: $wire) -> Self {
-                Self {
-                    id: m.id,
-                    text: m.default_message,
-                    args: m.args,
+        impl IntoDomain<Message> for $wire {
+            fn into_domain(self) -> Message {
+                Message {
+                    id: self.id,
+                    text: self.default_message,
+                    args: self.args,
                 }
             }
         }

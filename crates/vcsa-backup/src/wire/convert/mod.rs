@@ -10,25 +10,39 @@ pub(crate) mod job;
 pub(crate) mod message;
 pub(crate) mod restore;
 
+use vcsa_backup_api::enums;
+
 use crate::backup::part::PartId;
+use crate::error::ServerErrorType;
+use crate::job::details::{JobKind, TaskState};
+use crate::job::status::OutcomeStatus;
 
 pub(crate) use error::rest_type_to_api;
 pub(crate) use message::convert_all;
 
 /// Builds a domain value from its wire form.
-pub(crate) trait FromWire<T>: Sized {
-    fn from_wire(value: T) -> Self;
-}
-
-/// The other direction of [`FromWire`], for `.map(IntoDomain::into_domain)`.
 pub(crate) trait IntoDomain<D> {
     fn into_domain(self) -> D;
 }
 
-impl<T, D: FromWire<T>> IntoDomain<D> for T {
-    fn into_domain(self) -> D {
-        D::from_wire(self)
-    }
+/// Enums the SDK declares again with the generated one's values (both open), read by their text;
+/// `/api` names error types in upper case, the same spelling as [`ServerErrorType`].
+macro_rules! by_wire_text {
+    ($($wire:ty => $domain:ty,)*) => {$(
+        impl IntoDomain<$domain> for $wire {
+            fn into_domain(self) -> $domain {
+                <$domain>::from(self.as_str())
+            }
+        }
+    )*};
+}
+
+by_wire_text! {
+    enums::ErrorType => ServerErrorType,
+    enums::DetailsStatus => TaskState,
+    enums::DetailsType => JobKind,
+    enums::ReconciliationStatus => TaskState,
+    enums::ReturnStatus => OutcomeStatus,
 }
 
 /// Writes a domain value in the wire form an operation sends.

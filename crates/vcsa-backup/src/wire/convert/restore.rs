@@ -2,7 +2,7 @@
 
 use vcsa_backup_api::{Secret, types};
 
-use super::{FromWire, IntoDomain, ToWire, convert_all, part_ids, parts};
+use super::{IntoDomain, ToWire, convert_all, part_ids, parts};
 use crate::job::status::Percent;
 use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus};
 
@@ -21,46 +21,46 @@ pub(crate) fn restore_request(request: &RestoreRequest, start: bool) -> types::R
     }
 }
 
-impl FromWire<types::RestoreMetadata> for RestoreCheck {
-    fn from_wire(m: types::RestoreMetadata) -> Self {
-        Self {
-            applicable: m.applicable,
-            system_name: m.boxname,
-            version: m.version,
-            comment: m.comment,
-            taken_at: m.timestamp,
-            parts: parts(m.parts),
-            sso_login_required: m.sso_login_required.unwrap_or(false),
-            messages: convert_all(m.messages),
+impl IntoDomain<RestoreCheck> for types::RestoreMetadata {
+    fn into_domain(self) -> RestoreCheck {
+        RestoreCheck {
+            applicable: self.applicable,
+            system_name: self.boxname,
+            version: self.version,
+            comment: self.comment,
+            taken_at: self.timestamp,
+            parts: parts(self.parts),
+            sso_login_required: self.sso_login_required.unwrap_or(false),
+            messages: convert_all(self.messages),
         }
     }
 }
 
-impl FromWire<types::RestoreJobStatus> for RestoreStatus {
-    fn from_wire(s: types::RestoreJobStatus) -> Self {
-        Self {
-            state: s.state.into_domain(),
-            progress: Percent::clamped(s.progress),
-            messages: convert_all(s.messages),
-            parts: parts(s.parts),
+impl IntoDomain<RestoreStatus> for types::RestoreJobStatus {
+    fn into_domain(self) -> RestoreStatus {
+        RestoreStatus {
+            state: self.state.into_domain(),
+            progress: Percent::clamped(self.progress),
+            messages: convert_all(self.messages),
+            parts: parts(self.parts),
         }
     }
 }
 
-impl FromWire<types::ReconciliationInfo> for Reconciliation {
-    fn from_wire(i: types::ReconciliationInfo) -> Self {
+impl IntoDomain<Reconciliation> for types::ReconciliationInfo {
+    fn into_domain(self) -> Reconciliation {
         // The vendor's specification says a string; anything else is shown as JSON.
-        let error = i.error.map(|e| match e {
+        let error = self.error.map(|e| match e {
             serde_json::Value::String(text) => text,
             other => other.to_string(),
         });
-        Self {
-            state: crate::job::details::TaskState::from(i.status.as_str()),
-            progress: Percent::clamped(i.progress),
-            description: i.description.into_domain(),
-            messages: convert_all(i.messages),
-            started_at: i.start_time,
-            ended_at: i.end_time,
+        Reconciliation {
+            state: self.status.into_domain(),
+            progress: Percent::clamped(self.progress),
+            description: self.description.into_domain(),
+            messages: convert_all(self.messages),
+            started_at: self.start_time,
+            ended_at: self.end_time,
             error,
         }
     }
