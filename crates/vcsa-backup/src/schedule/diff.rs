@@ -236,10 +236,10 @@ impl ScheduleDiff {
             return Self::new(schedule, ScheduleAction::Blocked(blockers), changes);
         }
         let user_changed = changes.iter().any(|c| c.field == Field::LocationUser);
-        if desired.location_password.is_some() && (options.send_passwords || user_changed) {
+        if desired.has_location_password() && (options.send_passwords || user_changed) {
             changes.push(ScheduleChange::secret(Field::LocationPassword));
         }
-        if desired.backup_password.is_some() && options.send_passwords {
+        if desired.is_encrypted() && options.send_passwords {
             changes.push(ScheduleChange::secret(Field::BackupPassword));
         }
         let action = if changes.is_empty() {
@@ -272,10 +272,10 @@ impl ScheduleDiff {
                 _ => change,
             })
             .collect();
-        if desired.location_password.is_some() {
+        if desired.has_location_password() {
             changes.push(ScheduleChange::secret(Field::LocationPassword));
         }
-        if desired.backup_password.is_some() {
+        if desired.is_encrypted() {
             changes.push(ScheduleChange::secret(Field::BackupPassword));
         }
         let action = if creatable(desired) {
@@ -325,26 +325,23 @@ impl ScheduleDiff {
     pub fn update(&self, desired: &ScheduleSpec) -> ScheduleUpdate {
         use Field as F;
         let has = |field| self.changes_field(field);
+        let given = &desired.settings;
         let recurrence = desired
-            .recurrence
-            .as_ref()
+            .recurrence()
             .filter(|_| has(F::Time) || has(F::Days));
         ScheduleUpdate {
-            location: has(F::Location).then(|| desired.location.clone()),
-            location_user: desired
-                .location_user
-                .clone()
-                .filter(|_| has(F::LocationUser)),
-            location_password: desired
+            location: given.location.clone().filter(|_| has(F::Location)),
+            location_user: given.location_user.clone().filter(|_| has(F::LocationUser)),
+            location_password: given
                 .location_password
                 .clone()
                 .filter(|_| has(F::LocationPassword)),
-            backup_password: desired
+            backup_password: given
                 .backup_password
                 .clone()
                 .filter(|_| has(F::BackupPassword)),
-            parts: has(F::Parts).then(|| desired.parts.clone()),
-            enabled: has(F::Enabled).then_some(desired.enabled),
+            parts: has(F::Parts).then(|| desired.parts().to_vec()),
+            enabled: has(F::Enabled).then_some(desired.is_enabled()),
             time: recurrence.map(|r| (r.hour, r.minute)),
             days: recurrence.map(|r| {
                 if has(F::Days) && r.days.is_empty() {
@@ -353,8 +350,8 @@ impl ScheduleDiff {
                     r.days.clone()
                 }
             }),
-            retention: desired.retention.filter(|_| has(F::Retention)),
-            fast_backup: has(F::FastBackup).then_some(desired.fast_backup.unwrap_or(false)),
+            retention: given.retention.filter(|_| has(F::Retention)),
+            fast_backup: has(F::FastBackup).then_some(desired.fast_backup().unwrap_or(false)),
         }
     }
 
@@ -409,23 +406,23 @@ impl fmt::Display for ScheduleDiff {
 
 /// A new schedule with a location user needs its password.
 fn creatable(desired: &ScheduleSpec) -> bool {
-    desired.location_user.is_none() || desired.location_password.is_some()
+    desired.location_user().is_none() || desired.has_location_password()
 }
 
 /// Every setting that differs, normalized, in the order of [`ScheduleDiff::changes`]; no
 /// passwords.
 fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     use SettingValue as V;
-    let text = |t: Option<&String>| t.map_or(V::None, |t| V::Text(t.clone()));
+    let text = |t: Option<&str>| t.map_or(V::None, |t| V::Text(t.to_string()));
     let time = |r: Option<&Recurrence>| r.map_or(V::None, |r| V::Time(r.time()));
     let count = |r: Option<Retention>| r.map_or(V::None, |r| V::Count(r.max_count));
     let same_root =
-        location::canonical_root(&current.location) == location::canonical_root(&desired.location);
+        location::canonical_root(&current.location) == location::canonical_root(desired.location());
     // Locations are compared by their canonical root, but shown as given.
-    let root = |l: &String| text(Some(l).filter(|_| !same_root));
+    let root = |l: &str| text(Some(l).filter(|_| !same_root));
     let parts = |p: &[PartId]| V::Parts(optional_parts(p));
     let fast = |f: Option<bool>| V::Flag(f.unwrap_or(false));
-    let (have, want) = (current.recurrence.as_ref(), desired.recurrence.as_ref());
+    let (have, want) = (current.recurrence.as_ref(), desired.recurrence());
     // Days matter only while there is a time; a schedule without one has every day.
     let days = want.map(|want| {
         let have_days = have.map_or_else(|| normalize_days(&[]), |r| r.day_set());
@@ -437,29 +434,32 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     let pairs = [
         (
             Field::Location,
-            (root(&current.location), root(&desired.location)),
+            (root(&current.location), root(desired.location())),
         ),
         (
             Field::LocationUser,
             (
-                text(current.location_user.as_ref().filter(|u| !u.is_empty())),
-                text(desired.location_user.as_ref()),
+                text(current.location_user.as_deref().filter(|u| !u.is_empty())),
+                text(desired.location_user()),
             ),
         ),
-        (Field::Parts, (parts(&current.parts), parts(&desired.parts))),
+        (
+            Field::Parts,
+            (parts(&current.parts), parts(desired.parts())),
+        ),
         (
             Field::Enabled,
-            (V::Flag(current.enabled), V::Flag(desired.enabled)),
+            (V::Flag(current.enabled), V::Flag(desired.is_enabled())),
         ),
         (Field::Time, (time(have), time(want))),
         (Field::Days, days.unwrap_or((V::None, V::None))),
         (
             Field::Retention,
-            (count(current.retention), count(desired.retention)),
+            (count(current.retention), count(desired.retention())),
         ),
         (
             Field::FastBackup,
-            (fast(current.fast_backup), fast(desired.fast_backup)),
+            (fast(current.fast_backup), fast(desired.fast_backup())),
         ),
     ];
     pairs
