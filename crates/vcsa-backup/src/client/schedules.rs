@@ -279,7 +279,7 @@ impl Client {
             Err(e) => return Err(e),
         };
         let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, *options);
-        if options.is_dry_run() {
+        if options.dry_run {
             return Ok(diff);
         }
         match diff.action() {

@@ -8,7 +8,6 @@ use crate::backup::part::PartId;
 use crate::error::{Field, Problem};
 use crate::schedule::DayOfWeek;
 use crate::schedule::change::{ScheduleChange, SettingValue};
-use crate::schedule::recurrence::normalize_days;
 use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate, sorted_once};
 
 /// How [`Client::apply_schedule`](crate::Client::apply_schedule) may act.
@@ -21,14 +20,14 @@ use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpd
 /// use vcsa_backup::ApplyOptions;
 ///
 /// let options = ApplyOptions::new().dry_run(true).allow_recreate(true);
-/// assert!(options.is_dry_run() && options.recreate_allowed() && !options.sends_passwords());
+/// assert_ne!(options, ApplyOptions::new().dry_run(true));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ApplyOptions {
-    send_passwords: bool,
-    allow_recreate: bool,
-    dry_run: bool,
+    pub(crate) send_passwords: bool,
+    pub(crate) allow_recreate: bool,
+    pub(crate) dry_run: bool,
 }
 
 impl ApplyOptions {
@@ -55,21 +54,6 @@ impl ApplyOptions {
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
         self
-    }
-
-    /// Whether the passwords are sent to an existing schedule.
-    pub fn sends_passwords(&self) -> bool {
-        self.send_passwords
-    }
-
-    /// Whether a schedule may be deleted and created again.
-    pub fn recreate_allowed(&self) -> bool {
-        self.allow_recreate
-    }
-
-    /// Whether nothing is changed.
-    pub fn is_dry_run(&self) -> bool {
-        self.dry_run
     }
 }
 
@@ -424,48 +408,45 @@ fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     let fast = |f: Option<bool>| V::Flag(f.unwrap_or(false));
     let (have, want) = (current.recurrence.as_ref(), desired.recurrence());
     // Days matter only while there is a time; a schedule without one has every day.
-    let days = want.map(|want| {
-        let have_days = have.map_or_else(|| normalize_days(&[]), |r| r.day_set());
-        (
-            V::Days(have_days.into_iter().collect()),
-            V::Days(want.day_set().into_iter().collect()),
-        )
-    });
-    let pairs = [
+    let days = |r: Option<&Recurrence>| {
+        let days = r.map_or_else(|| DayOfWeek::WEEK.into(), Recurrence::day_set);
+        want.map_or(V::None, |_| V::Days(days.into_iter().collect()))
+    };
+    let user = current.location_user.as_deref().filter(|u| !u.is_empty());
+    let settings = [
         (
             Field::Location,
-            (root(&current.location), root(desired.location())),
+            root(&current.location),
+            root(desired.location()),
         ),
         (
             Field::LocationUser,
-            (
-                text(current.location_user.as_deref().filter(|u| !u.is_empty())),
-                text(desired.location_user()),
-            ),
+            text(user),
+            text(desired.location_user()),
         ),
-        (
-            Field::Parts,
-            (parts(&current.parts), parts(desired.parts())),
-        ),
+        (Field::Parts, parts(&current.parts), parts(desired.parts())),
         (
             Field::Enabled,
-            (V::Flag(current.enabled), V::Flag(desired.is_enabled())),
+            V::Flag(current.enabled),
+            V::Flag(desired.is_enabled()),
         ),
-        (Field::Time, (time(have), time(want))),
-        (Field::Days, days.unwrap_or((V::None, V::None))),
+        (Field::Time, time(have), time(want)),
+        (Field::Days, days(have), days(want)),
         (
             Field::Retention,
-            (count(current.retention), count(desired.retention())),
+            count(current.retention),
+            count(desired.retention()),
         ),
         (
             Field::FastBackup,
-            (fast(current.fast_backup), fast(desired.fast_backup())),
+            fast(current.fast_backup),
+            fast(desired.fast_backup()),
         ),
     ];
-    pairs
+    settings
         .into_iter()
-        .filter(|(_, (current, desired))| current != desired)
-        .map(|(field, (current, desired))| ScheduleChange::new(field, current, desired))
+        .filter(|(_, current, desired)| current != desired)
+        .map(|(field, current, desired)| ScheduleChange::new(field, current, desired))
         .collect()
 }
 
