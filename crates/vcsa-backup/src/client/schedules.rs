@@ -203,8 +203,10 @@ impl Client {
         } else {
             None
         };
-        let spec = convert::update_spec(update, current.as_ref())
+        let recurrence = update
+            .recurrence(current.as_ref())
             .map_err(|problem| Error::problems_found(vec![problem]))?;
+        let spec = convert::update_spec(update, recurrence.as_ref());
         self.call(&UpdateSchedule { schedule, spec }).await
     }
 

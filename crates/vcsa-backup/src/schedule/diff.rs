@@ -12,9 +12,8 @@ use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpd
 
 /// How [`Client::apply_schedule`](crate::Client::apply_schedule) may act.
 ///
-/// By default it creates a missing schedule, updates only the settings that differ, never sends
-/// the passwords to an existing schedule (they cannot be read back, so they cannot be compared),
-/// and refuses to delete and create a schedule again.
+/// By default it never sends the passwords to an existing schedule (see [`ScheduleDiff`]) and
+/// refuses to delete and create a schedule again.
 ///
 /// ```
 /// use vcsa_backup::ApplyOptions;
@@ -246,16 +245,10 @@ impl ScheduleDiff {
     /// Every setting of the spec, as changes from nothing.
     fn create(schedule: String, desired: &ScheduleSpec, action: ScheduleAction) -> Self {
         let nothing = Schedule::new(schedule.as_str(), "");
-        let mut changes: Vec<ScheduleChange> = compare(&nothing, desired)
-            .into_iter()
-            .map(|change| match change.field {
-                Field::Location => ScheduleChange {
-                    current: SettingValue::None,
-                    ..change
-                },
-                _ => change,
-            })
-            .collect();
+        let mut changes = compare(&nothing, desired);
+        for change in changes.iter_mut().filter(|c| c.field == Field::Location) {
+            change.current = SettingValue::None;
+        }
         if desired.has_location_password() {
             changes.push(ScheduleChange::secret(Field::LocationPassword));
         }

@@ -272,7 +272,8 @@ impl ScheduleSpecBuilder {
         if settings.retention == Some(Retention { max_count: 0 }) {
             problems.push(Problem::new(
                 Field::Retention,
-                "a schedule must keep at least 1 backup; to keep every backup, set no retention",
+                "a schedule must keep at least 1 backup; to keep every backup, set no \
+                 retention",
             ));
         }
         settings.backup_password = check_backup_password(self.backup_password, &mut problems);

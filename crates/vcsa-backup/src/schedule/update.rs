@@ -8,9 +8,8 @@ use crate::error::{Field, Problem};
 use crate::schedule::{DayOfWeek, Recurrence, Retention};
 
 /// The settings an update changes, for
-/// [`Client::update_schedule`](crate::Client::update_schedule); every other setting of the
-/// schedule keeps its value (the appliance cannot unset one: delete the schedule and create it
-/// again for that, or let [`Client::apply_schedule`](crate::Client::apply_schedule) do it).
+/// [`Client::update_schedule`](crate::Client::update_schedule); every other setting keeps its
+/// value (an update cannot unset one: see [`ScheduleDiff`](crate::ScheduleDiff)).
 ///
 /// Built with [`ScheduleSpec::builder`](crate::ScheduleSpec::builder) and
 /// [`build_update`](crate::ScheduleSpecBuilder::build_update). `Debug` never shows the
@@ -28,9 +27,7 @@ use crate::schedule::{DayOfWeek, Recurrence, Retention};
 /// assert!(ScheduleSpec::builder().build_update().is_err());
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-///
-/// The one declaration of a schedule's settings: a [`ScheduleSpec`](crate::ScheduleSpec) holds
-/// its settings in one, with the defaults its getters state for those unset.
+// The one declaration of a schedule's settings, which a `ScheduleSpec` wraps too.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleUpdate {
     pub(crate) location: Option<String>,

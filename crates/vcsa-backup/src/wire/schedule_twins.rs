@@ -4,7 +4,6 @@
 use chrono::DateTime;
 use vcsa_backup_api::{Secret, WireSecret, types};
 
-use crate::error::Problem;
 use crate::schedule::{
     ApplianceTime, DayOfWeek, Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate,
 };
@@ -100,7 +99,7 @@ twins!(GetApplianceTime: "get_appliance_time", "read the appliance's clock", Yes
 
 /// The wire form of a create: every setting, passwords included, as an update sends them.
 pub(crate) fn create_spec(spec: &ScheduleSpec) -> types::ScheduleCreateSpec {
-    let wire = settings(&spec.settings, spec.recurrence.as_ref());
+    let wire = update_spec(&spec.settings, spec.recurrence.as_ref());
     types::ScheduleCreateSpec {
         backup_password: wire.backup_password,
         enable: wire.enable,
@@ -114,17 +113,9 @@ pub(crate) fn create_spec(spec: &ScheduleSpec) -> types::ScheduleCreateSpec {
     }
 }
 
-/// The wire form of an update, with the time and days completed from the schedule's `current`
-/// recurrence when only one of them changes.
+/// The settings that are set, on the wire, for an update (and a create); the time and days are
+/// sent as `recurrence` (see [`ScheduleUpdate::recurrence`]).
 pub(crate) fn update_spec(
-    update: &ScheduleUpdate,
-    current: Option<&Recurrence>,
-) -> Result<types::ScheduleUpdateSpec, Problem> {
-    Ok(settings(update, update.recurrence(current)?.as_ref()))
-}
-
-/// The settings that are set, on the wire; the time and days are sent as `recurrence`.
-fn settings(
     settings: &ScheduleUpdate,
     recurrence: Option<&Recurrence>,
 ) -> types::ScheduleUpdateSpec {
