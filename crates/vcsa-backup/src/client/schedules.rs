@@ -203,8 +203,10 @@ impl Client {
         } else {
             None
         };
-        let spec = convert::update_spec(update, current.as_ref())
+        let recurrence = update
+            .recurrence(current.as_ref())
             .map_err(|problem| Error::problems_found(vec![problem]))?;
+        let spec = convert::update_spec(update, recurrence.as_ref());
         self.call(&UpdateSchedule { schedule, spec }).await
     }
 
@@ -279,7 +281,7 @@ impl Client {
             Err(e) => return Err(e),
         };
         let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, *options);
-        if options.is_dry_run() {
+        if options.dry_run {
             return Ok(diff);
         }
         match diff.action() {

@@ -65,10 +65,7 @@ impl SettingValue {
                 names.extend(parts.iter().map(PartId::as_str));
                 names.join(", ")
             }
-            Self::Count(max_count) => Retention {
-                max_count: *max_count,
-            }
-            .to_string(),
+            Self::Count(count) => Retention { max_count: *count }.to_string(),
             Self::Secret => "sent".into(),
         }
     }

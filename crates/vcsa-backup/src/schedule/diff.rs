@@ -8,27 +8,25 @@ use crate::backup::part::PartId;
 use crate::error::{Field, Problem};
 use crate::schedule::DayOfWeek;
 use crate::schedule::change::{ScheduleChange, SettingValue};
-use crate::schedule::recurrence::normalize_days;
 use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate, sorted_once};
 
 /// How [`Client::apply_schedule`](crate::Client::apply_schedule) may act.
 ///
-/// By default it creates a missing schedule, updates only the settings that differ, never sends
-/// the passwords to an existing schedule (they cannot be read back, so they cannot be compared),
-/// and refuses to delete and create a schedule again.
+/// By default it never sends the passwords to an existing schedule (see [`ScheduleDiff`]) and
+/// refuses to delete and create a schedule again.
 ///
 /// ```
 /// use vcsa_backup::ApplyOptions;
 ///
 /// let options = ApplyOptions::new().dry_run(true).allow_recreate(true);
-/// assert!(options.is_dry_run() && options.recreate_allowed() && !options.sends_passwords());
+/// assert_ne!(options, ApplyOptions::new().dry_run(true));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ApplyOptions {
-    send_passwords: bool,
-    allow_recreate: bool,
-    dry_run: bool,
+    pub(crate) send_passwords: bool,
+    pub(crate) allow_recreate: bool,
+    pub(crate) dry_run: bool,
 }
 
 impl ApplyOptions {
@@ -55,21 +53,6 @@ impl ApplyOptions {
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
         self
-    }
-
-    /// Whether the passwords are sent to an existing schedule.
-    pub fn sends_passwords(&self) -> bool {
-        self.send_passwords
-    }
-
-    /// Whether a schedule may be deleted and created again.
-    pub fn recreate_allowed(&self) -> bool {
-        self.allow_recreate
-    }
-
-    /// Whether nothing is changed.
-    pub fn is_dry_run(&self) -> bool {
-        self.dry_run
     }
 }
 
@@ -236,10 +219,10 @@ impl ScheduleDiff {
             return Self::new(schedule, ScheduleAction::Blocked(blockers), changes);
         }
         let user_changed = changes.iter().any(|c| c.field == Field::LocationUser);
-        if desired.location_password.is_some() && (options.send_passwords || user_changed) {
+        if desired.has_location_password() && (options.send_passwords || user_changed) {
             changes.push(ScheduleChange::secret(Field::LocationPassword));
         }
-        if desired.backup_password.is_some() && options.send_passwords {
+        if desired.is_encrypted() && options.send_passwords {
             changes.push(ScheduleChange::secret(Field::BackupPassword));
         }
         let action = if changes.is_empty() {
@@ -262,20 +245,14 @@ impl ScheduleDiff {
     /// Every setting of the spec, as changes from nothing.
     fn create(schedule: String, desired: &ScheduleSpec, action: ScheduleAction) -> Self {
         let nothing = Schedule::new(schedule.as_str(), "");
-        let mut changes: Vec<ScheduleChange> = compare(&nothing, desired)
-            .into_iter()
-            .map(|change| match change.field {
-                Field::Location => ScheduleChange {
-                    current: SettingValue::None,
-                    ..change
-                },
-                _ => change,
-            })
-            .collect();
-        if desired.location_password.is_some() {
+        let mut changes = compare(&nothing, desired);
+        for change in changes.iter_mut().filter(|c| c.field == Field::Location) {
+            change.current = SettingValue::None;
+        }
+        if desired.has_location_password() {
             changes.push(ScheduleChange::secret(Field::LocationPassword));
         }
-        if desired.backup_password.is_some() {
+        if desired.is_encrypted() {
             changes.push(ScheduleChange::secret(Field::BackupPassword));
         }
         let action = if creatable(desired) {
@@ -325,26 +302,23 @@ impl ScheduleDiff {
     pub fn update(&self, desired: &ScheduleSpec) -> ScheduleUpdate {
         use Field as F;
         let has = |field| self.changes_field(field);
+        let given = &desired.settings;
         let recurrence = desired
-            .recurrence
-            .as_ref()
+            .recurrence()
             .filter(|_| has(F::Time) || has(F::Days));
         ScheduleUpdate {
-            location: has(F::Location).then(|| desired.location.clone()),
-            location_user: desired
-                .location_user
-                .clone()
-                .filter(|_| has(F::LocationUser)),
-            location_password: desired
+            location: given.location.clone().filter(|_| has(F::Location)),
+            location_user: given.location_user.clone().filter(|_| has(F::LocationUser)),
+            location_password: given
                 .location_password
                 .clone()
                 .filter(|_| has(F::LocationPassword)),
-            backup_password: desired
+            backup_password: given
                 .backup_password
                 .clone()
                 .filter(|_| has(F::BackupPassword)),
-            parts: has(F::Parts).then(|| desired.parts.clone()),
-            enabled: has(F::Enabled).then_some(desired.enabled),
+            parts: has(F::Parts).then(|| desired.parts().to_vec()),
+            enabled: has(F::Enabled).then_some(desired.is_enabled()),
             time: recurrence.map(|r| (r.hour, r.minute)),
             days: recurrence.map(|r| {
                 if has(F::Days) && r.days.is_empty() {
@@ -353,8 +327,8 @@ impl ScheduleDiff {
                     r.days.clone()
                 }
             }),
-            retention: desired.retention.filter(|_| has(F::Retention)),
-            fast_backup: has(F::FastBackup).then_some(desired.fast_backup.unwrap_or(false)),
+            retention: given.retention.filter(|_| has(F::Retention)),
+            fast_backup: has(F::FastBackup).then_some(desired.fast_backup().unwrap_or(false)),
         }
     }
 
@@ -409,63 +383,63 @@ impl fmt::Display for ScheduleDiff {
 
 /// A new schedule with a location user needs its password.
 fn creatable(desired: &ScheduleSpec) -> bool {
-    desired.location_user.is_none() || desired.location_password.is_some()
+    desired.location_user().is_none() || desired.has_location_password()
 }
 
 /// Every setting that differs, normalized, in the order of [`ScheduleDiff::changes`]; no
 /// passwords.
 fn compare(current: &Schedule, desired: &ScheduleSpec) -> Vec<ScheduleChange> {
     use SettingValue as V;
-    let text = |t: Option<&String>| t.map_or(V::None, |t| V::Text(t.clone()));
+    let text = |t: Option<&str>| t.map_or(V::None, |t| V::Text(t.to_string()));
     let time = |r: Option<&Recurrence>| r.map_or(V::None, |r| V::Time(r.time()));
     let count = |r: Option<Retention>| r.map_or(V::None, |r| V::Count(r.max_count));
     let same_root =
-        location::canonical_root(&current.location) == location::canonical_root(&desired.location);
+        location::canonical_root(&current.location) == location::canonical_root(desired.location());
     // Locations are compared by their canonical root, but shown as given.
-    let root = |l: &String| text(Some(l).filter(|_| !same_root));
+    let root = |l: &str| text(Some(l).filter(|_| !same_root));
     let parts = |p: &[PartId]| V::Parts(optional_parts(p));
     let fast = |f: Option<bool>| V::Flag(f.unwrap_or(false));
-    let (have, want) = (current.recurrence.as_ref(), desired.recurrence.as_ref());
+    let (have, want) = (current.recurrence.as_ref(), desired.recurrence());
     // Days matter only while there is a time; a schedule without one has every day.
-    let days = want.map(|want| {
-        let have_days = have.map_or_else(|| normalize_days(&[]), |r| r.day_set());
-        (
-            V::Days(have_days.into_iter().collect()),
-            V::Days(want.day_set().into_iter().collect()),
-        )
-    });
-    let pairs = [
+    let days = |r: Option<&Recurrence>| {
+        let days = r.map_or_else(|| DayOfWeek::WEEK.into(), Recurrence::day_set);
+        want.map_or(V::None, |_| V::Days(days.into_iter().collect()))
+    };
+    let user = current.location_user.as_deref().filter(|u| !u.is_empty());
+    let settings = [
         (
             Field::Location,
-            (root(&current.location), root(&desired.location)),
+            root(&current.location),
+            root(desired.location()),
         ),
         (
             Field::LocationUser,
-            (
-                text(current.location_user.as_ref().filter(|u| !u.is_empty())),
-                text(desired.location_user.as_ref()),
-            ),
+            text(user),
+            text(desired.location_user()),
         ),
-        (Field::Parts, (parts(&current.parts), parts(&desired.parts))),
+        (Field::Parts, parts(&current.parts), parts(desired.parts())),
         (
             Field::Enabled,
-            (V::Flag(current.enabled), V::Flag(desired.enabled)),
+            V::Flag(current.enabled),
+            V::Flag(desired.is_enabled()),
         ),
-        (Field::Time, (time(have), time(want))),
-        (Field::Days, days.unwrap_or((V::None, V::None))),
+        (Field::Time, time(have), time(want)),
+        (Field::Days, days(have), days(want)),
         (
             Field::Retention,
-            (count(current.retention), count(desired.retention)),
+            count(current.retention),
+            count(desired.retention()),
         ),
         (
             Field::FastBackup,
-            (fast(current.fast_backup), fast(desired.fast_backup)),
+            fast(current.fast_backup),
+            fast(desired.fast_backup()),
         ),
     ];
-    pairs
+    settings
         .into_iter()
-        .filter(|(_, (current, desired))| current != desired)
-        .map(|(field, (current, desired))| ScheduleChange::new(field, current, desired))
+        .filter(|(_, current, desired)| current != desired)
+        .map(|(field, current, desired)| ScheduleChange::new(field, current, desired))
         .collect()
 }
 

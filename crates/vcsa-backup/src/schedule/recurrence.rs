@@ -146,7 +146,11 @@ impl Recurrence {
 
     /// The days it runs, normalized: no day listed means all seven.
     pub fn day_set(&self) -> BTreeSet<DayOfWeek> {
-        normalize_days(&self.days)
+        if self.days.is_empty() {
+            DayOfWeek::WEEK.into()
+        } else {
+            self.days.iter().cloned().collect()
+        }
     }
 
     /// The first run strictly after `now`, both in the appliance's local time (see
@@ -158,15 +162,6 @@ impl Recurrence {
             .map(|ahead| now.date() + TimeDelta::days(ahead))
             .map(|date| date.and_time(self.time()))
             .find(|run| *run > now && days.contains(&DayOfWeek::from_weekday(run.date().weekday())))
-    }
-}
-
-/// Unset or empty days mean every day; each day once.
-pub(crate) fn normalize_days(days: &[DayOfWeek]) -> BTreeSet<DayOfWeek> {
-    if days.is_empty() {
-        DayOfWeek::WEEK.into_iter().collect()
-    } else {
-        days.iter().cloned().collect()
     }
 }
 

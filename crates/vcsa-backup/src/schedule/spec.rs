@@ -2,7 +2,7 @@
 
 use crate::backup::location::{LocationType, check_credentials};
 use crate::backup::part::{PartId, check_parts};
-use crate::backup::password::{BackupPassword, check_backup_password};
+use crate::backup::password::check_backup_password;
 use crate::catalog::location::check_root;
 use crate::error::{BuildError, Field, Problem};
 use crate::schedule::update::ScheduleUpdate;
@@ -47,15 +47,10 @@ use vcsa_backup_api::Secret;
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScheduleSpec {
     pub(crate) location_type: LocationType,
-    pub(crate) location: String,
-    pub(crate) location_user: Option<String>,
-    pub(crate) location_password: Option<Secret>,
-    pub(crate) backup_password: Option<BackupPassword>,
-    pub(crate) parts: Vec<PartId>,
-    pub(crate) enabled: bool,
+    /// The location always set; the time and days in `recurrence` instead; `enabled` only when
+    /// disabled and `parts` only when not empty, so that unset and the default are one value.
+    pub(crate) settings: ScheduleUpdate,
     pub(crate) recurrence: Option<Recurrence>,
-    pub(crate) retention: Option<Retention>,
-    pub(crate) fast_backup: Option<bool>,
 }
 
 impl ScheduleSpec {
@@ -67,7 +62,7 @@ impl ScheduleSpec {
     /// The root of the backup location: the appliance writes each backup under it, in
     /// `vCenter/sn_<system name>/S_<version>_<time>_`.
     pub fn location(&self) -> &str {
-        &self.location
+        self.settings.location.as_deref().unwrap_or_default()
     }
 
     /// The protocol, from the location's scheme.
@@ -77,27 +72,27 @@ impl ScheduleSpec {
 
     /// The user name for the location, if one is used.
     pub fn location_user(&self) -> Option<&str> {
-        self.location_user.as_deref()
+        self.settings.location_user.as_deref()
     }
 
     /// Whether the spec carries the location's password.
     pub fn has_location_password(&self) -> bool {
-        self.location_password.is_some()
+        self.settings.location_password.is_some()
     }
 
     /// Whether the backups will be encrypted with a password.
     pub fn is_encrypted(&self) -> bool {
-        self.backup_password.is_some()
+        self.settings.backup_password.is_some()
     }
 
     /// The optional parts to include, in the order given (`common` is always included).
     pub fn parts(&self) -> &[PartId] {
-        &self.parts
+        self.settings.parts.as_deref().unwrap_or_default()
     }
 
     /// Whether the schedule runs on its own.
     pub fn is_enabled(&self) -> bool {
-        self.enabled
+        self.settings.enabled.unwrap_or(true)
     }
 
     /// When it runs; `None`: only when asked to.
@@ -107,12 +102,12 @@ impl ScheduleSpec {
 
     /// How many backups it keeps; `None`: all of them.
     pub fn retention(&self) -> Option<Retention> {
-        self.retention
+        self.settings.retention
     }
 
     /// Whether the fast database backup is asked for; `None` leaves it to the appliance.
     pub fn fast_backup(&self) -> Option<bool> {
-        self.fast_backup
+        self.settings.fast_backup
     }
 }
 
@@ -120,17 +115,11 @@ impl ScheduleSpec {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct ScheduleSpecBuilder {
-    location: Option<String>,
-    user: Option<String>,
-    password: Option<Secret>,
-    backup_password: Option<Secret>,
-    /// `None` until given: in an update, an empty list removes the optional parts.
-    parts: Option<Vec<PartId>>,
-    enabled: Option<bool>,
+    /// The settings as given, but the two kept below until they are checked: the location
+    /// unchecked, the days unsorted, the retention possibly 0.
+    given: ScheduleUpdate,
     time: Option<(u32, u32)>,
-    days: Option<Vec<DayOfWeek>>,
-    keep: Option<u32>,
-    fast_backup: Option<bool>,
+    backup_password: Option<Secret>,
 }
 
 impl ScheduleSpecBuilder {
@@ -138,7 +127,7 @@ impl ScheduleSpecBuilder {
     /// `nfs://host:/export/path` or `smb://server/share/path`. Schedules have no separate
     /// protocol setting: the scheme says it. A trailing `/` is dropped.
     pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.location = Some(location.into());
+        self.given.location = Some(location.into());
         self
     }
 
@@ -148,8 +137,8 @@ impl ScheduleSpecBuilder {
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        self.user = Some(user.into());
-        self.password = Some(password.into());
+        self.given.location_user = Some(user.into());
+        self.given.location_password = Some(password.into());
         self
     }
 
@@ -157,13 +146,13 @@ impl ScheduleSpecBuilder {
     /// schedule and leaves the stored password as it is. Creating a schedule needs the password:
     /// use [`location_credentials`](Self::location_credentials) then.
     pub fn location_user(mut self, user: impl Into<String>) -> Self {
-        self.user = Some(user.into());
-        self.password = None;
+        self.given.location_user = Some(user.into());
+        self.given.location_password = None;
         self
     }
 
     /// Encrypts the backups with this password, checked against the appliance's rules (see
-    /// [`BackupPassword`]).
+    /// [`BackupPassword`](crate::BackupPassword)).
     pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
         self.backup_password = Some(password.into());
         self
@@ -171,20 +160,20 @@ impl ScheduleSpecBuilder {
 
     /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
     pub fn part(mut self, part: impl Into<PartId>) -> Self {
-        self.parts.get_or_insert_default().push(part.into());
+        self.given.parts.get_or_insert_default().push(part.into());
         self
     }
 
     /// Adds several optional parts. In an update, an empty list removes every optional part.
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
         let given = parts.into_iter().map(Into::into);
-        self.parts.get_or_insert_default().extend(given);
+        self.given.parts.get_or_insert_default().extend(given);
         self
     }
 
     /// Whether the schedule runs on its own (default: enabled).
     pub fn enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
+        self.given.enabled = Some(enabled);
         self
     }
 
@@ -199,20 +188,20 @@ impl ScheduleSpecBuilder {
     /// update, which keeps the schedule's time.
     pub fn days(mut self, days: impl IntoIterator<Item = impl Into<DayOfWeek>>) -> Self {
         let given = days.into_iter().map(Into::into);
-        self.days.get_or_insert_default().extend(given);
+        self.given.days.get_or_insert_default().extend(given);
         self
     }
 
     /// Keeps the newest `count` backups of this schedule (at least 1); the appliance removes
     /// older ones in a daily pass at 00:00 UTC. Without it, every backup is kept.
     pub fn keep(mut self, count: u32) -> Self {
-        self.keep = Some(count);
+        self.given.retention = Some(Retention { max_count: count });
         self
     }
 
     /// Asks for (or declines) the fast database backup (vSphere 8.0 and later).
     pub fn fast_backup(mut self, fast: bool) -> Self {
-        self.fast_backup = Some(fast);
+        self.given.fast_backup = Some(fast);
         self
     }
 
@@ -227,24 +216,22 @@ impl ScheduleSpecBuilder {
     /// 0-59, days that are not days of the week, listed twice or without a time, a retention
     /// of 0, a backup password that breaks the appliance's rules. Never quotes a password.
     pub fn build(self) -> Result<ScheduleSpec, BuildError> {
-        let (location_type, update) = self.check(Need::WholeSchedule)?;
+        let (location_type, mut settings) = self.check(Need::WholeSchedule)?;
         // `check` refuses a whole schedule without a location, with its problem.
-        let (Some(location_type), Some(location)) = (location_type, update.location) else {
+        let Some(location_type) = location_type else {
             return Err(BuildError::new(Vec::new()));
         };
+        let days = settings.days.take().unwrap_or_default();
+        let recurrence = settings
+            .time
+            .take()
+            .map(|(hour, minute)| Recurrence::from_checked(hour, minute, days));
+        settings.enabled = settings.enabled.filter(|enabled| !enabled);
+        settings.parts = settings.parts.filter(|parts| !parts.is_empty());
         Ok(ScheduleSpec {
             location_type,
-            location,
-            location_user: update.location_user,
-            location_password: update.location_password,
-            backup_password: update.backup_password,
-            parts: update.parts.unwrap_or_default(),
-            enabled: update.enabled.unwrap_or(true),
-            recurrence: update.time.map(|(hour, minute)| {
-                Recurrence::from_checked(hour, minute, update.days.unwrap_or_default())
-            }),
-            retention: update.retention,
-            fast_backup: update.fast_backup,
+            settings,
+            recurrence,
         })
     }
 
@@ -263,55 +250,34 @@ impl ScheduleSpecBuilder {
     /// The settings given, checked, with the location's protocol when a location is given.
     fn check(self, need: Need) -> Result<(Option<LocationType>, ScheduleUpdate), BuildError> {
         let mut problems = Vec::new();
-        let root = if need == Need::Changes && self.location.is_none() {
+        let mut settings = self.given;
+        let user = settings.location_user.as_deref();
+        let password = settings.location_password.as_ref();
+        let root = if need == Need::Changes && settings.location.is_none() {
             // The schedule keeps its location; the credentials still get their own checks.
-            check_credentials(
-                None,
-                self.user.as_deref(),
-                self.password.as_ref(),
-                &mut problems,
-            );
+            check_credentials(None, user, password, &mut problems);
             None
         } else {
-            check_root(
-                self.location.as_deref(),
-                self.user.as_deref(),
-                self.password.as_ref(),
-                &mut problems,
-            )
+            check_root(settings.location.as_deref(), user, password, &mut problems)
         };
-        check_parts(self.parts.as_deref().unwrap_or_default(), &mut problems);
-        check_days(self.days.as_deref().unwrap_or_default(), &mut problems);
-        let time = check_time(self.time, &mut problems);
-        if need == Need::WholeSchedule && self.time.is_none() && self.days.is_some() {
+        check_parts(settings.parts.as_deref().unwrap_or_default(), &mut problems);
+        check_days(settings.days.as_deref().unwrap_or_default(), &mut problems);
+        settings.time = check_time(self.time, &mut problems);
+        if need == Need::WholeSchedule && self.time.is_none() && settings.days.is_some() {
             problems.push(Problem::new(
                 Field::Days,
                 "days are given but no time of day; set the time the backup runs, such as 23:00",
             ));
         }
-        let retention = match self.keep {
-            None => None,
-            Some(0) => {
-                problems.push(Problem::new(
-                    Field::Retention,
-                    "a schedule must keep at least 1 backup; to keep every backup, set no \
-                     retention",
-                ));
-                None
-            }
-            Some(max_count) => Some(Retention { max_count }),
-        };
-        let backup_password = check_backup_password(self.backup_password, &mut problems);
-        let nothing = self.location.is_none()
-            && self.user.is_none()
-            && backup_password.is_none()
-            && self.parts.is_none()
-            && self.enabled.is_none()
-            && self.time.is_none()
-            && self.days.is_none()
-            && self.keep.is_none()
-            && self.fast_backup.is_none();
-        if need == Need::Changes && nothing && problems.is_empty() {
+        if settings.retention == Some(Retention { max_count: 0 }) {
+            problems.push(Problem::new(
+                Field::Retention,
+                "a schedule must keep at least 1 backup; to keep every backup, set no \
+                 retention",
+            ));
+        }
+        settings.backup_password = check_backup_password(self.backup_password, &mut problems);
+        if need == Need::Changes && problems.is_empty() && settings == ScheduleUpdate::default() {
             problems.push(Problem::new(
                 Field::Schedule,
                 "the update changes nothing; give at least one setting to change",
@@ -321,21 +287,9 @@ impl ScheduleSpecBuilder {
             return Err(BuildError::new(problems));
         }
         let location_type = root.as_ref().map(|r| r.location_type);
-        Ok((
-            location_type,
-            ScheduleUpdate {
-                location: root.map(|r| r.url),
-                location_user: self.user,
-                location_password: self.password,
-                backup_password,
-                parts: self.parts,
-                enabled: self.enabled,
-                time,
-                days: self.days.map(sorted_once),
-                retention,
-                fast_backup: self.fast_backup,
-            },
-        ))
+        settings.location = root.map(|r| r.url);
+        settings.days = settings.days.map(sorted_once);
+        Ok((location_type, settings))
     }
 }
 

@@ -4,12 +4,12 @@ use vcsa_backup_api::Secret;
 
 use crate::backup::part::PartId;
 use crate::backup::password::BackupPassword;
-use crate::schedule::{DayOfWeek, Retention};
+use crate::error::{Field, Problem};
+use crate::schedule::{DayOfWeek, Recurrence, Retention};
 
 /// The settings an update changes, for
-/// [`Client::update_schedule`](crate::Client::update_schedule); every other setting of the
-/// schedule keeps its value (the appliance cannot unset one: delete the schedule and create it
-/// again for that, or let [`Client::apply_schedule`](crate::Client::apply_schedule) do it).
+/// [`Client::update_schedule`](crate::Client::update_schedule); every other setting keeps its
+/// value (an update cannot unset one: see [`ScheduleDiff`](crate::ScheduleDiff)).
 ///
 /// Built with [`ScheduleSpec::builder`](crate::ScheduleSpec::builder) and
 /// [`build_update`](crate::ScheduleSpecBuilder::build_update). `Debug` never shows the
@@ -27,41 +27,24 @@ use crate::schedule::{DayOfWeek, Retention};
 /// assert!(ScheduleSpec::builder().build_update().is_err());
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+// The one declaration of a schedule's settings, which a `ScheduleSpec` wraps too.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleUpdate {
     pub(crate) location: Option<String>,
     pub(crate) location_user: Option<String>,
     pub(crate) location_password: Option<Secret>,
     pub(crate) backup_password: Option<BackupPassword>,
+    /// An empty list: no optional part.
     pub(crate) parts: Option<Vec<PartId>>,
     pub(crate) enabled: Option<bool>,
     pub(crate) time: Option<(u8, u8)>,
+    /// Sorted, each once; an empty list: every day.
     pub(crate) days: Option<Vec<DayOfWeek>>,
     pub(crate) retention: Option<Retention>,
     pub(crate) fast_backup: Option<bool>,
 }
 
 impl ScheduleUpdate {
-    /// The new root of the backup location.
-    pub fn location(&self) -> Option<&str> {
-        self.location.as_deref()
-    }
-
-    /// The new user name for the location.
-    pub fn location_user(&self) -> Option<&str> {
-        self.location_user.as_deref()
-    }
-
-    /// The new optional parts (an empty list: none).
-    pub fn parts(&self) -> Option<&[PartId]> {
-        self.parts.as_deref()
-    }
-
-    /// Whether the schedule is to be enabled or disabled.
-    pub fn enabled(&self) -> Option<bool> {
-        self.enabled
-    }
-
     /// The new time of day, as hour and minute.
     pub fn time(&self) -> Option<(u8, u8)> {
         self.time
@@ -72,19 +55,32 @@ impl ScheduleUpdate {
         self.days.as_deref()
     }
 
-    /// The new retention.
-    pub fn retention(&self) -> Option<Retention> {
-        self.retention
-    }
-
-    /// The new fast backup setting.
-    pub fn fast_backup(&self) -> Option<bool> {
-        self.fast_backup
-    }
-
     /// Whether the time or the days change but not both, so the other half must be read from
     /// the schedule first (the appliance replaces the time and days together).
     pub(crate) fn needs_current_recurrence(&self) -> bool {
         self.time.is_some() != self.days.is_some()
+    }
+
+    /// The time and days to send, the half not given taken from the schedule's `current` ones.
+    pub(crate) fn recurrence(
+        &self,
+        current: Option<&Recurrence>,
+    ) -> Result<Option<Recurrence>, Problem> {
+        if self.time.is_none() && self.days.is_none() {
+            return Ok(None);
+        }
+        let (hour, minute) = self
+            .time
+            .or(current.map(|r| (r.hour, r.minute)))
+            .ok_or_else(|| {
+                Problem::new(
+                    Field::Days,
+                    "the schedule has no time of day yet, so days alone cannot be set; give \
+                     the time too, such as 23:00",
+                )
+            })?;
+        let days = self.days.as_deref().or(current.map(|r| &r.days[..]));
+        let days = days.unwrap_or_default().to_vec();
+        Ok(Some(Recurrence::from_checked(hour, minute, days)))
     }
 }

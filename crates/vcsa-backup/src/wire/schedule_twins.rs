@@ -4,7 +4,6 @@
 use chrono::DateTime;
 use vcsa_backup_api::{Secret, WireSecret, types};
 
-use crate::error::{Field, Problem};
 use crate::schedule::{
     ApplianceTime, DayOfWeek, Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpdate,
 };
@@ -98,63 +97,52 @@ twins!(GetApplianceTime: "get_appliance_time", "read the appliance's clock", Yes
     |_, api| api.get_appliance_time().await,
     api.rest_get_appliance_time().await);
 
-/// The wire form of a create: every setting, passwords included.
+/// The wire form of a create: every setting, passwords included, as an update sends them.
 pub(crate) fn create_spec(spec: &ScheduleSpec) -> types::ScheduleCreateSpec {
+    let wire = update_spec(&spec.settings, spec.recurrence.as_ref());
     types::ScheduleCreateSpec {
-        backup_password: spec.backup_password.as_ref().map(|p| p.secret().to_wire()),
-        // Unset means enabled: say it only when it is not.
-        enable: (!spec.enabled).then_some(false),
-        fast_backup: spec.fast_backup,
-        location: spec.location.clone(),
-        location_password: spec.location_password.as_ref().map(Secret::to_wire),
-        location_user: spec.location_user.clone(),
-        parts: part_ids(&spec.parts),
-        recurrence_info: spec
-            .recurrence
-            .as_ref()
-            .map(|r| recurrence(r.hour, r.minute, &r.days)),
-        retention_info: spec.retention.map(retention),
+        backup_password: wire.backup_password,
+        enable: wire.enable,
+        fast_backup: wire.fast_backup,
+        location: wire.location.unwrap_or_default(),
+        location_password: wire.location_password,
+        location_user: wire.location_user,
+        parts: wire.parts.map(|p| p.0).unwrap_or_default(),
+        recurrence_info: wire.recurrence_info,
+        retention_info: wire.retention_info,
     }
 }
 
-/// The wire form of an update, with the time and days completed from the schedule's `current`
-/// recurrence when only one of them changes.
+/// The settings that are set, on the wire, for an update (and a create); the time and days are
+/// sent as `recurrence` (see [`ScheduleUpdate::recurrence`]).
 pub(crate) fn update_spec(
-    update: &ScheduleUpdate,
-    current: Option<&Recurrence>,
-) -> Result<types::ScheduleUpdateSpec, Problem> {
-    let recurrence_info = match (update.time, &update.days) {
-        (None, None) => None,
-        (time, days) => {
-            let current_time = current.map(|r| (r.hour, r.minute));
-            let (hour, minute) = time.or(current_time).ok_or_else(|| {
-                Problem::new(
-                    Field::Days,
-                    "the schedule has no time of day yet, so days alone cannot be set; give \
-                     the time too, such as 23:00",
-                )
-            })?;
-            let days = days.as_deref().or(current.map(|r| &r.days[..]));
-            Some(recurrence(hour, minute, days.unwrap_or_default()))
-        }
-    };
-    Ok(types::ScheduleUpdateSpec {
-        backup_password: update
+    settings: &ScheduleUpdate,
+    recurrence: Option<&Recurrence>,
+) -> types::ScheduleUpdateSpec {
+    types::ScheduleUpdateSpec {
+        backup_password: settings
             .backup_password
             .as_ref()
             .map(|p| p.secret().to_wire()),
-        enable: update.enabled,
-        fast_backup: update.fast_backup,
-        location: update.location.clone(),
-        location_password: update.location_password.as_ref().map(Secret::to_wire),
-        location_user: update.location_user.clone(),
-        parts: update
+        enable: settings.enabled,
+        fast_backup: settings.fast_backup,
+        location: settings.location.clone(),
+        location_password: settings.location_password.as_ref().map(Secret::to_wire),
+        location_user: settings.location_user.clone(),
+        parts: settings
             .parts
             .as_ref()
             .map(|p| types::ScheduleUpdateParts(part_ids(p))),
-        recurrence_info,
-        retention_info: update.retention.map(retention),
-    })
+        // No days listed means every day.
+        recurrence_info: recurrence.map(|r| types::RecurrenceInfo {
+            days: r.days.iter().map(|d| d.as_str().into()).collect(),
+            hour: r.hour.into(),
+            minute: r.minute.into(),
+        }),
+        retention_info: settings.retention.map(|r| types::RetentionInfo {
+            max_count: r.max_count.into(),
+        }),
+    }
 }
 
 /// A schedule as the appliance has it; a time or retention out of range is malformed.
@@ -206,24 +194,6 @@ pub(crate) fn appliance_time(t: types::SystemTime) -> Result<ApplianceTime, Stri
         .flatten()
         .ok_or_else(|| format!("the appliance's time {seconds} is not a time"))?;
     Ok(ApplianceTime::new(now, t.timezone, t.date, t.time))
-}
-
-/// A recurrence on the wire; no days listed means every day.
-fn recurrence(hour: u8, minute: u8, days: &[DayOfWeek]) -> types::RecurrenceInfo {
-    types::RecurrenceInfo {
-        days: days
-            .iter()
-            .map(|d| vcsa_backup_api::enums::DayOfWeek::from(d.as_str()))
-            .collect(),
-        hour: hour.into(),
-        minute: minute.into(),
-    }
-}
-
-fn retention(retention: Retention) -> types::RetentionInfo {
-    types::RetentionInfo {
-        max_count: retention.max_count.into(),
-    }
 }
 
 #[cfg(test)]
