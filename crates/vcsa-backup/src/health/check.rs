@@ -54,16 +54,11 @@ impl Client {
         tokio::time::timeout(limit, self.read_health(policy))
             .await
             .unwrap_or_else(|_| {
-                Err(Error::Transient {
-                    change: None,
-                    reason: format!(
-                        "the appliance did not answer the health check within its time limit \
-                         of {}",
-                        HumanDuration(limit)
-                    ),
-                    server: None,
-                    source: None,
-                })
+                let reason = format!(
+                    "the appliance did not answer the health check within its time limit of {}",
+                    HumanDuration(limit)
+                );
+                Err(Error::transient(reason, None, None))
             })
     }
 
