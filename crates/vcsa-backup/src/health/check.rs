@@ -94,7 +94,8 @@ impl Client {
         );
         if policy.verify_archive {
             let found = self.archive_at_location(&mut pace, policy, &jobs).await;
-            report.add_reason(found);
+            report.reasons.push(found);
+            report.settle();
         }
         Ok(report)
     }

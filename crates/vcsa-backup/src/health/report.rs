@@ -50,12 +50,6 @@ impl HealthReport {
         }
     }
 
-    /// Adds a finding, keeps the reasons most severe first and the verdict the worst of them.
-    pub(crate) fn add_reason(&mut self, reason: Reason) {
-        self.reasons.push(reason);
-        self.settle();
-    }
-
     /// Sorts the reasons most severe first (the order of findings of one severity is kept) and
     /// sets the verdict to the worst.
     pub(crate) fn settle(&mut self) {
