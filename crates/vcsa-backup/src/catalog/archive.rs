@@ -20,6 +20,20 @@ pub struct ArchiveSummary {
 }
 
 impl ArchiveSummary {
+    pub(crate) fn new(
+        id: impl Into<String>,
+        started_at: DateTime<Utc>,
+        version: impl Into<String>,
+        comment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            started_at,
+            version: version.into(),
+            comment: comment.into(),
+        }
+    }
+
     /// The id read as a folder name of the appliance's layout (scheduled or manual, version,
     /// time), as [`ArchiveName::parse`] reads it; `None` when it is not one.
     pub fn name(&self) -> Option<ArchiveName> {

@@ -94,77 +94,62 @@ impl Client {
         );
         if policy.verify_archive {
             let found = self.archive_at_location(&mut pace, policy, &jobs).await;
-            report.reasons.push(found);
+            let (verdict, message) = match found {
+                Ok(found) => (Verdict::Ok, found),
+                Err(why) => (Verdict::Warning, why),
+            };
+            let reason = Reason::new(verdict, ReasonKind::ArchiveAtLocation, message);
+            report.reasons.push(reason);
             report.settle();
         }
         Ok(report)
     }
 
-    /// Whether the catalog lists the newest successful scheduled backup at its location.
+    /// Whether the catalog lists the newest successful scheduled backup at its location: what
+    /// was found (OK), or why it was not (a WARNING).
     async fn archive_at_location(
         &self,
         pace: &mut Pace,
         policy: &HealthPolicy,
         jobs: &BTreeMap<JobId, JobDetails>,
-    ) -> Reason {
-        let reason =
-            |verdict, message| Reason::new(verdict, ReasonKind::ArchiveAtLocation, message);
+    ) -> Result<String, String> {
         let newest = newest_first(jobs)
             .into_iter()
             .find(|(_, d)| d.state == TaskState::Succeeded && d.kind == JobKind::Scheduled);
         let Some((id, details)) = newest else {
-            return reason(
-                Verdict::Ok,
-                "no successful scheduled backup to look for at its location".to_string(),
-            );
+            return Ok("no successful scheduled backup to look for at its location".to_string());
         };
-        let Some((root, name, archive)) = archive_of(&details.location) else {
-            return reason(
-                Verdict::Warning,
-                format!(
-                    "the newest successful scheduled backup, job {id}, went to {}, which is not \
-                     in the appliance's folder layout, so the catalog cannot list it",
-                    details.location
-                ),
-            );
-        };
+        let (root, name, archive) = archive_of(&details.location).ok_or_else(|| {
+            format!(
+                "the newest successful scheduled backup, job {id}, went to {}, which is not in \
+                 the appliance's folder layout, so the catalog cannot list it",
+                details.location
+            )
+        })?;
         let mut location = BackupLocation::builder().location(root.clone());
         if let Some(password) = policy.location_password.as_ref() {
             location =
                 location.location_credentials(details.location_user.clone(), password.clone());
         }
-        let location = match location.build() {
-            Ok(location) => location,
-            Err(e) => {
-                return reason(
-                    Verdict::Warning,
-                    format!("the location of job {id} cannot be looked at: {e}"),
-                );
-            }
-        };
+        let location = location
+            .build()
+            .map_err(|e| format!("the location of job {id} cannot be looked at: {e}"))?;
         let read = retried(pace, "reading the catalog", || {
             self.get_archive(&location, &name, &archive)
         })
         .await;
         match read {
-            Ok(_) => reason(
-                Verdict::Ok,
-                format!("the newest successful scheduled backup, {archive}, is at {root}"),
-            ),
-            Err(Error::NotFound(_)) => reason(
-                Verdict::Warning,
-                format!(
-                    "the newest successful scheduled backup, job {id}, is not at its location: \
-                     the catalog of {root} does not list {archive} of {name}"
-                ),
-            ),
-            Err(e) => reason(
-                Verdict::Warning,
-                format!(
-                    "the newest successful scheduled backup, job {id}, could not be looked for \
-                     at {root}: {e}"
-                ),
-            ),
+            Ok(_) => Ok(format!(
+                "the newest successful scheduled backup, {archive}, is at {root}"
+            )),
+            Err(Error::NotFound(_)) => Err(format!(
+                "the newest successful scheduled backup, job {id}, is not at its location: the \
+                 catalog of {root} does not list {archive} of {name}"
+            )),
+            Err(e) => Err(format!(
+                "the newest successful scheduled backup, job {id}, could not be looked for at \
+                 {root}: {e}"
+            )),
         }
     }
 }

@@ -54,10 +54,7 @@ impl HealthReport {
     /// sets the verdict to the worst.
     pub(crate) fn settle(&mut self) {
         self.reasons.sort_by_key(|r| std::cmp::Reverse(r.verdict));
-        self.verdict = self
-            .reasons
-            .iter()
-            .fold(Verdict::Ok, |worst, r| worst.worst(r.verdict));
+        self.verdict = self.reasons.first().map_or(Verdict::Ok, |r| r.verdict);
     }
 
     /// One line for people and monitoring status lines: the most severe reasons, joined.
