@@ -167,9 +167,7 @@ where
     };
     pace.retry_within(what, None, decide, &mut op)
         .await
-        .map_err(|stop| match stop {
-            Stop::GaveUp(e) | Stop::OutOfTime(e) => e,
-        })
+        .map_err(|(Stop::GaveUp(e) | Stop::OutOfTime(e))| e)
 }
 
 /// The root, system name and archive of a backup folder in the appliance's layout:

@@ -35,13 +35,10 @@ impl HealthReport {
     /// The report of a check that could not read the appliance at all: UNKNOWN, with the
     /// reason.
     pub fn unknown(checked_at: DateTime<Utc>, reason: impl Into<String>) -> Self {
+        let reason = Reason::new(Verdict::Unknown, ReasonKind::Unreadable, reason.into());
         Self {
             verdict: Verdict::Unknown,
-            reasons: vec![Reason::new(
-                Verdict::Unknown,
-                ReasonKind::Unreadable,
-                reason.into(),
-            )],
+            reasons: vec![reason],
             checked_at,
             last_success: None,
             newest_job: None,
