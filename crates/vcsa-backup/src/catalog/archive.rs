@@ -20,8 +20,7 @@ pub struct ArchiveSummary {
 }
 
 impl ArchiveSummary {
-    /// A summary, for tests and comparisons.
-    pub fn new(
+    pub(crate) fn new(
         id: impl Into<String>,
         started_at: DateTime<Utc>,
         version: impl Into<String>,
@@ -36,15 +35,7 @@ impl ArchiveSummary {
     }
 
     /// The id read as a folder name of the appliance's layout (scheduled or manual, version,
-    /// time); `None` when it is not one.
-    ///
-    /// ```
-    /// use chrono::Utc;
-    /// use vcsa_backup::{ArchiveKind, ArchiveSummary};
-    ///
-    /// let summary = ArchiveSummary::new("M_8.0.3.00400_20240531-140509_", Utc::now(), "8.0.3.00400", "");
-    /// assert_eq!(summary.name().unwrap().kind, ArchiveKind::Manual);
-    /// ```
+    /// time), as [`ArchiveName::parse`] reads it; `None` when it is not one.
     pub fn name(&self) -> Option<ArchiveName> {
         ArchiveName::parse(&self.id)
     }

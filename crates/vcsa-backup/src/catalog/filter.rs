@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{BuildError, Field, Problem};
+use crate::health::setters;
 
 /// Which archives [`Client::list_archives`](crate::Client::list_archives) returns: by start time,
 /// by comment, and how many. Without a filter, the appliance returns its newest 128 archives.
@@ -70,28 +71,18 @@ pub struct ArchiveFilterBuilder {
 }
 
 impl ArchiveFilterBuilder {
-    /// Only archives taken on or after `time`.
-    pub fn since(mut self, time: DateTime<Utc>) -> Self {
-        self.filter.since = Some(time);
-        self
-    }
+    setters! {
+        /// Only archives taken on or after this time.
+        since(since in filter: DateTime<Utc>) => Some;
 
-    /// Only archives taken on or before `time`.
-    pub fn until(mut self, time: DateTime<Utc>) -> Self {
-        self.filter.until = Some(time);
-        self
-    }
+        /// Only archives taken on or before this time.
+        until(until in filter: DateTime<Utc>) => Some;
 
-    /// Only archives whose comment contains `text`.
-    pub fn comment_contains(mut self, text: impl Into<String>) -> Self {
-        self.filter.comment = Some(text.into());
-        self
-    }
+        /// Only archives whose comment contains this text.
+        comment_contains(comment in filter: impl Into<String>) => Some;
 
-    /// At most `count` archives (at least 1), the most recent first.
-    pub fn max_results(mut self, count: u32) -> Self {
-        self.filter.max_results = Some(count);
-        self
+        /// At most this many archives (at least 1), the most recent first.
+        max_results(max_results in filter: u32) => Some;
     }
 
     /// Checks the filter, reporting every problem at once.

@@ -59,10 +59,28 @@ impl ApplianceLayout {
         version: impl Into<String>,
     ) -> Result<Self, BuildError> {
         let (system_name, version) = (system_name.into(), version.into());
-        let problems: Vec<Problem> = [check_system_name(&system_name), check_version(&version)]
-            .into_iter()
-            .flatten()
-            .collect();
+        let problems: Vec<Problem> = [
+            (
+                is_system_name(&system_name),
+                Field::SystemName,
+                &system_name,
+                "a system name; system names are the appliance's host name, such as \
+                 vcsa-01.example.com",
+            ),
+            (
+                is_version(&version),
+                Field::Version,
+                &version,
+                "an appliance version; give it as the appliance's management interface \
+                 shows it, such as 8.0.3.00400",
+            ),
+        ]
+        .into_iter()
+        .filter(|(fits, ..)| !fits)
+        .map(|(_, field, text, what)| {
+            Problem::new(field, format!("\"{}\" is not {what}", text.escape_debug()))
+        })
+        .collect();
         if problems.is_empty() {
             Ok(Self {
                 system_name,
@@ -177,32 +195,6 @@ pub(crate) fn system_name_in(location: &str) -> Option<String> {
     let after = location.split_once("/vCenter/sn_")?.1;
     let name = after.split('/').next()?;
     is_system_name(name).then(|| name.to_string())
-}
-
-fn check_system_name(name: &str) -> Option<Problem> {
-    (!is_system_name(name)).then(|| {
-        Problem::new(
-            Field::SystemName,
-            format!(
-                "\"{}\" is not a system name; system names are the appliance's host name, such \
-                 as vcsa-01.example.com",
-                name.escape_debug()
-            ),
-        )
-    })
-}
-
-fn check_version(version: &str) -> Option<Problem> {
-    (!is_version(version)).then(|| {
-        Problem::new(
-            Field::Version,
-            format!(
-                "\"{}\" is not an appliance version; give it as the appliance's management \
-                 interface shows it, such as 8.0.3.00400",
-                version.escape_debug()
-            ),
-        )
-    })
 }
 
 #[cfg(test)]

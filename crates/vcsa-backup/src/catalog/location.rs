@@ -2,6 +2,7 @@
 
 use crate::backup::location::{self, LocationType, check_credentials};
 use crate::error::{BuildError, Field, Problem};
+use crate::health::setters;
 use vcsa_backup_api::Secret;
 
 /// The root of a backup location and the credentials to read it: where the catalog looks
@@ -69,10 +70,9 @@ pub struct BackupLocationBuilder {
 }
 
 impl BackupLocationBuilder {
-    /// The root URL, such as `sftp://nas.example.com/backups` or `nfs://filer:/export/backups`.
-    pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.location = Some(location.into());
-        self
+    setters! {
+        /// The root URL, such as `sftp://nas.example.com/backups` or `nfs://filer:/export/backups`.
+        location(location: impl Into<String>) => Some;
     }
 
     /// The user name and password of the backup server (all protocols but NFS).

@@ -79,12 +79,10 @@ impl ArchiveName {
 
     /// Reads a folder name of the layout; `None` for any other name.
     pub fn parse(name: &str) -> Option<Self> {
-        let kind = match name.get(..2)? {
-            "S_" => ArchiveKind::Scheduled,
-            "M_" => ArchiveKind::Manual,
-            _ => return None,
-        };
-        let (version, rest) = name[2..].split_once('_')?;
+        let kind = [ArchiveKind::Scheduled, ArchiveKind::Manual]
+            .into_iter()
+            .find(|kind| name.starts_with(kind.prefix()))?;
+        let (version, rest) = name[1..].strip_prefix('_')?.split_once('_')?;
         let (stamp, suffix) = rest.split_once('_')?;
         if !is_version(version) {
             return None;

@@ -54,16 +54,11 @@ impl Client {
         tokio::time::timeout(limit, self.read_health(policy))
             .await
             .unwrap_or_else(|_| {
-                Err(Error::Transient {
-                    change: None,
-                    reason: format!(
-                        "the appliance did not answer the health check within its time limit \
-                         of {}",
-                        HumanDuration(limit)
-                    ),
-                    server: None,
-                    source: None,
-                })
+                let reason = format!(
+                    "the appliance did not answer the health check within its time limit of {}",
+                    HumanDuration(limit)
+                );
+                Err(Error::transient(reason, None, None))
             })
     }
 
@@ -99,76 +94,62 @@ impl Client {
         );
         if policy.verify_archive {
             let found = self.archive_at_location(&mut pace, policy, &jobs).await;
-            report.add_reason(found);
+            let (verdict, message) = match found {
+                Ok(found) => (Verdict::Ok, found),
+                Err(why) => (Verdict::Warning, why),
+            };
+            let reason = Reason::new(verdict, ReasonKind::ArchiveAtLocation, message);
+            report.reasons.push(reason);
+            report.settle();
         }
         Ok(report)
     }
 
-    /// Whether the catalog lists the newest successful scheduled backup at its location.
+    /// Whether the catalog lists the newest successful scheduled backup at its location: what
+    /// was found (OK), or why it was not (a WARNING).
     async fn archive_at_location(
         &self,
         pace: &mut Pace,
         policy: &HealthPolicy,
         jobs: &BTreeMap<JobId, JobDetails>,
-    ) -> Reason {
-        let reason =
-            |verdict, message| Reason::new(verdict, ReasonKind::ArchiveAtLocation, message);
+    ) -> Result<String, String> {
         let newest = newest_first(jobs)
             .into_iter()
             .find(|(_, d)| d.state == TaskState::Succeeded && d.kind == JobKind::Scheduled);
         let Some((id, details)) = newest else {
-            return reason(
-                Verdict::Ok,
-                "no successful scheduled backup to look for at its location".to_string(),
-            );
+            return Ok("no successful scheduled backup to look for at its location".to_string());
         };
-        let Some((root, name, archive)) = archive_of(&details.location) else {
-            return reason(
-                Verdict::Warning,
-                format!(
-                    "the newest successful scheduled backup, job {id}, went to {}, which is not \
-                     in the appliance's folder layout, so the catalog cannot list it",
-                    details.location
-                ),
-            );
-        };
+        let (root, name, archive) = archive_of(&details.location).ok_or_else(|| {
+            format!(
+                "the newest successful scheduled backup, job {id}, went to {}, which is not in \
+                 the appliance's folder layout, so the catalog cannot list it",
+                details.location
+            )
+        })?;
         let mut location = BackupLocation::builder().location(root.clone());
         if let Some(password) = policy.location_password.as_ref() {
             location =
                 location.location_credentials(details.location_user.clone(), password.clone());
         }
-        let location = match location.build() {
-            Ok(location) => location,
-            Err(e) => {
-                return reason(
-                    Verdict::Warning,
-                    format!("the location of job {id} cannot be looked at: {e}"),
-                );
-            }
-        };
+        let location = location
+            .build()
+            .map_err(|e| format!("the location of job {id} cannot be looked at: {e}"))?;
         let read = retried(pace, "reading the catalog", || {
             self.get_archive(&location, &name, &archive)
         })
         .await;
         match read {
-            Ok(_) => reason(
-                Verdict::Ok,
-                format!("the newest successful scheduled backup, {archive}, is at {root}"),
-            ),
-            Err(Error::NotFound(_)) => reason(
-                Verdict::Warning,
-                format!(
-                    "the newest successful scheduled backup, job {id}, is not at its location: \
-                     the catalog of {root} does not list {archive} of {name}"
-                ),
-            ),
-            Err(e) => reason(
-                Verdict::Warning,
-                format!(
-                    "the newest successful scheduled backup, job {id}, could not be looked for \
-                     at {root}: {e}"
-                ),
-            ),
+            Ok(_) => Ok(format!(
+                "the newest successful scheduled backup, {archive}, is at {root}"
+            )),
+            Err(Error::NotFound(_)) => Err(format!(
+                "the newest successful scheduled backup, job {id}, is not at its location: the \
+                 catalog of {root} does not list {archive} of {name}"
+            )),
+            Err(e) => Err(format!(
+                "the newest successful scheduled backup, job {id}, could not be looked for at \
+                 {root}: {e}"
+            )),
         }
     }
 }
@@ -186,9 +167,7 @@ where
     };
     pace.retry_within(what, None, decide, &mut op)
         .await
-        .map_err(|stop| match stop {
-            Stop::GaveUp(e) | Stop::OutOfTime(e) => e,
-        })
+        .map_err(|(Stop::GaveUp(e) | Stop::OutOfTime(e))| e)
 }
 
 /// The root, system name and archive of a backup folder in the appliance's layout:

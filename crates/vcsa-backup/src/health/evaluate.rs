@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::health::missed::{self, Runs};
+use crate::health::missed;
 use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
 use crate::job::details::newest_first;
-use crate::job::{JobDetails, JobId, JobKind, Percent, TaskState};
+use crate::job::{JobDetails, JobId, Percent, TaskState};
 use crate::schedule::{Schedule, Zone};
 use crate::server_error::ServerErrorType;
 use crate::wait::HumanDuration;
@@ -283,25 +283,12 @@ fn judge_schedules(
             Some(_) => {}
         }
     }
-    let started = |(id, d): (&JobId, &JobDetails)| d.started_at.or_else(|| id.started_at());
-    let starts: Vec<DateTime<Utc>> = seen.jobs.iter().filter_map(started).collect();
-    let first_scheduled = seen
-        .jobs
-        .iter()
-        .filter(|(_, d)| d.kind == JobKind::Scheduled)
-        .filter_map(started)
-        .min();
-    let runs = Runs {
-        starts: &starts,
-        first_scheduled,
-    };
     let local = |at: DateTime<Utc>| at.with_timezone(&seen.zone.offset_at(at));
     schedules
         .iter()
         .map(|s| {
             let recurrence = s.recurrence.as_ref().filter(|_| s.enabled);
-            let missed =
-                recurrence.map(|r| missed::missed_runs(policy, seen.zone, seen.now, r, &runs));
+            let missed = recurrence.map(|r| missed::missed_runs(policy, seen, r));
             if let Some(missed) = missed.as_ref().filter(|m| !m.runs.is_empty()) {
                 reasons.push(missed::reason(policy, seen.zone, &s.id, &missed.runs));
             }

@@ -3,21 +3,15 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::health::evaluate::Observation;
 use crate::health::{HealthPolicy, Reason, ReasonKind, Verdict};
+use crate::job::{JobDetails, JobId, JobKind};
 use crate::schedule::{Recurrence, Zone};
 use crate::wait::HumanDuration;
 
 /// A job that started this long before a run's time is taken for it: the appliance's scheduler
 /// and its job records read the same clock, to the second.
 const EARLY: TimeDelta = TimeDelta::minutes(1);
-
-/// What the jobs on record say about a schedule's runs.
-pub(crate) struct Runs<'a> {
-    /// When each job started, by the appliance's clock.
-    pub(crate) starts: &'a [DateTime<Utc>],
-    /// When the oldest scheduled job on record started: runs due before it are not judged.
-    pub(crate) first_scheduled: Option<DateTime<Utc>>,
-}
 
 /// A schedule's newest due run and the runs missed in a row up to it, newest first.
 #[derive(Default)]
@@ -26,35 +20,44 @@ pub(crate) struct Missed {
     pub(crate) runs: Vec<DateTime<Utc>>,
 }
 
-/// The runs of `recurrence` whose grace period has passed by `now`, judged newest first until
-/// one started a job.
+/// The runs of `recurrence` whose grace period has passed by the appliance's clock, judged
+/// newest first until one started a job. Runs due before the oldest scheduled job on record are
+/// not judged.
 pub(crate) fn missed_runs(
     policy: &HealthPolicy,
-    zone: Zone,
-    now: DateTime<Utc>,
+    seen: &Observation<'_>,
     recurrence: &Recurrence,
-    jobs: &Runs<'_>,
 ) -> Missed {
     let grace = TimeDelta::from_std(policy.missed_run_grace).unwrap_or(TimeDelta::MAX);
-    let Some(due_by) = now.checked_sub_signed(grace) else {
+    let Some(due_by) = seen.now.checked_sub_signed(grace) else {
         return Missed::default();
     };
     // Enough runs back for the critical count of a weekly schedule, and one more.
     let weeks = i64::from(policy.missed_runs_critical.clamp(1, 52)) + 1;
-    let mut due = due_runs(zone, recurrence, due_by - TimeDelta::weeks(weeks), due_by);
+    let mut due = due_runs(
+        seen.zone,
+        recurrence,
+        due_by - TimeDelta::weeks(weeks),
+        due_by,
+    );
     due.reverse();
-    let started = |run: &DateTime<Utc>| {
-        jobs.starts
+    let started = |(id, d): (&JobId, &JobDetails)| d.started_at.or_else(|| id.started_at());
+    let first_scheduled = seen
+        .jobs
+        .iter()
+        .filter(|(_, d)| d.kind == JobKind::Scheduled)
+        .filter_map(started)
+        .min();
+    let starts_near = |run: DateTime<Utc>| {
+        seen.jobs
             .iter()
-            .any(|s| *s >= *run - EARLY && *s <= *run + grace)
+            .filter_map(started)
+            .any(|s| s >= run - EARLY && s <= run + grace)
     };
     let runs = due
         .iter()
-        .take_while(|run| {
-            jobs.first_scheduled
-                .is_some_and(|first| **run >= first - EARLY)
-        })
-        .take_while(|run| !started(run))
+        .take_while(|run| first_scheduled.is_some_and(|first| **run >= first - EARLY))
+        .take_while(|run| !starts_near(**run))
         .copied()
         .collect();
     Missed {
@@ -70,13 +73,11 @@ fn due_runs(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Vec<DateTime<Utc>> {
-    let mut runs = Vec::new();
-    let mut after = from;
-    while let Some(run) = zone.next_run(recurrence, after).filter(|run| *run <= to) {
-        runs.push(run);
-        after = run;
-    }
-    runs
+    std::iter::successors(zone.next_run(recurrence, from), |run| {
+        zone.next_run(recurrence, *run)
+    })
+    .take_while(|run| *run <= to)
+    .collect()
 }
 
 /// The finding for a schedule's missed runs: a WARNING naming the newest, CRITICAL from the

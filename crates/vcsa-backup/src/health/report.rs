@@ -35,13 +35,10 @@ impl HealthReport {
     /// The report of a check that could not read the appliance at all: UNKNOWN, with the
     /// reason.
     pub fn unknown(checked_at: DateTime<Utc>, reason: impl Into<String>) -> Self {
+        let reason = Reason::new(Verdict::Unknown, ReasonKind::Unreadable, reason.into());
         Self {
             verdict: Verdict::Unknown,
-            reasons: vec![Reason::new(
-                Verdict::Unknown,
-                ReasonKind::Unreadable,
-                reason.into(),
-            )],
+            reasons: vec![reason],
             checked_at,
             last_success: None,
             newest_job: None,
@@ -50,20 +47,11 @@ impl HealthReport {
         }
     }
 
-    /// Adds a finding, keeps the reasons most severe first and the verdict the worst of them.
-    pub(crate) fn add_reason(&mut self, reason: Reason) {
-        self.reasons.push(reason);
-        self.settle();
-    }
-
     /// Sorts the reasons most severe first (the order of findings of one severity is kept) and
     /// sets the verdict to the worst.
     pub(crate) fn settle(&mut self) {
         self.reasons.sort_by_key(|r| std::cmp::Reverse(r.verdict));
-        self.verdict = self
-            .reasons
-            .iter()
-            .fold(Verdict::Ok, |worst, r| worst.worst(r.verdict));
+        self.verdict = self.reasons.first().map_or(Verdict::Ok, |r| r.verdict);
     }
 
     /// One line for people and monitoring status lines: the most severe reasons, joined.
