@@ -67,11 +67,6 @@ impl LocationType {
             .into_iter()
             .find(|t| t.scheme().eq_ignore_ascii_case(scheme))
     }
-
-    /// Whether the protocol logs in with a user name and password (all but NFS).
-    pub fn takes_credentials(self) -> bool {
-        self != Self::Nfs
-    }
 }
 
 impl fmt::Display for LocationType {
@@ -205,10 +200,9 @@ fn protocol(raw: &str, given: Option<LocationType>) -> Result<(LocationType, &st
 pub(crate) fn check_with_credentials(
     raw: Option<&str>,
     given: Option<LocationType>,
-    user: &Option<String>,
-    password: &Option<Secret>,
+    credentials: &Option<(String, Secret)>,
     problems: &mut Vec<Problem>,
-) -> (Option<Checked>, Option<(String, Secret)>) {
+) -> Option<Checked> {
     let checked = match raw {
         None => {
             problems.extend(missing());
@@ -223,15 +217,9 @@ pub(crate) fn check_with_credentials(
         .map(|c| c.location_type)
         .or(given)
         .or_else(|| scheme_type(raw?));
-    let credentials = match (user, password) {
-        (Some(user), Some(password))
-            if check_credentials(location_type, Some(user), Some(password), problems) =>
-        {
-            Some((user.clone(), password.clone()))
-        }
-        _ => None,
-    };
-    (checked, credentials)
+    let (user, password) = credentials.as_ref().map(|(u, p)| (u.as_str(), p)).unzip();
+    check_credentials(location_type, user, password, problems);
+    checked
 }
 
 /// A location as one string to compare, or to build folders under: checked and written in the

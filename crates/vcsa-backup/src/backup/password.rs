@@ -6,11 +6,6 @@ use vcsa_backup_api::Secret;
 
 use crate::error::{Error, Field, Problem};
 
-/// The shortest backup password the appliance accepts, in characters.
-pub const MIN_LEN: usize = 8;
-/// The longest backup password the appliance accepts, in characters.
-pub const MAX_LEN: usize = 20;
-
 /// A password that encrypts the backup, checked against the appliance's rules.
 ///
 /// The rules, from the appliance's documentation: 8 to 20 characters; at least one upper-case
@@ -61,14 +56,6 @@ impl fmt::Debug for BackupPassword {
     }
 }
 
-impl TryFrom<Secret> for BackupPassword {
-    type Error = PasswordError;
-
-    fn try_from(value: Secret) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
 /// One of the appliance's rules for backup passwords.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -100,10 +87,12 @@ impl PasswordRule {
         Self::Special,
         Self::VisibleAscii,
     ];
+}
 
-    /// The rule in words an administrator understands.
-    pub fn describe(self) -> &'static str {
-        match self {
+/// The rule in words an administrator understands.
+impl fmt::Display for PasswordRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
             Self::MinLength => "it must be at least 8 characters long",
             Self::MaxLength => "it must be at most 20 characters long",
             Self::Uppercase => "it needs at least one upper-case letter (A-Z)",
@@ -115,13 +104,7 @@ impl PasswordRule {
             Self::VisibleAscii => {
                 "it may hold only visible ASCII characters (no spaces, accented letters or control characters)"
             }
-        }
-    }
-}
-
-impl fmt::Display for PasswordRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.describe())
+        })
     }
 }
 
@@ -129,7 +112,7 @@ impl fmt::Display for PasswordRule {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "the backup password does not meet the appliance's rules: {}",
-    .broken.iter().map(|rule| rule.describe()).collect::<Vec<_>>().join("; ")
+    .broken.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 )]
 pub struct PasswordError {
     broken: Vec<PasswordRule>,
@@ -170,8 +153,8 @@ fn broken_rules(value: &str) -> Vec<PasswordRule> {
     PasswordRule::ALL
         .into_iter()
         .filter(|rule| match rule {
-            PasswordRule::MinLength => len < MIN_LEN,
-            PasswordRule::MaxLength => len > MAX_LEN,
+            PasswordRule::MinLength => len < 8,
+            PasswordRule::MaxLength => len > 20,
             PasswordRule::Uppercase => !has(char::is_ascii_uppercase),
             PasswordRule::Lowercase => !has(char::is_ascii_lowercase),
             PasswordRule::Digit => !has(char::is_ascii_digit),

@@ -30,11 +30,11 @@ use crate::error::{BuildError, Field, Problem};
 pub struct BackupRequest {
     location_type: LocationType,
     location: String,
-    parts: Vec<PartId>,
-    credentials: Option<(String, Secret)>,
-    backup_password: Option<BackupPassword>,
-    comment: Option<String>,
-    fast_backup: Option<bool>,
+    pub(crate) parts: Vec<PartId>,
+    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) backup_password: Option<BackupPassword>,
+    pub(crate) comment: Option<String>,
+    pub(crate) fast_backup: Option<bool>,
 }
 
 impl BackupRequest {
@@ -53,46 +53,11 @@ impl BackupRequest {
         &self.location
     }
 
-    /// The optional parts to include, in the order given.
-    pub fn parts(&self) -> &[PartId] {
-        &self.parts
-    }
-
-    /// The user name for the location, if one is used.
-    pub fn location_user(&self) -> Option<&str> {
-        self.credentials.as_ref().map(|(user, _)| user.as_str())
-    }
-
-    /// Whether the backup will be encrypted with a password.
-    pub fn is_encrypted(&self) -> bool {
-        self.backup_password.is_some()
-    }
-
-    /// The comment stored with the backup.
-    pub fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
-    }
-
-    /// Whether the fast database backup is asked for; `None` leaves it to the appliance.
-    pub fn fast_backup(&self) -> Option<bool> {
-        self.fast_backup
-    }
-
     /// The passwords it carries, for scrubbing from the appliance's answers.
     pub(crate) fn secrets(&self) -> Vec<&str> {
         let location = self.credentials.as_ref().map(|(_, p)| p.expose());
         let backup = self.backup_password.as_ref().map(|p| p.secret().expose());
         location.into_iter().chain(backup).collect()
-    }
-
-    /// The backup password, for the wire form.
-    pub(crate) fn backup_password(&self) -> Option<&BackupPassword> {
-        self.backup_password.as_ref()
-    }
-
-    /// The location's password, for the wire form.
-    pub(crate) fn location_password(&self) -> Option<&Secret> {
-        self.credentials.as_ref().map(|(_, password)| password)
     }
 }
 
@@ -103,8 +68,7 @@ pub struct BackupRequestBuilder {
     location: Option<String>,
     location_type: Option<LocationType>,
     parts: Vec<PartId>,
-    user: Option<String>,
-    password: Option<Secret>,
+    credentials: Option<(String, Secret)>,
     backup_password: Option<Secret>,
     comment: Option<String>,
     fast_backup: Option<bool>,
@@ -133,8 +97,7 @@ impl BackupRequestBuilder {
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        self.user = Some(user.into());
-        self.password = Some(password.into());
+        self.credentials = Some((user.into(), password.into()));
         self
     }
 
@@ -180,11 +143,10 @@ impl BackupRequestBuilder {
     pub fn build(self) -> Result<BackupRequest, BuildError> {
         let mut problems = Vec::new();
 
-        let (checked, credentials) = location::check_with_credentials(
+        let checked = location::check_with_credentials(
             self.location.as_deref(),
             self.location_type,
-            &self.user,
-            &self.password,
+            &self.credentials,
             &mut problems,
         );
         check_parts(&self.parts, &mut problems);
@@ -209,7 +171,7 @@ impl BackupRequestBuilder {
                 location_type: checked.location_type,
                 location: checked.url,
                 parts: self.parts,
-                credentials,
+                credentials: self.credentials,
                 backup_password,
                 comment: self.comment,
                 fast_backup: self.fast_backup,

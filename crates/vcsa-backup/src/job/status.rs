@@ -82,8 +82,6 @@ impl JobState {
 pub struct Percent(u8);
 
 impl Percent {
-    /// Nothing done yet.
-    pub const ZERO: Self = Self(0);
     /// All done.
     pub const FULL: Self = Self(100);
 

@@ -32,19 +32,18 @@ use crate::segment::IdKind;
 ///     request.location(),
 ///     "sftp://nas.example.com/backups/vCenter/sn_vcsa-01.example.com/S_8.0.3.00400_20250102-101501_"
 /// );
-/// assert!(!request.ignores_warnings());
 /// assert!(!format!("{request:?}").contains("Sup3r-Secret!"));
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct RestoreRequest {
-    location_type: LocationType,
+    pub(crate) location_type: LocationType,
     location: String,
-    credentials: Option<(String, Secret)>,
-    backup_password: Option<BackupPassword>,
-    sso_admin: Option<(String, Secret)>,
-    parts: Vec<PartId>,
-    ignore_warnings: bool,
+    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) backup_password: Option<BackupPassword>,
+    pub(crate) sso_admin: Option<(String, Secret)>,
+    pub(crate) parts: Vec<PartId>,
+    pub(crate) ignore_warnings: bool,
 }
 
 impl RestoreRequest {
@@ -53,34 +52,14 @@ impl RestoreRequest {
         RestoreRequestBuilder::default()
     }
 
-    /// The protocol of the location.
-    pub fn location_type(&self) -> LocationType {
-        self.location_type
-    }
-
     /// The backup's folder, in the form sent to the appliance.
     pub fn location(&self) -> &str {
         &self.location
     }
 
-    /// The user name for the location, if one is used.
-    pub fn location_user(&self) -> Option<&str> {
-        self.credentials.as_ref().map(|(user, _)| user.as_str())
-    }
-
     /// The SSO administrator's user name, if given.
     pub fn sso_admin_user(&self) -> Option<&str> {
         self.sso_admin.as_ref().map(|(user, _)| user.as_str())
-    }
-
-    /// The parts to restore; empty restores every part of the backup.
-    pub fn parts(&self) -> &[PartId] {
-        &self.parts
-    }
-
-    /// Whether a start goes ahead despite validation warnings.
-    pub fn ignores_warnings(&self) -> bool {
-        self.ignore_warnings
     }
 
     /// The passwords it carries, for scrubbing from the appliance's answers.
@@ -90,18 +69,6 @@ impl RestoreRequest {
         let sso = self.sso_admin.as_ref().map(|(_, p)| p.expose());
         location.into_iter().chain(backup).chain(sso).collect()
     }
-
-    pub(crate) fn location_password(&self) -> Option<&Secret> {
-        self.credentials.as_ref().map(|(_, password)| password)
-    }
-
-    pub(crate) fn backup_password(&self) -> Option<&BackupPassword> {
-        self.backup_password.as_ref()
-    }
-
-    pub(crate) fn sso_admin_password(&self) -> Option<&Secret> {
-        self.sso_admin.as_ref().map(|(_, password)| password)
-    }
 }
 
 /// Collects the settings of a [`RestoreRequest`]; [`build`](Self::build) checks them all at once.
@@ -110,8 +77,7 @@ impl RestoreRequest {
 pub struct RestoreRequestBuilder {
     location: Option<String>,
     archive: Option<(String, String)>,
-    user: Option<String>,
-    password: Option<Secret>,
+    credentials: Option<(String, Secret)>,
     backup_password: Option<Secret>,
     sso_admin: Option<(String, Secret)>,
     parts: Vec<PartId>,
@@ -137,8 +103,10 @@ impl RestoreRequestBuilder {
         let (system_name, archive) = (system_name.into(), archive.into());
         self.location = Some(format!("{}/vCenter/sn_{system_name}/{archive}", root.url()));
         self.archive = Some((system_name, archive));
-        self.user = root.user().map(str::to_string);
-        self.password = root.password().cloned();
+        self.credentials = root
+            .user()
+            .map(str::to_string)
+            .zip(root.password().cloned());
         self
     }
 
@@ -148,8 +116,7 @@ impl RestoreRequestBuilder {
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        self.user = Some(user.into());
-        self.password = Some(password.into());
+        self.credentials = Some((user.into(), password.into()));
         self
     }
 
@@ -195,11 +162,10 @@ impl RestoreRequestBuilder {
             problems.extend(IdKind::SystemName.problem(system_name));
             problems.extend(IdKind::Archive.problem(archive));
         }
-        let (checked, credentials) = location::check_with_credentials(
+        let checked = location::check_with_credentials(
             self.location.as_deref(),
             None,
-            &self.user,
-            &self.password,
+            &self.credentials,
             &mut problems,
         );
         check_parts(&self.parts, &mut problems);
@@ -216,7 +182,7 @@ impl RestoreRequestBuilder {
             Some(checked) if problems.is_empty() => Ok(RestoreRequest {
                 location_type: checked.location_type,
                 location: checked.url,
-                credentials,
+                credentials: self.credentials,
                 backup_password,
                 sso_admin: self.sso_admin,
                 parts: self.parts,
