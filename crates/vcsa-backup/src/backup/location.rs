@@ -76,16 +76,6 @@ impl fmt::Display for LocationType {
     }
 }
 
-impl std::str::FromStr for LocationType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::from_scheme(s).ok_or_else(|| {
-            format!("\"{s}\" is not a location type; use one of FTP, FTPS, HTTP, HTTPS, SCP, SFTP, NFS, SMB")
-        })
-    }
-}
-
 /// A location checked against its protocol, in the form sent to the appliance.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Checked {
@@ -93,20 +83,18 @@ pub(crate) struct Checked {
     pub(crate) url: String,
 }
 
-/// Checks a location and its (optional) type, and writes the location in the appliance's form.
-///
-/// Leniency, decided once for all callers:
-/// - with a scheme (`sftp://host/path`), the type may be left out and is taken from the scheme;
-///   when given, it must agree with the scheme;
-/// - without a scheme (`host/path`, as some scripts write it), the type must be given, and the
-///   scheme is added: `backup.example.com/vcsa` with SFTP becomes `sftp://backup.example.com/vcsa`;
-/// - NFS locations are written `nfs://host:/export/path`; `nfs://host/export/path` and the bare
-///   `host:/export/path` are accepted and rewritten to that form.
+/// Checks a location and its (optional) type, and writes the location in the appliance's form,
+/// with the leniency [`BackupRequestBuilder::location`](crate::BackupRequestBuilder::location)
+/// states for all callers (`nfs://host/export/path` and a bare `host:/export/path` are rewritten
+/// to `nfs://host:/export/path` too).
 pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, Vec<Problem>> {
     let problem = |message: String| vec![Problem::new(Field::Location, message)];
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(missing());
+        return Err(hinted(
+            "no backup location was given",
+            "give one such as sftp://backup.example.com/vcsa",
+        ));
     }
     if raw.chars().any(char::is_control) {
         return Err(hinted(
@@ -193,35 +181,6 @@ fn protocol(raw: &str, given: Option<LocationType>) -> Result<(LocationType, &st
     }
 }
 
-/// A request's location (of the type `given`, if any) and its credentials, checked as
-/// [`check`] and [`check_credentials`] do, adding every problem found to `problems`. Even when
-/// the location is refused, its scheme says which protocol was meant, so the credentials are
-/// still checked against it and every problem is reported at once.
-pub(crate) fn check_with_credentials(
-    raw: Option<&str>,
-    given: Option<LocationType>,
-    credentials: &Option<(String, Secret)>,
-    problems: &mut Vec<Problem>,
-) -> Option<Checked> {
-    let checked = match raw {
-        None => {
-            problems.extend(missing());
-            None
-        }
-        Some(raw) => check(raw, given)
-            .map_err(|found| problems.extend(found))
-            .ok(),
-    };
-    let location_type = checked
-        .as_ref()
-        .map(|c| c.location_type)
-        .or(given)
-        .or_else(|| scheme_type(raw?));
-    let (user, password) = credentials.as_ref().map(|(u, p)| (u.as_str(), p)).unzip();
-    check_credentials(location_type, user, password, problems);
-    checked
-}
-
 /// A location as one string to compare, or to build folders under: checked and written in the
 /// appliance's form when it can be, without the trailing `/`s that do not change the folder it
 /// names. The one normalisation of a location, for requests, schedules and the catalog alike.
@@ -237,14 +196,6 @@ pub(crate) fn canonical_root(raw: &str) -> String {
 pub(crate) fn scheme_type(raw: &str) -> Option<LocationType> {
     let (scheme, _) = raw.trim().split_once("://")?;
     LocationType::from_scheme(scheme)
-}
-
-/// No location at all.
-pub(crate) fn missing() -> Vec<Problem> {
-    vec![
-        Problem::new(Field::Location, "no backup location was given")
-            .with_hint("give one such as sftp://backup.example.com/vcsa"),
-    ]
 }
 
 /// Checks the user name and password of a location, as far as they are given, for every request

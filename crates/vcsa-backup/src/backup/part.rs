@@ -17,9 +17,7 @@ use crate::message::Message;
 /// assert_eq!(PartId::SEAT.as_str(), "seat");
 /// assert_eq!(PartId::new("lookup"), PartId::new("lookup".to_string()));
 /// ```
-#[derive(
-    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct PartId(Cow<'static, str>);
 
@@ -45,6 +43,12 @@ impl PartId {
 impl fmt::Display for PartId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(&self.0)
+    }
+}
+
+impl fmt::Debug for PartId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PartId({:?})", self.0)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use vcsa_backup_api::Secret;
 
-use crate::backup::location::{self, LocationType};
+use crate::backup::location::{self, Checked, LocationType};
 use crate::backup::part::{PartId, check_parts};
 use crate::backup::password::{BackupPassword, check_backup_password};
 use crate::error::{BuildError, Field, Problem};
@@ -65,11 +65,8 @@ impl BackupRequest {
 #[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct BackupRequestBuilder {
-    location: Option<String>,
+    given: Settings,
     location_type: Option<LocationType>,
-    parts: Vec<PartId>,
-    credentials: Option<(String, Secret)>,
-    backup_password: Option<Secret>,
     comment: Option<String>,
     fast_backup: Option<bool>,
 }
@@ -81,7 +78,7 @@ impl BackupRequestBuilder {
     /// Without a scheme (`host/path`), [`location_type`](Self::location_type) must be set and its
     /// scheme is added. NFS locations are rewritten to the `nfs://host:/export` form.
     pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.location = Some(location.into());
+        self.given.location = Some(location.into());
         self
     }
 
@@ -97,26 +94,26 @@ impl BackupRequestBuilder {
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        self.credentials = Some((user.into(), password.into()));
+        self.given.credentials = Some((user.into(), password.into()));
         self
     }
 
     /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
     pub fn part(mut self, part: impl Into<PartId>) -> Self {
-        self.parts.push(part.into());
+        self.given.parts.push(part.into());
         self
     }
 
     /// Adds several optional parts.
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
-        self.parts.extend(parts.into_iter().map(Into::into));
+        self.given.parts.extend(parts.into_iter().map(Into::into));
         self
     }
 
     /// Encrypts the backup with this password; checked against the appliance's rules by
     /// [`build`](Self::build) (see [`BackupPassword`]).
     pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
-        self.backup_password = Some(password.into());
+        self.given.backup_password = Some(password.into());
         self
     }
 
@@ -142,16 +139,7 @@ impl BackupRequestBuilder {
     /// the comment.
     pub fn build(self) -> Result<BackupRequest, BuildError> {
         let mut problems = Vec::new();
-
-        let checked = location::check_with_credentials(
-            self.location.as_deref(),
-            self.location_type,
-            &self.credentials,
-            &mut problems,
-        );
-        check_parts(&self.parts, &mut problems);
-
-        let backup_password = check_backup_password(self.backup_password, &mut problems);
+        let (checked, backup_password) = self.given.check(self.location_type, &mut problems);
         if let Some(comment) = &self.comment
             && comment
                 .chars()
@@ -170,13 +158,49 @@ impl BackupRequestBuilder {
             Some(checked) if problems.is_empty() => Ok(BackupRequest {
                 location_type: checked.location_type,
                 location: checked.url,
-                parts: self.parts,
-                credentials: self.credentials,
+                parts: self.given.parts,
+                credentials: self.given.credentials,
                 backup_password,
                 comment: self.comment,
                 fast_backup: self.fast_backup,
             }),
             _ => Err(BuildError::new(problems)),
         }
+    }
+}
+
+/// The settings a backup and a restore request share, as their builders collect them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Settings {
+    pub(crate) location: Option<String>,
+    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) parts: Vec<PartId>,
+    pub(crate) backup_password: Option<Secret>,
+}
+
+impl Settings {
+    /// Checks them in the order a request reports them, the location as of the type `given` (if
+    /// any), adding every problem found to `problems`. Even when the location is refused, its
+    /// scheme says which protocol was meant, so the credentials are still checked against it.
+    pub(crate) fn check(
+        &self,
+        given: Option<LocationType>,
+        problems: &mut Vec<Problem>,
+    ) -> (Option<Checked>, Option<BackupPassword>) {
+        let raw = self.location.as_deref().unwrap_or_default();
+        let checked = location::check(raw, given)
+            .map_err(|found| problems.extend(found))
+            .ok();
+        let location_type = checked
+            .as_ref()
+            .map(|c| c.location_type)
+            .or(given)
+            .or_else(|| location::scheme_type(raw));
+        let user = self.credentials.as_ref().map(|(user, _)| user.as_str());
+        let password = self.credentials.as_ref().map(|(_, password)| password);
+        location::check_credentials(location_type, user, password, problems);
+        check_parts(&self.parts, problems);
+        let backup_password = check_backup_password(self.backup_password.clone(), problems);
+        (checked, backup_password)
     }
 }

@@ -2,9 +2,10 @@
 
 use vcsa_backup_api::Secret;
 
-use crate::backup::location::{self, LocationType};
-use crate::backup::part::{PartId, check_parts};
-use crate::backup::password::{BackupPassword, check_backup_password};
+use crate::backup::location::LocationType;
+use crate::backup::part::PartId;
+use crate::backup::password::BackupPassword;
+use crate::backup::request::Settings;
 use crate::catalog::BackupLocation;
 use crate::error::{BuildError, Field, Problem};
 use crate::segment::IdKind;
@@ -75,12 +76,9 @@ impl RestoreRequest {
 #[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct RestoreRequestBuilder {
-    location: Option<String>,
+    given: Settings,
     archive: Option<(String, String)>,
-    credentials: Option<(String, Secret)>,
-    backup_password: Option<Secret>,
     sso_admin: Option<(String, Secret)>,
-    parts: Vec<PartId>,
     ignore_warnings: bool,
 }
 
@@ -88,7 +86,7 @@ impl RestoreRequestBuilder {
     /// The backup's own folder, as a URL such as
     /// `sftp://host/backups/vCenter/sn_vcsa-01/S_8.0.3.00400_20250102-101501_`.
     pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.location = Some(location.into());
+        self.given.location = Some(location.into());
         self
     }
 
@@ -101,9 +99,9 @@ impl RestoreRequestBuilder {
         archive: impl Into<String>,
     ) -> Self {
         let (system_name, archive) = (system_name.into(), archive.into());
-        self.location = Some(format!("{}/vCenter/sn_{system_name}/{archive}", root.url()));
+        self.given.location = Some(format!("{}/vCenter/sn_{system_name}/{archive}", root.url()));
         self.archive = Some((system_name, archive));
-        self.credentials = root
+        self.given.credentials = root
             .user()
             .map(str::to_string)
             .zip(root.password().cloned());
@@ -116,13 +114,13 @@ impl RestoreRequestBuilder {
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        self.credentials = Some((user.into(), password.into()));
+        self.given.credentials = Some((user.into(), password.into()));
         self
     }
 
     /// The password the backup was encrypted with.
     pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
-        self.backup_password = Some(password.into());
+        self.given.backup_password = Some(password.into());
         self
     }
 
@@ -136,7 +134,7 @@ impl RestoreRequestBuilder {
     /// Restores only these parts (vSphere 8.0 Update 3 and later; only parts the appliance
     /// lists as standalone).
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
-        self.parts.extend(parts.into_iter().map(Into::into));
+        self.given.parts.extend(parts.into_iter().map(Into::into));
         self
     }
 
@@ -162,14 +160,7 @@ impl RestoreRequestBuilder {
             problems.extend(IdKind::SystemName.problem(system_name));
             problems.extend(IdKind::Archive.problem(archive));
         }
-        let checked = location::check_with_credentials(
-            self.location.as_deref(),
-            None,
-            &self.credentials,
-            &mut problems,
-        );
-        check_parts(&self.parts, &mut problems);
-        let backup_password = check_backup_password(self.backup_password, &mut problems);
+        let (checked, backup_password) = self.given.check(None, &mut problems);
         if let Some((user, _)) = &self.sso_admin
             && user.trim().is_empty()
         {
@@ -182,10 +173,10 @@ impl RestoreRequestBuilder {
             Some(checked) if problems.is_empty() => Ok(RestoreRequest {
                 location_type: checked.location_type,
                 location: checked.url,
-                credentials: self.credentials,
+                credentials: self.given.credentials,
                 backup_password,
                 sso_admin: self.sso_admin,
-                parts: self.parts,
+                parts: self.given.parts,
                 ignore_warnings: self.ignore_warnings,
             }),
             _ => Err(BuildError::new(problems)),
