@@ -199,15 +199,14 @@ pub(crate) fn scheme_type(raw: &str) -> Option<LocationType> {
 }
 
 /// Checks the user name and password of a location, as far as they are given, for every request
-/// that carries them (a backup, a schedule, the catalog). Adds every problem found to `problems`
-/// and says whether there was none. Never quotes the password.
+/// that carries them (a backup, a schedule, the catalog). Adds every problem found to `problems`;
+/// never quotes the password.
 pub(crate) fn check_credentials(
     location_type: Option<LocationType>,
     user: Option<&str>,
     password: Option<&Secret>,
     problems: &mut Vec<Problem>,
-) -> bool {
-    let before = problems.len();
+) {
     if location_type == Some(LocationType::Nfs) && (user.is_some() || password.is_some()) {
         problems.push(
             Problem::new(
@@ -257,7 +256,6 @@ pub(crate) fn check_credentials(
             .with_hint("give the password of the backup server's account"),
         );
     }
-    problems.len() == before
 }
 
 /// A location problem with what to do about it.
