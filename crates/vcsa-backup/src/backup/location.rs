@@ -67,27 +67,12 @@ impl LocationType {
             .into_iter()
             .find(|t| t.scheme().eq_ignore_ascii_case(scheme))
     }
-
-    /// Whether the protocol logs in with a user name and password (all but NFS).
-    pub fn takes_credentials(self) -> bool {
-        self != Self::Nfs
-    }
 }
 
 impl fmt::Display for LocationType {
     /// The name the appliance uses: `SFTP`, `NFS`...
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.scheme().to_ascii_uppercase())
-    }
-}
-
-impl std::str::FromStr for LocationType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::from_scheme(s).ok_or_else(|| {
-            format!("\"{s}\" is not a location type; use one of FTP, FTPS, HTTP, HTTPS, SCP, SFTP, NFS, SMB")
-        })
     }
 }
 
@@ -98,20 +83,18 @@ pub(crate) struct Checked {
     pub(crate) url: String,
 }
 
-/// Checks a location and its (optional) type, and writes the location in the appliance's form.
-///
-/// Leniency, decided once for all callers:
-/// - with a scheme (`sftp://host/path`), the type may be left out and is taken from the scheme;
-///   when given, it must agree with the scheme;
-/// - without a scheme (`host/path`, as some scripts write it), the type must be given, and the
-///   scheme is added: `backup.example.com/vcsa` with SFTP becomes `sftp://backup.example.com/vcsa`;
-/// - NFS locations are written `nfs://host:/export/path`; `nfs://host/export/path` and the bare
-///   `host:/export/path` are accepted and rewritten to that form.
+/// Checks a location and its (optional) type, and writes the location in the appliance's form,
+/// with the leniency [`BackupRequestBuilder::location`](crate::BackupRequestBuilder::location)
+/// states for all callers (`nfs://host/export/path` and a bare `host:/export/path` are rewritten
+/// to `nfs://host:/export/path` too).
 pub(crate) fn check(raw: &str, given: Option<LocationType>) -> Result<Checked, Vec<Problem>> {
     let problem = |message: String| vec![Problem::new(Field::Location, message)];
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(missing());
+        return Err(hinted(
+            "no backup location was given",
+            "give one such as sftp://backup.example.com/vcsa",
+        ));
     }
     if raw.chars().any(char::is_control) {
         return Err(hinted(
@@ -198,42 +181,6 @@ fn protocol(raw: &str, given: Option<LocationType>) -> Result<(LocationType, &st
     }
 }
 
-/// A request's location (of the type `given`, if any) and its credentials, checked as
-/// [`check`] and [`check_credentials`] do, adding every problem found to `problems`. Even when
-/// the location is refused, its scheme says which protocol was meant, so the credentials are
-/// still checked against it and every problem is reported at once.
-pub(crate) fn check_with_credentials(
-    raw: Option<&str>,
-    given: Option<LocationType>,
-    user: &Option<String>,
-    password: &Option<Secret>,
-    problems: &mut Vec<Problem>,
-) -> (Option<Checked>, Option<(String, Secret)>) {
-    let checked = match raw {
-        None => {
-            problems.extend(missing());
-            None
-        }
-        Some(raw) => check(raw, given)
-            .map_err(|found| problems.extend(found))
-            .ok(),
-    };
-    let location_type = checked
-        .as_ref()
-        .map(|c| c.location_type)
-        .or(given)
-        .or_else(|| scheme_type(raw?));
-    let credentials = match (user, password) {
-        (Some(user), Some(password))
-            if check_credentials(location_type, Some(user), Some(password), problems) =>
-        {
-            Some((user.clone(), password.clone()))
-        }
-        _ => None,
-    };
-    (checked, credentials)
-}
-
 /// A location as one string to compare, or to build folders under: checked and written in the
 /// appliance's form when it can be, without the trailing `/`s that do not change the folder it
 /// names. The one normalisation of a location, for requests, schedules and the catalog alike.
@@ -251,24 +198,15 @@ pub(crate) fn scheme_type(raw: &str) -> Option<LocationType> {
     LocationType::from_scheme(scheme)
 }
 
-/// No location at all.
-pub(crate) fn missing() -> Vec<Problem> {
-    vec![
-        Problem::new(Field::Location, "no backup location was given")
-            .with_hint("give one such as sftp://backup.example.com/vcsa"),
-    ]
-}
-
 /// Checks the user name and password of a location, as far as they are given, for every request
-/// that carries them (a backup, a schedule, the catalog). Adds every problem found to `problems`
-/// and says whether there was none. Never quotes the password.
+/// that carries them (a backup, a schedule, the catalog). Adds every problem found to `problems`;
+/// never quotes the password.
 pub(crate) fn check_credentials(
     location_type: Option<LocationType>,
     user: Option<&str>,
     password: Option<&Secret>,
     problems: &mut Vec<Problem>,
-) -> bool {
-    let before = problems.len();
+) {
     if location_type == Some(LocationType::Nfs) && (user.is_some() || password.is_some()) {
         problems.push(
             Problem::new(
@@ -318,7 +256,6 @@ pub(crate) fn check_credentials(
             .with_hint("give the password of the backup server's account"),
         );
     }
-    problems.len() == before
 }
 
 /// A location problem with what to do about it.

@@ -4,12 +4,7 @@ use std::fmt;
 
 use vcsa_backup_api::Secret;
 
-use crate::error::{Error, Field, Problem};
-
-/// The shortest backup password the appliance accepts, in characters.
-pub const MIN_LEN: usize = 8;
-/// The longest backup password the appliance accepts, in characters.
-pub const MAX_LEN: usize = 20;
+use crate::error::{Field, Problem};
 
 /// A password that encrypts the backup, checked against the appliance's rules.
 ///
@@ -61,14 +56,6 @@ impl fmt::Debug for BackupPassword {
     }
 }
 
-impl TryFrom<Secret> for BackupPassword {
-    type Error = PasswordError;
-
-    fn try_from(value: Secret) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
 /// One of the appliance's rules for backup passwords.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -89,21 +76,10 @@ pub enum PasswordRule {
     VisibleAscii,
 }
 
-impl PasswordRule {
-    /// Every rule, in the order the appliance's documentation lists them.
-    pub const ALL: [Self; 7] = [
-        Self::MinLength,
-        Self::MaxLength,
-        Self::Uppercase,
-        Self::Lowercase,
-        Self::Digit,
-        Self::Special,
-        Self::VisibleAscii,
-    ];
-
-    /// The rule in words an administrator understands.
-    pub fn describe(self) -> &'static str {
-        match self {
+/// The rule in words an administrator understands.
+impl fmt::Display for PasswordRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
             Self::MinLength => "it must be at least 8 characters long",
             Self::MaxLength => "it must be at most 20 characters long",
             Self::Uppercase => "it needs at least one upper-case letter (A-Z)",
@@ -115,13 +91,7 @@ impl PasswordRule {
             Self::VisibleAscii => {
                 "it may hold only visible ASCII characters (no spaces, accented letters or control characters)"
             }
-        }
-    }
-}
-
-impl fmt::Display for PasswordRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.describe())
+        })
     }
 }
 
@@ -129,27 +99,16 @@ impl fmt::Display for PasswordRule {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "the backup password does not meet the appliance's rules: {}",
-    .broken.iter().map(|rule| rule.describe()).collect::<Vec<_>>().join("; ")
+    .broken.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 )]
 pub struct PasswordError {
     broken: Vec<PasswordRule>,
 }
 
 impl PasswordError {
-    /// The rules the password breaks, in the order of [`PasswordRule::ALL`]; never empty.
+    /// The rules the password breaks, in the order [`PasswordRule`] declares them; never empty.
     pub fn broken_rules(&self) -> &[PasswordRule] {
         &self.broken
-    }
-
-    /// The error as a problem with the backup password.
-    pub(crate) fn problem(&self) -> Problem {
-        Problem::new(Field::BackupPassword, self.to_string())
-    }
-}
-
-impl From<PasswordError> for Error {
-    fn from(e: PasswordError) -> Self {
-        Error::problems_found(vec![e.problem()])
     }
 }
 
@@ -159,24 +118,24 @@ pub(crate) fn check_backup_password(
     problems: &mut Vec<Problem>,
 ) -> Option<BackupPassword> {
     BackupPassword::new(secret?)
-        .map_err(|e| problems.push(e.problem()))
+        .map_err(|e| problems.push(Problem::new(Field::BackupPassword, e.to_string())))
         .ok()
 }
 
-/// Every rule `value` breaks, in the order of [`PasswordRule::ALL`].
+/// Every rule `value` breaks, in the order [`PasswordRule`] declares them.
 fn broken_rules(value: &str) -> Vec<PasswordRule> {
     let len = value.chars().count();
     let has = |pred: fn(&char) -> bool| value.chars().any(|c| pred(&c));
-    PasswordRule::ALL
-        .into_iter()
-        .filter(|rule| match rule {
-            PasswordRule::MinLength => len < MIN_LEN,
-            PasswordRule::MaxLength => len > MAX_LEN,
-            PasswordRule::Uppercase => !has(char::is_ascii_uppercase),
-            PasswordRule::Lowercase => !has(char::is_ascii_lowercase),
-            PasswordRule::Digit => !has(char::is_ascii_digit),
-            PasswordRule::Special => !has(|c| !c.is_ascii_alphanumeric()),
-            PasswordRule::VisibleAscii => !value.chars().all(|c| c.is_ascii_graphic()),
-        })
-        .collect()
+    [
+        (PasswordRule::MinLength, len < 8),
+        (PasswordRule::MaxLength, len > 20),
+        (PasswordRule::Uppercase, !has(char::is_ascii_uppercase)),
+        (PasswordRule::Lowercase, !has(char::is_ascii_lowercase)),
+        (PasswordRule::Digit, !has(char::is_ascii_digit)),
+        (PasswordRule::Special, !has(|c| !c.is_ascii_alphanumeric())),
+        (PasswordRule::VisibleAscii, has(|c| !c.is_ascii_graphic())),
+    ]
+    .into_iter()
+    .filter_map(|(rule, broken)| broken.then_some(rule))
+    .collect()
 }

@@ -2,7 +2,7 @@
 
 use vcsa_backup_api::Secret;
 
-use crate::backup::location::{self, LocationType};
+use crate::backup::location::{self, Checked, LocationType};
 use crate::backup::part::{PartId, check_parts};
 use crate::backup::password::{BackupPassword, check_backup_password};
 use crate::error::{BuildError, Field, Problem};
@@ -30,11 +30,11 @@ use crate::error::{BuildError, Field, Problem};
 pub struct BackupRequest {
     location_type: LocationType,
     location: String,
-    parts: Vec<PartId>,
-    credentials: Option<(String, Secret)>,
-    backup_password: Option<BackupPassword>,
-    comment: Option<String>,
-    fast_backup: Option<bool>,
+    pub(crate) parts: Vec<PartId>,
+    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) backup_password: Option<BackupPassword>,
+    pub(crate) comment: Option<String>,
+    pub(crate) fast_backup: Option<bool>,
 }
 
 impl BackupRequest {
@@ -53,46 +53,11 @@ impl BackupRequest {
         &self.location
     }
 
-    /// The optional parts to include, in the order given.
-    pub fn parts(&self) -> &[PartId] {
-        &self.parts
-    }
-
-    /// The user name for the location, if one is used.
-    pub fn location_user(&self) -> Option<&str> {
-        self.credentials.as_ref().map(|(user, _)| user.as_str())
-    }
-
-    /// Whether the backup will be encrypted with a password.
-    pub fn is_encrypted(&self) -> bool {
-        self.backup_password.is_some()
-    }
-
-    /// The comment stored with the backup.
-    pub fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
-    }
-
-    /// Whether the fast database backup is asked for; `None` leaves it to the appliance.
-    pub fn fast_backup(&self) -> Option<bool> {
-        self.fast_backup
-    }
-
     /// The passwords it carries, for scrubbing from the appliance's answers.
     pub(crate) fn secrets(&self) -> Vec<&str> {
         let location = self.credentials.as_ref().map(|(_, p)| p.expose());
         let backup = self.backup_password.as_ref().map(|p| p.secret().expose());
         location.into_iter().chain(backup).collect()
-    }
-
-    /// The backup password, for the wire form.
-    pub(crate) fn backup_password(&self) -> Option<&BackupPassword> {
-        self.backup_password.as_ref()
-    }
-
-    /// The location's password, for the wire form.
-    pub(crate) fn location_password(&self) -> Option<&Secret> {
-        self.credentials.as_ref().map(|(_, password)| password)
     }
 }
 
@@ -100,12 +65,8 @@ impl BackupRequest {
 #[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct BackupRequestBuilder {
-    location: Option<String>,
+    given: Settings,
     location_type: Option<LocationType>,
-    parts: Vec<PartId>,
-    user: Option<String>,
-    password: Option<Secret>,
-    backup_password: Option<Secret>,
     comment: Option<String>,
     fast_backup: Option<bool>,
 }
@@ -117,7 +78,7 @@ impl BackupRequestBuilder {
     /// Without a scheme (`host/path`), [`location_type`](Self::location_type) must be set and its
     /// scheme is added. NFS locations are rewritten to the `nfs://host:/export` form.
     pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.location = Some(location.into());
+        self.given.location = Some(location.into());
         self
     }
 
@@ -133,27 +94,26 @@ impl BackupRequestBuilder {
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        self.user = Some(user.into());
-        self.password = Some(password.into());
+        self.given.credentials = Some((user.into(), password.into()));
         self
     }
 
     /// Adds an optional part, such as [`PartId::SEAT`]; `common` is always backed up.
     pub fn part(mut self, part: impl Into<PartId>) -> Self {
-        self.parts.push(part.into());
+        self.given.parts.push(part.into());
         self
     }
 
     /// Adds several optional parts.
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
-        self.parts.extend(parts.into_iter().map(Into::into));
+        self.given.parts.extend(parts.into_iter().map(Into::into));
         self
     }
 
     /// Encrypts the backup with this password; checked against the appliance's rules by
     /// [`build`](Self::build) (see [`BackupPassword`]).
     pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
-        self.backup_password = Some(password.into());
+        self.given.backup_password = Some(password.into());
         self
     }
 
@@ -179,17 +139,7 @@ impl BackupRequestBuilder {
     /// the comment.
     pub fn build(self) -> Result<BackupRequest, BuildError> {
         let mut problems = Vec::new();
-
-        let (checked, credentials) = location::check_with_credentials(
-            self.location.as_deref(),
-            self.location_type,
-            &self.user,
-            &self.password,
-            &mut problems,
-        );
-        check_parts(&self.parts, &mut problems);
-
-        let backup_password = check_backup_password(self.backup_password, &mut problems);
+        let (checked, backup_password) = self.given.check(self.location_type, &mut problems);
         if let Some(comment) = &self.comment
             && comment
                 .chars()
@@ -208,13 +158,49 @@ impl BackupRequestBuilder {
             Some(checked) if problems.is_empty() => Ok(BackupRequest {
                 location_type: checked.location_type,
                 location: checked.url,
-                parts: self.parts,
-                credentials,
+                parts: self.given.parts,
+                credentials: self.given.credentials,
                 backup_password,
                 comment: self.comment,
                 fast_backup: self.fast_backup,
             }),
             _ => Err(BuildError::new(problems)),
         }
+    }
+}
+
+/// The settings a backup and a restore request share, as their builders collect them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Settings {
+    pub(crate) location: Option<String>,
+    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) parts: Vec<PartId>,
+    pub(crate) backup_password: Option<Secret>,
+}
+
+impl Settings {
+    /// Checks them in the order a request reports them, the location as of the type `given` (if
+    /// any), adding every problem found to `problems`. Even when the location is refused, its
+    /// scheme says which protocol was meant, so the credentials are still checked against it.
+    pub(crate) fn check(
+        &self,
+        given: Option<LocationType>,
+        problems: &mut Vec<Problem>,
+    ) -> (Option<Checked>, Option<BackupPassword>) {
+        let raw = self.location.as_deref().unwrap_or_default();
+        let checked = location::check(raw, given)
+            .map_err(|found| problems.extend(found))
+            .ok();
+        let location_type = checked
+            .as_ref()
+            .map(|c| c.location_type)
+            .or(given)
+            .or_else(|| location::scheme_type(raw));
+        let user = self.credentials.as_ref().map(|(user, _)| user.as_str());
+        let password = self.credentials.as_ref().map(|(_, password)| password);
+        location::check_credentials(location_type, user, password, problems);
+        check_parts(&self.parts, problems);
+        let backup_password = check_backup_password(self.backup_password.clone(), problems);
+        (checked, backup_password)
     }
 }

@@ -131,12 +131,6 @@ impl From<&str> for JobId {
     }
 }
 
-impl AsRef<str> for JobId {
-    fn as_ref(&self) -> &str {
-        &self.text
-    }
-}
-
 impl serde::Serialize for JobId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text)

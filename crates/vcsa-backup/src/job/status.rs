@@ -10,9 +10,6 @@ use crate::message::Message;
 vcsa_backup_api::open_enum! {
     /// Where a backup job is in its life.
     ///
-    /// `Display` prints the appliance's word (`INPROGRESS`); [`describe`](Self::describe) says it
-    /// in English.
-    ///
     /// ```
     /// use vcsa_backup::JobState;
     ///
@@ -78,12 +75,10 @@ impl JobState {
     serde::Serialize,
     serde::Deserialize,
 )]
-#[serde(try_from = "u8", into = "u8")]
+#[serde(try_from = "u8")]
 pub struct Percent(u8);
 
 impl Percent {
-    /// Nothing done yet.
-    pub const ZERO: Self = Self(0);
     /// All done.
     pub const FULL: Self = Self(100);
 
@@ -109,12 +104,6 @@ impl TryFrom<u8> for Percent {
 
     fn try_from(value: u8) -> Result<Self, Self::Error> {
         Self::new(value).ok_or_else(|| format!("{value} is not a percentage (0 to 100)"))
-    }
-}
-
-impl From<Percent> for u8 {
-    fn from(value: Percent) -> Self {
-        value.0
     }
 }
 

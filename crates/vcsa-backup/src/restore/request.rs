@@ -2,9 +2,10 @@
 
 use vcsa_backup_api::Secret;
 
-use crate::backup::location::{self, LocationType};
-use crate::backup::part::{PartId, check_parts};
-use crate::backup::password::{BackupPassword, check_backup_password};
+use crate::backup::location::LocationType;
+use crate::backup::part::PartId;
+use crate::backup::password::BackupPassword;
+use crate::backup::request::Settings;
 use crate::catalog::BackupLocation;
 use crate::error::{BuildError, Field, Problem};
 use crate::segment::IdKind;
@@ -32,19 +33,18 @@ use crate::segment::IdKind;
 ///     request.location(),
 ///     "sftp://nas.example.com/backups/vCenter/sn_vcsa-01.example.com/S_8.0.3.00400_20250102-101501_"
 /// );
-/// assert!(!request.ignores_warnings());
 /// assert!(!format!("{request:?}").contains("Sup3r-Secret!"));
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct RestoreRequest {
-    location_type: LocationType,
+    pub(crate) location_type: LocationType,
     location: String,
-    credentials: Option<(String, Secret)>,
-    backup_password: Option<BackupPassword>,
-    sso_admin: Option<(String, Secret)>,
-    parts: Vec<PartId>,
-    ignore_warnings: bool,
+    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) backup_password: Option<BackupPassword>,
+    pub(crate) sso_admin: Option<(String, Secret)>,
+    pub(crate) parts: Vec<PartId>,
+    pub(crate) ignore_warnings: bool,
 }
 
 impl RestoreRequest {
@@ -53,34 +53,14 @@ impl RestoreRequest {
         RestoreRequestBuilder::default()
     }
 
-    /// The protocol of the location.
-    pub fn location_type(&self) -> LocationType {
-        self.location_type
-    }
-
     /// The backup's folder, in the form sent to the appliance.
     pub fn location(&self) -> &str {
         &self.location
     }
 
-    /// The user name for the location, if one is used.
-    pub fn location_user(&self) -> Option<&str> {
-        self.credentials.as_ref().map(|(user, _)| user.as_str())
-    }
-
     /// The SSO administrator's user name, if given.
     pub fn sso_admin_user(&self) -> Option<&str> {
         self.sso_admin.as_ref().map(|(user, _)| user.as_str())
-    }
-
-    /// The parts to restore; empty restores every part of the backup.
-    pub fn parts(&self) -> &[PartId] {
-        &self.parts
-    }
-
-    /// Whether a start goes ahead despite validation warnings.
-    pub fn ignores_warnings(&self) -> bool {
-        self.ignore_warnings
     }
 
     /// The passwords it carries, for scrubbing from the appliance's answers.
@@ -90,31 +70,15 @@ impl RestoreRequest {
         let sso = self.sso_admin.as_ref().map(|(_, p)| p.expose());
         location.into_iter().chain(backup).chain(sso).collect()
     }
-
-    pub(crate) fn location_password(&self) -> Option<&Secret> {
-        self.credentials.as_ref().map(|(_, password)| password)
-    }
-
-    pub(crate) fn backup_password(&self) -> Option<&BackupPassword> {
-        self.backup_password.as_ref()
-    }
-
-    pub(crate) fn sso_admin_password(&self) -> Option<&Secret> {
-        self.sso_admin.as_ref().map(|(_, password)| password)
-    }
 }
 
 /// Collects the settings of a [`RestoreRequest`]; [`build`](Self::build) checks them all at once.
 #[derive(Clone, Debug, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct RestoreRequestBuilder {
-    location: Option<String>,
+    given: Settings,
     archive: Option<(String, String)>,
-    user: Option<String>,
-    password: Option<Secret>,
-    backup_password: Option<Secret>,
     sso_admin: Option<(String, Secret)>,
-    parts: Vec<PartId>,
     ignore_warnings: bool,
 }
 
@@ -122,7 +86,7 @@ impl RestoreRequestBuilder {
     /// The backup's own folder, as a URL such as
     /// `sftp://host/backups/vCenter/sn_vcsa-01/S_8.0.3.00400_20250102-101501_`.
     pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.location = Some(location.into());
+        self.given.location = Some(location.into());
         self
     }
 
@@ -135,10 +99,12 @@ impl RestoreRequestBuilder {
         archive: impl Into<String>,
     ) -> Self {
         let (system_name, archive) = (system_name.into(), archive.into());
-        self.location = Some(format!("{}/vCenter/sn_{system_name}/{archive}", root.url()));
+        self.given.location = Some(format!("{}/vCenter/sn_{system_name}/{archive}", root.url()));
         self.archive = Some((system_name, archive));
-        self.user = root.user().map(str::to_string);
-        self.password = root.password().cloned();
+        self.given.credentials = root
+            .user()
+            .map(str::to_string)
+            .zip(root.password().cloned());
         self
     }
 
@@ -148,14 +114,13 @@ impl RestoreRequestBuilder {
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
-        self.user = Some(user.into());
-        self.password = Some(password.into());
+        self.given.credentials = Some((user.into(), password.into()));
         self
     }
 
     /// The password the backup was encrypted with.
     pub fn backup_password(mut self, password: impl Into<Secret>) -> Self {
-        self.backup_password = Some(password.into());
+        self.given.backup_password = Some(password.into());
         self
     }
 
@@ -169,7 +134,7 @@ impl RestoreRequestBuilder {
     /// Restores only these parts (vSphere 8.0 Update 3 and later; only parts the appliance
     /// lists as standalone).
     pub fn parts(mut self, parts: impl IntoIterator<Item = impl Into<PartId>>) -> Self {
-        self.parts.extend(parts.into_iter().map(Into::into));
+        self.given.parts.extend(parts.into_iter().map(Into::into));
         self
     }
 
@@ -195,15 +160,7 @@ impl RestoreRequestBuilder {
             problems.extend(IdKind::SystemName.problem(system_name));
             problems.extend(IdKind::Archive.problem(archive));
         }
-        let (checked, credentials) = location::check_with_credentials(
-            self.location.as_deref(),
-            None,
-            &self.user,
-            &self.password,
-            &mut problems,
-        );
-        check_parts(&self.parts, &mut problems);
-        let backup_password = check_backup_password(self.backup_password, &mut problems);
+        let (checked, backup_password) = self.given.check(None, &mut problems);
         if let Some((user, _)) = &self.sso_admin
             && user.trim().is_empty()
         {
@@ -216,10 +173,10 @@ impl RestoreRequestBuilder {
             Some(checked) if problems.is_empty() => Ok(RestoreRequest {
                 location_type: checked.location_type,
                 location: checked.url,
-                credentials,
+                credentials: self.given.credentials,
                 backup_password,
                 sso_admin: self.sso_admin,
-                parts: self.parts,
+                parts: self.given.parts,
                 ignore_warnings: self.ignore_warnings,
             }),
             _ => Err(BuildError::new(problems)),

@@ -1,6 +1,6 @@
 //! Backups: the request sent to start or validate one, and the parts an appliance offers.
 
-use vcsa_backup_api::{Secret, enums, types};
+use vcsa_backup_api::{enums, types};
 
 use super::{IntoDomain, ToWire, part_ids};
 use crate::backup::location::LocationType;
@@ -10,14 +10,14 @@ use crate::backup::request::BackupRequest;
 impl ToWire<types::BackupRequest> for BackupRequest {
     fn to_wire(&self) -> types::BackupRequest {
         types::BackupRequest {
-            backup_password: self.backup_password().map(|p| p.secret().to_wire()),
-            comment: self.comment().map(str::to_string),
-            fast_backup: self.fast_backup(),
+            backup_password: self.backup_password.as_ref().map(|p| p.secret().to_wire()),
+            comment: self.comment.clone(),
+            fast_backup: self.fast_backup,
             location: self.location().to_string(),
-            location_password: self.location_password().map(Secret::to_wire),
+            location_password: self.credentials.as_ref().map(|(_, p)| p.to_wire()),
             location_type: self.location_type().to_wire(),
-            location_user: self.location_user().map(str::to_string),
-            parts: part_ids(self.parts()),
+            location_user: self.credentials.as_ref().map(|(user, _)| user.clone()),
+            parts: part_ids(&self.parts),
         }
     }
 }

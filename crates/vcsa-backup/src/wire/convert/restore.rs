@@ -1,6 +1,6 @@
 //! Restores and reconciliations: the request sent, and the answers.
 
-use vcsa_backup_api::{Secret, types};
+use vcsa_backup_api::types;
 
 use super::{IntoDomain, ToWire, convert_all, part_ids, parts};
 use crate::job::status::Percent;
@@ -9,15 +9,18 @@ use crate::restore::{Reconciliation, RestoreCheck, RestoreRequest, RestoreStatus
 /// The request as validate sends it: `ignore_warnings` only on a start.
 pub(crate) fn restore_request(request: &RestoreRequest, start: bool) -> types::RestoreRequest {
     types::RestoreRequest {
-        backup_password: request.backup_password().map(|p| p.secret().to_wire()),
-        ignore_warnings: (start && request.ignores_warnings()).then_some(true),
+        backup_password: request
+            .backup_password
+            .as_ref()
+            .map(|p| p.secret().to_wire()),
+        ignore_warnings: (start && request.ignore_warnings).then_some(true),
         location: request.location().to_string(),
-        location_password: request.location_password().map(Secret::to_wire),
-        location_type: request.location_type().to_wire(),
-        location_user: request.location_user().map(str::to_string),
-        parts: part_ids(request.parts()),
+        location_password: request.credentials.as_ref().map(|(_, p)| p.to_wire()),
+        location_type: request.location_type.to_wire(),
+        location_user: request.credentials.as_ref().map(|(user, _)| user.clone()),
+        parts: part_ids(&request.parts),
         sso_admin_user_name: request.sso_admin_user().map(str::to_string),
-        sso_admin_user_password: request.sso_admin_password().map(Secret::to_wire),
+        sso_admin_user_password: request.sso_admin.as_ref().map(|(_, p)| p.to_wire()),
     }
 }
 
