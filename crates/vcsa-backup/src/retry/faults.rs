@@ -93,8 +93,8 @@ pub trait FaultPolicy: Send + Sync + fmt::Debug {
 /// use vcsa_backup::wait::RetryTransient;
 ///
 /// let patient = RetryTransient::new(Duration::from_secs(15 * 60));
-/// assert_eq!(patient.limit(), Duration::from_secs(900));
-/// assert_eq!(RetryTransient::default().limit(), Duration::from_secs(300));
+/// assert_ne!(patient, RetryTransient::default());
+/// assert_eq!(RetryTransient::default(), RetryTransient::new(Duration::from_secs(300)));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryTransient {
@@ -110,11 +110,6 @@ impl RetryTransient {
     /// (zero retries none).
     pub fn new(limit: Duration) -> Self {
         Self { limit }
-    }
-
-    /// How long transient failures in a row are retried.
-    pub fn limit(&self) -> Duration {
-        self.limit
     }
 }
 

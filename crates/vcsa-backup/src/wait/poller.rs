@@ -172,14 +172,14 @@ impl<S: JobSource> Poller<S> {
 
     /// A final status as the end of a wait: itself if it succeeded, [`JobFailed`] otherwise.
     pub(crate) fn outcome(&self, status: JobStatus) -> Result<JobStatus, WaitError> {
-        if status.state == JobState::Failed {
-            let summary = self.pace.summary();
-            return Err(WaitError::JobFailed(Box::new(JobFailed {
-                status,
-                summary,
-            })));
+        if status.state != JobState::Failed {
+            return Ok(status);
         }
-        Ok(status)
+        let summary = self.pace.summary();
+        Err(WaitError::JobFailed(Box::new(JobFailed {
+            status,
+            summary,
+        })))
     }
 
     fn on_status(&mut self, status: JobStatus) -> Result<Step, WaitError> {
