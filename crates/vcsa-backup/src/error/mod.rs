@@ -29,16 +29,8 @@ pub use wait::{
 /// Everything that can go wrong, sorted by what to do next.
 ///
 /// Each operation of [`Client`](crate::Client) lists the variants it can return. `Display` says
-/// what happened and what to do, and prints the appliance's message stack when there is one.
-///
-/// ```
-/// use vcsa_backup::{BackupRequest, Error};
-///
-/// let error: Error = BackupRequest::builder().build().unwrap_err().into();
-/// assert!(matches!(error, Error::InvalidRequest(_)));
-/// assert_eq!(error.retry_advice(), vcsa_backup::RetryAdvice::Never);
-/// assert!(error.to_string().contains("location"));
-/// ```
+/// what happened and what to do, and prints the appliance's message stack when there is one
+/// ([`summary`](Self::summary)'s example shows the parts).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

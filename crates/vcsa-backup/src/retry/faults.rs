@@ -87,15 +87,6 @@ pub trait FaultPolicy: Send + Sync + fmt::Debug {
 /// ([`RetryAdvice::After`](crate::RetryAdvice::After)), such as the appliance's services
 /// restarting during a fast backup. A refused log in ends the wait (the appliance locks an account
 /// after a few); an expired session never reaches the policy: the client logs in again by itself.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::RetryTransient;
-///
-/// let patient = RetryTransient::new(Duration::from_secs(15 * 60));
-/// assert_ne!(patient, RetryTransient::default());
-/// assert_eq!(RetryTransient::default(), RetryTransient::new(Duration::from_secs(300)));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryTransient {
     limit: Duration,

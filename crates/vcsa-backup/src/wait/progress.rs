@@ -60,15 +60,6 @@ impl ProgressAware {
     }
 
     /// The longest delay `elapsed` into a wait: 30 seconds, or 5% of `elapsed` when longer.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use vcsa_backup::wait::ProgressAware;
-    ///
-    /// let s = Duration::from_secs;
-    /// assert_eq!(ProgressAware::lag_bound(s(60)), s(30));
-    /// assert_eq!(ProgressAware::lag_bound(s(7200)), s(360));
-    /// ```
     pub fn lag_bound(elapsed: Duration) -> Duration {
         (elapsed / Self::LAG_DIVISOR).max(Self::LAG_FLOOR)
     }
