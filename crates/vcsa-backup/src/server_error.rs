@@ -60,10 +60,6 @@ impl fmt::Display for ServerError {
 }
 
 fn write_sentence(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    let stop = if text.ends_with(['.', '!', '?']) {
-        ""
-    } else {
-        "."
-    };
-    write!(f, "{text}{stop}")
+    let ended = text.ends_with(['.', '!', '?']);
+    write!(f, "{text}{}", if ended { "" } else { "." })
 }

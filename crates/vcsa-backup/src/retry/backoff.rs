@@ -116,13 +116,6 @@ pub struct ExponentialBackoff {
 }
 
 impl ExponentialBackoff {
-    /// The default first delay: 1 second.
-    pub const DEFAULT_MIN_DELAY: Duration = Duration::from_secs(1);
-    /// The default longest delay: 30 seconds.
-    pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(30);
-    /// The default growth factor: 1.2.
-    pub const DEFAULT_FACTOR: f64 = 1.2;
-
     /// Delays from `min` growing by the default factor (1.2) up to `max`, without jitter.
     ///
     /// A `max` below `min` is raised to `min`; a zero `min` is raised to 1 millisecond, so a wait
@@ -132,7 +125,7 @@ impl ExponentialBackoff {
         Self {
             min,
             max: max.max(min),
-            factor: Self::DEFAULT_FACTOR,
+            factor: 1.2,
             jitter: None,
         }
     }
@@ -187,7 +180,7 @@ impl ExponentialBackoff {
 
 impl Default for ExponentialBackoff {
     fn default() -> Self {
-        Self::new(Self::DEFAULT_MIN_DELAY, Self::DEFAULT_MAX_DELAY)
+        Self::new(Duration::from_secs(1), Duration::from_secs(30))
     }
 }
 

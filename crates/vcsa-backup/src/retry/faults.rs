@@ -87,15 +87,6 @@ pub trait FaultPolicy: Send + Sync + fmt::Debug {
 /// ([`RetryAdvice::After`](crate::RetryAdvice::After)), such as the appliance's services
 /// restarting during a fast backup. A refused log in ends the wait (the appliance locks an account
 /// after a few); an expired session never reaches the policy: the client logs in again by itself.
-///
-/// ```
-/// use std::time::Duration;
-/// use vcsa_backup::wait::RetryTransient;
-///
-/// let patient = RetryTransient::new(Duration::from_secs(15 * 60));
-/// assert_eq!(patient.limit(), Duration::from_secs(900));
-/// assert_eq!(RetryTransient::default().limit(), Duration::from_secs(300));
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryTransient {
     limit: Duration,
@@ -110,11 +101,6 @@ impl RetryTransient {
     /// (zero retries none).
     pub fn new(limit: Duration) -> Self {
         Self { limit }
-    }
-
-    /// How long transient failures in a row are retried.
-    pub fn limit(&self) -> Duration {
-        self.limit
     }
 }
 

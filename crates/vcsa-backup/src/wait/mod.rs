@@ -75,21 +75,8 @@ impl Client {
     }
 
     /// Watches the backup job `job`: a [`JobWatch`] of its status updates (dropping it stops the
-    /// reads, never the backup). The deadline of `options` runs from this call.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).paused().job_secs(120).run(async |sim, client, request| {
-    /// # let job = client.start_backup(&request).await?.id;
-    /// use futures_util::StreamExt;
-    /// use vcsa_backup::wait::WaitOptions;
-    ///
-    /// let mut updates = client.watch_job(&job, &WaitOptions::default());
-    /// while let Some(update) = updates.next().await {
-    ///     let status = update?;
-    ///     println!("{}: {} {}", status.id, status.state, status.progress);
-    /// }
-    /// # Ok(()) })
-    /// ```
+    /// reads, never the backup; its example streams them). The deadline of `options` runs from
+    /// this call.
     pub fn watch_job(&self, job: &JobId, options: &WaitOptions) -> JobWatch {
         JobWatch::new(self, job, options)
     }

@@ -56,17 +56,6 @@ impl WaitOptions {
     /// `seat` part) can run for several hours; a job still running after 12 hours has stalled.
     pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(12 * 3600);
 
-    /// The defaults: see the type's documentation.
-    pub fn new() -> Self {
-        Self {
-            limit: Limit::Within(Self::DEFAULT_TIME_LIMIT),
-            backoff: Arc::new(ProgressAware::default()),
-            max_interval: None,
-            faults: Arc::new(RetryTransient::default()),
-            stall_timeout: None,
-        }
-    }
-
     /// Gives up `limit` after the wait starts. When the next delay would cross this deadline,
     /// the wait sleeps only until it and reads one last time there. Replaces a
     /// [`deadline`](Self::deadline).
@@ -136,6 +125,12 @@ impl WaitOptions {
 
 impl Default for WaitOptions {
     fn default() -> Self {
-        Self::new()
+        Self {
+            limit: Limit::Within(Self::DEFAULT_TIME_LIMIT),
+            backoff: Arc::new(ProgressAware::default()),
+            max_interval: None,
+            faults: Arc::new(RetryTransient::default()),
+            stall_timeout: None,
+        }
     }
 }

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use tracing::{Instrument, Span};
 
 use super::options::WaitOptions;
-use super::progress::{EndEstimate, ProgressLog};
+use super::progress::ProgressLog;
 use crate::error::{JobFailed, ReadFailed, Stalled, TimedOut, WaitError};
 use crate::retry::{Deadline, Pace, Stop};
 use crate::{Client, Error, JobId, JobState, JobStatus};
@@ -111,10 +111,6 @@ impl<S: JobSource> Poller<S> {
         self.pace.deadline.elapsed().as_secs_f64()
     }
 
-    fn estimate(&self) -> Option<EndEstimate> {
-        self.progress.estimate(self.now())
-    }
-
     /// Reads (sleeping first as scheduled, retrying failed reads as the fault policy says)
     /// until a status arrives, and reports it, in the wait's span. After the job ended it
     /// repeats the final status without reading again.
@@ -133,7 +129,7 @@ impl<S: JobSource> Poller<S> {
         if self.out_of_time {
             return Err(self.timed_out(None));
         }
-        let estimate = self.estimate();
+        let estimate = self.progress.estimate(self.now());
         let (source, job, options) = (&self.source, &self.job, &self.options);
         let mut read = || source.get_job(job);
         let decide = |error: &_, streak: &_| options.faults.on_error(error, streak);
@@ -172,14 +168,14 @@ impl<S: JobSource> Poller<S> {
 
     /// A final status as the end of a wait: itself if it succeeded, [`JobFailed`] otherwise.
     pub(crate) fn outcome(&self, status: JobStatus) -> Result<JobStatus, WaitError> {
-        if status.state == JobState::Failed {
-            let summary = self.pace.summary();
-            return Err(WaitError::JobFailed(Box::new(JobFailed {
-                status,
-                summary,
-            })));
+        if status.state != JobState::Failed {
+            return Ok(status);
         }
-        Ok(status)
+        let summary = self.pace.summary();
+        Err(WaitError::JobFailed(Box::new(JobFailed {
+            status,
+            summary,
+        })))
     }
 
     fn on_status(&mut self, status: JobStatus) -> Result<Step, WaitError> {
@@ -226,7 +222,7 @@ impl<S: JobSource> Poller<S> {
                 last_status: status,
             })));
         }
-        let estimate = self.estimate();
+        let estimate = self.progress.estimate(self.now());
         match self.pace.schedule(estimate) {
             Some(delay) => {
                 tracing::debug!(

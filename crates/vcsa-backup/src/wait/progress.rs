@@ -60,15 +60,6 @@ impl ProgressAware {
     }
 
     /// The longest delay `elapsed` into a wait: 30 seconds, or 5% of `elapsed` when longer.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use vcsa_backup::wait::ProgressAware;
-    ///
-    /// let s = Duration::from_secs;
-    /// assert_eq!(ProgressAware::lag_bound(s(60)), s(30));
-    /// assert_eq!(ProgressAware::lag_bound(s(7200)), s(360));
-    /// ```
     pub fn lag_bound(elapsed: Duration) -> Duration {
         (elapsed / Self::LAG_DIVISOR).max(Self::LAG_FLOOR)
     }
@@ -105,12 +96,11 @@ struct Reading {
     percent: f64,
 }
 
-/// Where progress is known to have been: exactly `percent` (the job's start, at 0), or, when
-/// not `exact`, somewhere from `percent` to just below the next whole percent.
+/// Where progress is known to have been: exactly `from` (the job's start, at 0), or, when not
+/// `exact`, somewhere from its percent to just below the next whole percent.
 #[derive(Debug, Clone, Copy)]
 struct Anchor {
-    at: f64,
-    percent: f64,
+    from: Reading,
     exact: bool,
 }
 
@@ -143,8 +133,10 @@ impl ProgressLog {
             // progress stood at 0.
             let anchor = match start.filter(|s| *s <= at + START_TOLERANCE) {
                 Some(s) => Anchor {
-                    at: s.min(at),
-                    percent: 0.0,
+                    from: Reading {
+                        at: s.min(at),
+                        percent: 0.0,
+                    },
                     exact: true,
                 },
                 None => Self::inexact(reading),
@@ -152,11 +144,11 @@ impl ProgressLog {
             self.restart(anchor, reading);
             return;
         };
-        let same_as_anchor = !anchor.exact && reading.percent == anchor.percent;
+        let same_as_anchor = !anchor.exact && reading.percent == anchor.from.percent;
         if same_as_anchor {
             // Not moving (yet): the newest sight of this percentage bounds the pace best.
             self.restart(Self::inexact(reading), reading);
-        } else if reading.percent < anchor.percent || !self.narrow(anchor, reading) {
+        } else if reading.percent < anchor.from.percent || !self.narrow(anchor, reading) {
             // Gone back, or moved at a pace no straight line from the anchor explains: start
             // over from the reading before (or this one, if progress went back).
             let base = previous
@@ -179,12 +171,8 @@ impl ProgressLog {
         })
     }
 
-    fn inexact(reading: Reading) -> Anchor {
-        Anchor {
-            at: reading.at,
-            percent: reading.percent,
-            exact: false,
-        }
+    fn inexact(from: Reading) -> Anchor {
+        Anchor { from, exact: false }
     }
 
     fn restart(&mut self, anchor: Anchor, reading: Reading) {
@@ -197,12 +185,12 @@ impl ProgressLog {
 
     /// Narrows the window with `reading`; false when nothing is left of it.
     fn narrow(&mut self, anchor: Anchor, reading: Reading) -> bool {
-        let span = reading.at - anchor.at;
+        let span = reading.at - anchor.from.at;
         if span <= 0.0 {
             return true;
         }
         // Shown p means p <= progress < p + 1; the anchor is at its percent, or up to one more.
-        let gained = reading.percent - anchor.percent;
+        let gained = reading.percent - anchor.from.percent;
         let fastest = gained + 1.0;
         let slowest = if anchor.exact { gained } else { gained - 1.0 };
         let earliest = reading.at + (99.0 - reading.percent).max(0.0) * span / fastest;

@@ -23,15 +23,6 @@ impl WaitOptions {
     /// The options of a restore's or a reconciliation's wait: up to 12 hours, a read every
     /// 1 s growing to 30 s ([`ExponentialBackoff::default`]), riding out the failures
     /// [`RetryTransient`] does for `outage` in a row ([`RESTORE_OUTAGE`], 30 minutes, by default).
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use vcsa_backup::wait::WaitOptions;
-    ///
-    /// let options = WaitOptions::for_restore(Duration::from_secs(45 * 60))
-    ///     .time_limit(Duration::from_secs(2 * 3600));
-    /// # let _ = options;
-    /// ```
     pub fn for_restore(outage: Duration) -> Self {
         Self::default()
             .backoff(ExponentialBackoff::default())

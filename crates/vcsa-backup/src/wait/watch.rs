@@ -77,14 +77,6 @@ impl JobWatch {
         }
     }
 
-    /// The next step of the wait, from wherever the stream is.
-    fn read(mut poller: Box<Poller<Client>>) -> Read {
-        Box::pin(async move {
-            let step = poller.step().await;
-            (*poller, step)
-        })
-    }
-
     /// Waits for the end, continuing the same schedule: a read under way is finished first.
     async fn until_done(self) -> Result<JobStatus, WaitError> {
         let mut poller = match self.state {
@@ -111,8 +103,11 @@ impl Stream for JobWatch {
             if this.ended {
                 return Poll::Ready(None);
             }
-            let mut read = match std::mem::replace(&mut this.state, State::Moving) {
-                State::Idle(poller) => Self::read(poller),
+            let mut read: Read = match std::mem::replace(&mut this.state, State::Moving) {
+                State::Idle(mut poller) => Box::pin(async move {
+                    let step = poller.step().await;
+                    (*poller, step)
+                }),
                 State::Reading(read) => read,
                 State::Moving => unreachable!("a watch is never left between states"),
             };
