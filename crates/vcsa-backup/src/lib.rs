@@ -7,7 +7,7 @@
 //! for a [`BackupPassword`].
 //!
 //! ```
-//! use vcsa_backup::{BackupRequest, Client, PartId, Secret};
+//! use vcsa_backup::{BackupRequest, Client, Error, PartId, Secret};
 //!
 //! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).tls().run(async |sim, client, request| {
 //! # let (base_url, thumbprint) = (sim.url(), sim.thumbprint().unwrap());
@@ -25,8 +25,11 @@
 //!     .backup_password(Secret::new("Backup-2024!")) // or a plain &str or String
 //!     .build()?;
 //!
-//! let job = client.start_backup(&request).await?;
-//! println!("started {} at {}", job.id, job.started_at);
+//! match client.start_backup(&request).await {
+//!     Ok(job) => println!("started {} at {}", job.id, job.started_at),
+//!     Err(Error::BackupInProgress(e)) => println!("another backup is running: {e}"),
+//!     Err(e) => return Err(e.into()),
+//! }
 //! client.logout().await?;
 //! # Ok(()) })
 //! ```
@@ -55,6 +58,9 @@
 //! | time limit | a whole wait, from its start | [`WaitOptions::time_limit`](wait::WaitOptions::time_limit) (12 h) |
 //! | deadline | a whole wait, at an instant shared by several | [`WaitOptions::deadline`](wait::WaitOptions::deadline) |
 //! | stall time-out | a wait on a job whose state and progress stay still | [`WaitOptions::stall_timeout`](wait::WaitOptions::stall_timeout) (off) |
+//! | fleet time limit | one appliance of a fleet, log in included | `Fleet::time_limit` (30 s; feature `fleet`) |
+//! | fleet deadline | a fleet's check, list or schedule apply, at an instant | `Fleet::deadline` (50 s after the start) |
+//! | fleet window | how far apart a fleet's backups may start | `BackupPlan::window` (5 min) |
 //!
 //! # Schedules, the catalog, proxies and logs
 //!

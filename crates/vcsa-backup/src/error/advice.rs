@@ -75,15 +75,24 @@ impl Error {
             },
             Self::Wait(e) => e.retry_advice(),
             Self::RecoveryWait(e) => e.retry_advice(),
-            // The rest fail the same way until their cause is fixed.
-            _ => A::Never,
+            // These fail the same way until their cause is fixed; listed so that a new variant
+            // needs its own decision.
+            Self::NotFound(_)
+            | Self::NotAuthenticated { .. }
+            | Self::NotAuthorized(_)
+            | Self::NotAllowedInCurrentState(_)
+            | Self::InvalidRequest(_)
+            | Self::UntrustedCertificate { .. }
+            | Self::MalformedResponse { .. }
+            | Self::Configuration { .. } => A::Never,
         }
     }
 }
 
 impl WaitError {
-    /// Whether, and when, to make the same call again: a failed read or a start that did not
-    /// happen takes the advice of its cause.
+    /// Whether, and when, to make the same call again: waiting again for a job still running is
+    /// safe at once (with a longer limit); a failed or stalled job needs a person; a failed read
+    /// or a start that did not happen takes the advice of its cause.
     pub fn retry_advice(&self) -> RetryAdvice {
         match self {
             Self::JobFailed(_) | Self::Stalled(_) => RetryAdvice::Never,
@@ -103,8 +112,9 @@ impl WaitError {
 }
 
 impl<T> RecoveryWaitError<T> {
-    /// Whether, and when, to make the same call again: a failed read takes the advice of its
-    /// cause.
+    /// Whether, and when, to make the same call again: a failed restore or reconciliation needs
+    /// a person; one still running can be waited for again at once; a failed read takes the
+    /// advice of its cause.
     pub fn retry_advice(&self) -> RetryAdvice {
         match self {
             Self::Failed { .. } => RetryAdvice::Never,

@@ -34,13 +34,22 @@ pub enum Verdict {
 impl Verdict {
     /// The exit code of the monitoring plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
     pub fn exit_code(self) -> u8 {
-        // Indexed by the variants' order, which is their severity.
-        [0, 3, 1, 2][self as usize]
+        match self {
+            Self::Ok => 0,
+            Self::Warning => 1,
+            Self::Critical => 2,
+            Self::Unknown => 3,
+        }
     }
 
     /// The verdict as monitoring systems spell it: `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
     pub fn as_str(self) -> &'static str {
-        ["OK", "UNKNOWN", "WARNING", "CRITICAL"][self as usize]
+        match self {
+            Self::Ok => "OK",
+            Self::Warning => "WARNING",
+            Self::Critical => "CRITICAL",
+            Self::Unknown => "UNKNOWN",
+        }
     }
 
     /// The more severe of two verdicts: CRITICAL over WARNING over UNKNOWN over OK. A check that
