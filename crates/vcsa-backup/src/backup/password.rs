@@ -4,7 +4,7 @@ use std::fmt;
 
 use vcsa_backup_api::Secret;
 
-use crate::error::{Field, Problem};
+use crate::error::{Error, Field, Problem};
 
 /// A password that encrypts the backup, checked against the appliance's rules.
 ///
@@ -109,6 +109,12 @@ impl PasswordError {
     /// The rules the password breaks, in the order [`PasswordRule`] declares them; never empty.
     pub fn broken_rules(&self) -> &[PasswordRule] {
         &self.broken
+    }
+}
+
+impl From<PasswordError> for Error {
+    fn from(e: PasswordError) -> Self {
+        Error::problems_found(vec![Problem::new(Field::BackupPassword, e.to_string())])
     }
 }
 

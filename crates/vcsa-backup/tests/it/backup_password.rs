@@ -85,6 +85,22 @@ fn error_never_echoes_the_password() {
     );
 }
 
+/// A password refused with `?` in a function returning the SDK's `Error` is a problem with the
+/// backup password, like any other refused setting.
+#[test]
+fn a_refused_password_is_an_invalid_request() {
+    fn check(value: &str) -> Result<BackupPassword, Error> {
+        Ok(BackupPassword::new(Secret::new(value))?)
+    }
+    let error = check("short").unwrap_err();
+    assert_eq!(error.retry_advice(), RetryAdvice::Never);
+    let [problem] = error.problems() else {
+        panic!("one problem: {error:?}");
+    };
+    assert_eq!(problem.field, Field::BackupPassword);
+    assert!(check("Backup-2024!").is_ok());
+}
+
 proptest! {
     #[test]
     fn agrees_with_the_oracle_on_any_text(value in any::<String>()) {
