@@ -39,28 +39,9 @@ pub(crate) enum Known {
     Refused([String; 2]),
 }
 
-/// One account.
-#[derive(PartialEq, Eq, Hash)]
-enum Account {
-    /// Who logs in, and a hash of the password (kept apart from it, so the map holds no second
-    /// copy of any password).
-    Shared(String, u64),
-    /// An appliance reached through the caller's client, by name: an account of its own.
-    Own(String),
-}
-
-impl Account {
-    fn of(appliance: &Appliance) -> Self {
-        match &appliance.access {
-            Access::LogIn { user, password, .. } => {
-                let mut hasher = DefaultHasher::new();
-                password.expose().hash(&mut hasher);
-                Self::Shared(user.to_lowercase(), hasher.finish())
-            }
-            Access::Client(_) => Self::Own(appliance.name.clone()),
-        }
-    }
-}
+/// One account: who logs in, and a hash of the password (kept apart from it, so the map holds
+/// no second copy of any password).
+type Account = (String, u64);
 
 /// The accounts of one fleet run. Appliances that log in as the same user with the same
 /// password use the same account.
@@ -93,19 +74,21 @@ impl Accounts {
         client: &Client,
         entry: &Appliance,
     ) -> Result<(), ApplianceFailure> {
+        let Access::LogIn { user, password, .. } = &entry.access else {
+            // The caller's client: an account of its own, that no other appliance can lock.
+            return Ok(client.login().await?);
+        };
+        let mut hasher = DefaultHasher::new();
+        password.expose().hash(&mut hasher);
         let cell = (self.known.lock().unwrap_or_else(PoisonError::into_inner))
-            .entry(Account::of(entry))
+            .entry((user.to_lowercase(), hasher.finish()))
             .or_default()
             .clone();
         let mut known = cell.lock().await;
         match &*known {
             Known::Refused(by) => {
-                let user = match &entry.access {
-                    Access::LogIn { user, .. } => user.clone(),
-                    Access::Client(_) => String::new(),
-                };
                 return Err(ApplianceFailure::AccountRefused {
-                    user,
+                    user: user.clone(),
                     refused_by: by.to_vec(),
                 });
             }
