@@ -39,12 +39,12 @@ pub(crate) enum Known {
     Refused([String; 2]),
 }
 
-/// One account: who logs in, and a hash of the password (kept apart from it, so the map holds
-/// no second copy of any password).
+/// One account, shared by the appliances that log in as the same user with the same password: the
+/// user, and a hash of the password (kept apart from it, so the map holds no second copy of any
+/// password).
 type Account = (String, u64);
 
-/// The accounts of one fleet run. Appliances that log in as the same user with the same
-/// password use the same account.
+/// The accounts of one fleet run.
 #[derive(Default)]
 pub(crate) struct Accounts {
     known: Mutex<HashMap<Account, Arc<tokio::sync::Mutex<Known>>>>,
@@ -99,8 +99,16 @@ impl Accounts {
             Known::Untried | Known::Suspect(_) => {}
         }
         // The appliance answered: it holds the account until its verdict.
-        let login = client.login().await.map_err(ApplianceFailure::Error);
-        let refused = refuses_account(&login);
+        let login = client.login().await;
+        // Refused by the appliance itself, which counts towards locking the account; a session
+        // refused right after a successful log in does not.
+        let refused = matches!(
+            login,
+            Err(Error::NotAuthenticated {
+                reason: AuthFailure::LoginRefused { .. },
+                ..
+            })
+        );
         *known = match (&*known, &login) {
             (_, Ok(())) => Known::Accepted,
             (Known::Suspect(first), _) if refused => {
@@ -110,20 +118,8 @@ impl Accounts {
             // Unreachable, or a session refused after the log in: nothing learnt.
             (same, Err(_)) => same.clone(),
         };
-        login
+        Ok(login?)
     }
-}
-
-/// Whether the appliance refused the account itself, which counts towards locking it; a session
-/// refused right after a successful log in does not.
-fn refuses_account(login: &Result<(), ApplianceFailure>) -> bool {
-    matches!(
-        login,
-        Err(ApplianceFailure::Error(Error::NotAuthenticated {
-            reason: AuthFailure::LoginRefused { .. },
-            ..
-        }))
-    )
 }
 
 /// `op`, sent again after a failure that may pass (see [`passing`]) while `until` allows;

@@ -301,10 +301,8 @@ fn check_trust(trust: &Trust) -> Option<String> {
 
 /// A problem's message and hint, as one sentence.
 fn sentence(problem: &Problem) -> String {
-    match &problem.hint {
-        Some(hint) => format!("{}; {hint}", problem.message),
-        None => problem.message.clone(),
-    }
+    let hint = problem.hint.as_ref().map(|hint| format!("; {hint}"));
+    format!("{}{}", problem.message, hint.unwrap_or_default())
 }
 
 /// [`Error::InvalidRequest`](crate::Error::InvalidRequest), one [`Problem`] per appliance
