@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use crate::client::Client;
 use crate::error::{AuthFailure, Error};
-use crate::fleet::appliance::{Access, Appliance};
+use crate::fleet::appliance::Appliance;
 use crate::fleet::failure::ApplianceFailure;
 
 /// The first pause before a request that failed for a passing reason is sent again; each
@@ -39,31 +39,12 @@ pub(crate) enum Known {
     Refused([String; 2]),
 }
 
-/// One account.
-#[derive(PartialEq, Eq, Hash)]
-enum Account {
-    /// Who logs in, and a hash of the password (kept apart from it, so the map holds no second
-    /// copy of any password).
-    Shared(String, u64),
-    /// An appliance reached through the caller's client, by name: an account of its own.
-    Own(String),
-}
+/// One account, shared by the appliances that log in as the same user with the same password: the
+/// user, and a hash of the password (kept apart from it, so the map holds no second copy of any
+/// password).
+type Account = (String, u64);
 
-impl Account {
-    fn of(appliance: &Appliance) -> Self {
-        match &appliance.access {
-            Access::LogIn { user, password, .. } => {
-                let mut hasher = DefaultHasher::new();
-                password.expose().hash(&mut hasher);
-                Self::Shared(user.to_lowercase(), hasher.finish())
-            }
-            Access::Client(_) => Self::Own(appliance.name.clone()),
-        }
-    }
-}
-
-/// The accounts of one fleet run. Appliances that log in as the same user with the same
-/// password use the same account.
+/// The accounts of one fleet run.
 #[derive(Default)]
 pub(crate) struct Accounts {
     known: Mutex<HashMap<Account, Arc<tokio::sync::Mutex<Known>>>>,
@@ -93,19 +74,18 @@ impl Accounts {
         client: &Client,
         entry: &Appliance,
     ) -> Result<(), ApplianceFailure> {
+        let Appliance { user, password, .. } = entry;
+        let mut hasher = DefaultHasher::new();
+        password.expose().hash(&mut hasher);
         let cell = (self.known.lock().unwrap_or_else(PoisonError::into_inner))
-            .entry(Account::of(entry))
+            .entry((user.to_lowercase(), hasher.finish()))
             .or_default()
             .clone();
         let mut known = cell.lock().await;
         match &*known {
             Known::Refused(by) => {
-                let user = match &entry.access {
-                    Access::LogIn { user, .. } => user.clone(),
-                    Access::Client(_) => String::new(),
-                };
                 return Err(ApplianceFailure::AccountRefused {
-                    user,
+                    user: user.clone(),
                     refused_by: by.to_vec(),
                 });
             }
@@ -116,8 +96,16 @@ impl Accounts {
             Known::Untried | Known::Suspect(_) => {}
         }
         // The appliance answered: it holds the account until its verdict.
-        let login = client.login().await.map_err(ApplianceFailure::Error);
-        let refused = refuses_account(&login);
+        let login = client.login().await;
+        // Refused by the appliance itself, which counts towards locking the account; a session
+        // refused right after a successful log in does not.
+        let refused = matches!(
+            login,
+            Err(Error::NotAuthenticated {
+                reason: AuthFailure::LoginRefused { .. },
+                ..
+            })
+        );
         *known = match (&*known, &login) {
             (_, Ok(())) => Known::Accepted,
             (Known::Suspect(first), _) if refused => {
@@ -127,20 +115,8 @@ impl Accounts {
             // Unreachable, or a session refused after the log in: nothing learnt.
             (same, Err(_)) => same.clone(),
         };
-        login
+        Ok(login?)
     }
-}
-
-/// Whether the appliance refused the account itself, which counts towards locking it; a session
-/// refused right after a successful log in does not.
-fn refuses_account(login: &Result<(), ApplianceFailure>) -> bool {
-    matches!(
-        login,
-        Err(ApplianceFailure::Error(Error::NotAuthenticated {
-            reason: AuthFailure::LoginRefused { .. },
-            ..
-        }))
-    )
 }
 
 /// `op`, sent again after a failure that may pass (see [`passing`]) while `until` allows;

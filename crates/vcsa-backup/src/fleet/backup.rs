@@ -7,12 +7,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 
-use crate::backup::BackupRequestBuilder;
+use crate::backup::{BackupRequest, BackupRequestBuilder};
 use crate::catalog::BackupLocation;
 use crate::client::Client;
 use crate::error::Error;
-use crate::fleet::accounts::while_passing;
-use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
+use crate::fleet::failure::ApplianceResult;
+use crate::fleet::run::result;
 use crate::fleet::{Appliance, Fleet, FollowEvent};
 use crate::health::setters;
 use crate::job::JobStatus;
@@ -102,10 +102,10 @@ impl BackupPlan {
     }
 
     /// Gets an appliance's start ready once logged in: for a manual backup, reads its layout
-    /// and clock to name its folder. Nothing starts.
-    pub(crate) async fn prepare(&self, client: &Client) -> Result<Start, Error> {
+    /// and clock to name its folder (`None`: its schedule runs). Nothing starts.
+    pub(crate) async fn prepare(&self, client: &Client) -> Result<Option<BackupRequest>, Error> {
         let Some((root, request)) = &self.layout else {
-            return Ok(Start::Schedule);
+            return Ok(None);
         };
         let layout = client.get_backup_layout(root, None, None).await?;
         let now = client.get_appliance_time().await?;
@@ -125,34 +125,7 @@ impl BackupPlan {
         if let Some(comment) = &self.comment {
             request = request.comment(comment.clone());
         }
-        Ok(Start::Manual(Box::new(request.build()?)))
-    }
-}
-
-/// One appliance's start, ready to go.
-pub(crate) enum Start {
-    Schedule,
-    Manual(Box<crate::BackupRequest>),
-}
-
-impl Start {
-    /// Sends the start, again while `until` allows, as [`Fleet::backup`] says.
-    pub(crate) async fn send(
-        &self,
-        client: &Client,
-        entry: &Appliance,
-        comment: Option<&str>,
-        until: tokio::time::Instant,
-    ) -> Result<JobStatus, ApplianceFailure> {
-        let again = "the start was not taken; sending it again";
-        while_passing(&entry.name, until, again, || async {
-            match self {
-                Self::Schedule => client.run_schedule(&entry.schedule, comment).await,
-                Self::Manual(request) => client.start_backup(request).await,
-            }
-            .map_err(ApplianceFailure::Error)
-        })
-        .await
+        Ok(Some(request.build()?))
     }
 }
 
@@ -280,24 +253,21 @@ impl Fleet {
             .max_running
             .map(|_| crate::wait::WaitOptions::default());
         let mut updates = self.run_backups(plan, follow)?;
-        let mut started: HashMap<String, Result<BackupStarted, ApplianceFailure>> = HashMap::new();
+        let mut started = HashMap::new();
         while let Some(update) = updates.next().await {
             if let FollowEvent::Started(outcome) = update.event {
                 started.insert(update.name, outcome);
             }
         }
-        // Every appliance's updates begin with its start: none missing.
-        let limit = Duration::ZERO;
-        let mut member = |entry: Appliance| {
-            let missing = Err(ApplianceFailure::TimedOut { limit });
-            let outcome = started.remove(&entry.name).unwrap_or(missing);
-            crate::fleet::run::result(&entry, outcome)
-        };
+        // Every appliance's updates begin with its start: none is left out.
         let groups = self
             .groups()
             .into_iter()
             .map(|(group, members)| {
-                let members = members.into_iter().map(&mut member).collect();
+                let members = members
+                    .iter()
+                    .filter_map(|entry| Some(result(entry, started.remove(&entry.name)?)))
+                    .collect();
                 GroupBackup { group, members }
             })
             .collect();
@@ -311,17 +281,16 @@ impl Fleet {
     /// without a group alone.
     pub(crate) fn groups(&self) -> Vec<(Option<String>, Vec<Appliance>)> {
         let mut groups: Vec<(Option<String>, Vec<Appliance>)> = Vec::new();
-        let mut by_name: HashMap<&str, usize> = HashMap::new();
-        for entry in self.appliances() {
-            match entry.group.as_deref().and_then(|g| by_name.get(g)) {
-                Some(&at) => groups[at].1.push(entry.clone()),
-                None => {
-                    if let Some(group) = &entry.group {
-                        by_name.insert(group, groups.len());
-                    }
-                    groups.push((entry.group.clone(), vec![entry.clone()]));
-                }
-            }
+        // An appliance without a group is known by its position: a group of its own.
+        let mut at: HashMap<Result<&str, usize>, usize> = HashMap::new();
+        for (index, entry) in self.appliances().iter().enumerate() {
+            let group = *at
+                .entry(entry.group.as_deref().ok_or(index))
+                .or_insert_with(|| {
+                    groups.push((entry.group.clone(), Vec::new()));
+                    groups.len() - 1
+                });
+            groups[group].1.push(entry.clone());
         }
         groups
     }

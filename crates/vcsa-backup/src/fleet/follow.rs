@@ -17,13 +17,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use crate::client::Client;
-use crate::fleet::accounts::Accounts;
-use crate::fleet::backup::{BackupPlan, BackupStarted, GroupTooLarge, Start};
+use crate::fleet::accounts::{Accounts, while_passing};
+use crate::fleet::backup::{BackupPlan, BackupStarted, GroupTooLarge};
 use crate::fleet::failure::ApplianceFailure;
 use crate::fleet::run::{close, within};
 use crate::fleet::{Appliance, Fleet};
 use crate::wait::{JobWatch, WaitOptions};
-use crate::{JobDetails, JobId, JobState, JobStatus};
+use crate::{BackupRequest, JobDetails, JobId, JobState, JobStatus};
 
 /// One update about one appliance's backup, from [`Fleet::backup_and_follow`].
 #[derive(Debug)]
@@ -275,17 +275,23 @@ impl Group {
     async fn send(
         &self,
         entry: Appliance,
-        ready: Result<(Client, Start), ApplianceFailure>,
+        ready: Result<(Client, Option<BackupRequest>), ApplianceFailure>,
         requested_at: DateTime<Utc>,
         opened: Instant,
         place: Option<OwnedSemaphorePermit>,
     ) -> Updates {
         let sent = async {
-            let (client, start) = ready?;
-            let comment = self.plan.comment.as_deref();
-            let job = start
-                .send(&client, &entry, comment, opened + self.plan.window)
-                .await;
+            let (client, request) = ready?;
+            // Sent again while the window allows, as `Fleet::backup` says.
+            let again = "the start was not taken; sending it again";
+            let (until, comment) = (opened + self.plan.window, self.plan.comment.as_deref());
+            let job = while_passing(&entry.name, until, again, || async {
+                Ok(match &request {
+                    None => client.run_schedule(&entry.schedule, comment).await?,
+                    Some(request) => client.start_backup(request).await?,
+                })
+            })
+            .await;
             let job = self.end_if_failed(&entry, &client, job).await?;
             Ok((job, client))
         };
@@ -330,7 +336,7 @@ impl Group {
         &self,
         entry: &Appliance,
         until: Instant,
-    ) -> Result<(Client, Start), ApplianceFailure> {
+    ) -> Result<(Client, Option<BackupRequest>), ApplianceFailure> {
         let client = self.fleet.open(entry, &self.accounts, until).await?;
         // Known once open, so that stopping meanwhile still ends the session.
         locked(&self.sessions).insert(entry.name.clone(), client.clone());

@@ -5,16 +5,16 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::OptionFuture;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::fleet::accounts::Accounts;
-use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
+use crate::fleet::appliance::{self, Appliance, FleetError, Trust};
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
-use crate::health::setters;
-use crate::health::{HealthPolicy, HealthReport};
+use crate::health::{HealthPolicy, HealthReport, setters};
 use crate::job::JobStatus;
 use crate::schedule::{ApplyOptions, ScheduleDiff, ScheduleSpec};
 use crate::wire::flavour::Flavour;
@@ -122,10 +122,8 @@ impl Fleet {
     pub async fn list(&self) -> Vec<ApplianceResult<ApplianceState>> {
         self.on_each(self.time_limit, |client, _| async move {
             let jobs = client.list_jobs().await?;
-            let newest_job = match jobs.first() {
-                Some(id) => Some(client.get_job(id).await?),
-                None => None,
-            };
+            let newest = jobs.first().map(|id| client.get_job(id));
+            let newest_job = OptionFuture::from(newest).await.transpose()?;
             Ok(ApplianceState {
                 flavour: client.flavour().await?,
                 newest_job,
@@ -189,9 +187,9 @@ impl Fleet {
         let start = Instant::now();
         let end = self.deadline.unwrap_or(start + DEFAULT_DEADLINE);
         let allowed = end.saturating_duration_since(start);
-        let runs = self.appliances.iter().map(|entry| {
-            let (slots, accounts, op) = (&slots, &accounts, &op);
-            let run = async move {
+        let (slots, accounts, op) = (&slots, &accounts, &op);
+        let runs = self.appliances.iter().map(|entry| async move {
+            let run = async {
                 let _slot = slots.acquire().await;
                 let until = Instant::now() + limit;
                 let client = self.open(entry, accounts, until).await?;
@@ -200,11 +198,9 @@ impl Fleet {
                 close(&client).await;
                 outcome
             };
-            async move {
-                let passed = Err(ApplianceFailure::DeadlinePassed { allowed });
-                let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(passed);
-                result(entry, outcome)
-            }
+            let passed = Err(ApplianceFailure::DeadlinePassed { allowed });
+            let outcome = tokio::time::timeout_at(end, run).await.unwrap_or(passed);
+            result(entry, outcome)
         });
         futures_util::future::join_all(runs).await
     }
@@ -217,28 +213,18 @@ impl Fleet {
         accounts: &Accounts,
         until: Instant,
     ) -> Result<Client, ApplianceFailure> {
-        let client = match &entry.access {
-            Access::Client(client) => client.clone(),
-            Access::LogIn {
-                server,
-                user,
-                password,
-                trust,
-            } => {
-                let mut builder = Client::builder(server.as_str())
-                    .credentials(user.clone(), password.clone())
-                    .request_timeout(self.request_timeout);
-                if let Some(agent) = &self.user_agent {
-                    builder = builder.user_agent(agent.clone());
-                }
-                builder = match trust {
-                    Trust::System => builder,
-                    Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
-                    Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
-                };
-                builder.build()?
-            }
-        };
+        let mut builder = Client::builder(entry.server.as_str())
+            .credentials(entry.user.clone(), entry.password.clone())
+            .request_timeout(self.request_timeout);
+        if let Some(agent) = &self.user_agent {
+            builder = builder.user_agent(agent.clone());
+        }
+        let client = match &entry.trust {
+            Trust::System => builder,
+            Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
+            Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
+        }
+        .build()?;
         let limit = until.saturating_duration_since(Instant::now());
         within(until, limit, accounts.log_in(&client, entry, until)).await?;
         Ok(client)
