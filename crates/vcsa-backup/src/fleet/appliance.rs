@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use vcsa_backup_api::Secret;
 
 use crate::address::normalise;
+use crate::client::Client;
 use crate::error::Problem;
 use crate::health::setters;
 use crate::segment::IdKind;
@@ -27,45 +28,77 @@ pub enum Trust {
     CaPem(Vec<u8>),
 }
 
-/// One appliance of a fleet: its name, how to log in to it, its group and the schedule a fleet
-/// backup runs.
+/// One appliance of a fleet: its name, its group and the schedule a fleet backup runs, and
+/// either how to log in to it or a ready [`Client`].
 #[derive(Clone, Debug)]
 pub struct Appliance {
     pub(crate) name: String,
-    pub(crate) server: String,
-    pub(crate) user: String,
-    pub(crate) password: Secret,
-    pub(crate) trust: Trust,
     pub(crate) group: Option<String>,
     pub(crate) schedule: String,
+    pub(crate) access: Access,
+}
+
+/// How a fleet reaches one appliance.
+#[derive(Clone, Debug)]
+pub(crate) enum Access {
+    /// The fleet builds the client, with its own time-out and user agent.
+    LogIn {
+        server: String,
+        user: String,
+        password: Secret,
+        trust: Trust,
+    },
+    /// A client built by the caller; the fleet logs it in and out.
+    Client(Client),
 }
 
 impl Appliance {
-    /// An appliance at `server` (an `https://` base URL, as
-    /// [`Client::builder`](crate::Client::builder) takes it), that the fleet logs in to as `user`
-    /// with `password` (a [`Secret`], or a string the program holds, from a vault say), trusting
-    /// the system's certificate authorities.
+    /// An appliance at `server` (an `https://` base URL, as [`Client::builder`] takes it), that
+    /// the fleet logs in to as `user` with `password` (a [`Secret`], or a string the program
+    /// holds, from a vault say), trusting the system's certificate authorities.
     pub fn new(
         name: impl Into<String>,
         server: impl Into<String>,
         user: impl Into<String>,
         password: impl Into<Secret>,
     ) -> Self {
+        Self::with_access(
+            name,
+            Access::LogIn {
+                server: server.into(),
+                user: user.into(),
+                password: password.into(),
+                trust: Trust::System,
+            },
+        )
+    }
+
+    /// An appliance reached through a client the caller built (its credentials, trust and
+    /// time-out included). Its account is its own: the fleet cannot tell whether it shares one.
+    pub fn with_client(name: impl Into<String>, client: Client) -> Self {
+        Self::with_access(name, Access::Client(client))
+    }
+
+    fn with_access(name: impl Into<String>, access: Access) -> Self {
         Self {
             name: name.into(),
-            server: server.into(),
-            user: user.into(),
-            password: password.into(),
-            trust: Trust::System,
             group: None,
             schedule: DEFAULT_SCHEDULE.into(),
+            access,
         }
     }
 
-    setters! {
-        /// How its certificate is trusted (default [`Trust::System`]).
-        trust(trust: Trust);
+    /// How its certificate is trusted (for an appliance made with [`new`](Self::new); a
+    /// client's trust is its own).
+    #[must_use]
+    pub fn trust(mut self, trust: Trust) -> Self {
+        if let Access::LogIn { trust: t, .. } = &mut self.access {
+            *t = trust;
+        }
+        self
+    }
 
+    setters! {
         /// The group it belongs to: appliances backed up together, such as one SSO domain.
         group(group: impl Into<String>) => Some;
 
@@ -81,7 +114,10 @@ impl Appliance {
 
     /// Its base URL.
     pub fn server(&self) -> &str {
-        &self.server
+        match &self.access {
+            Access::LogIn { server, .. } => server,
+            Access::Client(client) => client.base_url(),
+        }
     }
 
     /// Its group, if it has one.
@@ -200,11 +236,13 @@ pub(crate) fn check(appliances: &[Appliance]) -> Result<(), FleetError> {
             let message = "the schedule must be a schedule id, such as \"default\"";
             problem(Setting::Schedule, message.into(), None);
         }
-        if let Some(message) = user_problem(&appliance.user) {
-            problem(Setting::User, message, None);
-        }
-        if let Some(message) = check_trust(&appliance.trust) {
-            problem(Setting::Trust, message, None);
+        if let Access::LogIn { user, trust, .. } = &appliance.access {
+            if let Some(message) = user_problem(user) {
+                problem(Setting::User, message, None);
+            }
+            if let Some(message) = check_trust(trust) {
+                problem(Setting::Trust, message, None);
+            }
         }
     }
     if appliances.is_empty() {

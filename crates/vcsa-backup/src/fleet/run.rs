@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use crate::client::Client;
 use crate::error::Error;
 use crate::fleet::accounts::Accounts;
-use crate::fleet::appliance::{self, Appliance, FleetError, Trust};
+use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
 use crate::health::{HealthPolicy, HealthReport, setters};
 use crate::job::JobStatus;
@@ -213,18 +213,28 @@ impl Fleet {
         accounts: &Accounts,
         until: Instant,
     ) -> Result<Client, ApplianceFailure> {
-        let mut builder = Client::builder(entry.server.as_str())
-            .credentials(entry.user.clone(), entry.password.clone())
-            .request_timeout(self.request_timeout);
-        if let Some(agent) = &self.user_agent {
-            builder = builder.user_agent(agent.clone());
-        }
-        let client = match &entry.trust {
-            Trust::System => builder,
-            Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
-            Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
-        }
-        .build()?;
+        let client = match &entry.access {
+            Access::Client(client) => client.clone(),
+            Access::LogIn {
+                server,
+                user,
+                password,
+                trust,
+            } => {
+                let mut builder = Client::builder(server.as_str())
+                    .credentials(user.clone(), password.clone())
+                    .request_timeout(self.request_timeout);
+                if let Some(agent) = &self.user_agent {
+                    builder = builder.user_agent(agent.clone());
+                }
+                builder = match trust {
+                    Trust::System => builder,
+                    Trust::Thumbprint(thumbprint) => builder.pin_thumbprint_sha256(thumbprint),
+                    Trust::CaPem(pem) => builder.add_root_certificate_pem(pem),
+                };
+                builder.build()?
+            }
+        };
         let limit = until.saturating_duration_since(Instant::now());
         within(until, limit, accounts.log_in(&client, entry, until)).await?;
         Ok(client)
