@@ -104,6 +104,7 @@ pub mod fleet;
 pub mod health;
 mod human;
 mod job;
+mod macros;
 mod message;
 mod restore;
 mod retry;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{BuildError, Field, Problem};
-use crate::health::setters;
+use crate::macros::setters;
 
 /// Which archives [`Client::list_archives`](crate::Client::list_archives) returns: by start time,
 /// by comment, and how many. Without a filter, the appliance returns its newest 128 archives.

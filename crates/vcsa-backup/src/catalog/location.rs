@@ -2,7 +2,7 @@
 
 use crate::backup::location::{self, LocationType, check_credentials};
 use crate::error::{BuildError, Field, Problem};
-use crate::health::setters;
+use crate::macros::setters;
 use vcsa_backup_api::Secret;
 
 /// The root of a backup location and the credentials to read it: where the catalog looks

@@ -8,7 +8,7 @@ use vcsa_backup_api::Secret;
 use crate::address::normalise;
 use crate::client::Client;
 use crate::error::Problem;
-use crate::health::setters;
+use crate::macros::setters;
 use crate::segment::IdKind;
 use crate::wire::tls::Thumbprint;
 

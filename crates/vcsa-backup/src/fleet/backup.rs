@@ -14,8 +14,8 @@ use crate::error::Error;
 use crate::fleet::failure::ApplianceResult;
 use crate::fleet::run::result;
 use crate::fleet::{Appliance, Fleet, FollowEvent};
-use crate::health::setters;
 use crate::job::JobStatus;
+use crate::macros::setters;
 
 /// The window a group's start requests must all be accepted in unless told otherwise: what the
 /// vendor asks for the vCenters of one SSO domain.
@@ -109,15 +109,13 @@ impl BackupPlan {
         };
         let layout = client.get_backup_layout(root, None, None).await?;
         let now = client.get_appliance_time().await?;
-        let local = now.local().ok_or_else(|| Error::MalformedResponse {
-            status: None,
-            reason: format!(
+        let local = now.local().ok_or_else(|| {
+            Error::malformed(format!(
                 "the appliance's clock reads \"{} {}\", which is not a date and time, so the \
                  backup's folder cannot be named; start this appliance's backup with a location \
                  of its own",
                 now.date, now.time
-            ),
-            excerpt: String::new(),
+            ))
         })?;
         let mut request = request
             .clone()

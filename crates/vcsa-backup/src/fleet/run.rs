@@ -14,8 +14,9 @@ use crate::error::Error;
 use crate::fleet::accounts::Accounts;
 use crate::fleet::appliance::{self, Access, Appliance, FleetError, Trust};
 use crate::fleet::failure::{ApplianceFailure, ApplianceResult};
-use crate::health::{HealthPolicy, HealthReport, setters};
+use crate::health::{HealthPolicy, HealthReport};
 use crate::job::JobStatus;
+use crate::macros::setters;
 use crate::schedule::{ApplyOptions, ScheduleDiff, ScheduleSpec};
 use crate::wire::flavour::Flavour;
 

@@ -1,31 +1,19 @@
 //! The health check itself: pure logic over what was read from the appliance.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::health::missed;
+use crate::health::observation::Observation;
 use crate::health::{
     HealthPolicy, HealthReport, LastSuccess, NewestJob, Reason, ReasonKind, ScheduleHealth, Verdict,
 };
 use crate::job::details::newest_first;
 use crate::job::{JobDetails, JobId, Percent, TaskState};
-use crate::schedule::{Schedule, Zone};
+use crate::schedule::Schedule;
 use crate::server_error::ServerErrorType;
 use crate::wait::HumanDuration;
-
-/// What a check read from the appliance.
-pub(crate) struct Observation<'a> {
-    /// The appliance's clock.
-    pub(crate) now: DateTime<Utc>,
-    /// The appliance's time zone.
-    pub(crate) zone: Zone,
-    /// Every job the appliance remembers.
-    pub(crate) jobs: &'a BTreeMap<JobId, JobDetails>,
-    /// The schedules, or why they could not be read.
-    pub(crate) schedules: Result<&'a [Schedule], &'a str>,
-}
 
 /// Judges the observation by the policy.
 pub(crate) fn evaluate(policy: &HealthPolicy, seen: &Observation<'_>) -> HealthReport {

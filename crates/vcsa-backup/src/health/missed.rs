@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::health::evaluate::Observation;
+use crate::health::observation::Observation;
 use crate::health::{HealthPolicy, Reason, ReasonKind, Verdict};
 use crate::job::{JobDetails, JobId, JobKind};
 use crate::schedule::{Recurrence, Zone};

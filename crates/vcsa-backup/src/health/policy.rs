@@ -1,5 +1,6 @@
 //! What a health check holds against the appliance's backups.
 
+use crate::macros::setters;
 use crate::wait::HumanDuration;
 use std::time::Duration;
 use vcsa_backup_api::Secret;

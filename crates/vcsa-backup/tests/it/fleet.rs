@@ -265,6 +265,28 @@ async fn fleet_list_shows_each_newest_job() {
     }
 }
 
+/// Appliances given as clients the caller built are read like the others, each through its
+/// own client.
+#[tokio::test]
+async fn a_fleet_of_ready_clients_lists_each_newest_job() {
+    let sims = sims(2, 1).await;
+    let appliances = sims
+        .appliances()
+        .iter()
+        .map(|a| Appliance::with_client(a.name(), client(a.url())))
+        .collect();
+    let results = fleet(appliances).list().await;
+    assert_eq!(results.len(), 2);
+    for (r, a) in results.iter().zip(sims.appliances()) {
+        assert_eq!(r.name, a.name());
+        let state = r.outcome.as_ref().unwrap();
+        assert_eq!(
+            state.newest_job.as_ref().unwrap().id.as_str(),
+            a.control().job_ids()[0]
+        );
+    }
+}
+
 /// A server that answers every request with a page that is not the appliance's API.
 async fn garbage_server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
