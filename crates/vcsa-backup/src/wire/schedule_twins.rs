@@ -131,24 +131,17 @@ pub(crate) fn update_spec(
 pub(crate) fn schedule(id: String, info: types::ScheduleInfo) -> Result<Schedule, String> {
     let recurrence = info.recurrence_info.map(|r| {
         let days = r.days.iter().map(|d| DayOfWeek::from(d.as_str()));
-        u8::try_from(r.hour)
+        let (h, m) = (r.hour, r.minute);
+        u8::try_from(h)
             .ok()
-            .zip(u8::try_from(r.minute).ok())
+            .zip(u8::try_from(m).ok())
             .and_then(|(hour, minute)| Recurrence::new(hour, minute, days))
-            .ok_or_else(|| {
-                format!(
-                    "schedule {id} runs at {}:{}, which is not a time of day",
-                    r.hour, r.minute
-                )
-            })
+            .ok_or_else(|| format!("schedule {id} runs at {h}:{m}, which is not a time of day"))
     });
     let retention = info.retention_info.map(|r| {
-        let max_count = u32::try_from(r.max_count).map_err(|_| {
-            format!(
-                "schedule {id} keeps {} backups, which is not a count",
-                r.max_count
-            )
-        })?;
+        let count = r.max_count;
+        let max_count = u32::try_from(count)
+            .map_err(|_| format!("schedule {id} keeps {count} backups, which is not a count"))?;
         Ok::<_, String>(Retention { max_count })
     });
     Ok(Schedule {
