@@ -19,17 +19,11 @@ wrapped_in_value! {
 
 /// The location's password, the one secret each catalog operation sends.
 fn secrets(location: &BackupLocation) -> Vec<&str> {
-    location
-        .password()
-        .map(Secret::expose)
-        .into_iter()
-        .collect()
+    Vec::from_iter(location.password().map(Secret::expose))
 }
 
-pub(crate) struct ListSystemNames<'a>(pub(crate) &'a BackupLocation);
-
-twins!(ListSystemNames<'_>: "list_system_names", "list the system names at a backup location",
-    Yes, types::SystemNameList, types::RestSystemNameListValue,
+twins!(struct ListSystemNames(&BackupLocation): "list_system_names",
+    "list the system names at a backup location", Yes, types::SystemNameList, types::RestSystemNameListValue,
     |op, api| api.list_system_names(&op.0.to_wire()).await,
     {
         let l = op.0;

@@ -337,12 +337,10 @@ fn status_message(status: u16, bytes: &[u8], body: Body) -> Vec<Message> {
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("unknown status");
-    let mut text = format!("HTTP {status} {reason}");
-    let shown = excerpt(bytes, body);
-    if !shown.is_empty() {
-        text.push_str(": ");
-        text.push_str(&shown);
-    }
+    let text = match excerpt(bytes, body) {
+        shown if shown.is_empty() => format!("HTTP {status} {reason}"),
+        shown => format!("HTTP {status} {reason}: {shown}"),
+    };
     vec![Message::new(format!("http.status.{status}"), text)]
 }
 

@@ -76,8 +76,14 @@ pub(crate) use wrapped_in_value;
 /// The [`Twins`] impl of an operation: its type, name, what it does, whether it repeats, its
 /// `/api` and `/rest` answers; then, naming the operation and the generated client, the `/api`
 /// call and the `/rest` call; and, when the request carries any, its secrets. An operation
-/// without arguments starts with `struct` and names the two generated methods alone.
+/// without arguments starts with `struct` and names the two generated methods alone; one that
+/// borrows a single argument starts with `struct Op(&Argument)`, which declares it.
 macro_rules! twins {
+    (struct $ty:ident(&$arg:ty): $($rest:tt)*) => {
+        pub(crate) struct $ty<'a>(pub(crate) &'a $arg);
+
+        $crate::wire::dispatch::twins!($ty<'_>: $($rest)*);
+    };
     (struct $ty:ident: $name:literal, $does:literal, $repeat:ident, $answer:ty, $rest:ty,
      $call_api:ident, $call_rest:ident $(, answer: $body:ident)?) => {
         pub(crate) struct $ty;

@@ -1,7 +1,8 @@
 //! The recovery operations as [`Twins`]: whether recovery is supported, restore validate,
 //! start, status and cancel, and the reconciliation job's start and status.
 
-use vcsa_backup_api::{Secret, types};
+use vcsa_backup_api::Secret;
+use vcsa_backup_api::types::{self, RestRestoreRequestPiece as Piece};
 
 use crate::restore::RestoreRequest;
 use crate::wire::convert::restore::restore_request;
@@ -21,26 +22,16 @@ twins!(struct GetReconciliationJob: "reconciliation_status", "read the reconcili
     Yes, types::ReconciliationInfo, types::RestReconciliationInfoValue,
     get_reconciliation_job, rest_get_reconciliation_job);
 
-pub(crate) struct ValidateRestore<'a>(pub(crate) &'a RestoreRequest);
-
-twins!(ValidateRestore<'_>: "validate_restore", "validate a restore request", Yes,
-    types::RestoreMetadata, types::RestRestoreMetadataValue,
+twins!(struct ValidateRestore(&RestoreRequest): "validate_restore", "validate a restore request",
+    Yes, types::RestoreMetadata, types::RestRestoreMetadataValue,
     |op, api| api.validate_restore(&restore_request(op.0, false)).await,
-    {
-        let piece = restore_request(op.0, false);
-        api.rest_validate_restore(&types::RestRestoreRequestPiece { piece }).await
-    },
+    api.rest_validate_restore(&Piece { piece: restore_request(op.0, false) }).await,
     secrets: op.0.secrets());
 
-pub(crate) struct StartRestore<'a>(pub(crate) &'a RestoreRequest);
-
-twins!(StartRestore<'_>: "start_restore", "start a restore", No,
+twins!(struct StartRestore(&RestoreRequest): "start_restore", "start a restore", No,
     types::RestoreJobStatus, types::RestRestoreJobStatusValue,
     |op, api| api.create_restore_job(&restore_request(op.0, true)).await,
-    {
-        let piece = restore_request(op.0, true);
-        api.rest_create_restore_job(&types::RestRestoreRequestPiece { piece }).await
-    },
+    api.rest_create_restore_job(&Piece { piece: restore_request(op.0, true) }).await,
     secrets: op.0.secrets());
 
 /// Start the reconciliation: the SSO administrator, and whether warnings are ignored.

@@ -23,34 +23,22 @@ impl RestAnswerOf<types::ScheduleMap> for types::RestScheduleListValue {
     }
 }
 
-pub(crate) struct GetPartSize<'a>(pub(crate) &'a str);
-
-twins!(GetPartSize<'_>: "get_part_size", "get a part's size", Yes,
+twins!(struct GetPartSize(&str): "get_part_size", "get a part's size", Yes,
     types::PartSize, types::RestPartSizeValue,
     |op, api| api.get_part_size(op.0).await,
     api.rest_get_part_size(op.0).await);
 
-pub(crate) struct ListSchedules;
+twins!(struct ListSchedules: "list_schedules", "list schedules", Yes,
+    types::ScheduleMap, types::RestScheduleListValue, list_schedules, rest_list_schedules);
 
-twins!(ListSchedules: "list_schedules", "list schedules", Yes,
-    types::ScheduleMap, types::RestScheduleListValue,
-    |_, api| api.list_schedules().await,
-    api.rest_list_schedules().await);
-
-pub(crate) struct GetSchedule<'a>(pub(crate) &'a str);
-
-twins!(GetSchedule<'_>: "get_schedule", "get a schedule", Yes,
+twins!(struct GetSchedule(&str): "get_schedule", "get a schedule", Yes,
     types::ScheduleInfo, types::RestScheduleInfoValue,
     |op, api| api.get_schedule(op.0).await,
     api.rest_get_schedule(op.0).await);
 
 /// The passwords a schedule's create or update sends, those that are set.
 fn exposed(passwords: [&Option<WireSecret>; 2]) -> Vec<&str> {
-    passwords
-        .into_iter()
-        .flatten()
-        .map(WireSecret::expose)
-        .collect()
+    Vec::from_iter(passwords.into_iter().flatten().map(WireSecret::expose))
 }
 
 /// `/api` puts the id in the body, `/rest` in the path.
@@ -84,18 +72,12 @@ twins!(UpdateSchedule<'_>: "update_schedule", "update a schedule", No, (), (),
     },
     secrets: exposed([&op.spec.location_password, &op.spec.backup_password]));
 
-pub(crate) struct DeleteSchedule<'a>(pub(crate) &'a str);
-
-twins!(DeleteSchedule<'_>: "delete_schedule", "delete a schedule", No, (), (),
+twins!(struct DeleteSchedule(&str): "delete_schedule", "delete a schedule", No, (), (),
     |op, api| api.delete_schedule(op.0).await,
     api.rest_delete_schedule(op.0).await);
 
-pub(crate) struct GetApplianceTime;
-
-twins!(GetApplianceTime: "get_appliance_time", "read the appliance's clock", Yes,
-    types::SystemTime, types::RestSystemTimeValue,
-    |_, api| api.get_appliance_time().await,
-    api.rest_get_appliance_time().await);
+twins!(struct GetApplianceTime: "get_appliance_time", "read the appliance's clock", Yes,
+    types::SystemTime, types::RestSystemTimeValue, get_appliance_time, rest_get_appliance_time);
 
 /// The wire form of a create: every setting, passwords included, as an update sends them.
 pub(crate) fn create_spec(spec: &ScheduleSpec) -> types::ScheduleCreateSpec {
@@ -149,24 +131,17 @@ pub(crate) fn update_spec(
 pub(crate) fn schedule(id: String, info: types::ScheduleInfo) -> Result<Schedule, String> {
     let recurrence = info.recurrence_info.map(|r| {
         let days = r.days.iter().map(|d| DayOfWeek::from(d.as_str()));
-        u8::try_from(r.hour)
+        let (h, m) = (r.hour, r.minute);
+        u8::try_from(h)
             .ok()
-            .zip(u8::try_from(r.minute).ok())
+            .zip(u8::try_from(m).ok())
             .and_then(|(hour, minute)| Recurrence::new(hour, minute, days))
-            .ok_or_else(|| {
-                format!(
-                    "schedule {id} runs at {}:{}, which is not a time of day",
-                    r.hour, r.minute
-                )
-            })
+            .ok_or_else(|| format!("schedule {id} runs at {h}:{m}, which is not a time of day"))
     });
     let retention = info.retention_info.map(|r| {
-        let max_count = u32::try_from(r.max_count).map_err(|_| {
-            format!(
-                "schedule {id} keeps {} backups, which is not a count",
-                r.max_count
-            )
-        })?;
+        let count = r.max_count;
+        let max_count = u32::try_from(count)
+            .map_err(|_| format!("schedule {id} keeps {count} backups, which is not a count"))?;
         Ok::<_, String>(Retention { max_count })
     });
     Ok(Schedule {

@@ -20,28 +20,21 @@ pub(crate) const REDACTED: &str = "[redacted]";
 pub(crate) const WITHHELD: &str = "[withheld: the answer quoted a secret of the request]";
 
 /// The characters the `url` crate encodes in a query.
-const QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>');
+const QUERY: &AsciiSet = &with(CONTROLS, b" \"#<>");
 /// ... in a special scheme's query, which adds the apostrophe.
 const SPECIAL_QUERY: &AsciiSet = &QUERY.add(b'\'');
 /// ... in a path segment.
-const PATH_SEGMENT: &AsciiSet = &QUERY
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'%');
+const PATH_SEGMENT: &AsciiSet = &with(QUERY, b"?`{}/%");
 /// ... in user information.
-const USERINFO: &AsciiSet = &PATH_SEGMENT
-    .add(b':')
-    .add(b';')
-    .add(b'=')
-    .add(b'@')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'|');
+const USERINFO: &AsciiSet = &with(PATH_SEGMENT, b":;=@[\\]^|");
+
+/// `set` with `bytes` added.
+const fn with(set: &AsciiSet, bytes: &[u8]) -> AsciiSet {
+    match bytes {
+        [first, rest @ ..] => with(&set.add(*first), rest),
+        [] => set.union(AsciiSet::EMPTY),
+    }
+}
 
 /// The secrets one request carried, and every form they could take in a server's text.
 pub(crate) struct Scrub {

@@ -80,12 +80,13 @@ impl fmt::Display for Thumbprint {
     }
 }
 
-/// Whom a TLS configuration trusts.
-pub(crate) enum Trust {
+/// Whom a TLS configuration trusts; the verifier holds it with the authorities' verifier built.
+#[derive(Debug)]
+pub(crate) enum Trust<A = Vec<CertificateDer<'static>>> {
     /// Exactly the certificates with these thumbprints.
     Pins(Vec<Thumbprint>),
     /// The system's certificate authorities and these (DER), checked as usual.
-    Authorities(Vec<CertificateDer<'static>>),
+    Authorities(A),
     /// Nobody: the handshake stops at the certificate, which the error then holds.
     Nobody,
 }
@@ -96,17 +97,17 @@ pub(crate) fn config(trust: Trust) -> Result<rustls::ClientConfig, Problem> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let setup = |e: Error| Problem::new(Field::HttpClient, format!("TLS could not be set up: {e}"));
     let check = match trust {
-        Trust::Pins(pins) => Check::Pins(pins),
+        Trust::Pins(pins) => Trust::Pins(pins),
         // The verifier reqwest itself would use, so that trust is the same as without this
         // wrapper.
-        Trust::Authorities(extra) if extra.is_empty() => {
-            Check::System(rustls_platform_verifier::Verifier::new(provider.clone()).map_err(setup)?)
-        }
-        Trust::Authorities(extra) => Check::System(
+        Trust::Authorities(extra) if extra.is_empty() => Trust::Authorities(
+            rustls_platform_verifier::Verifier::new(provider.clone()).map_err(setup)?,
+        ),
+        Trust::Authorities(extra) => Trust::Authorities(
             rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
                 .map_err(setup)?,
         ),
-        Trust::Nobody => Check::Nobody,
+        Trust::Nobody => Trust::Nobody,
     };
     let verifier = Arc::new(Verifier {
         check,
@@ -123,16 +124,9 @@ pub(crate) fn config(trust: Trust) -> Result<rustls::ClientConfig, Problem> {
 
 #[derive(Debug)]
 struct Verifier {
-    check: Check,
+    check: Trust<rustls_platform_verifier::Verifier>,
     /// The provider's, for the handshake signatures.
     algorithms: WebPkiSupportedAlgorithms,
-}
-
-#[derive(Debug)]
-enum Check {
-    Pins(Vec<Thumbprint>),
-    System(rustls_platform_verifier::Verifier),
-    Nobody,
 }
 
 /// A refused certificate: the one the appliance presented, and why it was refused.
@@ -172,16 +166,16 @@ impl ServerCertVerifier for Verifier {
         let thumbprint = thumbprint_of(end_entity);
         let certificate = PeerCertificate::new(end_entity.to_vec(), thumbprint.to_string());
         let outcome = match &self.check {
-            Check::Pins(pins) if pins.contains(&thumbprint) => Ok(ServerCertVerified::assertion()),
-            Check::Pins(_) => Err(other(Untrusted::NotPinned)),
-            Check::System(system) => system.verify_server_cert(
+            Trust::Pins(pins) if pins.contains(&thumbprint) => Ok(ServerCertVerified::assertion()),
+            Trust::Pins(_) => Err(other(Untrusted::NotPinned)),
+            Trust::Authorities(system) => system.verify_server_cert(
                 end_entity,
                 intermediates,
                 server_name,
                 ocsp_response,
                 now,
             ),
-            Check::Nobody => Err(other(Untrusted::OnlyShown)),
+            Trust::Nobody => Err(other(Untrusted::OnlyShown)),
         };
         outcome.map_err(|cause| other(Refused { certificate, cause }))
     }

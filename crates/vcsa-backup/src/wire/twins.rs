@@ -40,17 +40,13 @@ twins!(struct CreateSession: "login", "log in", No, WireSecret, types::RestSessi
 
 twins!(struct DeleteSession: "logout", "log out", No, (), (), delete_session, rest_delete_session);
 
-pub(crate) struct StartBackup<'a>(pub(crate) &'a BackupRequest);
-
-twins!(StartBackup<'_>: "start_backup", "start a backup", No,
+twins!(struct StartBackup(&BackupRequest): "start_backup", "start a backup", No,
     types::BackupJobStatus, types::RestBackupJobStatusValue,
     |op, api| api.create_job(&op.0.to_wire()).await,
     api.rest_create_job(&types::RestBackupRequestPiece { piece: op.0.to_wire() }).await,
     secrets: op.0.secrets());
 
-pub(crate) struct GetJob<'a>(pub(crate) &'a JobId);
-
-twins!(GetJob<'_>: "get_job", "get a job's status", Yes,
+twins!(struct GetJob(&JobId): "get_job", "get a job's status", Yes,
     types::BackupJobStatus, types::RestBackupJobStatusValue,
     |op, api| api.get_job(op.0.as_str()).await,
     api.rest_get_job(op.0.as_str()).await);
@@ -66,9 +62,7 @@ twins!(ListJobDetails: "list_job_details", "get job details", Yes,
     |op, api| api.list_job_details(op.0.as_ref()).await,
     api.rest_list_job_details(op.0.as_ref()).await);
 
-pub(crate) struct CancelJob<'a>(pub(crate) &'a JobId);
-
-twins!(CancelJob<'_>: "cancel_job", "cancel a job", No,
+twins!(struct CancelJob(&JobId): "cancel_job", "cancel a job", No,
     types::ReturnResult, types::RestReturnResultValue,
     |op, api| api.cancel_job(op.0.as_str()).await,
     api.rest_cancel_job(op.0.as_str()).await);
@@ -86,10 +80,8 @@ twins!(RunSchedule<'_>: "run_schedule", "run a backup schedule", No,
 twins!(struct ListParts: "list_parts", "list parts", Yes, types::PartList, types::RestPartListValue,
     list_parts, rest_list_parts);
 
-pub(crate) struct ValidateBackup<'a>(pub(crate) &'a BackupRequest);
-
-twins!(ValidateBackup<'_>: "validate_backup", "validate a backup request", Yes,
-    types::ReturnResult, types::RestReturnResultValue,
+twins!(struct ValidateBackup(&BackupRequest): "validate_backup", "validate a backup request",
+    Yes, types::ReturnResult, types::RestReturnResultValue,
     |op, api| api.validate_backup(&op.0.to_wire()).await,
     api.rest_validate_backup(&types::RestBackupRequestPiece { piece: op.0.to_wire() }).await,
     secrets: op.0.secrets());

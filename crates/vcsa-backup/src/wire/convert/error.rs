@@ -2,7 +2,7 @@
 //! the error a failed job's details carry.
 
 use serde_json::Value;
-use vcsa_backup_api::{enums, types};
+use vcsa_backup_api::types;
 
 use super::{IntoDomain, convert_all};
 use crate::error::{ServerError, ServerErrorType};
@@ -10,16 +10,9 @@ use crate::error::{ServerError, ServerErrorType};
 /// The prefix of the `/rest` flavour's fully qualified error type names.
 const REST_TYPE_PREFIX: &str = "com.vmware.vapi.std.errors.";
 
-/// `/rest` names them fully qualified, in lower case:
-/// `com.vmware.vapi.std.errors.feature_in_use` is `FEATURE_IN_USE`. A name from outside the
-/// standard errors is kept whole.
-impl IntoDomain<ServerErrorType> for enums::RestErrorType {
-    fn into_domain(self) -> ServerErrorType {
-        rest_type_to_api(self.as_str())
-    }
-}
-
-/// The `/api` spelling of a `/rest` error type name.
+/// The `/api` spelling of a `/rest` error type name: `/rest` names them fully qualified, in lower
+/// case: `com.vmware.vapi.std.errors.feature_in_use` is `FEATURE_IN_USE`. A name from outside
+/// the standard errors is kept whole.
 pub(crate) fn rest_type_to_api(name: &str) -> ServerErrorType {
     match name.strip_prefix(REST_TYPE_PREFIX) {
         Some(short) if !short.is_empty() => ServerErrorType::from(short.to_ascii_uppercase()),
@@ -51,7 +44,7 @@ server_error_from_wire!(types::StdError, types::DetailsError);
 impl IntoDomain<ServerError> for types::RestError {
     fn into_domain(self) -> ServerError {
         ServerError {
-            error_type: Some(self.type_.into_domain()),
+            error_type: Some(rest_type_to_api(self.type_.as_str())),
             ..self.value.into_domain()
         }
     }

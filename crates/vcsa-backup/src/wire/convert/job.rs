@@ -2,25 +2,12 @@
 
 use std::time::Duration;
 
-use vcsa_backup_api::{enums, types};
+use vcsa_backup_api::types;
 
 use super::{IntoDomain, convert_all};
 use crate::job::details::{BuildInfo, JobDetails, Target, TaskProgress};
 use crate::job::id::JobId;
-use crate::job::status::{JobState, JobStatus, Outcome, Percent};
-
-impl IntoDomain<JobState> for enums::BackupRestoreProcessState {
-    fn into_domain(self) -> JobState {
-        use enums::BackupRestoreProcessState as S;
-        match self {
-            S::None => JobState::NotStarted,
-            S::Inprogress => JobState::InProgress,
-            S::Succeeded => JobState::Succeeded,
-            S::Failed => JobState::Failed,
-            other => JobState::from(other.as_str()),
-        }
-    }
-}
+use crate::job::status::{JobStatus, Outcome, Percent};
 
 impl IntoDomain<JobStatus> for types::BackupJobStatus {
     fn into_domain(self) -> JobStatus {

@@ -15,7 +15,7 @@ use vcsa_backup_api::enums;
 use crate::backup::part::PartId;
 use crate::error::ServerErrorType;
 use crate::job::details::{JobKind, TaskState};
-use crate::job::status::OutcomeStatus;
+use crate::job::status::{JobState, OutcomeStatus};
 
 pub(crate) use error::rest_type_to_api;
 pub(crate) use message::convert_all;
@@ -38,6 +38,7 @@ macro_rules! by_wire_text {
 }
 
 by_wire_text! {
+    enums::BackupRestoreProcessState => JobState,
     enums::ErrorType => ServerErrorType,
     enums::DetailsStatus => TaskState,
     enums::DetailsType => JobKind,
