@@ -202,17 +202,16 @@ impl ScheduleDiff {
             return Self::create(schedule, desired, ScheduleAction::Create);
         };
         let mut changes = compare(current, desired);
-        let removals: Vec<Field> = changes
+        // A setting the spec removes, which an update cannot (an unset setting keeps its value).
+        let mut blockers: Vec<BlockReason> = changes
             .iter()
-            .filter(|c| c.is_removal())
-            .map(|c| c.field)
+            .filter(|c| !c.current.is_none() && c.desired.is_none())
+            .map(|c| BlockReason::CannotUnset(c.field))
             .collect();
-        if !removals.is_empty() {
+        if !blockers.is_empty() {
             if options.allow_recreate && creatable(desired) {
                 return Self::create(schedule, desired, ScheduleAction::Recreate);
             }
-            let mut blockers: Vec<BlockReason> =
-                removals.into_iter().map(BlockReason::CannotUnset).collect();
             if options.allow_recreate {
                 blockers.push(BlockReason::NeedsLocationPassword);
             }

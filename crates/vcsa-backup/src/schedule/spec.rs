@@ -222,10 +222,8 @@ impl ScheduleSpecBuilder {
             return Err(BuildError::new(Vec::new()));
         };
         let days = settings.days.take().unwrap_or_default();
-        let recurrence = settings
-            .time
-            .take()
-            .map(|(hour, minute)| Recurrence::from_checked(hour, minute, days));
+        let time = settings.time.take();
+        let recurrence = time.map(|(hour, minute)| Recurrence { hour, minute, days });
         settings.enabled = settings.enabled.filter(|enabled| !enabled);
         settings.parts = settings.parts.filter(|parts| !parts.is_empty());
         Ok(ScheduleSpec {
