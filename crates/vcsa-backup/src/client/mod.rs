@@ -42,7 +42,8 @@ mod session;
 ///
 /// Besides the errors each method lists, any call can fail with [`Error::NotAuthenticated`],
 /// [`Error::NotAuthorized`], [`Error::Transient`], [`Error::UntrustedCertificate`],
-/// [`Error::Server`] or [`Error::MalformedResponse`].
+/// [`Error::Server`] or [`Error::MalformedResponse`]; a call that changes something also with
+/// [`Error::SessionExpired`], its change not sent: call again.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

@@ -52,7 +52,6 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the appliance refused the request (a bad location or
     ///   password, or a folder that already holds a backup).
     /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
     ///   whether the backup started; check them before trying again.
     /// - And [those of every call](Client#errors-of-every-call).
@@ -184,7 +183,6 @@ impl Client {
     /// # Errors
     ///
     /// - [`Error::NotFound`]: no job has this id.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn cancel_job(&self, id: &JobId) -> Result<Outcome, Error> {
         IdKind::Job.check(id.as_str())?;
@@ -213,7 +211,6 @@ impl Client {
     ///   the comment holds control characters (nothing is sent).
     /// - [`Error::NotFound`]: no schedule has this id.
     /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
     ///   whether the schedule ran; check them before trying again.
     /// - And [those of every call](Client#errors-of-every-call).

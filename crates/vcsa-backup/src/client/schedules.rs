@@ -143,7 +143,6 @@ impl Client {
     ///   a schedule has this id, or the appliance already has its one schedule (`default`, as
     ///   its interface manages one); update it instead, or use
     ///   [`apply_schedule`](Self::apply_schedule).
-    /// - [`Error::SessionExpired`]: the session expired first; nothing was created, call again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn create_schedule(&self, schedule: &str, spec: &ScheduleSpec) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
@@ -174,7 +173,6 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the id cannot be one, or days are given for a schedule
     ///   without a time (nothing is sent); or the appliance refused the update.
     /// - [`Error::NotFound`]: no schedule has this id.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing changed, call again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn update_schedule(
         &self,
@@ -182,7 +180,8 @@ impl Client {
         update: &ScheduleUpdate,
     ) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
-        let current = if update.needs_current_recurrence() {
+        // Only the time or only the days: the other half is read first.
+        let current = if update.time.is_some() != update.days.is_some() {
             self.get_schedule(schedule).await?.recurrence
         } else {
             None
@@ -209,7 +208,6 @@ impl Client {
     ///
     /// - [`Error::InvalidRequest`]: the id cannot be one (nothing is sent).
     /// - [`Error::NotFound`]: no schedule has this id.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing was deleted, call again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn delete_schedule(&self, schedule: &str) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
@@ -250,7 +248,6 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the id cannot be one; the spec cannot be reached without
     ///   recreating the schedule, or recreating needs the location's password (each reason is a
     ///   [`Problem`](crate::Problem), and a dry run shows the whole diff); or the appliance refused a change.
-    /// - [`Error::SessionExpired`]: the session expired before a change; apply again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn apply_schedule(
         &self,

@@ -32,16 +32,6 @@ use vcsa_backup_api::Secret;
 ///     .build()?;
 /// assert_eq!(spec.recurrence().unwrap().to_string(), "Monday, Wednesday and Friday at 23:30");
 /// assert!(!format!("{spec:?}").contains("Backup-2024!"));
-///
-/// // Every problem at once, in an administrator's words.
-/// let error = ScheduleSpec::builder()
-///     .location("sftp://nas.example.com/backups/vcsa")
-///     .at(24, 60)
-///     .keep(0)
-///     .backup_password(Secret::new("weak"))
-///     .build()
-///     .unwrap_err();
-/// assert_eq!(error.problems().len(), 4);
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]

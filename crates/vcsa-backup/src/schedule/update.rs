@@ -32,13 +32,8 @@ pub struct ScheduleUpdate {
 }
 
 impl ScheduleUpdate {
-    /// Whether the time or the days change but not both, so the other half must be read from
-    /// the schedule first (the appliance replaces the time and days together).
-    pub(crate) fn needs_current_recurrence(&self) -> bool {
-        self.time.is_some() != self.days.is_some()
-    }
-
-    /// The time and days to send, the half not given taken from the schedule's `current` ones.
+    /// The time and days to send, the half not given taken from the schedule's `current` ones
+    /// (the appliance replaces the time and days together).
     pub(crate) fn recurrence(
         &self,
         current: Option<&Recurrence>,
