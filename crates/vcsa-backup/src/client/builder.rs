@@ -235,10 +235,7 @@ impl ClientBuilder {
         .into_iter()
         .filter_map(|(set, name)| set.then_some(name))
         .collect();
-        if set.is_empty() {
-            return None;
-        }
-        Some(
+        (!set.is_empty()).then(|| {
             Problem::new(
                 Field::HttpClient,
                 format!(
@@ -246,8 +243,8 @@ impl ClientBuilder {
                     and_list(&set)
                 ),
             )
-            .with_hint("set these on the HTTP client itself, or leave the ready-made client out"),
-        )
+            .with_hint("set these on the HTTP client itself, or leave the ready-made client out")
+        })
     }
 
     /// The HTTP client made from these settings; `None` with the problems found.

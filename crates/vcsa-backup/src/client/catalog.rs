@@ -53,11 +53,8 @@ impl Client {
     }
 
     /// The archives of one appliance (`system_name`) at `location`, newest first, as `filter`
-    /// selects them (without one, the appliance's newest 128). An example walks the catalog
-    /// under [`list_system_names`](Self::list_system_names).
-    ///
-    /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog.
+    /// selects them (without one, the appliance's newest 128). An example walks the catalog,
+    /// and a word on `/rest`, under [`list_system_names`](Self::list_system_names).
     ///
     /// # Errors
     ///
@@ -86,11 +83,8 @@ impl Client {
         Ok(archives)
     }
 
-    /// One archive of one appliance at `location`. An example walks the catalog under
-    /// [`list_system_names`](Self::list_system_names).
-    ///
-    /// On `/rest`, the location's password travels in the URL's query string: `/api` is the
-    /// safer flavour for the catalog.
+    /// One archive of one appliance at `location`. An example walks the catalog, and a word on
+    /// `/rest`, under [`list_system_names`](Self::list_system_names).
     ///
     /// # Errors
     ///

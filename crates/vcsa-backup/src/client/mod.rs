@@ -42,7 +42,8 @@ mod session;
 ///
 /// Besides the errors each method lists, any call can fail with [`Error::NotAuthenticated`],
 /// [`Error::NotAuthorized`], [`Error::Transient`], [`Error::UntrustedCertificate`],
-/// [`Error::Server`] or [`Error::MalformedResponse`].
+/// [`Error::Server`] or [`Error::MalformedResponse`]; a call that changes something also with
+/// [`Error::SessionExpired`], its change not sent: call again.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -140,5 +141,14 @@ impl Client {
     /// The credentials and the session token.
     fn auth(&self) -> &Auth {
         self.inner.api.inner()
+    }
+}
+
+/// An answer that decoded but cannot be what it says, such as a negative size.
+pub(crate) fn malformed(reason: String) -> Error {
+    Error::MalformedResponse {
+        status: None,
+        reason,
+        excerpt: String::new(),
     }
 }

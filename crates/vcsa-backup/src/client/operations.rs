@@ -7,8 +7,8 @@ use vcsa_backup_api::types;
 
 use crate::backup::part::Part;
 use crate::backup::request::BackupRequest;
-use crate::client::Client;
 use crate::client::resolve::Start;
+use crate::client::{Client, malformed};
 use crate::error::{Error, Field, Problem};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
@@ -52,7 +52,6 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the appliance refused the request (a bad location or
     ///   password, or a folder that already holds a backup).
     /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
     ///   whether the backup started; check them before trying again.
     /// - And [those of every call](Client#errors-of-every-call).
@@ -160,11 +159,8 @@ impl Client {
         details
             .into_iter()
             .map(|(id, info)| {
-                let details = job_details(info).map_err(|reason| Error::MalformedResponse {
-                    status: None,
-                    reason: format!("details of job {id}: {reason}"),
-                    excerpt: String::new(),
-                })?;
+                let details = job_details(info)
+                    .map_err(|reason| malformed(format!("details of job {id}: {reason}")))?;
                 Ok((JobId::new(id), details))
             })
             .collect()
@@ -187,7 +183,6 @@ impl Client {
     /// # Errors
     ///
     /// - [`Error::NotFound`]: no job has this id.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn cancel_job(&self, id: &JobId) -> Result<Outcome, Error> {
         IdKind::Job.check(id.as_str())?;
@@ -216,7 +211,6 @@ impl Client {
     ///   the comment holds control characters (nothing is sent).
     /// - [`Error::NotFound`]: no schedule has this id.
     /// - [`Error::BackupInProgress`]: another backup or restore is running; wait and retry.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the appliance's jobs could not say
     ///   whether the schedule ran; check them before trying again.
     /// - And [those of every call](Client#errors-of-every-call).

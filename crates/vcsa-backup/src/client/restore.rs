@@ -86,7 +86,6 @@ impl Client {
     ///   is allowed only after deployment and before its first boot configuration).
     /// - [`Error::BackupInProgress`]: a backup or restore is already running.
     /// - [`Error::InvalidRequest`], [`Error::NotFound`]: the appliance refused the request.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - [`Error::OutcomeUnknown`]: the answer was lost and the status could not be read.
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn start_restore(&self, request: &RestoreRequest) -> Result<RestoreStatus, Error> {
@@ -129,8 +128,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - [`Error::SessionExpired`]: the session expired first; nothing was cancelled.
-    /// - And [those of every call](Client#errors-of-every-call).
+    /// Those of [every call](Client#errors-of-every-call).
     pub async fn cancel_restore(&self) -> Result<Outcome, Error> {
         self.call_into(&CancelRestoreJob).await
     }
@@ -143,7 +141,6 @@ impl Client {
     ///
     /// - [`Error::NotAllowedInCurrentState`]: the appliance cannot reconcile now.
     /// - [`Error::InvalidRequest`]: the appliance refused the request (wrong SSO credentials).
-    /// - [`Error::SessionExpired`]: the session expired first; nothing started, call again.
     /// - And [those of every call](Client#errors-of-every-call).
     pub async fn start_reconciliation(
         &self,

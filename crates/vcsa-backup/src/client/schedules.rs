@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use futures_util::future::try_join_all;
 
 use crate::backup::part::{PartId, check_parts};
-use crate::client::Client;
+use crate::client::{Client, malformed};
 use crate::error::Error;
 use crate::schedule::{
     ApplianceTime, ApplyOptions, BlockReason, Schedule, ScheduleAction, ScheduleDiff, ScheduleSpec,
@@ -17,15 +17,6 @@ use crate::wire::schedule_twins::{
     ListSchedules, UpdateSchedule,
 };
 
-/// A malformed answer about a schedule or the clock.
-fn malformed(reason: String) -> Error {
-    Error::MalformedResponse {
-        status: None,
-        reason,
-        excerpt: String::new(),
-    }
-}
-
 impl Client {
     /// The estimated size of one part of a backup, in bytes (the appliance answers in
     /// megabytes of 1,048,576 bytes).
@@ -34,6 +25,9 @@ impl Client {
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
     /// let bytes = client.get_part_size(&vcsa_backup::PartId::SEAT).await?;
     /// println!("seat: about {} MiB", bytes >> 20);
+    /// for (part, bytes) in client.list_part_sizes().await? {
+    ///     println!("{part:<12} about {} MiB", bytes >> 20);
+    /// }
     /// # Ok(()) })
     /// ```
     ///
@@ -57,14 +51,7 @@ impl Client {
 
     /// The estimated size in bytes of every part [`list_parts`](Self::list_parts) lists, read
     /// at the same time. A part without an estimate (every part before 6.7) is left out.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/doc/fixture.rs")).run(async |sim, client, request| {
-    /// for (part, bytes) in client.list_part_sizes().await? {
-    ///     println!("{part:<12} about {} MiB", bytes >> 20);
-    /// }
-    /// # Ok(()) })
-    /// ```
+    /// Example: under [`get_part_size`](Self::get_part_size).
     ///
     /// # Errors
     ///
@@ -73,11 +60,8 @@ impl Client {
     pub async fn list_part_sizes(&self) -> Result<BTreeMap<PartId, u64>, Error> {
         let parts = self.list_parts().await?;
         let sizes = parts.iter().map(|part| async move {
-            match self.get_part_size(&part.id).await {
-                Ok(bytes) => Ok(Some((part.id.clone(), bytes))),
-                Err(Error::NotFound(_)) => Ok(None),
-                Err(e) => Err(e),
-            }
+            let bytes = Error::unless_not_found(self.get_part_size(&part.id).await)?;
+            Ok::<_, Error>(bytes.map(|bytes| (part.id.clone(), bytes)))
         });
         Ok(try_join_all(sizes).await?.into_iter().flatten().collect())
     }
@@ -159,7 +143,6 @@ impl Client {
     ///   a schedule has this id, or the appliance already has its one schedule (`default`, as
     ///   its interface manages one); update it instead, or use
     ///   [`apply_schedule`](Self::apply_schedule).
-    /// - [`Error::SessionExpired`]: the session expired first; nothing was created, call again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn create_schedule(&self, schedule: &str, spec: &ScheduleSpec) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
@@ -190,7 +173,6 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the id cannot be one, or days are given for a schedule
     ///   without a time (nothing is sent); or the appliance refused the update.
     /// - [`Error::NotFound`]: no schedule has this id.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing changed, call again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn update_schedule(
         &self,
@@ -198,7 +180,8 @@ impl Client {
         update: &ScheduleUpdate,
     ) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
-        let current = if update.needs_current_recurrence() {
+        // Only the time or only the days: the other half is read first.
+        let current = if update.time.is_some() != update.days.is_some() {
             self.get_schedule(schedule).await?.recurrence
         } else {
             None
@@ -225,7 +208,6 @@ impl Client {
     ///
     /// - [`Error::InvalidRequest`]: the id cannot be one (nothing is sent).
     /// - [`Error::NotFound`]: no schedule has this id.
-    /// - [`Error::SessionExpired`]: the session expired first; nothing was deleted, call again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn delete_schedule(&self, schedule: &str) -> Result<(), Error> {
         IdKind::Schedule.check(schedule)?;
@@ -266,7 +248,6 @@ impl Client {
     /// - [`Error::InvalidRequest`]: the id cannot be one; the spec cannot be reached without
     ///   recreating the schedule, or recreating needs the location's password (each reason is a
     ///   [`Problem`](crate::Problem), and a dry run shows the whole diff); or the appliance refused a change.
-    /// - [`Error::SessionExpired`]: the session expired before a change; apply again.
     /// - The [errors of every call](crate::Client#errors-of-every-call).
     pub async fn apply_schedule(
         &self,
@@ -275,11 +256,7 @@ impl Client {
         options: &ApplyOptions,
     ) -> Result<ScheduleDiff, Error> {
         IdKind::Schedule.check(schedule)?;
-        let current = match self.get_schedule(schedule).await {
-            Ok(current) => Some(current),
-            Err(Error::NotFound(_)) => None,
-            Err(e) => return Err(e),
-        };
+        let current = Error::unless_not_found(self.get_schedule(schedule).await)?;
         let diff = ScheduleDiff::between(schedule, current.as_ref(), spec, *options);
         if options.dry_run {
             return Ok(diff);

@@ -108,12 +108,6 @@ impl ScheduleChange {
     pub(crate) fn secret(field: Field) -> Self {
         Self::new(field, SettingValue::Secret, SettingValue::Secret)
     }
-
-    /// Whether the spec removes a setting the appliance has, which an update cannot do (an
-    /// unset setting keeps its value): a location user, a time, a retention.
-    pub fn is_removal(&self) -> bool {
-        !self.current.is_none() && self.desired.is_none()
-    }
 }
 
 impl fmt::Display for ScheduleChange {

@@ -14,13 +14,6 @@ use crate::schedule::{Recurrence, Retention, Schedule, ScheduleSpec, ScheduleUpd
 ///
 /// By default it never sends the passwords to an existing schedule (see [`ScheduleDiff`]) and
 /// refuses to delete and create a schedule again.
-///
-/// ```
-/// use vcsa_backup::ApplyOptions;
-///
-/// let options = ApplyOptions::new().dry_run(true).allow_recreate(true);
-/// assert_ne!(options, ApplyOptions::new().dry_run(true));
-/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ApplyOptions {
@@ -154,10 +147,9 @@ impl fmt::Display for BlockReason {
 /// user needs its password), or when the caller asks ([`ApplyOptions::send_passwords`]).
 ///
 /// An update leaves an unset setting as it is, so a spec that removes a retention, a time or a
-/// location user the appliance has cannot be reached by an update:
-/// the diff is [`ScheduleAction::Blocked`], or [`ScheduleAction::Recreate`] when the caller
-/// allows it. Days are the exception: "every day" is sent as the seven days, which the appliance
-/// treats the same.
+/// location user the appliance has cannot be reached by an update: the diff is
+/// [`ScheduleAction::Blocked`], or [`ScheduleAction::Recreate`] when the caller allows it. Days
+/// are the exception: "every day" is sent as the seven days, which the appliance treats the same.
 ///
 /// ```
 /// use vcsa_backup::{ApplyOptions, Retention, Schedule, ScheduleAction, ScheduleDiff, ScheduleSpec};
@@ -202,17 +194,16 @@ impl ScheduleDiff {
             return Self::create(schedule, desired, ScheduleAction::Create);
         };
         let mut changes = compare(current, desired);
-        let removals: Vec<Field> = changes
+        // A setting the spec removes, which an update cannot (an unset setting keeps its value).
+        let mut blockers: Vec<BlockReason> = changes
             .iter()
-            .filter(|c| c.is_removal())
-            .map(|c| c.field)
+            .filter(|c| !c.current.is_none() && c.desired.is_none())
+            .map(|c| BlockReason::CannotUnset(c.field))
             .collect();
-        if !removals.is_empty() {
+        if !blockers.is_empty() {
             if options.allow_recreate && creatable(desired) {
                 return Self::create(schedule, desired, ScheduleAction::Recreate);
             }
-            let mut blockers: Vec<BlockReason> =
-                removals.into_iter().map(BlockReason::CannotUnset).collect();
             if options.allow_recreate {
                 blockers.push(BlockReason::NeedsLocationPassword);
             }

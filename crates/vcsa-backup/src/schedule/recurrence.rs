@@ -129,11 +129,6 @@ impl Recurrence {
         })
     }
 
-    /// A recurrence from values already checked: hour and minute in range, days sorted.
-    pub(crate) fn from_checked(hour: u8, minute: u8, days: Vec<DayOfWeek>) -> Self {
-        Self { hour, minute, days }
-    }
-
     /// The time of day it runs.
     pub fn time(&self) -> NaiveTime {
         NaiveTime::from_hms_opt(self.hour.into(), self.minute.into(), 0).unwrap_or(NaiveTime::MIN)

