@@ -143,12 +143,3 @@ impl Client {
         self.inner.api.inner()
     }
 }
-
-/// An answer that decoded but cannot be what it says, such as a negative size.
-pub(crate) fn malformed(reason: String) -> Error {
-    Error::MalformedResponse {
-        status: None,
-        reason,
-        excerpt: String::new(),
-    }
-}

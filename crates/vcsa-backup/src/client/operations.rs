@@ -7,8 +7,8 @@ use vcsa_backup_api::types;
 
 use crate::backup::part::Part;
 use crate::backup::request::BackupRequest;
+use crate::client::Client;
 use crate::client::resolve::Start;
-use crate::client::{Client, malformed};
 use crate::error::{Error, Field, Problem};
 use crate::job::details::JobDetails;
 use crate::job::id::JobId;
@@ -160,7 +160,7 @@ impl Client {
             .into_iter()
             .map(|(id, info)| {
                 let details = job_details(info)
-                    .map_err(|reason| malformed(format!("details of job {id}: {reason}")))?;
+                    .map_err(|reason| Error::malformed(format!("details of job {id}: {reason}")))?;
                 Ok((JobId::new(id), details))
             })
             .collect()

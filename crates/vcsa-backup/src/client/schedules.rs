@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use futures_util::future::try_join_all;
 
 use crate::backup::part::{PartId, check_parts};
-use crate::client::{Client, malformed};
+use crate::client::Client;
 use crate::error::Error;
 use crate::schedule::{
     ApplianceTime, ApplyOptions, BlockReason, Schedule, ScheduleAction, ScheduleDiff, ScheduleSpec,
@@ -46,7 +46,9 @@ impl Client {
         u64::try_from(size)
             .ok()
             .and_then(|mb| mb.checked_mul(1 << 20))
-            .ok_or_else(|| malformed(format!("the size of part {part} is not a size ({size} MB)")))
+            .ok_or_else(|| {
+                Error::malformed(format!("the size of part {part} is not a size ({size} MB)"))
+            })
     }
 
     /// The estimated size in bytes of every part [`list_parts`](Self::list_parts) lists, read
@@ -85,7 +87,7 @@ impl Client {
         let schedules = self.call(&ListSchedules).await?.0;
         schedules
             .into_iter()
-            .map(|(id, info)| convert::schedule(id, info).map_err(malformed))
+            .map(|(id, info)| convert::schedule(id, info).map_err(Error::malformed))
             .collect()
     }
 
@@ -110,7 +112,7 @@ impl Client {
     pub async fn get_schedule(&self, schedule: &str) -> Result<Schedule, Error> {
         IdKind::Schedule.check(schedule)?;
         let info = self.call(&GetSchedule(schedule)).await?;
-        convert::schedule(schedule.to_string(), info).map_err(malformed)
+        convert::schedule(schedule.to_string(), info).map_err(Error::malformed)
     }
 
     /// Creates a backup schedule with every setting of `spec`, passwords included. Never
@@ -299,6 +301,6 @@ impl Client {
     /// Only the [errors of every call](crate::Client#errors-of-every-call).
     pub async fn get_appliance_time(&self) -> Result<ApplianceTime, Error> {
         let time = self.call(&GetApplianceTime).await?;
-        convert::appliance_time(time).map_err(malformed)
+        convert::appliance_time(time).map_err(Error::malformed)
     }
 }

@@ -226,8 +226,8 @@ impl Error {
         }
     }
 
-    /// A [`MalformedResponse`](Self::MalformedResponse) to a success answer, with no excerpt.
-    #[allow(dead_code)] // Until fleet's and the schedules' own copies use it.
+    /// A [`MalformedResponse`](Self::MalformedResponse) to a success answer, with no excerpt: an
+    /// answer that decoded but cannot be what it says, such as a negative size.
     pub(crate) fn malformed(reason: impl Into<String>) -> Self {
         Self::MalformedResponse {
             status: None,

@@ -97,11 +97,7 @@ pub(crate) async fn from_wire<E: IntoDomain<ServerError>>(
             reason: scrub.text(&e.without_url().to_string()).into_owned(),
             excerpt: String::new(),
         },
-        WireError::Custom(reason) => Error::MalformedResponse {
-            status: None,
-            reason: scrub.text(&reason).into_owned(),
-            excerpt: String::new(),
-        },
+        WireError::Custom(reason) => Error::malformed(scrub.text(&reason)),
     }
 }
 
