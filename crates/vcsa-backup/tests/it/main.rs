@@ -40,6 +40,7 @@ mod schedules;
 mod scrub;
 mod segment;
 mod simulator;
+#[cfg(feature = "rustls")] // pinning by thumbprint, which only rustls does
 mod tls;
 mod wait;
 mod wait_backoff;
