@@ -31,14 +31,26 @@ fn options() -> WaitOptions {
     WaitOptions::default().backoff(ExponentialBackoff::default())
 }
 
+/// A scripted appliance whose job runs from the first read for `length`, then succeeds.
+async fn job_appliance(length: Duration) -> Appliance {
+    let path = job_path(JOB);
+    Appliance::start(move |call| {
+        call.is("GET", &path)
+            .then(|| timed_job(JOB, call.at, Duration::ZERO, length))
+    })
+    .await
+}
+
+/// The clock time of each read of the job, as the log writes it.
+fn read_times(log: &[String]) -> Vec<&str> {
+    job_reads(log)
+        .map(|l| l.split_whitespace().next().unwrap_or_default())
+        .collect()
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_poll_schedule_of_a_two_minute_job_follows_the_backoff() {
-    let path = job_path(JOB);
-    let appliance = Appliance::start(move |call| {
-        call.is("GET", &path)
-            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(120)))
-    })
-    .await;
+    let appliance = job_appliance(secs(120)).await;
     let client = appliance.client();
 
     let status = client
@@ -55,8 +67,7 @@ async fn the_poll_schedule_of_a_two_minute_job_follows_the_backoff() {
     let backoff = ExponentialBackoff::default();
     let log = appliance.log();
     let mut at = Duration::ZERO;
-    for (n, line) in job_reads(&log).enumerate() {
-        let logged = line.split_whitespace().next().unwrap_or_default();
+    for (n, logged) in read_times(&log).into_iter().enumerate() {
         assert_eq!(logged, format!("{:.3}", at.as_secs_f64()), "poll {n}");
         at += backoff.delay(&PollContext::new(n as u32 + 1, at));
     }
@@ -269,12 +280,7 @@ async fn an_undecodable_answer_ends_the_wait_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn an_expired_session_is_renewed_and_the_wait_goes_on() {
-    let path = job_path(JOB);
-    let appliance = Appliance::start(move |call| {
-        call.is("GET", &path)
-            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(10)))
-    })
-    .await;
+    let appliance = job_appliance(secs(10)).await;
     let expire = appliance.clone();
     tokio::spawn(async move {
         tokio::time::sleep(secs(3)).await;
@@ -413,12 +419,7 @@ impl Backoff for EveryTenSeconds {
 
 #[tokio::test(start_paused = true)]
 async fn a_replacement_backoff_sets_the_schedule() {
-    let path = job_path(JOB);
-    let appliance = Appliance::start(move |call| {
-        call.is("GET", &path)
-            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(35)))
-    })
-    .await;
+    let appliance = job_appliance(secs(35)).await;
     let asked = Arc::new(AtomicU32::new(0));
     let options = options().backoff(EveryTenSeconds(asked.clone()));
 
@@ -429,9 +430,7 @@ async fn a_replacement_backoff_sets_the_schedule() {
         .expect("the job succeeds");
 
     let log = appliance.log();
-    let times: Vec<String> = job_reads(&log)
-        .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
-        .collect();
+    let times = read_times(&log);
     assert_eq!(times, ["0.000", "10.000", "20.000", "30.000", "40.000"]);
     assert_eq!(asked.load(Ordering::Relaxed), 4);
 }
@@ -514,12 +513,7 @@ async fn a_zero_limit_reads_once() {
 
 #[tokio::test(start_paused = true)]
 async fn the_longest_interval_caps_the_schedule_and_an_endless_limit_is_none() {
-    let path = job_path(JOB);
-    let appliance = Appliance::start(move |call| {
-        call.is("GET", &path)
-            .then(|| timed_job(JOB, call.at, Duration::ZERO, secs(12)))
-    })
-    .await;
+    let appliance = job_appliance(secs(12)).await;
     // A limit too large for the clock means no limit, rather than a panic.
     let options = options()
         .backoff(EveryTenSeconds::default())
@@ -533,9 +527,7 @@ async fn the_longest_interval_caps_the_schedule_and_an_endless_limit_is_none() {
         .expect("the job succeeds");
 
     let log = appliance.log();
-    let times: Vec<&str> = job_reads(&log)
-        .map(|l| l.split_whitespace().next().unwrap_or_default())
-        .collect();
+    let times = read_times(&log);
     assert_eq!(times, ["0.000", "4.000", "8.000", "12.000"]);
 }
 
