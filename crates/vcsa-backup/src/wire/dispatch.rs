@@ -182,7 +182,7 @@ fn report<A>(
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     // The flavour without its slash; the status or, when no answer came, the failure (a field
     // that is `None` is left out of the event).
-    let flavour = &flavour.to_string()[1..];
+    let flavour = &flavour.prefix()[1..];
     let failure = status.is_none().then(|| failure_kind(result));
     tracing::debug!(
         target: TARGET,

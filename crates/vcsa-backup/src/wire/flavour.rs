@@ -22,12 +22,19 @@ pub enum Flavour {
     Rest,
 }
 
-impl fmt::Display for Flavour {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Flavour {
+    /// The flavour's path prefix, `/api` or `/rest`, without building a string.
+    pub(crate) fn prefix(self) -> &'static str {
+        match self {
             Self::Api => "/api",
             Self::Rest => "/rest",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Flavour {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix())
     }
 }
 
